@@ -1,0 +1,71 @@
+"""outlet-framing: how different news outlets frame the same story.
+
+Data flows one way, and the public names below are listed in that order::
+
+    load -> clean -> annotate -> {measures, framing} -> report
+
+Every public function takes a DataFrame (at least ``article_id`` and
+``text``) and returns a new one. Names are imported lazily, so
+``import analysis`` is cheap and loads neither spaCy nor pandas.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it, in data-flow order
+_EXPORTS: dict[str, str] = {
+    # load
+    "CorpusError": "analysis.load",
+    "load_corpus": "analysis.load",
+    "read_articles": "analysis.load",
+    # clean
+    "paragraphs": "analysis.clean",
+    "clean_articles": "analysis.clean",
+    # annotate (spaCy runs only here)
+    "load_model": "analysis.annotate",
+    "annotate": "analysis.annotate",
+    "tokens": "analysis.annotate",
+    "sentences": "analysis.annotate",
+    # measures
+    "entity_mentions": "analysis.entities",
+    "entity_frequencies": "analysis.entities",
+    "kwic": "analysis.entities",
+    "sentiment": "analysis.measures.sentiment",
+    "target_sentiment": "analysis.measures.sentiment",
+    "entity_sentiment": "analysis.measures.sentiment",
+    "readability": "analysis.measures.readability",
+    # framing
+    "quotes": "analysis.framing.quotes",
+    "source_balance": "analysis.framing.quotes",
+    "attribution": "analysis.framing.quotes",
+    "labels": "analysis.framing.labels",
+    "keyness": "analysis.framing.keyness",
+    "frames": "analysis.framing.frames",
+    "claims": "analysis.framing.claims",
+    "omissions": "analysis.framing.claims",
+    "salience": "analysis.framing.salience",
+    "coding_sample": "analysis.framing.coding",
+    "agreement": "analysis.framing.coding",
+    # report and convenience
+    "build_reports": "analysis.report",
+    "run": "analysis.pipeline",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

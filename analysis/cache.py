@@ -1,0 +1,87 @@
+"""Content-addressed on-disk cache of per-article tables (Parquet, atomic writes).
+
+A cache entry is one Parquet file named by a hash of everything its content
+depends on (the text, the model name and version, the stage's settings). A
+changed input gives a new key, so stale entries are never read; they are only
+left behind (``make clean`` removes them). Writes go to a temporary file in
+the same folder and are renamed into place, so an interrupted run never
+leaves a half-written entry: the next run recomputes what is missing.
+
+For testing that property, ``OUTLET_FRAMING_FAIL_AFTER_WRITES=k`` makes the
+process raise :class:`InjectedFailure` right after the k-th cache write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+
+_writes = 0
+
+
+class InjectedFailure(RuntimeError):
+    """Raised on purpose after ``$OUTLET_FRAMING_FAIL_AFTER_WRITES`` cache writes (tests only)."""
+
+
+def content_key(*parts: object) -> str:
+    """Hash the given parts into a cache key.
+
+    Examples
+    --------
+    >>> content_key("a", 1) == content_key("a", 1) != content_key("a", 2)
+    True
+    >>> len(content_key("text"))
+    40
+    """
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(str(part).encode("utf-8", errors="surrogatepass"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+def cache_dir(override: str | os.PathLike | None = None) -> Path:
+    """Return the cache folder: ``override``, else :data:`analysis.config.CACHE_DIR`."""
+    return Path(override) if override is not None else config.CACHE_DIR
+
+
+def entry_path(kind: str, key: str, root: str | os.PathLike | None = None) -> Path:
+    """Return where the entry ``kind``/``key`` lives (two-level fan-out keeps folders small)."""
+    return cache_dir(root) / kind / key[:2] / f"{key}.parquet"
+
+
+def read(kind: str, key: str, root: str | os.PathLike | None = None) -> pd.DataFrame | None:
+    """Read one entry, or None when it is missing or unreadable (then it is recomputed)."""
+    path = entry_path(kind, key, root)
+    if not path.exists():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception:  # a corrupt entry is a miss, never a crash
+        return None
+
+
+def write(kind: str, key: str, table: pd.DataFrame, root: str | os.PathLike | None = None) -> Path:
+    """Write one entry atomically (temporary file in the same folder, then rename)."""
+    global _writes
+    path = entry_path(kind, key, root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        table.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    _writes += 1
+    limit = os.environ.get("OUTLET_FRAMING_FAIL_AFTER_WRITES")
+    if limit and _writes >= int(limit):
+        raise InjectedFailure(f"injected failure after {_writes} cache writes")
+    return path

