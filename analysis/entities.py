@@ -158,6 +158,8 @@ ROLE_MODIFIERS = frozenset(
 ROLE_CHANGERS = frozenset(
     {"former", "ex", "ex-", "deputy", "acting", "late", "future", "outgoing", "interim"}
 )
+#: Trailing words that name the building of an institution ("Élysée Palace" -> "Élysée").
+FACILITY_WORDS = frozenset({"palace", "building", "headquarters", "hq", "compound", "residence"})
 HEADLINE_PREPOSITIONS = frozenset(
     "for to toward towards in on with from against over into after before about behind at by".split()
 )
@@ -283,7 +285,11 @@ class AliasTable:
         key = name_key(text)
         if not key:
             return None
-        for variant in _plural_variants(key):
+        candidates = _plural_variants(key)
+        words = key.split()
+        if len(words) > 1 and words[-1] in FACILITY_WORDS:
+            candidates += _plural_variants(" ".join(words[:-1]))
+        for variant in candidates:
             hit = self.entries.get(variant)
             if hit is not None:
                 return hit
@@ -931,8 +937,6 @@ def mentions_from_tables(
                 span.canonical, span.kind = person, "person"
             elif alias is not None:
                 span.canonical, span.kind, span.country = alias.canonical, alias.kind, alias.country
-                if alias.kind == "person" and not alias.country:
-                    span.country = ""
                 span.via = "alias"
                 if KIND_OF_LABEL.get(span.label) != alias.kind or (
                     alias.category == "region" and span.label != "LOC"
@@ -958,8 +962,6 @@ def mentions_from_tables(
                 span.via = "ruler"
             if span.kind == "person":
                 people_here.add(span.canonical)
-                if span.via == "alias" and alias is not None and alias.kind == "person":
-                    span.country = ""
             out_spans.append(span)
         # drop entity spans that sit inside a role title ("US Secretary of State" -> "State")
         role_cover: set[tuple[str, int]] = set()
