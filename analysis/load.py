@@ -71,7 +71,7 @@ class CorpusError(ValueError):
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
-    """Decode raw bytes into text, repairing mojibake.
+    r"""Decode raw bytes into text, repairing mojibake.
 
     Parameters
     ----------
@@ -256,7 +256,8 @@ def _expand(source: Source) -> list[Path]:
             found = sorted(
                 p
                 for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES
+                if p.is_file()
+                and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES
                 and p.name != "metadata.csv"
                 and not p.name.startswith(".")
             )
