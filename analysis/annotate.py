@@ -160,7 +160,7 @@ def _chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     --------
     >>> _chunks("short")
     [(0, 'short')]
-    >>> [o for o, _ in _chunks("aaaa\\n\\nbbbb\\n\\ncccc", limit=8)]
+    >>> [o for o, _ in _chunks("aaaa\n\nbbbb\n\ncccc", limit=8)]
     [0, 6, 12]
     """
     if len(text) <= limit:

@@ -104,12 +104,9 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            from charset_normalizer import from_bytes
-
-            best = from_bytes(data).best()
-            if best is None:
+            text, encoding = _decode_legacy(data)
+            if text is None:
                 return None, "unknown", "could not detect a text encoding"
-            text, encoding = str(best), best.encoding
     if text and _control_share(text) > 0.05:
         return None, encoding, "mostly control characters: not a text file"
     # Repair mojibake (UTF-8 read as cp1252 etc.) but keep typography as printed.
@@ -122,6 +119,20 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
         normalization="NFC",
     )
     return fixed.replace("\r\n", "\n").replace("\r", "\n"), encoding, ""
+
+
+def _decode_legacy(data: bytes) -> tuple[str | None, str]:
+    """Decode non-UTF-8 bytes: mostly-ASCII text is Western (cp1252, else latin-1); else ask charset-normalizer."""
+    ascii_share = sum(b < 0x80 for b in data[:65536]) / max(min(len(data), 65536), 1)
+    if ascii_share >= 0.7:
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            return data.decode("latin-1"), "latin-1"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return (None, "unknown") if best is None else (str(best), best.encoding)
 
 
 def _control_share(text: str) -> float:
