@@ -87,8 +87,8 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
 
     Examples
     --------
-    >>> decode_bytes("Élysée".encode("cp1252"))[0]
-    'Élysée'
+    >>> decode_bytes("The Élysée said “yes”".encode("cp1252"))[:2]
+    ('The Élysée said “yes”', 'cp1252')
     >>> decode_bytes(b"\\xef\\xbb\\xbfHello")[:2]
     ('Hello', 'utf-8-sig')
     """
@@ -122,9 +122,9 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
 
 
 def _decode_legacy(data: bytes) -> tuple[str | None, str]:
-    """Decode non-UTF-8 bytes: mostly-ASCII text is Western (cp1252, else latin-1); else ask charset-normalizer."""
+    """Decode non-UTF-8 bytes: mostly-ASCII text is cp1252 (else latin-1), other text charset-normalizer's."""
     ascii_share = sum(b < 0x80 for b in data[:65536]) / max(min(len(data), 65536), 1)
-    if ascii_share >= 0.7:
+    if ascii_share >= 0.6:
         try:
             return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
