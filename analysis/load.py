@@ -89,7 +89,7 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
     --------
     >>> decode_bytes("The Élysée said “yes”".encode("cp1252"))[:2]
     ('The Élysée said “yes”', 'cp1252')
-    >>> decode_bytes(b"\\xef\\xbb\\xbfHello")[:2]
+    >>> decode_bytes(b"\xef\xbb\xbfHello")[:2]
     ('Hello', 'utf-8-sig')
     """
     import ftfy
