@@ -684,6 +684,62 @@ def _strip_person_titles(span: _Span, fld: _Field, aliases: AliasTable) -> int:
     return old
 
 
+def _titled_name(span: _Span, fld: _Field, aliases: AliasTable) -> bool:
+    """Tell whether a non-person span is a capitalised name right after a title ("Chancellor Olaf Scholz")."""
+    if aliases.lookup(_surface(span, fld)) is not None:
+        return False
+    if not all(t[:1].isupper() for t in fld.texts[span.start_tok : span.end_tok]):
+        return False
+    k = span.start_tok - 1
+    if k < 0 or fld.sents[k] != fld.sents[span.start_tok]:
+        return False
+    if fld.folded[k] in HONORIFICS:
+        return True
+    role = _role_before(fld, span.start_tok, aliases)
+    return role is not None and role.title not in VAGUE_TITLES and fld.folded[span.start_tok - 1] != ","
+
+
+def _recover_missed(art: _Article, aliases: AliasTable) -> list[_Span]:
+    """Find names spaCy missed: person/institution aliases and surnames of people named in the article.
+
+    Only capitalised tokens outside every entity span are considered, so
+    nothing spaCy found is changed; the recovered spans get ``via='alias'``.
+    """
+    surnames: dict[str, str] = {}
+    for span in art.spans:
+        if span.label == "PERSON":
+            words = _person_words(span, art.fields[span.field])
+            if len(words) >= 2:
+                surnames[words[-1]] = words[-1]
+    covered = {(s.field, k) for s in art.spans for k in range(s.start_tok, s.end_tok)}
+    out: list[_Span] = []
+    for fname, fld in art.fields.items():
+        i = 0
+        while i < len(fld.texts):
+            if (fname, i) in covered or not fld.texts[i][:1].isupper():
+                i += 1
+                continue
+            hit = None
+            for n in range(min(aliases.max_tokens, len(fld.texts) - i), 0, -1):
+                if any((fname, k) in covered for k in range(i, i + n)):
+                    continue
+                alias = aliases.entries.get(name_key(" ".join(fld.texts[i : i + n])))
+                if alias is not None and alias.category in {"person", "institution"}:
+                    hit = (i + n, alias.label)
+                    break
+            if hit is None and name_key(fld.texts[i]) in surnames and len(fld.texts[i]) > 2:
+                hit = (i + 1, "PERSON")
+            if hit is None:
+                i += 1
+                continue
+            end, label = hit
+            while end > i + 1 and fld.folded[end - 1] in POSSESSIVE_TOKENS:
+                end -= 1
+            out.append(_Span(art.article_id, fname, fld.sents[i], i, end, label, "", via="alias"))
+            i = end
+    return out
+
+
 def _ents_by_field(entities: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
     if entities.empty:
         return {}
@@ -858,20 +914,24 @@ def mentions_from_tables(
                     x[:1].isupper() for x in fld.texts[span.start_tok : span.end_tok]
                 ):
                     corpus_known.add(w)
-    title_zones: dict[str, set[tuple[str, int]]] = {}
     for art in articles:
         kept = []
-        zones: set[tuple[str, int]] = set()
         for span in art.spans:
             fld = art.fields[span.field]
             fixed = _repair_span(span, fld, corpus_known, table)
             if fixed is None:
                 continue
+            if fixed.label != "PERSON" and _titled_name(fixed, fld, table):
+                fixed.label = "PERSON"  # "German Chancellor [Olaf Scholz]ORG" is a person
             if fixed.label == "PERSON":
                 _strip_person_titles(fixed, fld, table)
+                place = table.lookup(_surface(fixed, fld))
+                if place is not None and place.kind != "person" and fixed.end_tok - fixed.start_tok > 1:
+                    fixed.label = place.label  # "São Paulo" PERSON is a place
             kept.append(fixed)
         art.spans = kept
-        title_zones[art.article_id] = zones
+    for art in articles:
+        art.spans.extend(_recover_missed(art, table))
 
     corpus_full = _canonical_people(articles)
 
