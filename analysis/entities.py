@@ -178,6 +178,7 @@ ORG_DESIGNATORS = frozenset(
 # --------------------------------------------------------------------------- folding
 
 
+@functools.lru_cache(maxsize=262144)
 def fold(text: str) -> str:
     """Return a lookup key: accents, case, quotes, dots and spacing folded.
 
@@ -214,6 +215,7 @@ def _fold_name_token(token: str) -> str:
     return token
 
 
+@functools.lru_cache(maxsize=262144)
 def name_key(text: str) -> str:
     """Return the key under which spelling variants of a name fall together.
 
@@ -279,6 +281,15 @@ class AliasTable:
     entries: dict[str, Alias]
     frame: pd.DataFrame
     max_tokens: int = field(default=1)
+    first_words: frozenset[str] = field(default=frozenset())
+
+    def __post_init__(self) -> None:
+        """Index the first word of every key, so most tokens are rejected at once."""
+        self.first_words = frozenset(k.split()[0] for k in self.entries)
+
+    def starts_here(self, word: str) -> bool:
+        """Tell whether an alias can start with this word."""
+        return name_key(word).split(" ", 1)[0] in self.first_words if word else False
 
     def lookup(self, text: str) -> Alias | None:
         """Return the entry for a surface form, or None."""
@@ -428,7 +439,7 @@ class Role:
 def _match_alias_at(
     words: list[str], i: int, aliases: AliasTable, categories: set[str]
 ) -> tuple[int, Alias] | None:
-    if i >= len(words) or not words[i] or words[i] in DETERMINERS:
+    if i >= len(words) or not words[i] or words[i] in DETERMINERS or not aliases.starts_here(words[i]):
         return None
     for n in range(min(aliases.max_tokens, len(words) - i), 0, -1):
         if not all(words[i : i + n]):
@@ -440,7 +451,15 @@ def _match_alias_at(
     return None
 
 
+_TITLE_FIRST = frozenset(t.split()[0] for t in ROLE_TITLES)
+
+
 def _match_title_at(words: list[str], i: int) -> tuple[int, str, bool] | None:
+    if i >= len(words):
+        return None
+    w = words[i]
+    if w not in _TITLE_FIRST and w[:-1] not in _TITLE_FIRST and w[:-3] + "man" not in _TITLE_FIRST:
+        return None
     for n in (4, 3, 2, 1):
         chunk = words[i : i + n]
         if len(chunk) < n:
@@ -604,10 +623,6 @@ def _field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], _Field]:
     return out
 
 
-def _token_offset(fld: _Field, token_id_min: int) -> int:
-    return token_id_min
-
-
 def _is_title_token(word: str, aliases: AliasTable) -> bool:
     if word in HONORIFICS or word in ROLE_MODIFIERS or word in ROLE_CHANGERS or word in DETERMINERS:
         return True
@@ -720,7 +735,9 @@ def _recover_missed(art: _Article, aliases: AliasTable) -> list[_Span]:
                 i += 1
                 continue
             hit = None
-            for n in range(min(aliases.max_tokens, len(fld.texts) - i), 0, -1):
+            for n in range(
+                min(aliases.max_tokens, len(fld.texts) - i) if aliases.starts_here(fld.texts[i]) else 0, 0, -1
+            ):
                 if any((fname, k) in covered for k in range(i, i + n)):
                     continue
                 alias = aliases.entries.get(name_key(" ".join(fld.texts[i : i + n])))
@@ -841,9 +858,25 @@ def _canonical_people(articles: list[_Article]) -> dict[str, str]:
                 words = _person_words(span, fld)
                 if len(words) >= 2:
                     forms[" ".join(words)][_surface(span, fld)] += 1
-    return {
-        key: sorted(c.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0] for key, c in forms.items()
-    }
+    return _NamePool(
+        {
+            key: sorted(c.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+            for key, c in forms.items()
+        }
+    )
+
+
+class _NamePool(dict):
+    """Full-name key -> canonical name, indexed by last word for fast surname lookups."""
+
+    def ending_with(self, word: str) -> list[tuple[str, str]]:
+        """Return the (key, canonical) pairs whose last word is ``word``."""
+        if not hasattr(self, "_by_last"):
+            index: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for full, canon in self.items():
+                index[full.split()[-1]].append((full, canon))
+            self._by_last = index
+        return self._by_last.get(word, [])
 
 
 def _resolve_person(
@@ -855,7 +888,11 @@ def _resolve_person(
     if key in corpus_full:
         return corpus_full[key]
     for pool in (article_full, corpus_full):
-        hits = {canon for full, canon in pool.items() if tuple(full.split()[-len(words) :]) == words}
+        if isinstance(pool, _NamePool):
+            candidates = pool.ending_with(words[-1])
+        else:
+            candidates = list(pool.items())
+        hits = {canon for full, canon in candidates if tuple(full.split()[-len(words) :]) == words}
         if len(hits) == 1:
             return hits.pop()
         if len(hits) > 1:
