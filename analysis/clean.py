@@ -45,16 +45,23 @@ HEADING_REASON = "section heading (kept out of text)"
 
 # --------------------------------------------------------------------------- vocabulary
 
-#: A lowercase word is "known" when its Zipf frequency (wordfreq, English) is at least this.
-KNOWN_ZIPF = 3.0
-#: The right-hand part of a glued word must be at least this common (function words, common verbs).
+#: A word is "known" (may be split off as the left part) when its Zipf frequency
+#: (wordfreq, English) is at least this, or when it is printed on its own elsewhere in the article.
+KNOWN_ZIPF = 4.0
+#: The right-hand part of a glued word must be at least this common (function words, common verbs)
+#: when the left part is printed on its own elsewhere in the article ...
 COMMON_ZIPF = 4.5
-#: Two-letter parts ("at", "in") need a better-known left part.
-SHORT_PART_LEFT_ZIPF = 3.5
+#: ... and at least this common when only the vocabulary vouches for the left part ("Berlinsaid").
+VERY_COMMON_ZIPF = 5.0
+#: The only two-letter words that may be split off as the right part ("Lavrovat" -> "Lavrov at").
+SHORT_RIGHT_WORDS = frozenset(
+    "at in on to of by as is it an or if so be he we me my no up do go us am".split()
+)
 #: Domain endings never split off as a word ("gate.io", "example.com").
 TLDS = frozenset(
     "com org net io co gov edu int mil info biz tv ly ai app dev news online site uk de fr ru ua eu cn jp "
-    "ch nl se no es pl cz tr ir il ca au nz za br mx ar gr pt ro bg hu sk at be dk fi lt lv ee by kz az am ge "
+    "ch nl se no es pl cz tr ir il ca au nz za br mx ar gr pt ro bg hu sk at be dk fi lt lv ee by kz "
+    "az am ge "
     "html htm php asp aspx pdf jpg png gif".split()
 )
 #: Words that, ending a line, show the sentence goes on (hard line break mid-sentence).
@@ -73,6 +80,7 @@ def _frequencies() -> dict[str, float]:
     return wordfreq.get_frequency_dict("en", wordlist="best")
 
 
+@lru_cache(maxsize=200_000)
 def _zipf(word: str) -> float:
     """Return the Zipf frequency of a lowercase word (0.0 when wordfreq does not know it)."""
     freq = _frequencies().get(word)
@@ -146,14 +154,16 @@ _PLACE = r"[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3}"
 #: Stock-photo caption dateline: "CITY, COUNTRY - MONTH DD, YYYY :" (and close variants).
 CAPTION_START = re.compile(
     rf"{_PLACE}(?:, ?{_PLACE}){{1,2}} ?[-–—] ?"
-    rf"(?:(?i:{_MONTH}) \d{{1,2}},? \d{{4}}|\d{{1,2}} (?i:{_MONTH}),? \d{{4}}|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}|"
+    rf"(?:(?i:{_MONTH}) \d{{1,2}},? \d{{4}}|\d{{1,2}} (?i:{_MONTH}),? \d{{4}}|"
+    rf"\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}|"
     rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}) ?:"
 )
 #: Photo credits that may start in the middle of a line (after a caption).
 _CREDIT_INLINE = re.compile(
     r"(?:By (?:Shutterstock|Getty Images|Alamy|Depositphotos|iStock|Adobe Stock)\b"
     r"|\((?:[A-Z][\w.&-]* )?(?:Photo|Image|Picture|Foto|Video)s? ?(?:[/:]|by\b|credit\b)[^()\n]{0,150}\)"
-    r"|\((?:Getty Images|Shutterstock|Reuters|AFP|AP|EPA|Anadolu|Xinhua)[^()\n]{0,80}\)"
+    r"|\((?:Getty Images|Shutterstock|Alamy|iStock)[^()\n]{0,80}\)"
+    r"|\((?:Reuters|AFP|AP|EPA|EPA-EFE|Anadolu|Xinhua|dpa|TASS|Sputnik)(?:/| Photo| via)[^()\n]{0,80}\)"
     r"|(?:Photo|Image|Picture|Photograph|Foto)s? ?(?:credit)? ?(?::|by\b)"
     r"|(?:Credit|Source|Courtesy)s? ?:(?= ?[A-Z(])"
     r"|Credit(?:s)? (?:to|by)\b)"
@@ -161,10 +171,13 @@ _CREDIT_INLINE = re.compile(
 _CREDIT_BLOCK = re.compile(
     r"(?:By (?:[A-Z][\w.'-]+ ){0,3}[A-Z][\w.'-]+(?:,? (?:and )?(?:[A-Z][\w.'-]+ ?){1,4})*\.?"
     r"|(?:Additional )?(?:Reporting|Writing|Editing|Compiled|Translated|Edited) by\b.*"
-    r"|.{0,80}\b(?:Shutterstock|Getty Images|Alamy|AP Photo|AFP Photo|Reuters/|REUTERS/|EPA-EFE|iStock)\b.{0,80})",
+    r"|\(?(?:Photo|Image|Picture|Photograph)s?\b.{0,100}"
+    r"|.{0,60}(?:/ ?|\bvia |\bby |© ?)"
+    r"(?:Shutterstock|Getty Images|Alamy|AP|AFP|Reuters|REUTERS|EPA-EFE|iStock)\b.{0,60})",
 )
-#: Agency sign-off at the very end of a line: "... continues. (ILKHA)".
+#: Agency sign-off at the very end of a line: "... talks continue. (AFP)".
 _SIGNOFF = re.compile(r"(?<=[.!?\"”’)])\s*\((?P<code>[A-Z][\w&.\- ]{0,28}[\w.])\)\s*$")
+_SIGNOFF_ALONE = re.compile(r"\((?P<code>[A-Z][\w&.\- ]{0,28}[\w.])\)")
 _NOT_SIGNATURES = frozenset(
     "end ends more update updated corrected correction video photo photos audio live pdf en fr "
     "opinion analysis editorial file archive".split()
@@ -173,19 +186,22 @@ _NOT_SIGNATURES = frozenset(
 _DATELINE = re.compile(
     r"^[A-Z][\w .'’-]{1,40}(?:,[\w .'’-]{1,25})?\s*\((?P<code>[A-Z][\w&.\- ]{0,28}[\w.])\)\s*[-–—:]"
 )
-#: Repost disclaimer that names the platform: "... endorsement of its views by Gate, nor ...".
+#: Repost disclaimer that names the platform: "... endorsement of its views by <Platform>, nor ...".
 _REPOSTER = re.compile(
-    r"endorsement of (?:its|their|the|any) (?:views|opinions|content) by (?P<name>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})"
+    r"endorsement of (?:its|their|the|any) (?:views|opinions|content) by "
+    r"(?P<name>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})"
 )
 
+_NON_WORD = re.compile(r"\W{2,}|[^\w ]")
+_SPACES = re.compile(r"\s{2,}|[^\S ]")
 _TERMINAL = re.compile(r"[.!?;:\"”’)\]…]$")
-_WORD_RE = re.compile(r"[A-Za-z]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 def _norm(text: str) -> str:
     """Normalise a block for duplicate comparison (case, punctuation and spacing ignored)."""
-    return re.sub(r"\W+", " ", text.casefold()).strip()
+    # same as re.sub(r"\W+", " ", ...) but leaves single spaces alone (fast on big texts)
+    return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
 # --------------------------------------------------------------------------- glued words
@@ -200,36 +216,28 @@ def _run_around(text: str, start: int, end: int) -> str:
 
 def _looks_like_address(run: str) -> bool:
     low = run.lower()
-    return (
-        "/" in run
-        or "@" in run
-        or "www" in low
-        or "http" in low
-        or "_" in run
-    )
+    return "/" in run or "@" in run or "www" in low or "http" in low or "_" in run
 
 
-def _known_left(word: str, evidence: frozenset[str], *, strict: bool) -> bool:
+def _known_left(word: str, evidence: frozenset[str]) -> bool:
     """Return True when ``word`` may stand as the left half of a split."""
-    if len(word) < 2:
+    if len(word) < 3:
         return False
-    zipf = _zipf(word.lower())
-    threshold = SHORT_PART_LEFT_ZIPF if strict else KNOWN_ZIPF
     # a capitalised name printed on its own elsewhere in the same article counts as known
-    return zipf >= threshold or (word[0].isupper() and len(word) >= 3 and word in evidence)
+    return _zipf(word.lower()) >= KNOWN_ZIPF or (word[0].isupper() and word in evidence)
 
 
 def _split_lower_glue(token: str, evidence: frozenset[str]) -> tuple[str, str] | None:
-    """Split ``Macronheld``-style tokens: a known word followed by a common lowercase word."""
+    """Split ``Berlinsaid``-style tokens: a known word followed by a common lowercase word."""
     best: tuple[float, int] | None = None
     for i in range(len(token) - 2, 1, -1):
         left, right = token[:i], token[i:]
-        if not right.islower() or len(left) < 2:
+        if not right.islower() or (len(right) <= 2 and right not in SHORT_RIGHT_WORDS):
             continue
         right_zipf = _zipf(right)
-        if right_zipf < COMMON_ZIPF:
+        if right_zipf < COMMON_ZIPF or not _known_left(left, evidence):
             continue
-        if not _known_left(left, evidence, strict=len(right) <= 2):
+        if right_zipf < VERY_COMMON_ZIPF and left not in evidence:
             continue
         score = min(_zipf(left.lower()) + (3.0 if left in evidence else 0.0), right_zipf)
         if best is None or score > best[0]:
@@ -239,14 +247,35 @@ def _split_lower_glue(token: str, evidence: frozenset[str]) -> tuple[str, str] |
     return token[: best[1]], token[best[1] :]
 
 
-_TOKEN = re.compile(r"(?<![\w@/.'’-])[A-Za-z]{4,}(?![\w@/'’-]|\.\w)")
 _CAMEL = re.compile(r"(?<![\w@/.'’-])(?P<left>[a-z]{3,})(?P<right>[A-Z][a-z]+)(?![\w@/'’-]|\.\w)")
-_DOT_UPPER = re.compile(r"(?<![\w@/.-])(?P<left>[A-Za-z]*[a-z][A-Za-z]*)\.(?P<right>[A-Z][a-z]+)\b(?![@/.]\w)")
+_DOT_UPPER = re.compile(
+    r"(?<![\w@/.-])(?P<left>[A-Za-z]*[a-z][A-Za-z]*)\.(?P<right>[A-Z][a-z]+)\b(?![@/.]\w)"
+)
 _DOT_LOWER = re.compile(r"(?<![\w@/.-])(?P<left>[A-Za-z]*[a-z]{2})\.(?P<right>[a-z]{2,})\b(?![@/.]\w)")
+_MAYBE_DOT = re.compile(r"[a-z]\.[A-Za-z]")
+_MAYBE_PUNCT = re.compile(r"[a-z][,;][A-Za-z]|[.!?,][\"”’][A-Za-z]")
+_MAYBE_CAMEL = re.compile(r"[a-z][A-Z]")
+_ALPHA5 = re.compile(r"[A-Za-z]{5,}")
+#: Capitalised words printed on their own: the article's evidence for rare names.
+_CAPITALISED = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?![A-Za-z])")
+
+
+def _glue_plan(text: str, evidence: frozenset[str]) -> dict[str, str]:
+    """Decide once per distinct unknown token how to split it (``Berlinsaid`` -> ``Berlin said``)."""
+    plan = {}
+    for token in set(_ALPHA5.findall(text)):
+        if token.isupper() or not token[1:].islower() or _zipf(token.lower()) > 0:
+            continue
+        parts = _split_lower_glue(token, evidence)
+        if parts is not None:
+            plan[token] = f"{parts[0]} {parts[1]}"
+    return plan
+
+
 _PUNCT_GLUE = re.compile(r"(?<=[a-z]{2})(?P<p>[,;]|[.!?,][\"”’])(?=[A-Za-z]{2})")
 
 
-def repair_glued_words(text: str, *, evidence: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+def repair_glued_words(text: str, *, evidence: frozenset[str] | None = None) -> tuple[str, list[str]]:
     """Split words glued together by machine translation or bad extraction.
 
     Parameters
@@ -254,20 +283,27 @@ def repair_glued_words(text: str, *, evidence: frozenset[str] = frozenset()) -> 
     text : str
         One block of text.
     evidence : frozenset of str, optional
-        Words printed on their own elsewhere in the same article; a
-        capitalised rare name (``Peskov``) found there counts as known.
+        Capitalised words printed on their own elsewhere in the same article
+        (default: those of ``text``); a rare name (``Shoigu``) found there
+        counts as known.
 
     Returns
     -------
     tuple of (str, list of str)
         The repaired text (only spaces are inserted) and one description per
-        repair, e.g. ``"split glued 'Moscow.The' -> 'Moscow. The'"``.
+        repair, e.g. ``"split glued 'Kyiv.The' -> 'Kyiv. The'"``.
 
     Examples
     --------
     >>> repair_glued_words("talks in Berlin.The minister saidhe was ready")[0]
     'talks in Berlin. The minister said he was ready'
     """
+    if evidence is None:
+        evidence = frozenset(_CAPITALISED.findall(text))
+    return _repair_glued(text, evidence, _glue_plan(text, evidence))
+
+
+def _repair_glued(text: str, evidence: frozenset[str], plan: dict[str, str]) -> tuple[str, list[str]]:
     repairs: list[str] = []
 
     def record(old: str, new: str) -> str:
@@ -307,20 +343,20 @@ def repair_glued_words(text: str, *, evidence: frozenset[str] = frozenset()) -> 
             return m[0]
         return record(m[0], f"{left} {right}")
 
-    def lower(m: re.Match[str]) -> str:
-        token = m[0]
-        if token.isupper() or not token[1:].islower() or _zipf(token.lower()) > 0:
-            return token
-        parts = _split_lower_glue(token, evidence)
-        if parts is None:
-            return token
-        return record(token, f"{parts[0]} {parts[1]}")
-
-    text = _DOT_UPPER.sub(dot_upper, text)
-    text = _DOT_LOWER.sub(dot_lower, text)
-    text = _PUNCT_GLUE.sub(punct, text)
-    text = _CAMEL.sub(camel, text)
-    text = _TOKEN.sub(lower, text)
+    # cheap pre-checks first, so that big texts without any glue are not scanned four times
+    if _MAYBE_DOT.search(text):
+        text = _DOT_UPPER.sub(dot_upper, text)
+        text = _DOT_LOWER.sub(dot_lower, text)
+    if _MAYBE_PUNCT.search(text):
+        text = _PUNCT_GLUE.sub(punct, text)
+    if _MAYBE_CAMEL.search(text):
+        text = _CAMEL.sub(camel, text)
+    # unknown tokens: the plan was decided once per distinct token of the article
+    plan = {t: new for t, new in plan.items() if t in text}
+    if plan:
+        alternation = "|".join(map(re.escape, sorted(plan, key=len, reverse=True)))
+        targeted = re.compile(rf"(?<![\w@/.'’-])(?:{alternation})(?![\w@/'’-]|\.\w)")
+        text = targeted.sub(lambda m: record(m[0], plan[m[0]]), text)
     return text, repairs
 
 
@@ -357,12 +393,12 @@ def _wrap_width(raw: str, lines: list[tuple[int, int]]) -> int:
     """Return the column width when the text is hard-wrapped (e-mail style), else 0."""
     if len(lines) < 6:
         return 0
-    lengths = sorted(e - s for s, e in lines)
-    width = lengths[int(0.95 * (len(lengths) - 1))]
-    if width > 120 or width < 30:
+    width = max(e - s for s, e in lines)
+    if width > 110 or width < 30:
         return 0
-    full = sum(1 for n in lengths if n >= 0.75 * width)
-    return width if full >= 0.5 * len(lengths) else 0
+    full = [(s, e) for s, e in lines if e - s >= 0.75 * width]
+    open_ended = sum(1 for s, e in full if not _TERMINAL.search(raw[e - 1]))
+    return width if len(full) >= 0.6 * len(lines) and open_ended >= 0.5 * len(full) else 0
 
 
 def _joins(raw: str, a: tuple[int, int], b: tuple[int, int], width: int) -> bool:
@@ -401,7 +437,10 @@ def _pieces(raw: str, start: int, end: int) -> list[tuple[int, int, str]]:
         if credit_at[0].startswith("(") and credit_at.end() < len(text) and text[credit_at.end() :].strip():
             cuts[credit_at.end()] = ""
     sign = _SIGNOFF.search(text)
-    if sign is not None and sign.start("code") - 1 > max(cuts):
+    alone = _SIGNOFF_ALONE.fullmatch(text)
+    if alone is not None and alone["code"].casefold() not in _NOT_SIGNATURES:
+        cuts = {0: "signoff"}
+    elif sign is not None and sign.start("code") - 1 > max(cuts):
         code = sign["code"]
         if code.casefold() not in _NOT_SIGNATURES:
             cuts[sign.start("code") - 1] = "signoff"
@@ -435,7 +474,8 @@ def _segment(raw: str) -> list[_Block]:
             paras.append(cur)
             cur = nxt
     paras.append(cur)
-    evidence = frozenset(_WORD_RE.findall(raw))
+    evidence = frozenset(_CAPITALISED.findall(raw))
+    plan = _glue_plan(raw, evidence)
     blocks = []
     for p_start, p_end in paras:
         for s, e, kind in _pieces(raw, p_start, p_end):
@@ -444,8 +484,8 @@ def _segment(raw: str) -> list[_Block]:
             if "\n" in span:
                 for m in re.finditer(r"(\S+)[ \t]*\n\s*(\S+)", span):
                     repairs.append(f"joined hard line break between '{m[1]}' and '{m[2]}'")
-            text = re.sub(r"\s+", " ", span)
-            text, glue = repair_glued_words(text, evidence=evidence)
+            text = _SPACES.sub(" ", span)
+            text, glue = _repair_glued(text, evidence, plan)
             blocks.append(_Block(s, e, text, kind, repairs + glue))
     return blocks
 
@@ -511,7 +551,9 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
                 b.reason = f"photo caption, repeated (same as block {seen_caption[norm]})"
             else:
                 b.reason = "photo caption" + (
-                    " (dateline pattern CITY, COUNTRY - DATE :)" if b.kind == "caption" else " (line of a photo credit)"
+                    " (dateline pattern CITY, COUNTRY - DATE :)"
+                    if b.kind == "caption"
+                    else " (line of a photo credit)"
                 )
                 seen_caption[norm] = i
             continue
@@ -565,6 +607,9 @@ def _first_content(blocks: list[_Block], families: list[_Family | None]) -> int:
 
 def _derive_title(text: str, *, max_words: int = 25) -> str:
     """Return the first sentence of ``text`` (cut at ``max_words`` words) as a stand-in title."""
+    dateline = _DATELINE.match(text)
+    if dateline:
+        text = text[dateline.end() :].lstrip()
     first = text
     for m in _SENTENCE_END.finditer(text):
         candidate = text[: m.start()].strip()
@@ -605,7 +650,11 @@ def _detect_outlet(blocks: list[_Block]) -> tuple[str | None, str | None]:
 
 
 def _is_given(title: object) -> bool:
-    return title is not None and not (isinstance(title, float) and math.isnan(title)) and bool(str(title).strip())
+    return (
+        title is not None
+        and not (isinstance(title, float) and math.isnan(title))
+        and bool(str(title).strip())
+    )
 
 
 def _article_blocks(raw: str, given_title: str | None) -> list[_Block]:
@@ -618,7 +667,7 @@ def _article_blocks(raw: str, given_title: str | None) -> list[_Block]:
 
 
 def paragraphs(articles: pd.DataFrame) -> pd.DataFrame:
-    """Split each article into blocks and say, for each block, whether it is body text and why.
+    r"""Split each article into blocks and say, for each block, whether it is body text and why.
 
     Parameters
     ----------
@@ -640,7 +689,7 @@ def paragraphs(articles: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> raw = "Leaders meet in Paris for talks\\nThe talks began.\\nLeave a Reply"
+    >>> raw = "Leaders meet in Paris for talks\nThe talks began.\nLeave a Reply"
     >>> paragraphs(pd.DataFrame({"article_id": ["a"], "raw_text": [raw]}))["role"].tolist()
     ['title', 'body', 'boilerplate']
     """
@@ -652,8 +701,17 @@ def paragraphs(articles: pd.DataFrame) -> pd.DataFrame:
             continue
         for position, b in enumerate(_article_blocks(raw, title)):
             rows.append(
-                (article_id, position, b.role, b.role == "body", b.reason, b.text, b.start, b.end,
-                 "; ".join(b.repairs))
+                (
+                    article_id,
+                    position,
+                    b.role,
+                    b.role == "body",
+                    b.reason,
+                    b.text,
+                    b.start,
+                    b.end,
+                    "; ".join(b.repairs),
+                )
             )
     out = pd.DataFrame(rows, columns=list(BLOCK_COLUMNS))
     return out.astype({"position": int, "kept": bool, "start_char": int, "end_char": int})
@@ -663,15 +721,17 @@ def _given_titles(articles: pd.DataFrame) -> list[str | None]:
     if "title" not in articles.columns:
         return [None] * len(articles)
     derived = (
-        articles["title_derived"].fillna(False).astype(bool)
+        articles["title_derived"].eq(True)
         if "title_derived" in articles.columns
         else pd.Series(False, index=articles.index)
     )
-    return [str(t) if _is_given(t) and not d else None for t, d in zip(articles["title"], derived, strict=True)]
+    return [
+        str(t) if _is_given(t) and not d else None for t, d in zip(articles["title"], derived, strict=True)
+    ]
 
 
 def clean_articles(raw: pd.DataFrame) -> pd.DataFrame:
-    """Add the clean body, the title and any outlet evidence to raw articles.
+    r"""Add the clean body, the title and any outlet evidence to raw articles.
 
     Parameters
     ----------
@@ -693,7 +753,8 @@ def clean_articles(raw: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> raw = pd.DataFrame({"article_id": ["a"], "raw_text": ["Talks resume in Geneva today\\nThe talks began. (AFP)"]})
+    >>> text = "Talks resume in Geneva today\nThe talks began. (AFP)"
+    >>> raw = pd.DataFrame({"article_id": ["a"], "raw_text": [text]})
     >>> clean_articles(raw)[["title", "text", "outlet_detected"]].iloc[0].tolist()
     ['Talks resume in Geneva today', 'The talks began.', 'AFP']
     """
