@@ -458,3 +458,54 @@ def test_messy_token_streams_never_crash(words, data):
     assert list(m.columns) == E.MENTION_COLUMNS
     assert set(m["kind"]) <= set(E.KINDS) and set(m["via"]) <= set(E.VIAS)
     assert (m["end_char"] > m["start_char"]).all()
+
+
+# --------------------------------------------------------------------------- entity_mentions on articles
+
+
+def _annotations(texts: dict[str, str]):
+    from analysis.annotate import Annotations
+
+    toks, ents = [], []
+    plain = {}
+    for aid, marked in texts.items():
+        plain[aid], t, e = build(aid, marked)
+        toks.append(t)
+        ents.append(e)
+    return plain, Annotations(
+        pd.concat(toks, ignore_index=True), pd.DataFrame(), pd.concat(ents, ignore_index=True)
+    )
+
+
+def test_entity_mentions_uses_only_ok_articles_and_does_not_mutate():
+    plain, ann = _annotations({"a": "[Vladimir Putin|PERSON] spoke.", "b": "[Emmanuel Macron|PERSON] spoke."})
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "text": [plain["a"], plain["b"], ""],
+            "status": ["ok", "duplicate", "ok"],
+        }
+    )
+    before = arts.copy()
+    m = E.entity_mentions(arts, annotations=ann)
+    assert m["canonical"].tolist() == ["Vladimir Putin"]
+    pd.testing.assert_frame_equal(arts, before)
+
+
+def test_entity_mentions_empty_and_bad_input():
+    _, ann = _annotations({"a": "[Vladimir Putin|PERSON] spoke."})
+    none = E.entity_mentions(pd.DataFrame({"article_id": ["z"], "text": [""]}), annotations=ann)
+    assert none.empty and list(none.columns) == E.MENTION_COLUMNS
+    all_bad = E.entity_mentions(pd.DataFrame({"article_id": ["a"], "text": ["x"], "status": ["empty"]}))
+    assert all_bad.empty
+    with pytest.raises(ValueError, match="articles need columns"):
+        E.entity_mentions(pd.DataFrame({"id": [1]}), annotations=ann)
+
+
+def test_editing_the_alias_table_changes_names_without_new_tables():
+    _, toks, ents = build("a", "[The Kremlin|ORG] said [Zelenskyy|PERSON] would come.")
+    first = E.mentions_from_tables(toks, ents)
+    mine = pd.DataFrame({"alias": ["Zelenskyy"], "canonical": ["Volodymyr Zelenskyy"], "kind": ["person"]})
+    second = E.mentions_from_tables(toks, ents, aliases=mine)
+    assert first["canonical"].tolist() == ["Russian presidency (Kremlin)", "Zelenskyy"]
+    assert second["canonical"].tolist() == ["Russian presidency (Kremlin)", "Volodymyr Zelenskyy"]
