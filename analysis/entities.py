@@ -679,9 +679,10 @@ def _repair_span(
                 span.label = hit.label
                 break
     s = span.start_tok
-    # headline tail after a known full name ("Vladimir Putin Willing")
+    # headline tail after a known full name ("Vladimir Putin Willing"); organisations named after
+    # people ("... Foundation") keep their spaCy label and are left alone
     span_words = tuple(name_key(w) for w in words[s:e])
-    for k in range(e - 1, s + 1, -1):
+    for k in range(e - 1, s + 1, -1) if span.label == "PERSON" else ():
         prefix = span_words[: k - s]
         if prefix in known_names and all(_common(fld.texts[j]) for j in range(k, e)):
             span.end_tok = k

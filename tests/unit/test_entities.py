@@ -121,7 +121,7 @@ def test_canonical_cases(row):
 
 
 #: Alias-table categories that are generic world gazetteers (every country, capital, demonym, ...).
-GENERIC = {"country", "capital", "region", "demonym", "institution", "organisation"}
+GENERIC = {"country", "capital", "city", "region", "demonym", "institution", "organisation"}
 
 
 def test_cases_pass_without_specific_alias_rows():
