@@ -235,7 +235,7 @@ def name_key(text: str) -> str:
     >>> name_key("the Kremlin’s")
     'kremlin'
     """
-    key = fold(text)
+    key = re.sub(r"\s+'s\b", "'s", fold(text))
     key = re.sub(r"'s?$", "", key)
     key = re.sub(r"^(the|a|an) ", "", key)
     key = re.sub(r"[^\w\s']", " ", key)
