@@ -496,9 +496,7 @@ _TOKEN_NEEDS = ["article_id", "field", "sentence_id", "token_id", "start_char", 
                 "whitespace", "dep", "head", "pos"]  # fmt: skip
 
 
-def score_mentions(
-    tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = TARGET_WINDOW
-) -> pd.Series:
+def score_mentions(tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = TARGET_WINDOW) -> pd.Series:
     """Score the sentiment around each span, reading its sentence from a token table.
 
     This is the core shared by :func:`target_sentiment` and
@@ -657,8 +655,12 @@ def target_sentiment(text: str, target: str, *, window: int = TARGET_WINDOW) -> 
         return float("nan")
     table = _parse(text)
     spans = pd.DataFrame(
-        {"article_id": "passage", "field": "text", "start_char": [s for s, _ in matches],
-         "end_char": [e for _, e in matches]}  # fmt: skip
+        {
+            "article_id": "passage",
+            "field": "text",
+            "start_char": [s for s, _ in matches],
+            "end_char": [e for _, e in matches],
+        }  # fmt: skip
     )
     scores = score_mentions(table, spans, window=window).dropna()
     return float(scores.mean()) if len(scores) else float("nan")
@@ -770,9 +772,15 @@ def _aggregate_articles(scored: pd.DataFrame) -> pd.DataFrame:
         negative, positive = _shares(values)
         records.append(
             {
-                "article_id": article_id, "canonical": canonical, "n_mentions": len(group),
-                "n_scored": ci.n, "sentiment": ci.mean, "sentiment_low": ci.low,
-                "sentiment_high": ci.high, "share_negative": negative, "share_positive": positive,
+                "article_id": article_id,
+                "canonical": canonical,
+                "n_mentions": len(group),
+                "n_scored": ci.n,
+                "sentiment": ci.mean,
+                "sentiment_low": ci.low,
+                "sentiment_high": ci.high,
+                "share_negative": negative,
+                "share_positive": positive,
             }  # fmt: skip
         )
     return pd.DataFrame.from_records(records, columns=ENTITY_COLUMNS)
@@ -795,11 +803,73 @@ def _aggregate_corpus(scored: pd.DataFrame, rows: pd.DataFrame, by: str | None) 
         record = dict(zip(keys, key, strict=True))
         record.update(
             {
-                "n_articles": group["article_id"].nunique(), "n_mentions": len(group),
-                "n_scored": int(np.isfinite(values).sum()), "sentiment": ci.mean,
-                "sentiment_low": ci.low, "sentiment_high": ci.high,
-                "share_negative": negative, "share_positive": positive,
+                "n_articles": group["article_id"].nunique(),
+                "n_mentions": len(group),
+                "n_scored": int(np.isfinite(values).sum()),
+                "sentiment": ci.mean,
+                "sentiment_low": ci.low,
+                "sentiment_high": ci.high,
+                "share_negative": negative,
+                "share_positive": positive,
             }  # fmt: skip
         )
         records.append(record)
     return pd.DataFrame.from_records(records, columns=columns)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def evaluate_target_sentiment(labels: pd.DataFrame, *, window: int = TARGET_WINDOW) -> pd.DataFrame:
+    """Compare :func:`target_sentiment` with whole-sentence VADER on hand-labelled pairs.
+
+    Parameters
+    ----------
+    labels : pandas.DataFrame
+        Needs ``sentence, target, label`` (``negative``/``neutral``/``positive``);
+        ``split`` is used when present (scores per split and for ``all``).
+    window : int, default :data:`TARGET_WINDOW`
+        Passed to :func:`target_sentiment`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``split, method`` (``target_sentiment`` or ``sentence_vader``),
+        ``n, macro_f1, accuracy``, sorted by ``split, method``.
+    """
+    from sklearn.metrics import accuracy_score, f1_score
+
+    missing = {"sentence", "target", "label"} - set(labels.columns)
+    if missing:
+        raise ValueError(f"labels need columns {sorted(missing)}")
+    pairs = zip(labels["sentence"], labels["target"], strict=True)
+    data = labels.assign(
+        target_sentiment=[target_sentiment(s, t, window=window) for s, t in pairs],
+        sentence_vader=[sentence_vader(s) for s in labels["sentence"]],
+    )
+    splits = [("all", data)]
+    if "split" in data.columns:
+        splits += [(str(name), group) for name, group in data.groupby("split", sort=True)]
+    classes = ["negative", "neutral", "positive"]
+    records = []
+    for name, group in splits:
+        for method in ("sentence_vader", "target_sentiment"):
+            predicted = group[method].map(label_of).replace("", "neutral")
+            records.append(
+                {
+                    "split": name,
+                    "method": method,
+                    "n": len(group),
+                    "macro_f1": float(
+                        f1_score(group["label"], predicted, labels=classes, average="macro", zero_division=0)
+                    ),
+                    "accuracy": float(accuracy_score(group["label"], predicted)),
+                }  # fmt: skip
+            )
+    return pd.DataFrame.from_records(records).sort_values(["split", "method"]).reset_index(drop=True)
+
+
+if __name__ == "__main__":  # python -m analysis.measures.sentiment tests/data/target_sentiment_labels.csv
+    import sys
+
+    print(evaluate_target_sentiment(pd.read_csv(sys.argv[1])).to_string(index=False))
