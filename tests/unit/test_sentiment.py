@@ -15,17 +15,77 @@ from analysis.measures import sentiment as S
 
 # "The UN commended Norway for its humanitarian aid and condemned Myanmar for the killings."
 UN = {
-    "text": ["The", "UN", "commended", "Norway", "for", "its", "humanitarian", "aid", "and", "condemned",
-             "Myanmar", "for", "the", "killings", "."],
+    "text": [
+        "The",
+        "UN",
+        "commended",
+        "Norway",
+        "for",
+        "its",
+        "humanitarian",
+        "aid",
+        "and",
+        "condemned",
+        "Myanmar",
+        "for",
+        "the",
+        "killings",
+        ".",
+    ],
     "ws": [True] * 13 + [False, False],
     "head": [1, 2, 2, 2, 2, 7, 7, 4, 2, 2, 9, 9, 13, 11, 2],
-    "dep": ["det", "nsubj", "ROOT", "dobj", "prep", "poss", "amod", "pobj", "cc", "conj", "dobj", "prep",
-            "det", "pobj", "punct"],
-    "pos": ["DET", "PROPN", "VERB", "PROPN", "ADP", "PRON", "ADJ", "NOUN", "CCONJ", "VERB", "PROPN", "ADP",
-            "DET", "NOUN", "PUNCT"],
-    "lemma": ["the", "UN", "commend", "Norway", "for", "its", "humanitarian", "aid", "and", "condemn",
-              "Myanmar", "for", "the", "killing", "."],
-}  # fmt: skip
+    "dep": [
+        "det",
+        "nsubj",
+        "ROOT",
+        "dobj",
+        "prep",
+        "poss",
+        "amod",
+        "pobj",
+        "cc",
+        "conj",
+        "dobj",
+        "prep",
+        "det",
+        "pobj",
+        "punct",
+    ],
+    "pos": [
+        "DET",
+        "PROPN",
+        "VERB",
+        "PROPN",
+        "ADP",
+        "PRON",
+        "ADJ",
+        "NOUN",
+        "CCONJ",
+        "VERB",
+        "PROPN",
+        "ADP",
+        "DET",
+        "NOUN",
+        "PUNCT",
+    ],
+    "lemma": [
+        "the",
+        "UN",
+        "commend",
+        "Norway",
+        "for",
+        "its",
+        "humanitarian",
+        "aid",
+        "and",
+        "condemn",
+        "Myanmar",
+        "for",
+        "the",
+        "killing",
+        ".",
+    ],
+}
 # "Meloni met Erdogan, who was furious about the decision."
 MELONI = {
     "text": ["Meloni", "met", "Erdogan", ",", "who", "was", "furious", "about", "the", "decision", "."],
@@ -34,20 +94,80 @@ MELONI = {
     "dep": ["nsubj", "ROOT", "dobj", "punct", "nsubj", "relcl", "acomp", "prep", "det", "pobj", "punct"],
     "pos": ["PROPN", "VERB", "PROPN", "PUNCT", "PRON", "AUX", "ADJ", "ADP", "DET", "NOUN", "PUNCT"],
     "lemma": ["Meloni", "meet", "Erdogan", ",", "who", "be", "furious", "about", "the", "decision", "."],
-}  # fmt: skip
+}
 # "Chancellor Scholz welcomed the agreement, but Viktor Orbán denounced it as a betrayal."
 SCHOLZ = {
-    "text": ["Chancellor", "Scholz", "welcomed", "the", "agreement", ",", "but", "Viktor", "Orbán", "denounced",
-             "it", "as", "a", "betrayal", "."],
+    "text": [
+        "Chancellor",
+        "Scholz",
+        "welcomed",
+        "the",
+        "agreement",
+        ",",
+        "but",
+        "Viktor",
+        "Orbán",
+        "denounced",
+        "it",
+        "as",
+        "a",
+        "betrayal",
+        ".",
+    ],
     "ws": [True, True, True, True, False, True, True, True, True, True, True, True, True, False, False],
     "head": [1, 2, 2, 4, 2, 2, 2, 8, 9, 2, 9, 9, 13, 11, 9],
-    "dep": ["compound", "nsubj", "ROOT", "det", "dobj", "punct", "cc", "compound", "nsubj", "conj", "dobj", "prep",
-            "det", "pobj", "punct"],
-    "pos": ["PROPN", "PROPN", "VERB", "DET", "NOUN", "PUNCT", "CCONJ", "PROPN", "PROPN", "VERB", "PRON", "ADP",
-            "DET", "NOUN", "PUNCT"],
-    "lemma": ["Chancellor", "Scholz", "welcome", "the", "agreement", ",", "but", "Viktor", "Orbán", "denounce",
-              "it", "as", "a", "betrayal", "."],
-}  # fmt: skip
+    "dep": [
+        "compound",
+        "nsubj",
+        "ROOT",
+        "det",
+        "dobj",
+        "punct",
+        "cc",
+        "compound",
+        "nsubj",
+        "conj",
+        "dobj",
+        "prep",
+        "det",
+        "pobj",
+        "punct",
+    ],
+    "pos": [
+        "PROPN",
+        "PROPN",
+        "VERB",
+        "DET",
+        "NOUN",
+        "PUNCT",
+        "CCONJ",
+        "PROPN",
+        "PROPN",
+        "VERB",
+        "PRON",
+        "ADP",
+        "DET",
+        "NOUN",
+        "PUNCT",
+    ],
+    "lemma": [
+        "Chancellor",
+        "Scholz",
+        "welcome",
+        "the",
+        "agreement",
+        ",",
+        "but",
+        "Viktor",
+        "Orbán",
+        "denounce",
+        "it",
+        "as",
+        "a",
+        "betrayal",
+        ".",
+    ],
+}
 # "President Lula did not support the proposal."
 LULA = {
     "text": ["President", "Lula", "did", "not", "support", "the", "proposal", "."],
@@ -118,7 +238,10 @@ def test_lemma_fallback_only_for_words_missing_from_the_lexicon():
     assert "slammed" not in lexicon and "slam" in lexicon and "denounced" not in lexicon
     assert S.score_selection(["slammed"], [False], [0], ["slam"]) < 0
     assert S.score_selection(["slammed"], [False], [0]) == 0.0
-    assert S.score_selection(["he", "denounced", "it"], [True, True, False], [0, 1, 2], ["he", "denounce", "it"]) < 0
+    assert (
+        S.score_selection(["he", "denounced", "it"], [True, True, False], [0, 1, 2], ["he", "denounce", "it"])
+        < 0
+    )
     # a word in the lexicon keeps its own valence even when its lemma differs
     assert S.score_selection(["killings"], [False], [0], ["zzz"]) < 0
 
@@ -146,20 +269,40 @@ def _annotations(articles: dict[str, list[tuple[str, dict]]]) -> tuple[pd.DataFr
                 for i, word in enumerate(parse["text"]):
                     token_rows.append(
                         {
-                            "article_id": article_id, "field": field, "sentence_id": sentence_id,
-                            "token_id": token_id, "start_char": offset, "end_char": offset + len(word),
-                            "text": word, "whitespace": parse["ws"][i], "lemma": parse["lemma"][i],
-                            "pos": parse["pos"][i], "tag": "", "dep": parse["dep"][i],
-                            "head": first + parse["head"][i], "ent_iob": "O", "ent_type": "",
-                            "is_stop": False, "is_punct": parse["pos"][i] == "PUNCT", "like_num": False,
-                        }  # fmt: skip
+                            "article_id": article_id,
+                            "field": field,
+                            "sentence_id": sentence_id,
+                            "token_id": token_id,
+                            "start_char": offset,
+                            "end_char": offset + len(word),
+                            "text": word,
+                            "whitespace": parse["ws"][i],
+                            "lemma": parse["lemma"][i],
+                            "pos": parse["pos"][i],
+                            "tag": "",
+                            "dep": parse["dep"][i],
+                            "head": first + parse["head"][i],
+                            "ent_iob": "O",
+                            "ent_type": "",
+                            "is_stop": False,
+                            "is_punct": parse["pos"][i] == "PUNCT",
+                            "like_num": False,
+                        }
                     )
                     offset += len(word) + (1 if parse["ws"][i] else 0)
                     token_id += 1
-                text = "".join(w + (" " if s else "") for w, s in zip(parse["text"], parse["ws"], strict=True))
+                text = "".join(
+                    w + (" " if s else "") for w, s in zip(parse["text"], parse["ws"], strict=True)
+                )
                 sentence_rows.append(
-                    {"article_id": article_id, "field": field, "sentence_id": sentence_id,
-                     "start_char": start, "end_char": start + len(text.rstrip()), "text": text.rstrip()}  # fmt: skip
+                    {
+                        "article_id": article_id,
+                        "field": field,
+                        "sentence_id": sentence_id,
+                        "start_char": start,
+                        "end_char": start + len(text.rstrip()),
+                        "text": text.rstrip(),
+                    }
                 )
                 chunks.append(text)
                 if not parse["ws"][-1]:
@@ -167,8 +310,9 @@ def _annotations(articles: dict[str, list[tuple[str, dict]]]) -> tuple[pd.DataFr
                     offset += 1
             texts[(article_id, field)] = "".join(chunks).rstrip()
     tokens = pd.DataFrame(token_rows, columns=TOKEN_COLUMNS)
-    sentences = pd.DataFrame(sentence_rows, columns=["article_id", "field", "sentence_id", "start_char",
-                                                     "end_char", "text"])  # fmt: skip
+    sentences = pd.DataFrame(
+        sentence_rows, columns=["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+    )
     ids = list(articles)
     frame = pd.DataFrame(
         {
@@ -192,8 +336,11 @@ def test_sentence_table_scores_every_sentence_and_caches(corpus, tmp_path, monke
     assert list(first.columns) == S.SENTENCE_COLUMNS
     assert len(first) == len(ann.sentences) == 4
     assert first[["article_id", "field", "sentence_id"]].values.tolist() == [
-        ["a", "text", 0], ["a", "text", 1], ["a", "title", 0], ["b", "text", 0]
-    ]  # fmt: skip
+        ["a", "text", 0],
+        ["a", "text", 1],
+        ["a", "title", 0],
+        ["b", "text", 0],
+    ]
     assert first["n_words"].tolist() == [14, 13, 7, 9]
     expected = [S._analyzer().polarity_scores(t)["compound"] for t in first["text"]]
     assert first["compound"].tolist() == pytest.approx(expected)
@@ -210,7 +357,9 @@ def test_sentence_table_scores_every_sentence_and_caches(corpus, tmp_path, monke
 def test_changed_text_misses_the_cache(corpus, tmp_path):
     articles, ann = corpus
     S.sentiment(articles, level="sentence", annotations=ann, cache_dir=tmp_path)
-    changed = Annotations(ann.tokens, ann.sentences.assign(text=ann.sentences["text"] + " Great!"), ann.entities)
+    changed = Annotations(
+        ann.tokens, ann.sentences.assign(text=ann.sentences["text"] + " Great!"), ann.entities
+    )
     table = S.sentiment(articles, level="sentence", annotations=changed, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("sentiment/*/*.parquet"))) == 4
     assert (table["compound"] > 0).sum() >= 3
@@ -266,13 +415,26 @@ def _mentions(ann: Annotations, rows: list[tuple[str, str, int, str, str]]) -> p
     out = []
     for article_id, field, sentence_id, surface, canonical in rows:
         toks = ann.tokens[
-            (ann.tokens["article_id"] == article_id) & (ann.tokens["field"] == field)
-            & (ann.tokens["sentence_id"] == sentence_id) & (ann.tokens["text"] == surface.split()[-1])
-        ]  # fmt: skip
+            (ann.tokens["article_id"] == article_id)
+            & (ann.tokens["field"] == field)
+            & (ann.tokens["sentence_id"] == sentence_id)
+            & (ann.tokens["text"] == surface.split()[-1])
+        ]
         end = int(toks["end_char"].iloc[0])
-        out.append({"article_id": article_id, "field": field, "sentence_id": sentence_id,
-                    "start_char": end - len(surface), "end_char": end, "text": surface,
-                    "label": "PERSON", "canonical": canonical, "kind": "person", "via": "ner"})  # fmt: skip
+        out.append(
+            {
+                "article_id": article_id,
+                "field": field,
+                "sentence_id": sentence_id,
+                "start_char": end - len(surface),
+                "end_char": end,
+                "text": surface,
+                "label": "PERSON",
+                "canonical": canonical,
+                "kind": "person",
+                "via": "ner",
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -280,10 +442,15 @@ def test_entity_sentiment_scores_mentions_from_the_token_table(corpus, tmp_path)
     articles, ann = corpus
     mentions = _mentions(
         ann,
-        [("a", "text", 0, "Norway", "Norway"), ("a", "text", 0, "Myanmar", "Myanmar"),
-         ("a", "text", 1, "Scholz", "Olaf Scholz"), ("a", "text", 1, "Viktor Orbán", "Viktor Orbán"),
-         ("a", "title", 0, "Lula", "Lula"), ("b", "text", 0, "Erdogan", "Recep Tayyip Erdoğan")],
-    )  # fmt: skip
+        [
+            ("a", "text", 0, "Norway", "Norway"),
+            ("a", "text", 0, "Myanmar", "Myanmar"),
+            ("a", "text", 1, "Scholz", "Olaf Scholz"),
+            ("a", "text", 1, "Viktor Orbán", "Viktor Orbán"),
+            ("a", "title", 0, "Lula", "Lula"),
+            ("b", "text", 0, "Erdogan", "Recep Tayyip Erdoğan"),
+        ],
+    )
     per_mention = S.entity_sentiment(articles, mentions, level="mention", annotations=ann, cache_dir=tmp_path)
     assert len(per_mention) == len(mentions)
     score = dict(zip(per_mention["canonical"], per_mention["sentiment"], strict=True))
@@ -305,15 +472,23 @@ def test_entity_sentiment_scores_mentions_from_the_token_table(corpus, tmp_path)
 
 def test_entity_sentiment_pools_repeated_mentions_and_corpus_level(corpus, tmp_path):
     articles, ann = corpus
-    mentions = _mentions(ann, [("a", "text", 0, "Norway", "X"), ("a", "text", 0, "Myanmar", "X"),
-                               ("b", "text", 0, "Erdogan", "X")])  # fmt: skip
+    mentions = _mentions(
+        ann,
+        [("a", "text", 0, "Norway", "X"), ("a", "text", 0, "Myanmar", "X"), ("b", "text", 0, "Erdogan", "X")],
+    )
     table = S.entity_sentiment(articles, mentions, annotations=ann, cache_dir=tmp_path)
     row = table.set_index("article_id").loc["a"]
     assert row["n_mentions"] == 2 and row["share_negative"] == 0.5 and row["share_positive"] == 0.5
     corpus_table = S.entity_sentiment(articles, mentions, level="corpus", annotations=ann, cache_dir=tmp_path)
     assert corpus_table["n_articles"].tolist() == [2] and corpus_table["n_mentions"].tolist() == [3]
-    by = S.entity_sentiment(articles.assign(outlet=["p", "q"]), mentions, level="corpus", by="outlet",
-                            annotations=ann, cache_dir=tmp_path)  # fmt: skip
+    by = S.entity_sentiment(
+        articles.assign(outlet=["p", "q"]),
+        mentions,
+        level="corpus",
+        by="outlet",
+        annotations=ann,
+        cache_dir=tmp_path,
+    )
     assert by["outlet"].tolist() == ["p", "q"] and by["n_mentions"].tolist() == [2, 1]
 
 
