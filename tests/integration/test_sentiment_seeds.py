@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import seed_id
 
 import analysis
 from analysis.measures import sentiment as S
-from conftest import seed_id
 
 pytestmark = pytest.mark.integration
 
