@@ -32,7 +32,7 @@ import pandas as pd
 
 from analysis import cache
 from analysis.annotate import Annotations
-from analysis.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci
+from analysis.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci_by
 
 #: Bump when sentence scoring changes (invalidates cached sentence scores).
 SENTIMENT_VERSION = "1"
@@ -40,6 +40,8 @@ SENTIMENT_VERSION = "1"
 POSITIVE_THRESHOLD = 0.05
 #: Compound at or below this is a negative sentence / mention (VADER's convention).
 NEGATIVE_THRESHOLD = -0.05
+#: Articles per cached block of sentence scores (one Parquet file per block, keyed by its sentences).
+CACHE_CHUNK = 256
 #: Tokens kept on each side of the target inside its clause (see :func:`target_sentiment`).
 TARGET_WINDOW = 10
 
@@ -199,10 +201,15 @@ def sentence_sentiment(
     scores = np.zeros((len(sents), 4), dtype=float)
     version = vader_version()
     texts = sents["text"].astype(str).tolist()
-    for positions in sents.groupby("article_id", sort=False).indices.values():
+    rows_of = sents.groupby("article_id", sort=True).indices
+    articles_sorted = list(rows_of)
+    for first in range(0, len(articles_sorted), CACHE_CHUNK):
+        positions = np.concatenate([rows_of[a] for a in articles_sorted[first : first + CACHE_CHUNK]])
         chunk = [texts[i] for i in positions]
         fields = sents["field"].to_numpy()[positions]
-        key = cache.content_key("vader", version, SENTIMENT_VERSION, *fields, *chunk)
+        key = cache.content_key(
+            "vader", version, SENTIMENT_VERSION, *(f"{f}\x1f{t}" for f, t in zip(fields, chunk, strict=True))
+        )
         hit = cache.read("sentiment", key, cache_dir)
         if hit is not None and len(hit) == len(positions):
             scores[positions] = hit[["neg", "neu", "pos", "compound"]].to_numpy(dtype=float)
@@ -259,29 +266,29 @@ def article_sentiment(
     table = table[table["n_words"] > 0]
     if table.empty:
         return _empty(ARTICLE_COLUMNS)
-    records = []
-    for article_id, group in table.groupby("article_id", sort=True):
-        w = group["n_words"].to_numpy(dtype=float)
-        compound = group["compound"].to_numpy(dtype=float)
-        ci = bootstrap_mean_ci(compound, w, n=n, seed=seed)
-        labels = _labels(group["compound"])
-        records.append(
-            {
-                "article_id": article_id,
-                "n_sentences": len(group),
-                "n_words": int(w.sum()),
-                "compound": ci.mean,
-                "compound_low": ci.low,
-                "compound_high": ci.high,
-                "neg": float(np.average(group["neg"], weights=w)),
-                "neu": float(np.average(group["neu"], weights=w)),
-                "pos": float(np.average(group["pos"], weights=w)),
-                "share_negative": float((labels == "negative").mean()),
-                "share_neutral": float((labels == "neutral").mean()),
-                "share_positive": float((labels == "positive").mean()),
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=ARTICLE_COLUMNS)
+    w = table["n_words"].to_numpy(dtype=float)
+    ci = bootstrap_mean_ci_by(
+        table["compound"].to_numpy(dtype=float), table["article_id"].to_numpy(), w, n=n, seed=seed
+    )
+    weighted = table[["neg", "neu", "pos"]].mul(w, axis=0).assign(_w=w, _n=1.0)
+    for name in ("negative", "neutral", "positive"):
+        weighted[f"share_{name}"] = (_labels(table["compound"]) == name).astype(float)
+    sums = weighted.groupby(table["article_id"].to_numpy(), sort=True).sum()
+    out = pd.DataFrame(
+        {
+            "article_id": sums.index.to_numpy(),
+            "n_sentences": sums["_n"].to_numpy().astype("int64"),
+            "n_words": sums["_w"].to_numpy().astype("int64"),
+            "compound": ci["mean"].to_numpy(),
+            "compound_low": ci["low"].to_numpy(),
+            "compound_high": ci["high"].to_numpy(),
+        }
+    )
+    for column in ("neg", "neu", "pos"):
+        out[column] = (sums[column] / sums["_w"]).to_numpy()
+    for name in ("negative", "neutral", "positive"):
+        out[f"share_{name}"] = (sums[f"share_{name}"] / sums["_n"]).to_numpy()
+    return out[ARTICLE_COLUMNS]
 
 
 def sentiment(
@@ -526,9 +533,9 @@ def score_mentions(tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = T
     missing = {"article_id", "field", "start_char", "end_char"} - set(spans.columns)
     if missing:
         raise ValueError(f"spans need columns {sorted(missing)}")
-    result = pd.Series(np.nan, index=spans.index, dtype=float)
+    result = np.full(len(spans), np.nan)
     if spans.empty or tokens.empty:
-        return result
+        return pd.Series(result, index=spans.index, dtype=float)
     toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable")
     groups = toks.groupby([toks["article_id"].astype(str), toks["field"]], sort=False).indices
     span_keys = list(zip(spans["article_id"].astype(str), spans["field"], strict=True))
@@ -562,13 +569,13 @@ def score_mentions(tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = T
         selected = select_target_tokens(
             local_head, list(columns["dep"][sent]), list(columns["pos"][sent]), span_local, window=window
         )
-        result.iloc[row] = score_selection(
+        result[row] = score_selection(
             list(columns["text"][sent]),
             list(columns["whitespace"][sent]),
             selected,
             None if lemmas is None else list(lemmas[sent]),
         )
-    return result
+    return pd.Series(result, index=spans.index, dtype=float)
 
 
 # --------------------------------------------------------------------------- targeted sentiment: public
@@ -765,25 +772,36 @@ def _shares(values: np.ndarray) -> tuple[float, float]:
 def _aggregate_articles(scored: pd.DataFrame) -> pd.DataFrame:
     if scored.empty:
         return _empty(ENTITY_COLUMNS)
-    records = []
-    for (article_id, canonical), group in scored.groupby(["article_id", "canonical"], sort=True):
-        values = group["sentiment"].to_numpy(dtype=float)
-        ci = bootstrap_mean_ci(values)
-        negative, positive = _shares(values)
-        records.append(
-            {
-                "article_id": article_id,
-                "canonical": canonical,
-                "n_mentions": len(group),
-                "n_scored": ci.n,
-                "sentiment": ci.mean,
-                "sentiment_low": ci.low,
-                "sentiment_high": ci.high,
-                "share_negative": negative,
-                "share_positive": positive,
-            }  # fmt: skip
-        )
-    return pd.DataFrame.from_records(records, columns=ENTITY_COLUMNS)
+    keys = pd.MultiIndex.from_arrays([scored["article_id"].astype(str), scored["canonical"].astype(str)])
+    values = scored["sentiment"].to_numpy(dtype=float)
+    ci = bootstrap_mean_ci_by(values, keys.to_flat_index().to_numpy())
+    finite = np.isfinite(values)
+    parts = pd.DataFrame(
+        {
+            "n": 1,
+            "negative": (finite & (values <= NEGATIVE_THRESHOLD)).astype(float),
+            "positive": (finite & (values >= POSITIVE_THRESHOLD)).astype(float),
+        }
+    )
+    sums = parts.groupby(keys.to_flat_index().to_numpy(), sort=True).sum()
+    scored_n = ci["n"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        negative = np.where(scored_n > 0, sums["negative"].to_numpy() / scored_n, np.nan)
+        positive = np.where(scored_n > 0, sums["positive"].to_numpy() / scored_n, np.nan)
+    return pd.DataFrame(
+        {
+            "article_id": [k[0] for k in ci.index],
+            "canonical": [k[1] for k in ci.index],
+            "n_mentions": sums["n"].to_numpy().astype("int64"),
+            "n_scored": scored_n,
+            "sentiment": ci["mean"].to_numpy(),
+            "sentiment_low": ci["low"].to_numpy(),
+            "sentiment_high": ci["high"].to_numpy(),
+            "share_negative": negative,
+            "share_positive": positive,
+        },
+        columns=ENTITY_COLUMNS,
+    )
 
 
 def _aggregate_corpus(scored: pd.DataFrame, rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
@@ -794,27 +812,36 @@ def _aggregate_corpus(scored: pd.DataFrame, rows: pd.DataFrame, by: str | None) 
         groups_of = dict(zip(rows["article_id"].astype(str), rows[by], strict=True))
         scored = scored.assign(**{by: scored["article_id"].astype(str).map(groups_of)})
     keys = ([by] if by else []) + ["canonical"]
+    values_all = scored["sentiment"].to_numpy(dtype=float)
+    articles_all = scored["article_id"].astype(str).to_numpy()
     records = []
-    for key, group in scored.groupby(keys, sort=True, dropna=False):
+    for key, positions in sorted(
+        scored.groupby(keys, sort=False, dropna=False).indices.items(), key=_sort_key
+    ):
         key = key if isinstance(key, tuple) else (key,)
-        values = group["sentiment"].to_numpy(dtype=float)
-        ci = bootstrap_grouped_mean_ci(values, group["article_id"].astype(str).to_numpy())
+        values, article_ids = values_all[positions], articles_all[positions]
+        ci = bootstrap_grouped_mean_ci(values, article_ids)
         negative, positive = _shares(values)
         record = dict(zip(keys, key, strict=True))
         record.update(
             {
-                "n_articles": group["article_id"].nunique(),
-                "n_mentions": len(group),
+                "n_articles": len(set(article_ids)),
+                "n_mentions": len(positions),
                 "n_scored": int(np.isfinite(values).sum()),
                 "sentiment": ci.mean,
                 "sentiment_low": ci.low,
                 "sentiment_high": ci.high,
                 "share_negative": negative,
                 "share_positive": positive,
-            }  # fmt: skip
+            }
         )
         records.append(record)
     return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _sort_key(item: tuple) -> tuple:
+    key = item[0] if isinstance(item[0], tuple) else (item[0],)
+    return tuple((x is None or x != x, str(x)) for x in key)
 
 
 # --------------------------------------------------------------------------- evaluation

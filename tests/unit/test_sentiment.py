@@ -344,7 +344,7 @@ def test_sentence_table_scores_every_sentence_and_caches(corpus, tmp_path, monke
     assert first["n_words"].tolist() == [14, 13, 7, 9]
     expected = [S._analyzer().polarity_scores(t)["compound"] for t in first["text"]]
     assert first["compound"].tolist() == pytest.approx(expected)
-    assert len(list(tmp_path.glob("sentiment/*/*.parquet"))) == 2  # one entry per article
+    assert len(list(tmp_path.glob("sentiment/*/*.parquet"))) == 1  # one entry per block of articles
 
     def boom(texts):
         raise AssertionError("VADER must not run on a cache hit")
@@ -361,7 +361,7 @@ def test_changed_text_misses_the_cache(corpus, tmp_path):
         ann.tokens, ann.sentences.assign(text=ann.sentences["text"] + " Great!"), ann.entities
     )
     table = S.sentiment(articles, level="sentence", annotations=changed, cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("sentiment/*/*.parquet"))) == 4
+    assert len(list(tmp_path.glob("sentiment/*/*.parquet"))) == 2
     assert (table["compound"] > 0).sum() >= 3
 
 
@@ -518,3 +518,14 @@ def test_find_target_prefers_exact_case_and_allows_possessives():
     assert S._find_target("Macron’s plan and macron", "Macron") == [(0, 6)]
     assert S._find_target("the KREMLIN said", "Kremlin") == [(4, 11)]
     assert S._find_target("Vladimir  Putin", "Vladimir Putin") == [(0, 15)]
+
+
+def test_cache_blocks_hold_a_fixed_number_of_articles(corpus, tmp_path, monkeypatch):
+    articles, ann = corpus
+    monkeypatch.setattr(S, "CACHE_CHUNK", 1)
+    first = S.sentiment(articles, level="sentence", annotations=ann, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("sentiment/*/*.parquet"))) == 2
+    # dropping an article keeps the other article's block valid
+    only_a = S.sentiment(articles.iloc[:1], level="sentence", annotations=ann, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("sentiment/*/*.parquet"))) == 2
+    pd.testing.assert_frame_equal(only_a, first[first["article_id"] == "a"].reset_index(drop=True))

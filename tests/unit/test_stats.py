@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import config
-from analysis.stats import MeanCI, bootstrap_grouped_mean_ci, bootstrap_mean_ci
+from analysis.stats import MeanCI, bootstrap_grouped_mean_ci, bootstrap_mean_ci, bootstrap_mean_ci_by
 
 finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
 
@@ -105,3 +105,28 @@ def test_grouped_interval_contains_mean(pairs):
     tol = 1e-9 * (1 + max(abs(v) for v in values))
     assert ci.low - tol <= ci.mean <= ci.high + tol
     assert ci.n == len(set(groups))
+
+
+def test_by_group_equals_one_call_per_group():
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=60)
+    weights = rng.uniform(0.5, 3, size=60)
+    groups = rng.choice(["a", "b", "c", "d", "e"], size=60)
+    values[[3, 7]] = np.nan
+    table = bootstrap_mean_ci_by(values, groups, weights, n=300)
+    assert table.index.tolist() == ["a", "b", "c", "d", "e"]
+    for name in table.index:
+        mask = groups == name
+        expected = bootstrap_mean_ci(values[mask], weights[mask], n=300)
+        got = table.loc[name]
+        assert got["n"] == expected.n
+        assert (got["mean"], got["low"], got["high"]) == pytest.approx(
+            (expected.mean, expected.low, expected.high)
+        )
+
+
+def test_by_group_handles_singletons_and_all_nan_groups():
+    table = bootstrap_mean_ci_by([0.5, float("nan"), 0.1, 0.3], ["one", "nan", "two", "two"])
+    assert table.loc["one"].tolist() == [0.5, 0.5, 0.5, 1]
+    assert table.loc["nan", "n"] == 0 and math.isnan(table.loc["nan", "mean"])
+    assert table.loc["two", "low"] <= table.loc["two", "mean"] <= table.loc["two", "high"]
