@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import re
+import string
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -69,6 +70,7 @@ _NOUN_CLAUSE_DEPS = frozenset({"relcl", "acl"})
 # clauses next to the target's clause: another predicate, often another actor
 _SIDE_CLAUSE_DEPS = frozenset({"advcl", "conj", "parataxis"})
 _SKIP_DEPS = frozenset({"cc", "punct", "preconj"})
+_PUNCTUATION = string.punctuation
 
 
 # --------------------------------------------------------------------------- VADER
@@ -407,14 +409,34 @@ def select_target_tokens(
     [4, 6, 7, 8]
     """
     n = len(head)
-    span_set = {i for i in span if 0 <= i < n}
-    if not span_set:
+    if not any(0 <= i < n for i in span):
         return []
-    head = [h if 0 <= h < n else i for i, h in enumerate(head)]
+    head, children = _tree(head)
+    return _select(head, dep, pos, span, window, children)
+
+
+def _tree(head: Sequence[int]) -> tuple[list[int], list[list[int]]]:
+    """Return heads (out-of-sentence heads become roots) and the children of every token."""
+    n = len(head)
+    fixed = [int(h) if 0 <= h < n else i for i, h in enumerate(head)]
     children: list[list[int]] = [[] for _ in range(n)]
-    for i, h in enumerate(head):
+    for i, h in enumerate(fixed):
         if h != i:
             children[h].append(i)
+    return fixed, children
+
+
+def _select(
+    head: Sequence[int],
+    dep: Sequence[str],
+    pos: Sequence[str],
+    span: Sequence[int],
+    window: int,
+    children: list[list[int]],
+) -> list[int]:
+    span_set = {i for i in span if 0 <= i < len(head)}
+    if not span_set:
+        return []
 
     def has_subject(i: int) -> bool:
         return any(dep[c] in _SUBJECT_DEPS for c in children[i])
@@ -496,7 +518,20 @@ def score_selection(
     """
     if not selected:
         return 0.0
-    return float(_analyzer().polarity_scores(_join(texts, spaces, selected, lemmas))["compound"])
+    text = _join(texts, spaces, selected, lemmas)
+    if not _has_valence(text):
+        return 0.0  # exactly what VADER returns when no word is in its lexicon, only faster
+    return float(_analyzer().polarity_scores(text)["compound"])
+
+
+def _has_valence(text: str) -> bool:
+    """Tell whether any whitespace-separated word (as VADER splits and strips it) is in VADER's lexicon."""
+    lexicon = _analyzer().lexicon
+    for word in text.split():
+        low = word.lower()
+        if low in lexicon or low.strip(_PUNCTUATION) in lexicon:
+            return True
+    return False
 
 
 _TOKEN_NEEDS = ["article_id", "field", "sentence_id", "token_id", "start_char", "end_char", "text",
@@ -544,37 +579,45 @@ def score_mentions(tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = T
     names = ["sentence_id", "token_id", "start_char", "end_char", "text", "whitespace", "dep", "head", "pos"]
     columns = {c: toks[c].to_numpy() for c in names}
     lemmas = toks["lemma"].to_numpy() if "lemma" in toks.columns else None
-    memo: dict[tuple[str, str, int], tuple[int, int]] = {}
+    rows_by_key: dict[tuple[str, str], list[int]] = {}
     for row, key in enumerate(span_keys):
+        rows_by_key.setdefault(key, []).append(row)
+    for key, rows in rows_by_key.items():
         positions = groups.get(key)
         if positions is None:
             continue
         t_start = columns["start_char"][positions]
         t_end = columns["end_char"][positions]
-        hit = np.nonzero((t_start < ends[row]) & (t_end > starts[row]))[0]
-        if hit.size == 0:
-            continue
-        sid = columns["sentence_id"][positions[hit[0]]]
-        bounds = memo.get((*key, sid))
-        if bounds is None:
-            sids = columns["sentence_id"][positions]
-            inside = np.nonzero(sids == sid)[0]
-            bounds = (int(inside[0]), int(inside[-1]) + 1)
-            memo[(*key, sid)] = bounds
-        lo, hi = bounds
-        sent = positions[lo:hi]
-        first_id = int(columns["token_id"][sent[0]])
-        local_head = [int(h) - first_id for h in columns["head"][sent]]
-        span_local = [int(i) - lo for i in hit if lo <= i < hi]
-        selected = select_target_tokens(
-            local_head, list(columns["dep"][sent]), list(columns["pos"][sent]), span_local, window=window
-        )
-        result[row] = score_selection(
-            list(columns["text"][sent]),
-            list(columns["whitespace"][sent]),
-            selected,
-            None if lemmas is None else list(lemmas[sent]),
-        )
+        sids = columns["sentence_id"][positions]
+        memo: dict[int, tuple] = {}  # sentence_id -> its token lists and tree
+        for row in rows:
+            hit = np.nonzero((t_start < ends[row]) & (t_end > starts[row]))[0]
+            if hit.size == 0:
+                continue
+            sid = int(sids[hit[0]])
+            sentence = memo.get(sid)
+            if sentence is None:
+                inside = np.nonzero(sids == sid)[0]
+                lo, hi = int(inside[0]), int(inside[-1]) + 1
+                sent = positions[lo:hi]
+                first_id = int(columns["token_id"][sent[0]])
+                head, children = _tree([int(h) - first_id for h in columns["head"][sent]])
+                sentence = (
+                    lo,
+                    hi,
+                    head,
+                    children,
+                    columns["dep"][sent].tolist(),
+                    columns["pos"][sent].tolist(),
+                    columns["text"][sent].tolist(),
+                    columns["whitespace"][sent].tolist(),
+                    None if lemmas is None else lemmas[sent].tolist(),
+                )
+                memo[sid] = sentence
+            lo, hi, head, children, dep, pos, text, ws, lemma = sentence
+            span_local = [int(i) - lo for i in hit if lo <= i < hi]
+            selected = _select(head, dep, pos, span_local, window, children)
+            result[row] = score_selection(text, ws, selected, lemma)
     return pd.Series(result, index=spans.index, dtype=float)
 
 

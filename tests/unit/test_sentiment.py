@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.annotate import ENTITY_COLUMNS, TOKEN_COLUMNS, Annotations
 from analysis.measures import sentiment as S
@@ -529,3 +531,33 @@ def test_cache_blocks_hold_a_fixed_number_of_articles(corpus, tmp_path, monkeypa
     only_a = S.sentiment(articles.iloc[:1], level="sentence", annotations=ann, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("sentiment/*/*.parquet"))) == 2
     pd.testing.assert_frame_equal(only_a, first[first["article_id"] == "a"].reset_index(drop=True))
+
+
+_WORDS = [
+    "not",
+    "very",
+    "kind",
+    "of",
+    "but",
+    "Great!",
+    "bad,",
+    "the",
+    "deal",
+    "n't",
+    "no",
+    ":)",
+    "WAR",
+    "-",
+    "peace.",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=12))
+def test_skipping_vader_without_lexicon_words_changes_nothing(words):
+    text = " ".join(words)
+    if not S._has_valence(text):
+        assert S._analyzer().polarity_scores(text)["compound"] == 0.0
+    selected = list(range(len(words)))
+    expected = S._analyzer().polarity_scores(text)["compound"] if words else 0.0
+    assert S.score_selection(words, [True] * len(words), selected) == pytest.approx(expected)
