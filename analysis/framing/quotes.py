@@ -76,7 +76,7 @@ _DOBJ_SPEECH = frozenset(
 )
 #: Verbs that report speech only with a clausal complement ("maintained that …", not "maintaining a balance").
 _NEEDS_CLAUSE = frozenset(
-#: Verbs that report speech only with a clausal complement ("maintained that …", not "maintaining peace").
+    #: Verbs that report speech only with a clausal complement ("maintained that …", not "maintaining peace").
 )
 _PREP_SPEECH = {
     "warn": ("of", "about", "against"),
@@ -220,6 +220,7 @@ class _Field:
     word: list[str]
     lemma: list[str]
     pos: list[str]
+    tag: list[str]
     dep: list[str]
     head: list[int]
     sent: list[int]
@@ -545,6 +546,10 @@ class _Resolver:
         return a, b
 
     def speaker(self, f: _Field, head: int, method: str) -> _Speaker:
+        if f.pos[head] == "NOUN":
+            names = [c for c in f.kids(head) if f.dep[c] == "appos" and f.pos[c] == "PROPN"]
+            if names:
+                head = names[0]
         a, b = self.phrase_span(f, head)
         s, e = f.start[a], f.end[b]
         surface = f.text[s:e]
@@ -620,8 +625,11 @@ class _Resolver:
 
     def last_person(self, f: _Field, before: int) -> str | None:
         best: tuple[int, str] | None = None
+        quoted = f.__dict__.get("quoted", [])
         for m in f.mentions:
             if m.end <= before and (m.kind == "person" or m.canonical in self.people):
+                if any(a <= m.start < b for a, b in quoted):
+                    continue  # a name inside someone's quotation is not the antecedent
                 best = (m.start, self._canonical(m.canonical))
         return best[1] if best else None
 
@@ -779,9 +787,26 @@ def _paragraph_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return (0, 0)
 
 
+def _cut_unbalanced(f: _Field, s: _Span, lex: _Lexicon) -> _Span:
+    """End an unclosed quote before an inner ", X said" (the closing mark was forgotten)."""
+    toks = list(f.tokens_in(s.start, s.end))
+    for n, i in enumerate(toks):
+        if f.word[i] != "," or n < 3:
+            continue
+        for k in toks[n + 1 : n + 7]:
+            if f.word[k] in ".!?;":
+                break
+            if _is_reporting(f, k, lex):
+                subj = _subject(f, k)
+                if subj is not None and f.start[i] < f.start[subj]:
+                    return _Span(s.start, f.end[i], False, s.outer_start, f.end[i])
+    return s
+
+
 def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
     text = f.text
-    spans = _quote_spans(text)
+    spans = [_cut_unbalanced(f, s, lex) if not s.balanced else s for s in _quote_spans(text)]
+    f.__dict__["quoted"] = [(s.outer_start, s.outer_end) for s in spans]
     paras = _paragraph_bounds(text)
     in_quote = [False] * len(f.ids)
     for s in spans:
@@ -791,7 +816,8 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
     direct_verbs: set[int] = set()
     last_attr: tuple[int, _Speaker] | None = None
     for s in spans:
-        pa, pb = _paragraph_of(paras, s.outer_start)
+        pa, _ = _paragraph_of(paras, s.outer_start)
+        _, pb = _paragraph_of(paras, max(s.outer_end - 1, s.outer_start))
         left = _left_bound(text, pa, s.outer_start, spans)
         right = _right_bound(text, max(pb, s.outer_end), s.outer_end, spans)
         before = text[left : s.outer_start]
@@ -842,6 +868,8 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
                 continue  # a scare-quoted term, not a quotation
             elif last_attr is not None and s.outer_start - last_attr[0] < 700:
                 speaker, method = last_attr[1], "continuation"
+            elif kind == "partial":
+                continue  # an embedded quoted phrase nobody is said to have spoken: a term, not a quote
             else:
                 speaker, method = None, "none"
         q = _Quote(
@@ -874,26 +902,36 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
         if content is None:
             continue
         subj = _subject(f, k)
-        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj):
+        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, lex.surnames):
             continue
         a, b = content
         cs, ce = f.start[a], f.end[b]
         covered = sum(max(0, min(ce, sp.end) - max(cs, sp.start)) for sp in spans)
-        if covered > 0.6 * (ce - cs):
+        if covered > 0.85 * (ce - cs):
             continue
         found.append(_Quote("indirect", cs, ce, k, res.speaker(f, subj, "subject"), "subject"))
     return found
 
 
 def _denied(f: _Field, v: int) -> bool:
-    """Tell whether the verb is negated or governed by refuse/decline/fail ("refused to acknowledge")."""
+    """Tell whether the verb is negated, a bare passive participle or under refuse/decline/fail.
+
+    "refused to acknowledge", "did not say" and "Asked whether …, X replied"
+    (a question put to the speaker) report no speech of the subject.
+    """
     if any(f.dep[c] == "neg" for c in f.kids(v)):
+        return True
+    if (
+        f.tag[v] == "VBN"
+        and f.dep[v] in ("advcl", "acl")
+        and not any(f.dep[c] in _SUBJECT_DEPS for c in f.kids(v))
+    ):
         return True
     p = f.parent(v)
     return f.dep[v] == "xcomp" and p is not None and f.lemma[p].lower() in ("refuse", "decline", "fail")
 
 
-def _plausible_speaker(f: _Field, i: int) -> bool:
+def _plausible_speaker(f: _Field, i: int, surnames: dict[str, str]) -> bool:
     """Check that a reported-speech subject can speak: a name, a pronoun, a role or an institution."""
     lemma = f.lemma[i].lower()
     if f.pos[i] == "PRON":
@@ -902,7 +940,17 @@ def _plausible_speaker(f: _Field, i: int) -> bool:
         return True
     if lemma in ROLE_NOUNS or lemma in INSTITUTION_NOUNS or lemma in _GROUP_NOUNS:
         return True
-    return any(m.start <= f.start[i] < m.end for m in f.mentions)
+    if any(m.start <= f.start[i] < m.end for m in f.mentions):
+        return True
+    word = f.word[i]
+    if word[:1].isupper() and f.pos[i] == "NOUN":  # a name the tagger missed ("Zelenskyy said")
+        first = i == 0 or f.sent[i - 1] != f.sent[i]
+        return (
+            not first
+            or word.lower() in surnames
+            or any(m.canonical.split()[-1:] == [word] for m in f.mentions)
+        )
+    return False
 
 
 def _dominates(f: _Field, v: int, toks: list[int]) -> bool:
@@ -1091,6 +1139,7 @@ def quotes(
                     t["text"].tolist(),
                     t["lemma"].tolist(),
                     t["pos"].tolist(),
+                    t["tag"].tolist(),
                     t["dep"].tolist(),
                     t["head"].tolist(),
                     t["sentence_id"].tolist(),
