@@ -909,7 +909,8 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
         covered = sum(max(0, min(ce, sp.end) - max(cs, sp.start)) for sp in spans)
         if covered > 0.85 * (ce - cs):
             continue
-        found.append(_Quote("indirect", cs, ce, k, res.speaker(f, subj, "subject"), "subject"))
+        speaker = res.speaker(f, subj, "subject")
+        found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
     return found
 
 
