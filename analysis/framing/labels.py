@@ -208,11 +208,16 @@ def labels(
         if "kind" in ments.columns
         else {}
     )
+    empty_m, empty_s = ments.iloc[0:0], speakers.iloc[0:0]
+    m_groups = {(str(a), f): g for (a, f), g in ments.groupby([ments["article_id"].astype(str), "field"])}
+    s_groups = {
+        (str(a), f): g for (a, f), g in speakers.groupby([speakers["article_id"].astype(str), "field"])
+    }
     occ = []
     for (aid, fld), t in toks_all.groupby(["article_id", "field"], sort=True):
         text = texts.get((str(aid), str(fld)), "")
         tok = _Tokens(t)
-        here = ments[(ments["article_id"].astype(str) == str(aid)) & (ments["field"] == fld)]
+        here = m_groups.get((str(aid), fld), empty_m)
         spans = []
         for m in here.itertuples(index=False):
             s, e = int(m.start_char), int(m.end_char)
@@ -226,7 +231,7 @@ def labels(
             spans.append((m.canonical, kind, tok.start[a], tok.end[b], "title" if titled else "name"))
             for x, y in _appositives(tok, inside):
                 spans.append((m.canonical, kind, tok.start[x], tok.end[y], "appositive"))
-        sp_here = speakers[(speakers["article_id"].astype(str) == str(aid)) & (speakers["field"] == fld)]
+        sp_here = s_groups.get((str(aid), fld), empty_s)
         sp_spans = [
             (int(r.speaker_start_char), int(r.speaker_end_char), r.speaker_canonical)
             for r in sp_here.itertuples(index=False)
