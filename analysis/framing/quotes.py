@@ -57,7 +57,8 @@ ROLE_NOUNS = frozenset(
 #: Nouns that name an institution; a speaker phrase headed by one is matched to an organisation nearby.
 INSTITUTION_NOUNS = frozenset(
     """ministry office government army military embassy agency department palace presidency cabinet
-    administration council commission parliament committee service police court bank company
+    administration council commission parliament committee service police court bank company force forces
+    military navy command staff guard headquarters
     spokesperson's""".split()
 )
 #: Common nouns for groups of people who can be sources ("officials said", "analysts warned").
@@ -728,9 +729,14 @@ def _raw_subject(f: _Field, v: int) -> int | None:
     while cur is not None and cur not in seen:
         seen.add(cur)
         kids = f.kids(cur)
-        for c in kids:
-            if f.dep[c] in _SUBJECT_DEPS and f.lemma[c].lower() not in ("it", "there", "this", "what"):
-                return c
+        subjects = [
+            c
+            for c in kids
+            if f.dep[c] in _SUBJECT_DEPS and f.lemma[c].lower() not in ("it", "there", "this", "what")
+        ]
+        if subjects:  # two subjects is a parser slip ("news agency TASS reported"): prefer the name nearest
+            names = [c for c in subjects if f.pos[c] == "PROPN"] or subjects
+            return min(names, key=lambda c: abs(c - cur))
         for c in kids:
             if f.dep[c] == "agent":
                 for d in f.kids(c):
@@ -819,6 +825,10 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
         pa, _ = _paragraph_of(paras, s.outer_start)
         _, pb = _paragraph_of(paras, max(s.outer_end - 1, s.outer_start))
         left = _left_bound(text, pa, s.outer_start, spans)
+        prev = text[:left].rstrip()
+        if not text[left : s.outer_start].strip() and prev.endswith(":"):
+            # 'X added:' closing the previous paragraph introduces this one's quotation
+            left = _left_bound(text, _paragraph_of(paras, len(prev) - 1)[0], len(prev), spans)
         right = _right_bound(text, max(pb, s.outer_end), s.outer_end, spans)
         before = text[left : s.outer_start]
         content = text[s.start : s.end]
@@ -939,7 +949,8 @@ def _plausible_speaker(f: _Field, i: int, surnames: dict[str, str]) -> bool:
         return lemma in PRONOUNS_PERSON or lemma in ("they", "it")
     if f.pos[i] == "PROPN" or f.ent[i] in ("PERSON", "ORG", "GPE", "NORP"):
         return True
-    if lemma in ROLE_NOUNS or lemma in INSTITUTION_NOUNS or lemma in _GROUP_NOUNS:
+    word = f.word[i].lower()
+    if {lemma, word} & (ROLE_NOUNS | INSTITUTION_NOUNS | _GROUP_NOUNS):
         return True
     if any(m.start <= f.start[i] < m.end for m in f.mentions):
         return True
