@@ -9,6 +9,7 @@ Russian presidential spokesman said"), and counts each form per outlet.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 
@@ -63,7 +64,13 @@ class _Tokens:
                 self.children.setdefault(h, []).append(i)
 
     def covering(self, a: int, b: int) -> list[int]:
-        return [i for i, (s, e) in enumerate(zip(self.start, self.end, strict=True)) if s < b and e > a]
+        i = bisect.bisect_right(self.end, a)
+        out = []
+        while i < len(self.start) and self.start[i] < b:
+            if self.end[i] > a:
+                out.append(i)
+            i += 1
+        return out
 
     def subtree(self, i: int) -> list[int]:
         out, stack = [], [i]
@@ -198,45 +205,45 @@ def labels(
     ok_ids = set(group_of)
     ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
     toks_all = ann.tokens[ann.tokens["article_id"].isin(ok_ids)]
-    speakers = (
-        quotes[quotes["speaker_start_char"].notna()]
-        if "speaker_start_char" in quotes.columns
-        else quotes.iloc[0:0]
-    )
+    need_q = {"article_id", "field", "speaker_start_char", "speaker_end_char", "speaker_canonical"}
+    if not need_q <= set(quotes.columns):
+        raise ValueError(f"quotes need columns {sorted(need_q - set(quotes.columns))} (from analysis.quotes)")
+    speakers = quotes[quotes["speaker_start_char"].notna()]
     kind_of = (
         ments.drop_duplicates("canonical").set_index("canonical")["kind"].to_dict()
         if "kind" in ments.columns
         else {}
     )
-    empty_m, empty_s = ments.iloc[0:0], speakers.iloc[0:0]
-    m_groups = {(str(a), f): g for (a, f), g in ments.groupby([ments["article_id"].astype(str), "field"])}
-    s_groups = {
-        (str(a), f): g for (a, f), g in speakers.groupby([speakers["article_id"].astype(str), "field"])
-    }
+    by_field: dict[tuple[str, str], list[tuple]] = {}
+    kinds = ments["kind"] if "kind" in ments.columns else pd.Series("", index=ments.index)
+    vias = ments["via"] if "via" in ments.columns else pd.Series("", index=ments.index)
+    for aid, fld, s, e, canonical, kind, via in zip(
+        ments["article_id"].astype(str), ments["field"], ments["start_char"], ments["end_char"],
+        ments["canonical"], kinds, vias, strict=True,
+    ):  # fmt: skip
+        by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical, kind, via))
+    sp_by_field: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+    for aid, fld, s, e, canonical in zip(
+        speakers["article_id"].astype(str), speakers["field"], speakers["speaker_start_char"],
+        speakers["speaker_end_char"], speakers["speaker_canonical"], strict=True,
+    ):  # fmt: skip
+        if isinstance(canonical, str):
+            sp_by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical))
     occ = []
     for (aid, fld), t in toks_all.groupby(["article_id", "field"], sort=True):
         text = texts.get((str(aid), str(fld)), "")
         tok = _Tokens(t)
-        here = m_groups.get((str(aid), fld), empty_m)
         spans = []
-        for m in here.itertuples(index=False):
-            s, e = int(m.start_char), int(m.end_char)
-            via = getattr(m, "via", "")
-            kind = getattr(m, "kind", "")
+        for s, e, canonical, kind, via in by_field.get((str(aid), fld), []):
             inside = tok.covering(s, e)
             if via == "role" or not inside:
-                spans.append((m.canonical, kind, s, e, "role" if via == "role" else "name"))
+                spans.append((canonical, kind, s, e, "role" if via == "role" else "name"))
                 continue
             a, b, titled = _expand(tok, inside)
-            spans.append((m.canonical, kind, tok.start[a], tok.end[b], "title" if titled else "name"))
+            spans.append((canonical, kind, tok.start[a], tok.end[b], "title" if titled else "name"))
             for x, y in _appositives(tok, inside):
-                spans.append((m.canonical, kind, tok.start[x], tok.end[y], "appositive"))
-        sp_here = s_groups.get((str(aid), fld), empty_s)
-        sp_spans = [
-            (int(r.speaker_start_char), int(r.speaker_end_char), r.speaker_canonical)
-            for r in sp_here.itertuples(index=False)
-            if isinstance(r.speaker_canonical, str)
-        ]
+                spans.append((canonical, kind, tok.start[x], tok.end[y], "appositive"))
+        sp_spans = sp_by_field.get((str(aid), fld), [])
         used = set()
         for canonical, kind, s, e, form in spans:
             is_speaker = False

@@ -1070,6 +1070,37 @@ def _field_texts(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
     return out
 
 
+_LIST_COLUMNS = (
+    "token_id", "start_char", "end_char", "text", "lemma", "pos", "tag", "dep", "head",
+    "sentence_id", "ent_type",
+)  # fmt: skip
+
+
+def _field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tuple[str, list[_Field]]]:
+    """Yield (article_id, fields) from a token table sorted once, slicing plain lists (fast)."""
+    if toks.empty:
+        return
+    toks = toks.sort_values(["article_id", "field", "token_id"], kind="stable")
+    cols = {c: toks[c].tolist() for c in _LIST_COLUMNS}
+    aids = toks["article_id"].astype(str).tolist()
+    flds = toks["field"].astype(str).tolist()
+    n = len(aids)
+    start = 0
+    current: list[_Field] = []
+    for i in range(1, n + 1):
+        if i < n and aids[i] == aids[start] and flds[i] == flds[start]:
+            continue
+        key = (aids[start], flds[start])
+        current.append(
+            _Field(key[0], key[1], texts.get(key, ""), *(cols[c][start:i] for c in _LIST_COLUMNS),
+                   by_field.get(key, []))
+        )  # fmt: skip
+        if i == n or aids[i] != aids[start]:
+            yield aids[start], current
+            current = []
+        start = i
+
+
 def _empty_quotes() -> pd.DataFrame:
     out = pd.DataFrame({c: pd.Series(dtype="object") for c in QUOTE_COLUMNS})
     for c in ("sentence_id", "start_char", "end_char"):
@@ -1136,29 +1167,7 @@ def quotes(
     texts = _field_texts(rows)
     lex = _lex()
     out = []
-    for aid, group in toks.groupby("article_id", sort=True):
-        fields = []
-        for fld, t in group.groupby("field", sort=False):
-            t = t.sort_values("token_id")
-            fields.append(
-                _Field(
-                    str(aid),
-                    str(fld),
-                    texts.get((str(aid), str(fld)), ""),
-                    t["token_id"].tolist(),
-                    t["start_char"].tolist(),
-                    t["end_char"].tolist(),
-                    t["text"].tolist(),
-                    t["lemma"].tolist(),
-                    t["pos"].tolist(),
-                    t["tag"].tolist(),
-                    t["dep"].tolist(),
-                    t["head"].tolist(),
-                    t["sentence_id"].tolist(),
-                    t["ent_type"].tolist(),
-                    by_field.get((str(aid), str(fld)), []),
-                )
-            )
+    for _, fields in _field_groups(toks, texts, by_field):
         res = _Resolver(fields, lex)
         for f in fields:
             if not f.text:
@@ -1294,20 +1303,19 @@ def source_balance(quotes: pd.DataFrame, articles: pd.DataFrame, *, by: str = "o
     return out.reset_index(drop=True)
 
 
-def _find_terms(text: str, terms: Iterable[str]) -> list[tuple[str, int, int]]:
-    hits = []
-    for term in terms:
-        for m in re.finditer(
-            r"(?<!\w)" + re.escape(term).replace(r"\ ", r"\s+") + r"(?!\w)", text, flags=re.I
-        ):
-            hits.append((term, m.start(), m.end()))
-    hits.sort(key=lambda h: (h[1], -h[2]))
-    kept, last = [], -1
-    for h in hits:
-        if h[1] >= last:
-            kept.append(h)
-            last = h[2]
-    return kept
+@functools.lru_cache(maxsize=16)
+def _terms_regex(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Compile one case-insensitive alternation of the terms, longest first, on word boundaries."""
+    parts = [re.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len, reverse=True)]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", flags=re.I)
+
+
+def _find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Find non-overlapping occurrences of the terms (lower-cased, whitespace-normalised) in ``text``."""
+    if not terms:
+        return []
+    found = _terms_regex(terms).finditer(text)
+    return [(re.sub(r"\s+", " ", m.group(0).lower()), m.start(), m.end()) for m in found]
 
 
 def attribution(
@@ -1373,7 +1381,8 @@ def attribution(
         # the reporting frame: the sentence around verb and quote, minus the quote itself
         lo = min(qs, int(vs)) if vs is not None else qs
         hi = max(qe, int(ve)) if ve is not None else qe
-        fs = max([m.end() for m in _SENT_END.finditer(text, 0, lo)] + [text.rfind("\n", 0, lo) + 1, 0])
+        window = max(0, lo - 1500)
+        fs = max([text.rfind(p, window, lo) + len(p) for p in (". ", "? ", "! ", ".\n", "\n")] + [window])
         m_end = _SENT_END.search(text, hi)
         nl = text.find("\n", hi)
         fe = min(x for x in (m_end.end() if m_end else len(text), nl if nl >= 0 else len(text)))
