@@ -49,7 +49,19 @@ def mentions_of(text: str, items: list[tuple[str, str, str]]) -> pd.DataFrame:
         rows.append({"article_id": "a1", "field": "text", "sentence_id": 0, "start_char": start,
                      "end_char": start + len(surface), "text": surface, "label": "", "canonical": canonical,
                      "kind": kind, "via": "ner"})  # fmt: skip
-    return pd.DataFrame(rows)
+    cols = [
+        "article_id",
+        "field",
+        "sentence_id",
+        "start_char",
+        "end_char",
+        "text",
+        "label",
+        "canonical",
+        "kind",
+        "via",
+    ]
+    return pd.DataFrame(rows, columns=cols)
 
 
 WIRE = "“We are ready,” Peskov said."
