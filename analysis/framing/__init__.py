@@ -1,0 +1,1 @@
+"""Framing analytics: quotes and sources, labels, keyness, frames, claims, salience, human coding."""
