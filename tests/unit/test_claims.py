@@ -5,19 +5,31 @@ from analysis.annotate import Annotations
 from analysis.framing.claims import THRESHOLD, claim_matrix, claims, omissions, similarity
 
 SENTENCES = {
-    "a1": ["Russian President Vladimir Putin has expressed readiness to engage in bilateral talks with French "
-           "President Emmanuel Macron.",
-           "The talks are expected to take place with full transparency involving European allies.",
-           "Successful negotiations could lead to a more stable environment in Europe."],
-    "a2": ["Russian President Vladimir Putin is prepared to hold talks with French President Emmanuel Macron if "
-           "there is mutual political will, the Kremlin said on Sunday.",
-           "EU leaders agreed on Friday to provide Ukraine with a loan of $105 billion to address budget shortfalls.",
-           "In July, Macron held a two-hour phone call with Putin, their first direct conversation in three years."],
-    "a3": ["The European Union agreed to lend Ukraine 105 billion dollars to cover its budget shortfall.",
-           "However, the bloc failed to reach consensus on whether to use frozen Russian assets to finance the aid."],
+    "a1": [
+        "Russian President Vladimir Putin has expressed readiness to engage in bilateral talks with French "
+        "President Emmanuel Macron.",
+        "The talks are expected to take place with full transparency involving European allies.",
+        "Successful negotiations could lead to a more stable environment in Europe.",
+    ],
+    "a2": [
+        "Russian President Vladimir Putin is prepared to hold talks with French President Emmanuel Macron if "
+        "there is mutual political will, the Kremlin said on Sunday.",
+        "EU leaders agreed on Friday to provide Ukraine with a loan of $105 billion to address "
+        "budget shortfalls.",
+        "In July, Macron held a two-hour phone call with Putin, their first direct conversation in "
+        "three years.",
+    ],
+    "a3": [
+        "The European Union agreed to lend Ukraine 105 billion dollars to cover its budget shortfall.",
+        "However, the bloc failed to reach consensus on whether to use frozen Russian assets to "
+        "finance the aid.",
+    ],
     # same outlet family as a2, copied text, but on another event: must never be compared with a1/a2/a3
-    "b1": ["EU leaders agreed on Friday to provide Ukraine with a loan of $105 billion to address budget shortfalls.",
-           "Too short."],
+    "b1": [
+        "EU leaders agreed on Friday to provide Ukraine with a loan of $105 billion to address "
+        "budget shortfalls.",
+        "Too short.",
+    ],
 }
 OUTLET = {"a1": "X", "a2": "Y", "a3": "Z", "b1": "W"}
 EVENT = {"a1": "E1", "a2": "E1", "a3": "E1", "b1": "E2"}
@@ -33,8 +45,13 @@ def corpus(sentences=SENTENCES, event=EVENT):
             sents.append([aid, "text", i, start, start + len(s), s])
         rows.append([aid, OUTLET[aid], text, event.get(aid), "ok"])
     arts = pd.DataFrame(rows, columns=["article_id", "outlet", "text", "event", "status"])
-    ann = Annotations(pd.DataFrame(), pd.DataFrame(sents, columns=["article_id", "field", "sentence_id", "start_char",
-                                                                   "end_char", "text"]), pd.DataFrame())
+    ann = Annotations(
+        pd.DataFrame(),
+        pd.DataFrame(
+            sents, columns=["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+        ),
+        pd.DataFrame(),
+    )
     return arts, ann
 
 
@@ -45,7 +62,9 @@ def claim_of(table, aid, sid):
 def test_paraphrase_pair_matches_and_different_facts_do_not():
     arts, ann = corpus()
     table = claims(arts, annotations=ann)
-    assert claim_of(table, "a1", 0) == claim_of(table, "a2", 0)  # Putin ready for talks with Macron, reworded
+    assert claim_of(table, "a1", 0) == claim_of(
+        table, "a2", 0
+    )  # Putin ready for talks with Macron, reworded
     assert claim_of(table, "a2", 1) == claim_of(table, "a3", 0)  # the EU loan, reworded
     # same topic (EU money for Ukraine), different fact: the loan vs no consensus on frozen assets
     assert claim_of(table, "a3", 0) != claim_of(table, "a3", 1)
@@ -81,7 +100,7 @@ def test_short_sentences_are_not_claims_and_evidence_offsets_hold():
     assert "Too short." not in set(table["sentence"])
     text = arts.set_index("article_id")["text"]
     for _, r in table.iterrows():
-        assert text[r["article_id"]][r["start_char"]:r["end_char"]] == r["sentence"]
+        assert text[r["article_id"]][r["start_char"] : r["end_char"]] == r["sentence"]
 
 
 def test_date_window_when_no_event():
@@ -109,7 +128,10 @@ def test_matrix_and_omissions():
     assert not (om["outlet"] == "W").any() or set(om[om["outlet"] == "W"]["event"]) == {"E2"}
     only_two = omissions(table, arts, min_outlets=2)
     # claims carried by two outlets: the loan (X omits it) and Putin-Macron talks (Z omits it)
-    assert set(zip(only_two["outlet"], only_two["claim_id"])) == {("X", loan), ("Z", claim_of(table, "a1", 0))}
+    assert set(zip(only_two["outlet"], only_two["claim_id"], strict=True)) == {
+        ("X", loan),
+        ("Z", claim_of(table, "a1", 0)),
+    }
 
 
 def test_bad_options_and_empty_input():

@@ -5,12 +5,30 @@ import pytest
 from analysis.annotate import Annotations
 from analysis.framing.frames import CodebookError, frame_evidence, frame_summary, frames, load_codebook
 
-TOKEN_COLS = ["article_id", "field", "sentence_id", "token_id", "start_char", "end_char", "text", "whitespace",
-              "lemma", "pos", "tag", "dep", "head", "ent_iob", "ent_type", "is_stop", "is_punct", "like_num"]
+TOKEN_COLS = [
+    "article_id",
+    "field",
+    "sentence_id",
+    "token_id",
+    "start_char",
+    "end_char",
+    "text",
+    "whitespace",
+    "lemma",
+    "pos",
+    "tag",
+    "dep",
+    "head",
+    "ent_iob",
+    "ent_type",
+    "is_stop",
+    "is_punct",
+    "like_num",
+]
 
 
 def annotate_inline(docs):
-    """docs: {article_id: {field: [[(text, lemma, pos), ...] per sentence]}} -> (articles texts, Annotations)."""
+    """docs: {article_id: {field: [[(text, lemma, pos), ...] per sentence]}} -> (texts, Annotations)."""
     rows, sents, texts = [], [], {}
     for aid, fields in docs.items():
         for field, sentences in fields.items():
@@ -20,15 +38,38 @@ def annotate_inline(docs):
                 for tok, lemma, pos in sent:
                     s = len(text)
                     text += tok + " "
-                    rows.append([aid, field, sid, tid, s, s + len(tok), tok, True, lemma, pos, "", "dep", tid, "O", "",
-                                 False, pos == "PUNCT", False])
+                    rows.append(
+                        [
+                            aid,
+                            field,
+                            sid,
+                            tid,
+                            s,
+                            s + len(tok),
+                            tok,
+                            True,
+                            lemma,
+                            pos,
+                            "",
+                            "dep",
+                            tid,
+                            "O",
+                            "",
+                            False,
+                            pos == "PUNCT",
+                            False,
+                        ]
+                    )
                     tid += 1
-                sents.append([aid, field, sid, start, len(text) - 1, text[start:len(text) - 1]])
+                sents.append([aid, field, sid, start, len(text) - 1, text[start : len(text) - 1]])
             texts[(aid, field)] = text
-    ann = Annotations(pd.DataFrame(rows, columns=TOKEN_COLS),
-                      pd.DataFrame(sents, columns=["article_id", "field", "sentence_id", "start_char", "end_char",
-                                                   "text"]),
-                      pd.DataFrame())
+    ann = Annotations(
+        pd.DataFrame(rows, columns=TOKEN_COLS),
+        pd.DataFrame(
+            sents, columns=["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+        ),
+        pd.DataFrame(),
+    )
     return texts, ann
 
 
@@ -44,22 +85,36 @@ def t(words):
 
 BOOK = {
     "frames": {
-        "peace": {"type": "story", "label": "Peace", "indicators": [
-            {"id": "deal", "question": "A peace deal?", "any": ["peace deal", "truce"]},
-            {"id": "offer", "question": "Readiness to talk?", "any": ["talk"], "with": ["ready", "willing"]},
-        ]},
-        "war": {"type": "generic", "indicators": [
-            {"id": "strike", "question": "Strikes?", "any": ["strike/NOUN"]},
-        ]},
+        "peace": {
+            "type": "story",
+            "label": "Peace",
+            "indicators": [
+                {"id": "deal", "question": "A peace deal?", "any": ["peace deal", "truce"]},
+                {
+                    "id": "offer",
+                    "question": "Readiness to talk?",
+                    "any": ["talk"],
+                    "with": ["ready", "willing"],
+                },
+            ],
+        },
+        "war": {
+            "type": "generic",
+            "indicators": [
+                {"id": "strike", "question": "Strikes?", "any": ["strike/NOUN"]},
+            ],
+        },
     }
 }
 
 DOCS = {
     "a1": {
         "title": [t("Peace/NOUN deals/NOUN:deal signed/VERB:sign")],
-        "text": [t("Moscow/PROPN is/AUX:be ready/ADJ for/ADP talks/NOUN:talk ./PUNCT"),
-                 t("They/PRON strike/VERB again/ADV ./PUNCT"),
-                 t("The/DET strike/NOUN hit/VERB ./PUNCT")],
+        "text": [
+            t("Moscow/PROPN is/AUX:be ready/ADJ for/ADP talks/NOUN:talk ./PUNCT"),
+            t("They/PRON strike/VERB again/ADV ./PUNCT"),
+            t("The/DET strike/NOUN hit/VERB ./PUNCT"),
+        ],
     },
     "a2": {"text": [t("Talks/NOUN:talk stalled/VERB:stall ./PUNCT")]},
 }
@@ -68,11 +123,15 @@ DOCS = {
 @pytest.fixture()
 def setup():
     texts, ann = annotate_inline(DOCS)
-    arts = pd.DataFrame({
-        "article_id": ["a1", "a2"], "outlet": ["X", "Y"],
-        "title": [texts[("a1", "title")], ""], "text": [texts[("a1", "text")], texts[("a2", "text")]],
-        "status": ["ok", "ok"],
-    })
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2"],
+            "outlet": ["X", "Y"],
+            "title": [texts[("a1", "title")], ""],
+            "text": [texts[("a1", "text")], texts[("a2", "text")]],
+            "status": ["ok", "ok"],
+        }
+    )
     return arts, ann
 
 
@@ -81,9 +140,14 @@ def test_evidence_sentences_contain_the_indicator(setup):
     ev = frame_evidence(arts, codebook=BOOK, annotations=ann)
     assert set(ev["indicator"]) == {"deal", "offer", "strike"}
     for _, row in ev.iterrows():
-        assert row["sentence"][row["match_start"] - row["start_char"]: row["match_end"] - row["start_char"]] == row["match"]
+        assert (
+            row["sentence"][
+                row["match_start"] - row["start_char"] : row["match_end"] - row["start_char"]
+            ]
+            == row["match"]
+        )
         field_text = arts.set_index("article_id").loc[row["article_id"], row["field"]]
-        assert field_text[row["start_char"]:row["end_char"]] == row["sentence"]
+        assert field_text[row["start_char"] : row["end_char"]] == row["sentence"]
     deal = ev[ev["indicator"] == "deal"].iloc[0]
     assert deal["match"] == "Peace deals" and deal["field"] == "title"  # phrase matched on lemmas
 
@@ -111,10 +175,16 @@ def test_scores_are_share_of_indicators(setup):
 
 
 def test_summary_single_article_note_and_bootstrap():
-    table = pd.DataFrame({
-        "outlet": ["X", "X", "X", "Y"], "frame": "f", "frame_type": "story", "label": "F",
-        "score": [0.0, 0.5, 1.0, 0.5], "hits_per_1000": [0.0, 1.0, 2.0, 3.0],
-    })
+    table = pd.DataFrame(
+        {
+            "outlet": ["X", "X", "X", "Y"],
+            "frame": "f",
+            "frame_type": "story",
+            "label": "F",
+            "score": [0.0, 0.5, 1.0, 0.5],
+            "hits_per_1000": [0.0, 1.0, 2.0, 3.0],
+        }
+    )
     s = frame_summary(table, n_boot=200)
     x = s[s["group"] == "X"].iloc[0]
     assert x["n_articles"] == 3 and x["mean_score"] == pytest.approx(0.5)
@@ -128,26 +198,36 @@ def test_default_codebook_has_generic_and_story_frames():
     book = load_codebook()
     generic = {f for f, s in book.items() if s["type"] == "generic"}
     assert generic == {"conflict", "responsibility", "economic", "human_interest", "morality"}
-    assert {"diplomatic_opening", "european_role", "russian_demands_nato", "ceasefire_peace",
-            "war_civilian_harm"} <= set(book)
+    assert {
+        "diplomatic_opening",
+        "european_role",
+        "russian_demands_nato",
+        "ceasefire_peace",
+        "war_civilian_harm",
+    } <= set(book)
     assert all(i["question"] for s in book.values() for i in s["indicators"])
 
 
 def test_user_codebook_file(tmp_path, setup):
     arts, ann = setup
     path = tmp_path / "book.yaml"
-    path.write_text("frames:\n  calm:\n    type: story\n    indicators:\n      - id: stall\n        any: [stall]\n")
+    path.write_text(
+        "frames:\n  calm:\n    type: story\n    indicators:\n      - id: stall\n        any: [stall]\n"
+    )
     table = frames(arts, codebook=path, annotations=ann)
     assert table.set_index("article_id").loc["a2", "score"] == 1.0
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({}, "non-empty 'frames'"),
-    ({"frames": {"f": {"indicators": []}}}, "non-empty list"),
-    ({"frames": {"f": {"type": "odd", "indicators": [{"id": "i", "any": ["x"]}]}}}, "type"),
-    ({"frames": {"f": {"indicators": [{"id": "i", "any": []}]}}}, "empty"),
-    ({"frames": {"f": {"indicators": [{"id": "i", "any": [3]}]}}}, "strings"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({}, "non-empty 'frames'"),
+        ({"frames": {"f": {"indicators": []}}}, "non-empty list"),
+        ({"frames": {"f": {"type": "odd", "indicators": [{"id": "i", "any": ["x"]}]}}}, "type"),
+        ({"frames": {"f": {"indicators": [{"id": "i", "any": []}]}}}, "empty"),
+        ({"frames": {"f": {"indicators": [{"id": "i", "any": [3]}]}}}, "strings"),
+    ],
+)
 def test_bad_codebooks_raise_clear_errors(bad, message):
     with pytest.raises(CodebookError, match=message):
         load_codebook(bad)

@@ -7,22 +7,62 @@ import pytest
 from analysis.annotate import Annotations
 from analysis.framing.keyness import keyness, log_odds_dirichlet, noun_phrases, top_terms
 
-TOKEN_COLS = ["article_id", "field", "sentence_id", "token_id", "start_char", "end_char", "text", "whitespace",
-              "lemma", "pos", "tag", "dep", "head", "ent_iob", "ent_type", "is_stop", "is_punct", "like_num"]
+TOKEN_COLS = [
+    "article_id",
+    "field",
+    "sentence_id",
+    "token_id",
+    "start_char",
+    "end_char",
+    "text",
+    "whitespace",
+    "lemma",
+    "pos",
+    "tag",
+    "dep",
+    "head",
+    "ent_iob",
+    "ent_type",
+    "is_stop",
+    "is_punct",
+    "like_num",
+]
 
 
 def make_annotations(docs):
-    """docs: {article_id: [(text, lemma, pos, dep, head_offset, is_stop)]} -> Annotations (one text sentence each)."""
+    """docs: {article_id: [(text, lemma, pos, dep, head_offset, is_stop)]} -> Annotations (one sentence)."""
     rows, sents = [], []
     for aid, toks in docs.items():
         pos_char = 0
         for i, (text, lemma, pos, dep, head, stop) in enumerate(toks):
-            rows.append([aid, "text", 0, i, pos_char, pos_char + len(text), text, True, lemma, pos, "", dep,
-                         i + head, "O", "", stop, pos == "PUNCT", False])
+            rows.append(
+                [
+                    aid,
+                    "text",
+                    0,
+                    i,
+                    pos_char,
+                    pos_char + len(text),
+                    text,
+                    True,
+                    lemma,
+                    pos,
+                    "",
+                    dep,
+                    i + head,
+                    "O",
+                    "",
+                    stop,
+                    pos == "PUNCT",
+                    False,
+                ]
+            )
             pos_char += len(text) + 1
         sents.append([aid, "text", 0, 0, pos_char - 1, " ".join(t[0] for t in toks)])
     tokens = pd.DataFrame(rows, columns=TOKEN_COLS)
-    sentences = pd.DataFrame(sents, columns=["article_id", "field", "sentence_id", "start_char", "end_char", "text"])
+    sentences = pd.DataFrame(
+        sents, columns=["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+    )
     return Annotations(tokens, sentences, pd.DataFrame())
 
 
@@ -30,15 +70,23 @@ def w(text, pos="NOUN", dep="dobj", head=0, stop=False, lemma=None):
     return (text, lemma or text.lower(), pos, dep, head, stop)
 
 
-ARTICLES = pd.DataFrame({"article_id": ["a1", "a2"], "outlet": ["A", "B"], "text": ["x", "y"], "status": "ok"})
+ARTICLES = pd.DataFrame(
+    {"article_id": ["a1", "a2"], "outlet": ["A", "B"], "text": ["x", "y"], "status": "ok"}
+)
 DOCS = {
     "a1": [w("The", "DET", stop=True), w("war"), w("wars", lemma="war"), w("peace"), w(".", "PUNCT")],
-    "a2": [w("peace"), w("Peace", lemma="peace"), w("talks", lemma="talk"), w("and", "CCONJ", stop=True)],
+    "a2": [
+        w("peace"),
+        w("Peace", lemma="peace"),
+        w("talks", lemma="talk"),
+        w("and", "CCONJ", stop=True),
+    ],
 }
 
 
 def test_log_odds_matches_hand_computation():
-    # Group A: war 2, peace 1 (n=3). Rest B: peace 2, talk 1 (n=3). Prior = corpus counts: war 2, peace 3, talk 1.
+    # Group A: war 2, peace 1 (n=3). Rest B: peace 2, talk 1 (n=3).
+    # Prior = corpus counts: war 2, peace 3, talk 1 (alpha0 = 6).
     table = keyness(ARTICLES, annotations=make_annotations(DOCS))
     a = table[table["group"] == "A"].set_index("term")
     # war in A: log((2+2)/(3+6-2-2)) - log((0+2)/(3+6-0-2)) = log(4/5) - log(2/7)
@@ -95,8 +143,14 @@ def test_bad_unit_and_missing_column():
 
 
 def test_non_ok_rows_are_ignored():
-    arts = pd.concat([ARTICLES, pd.DataFrame({"article_id": ["a3"], "outlet": ["C"], "text": ["z"],
-                                              "status": ["duplicate"]})])
+    arts = pd.concat(
+        [
+            ARTICLES,
+            pd.DataFrame(
+                {"article_id": ["a3"], "outlet": ["C"], "text": ["z"], "status": ["duplicate"]}
+            ),
+        ]
+    )
     table = keyness(arts, annotations=make_annotations(DOCS))
     assert set(table["group"]) == {"A", "B"}
 
@@ -108,11 +162,19 @@ def test_input_not_mutated():
 
 
 def test_noun_phrases_from_compound_and_amod_chunks():
-    # Russian(amod->President) President(compound->Putin) Vladimir(compound->Putin) Putin met French(amod) leaders
-    doc = {"n1": [w("Russian", "ADJ", "amod", 1), w("President", "PROPN", "compound", 2, lemma="President"),
-                  w("Vladimir", "PROPN", "compound", 1, lemma="Vladimir"), w("Putin", "PROPN", "nsubj", 1),
-                  w("met", "VERB", "ROOT", 0, lemma="meet"), w("French", "ADJ", "amod", 1),
-                  w("leaders", "NOUN", "dobj", -2, lemma="leader")]}
+    # Russian(amod->President) President(compound->Putin) Vladimir(compound->Putin) Putin
+    # met French(amod) leaders
+    doc = {
+        "n1": [
+            w("Russian", "ADJ", "amod", 1),
+            w("President", "PROPN", "compound", 2, lemma="President"),
+            w("Vladimir", "PROPN", "compound", 1, lemma="Vladimir"),
+            w("Putin", "PROPN", "nsubj", 1),
+            w("met", "VERB", "ROOT", 0, lemma="meet"),
+            w("French", "ADJ", "amod", 1),
+            w("leaders", "NOUN", "dobj", -2, lemma="leader"),
+        ]
+    }
     ann = make_annotations(doc)
     nps = noun_phrases(ann.tokens)
     assert list(nps["term"]) == ["russian president vladimir putin", "french leader"]
