@@ -111,7 +111,8 @@ def test_000_and_002_share_the_putin_open_to_talks_with_macron_claim(seed_articl
 
 def test_claims_are_compared_only_within_an_event(seed_claims):
     assert (seed_claims.groupby("claim_id")["event"].nunique() == 1).all()
-    # 004 (April 2025) also opens with Putin's openness to talks, but with Ukraine: another event, another claim
+    # 004 (April 2025) also opens with Putin's openness to talks, but with Ukraine:
+    # another event, another claim
     a = sentence_row(seed_claims, "000", r"^Russian President Vladimir Putin")
     c = sentence_row(seed_claims, "004", r"^Russian President Vladimir Putin")
     assert a["claim_id"] != c["claim_id"]
