@@ -149,7 +149,7 @@ def claims(
     min_words: int = 6,
     word_weight: float = 0.5,
     date_window_days: int = 7,
-    fields: tuple[str, ...] = ("title", "text"),
+    fields: tuple[str, ...] = ("text",),
 ) -> pd.DataFrame:
     """Group sentences that report the same fact across the articles on one event.
 
@@ -174,8 +174,10 @@ def claims(
         Weight of word TF-IDF against character TF-IDF.
     date_window_days : int, default 7
         Width of the date windows that block articles without an ``event``.
-    fields : tuple of str, default ("title", "text")
-        Fields whose sentences are compared.
+    fields : tuple of str, default ("text",)
+        Fields whose sentences are compared. Headlines are left out by default: they
+        compress the story into headline-ese that shares few words with the body
+        sentence reporting the same fact, so they would mostly show up as false omissions.
 
     Returns
     -------

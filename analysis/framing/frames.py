@@ -156,52 +156,61 @@ def load_codebook(codebook: str | PathLike | Mapping | None = None) -> dict[str,
 
 
 def _prepare_tokens(tokens: pd.DataFrame) -> pd.DataFrame:
-    toks = tokens[tokens["pos"] != "SPACE"].sort_values(
-        ["article_id", "field", "token_id"], kind="stable"
-    )
+    toks = tokens[tokens["pos"] != "SPACE"].sort_values(["article_id", "field", "token_id"], kind="stable")
     toks = toks.reset_index(drop=True)
+    lemma = norm_lemma(toks["lemma"]).to_numpy()
+    lower = norm_lemma(toks["text"]).to_numpy()
+    vocab = pd.Index(pd.unique(np.concatenate([lemma, lower])))
     return toks.assign(
-        _lemma=norm_lemma(toks["lemma"]).to_numpy(),
-        _lower=norm_lemma(toks["text"]).to_numpy(),
+        _lemma=vocab.get_indexer(lemma),
+        _lower=vocab.get_indexer(lower),
         _group=(
             (toks["article_id"] != toks["article_id"].shift())
             | (toks["field"] != toks["field"].shift())
             | (toks["sentence_id"] != toks["sentence_id"].shift())
         ).cumsum(),
-    )
+    ), vocab
 
 
 def _match(
-    toks: pd.DataFrame, entries: list[tuple[tuple[str, str | None], ...]]
+    toks: pd.DataFrame, vocab: pd.Index, entries: list[tuple[tuple[str, str | None], ...]]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return (start row, end row) arrays of every occurrence of any entry (same sentence)."""
+    """Return (start row, end row) arrays of every occurrence of any entry (same sentence).
+
+    Words are compared as integer codes of one shared vocabulary (lemmas and lower-cased
+    surface forms), so matching is a few vectorised comparisons per entry.
+    """
     n = len(toks)
     lemma = toks["_lemma"].to_numpy()
     lower = toks["_lower"].to_numpy()
     pos = toks["pos"].to_numpy()
     group = toks["_group"].to_numpy()
     starts, ends = [], []
-    singles: dict[str | None, set[str]] = {}
+    singles: dict[str | None, list[int]] = {}
     for entry in entries:
+        codes = vocab.get_indexer([w for w, _ in entry])
+        if (codes < 0).any():  # a word never seen in the corpus: the entry cannot match
+            continue
         if len(entry) == 1:
-            singles.setdefault(entry[0][1], set()).add(entry[0][0])
+            singles.setdefault(entry[0][1], []).append(int(codes[0]))
             continue
         length = len(entry)
         if n < length:
             continue
         ok = np.ones(n - length + 1, dtype=bool)
-        for k, (word, wpos) in enumerate(entry):
+        for k, ((_, wpos), code) in enumerate(zip(entry, codes, strict=True)):
             seg = slice(k, n - length + 1 + k)
-            ok &= (lemma[seg] == word) | (lower[seg] == word)
+            ok &= (lemma[seg] == code) | (lower[seg] == code)
             if wpos:
                 ok &= pos[seg] == wpos
         ok &= group[: n - length + 1] == group[length - 1 :]
         idx = np.flatnonzero(ok)
         starts.append(idx)
         ends.append(idx + length - 1)
-    for wpos, words in singles.items():
-        words_arr = list(words)
-        ok = np.isin(lemma, words_arr) | np.isin(lower, words_arr)
+    for wpos, codes in singles.items():
+        wanted = np.zeros(len(vocab), dtype=bool)
+        wanted[codes] = True
+        ok = wanted[lemma] | wanted[lower]
         if wpos:
             ok &= pos == wpos
         idx = np.flatnonzero(ok)
@@ -251,16 +260,18 @@ def _frame_evidence(
     toks = restrict(ann.tokens, rows["article_id"])
     if toks.empty:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    toks = _prepare_tokens(toks[toks["field"].isin(fields)])
+    toks, vocab = _prepare_tokens(toks[toks["field"].isin(fields)])
+    if toks.empty:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
     sent_group = toks["_group"].to_numpy()
     tok_start = toks["start_char"].to_numpy()
     tok_end = toks["end_char"].to_numpy()
     hits = []
     for frame, spec in book.items():
         for ind in spec["indicators"]:
-            s, e = _match(toks, ind["any"])
+            s, e = _match(toks, vocab, ind["any"])
             if len(s) and ind["with"]:
-                ws, _ = _match(toks, ind["with"])
+                ws, _ = _match(toks, vocab, ind["with"])
                 keep = np.isin(sent_group[s], np.unique(sent_group[ws]))
                 s, e = s[keep], e[keep]
             if not len(s):
@@ -374,15 +385,18 @@ def frames(
         )
         sent_ev = ev_sorted.drop_duplicates(keys + ["field", "sentence_id"])
         agg["n_evidence_sentences"] = sent_ev.groupby(keys, sort=False).size()
-        agg["evidence"] = sent_ev.groupby(keys, sort=False).apply(
-            lambda g: tuple(
-                (f, int(i), int(s), int(e))
-                for f, i, s, e in zip(
-                    g["field"], g["sentence_id"], g["start_char"], g["end_char"], strict=True
+        located = sent_ev.assign(
+            _ev=list(
+                zip(
+                    sent_ev["field"],
+                    sent_ev["sentence_id"].astype(int),
+                    sent_ev["start_char"].astype(int),
+                    sent_ev["end_char"].astype(int),
+                    strict=True,
                 )
-            ),
-            include_groups=False,
+            )
         )
+        agg["evidence"] = located.groupby(keys, sort=False)["_ev"].agg(tuple)
         first = sent_ev.groupby(keys, sort=False)[
             ["field", "sentence_id", "start_char", "end_char", "sentence"]
         ].first()

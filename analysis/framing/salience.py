@@ -86,21 +86,6 @@ def _spans_from_frames(frames: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _covered(spans: list[tuple[int, int]]) -> int:
-    """Count characters covered by possibly overlapping ``(start, end)`` spans."""
-    total, cur_s, cur_e = 0, None, None
-    for s, e in sorted(spans):
-        if cur_e is None or s > cur_e:
-            if cur_e is not None:
-                total += cur_e - cur_s
-            cur_s, cur_e = s, e
-        else:
-            cur_e = max(cur_e, e)
-    if cur_e is not None:
-        total += cur_e - cur_s
-    return total
-
-
 def salience(
     articles: pd.DataFrame,
     *,
@@ -174,44 +159,41 @@ def salience(
     )
     spans["_rank"] = spans["position"].map({p: i for i, p in enumerate(POSITIONS)})
     spans = spans.sort_values(["article_id", "item_type", "item", "_rank", "start_char"], kind="stable")
-    titles = (
-        rows.set_index("article_id")["title"] if "title" in rows.columns else pd.Series(dtype=object)
+    keys = ["article_id", "item_type", "item"]
+    first = spans.drop_duplicates(keys).set_index(keys)
+    counts = spans.groupby(keys + ["position"], sort=False).size().unstack("position", fill_value=0)
+    counts = counts.reindex(columns=list(POSITIONS), fill_value=0)
+    head = spans[spans["position"] == "headline"].sort_values(keys + ["start_char"], kind="stable")
+    # characters covered by overlapping spans: each span adds what lies beyond the furthest end before it
+    by_item = [head[k] for k in keys]
+    reach = head.groupby(by_item, sort=False)["end_char"].cummax()
+    before = reach.groupby(by_item, sort=False).shift().fillna(-1).to_numpy()
+    gain = np.clip(head["end_char"].to_numpy() - np.maximum(head["start_char"].to_numpy(), before), 0, None)
+    head_chars = pd.Series(gain, index=head.index).groupby(by_item).sum()
+    title = rows.set_index("article_id")["title"] if "title" in rows.columns else pd.Series(dtype=object)
+    title_len = title.map(lambda v: len(v.strip()) if isinstance(v, str) else 0)
+    table = first.reset_index()[keys]
+    idx = pd.MultiIndex.from_frame(table)
+    if "outlet" in rows.columns:
+        table["outlet"] = table["article_id"].map(rows.set_index("article_id")["outlet"].astype(str))
+    else:
+        table["outlet"] = ""
+    table["kind"] = first["kind"].to_numpy()
+    table["first_position"] = first["position"].to_numpy()
+    for pos in POSITIONS:
+        table[f"n_{pos}"] = counts.reindex(idx)[pos].to_numpy().astype(int)
+    table["n_mentions"] = table["n_headline"] + table["n_lead"] + table["n_body"]
+    table["in_headline"] = table["n_headline"] > 0
+    table["in_lead"] = table["n_lead"] > 0
+    table["headline_chars"] = head_chars.reindex(idx).fillna(0).astype(int).to_numpy()
+    length = table["article_id"].map(title_len).fillna(0).to_numpy(dtype=float)
+    share = np.divide(
+        table["headline_chars"].to_numpy(dtype=float), length, out=np.zeros(len(table)), where=length > 0
     )
-    outlets = rows.set_index("article_id")["outlet"].astype(str) if "outlet" in rows.columns else None
-    out = []
-    for (aid, itype, item), g in spans.groupby(["article_id", "item_type", "item"], sort=False):
-        first = g.iloc[0]
-        counts = g["position"].value_counts()
-        head = g[g["position"] == "headline"]
-        title = titles.get(aid)
-        title_len = len(str(title).strip()) if isinstance(title, str) else 0
-        chars = (
-            _covered(list(zip(head["start_char"], head["end_char"], strict=True))) if len(head) else 0
-        )
-        out.append(
-            {
-                "article_id": aid,
-                "outlet": outlets.get(aid, "") if outlets is not None else "",
-                "item_type": itype,
-                "item": item,
-                "kind": first["kind"],
-                "first_position": first["position"],
-                "in_headline": bool(counts.get("headline", 0)),
-                "in_lead": bool(counts.get("lead", 0)),
-                "n_mentions": len(g),
-                "n_headline": int(counts.get("headline", 0)),
-                "n_lead": int(counts.get("lead", 0)),
-                "n_body": int(counts.get("body", 0)),
-                "headline_chars": int(chars),
-                "headline_share": min(chars / title_len, 1.0) if title_len else 0.0,
-                "field": first["field"],
-                "sentence_id": int(first["sentence_id"]),
-                "start_char": int(first["start_char"]),
-                "end_char": int(first["end_char"]),
-                "text": first["text"],
-            }
-        )
-    table = pd.DataFrame(out, columns=SALIENCE_COLUMNS)
+    table["headline_share"] = np.minimum(share, 1.0)
+    for col in ["field", "sentence_id", "start_char", "end_char", "text"]:
+        table[col] = first[col].to_numpy()
+    table = table[SALIENCE_COLUMNS]
     table["_rank"] = table["first_position"].map({p: i for i, p in enumerate(POSITIONS)})
     table = table.sort_values(
         ["article_id", "item_type", "_rank", "field", "start_char", "item"], kind="stable"
