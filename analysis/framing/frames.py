@@ -10,6 +10,8 @@ A frame's score in an article is the share of its indicator questions answered "
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Mapping
 from os import PathLike
@@ -92,19 +94,29 @@ def load_codebook(codebook: str | PathLike | Mapping | None = None) -> dict[str,
     CodebookError
         When the file is missing or unreadable or a frame/indicator is malformed.
     """
-    import yaml
-
     if codebook is None or isinstance(codebook, (str, PathLike)):
         path = Path(codebook) if codebook is not None else DEFAULT_CODEBOOK
         if not path.exists():
             raise CodebookError(f"{path}: codebook file not found")
-        try:
-            data = yaml.safe_load(path.read_text("utf-8"))
-        except yaml.YAMLError as exc:
-            raise CodebookError(f"{path}: not valid YAML ({exc})") from exc
-        source = str(path)
-    else:
-        data, source = codebook, "<mapping>"
+        stat = path.stat()
+        return copy.deepcopy(_load_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size))
+    return _parse_codebook(codebook, "<mapping>")
+
+
+@functools.lru_cache(maxsize=8)
+def _load_file(path: str, mtime_ns: int, size: int) -> dict[str, dict]:
+    """Parse a codebook file once per (path, modification time, size)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(Path(path).read_text("utf-8"), Loader=loader)
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"{path}: not valid YAML ({exc})") from exc
+    return _parse_codebook(data, path)
+
+
+def _parse_codebook(data: Any, source: str) -> dict[str, dict]:
     if (
         not isinstance(data, Mapping)
         or not isinstance(data.get("frames"), Mapping)
@@ -155,15 +167,16 @@ def load_codebook(codebook: str | PathLike | Mapping | None = None) -> dict[str,
 # --------------------------------------------------------------------------- matching
 
 
-def _prepare_tokens(tokens: pd.DataFrame) -> pd.DataFrame:
+def _prepare_tokens(tokens: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     toks = tokens[tokens["pos"] != "SPACE"].sort_values(["article_id", "field", "token_id"], kind="stable")
     toks = toks.reset_index(drop=True)
     lemma = norm_lemma(toks["lemma"]).to_numpy()
     lower = norm_lemma(toks["text"]).to_numpy()
-    vocab = pd.Index(pd.unique(np.concatenate([lemma, lower])))
+    index = pd.Index(pd.unique(np.concatenate([lemma, lower])))
+    vocab = {word: i for i, word in enumerate(index)}
     return toks.assign(
-        _lemma=vocab.get_indexer(lemma),
-        _lower=vocab.get_indexer(lower),
+        _lemma=index.get_indexer(lemma),
+        _lower=index.get_indexer(lower),
         _group=(
             (toks["article_id"] != toks["article_id"].shift())
             | (toks["field"] != toks["field"].shift())
@@ -173,7 +186,7 @@ def _prepare_tokens(tokens: pd.DataFrame) -> pd.DataFrame:
 
 
 def _match(
-    toks: pd.DataFrame, vocab: pd.Index, entries: list[tuple[tuple[str, str | None], ...]]
+    toks: pd.DataFrame, vocab: dict[str, int], entries: list[tuple[tuple[str, str | None], ...]]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (start row, end row) arrays of every occurrence of any entry (same sentence).
 
@@ -188,11 +201,11 @@ def _match(
     starts, ends = [], []
     singles: dict[str | None, list[int]] = {}
     for entry in entries:
-        codes = vocab.get_indexer([w for w, _ in entry])
-        if (codes < 0).any():  # a word never seen in the corpus: the entry cannot match
+        codes = [vocab.get(w, -1) for w, _ in entry]
+        if min(codes) < 0:  # a word never seen in the corpus: the entry cannot match
             continue
         if len(entry) == 1:
-            singles.setdefault(entry[0][1], []).append(int(codes[0]))
+            singles.setdefault(entry[0][1], []).append(codes[0])
             continue
         length = len(entry)
         if n < length:
