@@ -1274,7 +1274,7 @@ def entity_frequencies(
     art = pd.DataFrame(
         {
             "article_id": rows["article_id"].to_numpy(),
-            "group": rows[by].astype(str).fillna("(missing)").to_numpy(),
+            "group": rows[by].fillna("(missing)").astype(str).to_numpy(),
             "n_words": _word_counts(rows).to_numpy(),
         }
     )
