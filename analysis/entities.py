@@ -757,7 +757,13 @@ def _recover_missed(art: _Article, aliases: AliasTable) -> list[_Span]:
                 if alias is not None and alias.category in {"person", "institution"}:
                     hit = (i + n, alias.label)
                     break
-            if hit is None and name_key(fld.texts[i]) in surnames and len(fld.texts[i]) > 2:
+            sentence_start = i == 0 or fld.sents[i - 1] != fld.sents[i] or not fld.texts[i - 1].strip()
+            if (
+                hit is None
+                and name_key(fld.texts[i]) in surnames
+                and len(fld.texts[i]) > 2
+                and not (sentence_start and _common(fld.texts[i]))  # "Young people ..." is not Mr Young
+            ):
                 hit = (i + 1, "PERSON")
             if hit is None:
                 i += 1
