@@ -1019,6 +1019,18 @@ def mentions_from_tables(
         article_roles[art.article_id] = roles
         appositive_tokens[art.article_id] = used
 
+    # a person's country: the one country of their titled roles in the corpus ("Russian President ...")
+    person_country = {}
+    for person, held in corpus_roles.items():
+        countries = {c for _, c in held if c}
+        if len(countries) == 1:
+            person_country[person] = countries.pop()
+
+    def _with_country(span: _Span) -> _Span:
+        if span.kind == "person" and not span.country:
+            span.country = person_country.get(span.canonical, "")
+        return span
+
     # pass 2: canonical names
     rows: list[dict] = []
     for art in articles:
@@ -1072,7 +1084,7 @@ def mentions_from_tables(
         for span in out_spans:
             if all((span.field, k) in role_cover for k in range(span.start_tok, span.end_tok)):
                 continue
-            rows.append(_row(span, art.fields[span.field]))
+            rows.append(_row(_with_country(span), art.fields[span.field]))
         # role phrases that stand for a person
         person_tokens = {
             (s.field, k) for s in out_spans if s.kind == "person" for k in range(s.start_tok, s.end_tok)
@@ -1117,7 +1129,7 @@ def mentions_from_tables(
                         canonical=target,
                         kind="person",
                     )
-                    rows.append(_row(span, fld))
+                    rows.append(_row(_with_country(span), fld))
                 i = role.end
     return _mentions_frame(rows)
 
@@ -1195,7 +1207,8 @@ def entity_mentions(
         phrases), ``canonical``, ``kind`` (person / organisation / place /
         group), ``via`` (``ner``, ``ruler``, ``alias``, ``role``),
         ``country`` (for places, demonyms and institutions from the alias
-        table, else empty), ``ner_label`` (spaCy's own label; empty for role
+        table; for people, the one country of their titled roles in the
+        corpus; else empty), ``ner_label`` (spaCy's own label; empty for role
         phrases). Sorted by article, field and offset.
     """
     rows = _ok(articles)

@@ -544,3 +544,12 @@ def test_fold_and_name_key_are_total_and_idempotent(text):
     assert E.fold(E.fold(text)) == E.fold(text)
     key = E.name_key(text)
     assert isinstance(key, str) and key == key.strip()
+
+
+def test_people_get_the_country_of_their_title():
+    m = mentions_of(
+        "[German|NORP] Chancellor [Olaf Scholz|PERSON] met [Jane Roe|PERSON].",
+        "[Scholz|PERSON] left. [Russian|NORP] President [Vladimir Putin|PERSON] stayed.",
+    )
+    people = m[m["kind"] == "person"].groupby("canonical")["country"].agg(set).to_dict()
+    assert people == {"Olaf Scholz": {"Germany"}, "Jane Roe": {""}, "Vladimir Putin": {"Russia"}}
