@@ -556,3 +556,11 @@ def test_no_seed_specific_literal_in_cleaning_code():
         "New Balance",
     ]:
         assert literal not in code, literal
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.text(max_size=300))
+def test_invariant_holds_on_any_unicode_text(raw):
+    blocks = blocks_of(raw)
+    assert re.sub(r"\s+", "", "".join(blocks["text"])) == re.sub(r"\s+", "", raw)
+    assert set(blocks["role"]) <= set(config.ROLES)
