@@ -575,8 +575,13 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
         is_title = False
         if not title_found:
             if given_norm:
-                is_title = bool(norm) and norm == given_norm
-            elif not body_seen and _headline_like(b.text) and i == _first_content(blocks, families):
+                # the printed headline may carry a little more or less than the given title
+                is_title = bool(norm) and (
+                    norm == given_norm
+                    or (not body_seen and _headline_like(b.text) and _prefix_match(norm, given_norm))
+                )
+            elif not body_seen and _headline_like(b.text):
+                # the first headline-like block before any body (a short kicker above it is a heading)
                 is_title = True
             elif (
                 _headline_like(b.text)
@@ -595,18 +600,30 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
             b.role, b.reason = "duplicate", f"repeat of block {seen[norm]}"
             continue
         seen[norm] = i
-        if _heading_like(b.text) and i + 1 < len(blocks):
+        if (
+            _heading_like(b.text)
+            and i + 1 < len(blocks)
+            and not (body_seen and _list_item(blocks, families, i))
+        ):
             b.role, b.reason = "heading", HEADING_REASON
             continue
         b.role, b.reason = "body", ""
         body_seen = True
 
 
-def _first_content(blocks: list[_Block], families: list[_Family | None]) -> int:
-    for i, (b, fam) in enumerate(zip(blocks, families, strict=True)):
-        if fam is None and not b.kind:
-            return i
-    return -1
+def _prefix_match(a: str, b: str) -> bool:
+    """Return True when one normalised text starts with the other (and the shorter has 3+ words)."""
+    short, long = sorted((a, b), key=len)
+    return short.count(" ") >= 2 and (long == short or long.startswith(short + " "))
+
+
+def _list_item(blocks: list[_Block], families: list[_Family | None], i: int) -> bool:
+    """Return True when block ``i`` sits in a run of short lines (a list), not above a paragraph."""
+    nxt = blocks[i + 1]
+    prev = blocks[i - 1] if i > 0 else None
+    short_next = not nxt.kind and families[i + 1] is None and _heading_like(nxt.text)
+    short_prev = prev is not None and prev.role == "body" and _heading_like(prev.text)
+    return short_next or short_prev
 
 
 def _derive_title(text: str, *, max_words: int = 25) -> str:

@@ -127,6 +127,25 @@ def test_section_headings_are_not_body():
     assert "Why It Matters" not in clean_one(raw)["text"]
 
 
+def test_kicker_above_headline_is_heading_and_headline_is_title():
+    blocks = blocks_of(f"WORLD NEWS\n{HEAD}\n{BODY}")
+    assert blocks["role"].tolist() == ["heading", "title", "body"]
+
+
+def test_short_list_lines_are_body_not_headings():
+    items = "30-day ceasefire\nPrisoner exchange\nTalks in Geneva"
+    raw = f"{HEAD}\n{BODY}\nThe plan has three points\n{items}\n{BODY[:60]}."
+    blocks = blocks_of(raw)
+    for item in ("30-day ceasefire", "Prisoner exchange", "Talks in Geneva"):
+        assert blocks.loc[blocks["text"] == item, "role"].item() == "body"
+
+
+def test_given_title_matches_a_longer_printed_headline():
+    raw = f"{HEAD} on Tuesday\n{BODY}"
+    row = clean_one(raw, title=[HEAD])
+    assert row["text"] == BODY and row["title"] == HEAD
+
+
 def test_headline_above_copy_of_body_is_title():
     first = "Moscow and Paris opened a channel this week, officials in both capitals confirmed on Friday."
     raw = f"{first}\n{BODY}\nView Original\nDiplomats open a channel between two capitals\n{first}\n{BODY}"
