@@ -173,6 +173,7 @@ _CREDIT_INLINE = re.compile(
 _CREDIT_BLOCK = re.compile(
     r"(?:By (?:[A-Z][\w.'-]+ ){0,3}[A-Z][\w.'-]+(?:,? (?:and )?(?:[A-Z][\w.'-]+ ?){1,4})*\.?"
     r"|(?:Additional )?(?:Reporting|Writing|Editing|Compiled|Translated|Edited) by\b.*"
+    r"|.{0,80}\b(?:contributed|contributing) (?:to )?(?:this|the) (?:report|story|article)\.?"
     r"|\(?(?:Photo|Image|Picture|Photograph)s?\b.{0,100}"
     r"|.{0,60}(?:/ ?|\bvia |\bby |© ?)"
     r"(?:Shutterstock|Getty Images|Alamy|AP|AFP|Reuters|REUTERS|EPA-EFE|iStock)\b.{0,60})",
@@ -180,6 +181,10 @@ _CREDIT_BLOCK = re.compile(
 #: Agency sign-off at the very end of a line: "... talks continue. (AFP)".
 _SIGNOFF = re.compile(r"(?<=[.!?\"”’)])\s*\((?P<code>[A-Z][\w&.\- ]{0,28}[\w.])\)\s*$")
 _SIGNOFF_ALONE = re.compile(r"\((?P<code>[A-Z][\w&.\- ]{0,28}[\w.])\)")
+#: Words before the agency name inside a sign-off: "(With inputs from PTI)".
+_SIGNOFF_PREFIX = re.compile(
+    r"^(?:with (?:inputs?|reporting|files) from|source:?|via|from)\s+", re.IGNORECASE
+)
 _NOT_SIGNATURES = frozenset(
     "end ends more update updated corrected correction video photo photos audio live pdf en fr "
     "opinion analysis editorial file archive".split()
@@ -549,6 +554,10 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
             if fam.tail and body_seen and tail_at is None:
                 tail_at = i
             continue
+        if tail_at is not None:
+            b.role = "appended_item"
+            b.reason = f"after the {blocks[tail_at].reason} at block {tail_at} (not part of the article)"
+            continue
         if b.kind in ("caption", "caption_line"):
             b.role = "caption"
             if norm in seen_caption:
@@ -566,11 +575,7 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
             continue
         if b.kind == "signoff":
             b.role, b.reason = "credit", "agency sign-off"
-            b.signature = b.text.strip("() ")
-            continue
-        if tail_at is not None:
-            b.role = "appended_item"
-            b.reason = f"after the {blocks[tail_at].reason} at block {tail_at} (not part of the article)"
+            b.signature = _SIGNOFF_PREFIX.sub("", b.text.strip("() "))
             continue
         is_title = False
         if not title_found:

@@ -486,6 +486,25 @@ def test_outlet_detected_from_signatures(raw, outlet, outlet_type):
     assert "(AFP)" not in row["text"] and "(XNA)" not in row["text"]
 
 
+def test_signoff_with_words_before_the_agency():
+    row = clean_one(f"{BODY} (With inputs from PTI)")
+    assert row["outlet_detected"] == "PTI"
+    assert "inputs" not in row["text"]
+
+
+def test_signoff_inside_appended_items_is_not_the_outlet():
+    raw = f"{BODY} (Reuters)\n© 2025 Example Media. All rights reserved.\nFloods hit Italy on Sunday. (AFP)"
+    blocks = blocks_of(raw)
+    assert blocks["role"].tolist() == ["body", "credit", "boilerplate", "appended_item", "appended_item"]
+    assert clean_one(raw)["outlet_detected"] == "Reuters"
+
+
+def test_contributor_line_is_a_credit():
+    line = "Associated Press writers Jane Doe in Kyiv and John Roe in Paris contributed to this report."
+    blocks = blocks_of(f"{HEAD}\n{BODY}\n{line}")
+    assert blocks["role"].tolist() == ["title", "body", "credit"]
+
+
 def test_signoff_words_that_are_not_agencies_are_ignored():
     assert clean_one(f"{BODY} (END)")["outlet_detected"] is None
 
