@@ -520,15 +520,32 @@ def _headline_like(text: str) -> bool:
     )
 
 
+_QUOTE_CLAUSE = re.compile(r"[,!?][\"”’]\s")
+
+
 def _heading_like(text: str) -> bool:
+    """Return True for a short line shaped like a section heading.
+
+    Short (1-12 words, 120 characters), no final ``. , ;``, starts with a
+    capital, digit or quote, and is either Title Case (most words of 4+
+    letters capitalised), a question, or at most five words. A quotation
+    with its attribution (``"We are ready," he said``) is never a heading.
+    """
     words = text.split()
-    return (
+    if not (
         1 <= len(words) <= 12
         and len(text) <= 120
         and not re.search(r"[.;,]$", text)
         and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'")
         and any(c.isalpha() for c in text)
-    )
+    ):
+        return False
+    if _QUOTE_CLAUSE.search(text):
+        return False
+    content = [w.lstrip("\"“‘'(") for w in words]
+    content = [w for w in content if len(w) >= 4 and w[:1].isalpha()]
+    title_case = not content or sum(w[0].isupper() for w in content) >= 0.6 * len(content)
+    return title_case or text.endswith(("?", ":")) or len(words) <= 5
 
 
 def _classify(blocks: list[_Block], given_title: str | None) -> None:

@@ -127,6 +127,19 @@ def test_section_headings_are_not_body():
     assert "Why It Matters" not in clean_one(raw)["text"]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "“We are ready to talk,” he said",
+        "The talks will continue in Geneva next week according to officials",
+        "Officials said the ceasefire was holding in most areas",
+    ],
+)
+def test_short_sentence_without_full_stop_stays_body(line):
+    blocks = blocks_of(f"{BODY}\n{line}\n{BODY.replace('Tuesday', 'Friday')}")
+    assert blocks.loc[1, "role"] == "body"
+
+
 def test_kicker_above_headline_is_heading_and_headline_is_title():
     blocks = blocks_of(f"WORLD NEWS\n{HEAD}\n{BODY}")
     assert blocks["role"].tolist() == ["heading", "title", "body"]
