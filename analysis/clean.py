@@ -38,6 +38,12 @@ BLOCK_COLUMNS: tuple[str, ...] = (
     "end_char",
     "repairs",
 )
+#: A body block of at least this many words that matches an earlier one word for word at
+#: this ratio (difflib) is a near repeat (a copy with small edits); checked in articles of at
+#: most ``NEAR_DUPLICATE_MAX_BLOCKS`` blocks.
+NEAR_DUPLICATE_MIN_WORDS = 15
+NEAR_DUPLICATE_RATIO = 0.9
+NEAR_DUPLICATE_MAX_BLOCKS = 400
 #: Reason given to a title block.
 TITLE_REASON = "title (stored in the title column)"
 #: Reason given to a section heading.
@@ -560,6 +566,7 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
             break
     first_body_norm = _norm(blocks[first_body].text) if first_body is not None else None
     seen: dict[str, int] = {}
+    bodies: list[tuple[int, list[str]]] = []  # (position, words) of body blocks, for near repeats
     seen_caption: dict[str, int] = {}
     title_found = False
     body_seen = False
@@ -621,6 +628,10 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
         if norm in seen:
             b.role, b.reason = "duplicate", f"repeat of block {seen[norm]}"
             continue
+        near = _near_repeat(norm, bodies) if len(blocks) <= NEAR_DUPLICATE_MAX_BLOCKS else None
+        if near is not None:
+            b.role, b.reason = "duplicate", f"near repeat of block {near[0]} (similarity {near[1]:.2f})"
+            continue
         seen[norm] = i
         if (
             _heading_like(b.text)
@@ -631,6 +642,27 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
             continue
         b.role, b.reason = "body", ""
         body_seen = True
+        if norm.count(" ") + 1 >= NEAR_DUPLICATE_MIN_WORDS:
+            bodies.append((i, norm.split()))
+
+
+def _near_repeat(norm: str, bodies: list[tuple[int, list[str]]]) -> tuple[int, float] | None:
+    """Return (position, similarity) of an earlier body block this one nearly repeats, else None."""
+    from difflib import SequenceMatcher
+
+    words = norm.split()
+    if len(words) < NEAR_DUPLICATE_MIN_WORDS:
+        return None
+    for position, other in bodies:
+        if abs(len(other) - len(words)) > (1 - NEAR_DUPLICATE_RATIO) * max(len(other), len(words)) * 2:
+            continue
+        matcher = SequenceMatcher(None, other, words, autojunk=False)
+        if matcher.real_quick_ratio() < NEAR_DUPLICATE_RATIO or matcher.quick_ratio() < NEAR_DUPLICATE_RATIO:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= NEAR_DUPLICATE_RATIO:
+            return position, ratio
+    return None
 
 
 def _prefix_match(a: str, b: str) -> bool:

@@ -472,6 +472,23 @@ def test_repeated_body_block_is_duplicate_pointing_at_original():
     assert clean_one(raw)["text"].count("Geneva") == 1
 
 
+def test_copy_with_small_edits_is_near_duplicate():
+    edited = BODY.replace("Tuesday", "Tuesday evening").replace("four hours", "4 hours")
+    raw = f"{BODY}\nA different paragraph about sanctions on Russian oil exports.\n{edited}"
+    blocks = blocks_of(raw)
+    assert blocks.loc[2, "role"] == "duplicate"
+    assert blocks.loc[2, "reason"].startswith("near repeat of block 0 (similarity 0.9")
+
+
+def test_similar_but_different_paragraphs_are_both_kept():
+    other = (
+        "The defence ministers met in Brussels on Thursday to discuss air defence. "
+        "Officials said the talks lasted two hours and would resume next month."
+    )
+    blocks = blocks_of(f"{BODY}\n{other}")
+    assert blocks["role"].tolist() == ["body", "body"]
+
+
 # --------------------------------------------------------------------------- outlet evidence
 
 
