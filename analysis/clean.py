@@ -590,7 +590,7 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
                 b.reason = "photo caption" + (
                     " (dateline pattern CITY, COUNTRY - DATE :)"
                     if b.kind == "caption"
-                    else " (line of a photo credit)"
+                    else " (printed on the line of a photo credit)"
                 )
                 seen_caption[norm] = i
             continue
@@ -725,11 +725,10 @@ def _detect_outlet(blocks: list[_Block]) -> tuple[str | None, str | None]:
 
 
 def _is_given(title: object) -> bool:
-    return (
-        title is not None
-        and not (isinstance(title, float) and math.isnan(title))
-        and bool(str(title).strip())
-    )
+    """Return True for a usable title (not None, NaN, pd.NA or blank)."""
+    if title is None or (not isinstance(title, str) and pd.isna(title)):
+        return False
+    return bool(str(title).strip())
 
 
 def _article_blocks(raw: str, given_title: str | None) -> list[_Block]:

@@ -153,6 +153,20 @@ def test_short_list_lines_are_body_not_headings():
         assert blocks.loc[blocks["text"] == item, "role"].item() == "body"
 
 
+def test_missing_title_values_are_not_titles():
+    frame = pd.DataFrame(
+        {
+            "article_id": ["a", "b"],
+            "raw_text": [BODY, BODY],
+            "status": ["ok", "ok"],
+            "title": [pd.NA, float("nan")],
+        }
+    )
+    out = clean_articles(frame)
+    assert out["title_derived"].tolist() == [True, True]
+    assert out["title"].str.startswith("The foreign ministers").all()
+
+
 def test_given_title_matches_a_longer_printed_headline():
     raw = f"{HEAD} on Tuesday\n{BODY}"
     row = clean_one(raw, title=[HEAD])
