@@ -77,7 +77,7 @@ _DOBJ_SPEECH = frozenset(
 )
 #: Verbs that report speech only with a clausal complement ("maintained that …", not "maintaining peace").
 _NEEDS_CLAUSE = frozenset(
-    """maintain add note report post answer describe observe recall predict suggest indicate express
+    """maintain add note report post answer observe recall predict suggest indicate express
     voice""".split()
 )
 _PREP_SPEECH = {
