@@ -36,13 +36,17 @@ if TYPE_CHECKING:  # pragma: no cover
 THRESHOLD = 0.30
 #: Default similarity at or above which sentences from different outlets are shared copy.
 COPY_THRESHOLD = 0.85
+#: Lemmas that mark a sentence as speculation rather than a reported fact (modal verbs need tag MD).
+HEDGE_MODALS = frozenset({"could", "may", "might"})
+HEDGE_ADVERBS = frozenset({"likely", "potentially", "possibly", "perhaps", "reportedly", "probably"})
 
 CLAIM_COLUMNS = [
     "claim_id", "event", "block", "article_id", "outlet", "field", "sentence_id", "start_char", "end_char",
     "sentence", "n_sentences", "n_articles", "n_outlets", "outlets", "best_similarity", "shared_copy",
+    "hedged",
 ]  # fmt: skip
 OMISSION_COLUMNS = [
-    "outlet", "event", "claim_id", "carried_by", "n_outlets_carrying", "shared_copy",
+    "outlet", "event", "claim_id", "carried_by", "n_outlets_carrying", "shared_copy", "hedged",
     "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
 ]  # fmt: skip
 
@@ -188,7 +192,10 @@ def claims(
         ``n_sentences, n_articles, n_outlets, outlets`` (of the claim, outlets
         ``;``-separated), ``best_similarity`` (to the closest linked sentence of another
         article, NaN if none) and ``shared_copy`` (near-identical to a sentence of
-        another outlet). Sorted by event, claim_id, article, offset.
+        another outlet), ``hedged`` (the sentence carries a hedging modal or adverb: could,
+        may, might, likely, reportedly...: speculation or commentary rather than a
+        reported fact; False when there is no token table). Sorted by event, claim_id,
+        article, offset.
 
     Raises
     ------
@@ -270,11 +277,29 @@ def claims(
     sents["n_outlets"] = grp["outlet"].transform("nunique")
     sents["outlets"] = sents["claim_id"].map(grp["outlet"].agg(lambda s: ";".join(sorted(set(s)))))
     sents["shared_copy"] = sents["shared_copy"].astype(bool)
+    sents["hedged"] = _hedged(sents, restrict(ann.tokens, rows["article_id"]))
     sents = sents.rename(columns={"text": "sentence"})
     sents = sents.sort_values(
         ["event", "claim_id", "article_id", "_field_order", "start_char"], kind="stable"
     )
     return sents[CLAIM_COLUMNS].reset_index(drop=True)
+
+
+def _hedged(sents: pd.DataFrame, tokens: pd.DataFrame) -> np.ndarray:
+    """Flag sentences with a hedging modal (could, may, might) or adverb (likely, reportedly...)."""
+    if tokens is None or tokens.empty:
+        return np.zeros(len(sents), dtype=bool)
+    lemma = tokens["lemma"].astype(str).str.lower()
+    hedge = (lemma.isin(HEDGE_MODALS) & (tokens["tag"] == "MD")) | lemma.isin(HEDGE_ADVERBS)
+    keys = tokens.loc[hedge, ["article_id", "field", "sentence_id"]].astype({"article_id": str})
+    flagged = set(zip(keys["article_id"], keys["field"], keys["sentence_id"], strict=True))
+    return np.array(
+        [
+            (a, f, int(i)) in flagged
+            for a, f, i in zip(sents["article_id"], sents["field"], sents["sentence_id"], strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
@@ -332,7 +357,8 @@ def omissions(
     -------
     pandas.DataFrame
         ``outlet`` (the one omitting), ``event, claim_id, carried_by`` (outlets,
-        ``;``-separated), ``n_outlets_carrying, shared_copy`` and the evidence sentence
+        ``;``-separated), ``n_outlets_carrying, shared_copy``, ``hedged`` (every sentence
+        of the claim is hedged: speculation, usually less telling when omitted) and the evidence sentence
         from a carrying article: ``article_id, field, sentence_id, start_char, end_char,
         sentence``. Sorted by outlet, event, ``n_outlets_carrying`` descending, claim.
     """
@@ -359,6 +385,7 @@ def omissions(
     copy = (
         claims_table.groupby("claim_id")["shared_copy"].any() if "shared_copy" in claims_table else None
     )
+    hedged = claims_table.groupby("claim_id")["hedged"].all() if "hedged" in claims_table else None
     out = []
     for _, row in first.iterrows():
         carriers = carried[row["claim_id"]]
@@ -373,6 +400,7 @@ def omissions(
                     "carried_by": ";".join(carriers),
                     "n_outlets_carrying": len(carriers),
                     "shared_copy": bool(copy[row["claim_id"]]) if copy is not None else False,
+                    "hedged": bool(hedged[row["claim_id"]]) if hedged is not None else False,
                     **{
                         c: row[c]
                         for c in ["article_id", "field", "sentence_id", "start_char", "end_char"]

@@ -199,3 +199,8 @@ def test_coding_round_trip_against_automatic_frames(tmp_path, seed_articles, see
     assert len(defined) and np.allclose(defined["alpha"], 1.0)
     assert (table["percent_agreement"] == 1.0).all()
     assert pd.Series(table["comparison"]).str.endswith("vs auto").all()
+
+
+def test_hedged_sentences_are_flagged(seed_claims):
+    assert sentence_row(seed_claims, "000", r"^Successful negotiations could lead").hedged
+    assert not sentence_row(seed_claims, "002", r"loan of \$105 billion").hedged

@@ -101,3 +101,25 @@ def test_bad_coded_input():
         agreement(pd.DataFrame({"code_x": ["1"]}))
     with pytest.raises(FileNotFoundError):
         agreement(["/nonexistent/coded.csv"])
+
+
+def test_quote_sample_with_category_codes_against_automatic_kinds():
+    quotes = pd.DataFrame(
+        {
+            "article_id": ["a0", "a1", "a2", "a0", "a1", "a2"],
+            "start_char": [0, 5, 9, 20, 30, 40],
+            "end_char": [4, 8, 15, 25, 35, 45],
+            "quote": ["q1", "q2", "q3", "q4", "q5", "q6"],
+            "kind": ["direct", "indirect", "partial", "direct", "direct", "indirect"],
+        }
+    )
+    sample = coding_sample(quotes, n=3, articles=ARTICLES, codes=["kind"])
+    assert "quote" in sample.columns and "code_kind" in sample.columns
+    auto = sample[["coding_id"]].assign(
+        kind=sample["quote"].map(dict(zip(quotes["quote"], quotes["kind"], strict=True)))
+    )
+    human = sample.assign(code_kind=auto["kind"].to_numpy(), coder="ann")
+    table = agreement(human, auto=auto).set_index("comparison")
+    assert table.loc["ann vs auto", "alpha"] == pytest.approx(1.0)
+    wrong = human.assign(code_kind=["direct"] * len(human))
+    assert agreement(wrong, auto=auto).set_index("comparison").loc["ann vs auto", "alpha"] < 1.0
