@@ -313,13 +313,18 @@ def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per claim: ``event, claim_id, n_outlets, sentence`` (the claim's first
-        sentence) and one column per outlet with the number of sentences that carry it;
-        ``0`` means the outlet covers the event but omits the claim, missing (NA) means it
-        has no article on the event.
+        One row per claim: ``event, claim_id, n_outlets`` and the claim's first sentence
+        (``article_id, field, start_char, end_char, sentence``), then one column per
+        outlet with the number of sentences that carry it; ``0`` means the outlet
+        covers the event but omits the claim, missing (NA) means it has no article on
+        the event.
     """
     if claims_table.empty:
-        return pd.DataFrame(columns=["event", "claim_id", "n_outlets", "sentence"])
+        return pd.DataFrame(
+            columns=[
+                "event", "claim_id", "n_outlets", "article_id", "field", "start_char", "end_char", "sentence",
+            ]  # fmt: skip
+        )
     counts = claims_table.groupby(["event", "claim_id", "outlet"]).size().unstack("outlet")
     covering = claims_table.groupby("event")["outlet"].agg(set)
     for (event, _), row in counts.iterrows():
@@ -328,7 +333,12 @@ def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
                 counts.loc[(event, _), outlet] = 0
     counts = counts.astype("Int64")
     first = claims_table.groupby(["event", "claim_id"]).agg(
-        n_outlets=("n_outlets", "first"), sentence=("sentence", "first")
+        n_outlets=("n_outlets", "first"),
+        article_id=("article_id", "first"),
+        field=("field", "first"),
+        start_char=("start_char", "first"),
+        end_char=("end_char", "first"),
+        sentence=("sentence", "first"),
     )
     out = first.join(counts).reset_index()
     out.columns.name = None
