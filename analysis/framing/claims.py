@@ -30,6 +30,9 @@ import pandas as pd
 from analysis.framing._evidence import get_annotations, ok_articles, restrict
 
 if TYPE_CHECKING:  # pragma: no cover
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     from analysis.annotate import Annotations
 
 #: Default similarity at or above which two sentences report the same claim (see docs/framing.md).
@@ -51,7 +54,7 @@ OMISSION_COLUMNS = [
 ]  # fmt: skip
 
 
-def _vectorizers(word_weight: float):
+def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     word = TfidfVectorizer(
@@ -65,7 +68,7 @@ def _vectorizers(word_weight: float):
     return word, char
 
 
-def sentence_vectors(texts: list[str], *, word_weight: float = 0.5):
+def sentence_vectors(texts: list[str], *, word_weight: float = 0.5) -> csr_matrix:
     """Embed sentences as weighted, concatenated word and character TF-IDF vectors.
 
     Parameters
@@ -85,7 +88,7 @@ def sentence_vectors(texts: list[str], *, word_weight: float = 0.5):
 
     if not 0.0 <= word_weight <= 1.0:
         raise ValueError(f"word_weight must be in [0, 1], got {word_weight}")
-    word, char = _vectorizers(word_weight)
+    word, char = _vectorizers()
     parts = []
     try:
         parts.append(normalize(word.fit_transform(texts)) * np.sqrt(word_weight))

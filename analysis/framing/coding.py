@@ -209,7 +209,7 @@ def _read_coded(item: str | PathLike | pd.DataFrame, i: int) -> pd.DataFrame:
     return frame
 
 
-def _value(v) -> object:
+def _value(v: object) -> object:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return None
     s = str(v).strip().lower()
@@ -376,7 +376,7 @@ def agreement(
         cats = sorted({v for s in values.values() for v in s if isinstance(v, str)})
         lookup = {c: i for i, c in enumerate(cats)}
 
-        def as_float(v, lookup=lookup):
+        def as_float(v: object, lookup: dict[str, int] = lookup) -> float:
             if v is None:
                 return np.nan
             return float(lookup[v] + 1000) if isinstance(v, str) else float(v)
