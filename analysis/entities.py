@@ -972,7 +972,12 @@ def mentions_from_tables(
     for art in articles:
         art.spans.extend(_recover_missed(art, table))
 
-    corpus_full = _canonical_people(articles)
+    def renamed(name: str) -> str:
+        # an alias row for a person's full name renames them everywhere (users can pick spellings)
+        hit = table.lookup(name)
+        return hit.canonical if hit is not None and hit.kind == "person" else name
+
+    corpus_full = _NamePool({k: renamed(v) for k, v in _canonical_people(articles).items()})
 
     # role evidence from titles in front of / appositions after PERSON spans
     article_roles: dict[str, dict[str, set[tuple[str, str]]]] = {}
@@ -986,7 +991,7 @@ def mentions_from_tables(
                 words = _person_words(span, art.fields[span.field])
                 if len(words) >= 2:
                     full[" ".join(words)] = corpus_full.get(
-                        " ".join(words), _surface(span, art.fields[span.field])
+                        " ".join(words), renamed(_surface(span, art.fields[span.field]))
                     )
         resolved_names[art.article_id] = full
         roles: dict[str, set[tuple[str, str]]] = defaultdict(set)

@@ -553,3 +553,19 @@ def test_people_get_the_country_of_their_title():
     )
     people = m[m["kind"] == "person"].groupby("canonical")["country"].agg(set).to_dict()
     assert people == {"Olaf Scholz": {"Germany"}, "Jane Roe": {""}, "Vladimir Putin": {"Russia"}}
+
+
+def test_user_alias_renames_a_person_everywhere():
+    mine = pd.DataFrame(
+        {"alias": ["Volodymyr Zelenskyy"], "canonical": ["Volodymyr Zelensky"], "kind": ["person"]}
+    )
+    m = mentions_of(
+        "[Ukrainian|NORP] President [Volodymyr Zelenskyy|PERSON] met [Olaf Scholz|PERSON]. "
+        "[Zelenskyy|GPE] spoke. Later the Ukrainian president left.",
+        aliases=mine,
+    )
+    people = m[m["kind"] == "person"]
+    assert people.loc[people.canonical != "Olaf Scholz", "canonical"].unique().tolist() == [
+        "Volodymyr Zelensky"
+    ]
+    assert (people["via"] == "role").sum() == 1
