@@ -442,7 +442,7 @@ def _match_alias_at(
     if i >= len(words) or not words[i] or words[i] in DETERMINERS or not aliases.starts_here(words[i]):
         return None
     for n in range(min(aliases.max_tokens, len(words) - i), 0, -1):
-        if not all(words[i : i + n]):
+        if not all(words[i : i + n]) or not words[i + n - 1][-1:].isalnum():
             continue
         chunk = " ".join(words[i : i + n])
         hit = aliases.entries.get(name_key(chunk))
@@ -751,7 +751,10 @@ def _recover_missed(art: _Article, aliases: AliasTable) -> list[_Span]:
             for n in range(
                 min(aliases.max_tokens, len(fld.texts) - i) if aliases.starts_here(fld.texts[i]) else 0, 0, -1
             ):
-                if any((fname, k) in covered for k in range(i, i + n)):
+                if (
+                    any((fname, k) in covered for k in range(i, i + n))
+                    or not fld.folded[i + n - 1][-1:].isalnum()
+                ):
                     continue
                 alias = aliases.entries.get(name_key(" ".join(fld.texts[i : i + n])))
                 if alias is not None and alias.category in {"person", "institution"}:
