@@ -569,3 +569,29 @@ def test_user_alias_renames_a_person_everywhere():
         "Volodymyr Zelensky"
     ]
     assert (people["via"] == "role").sum() == 1
+
+
+FUZZ_WORDS = (
+    "Putin the Kremlin ’s , said French president Élysée Zelenskyy of a . his Russian counterpart head "
+    "spokesman Mr President Olaf Scholz Young Toward Palace Kyiv US Secretary State former leaders “ U.S."
+).split()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(FUZZ_WORDS), min_size=1, max_size=4),
+            st.sampled_from(["", "PERSON", "ORG", "GPE", "NORP", "FAC", "DATE"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_mentions_point_at_their_text_on_random_markup(chunks):
+    marked = " ".join(f"[{' '.join(w)}|{lab}]" if lab else " ".join(w) for w, lab in chunks)
+    plain, toks, ents = build("f", marked)
+    m = E.mentions_from_tables(toks, ents)
+    for r in m.itertuples():
+        assert plain[r.start_char : r.end_char] == r.text
+    assert set(m["kind"]) <= set(E.KINDS)
