@@ -207,6 +207,8 @@ class _Mention:
     canonical: str
     kind: str
     country: str | None = None
+    via: str = ""
+    via: str = ""
 
 
 @dataclass
@@ -406,7 +408,8 @@ def _article_mentions(mentions: pd.DataFrame) -> dict[tuple[str, str], list[_Men
         return out
     country = mentions["country"] if "country" in mentions.columns else pd.Series(None, index=mentions.index)
     kind = mentions["kind"] if "kind" in mentions.columns else pd.Series("", index=mentions.index)
-    for aid, fld, s, e, t, c, k, ctry in zip(
+    via = mentions["via"] if "via" in mentions.columns else pd.Series("", index=mentions.index)
+    for aid, fld, s, e, t, c, k, ctry, v in zip(
         mentions["article_id"].astype(str),
         mentions["field"],
         mentions["start_char"],
@@ -415,11 +418,20 @@ def _article_mentions(mentions: pd.DataFrame) -> dict[tuple[str, str], list[_Men
         mentions["canonical"],
         kind,
         country,
+        via,
         strict=True,
     ):
         canonical = c if isinstance(c, str) and c else _clean_name(str(t))
         out.setdefault((aid, fld), []).append(
-            _Mention(int(s), int(e), str(t), canonical, str(k or ""), ctry if isinstance(ctry, str) else None)
+            _Mention(
+                int(s),
+                int(e),
+                str(t),
+                canonical,
+                str(k or ""),
+                ctry if isinstance(ctry, str) else None,
+                str(v) if isinstance(v, str) else "",
+            )
         )
     for items in out.values():
         items.sort(key=lambda m: m.start)
@@ -510,7 +522,8 @@ class _Resolver:
             ):
                 return names[full.lower()]
         if country:
-            return country
+            known = set(names.values()) | set(self.lex.adjectives.values())
+            return country if country in known else OTHER
         for word in _WORD.findall(phrase):
             low = word.lower()
             low = re.sub(r"[’']s$", "", low)
@@ -571,8 +584,9 @@ class _Resolver:
         mention = self._mention_for(f, s, e, f.start[head], f.end[head])
         if mention is not None:
             canonical = self._canonical(mention.canonical)
+            how = "role" if mention.via == "role" and method == "subject" else method
             return _Speaker(
-                surface, canonical, self.affiliation(canonical, surface, mention.country), s, e, method
+                surface, canonical, self.affiliation(canonical, surface, mention.country), s, e, how
             )
         words = [f.lemma[k].lower() for k in range(a, b + 1)]
         head_lemma = f.lemma[head].lower()

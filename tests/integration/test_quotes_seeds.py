@@ -149,12 +149,14 @@ def test_labels_titles_and_speakers(seed_articles, seed_annotations, seed_quotes
     putin = ilkha[ilkha["canonical"].str.contains("Putin")]
     assert "Russian President Vladimir Putin" in set(putin["label"])
     assert putin.set_index("label").loc["Russian President Vladimir Putin", "form"] == "title"
-    kremlin = ilkha[ilkha["canonical"] == "Kremlin"]
+    kremlin = ilkha[ilkha["canonical"].str.contains("Kremlin")]
     assert kremlin.loc[kremlin["label"] == "the Kremlin", "n_as_speaker"].sum() >= 1
     u003 = lab[lab["outlet"] == "unknown-003"]
     spokesman = u003[u003["label"] == "a Russian presidential spokesman"]
     assert spokesman["canonical"].str.contains("Peskov").all() and len(spokesman) == 1
-    assert spokesman.iloc[0]["form"] == "speaker"
+    # a role mention when entity_mentions resolves the role phrase itself, else a speaker-only label
+    assert spokesman.iloc[0]["form"] in ("role", "speaker")
+    assert spokesman.iloc[0]["n_as_speaker"] == 1
     gate = lab[lab["outlet"] == "Gate"]
     assert "the Russian presidential press secretary" in set(gate.loc[gate["form"] == "appositive", "label"])
 
