@@ -876,6 +876,12 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
                     verb, speaker_tok = k, subj
                     break
         speaker: _Speaker | None = None
+        if speaker_tok is None and before.rstrip().endswith(":"):
+            # headline or transcript style "Putin: 'We are ready'": the name right before the colon speaks
+            colon = [k for k in left_toks if f.word[k] == ":"]
+            named = colon and colon[0] > 0 and f.pos[colon[0] - 1] == "PROPN" and not in_quote[colon[0] - 1]
+            if named and not any(_is_reporting(f, k, lex) for k in left_toks):
+                speaker_tok, method = colon[0] - 1, "colon"
         if speaker_tok is not None:
             speaker = res.speaker(f, speaker_tok, method)
             if kind == "direct" and verb is not None:
