@@ -1083,10 +1083,15 @@ def _ok_rows(articles: pd.DataFrame) -> pd.DataFrame:
 
 
 def _field_texts(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Map (article_id, field) to text; a title derived from the body (``title_derived``) is left out."""
     out = {}
+    derived = rows["title_derived"].eq(True) if "title_derived" in rows.columns else None
     for fld in ("title", "text"):
         if fld in rows.columns:
-            for aid, value in zip(rows["article_id"].astype(str), rows[fld], strict=True):
+            values = rows[fld]
+            if fld == "title" and derived is not None:
+                values = values.where(~derived, "")
+            for aid, value in zip(rows["article_id"].astype(str), values, strict=True):
                 out[(aid, fld)] = value if isinstance(value, str) else ""
     return out
 
@@ -1144,7 +1149,8 @@ def quotes(
     ----------
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text``; ``title`` and ``status`` are used when
-        present (only ``status == 'ok'`` rows are analysed).
+        present (only ``status == 'ok'`` rows are analysed; a title with
+        ``title_derived`` True is a copy of the first sentence and is skipped).
     annotations : Annotations, optional
         The spaCy tables of ``articles``; default ``analysis.annotate(articles)``
         (a cache hit after the first call). Only ``tokens`` is read.
