@@ -531,6 +531,9 @@ class _Resolver:
                 return self.lex.adjectives[low]
             if low in names:
                 return names[low]
+            full = self.lex.surnames.get(low)
+            if full and full.lower() in names:  # "Macron's office"
+                return names[full.lower()]
         return OTHER
 
     # ---------------------------------------------------------------- phrase -> speaker
@@ -561,6 +564,15 @@ class _Resolver:
         return a, b
 
     def speaker(self, f: _Field, head: int, method: str) -> _Speaker:
+        found = self._speaker(f, head, method)
+        known = found.canonical and (
+            found.canonical in self.people or found.canonical.lower() in self.lex.roles
+        )
+        if known and not found.method.startswith("pronoun"):
+            f.__dict__.setdefault("speakers", []).append((found.start, found.canonical))
+        return found
+
+    def _speaker(self, f: _Field, head: int, method: str) -> _Speaker:
         if f.pos[head] == "NOUN":
             names = [c for c in f.kids(head) if f.dep[c] == "appos" and f.pos[c] == "PROPN"]
             if names:
@@ -642,11 +654,15 @@ class _Resolver:
     def last_person(self, f: _Field, before: int) -> str | None:
         best: tuple[int, str] | None = None
         quoted = f.__dict__.get("quoted", [])
+        for pos, name in f.__dict__.get("speakers", []):
+            if pos < before and (best is None or pos > best[0]):
+                best = (pos, name)
         for m in f.mentions:
             if m.end <= before and (m.kind == "person" or m.canonical in self.people):
                 if any(a <= m.start < b for a, b in quoted):
                     continue  # a name inside someone's quotation is not the antecedent
-                best = (m.start, self._canonical(m.canonical))
+                if best is None or m.start > best[0]:
+                    best = (m.start, self._canonical(m.canonical))
         return best[1] if best else None
 
     def by_role(self, f: _Field, at: int, words: list[str], role: str, surface: str) -> str | None:
@@ -847,6 +863,9 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
         right = _right_bound(text, max(pb, s.outer_end), s.outer_end, spans)
         before = text[left : s.outer_start]
         content = text[s.start : s.end]
+        after = text[s.outer_end : right].lstrip()
+        if re.search(r"[.!?]\W*$", content) and after[:1].isupper():
+            right = s.outer_end  # “… end.” Next sentence: nothing after the quote attributes it
         starts_clause = not before.strip() or before.rstrip().endswith((":", ","))
         full = starts_clause and (content[:1].isupper() or not before.strip())
         kind = "direct" if full else "partial"
@@ -876,6 +895,13 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
                     verb, speaker_tok = k, subj
                     break
         speaker: _Speaker | None = None
+        if speaker_tok is None and re.match(r"\s*[—–-]", text[s.outer_end : s.outer_end + 3]):
+            # “…” — Name.  (signature-style attribution after a dash)
+            names = [k for k in right_toks if f.pos[k] == "PROPN"]
+            if names and all(
+                f.pos[k] in ("PROPN", "PUNCT", "ADJ", "NOUN", "DET", "SPACE") for k in right_toks
+            ):
+                speaker_tok, method = names[-1], "dash"
         if speaker_tok is None and before.rstrip().endswith(":"):
             # headline or transcript style "Putin: 'We are ready'": the name right before the colon speaks
             colon = [k for k in left_toks if f.word[k] == ":"]
@@ -921,6 +947,8 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
             continue
         acc = _according(f, k)
         if acc is not None:
+            if any(f.sent[d] == f.sent[k] for d in direct_verbs):
+                continue  # “…,” X said, according to TASS: the agency is the channel, not a speaker
             q = _according_clause(f, k, acc, res, spans)
             if q is not None:
                 found.append(q)
@@ -1004,10 +1032,20 @@ def _content_of(f: _Field, v: int) -> tuple[int, int] | None:
         picked = [c for c in kids if f.dep[c] == "parataxis"]
     if not picked:
         picked = _that_clause(f, v)
+    excluded: set[int] = set()
+    parent = f.parent(v)
+    if not picked and parent is not None and f.dep[v] in ("parataxis", "ccomp") and parent < v:
+        # "Talks were useful, said Peskov": the verb is parenthetical to the clause before it
+        if (
+            v > 0
+            and f.word[v - 1] == ","
+            or (v > 1 and f.word[v - 2] == "," and f.dep[v - 1] in _SUBJECT_DEPS)
+        ):
+            picked, excluded = [parent], set(f.subtree(v))
     if not picked:
         return None
     para = _para_id(f, v)
-    toks = sorted(t for c in picked for t in f.subtree(c) if _para_id(f, t) == para)
+    toks = sorted(t for c in picked for t in f.subtree(c) if _para_id(f, t) == para and t not in excluded)
     if not toks:
         return None
     a, b = toks[0], toks[-1]
