@@ -1227,7 +1227,7 @@ def timeline_figure(articles: pd.DataFrame):
 
 
 def words_figure(articles: pd.DataFrame, blocks: pd.DataFrame):
-    """Plot words per ``ok`` article before and after cleaning (kept body vs everything dropped).
+    """Plot words per ``ok`` article: kept body text and what cleaning dropped (the title is not counted).
 
     Returns
     -------
@@ -1238,7 +1238,8 @@ def words_figure(articles: pd.DataFrame, blocks: pd.DataFrame):
     ok = _ok(articles).sort_values("article_id")
     b = blocks[blocks["article_id"].isin(ok["article_id"])]
     b = b.assign(_w=b["text"].fillna("").str.count(r"\S+"))
-    dropped = b[~b["kept"]].groupby("article_id")["_w"].sum().reindex(ok["article_id"], fill_value=0)
+    dropped = b[~b["kept"] & (b["role"] != "title")].groupby("article_id")["_w"].sum()
+    dropped = dropped.reindex(ok["article_id"], fill_value=0)
     kept = ok.set_index("article_id")["n_words"]
     labels = [f"{_short_id(a)}\n{o}" for a, o in zip(ok["article_id"], ok["outlet"], strict=True)]
     fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(ok), 3) + 1.5))
@@ -1250,7 +1251,7 @@ def words_figure(articles: pd.DataFrame, blocks: pd.DataFrame):
     ax.set_xlabel("words (whitespace-separated tokens)")
     ax.set_ylabel("article (id prefix, outlet)")
     ax.set_title("Article length: words kept as body text vs dropped by cleaning")
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     return fig
 
 

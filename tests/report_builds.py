@@ -6,7 +6,9 @@ folders in one ``pytest`` call, as ``make test`` does) into a private temporary 
 
 from __future__ import annotations
 
+import atexit
 import functools
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -25,7 +27,9 @@ _FILLER = (
 
 @functools.cache
 def _root() -> Path:
-    return Path(tempfile.mkdtemp(prefix="of-reports-"))
+    root = Path(tempfile.mkdtemp(prefix="of-reports-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
 
 
 def xss_corpus(folder: Path) -> Path:
