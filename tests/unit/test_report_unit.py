@@ -7,7 +7,7 @@ import pytest
 
 from analysis import report
 
-DECLARED = '# Declared parameters (papermill sets them)\nsource: str = ""  # corpus\noutlet: str = "Gate"  # x\n'
+DECLARED = '# Declared parameters\nsource: str = ""  # corpus\noutlet: str = "Gate"  # x\n'
 
 
 def test_misspelled_injected_parameter_fails_and_lists_declared():
