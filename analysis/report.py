@@ -90,6 +90,27 @@ VERSION_PACKAGES = (
 )
 
 
+class ReportError(RuntimeError):
+    """A notebook failed while building the reports (the message names it and the error)."""
+
+
+def config_workers() -> int:
+    """Return how many notebooks run at once: ``$OUTLET_FRAMING_REPORT_WORKERS``, else min(2, CPUs)."""
+    import os
+
+    value = os.environ.get("OUTLET_FRAMING_REPORT_WORKERS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else max(1, min(2, os.cpu_count() or 1))
+
+
+def _error_summary(exc: Exception) -> str:
+    ename, evalue = getattr(exc, "ename", ""), getattr(exc, "evalue", "")
+    if ename:
+        return f"{ename}: {evalue}"
+    return (
+        re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()[-1] if str(exc) else type(exc).__name__
+    )
+
+
 class ParameterError(ValueError):
     """A notebook parameter is unknown, of the wrong type, or names a value the corpus does not have."""
 
@@ -324,7 +345,7 @@ def validate_parameters(
     if outlet is not None:
         validate_choice("outlet", outlet, _ok(articles)["outlet"].dropna().astype(str))
     if entity is not None:
-        validate_choice("entity", entity, entities or [])
+        validate_choice("entity", entity, list(entities) if entities is not None else [])
     if engine is not None:
         validate_choice("engine", engine, ["pandas", "dask"])
 
@@ -382,7 +403,7 @@ def figure_png(fig) -> bytes:
 
 def _check_labels(fig) -> None:
     for ax in fig.get_axes():
-        if not ax.get_visible() or not ax.axison:
+        if not ax.get_visible() or not ax.axison or ax.get_label() == "<colorbar>":
             continue
         if not (ax.get_title() or fig._suptitle):
             raise ValueError("every figure needs a title (ax.set_title or fig.suptitle)")
@@ -844,6 +865,7 @@ def build_reports(
     top_entities: int = 5,
     engine: str = "pandas",
     top_outlets: int | None = None,
+    workers: int | None = None,
     log: Callable[[str], None] = print,
 ) -> list[Path]:
     """Execute the notebooks on a corpus and render every HTML report plus ``index.html``.
@@ -862,6 +884,9 @@ def build_reports(
     top_outlets : int, optional
         Only the N outlets with the most ``ok`` articles get an outlet
         report (ties by name); default all.
+    workers : int, optional
+        Notebooks executed at once (each in its own kernel); default
+        ``$OUTLET_FRAMING_REPORT_WORKERS`` or 2 (one per core on the target machine).
     log : callable, default print
         Receives one progress line per notebook.
 
@@ -903,22 +928,35 @@ def build_reports(
     )
     built = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     written: list[Path] = []
-    for number, job in enumerate(jobs, 1):
+
+    def run(number: int, job: Job) -> Path:
         t0 = time.perf_counter()
         label = job.notebook + "".join(
             f" {k}={v!r}" for k, v in job.params.items() if k in ("outlet", "entity")
         )
         log(f"[{number}/{len(jobs)}] {label} ...")
-        nb = _execute(config.NOTEBOOKS_DIR / f"{job.notebook}.ipynb", job.params, config.NOTEBOOKS_DIR)
+        try:
+            nb = _execute(config.NOTEBOOKS_DIR / f"{job.notebook}.ipynb", job.params, config.NOTEBOOKS_DIR)
+        except Exception as exc:
+            raise ReportError(f"notebook {job.notebook} ({label}) failed: {_error_summary(exc)}") from exc
         depth = len(job.html.relative_to(dest).parts) - 1
         page = render_html(nb, title=job.title, built=built, index_href="../" * depth + "index.html")
         job.html.parent.mkdir(parents=True, exist_ok=True)
         job.html.write_text(page, encoding="utf-8")
-        written.append(job.html)
         log(
             f"[{number}/{len(jobs)}] {label} -> {job.html.relative_to(dest)} "
             f"({time.perf_counter() - t0:.1f}s)"
         )
+        return job.html
+
+    workers = max(1, min(workers if workers is not None else config_workers(), len(jobs) or 1))
+    if workers == 1:
+        written.extend(run(i, job) for i, job in enumerate(jobs, 1))
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            written.extend(pool.map(run, range(1, len(jobs) + 1), jobs))
     index = dest / "index.html"
     index.write_text(
         index_html(articles, jobs, dest, built=built, source=src, entities=entities), encoding="utf-8"
@@ -1709,3 +1747,9 @@ def entity_rate_by_outlet(freqs: pd.DataFrame, articles: pd.DataFrame, entity: s
     out["count"] = out["count"].astype(int)
     out["n_articles"] = out["n_articles"].astype(int)
     return out
+
+
+def outlet_or_rest(articles: pd.DataFrame, outlet: str) -> pd.DataFrame:
+    """Return the ``ok`` articles with a column ``side``: the outlet's name or ``(rest)``."""
+    ok = _ok(articles)
+    return ok.assign(side=ok["outlet"].where(ok["outlet"] == outlet, "(rest)").astype(str))
