@@ -31,10 +31,10 @@ def _summary(args: argparse.Namespace) -> int:
     with pd.option_context("display.max_colwidth", 70, "display.width", 250):
         print(table.to_string(index=False))
     ok = articles["status"] == "ok"
+    statuses = ", ".join(f"{n} {s}" for s, n in articles["status"].value_counts().sort_index().items())
     print(
-        f"\n{len(articles)} articles ({ok.sum()} ok, "
-        + ", ".join(f"{n} {s}" for s, n in articles.loc[~ok, "status"].value_counts().items())
-        + f"), {int(articles.loc[ok, 'n_words'].sum()):,} words, {len(articles['outlet'].unique())} outlets; "
+        f"\n{len(articles)} articles ({statuses}), {int(articles.loc[ok, 'n_words'].sum()):,} words in ok "
+        f"articles, {len(articles['outlet'].unique())} outlets; "
         f"{len(dropped)} blocks dropped: "
         + ", ".join(f"{r} {n}" for r, n in dropped["role"].value_counts().sort_index().items())
     )
