@@ -826,10 +826,10 @@ def plan_jobs(
     tables_dir: str,
     entities: Sequence[str],
     outlets: Sequence[str] | None = None,
-    engine: str = "pandas",
+    notebooks: Sequence[str] | None = None,
 ) -> list[Job]:
     """List the notebook runs of a build: corpus notebooks, then one per outlet, then one per entity."""
-    present = set(available_notebooks())
+    present = set(available_notebooks()) & set(notebooks if notebooks is not None else available_notebooks())
     base = {"source": source, "tables_dir": tables_dir}
     jobs: list[Job] = []
     titles = {
@@ -866,6 +866,7 @@ def build_reports(
     engine: str = "pandas",
     top_outlets: int | None = None,
     workers: int | None = None,
+    notebooks: Sequence[str] | None = None,
     log: Callable[[str], None] = print,
 ) -> list[Path]:
     """Execute the notebooks on a corpus and render every HTML report plus ``index.html``.
@@ -884,6 +885,8 @@ def build_reports(
     top_outlets : int, optional
         Only the N outlets with the most ``ok`` articles get an outlet
         report (ties by name); default all.
+    notebooks : sequence of str, optional
+        Only these notebook stems (default every notebook in ``notebooks/``).
     workers : int, optional
         Notebooks executed at once (each in its own kernel); default
         ``$OUTLET_FRAMING_REPORT_WORKERS`` or 2 (one per core on the target machine).
@@ -924,7 +927,13 @@ def build_reports(
         outlets = counts["outlet"].astype(str).head(top_outlets).tolist()
     source_param = "" if src == config.SEEDS_DIR else str(src)
     jobs = plan_jobs(
-        articles, dest, source=source_param, tables_dir=str(tables), entities=entities, outlets=outlets
+        articles,
+        dest,
+        source=source_param,
+        tables_dir=str(tables),
+        entities=entities,
+        outlets=outlets,
+        notebooks=notebooks,
     )
     built = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     written: list[Path] = []

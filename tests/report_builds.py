@@ -18,6 +18,9 @@ import pandas as pd
 XSS_SCRIPT = "<script>window.__xss = 'script';</script>"
 XSS_IMG = "<img src=x onerror=\"window.__xss = 'img'\">"
 
+#: The notebooks rebuilt for the reproducibility and escaping checks (one of each kind).
+PROFILE_NOTEBOOKS = ("01_overview", "05_outlet_profile", "06_entity_profile")
+
 _FILLER = (
     "Diplomats from France and Russia met in Geneva on Monday to discuss a ceasefire in Ukraine. "
     "Emmanuel Macron said the talks were difficult but necessary, while Vladimir Putin's spokesman "
@@ -71,32 +74,32 @@ def xss_corpus(folder: Path) -> Path:
 
 @functools.cache
 def seeds_full() -> Path:
-    """Build every seed report (all outlets, top 5 entities)."""
+    """Build every seed report (every notebook, all outlets, top 2 entities)."""
     from analysis.report import build_reports
 
     out = _root() / "seeds-a"
-    build_reports(None, out=out, top_entities=5)
+    build_reports(None, out=out, top_entities=2)
     return out
 
 
 @functools.cache
 def seeds_again() -> Path:
-    """Build the seed reports a second time (one outlet, one entity) to compare bytes."""
+    """Build some seed reports a second time (overview, one outlet, one entity) to compare bytes."""
     from analysis.report import build_reports
 
     out = _root() / "seeds-b"
-    build_reports(None, out=out, top_entities=1, top_outlets=1)
+    build_reports(None, out=out, top_entities=1, top_outlets=1, notebooks=PROFILE_NOTEBOOKS)
     return out
 
 
 @functools.cache
 def xss_build() -> Path:
-    """Build the reports of :func:`xss_corpus` (all its outlets, top 2 entities)."""
+    """Build the overview, outlet and entity reports of :func:`xss_corpus` (both outlets, top entity)."""
     from analysis.report import build_reports
 
     source = xss_corpus(_root())
     out = _root() / "xss"
-    build_reports(source, out=out, top_entities=2)
+    build_reports(source, out=out, top_entities=1, notebooks=PROFILE_NOTEBOOKS)
     return out
 
 
