@@ -40,16 +40,16 @@ import pandas as pd
 
 from analysis import config
 
-#: Okabe & Ito (2008) colour-blind-safe palette (black moved last so it is used for the 8th series).
+#: Okabe & Ito (2008) colour-blind-safe palette, yellow last (it is hard to see on white).
 OKABE_ITO: tuple[str, ...] = (
     "#E69F00",  # orange
     "#56B4E9",  # sky blue
     "#009E73",  # bluish green
-    "#F0E442",  # yellow
+    "#CC79A7",  # reddish purple
     "#0072B2",  # blue
     "#D55E00",  # vermillion
-    "#CC79A7",  # reddish purple
     "#000000",  # black
+    "#F0E442",  # yellow (last: low contrast on white)
 )
 #: Notebooks rendered once per corpus, in report order (file stems in ``notebooks/``).
 CORPUS_NOTEBOOKS: tuple[str, ...] = (
@@ -63,6 +63,8 @@ CORPUS_NOTEBOOKS: tuple[str, ...] = (
 OUTLET_NOTEBOOK = "05_outlet_profile"
 #: Notebook rendered once per top-N entity (parameter ``entity``).
 ENTITY_NOTEBOOK = "06_entity_profile"
+#: Entity kinds that get an entity report (the entity notebook profiles a person or organisation).
+ENTITY_REPORT_KINDS: tuple[str, ...] = ("person", "organisation")
 #: Marker on the first line of every notebook's ``parameters`` cell.
 DECLARED_MARKER = "# Declared parameters"
 #: First line of the cell papermill injects (its default comment).
@@ -786,7 +788,7 @@ def _execute(notebook: Path, params: dict[str, Any], cwd: Path):
 
 
 def most_mentioned_entities(articles: pd.DataFrame, n: int) -> list[str]:
-    """Return the ``n`` canonical entities with the most mentions (ties by name), or [] without entities.
+    """Return the ``n`` most-mentioned people and organisations (ties by name); [] without entities.
 
     Parameters
     ----------
@@ -806,6 +808,7 @@ def most_mentioned_entities(articles: pd.DataFrame, n: int) -> list[str]:
     except ImportError:
         return []
     mentions = entity_mentions(_ok(articles))
+    mentions = mentions[mentions["kind"].isin(ENTITY_REPORT_KINDS)]
     if mentions.empty:
         return []
     counts = mentions.groupby("canonical").size().reset_index(name="n")
@@ -1491,9 +1494,15 @@ def top_entities_per_group(freqs: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
     return rows[[*cols, "n_articles"]].reset_index(drop=True)
 
 
-def corpus_top(freqs: pd.DataFrame, n: int) -> list[str]:
-    """Return the ``n`` canonical entities with the most mentions in the corpus rows (ties by name)."""
-    rows = freqs[freqs["level"] == "corpus"].sort_values(["count", "canonical"], ascending=[False, True])
+def corpus_top(freqs: pd.DataFrame, n: int, *, kinds: Sequence[str] | None = None) -> list[str]:
+    """Return the ``n`` canonical entities with the most mentions in the corpus rows (ties by name).
+
+    ``kinds`` keeps only those kinds (e.g. ``("person", "organisation")``).
+    """
+    rows = freqs[freqs["level"] == "corpus"]
+    if kinds is not None:
+        rows = rows[rows["kind"].isin(kinds)]
+    rows = rows.sort_values(["count", "canonical"], ascending=[False, True])
     return rows["canonical"].head(n).astype(str).tolist()
 
 
@@ -1501,6 +1510,7 @@ def entity_outlet_matrix(freqs: pd.DataFrame, entities: Sequence[str], *, value:
     """Return an entity x group matrix of ``value`` (0 where a group never mentions the entity)."""
     rows = freqs[(freqs["level"] == "group") & freqs["canonical"].isin(entities)]
     matrix = rows.pivot_table(index="canonical", columns="group", values=value, aggfunc="first").fillna(0.0)
+    matrix.columns.name = None
     return matrix.reindex(index=list(entities)).fillna(0.0)
 
 
@@ -1762,3 +1772,101 @@ def outlet_or_rest(articles: pd.DataFrame, outlet: str) -> pd.DataFrame:
     """Return the ``ok`` articles with a column ``side``: the outlet's name or ``(rest)``."""
     ok = _ok(articles)
     return ok.assign(side=ok["outlet"].where(ok["outlet"] == outlet, "(rest)").astype(str))
+
+
+# --------------------------------------------------------------------------- framing report
+
+
+def frame_matrix(summary: pd.DataFrame, *, value: str = "mean_score") -> pd.DataFrame:
+    """Pivot a frame summary (``group, label, <value>``) into a frame x group matrix."""
+    matrix = summary.pivot_table(index="label", columns="group", values=value, aggfunc="first")
+    matrix.columns.name = None
+    matrix.index.name = "frame"
+    return matrix.sort_index()
+
+
+def omission_matrix(omitted: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Count, per outlet and event, the claims other outlets carry that the outlet leaves out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event`` then one column per outlet of the ``ok`` articles (0 where nothing is left out; empty
+        where the outlet does not cover the event).
+    """
+    ok = _ok(articles)
+    covered = ok.groupby(["event", "outlet"]).size()
+    events = sorted(shared_events(articles))
+    outlets = sorted(ok["outlet"].astype(str).unique())
+    counts = (
+        omitted.groupby(["event", "outlet"])["claim_id"].nunique() if len(omitted) else pd.Series(dtype=int)
+    )
+    rows = []
+    for event in events:
+        row: dict[str, Any] = {"event": event}
+        for outlet in outlets:
+            row[outlet] = int(counts.get((event, outlet), 0)) if (event, outlet) in covered.index else None
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["event", *outlets])
+
+
+def evidence_blocks(
+    table: pd.DataFrame, *, group: str, label: Callable[[Any], str], text: str = "sentence", summary: str
+) -> list[HTMLBlock]:
+    """Return one collapsible, escaped evidence block per value of ``group``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows of evidence (sorted as they should appear).
+    group : str
+        Column to split by (e.g. ``outlet``).
+    label : callable
+        Row (namedtuple) -> short label shown above its text.
+    text : str, default "sentence"
+        Column with the evidence text.
+    summary : str
+        Summary line; ``{group}`` and ``{n}`` are filled in.
+
+    Returns
+    -------
+    list of HTMLBlock
+    """
+    blocks = []
+    for name, part in table.groupby(group, sort=True):
+        items = [(label(row), str(getattr(row, text))) for row in part.itertuples(index=False)]
+        blocks.append(details_html(items, summary=summary.format(group=name, n=len(part))))
+    return blocks
+
+
+def share_bar_figure(
+    table: pd.DataFrame, *, row: str, stack: str, value: str, title: str, xlabel: str, ylabel: str
+):
+    """Draw a 100%-stacked horizontal bar per ``row`` value, split by ``stack`` (e.g. quotes by affiliation).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    wide = table.pivot_table(index=row, columns=stack, values=value, aggfunc="sum").fillna(0.0)
+    wide = wide.div(wide.sum(axis=1).where(lambda s: s > 0, 1.0), axis=0)
+    fig, ax = plt.subplots(figsize=(9, 0.5 * max(len(wide), 3) + 1.8))
+    left = pd.Series(0.0, index=wide.index)
+    for i, column in enumerate(wide.columns):
+        ax.barh(
+            [str(x) for x in wide.index],
+            wide[column],
+            left=left,
+            label=str(column),
+            color=OKABE_ITO[i % len(OKABE_ITO)],
+        )
+        left = left + wide[column]
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(len(wide.columns), 5), frameon=False)
+    return fig
