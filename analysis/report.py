@@ -665,7 +665,13 @@ def start(name: str, namespace: Mapping[str, Any], **params: Any) -> ReportConte
     ParameterError
         For an unknown parameter name, a wrong type, or an outlet the corpus lacks.
     """
+    import warnings
+
     check_parameters(namespace)
+    # Library deprecation notices are for developers; in a report they are noise that also varies
+    # between library versions (and nbval compares every output, stderr included).
+    warnings.simplefilter("ignore", FutureWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
     source = resolve_source(params.get("source"))
     tables = params.get("tables_dir") or ""
     tables_dir = Path(tables) if tables else output_dir(source) / "tables"

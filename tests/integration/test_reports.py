@@ -122,3 +122,23 @@ def test_unknown_outlet_lists_valid_outlets(seed_articles):
 def test_user_csv_goes_to_its_own_folder(tmp_path):
     assert report.output_dir(tmp_path / "My Corpus.csv") == config.REPORTS_DIR / "my-corpus"
     assert report.output_dir("") == config.REPORTS_DIR
+
+
+def test_unknown_entity_lists_valid_entities():
+    if report.ENTITY_NOTEBOOK not in report.available_notebooks():
+        pytest.skip("entity notebook not shipped")
+    with pytest.raises(Exception, match=r"unknown entity 'Nobody Atall'; valid values: .*'Vladimir Putin'"):
+        report._execute(
+            config.NOTEBOOKS_DIR / f"{report.ENTITY_NOTEBOOK}.ipynb",
+            {"entity": "Nobody Atall"},
+            config.NOTEBOOKS_DIR,
+        )
+
+
+def test_entity_and_outlet_reports_escape_and_link(seeds):
+    index = (seeds / "index.html").read_text("utf-8")
+    for page in sorted((seeds / "entities").glob("*.html")) + sorted((seeds / "outlets").glob("*.html")):
+        text = page.read_text("utf-8")
+        assert 'href="../index.html"' in text
+        assert page.relative_to(seeds).as_posix() in index
+        assert "Methods and limitations" in text
