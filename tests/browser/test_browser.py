@@ -69,17 +69,25 @@ def driver():
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     browser.set_page_load_timeout(60)
+    browser.get("about:blank")
     yield browser
     browser.quit()
     shutil.rmtree(profile, ignore_errors=True)
 
 
-def _requests(browser) -> list[str]:
+def _requests(browser, document: str) -> list[str]:
+    """URLs requested by ``document`` (the page itself and everything it loads).
+
+    Chromium's own pages (the new-tab page loading ``chrome://`` resources at start-up) are other
+    documents and are left out; anything our page asks for, wherever it points, is kept.
+    """
     urls = []
     for entry in browser.get_log("performance"):
         message = json.loads(entry["message"])["message"]
         if message.get("method") == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
+            params = message["params"]
+            if params.get("documentURL") == document:
+                urls.append(params["request"]["url"])
     return urls
 
 
@@ -88,7 +96,7 @@ def _check_page(browser, page: Path) -> None:
     browser.get_log("browser")
     browser.get(page.as_uri())
     assert browser.execute_script("return document.readyState") == "complete"
-    requests = _requests(browser)
+    requests = _requests(browser, page.as_uri())
     assert page.as_uri() in requests, "performance log did not record the page load itself"
     remote = [u for u in requests if not u.startswith(ALLOWED_SCHEMES)]
     assert not remote, f"{page.name} requested {remote}"
