@@ -1269,7 +1269,8 @@ def timeline_figure(articles: pd.DataFrame):
         ax.plot([row.pdate], [y], "o", color=colors[str(row.outlet)], markersize=8, markeredgecolor="black")
         label = str(row.event) if isinstance(row.event, str) and row.event else ""
         if label:
-            ax.annotate(label[:45], (row.pdate, y), xytext=(6, 7), textcoords="offset points", fontsize=8)
+            short = label if len(label) <= 45 else label[:44] + "…"
+            ax.annotate(short, (row.pdate, y), xytext=(6, 7), textcoords="offset points", fontsize=8)
     ax.set_yticks(range(len(outlets)), outlets)
     ax.set_ylim(-0.7, len(outlets) - 0.3)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
