@@ -988,8 +988,13 @@ def build_reports(
 
 def _warm_cache(src: Path, articles: pd.DataFrame, engine: str) -> None:
     if engine == "dask":
-        from analysis.pipeline import run
-
+        try:
+            from analysis.pipeline import run
+        except ImportError as exc:
+            raise ReportError(
+                "engine='dask' needs analysis.pipeline (and the dask extra: pip install -e .[dask]); "
+                "use engine='pandas'"
+            ) from exc
         run(src, engine="dask")
         return
     if len(_ok(articles)):
