@@ -31,7 +31,7 @@ install: $(STAMP)
 test: $(STAMP) browser
 	$(PY) -m ruff check analysis tests
 	$(PYTEST) tests/unit --doctest-modules analysis -q
-	$(PYTEST) tests/integration -q
+	$(PYTEST) tests/integration tests/browser -q
 	$(MAKE) --no-print-directory test-notebooks
 
 ## Run the fast unit tests and doctests only (no spaCy model; seconds)
