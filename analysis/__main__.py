@@ -79,10 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_refresh)
     args = parser.parse_args(argv)
     from analysis.load import CorpusError
+    from analysis.report import ParameterError, ReportError
 
     try:
         return args.func(args)
-    except CorpusError as exc:
+    except (CorpusError, ReportError, ParameterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -432,6 +432,38 @@ def _sort_key(ids: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- public API
 
 
+def ok_articles(articles: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows every analysis stage works on: ``status == 'ok'`` (all rows if there is no status).
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns, only analysable rows (a view-safe selection; the input is not modified).
+
+    Raises
+    ------
+    ValueError
+        When ``article_id`` or ``text`` is missing (the message lists the columns seen).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"article_id": ["a", "b"], "text": ["x", ""], "status": ["ok", "empty"]})
+    >>> ok_articles(df)["article_id"].tolist()
+    ['a']
+    """
+    missing = {"article_id", "text"} - set(articles.columns)
+    if missing:
+        raise ValueError(f"articles need columns {sorted(missing)}; got {list(articles.columns)}")
+    if "status" in articles.columns:
+        return articles[articles["status"] == "ok"]
+    return articles
+
+
 def load_corpus(
     source: Source,
     metadata: str | PathLike | pd.DataFrame | bool | None = None,

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.framing.quotes import _field_texts, _ok_rows
+from analysis.framing.quotes import _field_texts
+from analysis.load import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -187,7 +188,7 @@ def labels(
     need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
     if need:
         raise ValueError(f"mentions need columns {sorted(need)}; got {list(mentions.columns)}")
-    rows = _ok_rows(articles)
+    rows = ok_articles(articles)
     cols = [by, *LABEL_COLUMNS]
     if rows.empty or mentions.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})

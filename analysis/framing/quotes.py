@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis import config
+from analysis.load import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -1110,14 +1111,6 @@ def _according_clause(
 # --------------------------------------------------------------------------- public API
 
 
-def _ok_rows(articles: pd.DataFrame) -> pd.DataFrame:
-    missing = {"article_id", "text"} - set(articles.columns)
-    if missing:
-        raise ValueError(f"articles need columns {sorted(missing)}; got {list(articles.columns)}")
-    rows = articles
-    if "status" in rows.columns:
-        rows = rows[rows["status"] == "ok"]
-    return rows
 
 
 def _field_texts(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -1216,7 +1209,7 @@ def quotes(
     """
     from analysis.annotate import annotate
 
-    rows = _ok_rows(articles)
+    rows = ok_articles(articles)
     if rows.empty:
         return _empty_quotes()
     ann = annotations if annotations is not None else annotate(rows)
@@ -1431,7 +1424,7 @@ def attribution(
     """
     _check_quotes(quotes)
     groups = _group_map(articles, by)
-    texts = _field_texts(_ok_rows(articles))
+    texts = _field_texts(ok_articles(articles))
     lex = _lex()
     rows = []
     for r in quotes.itertuples(index=False):

@@ -17,6 +17,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from analysis.load import ok_articles
+
 #: Index column -> textstat function name.
 INDICES: dict[str, str] = {
     "flesch_reading_ease": "flesch_reading_ease",
@@ -104,12 +106,7 @@ def readability(articles: pd.DataFrame, *, include_raw: bool = True) -> pd.DataF
     >>> table[["article_id", "version", "n_words", "n_sentences", "reliable_smog"]].to_dict("records")
     [{'article_id': 'a', 'version': 'clean', 'n_words': 6, 'n_sentences': 2, 'reliable_smog': False}]
     """
-    missing = {"article_id", "text"} - set(articles.columns)
-    if missing:
-        raise ValueError(f"articles need columns {sorted(missing)}; got {list(articles.columns)}")
-    rows = articles
-    if "status" in rows.columns:
-        rows = rows[rows["status"] == "ok"]
+    rows = ok_articles(articles)
     versions = [("clean", "text")]
     if include_raw and "raw_text" in rows.columns:
         versions.append(("raw", "raw_text"))

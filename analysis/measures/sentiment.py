@@ -33,6 +33,7 @@ import pandas as pd
 
 from analysis import cache
 from analysis.annotate import Annotations
+from analysis.load import ok_articles
 from analysis.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci_by
 
 #: Bump when sentence scoring changes (invalidates cached sentence scores).
@@ -128,14 +129,6 @@ def _score_texts(texts: Sequence[str]) -> np.ndarray:
 # --------------------------------------------------------------------------- sentence and article level
 
 
-def _ok_rows(articles: pd.DataFrame) -> pd.DataFrame:
-    missing = {"article_id", "text"} - set(articles.columns)
-    if missing:
-        raise ValueError(f"articles need columns {sorted(missing)}; got {list(articles.columns)}")
-    rows = articles
-    if "status" in rows.columns:
-        rows = rows[rows["status"] == "ok"]
-    return rows
 
 
 def _annotations(rows: pd.DataFrame, annotations: Annotations | None, cache_dir) -> Annotations:
@@ -188,7 +181,7 @@ def sentence_sentiment(
         (``negative``/``neutral``/``positive`` by the ±0.05 thresholds),
         sorted by ``article_id, field, sentence_id``.
     """
-    rows = _ok_rows(articles)
+    rows = ok_articles(articles)
     if rows.empty:
         return _empty(SENTENCE_COLUMNS)
     ann = _annotations(rows, annotations, cache_dir)
@@ -787,7 +780,7 @@ def entity_sentiment(
         raise ValueError(f"mentions need columns {sorted(missing)}; got {list(mentions.columns)}")
     if by is not None and by not in articles.columns:
         raise ValueError(f"by={by!r} is not a column of articles")
-    rows = _ok_rows(articles)
+    rows = ok_articles(articles)
     ids = set(rows["article_id"].astype(str))
     kept = mentions[mentions["article_id"].astype(str).isin(ids)].reset_index(drop=True)
     if kept.empty:
