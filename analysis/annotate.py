@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,6 +235,117 @@ def article_key(title: str, text: str, fingerprint: str) -> str:
     return cache.content_key(fingerprint, title, text)
 
 
+def _plan(
+    chunks: list[pd.DataFrame], fingerprint: str, cache_dir
+) -> tuple[list[list[tuple[str, str, str]]], list[tuple[str, str, str, str]]]:
+    """Decide, per chunk and article, whether its token table is parsed, read from the cache or empty."""
+    scheduled: set[str] = set()
+    todo: list[tuple[str, str, str, str]] = []
+    plans: list[list[tuple[str, str, str]]] = []
+    for chunk in chunks:
+        rows = _annotatable(chunk)
+        titles = rows["title"].map(_text_of) if "title" in rows.columns else pd.Series("", index=rows.index)
+        texts = rows["text"].map(_text_of)
+        plan = []
+        for aid, title, text in zip(rows["article_id"].astype(str), titles, texts, strict=True):
+            key = article_key(title, text, fingerprint)
+            if not (title.strip() or text.strip()):
+                action = "empty"
+            elif key in scheduled or cache.entry_path("tokens", key, cache_dir).exists():
+                action = "read"
+            else:
+                action = "parse"
+                scheduled.add(key)
+                todo.append((key, aid, title, text))
+            plan.append((key, aid, action))
+        plans.append(plan)
+    return plans, todo
+
+
+def iter_tokens(
+    chunks: Iterable[pd.DataFrame],
+    *,
+    cache_dir: str | Path | None = None,
+    n_process: int | None = None,
+    batch_size: int | None = None,
+    progress: bool | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Yield the token table of each chunk of articles in turn, streaming one ``nlp.pipe`` over all of them.
+
+    Only the current chunk's token tables are held in memory: the articles
+    that need parsing (cache misses across every chunk) go through a single
+    ``nlp.pipe`` call, so worker processes (``n_process``) start once, not
+    once per chunk, and each parsed article is written to the cache as soon
+    as its last part is parsed.
+
+    Parameters
+    ----------
+    chunks : iterable of pandas.DataFrame
+        Each needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
+    cache_dir, n_process, batch_size, progress
+        As in :func:`tokens`.
+
+    Yields
+    ------
+    pandas.DataFrame
+        One token table per chunk (columns ``TOKEN_COLUMNS``), in chunk order.
+    """
+    chunks = list(chunks)
+    fingerprint = model_fingerprint()
+    plans, todo = _plan(chunks, fingerprint, cache_dir)
+    parsed: Iterator[tuple[str, pd.DataFrame]] = iter(())
+    if todo:
+        n_articles = sum(len(p) for p in plans)
+        show = progress if progress is not None else len(todo) > 100
+        if show:
+            print(f"annotating {len(todo)} articles with spaCy ({n_articles - len(todo)} cached)",
+                  file=sys.stderr, flush=True)
+        parsed = _parse_missing(
+            todo,
+            load_model(),
+            n_process=n_process or config.SPACY_N_PROCESS,
+            batch_size=batch_size or config.SPACY_BATCH_SIZE,
+            root=cache_dir,
+            progress=show,
+        )
+    for plan in plans:
+        seen: dict[str, pd.DataFrame] = {}
+        frames = []
+        for key, article_id, action in plan:
+            if key in seen:
+                table = seen[key]
+            elif action == "parse":
+                got, table = next(parsed)
+                if got != key:  # nlp.pipe keeps order; this would be a bug, not bad input
+                    raise RuntimeError("token stream out of order")
+            elif action == "read":
+                table = cache.read("tokens", key, cache_dir)
+                if table is None:  # vanished or corrupt since planning: parse it now
+                    title, text = _texts_for(plans, chunks, key)
+                    _, table = next(_parse_missing(
+                        [(key, article_id, title, text)], load_model(), n_process=1,
+                        batch_size=batch_size or config.SPACY_BATCH_SIZE, root=cache_dir, progress=False,
+                    ))
+            else:
+                table = None
+            seen[key] = table
+            if table is not None and len(table):
+                frames.append(table.assign(article_id=article_id))
+        if not frames:
+            yield pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in TOKEN_COLUMNS})
+        else:
+            yield pd.concat(frames, ignore_index=True)[TOKEN_COLUMNS]
+
+
+def _texts_for(plans, chunks, key: str) -> tuple[str, str]:
+    for plan, chunk in zip(plans, chunks, strict=True):
+        rows = _annotatable(chunk)
+        for (k, _, _), (_, row) in zip(plan, rows.iterrows(), strict=True):
+            if k == key:
+                return _text_of(row.get("title")), _text_of(row["text"])
+    raise KeyError(key)
+
+
 def tokens(
     articles: pd.DataFrame,
     *,
@@ -262,51 +373,11 @@ def tokens(
     pandas.DataFrame
         Columns ``TOKEN_COLUMNS`` (see :class:`Annotations`).
     """
-    rows = _annotatable(articles)
-    fingerprint = model_fingerprint()
-    titles = rows["title"].map(_text_of) if "title" in rows.columns else pd.Series("", index=rows.index)
-    texts = rows["text"].map(_text_of)
-    keyed = [
-        (article_key(t, x, fingerprint), aid, t, x)
-        for aid, t, x in zip(rows["article_id"].astype(str), titles, texts, strict=True)
-    ]
-    found: dict[str, pd.DataFrame] = {}
-    todo = []
-    for item in keyed:
-        if item[0] in found:
-            continue
-        hit = cache.read("tokens", item[0], cache_dir)
-        if hit is None:
-            if not (item[2].strip() or item[3].strip()):
-                hit = pd.DataFrame(columns=TOKEN_COLUMNS[1:])
-            else:
-                todo.append(item)
-                found[item[0]] = None  # placeholder, filled below
-                continue
-        found[item[0]] = hit
-    if todo:
-        show = progress if progress is not None else len(todo) > 100
-        if show:
-            print(f"annotating {len(todo)} articles with spaCy ({len(keyed) - len(todo)} cached)",
-                  file=sys.stderr, flush=True)
-        for key, table in _parse_missing(
-            todo,
-            load_model(),
-            n_process=n_process or config.SPACY_N_PROCESS,
-            batch_size=batch_size or config.SPACY_BATCH_SIZE,
-            root=cache_dir,
-            progress=show,
-        ):
-            found[key] = table
-    frames = []
-    for key, article_id, _, _ in keyed:
-        table = found[key]
-        if table is not None and len(table):
-            frames.append(table.assign(article_id=article_id))
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in TOKEN_COLUMNS})
-    out = pd.concat(frames, ignore_index=True)
-    return out[TOKEN_COLUMNS]
+    _annotatable(articles)  # validate columns before loading the model
+    (table,) = iter_tokens(
+        [articles], cache_dir=cache_dir, n_process=n_process, batch_size=batch_size, progress=progress
+    )
+    return table
 
 
 def _dtype(column: str) -> str:
