@@ -115,7 +115,9 @@ def run_partition(
     cached = tables is not None
     if tables is None:
         started = time.perf_counter()
-        (tokens,) = iter_tokens([chunk], cache_dir=cache_dir, n_process=1, batch_size=batch_size, progress=False)
+        (tokens,) = iter_tokens(
+            [chunk], cache_dir=cache_dir, n_process=1, batch_size=batch_size, progress=False
+        )
         timer.add("annotate", time.perf_counter() - started)
         tables = process_chunk(chunk, tokens, stage_list, keys, cache_dir=cache_dir, timer=timer)
     for name, table in tables.items():
@@ -182,8 +184,16 @@ def run_chunks(
         client.register_plugin(SpacyModelPlugin())
         futures = [
             client.submit(
-                run_partition, i, chunk, dict(k), include=include, cache_dir=str(cache_dir), out_dir=str(out),
-                batch_size=batch_size, key=f"outlet-framing-partition-{run_key[:8]}-{i:05d}", pure=False,
+                run_partition,
+                i,
+                chunk,
+                dict(k),
+                include=include,
+                cache_dir=str(cache_dir),
+                out_dir=str(out),
+                batch_size=batch_size,
+                key=f"outlet-framing-partition-{run_key[:8]}-{i:05d}",
+                pure=False,
             )
             for i, (chunk, k) in enumerate(zip(chunks, keys, strict=True))
         ]
@@ -199,8 +209,11 @@ def run_chunks(
             timings[stage] = timings.get(stage, 0.0) + seconds
         names.extend(n for n in result["tables"] if n not in names)
     if progress:
-        print(f"  dask: {len(chunks)} partitions on {len({r['worker'] for r in results})} workers",
-              file=sys.stderr, flush=True)
+        print(
+            f"  dask: {len(chunks)} partitions on {len({r['worker'] for r in results})} workers",
+            file=sys.stderr,
+            flush=True,
+        )
     workers = [r["worker"] for r in results]
     timings["__cached__"] = float(sum(r["cached"] for r in results))
     return read_partitions(out, names, len(chunks)), workers, timings

@@ -149,7 +149,9 @@ def _resolve(function: str) -> Callable[..., Any] | None:
     return fn if callable(fn) else None
 
 
-_IMPORT_RE = re.compile(r"^\s*(?:from\s+(analysis(?:\.\w+)*)\s+import\s+([\w, ()]+)|import\s+(analysis\.[\w.]+))", re.M)
+_IMPORT_RE = re.compile(
+    r"^\s*(?:from\s+(analysis(?:\.\w+)*)\s+import\s+([\w, ()]+)|import\s+(analysis\.[\w.]+))", re.M
+)
 
 
 @functools.lru_cache(maxsize=64)
@@ -245,9 +247,16 @@ def plan_stages(*, include: Iterable[str] | None = None) -> tuple[list[Stage], d
 
 
 #: Context names that a stage function's parameter may ask for, mapped to table names.
-_ALIASES = {"mentions": "mentions", "quotes": "quotes", "sentences": "sentences", "entities": "entities",
-            "frames": "frames", "sentiment": "sentiment", "readability": "readability",
-            "claims": "claims"}
+_ALIASES = {
+    "mentions": "mentions",
+    "quotes": "quotes",
+    "sentences": "sentences",
+    "entities": "entities",
+    "frames": "frames",
+    "sentiment": "sentiment",
+    "readability": "readability",
+    "claims": "claims",
+}
 
 
 def _bind(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any], str]:
@@ -331,10 +340,14 @@ def chunk_articles(articles: pd.DataFrame, *, chunk_size: int = DEFAULT_CHUNK_SI
     rows = rows.reset_index(drop=True)
     if rows.empty:
         return []
-    titles = rows["title"].fillna("").astype(str) if "title" in rows.columns else pd.Series("", index=rows.index)
+    titles = (
+        rows["title"].fillna("").astype(str) if "title" in rows.columns else pd.Series("", index=rows.index)
+    )
     hashes = [
         _boundary_hash(a, t, x)
-        for a, t, x in zip(rows["article_id"].astype(str), titles, rows["text"].fillna("").astype(str), strict=True)
+        for a, t, x in zip(
+            rows["article_id"].astype(str), titles, rows["text"].fillna("").astype(str), strict=True
+        )
     ]
     cuts, start = [], 0
     for i, h in enumerate(hashes):
@@ -352,7 +365,9 @@ def _chunk_signature(chunk: pd.DataFrame, fingerprint: str) -> str:
     titles = chunk["title"].map(_text_of) if "title" in chunk.columns else [""] * len(chunk)
     keys = [
         (aid, article_key(t, x, fingerprint))
-        for aid, t, x in zip(chunk["article_id"].astype(str), titles, chunk["text"].map(_text_of), strict=True)
+        for aid, t, x in zip(
+            chunk["article_id"].astype(str), titles, chunk["text"].map(_text_of), strict=True
+        )
     ]
     meta = [c for c in META_COLUMNS if c in chunk.columns]
     meta_hash = pd.util.hash_pandas_object(chunk[meta].astype(str), index=False).tolist() if meta else []
@@ -383,7 +398,9 @@ class _Timer:
         self.seconds[name] = self.seconds.get(name, 0.0) + seconds
 
 
-def _write_stage(kind: str, key: str, tables: Mapping[str, pd.DataFrame], cache_dir) -> dict[str, pd.DataFrame]:
+def _write_stage(
+    kind: str, key: str, tables: Mapping[str, pd.DataFrame], cache_dir
+) -> dict[str, pd.DataFrame]:
     """Write a stage's tables (one file per table, listed in an index entry); return them normalised."""
     normalised = {name: _normalise(t) for name, t in tables.items()}
     index = []
@@ -408,7 +425,9 @@ def _read_stage(kind: str, key: str, cache_dir) -> dict[str, pd.DataFrame] | Non
     return out
 
 
-def _chunk_from_cache(stage_list: list[Stage], keys: Mapping[str, str], cache_dir) -> dict[str, pd.DataFrame] | None:
+def _chunk_from_cache(
+    stage_list: list[Stage], keys: Mapping[str, str], cache_dir
+) -> dict[str, pd.DataFrame] | None:
     if not all(cache.entry_path(f"stage-{n}", k, cache_dir).exists() for n, k in keys.items()):
         return None
     out: dict[str, pd.DataFrame] = {}
@@ -503,7 +522,30 @@ def _words(articles: pd.DataFrame) -> int:
     return int(text.str.count(r"\S+").sum() + title.str.count(r"\S+").sum())
 
 
-def _load(source_or_articles: Any) -> pd.DataFrame:
+def _source_digest(source: Any) -> str | None:
+    """Hash the bytes of every file a source names (plus a folder's metadata.csv); None if not hashable."""
+    from analysis.load import _expand
+
+    if isinstance(source, pd.DataFrame):
+        try:
+            return cache.content_key(
+                list(source.columns), pd.util.hash_pandas_object(source.astype(str), index=False).tolist()
+            )
+        except (TypeError, ValueError):
+            return None
+    paths = _expand(source)
+    if isinstance(source, (str, os.PathLike)) and Path(source).is_dir():
+        paths = [*paths, *(p for p in [Path(source) / "metadata.csv"] if p.exists())]
+    import hashlib
+
+    parts = []
+    for path in paths:
+        parts.append((str(path), hashlib.sha1(path.read_bytes()).hexdigest()))
+    return cache.content_key(parts)
+
+
+def _load(source_or_articles: Any, cache_dir) -> pd.DataFrame:
+    """Load the corpus, reusing a cached copy when the source files and the loader's code are unchanged."""
     from analysis.load import load_corpus
 
     if isinstance(source_or_articles, pd.DataFrame) and "status" in source_or_articles.columns:
@@ -511,7 +553,21 @@ def _load(source_or_articles: Any) -> pd.DataFrame:
         if missing:
             raise ValueError(f"articles need columns {sorted(missing)}")
         return source_or_articles
-    return load_corpus(source_or_articles)
+    digest = _source_digest(source_or_articles)
+    key = cache.content_key(digest, _code_digest("analysis.load"), _code_digest("analysis.clean"))
+    if digest is not None:
+        hit = cache.read("corpus", key, cache_dir)
+        if hit is not None:
+            return hit
+    articles = load_corpus(source_or_articles)
+    if digest is None:
+        return articles
+    try:
+        normalised = _normalise(articles)
+    except Exception:  # noqa: BLE001 - a table Arrow cannot store is simply not cached
+        return articles
+    cache.write("corpus", key, normalised, cache_dir)
+    return normalised
 
 
 def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
@@ -533,9 +589,14 @@ def _corpus_annotations(articles: pd.DataFrame, chunks: list[pd.DataFrame], opti
     toks = [t for t in iter_tokens(chunks, **options) if len(t)]
     from analysis.annotate import TOKEN_COLUMNS, _dtype, entities_from_tokens, sentences_from_tokens
 
-    tokens = (pd.concat(toks, ignore_index=True) if toks
-              else pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in TOKEN_COLUMNS}))
-    return Annotations(tokens, sentences_from_tokens(tokens, articles), entities_from_tokens(tokens, articles))
+    tokens = (
+        pd.concat(toks, ignore_index=True)
+        if toks
+        else pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in TOKEN_COLUMNS})
+    )
+    return Annotations(
+        tokens, sentences_from_tokens(tokens, articles), entities_from_tokens(tokens, articles)
+    )
 
 
 def run_corpus_stages(
@@ -544,11 +605,12 @@ def run_corpus_stages(
     stage_list: list[Stage],
     chunks: list[pd.DataFrame],
     *,
+    corpus_signature: str,
     token_options: Mapping[str, Any],
     timer: _Timer,
     skipped: dict[str, str],
 ) -> dict[str, pd.DataFrame]:
-    """Run the corpus-level stages on the concatenated per-article tables."""
+    """Run the corpus-level stages on the concatenated per-article tables (cached for an unchanged corpus)."""
     memo: dict[str, Any] = {}
 
     def annotations():
@@ -559,22 +621,37 @@ def run_corpus_stages(
         return memo["ann"]
 
     context: dict[str, Any] = {"articles": articles, "annotations": annotations, **tables}
-    if "cache_dir" in token_options:
-        context["cache_dir"] = token_options["cache_dir"]
+    root = token_options.get("cache_dir")
+    context["cache_dir"] = root
     out: dict[str, pd.DataFrame] = {}
+    upstream: list[str] = []
     for stage in stage_list:
         if stage.per_article:
             continue
-        args, kwargs, missing = _bind(stage.fn, context)
-        if missing:
-            skipped[stage.name] = f"needs {missing!r}, which the pipeline does not provide"
-            continue
+        key = cache.content_key(stage.name, stage.digest, corpus_signature, *upstream)
+        upstream.append(key)
+        kind = f"corpus-{stage.name}"
         started = time.perf_counter()
-        result = _tables_of(stage.name, stage.fn(*args, **kwargs))
+        result = _read_stage(kind, key, root)
+        if result is None:
+            args, kwargs, missing = _bind(stage.fn, context)
+            if missing:
+                skipped[stage.name] = f"needs {missing!r}, which the pipeline does not provide"
+                continue
+            result = _write_stage(kind, key, _tables_of(stage.name, stage.fn(*args, **kwargs)), root)
         timer.add(stage.name, time.perf_counter() - started)
         out.update(result)
         context.update(result)
     return out
+
+
+def _corpus_signature(articles: pd.DataFrame, keys: list[dict[str, str]]) -> str:
+    """Hash every chunk's stage keys and every article's metadata and status (what corpus tables read)."""
+    columns = [
+        c for c in ("article_id", "status", "n_words", "title", *META_COLUMNS) if c in articles.columns
+    ]
+    meta = pd.util.hash_pandas_object(articles[columns].astype(str), index=False).tolist()
+    return cache.content_key([sorted(k.items()) for k in keys], meta)
 
 
 def run(
@@ -636,7 +713,7 @@ def run(
     writes_before = cache._writes
     root = cache.cache_dir(cache_dir).resolve()
     started = time.perf_counter()
-    articles = _load(source_or_articles)
+    articles = _load(source_or_articles, root)
     timer.add("load", time.perf_counter() - started)
 
     started = time.perf_counter()
@@ -651,14 +728,27 @@ def run(
         "chunk_sizes": [len(c) for c in chunks],
         "stages": [s.name for s in stage_list],
     }
-    token_options = {"cache_dir": root, "n_process": n_process, "batch_size": batch_size, "progress": progress}
+    token_options = {
+        "cache_dir": root,
+        "n_process": n_process,
+        "batch_size": batch_size,
+        "progress": progress,
+    }
 
     if engine == "dask":
         from analysis.engine_dask import run_chunks
 
         parts, workers, chunk_timings = run_chunks(
-            chunks, keys, [s.name for s in stage_list], include=include, cache_dir=root, scheduler=scheduler,
-            n_workers=n_process, batch_size=batch_size, out_dir=out_dir, progress=progress,
+            chunks,
+            keys,
+            [s.name for s in stage_list],
+            include=include,
+            cache_dir=root,
+            scheduler=scheduler,
+            n_workers=n_process,
+            batch_size=batch_size,
+            out_dir=out_dir,
+            progress=progress,
         )
         info["chunks_cached"] = int(chunk_timings.pop("__cached__", 0))
         for name, seconds in chunk_timings.items():
@@ -677,8 +767,11 @@ def run(
             t0 = time.perf_counter()
             tokens = next(stream)
             timer.add("annotate", time.perf_counter() - t0)
-            parts.append(process_chunk(chunk, tokens, stage_list, keys[i], cache_dir=root, timer=timer,
-                                       skipped=skipped))
+            parts.append(
+                process_chunk(
+                    chunk, tokens, stage_list, keys[i], cache_dir=root, timer=timer, skipped=skipped
+                )
+            )
             del tokens
             if progress:
                 print(f"  chunk {i + 1}/{len(chunks)}: {len(chunk)} articles", file=sys.stderr, flush=True)
@@ -687,16 +780,31 @@ def run(
     tables = _concat(parts)
     del parts
     timer.add("concat", time.perf_counter() - started)
-    tables.update(run_corpus_stages(articles, tables, stage_list, chunks, token_options=token_options,
-                                    timer=timer, skipped=skipped))
+    tables.update(
+        run_corpus_stages(
+            articles,
+            tables,
+            stage_list,
+            chunks,
+            corpus_signature=_corpus_signature(articles, keys),
+            token_options=token_options,
+            timer=timer,
+            skipped=skipped,
+        )
+    )
     info["skipped"] = skipped
     info["cache_writes"] = cache._writes - writes_before
     words = _words(articles)
     kinds = {s.name: ("article" if s.per_article else "corpus") for s in stage_list}
     timings = pd.DataFrame(
         [
-            {"stage": name, "kind": kinds.get(name, "pipeline"), "seconds": seconds, "words": words,
-             "words_per_s": words / seconds if seconds > 0 else float("inf")}
+            {
+                "stage": name,
+                "kind": kinds.get(name, "pipeline"),
+                "seconds": seconds,
+                "words": words,
+                "words_per_s": words / seconds if seconds > 0 else float("inf"),
+            }
             for name, seconds in timer.seconds.items()
         ],
         columns=["stage", "kind", "seconds", "words", "words_per_s"],
