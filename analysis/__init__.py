@@ -6,7 +6,7 @@ Data flows one way, and the public names below are listed in that order::
 
 Every public function takes a DataFrame (at least ``article_id`` and
 ``text``) and returns a new one. Names are imported lazily, so
-``import analysis`` is cheap and loads neither spaCy nor pandas.
+``import analysis`` is cheap and does not load spaCy.
 """
 
 from __future__ import annotations
@@ -56,6 +56,12 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = ["__version__", *_EXPORTS]
+
+# The stage module ``analysis.annotate`` and its function ``annotate`` share a
+# name. Load the module once now and bind the package attribute to the
+# function: later ``from analysis.annotate import X`` finds the module in
+# sys.modules and no longer rebinds ``analysis.annotate``.
+from analysis.annotate import annotate  # noqa: E402, F401
 
 
 def __getattr__(name: str) -> Any:

@@ -25,14 +25,16 @@ def _summary(args: argparse.Namespace) -> int:
         title = (art.title or "")[:60] + ("*" if art.title_derived else "")
         date = "" if pd.isna(art.date) else art.date.strftime("%Y-%m-%d")
         rows.append([art.article_id, art.outlet, title, date, art.n_words, art.status, drops])
-    table = pd.DataFrame(rows, columns=["article_id", "outlet", "title", "date", "words", "status", "dropped"])
+    table = pd.DataFrame(
+        rows, columns=["article_id", "outlet", "title", "date", "words", "status", "dropped"]
+    )
     with pd.option_context("display.max_colwidth", 70, "display.width", 250):
         print(table.to_string(index=False))
     ok = articles["status"] == "ok"
+    statuses = ", ".join(f"{n} {s}" for s, n in articles["status"].value_counts().sort_index().items())
     print(
-        f"\n{len(articles)} articles ({ok.sum()} ok, "
-        + ", ".join(f"{n} {s}" for s, n in articles.loc[~ok, "status"].value_counts().items())
-        + f"), {int(articles.loc[ok, 'n_words'].sum()):,} words, {len(articles['outlet'].unique())} outlets; "
+        f"\n{len(articles)} articles ({statuses}), {int(articles.loc[ok, 'n_words'].sum()):,} words in ok "
+        f"articles, {len(articles['outlet'].unique())} outlets; "
         f"{len(dropped)} blocks dropped: "
         + ", ".join(f"{r} {n}" for r, n in dropped["role"].value_counts().sort_index().items())
     )
@@ -59,12 +61,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("summary", help="one line per article: outlet, title, date, words, dropped blocks")
-    p.add_argument("source", nargs="?", default=str(config.SEEDS_DIR), help="folder or CSV/JSONL/Parquet file")
+    p.add_argument(
+        "source", nargs="?", default=str(config.SEEDS_DIR), help="folder or CSV/JSONL/Parquet file"
+    )
     p.set_defaults(func=_summary)
     p = sub.add_parser("report", help="execute the notebooks and render HTML reports")
     p.add_argument("source", nargs="?", default=str(config.SEEDS_DIR))
-    p.add_argument("--out", default=None, help="output folder (default: reports/ for the seeds, else reports/<name>)")
-    p.add_argument("--top-entities", type=int, default=5, help="entity reports for the N most-mentioned entities")
+    p.add_argument(
+        "--out", default=None, help="output folder (default: reports/ for the seeds, else reports/<name>)"
+    )
+    p.add_argument(
+        "--top-entities", type=int, default=5, help="entity reports for the N most-mentioned entities"
+    )
     p.add_argument("--engine", choices=["pandas", "dask"], default="pandas")
     p.set_defaults(func=_report)
     p = sub.add_parser("refresh-notebooks", help="re-execute the notebooks in place on the seeds (for nbval)")

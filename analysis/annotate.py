@@ -39,7 +39,8 @@ TOKEN_COLUMNS = [
 ]  # fmt: skip
 SENTENCE_COLUMNS = ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
 ENTITY_COLUMNS = [
-    "article_id", "field", "sentence_id", "start_char", "end_char", "start_token", "end_token", "text", "label",
+    "article_id", "field", "sentence_id", "start_char", "end_char",
+    "start_token", "end_token", "text", "label",
 ]  # fmt: skip
 
 
@@ -187,13 +188,13 @@ def _doc_tokens(doc, offset: int, token_offset: int, sentence_offset: int) -> pd
 
 
 def _chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
-    """Split a long text at paragraph (else line, else sentence) boundaries into chunks under ``limit``.
+    r"""Split a long text at paragraph (else line, else sentence) boundaries into chunks under ``limit``.
 
     Examples
     --------
     >>> _chunks("short")
     [(0, 'short')]
-    >>> [o for o, _ in _chunks("aaaa\\n\\nbbbb\\n\\ncccc", limit=8)]
+    >>> [o for o, _ in _chunks("aaaa\n\nbbbb\n\ncccc", limit=8)]
     [0, 6, 12]
     """
     if len(text) <= limit:
@@ -241,7 +242,12 @@ def _parse_missing(
     jobs = []
     for key, _, title, text in todo:
         parts = _article_jobs(title, text)
-        jobs.extend(((chunk, (key, field, offset, i == len(parts) - 1)) for i, (field, offset, chunk) in enumerate(parts)))
+        jobs.extend(
+            (
+                (chunk, (key, field, offset, i == len(parts) - 1))
+                for i, (field, offset, chunk) in enumerate(parts)
+            )
+        )
     pending: dict[str, list[pd.DataFrame]] = {}
     counters: dict[tuple[str, str], tuple[int, int]] = {}
     done, started, total = 0, time.monotonic(), len(todo)
@@ -252,7 +258,10 @@ def _parse_missing(
         table = _doc_tokens(doc, offset, tok_off, sent_off)
         table.insert(0, "field", field)
         if len(table):
-            counters[(key, field)] = (int(table["token_id"].iloc[-1]) + 1, int(table["sentence_id"].iloc[-1]) + 1)
+            counters[(key, field)] = (
+                int(table["token_id"].iloc[-1]) + 1,
+                int(table["sentence_id"].iloc[-1]) + 1,
+            )
         pending.setdefault(key, []).append(table)
         if last:
             tokens = pd.concat(pending.pop(key), ignore_index=True)
@@ -446,7 +455,9 @@ def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.Data
     texts = _field_texts(articles)
     grouped["text"] = [
         texts.get((a, f), "")[s:e]
-        for a, f, s, e in zip(grouped["article_id"], grouped["field"], grouped["start_char"], grouped["end_char"], strict=True)
+        for a, f, s, e in zip(
+            grouped["article_id"], grouped["field"], grouped["start_char"], grouped["end_char"], strict=True
+        )
     ]
     return grouped[SENTENCE_COLUMNS]
 
@@ -456,9 +467,12 @@ def entities_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataF
     ents = toks[toks["ent_iob"].isin(["B", "I"])]
     if ents.empty:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in ENTITY_COLUMNS})
-    new_span = (ents["ent_iob"] == "B") | (ents["token_id"].diff() != 1) | (
-        ents["article_id"] != ents["article_id"].shift()
-    ) | (ents["field"] != ents["field"].shift())
+    new_span = (
+        (ents["ent_iob"] == "B")
+        | (ents["token_id"].diff() != 1)
+        | (ents["article_id"] != ents["article_id"].shift())
+        | (ents["field"] != ents["field"].shift())
+    )
     span_id = new_span.cumsum()
     spans = (
         ents.groupby(span_id, sort=False)
@@ -478,7 +492,9 @@ def entities_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataF
     texts = _field_texts(articles)
     spans["text"] = [
         texts.get((a, f), "")[s:e]
-        for a, f, s, e in zip(spans["article_id"], spans["field"], spans["start_char"], spans["end_char"], strict=True)
+        for a, f, s, e in zip(
+            spans["article_id"], spans["field"], spans["start_char"], spans["end_char"], strict=True
+        )
     ]
     return spans[ENTITY_COLUMNS]
 
@@ -503,7 +519,9 @@ def annotate(articles: pd.DataFrame, **options) -> Annotations:
 
 
 def sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None, **options) -> pd.DataFrame:
-    """Return one row per sentence of the title and body: ``article_id, field, sentence_id, start_char, end_char, text``.
+    """Return one row per sentence of the title and body.
+
+    Columns: ``article_id, field, sentence_id, start_char, end_char, text``.
 
     ``start_char``/``end_char`` are offsets into the article's ``title`` or
     ``text`` (per ``field``); sentence boundaries come from spaCy's parser.

@@ -71,7 +71,7 @@ class CorpusError(ValueError):
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
-    """Decode raw bytes into text, repairing mojibake.
+    r"""Decode raw bytes into text, repairing mojibake.
 
     Parameters
     ----------
@@ -87,9 +87,9 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
 
     Examples
     --------
-    >>> decode_bytes("Élysée".encode("cp1252"))[0]
-    'Élysée'
-    >>> decode_bytes(b"\\xef\\xbb\\xbfHello")[:2]
+    >>> decode_bytes("The Élysée said “yes”".encode("cp1252"))[:2]
+    ('The Élysée said “yes”', 'cp1252')
+    >>> decode_bytes(b"\xef\xbb\xbfHello")[:2]
     ('Hello', 'utf-8-sig')
     """
     import ftfy
@@ -104,12 +104,9 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            from charset_normalizer import from_bytes
-
-            best = from_bytes(data).best()
-            if best is None:
+            text, encoding = _decode_legacy(data)
+            if text is None:
                 return None, "unknown", "could not detect a text encoding"
-            text, encoding = str(best), best.encoding
     if text and _control_share(text) > 0.05:
         return None, encoding, "mostly control characters: not a text file"
     # Repair mojibake (UTF-8 read as cp1252 etc.) but keep typography as printed.
@@ -122,6 +119,20 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
         normalization="NFC",
     )
     return fixed.replace("\r\n", "\n").replace("\r", "\n"), encoding, ""
+
+
+def _decode_legacy(data: bytes) -> tuple[str | None, str]:
+    """Decode non-UTF-8 bytes: mostly-ASCII text is cp1252 (else latin-1), other text charset-normalizer's."""
+    ascii_share = sum(b < 0x80 for b in data[:65536]) / max(min(len(data), 65536), 1)
+    if ascii_share >= 0.6:
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            return data.decode("latin-1"), "latin-1"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return (None, "unknown") if best is None else (str(best), best.encoding)
 
 
 def _control_share(text: str) -> float:
@@ -256,7 +267,8 @@ def _expand(source: Source) -> list[Path]:
             found = sorted(
                 p
                 for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES
+                if p.is_file()
+                and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES
                 and p.name != "metadata.csv"
                 and not p.name.startswith(".")
             )

@@ -1,0 +1,89 @@
+"""spaCy tables for the seeds: offsets point at the right text, the cache is used, bad rows yield nothing."""
+
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+import pytest
+
+import analysis
+
+ann_mod = importlib.import_module("analysis.annotate")  # the package attribute `annotate` is the function
+
+pytestmark = pytest.mark.integration
+
+
+def _field_text(articles: pd.DataFrame, article_id: str, field: str) -> str:
+    return articles.set_index("article_id").at[article_id, field]
+
+
+def test_tables_cover_every_ok_article(seed_articles, seed_annotations):
+    ok = set(seed_articles.loc[seed_articles["status"] == "ok", "article_id"])
+    assert set(seed_annotations.tokens["article_id"]) == ok
+    assert set(seed_annotations.sentences["article_id"]) == ok
+    assert list(seed_annotations.tokens.columns) == ann_mod.TOKEN_COLUMNS
+    assert list(seed_annotations.entities.columns) == ann_mod.ENTITY_COLUMNS
+
+
+def test_offsets_index_into_their_field(seed_articles, seed_annotations):
+    for table in (seed_annotations.entities, seed_annotations.sentences):
+        for row in table.itertuples():
+            text = _field_text(seed_articles, row.article_id, row.field)
+            assert text[row.start_char : row.end_char] == row.text
+    toks = seed_annotations.tokens.sample(300, random_state=0)
+    for row in toks.itertuples():
+        assert (
+            _field_text(seed_articles, row.article_id, row.field)[row.start_char : row.end_char] == row.text
+        )
+
+
+def test_heads_stay_inside_their_article_field(seed_annotations):
+    toks = seed_annotations.tokens
+    sizes = toks.groupby(["article_id", "field"])["token_id"].transform("max")
+    assert (toks["head"] >= 0).all() and (toks["head"] <= sizes).all()
+
+
+def test_second_run_reads_the_cache_without_spacy(seed_articles, tmp_path, monkeypatch):
+    first = analysis.annotate(seed_articles, cache_dir=tmp_path)
+    calls = []
+    real = ann_mod._parse_missing
+
+    def spy(todo, *args, **kwargs):
+        calls.append(len(todo))
+        yield from real(todo, *args, **kwargs)
+
+    monkeypatch.setattr(ann_mod, "_parse_missing", spy)
+    second = analysis.annotate(seed_articles, cache_dir=tmp_path)
+    assert calls == []
+    pd.testing.assert_frame_equal(first.tokens, second.tokens)
+    # a changed text is a cache miss for that article only
+    edited = seed_articles.copy()
+    edited.loc[0, "text"] = edited.loc[0, "text"] + " Paris agreed."
+    analysis.annotate(edited, cache_dir=tmp_path)
+    assert calls == [1]
+
+
+def test_non_ok_and_empty_articles_yield_no_rows(tmp_path):
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "text": ["Emmanuel Macron spoke in Paris.", "", "Angela Merkel visited Berlin."],
+            "status": ["ok", "ok", "non_english"],
+        }
+    )
+    out = analysis.annotate(articles, cache_dir=tmp_path)
+    assert set(out.tokens["article_id"]) == {"a"}
+    assert {"Emmanuel Macron", "Paris"} <= set(out.entities["text"])
+
+
+def test_long_text_is_parsed_in_chunks_with_global_offsets(tmp_path, monkeypatch):
+    monkeypatch.setattr(ann_mod, "CHUNK_CHARS", 200)
+    para = "Emmanuel Macron met Vladimir Putin in Moscow on Monday. The talks lasted five hours."
+    text = "\n\n".join([para] * 8)
+    out = analysis.annotate(pd.DataFrame({"article_id": ["x"], "text": [text]}), cache_dir=tmp_path)
+    ents = out.entities[out.entities["text"] == "Vladimir Putin"]
+    assert len(ents) == 8
+    assert all(text[r.start_char : r.end_char] == "Vladimir Putin" for r in ents.itertuples())
+    assert out.sentences["sentence_id"].is_unique
+    assert out.tokens["token_id"].is_unique
