@@ -98,7 +98,9 @@ def test_editing_a_data_file_reruns_exactly_the_stages_that_read_it(tmp_path, mo
     monkeypatch.syspath_prepend(str(pkg))
     monkeypatch.setattr(config, "DATA_DIR", data)
     monkeypatch.setitem(analysis._EXPORTS, "fake_counts", "fake_stage")
-    monkeypatch.setattr(pipeline, "ARTICLE_STAGES", (*pipeline.ARTICLE_STAGES, ("fake_counts", "fake_counts")))
+    monkeypatch.setattr(
+        pipeline, "ARTICLE_STAGES", (*pipeline.ARTICLE_STAGES, ("fake_counts", "fake_counts"))
+    )
     pipeline._code_digest.cache_clear()
     cache = tmp_path / "cache"
     try:

@@ -50,7 +50,9 @@ def test_bind_passes_what_the_function_asks_for():
     def stage(articles, mentions, *, annotations=None, by="outlet"):
         return articles, mentions, annotations, by
 
-    args, kwargs, missing = _bind(stage, {"articles": 1, "mentions": 2, "annotations": lambda: 3, "quotes": 4})
+    args, kwargs, missing = _bind(
+        stage, {"articles": 1, "mentions": 2, "annotations": lambda: 3, "quotes": 4}
+    )
     assert missing == ""
     assert stage(*args, **kwargs) == (1, 2, 3, "outlet")
     _, _, missing = _bind(stage, {"articles": 1})
