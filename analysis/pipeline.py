@@ -267,6 +267,9 @@ def _bind(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[Any]
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
         name = _ALIASES.get(param.name, param.name)
+        for suffix in ("_table", "_df", "_frame"):  # e.g. omissions(claims_table, ...)
+            if name not in context and name.endswith(suffix) and name[: -len(suffix)] in context:
+                name = name[: -len(suffix)]
         if name in context:
             value = context[name]
             if name == "annotations" and callable(value):

@@ -65,3 +65,11 @@ def test_tables_of_flattens_containers():
     assert sorted(_tables_of("t", {"a": frame, "b": frame, "n": 3})) == ["t_a", "t_b"]
     with pytest.raises(TypeError, match="not a DataFrame"):
         _tables_of("t", 42)
+
+
+def test_bind_maps_table_suffixed_parameters():
+    def omissions(claims_table, articles, *, min_outlets=1):
+        return claims_table, articles
+
+    args, kwargs, missing = _bind(omissions, {"claims": "C", "articles": "A"})
+    assert missing == "" and omissions(*args, **kwargs) == ("C", "A")
