@@ -64,6 +64,11 @@ def _client(scheduler: Any, n_workers: int | None):
             "(dask[dataframe] and distributed)"
         ) from exc
     if scheduler is None:
+        import dask
+
+        address = dask.config.get("scheduler-address", None)  # e.g. $DASK_SCHEDULER_ADDRESS
+        if address:
+            return Client(address), None
         cluster = LocalCluster(
             n_workers=n_workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
         )
