@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import cache
+from analysis.pipeline import ArrowError
 
 try:  # the plugin base class exists only when distributed is installed
     from distributed.diagnostics.plugin import WorkerPlugin as _PluginBase
@@ -128,9 +129,13 @@ def run_partition(
     for name, table in tables.items():
         folder = Path(out_dir) / name
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"part-{index:05d}.parquet"
         tmp = folder / f".part-{index:05d}.{os.getpid()}.tmp"
-        table.to_parquet(tmp, index=False)
+        try:
+            table.to_parquet(tmp, index=False)
+            path = folder / f"part-{index:05d}.parquet"
+        except (ArrowError, TypeError, ValueError):  # nested Python objects: Parquet cannot hold them
+            table.to_pickle(tmp)
+            path = folder / f"part-{index:05d}.pkl"
         os.replace(tmp, path)
     return {"worker": worker, "cached": cached, "tables": list(tables), "timings": timer.seconds}
 
@@ -144,6 +149,8 @@ def read_partitions(out_dir: str | os.PathLike, names: list[str], n: int) -> lis
             path = Path(out_dir) / name / f"part-{index:05d}.parquet"
             if path.exists():
                 part[name] = pd.read_parquet(path)
+            elif path.with_suffix(".pkl").exists():
+                part[name] = pd.read_pickle(path.with_suffix(".pkl"))
         parts.append(part)
     return parts
 

@@ -39,12 +39,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
 from analysis import cache, config
+
+try:
+    from pyarrow import ArrowException as ArrowError
+except ImportError:  # pragma: no cover - pyarrow is a pinned dependency
+    ArrowError = TypeError  # type: ignore[misc, assignment]
 
 #: Per-article stages in order: (table name, public function name). The special names
 #: ``sentences`` and ``entities`` come straight from the token table.
@@ -72,7 +76,7 @@ CORPUS_STAGES: tuple[tuple[str, str], ...] = (
 #: Article columns (besides the text) whose change invalidates a chunk's cached outputs.
 META_COLUMNS: tuple[str, ...] = ("outlet", "outlet_type", "date", "event", "url", "language")
 #: Bump to invalidate every cached per-chunk stage output.
-STAGE_CACHE_VERSION = "1"
+STAGE_CACHE_VERSION = "2"
 DEFAULT_CHUNK_SIZE = 250
 
 _BUILTIN = {"sentences", "entities"}
@@ -404,14 +408,24 @@ class _Timer:
 def _write_stage(
     kind: str, key: str, tables: Mapping[str, pd.DataFrame], cache_dir
 ) -> dict[str, pd.DataFrame]:
-    """Write a stage's tables (one file per table, listed in an index entry); return them normalised."""
-    normalised = {name: _normalise(t) for name, t in tables.items()}
+    """Write a stage's tables (one file per table, listed in an index entry); return them normalised.
+
+    Tables Arrow cannot hold (a column of nested Python objects) are stored as pickles instead.
+    """
+    normalised: dict[str, pd.DataFrame] = {}
     index = []
-    for name, table in normalised.items():
+    for name, table in tables.items():
         sub = cache.content_key(key, name)
-        cache.write(f"{kind}-tables", sub, table, cache_dir)
-        index.append({"table": name, "key": sub})
-    cache.write(kind, key, pd.DataFrame(index, columns=["table", "key"]), cache_dir)
+        try:
+            normalised[name] = _normalise(table)
+        except (ArrowError, TypeError, ValueError):
+            normalised[name] = table.reset_index(drop=True)
+            cache.write_pickle(f"{kind}-tables", sub, normalised[name], cache_dir)
+            index.append({"table": name, "key": sub, "format": "pickle"})
+            continue
+        cache.write(f"{kind}-tables", sub, normalised[name], cache_dir)
+        index.append({"table": name, "key": sub, "format": "parquet"})
+    cache.write(kind, key, pd.DataFrame(index, columns=["table", "key", "format"]), cache_dir)
     return normalised
 
 
@@ -420,8 +434,9 @@ def _read_stage(kind: str, key: str, cache_dir) -> dict[str, pd.DataFrame] | Non
     if index is None:
         return None
     out = {}
-    for name, sub in zip(index["table"], index["key"], strict=True):
-        table = cache.read(f"{kind}-tables", sub, cache_dir)
+    for name, sub, fmt in zip(index["table"], index["key"], index["format"], strict=True):
+        read = cache.read_pickle if fmt == "pickle" else cache.read
+        table = read(f"{kind}-tables", sub, cache_dir)
         if table is None:
             return None
         out[name] = table
@@ -812,4 +827,4 @@ def run(
         ],
         columns=["stage", "kind", "seconds", "words", "words_per_s"],
     )
-    return RunResult(articles, MappingProxyType(tables), timings, MappingProxyType(info))
+    return RunResult(articles, tables, timings, info)
