@@ -96,6 +96,7 @@ class _Family:
     regex: re.Pattern[str]
     max_words: int
     tail: bool
+    keywords: re.Pattern[str] | None
 
 
 @lru_cache(maxsize=1)
@@ -113,6 +114,7 @@ def _families() -> tuple[_Family, ...]:
                 regex=re.compile(rf"(?:{alternation})", re.IGNORECASE),
                 max_words=int(fam.get("max_words", 40)),
                 tail=bool(fam.get("tail", False)),
+                keywords=re.compile(fam["keywords"], re.IGNORECASE) if fam.get("keywords") else None,
             )
         )
     return tuple(families)
@@ -496,7 +498,9 @@ def _segment(raw: str) -> list[_Block]:
 def _boilerplate(text: str) -> _Family | None:
     n_words = text.count(" ") + 1
     for fam in _families():
-        if n_words <= fam.max_words and fam.regex.fullmatch(text.strip()):
+        if n_words > fam.max_words or (fam.keywords is not None and not fam.keywords.search(text)):
+            continue
+        if fam.regex.fullmatch(text.strip()):
             return fam
     return None
 

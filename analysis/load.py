@@ -16,6 +16,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
@@ -110,7 +111,8 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
     if text and _control_share(text) > 0.05:
         return None, encoding, "mostly control characters: not a text file"
     # Repair mojibake (UTF-8 read as cp1252 etc.) but keep typography as printed.
-    fixed = ftfy.fix_text(
+    # Pure ASCII cannot hold mojibake: skip ftfy there (it is slow on big files).
+    fixed = text if text.isascii() else ftfy.fix_text(
         text,
         uncurl_quotes=False,
         fix_character_width=False,
@@ -393,11 +395,17 @@ def _mark_duplicates(df: pd.DataFrame, *, threshold: float = 0.85) -> pd.DataFra
     return out
 
 
-def _detect_language(df: pd.DataFrame) -> pd.DataFrame:
-    """Set ``language`` where unknown and mark confidently non-English articles ``non_english``."""
+@lru_cache(maxsize=1)
+def _language_identifier() -> object:
+    """Load langid's bundled model once per process (it takes seconds)."""
     from langid.langid import LanguageIdentifier, model
 
-    identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+    return LanguageIdentifier.from_modelstring(model, norm_probs=True)
+
+
+def _detect_language(df: pd.DataFrame) -> pd.DataFrame:
+    """Set ``language`` where unknown and mark confidently non-English articles ``non_english``."""
+    identifier = _language_identifier()
     out = df.copy()
     for idx in out.index[out["status"] == "ok"]:
         text = out.at[idx, "text"]

@@ -1,0 +1,88 @@
+"""Shared helpers of the framing modules: ``ok`` rows, annotations and sentence evidence (private)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.annotate import Annotations
+
+#: Columns that locate a piece of evidence in an article.
+EVIDENCE_COLUMNS = ["article_id", "field", "sentence_id", "start_char", "end_char", "sentence"]
+#: Parts of speech never counted as content words.
+NON_CONTENT_POS = frozenset({"PUNCT", "SPACE", "SYM", "X", "NUM"})
+
+
+def ok_articles(
+    articles: pd.DataFrame, *, need: tuple[str, ...] = ("article_id", "text")
+) -> pd.DataFrame:
+    """Return the ``status == 'ok'`` rows (all rows when there is no status), with string ids.
+
+    Raises
+    ------
+    ValueError
+        When a required column is missing (the message lists the columns seen).
+    """
+    if not isinstance(articles, pd.DataFrame):
+        raise TypeError(f"articles must be a pandas DataFrame, got {type(articles).__name__}")
+    missing = [c for c in need if c not in articles.columns]
+    if missing:
+        raise ValueError(f"articles need columns {missing}; got {list(articles.columns)}")
+    rows = articles
+    if "status" in rows.columns:
+        rows = rows[rows["status"] == "ok"]
+    rows = rows.copy()
+    rows["article_id"] = rows["article_id"].astype(str)
+    return rows
+
+
+def get_annotations(articles: pd.DataFrame, annotations: Annotations | None) -> Annotations:
+    """Return ``annotations`` or the (cached) spaCy annotations of ``articles``."""
+    if annotations is not None:
+        return annotations
+    from analysis.annotate import annotate
+
+    return annotate(articles)
+
+
+def restrict(table: pd.DataFrame, ids: pd.Series | list[str]) -> pd.DataFrame:
+    """Keep the rows of ``table`` whose ``article_id`` is in ``ids``."""
+    if table.empty:
+        return table
+    return table[table["article_id"].astype(str).isin(set(map(str, ids)))]
+
+
+def content_mask(tokens: pd.DataFrame) -> pd.Series:
+    """Flag content tokens: not stop words, not punctuation/space/numbers, with a letter in the lemma."""
+    lemma = tokens["lemma"].astype(str)
+    return (
+        ~tokens["is_stop"].astype(bool)
+        & ~tokens["is_punct"].astype(bool)
+        & ~tokens["like_num"].astype(bool)
+        & ~tokens["pos"].isin(NON_CONTENT_POS)
+        & lemma.str.contains(r"[^\W\d_]", regex=True)
+    )
+
+
+def norm_lemma(lemmas: pd.Series) -> pd.Series:
+    """Lower-case lemmas and fold curly apostrophes, so lexicon entries match regardless of case."""
+    return lemmas.astype(str).str.lower().str.replace("\u2019", "'", regex=False)
+
+
+def bootstrap_mean_ci(
+    values: np.ndarray, *, n_boot: int, rng: np.random.Generator, level: float = 0.95
+) -> tuple[float, float]:
+    """Return the percentile bootstrap interval of the mean (NaN, NaN for fewer than two values).
+
+    Private stand-in for the shared ``analysis.stats`` helpers (not on main when this was written).
+    """
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2:
+        return (float("nan"), float("nan"))
+    idx = rng.integers(0, len(values), size=(n_boot, len(values)))
+    means = values[idx].mean(axis=1)
+    alpha = (1 - level) / 2
+    return (float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha)))

@@ -1,0 +1,390 @@
+"""Coverage and omission: group sentences that report the same fact across articles.
+
+Each eligible sentence (at least ``min_words`` words) becomes a vector that mixes two
+scikit-learn TF-IDF views fitted on all eligible sentences of the call:
+
+* word unigrams and bigrams (English stop words removed, sublinear tf), weight ``word_weight``;
+* character n-grams of 3-5 within word boundaries (robust to inflection and to glued or
+  mistranslated words), weight ``1 - word_weight``.
+
+Both views are L2-normalised and scaled by the square root of their weight, so the dot
+product of two sentence vectors is the weighted mean of the two cosine similarities.
+
+Comparison is blocked: sentences are compared only with sentences of articles on the
+same ``event`` (or, for articles without an event, in the same ``date_window_days``
+window; articles with neither share one block), and within a block only with their ``k``
+nearest neighbours (``sklearn.neighbors.NearestNeighbors``, brute force on the sparse
+matrix in chunks), so memory grows with the number of sentences, never with the number of
+pairs. Pairs at or above ``threshold`` are linked and the connected components are the
+claims. Pairs from different outlets at or above ``copy_threshold`` are flagged as shared
+copy (wire or syndicated text).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from analysis.framing._evidence import get_annotations, ok_articles, restrict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.annotate import Annotations
+
+#: Default similarity at or above which two sentences report the same claim (see docs/framing.md).
+THRESHOLD = 0.30
+#: Default similarity at or above which sentences from different outlets are shared copy.
+COPY_THRESHOLD = 0.85
+
+CLAIM_COLUMNS = [
+    "claim_id", "event", "block", "article_id", "outlet", "field", "sentence_id", "start_char", "end_char",
+    "sentence", "n_sentences", "n_articles", "n_outlets", "outlets", "best_similarity", "shared_copy",
+]  # fmt: skip
+OMISSION_COLUMNS = [
+    "outlet", "event", "claim_id", "carried_by", "n_outlets_carrying", "shared_copy",
+    "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
+]  # fmt: skip
+
+
+def _vectorizers(word_weight: float):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    word = TfidfVectorizer(
+        lowercase=True,
+        stop_words="english",
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        token_pattern=r"(?u)\b\w\w+\b",
+    )
+    char = TfidfVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    return word, char
+
+
+def sentence_vectors(texts: list[str], *, word_weight: float = 0.5):
+    """Embed sentences as weighted, concatenated word and character TF-IDF vectors.
+
+    Parameters
+    ----------
+    texts : list of str
+        Sentences (the IDF is fitted on them).
+    word_weight : float, default 0.5
+        Weight of the word view in the dot product (the character view gets the rest).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        One unit-norm row per sentence; ``X @ X.T`` is the similarity.
+    """
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    if not 0.0 <= word_weight <= 1.0:
+        raise ValueError(f"word_weight must be in [0, 1], got {word_weight}")
+    word, char = _vectorizers(word_weight)
+    parts = []
+    try:
+        parts.append(normalize(word.fit_transform(texts)) * np.sqrt(word_weight))
+    except ValueError:  # only stop words in the corpus
+        parts.append(sparse.csr_matrix((len(texts), 0)))
+    parts.append(normalize(char.fit_transform(texts)) * np.sqrt(1.0 - word_weight))
+    return normalize(sparse.hstack(parts).tocsr())
+
+
+def similarity(a: str, b: str, *, context: list[str] | None = None, word_weight: float = 0.5) -> float:
+    """Return the claim similarity of two sentences (IDF fitted on them plus ``context``).
+
+    Parameters
+    ----------
+    a, b : str
+        The two sentences.
+    context : list of str, optional
+        More sentences to fit the IDF on (the rest of the corpus), as :func:`claims` does.
+    word_weight : float, default 0.5
+        See :func:`sentence_vectors`.
+
+    Returns
+    -------
+    float
+        Weighted mean of word and character TF-IDF cosine similarity, 0..1.
+    """
+    X = sentence_vectors([a, b, *(context or [])], word_weight=word_weight)
+    return float((X[0] @ X[1].T).toarray()[0, 0])
+
+
+def _blocks(rows: pd.DataFrame, date_window_days: int) -> pd.DataFrame:
+    """Give each article an ``event`` label and a ``block`` kind (event / date window / undated)."""
+    event = rows["event"] if "event" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
+    event = event.astype(object).where(event.notna(), None)
+    has_event = event.map(lambda v: v is not None and str(v).strip() != "")
+    if "date" in rows.columns:
+        dates = pd.to_datetime(rows["date"], errors="coerce")
+    else:
+        dates = pd.Series(pd.NaT, index=rows.index)
+    label = []
+    kind = []
+    for ev, ok, d in zip(event, has_event, dates, strict=True):
+        if ok:
+            label.append(str(ev).strip())
+            kind.append("event")
+        elif pd.notna(d):
+            start = pd.Timestamp(
+                d.normalize().value // (86400 * 10**9 * date_window_days) * date_window_days, unit="D"
+            )
+            label.append(f"{start:%Y-%m-%d} +{date_window_days}d")
+            kind.append("date_window")
+        else:
+            label.append("(no event or date)")
+            kind.append("undated")
+    return pd.DataFrame({"article_id": rows["article_id"].to_numpy(), "event": label, "block": kind})
+
+
+def claims(
+    articles: pd.DataFrame,
+    *,
+    annotations: Annotations | None = None,
+    threshold: float = THRESHOLD,
+    copy_threshold: float = COPY_THRESHOLD,
+    k: int = 10,
+    min_words: int = 6,
+    word_weight: float = 0.5,
+    date_window_days: int = 7,
+    fields: tuple[str, ...] = ("text",),
+) -> pd.DataFrame:
+    """Group sentences that report the same fact across the articles on one event.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text``; ``outlet``, ``event``, ``date``, ``title`` and
+        ``status`` are used when present (only ``status == 'ok'`` rows).
+    annotations : Annotations, optional
+        Output of :func:`analysis.annotate.annotate` (its sentence table is used);
+        computed (cached) when None.
+    threshold : float, default :data:`THRESHOLD`
+        Similarity (0..1, see :func:`similarity`) at or above which two sentences are
+        linked into one claim.
+    copy_threshold : float, default :data:`COPY_THRESHOLD`
+        Similarity at or above which sentences of different outlets are shared copy.
+    k : int, default 10
+        Nearest neighbours examined per sentence within its block.
+    min_words : int, default 6
+        Sentences with fewer words are not claims (headings, credits).
+    word_weight : float, default 0.5
+        Weight of word TF-IDF against character TF-IDF.
+    date_window_days : int, default 7
+        Width of the date windows that block articles without an ``event``.
+    fields : tuple of str, default ("text",)
+        Fields whose sentences are compared. Headlines are left out by default: they
+        compress the story into headline-ese that shares few words with the body
+        sentence reporting the same fact, so they would mostly show up as false omissions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per eligible sentence: ``claim_id``, ``event`` (event label, date window
+        or "(no event or date)"), ``block`` (event / date_window / undated), ``article_id,
+        outlet, field, sentence_id, start_char, end_char, sentence`` (the evidence),
+        ``n_sentences, n_articles, n_outlets, outlets`` (of the claim, outlets
+        ``;``-separated), ``best_similarity`` (to the closest linked sentence of another
+        article, NaN if none) and ``shared_copy`` (near-identical to a sentence of
+        another outlet). Sorted by event, claim_id, article, offset.
+
+    Raises
+    ------
+    ValueError
+        For a threshold outside (0, 1] or ``k < 1``.
+    """
+    if not 0.0 < threshold <= 1.0 or not 0.0 < copy_threshold <= 1.0:
+        raise ValueError(f"thresholds must be in (0, 1], got {threshold}, {copy_threshold}")
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+    from sklearn.neighbors import NearestNeighbors
+
+    rows = ok_articles(articles)
+    ann = get_annotations(rows, annotations)
+    sents = restrict(ann.sentences, rows["article_id"])
+    if sents.empty:
+        return pd.DataFrame(columns=CLAIM_COLUMNS)
+    sents = sents[sents["field"].isin(fields)].copy()
+    sents["article_id"] = sents["article_id"].astype(str)
+    sents = sents[sents["text"].astype(str).str.count(r"\w+") >= min_words]
+    if sents.empty:
+        return pd.DataFrame(columns=CLAIM_COLUMNS)
+    outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else rows["article_id"]
+    outlet_of = dict(zip(rows["article_id"], outlet, strict=True))
+    blocks = _blocks(rows, date_window_days).set_index("article_id")
+    sents = sents.assign(
+        outlet=sents["article_id"].map(outlet_of),
+        event=sents["article_id"].map(blocks["event"]),
+        block=sents["article_id"].map(blocks["block"]),
+        _field_order=sents["field"].map({"title": 0, "text": 1}).fillna(2),
+    )
+    sents = sents.sort_values(["event", "article_id", "_field_order", "start_char"], kind="stable")
+    sents = sents.reset_index(drop=True)
+    X = sentence_vectors(sents["text"].astype(str).tolist(), word_weight=word_weight)
+    n = len(sents)
+    labels = np.full(n, -1, dtype=np.int64)
+    best = np.full(n, np.nan)
+    copy = np.zeros(n, dtype=bool)
+    arts = sents["article_id"].to_numpy()
+    outs = sents["outlet"].to_numpy()
+    next_label = 0
+    for _, idx in sents.groupby("event", sort=True).indices.items():
+        idx = np.asarray(idx)
+        edges_i, edges_j = [], []
+        if len(idx) > 1:
+            nn = NearestNeighbors(n_neighbors=min(k + 1, len(idx)), metric="cosine", algorithm="brute")
+            nn.fit(X[idx])
+            dist, nbr = nn.kneighbors(X[idx])
+            sim = 1.0 - dist
+            for a in range(len(idx)):
+                for s, b in zip(sim[a], nbr[a], strict=True):
+                    if b == a or s < threshold - 1e-12:
+                        continue
+                    gi, gj = idx[a], idx[b]
+                    edges_i.append(a)
+                    edges_j.append(b)
+                    if arts[gi] != arts[gj]:
+                        best[gi] = s if np.isnan(best[gi]) else max(best[gi], s)
+                        if outs[gi] != outs[gj] and s >= copy_threshold - 1e-12:
+                            copy[gi] = copy[gj] = True
+        graph = sparse.coo_matrix(
+            (np.ones(len(edges_i)), (edges_i, edges_j)), shape=(len(idx), len(idx))
+        )
+        _, comp = connected_components(graph, directed=False)
+        # number components in order of first sentence, so ids are stable
+        remap = {c: i for i, c in enumerate(dict.fromkeys(comp))}
+        labels[idx] = next_label + np.array([remap[c] for c in comp])
+        next_label += len(remap)
+    sents["_label"] = labels
+    sents["best_similarity"] = best
+    sents["shared_copy"] = copy
+    width = max(4, len(str(next_label)))
+    sents["claim_id"] = ["C" + str(lab + 1).zfill(width) for lab in labels]
+    grp = sents.groupby("claim_id")
+    sents["n_sentences"] = grp["article_id"].transform("size")
+    sents["n_articles"] = grp["article_id"].transform("nunique")
+    sents["n_outlets"] = grp["outlet"].transform("nunique")
+    sents["outlets"] = sents["claim_id"].map(grp["outlet"].agg(lambda s: ";".join(sorted(set(s)))))
+    sents["shared_copy"] = sents["shared_copy"].astype(bool)
+    sents = sents.rename(columns={"text": "sentence"})
+    sents = sents.sort_values(
+        ["event", "claim_id", "article_id", "_field_order", "start_char"], kind="stable"
+    )
+    return sents[CLAIM_COLUMNS].reset_index(drop=True)
+
+
+def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
+    """Pivot a claims table into a claims x outlets matrix within each event.
+
+    Parameters
+    ----------
+    claims_table : pandas.DataFrame
+        Output of :func:`claims` (needs ``event, claim_id, outlet, sentence, n_outlets``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim: ``event, claim_id, n_outlets, sentence`` (the claim's first
+        sentence) and one column per outlet with the number of sentences that carry it;
+        ``0`` means the outlet covers the event but omits the claim, missing (NA) means it
+        has no article on the event.
+    """
+    if claims_table.empty:
+        return pd.DataFrame(columns=["event", "claim_id", "n_outlets", "sentence"])
+    counts = claims_table.groupby(["event", "claim_id", "outlet"]).size().unstack("outlet")
+    covering = claims_table.groupby("event")["outlet"].agg(set)
+    for (event, _), row in counts.iterrows():
+        for outlet in counts.columns:
+            if pd.isna(row[outlet]) and outlet in covering[event]:
+                counts.loc[(event, _), outlet] = 0
+    counts = counts.astype("Int64")
+    first = claims_table.groupby(["event", "claim_id"]).agg(
+        n_outlets=("n_outlets", "first"), sentence=("sentence", "first")
+    )
+    out = first.join(counts).reset_index()
+    out.columns.name = None
+    return out.sort_values(
+        ["event", "n_outlets", "claim_id"], ascending=[True, False, True]
+    ).reset_index(drop=True)
+
+
+def omissions(
+    claims_table: pd.DataFrame, articles: pd.DataFrame, *, min_outlets: int = 1
+) -> pd.DataFrame:
+    """List, per outlet, the claims that other outlets carry on the same event and it leaves out.
+
+    Parameters
+    ----------
+    claims_table : pandas.DataFrame
+        Output of :func:`claims` (needs ``claim_id, event, article_id, outlet`` and the
+        evidence columns).
+    articles : pandas.DataFrame
+        The articles (``article_id``; ``outlet``, ``event``, ``status`` when present):
+        an outlet covers an event when one of its ``ok`` articles is on it.
+    min_outlets : int, default 1
+        Report a claim only when at least this many other outlets carry it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet`` (the one omitting), ``event, claim_id, carried_by`` (outlets,
+        ``;``-separated), ``n_outlets_carrying, shared_copy`` and the evidence sentence
+        from a carrying article: ``article_id, field, sentence_id, start_char, end_char,
+        sentence``. Sorted by outlet, event, ``n_outlets_carrying`` descending, claim.
+    """
+    missing = sorted({"claim_id", "event", "article_id", "outlet"} - set(claims_table.columns))
+    if missing:
+        raise ValueError(f"claims_table needs columns {missing}; got {list(claims_table.columns)}")
+    if claims_table.empty:
+        return pd.DataFrame(columns=OMISSION_COLUMNS)
+    rows = ok_articles(articles, need=("article_id",))
+    outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else rows["article_id"]
+    outlet_of = dict(zip(rows["article_id"], outlet, strict=True))
+    event_of = claims_table.drop_duplicates("article_id").set_index("article_id")["event"]
+    covering: dict[str, set[str]] = {}
+    for aid, ev in event_of.items():
+        covering.setdefault(ev, set()).add(outlet_of.get(str(aid), str(aid)))
+    if "event" in rows.columns:  # articles on the event without any eligible sentence still cover it
+        for aid, ev in zip(rows["article_id"], rows["event"], strict=True):
+            if isinstance(ev, str) and ev.strip() in covering:
+                covering[ev.strip()].add(outlet_of[aid])
+    first = claims_table.sort_values(
+        ["claim_id", "article_id", "start_char"], kind="stable"
+    ).drop_duplicates("claim_id")
+    carried = claims_table.groupby("claim_id")["outlet"].agg(lambda s: sorted(set(s)))
+    copy = (
+        claims_table.groupby("claim_id")["shared_copy"].any() if "shared_copy" in claims_table else None
+    )
+    out = []
+    for _, row in first.iterrows():
+        carriers = carried[row["claim_id"]]
+        if len(carriers) < min_outlets:
+            continue
+        for outlet_name in sorted(covering.get(row["event"], set()) - set(carriers)):
+            out.append(
+                {
+                    "outlet": outlet_name,
+                    "event": row["event"],
+                    "claim_id": row["claim_id"],
+                    "carried_by": ";".join(carriers),
+                    "n_outlets_carrying": len(carriers),
+                    "shared_copy": bool(copy[row["claim_id"]]) if copy is not None else False,
+                    **{
+                        c: row[c]
+                        for c in ["article_id", "field", "sentence_id", "start_char", "end_char"]
+                    },
+                    "sentence": row.get("sentence", ""),
+                }
+            )
+    if not out:
+        return pd.DataFrame(columns=OMISSION_COLUMNS)
+    table = pd.DataFrame(out, columns=OMISSION_COLUMNS)
+    return table.sort_values(
+        ["outlet", "event", "n_outlets_carrying", "claim_id"],
+        ascending=[True, True, False, True],
+        kind="stable",
+    ).reset_index(drop=True)

@@ -1,0 +1,504 @@
+"""Frames: indicator questions with lexicon rules over spaCy lemmas, scored per article with evidence.
+
+The codebook (``analysis/data/frames.yaml`` by default, or a user's YAML file or dict)
+lists frames; each frame has indicator questions; each question has rules (``any``
+entries, optionally restricted by ``with`` entries in the same sentence) matched on the
+lower-cased lemma or surface form of the tokens from :func:`analysis.annotate.annotate`.
+A frame's score in an article is the share of its indicator questions answered "yes"
+(Semetko & Valkenburg 2000 answer each question per story and average them).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from collections.abc import Mapping
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.framing._evidence import (
+    bootstrap_mean_ci,
+    get_annotations,
+    norm_lemma,
+    ok_articles,
+    restrict,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.annotate import Annotations
+
+#: The codebook shipped with the package.
+DEFAULT_CODEBOOK = config.DATA_DIR / "frames.yaml"
+FRAME_TYPES = ("generic", "story")
+
+EVIDENCE_COLUMNS = [
+    "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
+    "frame", "frame_type", "indicator", "question", "match", "match_start", "match_end",
+]  # fmt: skip
+FRAMES_COLUMNS = [
+    "article_id", "outlet", "frame", "frame_type", "label", "score", "n_indicators", "n_fired", "indicators",
+    "n_hits", "n_words", "hits_per_1000", "n_evidence_sentences", "evidence",
+    "field", "sentence_id", "start_char", "end_char", "sentence",
+]  # fmt: skip
+SUMMARY_COLUMNS = [
+    "group", "frame", "frame_type", "label", "n_articles", "mean_score", "ci_low", "ci_high",
+    "share_with_frame", "mean_hits_per_1000", "note",
+]  # fmt: skip
+
+
+class CodebookError(ValueError):
+    """The frame codebook is missing, unreadable or malformed (the message says where)."""
+
+
+# --------------------------------------------------------------------------- codebook
+
+
+def _entry(raw: Any, where: str) -> tuple[tuple[str, str | None], ...]:
+    if not isinstance(raw, str) or not raw.strip():
+        raise CodebookError(f"{where}: rule entries must be non-empty strings, got {raw!r}")
+    text = re.sub(r"\s*-\s*", " - ", raw.strip().lower().replace("\u2019", "'"))
+    text = re.sub(r"(?<=\w) - (?=\w)", " - ", text)
+    words = []
+    for word in text.split():
+        lemma, _, pos = word.partition("/")
+        if not lemma:  # a literal "/" entry
+            lemma, pos = word, ""
+        words.append((lemma, pos.upper() or None))
+    return tuple(words)
+
+
+def load_codebook(codebook: str | PathLike | Mapping | None = None) -> dict[str, dict]:
+    """Read and validate a frame codebook.
+
+    Parameters
+    ----------
+    codebook : str, path, mapping or None
+        A YAML file, an already-parsed mapping with a ``frames`` key, or None for the
+        packaged :data:`DEFAULT_CODEBOOK`.
+
+    Returns
+    -------
+    dict
+        ``{frame: {"type", "label", "description", "indicators": [{"id", "question",
+        "any": [entry...], "with": [entry...]}]}}`` where an entry is a tuple of
+        ``(word, pos or None)``.
+
+    Raises
+    ------
+    CodebookError
+        When the file is missing or unreadable or a frame/indicator is malformed.
+    """
+    if codebook is None or isinstance(codebook, (str, PathLike)):
+        path = Path(codebook) if codebook is not None else DEFAULT_CODEBOOK
+        if not path.exists():
+            raise CodebookError(f"{path}: codebook file not found")
+        stat = path.stat()
+        return copy.deepcopy(_load_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size))
+    return _parse_codebook(codebook, "<mapping>")
+
+
+@functools.lru_cache(maxsize=8)
+def _load_file(path: str, mtime_ns: int, size: int) -> dict[str, dict]:
+    """Parse a codebook file once per (path, modification time, size)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(Path(path).read_text("utf-8"), Loader=loader)
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"{path}: not valid YAML ({exc})") from exc
+    return _parse_codebook(data, path)
+
+
+def _parse_codebook(data: Any, source: str) -> dict[str, dict]:
+    if (
+        not isinstance(data, Mapping)
+        or not isinstance(data.get("frames"), Mapping)
+        or not data["frames"]
+    ):
+        raise CodebookError(f"{source}: a codebook needs a non-empty 'frames' mapping")
+    out: dict[str, dict] = {}
+    for name, spec in data["frames"].items():
+        where = f"{source}: frame {name!r}"
+        if not isinstance(spec, Mapping):
+            raise CodebookError(f"{where}: must be a mapping")
+        ftype = spec.get("type", "story")
+        if ftype not in FRAME_TYPES:
+            raise CodebookError(f"{where}: type must be one of {FRAME_TYPES}, got {ftype!r}")
+        indicators = spec.get("indicators")
+        if not isinstance(indicators, list) or not indicators:
+            raise CodebookError(f"{where}: needs a non-empty list of indicators")
+        parsed, seen = [], set()
+        for i, ind in enumerate(indicators):
+            iwhere = f"{where} indicator {i}"
+            if not isinstance(ind, Mapping) or not ind.get("id") or not isinstance(ind.get("any"), list):
+                raise CodebookError(f"{iwhere}: needs 'id' and a list 'any'")
+            if not ind["any"]:
+                raise CodebookError(f"{iwhere}: 'any' is empty")
+            if ind["id"] in seen:
+                raise CodebookError(f"{iwhere}: duplicate indicator id {ind['id']!r}")
+            seen.add(ind["id"])
+            with_ = ind.get("with") or []
+            if not isinstance(with_, list):
+                raise CodebookError(f"{iwhere}: 'with' must be a list")
+            parsed.append(
+                {
+                    "id": str(ind["id"]),
+                    "question": str(ind.get("question", "")),
+                    "any": [_entry(e, iwhere) for e in ind["any"]],
+                    "with": [_entry(e, iwhere) for e in with_],
+                }
+            )
+        out[str(name)] = {
+            "type": ftype,
+            "label": str(spec.get("label", name)),
+            "description": str(spec.get("description", "")),
+            "indicators": parsed,
+        }
+    return out
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _prepare_tokens(tokens: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    toks = tokens[tokens["pos"] != "SPACE"].sort_values(["article_id", "field", "token_id"], kind="stable")
+    toks = toks.reset_index(drop=True)
+    lemma = norm_lemma(toks["lemma"]).to_numpy()
+    lower = norm_lemma(toks["text"]).to_numpy()
+    index = pd.Index(pd.unique(np.concatenate([lemma, lower])))
+    vocab = {word: i for i, word in enumerate(index)}
+    return toks.assign(
+        _lemma=index.get_indexer(lemma),
+        _lower=index.get_indexer(lower),
+        _group=(
+            (toks["article_id"] != toks["article_id"].shift())
+            | (toks["field"] != toks["field"].shift())
+            | (toks["sentence_id"] != toks["sentence_id"].shift())
+        ).cumsum(),
+    ), vocab
+
+
+def _match(
+    toks: pd.DataFrame, vocab: dict[str, int], entries: list[tuple[tuple[str, str | None], ...]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (start row, end row) arrays of every occurrence of any entry (same sentence).
+
+    Words are compared as integer codes of one shared vocabulary (lemmas and lower-cased
+    surface forms), so matching is a few vectorised comparisons per entry.
+    """
+    n = len(toks)
+    lemma = toks["_lemma"].to_numpy()
+    lower = toks["_lower"].to_numpy()
+    pos = toks["pos"].to_numpy()
+    group = toks["_group"].to_numpy()
+    starts, ends = [], []
+    singles: dict[str | None, list[int]] = {}
+    for entry in entries:
+        codes = [vocab.get(w, -1) for w, _ in entry]
+        if min(codes) < 0:  # a word never seen in the corpus: the entry cannot match
+            continue
+        if len(entry) == 1:
+            singles.setdefault(entry[0][1], []).append(codes[0])
+            continue
+        length = len(entry)
+        if n < length:
+            continue
+        ok = np.ones(n - length + 1, dtype=bool)
+        for k, ((_, wpos), code) in enumerate(zip(entry, codes, strict=True)):
+            seg = slice(k, n - length + 1 + k)
+            ok &= (lemma[seg] == code) | (lower[seg] == code)
+            if wpos:
+                ok &= pos[seg] == wpos
+        ok &= group[: n - length + 1] == group[length - 1 :]
+        idx = np.flatnonzero(ok)
+        starts.append(idx)
+        ends.append(idx + length - 1)
+    for wpos, codes in singles.items():
+        wanted = np.zeros(len(vocab), dtype=bool)
+        wanted[codes] = True
+        ok = wanted[lemma] | wanted[lower]
+        if wpos:
+            ok &= pos == wpos
+        idx = np.flatnonzero(ok)
+        starts.append(idx)
+        ends.append(idx)
+    if not starts:
+        return np.array([], dtype=int), np.array([], dtype=int)
+    return np.concatenate(starts), np.concatenate(ends)
+
+
+def frame_evidence(
+    articles: pd.DataFrame,
+    *,
+    codebook: str | PathLike | Mapping | None = None,
+    annotations: Annotations | None = None,
+    fields: tuple[str, ...] = ("title", "text"),
+) -> pd.DataFrame:
+    """List every rule hit of every frame indicator, with its sentence and matched span.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
+    codebook : str, path, mapping, optional
+        See :func:`load_codebook`; default the packaged codebook.
+    annotations : Annotations, optional
+        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    fields : tuple of str, default ("title", "text")
+        Fields searched.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, field, sentence_id, start_char, end_char, sentence`` (the
+        evidence sentence), ``frame, frame_type, indicator, question``, ``match`` (the
+        matched words as printed) and ``match_start, match_end`` (their offsets in the
+        same field). Sorted by article, field, offset, frame, indicator.
+    """
+    book = load_codebook(codebook)
+    rows = ok_articles(articles)
+    return _frame_evidence(rows, book, get_annotations(rows, annotations), fields)
+
+
+def _frame_evidence(
+    rows: pd.DataFrame, book: dict[str, dict], ann: Annotations, fields: tuple[str, ...]
+) -> pd.DataFrame:
+    toks = restrict(ann.tokens, rows["article_id"])
+    if toks.empty:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    toks, vocab = _prepare_tokens(toks[toks["field"].isin(fields)])
+    if toks.empty:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    sent_group = toks["_group"].to_numpy()
+    tok_start = toks["start_char"].to_numpy()
+    tok_end = toks["end_char"].to_numpy()
+    hits = []
+    for frame, spec in book.items():
+        for ind in spec["indicators"]:
+            s, e = _match(toks, vocab, ind["any"])
+            if len(s) and ind["with"]:
+                ws, _ = _match(toks, vocab, ind["with"])
+                keep = np.isin(sent_group[s], np.unique(sent_group[ws]))
+                s, e = s[keep], e[keep]
+            if not len(s):
+                continue
+            hits.append(
+                pd.DataFrame(
+                    {
+                        "row": s,
+                        "match_start": tok_start[s],
+                        "match_end": tok_end[e],
+                        "frame": frame,
+                        "frame_type": spec["type"],
+                        "indicator": ind["id"],
+                        "question": ind["question"],
+                    }
+                )
+            )
+    if not hits:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    found = pd.concat(hits, ignore_index=True)
+    meta = toks.loc[found["row"], ["article_id", "field", "sentence_id"]].reset_index(drop=True)
+    found = pd.concat([meta, found.drop(columns="row")], axis=1)
+    sents = ann.sentences[["article_id", "field", "sentence_id", "start_char", "end_char", "text"]]
+    found = found.merge(
+        sents.rename(columns={"text": "sentence"}), on=["article_id", "field", "sentence_id"]
+    )
+    found["match"] = [
+        sent[ms - ss : me - ss]
+        for sent, ss, ms, me in zip(
+            found["sentence"], found["start_char"], found["match_start"], found["match_end"], strict=True
+        )
+    ]
+    # overlapping entries of one indicator (e.g. "peace" inside "lasting peace") count once: keep the longest
+    found = found.sort_values(
+        ["article_id", "field", "frame", "indicator", "match_start", "match_end"],
+        ascending=[True, True, True, True, True, False],
+        kind="stable",
+    )
+    found = found.drop_duplicates(["article_id", "field", "frame", "indicator", "match_start"])
+    prev_end = found.groupby(["article_id", "field", "frame", "indicator"])["match_end"].shift()
+    found = found[~(prev_end.notna() & (found["match_start"] < prev_end.fillna(-1)))]
+    found = found.sort_values(
+        ["article_id", "field", "match_start", "frame", "indicator"], kind="stable"
+    )
+    return found[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+def frames(
+    articles: pd.DataFrame,
+    *,
+    codebook: str | PathLike | Mapping | None = None,
+    annotations: Annotations | None = None,
+    fields: tuple[str, ...] = ("title", "text"),
+) -> pd.DataFrame:
+    """Score every frame of the codebook in every article, with the indicators and sentences behind it.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text``; ``title``, ``outlet`` and ``status`` are used
+        when present (only ``status == 'ok'`` rows are scored).
+    codebook : str, path, mapping, optional
+        See :func:`load_codebook`; default the packaged ``frames.yaml``.
+    annotations : Annotations, optional
+        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    fields : tuple of str, default ("title", "text")
+        Fields searched.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article and frame (zero scores included): ``article_id, outlet,
+        frame, frame_type, label``, ``score`` (indicator questions answered yes /
+        indicators, 0..1), ``n_indicators, n_fired``, ``indicators`` (fired ids, ``;``
+        separated), ``n_hits`` (rule matches), ``n_words`` (non-punctuation tokens in
+        the fields), ``hits_per_1000`` (matches per 1,000 words), ``n_evidence_sentences``,
+        ``evidence`` (tuple of ``(field, sentence_id, start_char, end_char)`` for every
+        evidence sentence) and the first evidence sentence: ``field, sentence_id,
+        start_char, end_char, sentence`` (missing when the frame did not fire).
+    """
+    book = load_codebook(codebook)
+    rows = ok_articles(articles)
+    ann = get_annotations(rows, annotations)
+    ev = _frame_evidence(rows, book, ann, fields)
+    toks = restrict(ann.tokens, rows["article_id"])
+    if not toks.empty:
+        words = toks[
+            toks["field"].isin(fields) & ~toks["is_punct"].astype(bool) & (toks["pos"] != "SPACE")
+        ]
+        n_words = words.groupby("article_id").size()
+    else:
+        n_words = pd.Series(dtype=int)
+    outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else pd.Series("", index=rows.index)
+    grid = pd.DataFrame(
+        [
+            (aid, out, frame, spec["type"], spec["label"], len(spec["indicators"]))
+            for aid, out in zip(rows["article_id"], outlet, strict=True)
+            for frame, spec in book.items()
+        ],
+        columns=["article_id", "outlet", "frame", "frame_type", "label", "n_indicators"],
+    )
+    keys = ["article_id", "frame"]
+    if not ev.empty:
+        ev_sorted = ev.sort_values(
+            ["article_id", "frame", "field", "start_char"], key=_field_order, kind="stable"
+        )
+        agg = ev_sorted.groupby(keys, sort=False).agg(
+            n_fired=("indicator", "nunique"),
+            indicators=("indicator", lambda s: ";".join(sorted(set(s)))),
+            n_hits=("indicator", "size"),
+        )
+        sent_ev = ev_sorted.drop_duplicates(keys + ["field", "sentence_id"])
+        agg["n_evidence_sentences"] = sent_ev.groupby(keys, sort=False).size()
+        located = sent_ev.assign(
+            _ev=list(
+                zip(
+                    sent_ev["field"],
+                    sent_ev["sentence_id"].astype(int),
+                    sent_ev["start_char"].astype(int),
+                    sent_ev["end_char"].astype(int),
+                    strict=True,
+                )
+            )
+        )
+        agg["evidence"] = located.groupby(keys, sort=False)["_ev"].agg(tuple)
+        first = sent_ev.groupby(keys, sort=False)[
+            ["field", "sentence_id", "start_char", "end_char", "sentence"]
+        ].first()
+        agg = agg.join(first).reset_index()
+        grid = grid.merge(agg, on=keys, how="left")
+    else:
+        for col in ["n_fired", "indicators", "n_hits", "n_evidence_sentences", "evidence", "field",
+                    "sentence_id", "start_char", "end_char", "sentence"]:  # fmt: skip
+            grid[col] = np.nan
+    for col in ["n_fired", "n_hits", "n_evidence_sentences"]:
+        grid[col] = grid[col].fillna(0).astype(int)
+    grid["indicators"] = grid["indicators"].fillna("")
+    grid["evidence"] = grid["evidence"].map(lambda v: v if isinstance(v, tuple) else ())
+    grid["score"] = grid["n_fired"] / grid["n_indicators"]
+    grid["n_words"] = grid["article_id"].map(n_words).fillna(0).astype(int)
+    grid["hits_per_1000"] = np.where(
+        grid["n_words"] > 0, 1000 * grid["n_hits"] / grid["n_words"].clip(lower=1), 0.0
+    )
+    for col in ["sentence_id", "start_char", "end_char"]:
+        grid[col] = grid[col].astype("Int64")
+    order = {name: i for i, name in enumerate(book)}
+    grid = grid.sort_values(
+        ["article_id", "frame"], key=lambda s: s.map(order) if s.name == "frame" else s
+    )
+    return grid[FRAMES_COLUMNS].reset_index(drop=True)
+
+
+def _field_order(series: pd.Series) -> pd.Series:
+    return series.map({"title": 0, "text": 1}).fillna(2) if series.name == "field" else series
+
+
+def frame_summary(
+    frames_table: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    n_boot: int = config.N_BOOTSTRAP,
+    seed: int = config.RANDOM_SEED,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Average frame scores per group with percentile bootstrap intervals.
+
+    Parameters
+    ----------
+    frames_table : pandas.DataFrame
+        Output of :func:`frames` (needs ``frame, frame_type, label, score,
+        hits_per_1000`` and the column ``by``); join other article columns first to
+        group by them.
+    by : str, default "outlet"
+        Grouping column.
+    n_boot : int, default :data:`analysis.config.N_BOOTSTRAP`
+        Bootstrap resamples of the articles in a group.
+    seed : int, default :data:`analysis.config.RANDOM_SEED`
+        Seed of ``numpy.random.default_rng`` (outputs are reproducible).
+    level : float, default 0.95
+        Interval coverage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group, frame, frame_type, label, n_articles, mean_score, ci_low, ci_high``
+        (NaN with one article), ``share_with_frame`` (articles with score > 0),
+        ``mean_hits_per_1000`` and ``note`` ("single article: no interval" when a group
+        has one article, else empty). Sorted by group, then codebook order.
+    """
+    need = {by, "frame", "frame_type", "label", "score", "hits_per_1000"}
+    missing = sorted(need - set(frames_table.columns))
+    if missing:
+        raise ValueError(f"frames_table needs columns {missing}; got {list(frames_table.columns)}")
+    rng = np.random.default_rng(seed)
+    order = {f: i for i, f in enumerate(dict.fromkeys(frames_table["frame"]))}
+    out = []
+    for (group, frame), g in sorted(
+        frames_table.groupby([by, "frame"], sort=False), key=lambda kv: (str(kv[0][0]), order[kv[0][1]])
+    ):
+        scores = g["score"].to_numpy(dtype=float)
+        low, high = bootstrap_mean_ci(scores, n_boot=n_boot, rng=rng, level=level)
+        out.append(
+            {
+                "group": group,
+                "frame": frame,
+                "frame_type": g["frame_type"].iloc[0],
+                "label": g["label"].iloc[0],
+                "n_articles": len(g),
+                "mean_score": float(scores.mean()),
+                "ci_low": low,
+                "ci_high": high,
+                "share_with_frame": float((scores > 0).mean()),
+                "mean_hits_per_1000": float(g["hits_per_1000"].mean()),
+                "note": "single article: no interval" if len(g) == 1 else "",
+            }
+        )
+    return pd.DataFrame(out, columns=SUMMARY_COLUMNS)

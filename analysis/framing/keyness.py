@@ -1,0 +1,297 @@
+"""Distinctive language: weighted log-odds ratios with an informative Dirichlet prior.
+
+Method (Monroe, Colaresi & Quinn 2008, "Fightin' Words", section 3.5): for a group
+``i`` against the rest ``j`` of the corpus, with term counts ``y``, group sizes ``n``
+and a Dirichlet prior ``alpha_w = alpha0 * y_w / N`` proportional to the term's share
+of the whole corpus (``alpha0`` = sum of the prior, default ``N``, i.e. the corpus
+counts themselves),
+
+    delta_w = log((y_wi + a_w) / (n_i + a0 - y_wi - a_w))
+            - log((y_wj + a_w) / (n_j + a0 - y_wj - a_w))
+    var_w  ~= 1 / (y_wi + a_w) + 1 / (y_wj + a_w)
+    z_w     = delta_w / sqrt(var_w)
+
+A positive ``z`` marks a term over-used by the group; ``|z| > 1.96`` is the usual
+reading of "distinctive". Units are lower-cased lemmas (stop words, punctuation,
+numbers removed) or noun phrases read off the dependency parse.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.framing._evidence import content_mask, get_annotations, norm_lemma, ok_articles, restrict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.annotate import Annotations
+
+KEYNESS_COLUMNS = [
+    "group", "term", "unit", "count", "count_rest", "n_group", "n_rest", "per_1000", "per_1000_rest",
+    "prior", "log_odds", "variance", "z", "rank", "n_articles",
+    "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
+]  # fmt: skip
+
+#: Dependency labels of a noun's pre-modifiers that belong to the phrase.
+NP_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "flat"})
+NP_MODIFIER_POS = frozenset({"NOUN", "PROPN", "ADJ"})
+NP_HEAD_POS = frozenset({"NOUN", "PROPN"})
+
+
+def log_odds_dirichlet(
+    counts_group: np.ndarray, counts_rest: np.ndarray, prior: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Compute Monroe et al.'s weighted log-odds ratio of a group against the rest.
+
+    Parameters
+    ----------
+    counts_group, counts_rest : numpy.ndarray
+        Term counts in the group and in the rest of the corpus (same vocabulary order).
+    prior : numpy.ndarray
+        Dirichlet pseudo-counts ``alpha_w`` per term (all > 0).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(delta, variance, z)`` per term.
+
+    Examples
+    --------
+    >>> d, v, z = log_odds_dirichlet(np.array([3.0, 1.0]), np.array([1.0, 3.0]), np.array([1.0, 1.0]))
+    >>> [round(x, 3) for x in d]
+    [1.386, -1.386]
+    """
+    y_i = np.asarray(counts_group, dtype=float)
+    y_j = np.asarray(counts_rest, dtype=float)
+    a = np.asarray(prior, dtype=float)
+    a0 = a.sum()
+    n_i, n_j = y_i.sum(), y_j.sum()
+    delta = np.log((y_i + a) / (n_i + a0 - y_i - a)) - np.log((y_j + a) / (n_j + a0 - y_j - a))
+    variance = 1.0 / (y_i + a) + 1.0 / (y_j + a)
+    return delta, variance, delta / np.sqrt(variance)
+
+
+def _lemma_units(tokens: pd.DataFrame) -> pd.DataFrame:
+    toks = tokens[content_mask(tokens)]
+    return pd.DataFrame(
+        {
+            "article_id": toks["article_id"].astype(str).to_numpy(),
+            "field": toks["field"].to_numpy(),
+            "sentence_id": toks["sentence_id"].to_numpy(),
+            "term": norm_lemma(toks["lemma"]).to_numpy(),
+        }
+    )
+
+
+def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
+    """Read contiguous noun phrases (modifiers + NOUN/PROPN head) off a token table.
+
+    A phrase is a noun or proper noun that does not itself modify a following noun,
+    with the unbroken run of tokens right before it whose dependency is a nominal
+    pre-modifier (``compound``, ``amod``, ``nmod``, ``flat``), whose part of speech is
+    NOUN, PROPN or ADJ, and whose head lies inside the phrase. Leading stop words are
+    dropped. The phrase is the lower-cased lemmas joined by spaces.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        Token table with ``article_id, field, sentence_id, token_id, start_char,
+        end_char, lemma, pos, dep, head, is_stop``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, field, sentence_id, start_char, end_char, term, n_tokens``.
+    """
+    cols = ["article_id", "field", "sentence_id", "start_char", "end_char", "term", "n_tokens"]
+    if tokens.empty:
+        return pd.DataFrame(columns=cols)
+    toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable")
+    art = toks["article_id"].astype(str).to_numpy()
+    fld = toks["field"].to_numpy()
+    sent = toks["sentence_id"].to_numpy()
+    tid = toks["token_id"].to_numpy()
+    head = toks["head"].to_numpy()
+    pos = toks["pos"].to_numpy()
+    dep = toks["dep"].to_numpy()
+    stop = toks["is_stop"].astype(bool).to_numpy()
+    starts = toks["start_char"].to_numpy()
+    ends = toks["end_char"].to_numpy()
+    lemma = norm_lemma(toks["lemma"]).to_numpy()
+    is_mod = np.array([d in NP_MODIFIER_DEPS for d in dep]) & np.array(
+        [p in NP_MODIFIER_POS for p in pos]
+    )
+    is_mod &= head > tid
+    rows = []
+    n = len(toks)
+    for k in range(n):
+        if pos[k] not in NP_HEAD_POS or is_mod[k] or stop[k]:
+            continue
+        first = k
+        while (
+            first - 1 >= 0
+            and is_mod[first - 1]
+            and art[first - 1] == art[k]
+            and fld[first - 1] == fld[k]
+            and sent[first - 1] == sent[k]
+            and tid[first - 1] == tid[first] - 1
+            and tid[first - 1] < head[first - 1] <= tid[k]
+        ):
+            first -= 1
+        while first < k and stop[first]:
+            first += 1
+        words = [w for w in lemma[first : k + 1] if any(ch.isalpha() for ch in w)]
+        if not words:
+            continue
+        rows.append((art[k], fld[k], sent[k], starts[first], ends[k], " ".join(words), len(words)))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def keyness(
+    articles: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    unit: Literal["lemma", "noun_phrase"] = "lemma",
+    annotations: Annotations | None = None,
+    alpha0: float | None = None,
+    min_count: int = 1,
+    fields: tuple[str, ...] = ("title", "text"),
+) -> pd.DataFrame:
+    """Score how distinctive each term is of each group against the rest of the corpus.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id``, ``text`` and the grouping column ``by``; ``title`` and
+        ``status`` are used when present (only ``status == 'ok'`` rows count).
+    by : str, default "outlet"
+        Column of ``articles`` that defines the groups (``outlet``, ``event``, ...).
+    unit : {"lemma", "noun_phrase"}, default "lemma"
+        Count lower-cased content lemmas or noun phrases (see :func:`noun_phrases`).
+    annotations : Annotations, optional
+        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    alpha0 : float, optional
+        Total weight of the informative Dirichlet prior; ``alpha_w = alpha0 * y_w / N``.
+        Default ``N`` (the prior pseudo-counts equal the corpus counts).
+    min_count : int, default 1
+        Drop terms seen fewer times than this in the whole corpus.
+    fields : tuple of str, default ("title", "text")
+        Which fields' tokens to count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and term: ``group, term, unit, count`` (in the group),
+        ``count_rest, n_group, n_rest`` (total terms), ``per_1000, per_1000_rest``,
+        ``prior`` (alpha_w), ``log_odds`` (delta), ``variance, z, rank`` (1 = most
+        distinctive of the group), ``n_articles`` (group articles using the term), and
+        the evidence of its first use in the group: ``article_id, field, sentence_id,
+        start_char, end_char, sentence``. Sorted by group, then ``z`` descending.
+
+    Raises
+    ------
+    ValueError
+        When ``by`` is not a column, ``unit`` is unknown, or fewer than two groups have text.
+    """
+    if unit not in ("lemma", "noun_phrase"):
+        raise ValueError(f"unit must be 'lemma' or 'noun_phrase', got {unit!r}")
+    rows = ok_articles(articles, need=("article_id", "text", by))
+    ann = get_annotations(rows, annotations)
+    toks = restrict(ann.tokens, rows["article_id"])
+    toks = toks[toks["field"].isin(fields)] if not toks.empty else toks
+    units = _lemma_units(toks) if unit == "lemma" else noun_phrases(toks)
+    group_of = dict(zip(rows["article_id"], rows[by].astype(str), strict=True))
+    units = units.assign(group=units["article_id"].map(group_of))
+    units = units[units["group"].notna()]
+    if units.empty or units["group"].nunique() < 2:
+        raise ValueError(
+            f"keyness compares each group with the rest: it needs at least two groups in {by!r} "
+            f"with text (got {units['group'].nunique() if not units.empty else 0})"
+        )
+    total = units["term"].value_counts()
+    total = total[total >= min_count]
+    units = units[units["term"].isin(total.index)]
+    n_total = float(total.sum())
+    scale = n_total if alpha0 is None else float(alpha0)
+    counts = units.groupby(["group", "term"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=total.index, fill_value=0)
+    prior = scale * total.to_numpy(dtype=float) / n_total
+    sents = ann.sentences.set_index(["article_id", "field", "sentence_id"])
+    first = (
+        units.sort_values(["article_id", "field", "sentence_id"], kind="stable")
+        .groupby(["group", "term"], sort=False)
+        .agg(
+            article_id=("article_id", "first"),
+            field=("field", "first"),
+            sentence_id=("sentence_id", "first"),
+            n_articles=("article_id", "nunique"),
+        )
+    )
+    out = []
+    for group in sorted(counts.index):
+        y_i = counts.loc[group].to_numpy(dtype=float)
+        y_j = total.to_numpy(dtype=float) - y_i
+        delta, variance, z = log_odds_dirichlet(y_i, y_j, prior)
+        n_i, n_j = y_i.sum(), y_j.sum()
+        table = pd.DataFrame(
+            {
+                "group": group,
+                "term": total.index.to_numpy(),
+                "unit": unit,
+                "count": y_i.astype(int),
+                "count_rest": y_j.astype(int),
+                "n_group": int(n_i),
+                "n_rest": int(n_j),
+                "per_1000": 1000 * y_i / n_i if n_i else 0.0,
+                "per_1000_rest": 1000 * y_j / n_j if n_j else 0.0,
+                "prior": prior,
+                "log_odds": delta,
+                "variance": variance,
+                "z": z,
+            }
+        )
+        table = table[table["count"] > 0].sort_values(
+            ["z", "term"], ascending=[False, True], kind="stable"
+        )
+        table["rank"] = np.arange(1, len(table) + 1)
+        out.append(table)
+    result = pd.concat(out, ignore_index=True)
+    ev = first.reindex(pd.MultiIndex.from_arrays([result["group"], result["term"]])).reset_index(
+        drop=True
+    )
+    result = pd.concat([result, ev], axis=1)
+    result["n_articles"] = result["n_articles"].astype(int)
+    keys = list(zip(result["article_id"], result["field"], result["sentence_id"], strict=True))
+    found = sents.reindex(keys)
+    result["start_char"] = found["start_char"].to_numpy()
+    result["end_char"] = found["end_char"].to_numpy()
+    result["sentence"] = found["text"].to_numpy()
+    return result[KEYNESS_COLUMNS].reset_index(drop=True)
+
+
+def top_terms(table: pd.DataFrame, *, n: int = 5, min_z: float | None = None) -> pd.DataFrame:
+    """Return the ``n`` most distinctive terms of each group from a :func:`keyness` table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`keyness` (needs ``group, term, z, rank``).
+    n : int, default 5
+        Terms per group.
+    min_z : float, optional
+        Keep only terms with ``z >= min_z`` (e.g. 1.96).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns, at most ``n`` rows per group, by rank.
+    """
+    keep = table if min_z is None else table[table["z"] >= min_z]
+    return (
+        keep.sort_values(["group", "rank"], kind="stable")
+        .groupby("group")
+        .head(n)
+        .reset_index(drop=True)
+    )

@@ -1,0 +1,299 @@
+"""Show how each outlet names each actor: titles, appositives, role phrases and speaker labels.
+
+:func:`labels` expands every entity mention to the noun phrase around it in the
+dependency parse ("Vladimir Putin" -> "Russian President Vladimir Putin"), adds
+its appositives ("Dmitry Peskov, the Russian presidential press secretary") and
+the phrases used to introduce the entity as a speaker ("the Kremlin said", "a
+Russian presidential spokesman said"), and counts each form per outlet.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis.framing.quotes import _field_texts, _ok_rows
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.annotate import Annotations
+
+#: Dependency labels of pre-modifiers that belong to a title ("Russian President", "Kremlin spokesman").
+TITLE_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case"})
+_ONLY_DETERMINERS = frozenset({"det", "poss", "case"})
+LABEL_COLUMNS = [
+    "canonical", "kind", "label", "form", "n", "n_as_speaker", "n_articles",
+    "article_id", "field", "start_char", "end_char",
+]  # fmt: skip
+
+
+def normalise_label(text: str) -> str:
+    """Return a label with whitespace collapsed, outer punctuation and a final possessive removed.
+
+    Examples
+    --------
+    >>> normalise_label("The  Kremlin’s")
+    'the Kremlin'
+    >>> normalise_label(", the head of the Kremlin,")
+    'the head of the Kremlin'
+    """
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:—–-\"“”‘’'()")
+    text = re.sub(r"[’']s$", "", text).strip()
+    return re.sub(r"^(The|A|An|His|Her|Its|Their) ", lambda m: m.group(1).lower() + " ", text)
+
+
+class _Tokens:
+    """Tokens of one article field as lists, with a children index."""
+
+    def __init__(self, t: pd.DataFrame) -> None:
+        t = t.sort_values("token_id")
+        self.ids = t["token_id"].tolist()
+        self.start = t["start_char"].tolist()
+        self.end = t["end_char"].tolist()
+        self.dep = t["dep"].tolist()
+        self.pos = t["pos"].tolist()
+        self.word = t["text"].tolist()
+        self.sent = t["sentence_id"].tolist()
+        index = {tid: i for i, tid in enumerate(self.ids)}
+        self.head = [index.get(h, i) for i, h in enumerate(t["head"].tolist())]
+        self.children: dict[int, list[int]] = {}
+        for i, h in enumerate(self.head):
+            if h != i:
+                self.children.setdefault(h, []).append(i)
+
+    def covering(self, a: int, b: int) -> list[int]:
+        i = bisect.bisect_right(self.end, a)
+        out = []
+        while i < len(self.start) and self.start[i] < b:
+            if self.end[i] > a:
+                out.append(i)
+            i += 1
+        return out
+
+    def subtree(self, i: int) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            k = stack.pop()
+            out.append(k)
+            stack.extend(self.children.get(k, []))
+        return sorted(out)
+
+
+def _expand(tok: _Tokens, inside: list[int]) -> tuple[int, int, bool]:
+    """Extend a mention leftwards over title pre-modifiers; return (first token, last token, titled)."""
+    members = set(inside)
+    first = min(inside)
+    titled = False
+    i = first - 1
+    while i >= 0 and tok.sent[i] == tok.sent[first]:
+        head = i
+        ok = False
+        for _ in range(6):  # follow the head chain into the mention
+            if tok.dep[head] not in TITLE_DEPS and tok.pos[head] != "PUNCT":
+                break
+            head = tok.head[head]
+            if head in members:
+                ok = True
+                break
+        if not ok or tok.pos[i] == "PUNCT" and tok.word[i] not in "-–":
+            break
+        members.add(i)
+        if tok.dep[i] not in _ONLY_DETERMINERS:
+            titled = True
+        i -= 1
+    return min(members), max(inside), titled
+
+
+def _noun_phrase(tok: _Tokens, head: int) -> tuple[int, int] | None:
+    """Core noun phrase of ``head``: its title pre-modifiers and one "of" phrase, nothing more."""
+    if tok.pos[head] == "PRON":
+        return None
+    keep, stack = [head], [head]
+    while stack:
+        k = stack.pop()
+        for c in tok.children.get(k, []):
+            if tok.dep[c] in TITLE_DEPS or (
+                tok.dep[c] == "prep" and tok.word[c].lower() == "of" and k == head
+            ):
+                keep.append(c)
+                stack.append(c)
+            elif tok.dep[c] == "pobj" and tok.word[k].lower() == "of":
+                keep.append(c)
+                stack.append(c)
+    a, b = min(keep), max(keep)
+    if b - a > 9 or any(tok.pos[x] == "PUNCT" and tok.word[x] not in "-–" for x in range(a, b + 1)):
+        return None
+    return a, b
+
+
+def _appositives(tok: _Tokens, inside: list[int]) -> list[tuple[int, int]]:
+    """Find appositives of the mention, or the phrase the mention is an appositive of (token ranges)."""
+    members = set(inside)
+    out = []
+    for k in inside:
+        for c in tok.children.get(k, []):
+            if tok.dep[c] == "appos" and c not in members:
+                out.append(_noun_phrase(tok, c))
+        parent = tok.head[k]
+        if tok.dep[k] == "appos" and parent not in members and parent < min(inside):
+            out.append(_noun_phrase(tok, parent))
+    return [span for span in out if span is not None]
+
+
+def labels(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    annotations: Annotations | None = None,
+    quotes: pd.DataFrame | None = None,
+    by: str = "outlet",
+) -> pd.DataFrame:
+    """Count the surface forms, titles and appositives each group of articles uses for each entity.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``title``, ``status`` and the column
+        ``by`` used when present; without ``by`` every article is one group).
+    mentions : pandas.DataFrame
+        Entity mentions (``analysis.entity_mentions``): ``article_id, field,
+        start_char, end_char, text, canonical`` (``kind`` and ``via`` used when
+        present; ``via == 'role'`` marks role phrases such as "his Russian counterpart").
+    annotations : Annotations, optional
+        spaCy tables of ``articles``; default ``analysis.annotate(articles)``.
+    quotes : pandas.DataFrame, optional
+        Output of :func:`analysis.quotes`, to count the labels used for
+        speakers; default: computed from ``articles`` and ``mentions``.
+    by : str, default "outlet"
+        Column of ``articles`` to group by.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group × canonical entity × label: ``<by>, canonical, kind,
+        label`` (normalised text), ``form`` (``name``: the name, maybe with an
+        article; ``title``: name with pre-modifiers such as "Russian President
+        Vladimir Putin"; ``appositive``; ``role``: a role phrase standing for the
+        entity; ``speaker``: a phrase used only to introduce the entity as a
+        speaker), ``n`` (occurrences), ``n_as_speaker`` (occurrences that
+        introduce a quotation), ``n_articles``, and the first occurrence as
+        evidence: ``article_id, field, start_char, end_char``. Sorted by group,
+        canonical, descending ``n``.
+    """
+    from analysis.annotate import annotate
+
+    need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
+    if need:
+        raise ValueError(f"mentions need columns {sorted(need)}; got {list(mentions.columns)}")
+    rows = _ok_rows(articles)
+    cols = [by, *LABEL_COLUMNS]
+    if rows.empty or mentions.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    ann = annotations if annotations is not None else annotate(rows)
+    if quotes is None:
+        from analysis.framing.quotes import quotes as find_quotes
+
+        quotes = find_quotes(rows, annotations=ann, mentions=mentions)
+    group_of = (
+        dict(zip(rows["article_id"].astype(str), rows[by], strict=True))
+        if by in rows.columns
+        else dict.fromkeys(rows["article_id"].astype(str), "all")
+    )
+    texts = _field_texts(rows)
+    ok_ids = set(group_of)
+    ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
+    toks_all = ann.tokens[ann.tokens["article_id"].isin(ok_ids)]
+    need_q = {"article_id", "field", "speaker_start_char", "speaker_end_char", "speaker_canonical"}
+    if not need_q <= set(quotes.columns):
+        raise ValueError(f"quotes need columns {sorted(need_q - set(quotes.columns))} (from analysis.quotes)")
+    speakers = quotes[quotes["speaker_start_char"].notna()]
+    kind_of = (
+        ments.drop_duplicates("canonical").set_index("canonical")["kind"].to_dict()
+        if "kind" in ments.columns
+        else {}
+    )
+    by_field: dict[tuple[str, str], list[tuple]] = {}
+    kinds = ments["kind"] if "kind" in ments.columns else pd.Series("", index=ments.index)
+    vias = ments["via"] if "via" in ments.columns else pd.Series("", index=ments.index)
+    for aid, fld, s, e, canonical, kind, via in zip(
+        ments["article_id"].astype(str), ments["field"], ments["start_char"], ments["end_char"],
+        ments["canonical"], kinds, vias, strict=True,
+    ):  # fmt: skip
+        by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical, kind, via))
+    sp_by_field: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+    for aid, fld, s, e, canonical in zip(
+        speakers["article_id"].astype(str), speakers["field"], speakers["speaker_start_char"],
+        speakers["speaker_end_char"], speakers["speaker_canonical"], strict=True,
+    ):  # fmt: skip
+        if isinstance(canonical, str):
+            sp_by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical))
+    occ = []
+    for (aid, fld), t in toks_all.groupby(["article_id", "field"], sort=True):
+        text = texts.get((str(aid), str(fld)), "")
+        tok = _Tokens(t)
+        spans = []
+        for s, e, canonical, kind, via in by_field.get((str(aid), fld), []):
+            inside = tok.covering(s, e)
+            if via == "role" or not inside:
+                spans.append((canonical, kind, s, e, "role" if via == "role" else "name"))
+                continue
+            a, b, titled = _expand(tok, inside)
+            spans.append((canonical, kind, tok.start[a], tok.end[b], "title" if titled else "name"))
+            for x, y in _appositives(tok, inside):
+                spans.append((canonical, kind, tok.start[x], tok.end[y], "appositive"))
+        sp_spans = sp_by_field.get((str(aid), fld), [])
+        used = set()
+        for canonical, kind, s, e, form in spans:
+            is_speaker = False
+            for j, (ss, se, sc) in enumerate(sp_spans):
+                same = sc == canonical or (canonical.split() and canonical.split()[-1] in sc.split())
+                if ss < e and se > s and form != "appositive" and same:
+                    is_speaker = True
+                    used.add(j)
+            occ.append((str(aid), fld, canonical, kind, normalise_label(text[s:e]), form, s, e, is_speaker))
+        for j, (ss, se, sc) in enumerate(sp_spans):
+            if j not in used and text[ss:se].strip().lower() not in ("he", "she", "they", "it"):
+                occ.append(
+                    (
+                        str(aid),
+                        fld,
+                        sc,
+                        kind_of.get(sc, ""),
+                        normalise_label(text[ss:se]),
+                        "speaker",
+                        ss,
+                        se,
+                        True,
+                    )
+                )
+    if not occ:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    table = pd.DataFrame(
+        occ,
+        columns=["article_id", "field", "canonical", "kind", "label", "form", "start_char", "end_char", "sp"],
+    )
+    table = table[table["label"] != ""].drop_duplicates(
+        ["article_id", "field", "canonical", "start_char", "end_char"]
+    )
+    table[by] = table["article_id"].map(group_of)
+    table = table.sort_values(["article_id", "field", "start_char"])
+    out = (
+        table.groupby([by, "canonical", "label"], sort=False)
+        .agg(
+            kind=("kind", "first"),
+            form=("form", "first"),
+            n=("label", "size"),
+            n_as_speaker=("sp", "sum"),
+            n_articles=("article_id", "nunique"),
+            article_id=("article_id", "first"),
+            field=("field", "first"),
+            start_char=("start_char", "first"),
+            end_char=("end_char", "first"),
+        )
+        .reset_index()
+    )
+    out["n_as_speaker"] = out["n_as_speaker"].astype("int64")
+    out = out.sort_values([by, "canonical", "n", "label"], ascending=[True, True, False, True])
+    return out[cols].reset_index(drop=True)

@@ -1,0 +1,130 @@
+"""Readability indices (textstat 0.7.8) on the clean text and on the raw text.
+
+textstat is pinned to 0.7.8: later releases read the CMU pronouncing
+dictionary through nltk and try to download it at run time, and syllable
+counts (hence every syllable-based index) change between releases.
+
+The same indices are computed on ``text`` (the cleaned body, version
+``clean``) and on ``raw_text`` (the file as read, version ``raw``), one row
+per article and version, so a report can show how much navigation,
+captions, disclaimers and duplicated blocks distorted the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+#: Index column -> textstat function name.
+INDICES: dict[str, str] = {
+    "flesch_reading_ease": "flesch_reading_ease",
+    "flesch_kincaid_grade": "flesch_kincaid_grade",
+    "gunning_fog": "gunning_fog",
+    "smog": "smog_index",
+    "coleman_liau": "coleman_liau_index",
+    "dale_chall": "dale_chall_readability_score",
+    "ari": "automated_readability_index",
+}
+#: SMOG was calibrated on samples of 30 sentences; below that it is flagged unreliable.
+MIN_SENTENCES_SMOG = 30
+#: Every other index is flagged unreliable below this many words (the formulas were fitted on
+#: passages of about 100 words or more).
+MIN_WORDS = 100
+
+COLUMNS = [
+    "article_id", "version", "n_words", "n_sentences", "words_per_sentence",
+    *INDICES, *(f"reliable_{name}" for name in INDICES),
+]  # fmt: skip
+
+
+def _functions() -> dict[str, Callable[[str], float]]:
+    import textstat
+
+    return {name: getattr(textstat, fn) for name, fn in INDICES.items()}
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _measure(text: str, functions: dict[str, Callable[[str], float]]) -> dict[str, object] | None:
+    import textstat
+
+    n_words = int(textstat.lexicon_count(text))
+    if n_words == 0:
+        return None
+    n_sentences = max(int(textstat.sentence_count(text)), 1)
+    row: dict[str, object] = {
+        "n_words": n_words,
+        "n_sentences": n_sentences,
+        "words_per_sentence": n_words / n_sentences,
+    }
+    for name, fn in functions.items():
+        row[name] = float(fn(text))
+    for name in INDICES:
+        row[f"reliable_{name}"] = (
+            n_sentences >= MIN_SENTENCES_SMOG if name == "smog" else n_words >= MIN_WORDS
+        )
+    return row
+
+
+def readability(articles: pd.DataFrame, *, include_raw: bool = True) -> pd.DataFrame:
+    """Compute readability indices per article on the clean text and, optionally, the raw text.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text``; ``raw_text`` and ``status`` are
+        used when present (only ``status == 'ok'`` rows are measured).
+    include_raw : bool, default True
+        Also measure ``raw_text`` (rows with ``version == 'raw'``) when the
+        column exists.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article and version (``clean`` = ``text``, ``raw`` =
+        ``raw_text``) with at least one word: ``article_id, version,
+        n_words, n_sentences`` (textstat's own counts, which the formulas
+        use), ``words_per_sentence``, the indices ``flesch_reading_ease,
+        flesch_kincaid_grade, gunning_fog, smog, coleman_liau, dale_chall,
+        ari``, and a boolean ``reliable_<index>`` for each (False for SMOG
+        below :data:`MIN_SENTENCES_SMOG` sentences, for the others below
+        :data:`MIN_WORDS` words). Sorted by ``article_id, version``
+        (``clean`` before ``raw``). An empty text gives no row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = readability(pd.DataFrame({"article_id": ["a"], "text": ["The cat sat. It was happy."]}))
+    >>> table[["article_id", "version", "n_words", "n_sentences", "reliable_smog"]].to_dict("records")
+    [{'article_id': 'a', 'version': 'clean', 'n_words': 6, 'n_sentences': 2, 'reliable_smog': False}]
+    """
+    missing = {"article_id", "text"} - set(articles.columns)
+    if missing:
+        raise ValueError(f"articles need columns {sorted(missing)}; got {list(articles.columns)}")
+    rows = articles
+    if "status" in rows.columns:
+        rows = rows[rows["status"] == "ok"]
+    versions = [("clean", "text")]
+    if include_raw and "raw_text" in rows.columns:
+        versions.append(("raw", "raw_text"))
+    functions = _functions()
+    records = []
+    for version, column in versions:
+        for article_id, value in zip(rows["article_id"], rows[column], strict=True):
+            measured = _measure(_text(value), functions)
+            if measured is not None:
+                records.append({"article_id": article_id, "version": version, **measured})
+    if not records:
+        empty = {c: pd.Series(dtype=object) for c in COLUMNS}
+        return pd.DataFrame(empty)
+    table = pd.DataFrame.from_records(records, columns=COLUMNS)
+    table["version"] = pd.Categorical(table["version"], categories=["clean", "raw"])
+    table = table.sort_values(["article_id", "version"], kind="stable").reset_index(drop=True)
+    table["version"] = table["version"].astype(str)
+    return table

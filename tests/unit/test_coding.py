@@ -1,0 +1,103 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.framing.coding import agreement, coding_sample
+
+SENTS = pd.DataFrame(
+    {
+        "article_id": [f"a{i % 3}" for i in range(30)],
+        "field": "text",
+        "sentence_id": list(range(30)),
+        "start_char": [10 * i for i in range(30)],
+        "end_char": [10 * i + 9 for i in range(30)],
+        "text": [f"sentence {i}" for i in range(30)],
+    }
+)
+ARTICLES = pd.DataFrame({"article_id": ["a0", "a1", "a2"], "outlet": ["X", "Y", "Y"]})
+
+
+def test_stratified_sample_is_seeded_and_has_empty_codes(tmp_path):
+    path = tmp_path / "sample.csv"
+    s = coding_sample(
+        SENTS, n=4, articles=ARTICLES, codes=["conflict", "code_morality"], path=path, seed=7
+    )
+    assert s["outlet"].value_counts().to_dict() == {"X": 4, "Y": 4}
+    assert list(s.columns[-4:]) == ["code_conflict", "code_morality", "coder", "notes"]
+    assert (s[["code_conflict", "code_morality", "coder", "notes"]] == "").all().all()
+    assert s["coding_id"].is_unique and s["coding_id"].iloc[0] == "U0001"
+    pd.testing.assert_frame_equal(
+        s, coding_sample(SENTS, n=4, articles=ARTICLES, codes=["conflict", "morality"], seed=7)
+    )
+    assert not s.equals(
+        coding_sample(SENTS, n=4, articles=ARTICLES, codes=["conflict", "morality"], seed=8)
+    )
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert list(back["coding_id"]) == list(s["coding_id"])
+    instructions = (tmp_path / "sample.instructions.txt").read_text()
+    assert (
+        "code_conflict" in instructions and "disagreement" in instructions
+    )  # codebook question included
+
+
+def test_small_stratum_is_taken_whole_and_errors():
+    s = coding_sample(SENTS.head(4), n=10, articles=ARTICLES, codes=["x"])
+    assert len(s) == 4
+    with pytest.raises(ValueError, match="strata"):
+        coding_sample(SENTS, n=2, codes=["x"])
+    with pytest.raises(ValueError, match="n must"):
+        coding_sample(SENTS, n=0, articles=ARTICLES)
+
+
+def coded(sample, coder, values):
+    out = sample.copy()
+    out["code_conflict"] = values
+    out["coder"] = coder
+    return out
+
+
+def test_alpha_between_coders_and_against_auto(tmp_path):
+    sample = coding_sample(SENTS, n=5, articles=ARTICLES, codes=["conflict"])
+    v = np.array([1, 0, 1, 1, 0, 0, 1, 0, 1, 0])
+    ann = coded(sample, "ann", [str(x) for x in v])
+    bob = coded(
+        sample, "", ["yes" if x else "no" for x in v]
+    )  # same codes, other spelling, name from file
+    ann.to_csv(tmp_path / "ann.csv", index=False)
+    bob.to_csv(tmp_path / "bob.csv", index=False)
+    auto = sample[["coding_id"]].assign(conflict=1 - v)  # machine disagrees everywhere
+    table = agreement([tmp_path / "ann.csv", tmp_path / "bob.csv"], auto=auto).set_index("comparison")
+    assert table.loc["coders", "alpha"] == pytest.approx(1.0)
+    assert table.loc["coders", "raters"] == "ann;bob" and table.loc["coders", "n_units"] == 10
+    assert table.loc["ann vs auto", "alpha"] < 0
+    assert table.loc["ann vs auto", "percent_agreement"] == 0.0
+    import krippendorff
+
+    m = np.vstack([v, v, 1 - v]).astype(float)
+    assert table.loc["coders + auto", "alpha"] == pytest.approx(
+        krippendorff.alpha(reliability_data=m, level_of_measurement="nominal")
+    )
+
+
+def test_missing_codes_and_auto_from_frame_evidence():
+    sample = coding_sample(SENTS, n=5, articles=ARTICLES, codes=["conflict"])
+    v = ["1", "", "0", "1", "0", "1", "0", "0", "1", "1"]
+    ann = coded(sample, "ann", v)
+    hits = sample[[x == "1" for x in v]][["article_id", "field", "sentence_id"]].assign(frame="conflict")
+    table = agreement(ann, auto=hits).set_index("comparison")
+    assert table.loc["ann vs auto", "alpha"] == pytest.approx(1.0)
+    assert table.loc["ann vs auto", "n_units"] == 9  # the blank is missing, not a zero
+
+
+def test_undefined_alpha_is_reported_not_raised():
+    sample = coding_sample(SENTS, n=3, articles=ARTICLES, codes=["conflict"])
+    table = agreement([coded(sample, "a", "1"), coded(sample, "b", "1")])
+    assert np.isnan(table["alpha"].iloc[0]) and "undefined" in table["note"].iloc[0]
+    assert table["percent_agreement"].iloc[0] == 1.0
+
+
+def test_bad_coded_input():
+    with pytest.raises(ValueError, match="coding_id"):
+        agreement(pd.DataFrame({"code_x": ["1"]}))
+    with pytest.raises(FileNotFoundError):
+        agreement(["/nonexistent/coded.csv"])

@@ -1,0 +1,307 @@
+"""Unit tests for analysis.framing.quotes on inline token tables (no spaCy model)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.annotate import Annotations
+from analysis.framing import quotes as Q
+from analysis.framing.quotes import attribution, quotes, source_balance
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def parse(text: str, rows: list[tuple[str, str, str, str, str, int]], sentence_breaks=()) -> pd.DataFrame:
+    """Build a token table: rows of (text, lemma, pos, tag, dep, head index); offsets found in ``text``."""
+    out, pos = [], 0
+    sent = 0
+    for i, (word, lemma, upos, tag, dep, head) in enumerate(rows):
+        start = text.index(word, pos)
+        pos = start + len(word)
+        if i in sentence_breaks:
+            sent += 1
+        out.append(
+            {"article_id": "a1", "field": "text", "sentence_id": sent, "token_id": i, "start_char": start,
+             "end_char": pos, "text": word, "whitespace": True, "lemma": lemma, "pos": upos, "tag": tag,
+             "dep": dep, "head": head, "ent_iob": "O", "ent_type": "", "is_stop": False,
+             "is_punct": upos == "PUNCT", "like_num": False}
+        )  # fmt: skip
+    return pd.DataFrame(out)
+
+
+def ann_of(tokens: pd.DataFrame) -> Annotations:
+    return Annotations(tokens, pd.DataFrame(), pd.DataFrame())
+
+
+def article(text: str, **extra) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"article_id": "a1", "title": "", "text": text, "status": "ok", "outlet": "X", **extra}]
+    )
+
+
+def mentions_of(text: str, items: list[tuple[str, str, str]]) -> pd.DataFrame:
+    rows = []
+    for surface, canonical, kind in items:
+        start = text.index(surface)
+        rows.append({"article_id": "a1", "field": "text", "sentence_id": 0, "start_char": start,
+                     "end_char": start + len(surface), "text": surface, "label": "", "canonical": canonical,
+                     "kind": kind, "via": "ner"})  # fmt: skip
+    cols = [
+        "article_id",
+        "field",
+        "sentence_id",
+        "start_char",
+        "end_char",
+        "text",
+        "label",
+        "canonical",
+        "kind",
+        "via",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+WIRE = "“We are ready,” Peskov said."
+WIRE_TOKENS = [
+    ("“", "“", "PUNCT", "``", "punct", 5),
+    ("We", "we", "PRON", "PRP", "nsubj", 2),
+    ("are", "be", "AUX", "VBP", "ccomp", 5),
+    ("ready", "ready", "ADJ", "JJ", "acomp", 2),
+    (",", ",", "PUNCT", ",", "punct", 5),
+    ("”", "”", "PUNCT", "''", "punct", 5),
+    ("Peskov", "Peskov", "PROPN", "NNP", "nsubj", 7),
+    ("said", "say", "VERB", "VBD", "ROOT", 7),
+    (".", ".", "PUNCT", ".", "punct", 7),
+]
+# fix heads: the quote's clause and marks hang on "said" (index 7)
+WIRE_TOKENS = [(w, lem, p, t, d, 7 if h == 5 else h) for w, lem, p, t, d, h in WIRE_TOKENS]
+
+ACCORDING = "According to the Kremlin, talks will resume soon."
+ACCORDING_TOKENS = [
+    ("According", "accord", "VERB", "VBG", "prep", 7),
+    ("to", "to", "ADP", "IN", "prep", 0),
+    ("the", "the", "DET", "DT", "det", 3),
+    ("Kremlin", "Kremlin", "PROPN", "NNP", "pobj", 1),
+    (",", ",", "PUNCT", ",", "punct", 7),
+    ("talks", "talk", "NOUN", "NNS", "nsubj", 7),
+    ("will", "will", "AUX", "MD", "aux", 7),
+    ("resume", "resume", "VERB", "VB", "ROOT", 7),
+    ("soon", "soon", "ADV", "RB", "advmod", 7),
+    (".", ".", "PUNCT", ".", "punct", 7),
+]
+
+PRONOUN = "Macron spoke in Brussels. He warned that talks could fail."
+PRONOUN_TOKENS = [
+    ("Macron", "Macron", "PROPN", "NNP", "nsubj", 1),
+    ("spoke", "speak", "VERB", "VBD", "ROOT", 1),
+    ("in", "in", "ADP", "IN", "prep", 1),
+    ("Brussels", "Brussels", "PROPN", "NNP", "pobj", 2),
+    (".", ".", "PUNCT", ".", "punct", 1),
+    ("He", "he", "PRON", "PRP", "nsubj", 6),
+    ("warned", "warn", "VERB", "VBD", "ROOT", 6),
+    ("that", "that", "SCONJ", "IN", "mark", 10),
+    ("talks", "talk", "NOUN", "NNS", "nsubj", 10),
+    ("could", "could", "AUX", "MD", "aux", 10),
+    ("fail", "fail", "VERB", "VB", "ccomp", 6),
+    (".", ".", "PUNCT", ".", "punct", 6),
+]
+
+
+# ----------------------------------------------------------------------------- quotation marks
+
+
+def spans(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in Q._quote_spans(text)]
+
+
+def test_curly_and_straight_quotes_are_paired():
+    text = '“We are ready,” he said. Then: "Nothing is excluded."'
+    assert spans(text) == ["We are ready,", "Nothing is excluded."]
+
+
+def test_apostrophes_are_not_quotation_marks():
+    text = "Russia’s envoy said it’s ‘a hostile step’ by Kyiv’s allies."
+    assert spans(text) == ["a hostile step"]
+
+
+def test_multi_paragraph_quote_is_merged():
+    text = "He said: “First paragraph goes on.\n\n“Second paragraph ends,” he added."
+    (one,) = Q._quote_spans(text)
+    assert text[one.start : one.end] == "First paragraph goes on.\n\n“Second paragraph ends,"
+
+
+def test_unclosed_quote_runs_to_paragraph_end_and_is_flagged():
+    text = "“We have no plans to attend, Peskov told reporters.\n\nNext paragraph."
+    (one,) = Q._quote_spans(text)
+    assert not one.balanced
+    assert text[one.start : one.end] == "We have no plans to attend, Peskov told reporters."
+
+
+def test_stray_closing_mark_opens_at_paragraph_start():
+    text = "Intro.\n\nWe will respond,” the ministry said."
+    (one,) = Q._quote_spans(text)
+    assert text[one.start : one.end] == "We will respond,"
+    assert not one.balanced
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .,\n“”‘’\"'«»:")), max_size=120))
+def test_quote_spans_never_fail_and_stay_in_bounds(text):
+    for s in Q._quote_spans(text):
+        assert 0 <= s.outer_start <= s.start <= s.end <= s.outer_end <= len(text)
+        assert any(ch.isalnum() for ch in text[s.start : s.end])
+
+
+# ----------------------------------------------------------------------------- quotes()
+
+
+def test_wire_style_direct_quote_with_speaker_and_affiliation():
+    toks = parse(WIRE, WIRE_TOKENS)
+    q = quotes(
+        article(WIRE), annotations=ann_of(toks), mentions=mentions_of(WIRE, [("Peskov", "Peskov", "person")])
+    )
+    assert len(q) == 1
+    row = q.iloc[0]
+    assert row["kind"] == "direct"
+    assert row["quote"] == "We are ready,"
+    assert row["speaker"] == "Peskov"
+    # a surname alone is completed from the editable affiliations table
+    assert row["speaker_canonical"] == "Dmitry Peskov"
+    assert row["speaker_affiliation"] == "Russia"
+    assert row["verb"] == "said"
+    assert WIRE[row["start_char"] : row["end_char"]] == "We are ready,"
+    assert WIRE[row["speaker_start_char"] : row["speaker_end_char"]] == "Peskov"
+
+
+def test_according_to_is_indirect_speech_of_an_institution():
+    toks = parse(ACCORDING, ACCORDING_TOKENS)
+    m = mentions_of(ACCORDING, [("Kremlin", "Kremlin", "organisation")])
+    q = quotes(article(ACCORDING), annotations=ann_of(toks), mentions=m)
+    assert q[["kind", "speaker_canonical", "speaker_affiliation", "verb"]].values.tolist() == [
+        ["indirect", "Kremlin", "Russia", "according to"]
+    ]
+    assert q.iloc[0]["quote"] == "talks will resume soon"
+
+
+def test_pronoun_resolves_to_last_person():
+    toks = parse(PRONOUN, PRONOUN_TOKENS, sentence_breaks={5})
+    m = mentions_of(PRONOUN, [("Macron", "Emmanuel Macron", "person"), ("Brussels", "Brussels", "place")])
+    q = quotes(article(PRONOUN), annotations=ann_of(toks), mentions=m)
+    (row,) = q.to_dict("records")
+    assert row["kind"] == "indirect"
+    assert row["speaker"] == "He"
+    assert row["speaker_canonical"] == "Emmanuel Macron"
+    assert row["speaker_affiliation"] == "France"
+    assert row["method"] == "pronoun"
+    assert row["quote"] == "talks could fail"
+
+
+def test_rows_not_ok_are_skipped_and_input_not_mutated():
+    toks = parse(WIRE, WIRE_TOKENS)
+    arts = article(WIRE, status="duplicate")
+    before = arts.copy()
+    q = quotes(arts, annotations=ann_of(toks), mentions=mentions_of(WIRE, []))
+    assert q.empty and list(q.columns) == Q.QUOTE_COLUMNS
+    pd.testing.assert_frame_equal(arts, before)
+
+
+def test_missing_columns_raise_clear_errors():
+    with pytest.raises(ValueError, match="article_id"):
+        quotes(pd.DataFrame({"text": ["x"]}))
+    toks = parse(WIRE, WIRE_TOKENS)
+    with pytest.raises(ValueError, match="canonical"):
+        quotes(article(WIRE), annotations=ann_of(toks), mentions=pd.DataFrame({"article_id": ["a1"]}))
+
+
+# ----------------------------------------------------------------------------- source_balance / attribution
+
+
+def quote_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "article_id": ["a1", "a1", "a2", "a2"],
+            "field": ["text"] * 4,
+            "kind": ["direct", "indirect", "partial", "direct"],
+            "quote": ["one two three", "four five", "six", "seven eight"],
+            "speaker_canonical": ["Emmanuel Macron", "Dmitry Peskov", "Emmanuel Macron", None],
+            "speaker_affiliation": ["France", "Russia", "France", None],
+            "verb": ["said", "claimed", "stressed", None],
+            "start_char": [0, 0, 0, 0],
+            "end_char": [1, 1, 1, 1],
+            "verb_start_char": pd.array([0, 0, 0, None], dtype="Int64"),
+            "verb_end_char": pd.array([1, 1, 1, None], dtype="Int64"),
+        }
+    )
+
+
+def test_source_balance_counts_and_shares():
+    arts = pd.DataFrame({"article_id": ["a1", "a2"], "outlet": ["A", "A"], "text": ["", ""]})
+    out = source_balance(quote_table(), arts)
+    spk = out[out["level"] == "speaker"].set_index("source")
+    assert spk.loc["Emmanuel Macron", "n_quotes"] == 2
+    assert spk.loc["Emmanuel Macron", "quoted_words"] == 4
+    assert spk.loc["(unattributed)", "affiliation"] == "other"
+    assert spk["share_quotes"].sum() == pytest.approx(1.0)
+    aff = out[out["level"] == "affiliation"].set_index("source")
+    assert aff.loc["France", "share_words"] == pytest.approx(4 / 8)
+    assert aff.loc["Russia", "n_indirect"] == 1
+
+
+def test_source_balance_needs_grouping_column():
+    with pytest.raises(ValueError, match="outlet"):
+        source_balance(quote_table(), pd.DataFrame({"article_id": ["a1"], "text": [""]}))
+
+
+def test_attribution_classes_qualifiers_and_hedges():
+    text = (
+        "Putin claimed without evidence that the sites could be military. "
+        "Critics reportedly said it was false."
+    )
+    s1 = text.index("the sites")
+    s2 = text.index("it was false")
+    q = pd.DataFrame(
+        {
+            "article_id": ["a1", "a1"],
+            "field": ["text", "text"],
+            "kind": ["indirect", "indirect"],
+            "quote": ["the sites could be military", "it was false"],
+            "speaker_canonical": ["Vladimir Putin", "Critics"],
+            "speaker_affiliation": ["Russia", "other"],
+            "verb": ["claimed", "said"],
+            "start_char": [s1, s2],
+            "end_char": [s1 + len("the sites could be military"), s2 + len("it was false")],
+            "verb_start_char": pd.array([text.index("claimed"), text.index("said")], dtype="Int64"),
+            "verb_end_char": pd.array([text.index("claimed") + 7, text.index("said") + 4], dtype="Int64"),
+        }
+    )
+    arts = pd.DataFrame({"article_id": ["a1"], "outlet": ["A"], "text": [text], "title": [""]})
+    detail = attribution(q, arts, detail=True).set_index("speaker_canonical")
+    assert detail.loc["Vladimir Putin", "verb_class"] == "distancing"
+    assert detail.loc["Vladimir Putin", "qualifiers"] == "without evidence"
+    assert detail.loc["Vladimir Putin", "content_hedges"] == "could"
+    assert detail.loc["Critics", "verb_class"] == "neutral"
+    assert detail.loc["Critics", "frame_hedges"] == "reportedly"
+    assert detail.loc["Critics", "content_hedges"] == ""
+    summary = attribution(q, arts).set_index("speaker_canonical")
+    assert summary.loc["Vladimir Putin", "n_distancing"] == 1
+    assert summary.loc["Vladimir Putin", "evidence"] == f"a1:text:{s1}-{s1 + 27}"
+    assert summary.loc["Critics", "n_frame_hedged"] == 1
+
+
+@pytest.mark.parametrize(
+    ("surface", "lemma"),
+    [("said", "say"), ("stressed", "stress"), ("emphasized", "emphasize"), ("claims", "claim"),
+     ("told", "tell"), ("insisting", "insist"), ("alleged", "allege"), ("according to", "according to")],
+)  # fmt: skip
+def test_verb_lemma(surface, lemma):
+    assert Q._verb_lemma(surface, Q._lex()) == lemma
+
+
+def test_tables_are_editable_data():
+    terms = Q.reporting_terms()
+    assert {"neutral", "emphatic", "distancing", "hedge"} <= set(terms["class"])
+    aff = Q.affiliations()
+    assert set(aff["affiliation"]) <= {"Russia", "France", "Ukraine", "United States", "EU", "other"}
