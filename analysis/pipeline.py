@@ -61,6 +61,7 @@ ARTICLE_STAGES: tuple[tuple[str, str], ...] = (
     ("entity_sentiment", "entity_sentiment"),
     ("quotes", "quotes"),
     ("frames", "frames"),
+    ("salience", "salience"),
 )
 #: Corpus-level stages in order, computed from the per-article tables (never from raw text again).
 CORPUS_STAGES: tuple[tuple[str, str], ...] = (
@@ -69,7 +70,6 @@ CORPUS_STAGES: tuple[tuple[str, str], ...] = (
     ("attribution", "attribution"),
     ("labels", "labels"),
     ("keyness", "keyness"),
-    ("salience", "salience"),
     ("claims", "claims"),
     ("omissions", "omissions"),
 )
@@ -263,6 +263,11 @@ _ALIASES = {
 }
 
 
+#: Optional parameters the pipeline fills when it has them; other optional parameters keep their
+#: defaults (e.g. ``salience(frames=...)`` expects a different table than the ``frames`` stage's).
+_OPTIONAL_INPUTS = frozenset({"annotations", "mentions", "quotes", "sentences", "entities", "cache_dir"})
+
+
 def _bind(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any], str]:
     """Match ``fn``'s parameters to context values by name; return (args, kwargs, missing-required)."""
     args: list[Any] = []
@@ -274,7 +279,8 @@ def _bind(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[Any]
         for suffix in ("_table", "_df", "_frame"):  # e.g. omissions(claims_table, ...)
             if name not in context and name.endswith(suffix) and name[: -len(suffix)] in context:
                 name = name[: -len(suffix)]
-        if name in context:
+        optional = param.default is not inspect.Parameter.empty
+        if name in context and (not optional or name in _OPTIONAL_INPUTS):
             value = context[name]
             if name == "annotations" and callable(value):
                 value = value()

@@ -73,3 +73,11 @@ def test_bind_maps_table_suffixed_parameters():
 
     args, kwargs, missing = _bind(omissions, {"claims": "C", "articles": "A"})
     assert missing == "" and omissions(*args, **kwargs) == ("C", "A")
+
+
+def test_bind_leaves_other_optional_parameters_at_their_defaults():
+    def salience(articles, *, mentions=None, frames=None):
+        return mentions, frames
+
+    args, kwargs, _ = _bind(salience, {"articles": 1, "mentions": "M", "frames": "F"})
+    assert salience(*args, **kwargs) == ("M", None)
