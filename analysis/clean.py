@@ -38,6 +38,12 @@ BLOCK_COLUMNS: tuple[str, ...] = (
     "end_char",
     "repairs",
 )
+#: A body block of at least this many words that matches an earlier one word for word at
+#: this ratio (difflib) is a near repeat (a copy with small edits); checked in articles of at
+#: most ``NEAR_DUPLICATE_MAX_BLOCKS`` blocks.
+NEAR_DUPLICATE_MIN_WORDS = 15
+NEAR_DUPLICATE_RATIO = 0.9
+NEAR_DUPLICATE_MAX_BLOCKS = 400
 #: Reason given to a title block.
 TITLE_REASON = "title (stored in the title column)"
 #: Reason given to a section heading.
@@ -173,6 +179,7 @@ _CREDIT_INLINE = re.compile(
 _CREDIT_BLOCK = re.compile(
     r"(?:By (?:[A-Z][\w.'-]+ ){0,3}[A-Z][\w.'-]+(?:,? (?:and )?(?:[A-Z][\w.'-]+ ?){1,4})*\.?"
     r"|(?:Additional )?(?:Reporting|Writing|Editing|Compiled|Translated|Edited) by\b.*"
+    r"|.{0,80}\b(?:contributed|contributing) (?:to )?(?:this|the) (?:report|story|article)\.?"
     r"|\(?(?:Photo|Image|Picture|Photograph)s?\b.{0,100}"
     r"|.{0,60}(?:/ ?|\bvia |\bby |© ?)"
     r"(?:Shutterstock|Getty Images|Alamy|AP|AFP|Reuters|REUTERS|EPA-EFE|iStock)\b.{0,60})",
@@ -180,6 +187,10 @@ _CREDIT_BLOCK = re.compile(
 #: Agency sign-off at the very end of a line: "... talks continue. (AFP)".
 _SIGNOFF = re.compile(r"(?<=[.!?\"”’)])\s*\((?P<code>[A-Z][\w&.\- ]{0,28}[\w.])\)\s*$")
 _SIGNOFF_ALONE = re.compile(r"\((?P<code>[A-Z][\w&.\- ]{0,28}[\w.])\)")
+#: Words before the agency name inside a sign-off: "(With inputs from PTI)".
+_SIGNOFF_PREFIX = re.compile(
+    r"^(?:with (?:inputs?|reporting|files) from|source:?|via|from)\s+", re.IGNORECASE
+)
 _NOT_SIGNATURES = frozenset(
     "end ends more update updated corrected correction video photo photos audio live pdf en fr "
     "opinion analysis editorial file archive".split()
@@ -515,15 +526,32 @@ def _headline_like(text: str) -> bool:
     )
 
 
+_QUOTE_CLAUSE = re.compile(r"[,!?][\"”’]\s")
+
+
 def _heading_like(text: str) -> bool:
+    """Return True for a short line shaped like a section heading.
+
+    Short (1-12 words, 120 characters), no final ``. , ;``, starts with a
+    capital, digit or quote, and is either Title Case (most words of 4+
+    letters capitalised), a question, or at most five words. A quotation
+    with its attribution (``"We are ready," he said``) is never a heading.
+    """
     words = text.split()
-    return (
+    if not (
         1 <= len(words) <= 12
         and len(text) <= 120
         and not re.search(r"[.;,]$", text)
         and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'")
         and any(c.isalpha() for c in text)
-    )
+    ):
+        return False
+    if _QUOTE_CLAUSE.search(text):
+        return False
+    content = [w.lstrip("\"“‘'(") for w in words]
+    content = [w for w in content if len(w) >= 4 and w[:1].isalpha()]
+    title_case = not content or sum(w[0].isupper() for w in content) >= 0.6 * len(content)
+    return title_case or text.endswith(("?", ":")) or len(words) <= 5
 
 
 def _classify(blocks: list[_Block], given_title: str | None) -> None:
@@ -538,6 +566,7 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
             break
     first_body_norm = _norm(blocks[first_body].text) if first_body is not None else None
     seen: dict[str, int] = {}
+    bodies: list[tuple[int, list[str]]] = []  # (position, words) of body blocks, for near repeats
     seen_caption: dict[str, int] = {}
     title_found = False
     body_seen = False
@@ -549,6 +578,10 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
             if fam.tail and body_seen and tail_at is None:
                 tail_at = i
             continue
+        if tail_at is not None:
+            b.role = "appended_item"
+            b.reason = f"after the {blocks[tail_at].reason} at block {tail_at} (not part of the article)"
+            continue
         if b.kind in ("caption", "caption_line"):
             b.role = "caption"
             if norm in seen_caption:
@@ -557,7 +590,7 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
                 b.reason = "photo caption" + (
                     " (dateline pattern CITY, COUNTRY - DATE :)"
                     if b.kind == "caption"
-                    else " (line of a photo credit)"
+                    else " (printed on the line of a photo credit)"
                 )
                 seen_caption[norm] = i
             continue
@@ -566,17 +599,18 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
             continue
         if b.kind == "signoff":
             b.role, b.reason = "credit", "agency sign-off"
-            b.signature = b.text.strip("() ")
-            continue
-        if tail_at is not None:
-            b.role = "appended_item"
-            b.reason = f"after the {blocks[tail_at].reason} at block {tail_at} (not part of the article)"
+            b.signature = _SIGNOFF_PREFIX.sub("", b.text.strip("() "))
             continue
         is_title = False
         if not title_found:
             if given_norm:
-                is_title = bool(norm) and norm == given_norm
-            elif not body_seen and _headline_like(b.text) and i == _first_content(blocks, families):
+                # the printed headline may carry a little more or less than the given title
+                is_title = bool(norm) and (
+                    norm == given_norm
+                    or (not body_seen and _headline_like(b.text) and _prefix_match(norm, given_norm))
+                )
+            elif not body_seen and _headline_like(b.text):
+                # the first headline-like block before any body (a short kicker above it is a heading)
                 is_title = True
             elif (
                 _headline_like(b.text)
@@ -594,19 +628,56 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
         if norm in seen:
             b.role, b.reason = "duplicate", f"repeat of block {seen[norm]}"
             continue
+        near = _near_repeat(norm, bodies) if len(blocks) <= NEAR_DUPLICATE_MAX_BLOCKS else None
+        if near is not None:
+            b.role, b.reason = "duplicate", f"near repeat of block {near[0]} (similarity {near[1]:.2f})"
+            continue
         seen[norm] = i
-        if _heading_like(b.text) and i + 1 < len(blocks):
+        if (
+            _heading_like(b.text)
+            and i + 1 < len(blocks)
+            and not (body_seen and _list_item(blocks, families, i))
+        ):
             b.role, b.reason = "heading", HEADING_REASON
             continue
         b.role, b.reason = "body", ""
         body_seen = True
+        if norm.count(" ") + 1 >= NEAR_DUPLICATE_MIN_WORDS:
+            bodies.append((i, norm.split()))
 
 
-def _first_content(blocks: list[_Block], families: list[_Family | None]) -> int:
-    for i, (b, fam) in enumerate(zip(blocks, families, strict=True)):
-        if fam is None and not b.kind:
-            return i
-    return -1
+def _near_repeat(norm: str, bodies: list[tuple[int, list[str]]]) -> tuple[int, float] | None:
+    """Return (position, similarity) of an earlier body block this one nearly repeats, else None."""
+    from difflib import SequenceMatcher
+
+    words = norm.split()
+    if len(words) < NEAR_DUPLICATE_MIN_WORDS:
+        return None
+    for position, other in bodies:
+        if abs(len(other) - len(words)) > (1 - NEAR_DUPLICATE_RATIO) * max(len(other), len(words)) * 2:
+            continue
+        matcher = SequenceMatcher(None, other, words, autojunk=False)
+        if matcher.real_quick_ratio() < NEAR_DUPLICATE_RATIO or matcher.quick_ratio() < NEAR_DUPLICATE_RATIO:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= NEAR_DUPLICATE_RATIO:
+            return position, ratio
+    return None
+
+
+def _prefix_match(a: str, b: str) -> bool:
+    """Return True when one normalised text starts with the other (and the shorter has 3+ words)."""
+    short, long = sorted((a, b), key=len)
+    return short.count(" ") >= 2 and (long == short or long.startswith(short + " "))
+
+
+def _list_item(blocks: list[_Block], families: list[_Family | None], i: int) -> bool:
+    """Return True when block ``i`` sits in a run of short lines (a list), not above a paragraph."""
+    nxt = blocks[i + 1]
+    prev = blocks[i - 1] if i > 0 else None
+    short_next = not nxt.kind and families[i + 1] is None and _heading_like(nxt.text)
+    short_prev = prev is not None and prev.role == "body" and _heading_like(prev.text)
+    return short_next or short_prev
 
 
 def _derive_title(text: str, *, max_words: int = 25) -> str:
@@ -654,11 +725,10 @@ def _detect_outlet(blocks: list[_Block]) -> tuple[str | None, str | None]:
 
 
 def _is_given(title: object) -> bool:
-    return (
-        title is not None
-        and not (isinstance(title, float) and math.isnan(title))
-        and bool(str(title).strip())
-    )
+    """Return True for a usable title (not None, NaN, pd.NA or blank)."""
+    if title is None or (not isinstance(title, str) and pd.isna(title)):
+        return False
+    return bool(str(title).strip())
 
 
 def _article_blocks(raw: str, given_title: str | None) -> list[_Block]:

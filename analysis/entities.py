@@ -235,7 +235,7 @@ def name_key(text: str) -> str:
     >>> name_key("the Kremlin’s")
     'kremlin'
     """
-    key = fold(text)
+    key = re.sub(r"\s+'s\b", "'s", fold(text))
     key = re.sub(r"'s?$", "", key)
     key = re.sub(r"^(the|a|an) ", "", key)
     key = re.sub(r"[^\w\s']", " ", key)
@@ -604,6 +604,18 @@ class _Field:
     ends: list[int]
     sents: list[int]
     folded: list[str]
+    first_token: int = 0
+
+
+def _runs(keys: list[tuple[str, str]]) -> list[tuple[tuple[str, str], int, int]]:
+    """Return (key, start, end) of each run of equal consecutive keys."""
+    out = []
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            out.append((keys[start], start, i))
+            start = i
+    return out
 
 
 def _field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], _Field]:
@@ -611,15 +623,15 @@ def _field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], _Field]:
     if tokens.empty:
         return out
     toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable")
-    for (aid, fld), grp in toks.groupby(["article_id", "field"], sort=False):
-        texts = grp["text"].astype(str).tolist()
-        out[(str(aid), str(fld))] = _Field(
-            texts,
-            grp["start_char"].astype(int).tolist(),
-            grp["end_char"].astype(int).tolist(),
-            grp["sentence_id"].astype(int).tolist(),
-            [fold(t) for t in texts],
-        )
+    keys = list(zip(toks["article_id"].astype(str).tolist(), toks["field"].astype(str).tolist(), strict=True))
+    texts = toks["text"].astype(str).tolist()
+    starts = toks["start_char"].astype("int64").tolist()
+    ends = toks["end_char"].astype("int64").tolist()
+    sents = toks["sentence_id"].astype("int64").tolist()
+    ids = toks["token_id"].astype("int64").tolist()
+    for key, a, b in _runs(keys):
+        out[key] = _Field(texts[a:b], starts[a:b], ends[a:b], sents[a:b], [fold(t) for t in texts[a:b]])
+        out[key].first_token = ids[a]
     return out
 
 
@@ -679,9 +691,10 @@ def _repair_span(
                 span.label = hit.label
                 break
     s = span.start_tok
-    # headline tail after a known full name ("Vladimir Putin Willing")
+    # headline tail after a known full name ("Vladimir Putin Willing"); organisations named after
+    # people ("... Foundation") keep their spaCy label and are left alone
     span_words = tuple(name_key(w) for w in words[s:e])
-    for k in range(e - 1, s + 1, -1):
+    for k in range(e - 1, s + 1, -1) if span.label == "PERSON" else ():
         prefix = span_words[: k - s]
         if prefix in known_names and all(_common(fld.texts[j]) for j in range(k, e)):
             span.end_tok = k
@@ -757,52 +770,35 @@ def _recover_missed(art: _Article, aliases: AliasTable) -> list[_Span]:
     return out
 
 
-def _ents_by_field(entities: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
-    if entities.empty:
-        return {}
-    return {(str(a), str(f)): g for (a, f), g in entities.groupby(["article_id", "field"], sort=False)}
-
-
 @dataclass
 class _Article:
     article_id: str
     spans: list[_Span]
     fields: dict[str, _Field]
-    first_tok: dict[str, int]
 
 
 def _collect(tokens: pd.DataFrame, entities: pd.DataFrame, aliases: AliasTable) -> list[_Article]:
     fields = _field_tables(tokens)
-    ents = _ents_by_field(entities)
-    first_tok: dict[tuple[str, str], int] = {}
-    if not tokens.empty:
-        first_tok = {
-            (str(a), str(f)): int(v)
-            for (a, f), v in tokens.groupby(["article_id", "field"])["token_id"].min().items()
-        }
     by_article: dict[str, _Article] = {}
     for (aid, fld_name), fld in fields.items():
-        art = by_article.setdefault(aid, _Article(aid, [], {}, {}))
-        art.fields[fld_name] = fld
-        base = first_tok.get((aid, fld_name), 0)
-        art.first_tok[fld_name] = base
-        grp = ents.get((aid, fld_name))
-        if grp is None:
+        by_article.setdefault(aid, _Article(aid, [], {})).fields[fld_name] = fld
+    if entities.empty:
+        return list(by_article.values())
+    ents = entities[entities["label"].isin(list(KIND_OF_LABEL))]
+    columns = [
+        ents[c].tolist() for c in ("article_id", "field", "sentence_id", "start_token", "end_token", "label")
+    ]
+    for aid, fld_name, sent, start, end, label in zip(*columns, strict=True):
+        aid, fld_name = str(aid), str(fld_name)
+        fld = fields.get((aid, fld_name))
+        if fld is None:
             continue
-        for row in grp.itertuples(index=False):
-            if row.label not in KIND_OF_LABEL:
-                continue
-            art.spans.append(
-                _Span(
-                    aid,
-                    fld_name,
-                    int(row.sentence_id),
-                    int(row.start_token) - base,
-                    int(row.end_token) - base,
-                    str(row.label),
-                    str(row.label),
-                )
-            )
+        base = fld.first_token
+        by_article[aid].spans.append(
+            _Span(aid, fld_name, int(sent), int(start) - base, int(end) - base, str(label), str(label))
+        )
+    for art in by_article.values():
+        art.spans.sort(key=lambda sp: (sp.field, sp.start_tok))
     return list(by_article.values())
 
 

@@ -486,13 +486,16 @@ def load_corpus(
     # outlet: metadata > detected from the text > a label of its own per article
     outlet = articles["outlet"].astype(object)
     missing = outlet.isna() | (outlet.astype(str).str.strip() == "")
+    from_text = pd.Series(False, index=articles.index)
     if "outlet_detected" in articles.columns:
+        from_text = missing & articles["outlet_detected"].notna()
         outlet = outlet.where(~missing, articles["outlet_detected"])
         missing = outlet.isna() | (outlet.astype(str).str.strip() == "")
     articles["outlet"] = outlet.where(~missing, "unknown-" + articles["article_id"].astype(str))
     if "outlet_type_detected" in articles.columns:
+        # the detected type describes the detected outlet only, never an outlet given by metadata
         articles["outlet_type"] = articles["outlet_type"].where(
-            articles["outlet_type"].notna(), articles["outlet_type_detected"]
+            articles["outlet_type"].notna() | ~from_text, articles["outlet_type_detected"]
         )
     articles["outlet_type"] = articles["outlet_type"].fillna("unknown")
     dates = pd.to_datetime(articles["date"], errors="coerce", utc=True, format="mixed")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,19 +69,3 @@ def content_mask(tokens: pd.DataFrame) -> pd.Series:
 def norm_lemma(lemmas: pd.Series) -> pd.Series:
     """Lower-case lemmas and fold curly apostrophes, so lexicon entries match regardless of case."""
     return lemmas.astype(str).str.lower().str.replace("\u2019", "'", regex=False)
-
-
-def bootstrap_mean_ci(
-    values: np.ndarray, *, n_boot: int, rng: np.random.Generator, level: float = 0.95
-) -> tuple[float, float]:
-    """Return the percentile bootstrap interval of the mean (NaN, NaN for fewer than two values).
-
-    Private stand-in for the shared ``analysis.stats`` helpers (not on main when this was written).
-    """
-    values = np.asarray(values, dtype=float)
-    if len(values) < 2:
-        return (float("nan"), float("nan"))
-    idx = rng.integers(0, len(values), size=(n_boot, len(values)))
-    means = values[idx].mean(axis=1)
-    alpha = (1 - level) / 2
-    return (float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha)))

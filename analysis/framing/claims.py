@@ -30,24 +30,31 @@ import pandas as pd
 from analysis.framing._evidence import get_annotations, ok_articles, restrict
 
 if TYPE_CHECKING:  # pragma: no cover
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     from analysis.annotate import Annotations
 
 #: Default similarity at or above which two sentences report the same claim (see docs/framing.md).
 THRESHOLD = 0.30
 #: Default similarity at or above which sentences from different outlets are shared copy.
 COPY_THRESHOLD = 0.85
+#: Lemmas that mark a sentence as speculation rather than a reported fact (modal verbs need tag MD).
+HEDGE_MODALS = frozenset({"could", "may", "might"})
+HEDGE_ADVERBS = frozenset({"likely", "potentially", "possibly", "perhaps", "reportedly", "probably"})
 
 CLAIM_COLUMNS = [
     "claim_id", "event", "block", "article_id", "outlet", "field", "sentence_id", "start_char", "end_char",
     "sentence", "n_sentences", "n_articles", "n_outlets", "outlets", "best_similarity", "shared_copy",
+    "hedged",
 ]  # fmt: skip
 OMISSION_COLUMNS = [
-    "outlet", "event", "claim_id", "carried_by", "n_outlets_carrying", "shared_copy",
+    "outlet", "event", "claim_id", "carried_by", "n_outlets_carrying", "shared_copy", "hedged",
     "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
 ]  # fmt: skip
 
 
-def _vectorizers(word_weight: float):
+def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     word = TfidfVectorizer(
@@ -61,7 +68,7 @@ def _vectorizers(word_weight: float):
     return word, char
 
 
-def sentence_vectors(texts: list[str], *, word_weight: float = 0.5):
+def sentence_vectors(texts: list[str], *, word_weight: float = 0.5) -> csr_matrix:
     """Embed sentences as weighted, concatenated word and character TF-IDF vectors.
 
     Parameters
@@ -81,7 +88,7 @@ def sentence_vectors(texts: list[str], *, word_weight: float = 0.5):
 
     if not 0.0 <= word_weight <= 1.0:
         raise ValueError(f"word_weight must be in [0, 1], got {word_weight}")
-    word, char = _vectorizers(word_weight)
+    word, char = _vectorizers()
     parts = []
     try:
         parts.append(normalize(word.fit_transform(texts)) * np.sqrt(word_weight))
@@ -188,7 +195,10 @@ def claims(
         ``n_sentences, n_articles, n_outlets, outlets`` (of the claim, outlets
         ``;``-separated), ``best_similarity`` (to the closest linked sentence of another
         article, NaN if none) and ``shared_copy`` (near-identical to a sentence of
-        another outlet). Sorted by event, claim_id, article, offset.
+        another outlet), ``hedged`` (the sentence carries a hedging modal or adverb: could,
+        may, might, likely, reportedly...: speculation or commentary rather than a
+        reported fact; False when there is no token table). Sorted by event, claim_id,
+        article, offset.
 
     Raises
     ------
@@ -270,11 +280,29 @@ def claims(
     sents["n_outlets"] = grp["outlet"].transform("nunique")
     sents["outlets"] = sents["claim_id"].map(grp["outlet"].agg(lambda s: ";".join(sorted(set(s)))))
     sents["shared_copy"] = sents["shared_copy"].astype(bool)
+    sents["hedged"] = _hedged(sents, restrict(ann.tokens, rows["article_id"]))
     sents = sents.rename(columns={"text": "sentence"})
     sents = sents.sort_values(
         ["event", "claim_id", "article_id", "_field_order", "start_char"], kind="stable"
     )
     return sents[CLAIM_COLUMNS].reset_index(drop=True)
+
+
+def _hedged(sents: pd.DataFrame, tokens: pd.DataFrame) -> np.ndarray:
+    """Flag sentences with a hedging modal (could, may, might) or adverb (likely, reportedly...)."""
+    if tokens is None or tokens.empty:
+        return np.zeros(len(sents), dtype=bool)
+    lemma = tokens["lemma"].astype(str).str.lower()
+    hedge = (lemma.isin(HEDGE_MODALS) & (tokens["tag"] == "MD")) | lemma.isin(HEDGE_ADVERBS)
+    keys = tokens.loc[hedge, ["article_id", "field", "sentence_id"]].astype({"article_id": str})
+    flagged = set(zip(keys["article_id"], keys["field"], keys["sentence_id"], strict=True))
+    return np.array(
+        [
+            (a, f, int(i)) in flagged
+            for a, f, i in zip(sents["article_id"], sents["field"], sents["sentence_id"], strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
@@ -288,13 +316,18 @@ def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per claim: ``event, claim_id, n_outlets, sentence`` (the claim's first
-        sentence) and one column per outlet with the number of sentences that carry it;
-        ``0`` means the outlet covers the event but omits the claim, missing (NA) means it
-        has no article on the event.
+        One row per claim: ``event, claim_id, n_outlets`` and the claim's first sentence
+        (``article_id, field, start_char, end_char, sentence``), then one column per
+        outlet with the number of sentences that carry it; ``0`` means the outlet
+        covers the event but omits the claim, missing (NA) means it has no article on
+        the event.
     """
     if claims_table.empty:
-        return pd.DataFrame(columns=["event", "claim_id", "n_outlets", "sentence"])
+        return pd.DataFrame(
+            columns=[
+                "event", "claim_id", "n_outlets", "article_id", "field", "start_char", "end_char", "sentence",
+            ]  # fmt: skip
+        )
     counts = claims_table.groupby(["event", "claim_id", "outlet"]).size().unstack("outlet")
     covering = claims_table.groupby("event")["outlet"].agg(set)
     for (event, _), row in counts.iterrows():
@@ -303,7 +336,12 @@ def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
                 counts.loc[(event, _), outlet] = 0
     counts = counts.astype("Int64")
     first = claims_table.groupby(["event", "claim_id"]).agg(
-        n_outlets=("n_outlets", "first"), sentence=("sentence", "first")
+        n_outlets=("n_outlets", "first"),
+        article_id=("article_id", "first"),
+        field=("field", "first"),
+        start_char=("start_char", "first"),
+        end_char=("end_char", "first"),
+        sentence=("sentence", "first"),
     )
     out = first.join(counts).reset_index()
     out.columns.name = None
@@ -332,7 +370,8 @@ def omissions(
     -------
     pandas.DataFrame
         ``outlet`` (the one omitting), ``event, claim_id, carried_by`` (outlets,
-        ``;``-separated), ``n_outlets_carrying, shared_copy`` and the evidence sentence
+        ``;``-separated), ``n_outlets_carrying, shared_copy``, ``hedged`` (every sentence
+        of the claim is hedged: speculation, usually less telling when omitted) and the evidence sentence
         from a carrying article: ``article_id, field, sentence_id, start_char, end_char,
         sentence``. Sorted by outlet, event, ``n_outlets_carrying`` descending, claim.
     """
@@ -359,6 +398,7 @@ def omissions(
     copy = (
         claims_table.groupby("claim_id")["shared_copy"].any() if "shared_copy" in claims_table else None
     )
+    hedged = claims_table.groupby("claim_id")["hedged"].all() if "hedged" in claims_table else None
     out = []
     for _, row in first.iterrows():
         carriers = carried[row["claim_id"]]
@@ -373,6 +413,7 @@ def omissions(
                     "carried_by": ";".join(carriers),
                     "n_outlets_carrying": len(carriers),
                     "shared_copy": bool(copy[row["claim_id"]]) if copy is not None else False,
+                    "hedged": bool(hedged[row["claim_id"]]) if hedged is not None else False,
                     **{
                         c: row[c]
                         for c in ["article_id", "field", "sentence_id", "start_char", "end_char"]

@@ -24,9 +24,20 @@ KEY_COLUMNS = ("article_id", "field", "sentence_id", "start_char", "end_char")
 AGREEMENT_COLUMNS = [
     "code", "comparison", "raters", "n_raters", "n_units", "n_values", "alpha", "percent_agreement", "note",
 ]  # fmt: skip
+#: Default code columns of a quote sample (what a coder checks against the automatic quote table).
+QUOTE_CODES = ("kind", "speaker_canonical", "speaker_affiliation")
 #: Code values read as yes (1) / no (0); anything else is kept as a category.
 YES = frozenset({"1", "yes", "y", "true", "t", "x"})
 NO = frozenset({"0", "no", "n", "false", "f"})
+
+
+QUOTE_HELP = {
+    "kind": "Write direct (verbatim in quotation marks), partial (a quoted fragment inside the "
+    "reporter's sentence) or indirect (reported speech without quotation marks).",
+    "speaker_canonical": "Write the full name of the person or institution who said it (e.g. Dmitry "
+    "Peskov, Kremlin), even when the sentence names them only by role or pronoun.",
+    "speaker_affiliation": "Write Russia, France, Ukraine, United States, EU or other.",
+}
 
 
 def _default_codes() -> list[str]:
@@ -44,7 +55,8 @@ def _instructions(codes: Sequence[str], text_column: str, questions: Mapping[str
         "`start_char`/`end_char` locate it. Read the unit on its own (open the article only when the unit is",
         "unclear), then fill every code column:",
         "",
-        "  1 = yes, the unit shows this; 0 = no; leave empty only when you cannot decide.",
+        "  frame codes: 1 = yes, the unit shows this; 0 = no. Other codes: the value asked for below.",
+        "  Leave a cell empty only when you cannot decide.",
         "",
         "Write your name or initials in the `coder` column of every row and any remark in `notes`.",
         "Do not edit, add, delete or reorder rows, and do not change any other column: `coding_id` links",
@@ -57,6 +69,8 @@ def _instructions(codes: Sequence[str], text_column: str, questions: Mapping[str
         lines.append(f"- {code}")
         for q in questions.get(name, []):
             lines.append(f"    * {q}")
+        if name in QUOTE_HELP:
+            lines.append(f"    * {QUOTE_HELP[name]}")
     lines.append("")
     lines.append("A frame is present (1) when the unit answers yes to at least one of its questions.")
     return "\n".join(lines) + "\n"
@@ -93,7 +107,9 @@ def coding_sample(
         ``<stem>.instructions.txt``.
     codes : sequence of str, optional
         Names of the code columns (``code_`` is prefixed when missing); default one per
-        frame of the packaged codebook.
+        frame of the packaged codebook, or for a quotes table ``kind,
+        speaker_canonical, speaker_affiliation`` (those present). The automatic values
+        are never exported: coders code blind.
     articles : pandas.DataFrame, optional
         Supplies missing strata columns (e.g. ``outlet``) by ``article_id``.
     text_column : str, optional
@@ -132,7 +148,10 @@ def coding_sample(
     if missing:
         raise ValueError(f"strata columns {missing} are not in the table (pass articles= to join them)")
     if codes is None:
-        codes = _default_codes()
+        if text_column == "quote":
+            codes = [c for c in QUOTE_CODES if c in units.columns] or list(QUOTE_CODES[:1])
+        else:
+            codes = _default_codes()
     code_cols = [c if c.startswith("code_") else f"code_{c}" for c in codes]
     rng = np.random.default_rng(seed)
     order = [c for c in (*strata, "article_id", "field", "start_char") if c in units.columns]
@@ -190,7 +209,7 @@ def _read_coded(item: str | PathLike | pd.DataFrame, i: int) -> pd.DataFrame:
     return frame
 
 
-def _value(v) -> object:
+def _value(v: object) -> object:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return None
     s = str(v).strip().lower()
@@ -217,6 +236,21 @@ def _auto_codes(auto: pd.DataFrame, units: pd.DataFrame, codes: list[str]) -> pd
             if src in a.columns:
                 cols[c] = a.set_index("coding_id")[src]
         return pd.DataFrame(cols)
+    offsets = ["article_id", "start_char", "end_char"]
+    if set(offsets) <= set(auto.columns) and set(offsets) <= set(units.columns) and "frame" not in auto:
+        a = auto.copy()
+        a["article_id"] = a["article_id"].astype(str)
+        a = a.drop_duplicates(offsets).set_index(offsets)
+        u = units.drop_duplicates("coding_id").set_index("coding_id")
+        key = pd.MultiIndex.from_arrays(
+            [u["article_id"].astype(str), u["start_char"].astype(int), u["end_char"].astype(int)]
+        )
+        cols = {}
+        for c in codes:
+            src = c if c in a.columns else c.removeprefix("code_")
+            if src in a.columns:
+                cols[c] = pd.Series(a[src].reindex(key).to_numpy(), index=u.index)
+        return pd.DataFrame(cols)
     if {"frame", "article_id", "field", "sentence_id"} <= set(auto.columns):
         need = {"article_id", "field", "sentence_id"}
         if not need <= set(units.columns):
@@ -242,7 +276,8 @@ def _auto_codes(auto: pd.DataFrame, units: pd.DataFrame, codes: list[str]) -> pd
             )
         return pd.DataFrame(cols)
     raise ValueError(
-        "auto must have a 'coding_id' column with code columns, or be a frame_evidence() table "
+        "auto must have a 'coding_id' column with code columns, be keyed by article_id, start_char, "
+        "end_char (e.g. the quotes table), or be a frame_evidence() table "
         f"(article_id, field, sentence_id, frame); got {list(auto.columns)}"
     )
 
@@ -293,7 +328,8 @@ def agreement(
         values as categories.
     auto : pandas.DataFrame, optional
         Automatic codes: a frame keyed by ``coding_id`` with the code columns (named
-        ``code_x`` or ``x``; e.g. the sample with a quote's automatic ``kind``), or a
+        ``code_x`` or ``x``), a table keyed by ``article_id, start_char, end_char`` with
+        them (e.g. the :func:`analysis.quotes` table for a quote sample), or a
         :func:`analysis.framing.frames.frame_evidence` table, which codes a sampled
         sentence 1 for a frame when any of its rules fired in that sentence.
     codes : sequence of str, optional
@@ -340,7 +376,7 @@ def agreement(
         cats = sorted({v for s in values.values() for v in s if isinstance(v, str)})
         lookup = {c: i for i, c in enumerate(cats)}
 
-        def as_float(v, lookup=lookup):
+        def as_float(v: object, lookup: dict[str, int] = lookup) -> float:
             if v is None:
                 return np.nan
             return float(lookup[v] + 1000) if isinstance(v, str) else float(v)

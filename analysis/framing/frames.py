@@ -23,12 +23,12 @@ import pandas as pd
 
 from analysis import config
 from analysis.framing._evidence import (
-    bootstrap_mean_ci,
     get_annotations,
     norm_lemma,
     ok_articles,
     restrict,
 )
+from analysis.stats import bootstrap_mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -462,7 +462,8 @@ def frame_summary(
     n_boot : int, default :data:`analysis.config.N_BOOTSTRAP`
         Bootstrap resamples of the articles in a group.
     seed : int, default :data:`analysis.config.RANDOM_SEED`
-        Seed of ``numpy.random.default_rng`` (outputs are reproducible).
+        Seed of the bootstrap (:func:`analysis.stats.bootstrap_mean_ci`; every group
+        uses the same seed, so a group's interval does not depend on the others).
     level : float, default 0.95
         Interval coverage.
 
@@ -478,14 +479,17 @@ def frame_summary(
     missing = sorted(need - set(frames_table.columns))
     if missing:
         raise ValueError(f"frames_table needs columns {missing}; got {list(frames_table.columns)}")
-    rng = np.random.default_rng(seed)
     order = {f: i for i, f in enumerate(dict.fromkeys(frames_table["frame"]))}
     out = []
     for (group, frame), g in sorted(
         frames_table.groupby([by, "frame"], sort=False), key=lambda kv: (str(kv[0][0]), order[kv[0][1]])
     ):
         scores = g["score"].to_numpy(dtype=float)
-        low, high = bootstrap_mean_ci(scores, n_boot=n_boot, rng=rng, level=level)
+        if len(scores) > 1:
+            ci = bootstrap_mean_ci(scores, n=n_boot, seed=seed, level=level)
+            low, high = ci.low, ci.high
+        else:
+            low = high = float("nan")
         out.append(
             {
                 "group": group,

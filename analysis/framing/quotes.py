@@ -75,9 +75,10 @@ _DOBJ_SPEECH = frozenset(
     """acknowledge announce confirm deny emphasize emphasise express reiterate stress underline
     underscore propose voice demand""".split()
 )
-#: Verbs that report speech only with a clausal complement ("maintained that …", not "maintaining a balance").
+#: Verbs that report speech only with a clausal complement ("maintained that …", not "maintaining peace").
 _NEEDS_CLAUSE = frozenset(
-    #: Verbs that report speech only with a clausal complement ("maintained that …", not "maintaining peace").
+    """maintain add note report post answer observe recall predict suggest indicate express
+    voice""".split()
 )
 _PREP_SPEECH = {
     "warn": ("of", "about", "against"),
@@ -1355,7 +1356,8 @@ def attribution(
         speaker_affiliation, verb, verb_lemma, verb_class`` (neutral, emphatic,
         distancing, unclassified, none), ``qualifiers, content_hedges,
         frame_hedges`` (";"-joined terms), ``start_char, end_char`` (the quote),
-        ``frame_start_char, frame_end_char`` (the reporting frame searched).
+        ``frame_start_char, frame_end_char`` (the sentence searched for frame
+        hedges; qualifiers are searched only next to the verb).
         Otherwise one row per group × speaker: ``<by>, speaker_canonical,
         speaker_affiliation, n_attributions, n_neutral, n_emphatic,
         n_distancing, n_qualified, n_content_hedged, n_frame_hedged, verbs,
@@ -1382,13 +1384,18 @@ def attribution(
         lo = min(qs, int(vs)) if vs is not None else qs
         hi = max(qe, int(ve)) if ve is not None else qe
         window = max(0, lo - 1500)
-        fs = max([text.rfind(p, window, lo) + len(p) for p in (". ", "? ", "! ", ".\n", "\n")] + [window])
+        ends = [text.rfind(p, window, lo) for p in (". ", "? ", "! ", ".\n", "\n")]
+        fs = max([e + 1 for e in ends if e >= 0] + [window])
         m_end = _SENT_END.search(text, hi)
         nl = text.find("\n", hi)
         fe = min(x for x in (m_end.end() if m_end else len(text), nl if nl >= 0 else len(text)))
         frame = text[fs:qs] + " " * (qe - qs) + text[qe:fe]
         content = text[qs:qe]
-        quals = [h[0] for h in _find_terms(frame, lex.qualifiers)] if vs is not None else []
+        quals = []
+        if vs is not None:  # a qualifier belongs to its verb: just before it or between it and its content
+            stop = qs if qs >= int(ve) else fe
+            near = text[max(fs, int(vs) - 25) : int(vs)] + " | " + text[int(ve) : min(stop, int(ve) + 60)]
+            quals = [h[0] for h in _find_terms(near, lex.qualifiers)]
         frame_hedges = [h[0] for h in _find_terms(frame, lex.hedges)]
         content_hedges = [h[0] for h in _find_terms(content, lex.hedges)]
         if quals and cls in ("neutral", "emphatic", "unclassified"):

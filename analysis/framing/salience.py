@@ -137,7 +137,10 @@ def salience(
             from analysis.entities import entity_mentions
         except ImportError as exc:  # pragma: no cover - depends on the entities module being installed
             raise ImportError("analysis.entities is not available; pass mentions= explicitly") from exc
-        mentions = entity_mentions(rows, annotations=ann)
+        try:
+            mentions = entity_mentions(rows, annotations=ann)
+        except TypeError:  # an entity_mentions without the annotations keyword
+            mentions = entity_mentions(rows)
     if frames is None:
         from analysis.framing.frames import frame_evidence
 

@@ -214,3 +214,16 @@ def test_editing_aliases_does_not_reparse(tmp_path, monkeypatch):
     m = analysis.entity_mentions(MADE_UP, annotations=again, aliases=extra)
     assert len(ann.tokens) == len(again.tokens)
     assert "Olaf Scholz" in set(m["canonical"])
+
+
+def test_ruler_fixes_official_country_names(tmp_path):
+    arts = pd.DataFrame(
+        {
+            "article_id": ["r"],
+            "text": ["The Russian Federation and the Islamic Republic of Iran signed a treaty."],
+        }
+    )
+    m = analysis.entity_mentions(arts, annotations=analysis.annotate(arts, cache_dir=tmp_path))
+    places = m[m["kind"] == "place"]
+    assert set(places["canonical"]) == {"Russia", "Iran"}
+    assert set(places["ner_label"]) == {"GPE"}  # spaCy sm alone says ORG for "Russian Federation"

@@ -1,7 +1,5 @@
 """Framing analytics on the seed corpus (spaCy): keyness, frames, claims/omissions, salience, coding."""
 
-import re
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -152,23 +150,22 @@ def test_omissions_find_what_one_outlet_leaves_out(seed_articles, seed_claims):
 # --------------------------------------------------------------------------- salience
 
 
-def _mentions_from_raw_entities(ann):
-    ents = ann.entities[ann.entities["label"].isin(["PERSON", "ORG", "GPE", "NORP"])]
-    canonical = ents["text"].str.replace(r"[’']s$", "", regex=True).map(lambda s: re.sub(r"\s+", " ", s))
-    canonical = canonical.replace({"Putin": "Vladimir Putin", "Macron": "Emmanuel Macron"})
-    return ents.assign(canonical=canonical, kind=ents["label"].str.lower())
-
-
 def test_salience_on_seeds(seed_articles, seed_annotations):
-    mentions = _mentions_from_raw_entities(seed_annotations)
-    ev = frame_evidence(seed_articles, annotations=seed_annotations)
-    table = salience(seed_articles, mentions=mentions, frames=ev, annotations=seed_annotations)
+    import analysis
+
+    mentions = analysis.entity_mentions(seed_articles, annotations=seed_annotations)
+    table = salience(seed_articles, mentions=mentions, annotations=seed_annotations)
     by = table.set_index(["article_id", "item"])
     putin = by.loc[(seed_id("002"), "Vladimir Putin")]
     assert putin["first_position"] == "headline" and putin["headline_share"] > 0
+    assert by.loc[(seed_id("002"), "Dmitry Peskov"), "first_position"] == "lead"  # body sentence 2
     assert by.loc[(seed_id("002"), "diplomatic_opening"), "first_position"] == "headline"
+    assert by.loc[(seed_id("004"), "ceasefire_peace"), "first_position"] == "lead"  # "calls for a ceasefire"
     assert set(table["first_position"]) <= {"headline", "lead", "body"}
     assert table["headline_share"].between(0, 1).all()
+    arts = seed_articles.set_index("article_id")
+    for _, r in table.iterrows():
+        assert arts.loc[r["article_id"], r["field"]][r["start_char"] : r["end_char"]] == r["text"]
 
 
 # --------------------------------------------------------------------------- coding
@@ -199,3 +196,8 @@ def test_coding_round_trip_against_automatic_frames(tmp_path, seed_articles, see
     assert len(defined) and np.allclose(defined["alpha"], 1.0)
     assert (table["percent_agreement"] == 1.0).all()
     assert pd.Series(table["comparison"]).str.endswith("vs auto").all()
+
+
+def test_hedged_sentences_are_flagged(seed_claims):
+    assert sentence_row(seed_claims, "000", r"^Successful negotiations could lead").hedged
+    assert not sentence_row(seed_claims, "002", r"loan of \$105 billion").hedged

@@ -118,6 +118,9 @@ def test_004_asserted_without_evidence_is_distancing(seed_quotes, seed_articles)
     assert row.iloc[0]["verb_class"] == "distancing"
     assert row.iloc[0]["qualifiers"] == "without evidence"
     assert "Putin" in row.iloc[0]["speaker_canonical"]
+    # the qualifier belongs to "asserted", not to "acknowledged" earlier in the same sentence
+    ack = detail[(detail["article_id"] == seed_id("004")) & (detail["verb_lemma"] == "acknowledge")]
+    assert ack["qualifiers"].tolist() == [""] and ack["verb_class"].tolist() == ["neutral"]
     summary = analysis.attribution(seed_quotes, seed_articles)
     assert summary["n_attributions"].sum() == len(seed_quotes)
     ilkha = summary[summary["outlet"] == "ILKHA"].set_index("speaker_canonical")
@@ -154,3 +157,10 @@ def test_labels_titles_and_speakers(seed_articles, seed_annotations, seed_quotes
     assert spokesman.iloc[0]["form"] == "speaker"
     gate = lab[lab["outlet"] == "Gate"]
     assert "the Russian presidential press secretary" in set(gate.loc[gate["form"] == "appositive", "label"])
+
+
+def test_verbs_needing_a_clause_do_not_attribute_partial_quotes(seed_quotes):
+    """In "French leader proposes Maintaining a ‘new balance’", the reporting verb is "proposes"."""
+    row = rows_with(seed_quotes, "003", "new balance")
+    assert row["verb"].tolist() == ["proposes"]
+    assert row["speaker"].tolist() == ["French leader"]

@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import seed_id
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import analysis
 from analysis.measures import sentiment as S
@@ -200,3 +202,15 @@ def test_readability_on_the_seeds(seed_articles):
     assert not clean["reliable_smog"].any()  # no seed body has 30 sentences
     assert clean["reliable_flesch_reading_ease"].all()  # every seed body has 100+ words
     assert clean["flesch_kincaid_grade"].between(5, 25).all()  # news prose, not noise
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=120),
+    st.sampled_from(["Putin", "the Élysée", "Zelenskyy’s", "EU"]),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60),
+)
+def test_target_sentiment_on_messy_text_is_bounded_or_nan(before, target, after):
+    value = analysis.target_sentiment(f"{before} {target} {after}", target)
+    assert math.isnan(value) or -1.0 <= value <= 1.0
+    assert math.isnan(analysis.target_sentiment(before.replace(target, ""), target + "zzq"))

@@ -127,6 +127,52 @@ def test_section_headings_are_not_body():
     assert "Why It Matters" not in clean_one(raw)["text"]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "“We are ready to talk,” he said",
+        "The talks will continue in Geneva next week according to officials",
+        "Officials said the ceasefire was holding in most areas",
+    ],
+)
+def test_short_sentence_without_full_stop_stays_body(line):
+    blocks = blocks_of(f"{BODY}\n{line}\n{BODY.replace('Tuesday', 'Friday')}")
+    assert blocks.loc[1, "role"] == "body"
+
+
+def test_kicker_above_headline_is_heading_and_headline_is_title():
+    blocks = blocks_of(f"WORLD NEWS\n{HEAD}\n{BODY}")
+    assert blocks["role"].tolist() == ["heading", "title", "body"]
+
+
+def test_short_list_lines_are_body_not_headings():
+    items = "30-day ceasefire\nPrisoner exchange\nTalks in Geneva"
+    raw = f"{HEAD}\n{BODY}\nThe plan has three points\n{items}\n{BODY[:60]}."
+    blocks = blocks_of(raw)
+    for item in ("30-day ceasefire", "Prisoner exchange", "Talks in Geneva"):
+        assert blocks.loc[blocks["text"] == item, "role"].item() == "body"
+
+
+def test_missing_title_values_are_not_titles():
+    frame = pd.DataFrame(
+        {
+            "article_id": ["a", "b"],
+            "raw_text": [BODY, BODY],
+            "status": ["ok", "ok"],
+            "title": [pd.NA, float("nan")],
+        }
+    )
+    out = clean_articles(frame)
+    assert out["title_derived"].tolist() == [True, True]
+    assert out["title"].str.startswith("The foreign ministers").all()
+
+
+def test_given_title_matches_a_longer_printed_headline():
+    raw = f"{HEAD} on Tuesday\n{BODY}"
+    row = clean_one(raw, title=[HEAD])
+    assert row["text"] == BODY and row["title"] == HEAD
+
+
 def test_headline_above_copy_of_body_is_title():
     first = "Moscow and Paris opened a channel this week, officials in both capitals confirmed on Friday."
     raw = f"{first}\n{BODY}\nView Original\nDiplomats open a channel between two capitals\n{first}\n{BODY}"
@@ -440,6 +486,23 @@ def test_repeated_body_block_is_duplicate_pointing_at_original():
     assert clean_one(raw)["text"].count("Geneva") == 1
 
 
+def test_copy_with_small_edits_is_near_duplicate():
+    edited = BODY.replace("Tuesday", "Tuesday evening").replace("four hours", "4 hours")
+    raw = f"{BODY}\nA different paragraph about sanctions on Russian oil exports.\n{edited}"
+    blocks = blocks_of(raw)
+    assert blocks.loc[2, "role"] == "duplicate"
+    assert blocks.loc[2, "reason"].startswith("near repeat of block 0 (similarity 0.9")
+
+
+def test_similar_but_different_paragraphs_are_both_kept():
+    other = (
+        "The defence ministers met in Brussels on Thursday to discuss air defence. "
+        "Officials said the talks lasted two hours and would resume next month."
+    )
+    blocks = blocks_of(f"{BODY}\n{other}")
+    assert blocks["role"].tolist() == ["body", "body"]
+
+
 # --------------------------------------------------------------------------- outlet evidence
 
 
@@ -465,6 +528,25 @@ def test_outlet_detected_from_signatures(raw, outlet, outlet_type):
     assert row["outlet_detected"] == outlet
     assert row["outlet_type_detected"] == outlet_type
     assert "(AFP)" not in row["text"] and "(XNA)" not in row["text"]
+
+
+def test_signoff_with_words_before_the_agency():
+    row = clean_one(f"{BODY} (With inputs from PTI)")
+    assert row["outlet_detected"] == "PTI"
+    assert "inputs" not in row["text"]
+
+
+def test_signoff_inside_appended_items_is_not_the_outlet():
+    raw = f"{BODY} (Reuters)\n© 2025 Example Media. All rights reserved.\nFloods hit Italy on Sunday. (AFP)"
+    blocks = blocks_of(raw)
+    assert blocks["role"].tolist() == ["body", "credit", "boilerplate", "appended_item", "appended_item"]
+    assert clean_one(raw)["outlet_detected"] == "Reuters"
+
+
+def test_contributor_line_is_a_credit():
+    line = "Associated Press writers Jane Doe in Kyiv and John Roe in Paris contributed to this report."
+    blocks = blocks_of(f"{HEAD}\n{BODY}\n{line}")
+    assert blocks["role"].tolist() == ["title", "body", "credit"]
 
 
 def test_signoff_words_that_are_not_agencies_are_ignored():
@@ -556,3 +638,11 @@ def test_no_seed_specific_literal_in_cleaning_code():
         "New Balance",
     ]:
         assert literal not in code, literal
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.text(max_size=300))
+def test_invariant_holds_on_any_unicode_text(raw):
+    blocks = blocks_of(raw)
+    assert re.sub(r"\s+", "", "".join(blocks["text"])) == re.sub(r"\s+", "", raw)
+    assert set(blocks["role"]) <= set(config.ROLES)

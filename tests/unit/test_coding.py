@@ -101,3 +101,54 @@ def test_bad_coded_input():
         agreement(pd.DataFrame({"code_x": ["1"]}))
     with pytest.raises(FileNotFoundError):
         agreement(["/nonexistent/coded.csv"])
+
+
+def test_quote_sample_with_category_codes_against_automatic_kinds():
+    quotes = pd.DataFrame(
+        {
+            "article_id": ["a0", "a1", "a2", "a0", "a1", "a2"],
+            "start_char": [0, 5, 9, 20, 30, 40],
+            "end_char": [4, 8, 15, 25, 35, 45],
+            "quote": ["q1", "q2", "q3", "q4", "q5", "q6"],
+            "kind": ["direct", "indirect", "partial", "direct", "direct", "indirect"],
+        }
+    )
+    sample = coding_sample(quotes, n=3, articles=ARTICLES, codes=["kind"])
+    assert "quote" in sample.columns and "code_kind" in sample.columns
+    auto = sample[["coding_id"]].assign(
+        kind=sample["quote"].map(dict(zip(quotes["quote"], quotes["kind"], strict=True)))
+    )
+    human = sample.assign(code_kind=auto["kind"].to_numpy(), coder="ann")
+    table = agreement(human, auto=auto).set_index("comparison")
+    assert table.loc["ann vs auto", "alpha"] == pytest.approx(1.0)
+    wrong = human.assign(code_kind=["direct"] * len(human))
+    assert agreement(wrong, auto=auto).set_index("comparison").loc["ann vs auto", "alpha"] < 1.0
+
+
+def test_quote_sample_defaults_to_quote_codes_and_matches_auto_by_offsets(tmp_path):
+    quotes = pd.DataFrame(
+        {
+            "article_id": ["a0", "a1", "a2", "a0"],
+            "start_char": [0, 5, 9, 20],
+            "end_char": [4, 8, 15, 25],
+            "quote": ["q1", "q2", "q3", "q4"],
+            "kind": ["direct", "indirect", "partial", "direct"],
+            "speaker_canonical": ["Dmitry Peskov", "Kremlin", "Emmanuel Macron", "Dmitry Peskov"],
+        }
+    )
+    sample = coding_sample(quotes, n=5, articles=ARTICLES, path=tmp_path / "q.csv")
+    assert [c for c in sample.columns if c.startswith("code_")] == [
+        "code_kind",
+        "code_speaker_canonical",
+    ]
+    assert (
+        "kind" not in sample.columns and "speaker_canonical" not in sample.columns
+    )  # coders code blind
+    assert "indirect" in (tmp_path / "q.instructions.txt").read_text()
+    coded = sample.merge(quotes, on=["article_id", "start_char", "end_char", "quote"])
+    coded = sample.assign(
+        code_kind=coded["kind"].to_numpy(), code_speaker_canonical="Dmitry Peskov", coder="c"
+    )
+    table = agreement(coded, auto=quotes).set_index(["code", "comparison"])
+    assert table.loc[("code_kind", "c vs auto"), "alpha"] == pytest.approx(1.0)
+    assert table.loc[("code_speaker_canonical", "c vs auto"), "percent_agreement"] == pytest.approx(0.5)

@@ -121,7 +121,7 @@ def test_canonical_cases(row):
 
 
 #: Alias-table categories that are generic world gazetteers (every country, capital, demonym, ...).
-GENERIC = {"country", "capital", "region", "demonym", "institution", "organisation"}
+GENERIC = {"country", "capital", "city", "region", "demonym", "institution", "organisation"}
 
 
 def test_cases_pass_without_specific_alias_rows():
@@ -509,3 +509,22 @@ def test_editing_the_alias_table_changes_names_without_new_tables():
     second = E.mentions_from_tables(toks, ents, aliases=mine)
     assert first["canonical"].tolist() == ["Russian presidency (Kremlin)", "Zelenskyy"]
     assert second["canonical"].tolist() == ["Russian presidency (Kremlin)", "Volodymyr Zelenskyy"]
+
+
+def test_ruler_patterns_are_valid_and_canonicalised():
+    import json
+
+    lines = [json.loads(x) for x in E.PATTERNS_PATH.read_text("utf-8").splitlines() if x.strip()]
+    assert lines and all(p["label"] in E.KIND_OF_LABEL for p in lines)
+    table = E.load_aliases()
+    for p in lines:
+        words = [next(iter(t.values())) for t in p["pattern"] if not t.get("OP")]
+        assert table.lookup(" ".join(words)) is not None, words
+    assert ("russian", "federation") in E.ruler_patterns()
+
+
+def test_frequency_counts_add_up():
+    arts, ment, ann = _freq_fixture()
+    f = E.entity_frequencies(ment, arts, by="outlet", annotations=ann, n_boot=20)
+    assert f.loc[f.level == "corpus", "count"].sum() == len(ment)
+    assert f.loc[f.level == "group", "count"].sum() == len(ment)

@@ -293,3 +293,10 @@ def test_derived_title_is_flagged(tmp_path):
     article = row(load_corpus(tmp_path), "a")
     assert article["title_derived"]
     assert article["title"].startswith("The foreign ministers of France and Germany met")
+
+
+def test_detected_outlet_type_never_overrides_an_outlet_given_by_metadata(tmp_path):
+    write(tmp_path, "a.txt", OTHER + "(AFP)\n")
+    df = load_corpus(tmp_path, metadata=pd.DataFrame({"article_id": ["a"], "outlet": ["Example Times"]}))
+    assert row(df, "a")["outlet"] == "Example Times"
+    assert row(df, "a")["outlet_type"] == "unknown"
