@@ -279,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.chunk_size is None:  # enough chunks that adding 1% touches only a few of them
+        args.chunk_size = max(25, min(DEFAULT_CHUNK, args.n // 8))
 
     if args.phase:  # child process
         data = PHASES[args.phase](args)
