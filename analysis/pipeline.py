@@ -268,10 +268,9 @@ _ALIASES = {
 _OPTIONAL_INPUTS = frozenset({"annotations", "mentions", "quotes", "sentences", "entities", "cache_dir"})
 
 
-def _bind(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any], str]:
-    """Match ``fn``'s parameters to context values by name; return (args, kwargs, missing-required)."""
-    args: list[Any] = []
-    kwargs: dict[str, Any] = {}
+def _matches(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[tuple[Any, str]], str]:
+    """Pair ``fn``'s parameters with context names; return (pairs, first missing required parameter)."""
+    pairs = []
     for param in inspect.signature(fn).parameters.values():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
@@ -281,15 +280,27 @@ def _bind(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[Any]
                 name = name[: -len(suffix)]
         optional = param.default is not inspect.Parameter.empty
         if name in context and (not optional or name in _OPTIONAL_INPUTS):
-            value = context[name]
-            if name == "annotations" and callable(value):
-                value = value()
-            if param.kind == param.POSITIONAL_ONLY:
-                args.append(value)
-            else:
-                kwargs[param.name] = value
-        elif param.default is inspect.Parameter.empty:
-            return [], {}, param.name
+            pairs.append((param, name))
+        elif not optional:
+            return [], param.name
+    return pairs, ""
+
+
+def _bind(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any], str]:
+    """Match ``fn``'s parameters to context values by name; return (args, kwargs, missing-required)."""
+    pairs, missing = _matches(fn, context)
+    if missing:
+        return [], {}, missing
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for param, name in pairs:
+        value = context[name]
+        if name == "annotations" and callable(value):
+            value = value()
+        if param.kind == param.POSITIONAL_ONLY:
+            args.append(value)
+        else:
+            kwargs[param.name] = value
     return args, kwargs, ""
 
 
@@ -630,6 +641,7 @@ def run_corpus_stages(
     chunks: list[pd.DataFrame],
     *,
     corpus_signature: str,
+    chunk_keys: list[dict[str, str]],
     token_options: Mapping[str, Any],
     timer: _Timer,
     skipped: dict[str, str],
@@ -648,12 +660,20 @@ def run_corpus_stages(
     root = token_options.get("cache_dir")
     context["cache_dir"] = root
     out: dict[str, pd.DataFrame] = {}
-    upstream: list[str] = []
+    article_stages = [s.name for s in stage_list if s.per_article]
+    produced: dict[str, str] = {}  # corpus table -> key of the stage that made it
     for stage in stage_list:
         if stage.per_article:
             continue
-        key = cache.content_key(stage.name, stage.digest, corpus_signature, *upstream)
-        upstream.append(key)
+        # the key covers the corpus (ids, metadata, texts) and only the tables this stage reads
+        parts: list[Any] = [stage.name, stage.digest, corpus_signature]
+        for _, name in _matches(stage.fn, context)[0]:
+            owner = next((a for a in article_stages if name == a or name.startswith(a + "_")), None)
+            if owner is not None:
+                parts.append((name, [k.get(owner, "") for k in chunk_keys]))
+            elif name in produced:
+                parts.append((name, produced[name]))
+        key = cache.content_key(*parts)
         kind = f"corpus-{stage.name}"
         started = time.perf_counter()
         result = _read_stage(kind, key, root)
@@ -666,16 +686,17 @@ def run_corpus_stages(
         timer.add(stage.name, time.perf_counter() - started)
         out.update(result)
         context.update(result)
+        produced.update(dict.fromkeys(result, key))
     return out
 
 
 def _corpus_signature(articles: pd.DataFrame, keys: list[dict[str, str]]) -> str:
-    """Hash every chunk's stage keys and every article's metadata and status (what corpus tables read)."""
+    """Hash every article's id, status and metadata and every chunk's texts (via its ``sentences`` key)."""
     columns = [
         c for c in ("article_id", "status", "n_words", "title", *META_COLUMNS) if c in articles.columns
     ]
     meta = pd.util.hash_pandas_object(articles[columns].astype(str), index=False).tolist()
-    return cache.content_key([sorted(k.items()) for k in keys], meta)
+    return cache.content_key([k.get("sentences", "") for k in keys], meta)
 
 
 def run(
@@ -811,6 +832,7 @@ def run(
             stage_list,
             chunks,
             corpus_signature=_corpus_signature(articles, keys),
+            chunk_keys=keys,
             token_options=token_options,
             timer=timer,
             skipped=skipped,
