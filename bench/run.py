@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--batch-size", type=int, default=None, help="nlp.pipe batch size (default: config)")
     parser.add_argument(
-        "--chunk-size", type=int, default=DEFAULT_CHUNK, help="articles per chunk (default 250)"
+        "--chunk-size", type=int, default=None, help="articles per chunk (default: N/8, between 25 and 250)"
     )
     parser.add_argument("--work", default=None, help="work folder (default: bench/results/)")
     parser.add_argument("--no-report", action="store_true", help="skip the report generation phase")

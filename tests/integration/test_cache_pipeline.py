@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _files(root: Path, kind: str = "") -> dict[Path, int]:
     base = root / kind if kind else root
-    return {p: p.stat().st_mtime_ns for p in base.rglob("*.parquet")} if base.exists() else {}
+    if not base.exists():
+        return {}
+    return {p: p.stat().st_mtime_ns for p in base.rglob("*") if p.suffix in {".parquet", ".pkl"}}
 
 
 def _assert_same_tables(a, b):
@@ -172,7 +174,7 @@ def test_a_build_killed_after_k_writes_resumes_from_those_entries(clean_run, tmp
     assert "InjectedFailure" in proc.stderr
     survivors = _files(cache)
     assert len(survivors) == k  # atomic writes: k complete entries, no partial files
-    assert not [p for p in cache.rglob("*") if p.is_file() and p.suffix != ".parquet"]
+    assert not [p for p in cache.rglob("*") if p.is_file() and p.suffix not in {".parquet", ".pkl"}]
 
     resumed = pipeline.run(config.SEEDS_DIR, cache_dir=cache, chunk_size=2, progress=False)
     assert resumed.info["cache_writes"] == total - k  # the k entries are reused, not rewritten
