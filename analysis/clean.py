@@ -102,6 +102,7 @@ class _Family:
     regex: re.Pattern[str]
     max_words: int
     tail: bool
+    lists: bool
     keywords: re.Pattern[str] | None
 
 
@@ -120,6 +121,7 @@ def _families() -> tuple[_Family, ...]:
                 regex=re.compile(rf"(?:{alternation})", re.IGNORECASE),
                 max_words=int(fam.get("max_words", 40)),
                 tail=bool(fam.get("tail", False)),
+                lists=bool(fam.get("lists", False)),
                 keywords=re.compile(fam["keywords"], re.IGNORECASE) if fam.get("keywords") else None,
             )
         )
@@ -425,11 +427,12 @@ def _joins(raw: str, a: tuple[int, int], b: tuple[int, int], width: int) -> bool
         return True
     if _TERMINAL.search(last_a) or not (first_a.isalnum() or first_a in "\"“‘'("):
         return False
-    if first_b.islower():
-        return True
     tail = raw[max(a[0], a[1] - 20) : a[1]]
     last_word = tail.rsplit(None, 1)[-1] if tail.strip() else ""
-    return last_a == "," or last_word in _CONTINUATION_WORDS
+    if not (first_b.islower() or last_a == "," or last_word in _CONTINUATION_WORDS):
+        return False
+    # a line that is boilerplate on its own ("related news") is not the end of a sentence
+    return _boilerplate(raw[b[0] : b[1]]) is None and _boilerplate(raw[a[0] : a[1]]) is None
 
 
 def _pieces(raw: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -571,13 +574,21 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
     title_found = False
     body_seen = False
     tail_at: int | None = None
+    list_at: int | None = None
     for i, (b, fam) in enumerate(zip(blocks, families, strict=True)):
         norm = _norm(b.text)
         if fam is not None:
             b.role, b.reason = "boilerplate", fam.name
             if fam.tail and body_seen and tail_at is None:
                 tail_at = i
+            # a short header such as "Related Posts" is followed by a list of linked headlines
+            list_at = i if fam.lists and b.text.count(" ") < 5 else None
             continue
+        if list_at is not None and not b.kind and tail_at is None:
+            if _heading_like(b.text) or _headline_like(b.text):
+                b.role, b.reason = "boilerplate", f"{families[list_at].name} (listed under block {list_at})"
+                continue
+            list_at = None
         if tail_at is not None:
             b.role = "appended_item"
             b.reason = f"after the {blocks[tail_at].reason} at block {tail_at} (not part of the article)"

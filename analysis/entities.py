@@ -442,7 +442,7 @@ def _match_alias_at(
     if i >= len(words) or not words[i] or words[i] in DETERMINERS or not aliases.starts_here(words[i]):
         return None
     for n in range(min(aliases.max_tokens, len(words) - i), 0, -1):
-        if not all(words[i : i + n]):
+        if not all(words[i : i + n]) or not words[i + n - 1][-1:].isalnum():
             continue
         chunk = " ".join(words[i : i + n])
         hit = aliases.entries.get(name_key(chunk))
@@ -751,13 +751,22 @@ def _recover_missed(art: _Article, aliases: AliasTable) -> list[_Span]:
             for n in range(
                 min(aliases.max_tokens, len(fld.texts) - i) if aliases.starts_here(fld.texts[i]) else 0, 0, -1
             ):
-                if any((fname, k) in covered for k in range(i, i + n)):
+                if (
+                    any((fname, k) in covered for k in range(i, i + n))
+                    or not fld.folded[i + n - 1][-1:].isalnum()
+                ):
                     continue
                 alias = aliases.entries.get(name_key(" ".join(fld.texts[i : i + n])))
                 if alias is not None and alias.category in {"person", "institution"}:
                     hit = (i + n, alias.label)
                     break
-            if hit is None and name_key(fld.texts[i]) in surnames and len(fld.texts[i]) > 2:
+            sentence_start = i == 0 or fld.sents[i - 1] != fld.sents[i] or not fld.texts[i - 1].strip()
+            if (
+                hit is None
+                and name_key(fld.texts[i]) in surnames
+                and len(fld.texts[i]) > 2
+                and not (sentence_start and _common(fld.texts[i]))  # "Young people ..." is not Mr Young
+            ):
                 hit = (i + 1, "PERSON")
             if hit is None:
                 i += 1
@@ -966,7 +975,12 @@ def mentions_from_tables(
     for art in articles:
         art.spans.extend(_recover_missed(art, table))
 
-    corpus_full = _canonical_people(articles)
+    def renamed(name: str) -> str:
+        # an alias row for a person's full name renames them everywhere (users can pick spellings)
+        hit = table.lookup(name)
+        return hit.canonical if hit is not None and hit.kind == "person" else name
+
+    corpus_full = _NamePool({k: renamed(v) for k, v in _canonical_people(articles).items()})
 
     # role evidence from titles in front of / appositions after PERSON spans
     article_roles: dict[str, dict[str, set[tuple[str, str]]]] = {}
@@ -980,7 +994,7 @@ def mentions_from_tables(
                 words = _person_words(span, art.fields[span.field])
                 if len(words) >= 2:
                     full[" ".join(words)] = corpus_full.get(
-                        " ".join(words), _surface(span, art.fields[span.field])
+                        " ".join(words), renamed(_surface(span, art.fields[span.field]))
                     )
         resolved_names[art.article_id] = full
         roles: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -1012,6 +1026,18 @@ def mentions_from_tables(
                         used.add((span.field, k))
         article_roles[art.article_id] = roles
         appositive_tokens[art.article_id] = used
+
+    # a person's country: the one country of their titled roles in the corpus ("Russian President ...")
+    person_country = {}
+    for person, held in corpus_roles.items():
+        countries = {c for _, c in held if c}
+        if len(countries) == 1:
+            person_country[person] = countries.pop()
+
+    def _with_country(span: _Span) -> _Span:
+        if span.kind == "person" and not span.country:
+            span.country = person_country.get(span.canonical, "")
+        return span
 
     # pass 2: canonical names
     rows: list[dict] = []
@@ -1066,7 +1092,7 @@ def mentions_from_tables(
         for span in out_spans:
             if all((span.field, k) in role_cover for k in range(span.start_tok, span.end_tok)):
                 continue
-            rows.append(_row(span, art.fields[span.field]))
+            rows.append(_row(_with_country(span), art.fields[span.field]))
         # role phrases that stand for a person
         person_tokens = {
             (s.field, k) for s in out_spans if s.kind == "person" for k in range(s.start_tok, s.end_tok)
@@ -1111,7 +1137,7 @@ def mentions_from_tables(
                         canonical=target,
                         kind="person",
                     )
-                    rows.append(_row(span, fld))
+                    rows.append(_row(_with_country(span), fld))
                 i = role.end
     return _mentions_frame(rows)
 
@@ -1189,7 +1215,8 @@ def entity_mentions(
         phrases), ``canonical``, ``kind`` (person / organisation / place /
         group), ``via`` (``ner``, ``ruler``, ``alias``, ``role``),
         ``country`` (for places, demonyms and institutions from the alias
-        table, else empty), ``ner_label`` (spaCy's own label; empty for role
+        table; for people, the one country of their titled roles in the
+        corpus; else empty), ``ner_label`` (spaCy's own label; empty for role
         phrases). Sorted by article, field and offset.
     """
     rows = _ok(articles)
@@ -1274,7 +1301,7 @@ def entity_frequencies(
     art = pd.DataFrame(
         {
             "article_id": rows["article_id"].to_numpy(),
-            "group": rows[by].astype(str).fillna("(missing)").to_numpy(),
+            "group": rows[by].fillna("(missing)").astype(str).to_numpy(),
             "n_words": _word_counts(rows).to_numpy(),
         }
     )

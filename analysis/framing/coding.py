@@ -34,8 +34,8 @@ NO = frozenset({"0", "no", "n", "false", "f"})
 QUOTE_HELP = {
     "kind": "Write direct (verbatim in quotation marks), partial (a quoted fragment inside the "
     "reporter's sentence) or indirect (reported speech without quotation marks).",
-    "speaker_canonical": "Write the full name of the person or institution who said it (e.g. Dmitry "
-    "Peskov, Kremlin), even when the sentence names them only by role or pronoun.",
+    "speaker_canonical": "Write the full name of the person or institution who said it (a named "
+    "spokesperson, a ministry), even when the sentence names them only by role or pronoun.",
     "speaker_affiliation": "Write Russia, France, Ukraine, United States, EU or other.",
 }
 

@@ -39,8 +39,12 @@ FRAME_TYPES = ("generic", "story")
 
 EVIDENCE_COLUMNS = [
     "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
-    "frame", "frame_type", "indicator", "question", "match", "match_start", "match_end",
+    "frame", "frame_type", "indicator", "question", "match", "match_start", "match_end", "negated",
 ]  # fmt: skip
+#: Lemmas that negate a rule hit when they occur shortly before it in the same sentence.
+NEGATORS = frozenset({"no", "not", "never", "without", "nor", "neither", "n't"})
+#: How many tokens before a hit are searched for a negator.
+NEGATION_WINDOW = 3
 FRAMES_COLUMNS = [
     "article_id", "outlet", "frame", "frame_type", "label", "score", "n_indicators", "n_fired", "indicators",
     "n_hits", "n_words", "hits_per_1000", "n_evidence_sentences", "evidence",
@@ -234,6 +238,17 @@ def _match(
     return np.concatenate(starts), np.concatenate(ends)
 
 
+def _negated(starts: np.ndarray, negator: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Flag hits with a negator (no, not, never, without...) up to NEGATION_WINDOW tokens before them."""
+    out = np.zeros(len(starts), dtype=bool)
+    for k in range(1, NEGATION_WINDOW + 1):
+        prev = starts - k
+        ok = prev >= 0
+        idx = np.where(ok, prev, 0)
+        out |= ok & negator[idx] & (group[idx] == group[starts])
+    return out
+
+
 def frame_evidence(
     articles: pd.DataFrame,
     *,
@@ -259,8 +274,11 @@ def frame_evidence(
     pandas.DataFrame
         ``article_id, field, sentence_id, start_char, end_char, sentence`` (the
         evidence sentence), ``frame, frame_type, indicator, question``, ``match`` (the
-        matched words as printed) and ``match_start, match_end`` (their offsets in the
-        same field). Sorted by article, field, offset, frame, indicator.
+        matched words as printed), ``match_start, match_end`` (their offsets in the
+        same field) and ``negated`` (a negator such as "no", "not", "never", "without"
+        stands up to three tokens before the match: "no ceasefire"; such hits still
+        count towards the score: a frame is about emphasis, not assertion). Sorted by
+        article, field, offset, frame, indicator.
     """
     book = load_codebook(codebook)
     rows = ok_articles(articles)
@@ -277,6 +295,7 @@ def _frame_evidence(
     if toks.empty:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
     sent_group = toks["_group"].to_numpy()
+    negator = (toks["dep"].to_numpy() == "neg") | norm_lemma(toks["lemma"]).isin(NEGATORS).to_numpy()
     tok_start = toks["start_char"].to_numpy()
     tok_end = toks["end_char"].to_numpy()
     hits = []
@@ -299,6 +318,7 @@ def _frame_evidence(
                         "frame_type": spec["type"],
                         "indicator": ind["id"],
                         "question": ind["question"],
+                        "negated": _negated(s, negator, sent_group),
                     }
                 )
             )

@@ -60,7 +60,7 @@ def log_odds_dirichlet(
     Examples
     --------
     >>> d, v, z = log_odds_dirichlet(np.array([3.0, 1.0]), np.array([1.0, 3.0]), np.array([1.0, 1.0]))
-    >>> [round(x, 3) for x in d]
+    >>> [round(float(x), 3) for x in d]
     [1.386, -1.386]
     """
     y_i = np.asarray(counts_group, dtype=float)

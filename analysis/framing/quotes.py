@@ -207,6 +207,8 @@ class _Mention:
     canonical: str
     kind: str
     country: str | None = None
+    via: str = ""
+    via: str = ""
 
 
 @dataclass
@@ -406,7 +408,8 @@ def _article_mentions(mentions: pd.DataFrame) -> dict[tuple[str, str], list[_Men
         return out
     country = mentions["country"] if "country" in mentions.columns else pd.Series(None, index=mentions.index)
     kind = mentions["kind"] if "kind" in mentions.columns else pd.Series("", index=mentions.index)
-    for aid, fld, s, e, t, c, k, ctry in zip(
+    via = mentions["via"] if "via" in mentions.columns else pd.Series("", index=mentions.index)
+    for aid, fld, s, e, t, c, k, ctry, v in zip(
         mentions["article_id"].astype(str),
         mentions["field"],
         mentions["start_char"],
@@ -415,11 +418,20 @@ def _article_mentions(mentions: pd.DataFrame) -> dict[tuple[str, str], list[_Men
         mentions["canonical"],
         kind,
         country,
+        via,
         strict=True,
     ):
         canonical = c if isinstance(c, str) and c else _clean_name(str(t))
         out.setdefault((aid, fld), []).append(
-            _Mention(int(s), int(e), str(t), canonical, str(k or ""), ctry if isinstance(ctry, str) else None)
+            _Mention(
+                int(s),
+                int(e),
+                str(t),
+                canonical,
+                str(k or ""),
+                ctry if isinstance(ctry, str) else None,
+                str(v) if isinstance(v, str) else "",
+            )
         )
     for items in out.values():
         items.sort(key=lambda m: m.start)
@@ -510,7 +522,8 @@ class _Resolver:
             ):
                 return names[full.lower()]
         if country:
-            return country
+            known = set(names.values()) | set(self.lex.adjectives.values())
+            return country if country in known else OTHER
         for word in _WORD.findall(phrase):
             low = word.lower()
             low = re.sub(r"[’']s$", "", low)
@@ -518,6 +531,9 @@ class _Resolver:
                 return self.lex.adjectives[low]
             if low in names:
                 return names[low]
+            full = self.lex.surnames.get(low)
+            if full and full.lower() in names:  # "Macron's office"
+                return names[full.lower()]
         return OTHER
 
     # ---------------------------------------------------------------- phrase -> speaker
@@ -548,6 +564,15 @@ class _Resolver:
         return a, b
 
     def speaker(self, f: _Field, head: int, method: str) -> _Speaker:
+        found = self._speaker(f, head, method)
+        known = found.canonical and (
+            found.canonical in self.people or found.canonical.lower() in self.lex.roles
+        )
+        if known and not found.method.startswith("pronoun"):
+            f.__dict__.setdefault("speakers", []).append((found.start, found.canonical))
+        return found
+
+    def _speaker(self, f: _Field, head: int, method: str) -> _Speaker:
         if f.pos[head] == "NOUN":
             names = [c for c in f.kids(head) if f.dep[c] == "appos" and f.pos[c] == "PROPN"]
             if names:
@@ -571,8 +596,9 @@ class _Resolver:
         mention = self._mention_for(f, s, e, f.start[head], f.end[head])
         if mention is not None:
             canonical = self._canonical(mention.canonical)
+            how = "role" if mention.via == "role" and method == "subject" else method
             return _Speaker(
-                surface, canonical, self.affiliation(canonical, surface, mention.country), s, e, method
+                surface, canonical, self.affiliation(canonical, surface, mention.country), s, e, how
             )
         words = [f.lemma[k].lower() for k in range(a, b + 1)]
         head_lemma = f.lemma[head].lower()
@@ -628,11 +654,15 @@ class _Resolver:
     def last_person(self, f: _Field, before: int) -> str | None:
         best: tuple[int, str] | None = None
         quoted = f.__dict__.get("quoted", [])
+        for pos, name in f.__dict__.get("speakers", []):
+            if pos < before and (best is None or pos > best[0]):
+                best = (pos, name)
         for m in f.mentions:
             if m.end <= before and (m.kind == "person" or m.canonical in self.people):
                 if any(a <= m.start < b for a, b in quoted):
                     continue  # a name inside someone's quotation is not the antecedent
-                best = (m.start, self._canonical(m.canonical))
+                if best is None or m.start > best[0]:
+                    best = (m.start, self._canonical(m.canonical))
         return best[1] if best else None
 
     def by_role(self, f: _Field, at: int, words: list[str], role: str, surface: str) -> str | None:
@@ -833,6 +863,9 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
         right = _right_bound(text, max(pb, s.outer_end), s.outer_end, spans)
         before = text[left : s.outer_start]
         content = text[s.start : s.end]
+        after = text[s.outer_end : right].lstrip()
+        if re.search(r"[.!?]\W*$", content) and after[:1].isupper():
+            right = s.outer_end  # “… end.” Next sentence: nothing after the quote attributes it
         starts_clause = not before.strip() or before.rstrip().endswith((":", ","))
         full = starts_clause and (content[:1].isupper() or not before.strip())
         kind = "direct" if full else "partial"
@@ -862,6 +895,19 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
                     verb, speaker_tok = k, subj
                     break
         speaker: _Speaker | None = None
+        if speaker_tok is None and re.match(r"\s*[—–-]", text[s.outer_end : s.outer_end + 3]):
+            # “…” — Name.  (signature-style attribution after a dash)
+            names = [k for k in right_toks if f.pos[k] == "PROPN"]
+            if names and all(
+                f.pos[k] in ("PROPN", "PUNCT", "ADJ", "NOUN", "DET", "SPACE") for k in right_toks
+            ):
+                speaker_tok, method = names[-1], "dash"
+        if speaker_tok is None and before.rstrip().endswith(":"):
+            # headline or transcript style "Putin: 'We are ready'": the name right before the colon speaks
+            colon = [k for k in left_toks if f.word[k] == ":"]
+            named = colon and colon[0] > 0 and f.pos[colon[0] - 1] == "PROPN" and not in_quote[colon[0] - 1]
+            if named and not any(_is_reporting(f, k, lex) for k in left_toks):
+                speaker_tok, method = colon[0] - 1, "colon"
         if speaker_tok is not None:
             speaker = res.speaker(f, speaker_tok, method)
             if kind == "direct" and verb is not None:
@@ -901,6 +947,8 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
             continue
         acc = _according(f, k)
         if acc is not None:
+            if any(f.sent[d] == f.sent[k] for d in direct_verbs):
+                continue  # “…,” X said, according to TASS: the agency is the channel, not a speaker
             q = _according_clause(f, k, acc, res, spans)
             if q is not None:
                 found.append(q)
@@ -984,10 +1032,20 @@ def _content_of(f: _Field, v: int) -> tuple[int, int] | None:
         picked = [c for c in kids if f.dep[c] == "parataxis"]
     if not picked:
         picked = _that_clause(f, v)
+    excluded: set[int] = set()
+    parent = f.parent(v)
+    if not picked and parent is not None and f.dep[v] in ("parataxis", "ccomp") and parent < v:
+        # "Talks were useful, said Peskov": the verb is parenthetical to the clause before it
+        if (
+            v > 0
+            and f.word[v - 1] == ","
+            or (v > 1 and f.word[v - 2] == "," and f.dep[v - 1] in _SUBJECT_DEPS)
+        ):
+            picked, excluded = [parent], set(f.subtree(v))
     if not picked:
         return None
     para = _para_id(f, v)
-    toks = sorted(t for c in picked for t in f.subtree(c) if _para_id(f, t) == para)
+    toks = sorted(t for c in picked for t in f.subtree(c) if _para_id(f, t) == para and t not in excluded)
     if not toks:
         return None
     a, b = toks[0], toks[-1]
@@ -1063,10 +1121,15 @@ def _ok_rows(articles: pd.DataFrame) -> pd.DataFrame:
 
 
 def _field_texts(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Map (article_id, field) to text; a title derived from the body (``title_derived``) is left out."""
     out = {}
+    derived = rows["title_derived"].eq(True) if "title_derived" in rows.columns else None
     for fld in ("title", "text"):
         if fld in rows.columns:
-            for aid, value in zip(rows["article_id"].astype(str), rows[fld], strict=True):
+            values = rows[fld]
+            if fld == "title" and derived is not None:
+                values = values.where(~derived, "")
+            for aid, value in zip(rows["article_id"].astype(str), values, strict=True):
                 out[(aid, fld)] = value if isinstance(value, str) else ""
     return out
 
@@ -1124,7 +1187,8 @@ def quotes(
     ----------
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text``; ``title`` and ``status`` are used when
-        present (only ``status == 'ok'`` rows are analysed).
+        present (only ``status == 'ok'`` rows are analysed; a title with
+        ``title_derived`` True is a copy of the first sentence and is skipped).
     annotations : Annotations, optional
         The spaCy tables of ``articles``; default ``analysis.annotate(articles)``
         (a cache hit after the first call). Only ``tokens`` is read.

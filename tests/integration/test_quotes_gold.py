@@ -179,7 +179,7 @@ def test_direct_quotes_at_least_as_good_as_textacy(gold_scores):
 
 def test_scare_quotes_are_not_quotations(gold_scores):
     *_, pred = gold_scores
-    for pid in ("seed004-neg", "seed002-neg", "w34"):
+    for pid in ("seed004-neg", "seed002-neg", "w34", "w45"):
         assert pred[pred["article_id"] == pid].empty, pid
 
 

@@ -413,6 +413,21 @@ def test_prose_containing_trigger_phrases_is_kept(prose):
     assert prose in clean_one(raw)["text"]
 
 
+def test_headlines_listed_under_a_related_header_are_boilerplate():
+    raw = (
+        f"{HEAD}\n{BODY}\nRelated Posts\nPutin says Russia is open to talks\nKremlin dismisses the plan\n"
+        "Officials in Kyiv said the next round would take place in March."
+    )
+    blocks = blocks_of(raw)
+    assert blocks["role"].tolist() == ["title", "body", "boilerplate", "boilerplate", "boilerplate", "body"]
+    assert blocks.loc[3, "reason"] == "related-content link (listed under block 2)"
+
+
+def test_related_header_above_the_body_does_not_hide_it():
+    blocks = blocks_of(f"{HEAD}\nrelated news\n{BODY}")
+    assert blocks["role"].tolist() == ["title", "boilerplate", "body"]
+
+
 def test_legal_notice_cuts_the_items_after_it():
     raw = (
         f"{HEAD}\n{BODY}\n"

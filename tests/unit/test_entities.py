@@ -528,3 +528,70 @@ def test_frequency_counts_add_up():
     f = E.entity_frequencies(ment, arts, by="outlet", annotations=ann, n_boot=20)
     assert f.loc[f.level == "corpus", "count"].sum() == len(ment)
     assert f.loc[f.level == "group", "count"].sum() == len(ment)
+
+
+def test_recovered_surnames_skip_sentence_initial_common_words():
+    m = mentions_of("[Peter Young|PERSON] spoke. Young people cheered when Young arrived.")
+    rec = m[m["via"] == "alias"]
+    plain = "Peter Young spoke. Young people cheered when Young arrived."
+    assert rec["start_char"].tolist() == [plain.index("Young arrived")]
+    assert set(rec["canonical"]) == {"Peter Young"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_fold_and_name_key_are_total_and_idempotent(text):
+    assert E.fold(E.fold(text)) == E.fold(text)
+    key = E.name_key(text)
+    assert isinstance(key, str) and key == key.strip()
+
+
+def test_people_get_the_country_of_their_title():
+    m = mentions_of(
+        "[German|NORP] Chancellor [Olaf Scholz|PERSON] met [Jane Roe|PERSON].",
+        "[Scholz|PERSON] left. [Russian|NORP] President [Vladimir Putin|PERSON] stayed.",
+    )
+    people = m[m["kind"] == "person"].groupby("canonical")["country"].agg(set).to_dict()
+    assert people == {"Olaf Scholz": {"Germany"}, "Jane Roe": {""}, "Vladimir Putin": {"Russia"}}
+
+
+def test_user_alias_renames_a_person_everywhere():
+    mine = pd.DataFrame(
+        {"alias": ["Volodymyr Zelenskyy"], "canonical": ["Volodymyr Zelensky"], "kind": ["person"]}
+    )
+    m = mentions_of(
+        "[Ukrainian|NORP] President [Volodymyr Zelenskyy|PERSON] met [Olaf Scholz|PERSON]. "
+        "[Zelenskyy|GPE] spoke. Later the Ukrainian president left.",
+        aliases=mine,
+    )
+    people = m[m["kind"] == "person"]
+    assert people.loc[people.canonical != "Olaf Scholz", "canonical"].unique().tolist() == [
+        "Volodymyr Zelensky"
+    ]
+    assert (people["via"] == "role").sum() == 1
+
+
+FUZZ_WORDS = (
+    "Putin the Kremlin ’s , said French president Élysée Zelenskyy of a . his Russian counterpart head "
+    "spokesman Mr President Olaf Scholz Young Toward Palace Kyiv US Secretary State former leaders “ U.S."
+).split()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(FUZZ_WORDS), min_size=1, max_size=4),
+            st.sampled_from(["", "PERSON", "ORG", "GPE", "NORP", "FAC", "DATE"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_mentions_point_at_their_text_on_random_markup(chunks):
+    marked = " ".join(f"[{' '.join(w)}|{lab}]" if lab else " ".join(w) for w, lab in chunks)
+    plain, toks, ents = build("f", marked)
+    m = E.mentions_from_tables(toks, ents)
+    for r in m.itertuples():
+        assert plain[r.start_char : r.end_char] == r.text
+    assert set(m["kind"]) <= set(E.KINDS)

@@ -243,3 +243,19 @@ def test_non_ok_articles_yield_no_rows(setup):
     arts = arts.assign(status=["ok", "empty"])
     table = frames(arts, codebook=BOOK, annotations=ann)
     assert set(table["article_id"]) == {"a1"}
+
+
+def test_negated_hits_are_flagged_but_still_evidence():
+    docs = {
+        "n1": {
+            "text": [
+                t("There/PRON is/AUX:be no/DET truce/NOUN yet/ADV ./PUNCT"),
+                t("A/DET truce/NOUN holds/VERB:hold ./PUNCT"),
+            ]
+        }
+    }
+    texts, ann = annotate_inline(docs)
+    arts = pd.DataFrame({"article_id": ["n1"], "text": [texts[("n1", "text")]]})
+    ev = frame_evidence(arts, codebook=BOOK, annotations=ann)
+    assert list(ev["negated"]) == [True, False]
+    assert frames(arts, codebook=BOOK, annotations=ann).set_index("frame").loc["peace", "n_hits"] == 2

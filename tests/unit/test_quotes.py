@@ -305,3 +305,13 @@ def test_tables_are_editable_data():
     assert {"neutral", "emphatic", "distancing", "hedge"} <= set(terms["class"])
     aff = Q.affiliations()
     assert set(aff["affiliation"]) <= {"Russia", "France", "Ukraine", "United States", "EU", "other"}
+
+
+@pytest.mark.parametrize(("derived", "fields"), [(True, ["text"]), (False, ["text", "title"])])
+def test_derived_title_is_not_counted_twice(derived, fields):
+    toks = parse(WIRE, WIRE_TOKENS)
+    both = pd.concat([toks, toks.assign(field="title")], ignore_index=True)
+    arts = article(WIRE, title=WIRE, title_derived=derived)
+    m = mentions_of(WIRE, [("Peskov", "Peskov", "person")])
+    q = quotes(arts, annotations=ann_of(both), mentions=m)
+    assert sorted(q["field"]) == fields
