@@ -381,6 +381,9 @@ def iter_tokens(
             yield pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in TOKEN_COLUMNS})
         else:
             yield pd.concat(frames, ignore_index=True)[TOKEN_COLUMNS]
+    # every item has been taken: finish the nlp.pipe stream now so its worker processes exit
+    for _ in parsed:
+        pass
 
 
 def _texts_for(plans, chunks, key: str) -> tuple[str, str]:

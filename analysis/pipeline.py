@@ -820,6 +820,8 @@ def run(
             del tokens
             if progress:
                 print(f"  chunk {i + 1}/{len(chunks)}: {len(chunk)} articles", file=sys.stderr, flush=True)
+        for _ in stream:  # exhaust the stream: spaCy's worker processes exit before the corpus stages
+            pass
 
     started = time.perf_counter()
     tables = _concat(parts)
