@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,9 @@ ENTITY_PATTERNS = config.DATA_DIR / "entity_patterns.jsonl"
 #: Texts longer than this are parsed in paragraph-aligned chunks (spaCy's limit is 1,000,000).
 CHUNK_CHARS = 100_000
 FIELDS = ("title", "text")
+#: ``n_process > 1`` is used only when at least this many articles per process need parsing
+#: (each extra process loads its own model copy, ~10 s and ~0.9 GB on 2 cores).
+MIN_ARTICLES_PER_PROCESS = 100
 
 TOKEN_COLUMNS = [
     "article_id", "field", "sentence_id", "token_id", "start_char", "end_char", "text", "whitespace",
@@ -109,12 +112,43 @@ def load_model(name: str = config.SPACY_MODEL):
     return nlp
 
 
+def _installed_meta(name: str) -> dict | None:
+    """Read an installed model package's ``meta.json`` without loading the model (None if not found)."""
+    import importlib.util
+    import json
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "meta.json"
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=4)
 def model_fingerprint(name: str = config.SPACY_MODEL) -> str:
-    """Identify the model and settings that produced a cache entry."""
-    nlp = load_model(name)
-    return cache.content_key(
-        name, nlp.meta.get("version"), "+".join(nlp.pipe_names), PIPELINE_VERSION, _patterns_digest()
-    )
+    """Identify the model and settings that produced a cache entry.
+
+    Read from the model package's ``meta.json`` (version and active
+    components, plus the entity ruler when patterns exist), so a fully
+    cached run never loads the model; falls back to loading it.
+    """
+    meta = _installed_meta(name)
+    if meta is not None and meta.get("version") and isinstance(meta.get("pipeline"), list):
+        disabled = set(meta.get("disabled") or ())
+        pipes = [p for p in meta["pipeline"] if p not in disabled]
+        if ENTITY_PATTERNS.exists():
+            pipes.insert(pipes.index("ner") if "ner" in pipes else len(pipes), "entity_ruler")
+        version, pipe_names = meta["version"], pipes
+    else:
+        nlp = load_model(name)
+        version, pipe_names = nlp.meta.get("version"), nlp.pipe_names
+    return cache.content_key(name, version, "+".join(pipe_names), PIPELINE_VERSION, _patterns_digest())
 
 
 # --------------------------------------------------------------------------- doc -> tables
@@ -244,6 +278,123 @@ def article_key(title: str, text: str, fingerprint: str) -> str:
     return cache.content_key(fingerprint, title, text)
 
 
+def _plan(
+    chunks: list[pd.DataFrame], fingerprint: str, cache_dir
+) -> tuple[list[list[tuple[str, str, str]]], list[tuple[str, str, str, str]]]:
+    """Decide, per chunk and article, whether its token table is parsed, read from the cache or empty."""
+    scheduled: set[str] = set()
+    todo: list[tuple[str, str, str, str]] = []
+    plans: list[list[tuple[str, str, str]]] = []
+    for chunk in chunks:
+        rows = _annotatable(chunk)
+        titles = rows["title"].map(_text_of) if "title" in rows.columns else pd.Series("", index=rows.index)
+        texts = rows["text"].map(_text_of)
+        plan = []
+        for aid, title, text in zip(rows["article_id"].astype(str), titles, texts, strict=True):
+            key = article_key(title, text, fingerprint)
+            if not (title.strip() or text.strip()):
+                action = "empty"
+            elif key in scheduled or cache.entry_path("tokens", key, cache_dir).exists():
+                action = "read"
+            else:
+                action = "parse"
+                scheduled.add(key)
+                todo.append((key, aid, title, text))
+            plan.append((key, aid, action))
+        plans.append(plan)
+    return plans, todo
+
+
+def iter_tokens(
+    chunks: Iterable[pd.DataFrame],
+    *,
+    cache_dir: str | Path | None = None,
+    n_process: int | None = None,
+    batch_size: int | None = None,
+    progress: bool | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Yield the token table of each chunk of articles in turn, streaming one ``nlp.pipe`` over all of them.
+
+    Only the current chunk's token tables are held in memory: the articles
+    that need parsing (cache misses across every chunk) go through a single
+    ``nlp.pipe`` call, so worker processes (``n_process``) start once, not
+    once per chunk, and each parsed article is written to the cache as soon
+    as its last part is parsed.
+
+    Parameters
+    ----------
+    chunks : iterable of pandas.DataFrame
+        Each needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
+    cache_dir, n_process, batch_size, progress
+        As in :func:`tokens`.
+
+    Yields
+    ------
+    pandas.DataFrame
+        One token table per chunk (columns ``TOKEN_COLUMNS``), in chunk order.
+    """
+    chunks = list(chunks)
+    fingerprint = model_fingerprint()
+    plans, todo = _plan(chunks, fingerprint, cache_dir)
+    parsed: Iterator[tuple[str, pd.DataFrame]] = iter(())
+    if todo:
+        n_articles = sum(len(p) for p in plans)
+        show = progress if progress is not None else len(todo) > 100
+        if show:
+            print(f"annotating {len(todo)} articles with spaCy ({n_articles - len(todo)} cached)",
+                  file=sys.stderr, flush=True)
+        processes = n_process or config.SPACY_N_PROCESS
+        if len(todo) < MIN_ARTICLES_PER_PROCESS * processes:  # starting workers costs more than it saves
+            processes = 1
+        parsed = _parse_missing(
+            todo,
+            load_model(),
+            n_process=processes,
+            batch_size=batch_size or config.SPACY_BATCH_SIZE,
+            root=cache_dir,
+            progress=show,
+        )
+    for plan in plans:
+        seen: dict[str, pd.DataFrame] = {}
+        frames = []
+        for key, article_id, action in plan:
+            if key in seen:
+                table = seen[key]
+            elif action == "parse":
+                got, table = next(parsed)
+                if got != key:  # nlp.pipe keeps order; this would be a bug, not bad input
+                    raise RuntimeError("token stream out of order")
+            elif action == "read":
+                table = cache.read("tokens", key, cache_dir)
+                if table is None:  # vanished or corrupt since planning: parse it now
+                    title, text = _texts_for(plans, chunks, key)
+                    _, table = next(_parse_missing(
+                        [(key, article_id, title, text)], load_model(), n_process=1,
+                        batch_size=batch_size or config.SPACY_BATCH_SIZE, root=cache_dir, progress=False,
+                    ))
+            else:
+                table = None
+            seen[key] = table
+            if table is not None and len(table):
+                frames.append(table.assign(article_id=article_id))
+        if not frames:
+            yield pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in TOKEN_COLUMNS})
+        else:
+            yield pd.concat(frames, ignore_index=True)[TOKEN_COLUMNS]
+    # every item has been taken: finish the nlp.pipe stream now so its worker processes exit
+    for _ in parsed:
+        pass
+
+
+def _texts_for(plans, chunks, key: str) -> tuple[str, str]:
+    for plan, chunk in zip(plans, chunks, strict=True):
+        rows = _annotatable(chunk)
+        for (k, _, _), (_, row) in zip(plan, rows.iterrows(), strict=True):
+            if k == key:
+                return _text_of(row.get("title")), _text_of(row["text"])
+    raise KeyError(key)
+
+
 def tokens(
     articles: pd.DataFrame,
     *,
@@ -271,54 +422,11 @@ def tokens(
     pandas.DataFrame
         Columns ``TOKEN_COLUMNS`` (see :class:`Annotations`).
     """
-    rows = _annotatable(articles)
-    fingerprint = model_fingerprint()
-    titles = rows["title"].map(_text_of) if "title" in rows.columns else pd.Series("", index=rows.index)
-    texts = rows["text"].map(_text_of)
-    keyed = [
-        (article_key(t, x, fingerprint), aid, t, x)
-        for aid, t, x in zip(rows["article_id"].astype(str), titles, texts, strict=True)
-    ]
-    found: dict[str, pd.DataFrame] = {}
-    todo = []
-    for item in keyed:
-        if item[0] in found:
-            continue
-        hit = cache.read("tokens", item[0], cache_dir)
-        if hit is None:
-            if not (item[2].strip() or item[3].strip()):
-                hit = pd.DataFrame(columns=TOKEN_COLUMNS[1:])
-            else:
-                todo.append(item)
-                found[item[0]] = None  # placeholder, filled below
-                continue
-        found[item[0]] = hit
-    if todo:
-        show = progress if progress is not None else len(todo) > 100
-        if show:
-            print(
-                f"annotating {len(todo)} articles with spaCy ({len(keyed) - len(todo)} cached)",
-                file=sys.stderr,
-                flush=True,
-            )
-        for key, table in _parse_missing(
-            todo,
-            load_model(),
-            n_process=n_process or config.SPACY_N_PROCESS,
-            batch_size=batch_size or config.SPACY_BATCH_SIZE,
-            root=cache_dir,
-            progress=show,
-        ):
-            found[key] = table
-    frames = []
-    for key, article_id, _, _ in keyed:
-        table = found[key]
-        if table is not None and len(table):
-            frames.append(table.assign(article_id=article_id))
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in TOKEN_COLUMNS})
-    out = pd.concat(frames, ignore_index=True)
-    return out[TOKEN_COLUMNS]
+    _annotatable(articles)  # validate columns before loading the model
+    (table,) = iter_tokens(
+        [articles], cache_dir=cache_dir, n_process=n_process, batch_size=batch_size, progress=progress
+    )
+    return table
 
 
 def _dtype(column: str) -> str:

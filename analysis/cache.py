@@ -51,9 +51,11 @@ def cache_dir(override: str | os.PathLike | None = None) -> Path:
     return Path(override) if override is not None else config.CACHE_DIR
 
 
-def entry_path(kind: str, key: str, root: str | os.PathLike | None = None) -> Path:
+def entry_path(
+    kind: str, key: str, root: str | os.PathLike | None = None, *, suffix: str = ".parquet"
+) -> Path:
     """Return where the entry ``kind``/``key`` lives (two-level fan-out keeps folders small)."""
-    return cache_dir(root) / kind / key[:2] / f"{key}.parquet"
+    return cache_dir(root) / kind / key[:2] / f"{key}{suffix}"
 
 
 def read(kind: str, key: str, root: str | os.PathLike | None = None) -> pd.DataFrame | None:
@@ -69,13 +71,32 @@ def read(kind: str, key: str, root: str | os.PathLike | None = None) -> pd.DataF
 
 def write(kind: str, key: str, table: pd.DataFrame, root: str | os.PathLike | None = None) -> Path:
     """Write one entry atomically (temporary file in the same folder, then rename)."""
+    return _atomic(entry_path(kind, key, root), key, lambda tmp: table.to_parquet(tmp, index=False))
+
+
+def write_pickle(kind: str, key: str, table: pd.DataFrame, root: str | os.PathLike | None = None) -> Path:
+    """Write one entry Parquet cannot hold (nested Python objects in a column) as a pickle, atomically."""
+    return _atomic(entry_path(kind, key, root, suffix=".pkl"), key, lambda tmp: table.to_pickle(tmp))
+
+
+def read_pickle(kind: str, key: str, root: str | os.PathLike | None = None) -> pd.DataFrame | None:
+    """Read an entry written by :func:`write_pickle`, or None when missing or unreadable."""
+    path = entry_path(kind, key, root, suffix=".pkl")
+    if not path.exists():
+        return None
+    try:
+        return pd.read_pickle(path)
+    except Exception:  # a corrupt entry is a miss, never a crash
+        return None
+
+
+def _atomic(path: Path, key: str, dump) -> Path:
     global _writes
-    path = entry_path(kind, key, root)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
     os.close(fd)
     try:
-        table.to_parquet(tmp, index=False)
+        dump(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -1,0 +1,860 @@
+"""Run every stage over a corpus, chunk by chunk, with per-chunk caching: ``analysis.run(source)``.
+
+The pipeline is an explicit, ordered list of stages (:data:`ARTICLE_STAGES`
+then :data:`CORPUS_STAGES`). A stage is included only when its function
+exists in the installed package, so the list grows as measures land.
+
+* **Per-article stages** (sentences, raw entities, mentions, sentiment,
+  readability, quotes, frames, ...) depend only on each article. They run
+  chunk by chunk: for each chunk of a few hundred articles the token table is
+  read from the cache or parsed (one ``nlp.pipe`` streams over all chunks),
+  each stage runs on that chunk, its small output is kept and written to the
+  cache, and the tokens are dropped before the next chunk. Memory is bounded
+  by the chunk size, not the corpus.
+* **Corpus-level stages** (entity frequencies, source balance, keyness,
+  claims, ...) run once on the concatenated per-article outputs.
+
+Chunks are *content-defined*: a chunk ends after an article whose content
+hash is 0 modulo ``chunk_size`` (or when it reaches twice ``chunk_size``), so
+adding or removing a few articles changes only the chunks they fall in and
+every other chunk's cached outputs are reused (incremental rebuild).
+
+A chunk's cached output for a stage is keyed by the chunk's article keys
+(text, title, model fingerprint), its metadata, the source code of the
+stage's module (and the ``analysis`` modules it imports) and the package data
+files that code names, plus the keys of the stages it reads. Editing the
+alias table therefore re-runs the stages that read it (and those downstream
+of them), not spaCy and not the others.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import cache, config
+
+try:
+    from pyarrow import ArrowException as ArrowError
+except ImportError:  # pragma: no cover - pyarrow is a pinned dependency
+    ArrowError = TypeError  # type: ignore[misc, assignment]
+
+#: Per-article stages in order: (table name, public function name). The special names
+#: ``sentences`` and ``entities`` come straight from the token table.
+ARTICLE_STAGES: tuple[tuple[str, str], ...] = (
+    ("sentences", "sentences"),
+    ("entities", "entities"),
+    ("mentions", "entity_mentions"),
+    ("sentiment", "sentiment"),
+    ("readability", "readability"),
+    ("entity_sentiment", "entity_sentiment"),
+    ("quotes", "quotes"),
+    ("frames", "frames"),
+    ("salience", "salience"),
+)
+#: Corpus-level stages in order, computed from the per-article tables (never from raw text again).
+CORPUS_STAGES: tuple[tuple[str, str], ...] = (
+    ("entity_frequencies", "entity_frequencies"),
+    ("source_balance", "source_balance"),
+    ("attribution", "attribution"),
+    ("labels", "labels"),
+    ("keyness", "keyness"),
+    ("claims", "claims"),
+    ("omissions", "omissions"),
+)
+#: Article columns (besides the text) whose change invalidates a chunk's cached outputs.
+META_COLUMNS: tuple[str, ...] = ("outlet", "outlet_type", "date", "event", "url", "language")
+#: Bump to invalidate every cached per-chunk stage output.
+STAGE_CACHE_VERSION = "2"
+DEFAULT_CHUNK_SIZE = 250
+
+_BUILTIN = {"sentences", "entities"}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Every table of a run, plus how the run went.
+
+    Attributes
+    ----------
+    articles : pandas.DataFrame
+        The loaded corpus (every row, with ``status``).
+    tables : Mapping[str, pandas.DataFrame]
+        Per-article tables (``sentences``, ``entities``, ``mentions``, ...)
+        and corpus-level tables (``entity_frequencies``, ``keyness``, ...),
+        by name. Index with ``result["mentions"]``.
+    timings : pandas.DataFrame
+        ``stage, kind, seconds, words, words_per_s``: wall time per stage
+        summed over chunks (``annotate`` is the spaCy parse or cache read).
+    info : Mapping[str, Any]
+        ``engine``, ``n_chunks``, ``chunk_sizes``, ``cache_writes``,
+        ``chunks_cached`` (chunks served wholly from the cache), ``skipped``
+        (stage -> reason), ``workers`` (Dask: address per chunk).
+    """
+
+    articles: pd.DataFrame
+    tables: Mapping[str, pd.DataFrame]
+    timings: pd.DataFrame
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name == "articles":
+            return self.articles
+        return self.tables[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name == "articles" or name in self.tables
+
+    def keys(self) -> list[str]:
+        """Return the table names, ``articles`` first."""
+        return ["articles", *self.tables]
+
+
+# --------------------------------------------------------------------------- stages
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One pipeline stage: a table name, the public function and whether it runs per chunk."""
+
+    name: str
+    function: str
+    per_article: bool
+    fn: Callable[..., Any] | None
+    digest: str
+
+
+def _module_of(function: str) -> str | None:
+    from analysis import _EXPORTS
+
+    return _EXPORTS.get(function)
+
+
+def _resolve(function: str) -> Callable[..., Any] | None:
+    module = _module_of(function)
+    if module is None:
+        return None
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    fn = getattr(mod, function, None)
+    return fn if callable(fn) else None
+
+
+_IMPORT_RE = re.compile(
+    r"^\s*(?:from\s+(analysis(?:\.\w+)*)\s+import\s+([\w, ()]+)|import\s+(analysis\.[\w.]+))", re.M
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _code_digest(module: str) -> str:
+    """Hash a module's source, the ``analysis`` modules it imports, and the package data files they name."""
+    seen: dict[str, str] = {}
+
+    def source(name: str) -> str:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+            return ""
+        return Path(spec.origin).read_text("utf-8")
+
+    first = source(module)
+    seen[module] = first
+    for match in _IMPORT_RE.finditer(first):
+        names = [match.group(1) or match.group(3)]
+        if match.group(1) and match.group(2):  # `from analysis import x` may name submodules
+            names += [f"{match.group(1)}.{n.strip()}" for n in match.group(2).strip("()").split(",")]
+        for name in names:
+            if name in seen or name in {"analysis", "analysis.pipeline", "analysis.config", "analysis.cache"}:
+                continue
+            try:
+                text = source(name)
+            except (ImportError, ValueError):
+                continue
+            if text:
+                seen[name] = text
+    data_parts = []
+    code = "\n".join(seen.values())
+    if config.DATA_DIR.is_dir():
+        for path in sorted(config.DATA_DIR.rglob("*")):
+            if path.is_file() and (path.name in code or (path.stem in code and len(path.stem) > 3)):
+                data_parts.append((path.name, path.read_bytes()))
+    return cache.content_key(STAGE_CACHE_VERSION, *sorted(seen.items()), *data_parts)
+
+
+def stages(*, include: Iterable[str] | None = None) -> list[Stage]:
+    """Return the pipeline's stages whose functions exist, per-article first, in order.
+
+    Parameters
+    ----------
+    include : iterable of str, optional
+        Table names to keep (default: every available stage).
+
+    Returns
+    -------
+    list of Stage
+    """
+    return plan_stages(include=include)[0]
+
+
+def plan_stages(*, include: Iterable[str] | None = None) -> tuple[list[Stage], dict[str, str]]:
+    """Return the runnable stages in order and, for the others, why they are left out.
+
+    A stage is left out when its function does not exist (yet) or when it
+    needs an input (a parameter without default) that neither the pipeline
+    nor an earlier stage provides.
+
+    Parameters
+    ----------
+    include : iterable of str, optional
+        Table names to keep (default: every available stage).
+
+    Returns
+    -------
+    tuple of (list of Stage, dict of str to str)
+        The stages, and table name -> reason for each stage left out.
+    """
+    wanted = set(include) if include is not None else None
+    out: list[Stage] = []
+    skipped: dict[str, str] = {}
+    provided = {"articles", "annotations", "cache_dir"}
+    for per_article, table in ((True, ARTICLE_STAGES), (False, CORPUS_STAGES)):
+        for name, function in table:
+            if wanted is not None and name not in wanted:
+                continue
+            if name in _BUILTIN:
+                out.append(Stage(name, function, per_article, None, _code_digest("analysis.annotate")))
+                provided.add(name)
+                continue
+            fn = _resolve(function)
+            if fn is None:
+                skipped[name] = f"analysis.{function} does not exist yet"
+                continue
+            _, _, missing = _bind(fn, dict.fromkeys(provided, None))
+            if missing:
+                skipped[name] = f"{function}() needs {missing!r}, which no earlier stage provides"
+                continue
+            out.append(Stage(name, function, per_article, fn, _code_digest(_module_of(function))))
+            provided.add(name)
+    return out, skipped
+
+
+#: Context names that a stage function's parameter may ask for, mapped to table names.
+_ALIASES = {
+    "mentions": "mentions",
+    "quotes": "quotes",
+    "sentences": "sentences",
+    "entities": "entities",
+    "frames": "frames",
+    "sentiment": "sentiment",
+    "readability": "readability",
+    "claims": "claims",
+}
+
+
+#: Optional parameters the pipeline fills when it has them; other optional parameters keep their
+#: defaults (e.g. ``salience(frames=...)`` expects a different table than the ``frames`` stage's).
+_OPTIONAL_INPUTS = frozenset({"annotations", "mentions", "quotes", "sentences", "entities", "cache_dir"})
+
+
+def _matches(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[tuple[Any, str]], str]:
+    """Pair ``fn``'s parameters with context names; return (pairs, first missing required parameter)."""
+    pairs = []
+    for param in inspect.signature(fn).parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        name = _ALIASES.get(param.name, param.name)
+        for suffix in ("_table", "_df", "_frame"):  # e.g. omissions(claims_table, ...)
+            if name not in context and name.endswith(suffix) and name[: -len(suffix)] in context:
+                name = name[: -len(suffix)]
+        optional = param.default is not inspect.Parameter.empty
+        if name in context and (not optional or name in _OPTIONAL_INPUTS):
+            pairs.append((param, name))
+        elif not optional:
+            return [], param.name
+    return pairs, ""
+
+
+def _bind(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any], str]:
+    """Match ``fn``'s parameters to context values by name; return (args, kwargs, missing-required)."""
+    pairs, missing = _matches(fn, context)
+    if missing:
+        return [], {}, missing
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for param, name in pairs:
+        value = context[name]
+        if name == "annotations" and callable(value):
+            value = value()
+        if param.kind == param.POSITIONAL_ONLY:
+            args.append(value)
+        else:
+            kwargs[param.name] = value
+    return args, kwargs, ""
+
+
+def _tables_of(name: str, value: Any) -> dict[str, pd.DataFrame]:
+    """Flatten a stage's return value (a frame, a dataclass/namedtuple/dict of frames) into named tables."""
+    if isinstance(value, pd.DataFrame):
+        return {name: value}
+    if isinstance(value, pd.Series):
+        return {name: value.to_frame()}
+    items: Iterable[tuple[str, Any]]
+    if is_dataclass(value) and not isinstance(value, type):
+        items = ((f.name, getattr(value, f.name)) for f in fields(value))
+    elif hasattr(value, "_asdict"):
+        items = value._asdict().items()
+    elif isinstance(value, Mapping):
+        items = value.items()
+    else:
+        raise TypeError(f"stage {name!r} returned {type(value).__name__}, not a DataFrame")
+    return {f"{name}_{k}": v for k, v in items if isinstance(v, pd.DataFrame)}
+
+
+def _normalise(table: pd.DataFrame) -> pd.DataFrame:
+    """Round-trip through Arrow, exactly as a Parquet cache read would, so cold, warm and Dask runs agree."""
+    import pyarrow as pa
+
+    table = table.reset_index(drop=True)
+    return pa.Table.from_pandas(table, preserve_index=False).to_pandas()
+
+
+# --------------------------------------------------------------------------- chunks
+
+
+def _boundary_hash(article_id: str, title: str, text: str) -> int:
+    return int(cache.content_key("chunk", article_id, title, text)[:12], 16)
+
+
+def chunk_articles(articles: pd.DataFrame, *, chunk_size: int = DEFAULT_CHUNK_SIZE) -> list[pd.DataFrame]:
+    """Split the ``ok`` articles into content-defined chunks of about ``chunk_size`` articles.
+
+    A chunk ends after an article whose content hash is 0 modulo
+    ``chunk_size``, or when it holds ``2 * chunk_size`` articles, so
+    inserting an article changes only the chunk it lands in.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
+    chunk_size : int, default 250
+        Expected articles per chunk (at least 1).
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        Row slices of the ``ok`` articles, in their original order.
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    rows = articles
+    if "status" in rows.columns:
+        rows = rows[rows["status"] == "ok"]
+    rows = rows.reset_index(drop=True)
+    if rows.empty:
+        return []
+    titles = (
+        rows["title"].fillna("").astype(str) if "title" in rows.columns else pd.Series("", index=rows.index)
+    )
+    hashes = [
+        _boundary_hash(a, t, x)
+        for a, t, x in zip(
+            rows["article_id"].astype(str), titles, rows["text"].fillna("").astype(str), strict=True
+        )
+    ]
+    cuts, start = [], 0
+    for i, h in enumerate(hashes):
+        if h % chunk_size == 0 or i + 1 - start >= 2 * chunk_size:
+            cuts.append((start, i + 1))
+            start = i + 1
+    if start < len(rows):
+        cuts.append((start, len(rows)))
+    return [rows.iloc[a:b].reset_index(drop=True) for a, b in cuts]
+
+
+def _chunk_signature(chunk: pd.DataFrame, fingerprint: str) -> str:
+    from analysis.annotate import _text_of, article_key
+
+    titles = chunk["title"].map(_text_of) if "title" in chunk.columns else [""] * len(chunk)
+    keys = [
+        (aid, article_key(t, x, fingerprint))
+        for aid, t, x in zip(
+            chunk["article_id"].astype(str), titles, chunk["text"].map(_text_of), strict=True
+        )
+    ]
+    meta = [c for c in META_COLUMNS if c in chunk.columns]
+    meta_hash = pd.util.hash_pandas_object(chunk[meta].astype(str), index=False).tolist() if meta else []
+    return cache.content_key(fingerprint, keys, meta_hash)
+
+
+def _stage_keys(stage_list: list[Stage], signature: str) -> dict[str, str]:
+    """Cache key of each per-article stage for one chunk (a stage's key includes every earlier stage's)."""
+    keys: dict[str, str] = {}
+    upstream: list[str] = []
+    for stage in stage_list:
+        if not stage.per_article:
+            continue
+        keys[stage.name] = cache.content_key(stage.name, stage.digest, signature, *upstream)
+        if stage.name not in _BUILTIN:
+            upstream.append(keys[stage.name])
+    return keys
+
+
+# --------------------------------------------------------------------------- one chunk
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+
+def _write_stage(
+    kind: str, key: str, tables: Mapping[str, pd.DataFrame], cache_dir
+) -> dict[str, pd.DataFrame]:
+    """Write a stage's tables (one file per table, listed in an index entry); return them normalised.
+
+    Tables Arrow cannot hold (a column of nested Python objects) are stored as pickles instead.
+    """
+    normalised: dict[str, pd.DataFrame] = {}
+    index = []
+    for name, table in tables.items():
+        sub = cache.content_key(key, name)
+        try:
+            normalised[name] = _normalise(table)
+        except (ArrowError, TypeError, ValueError):
+            normalised[name] = table.reset_index(drop=True)
+            cache.write_pickle(f"{kind}-tables", sub, normalised[name], cache_dir)
+            index.append({"table": name, "key": sub, "format": "pickle"})
+            continue
+        cache.write(f"{kind}-tables", sub, normalised[name], cache_dir)
+        index.append({"table": name, "key": sub, "format": "parquet"})
+    cache.write(kind, key, pd.DataFrame(index, columns=["table", "key", "format"]), cache_dir)
+    return normalised
+
+
+def _read_stage(kind: str, key: str, cache_dir) -> dict[str, pd.DataFrame] | None:
+    index = cache.read(kind, key, cache_dir)
+    if index is None:
+        return None
+    out = {}
+    for name, sub, fmt in zip(index["table"], index["key"], index["format"], strict=True):
+        read = cache.read_pickle if fmt == "pickle" else cache.read
+        table = read(f"{kind}-tables", sub, cache_dir)
+        if table is None:
+            return None
+        out[name] = table
+    return out
+
+
+def _chunk_from_cache(
+    stage_list: list[Stage], keys: Mapping[str, str], cache_dir
+) -> dict[str, pd.DataFrame] | None:
+    if not all(cache.entry_path(f"stage-{n}", k, cache_dir).exists() for n, k in keys.items()):
+        return None
+    out: dict[str, pd.DataFrame] = {}
+    for stage in stage_list:
+        if stage.per_article:
+            got = _read_stage(f"stage-{stage.name}", keys[stage.name], cache_dir)
+            if got is None:
+                return None
+            out.update(got)
+    return out
+
+
+def process_chunk(
+    chunk: pd.DataFrame,
+    tokens: pd.DataFrame | None,
+    stage_list: list[Stage],
+    keys: Mapping[str, str],
+    *,
+    cache_dir,
+    timer: _Timer | None = None,
+    skipped: dict[str, str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run the per-article stages on one chunk (reading cached stage outputs where present).
+
+    Parameters
+    ----------
+    chunk : pandas.DataFrame
+        ``ok`` articles (``article_id``, ``text``, ``title``...).
+    tokens : pandas.DataFrame or None
+        The chunk's token table; None when every stage output is cached.
+    stage_list : list of Stage
+        From :func:`stages`.
+    keys : Mapping[str, str]
+        Cache key per stage, from :func:`_stage_keys`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The chunk's per-article tables, normalised as a cache read returns them.
+    """
+    from analysis.annotate import Annotations, entities_from_tokens, sentences_from_tokens
+
+    timer = timer or _Timer()
+    skipped = skipped if skipped is not None else {}
+    out: dict[str, pd.DataFrame] = {}
+    context: dict[str, Any] = {"articles": chunk, "cache_dir": cache_dir}
+    derived: dict[str, pd.DataFrame] = {}
+
+    def annotations() -> Annotations:
+        if tokens is None:
+            raise RuntimeError("token table needed but not loaded")
+        if "sentences" not in derived:
+            derived["sentences"] = sentences_from_tokens(tokens, chunk)
+        if "entities" not in derived:
+            derived["entities"] = entities_from_tokens(tokens, chunk)
+        return Annotations(tokens, derived["sentences"], derived["entities"])
+
+    context["annotations"] = annotations
+    for stage in stage_list:
+        if not stage.per_article:
+            continue
+        kind = f"stage-{stage.name}"
+        got = _read_stage(kind, keys[stage.name], cache_dir)
+        if got is None:
+            if tokens is None:
+                raise RuntimeError(f"stage {stage.name!r} is not cached and no tokens were given")
+            started = time.perf_counter()
+            if stage.name == "sentences":
+                result = {"sentences": annotations().sentences}
+            elif stage.name == "entities":
+                result = {"entities": annotations().entities}
+            else:
+                args, kwargs, missing = _bind(stage.fn, context)
+                if missing:
+                    skipped[stage.name] = f"needs {missing!r}, which the pipeline does not provide"
+                    continue
+                result = _tables_of(stage.name, stage.fn(*args, **kwargs))
+            got = _write_stage(kind, keys[stage.name], result, cache_dir)
+            timer.add(stage.name, time.perf_counter() - started)
+        out.update(got)
+        context.update(got)
+    return out
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _words(articles: pd.DataFrame) -> int:
+    ok = articles[articles["status"] == "ok"] if "status" in articles.columns else articles
+    text = ok["text"].fillna("").astype(str)
+    title = ok["title"].fillna("").astype(str) if "title" in ok.columns else pd.Series("", index=ok.index)
+    return int(text.str.count(r"\S+").sum() + title.str.count(r"\S+").sum())
+
+
+def _source_digest(source: Any) -> str | None:
+    """Hash the bytes of every file a source names (plus a folder's metadata.csv); None if not hashable."""
+    from analysis.load import _expand
+
+    if isinstance(source, pd.DataFrame):
+        try:
+            return cache.content_key(
+                list(source.columns), pd.util.hash_pandas_object(source.astype(str), index=False).tolist()
+            )
+        except (TypeError, ValueError):
+            return None
+    paths = _expand(source)
+    if isinstance(source, (str, os.PathLike)) and Path(source).is_dir():
+        paths = [*paths, *(p for p in [Path(source) / "metadata.csv"] if p.exists())]
+    import hashlib
+
+    parts = []
+    for path in paths:
+        parts.append((str(path), hashlib.sha1(path.read_bytes()).hexdigest()))
+    return cache.content_key(parts)
+
+
+def _load(source_or_articles: Any, cache_dir) -> pd.DataFrame:
+    """Load the corpus, reusing a cached copy when the source files and the loader's code are unchanged."""
+    from analysis.load import load_corpus
+
+    if isinstance(source_or_articles, pd.DataFrame) and "status" in source_or_articles.columns:
+        missing = {"article_id", "text"} - set(source_or_articles.columns)
+        if missing:
+            raise ValueError(f"articles need columns {sorted(missing)}")
+        return source_or_articles
+    digest = _source_digest(source_or_articles)
+    key = cache.content_key(digest, _code_digest("analysis.load"), _code_digest("analysis.clean"))
+    if digest is not None:
+        hit = cache.read("corpus", key, cache_dir)
+        if hit is not None:
+            return hit
+    articles = load_corpus(source_or_articles)
+    if digest is None:
+        return articles
+    try:
+        normalised = _normalise(articles)
+    except Exception:  # noqa: BLE001 - a table Arrow cannot store is simply not cached
+        return articles
+    cache.write("corpus", key, normalised, cache_dir)
+    return normalised
+
+
+def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    names: list[str] = []
+    for part in parts:
+        names.extend(n for n in part if n not in names)
+    out = {}
+    for name in names:
+        frames = [p[name] for p in parts if name in p]
+        nonempty = [f for f in frames if len(f)]
+        out[name] = pd.concat(nonempty, ignore_index=True) if nonempty else frames[0].reset_index(drop=True)
+    return out
+
+
+def _corpus_annotations(articles: pd.DataFrame, chunks: list[pd.DataFrame], options: Mapping[str, Any]):
+    """Build the whole corpus's Annotations from the token cache (only when a corpus stage asks for it)."""
+    from analysis.annotate import Annotations, iter_tokens
+
+    toks = [t for t in iter_tokens(chunks, **options) if len(t)]
+    from analysis.annotate import TOKEN_COLUMNS, _dtype, entities_from_tokens, sentences_from_tokens
+
+    tokens = (
+        pd.concat(toks, ignore_index=True)
+        if toks
+        else pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in TOKEN_COLUMNS})
+    )
+    return Annotations(
+        tokens, sentences_from_tokens(tokens, articles), entities_from_tokens(tokens, articles)
+    )
+
+
+def run_corpus_stages(
+    articles: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    stage_list: list[Stage],
+    chunks: list[pd.DataFrame],
+    *,
+    corpus_signature: str,
+    chunk_keys: list[dict[str, str]],
+    token_options: Mapping[str, Any],
+    timer: _Timer,
+    skipped: dict[str, str],
+) -> dict[str, pd.DataFrame]:
+    """Run the corpus-level stages on the concatenated per-article tables (cached for an unchanged corpus)."""
+    memo: dict[str, Any] = {}
+
+    def annotations():
+        if "ann" not in memo:
+            started = time.perf_counter()
+            memo["ann"] = _corpus_annotations(articles, chunks, token_options)
+            timer.add("corpus_annotations", time.perf_counter() - started)
+        return memo["ann"]
+
+    context: dict[str, Any] = {"articles": articles, "annotations": annotations, **tables}
+    root = token_options.get("cache_dir")
+    context["cache_dir"] = root
+    out: dict[str, pd.DataFrame] = {}
+    article_stages = [s.name for s in stage_list if s.per_article]
+    produced: dict[str, str] = {}  # corpus table -> key of the stage that made it
+    for stage in stage_list:
+        if stage.per_article:
+            continue
+        # the key covers the corpus (ids, metadata, texts) and only the tables this stage reads
+        parts: list[Any] = [stage.name, stage.digest, corpus_signature]
+        for _, name in _matches(stage.fn, context)[0]:
+            owner = next((a for a in article_stages if name == a or name.startswith(a + "_")), None)
+            if owner is not None:
+                parts.append((name, [k.get(owner, "") for k in chunk_keys]))
+            elif name in produced:
+                parts.append((name, produced[name]))
+        key = cache.content_key(*parts)
+        kind = f"corpus-{stage.name}"
+        started = time.perf_counter()
+        result = _read_stage(kind, key, root)
+        if result is None:
+            args, kwargs, missing = _bind(stage.fn, context)
+            if missing:
+                skipped[stage.name] = f"needs {missing!r}, which the pipeline does not provide"
+                continue
+            result = _write_stage(kind, key, _tables_of(stage.name, stage.fn(*args, **kwargs)), root)
+        timer.add(stage.name, time.perf_counter() - started)
+        out.update(result)
+        context.update(result)
+        produced.update(dict.fromkeys(result, key))
+    return out
+
+
+def _corpus_signature(articles: pd.DataFrame, keys: list[dict[str, str]]) -> str:
+    """Hash every article's id, status and metadata and every chunk's texts (via its ``sentences`` key)."""
+    columns = [
+        c for c in ("article_id", "status", "n_words", "title", *META_COLUMNS) if c in articles.columns
+    ]
+    meta = pd.util.hash_pandas_object(articles[columns].astype(str), index=False).tolist()
+    return cache.content_key([k.get("sentences", "") for k in keys], meta)
+
+
+def run(
+    source_or_articles: Any,
+    *,
+    engine: str = "pandas",
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    cache_dir: str | os.PathLike | None = None,
+    scheduler: Any = None,
+    n_process: int | None = None,
+    batch_size: int | None = None,
+    include: Iterable[str] | None = None,
+    out_dir: str | os.PathLike | None = None,
+    progress: bool = True,
+) -> RunResult:
+    """Load a corpus and compute every table, chunk by chunk, reusing the on-disk cache.
+
+    Parameters
+    ----------
+    source_or_articles : path, list of paths or pandas.DataFrame
+        Anything :func:`analysis.load_corpus` reads, or an already loaded
+        corpus (a DataFrame with ``article_id``, ``text`` and ``status``).
+    engine : {"pandas", "dask"}, default "pandas"
+        ``pandas`` runs the chunks one after another in this process (spaCy
+        may use ``n_process`` worker processes); ``dask`` runs one task per
+        chunk on a ``dask.distributed`` cluster (see :mod:`analysis.engine_dask`).
+    chunk_size : int, default 250
+        Expected articles per chunk (Dask partition). Memory grows with it.
+    cache_dir : path, optional
+        Cache root (default :data:`analysis.config.CACHE_DIR`).
+    scheduler : str or distributed.Client, optional
+        Dask only: a scheduler address (``"tcp://host:8786"``) or a Client;
+        default: a LocalCluster with ``n_process`` workers (2 if None).
+    n_process : int, optional
+        pandas engine: ``nlp.pipe`` processes (default
+        :data:`analysis.config.SPACY_N_PROCESS`); dask engine: local workers.
+    batch_size : int, optional
+        ``nlp.pipe`` batch size (default :data:`analysis.config.SPACY_BATCH_SIZE`).
+    include : iterable of str, optional
+        Table names to compute (default every available stage).
+    out_dir : path, optional
+        Dask only: where the partitioned Parquet output goes (default under the cache).
+    progress : bool, default True
+        Print one line per chunk to stderr.
+
+    Returns
+    -------
+    RunResult
+        ``articles``, ``tables`` (per-article tables such as ``sentences``,
+        ``entities``, ``mentions``; corpus tables such as
+        ``entity_frequencies``), ``timings`` (``stage, kind, seconds, words,
+        words_per_s``) and ``info``.
+    """
+    if engine not in {"pandas", "dask"}:
+        raise ValueError(f"engine must be 'pandas' or 'dask', got {engine!r}")
+    from analysis.annotate import iter_tokens, model_fingerprint
+
+    timer = _Timer()
+    writes_before = cache._writes
+    root = cache.cache_dir(cache_dir).resolve()
+    started = time.perf_counter()
+    articles = _load(source_or_articles, root)
+    timer.add("load", time.perf_counter() - started)
+
+    started = time.perf_counter()
+    stage_list, skipped = plan_stages(include=include)
+    fingerprint = model_fingerprint()
+    chunks = chunk_articles(articles, chunk_size=chunk_size)
+    keys = [_stage_keys(stage_list, _chunk_signature(c, fingerprint)) for c in chunks]
+    timer.add("plan", time.perf_counter() - started)
+    info: dict[str, Any] = {
+        "engine": engine,
+        "n_chunks": len(chunks),
+        "chunk_sizes": [len(c) for c in chunks],
+        "stages": [s.name for s in stage_list],
+    }
+    token_options = {
+        "cache_dir": root,
+        "n_process": n_process,
+        "batch_size": batch_size,
+        "progress": progress,
+    }
+
+    if engine == "dask":
+        from analysis.engine_dask import run_chunks
+
+        parts, workers, chunk_timings = run_chunks(
+            chunks,
+            keys,
+            [s.name for s in stage_list],
+            include=include,
+            cache_dir=root,
+            scheduler=scheduler,
+            n_workers=n_process,
+            batch_size=batch_size,
+            out_dir=out_dir,
+            progress=progress,
+        )
+        info["chunks_cached"] = int(chunk_timings.pop("__cached__", 0))
+        for name, seconds in chunk_timings.items():
+            timer.add(name, seconds)
+        info["workers"] = workers
+    else:
+        parts = []
+        cached = [_chunk_from_cache(stage_list, k, root) for k in keys]
+        info["chunks_cached"] = sum(1 for c in cached if c is not None)
+        todo = [c for c, hit in zip(chunks, cached, strict=True) if hit is None]
+        stream: Iterator[pd.DataFrame] = iter_tokens(todo, **token_options) if todo else iter(())
+        for i, (chunk, hit) in enumerate(zip(chunks, cached, strict=True)):
+            if hit is not None:
+                parts.append(hit)
+                continue
+            t0 = time.perf_counter()
+            tokens = next(stream)
+            timer.add("annotate", time.perf_counter() - t0)
+            parts.append(
+                process_chunk(
+                    chunk, tokens, stage_list, keys[i], cache_dir=root, timer=timer, skipped=skipped
+                )
+            )
+            del tokens
+            if progress:
+                print(f"  chunk {i + 1}/{len(chunks)}: {len(chunk)} articles", file=sys.stderr, flush=True)
+        for _ in stream:  # exhaust the stream: spaCy's worker processes exit before the corpus stages
+            pass
+
+    started = time.perf_counter()
+    tables = _concat(parts)
+    del parts
+    timer.add("concat", time.perf_counter() - started)
+    tables.update(
+        run_corpus_stages(
+            articles,
+            tables,
+            stage_list,
+            chunks,
+            corpus_signature=_corpus_signature(articles, keys),
+            chunk_keys=keys,
+            token_options=token_options,
+            timer=timer,
+            skipped=skipped,
+        )
+    )
+    info["skipped"] = skipped
+    info["cache_writes"] = cache._writes - writes_before
+    words = _words(articles)
+    kinds = {s.name: ("article" if s.per_article else "corpus") for s in stage_list}
+    timings = pd.DataFrame(
+        [
+            {
+                "stage": name,
+                "kind": kinds.get(name, "pipeline"),
+                "seconds": seconds,
+                "words": words,
+                "words_per_s": words / seconds if seconds > 0 else float("inf"),
+            }
+            for name, seconds in timer.seconds.items()
+        ],
+        columns=["stage", "kind", "seconds", "words", "words_per_s"],
+    )
+    return RunResult(articles, tables, timings, info)

@@ -1,0 +1,1 @@
+"""Benchmark of the full pipeline against the spaCy ceiling (``make bench``, ``python -m bench.run``)."""

@@ -1,0 +1,83 @@
+import pandas as pd
+import pytest
+
+from analysis.pipeline import _bind, _tables_of, chunk_articles
+
+
+def _articles(n: int, start: int = 0) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "article_id": [f"a{i:04d}" for i in range(start, start + n)],
+            "title": [f"Title {i}" for i in range(start, start + n)],
+            "text": [f"Body of article number {i}." for i in range(start, start + n)],
+            "status": "ok",
+        }
+    )
+
+
+def test_chunks_cover_every_ok_article_once_in_order():
+    articles = _articles(500)
+    articles.loc[[3, 77], "status"] = "duplicate"
+    chunks = chunk_articles(articles, chunk_size=20)
+    ids = [a for c in chunks for a in c["article_id"]]
+    assert ids == list(articles.loc[articles["status"] == "ok", "article_id"])
+    assert max(len(c) for c in chunks) <= 40  # capped at twice the chunk size
+    assert 5 <= len(chunks) <= 100
+
+
+def test_inserting_an_article_changes_only_its_own_chunk():
+    base = _articles(400)
+    new = _articles(1, start=10_000)
+    grown = pd.concat([base.iloc[:200], new, base.iloc[200:]], ignore_index=True)
+    before = {tuple(c["article_id"]) for c in chunk_articles(base, chunk_size=25)}
+    after = {tuple(c["article_id"]) for c in chunk_articles(grown, chunk_size=25)}
+    changed = after - before
+    assert 1 <= len(changed) <= 2  # the chunk that received it (split in two at most)
+    assert any(new["article_id"][0] in c for c in changed)
+    assert len(before - after) == 1
+
+
+def test_chunking_is_deterministic_and_rejects_bad_size():
+    a = [list(c["article_id"]) for c in chunk_articles(_articles(300), chunk_size=16)]
+    b = [list(c["article_id"]) for c in chunk_articles(_articles(300), chunk_size=16)]
+    assert a == b
+    assert chunk_articles(_articles(0), chunk_size=5) == []
+    with pytest.raises(ValueError, match="chunk_size"):
+        chunk_articles(_articles(3), chunk_size=0)
+
+
+def test_bind_passes_what_the_function_asks_for():
+    def stage(articles, mentions, *, annotations=None, by="outlet"):
+        return articles, mentions, annotations, by
+
+    args, kwargs, missing = _bind(
+        stage, {"articles": 1, "mentions": 2, "annotations": lambda: 3, "quotes": 4}
+    )
+    assert missing == ""
+    assert stage(*args, **kwargs) == (1, 2, 3, "outlet")
+    _, _, missing = _bind(stage, {"articles": 1})
+    assert missing == "mentions"
+
+
+def test_tables_of_flattens_containers():
+    frame = pd.DataFrame({"x": [1]})
+    assert list(_tables_of("t", frame)) == ["t"]
+    assert sorted(_tables_of("t", {"a": frame, "b": frame, "n": 3})) == ["t_a", "t_b"]
+    with pytest.raises(TypeError, match="not a DataFrame"):
+        _tables_of("t", 42)
+
+
+def test_bind_maps_table_suffixed_parameters():
+    def omissions(claims_table, articles, *, min_outlets=1):
+        return claims_table, articles
+
+    args, kwargs, missing = _bind(omissions, {"claims": "C", "articles": "A"})
+    assert missing == "" and omissions(*args, **kwargs) == ("C", "A")
+
+
+def test_bind_leaves_other_optional_parameters_at_their_defaults():
+    def salience(articles, *, mentions=None, frames=None):
+        return mentions, frames
+
+    args, kwargs, _ = _bind(salience, {"articles": 1, "mentions": "M", "frames": "F"})
+    assert salience(*args, **kwargs) == ("M", None)
