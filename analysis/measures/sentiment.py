@@ -518,8 +518,11 @@ def score_selection(
 
 
 def _has_valence(text: str) -> bool:
-    """Tell whether any whitespace-separated word (as VADER splits and strips it) is in VADER's lexicon."""
-    lexicon = _analyzer().lexicon
+    """Tell whether any word (as VADER splits and strips it) or emoji is in VADER's lexicon."""
+    analyzer = _analyzer()
+    lexicon = analyzer.lexicon
+    if not text.isascii() and any(ch in analyzer.emojis for ch in text if ord(ch) > 0x2000):
+        return True  # VADER replaces emojis by their descriptions before scoring
     for word in text.split():
         low = word.lower()
         if low in lexicon or low.strip(_PUNCTUATION) in lexicon:
