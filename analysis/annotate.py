@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import cache, config
+from analysis.load import ok_articles
 
 #: Bump when the token table layout or extraction changes (invalidates the cache).
 PIPELINE_VERSION = "1"
@@ -225,14 +226,16 @@ def _text_of(value) -> str:
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
-def _annotatable(articles: pd.DataFrame) -> pd.DataFrame:
-    missing = {"article_id", "text"} - set(articles.columns)
-    if missing:
-        raise ValueError(f"articles need columns {sorted(missing)}; got {list(articles.columns)}")
-    rows = articles
-    if "status" in rows.columns:
-        rows = rows[rows["status"] == "ok"]
-    return rows
+def _parsed_titles(rows: pd.DataFrame) -> pd.Series:
+    """Titles to parse: a title derived from the body (``title_derived``) is a copy of its first
+    sentence, so it is not parsed again (it would count that sentence's entities twice).
+    """
+    if "title" not in rows.columns:
+        return pd.Series("", index=rows.index)
+    titles = rows["title"].map(_text_of)
+    if "title_derived" in rows.columns:
+        titles = titles.where(~rows["title_derived"].fillna(False).astype(bool), "")
+    return titles
 
 
 def _parse_missing(
@@ -286,8 +289,8 @@ def _plan(
     todo: list[tuple[str, str, str, str]] = []
     plans: list[list[tuple[str, str, str]]] = []
     for chunk in chunks:
-        rows = _annotatable(chunk)
-        titles = rows["title"].map(_text_of) if "title" in rows.columns else pd.Series("", index=rows.index)
+        rows = ok_articles(chunk)
+        titles = _parsed_titles(rows)
         texts = rows["text"].map(_text_of)
         plan = []
         for aid, title, text in zip(rows["article_id"].astype(str), titles, texts, strict=True):
@@ -388,10 +391,11 @@ def iter_tokens(
 
 def _texts_for(plans, chunks, key: str) -> tuple[str, str]:
     for plan, chunk in zip(plans, chunks, strict=True):
-        rows = _annotatable(chunk)
-        for (k, _, _), (_, row) in zip(plan, rows.iterrows(), strict=True):
+        rows = ok_articles(chunk)
+        titles = _parsed_titles(rows)
+        for (k, _, _), (idx, row) in zip(plan, rows.iterrows(), strict=True):
             if k == key:
-                return _text_of(row.get("title")), _text_of(row["text"])
+                return titles[idx], _text_of(row["text"])
     raise KeyError(key)
 
 
@@ -422,7 +426,7 @@ def tokens(
     pandas.DataFrame
         Columns ``TOKEN_COLUMNS`` (see :class:`Annotations`).
     """
-    _annotatable(articles)  # validate columns before loading the model
+    ok_articles(articles)  # validate columns before loading the model
     (table,) = iter_tokens(
         [articles], cache_dir=cache_dir, n_process=n_process, batch_size=batch_size, progress=progress
     )
