@@ -227,8 +227,10 @@ def _text_of(value) -> str:
 
 
 def _parsed_titles(rows: pd.DataFrame) -> pd.Series:
-    """Titles to parse: a title derived from the body (``title_derived``) is a copy of its first
-    sentence, so it is not parsed again (it would count that sentence's entities twice).
+    """Return the titles to parse, blank where ``title_derived``.
+
+    A derived title is a copy of the body's first sentence: parsing it again
+    would count that sentence's entities and quotes twice.
     """
     if "title" not in rows.columns:
         return pd.Series("", index=rows.index)
