@@ -1375,6 +1375,9 @@ def entity_frequencies(
                 }
             )
     frame = pd.DataFrame(out, columns=FREQUENCY_COLUMNS)
+    # one article cannot be resampled into an interval: say "no interval", not a zero-width one
+    single = frame["n_articles_in_group"] < 2
+    frame.loc[single, [c for c in frame.columns if c.endswith(("_low", "_high"))]] = np.nan
     frame["_lvl"] = (frame["level"] == "corpus").astype(int)
     frame = frame.sort_values(["_lvl", "group", "count", "canonical"], ascending=[True, True, False, True])
     return frame.drop(columns="_lvl").reset_index(drop=True)

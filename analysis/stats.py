@@ -38,8 +38,8 @@ class MeanCI(NamedTuple):
     mean : float
         Point estimate on the full data (NaN when there is no data).
     low, high : float
-        Bounds of the percentile interval (NaN when there is no data; equal
-        to ``mean`` when there is a single value or group).
+        Bounds of the percentile interval (NaN when there is no data or a
+        single value or group: one unit cannot be resampled into an interval).
     n : int
         Number of values (or groups, for the grouped version) used.
     """
@@ -106,7 +106,7 @@ def bootstrap_mean_ci(
     -------
     MeanCI
         ``(mean, low, high, n)``; all NaN and ``n == 0`` for empty input;
-        ``low == high == mean`` for a single value.
+        ``low`` and ``high`` NaN for a single value (no interval from one unit).
 
     Examples
     --------
@@ -121,7 +121,7 @@ def bootstrap_mean_ci(
         return _NAN
     estimate = float(np.sum(v * w) / np.sum(w))
     if v.size == 1 or n <= 0:
-        return MeanCI(estimate, estimate, estimate, int(v.size))
+        return MeanCI(estimate, float("nan"), float("nan"), int(v.size))
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, v.size, size=(n, v.size))
     ws = w[idx]
@@ -188,7 +188,7 @@ def bootstrap_grouped_mean_ci(
     mass = np.bincount(codes, weights=w, minlength=k)
     estimate = float(sums.sum() / mass.sum())
     if k == 1 or n <= 0:
-        return MeanCI(estimate, estimate, estimate, k)
+        return MeanCI(estimate, float("nan"), float("nan"), k)
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, k, size=(n, k))
     draws = sums[idx].sum(axis=1) / mass[idx].sum(axis=1)
@@ -264,7 +264,6 @@ def bootstrap_mean_ci_by(
         mean[present] = sums / mass
         count[present] = sizes
         single = sizes == 1
-        low[present[single]] = high[present[single]] = mean[present[single]]
         alpha = (1.0 - level) / 2.0
         for size in np.unique(sizes[~single]) if n > 0 else []:
             all_which = np.nonzero(sizes == size)[0]

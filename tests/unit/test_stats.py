@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import config
-from analysis.stats import MeanCI, bootstrap_grouped_mean_ci, bootstrap_mean_ci, bootstrap_mean_ci_by
+from analysis.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci, bootstrap_mean_ci_by
 
 finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
 
@@ -47,8 +47,9 @@ def test_nan_values_and_zero_weights_are_ignored():
     assert ci.mean == pytest.approx(2.0) and ci.n == 2
 
 
-def test_single_value_has_a_degenerate_interval():
-    assert bootstrap_mean_ci([0.4]) == MeanCI(0.4, 0.4, 0.4, 1)
+def test_single_value_has_no_interval():
+    ci = bootstrap_mean_ci([0.4])
+    assert ci.mean == 0.4 and ci.n == 1 and math.isnan(ci.low) and math.isnan(ci.high)
 
 
 def test_bad_weights_raise_clear_errors():
@@ -64,6 +65,9 @@ def test_interval_contains_mean_and_lies_within_the_data(values, data):
     weights = data.draw(st.lists(st.floats(0.1, 10), min_size=len(values), max_size=len(values)))
     ci = bootstrap_mean_ci(values, weights, n=200)
     tol = 1e-9 * (1 + max(abs(v) for v in values))
+    if len(values) == 1:
+        assert math.isnan(ci.low) and math.isnan(ci.high) and ci.mean == pytest.approx(values[0])
+        return
     assert min(values) - tol <= ci.low <= ci.mean <= ci.high <= max(values) + tol
 
 
@@ -88,7 +92,7 @@ def test_grouped_resamples_groups_not_rows():
 
 def test_grouped_single_group_and_empty():
     ci = bootstrap_grouped_mean_ci([0.2, 0.4], ["a", "a"])
-    assert ci.n == 1 and ci.low == ci.mean == ci.high == pytest.approx(0.3)
+    assert ci.n == 1 and ci.mean == pytest.approx(0.3) and math.isnan(ci.low) and math.isnan(ci.high)
     assert bootstrap_grouped_mean_ci([], []).n == 0
 
 
@@ -103,8 +107,11 @@ def test_grouped_interval_contains_mean(pairs):
     values, groups = zip(*pairs, strict=True)
     ci = bootstrap_grouped_mean_ci(values, groups, n=200)
     tol = 1e-9 * (1 + max(abs(v) for v in values))
-    assert ci.low - tol <= ci.mean <= ci.high + tol
     assert ci.n == len(set(groups))
+    if ci.n == 1:
+        assert math.isnan(ci.low) and math.isnan(ci.high)
+        return
+    assert ci.low - tol <= ci.mean <= ci.high + tol
 
 
 def test_by_group_equals_one_call_per_group():
@@ -127,6 +134,7 @@ def test_by_group_equals_one_call_per_group():
 
 def test_by_group_handles_singletons_and_all_nan_groups():
     table = bootstrap_mean_ci_by([0.5, float("nan"), 0.1, 0.3], ["one", "nan", "two", "two"])
-    assert table.loc["one"].tolist() == [0.5, 0.5, 0.5, 1]
+    one = table.loc["one"]
+    assert one["mean"] == 0.5 and one["n"] == 1 and math.isnan(one["low"]) and math.isnan(one["high"])
     assert table.loc["nan", "n"] == 0 and math.isnan(table.loc["nan", "mean"])
     assert table.loc["two", "low"] <= table.loc["two", "mean"] <= table.loc["two", "high"]
