@@ -29,7 +29,7 @@ install: $(STAMP)
 
 ## Run every check: lint, unit and integration tests, nbval on the notebooks, browser test of the reports
 test: $(STAMP) browser
-	$(PY) -m ruff check analysis tests
+	$(PY) -m ruff check analysis tests bench
 	$(PYTEST) tests/unit --doctest-modules analysis -q
 	$(PYTEST) tests/integration tests/browser -q
 	$(MAKE) --no-print-directory test-notebooks
@@ -70,7 +70,7 @@ lab: $(STAMP)
 
 ## Lint the package and tests with ruff
 lint: $(STAMP)
-	$(PY) -m ruff check analysis tests
+	$(PY) -m ruff check analysis tests bench
 
 ## Install headless Chromium and its driver for the browser test (Debian packages)
 browser:
