@@ -395,6 +395,11 @@ def _mark_duplicates(df: pd.DataFrame, *, threshold: float = 0.85) -> pd.DataFra
     return out
 
 
+#: Characters of each article given to langid (its cost is linear in length; ~200 words identify
+#: a language reliably).
+LANGUAGE_ID_CHARS = 1200
+
+
 @lru_cache(maxsize=1)
 def _language_identifier() -> object:
     """Load langid's bundled model once per process (it takes seconds)."""
@@ -411,7 +416,7 @@ def _detect_language(df: pd.DataFrame) -> pd.DataFrame:
         text = out.at[idx, "text"]
         if out.at[idx, "n_words"] < config.MIN_WORDS_FOR_LANGUAGE_ID:
             continue
-        lang, prob = identifier.classify(text[:3000])
+        lang, prob = identifier.classify(text[:LANGUAGE_ID_CHARS])
         given = out.at[idx, "language"]
         if given is None or (isinstance(given, float) and pd.isna(given)) or str(given).strip() == "":
             out.at[idx, "language"] = lang if prob >= 0.5 else None
