@@ -31,14 +31,16 @@ def _summary(args: argparse.Namespace) -> int:
     with pd.option_context("display.max_colwidth", 70, "display.width", 250):
         print(table.to_string(index=False))
     ok = articles["status"] == "ok"
+    by_count = dropped["role"].value_counts().sort_index()
     statuses = ", ".join(f"{n} {s}" for s, n in articles["status"].value_counts().sort_index().items())
     print(
         f"\n{len(articles)} articles ({statuses}), {int(articles.loc[ok, 'n_words'].sum()):,} words in ok "
         f"articles, {len(articles['outlet'].unique())} outlets; "
-        f"{len(dropped)} blocks dropped: "
-        + ", ".join(f"{r} {n}" for r, n in dropped["role"].value_counts().sort_index().items())
+        f"{len(dropped)} blocks dropped"
+        + "".join(f"{': ' if i == 0 else ', '}{r} {n}" for i, (r, n) in enumerate(by_count.items()))
     )
-    print("(* title derived from the first sentence: the article prints none)")
+    if articles["title_derived"].any():
+        print("(* title derived from the first sentence: the article prints none)")
     return 0
 
 

@@ -921,6 +921,12 @@ def build_reports(
     articles = load_corpus_cached(src)
     ok = _ok(articles)
     log(f">> corpus {src}: {len(articles)} articles ({len(ok)} ok), output {dest}")
+    if ok.empty:
+        statuses = ", ".join(f"{n} {s}" for s, n in articles["status"].value_counts().sort_index().items())
+        raise ReportError(
+            f"{src}: no article has analysable text ({statuses}); nothing to report. "
+            f"`python -m analysis summary {src}` lists each article's status and error."
+        )
     started = time.perf_counter()
     _warm_cache(src, articles, engine)
     log(f">> annotations ready ({time.perf_counter() - started:.1f}s)")

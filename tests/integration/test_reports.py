@@ -142,3 +142,14 @@ def test_entity_and_outlet_reports_escape_and_link(seeds):
         assert 'href="../index.html"' in text
         assert page.relative_to(seeds).as_posix() in index
         assert "Methods and limitations" in text
+
+
+def test_corpus_without_analysable_text_is_a_clear_error(tmp_path):
+    # a Media Cloud export without story text: every row is `no_text`
+    export = tmp_path / "stories.csv"
+    export.write_text(
+        "stories_id,title,media_name,publish_date,url\n"
+        "1,Putin talks,Example News,2025-12-21,http://example.org/a\n"
+    )
+    with pytest.raises(report.ReportError, match="no article has analysable text.*1 no_text"):
+        report.build_reports(export, out=tmp_path / "out")
