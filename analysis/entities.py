@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.load import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -1175,15 +1176,6 @@ def _row(span: _Span, fld: _Field) -> dict:
     }
 
 
-def _ok(articles: pd.DataFrame) -> pd.DataFrame:
-    missing = {"article_id", "text"} - set(articles.columns)
-    if missing:
-        raise ValueError(f"articles need columns {sorted(missing)}; got {list(articles.columns)}")
-    if "status" in articles.columns:
-        return articles[articles["status"] == "ok"]
-    return articles
-
-
 def entity_mentions(
     articles: pd.DataFrame,
     *,
@@ -1219,7 +1211,7 @@ def entity_mentions(
         corpus; else empty), ``ner_label`` (spaCy's own label; empty for role
         phrases). Sorted by article, field and offset.
     """
-    rows = _ok(articles)
+    rows = ok_articles(articles)
     if rows.empty:
         return _mentions_frame([])
     if annotations is None:
@@ -1288,7 +1280,7 @@ def entity_frequencies(
         ``n_articles_in_group``, ``n_words``, ``n_sentences``. Sorted by
         level, group, count (descending) and name.
     """
-    rows = _ok(articles)
+    rows = ok_articles(articles)
     if by not in rows.columns:
         raise ValueError(f"by={by!r} is not an article column; choose one of {list(rows.columns)}")
     rows = rows.assign(article_id=rows["article_id"].astype(str))
@@ -1427,7 +1419,7 @@ def kwic(
         raise ValueError("kwic needs a non-empty term or entity name")
     if window < 0:
         raise ValueError("window must be >= 0")
-    rows = _ok(articles)
+    rows = ok_articles(articles)
     texts: dict[tuple[str, str], str] = {}
     for fld in ("title", "text"):
         if fld in rows.columns:
