@@ -2,29 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.annotate import TOKEN_COLUMNS as TOKEN_COLS
 from analysis.annotate import Annotations
 from analysis.framing.frames import CodebookError, frame_evidence, frame_summary, frames, load_codebook
-
-TOKEN_COLS = [
-    "article_id",
-    "field",
-    "sentence_id",
-    "token_id",
-    "start_char",
-    "end_char",
-    "text",
-    "whitespace",
-    "lemma",
-    "pos",
-    "tag",
-    "dep",
-    "head",
-    "ent_iob",
-    "ent_type",
-    "is_stop",
-    "is_punct",
-    "like_num",
-]
 
 
 def annotate_inline(docs):

@@ -4,29 +4,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.annotate import TOKEN_COLUMNS as TOKEN_COLS
 from analysis.annotate import Annotations
 from analysis.framing.frames import frame_evidence, frames
 
-TOKEN_COLS = [
-    "article_id",
-    "field",
-    "sentence_id",
-    "token_id",
-    "start_char",
-    "end_char",
-    "text",
-    "whitespace",
-    "lemma",
-    "pos",
-    "tag",
-    "dep",
-    "head",
-    "ent_iob",
-    "ent_type",
-    "is_stop",
-    "is_punct",
-    "like_num",
-]
 LEXICON = [
     ("ceasefire", "NOUN"),
     ("talks", "NOUN"),

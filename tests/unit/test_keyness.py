@@ -4,29 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.annotate import TOKEN_COLUMNS as TOKEN_COLS
 from analysis.annotate import Annotations
 from analysis.framing.keyness import keyness, log_odds_dirichlet, noun_phrases, top_terms
-
-TOKEN_COLS = [
-    "article_id",
-    "field",
-    "sentence_id",
-    "token_id",
-    "start_char",
-    "end_char",
-    "text",
-    "whitespace",
-    "lemma",
-    "pos",
-    "tag",
-    "dep",
-    "head",
-    "ent_iob",
-    "ent_type",
-    "is_stop",
-    "is_punct",
-    "like_num",
-]
 
 
 def make_annotations(docs):
