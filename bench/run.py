@@ -40,11 +40,11 @@ DEFAULT_CHUNK = 250
 
 def _phase_ceiling(args) -> dict:
     from analysis import config
-    from analysis.annotate import _annotatable, _article_jobs, _text_of, load_model
-    from analysis.load import load_corpus
+    from analysis.annotate import _article_jobs, _parsed_titles, _text_of, load_model
+    from analysis.load import load_corpus, ok_articles
 
-    articles = _annotatable(load_corpus(args.corpus))
-    titles = articles["title"].map(_text_of) if "title" in articles.columns else [""] * len(articles)
+    articles = ok_articles(load_corpus(args.corpus))
+    titles = _parsed_titles(articles)
     jobs = [
         chunk
         for t, x in zip(titles, articles["text"].map(_text_of), strict=True)
