@@ -699,6 +699,154 @@ def _corpus_signature(articles: pd.DataFrame, keys: list[dict[str, str]]) -> str
     return cache.content_key([k.get("sentences", "") for k in keys], meta)
 
 
+# --------------------------------------------------------------------------- pandas engine: lanes
+
+
+def _lane_count(n_process: int | None, todo_sizes: list[int]) -> int:
+    """Return how many worker processes ("lanes") to run uncached chunks in: 1 means this process.
+
+    Lanes pay off only when there are at least two chunks to compute and enough
+    articles per lane to repay starting a process and loading the model there
+    (the same threshold as spaCy's own ``n_process``).
+
+    Examples
+    --------
+    >>> _lane_count(2, [250, 250, 250])
+    2
+    >>> _lane_count(2, [40])
+    1
+    >>> _lane_count(1, [250, 250])
+    1
+    """
+    from analysis.annotate import MIN_ARTICLES_PER_PROCESS
+
+    processes = n_process or config.SPACY_N_PROCESS
+    if processes < 2 or len(todo_sizes) < 2:
+        return 1
+    return max(1, min(processes, len(todo_sizes), sum(todo_sizes) // MIN_ARTICLES_PER_PROCESS))
+
+
+def _lane_init() -> None:
+    """Load the spaCy model once per lane process, before its first chunk."""
+    from analysis.annotate import load_model
+
+    load_model()
+
+
+def _lane_chunk(
+    chunk: pd.DataFrame,
+    keys: Mapping[str, str],
+    include: list[str] | None,
+    cache_dir: str,
+    batch_size: int | None,
+) -> tuple[dict[str, pd.DataFrame], dict[str, float], dict[str, str], int, int]:
+    """Annotate one chunk (``n_process=1``) and run its per-article stages, in a lane process."""
+    from analysis.annotate import iter_tokens
+
+    stage_list, _ = plan_stages(include=include)
+    timer, skipped, writes = _Timer(), {}, cache._writes
+    started = time.perf_counter()
+    (tokens,) = iter_tokens([chunk], cache_dir=cache_dir, n_process=1, batch_size=batch_size, progress=False)
+    timer.add("annotate", time.perf_counter() - started)
+    out = process_chunk(chunk, tokens, stage_list, keys, cache_dir=cache_dir, timer=timer, skipped=skipped)
+    return out, timer.seconds, skipped, cache._writes - writes, os.getpid()
+
+
+def _run_lanes(
+    chunks: list[pd.DataFrame],
+    keys: list[dict[str, str]],
+    *,
+    include: Iterable[str] | None,
+    cache_dir: Path,
+    lanes: int,
+    batch_size: int | None,
+    timer: _Timer,
+    skipped: dict[str, str],
+    progress: bool,
+) -> tuple[list[dict[str, pd.DataFrame]], int, list[int]]:
+    """Compute uncached chunks in ``lanes`` worker processes, each parsing and analysing whole chunks.
+
+    Each lane loads the spaCy model once and takes the next chunk as soon as it
+    is free (``concurrent.futures``), so parsing of one chunk overlaps with the
+    per-article stages of another and both cores stay busy. Results come back
+    in chunk order; stage seconds are summed over lanes.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    names = list(include) if include is not None else None
+    results: list[dict[str, pd.DataFrame] | None] = [None] * len(chunks)
+    writes = 0
+    pids: set[int] = set()
+    if progress:
+        total = sum(len(c) for c in chunks)
+        print(f"analysing {len(chunks)} chunks ({total} articles) in {lanes} processes",
+              file=sys.stderr, flush=True)
+    # fork (as spaCy's own n_process does on Linux): "spawn" would re-import the caller's script, which
+    # breaks any user script without an ``if __name__ == "__main__"`` guard
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=lanes, mp_context=context, initializer=_lane_init) as pool:
+        futures = {
+            pool.submit(_lane_chunk, chunk, key, names, str(cache_dir), batch_size): i
+            for i, (chunk, key) in enumerate(zip(chunks, keys, strict=True))
+        }
+        try:
+            for n, future in enumerate(as_completed(futures), start=1):
+                out, seconds, lane_skipped, lane_writes, pid = future.result()
+                i = futures[future]
+                results[i] = out
+                for name, value in seconds.items():
+                    timer.add(name, value)
+                skipped.update(lane_skipped)
+                writes += lane_writes
+                pids.add(pid)
+                if progress:
+                    print(f"  chunk {n}/{len(chunks)} done: {len(chunks[i])} articles",
+                          file=sys.stderr, flush=True)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [r for r in results if r is not None], writes, sorted(pids)
+
+
+def _run_serial(
+    chunks: list[pd.DataFrame],
+    keys: list[dict[str, str]],
+    cached: list[dict[str, pd.DataFrame] | None],
+    stage_list: list[Stage],
+    *,
+    token_options: Mapping[str, Any],
+    timer: _Timer,
+    skipped: dict[str, str],
+    progress: bool,
+) -> list[dict[str, pd.DataFrame]]:
+    """Compute uncached chunks here, one after another, streaming one ``nlp.pipe`` over all of them."""
+    from analysis.annotate import iter_tokens
+
+    parts: list[dict[str, pd.DataFrame]] = []
+    todo = [c for c, hit in zip(chunks, cached, strict=True) if hit is None]
+    stream: Iterator[pd.DataFrame] = iter_tokens(todo, **token_options) if todo else iter(())
+    for i, (chunk, hit) in enumerate(zip(chunks, cached, strict=True)):
+        if hit is not None:
+            parts.append(hit)
+            continue
+        t0 = time.perf_counter()
+        tokens = next(stream)
+        timer.add("annotate", time.perf_counter() - t0)
+        parts.append(
+            process_chunk(chunk, tokens, stage_list, keys[i], cache_dir=token_options["cache_dir"],
+                          timer=timer, skipped=skipped)
+        )
+        del tokens
+        if progress:
+            print(f"  chunk {i + 1}/{len(chunks)}: {len(chunk)} articles", file=sys.stderr, flush=True)
+    for _ in stream:  # exhaust the stream: spaCy's worker processes exit before the corpus stages
+        pass
+    return parts
+
+
 def run(
     source_or_articles: Any,
     *,
@@ -752,7 +900,7 @@ def run(
     """
     if engine not in {"pandas", "dask"}:
         raise ValueError(f"engine must be 'pandas' or 'dask', got {engine!r}")
-    from analysis.annotate import iter_tokens, model_fingerprint
+    from analysis.annotate import model_fingerprint
 
     timer = _Timer()
     writes_before = cache._writes
@@ -800,28 +948,26 @@ def run(
             timer.add(name, seconds)
         info["workers"] = workers
     else:
-        parts = []
         cached = [_chunk_from_cache(stage_list, k, root) for k in keys]
         info["chunks_cached"] = sum(1 for c in cached if c is not None)
-        todo = [c for c, hit in zip(chunks, cached, strict=True) if hit is None]
-        stream: Iterator[pd.DataFrame] = iter_tokens(todo, **token_options) if todo else iter(())
-        for i, (chunk, hit) in enumerate(zip(chunks, cached, strict=True)):
-            if hit is not None:
-                parts.append(hit)
-                continue
-            t0 = time.perf_counter()
-            tokens = next(stream)
-            timer.add("annotate", time.perf_counter() - t0)
-            parts.append(
-                process_chunk(
-                    chunk, tokens, stage_list, keys[i], cache_dir=root, timer=timer, skipped=skipped
-                )
+        todo = [i for i, hit in enumerate(cached) if hit is None]
+        lanes = _lane_count(n_process, [len(chunks[i]) for i in todo])
+        info["lanes"] = lanes
+        if lanes > 1:
+            done, lane_writes, info["lane_pids"] = _run_lanes(
+                [chunks[i] for i in todo], [keys[i] for i in todo],
+                include=include, cache_dir=root, lanes=lanes, batch_size=batch_size,
+                timer=timer, skipped=skipped, progress=progress,
             )
-            del tokens
-            if progress:
-                print(f"  chunk {i + 1}/{len(chunks)}: {len(chunk)} articles", file=sys.stderr, flush=True)
-        for _ in stream:  # exhaust the stream: spaCy's worker processes exit before the corpus stages
-            pass
+            info["lane_cache_writes"] = lane_writes
+            for i, out in zip(todo, done, strict=True):
+                cached[i] = out
+            parts = list(cached)
+        else:
+            parts = _run_serial(
+                chunks, keys, cached, stage_list, token_options=token_options,
+                timer=timer, skipped=skipped, progress=progress,
+            )
 
     started = time.perf_counter()
     tables = _concat(parts)
@@ -841,7 +987,7 @@ def run(
         )
     )
     info["skipped"] = skipped
-    info["cache_writes"] = cache._writes - writes_before
+    info["cache_writes"] = cache._writes - writes_before + info.pop("lane_cache_writes", 0)
     words = _words(articles)
     kinds = {s.name: ("article" if s.per_article else "corpus") for s in stage_list}
     timings = pd.DataFrame(

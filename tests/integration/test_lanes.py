@@ -1,0 +1,46 @@
+"""The pandas engine's worker processes ("lanes") give the same tables as computing every chunk here."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis import pipeline
+
+
+@pytest.fixture(scope="module")
+def generated():
+    from bench.corpus import generate
+
+    return generate(240, min_words=60, max_words=110)
+
+
+def test_lanes_equal_the_serial_engine(generated, tmp_path):
+    lanes_cache = tmp_path / "lanes"
+    in_lanes = pipeline.run(generated, cache_dir=lanes_cache, n_process=2, chunk_size=40, progress=False)
+    assert in_lanes.info["lanes"] == 2
+    assert len(in_lanes.info["lane_pids"]) == 2  # both processes took chunks
+    assert in_lanes.info["chunks_cached"] == 0 and in_lanes.info["n_chunks"] >= 3
+    # every cache entry the lanes wrote is counted, and a second run reads them all
+    assert in_lanes.info["cache_writes"] > in_lanes.info["n_chunks"]
+    again = pipeline.run(generated, cache_dir=lanes_cache, n_process=2, chunk_size=40, progress=False)
+    assert again.info["chunks_cached"] == again.info["n_chunks"]
+    # here, one chunk after another, from the tokens the lanes parsed
+    serial_cache = tmp_path / "serial"
+    shutil.copytree(lanes_cache / "tokens", serial_cache / "tokens")
+    serial = pipeline.run(generated, cache_dir=serial_cache, n_process=1, chunk_size=40, progress=False)
+    assert serial.info["lanes"] == 1
+    assert sorted(serial.tables) == sorted(in_lanes.tables)
+    for name in serial.tables:
+        pd.testing.assert_frame_equal(serial[name], in_lanes[name], obj=name)
+        pd.testing.assert_frame_equal(again[name], in_lanes[name], obj=name)
+
+
+def test_a_failing_stage_in_a_lane_reaches_the_caller(generated, tmp_path, monkeypatch):
+    monkeypatch.setenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", "3")
+    from analysis.cache import InjectedFailure
+
+    with pytest.raises(InjectedFailure):
+        pipeline.run(generated, cache_dir=tmp_path / "c", n_process=2, chunk_size=40, progress=False)
