@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--batch-size", type=int, default=None, help="nlp.pipe batch size (default: config)")
     parser.add_argument(
-        "--chunk-size", type=int, default=None, help="articles per chunk (default: N/8, between 25 and 250)"
+        "--chunk-size", type=int, default=None, help="articles per chunk (default: N/16, between 25 and 250)"
     )
     parser.add_argument("--work", default=None, help="work folder (default: bench/results/)")
     parser.add_argument("--no-report", action="store_true", help="skip the report generation phase")
@@ -365,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.chunk_size is None:  # enough chunks that adding 1% touches only a few of them
-        args.chunk_size = max(25, min(DEFAULT_CHUNK, args.n // 8))
+        args.chunk_size = max(25, min(DEFAULT_CHUNK, args.n // 16))
 
     if args.phase:  # child process
         data = PHASES[args.phase](args)
