@@ -14,12 +14,15 @@ import codecs
 import hashlib
 import io
 import json
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
@@ -357,73 +360,435 @@ def _apply_metadata(raw: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- statuses
 
+#: Near-duplicate threshold (estimated Jaccard similarity of word 5-gram sets) and MinHash size.
+NEAR_DUPLICATE_THRESHOLD = 0.85
+MINHASH_PERMUTATIONS = 64
+#: Characters of each article given to langid (its cost is linear in length; ~200 words identify
+#: a language reliably).
+LANGUAGE_ID_CHARS = 1200
+#: Articles classified together by the vectorised langid (memory grows with it).
+LANGUAGE_ID_BATCH = 256
+#: Where langid's bundled model is kept unpacked (NumPy arrays), so that no process pays for
+#: decompressing and unpickling it again (seconds); one file per langid model.
+MODEL_DIR: Path = Path(os.environ.get("OUTLET_FRAMING_MODELS", config.CACHE_DIR.parent / "models"))
+
 
 def _normalise_for_hash(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def _mark_duplicates(df: pd.DataFrame, *, threshold: float = 0.85) -> pd.DataFrame:
-    """Mark exact and near-duplicate articles (``status='duplicate'``, ``duplicate_of`` = original)."""
-    from datasketch import MinHash, MinHashLSH
-
-    out = df.copy()
-    out["duplicate_of"] = None
-    ok = out.index[out["status"] == "ok"]
-    seen_hash: dict[str, str] = {}
-    lsh = MinHashLSH(threshold=threshold, num_perm=64)
-    signatures: dict[str, MinHash] = {}
-    for idx in ok:
-        article_id = out.at[idx, "article_id"]
-        norm = _normalise_for_hash(out.at[idx, "text"])
-        digest = hashlib.sha1(norm.encode()).hexdigest()
-        if digest in seen_hash:
-            out.at[idx, "status"] = "duplicate"
-            out.at[idx, "duplicate_of"] = seen_hash[digest]
-            continue
-        seen_hash[digest] = article_id
-        words = norm.split()
-        shingles = {" ".join(words[i : i + 5]) for i in range(max(len(words) - 4, 1))}
-        sig = MinHash(num_perm=64, seed=1)
-        sig.update_batch([s.encode() for s in shingles])
-        matches = [m for m in lsh.query(sig) if sig.jaccard(signatures[m]) >= threshold]
-        if matches:
-            out.at[idx, "status"] = "duplicate"
-            out.at[idx, "duplicate_of"] = sorted(matches)[0]
-            continue
-        lsh.insert(article_id, sig)
-        signatures[article_id] = sig
-    return out
-
-
-#: Characters of each article given to langid (its cost is linear in length; ~200 words identify
-#: a language reliably).
-LANGUAGE_ID_CHARS = 1200
+def _identity(value: object) -> object:
+    return value
 
 
 @lru_cache(maxsize=1)
-def _language_identifier() -> object:
-    """Load langid's bundled model once per process (it takes seconds)."""
-    from langid.langid import LanguageIdentifier, model
+def _minhash_template() -> object:
+    """Return an empty datasketch MinHash (64 permutations, seed 1) whose hash function is the identity.
 
-    return LanguageIdentifier.from_modelstring(model, norm_probs=True)
+    Shingles are hashed beforehand with datasketch's own ``sha1_hash32`` formula (first four bytes
+    of SHA-1, little endian), all at once, so the signature equals ``MinHash.update_batch`` on the
+    encoded shingles.
+    """
+    from datasketch import MinHash
+
+    return MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1, hashfunc=_identity)
 
 
-def _detect_language(df: pd.DataFrame) -> pd.DataFrame:
-    """Set ``language`` where unknown and mark confidently non-English articles ``non_english``."""
-    identifier = _language_identifier()
+def _signatures(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Return the SHA-1 of each normalised text and its MinHash signature of word 5-gram shingles.
+
+    Returns
+    -------
+    tuple of (list of str, numpy.ndarray)
+        Hex digests, and an ``(n, MINHASH_PERMUTATIONS)`` array of the signatures' hash values.
+    """
+    template = _minhash_template()
+    digests: list[str] = []
+    out = np.empty((len(texts), MINHASH_PERMUTATIONS), dtype=np.asarray(template.hashvalues).dtype)
+    sha1 = hashlib.sha1
+    for i, text in enumerate(texts):
+        norm = _normalise_for_hash(text)
+        digests.append(sha1(norm.encode()).hexdigest())
+        words = norm.split()
+        shingles = {" ".join(words[j : j + 5]) for j in range(max(len(words) - 4, 1))}
+        hashed = np.frombuffer(b"".join(sha1(s.encode()).digest()[:4] for s in shingles), dtype="<u4")
+        sig = template.copy()
+        sig.update_batch(hashed.astype(np.uint32))
+        out[i] = sig.hashvalues
+    return digests, out
+
+
+@lru_cache(maxsize=4)
+def _lsh_bands(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
+    """Return datasketch MinHashLSH's band ranges for this threshold (its optimal ``b`` x ``r``)."""
+    from datasketch import MinHashLSH
+
+    return tuple(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+
+
+def _near_duplicates(
+    ids: Sequence[str], signatures: np.ndarray, *, threshold: float = NEAR_DUPLICATE_THRESHOLD
+) -> list[str | None]:
+    """Mark near duplicates in order, exactly as inserting into and querying a datasketch MinHashLSH would.
+
+    Each article (in order) is compared with the earlier articles kept so far that share an LSH band
+    with it; it is a near duplicate of the smallest id among those whose estimated Jaccard similarity
+    is at least ``threshold``, and is then not kept (not inserted) itself. Band buckets are found for
+    all articles at once; only articles that share a bucket with another are visited one by one.
+
+    Returns
+    -------
+    list of (str or None)
+        ``duplicate_of`` per article (None when it is kept).
+    """
+    n = len(ids)
+    result: list[str | None] = [None] * n
+    if n < 2:
+        return result
+    members: list[np.ndarray] = []  # per band: bucket number of each article
+    shared = np.zeros(n, dtype=bool)
+    for start, end in _lsh_bands(threshold, signatures.shape[1]):
+        band = np.ascontiguousarray(signatures[:, start:end])
+        _, inverse, counts = np.unique(
+            band.view(np.dtype((np.void, band.dtype.itemsize * band.shape[1]))).ravel(),
+            return_inverse=True,
+            return_counts=True,
+        )
+        inverse = inverse.ravel()
+        members.append(inverse)
+        shared |= counts[inverse] > 1
+    kept = np.ones(n, dtype=bool)
+    order = np.flatnonzero(shared)
+    buckets: list[dict[int, list[int]]] = [{} for _ in members]
+    for i in order:
+        earlier: set[int] = set()
+        for band, inverse in zip(buckets, members, strict=True):
+            earlier.update(j for j in band.get(int(inverse[i]), ()) if kept[j])
+        if earlier:
+            cand = np.fromiter(sorted(earlier), dtype=np.int64)
+            same = np.count_nonzero(signatures[cand] == signatures[i], axis=1)
+            close = cand[same.astype(np.float64) / float(signatures.shape[1]) >= threshold]
+            if close.size:
+                result[i] = sorted(ids[j] for j in close)[0]
+                kept[i] = False
+                continue
+        for band, inverse in zip(buckets, members, strict=True):
+            band.setdefault(int(inverse[i]), []).append(int(i))
+    return result
+
+
+def _mark_duplicates_from(
+    df: pd.DataFrame,
+    digests: pd.Series,
+    signatures: pd.Series,
+    *,
+    threshold: float = NEAR_DUPLICATE_THRESHOLD,
+) -> pd.DataFrame:
+    """Mark exact and near-duplicate ``ok`` articles from their precomputed hashes.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Needs ``article_id`` and ``status``.
+    digests, signatures : pandas.Series
+        Aligned with ``df``: SHA-1 of the normalised text, and the MinHash signature (bytes), for
+        ``ok`` rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``status='duplicate'`` and ``duplicate_of`` (the original's id) where they apply.
+    """
     out = df.copy()
-    for idx in out.index[out["status"] == "ok"]:
-        text = out.at[idx, "text"]
-        if out.at[idx, "n_words"] < config.MIN_WORDS_FOR_LANGUAGE_ID:
-            continue
-        lang, prob = identifier.classify(text[:LANGUAGE_ID_CHARS])
-        given = out.at[idx, "language"]
-        if given is None or (isinstance(given, float) and pd.isna(given)) or str(given).strip() == "":
-            out.at[idx, "language"] = lang if prob >= 0.5 else None
-        if lang != "en" and prob >= 0.9:
-            out.at[idx, "language"] = lang
-            out.at[idx, "status"] = "non_english"
-            out.at[idx, "error"] = f"language identified as {lang!r} (p={prob:.2f}); analysis is English-only"
+    duplicate_of = np.full(len(out), None, dtype=object)
+    ok = np.flatnonzero((out["status"] == "ok").to_numpy())
+    if len(ok):
+        ids = out["article_id"].to_numpy()[ok]
+        digest = pd.Series(digests.to_numpy()[ok])
+        first = ~digest.duplicated(keep="first").to_numpy()
+        if (~first).any():
+            original = dict(zip(digest[first], ids[first], strict=True))
+            duplicate_of[ok[~first]] = [original[d] for d in digest[~first]]
+        rows = ok[first]
+        sig = np.stack([np.frombuffer(s, dtype=np.uint32) for s in signatures.to_numpy()[rows]])
+        near = _near_duplicates(out["article_id"].to_numpy()[rows].tolist(), sig, threshold=threshold)
+        duplicate_of[rows] = np.array(near + [None], dtype=object)[:-1]
+        out.loc[pd.notna(duplicate_of), "status"] = "duplicate"
+    out["duplicate_of"] = duplicate_of
+    return out
+
+
+@lru_cache(maxsize=1)
+def _langid_file() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("langid")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("langid is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "langid.py"
+
+
+@lru_cache(maxsize=1)
+def _langid_digest() -> str:
+    """Hash langid's module file (it holds the model), to key the unpacked copy and the article cache."""
+    return hashlib.sha1(_langid_file().read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _langid_model() -> dict[str, np.ndarray]:
+    """Return langid's bundled model as arrays, unpacking it once per machine into :data:`MODEL_DIR`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``nextmove`` (tokeniser DFA transitions), ``out_ptr``/``out_idx`` (features emitted on
+        entering each state, CSR), ``ptc`` (features x languages log-probabilities), ``pc``
+        (language priors), ``classes`` (language codes).
+    """
+    path = MODEL_DIR / f"langid-{_langid_digest()[:16]}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return {name: stored[name] for name in stored.files}
+    except (OSError, ValueError, KeyError, EOFError):
+        pass
+    import base64
+    import bz2
+    import pickle
+
+    from langid.langid import model
+
+    ptc, pc, classes, nextmove, output = pickle.loads(bz2.decompress(base64.b64decode(model)))
+    n_states = len(nextmove) // 256
+    sizes = np.array([len(output.get(s, ())) for s in range(n_states)], dtype=np.int64)
+    arrays = {
+        "nextmove": np.asarray(nextmove, dtype=np.int64).astype(np.uint32),
+        "out_ptr": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        "out_idx": np.fromiter(
+            (i for s in range(n_states) for i in output.get(s, ())), dtype=np.int64, count=int(sizes.sum())
+        ),
+        "ptc": np.asarray(ptc, dtype=np.float64).reshape(-1, len(pc)),
+        "pc": np.asarray(pc, dtype=np.float64),
+        "classes": np.asarray(classes, dtype=str),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".langid.", suffix=".npz")
+        os.close(fd)
+        try:
+            np.savez(tmp, **arrays)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:  # a read-only machine simply unpacks the model in every process
+        pass
+    return arrays
+
+
+def _classify_languages(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Classify texts with langid's model and method, many at once.
+
+    The same computation as ``LanguageIdentifier.classify`` (``norm_probs=True``) per text: run the
+    byte n-gram DFA over the UTF-8 bytes, count the features emitted by the states entered, take
+    the naive Bayes log-probabilities and normalise them; here every step runs on a batch of
+    articles as NumPy arrays (one array step per byte position instead of one Python step per
+    byte per article).
+
+    Returns
+    -------
+    tuple of (list of str, numpy.ndarray)
+        Best language code and its probability per text.
+    """
+    model = _langid_model()
+    nextmove, out_ptr, out_idx = model["nextmove"], model["out_ptr"], model["out_idx"]
+    ptc, pc, classes = model["ptc"], model["pc"], model["classes"]
+    n_states, n_feats = len(out_ptr) - 1, ptc.shape[0]
+    langs: list[str] = []
+    probs = np.empty(len(texts), dtype=np.float64)
+    for start in range(0, len(texts), LANGUAGE_ID_BATCH):
+        encoded = [t.encode("utf8") for t in texts[start : start + LANGUAGE_ID_BATCH]]
+        n = len(encoded)
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
+        width = int(lengths.max()) if n else 0
+        data = np.zeros((n, max(width, 1)), dtype=np.int64)
+        flat = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        valid = np.arange(max(width, 1))[None, :] < lengths[:, None]
+        data[valid] = flat
+        states = np.empty((n, width), dtype=np.int64)
+        state = np.zeros(n, dtype=np.int64)
+        for pos in range(width):
+            state = nextmove[(state << 8) + data[:, pos]].astype(np.int64)
+            states[:, pos] = state
+        rows = np.broadcast_to(np.arange(n)[:, None], (n, width))[valid[:, :width]]
+        entered = states[valid[:, :width]]
+        pair, count = np.unique(rows * n_states + entered, return_counts=True)
+        row, st = np.divmod(pair, n_states)
+        degree = out_ptr[st + 1] - out_ptr[st]
+        row_rep = np.repeat(row, degree)
+        count_rep = np.repeat(count, degree)
+        offsets = np.arange(int(degree.sum())) - np.repeat(np.cumsum(degree) - degree, degree)
+        feats = out_idx[np.repeat(out_ptr[st], degree) + offsets]
+        fv = np.bincount(row_rep * n_feats + feats, weights=count_rep, minlength=n * n_feats)
+        logp = fv.reshape(n, n_feats) @ ptc + pc
+        with np.errstate(over="ignore"):
+            norm = 1 / np.exp(logp[:, None, :] - logp[:, :, None]).sum(2)
+        best = np.argmax(norm, axis=1)
+        probs[start : start + n] = norm[np.arange(n), best]
+        langs.extend(str(c) for c in classes[best])
+    return langs, probs
+
+
+def _apply_languages(df: pd.DataFrame, langs: pd.Series, probs: pd.Series) -> pd.DataFrame:
+    """Set ``language`` where unknown and mark confidently non-English articles ``non_english``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Needs ``status``, ``n_words``, ``language``, ``error``.
+    langs, probs : pandas.Series
+        Aligned with ``df``: langid's best language and its probability (from the first
+        :data:`LANGUAGE_ID_CHARS` characters of ``text``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``language``, ``status`` and ``error`` updated.
+    """
+    out = df.copy()
+    todo = (out["status"] == "ok") & (out["n_words"] >= config.MIN_WORDS_FOR_LANGUAGE_ID)
+    if not todo.any():
+        return out
+    lang, prob = langs[todo], probs[todo].astype(float)
+    given = out.loc[todo, "language"]
+    unknown = given.isna() | (given.astype(str).str.strip() == "")
+    language = out["language"].astype(object)
+    fill = unknown[unknown].index
+    language.loc[fill] = lang[fill].where(prob[fill] >= 0.5, None)
+    foreign = todo[todo].index[((lang != "en") & (prob >= 0.9)).to_numpy()]
+    language.loc[foreign] = lang[foreign]
+    out["language"] = language
+    if len(foreign):
+        out.loc[foreign, "status"] = "non_english"
+        out.loc[foreign, "error"] = [
+            f"language identified as {code!r} (p={p:.2f}); analysis is English-only"
+            for code, p in zip(lang[foreign], prob[foreign], strict=True)
+        ]
+    return out
+
+
+# --------------------------------------------------------------------------- per-article work
+
+#: Columns of the per-article work (what the article cache stores per article).
+FEATURE_COLUMNS: tuple[str, ...] = (
+    "text",
+    "title",
+    "title_derived",
+    "outlet_detected",
+    "outlet_type_detected",
+    "n_words",
+    "lang",
+    "lang_prob",
+    "digest",
+    "signature",
+)
+#: Bump to invalidate every cached per-article load row.
+LOAD_CACHE_VERSION = "1"
+
+
+def _article_features(raw: pd.DataFrame, *, language: bool = True, hashes: bool = True) -> pd.DataFrame:
+    """Clean, count, identify the language of and hash articles (the work that depends on one article only).
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Rows with ``status == 'ok'`` and a non-blank ``raw_text`` (``title``, ``title_derived``
+        used as in :func:`analysis.clean.clean_articles`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`FEATURE_COLUMNS`, same index: the clean ``text``, ``title``, ``title_derived``,
+        ``outlet_detected``, ``outlet_type_detected``, ``n_words``; ``lang``/``lang_prob`` (langid
+        on the first :data:`LANGUAGE_ID_CHARS` characters, None/NaN under
+        :data:`analysis.config.MIN_WORDS_FOR_LANGUAGE_ID` words); ``digest`` (SHA-1 of the
+        normalised text) and ``signature`` (MinHash hash values as bytes), None without words.
+        ``language=False`` / ``hashes=False`` leave those columns empty (nothing computed).
+    """
+    from analysis.clean import clean_articles
+
+    cleaned = clean_articles(raw)
+    out = cleaned[["text", "title", "title_derived", "outlet_detected", "outlet_type_detected"]].copy()
+    out["n_words"] = out["text"].fillna("").str.count(r"\S+").astype(int)
+    out["lang"] = pd.Series(None, index=out.index, dtype=object)
+    out["lang_prob"] = np.nan
+    enough = out.index[out["n_words"] >= config.MIN_WORDS_FOR_LANGUAGE_ID]
+    if language and len(enough):
+        langs, probs = _classify_languages([t[:LANGUAGE_ID_CHARS] for t in out.loc[enough, "text"]])
+        out.loc[enough, "lang"] = langs
+        out.loc[enough, "lang_prob"] = probs
+    out["digest"] = pd.Series(None, index=out.index, dtype=object)
+    out["signature"] = pd.Series(None, index=out.index, dtype=object)
+    worded = out.index[out["n_words"] > 0]
+    if hashes and len(worded):
+        digests, sigs = _signatures(out.loc[worded, "text"].tolist())
+        out.loc[worded, "digest"] = digests
+        out.loc[worded, "signature"] = pd.Series([s.tobytes() for s in sigs], index=worded, dtype=object)
+    return out[list(FEATURE_COLUMNS)]
+
+
+def _article_keys(raw: pd.DataFrame) -> list[str]:
+    """Key each article's cached row by what the per-article work reads: the raw text and a given title."""
+    from analysis import cache
+    from analysis.clean import _given_titles
+
+    return [
+        cache.content_key("article", text, title)
+        for text, title in zip(raw["raw_text"], _given_titles(raw), strict=True)
+    ]
+
+
+@lru_cache(maxsize=1)
+def _store_version() -> str:
+    """Hash the loader's code (load.py, clean.py, their data files) and the libraries that shape its rows."""
+    from importlib.metadata import version
+
+    from analysis import cache
+    from analysis.pipeline import _code_digest
+
+    libraries = [(name, version(name)) for name in ("datasketch", "wordfreq", "langid", "numpy")]
+    return cache.content_key(
+        LOAD_CACHE_VERSION,
+        _code_digest("analysis.load"),
+        _code_digest("analysis.clean"),
+        _langid_digest(),
+        libraries,
+    )[:20]
+
+
+def _cached_features(raw: pd.DataFrame, cache_dir: str | PathLike) -> pd.DataFrame:
+    """Return :func:`_article_features` of ``raw``, computing only the articles the cache lacks."""
+    from analysis.rowstore import RowStore
+
+    keys = pd.Series(_article_keys(raw), index=raw.index)
+    store = RowStore(cache_dir, "load-articles", _store_version())
+    found = store.get(keys.unique().tolist())
+    missing = ~keys.isin(found.index)
+    if missing.any():
+        todo = raw[missing & ~keys.duplicated()]
+        fresh = _article_features(todo)
+        fresh.index = keys[todo.index].to_numpy()
+        fresh.index.name = "key"
+        try:
+            store.put(fresh.reset_index())
+        except Exception:  # noqa: BLE001 - a row Arrow cannot store is simply not cached
+            pass
+        found = pd.concat([found, fresh]) if len(found) else fresh
+    out = found.loc[keys.to_numpy(), list(FEATURE_COLUMNS)]
+    out.index = raw.index
+    out["title_derived"] = out["title_derived"].astype(bool)
+    out["n_words"] = out["n_words"].astype(int)
+    for column in ("text", "title", "outlet_detected", "outlet_type_detected", "lang", "digest", "signature"):
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
     return out
 
 
@@ -475,6 +840,7 @@ def load_corpus(
     *,
     detect_language: bool = True,
     dedupe: bool = True,
+    cache_dir: str | PathLike | None = None,
 ) -> pd.DataFrame:
     """Load and clean a corpus: one row per article, nothing dropped silently.
 
@@ -491,6 +857,12 @@ def load_corpus(
         Mark confidently non-English articles ``non_english`` (langid).
     dedupe : bool, default True
         Mark exact and near-duplicate articles ``duplicate``.
+    cache_dir : path, optional
+        Cache root: the per-article work (cleaning, language ID, MinHash)
+        is read from and written to it, so only articles not seen before
+        (new raw text or given title) are processed; the corpus-wide steps
+        (statuses, duplicates) always run. None (default) caches nothing.
+        The result is the same either way.
 
     Returns
     -------
@@ -515,8 +887,28 @@ def load_corpus(
     for column in CORPUS_COLUMNS:
         if column not in raw.columns:
             raw[column] = None
-    articles = clean_articles(raw)
-    articles["n_words"] = articles["text"].fillna("").str.count(r"\S+").astype(int)
+    # the per-article work (cleaning, language ID, hashes) runs only on rows with text to clean,
+    # and with a cache only on articles it has not seen (same raw text and given title)
+    cleanable = (raw["status"] == "ok").to_numpy() & np.fromiter(
+        (isinstance(t, str) and bool(t.strip()) for t in raw["raw_text"]), dtype=bool, count=len(raw)
+    )
+    articles = clean_articles(raw[~cleanable]) if (~cleanable).any() else raw.iloc[:0].copy()
+    if cleanable.any():
+        if cache_dir is not None:
+            features = _cached_features(raw[cleanable], cache_dir)
+        else:
+            features = _article_features(raw[cleanable], language=detect_language, hashes=dedupe)
+        done = raw[cleanable].copy()
+        for column in FEATURE_COLUMNS[:5]:
+            done[column] = features[column]
+        articles = pd.concat([articles, done]).loc[raw.index] if len(articles) else done
+    else:
+        features = pd.DataFrame(columns=list(FEATURE_COLUMNS), index=raw.index[:0])
+    articles = articles.astype({"title_derived": bool})
+    for column in ("title", "outlet_detected", "outlet_type_detected"):
+        articles[column] = articles[column].astype(object)
+    features = features.reindex(articles.index)
+    articles["n_words"] = features["n_words"].fillna(0).astype(int)
     no_text = (articles["status"] == "ok") & (articles["n_words"] == 0)
     articles.loc[no_text, "status"] = "empty"
     articles.loc[no_text, "error"] = "no body text left after cleaning"
@@ -541,9 +933,9 @@ def load_corpus(
         articles["date_precision"].notna(), articles["date"].map(lambda d: "unknown" if pd.isna(d) else "day")
     )
     if detect_language:
-        articles = _detect_language(articles)
+        articles = _apply_languages(articles, features["lang"], features["lang_prob"])
     if dedupe:
-        articles = _mark_duplicates(articles)
+        articles = _mark_duplicates_from(articles, features["digest"], features["signature"])
     else:
         articles["duplicate_of"] = None
     articles["article_id"] = articles["article_id"].astype(str)
