@@ -96,8 +96,6 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
     >>> decode_bytes(b"\xef\xbb\xbfHello")[:2]
     ('Hello', 'utf-8-sig')
     """
-    import ftfy
-
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -115,15 +113,115 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
         return None, encoding, "mostly control characters: not a text file"
     # Repair mojibake (UTF-8 read as cp1252 etc.) but keep typography as printed.
     # Pure ASCII cannot hold mojibake: skip ftfy there (it is slow on big files).
-    fixed = text if text.isascii() else ftfy.fix_text(
-        text,
-        uncurl_quotes=False,
-        fix_character_width=False,
-        fix_latin_ligatures=False,
-        unescape_html=False,
-        normalization="NFC",
-    )
+    fixed = text if text.isascii() else _fix_text(text)
     return fixed.replace("\r\n", "\n").replace("\r", "\n"), encoding, ""
+
+
+#: ftfy options: repair mojibake, keep typography (curly quotes, ligatures, widths) as printed.
+FTFY_OPTIONS: dict[str, object] = {
+    "uncurl_quotes": False,
+    "fix_character_width": False,
+    "fix_latin_ligatures": False,
+    "unescape_html": False,
+    "normalization": "NFC",
+}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=1)
+def _ftfy_shortcut() -> tuple[re.Pattern[str], re.Pattern[str], int] | None:
+    """Return what proves cheaply that ftfy leaves a line unchanged, or None when it cannot be proven.
+
+    With :data:`FTFY_OPTIONS`, ``ftfy.fix_text`` changes a line only when its badness regex matches
+    (mojibake), when the line holds a character some fixer removes or replaces (control characters,
+    C1 controls, CR / line and paragraph separators, terminal escapes, surrogates), or when it is
+    not NFC-normalised. The badness regex is checked here to be a set of alternatives that each
+    need a non-ASCII character and match at most ``width`` characters, with no look-around: then
+    searching it only within ``width`` characters of each non-ASCII character finds every match.
+    """
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+        from ftfy import badness, chardata
+    except ImportError:  # pragma: no cover - ftfy is a pinned dependency
+        return None
+    pattern = badness.BADNESS_RE
+    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    width = parsed.getwidth()[1]
+    if width > 64 or len(parsed.data) != 1 or str(parsed.data[0][0]) != "BRANCH":
+        return None
+
+    def non_ascii_only(op: object, av: object) -> bool:
+        if str(op) == "LITERAL":
+            return av >= 128  # type: ignore[operator]
+        if str(op) == "IN":
+            return all(
+                (str(o) == "LITERAL" and a >= 128) or (str(o) == "RANGE" and a[0] >= 128) for o, a in av
+            )
+        return False
+
+    def safe(items: object) -> bool:  # no look-around and no anchor other than the string start
+        for op, av in items:
+            name = str(op)
+            if name in {"ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS"}:
+                return False
+            if name == "AT" and str(av) not in {"AT_BEGINNING", "AT_BEGINNING_STRING"}:
+                return False
+            if name == "SUBPATTERN" and not safe(av[-1]):
+                return False
+            if name in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"} and not safe(av[2]):
+                return False
+            if name == "BRANCH" and not all(safe(b) for b in av[1]):
+                return False
+        return True
+
+    branches = parsed.data[0][1][1]
+    if not safe(parsed.data) or not all(any(non_ascii_only(op, av) for op, av in b) for b in branches):
+        return None
+    removed = "".join(map(chr, chardata.CONTROL_CHARS))
+    suspicious = re.compile(
+        "[" + re.escape(removed) + "\r\u2028\u2029\x1b\x80-\x9f" + "\ud800-\udfff" + "]"
+    )
+    return pattern, suspicious, width
+
+
+def _ftfy_unchanged(segment: str, shortcut: tuple[re.Pattern[str], re.Pattern[str], int]) -> bool:
+    """Return True when ``ftfy.fix_text`` provably returns ``segment`` unchanged (:func:`_ftfy_shortcut`)."""
+    import unicodedata
+
+    bad, suspicious, width = shortcut
+    if suspicious.search(segment) or not unicodedata.is_normalized("NFC", segment):
+        return False
+    end = len(segment)
+    checked = 0
+    for m in _NON_ASCII.finditer(segment):
+        i = m.start()
+        lo = max(i - width + 1, checked)
+        hi = min(i + width, end)
+        if lo < hi and bad.search(segment, lo, hi):
+            return False
+        checked = max(checked, i + 1)
+    return True
+
+
+def _fix_text(text: str) -> str:
+    """Return ``ftfy.fix_text(text, **FTFY_OPTIONS)``, calling ftfy only on lines it may change.
+
+    ftfy fixes text line by line; a line it provably leaves alone (see :func:`_ftfy_shortcut`) is
+    kept as is, which skips ftfy's costly checks on almost every line of clean text.
+    """
+    import ftfy
+
+    shortcut = _ftfy_shortcut()
+    parts = text.split("\n")
+    if shortcut is None or max(map(len, parts)) >= 1_000_000:
+        return ftfy.fix_text(text, **FTFY_OPTIONS)
+    segments = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        segments.append(parts[-1])
+    return "".join(
+        seg if _ftfy_unchanged(seg, shortcut) else ftfy.fix_text(seg, **FTFY_OPTIONS) for seg in segments
+    )
 
 
 def _decode_legacy(data: bytes) -> tuple[str | None, str]:
@@ -377,50 +475,147 @@ def _normalise_for_hash(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def _identity(value: object) -> object:
-    return value
-
-
 @lru_cache(maxsize=1)
-def _minhash_template() -> object:
-    """Return an empty datasketch MinHash (64 permutations, seed 1) whose hash function is the identity.
+def _minhash_constants() -> dict[str, np.ndarray]:
+    """Return datasketch's MinHash and MinHashLSH constants for our settings, kept in :data:`MODEL_DIR`.
 
-    Shingles are hashed beforehand with datasketch's own ``sha1_hash32`` formula (first four bytes
-    of SHA-1, little endian), all at once, so the signature equals ``MinHash.update_batch`` on the
-    encoded shingles.
+    ``a``, ``b``: the affine permutations of ``MinHash(num_perm=64, seed=1)`` (scheme ``affine32``);
+    ``fmix``: the MurmurHash3 finaliser constants it pre-mixes hash values with; ``bands``:
+    ``MinHashLSH(threshold=0.85, num_perm=64).hashranges``. They are taken from datasketch once per
+    datasketch version (importing it costs about half a second, mostly SciPy) and checked: a
+    signature computed from them must equal datasketch's ``MinHash.update_batch`` on probe data,
+    else ``ok`` is False and signatures are computed by datasketch itself.
     """
-    from datasketch import MinHash
+    from importlib.metadata import version
 
-    return MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1, hashfunc=_identity)
+    name = f"minhash-{version('datasketch')}-{MINHASH_PERMUTATIONS}-{NEAR_DUPLICATE_THRESHOLD}.npz"
+    path = MODEL_DIR / name
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return {key: stored[key] for key in stored.files}
+    except (OSError, ValueError, KeyError, EOFError):
+        pass
+    from datasketch import MinHash, MinHashLSH
+    from datasketch import minhash as dsm
+
+    template = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1)
+    perm_a, perm_b = (np.asarray(x, dtype=np.uint32) for x in template.permutations)
+    constants = {
+        "a": perm_a,
+        "b": perm_b,
+        "fmix": np.asarray(getattr(dsm, "_FMIX_CONSTANTS", {}).get(32, (0, 0, 0, 0, 0)), dtype=np.uint32),
+        "bands": np.asarray(
+            MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=MINHASH_PERMUTATIONS).hashranges,
+            dtype=np.int64,
+        ),
+    }
+    probe = [[f"probe {i} {j}".encode() for j in range(i + 1)] for i in range(20)]
+    expected = []
+    for shingles in probe:
+        sig = template.copy()
+        sig.update_batch(shingles)
+        expected.append(np.asarray(sig.hashvalues))
+    hashes = [_sha1_32(s) for s in probe]
+    constants["ok"] = np.asarray(
+        template.scheme == "affine32"
+        and np.array_equal(np.stack(expected), _minhash_numpy(hashes, constants))
+    )
+    _save_arrays(path, constants)
+    return constants
+
+
+def _save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write arrays to ``path`` (npz) atomically; a read-only machine simply keeps them in memory."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz")
+        os.close(fd)
+        try:
+            np.savez(tmp, **arrays)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def _sha1_32(shingles: Iterable[bytes]) -> np.ndarray:
+    """Hash byte strings as datasketch's ``sha1_hash32`` does (first 4 bytes of SHA-1, little endian)."""
+    sha1 = hashlib.sha1
+    return np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]), dtype="<u4").astype(np.uint32)
+
+
+def _minhash_numpy(hashes: Sequence[np.ndarray], constants: dict[str, np.ndarray]) -> np.ndarray:
+    """Return MinHash signatures (affine32 scheme) of many shingle-hash sets at once.
+
+    Each set's hash values are pre-mixed with the MurmurHash3 finaliser, permuted by
+    ``a * h + b`` (mod 2^32) for every permutation, and the minimum per permutation is kept: the
+    computation of datasketch's ``MinHash.update_batch``, on all sets in a few array operations.
+    """
+    a, b = constants["a"], constants["b"]
+    s1, m1, s2, m2, s3 = (np.uint32(x) for x in constants["fmix"])
+    out = np.empty((len(hashes), len(a)), dtype=np.uint32)
+    start = 0
+    while start < len(hashes):
+        stop, size = start, 0
+        while stop < len(hashes) and (size == 0 or size + len(hashes[stop]) <= 65536):
+            size += len(hashes[stop])
+            stop += 1
+        hv = np.concatenate(hashes[start:stop])
+        hv = hv ^ (hv >> s1)
+        hv = hv * m1
+        hv = hv ^ (hv >> s2)
+        hv = hv * m2
+        hv = hv ^ (hv >> s3)
+        permuted = hv[:, None] * a[None, :] + b[None, :]
+        sizes = [len(h) for h in hashes[start : stop - 1]]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        out[start:stop] = np.minimum.reduceat(permuted, offsets, axis=0)
+        start = stop
+    return out
 
 
 def _signatures(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """Return the SHA-1 of each normalised text and its MinHash signature of word 5-gram shingles.
 
+    The signature equals datasketch's ``MinHash(num_perm=64, seed=1).update_batch`` over the
+    UTF-8 encoded shingles (see :func:`_minhash_constants`).
+
     Returns
     -------
     tuple of (list of str, numpy.ndarray)
-        Hex digests, and an ``(n, MINHASH_PERMUTATIONS)`` array of the signatures' hash values.
+        Hex digests, and an ``(n, MINHASH_PERMUTATIONS)`` uint32 array of signatures.
     """
-    template = _minhash_template()
     digests: list[str] = []
-    out = np.empty((len(texts), MINHASH_PERMUTATIONS), dtype=np.asarray(template.hashvalues).dtype)
-    sha1 = hashlib.sha1
-    for i, text in enumerate(texts):
-        norm = _normalise_for_hash(text)
-        digests.append(sha1(norm.encode()).hexdigest())
-        words = norm.split()
-        shingles = {" ".join(words[j : j + 5]) for j in range(max(len(words) - 4, 1))}
-        hashed = np.frombuffer(b"".join(sha1(s.encode()).digest()[:4] for s in shingles), dtype="<u4")
-        sig = template.copy()
-        sig.update_batch(hashed.astype(np.uint32))
-        out[i] = sig.hashvalues
-    return digests, out
+    hashes: list[np.ndarray] = []
+    sets: list[set[bytes]] = []
+    for text in texts:
+        norm = _normalise_for_hash(text).encode()
+        digests.append(hashlib.sha1(norm).hexdigest())
+        words = norm.split()  # the normalised text holds single ASCII spaces only
+        shingles = {b" ".join(words[j : j + 5]) for j in range(max(len(words) - 4, 1))}
+        sets.append(shingles)
+        hashes.append(_sha1_32(shingles))
+    constants = _minhash_constants()
+    if not len(texts):
+        return digests, np.empty((0, MINHASH_PERMUTATIONS), dtype=np.uint32)
+    if bool(constants["ok"]):
+        return digests, _minhash_numpy(hashes, constants)
+    from datasketch import MinHash  # pragma: no cover - only if datasketch changed its scheme
+
+    out = []
+    for shingles in sets:
+        sig = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1)
+        sig.update_batch(list(shingles))
+        out.append(np.asarray(sig.hashvalues, dtype=np.uint32))
+    return digests, np.stack(out)
 
 
-@lru_cache(maxsize=4)
 def _lsh_bands(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
     """Return datasketch MinHashLSH's band ranges for this threshold (its optimal ``b`` x ``r``)."""
+    if threshold == NEAR_DUPLICATE_THRESHOLD and num_perm == MINHASH_PERMUTATIONS:
+        return tuple((int(lo), int(hi)) for lo, hi in _minhash_constants()["bands"])
     from datasketch import MinHashLSH
 
     return tuple(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
