@@ -1103,7 +1103,7 @@ def load_corpus(
     for column in ("title", "outlet_detected", "outlet_type_detected"):
         articles[column] = articles[column].astype(object)
     features = features.reindex(articles.index)
-    articles["n_words"] = features["n_words"].fillna(0).astype(int)
+    articles["n_words"] = pd.to_numeric(features["n_words"], errors="coerce").fillna(0).astype(int)
     no_text = (articles["status"] == "ok") & (articles["n_words"] == 0)
     articles.loc[no_text, "status"] = "empty"
     articles.loc[no_text, "error"] = "no body text left after cleaning"
