@@ -509,7 +509,9 @@ def _segment(raw: str) -> list[_Block]:
 # --------------------------------------------------------------------------- classification
 
 
+@lru_cache(maxsize=65536)
 def _boilerplate(text: str) -> _Family | None:
+    """Return the first boilerplate family whose pattern matches the whole block (memoised per text)."""
     n_words = text.count(" ") + 1
     for fam in _families():
         if n_words > fam.max_words or (fam.keywords is not None and not fam.keywords.search(text)):
@@ -664,10 +666,14 @@ def _near_repeat(norm: str, bodies: list[tuple[int, list[str]]]) -> tuple[int, f
     words = norm.split()
     if len(words) < NEAR_DUPLICATE_MIN_WORDS:
         return None
+    matcher = None
     for position, other in bodies:
         if abs(len(other) - len(words)) > (1 - NEAR_DUPLICATE_RATIO) * max(len(other), len(words)) * 2:
             continue
-        matcher = SequenceMatcher(None, other, words, autojunk=False)
+        if matcher is None:  # one matcher per block: its index of ``words`` is built once
+            matcher = SequenceMatcher(None, autojunk=False)
+            matcher.set_seq2(words)
+        matcher.set_seq1(other)
         if matcher.real_quick_ratio() < NEAR_DUPLICATE_RATIO or matcher.quick_ratio() < NEAR_DUPLICATE_RATIO:
             continue
         ratio = matcher.ratio()

@@ -14,6 +14,7 @@ import codecs
 import hashlib
 import io
 import json
+import operator
 import os
 import re
 import tempfile
@@ -542,8 +543,26 @@ def _save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
 
 def _sha1_32(shingles: Iterable[bytes]) -> np.ndarray:
     """Hash byte strings as datasketch's ``sha1_hash32`` does (first 4 bytes of SHA-1, little endian)."""
-    sha1 = hashlib.sha1
-    return np.frombuffer(b"".join([sha1(s).digest()[:4] for s in shingles]), dtype="<u4").astype(np.uint32)
+    digests = b"".join(map(_DIGEST, map(hashlib.sha1, shingles)))
+    return np.frombuffer(digests, dtype="<u4").reshape(-1, 5)[:, 0].astype(np.uint32)
+
+
+_DIGEST = operator.methodcaller("digest")
+
+
+def _shingles(norm: bytes) -> list[bytes]:
+    """Return the word 5-grams of a normalised text (words joined by single spaces), in order.
+
+    The same byte strings as ``" ".join(words[j : j + 5]).encode()`` for ``j`` in
+    ``range(max(len(words) - 4, 1))``, cut straight out of the text (repeats kept: they do not
+    change a MinHash).
+    """
+    spaces = np.flatnonzero(np.frombuffer(norm, dtype=np.uint8) == 32)
+    if len(spaces) < 5:
+        return [norm]
+    starts = [0, *(spaces + 1).tolist()]
+    ends = [*spaces.tolist(), len(norm)]
+    return [norm[a:b] for a, b in zip(starts[:-4], ends[4:], strict=True)]
 
 
 def _minhash_numpy(hashes: Sequence[np.ndarray], constants: dict[str, np.ndarray]) -> np.ndarray:
@@ -589,12 +608,11 @@ def _signatures(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """
     digests: list[str] = []
     hashes: list[np.ndarray] = []
-    sets: list[set[bytes]] = []
+    sets: list[list[bytes]] = []
     for text in texts:
-        norm = _normalise_for_hash(text).encode()
+        norm = _normalise_for_hash(text).encode()  # words joined by single ASCII spaces
         digests.append(hashlib.sha1(norm).hexdigest())
-        words = norm.split()  # the normalised text holds single ASCII spaces only
-        shingles = {b" ".join(words[j : j + 5]) for j in range(max(len(words) - 4, 1))}
+        shingles = _shingles(norm)
         sets.append(shingles)
         hashes.append(_sha1_32(shingles))
     constants = _minhash_constants()
@@ -795,7 +813,7 @@ def _classify_languages(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
         Best language code and its probability per text.
     """
     model = _langid_model()
-    nextmove, out_ptr, out_idx = model["nextmove"], model["out_ptr"], model["out_idx"]
+    nextmove, out_ptr, out_idx = model["nextmove"].astype(np.int64), model["out_ptr"], model["out_idx"]
     ptc, pc, classes = model["ptc"], model["pc"], model["classes"]
     n_states, n_feats = len(out_ptr) - 1, ptc.shape[0]
     langs: list[str] = []
@@ -805,17 +823,19 @@ def _classify_languages(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
         n = len(encoded)
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
         width = int(lengths.max()) if n else 0
-        data = np.zeros((n, max(width, 1)), dtype=np.int64)
-        flat = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        valid = np.arange(max(width, 1))[None, :] < lengths[:, None]
-        data[valid] = flat
-        states = np.empty((n, width), dtype=np.int64)
+        # one row per byte position (contiguous), one column per article
+        valid = np.arange(max(width, 1))[:, None] < lengths[None, :]
+        data = np.zeros((max(width, 1), n), dtype=np.int64)
+        data.T[valid.T] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        states = np.empty((width, n), dtype=np.int64)
         state = np.zeros(n, dtype=np.int64)
         for pos in range(width):
-            state = nextmove[(state << 8) + data[:, pos]].astype(np.int64)
-            states[:, pos] = state
-        rows = np.broadcast_to(np.arange(n)[:, None], (n, width))[valid[:, :width]]
-        entered = states[valid[:, :width]]
+            np.left_shift(state, 8, out=state)
+            state += data[pos]
+            state = nextmove[state]
+            states[pos] = state
+        rows = np.broadcast_to(np.arange(n)[None, :], (width, n))[valid[:width]]
+        entered = states[valid[:width]]
         pair, count = np.unique(rows * n_states + entered, return_counts=True)
         row, st = np.divmod(pair, n_states)
         degree = out_ptr[st + 1] - out_ptr[st]
