@@ -509,11 +509,32 @@ def _segment(raw: str) -> list[_Block]:
 # --------------------------------------------------------------------------- classification
 
 
+@lru_cache(maxsize=1)
+def _any_keyword() -> re.Pattern[str] | None:
+    """Return one regex matching wherever any family's keyword regex matches (None without keywords)."""
+    keywords = [f.keywords.pattern for f in _families() if f.keywords is not None]
+    if not keywords:
+        return None
+    return re.compile("|".join(f"(?:{k})" for k in keywords), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _keyword_max_words() -> int:
+    return max((f.max_words for f in _families() if f.keywords is not None), default=0)
+
+
 @lru_cache(maxsize=65536)
 def _boilerplate(text: str) -> _Family | None:
     """Return the first boilerplate family whose pattern matches the whole block (memoised per text)."""
     n_words = text.count(" ") + 1
+    any_keyword = _any_keyword()
+    # one scan tells whether any keyword occurs at all (most blocks have none)
+    no_keyword = (
+        any_keyword is None or n_words > _keyword_max_words() or any_keyword.search(text) is None
+    )
     for fam in _families():
+        if fam.keywords is not None and (no_keyword or n_words > fam.max_words):
+            continue
         if n_words > fam.max_words or (fam.keywords is not None and not fam.keywords.search(text)):
             continue
         if fam.regex.fullmatch(text.strip()):
