@@ -995,7 +995,7 @@ def _cached_features(raw: pd.DataFrame, cache_dir: str | PathLike) -> pd.DataFra
         fresh.index.name = "key"
         try:
             store.put(fresh.reset_index())
-        except Exception:  # noqa: BLE001 - a row Arrow cannot store is simply not cached
+        except (OSError, ValueError, TypeError):  # a full disk or an odd row: simply not cached
             pass
         found = pd.concat([found, fresh]) if len(found) else fresh
     out = found.loc[keys.to_numpy(), list(FEATURE_COLUMNS)]
