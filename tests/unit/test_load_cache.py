@@ -293,3 +293,18 @@ def test_row_store_skips_an_unreadable_segment(tmp_path):
     first.write_bytes(b"garbage")
     got = store.get(["a", "b"])
     assert len(got) == 1
+
+
+def test_a_killed_load_resumes_without_recleaning(tmp_path, count_cleaned, monkeypatch):
+    from analysis import cache
+
+    corpus = _corpus([("fresh", [1, 2]), ("fresh", [3]), ("copy", 0)])
+    monkeypatch.setattr(cache, "_writes", 0)
+    monkeypatch.setenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", "1")
+    with pytest.raises(cache.InjectedFailure):
+        load_corpus(corpus, cache_dir=tmp_path)
+    monkeypatch.delenv("OUTLET_FRAMING_FAIL_AFTER_WRITES")
+    count_cleaned.clear()
+    got = load_corpus(corpus, cache_dir=tmp_path)
+    assert count_cleaned == []
+    pd.testing.assert_frame_equal(got, load_corpus(corpus))
