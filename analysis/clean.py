@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -592,7 +593,7 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
             break
     first_body_norm = _norm(blocks[first_body].text) if first_body is not None else None
     seen: dict[str, int] = {}
-    bodies: list[tuple[int, list[str]]] = []  # (position, words) of body blocks, for near repeats
+    bodies: list[tuple[int, list[str], Counter[str]]] = []  # (position, words, counts) of body blocks
     seen_caption: dict[str, int] = {}
     title_found = False
     body_seen = False
@@ -677,26 +678,40 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
         b.role, b.reason = "body", ""
         body_seen = True
         if norm.count(" ") + 1 >= NEAR_DUPLICATE_MIN_WORDS:
-            bodies.append((i, norm.split()))
+            words = norm.split()
+            bodies.append((i, words, Counter(words)))
 
 
-def _near_repeat(norm: str, bodies: list[tuple[int, list[str]]]) -> tuple[int, float] | None:
-    """Return (position, similarity) of an earlier body block this one nearly repeats, else None."""
+def _near_repeat(
+    norm: str, bodies: list[tuple[int, list[str], Counter[str]]]
+) -> tuple[int, float] | None:
+    """Return (position, similarity) of an earlier body block this one nearly repeats, else None.
+
+    The similarity is difflib's ``SequenceMatcher(None, other, words, autojunk=False).ratio()``;
+    its two upper bounds (``real_quick_ratio`` from the lengths, ``quick_ratio`` from the word
+    multisets, here from ``Counter`` intersections) rule out most pairs before it is computed.
+    """
     from difflib import SequenceMatcher
 
     words = norm.split()
     if len(words) < NEAR_DUPLICATE_MIN_WORDS:
         return None
     matcher = None
-    for position, other in bodies:
+    counts = None
+    for position, other, other_counts in bodies:
+        total = len(other) + len(words)
         if abs(len(other) - len(words)) > (1 - NEAR_DUPLICATE_RATIO) * max(len(other), len(words)) * 2:
+            continue
+        if 2.0 * min(len(other), len(words)) / total < NEAR_DUPLICATE_RATIO:  # real_quick_ratio
+            continue
+        if counts is None:
+            counts = Counter(words)
+        if 2.0 * sum((other_counts & counts).values()) / total < NEAR_DUPLICATE_RATIO:  # quick_ratio
             continue
         if matcher is None:  # one matcher per block: its index of ``words`` is built once
             matcher = SequenceMatcher(None, autojunk=False)
             matcher.set_seq2(words)
         matcher.set_seq1(other)
-        if matcher.real_quick_ratio() < NEAR_DUPLICATE_RATIO or matcher.quick_ratio() < NEAR_DUPLICATE_RATIO:
-            continue
         ratio = matcher.ratio()
         if ratio >= NEAR_DUPLICATE_RATIO:
             return position, ratio
