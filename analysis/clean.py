@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -82,9 +83,30 @@ _CONTINUATION_WORDS = frozenset(
 
 @lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
+    """Return wordfreq's English ``best`` frequency list, kept once per machine as a ``marshal`` file.
+
+    Importing wordfreq and unpacking its list costs about half a second per process; the copy in
+    :data:`analysis.rowstore.MODEL_DIR` (one per wordfreq and Python version) loads in a few ms.
+    """
+    import marshal
+    import sys
+    from importlib.metadata import version
+
+    from analysis.rowstore import MODEL_DIR, write_atomic
+
+    python = f"{sys.version_info[0]}{sys.version_info[1]}"
+    path = MODEL_DIR / f"wordfreq-en-best-{version('wordfreq')}-py{python}.marshal"
+    try:
+        stored = marshal.loads(path.read_bytes())
+        if isinstance(stored, dict) and stored:
+            return stored
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
     import wordfreq
 
-    return wordfreq.get_frequency_dict("en", wordlist="best")
+    freqs = wordfreq.get_frequency_dict("en", wordlist="best")
+    write_atomic(path, lambda tmp: Path(tmp).write_bytes(marshal.dumps(freqs)))
+    return freqs
 
 
 @lru_cache(maxsize=200_000)

@@ -15,9 +15,7 @@ import hashlib
 import io
 import json
 import operator
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from os import PathLike
@@ -27,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.rowstore import MODEL_DIR, write_atomic
 
 #: Column names accepted for the article body in tabular sources, in order of preference.
 TEXT_COLUMNS: tuple[str, ...] = ("text", "body", "content", "story_text", "article_text", "full_text")
@@ -467,9 +466,6 @@ MINHASH_PERMUTATIONS = 64
 LANGUAGE_ID_CHARS = 1200
 #: Articles classified together by the vectorised langid (memory grows with it).
 LANGUAGE_ID_BATCH = 256
-#: Where langid's bundled model is kept unpacked (NumPy arrays), so that no process pays for
-#: decompressing and unpickling it again (seconds); one file per langid model.
-MODEL_DIR: Path = Path(os.environ.get("OUTLET_FRAMING_MODELS", config.CACHE_DIR.parent / "models"))
 
 
 def _normalise_for_hash(text: str) -> str:
@@ -527,18 +523,7 @@ def _minhash_constants() -> dict[str, np.ndarray]:
 
 def _save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Write arrays to ``path`` (npz) atomically; a read-only machine simply keeps them in memory."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz")
-        os.close(fd)
-        try:
-            np.savez(tmp, **arrays)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:
-        pass
+    write_atomic(path, lambda tmp: np.savez(tmp, **arrays))
 
 
 def _sha1_32(shingles: Iterable[bytes]) -> np.ndarray:
@@ -783,18 +768,7 @@ def _langid_model() -> dict[str, np.ndarray]:
         "pc": np.asarray(pc, dtype=np.float64),
         "classes": np.asarray(classes, dtype=str),
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".langid.", suffix=".npz")
-        os.close(fd)
-        try:
-            np.savez(tmp, **arrays)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:  # a read-only machine simply unpacks the model in every process
-        pass
+    _save_arrays(path, arrays)
     return arrays
 
 

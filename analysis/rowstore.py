@@ -19,13 +19,17 @@ row.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import cache
+from analysis import cache, config
 
+#: Where unpacked third-party model data is kept (langid's model, datasketch's constants, wordfreq's
+#: English list), once per machine, so that no process pays for unpacking it again.
+MODEL_DIR: Path = Path(os.environ.get("OUTLET_FRAMING_MODELS", config.CACHE_DIR.parent / "models"))
 #: Rows per segment written by one run (a cold load of 20,000 articles writes 10 segments).
 SEGMENT_ROWS = 2000
 #: Segments smaller than ``SEGMENT_ROWS`` tolerated before they are merged into one.
@@ -134,3 +138,19 @@ class RowStore:
                     path.unlink()
                 except OSError:
                     pass
+
+
+def write_atomic(path: Path, dump: Callable[[str], object]) -> None:
+    """Write a derived model file atomically with ``dump(tmp_path)``; a read-only place is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+        os.close(fd)
+        try:
+            dump(tmp)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass
