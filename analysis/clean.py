@@ -19,8 +19,10 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -81,9 +83,30 @@ _CONTINUATION_WORDS = frozenset(
 
 @lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
+    """Return wordfreq's English ``best`` frequency list, kept once per machine as a ``marshal`` file.
+
+    Importing wordfreq and unpacking its list costs about half a second per process; the copy in
+    :data:`analysis.rowstore.MODEL_DIR` (one per wordfreq and Python version) loads in a few ms.
+    """
+    import marshal
+    import sys
+    from importlib.metadata import version
+
+    from analysis.rowstore import MODEL_DIR, write_atomic
+
+    python = f"{sys.version_info[0]}{sys.version_info[1]}"
+    path = MODEL_DIR / f"wordfreq-en-best-{version('wordfreq')}-py{python}.marshal"
+    try:
+        stored = marshal.loads(path.read_bytes())
+        if isinstance(stored, dict) and stored:
+            return stored
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
     import wordfreq
 
-    return wordfreq.get_frequency_dict("en", wordlist="best")
+    freqs = wordfreq.get_frequency_dict("en", wordlist="best")
+    write_atomic(path, lambda tmp: Path(tmp).write_bytes(marshal.dumps(freqs)))
+    return freqs
 
 
 @lru_cache(maxsize=200_000)
@@ -509,9 +532,32 @@ def _segment(raw: str) -> list[_Block]:
 # --------------------------------------------------------------------------- classification
 
 
+@lru_cache(maxsize=1)
+def _any_keyword() -> re.Pattern[str] | None:
+    """Return one regex matching wherever any family's keyword regex matches (None without keywords)."""
+    keywords = [f.keywords.pattern for f in _families() if f.keywords is not None]
+    if not keywords:
+        return None
+    return re.compile("|".join(f"(?:{k})" for k in keywords), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _keyword_max_words() -> int:
+    return max((f.max_words for f in _families() if f.keywords is not None), default=0)
+
+
+@lru_cache(maxsize=65536)
 def _boilerplate(text: str) -> _Family | None:
+    """Return the first boilerplate family whose pattern matches the whole block (memoised per text)."""
     n_words = text.count(" ") + 1
+    any_keyword = _any_keyword()
+    # one scan tells whether any keyword occurs at all (most blocks have none)
+    no_keyword = (
+        any_keyword is None or n_words > _keyword_max_words() or any_keyword.search(text) is None
+    )
     for fam in _families():
+        if fam.keywords is not None and (no_keyword or n_words > fam.max_words):
+            continue
         if n_words > fam.max_words or (fam.keywords is not None and not fam.keywords.search(text)):
             continue
         if fam.regex.fullmatch(text.strip()):
@@ -569,7 +615,7 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
             break
     first_body_norm = _norm(blocks[first_body].text) if first_body is not None else None
     seen: dict[str, int] = {}
-    bodies: list[tuple[int, list[str]]] = []  # (position, words) of body blocks, for near repeats
+    bodies: list[tuple[int, list[str], Counter[str]]] = []  # (position, words, counts) of body blocks
     seen_caption: dict[str, int] = {}
     title_found = False
     body_seen = False
@@ -654,22 +700,40 @@ def _classify(blocks: list[_Block], given_title: str | None) -> None:
         b.role, b.reason = "body", ""
         body_seen = True
         if norm.count(" ") + 1 >= NEAR_DUPLICATE_MIN_WORDS:
-            bodies.append((i, norm.split()))
+            words = norm.split()
+            bodies.append((i, words, Counter(words)))
 
 
-def _near_repeat(norm: str, bodies: list[tuple[int, list[str]]]) -> tuple[int, float] | None:
-    """Return (position, similarity) of an earlier body block this one nearly repeats, else None."""
+def _near_repeat(
+    norm: str, bodies: list[tuple[int, list[str], Counter[str]]]
+) -> tuple[int, float] | None:
+    """Return (position, similarity) of an earlier body block this one nearly repeats, else None.
+
+    The similarity is difflib's ``SequenceMatcher(None, other, words, autojunk=False).ratio()``;
+    its two upper bounds (``real_quick_ratio`` from the lengths, ``quick_ratio`` from the word
+    multisets, here from ``Counter`` intersections) rule out most pairs before it is computed.
+    """
     from difflib import SequenceMatcher
 
     words = norm.split()
     if len(words) < NEAR_DUPLICATE_MIN_WORDS:
         return None
-    for position, other in bodies:
+    matcher = None
+    counts = None
+    for position, other, other_counts in bodies:
+        total = len(other) + len(words)
         if abs(len(other) - len(words)) > (1 - NEAR_DUPLICATE_RATIO) * max(len(other), len(words)) * 2:
             continue
-        matcher = SequenceMatcher(None, other, words, autojunk=False)
-        if matcher.real_quick_ratio() < NEAR_DUPLICATE_RATIO or matcher.quick_ratio() < NEAR_DUPLICATE_RATIO:
+        if 2.0 * min(len(other), len(words)) / total < NEAR_DUPLICATE_RATIO:  # real_quick_ratio
             continue
+        if counts is None:
+            counts = Counter(words)
+        if 2.0 * sum((other_counts & counts).values()) / total < NEAR_DUPLICATE_RATIO:  # quick_ratio
+            continue
+        if matcher is None:  # one matcher per block: its index of ``words`` is built once
+            matcher = SequenceMatcher(None, autojunk=False)
+            matcher.set_seq2(words)
+        matcher.set_seq1(other)
         ratio = matcher.ratio()
         if ratio >= NEAR_DUPLICATE_RATIO:
             return position, ratio

@@ -14,15 +14,18 @@ import codecs
 import hashlib
 import io
 import json
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.rowstore import MODEL_DIR, write_atomic
 
 #: Column names accepted for the article body in tabular sources, in order of preference.
 TEXT_COLUMNS: tuple[str, ...] = ("text", "body", "content", "story_text", "article_text", "full_text")
@@ -93,8 +96,6 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
     >>> decode_bytes(b"\xef\xbb\xbfHello")[:2]
     ('Hello', 'utf-8-sig')
     """
-    import ftfy
-
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -112,15 +113,115 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
         return None, encoding, "mostly control characters: not a text file"
     # Repair mojibake (UTF-8 read as cp1252 etc.) but keep typography as printed.
     # Pure ASCII cannot hold mojibake: skip ftfy there (it is slow on big files).
-    fixed = text if text.isascii() else ftfy.fix_text(
-        text,
-        uncurl_quotes=False,
-        fix_character_width=False,
-        fix_latin_ligatures=False,
-        unescape_html=False,
-        normalization="NFC",
-    )
+    fixed = text if text.isascii() else _fix_text(text)
     return fixed.replace("\r\n", "\n").replace("\r", "\n"), encoding, ""
+
+
+#: ftfy options: repair mojibake, keep typography (curly quotes, ligatures, widths) as printed.
+FTFY_OPTIONS: dict[str, object] = {
+    "uncurl_quotes": False,
+    "fix_character_width": False,
+    "fix_latin_ligatures": False,
+    "unescape_html": False,
+    "normalization": "NFC",
+}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=1)
+def _ftfy_shortcut() -> tuple[re.Pattern[str], re.Pattern[str], int] | None:
+    """Return what proves cheaply that ftfy leaves a line unchanged, or None when it cannot be proven.
+
+    With :data:`FTFY_OPTIONS`, ``ftfy.fix_text`` changes a line only when its badness regex matches
+    (mojibake), when the line holds a character some fixer removes or replaces (control characters,
+    C1 controls, CR / line and paragraph separators, terminal escapes, surrogates), or when it is
+    not NFC-normalised. The badness regex is checked here to be a set of alternatives that each
+    need a non-ASCII character and match at most ``width`` characters, with no look-around: then
+    searching it only within ``width`` characters of each non-ASCII character finds every match.
+    """
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+        from ftfy import badness, chardata
+    except ImportError:  # pragma: no cover - ftfy is a pinned dependency
+        return None
+    pattern = badness.BADNESS_RE
+    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    width = parsed.getwidth()[1]
+    if width > 64 or len(parsed.data) != 1 or str(parsed.data[0][0]) != "BRANCH":
+        return None
+
+    def non_ascii_only(op: object, av: object) -> bool:
+        if str(op) == "LITERAL":
+            return av >= 128  # type: ignore[operator]
+        if str(op) == "IN":
+            return all(
+                (str(o) == "LITERAL" and a >= 128) or (str(o) == "RANGE" and a[0] >= 128) for o, a in av
+            )
+        return False
+
+    def safe(items: object) -> bool:  # no look-around and no anchor other than the string start
+        for op, av in items:
+            name = str(op)
+            if name in {"ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS"}:
+                return False
+            if name == "AT" and str(av) not in {"AT_BEGINNING", "AT_BEGINNING_STRING"}:
+                return False
+            if name == "SUBPATTERN" and not safe(av[-1]):
+                return False
+            if name in {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"} and not safe(av[2]):
+                return False
+            if name == "BRANCH" and not all(safe(b) for b in av[1]):
+                return False
+        return True
+
+    branches = parsed.data[0][1][1]
+    if not safe(parsed.data) or not all(any(non_ascii_only(op, av) for op, av in b) for b in branches):
+        return None
+    removed = "".join(map(chr, chardata.CONTROL_CHARS))
+    suspicious = re.compile(
+        "[" + re.escape(removed) + "\r\u2028\u2029\x1b\x80-\x9f" + "\ud800-\udfff" + "]"
+    )
+    return pattern, suspicious, width
+
+
+def _ftfy_unchanged(segment: str, shortcut: tuple[re.Pattern[str], re.Pattern[str], int]) -> bool:
+    """Return True when ``ftfy.fix_text`` provably returns ``segment`` unchanged (:func:`_ftfy_shortcut`)."""
+    import unicodedata
+
+    bad, suspicious, width = shortcut
+    if suspicious.search(segment) or not unicodedata.is_normalized("NFC", segment):
+        return False
+    end = len(segment)
+    checked = 0
+    for m in _NON_ASCII.finditer(segment):
+        i = m.start()
+        lo = max(i - width + 1, checked)
+        hi = min(i + width, end)
+        if lo < hi and bad.search(segment, lo, hi):
+            return False
+        checked = max(checked, i + 1)
+    return True
+
+
+def _fix_text(text: str) -> str:
+    """Return ``ftfy.fix_text(text, **FTFY_OPTIONS)``, calling ftfy only on lines it may change.
+
+    ftfy fixes text line by line; a line it provably leaves alone (see :func:`_ftfy_shortcut`) is
+    kept as is, which skips ftfy's costly checks on almost every line of clean text.
+    """
+    import ftfy
+
+    shortcut = _ftfy_shortcut()
+    parts = text.split("\n")
+    if shortcut is None or max(map(len, parts)) >= 1_000_000:
+        return ftfy.fix_text(text, **FTFY_OPTIONS)
+    segments = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        segments.append(parts[-1])
+    return "".join(
+        seg if _ftfy_unchanged(seg, shortcut) else ftfy.fix_text(seg, **FTFY_OPTIONS) for seg in segments
+    )
 
 
 def _decode_legacy(data: bytes) -> tuple[str | None, str]:
@@ -357,73 +458,526 @@ def _apply_metadata(raw: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- statuses
 
+#: Near-duplicate threshold (estimated Jaccard similarity of word 5-gram sets) and MinHash size.
+NEAR_DUPLICATE_THRESHOLD = 0.85
+MINHASH_PERMUTATIONS = 64
+#: Characters of each article given to langid (its cost is linear in length; ~200 words identify
+#: a language reliably).
+LANGUAGE_ID_CHARS = 1200
+#: Articles classified together by the vectorised langid (memory grows with it).
+LANGUAGE_ID_BATCH = 256
+
 
 def _normalise_for_hash(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def _mark_duplicates(df: pd.DataFrame, *, threshold: float = 0.85) -> pd.DataFrame:
-    """Mark exact and near-duplicate articles (``status='duplicate'``, ``duplicate_of`` = original)."""
-    from datasketch import MinHash, MinHashLSH
+@lru_cache(maxsize=1)
+def _minhash_constants() -> dict[str, np.ndarray]:
+    """Return datasketch's MinHash and MinHashLSH constants for our settings, kept in :data:`MODEL_DIR`.
 
-    out = df.copy()
-    out["duplicate_of"] = None
-    ok = out.index[out["status"] == "ok"]
-    seen_hash: dict[str, str] = {}
-    lsh = MinHashLSH(threshold=threshold, num_perm=64)
-    signatures: dict[str, MinHash] = {}
-    for idx in ok:
-        article_id = out.at[idx, "article_id"]
-        norm = _normalise_for_hash(out.at[idx, "text"])
-        digest = hashlib.sha1(norm.encode()).hexdigest()
-        if digest in seen_hash:
-            out.at[idx, "status"] = "duplicate"
-            out.at[idx, "duplicate_of"] = seen_hash[digest]
-            continue
-        seen_hash[digest] = article_id
-        words = norm.split()
-        shingles = {" ".join(words[i : i + 5]) for i in range(max(len(words) - 4, 1))}
-        sig = MinHash(num_perm=64, seed=1)
-        sig.update_batch([s.encode() for s in shingles])
-        matches = [m for m in lsh.query(sig) if sig.jaccard(signatures[m]) >= threshold]
-        if matches:
-            out.at[idx, "status"] = "duplicate"
-            out.at[idx, "duplicate_of"] = sorted(matches)[0]
-            continue
-        lsh.insert(article_id, sig)
-        signatures[article_id] = sig
+    ``a``, ``b``: the affine permutations of ``MinHash(num_perm=64, seed=1)`` (scheme ``affine32``);
+    ``fmix``: the MurmurHash3 finaliser constants it pre-mixes hash values with; ``bands``:
+    ``MinHashLSH(threshold=0.85, num_perm=64).hashranges``. They are taken from datasketch once per
+    datasketch version (importing it costs about half a second, mostly SciPy) and checked: a
+    signature computed from them must equal datasketch's ``MinHash.update_batch`` on probe data,
+    else ``ok`` is False and signatures are computed by datasketch itself.
+    """
+    from importlib.metadata import version
+
+    name = f"minhash-{version('datasketch')}-{MINHASH_PERMUTATIONS}-{NEAR_DUPLICATE_THRESHOLD}.npz"
+    path = MODEL_DIR / name
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return {key: stored[key] for key in stored.files}
+    except (OSError, ValueError, KeyError, EOFError):
+        pass
+    from datasketch import MinHash, MinHashLSH
+    from datasketch import minhash as dsm
+
+    template = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1)
+    perm_a, perm_b = (np.asarray(x, dtype=np.uint32) for x in template.permutations)
+    constants = {
+        "a": perm_a,
+        "b": perm_b,
+        "fmix": np.asarray(getattr(dsm, "_FMIX_CONSTANTS", {}).get(32, (0, 0, 0, 0, 0)), dtype=np.uint32),
+        "bands": np.asarray(
+            MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=MINHASH_PERMUTATIONS).hashranges,
+            dtype=np.int64,
+        ),
+    }
+    probe = [[f"probe {i} {j}".encode() for j in range(i + 1)] for i in range(20)]
+    expected = []
+    for shingles in probe:
+        sig = template.copy()
+        sig.update_batch(shingles)
+        expected.append(np.asarray(sig.hashvalues))
+    hashes = [_sha1_32(s) for s in probe]
+    constants["ok"] = np.asarray(
+        template.scheme == "affine32"
+        and np.array_equal(np.stack(expected), _minhash_numpy(hashes, constants))
+    )
+    _save_arrays(path, constants)
+    return constants
+
+
+def _save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write arrays to ``path`` (npz) atomically; a read-only machine simply keeps them in memory."""
+    write_atomic(path, lambda tmp: np.savez(tmp, **arrays))
+
+
+def _sha1_32(shingles: Iterable[bytes]) -> np.ndarray:
+    """Hash byte strings as datasketch's ``sha1_hash32`` does (first 4 bytes of SHA-1, little endian)."""
+    digests = b"".join(map(_DIGEST, map(hashlib.sha1, shingles)))
+    return np.frombuffer(digests, dtype="<u4").reshape(-1, 5)[:, 0].astype(np.uint32)
+
+
+_DIGEST = operator.methodcaller("digest")
+
+
+def _shingles(norm: bytes) -> list[bytes]:
+    """Return the word 5-grams of a normalised text (words joined by single spaces), in order.
+
+    The same byte strings as ``" ".join(words[j : j + 5]).encode()`` for ``j`` in
+    ``range(max(len(words) - 4, 1))``, cut straight out of the text (repeats kept: they do not
+    change a MinHash).
+    """
+    spaces = np.flatnonzero(np.frombuffer(norm, dtype=np.uint8) == 32)
+    if len(spaces) < 5:
+        return [norm]
+    starts = [0, *(spaces + 1).tolist()]
+    ends = [*spaces.tolist(), len(norm)]
+    return [norm[a:b] for a, b in zip(starts[:-4], ends[4:], strict=True)]
+
+
+def _minhash_numpy(hashes: Sequence[np.ndarray], constants: dict[str, np.ndarray]) -> np.ndarray:
+    """Return MinHash signatures (affine32 scheme) of many shingle-hash sets at once.
+
+    Each set's hash values are pre-mixed with the MurmurHash3 finaliser, permuted by
+    ``a * h + b`` (mod 2^32) for every permutation, and the minimum per permutation is kept: the
+    computation of datasketch's ``MinHash.update_batch``, on all sets in a few array operations.
+    """
+    a, b = constants["a"], constants["b"]
+    s1, m1, s2, m2, s3 = (np.uint32(x) for x in constants["fmix"])
+    out = np.empty((len(hashes), len(a)), dtype=np.uint32)
+    start = 0
+    while start < len(hashes):
+        stop, size = start, 0
+        while stop < len(hashes) and (size == 0 or size + len(hashes[stop]) <= 65536):
+            size += len(hashes[stop])
+            stop += 1
+        hv = np.concatenate(hashes[start:stop])
+        hv = hv ^ (hv >> s1)
+        hv = hv * m1
+        hv = hv ^ (hv >> s2)
+        hv = hv * m2
+        hv = hv ^ (hv >> s3)
+        permuted = hv[:, None] * a[None, :] + b[None, :]
+        sizes = [len(h) for h in hashes[start : stop - 1]]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        out[start:stop] = np.minimum.reduceat(permuted, offsets, axis=0)
+        start = stop
     return out
 
 
-#: Characters of each article given to langid (its cost is linear in length; ~200 words identify
-#: a language reliably).
-LANGUAGE_ID_CHARS = 1200
+def _signatures(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Return the SHA-1 of each normalised text and its MinHash signature of word 5-gram shingles.
+
+    The signature equals datasketch's ``MinHash(num_perm=64, seed=1).update_batch`` over the
+    UTF-8 encoded shingles (see :func:`_minhash_constants`).
+
+    Returns
+    -------
+    tuple of (list of str, numpy.ndarray)
+        Hex digests, and an ``(n, MINHASH_PERMUTATIONS)`` uint32 array of signatures.
+    """
+    digests: list[str] = []
+    hashes: list[np.ndarray] = []
+    sets: list[list[bytes]] = []
+    for text in texts:
+        norm = _normalise_for_hash(text).encode()  # words joined by single ASCII spaces
+        digests.append(hashlib.sha1(norm).hexdigest())
+        shingles = _shingles(norm)
+        sets.append(shingles)
+        hashes.append(_sha1_32(shingles))
+    constants = _minhash_constants()
+    if not len(texts):
+        return digests, np.empty((0, MINHASH_PERMUTATIONS), dtype=np.uint32)
+    if bool(constants["ok"]):
+        return digests, _minhash_numpy(hashes, constants)
+    from datasketch import MinHash  # pragma: no cover - only if datasketch changed its scheme
+
+    out = []
+    for shingles in sets:
+        sig = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1)
+        sig.update_batch(list(shingles))
+        out.append(np.asarray(sig.hashvalues, dtype=np.uint32))
+    return digests, np.stack(out)
+
+
+def _lsh_bands(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
+    """Return datasketch MinHashLSH's band ranges for this threshold (its optimal ``b`` x ``r``)."""
+    if threshold == NEAR_DUPLICATE_THRESHOLD and num_perm == MINHASH_PERMUTATIONS:
+        return tuple((int(lo), int(hi)) for lo, hi in _minhash_constants()["bands"])
+    from datasketch import MinHashLSH
+
+    return tuple(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+
+
+def _near_duplicates(
+    ids: Sequence[str], signatures: np.ndarray, *, threshold: float = NEAR_DUPLICATE_THRESHOLD
+) -> list[str | None]:
+    """Mark near duplicates in order, exactly as inserting into and querying a datasketch MinHashLSH would.
+
+    Each article (in order) is compared with the earlier articles kept so far that share an LSH band
+    with it; it is a near duplicate of the smallest id among those whose estimated Jaccard similarity
+    is at least ``threshold``, and is then not kept (not inserted) itself. Band buckets are found for
+    all articles at once; only articles that share a bucket with another are visited one by one.
+
+    Returns
+    -------
+    list of (str or None)
+        ``duplicate_of`` per article (None when it is kept).
+    """
+    n = len(ids)
+    result: list[str | None] = [None] * n
+    if n < 2:
+        return result
+    members: list[np.ndarray] = []  # per band: bucket number of each article
+    shared = np.zeros(n, dtype=bool)
+    for start, end in _lsh_bands(threshold, signatures.shape[1]):
+        band = np.ascontiguousarray(signatures[:, start:end])
+        _, inverse, counts = np.unique(
+            band.view(np.dtype((np.void, band.dtype.itemsize * band.shape[1]))).ravel(),
+            return_inverse=True,
+            return_counts=True,
+        )
+        inverse = inverse.ravel()
+        members.append(inverse)
+        shared |= counts[inverse] > 1
+    kept = np.ones(n, dtype=bool)
+    order = np.flatnonzero(shared)
+    buckets: list[dict[int, list[int]]] = [{} for _ in members]
+    for i in order:
+        earlier: set[int] = set()
+        for band, inverse in zip(buckets, members, strict=True):
+            earlier.update(j for j in band.get(int(inverse[i]), ()) if kept[j])
+        if earlier:
+            cand = np.fromiter(sorted(earlier), dtype=np.int64)
+            same = np.count_nonzero(signatures[cand] == signatures[i], axis=1)
+            close = cand[same.astype(np.float64) / float(signatures.shape[1]) >= threshold]
+            if close.size:
+                result[i] = sorted(ids[j] for j in close)[0]
+                kept[i] = False
+                continue
+        for band, inverse in zip(buckets, members, strict=True):
+            band.setdefault(int(inverse[i]), []).append(int(i))
+    return result
+
+
+def _mark_duplicates_from(
+    df: pd.DataFrame,
+    digests: pd.Series,
+    signatures: pd.Series,
+    *,
+    threshold: float = NEAR_DUPLICATE_THRESHOLD,
+) -> pd.DataFrame:
+    """Mark exact and near-duplicate ``ok`` articles from their precomputed hashes.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Needs ``article_id`` and ``status``.
+    digests, signatures : pandas.Series
+        Aligned with ``df``: SHA-1 of the normalised text, and the MinHash signature (bytes), for
+        ``ok`` rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``status='duplicate'`` and ``duplicate_of`` (the original's id) where they apply.
+    """
+    out = df.copy()
+    duplicate_of = np.full(len(out), None, dtype=object)
+    ok = np.flatnonzero((out["status"] == "ok").to_numpy())
+    if len(ok):
+        ids = out["article_id"].to_numpy()[ok]
+        digest = pd.Series(digests.to_numpy()[ok])
+        first = ~digest.duplicated(keep="first").to_numpy()
+        if (~first).any():
+            original = dict(zip(digest[first], ids[first], strict=True))
+            duplicate_of[ok[~first]] = [original[d] for d in digest[~first]]
+        rows = ok[first]
+        sig = np.stack([np.frombuffer(s, dtype=np.uint32) for s in signatures.to_numpy()[rows]])
+        near = _near_duplicates(out["article_id"].to_numpy()[rows].tolist(), sig, threshold=threshold)
+        duplicate_of[rows] = np.array(near + [None], dtype=object)[:-1]
+        out.loc[pd.notna(duplicate_of), "status"] = "duplicate"
+    out["duplicate_of"] = duplicate_of
+    return out
 
 
 @lru_cache(maxsize=1)
-def _language_identifier() -> object:
-    """Load langid's bundled model once per process (it takes seconds)."""
-    from langid.langid import LanguageIdentifier, model
+def _langid_file() -> Path:
+    import importlib.util
 
-    return LanguageIdentifier.from_modelstring(model, norm_probs=True)
+    spec = importlib.util.find_spec("langid")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("langid is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "langid.py"
 
 
-def _detect_language(df: pd.DataFrame) -> pd.DataFrame:
-    """Set ``language`` where unknown and mark confidently non-English articles ``non_english``."""
-    identifier = _language_identifier()
+@lru_cache(maxsize=1)
+def _langid_digest() -> str:
+    """Hash langid's module file (it holds the model), to key the unpacked copy and the article cache."""
+    return hashlib.sha1(_langid_file().read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _langid_model() -> dict[str, np.ndarray]:
+    """Return langid's bundled model as arrays, unpacking it once per machine into :data:`MODEL_DIR`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``nextmove`` (tokeniser DFA transitions), ``out_ptr``/``out_idx`` (features emitted on
+        entering each state, CSR), ``ptc`` (features x languages log-probabilities), ``pc``
+        (language priors), ``classes`` (language codes).
+    """
+    path = MODEL_DIR / f"langid-{_langid_digest()[:16]}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return {name: stored[name] for name in stored.files}
+    except (OSError, ValueError, KeyError, EOFError):
+        pass
+    import base64
+    import bz2
+    import pickle
+
+    from langid.langid import model
+
+    ptc, pc, classes, nextmove, output = pickle.loads(bz2.decompress(base64.b64decode(model)))
+    n_states = len(nextmove) // 256
+    sizes = np.array([len(output.get(s, ())) for s in range(n_states)], dtype=np.int64)
+    arrays = {
+        "nextmove": np.asarray(nextmove, dtype=np.int64).astype(np.uint32),
+        "out_ptr": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        "out_idx": np.fromiter(
+            (i for s in range(n_states) for i in output.get(s, ())), dtype=np.int64, count=int(sizes.sum())
+        ),
+        "ptc": np.asarray(ptc, dtype=np.float64).reshape(-1, len(pc)),
+        "pc": np.asarray(pc, dtype=np.float64),
+        "classes": np.asarray(classes, dtype=str),
+    }
+    _save_arrays(path, arrays)
+    return arrays
+
+
+def _classify_languages(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Classify texts with langid's model and method, many at once.
+
+    The same computation as ``LanguageIdentifier.classify`` (``norm_probs=True``) per text: run the
+    byte n-gram DFA over the UTF-8 bytes, count the features emitted by the states entered, take
+    the naive Bayes log-probabilities and normalise them; here every step runs on a batch of
+    articles as NumPy arrays (one array step per byte position instead of one Python step per
+    byte per article).
+
+    Returns
+    -------
+    tuple of (list of str, numpy.ndarray)
+        Best language code and its probability per text.
+    """
+    model = _langid_model()
+    nextmove, out_ptr, out_idx = model["nextmove"].astype(np.int64), model["out_ptr"], model["out_idx"]
+    ptc, pc, classes = model["ptc"], model["pc"], model["classes"]
+    n_states, n_feats = len(out_ptr) - 1, ptc.shape[0]
+    langs: list[str] = []
+    probs = np.empty(len(texts), dtype=np.float64)
+    for start in range(0, len(texts), LANGUAGE_ID_BATCH):
+        encoded = [t.encode("utf8") for t in texts[start : start + LANGUAGE_ID_BATCH]]
+        n = len(encoded)
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
+        width = int(lengths.max()) if n else 0
+        # one row per byte position (contiguous), one column per article
+        valid = np.arange(max(width, 1))[:, None] < lengths[None, :]
+        data = np.zeros((max(width, 1), n), dtype=np.int64)
+        data.T[valid.T] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        states = np.empty((width, n), dtype=np.int64)
+        state = np.zeros(n, dtype=np.int64)
+        for pos in range(width):
+            np.left_shift(state, 8, out=state)
+            state += data[pos]
+            state = nextmove[state]
+            states[pos] = state
+        rows = np.broadcast_to(np.arange(n)[None, :], (width, n))[valid[:width]]
+        entered = states[valid[:width]]
+        pair, count = np.unique(rows * n_states + entered, return_counts=True)
+        row, st = np.divmod(pair, n_states)
+        degree = out_ptr[st + 1] - out_ptr[st]
+        row_rep = np.repeat(row, degree)
+        count_rep = np.repeat(count, degree)
+        offsets = np.arange(int(degree.sum())) - np.repeat(np.cumsum(degree) - degree, degree)
+        feats = out_idx[np.repeat(out_ptr[st], degree) + offsets]
+        fv = np.bincount(row_rep * n_feats + feats, weights=count_rep, minlength=n * n_feats)
+        logp = fv.reshape(n, n_feats) @ ptc + pc
+        with np.errstate(over="ignore"):
+            norm = 1 / np.exp(logp[:, None, :] - logp[:, :, None]).sum(2)
+        best = np.argmax(norm, axis=1)
+        probs[start : start + n] = norm[np.arange(n), best]
+        langs.extend(str(c) for c in classes[best])
+    return langs, probs
+
+
+def _apply_languages(df: pd.DataFrame, langs: pd.Series, probs: pd.Series) -> pd.DataFrame:
+    """Set ``language`` where unknown and mark confidently non-English articles ``non_english``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Needs ``status``, ``n_words``, ``language``, ``error``.
+    langs, probs : pandas.Series
+        Aligned with ``df``: langid's best language and its probability (from the first
+        :data:`LANGUAGE_ID_CHARS` characters of ``text``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``language``, ``status`` and ``error`` updated.
+    """
     out = df.copy()
-    for idx in out.index[out["status"] == "ok"]:
-        text = out.at[idx, "text"]
-        if out.at[idx, "n_words"] < config.MIN_WORDS_FOR_LANGUAGE_ID:
-            continue
-        lang, prob = identifier.classify(text[:LANGUAGE_ID_CHARS])
-        given = out.at[idx, "language"]
-        if given is None or (isinstance(given, float) and pd.isna(given)) or str(given).strip() == "":
-            out.at[idx, "language"] = lang if prob >= 0.5 else None
-        if lang != "en" and prob >= 0.9:
-            out.at[idx, "language"] = lang
-            out.at[idx, "status"] = "non_english"
-            out.at[idx, "error"] = f"language identified as {lang!r} (p={prob:.2f}); analysis is English-only"
+    todo = (out["status"] == "ok") & (out["n_words"] >= config.MIN_WORDS_FOR_LANGUAGE_ID)
+    if not todo.any():
+        return out
+    lang, prob = langs[todo], probs[todo].astype(float)
+    given = out.loc[todo, "language"]
+    unknown = given.isna() | (given.astype(str).str.strip() == "")
+    language = out["language"].astype(object)
+    fill = unknown[unknown].index
+    language.loc[fill] = lang[fill].where(prob[fill] >= 0.5, None)
+    foreign = todo[todo].index[((lang != "en") & (prob >= 0.9)).to_numpy()]
+    language.loc[foreign] = lang[foreign]
+    out["language"] = language
+    if len(foreign):
+        out.loc[foreign, "status"] = "non_english"
+        out.loc[foreign, "error"] = [
+            f"language identified as {code!r} (p={p:.2f}); analysis is English-only"
+            for code, p in zip(lang[foreign], prob[foreign], strict=True)
+        ]
+    return out
+
+
+# --------------------------------------------------------------------------- per-article work
+
+#: Columns of the per-article work (what the article cache stores per article).
+FEATURE_COLUMNS: tuple[str, ...] = (
+    "text",
+    "title",
+    "title_derived",
+    "outlet_detected",
+    "outlet_type_detected",
+    "n_words",
+    "lang",
+    "lang_prob",
+    "digest",
+    "signature",
+)
+#: Bump to invalidate every cached per-article load row.
+LOAD_CACHE_VERSION = "1"
+
+
+def _article_features(raw: pd.DataFrame, *, language: bool = True, hashes: bool = True) -> pd.DataFrame:
+    """Clean, count, identify the language of and hash articles (the work that depends on one article only).
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Rows with ``status == 'ok'`` and a non-blank ``raw_text`` (``title``, ``title_derived``
+        used as in :func:`analysis.clean.clean_articles`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`FEATURE_COLUMNS`, same index: the clean ``text``, ``title``, ``title_derived``,
+        ``outlet_detected``, ``outlet_type_detected``, ``n_words``; ``lang``/``lang_prob`` (langid
+        on the first :data:`LANGUAGE_ID_CHARS` characters, None/NaN under
+        :data:`analysis.config.MIN_WORDS_FOR_LANGUAGE_ID` words); ``digest`` (SHA-1 of the
+        normalised text) and ``signature`` (MinHash hash values as bytes), None without words.
+        ``language=False`` / ``hashes=False`` leave those columns empty (nothing computed).
+    """
+    from analysis.clean import clean_articles
+
+    cleaned = clean_articles(raw)
+    out = cleaned[["text", "title", "title_derived", "outlet_detected", "outlet_type_detected"]].copy()
+    out["n_words"] = out["text"].fillna("").str.count(r"\S+").astype(int)
+    out["lang"] = pd.Series(None, index=out.index, dtype=object)
+    out["lang_prob"] = np.nan
+    enough = out.index[out["n_words"] >= config.MIN_WORDS_FOR_LANGUAGE_ID]
+    if language and len(enough):
+        langs, probs = _classify_languages([t[:LANGUAGE_ID_CHARS] for t in out.loc[enough, "text"]])
+        out.loc[enough, "lang"] = langs
+        out.loc[enough, "lang_prob"] = probs
+    out["digest"] = pd.Series(None, index=out.index, dtype=object)
+    out["signature"] = pd.Series(None, index=out.index, dtype=object)
+    worded = out.index[out["n_words"] > 0]
+    if hashes and len(worded):
+        digests, sigs = _signatures(out.loc[worded, "text"].tolist())
+        out.loc[worded, "digest"] = digests
+        out.loc[worded, "signature"] = pd.Series([s.tobytes() for s in sigs], index=worded, dtype=object)
+    return out[list(FEATURE_COLUMNS)]
+
+
+def _article_keys(raw: pd.DataFrame) -> list[str]:
+    """Key each article's cached row by what the per-article work reads: the raw text and a given title."""
+    from analysis import cache
+    from analysis.clean import _given_titles
+
+    return [
+        cache.content_key("article", text, title)
+        for text, title in zip(raw["raw_text"], _given_titles(raw), strict=True)
+    ]
+
+
+@lru_cache(maxsize=1)
+def _store_version() -> str:
+    """Hash the loader's code (load.py, clean.py, their data files) and the libraries that shape its rows."""
+    from importlib.metadata import version
+
+    from analysis import cache
+    from analysis.pipeline import _code_digest
+
+    libraries = [(name, version(name)) for name in ("datasketch", "wordfreq", "langid", "numpy")]
+    return cache.content_key(
+        LOAD_CACHE_VERSION,
+        _code_digest("analysis.load"),
+        _code_digest("analysis.clean"),
+        _langid_digest(),
+        libraries,
+    )[:20]
+
+
+def _cached_features(raw: pd.DataFrame, cache_dir: str | PathLike) -> pd.DataFrame:
+    """Return :func:`_article_features` of ``raw``, computing only the articles the cache lacks."""
+    from analysis.rowstore import RowStore
+
+    keys = pd.Series(_article_keys(raw), index=raw.index)
+    store = RowStore(cache_dir, "load-articles", _store_version())
+    found = store.get(keys.unique().tolist())
+    missing = ~keys.isin(found.index)
+    if missing.any():
+        todo = raw[missing & ~keys.duplicated()]
+        fresh = _article_features(todo)
+        fresh.index = keys[todo.index].to_numpy()
+        fresh.index.name = "key"
+        try:
+            store.put(fresh.reset_index())
+        except (OSError, ValueError, TypeError):  # a full disk or an odd row: simply not cached
+            pass
+        found = pd.concat([found, fresh]) if len(found) else fresh
+    out = found.loc[keys.to_numpy(), list(FEATURE_COLUMNS)]
+    out.index = raw.index
+    out["title_derived"] = out["title_derived"].astype(bool)
+    out["n_words"] = out["n_words"].astype(int)
+    for column in ("text", "title", "outlet_detected", "outlet_type_detected", "lang", "digest", "signature"):
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
     return out
 
 
@@ -475,6 +1029,7 @@ def load_corpus(
     *,
     detect_language: bool = True,
     dedupe: bool = True,
+    cache_dir: str | PathLike | None = None,
 ) -> pd.DataFrame:
     """Load and clean a corpus: one row per article, nothing dropped silently.
 
@@ -491,6 +1046,12 @@ def load_corpus(
         Mark confidently non-English articles ``non_english`` (langid).
     dedupe : bool, default True
         Mark exact and near-duplicate articles ``duplicate``.
+    cache_dir : path, optional
+        Cache root: the per-article work (cleaning, language ID, MinHash)
+        is read from and written to it, so only articles not seen before
+        (new raw text or given title) are processed; the corpus-wide steps
+        (statuses, duplicates) always run. None (default) caches nothing.
+        The result is the same either way.
 
     Returns
     -------
@@ -515,8 +1076,28 @@ def load_corpus(
     for column in CORPUS_COLUMNS:
         if column not in raw.columns:
             raw[column] = None
-    articles = clean_articles(raw)
-    articles["n_words"] = articles["text"].fillna("").str.count(r"\S+").astype(int)
+    # the per-article work (cleaning, language ID, hashes) runs only on rows with text to clean,
+    # and with a cache only on articles it has not seen (same raw text and given title)
+    cleanable = (raw["status"] == "ok").to_numpy() & np.fromiter(
+        (isinstance(t, str) and bool(t.strip()) for t in raw["raw_text"]), dtype=bool, count=len(raw)
+    )
+    articles = clean_articles(raw[~cleanable]) if (~cleanable).any() else raw.iloc[:0].copy()
+    if cleanable.any():
+        if cache_dir is not None:
+            features = _cached_features(raw[cleanable], cache_dir)
+        else:
+            features = _article_features(raw[cleanable], language=detect_language, hashes=dedupe)
+        done = raw[cleanable].copy()
+        for column in FEATURE_COLUMNS[:5]:
+            done[column] = features[column]
+        articles = pd.concat([articles, done]).loc[raw.index] if len(articles) else done
+    else:
+        features = pd.DataFrame(columns=list(FEATURE_COLUMNS), index=raw.index[:0])
+    articles = articles.astype({"title_derived": bool})
+    for column in ("title", "outlet_detected", "outlet_type_detected"):
+        articles[column] = articles[column].astype(object)
+    features = features.reindex(articles.index)
+    articles["n_words"] = pd.to_numeric(features["n_words"], errors="coerce").fillna(0).astype(int)
     no_text = (articles["status"] == "ok") & (articles["n_words"] == 0)
     articles.loc[no_text, "status"] = "empty"
     articles.loc[no_text, "error"] = "no body text left after cleaning"
@@ -541,9 +1122,9 @@ def load_corpus(
         articles["date_precision"].notna(), articles["date"].map(lambda d: "unknown" if pd.isna(d) else "day")
     )
     if detect_language:
-        articles = _detect_language(articles)
+        articles = _apply_languages(articles, features["lang"], features["lang_prob"])
     if dedupe:
-        articles = _mark_duplicates(articles)
+        articles = _mark_duplicates_from(articles, features["digest"], features["signature"])
     else:
         articles["duplicate_of"] = None
     articles["article_id"] = articles["article_id"].astype(str)

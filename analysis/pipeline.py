@@ -580,7 +580,12 @@ def _source_digest(source: Any) -> str | None:
 
 
 def _load(source_or_articles: Any, cache_dir) -> pd.DataFrame:
-    """Load the corpus, reusing a cached copy when the source files and the loader's code are unchanged."""
+    """Load the corpus, reusing the cache at two levels.
+
+    The whole table is reused when the source files and the loader's code are unchanged; otherwise
+    :func:`analysis.load.load_corpus` runs with the per-article load cache, so only articles it has
+    not seen are cleaned, identified and hashed.
+    """
     from analysis.load import load_corpus
 
     if isinstance(source_or_articles, pd.DataFrame) and "status" in source_or_articles.columns:
@@ -594,7 +599,8 @@ def _load(source_or_articles: Any, cache_dir) -> pd.DataFrame:
         hit = cache.read("corpus", key, cache_dir)
         if hit is not None:
             return hit
-    articles = load_corpus(source_or_articles)
+    # a changed source re-runs only the per-article work of articles the cache has not seen
+    articles = load_corpus(source_or_articles, cache_dir=cache_dir)
     if digest is None:
         return articles
     try:
