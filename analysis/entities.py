@@ -520,7 +520,8 @@ def parse_role(
         ``end`` is exclusive; ``title`` normalised (``'president'``,
         ``'spokesperson'``, ...); ``country`` empty when the phrase names none.
     """
-    words = list(words)
+    if not isinstance(words, list):
+        words = list(words)
     i = start
     if i >= len(words) or not words[i]:
         return None
@@ -606,6 +607,13 @@ class _Field:
     sents: list[int]
     folded: list[str]
     first_token: int = 0
+    roles: dict[int, Role | None] = field(default_factory=dict)
+
+    def role_at(self, start: int, aliases: AliasTable) -> Role | None:
+        """Return :func:`parse_role` at ``start`` of the folded words (memoised: one table per call)."""
+        if start not in self.roles:
+            self.roles[start] = parse_role(self.folded, start, aliases)
+        return self.roles[start]
 
 
 def _runs(keys: list[tuple[str, str]]) -> list[tuple[tuple[str, str], int, int]]:
@@ -838,7 +846,7 @@ def _role_before(fld: _Field, start: int, aliases: AliasTable) -> Role | None:
     for j in range(max(0, end - 8), end):
         if fld.sents[j] != fld.sents[min(start, len(fld.sents) - 1)]:
             continue
-        role = parse_role(fld.folded, j, aliases)
+        role = fld.role_at(j, aliases)
         if role is not None and role.end == end and not role.plural:
             best = role if best is None else best
             break
@@ -848,7 +856,7 @@ def _role_before(fld: _Field, start: int, aliases: AliasTable) -> Role | None:
 def _role_after(fld: _Field, end: int, aliases: AliasTable) -> Role | None:
     """Find an appositive role phrase right after a name (", the Russian press secretary")."""
     if end < len(fld.folded) and fld.folded[end] == ",":
-        role = parse_role(fld.folded, end + 1, aliases)
+        role = fld.role_at(end + 1, aliases)
         if role is not None and not role.plural:
             return role
     return None
@@ -1018,7 +1026,7 @@ def mentions_from_tables(
                     first = span.start_tok - 1
                     while first >= 0 and first >= span.start_tok - 12:
                         used.add((span.field, first))
-                        r = parse_role(fld.folded, first, table)
+                        r = fld.role_at(first, table)
                         if r is not None and r.end in (span.start_tok, span.start_tok - 1):
                             break
                         first -= 1
@@ -1105,7 +1113,7 @@ def mentions_from_tables(
                 starts_phrase = word in DETERMINERS or (
                     i == 0 or fld.sents[i - 1] != fld.sents[i] or not fld.texts[i - 1][-1:].isalpha()
                 )
-                role = parse_role(fld.folded, i, table) if starts_phrase else None
+                role = fld.role_at(i, table) if starts_phrase else None
                 if role is None or role.plural or (fname, i) in used or (fname, role.end - 1) in used:
                     i += 1
                     continue
