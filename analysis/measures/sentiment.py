@@ -116,13 +116,22 @@ def _labels(compound: pd.Series) -> pd.Series:
     return pd.Series(np.where(compound.isna(), "", out), index=compound.index, dtype=object)
 
 
+#: Distinct texts whose VADER scores are kept in memory (news repeats sentences: wire copy, boilerplate).
+POLARITY_CACHE_SIZE = 1 << 16
+
+
+@functools.lru_cache(maxsize=POLARITY_CACHE_SIZE)
+def _polarity(text: str) -> tuple[float, float, float, float]:
+    """Return VADER's ``polarity_scores`` of a text as (neg, neu, pos, compound), memoised."""
+    s = _analyzer().polarity_scores(text)
+    return (s["neg"], s["neu"], s["pos"], s["compound"])
+
+
 def _score_texts(texts: Sequence[str]) -> np.ndarray:
     """VADER neg/neu/pos/compound for each text, as an (n, 4) array."""
-    analyzer = _analyzer()
     out = np.zeros((len(texts), 4), dtype=float)
     for i, text in enumerate(texts):
-        s = analyzer.polarity_scores(text)
-        out[i] = (s["neg"], s["neu"], s["pos"], s["compound"])
+        out[i] = _polarity(text)
     return out
 
 
@@ -514,7 +523,7 @@ def score_selection(
     text = _join(texts, spaces, selected, lemmas)
     if not _has_valence(text):
         return 0.0  # exactly what VADER returns when no word is in its lexicon, only faster
-    return float(_analyzer().polarity_scores(text)["compound"])
+    return float(_polarity(text)[3])
 
 
 def _has_valence(text: str) -> bool:
