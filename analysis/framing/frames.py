@@ -181,6 +181,7 @@ def _prepare_tokens(tokens: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
     return toks.assign(
         _lemma=index.get_indexer(lemma),
         _lower=index.get_indexer(lower),
+        _negator_lemma=pd.Series(lemma, index=toks.index).isin(NEGATORS),
         _group=(
             (toks["article_id"] != toks["article_id"].shift())
             | (toks["field"] != toks["field"].shift())
@@ -282,7 +283,47 @@ def frame_evidence(
     """
     book = load_codebook(codebook)
     rows = ok_articles(articles)
-    return _frame_evidence(rows, book, get_annotations(rows, annotations), fields)
+    ann = get_annotations(rows, annotations)
+    return _shared_evidence(rows, book, _codebook_key(codebook), ann, fields).copy()
+
+
+#: The last evidence table computed from an Annotations' tables (see :func:`_shared_evidence`).
+_LAST_EVIDENCE: dict[str, tuple] = {}
+
+
+def _codebook_key(codebook: str | PathLike | Mapping | None) -> tuple | None:
+    """Identify a codebook file by path, modification time and size (None for a mapping)."""
+    if codebook is not None and not isinstance(codebook, (str, PathLike)):
+        return None
+    path = Path(codebook) if codebook is not None else DEFAULT_CODEBOOK
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def _shared_evidence(
+    rows: pd.DataFrame,
+    book: dict[str, dict],
+    book_key: tuple | None,
+    ann: Annotations,
+    fields: tuple[str, ...],
+) -> pd.DataFrame:
+    """Return :func:`_frame_evidence`, reusing the last result for the very same inputs.
+
+    :func:`frames` and :func:`analysis.framing.salience.salience` both need the
+    rule hits of the same chunk; the second call gets the first one's table
+    when it passes the same token and sentence table objects (held here, so
+    their identity cannot be reused), the same articles, codebook file and
+    fields. Only the last result is kept. Callers must not modify it.
+    """
+    if book_key is None:
+        return _frame_evidence(rows, book, ann, fields)
+    key = (tuple(rows["article_id"]), book_key, tuple(fields))
+    last = _LAST_EVIDENCE.get("last")
+    if last is not None and last[0] is ann.tokens and last[1] is ann.sentences and last[2] == key:
+        return last[3]
+    evidence = _frame_evidence(rows, book, ann, fields)
+    _LAST_EVIDENCE["last"] = (ann.tokens, ann.sentences, key, evidence)
+    return evidence
 
 
 def _frame_evidence(
@@ -295,7 +336,7 @@ def _frame_evidence(
     if toks.empty:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
     sent_group = toks["_group"].to_numpy()
-    negator = (toks["dep"].to_numpy() == "neg") | norm_lemma(toks["lemma"]).isin(NEGATORS).to_numpy()
+    negator = (toks["dep"].to_numpy() == "neg") | toks["_negator_lemma"].to_numpy()
     tok_start = toks["start_char"].to_numpy()
     tok_end = toks["end_char"].to_numpy()
     hits = []
@@ -388,7 +429,7 @@ def frames(
     book = load_codebook(codebook)
     rows = ok_articles(articles)
     ann = get_annotations(rows, annotations)
-    ev = _frame_evidence(rows, book, ann, fields)
+    ev = _shared_evidence(rows, book, _codebook_key(codebook), ann, fields)
     toks = restrict(ann.tokens, rows["article_id"])
     if not toks.empty:
         words = toks[
