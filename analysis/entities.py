@@ -200,19 +200,32 @@ def fold(text: str) -> str:
     >>> fold("U.S.")
     'us'
     """
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("ʼ", "'")
-    text = text.replace("–", "-").replace("—", "-").casefold()
-    text = re.sub(r"(?<=\w)\.(?=\w|$|\s)", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = str(text)
+    if not text.isascii():  # ASCII is unchanged by NFKD and has no combining marks or curly quotes
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.replace("’", "'").replace("‘", "'").replace("ʼ", "'")
+        text = text.replace("–", "-").replace("—", "-")
+    text = text.replace("`", "'").casefold()
+    text = _INNER_DOT.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w|$|\s)")
+_SPACES = re.compile(r"\s+")
+_TRANSLIT_END = re.compile(r"(yy|iy|yi|ii|ij)$")
+_CONSONANT_I_END = re.compile(r"(?<=[bcdfghjklmnpqrstvwxz])i$")
+_SPACED_POSSESSIVE = re.compile(r"\s+'s\b")
+_POSSESSIVE_END = re.compile(r"'s?$")
+_LEADING_ARTICLE = re.compile(r"^(the|a|an) ")
+_NON_WORD = re.compile(r"[^\w\s']")
 
 
 def _fold_name_token(token: str) -> str:
     # transliteration families: Zelenskyy / Zelenskiy / Zelenskyi / Zelenski -> zelensky
     if len(token) > 4:
-        token = re.sub(r"(yy|iy|yi|ii|ij)$", "y", token)
-        token = re.sub(r"(?<=[bcdfghjklmnpqrstvwxz])i$", "y", token)
+        token = _TRANSLIT_END.sub("y", token)
+        token = _CONSONANT_I_END.sub("y", token)
     return token
 
 
@@ -236,10 +249,10 @@ def name_key(text: str) -> str:
     >>> name_key("the Kremlin’s")
     'kremlin'
     """
-    key = re.sub(r"\s+'s\b", "'s", fold(text))
-    key = re.sub(r"'s?$", "", key)
-    key = re.sub(r"^(the|a|an) ", "", key)
-    key = re.sub(r"[^\w\s']", " ", key)
+    key = _SPACED_POSSESSIVE.sub("'s", fold(text))
+    key = _POSSESSIVE_END.sub("", key)
+    key = _LEADING_ARTICLE.sub("", key)
+    key = _NON_WORD.sub(" ", key)
     return " ".join(_fold_name_token(t) for t in key.split())
 
 
@@ -1094,7 +1107,9 @@ def mentions_from_tables(
         # drop entity spans that sit inside a role title ("US Secretary of State" -> "State")
         role_cover: set[tuple[str, int]] = set()
         for fname, fld in art.fields.items():
-            for i in range(len(fld.folded)):
+            for i, w in enumerate(fld.folded):
+                if w not in _TITLE_FIRST and w[:-1] not in _TITLE_FIRST and w[:-3] + "man" not in _TITLE_FIRST:
+                    continue  # the first test of _match_title_at, without the call
                 hit = _match_title_at(fld.folded, i)
                 if hit is not None and hit[0] - i > 1:
                     role_cover.update((fname, k) for k in range(i, hit[0]))
