@@ -1108,8 +1108,8 @@ def mentions_from_tables(
         role_cover: set[tuple[str, int]] = set()
         for fname, fld in art.fields.items():
             for i, w in enumerate(fld.folded):
-                if w not in _TITLE_FIRST and w[:-1] not in _TITLE_FIRST and w[:-3] + "man" not in _TITLE_FIRST:
-                    continue  # the first test of _match_title_at, without the call
+                if not (w in _TITLE_FIRST or w[:-1] in _TITLE_FIRST or w[:-3] + "man" in _TITLE_FIRST):
+                    continue  # _match_title_at's first test, without the call
                 hit = _match_title_at(fld.folded, i)
                 if hit is not None and hit[0] - i > 1:
                     role_cover.update((fname, k) for k in range(i, hit[0]))
