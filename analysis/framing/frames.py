@@ -107,6 +107,17 @@ def load_codebook(codebook: str | PathLike | Mapping | None = None) -> dict[str,
     return _parse_codebook(codebook, "<mapping>")
 
 
+def _read_only_codebook(codebook: str | PathLike | Mapping | None) -> dict[str, dict]:
+    """Return :func:`load_codebook`'s result without the defensive copy (callers only read it)."""
+    if codebook is None or isinstance(codebook, (str, PathLike)):
+        path = Path(codebook) if codebook is not None else DEFAULT_CODEBOOK
+        if not path.exists():
+            raise CodebookError(f"{path}: codebook file not found")
+        stat = path.stat()
+        return _load_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return _parse_codebook(codebook, "<mapping>")
+
+
 @functools.lru_cache(maxsize=8)
 def _load_file(path: str, mtime_ns: int, size: int) -> dict[str, dict]:
     """Parse a codebook file once per (path, modification time, size)."""
@@ -281,7 +292,7 @@ def frame_evidence(
         count towards the score: a frame is about emphasis, not assertion). Sorted by
         article, field, offset, frame, indicator.
     """
-    book = load_codebook(codebook)
+    book = _read_only_codebook(codebook)
     rows = ok_articles(articles)
     ann = get_annotations(rows, annotations)
     return _shared_evidence(rows, book, _codebook_key(codebook), ann, fields).copy()
@@ -339,7 +350,11 @@ def _frame_evidence(
     negator = (toks["dep"].to_numpy() == "neg") | toks["_negator_lemma"].to_numpy()
     tok_start = toks["start_char"].to_numpy()
     tok_end = toks["end_char"].to_numpy()
-    hits = []
+    # one array per column and indicator, concatenated once (a frame per indicator costs more than the match)
+    parts: dict[str, list[np.ndarray]] = {
+        c: [] for c in ("row", "match_start", "match_end", "frame", "frame_type", "indicator", "question",
+                        "negated")
+    }  # fmt: skip
     for frame, spec in book.items():
         for ind in spec["indicators"]:
             s, e = _match(toks, vocab, ind["any"])
@@ -349,23 +364,18 @@ def _frame_evidence(
                 s, e = s[keep], e[keep]
             if not len(s):
                 continue
-            hits.append(
-                pd.DataFrame(
-                    {
-                        "row": s,
-                        "match_start": tok_start[s],
-                        "match_end": tok_end[e],
-                        "frame": frame,
-                        "frame_type": spec["type"],
-                        "indicator": ind["id"],
-                        "question": ind["question"],
-                        "negated": _negated(s, negator, sent_group),
-                    }
-                )
-            )
-    if not hits:
+            parts["row"].append(s)
+            parts["match_start"].append(tok_start[s])
+            parts["match_end"].append(tok_end[e])
+            for column, value in (
+                ("frame", frame), ("frame_type", spec["type"]), ("indicator", ind["id"]),
+                ("question", ind["question"]),
+            ):  # fmt: skip
+                parts[column].append(np.full(len(s), value, dtype=object))
+            parts["negated"].append(_negated(s, negator, sent_group))
+    if not parts["row"]:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    found = pd.concat(hits, ignore_index=True)
+    found = pd.DataFrame({c: np.concatenate(v) for c, v in parts.items()})
     meta = toks.loc[found["row"], ["article_id", "field", "sentence_id"]].reset_index(drop=True)
     found = pd.concat([meta, found.drop(columns="row")], axis=1)
     sents = ann.sentences[["article_id", "field", "sentence_id", "start_char", "end_char", "text"]]
@@ -426,7 +436,7 @@ def frames(
         evidence sentence) and the first evidence sentence: ``field, sentence_id,
         start_char, end_char, sentence`` (missing when the frame did not fire).
     """
-    book = load_codebook(codebook)
+    book = _read_only_codebook(codebook)
     rows = ok_articles(articles)
     ann = get_annotations(rows, annotations)
     ev = _shared_evidence(rows, book, _codebook_key(codebook), ann, fields)
@@ -452,11 +462,12 @@ def frames(
         ev_sorted = ev.sort_values(
             ["article_id", "frame", "field", "start_char"], key=_field_order, kind="stable"
         )
-        agg = ev_sorted.groupby(keys, sort=False).agg(
-            n_fired=("indicator", "nunique"),
-            indicators=("indicator", lambda s: ";".join(sorted(set(s)))),
-            n_hits=("indicator", "size"),
-        )
+        by_key = ev_sorted.groupby(keys, sort=False)["indicator"]
+        agg = pd.DataFrame({"n_fired": by_key.nunique(), "n_hits": by_key.size()})
+        fired: dict[tuple, list[str]] = {}
+        for a, f, ind in sorted(set(zip(ev_sorted["article_id"], ev_sorted["frame"], ev_sorted["indicator"]))):
+            fired.setdefault((a, f), []).append(ind)
+        agg["indicators"] = [";".join(fired[k]) for k in agg.index]
         sent_ev = ev_sorted.drop_duplicates(keys + ["field", "sentence_id"])
         agg["n_evidence_sentences"] = sent_ev.groupby(keys, sort=False).size()
         located = sent_ev.assign(
