@@ -465,7 +465,8 @@ def frames(
         by_key = ev_sorted.groupby(keys, sort=False)["indicator"]
         agg = pd.DataFrame({"n_fired": by_key.nunique(), "n_hits": by_key.size()})
         fired: dict[tuple, list[str]] = {}
-        for a, f, ind in sorted(set(zip(ev_sorted["article_id"], ev_sorted["frame"], ev_sorted["indicator"]))):
+        triples = zip(ev_sorted["article_id"], ev_sorted["frame"], ev_sorted["indicator"], strict=True)
+        for a, f, ind in sorted(set(triples)):
             fired.setdefault((a, f), []).append(ind)
         agg["indicators"] = [";".join(fired[k]) for k in agg.index]
         sent_ev = ev_sorted.drop_duplicates(keys + ["field", "sentence_id"])
