@@ -607,23 +607,32 @@ def score_mentions(tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = T
                 sent = positions[lo:hi]
                 first_id = int(columns["token_id"][sent[0]])
                 head, children = _tree([int(h) - first_id for h in columns["head"][sent]])
-                sentence = (
-                    lo,
-                    hi,
-                    head,
-                    children,
-                    columns["dep"][sent].tolist(),
-                    columns["pos"][sent].tolist(),
-                    columns["text"][sent].tolist(),
-                    columns["whitespace"][sent].tolist(),
-                    None if lemmas is None else lemmas[sent].tolist(),
-                )
+                dep = columns["dep"][sent].tolist()
+                pos = columns["pos"][sent].tolist()
+                text = columns["text"][sent].tolist()
+                ws = columns["whitespace"][sent].tolist()
+                lemma = None if lemmas is None else lemmas[sent].tolist()
+                # a score depends only on the sentence's tokens and parse, the span and the window:
+                # a sentence seen before (wire copy, boilerplate) reuses its scores
+                content = (tuple(head), tuple(dep), tuple(pos), tuple(text), tuple(ws),
+                           None if lemma is None else tuple(lemma), window)  # fmt: skip
+                if len(_SENTENCE_SCORES) >= POLARITY_CACHE_SIZE and content not in _SENTENCE_SCORES:
+                    _SENTENCE_SCORES.clear()
+                scores = _SENTENCE_SCORES.setdefault(content, {})
+                sentence = (lo, hi, head, children, dep, pos, text, ws, lemma, scores)
                 memo[sid] = sentence
-            lo, hi, head, children, dep, pos, text, ws, lemma = sentence
-            span_local = [int(i) - lo for i in hit if lo <= i < hi]
-            selected = _select(head, dep, pos, span_local, window, children)
-            result[row] = score_selection(text, ws, selected, lemma)
+            lo, hi, head, children, dep, pos, text, ws, lemma, scores = sentence
+            span_local = tuple(int(i) - lo for i in hit if lo <= i < hi)
+            score = scores.get(span_local)
+            if score is None:
+                selected = _select(head, dep, pos, list(span_local), window, children)
+                score = scores[span_local] = score_selection(text, ws, selected, lemma)
+            result[row] = score
     return pd.Series(result, index=spans.index, dtype=float)
+
+
+#: Sentence (tokens, parse, window) -> {target span: score}, shared across calls (cleared when full).
+_SENTENCE_SCORES: dict[tuple, dict[tuple[int, ...], float]] = {}
 
 
 # --------------------------------------------------------------------------- targeted sentiment: public
