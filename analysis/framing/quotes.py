@@ -942,8 +942,13 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
         found.append(q)
         if speaker is not None and speaker.canonical:
             last_attr = (s.outer_end, speaker)
-    # indirect speech
-    for k in range(len(f.ids)):
+    # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
+    verbs = lex.verbs
+    candidates = [
+        k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
+        if lem.lower() in verbs or w.lower() == "according"
+    ]  # fmt: skip
+    for k in candidates:
         if in_quote[k] or k in direct_verbs:
             continue
         acc = _according(f, k)
