@@ -296,10 +296,26 @@ class AliasTable:
     frame: pd.DataFrame
     max_tokens: int = field(default=1)
     first_words: frozenset[str] = field(default=frozenset())
+    last_words: frozenset[str] = field(default=frozenset())
 
     def __post_init__(self) -> None:
-        """Index the first word of every key, so most tokens are rejected at once."""
+        """Index the first and last word of every key, so most token runs are rejected at once."""
         self.first_words = frozenset(k.split()[0] for k in self.entries)
+        self.last_words = frozenset(k.split()[-1] for k in self.entries)
+
+    def can_end_with(self, token: str) -> bool:
+        """Tell whether a run of tokens ending with ``token`` can have an alias key.
+
+        The last word of ``name_key(" ".join(tokens))`` is the last word of
+        ``name_key(tokens[-1])`` whenever the last token holds no whitespace and
+        does not start with an apostrophe (which would join it to the token before,
+        as in "Putin 's") and has a key of its own; otherwise this answers True
+        (cannot tell).
+        """
+        if not token or token != token.strip() or len(token.split()) != 1 or fold(token).startswith("'"):
+            return True
+        key = name_key(token)
+        return not key or key.rsplit(" ", 1)[-1] in self.last_words
 
     def starts_here(self, word: str) -> bool:
         """Tell whether an alias can start with this word."""
@@ -457,6 +473,8 @@ def _match_alias_at(
         return None
     for n in range(min(aliases.max_tokens, len(words) - i), 0, -1):
         if not all(words[i : i + n]) or not words[i + n - 1][-1:].isalnum():
+            continue
+        if not aliases.can_end_with(words[i + n - 1]):
             continue
         chunk = " ".join(words[i : i + n])
         hit = aliases.entries.get(name_key(chunk))
@@ -776,6 +794,7 @@ def _recover_missed(art: _Article, aliases: AliasTable) -> list[_Span]:
                 if (
                     any((fname, k) in covered for k in range(i, i + n))
                     or not fld.folded[i + n - 1][-1:].isalnum()
+                    or not aliases.can_end_with(fld.texts[i + n - 1])
                 ):
                     continue
                 alias = aliases.entries.get(name_key(" ".join(fld.texts[i : i + n])))
