@@ -595,8 +595,21 @@ def score_mentions(tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = T
         t_end = columns["end_char"][positions]
         sids = columns["sentence_id"][positions]
         memo: dict[int, tuple] = {}  # sentence_id -> its token lists and tree
-        for row in rows:
-            hit = np.nonzero((t_start < ends[row]) & (t_end > starts[row]))[0]
+        # tokens overlapping each span: with offsets in reading order (always, for a parse) and finite
+        # span offsets, they are the slice between two binary searches
+        ordered = (
+            bool(np.all(t_start[1:] >= t_start[:-1]) and np.all(t_end[1:] >= t_end[:-1]))
+            and not pd.isna(starts[rows]).any()
+            and not pd.isna(ends[rows]).any()
+        )
+        if ordered:
+            first_hit = np.searchsorted(t_end, starts[rows], side="right")
+            after_hit = np.searchsorted(t_start, ends[rows], side="left")
+        for n_row, row in enumerate(rows):
+            if ordered:
+                hit = np.arange(first_hit[n_row], max(first_hit[n_row], after_hit[n_row]))
+            else:
+                hit = np.nonzero((t_start < ends[row]) & (t_end > starts[row]))[0]
             if hit.size == 0:
                 continue
             sid = int(sids[hit[0]])
