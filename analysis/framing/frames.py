@@ -482,7 +482,10 @@ def frames(
                 )
             )
         )
-        agg["evidence"] = located.groupby(keys, sort=False)["_ev"].agg(tuple)
+        located_by_key: dict[tuple, list] = {}
+        for a, f, item in zip(located["article_id"], located["frame"], located["_ev"], strict=True):
+            located_by_key.setdefault((a, f), []).append(item)
+        agg["evidence"] = [tuple(located_by_key[k]) for k in agg.index]
         first = sent_ev.groupby(keys, sort=False)[
             ["field", "sentence_id", "start_char", "end_char", "sentence"]
         ].first()
