@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
@@ -1147,11 +1148,11 @@ def _field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[t
     aids = toks["article_id"].astype(str).tolist()
     flds = toks["field"].astype(str).tolist()
     n = len(aids)
+    a, f = np.array(aids, dtype=object), np.array(flds, dtype=object)
+    ends = [*(np.flatnonzero((a[1:] != a[:-1]) | (f[1:] != f[:-1])) + 1).tolist(), n]  # run ends
     start = 0
     current: list[_Field] = []
-    for i in range(1, n + 1):
-        if i < n and aids[i] == aids[start] and flds[i] == flds[start]:
-            continue
+    for i in ends:
         key = (aids[start], flds[start])
         current.append(
             _Field(key[0], key[1], texts.get(key, ""), *(cols[c][start:i] for c in _LIST_COLUMNS),
