@@ -647,29 +647,21 @@ class _Field:
         return self.roles[start]
 
 
-def _runs(keys: list[tuple[str, str]]) -> list[tuple[tuple[str, str], int, int]]:
-    """Return (key, start, end) of each run of equal consecutive keys."""
-    out = []
-    start = 0
-    for i in range(1, len(keys) + 1):
-        if i == len(keys) or keys[i] != keys[start]:
-            out.append((keys[start], start, i))
-            start = i
-    return out
-
-
 def _field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], _Field]:
     out: dict[tuple[str, str], _Field] = {}
     if tokens.empty:
         return out
     toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable")
-    keys = list(zip(toks["article_id"].astype(str).tolist(), toks["field"].astype(str).tolist(), strict=True))
+    aids = toks["article_id"].astype(str).to_numpy(dtype=object)
+    flds = toks["field"].astype(str).to_numpy(dtype=object)
+    bounds = [0, *(np.flatnonzero((aids[1:] != aids[:-1]) | (flds[1:] != flds[:-1])) + 1).tolist(), len(toks)]
     texts = toks["text"].astype(str).tolist()
     starts = toks["start_char"].astype("int64").tolist()
     ends = toks["end_char"].astype("int64").tolist()
     sents = toks["sentence_id"].astype("int64").tolist()
     ids = toks["token_id"].astype("int64").tolist()
-    for key, a, b in _runs(keys):
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # runs of one (article, field)
+        key = (aids[a], flds[a])
         out[key] = _Field(texts[a:b], starts[a:b], ends[a:b], sents[a:b], [fold(t) for t in texts[a:b]])
         out[key].first_token = ids[a]
     return out
