@@ -297,6 +297,7 @@ class AliasTable:
     max_tokens: int = field(default=1)
     first_words: frozenset[str] = field(default=frozenset())
     last_words: frozenset[str] = field(default=frozenset())
+    _can_end: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Index the first and last word of every key, so most token runs are rejected at once."""
@@ -312,10 +313,17 @@ class AliasTable:
         as in "Putin 's") and has a key of its own; otherwise this answers True
         (cannot tell).
         """
+        known = self._can_end.get(token)
+        if known is not None:
+            return known
         if not token or token != token.strip() or len(token.split()) != 1 or fold(token).startswith("'"):
-            return True
-        key = name_key(token)
-        return not key or key.rsplit(" ", 1)[-1] in self.last_words
+            answer = True
+        else:
+            key = name_key(token)
+            answer = not key or key.rsplit(" ", 1)[-1] in self.last_words
+        if len(self._can_end) < 1 << 18:
+            self._can_end[token] = answer
+        return answer
 
     def starts_here(self, word: str) -> bool:
         """Tell whether an alias can start with this word."""
