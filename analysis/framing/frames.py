@@ -337,6 +337,11 @@ def _shared_evidence(
     return evidence
 
 
+def _release_shared_evidence() -> None:
+    """Drop the kept evidence table (and with it the token table it keeps alive)."""
+    _LAST_EVIDENCE.pop("last", None)
+
+
 def _frame_evidence(
     rows: pd.DataFrame, book: dict[str, dict], ann: Annotations, fields: tuple[str, ...]
 ) -> pd.DataFrame:
