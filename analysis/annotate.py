@@ -452,15 +452,44 @@ def _field_texts(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
     return out
 
 
+def _run_starts(table: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+    """Return the first row of each run of equal ``keys``, or None unless every key forms one run.
+
+    When it returns, ``groupby(keys, sort=False)`` has exactly these groups in this order.
+    """
+    if table[keys].isna().to_numpy().any():
+        return None
+    change = np.zeros(len(table), dtype=bool)
+    change[0] = True
+    for key in keys:
+        values = table[key].to_numpy()
+        change[1:] |= values[1:] != values[:-1]
+    starts = np.flatnonzero(change)
+    if _run_frame(table, keys, starts).duplicated().any():
+        return None
+    return starts
+
+
+def _run_frame(table: pd.DataFrame, keys: list[str], starts: np.ndarray) -> pd.DataFrame:
+    return table[keys].iloc[starts].reset_index(drop=True)
+
+
 def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Derive the sentence table from a token table (no parsing)."""
     if toks.empty:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in SENTENCE_COLUMNS})
-    grouped = (
-        toks.groupby(["article_id", "field", "sentence_id"], sort=False)
-        .agg(start_char=("start_char", "min"), end_char=("end_char", "max"))
-        .reset_index()
-    )
+    keys = ["article_id", "field", "sentence_id"]
+    starts = _run_starts(toks, keys)
+    if starts is not None:  # each sentence is one run of rows (as the parser writes them): no hashing
+        grouped = _run_frame(toks, keys, starts)
+        grouped["start_char"] = np.minimum.reduceat(toks["start_char"].to_numpy(), starts)
+        grouped["end_char"] = np.maximum.reduceat(toks["end_char"].to_numpy(), starts)
+    else:
+        grouped = (
+            toks.groupby(keys, sort=False)
+            .agg(start_char=("start_char", "min"), end_char=("end_char", "max"))
+            .reset_index()
+        )
     texts = _field_texts(articles)
     grouped["text"] = [
         texts.get((a, f), "")[s:e]
@@ -482,21 +511,30 @@ def entities_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataF
         | (ents["article_id"] != ents["article_id"].shift())
         | (ents["field"] != ents["field"].shift())
     )
-    span_id = new_span.cumsum()
-    spans = (
-        ents.groupby(span_id, sort=False)
-        .agg(
-            article_id=("article_id", "first"),
-            field=("field", "first"),
-            sentence_id=("sentence_id", "first"),
-            start_char=("start_char", "min"),
-            end_char=("end_char", "max"),
-            start_token=("token_id", "min"),
-            end_token=("token_id", "max"),
-            label=("ent_type", "first"),
+    firsts = ["article_id", "field", "sentence_id", "ent_type"]
+    if not ents[firsts].isna().to_numpy().any():  # spans are runs of rows: reduce them with numpy
+        starts = np.flatnonzero(new_span.to_numpy())
+        spans = _run_frame(ents, firsts, starts).rename(columns={"ent_type": "label"})
+        spans["start_char"] = np.minimum.reduceat(ents["start_char"].to_numpy(), starts)
+        spans["end_char"] = np.maximum.reduceat(ents["end_char"].to_numpy(), starts)
+        spans["start_token"] = np.minimum.reduceat(ents["token_id"].to_numpy(), starts)
+        spans["end_token"] = np.maximum.reduceat(ents["token_id"].to_numpy(), starts)
+    else:
+        span_id = new_span.cumsum()
+        spans = (
+            ents.groupby(span_id, sort=False)
+            .agg(
+                article_id=("article_id", "first"),
+                field=("field", "first"),
+                sentence_id=("sentence_id", "first"),
+                start_char=("start_char", "min"),
+                end_char=("end_char", "max"),
+                start_token=("token_id", "min"),
+                end_token=("token_id", "max"),
+                label=("ent_type", "first"),
+            )
+            .reset_index(drop=True)
         )
-        .reset_index(drop=True)
-    )
     spans["end_token"] += 1  # exclusive, like spaCy's Span.end
     texts = _field_texts(articles)
     spans["text"] = [

@@ -200,19 +200,32 @@ def fold(text: str) -> str:
     >>> fold("U.S.")
     'us'
     """
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("ʼ", "'")
-    text = text.replace("–", "-").replace("—", "-").casefold()
-    text = re.sub(r"(?<=\w)\.(?=\w|$|\s)", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = str(text)
+    if not text.isascii():  # ASCII is unchanged by NFKD and has no combining marks or curly quotes
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.replace("’", "'").replace("‘", "'").replace("ʼ", "'")
+        text = text.replace("–", "-").replace("—", "-")
+    text = text.replace("`", "'").casefold()
+    text = _INNER_DOT.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w|$|\s)")
+_SPACES = re.compile(r"\s+")
+_TRANSLIT_END = re.compile(r"(yy|iy|yi|ii|ij)$")
+_CONSONANT_I_END = re.compile(r"(?<=[bcdfghjklmnpqrstvwxz])i$")
+_SPACED_POSSESSIVE = re.compile(r"\s+'s\b")
+_POSSESSIVE_END = re.compile(r"'s?$")
+_LEADING_ARTICLE = re.compile(r"^(the|a|an) ")
+_NON_WORD = re.compile(r"[^\w\s']")
 
 
 def _fold_name_token(token: str) -> str:
     # transliteration families: Zelenskyy / Zelenskiy / Zelenskyi / Zelenski -> zelensky
     if len(token) > 4:
-        token = re.sub(r"(yy|iy|yi|ii|ij)$", "y", token)
-        token = re.sub(r"(?<=[bcdfghjklmnpqrstvwxz])i$", "y", token)
+        token = _TRANSLIT_END.sub("y", token)
+        token = _CONSONANT_I_END.sub("y", token)
     return token
 
 
@@ -236,10 +249,10 @@ def name_key(text: str) -> str:
     >>> name_key("the Kremlin’s")
     'kremlin'
     """
-    key = re.sub(r"\s+'s\b", "'s", fold(text))
-    key = re.sub(r"'s?$", "", key)
-    key = re.sub(r"^(the|a|an) ", "", key)
-    key = re.sub(r"[^\w\s']", " ", key)
+    key = _SPACED_POSSESSIVE.sub("'s", fold(text))
+    key = _POSSESSIVE_END.sub("", key)
+    key = _LEADING_ARTICLE.sub("", key)
+    key = _NON_WORD.sub(" ", key)
     return " ".join(_fold_name_token(t) for t in key.split())
 
 
@@ -283,10 +296,34 @@ class AliasTable:
     frame: pd.DataFrame
     max_tokens: int = field(default=1)
     first_words: frozenset[str] = field(default=frozenset())
+    last_words: frozenset[str] = field(default=frozenset())
+    _can_end: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        """Index the first word of every key, so most tokens are rejected at once."""
+        """Index the first and last word of every key, so most token runs are rejected at once."""
         self.first_words = frozenset(k.split()[0] for k in self.entries)
+        self.last_words = frozenset(k.split()[-1] for k in self.entries)
+
+    def can_end_with(self, token: str) -> bool:
+        """Tell whether a run of tokens ending with ``token`` can have an alias key.
+
+        The last word of ``name_key(" ".join(tokens))`` is the last word of
+        ``name_key(tokens[-1])`` whenever the last token holds no whitespace and
+        does not start with an apostrophe (which would join it to the token before,
+        as in "Putin 's") and has a key of its own; otherwise this answers True
+        (cannot tell).
+        """
+        known = self._can_end.get(token)
+        if known is not None:
+            return known
+        if not token or token != token.strip() or len(token.split()) != 1 or fold(token).startswith("'"):
+            answer = True
+        else:
+            key = name_key(token)
+            answer = not key or key.rsplit(" ", 1)[-1] in self.last_words
+        if len(self._can_end) < 1 << 18:
+            self._can_end[token] = answer
+        return answer
 
     def starts_here(self, word: str) -> bool:
         """Tell whether an alias can start with this word."""
@@ -445,6 +482,8 @@ def _match_alias_at(
     for n in range(min(aliases.max_tokens, len(words) - i), 0, -1):
         if not all(words[i : i + n]) or not words[i + n - 1][-1:].isalnum():
             continue
+        if not aliases.can_end_with(words[i + n - 1]):
+            continue
         chunk = " ".join(words[i : i + n])
         hit = aliases.entries.get(name_key(chunk))
         if hit is not None and hit.category in categories:
@@ -520,7 +559,8 @@ def parse_role(
         ``end`` is exclusive; ``title`` normalised (``'president'``,
         ``'spokesperson'``, ...); ``country`` empty when the phrase names none.
     """
-    words = list(words)
+    if not isinstance(words, list):
+        words = list(words)
     i = start
     if i >= len(words) or not words[i]:
         return None
@@ -606,17 +646,13 @@ class _Field:
     sents: list[int]
     folded: list[str]
     first_token: int = 0
+    roles: dict[int, Role | None] = field(default_factory=dict)
 
-
-def _runs(keys: list[tuple[str, str]]) -> list[tuple[tuple[str, str], int, int]]:
-    """Return (key, start, end) of each run of equal consecutive keys."""
-    out = []
-    start = 0
-    for i in range(1, len(keys) + 1):
-        if i == len(keys) or keys[i] != keys[start]:
-            out.append((keys[start], start, i))
-            start = i
-    return out
+    def role_at(self, start: int, aliases: AliasTable) -> Role | None:
+        """Return :func:`parse_role` at ``start`` of the folded words (memoised: one table per call)."""
+        if start not in self.roles:
+            self.roles[start] = parse_role(self.folded, start, aliases)
+        return self.roles[start]
 
 
 def _field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], _Field]:
@@ -624,13 +660,16 @@ def _field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], _Field]:
     if tokens.empty:
         return out
     toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable")
-    keys = list(zip(toks["article_id"].astype(str).tolist(), toks["field"].astype(str).tolist(), strict=True))
+    aids = toks["article_id"].astype(str).to_numpy(dtype=object)
+    flds = toks["field"].astype(str).to_numpy(dtype=object)
+    bounds = [0, *(np.flatnonzero((aids[1:] != aids[:-1]) | (flds[1:] != flds[:-1])) + 1).tolist(), len(toks)]
     texts = toks["text"].astype(str).tolist()
     starts = toks["start_char"].astype("int64").tolist()
     ends = toks["end_char"].astype("int64").tolist()
     sents = toks["sentence_id"].astype("int64").tolist()
     ids = toks["token_id"].astype("int64").tolist()
-    for key, a, b in _runs(keys):
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # runs of one (article, field)
+        key = (aids[a], flds[a])
         out[key] = _Field(texts[a:b], starts[a:b], ends[a:b], sents[a:b], [fold(t) for t in texts[a:b]])
         out[key].first_token = ids[a]
     return out
@@ -755,6 +794,7 @@ def _recover_missed(art: _Article, aliases: AliasTable) -> list[_Span]:
                 if (
                     any((fname, k) in covered for k in range(i, i + n))
                     or not fld.folded[i + n - 1][-1:].isalnum()
+                    or not aliases.can_end_with(fld.texts[i + n - 1])
                 ):
                     continue
                 alias = aliases.entries.get(name_key(" ".join(fld.texts[i : i + n])))
@@ -838,7 +878,7 @@ def _role_before(fld: _Field, start: int, aliases: AliasTable) -> Role | None:
     for j in range(max(0, end - 8), end):
         if fld.sents[j] != fld.sents[min(start, len(fld.sents) - 1)]:
             continue
-        role = parse_role(fld.folded, j, aliases)
+        role = fld.role_at(j, aliases)
         if role is not None and role.end == end and not role.plural:
             best = role if best is None else best
             break
@@ -848,7 +888,7 @@ def _role_before(fld: _Field, start: int, aliases: AliasTable) -> Role | None:
 def _role_after(fld: _Field, end: int, aliases: AliasTable) -> Role | None:
     """Find an appositive role phrase right after a name (", the Russian press secretary")."""
     if end < len(fld.folded) and fld.folded[end] == ",":
-        role = parse_role(fld.folded, end + 1, aliases)
+        role = fld.role_at(end + 1, aliases)
         if role is not None and not role.plural:
             return role
     return None
@@ -1018,7 +1058,7 @@ def mentions_from_tables(
                     first = span.start_tok - 1
                     while first >= 0 and first >= span.start_tok - 12:
                         used.add((span.field, first))
-                        r = parse_role(fld.folded, first, table)
+                        r = fld.role_at(first, table)
                         if r is not None and r.end in (span.start_tok, span.start_tok - 1):
                             break
                         first -= 1
@@ -1086,7 +1126,9 @@ def mentions_from_tables(
         # drop entity spans that sit inside a role title ("US Secretary of State" -> "State")
         role_cover: set[tuple[str, int]] = set()
         for fname, fld in art.fields.items():
-            for i in range(len(fld.folded)):
+            for i, w in enumerate(fld.folded):
+                if not (w in _TITLE_FIRST or w[:-1] in _TITLE_FIRST or w[:-3] + "man" in _TITLE_FIRST):
+                    continue  # _match_title_at's first test, without the call
                 hit = _match_title_at(fld.folded, i)
                 if hit is not None and hit[0] - i > 1:
                     role_cover.update((fname, k) for k in range(i, hit[0]))
@@ -1105,7 +1147,7 @@ def mentions_from_tables(
                 starts_phrase = word in DETERMINERS or (
                     i == 0 or fld.sents[i - 1] != fld.sents[i] or not fld.texts[i - 1][-1:].isalpha()
                 )
-                role = parse_role(fld.folded, i, table) if starts_phrase else None
+                role = fld.role_at(i, table) if starts_phrase else None
                 if role is None or role.plural or (fname, i) in used or (fname, role.end - 1) in used:
                     i += 1
                     continue

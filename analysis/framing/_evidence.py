@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,5 +68,13 @@ def content_mask(tokens: pd.DataFrame) -> pd.Series:
 
 
 def norm_lemma(lemmas: pd.Series) -> pd.Series:
-    """Lower-case lemmas and fold curly apostrophes, so lexicon entries match regardless of case."""
-    return lemmas.astype(str).str.lower().str.replace("\u2019", "'", regex=False)
+    """Lower-case lemmas and fold curly apostrophes, so lexicon entries match regardless of case.
+
+    Each distinct string is normalised once (a token table repeats its vocabulary many times).
+    """
+    values = lemmas.astype(str)
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    folded = np.array(
+        [u.lower().replace("\u2019", "'") for u in uniques.tolist()], dtype=object
+    )
+    return pd.Series(folded[codes] if len(codes) else folded[:0], index=lemmas.index, dtype=object)

@@ -107,6 +107,17 @@ def load_codebook(codebook: str | PathLike | Mapping | None = None) -> dict[str,
     return _parse_codebook(codebook, "<mapping>")
 
 
+def _read_only_codebook(codebook: str | PathLike | Mapping | None) -> dict[str, dict]:
+    """Return :func:`load_codebook`'s result without the defensive copy (callers only read it)."""
+    if codebook is None or isinstance(codebook, (str, PathLike)):
+        path = Path(codebook) if codebook is not None else DEFAULT_CODEBOOK
+        if not path.exists():
+            raise CodebookError(f"{path}: codebook file not found")
+        stat = path.stat()
+        return _load_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return _parse_codebook(codebook, "<mapping>")
+
+
 @functools.lru_cache(maxsize=8)
 def _load_file(path: str, mtime_ns: int, size: int) -> dict[str, dict]:
     """Parse a codebook file once per (path, modification time, size)."""
@@ -181,6 +192,7 @@ def _prepare_tokens(tokens: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]
     return toks.assign(
         _lemma=index.get_indexer(lemma),
         _lower=index.get_indexer(lower),
+        _negator_lemma=pd.Series(lemma, index=toks.index).isin(NEGATORS),
         _group=(
             (toks["article_id"] != toks["article_id"].shift())
             | (toks["field"] != toks["field"].shift())
@@ -280,9 +292,54 @@ def frame_evidence(
         count towards the score: a frame is about emphasis, not assertion). Sorted by
         article, field, offset, frame, indicator.
     """
-    book = load_codebook(codebook)
+    book = _read_only_codebook(codebook)
     rows = ok_articles(articles)
-    return _frame_evidence(rows, book, get_annotations(rows, annotations), fields)
+    ann = get_annotations(rows, annotations)
+    return _shared_evidence(rows, book, _codebook_key(codebook), ann, fields).copy()
+
+
+#: The last evidence table computed from an Annotations' tables (see :func:`_shared_evidence`).
+_LAST_EVIDENCE: dict[str, tuple] = {}
+
+
+def _codebook_key(codebook: str | PathLike | Mapping | None) -> tuple | None:
+    """Identify a codebook file by path, modification time and size (None for a mapping)."""
+    if codebook is not None and not isinstance(codebook, (str, PathLike)):
+        return None
+    path = Path(codebook) if codebook is not None else DEFAULT_CODEBOOK
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def _shared_evidence(
+    rows: pd.DataFrame,
+    book: dict[str, dict],
+    book_key: tuple | None,
+    ann: Annotations,
+    fields: tuple[str, ...],
+) -> pd.DataFrame:
+    """Return :func:`_frame_evidence`, reusing the last result for the very same inputs.
+
+    :func:`frames` and :func:`analysis.framing.salience.salience` both need the
+    rule hits of the same chunk; the second call gets the first one's table
+    when it passes the same token and sentence table objects (held here, so
+    their identity cannot be reused), the same articles, codebook file and
+    fields. Only the last result is kept. Callers must not modify it.
+    """
+    if book_key is None:
+        return _frame_evidence(rows, book, ann, fields)
+    key = (tuple(rows["article_id"]), book_key, tuple(fields))
+    last = _LAST_EVIDENCE.get("last")
+    if last is not None and last[0] is ann.tokens and last[1] is ann.sentences and last[2] == key:
+        return last[3]
+    evidence = _frame_evidence(rows, book, ann, fields)
+    _LAST_EVIDENCE["last"] = (ann.tokens, ann.sentences, key, evidence)
+    return evidence
+
+
+def _release_shared_evidence() -> None:
+    """Drop the kept evidence table (and with it the token table it keeps alive)."""
+    _LAST_EVIDENCE.pop("last", None)
 
 
 def _frame_evidence(
@@ -295,10 +352,14 @@ def _frame_evidence(
     if toks.empty:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
     sent_group = toks["_group"].to_numpy()
-    negator = (toks["dep"].to_numpy() == "neg") | norm_lemma(toks["lemma"]).isin(NEGATORS).to_numpy()
+    negator = (toks["dep"].to_numpy() == "neg") | toks["_negator_lemma"].to_numpy()
     tok_start = toks["start_char"].to_numpy()
     tok_end = toks["end_char"].to_numpy()
-    hits = []
+    # one array per column and indicator, concatenated once (a frame per indicator costs more than the match)
+    parts: dict[str, list[np.ndarray]] = {
+        c: [] for c in ("row", "match_start", "match_end", "frame", "frame_type", "indicator", "question",
+                        "negated")
+    }  # fmt: skip
     for frame, spec in book.items():
         for ind in spec["indicators"]:
             s, e = _match(toks, vocab, ind["any"])
@@ -308,23 +369,18 @@ def _frame_evidence(
                 s, e = s[keep], e[keep]
             if not len(s):
                 continue
-            hits.append(
-                pd.DataFrame(
-                    {
-                        "row": s,
-                        "match_start": tok_start[s],
-                        "match_end": tok_end[e],
-                        "frame": frame,
-                        "frame_type": spec["type"],
-                        "indicator": ind["id"],
-                        "question": ind["question"],
-                        "negated": _negated(s, negator, sent_group),
-                    }
-                )
-            )
-    if not hits:
+            parts["row"].append(s)
+            parts["match_start"].append(tok_start[s])
+            parts["match_end"].append(tok_end[e])
+            for column, value in (
+                ("frame", frame), ("frame_type", spec["type"]), ("indicator", ind["id"]),
+                ("question", ind["question"]),
+            ):  # fmt: skip
+                parts[column].append(np.full(len(s), value, dtype=object))
+            parts["negated"].append(_negated(s, negator, sent_group))
+    if not parts["row"]:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    found = pd.concat(hits, ignore_index=True)
+    found = pd.DataFrame({c: np.concatenate(v) for c, v in parts.items()})
     meta = toks.loc[found["row"], ["article_id", "field", "sentence_id"]].reset_index(drop=True)
     found = pd.concat([meta, found.drop(columns="row")], axis=1)
     sents = ann.sentences[["article_id", "field", "sentence_id", "start_char", "end_char", "text"]]
@@ -385,10 +441,10 @@ def frames(
         evidence sentence) and the first evidence sentence: ``field, sentence_id,
         start_char, end_char, sentence`` (missing when the frame did not fire).
     """
-    book = load_codebook(codebook)
+    book = _read_only_codebook(codebook)
     rows = ok_articles(articles)
     ann = get_annotations(rows, annotations)
-    ev = _frame_evidence(rows, book, ann, fields)
+    ev = _shared_evidence(rows, book, _codebook_key(codebook), ann, fields)
     toks = restrict(ann.tokens, rows["article_id"])
     if not toks.empty:
         words = toks[
@@ -411,11 +467,13 @@ def frames(
         ev_sorted = ev.sort_values(
             ["article_id", "frame", "field", "start_char"], key=_field_order, kind="stable"
         )
-        agg = ev_sorted.groupby(keys, sort=False).agg(
-            n_fired=("indicator", "nunique"),
-            indicators=("indicator", lambda s: ";".join(sorted(set(s)))),
-            n_hits=("indicator", "size"),
-        )
+        by_key = ev_sorted.groupby(keys, sort=False)["indicator"]
+        agg = pd.DataFrame({"n_fired": by_key.nunique(), "n_hits": by_key.size()})
+        fired: dict[tuple, list[str]] = {}
+        triples = zip(ev_sorted["article_id"], ev_sorted["frame"], ev_sorted["indicator"], strict=True)
+        for a, f, ind in sorted(set(triples)):
+            fired.setdefault((a, f), []).append(ind)
+        agg["indicators"] = [";".join(fired[k]) for k in agg.index]
         sent_ev = ev_sorted.drop_duplicates(keys + ["field", "sentence_id"])
         agg["n_evidence_sentences"] = sent_ev.groupby(keys, sort=False).size()
         located = sent_ev.assign(
@@ -429,7 +487,10 @@ def frames(
                 )
             )
         )
-        agg["evidence"] = located.groupby(keys, sort=False)["_ev"].agg(tuple)
+        located_by_key: dict[tuple, list] = {}
+        for a, f, item in zip(located["article_id"], located["frame"], located["_ev"], strict=True):
+            located_by_key.setdefault((a, f), []).append(item)
+        agg["evidence"] = [tuple(located_by_key[k]) for k in agg.index]
         first = sent_ev.groupby(keys, sort=False)[
             ["field", "sentence_id", "start_char", "end_char", "sentence"]
         ].first()

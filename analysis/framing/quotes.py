@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
@@ -942,8 +943,13 @@ def _extract_field(f: _Field, res: _Resolver, lex: _Lexicon) -> list[_Quote]:
         found.append(q)
         if speaker is not None and speaker.canonical:
             last_attr = (s.outer_end, speaker)
-    # indirect speech
-    for k in range(len(f.ids)):
+    # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
+    verbs = lex.verbs
+    candidates = [
+        k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
+        if lem.lower() in verbs or w.lower() == "according"
+    ]  # fmt: skip
+    for k in candidates:
         if in_quote[k] or k in direct_verbs:
             continue
         acc = _according(f, k)
@@ -1142,11 +1148,11 @@ def _field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[t
     aids = toks["article_id"].astype(str).tolist()
     flds = toks["field"].astype(str).tolist()
     n = len(aids)
+    a, f = np.array(aids, dtype=object), np.array(flds, dtype=object)
+    ends = [*(np.flatnonzero((a[1:] != a[:-1]) | (f[1:] != f[:-1])) + 1).tolist(), n]  # run ends
     start = 0
     current: list[_Field] = []
-    for i in range(1, n + 1):
-        if i < n and aids[i] == aids[start] and flds[i] == flds[start]:
-            continue
+    for i in ends:
         key = (aids[start], flds[start])
         current.append(
             _Field(key[0], key[1], texts.get(key, ""), *(cols[c][start:i] for c in _LIST_COLUMNS),

@@ -142,9 +142,10 @@ def salience(
         except TypeError:  # an entity_mentions without the annotations keyword
             mentions = entity_mentions(rows)
     if frames is None:
-        from analysis.framing.frames import frame_evidence
+        from analysis.framing.frames import _release_shared_evidence, frame_evidence
 
-        frames = frame_evidence(rows, annotations=ann)
+        frames = frame_evidence(rows, annotations=ann)  # frames() on the same chunk computed it already
+        _release_shared_evidence()  # salience is its last reader: do not keep the tokens alive
     if len(mentions):
         parts.append(_spans_from_mentions(mentions))
     if len(frames):

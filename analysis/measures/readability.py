@@ -12,6 +12,8 @@ captions, disclaimers and duplicated blocks distorted the numbers.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -41,9 +43,54 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+#: Entries kept by the per-word memo installed in textstat (a word's syllable count / difficulty).
+WORD_CACHE_SIZE = 1 << 18
+
+_install_lock = threading.Lock()
+_installed = False
+
+
+def _install_word_caches() -> None:
+    """Give textstat's per-word helpers a cache large enough for a vocabulary (once per process).
+
+    textstat 0.7.8 memoises every helper with ``lru_cache(maxsize=128)``.
+    Per text that is enough, but the per-word calls (``count_syllables(word)``
+    from the polysyllable and difficult-word counts, ``is_difficult_word``)
+    cycle through hundreds of distinct words per article, so the 128-entry
+    cache is always evicted and every word is re-split, re-punctuated and
+    looked up again. This rebinds the name each of those modules calls to a
+    larger ``lru_cache`` around the *same* textstat function (its
+    ``__wrapped__``), so every result is textstat's own, computed once per
+    word. Nothing is rebound if textstat's layout differs from 0.7.8's.
+    """
+    global _installed
+    if _installed:
+        return
+    with _install_lock:
+        if _installed:
+            return
+        try:
+            from textstat.backend.counts import _count_polysyllable_words as poly
+            from textstat.backend.counts._count_syllables import count_syllables
+            from textstat.backend.selections import _list_difficult_words as listing
+            from textstat.backend.validations import _is_difficult_word as difficult
+        except ImportError:  # another textstat layout: keep its own caching
+            _installed = True
+            return
+        syllables = getattr(count_syllables, "__wrapped__", None)
+        is_difficult = getattr(difficult.is_difficult_word, "__wrapped__", None)
+        if syllables is not None and is_difficult is not None:
+            cached_syllables = functools.lru_cache(maxsize=WORD_CACHE_SIZE)(syllables)
+            difficult.count_syllables = cached_syllables
+            poly.count_syllables = cached_syllables
+            listing.is_difficult_word = functools.lru_cache(maxsize=WORD_CACHE_SIZE)(is_difficult)
+        _installed = True
+
+
 def _functions() -> dict[str, Callable[[str], float]]:
     import textstat
 
+    _install_word_caches()
     return {name: getattr(textstat, fn) for name, fn in INDICES.items()}
 
 
@@ -112,9 +159,13 @@ def readability(articles: pd.DataFrame, *, include_raw: bool = True) -> pd.DataF
         versions.append(("raw", "raw_text"))
     functions = _functions()
     records = []
+    measured_texts: dict[str, dict[str, object] | None] = {}  # raw text is often the clean text
     for version, column in versions:
         for article_id, value in zip(rows["article_id"], rows[column], strict=True):
-            measured = _measure(_text(value), functions)
+            text = _text(value)
+            if text not in measured_texts:
+                measured_texts[text] = _measure(text, functions)
+            measured = measured_texts[text]
             if measured is not None:
                 records.append({"article_id": article_id, "version": version, **measured})
     if not records:

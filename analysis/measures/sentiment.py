@@ -116,13 +116,22 @@ def _labels(compound: pd.Series) -> pd.Series:
     return pd.Series(np.where(compound.isna(), "", out), index=compound.index, dtype=object)
 
 
+#: Distinct texts whose VADER scores are kept in memory (news repeats sentences: wire copy, boilerplate).
+POLARITY_CACHE_SIZE = 1 << 16
+
+
+@functools.lru_cache(maxsize=POLARITY_CACHE_SIZE)
+def _polarity(text: str) -> tuple[float, float, float, float]:
+    """Return VADER's ``polarity_scores`` of a text as (neg, neu, pos, compound), memoised."""
+    s = _analyzer().polarity_scores(text)
+    return (s["neg"], s["neu"], s["pos"], s["compound"])
+
+
 def _score_texts(texts: Sequence[str]) -> np.ndarray:
     """VADER neg/neu/pos/compound for each text, as an (n, 4) array."""
-    analyzer = _analyzer()
     out = np.zeros((len(texts), 4), dtype=float)
     for i, text in enumerate(texts):
-        s = analyzer.polarity_scores(text)
-        out[i] = (s["neg"], s["neu"], s["pos"], s["compound"])
+        out[i] = _polarity(text)
     return out
 
 
@@ -514,7 +523,7 @@ def score_selection(
     text = _join(texts, spaces, selected, lemmas)
     if not _has_valence(text):
         return 0.0  # exactly what VADER returns when no word is in its lexicon, only faster
-    return float(_analyzer().polarity_scores(text)["compound"])
+    return float(_polarity(text)[3])
 
 
 def _has_valence(text: str) -> bool:
@@ -586,8 +595,21 @@ def score_mentions(tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = T
         t_end = columns["end_char"][positions]
         sids = columns["sentence_id"][positions]
         memo: dict[int, tuple] = {}  # sentence_id -> its token lists and tree
-        for row in rows:
-            hit = np.nonzero((t_start < ends[row]) & (t_end > starts[row]))[0]
+        # tokens overlapping each span: with offsets in reading order (always, for a parse) and finite
+        # span offsets, they are the slice between two binary searches
+        ordered = (
+            bool(np.all(t_start[1:] >= t_start[:-1]) and np.all(t_end[1:] >= t_end[:-1]))
+            and not pd.isna(starts[rows]).any()
+            and not pd.isna(ends[rows]).any()
+        )
+        if ordered:
+            first_hit = np.searchsorted(t_end, starts[rows], side="right")
+            after_hit = np.searchsorted(t_start, ends[rows], side="left")
+        for n_row, row in enumerate(rows):
+            if ordered:
+                hit = np.arange(first_hit[n_row], max(first_hit[n_row], after_hit[n_row]))
+            else:
+                hit = np.nonzero((t_start < ends[row]) & (t_end > starts[row]))[0]
             if hit.size == 0:
                 continue
             sid = int(sids[hit[0]])
@@ -598,23 +620,32 @@ def score_mentions(tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = T
                 sent = positions[lo:hi]
                 first_id = int(columns["token_id"][sent[0]])
                 head, children = _tree([int(h) - first_id for h in columns["head"][sent]])
-                sentence = (
-                    lo,
-                    hi,
-                    head,
-                    children,
-                    columns["dep"][sent].tolist(),
-                    columns["pos"][sent].tolist(),
-                    columns["text"][sent].tolist(),
-                    columns["whitespace"][sent].tolist(),
-                    None if lemmas is None else lemmas[sent].tolist(),
-                )
+                dep = columns["dep"][sent].tolist()
+                pos = columns["pos"][sent].tolist()
+                text = columns["text"][sent].tolist()
+                ws = columns["whitespace"][sent].tolist()
+                lemma = None if lemmas is None else lemmas[sent].tolist()
+                # a score depends only on the sentence's tokens and parse, the span and the window:
+                # a sentence seen before (wire copy, boilerplate) reuses its scores
+                content = (tuple(head), tuple(dep), tuple(pos), tuple(text), tuple(ws),
+                           None if lemma is None else tuple(lemma), window)  # fmt: skip
+                if len(_SENTENCE_SCORES) >= POLARITY_CACHE_SIZE and content not in _SENTENCE_SCORES:
+                    _SENTENCE_SCORES.clear()
+                scores = _SENTENCE_SCORES.setdefault(content, {})
+                sentence = (lo, hi, head, children, dep, pos, text, ws, lemma, scores)
                 memo[sid] = sentence
-            lo, hi, head, children, dep, pos, text, ws, lemma = sentence
-            span_local = [int(i) - lo for i in hit if lo <= i < hi]
-            selected = _select(head, dep, pos, span_local, window, children)
-            result[row] = score_selection(text, ws, selected, lemma)
+            lo, hi, head, children, dep, pos, text, ws, lemma, scores = sentence
+            span_local = tuple(int(i) - lo for i in hit if lo <= i < hi)
+            score = scores.get(span_local)
+            if score is None:
+                selected = _select(head, dep, pos, list(span_local), window, children)
+                score = scores[span_local] = score_selection(text, ws, selected, lemma)
+            result[row] = score
     return pd.Series(result, index=spans.index, dtype=float)
+
+
+#: Sentence (tokens, parse, window) -> {target span: score}, shared across calls (cleared when full).
+_SENTENCE_SCORES: dict[tuple, dict[tuple[int, ...], float]] = {}
 
 
 # --------------------------------------------------------------------------- targeted sentiment: public
