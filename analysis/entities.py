@@ -26,15 +26,22 @@ applied in this order:
    label (e.g. "Kyiv" PERSON -> GPE, "Slovakia" ORG -> GPE).
 4. **People**: transliteration variants fold together (Zelensky /
    Zelenskyy / Zelenskiy); a surname resolves to the full name seen in the
-   same article, else to the only full name in the corpus with that
-   surname; a non-person span equal to a person named in the article is
-   relabelled ``PERSON``.
+   same article (or to a person row of the alias table); a non-person
+   span equal to a person named in the article is relabelled ``PERSON``.
 5. **Role phrases** ("the French president", "his Russian counterpart", "a
    Russian presidential spokesman", "the head of the Kremlin") resolve to
    the one person in the article who holds that role for that country,
    using role evidence next to names ("Russian President Vladimir Putin",
-   "Dmitry Peskov, the Russian presidential press secretary") from the
-   article and from the rest of the corpus. They are marked ``via='role'``.
+   "Dmitry Peskov, the Russian presidential press secretary") in the same
+   article. They are marked ``via='role'``.
+
+Everything is resolved **within each article**: a per-article stage must
+give the same answer whichever articles share its chunk (docs/scale.md), so
+evidence from other articles is never used. A person whose role or country
+an article never states keeps an empty ``country`` there, and a role phrase
+with no titled holder in the article stays unresolved; a person row in
+your alias table (kind ``person``, with ``country``) gives that person's
+country everywhere.
 """
 
 from __future__ import annotations
@@ -298,11 +305,16 @@ class AliasTable:
     first_words: frozenset[str] = field(default=frozenset())
     last_words: frozenset[str] = field(default=frozenset())
     _can_end: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: canonical person name -> country, from the person rows that give one
+    person_countries: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Index the first and last word of every key, so most token runs are rejected at once."""
         self.first_words = frozenset(k.split()[0] for k in self.entries)
         self.last_words = frozenset(k.split()[-1] for k in self.entries)
+        self.person_countries = {
+            a.canonical: a.country for a in self.entries.values() if a.kind == "person" and a.country
+        }
 
     def can_end_with(self, token: str) -> bool:
         """Tell whether a run of tokens ending with ``token`` can have an alias key.
@@ -986,6 +998,21 @@ def mentions_from_tables(
     articles = _collect(tokens, entities, table)
     patterns = ruler_patterns()
 
+    rows: list[dict] = []
+    for art in articles:  # each article on its own: names, roles and countries resolve within it
+        rows.extend(_article_rows(art, table, patterns))
+    return _mentions_frame(rows)
+
+
+
+def _article_rows(art: _Article, table: AliasTable, patterns) -> list[dict]:
+    """Return the mention rows of one article, resolving names and roles from its own evidence only.
+
+    A per-article stage must not depend on which other articles share its chunk
+    (see docs/scale.md), so full names, role holders and countries come from
+    the article itself and the alias table, never from neighbouring articles.
+    """
+    articles = [art]
     # pass 1: repair spans, strip titles, gather role evidence next to names
     corpus_known: set[tuple[str, ...]] = set()
     for art in articles:
@@ -1068,7 +1095,7 @@ def mentions_from_tables(
         article_roles[art.article_id] = roles
         appositive_tokens[art.article_id] = used
 
-    # a person's country: the one country of their titled roles in the corpus ("Russian President ...")
+    # a person's country: the one country of their titled roles in the article ("Russian President ...")
     person_country = {}
     for person, held in corpus_roles.items():
         countries = {c for _, c in held if c}
@@ -1078,6 +1105,8 @@ def mentions_from_tables(
     def _with_country(span: _Span) -> _Span:
         if span.kind == "person" and not span.country:
             span.country = person_country.get(span.canonical, "")
+            if not span.country:  # a person row of the alias table may give the country
+                span.country = table.person_countries.get(span.canonical, "")
         return span
 
     # pass 2: canonical names
@@ -1182,8 +1211,7 @@ def mentions_from_tables(
                     )
                     rows.append(_row(_with_country(span), fld))
                 i = role.end
-    return _mentions_frame(rows)
-
+    return rows
 
 def _resolve_role(
     role: Role,
@@ -1250,7 +1278,7 @@ def entity_mentions(
         group), ``via`` (``ner``, ``ruler``, ``alias``, ``role``),
         ``country`` (for places, demonyms and institutions from the alias
         table; for people, the one country of their titled roles in the
-        corpus; else empty), ``ner_label`` (spaCy's own label; empty for role
+        article, or the alias table's; else empty), ``ner_label`` (spaCy's own label; empty for role
         phrases). Sorted by article, field and offset.
     """
     rows = ok_articles(articles)

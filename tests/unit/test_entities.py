@@ -234,9 +234,17 @@ def test_surname_is_not_resolved_when_ambiguous():
     assert m.loc[m.text == "Johnson", "canonical"].item() == "Johnson"
 
 
-def test_surname_resolves_through_other_articles():
+def test_names_resolve_within_each_article_only():
+    # per-article stages must not depend on their chunk's other articles (docs/scale.md)
     m = mentions_of("[Olaf Scholz|PERSON] spoke in Berlin.", "[Scholz|PERSON] was criticised.")
-    assert m.loc[m.article_id == "a1", "canonical"].item() == "Olaf Scholz"
+    assert m.loc[m.article_id == "a1", "canonical"].item() == "Scholz"
+    alone = mentions_of("[Scholz|PERSON] was criticised.")
+    assert alone["canonical"].tolist() == m.loc[m.article_id == "a1", "canonical"].tolist()
+
+
+def test_a_person_row_of_the_alias_table_gives_the_country():
+    m = mentions_of("[Xi Jinping|PERSON] spoke.")
+    assert m.loc[m.canonical == "Xi Jinping", "country"].tolist() == ["China"]
 
 
 def test_title_field_offsets_and_order():
@@ -287,13 +295,16 @@ def test_appositive_role_is_evidence_not_a_second_mention():
     assert m.canonical.tolist().count("Dmitry Peskov") == 1
 
 
-def test_role_resolves_by_corpus_evidence_for_a_named_person():
+def test_role_evidence_from_another_article_is_not_used():
     m = mentions_of(
         "[Kremlin|ORG] spokesman [Dmitry Peskov|PERSON] spoke.",
         "A Kremlin spokesman said no. [Dmitry Peskov|PERSON] then left.",
     )
-    roles = m[m.via == "role"]
-    assert roles[["article_id", "canonical"]].values.tolist() == [["a1", "Dmitry Peskov"]]
+    assert m[m.via == "role"].empty  # a1 never calls Peskov a spokesman itself
+    same = mentions_of(
+        "A Kremlin spokesman said no. [Kremlin|ORG] spokesman [Dmitry Peskov|PERSON] then left."
+    )
+    assert same.loc[same.via == "role", "canonical"].tolist() == ["Dmitry Peskov"]
 
 
 def test_parse_role_grammar():
@@ -552,7 +563,10 @@ def test_people_get_the_country_of_their_title():
         "[Scholz|PERSON] left. [Russian|NORP] President [Vladimir Putin|PERSON] stayed.",
     )
     people = m[m["kind"] == "person"].groupby("canonical")["country"].agg(set).to_dict()
-    assert people == {"Olaf Scholz": {"Germany"}, "Jane Roe": {""}, "Vladimir Putin": {"Russia"}}
+    # a1's bare "Scholz" stays a surname without a country: a1 never says who he is
+    assert people == {
+        "Olaf Scholz": {"Germany"}, "Scholz": {""}, "Jane Roe": {""}, "Vladimir Putin": {"Russia"}
+    }
 
 
 def test_user_alias_renames_a_person_everywhere():
