@@ -149,12 +149,93 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+#: Columns of :func:`term_counts`.
+TERM_COUNT_COLUMNS = ["article_id", "field", "term", "count", "sentence_id", "position"]
+
+
+def term_counts(
+    articles: pd.DataFrame,
+    *,
+    annotations: Annotations | None = None,
+) -> pd.DataFrame:
+    """Count each article's content lemmas per field: the per-article input of :func:`keyness`.
+
+    Summing these counts over a group's articles gives exactly the counts
+    :func:`keyness` takes from the token table, so corpus-level keyness never
+    needs the corpus's tokens (the pipeline computes this table chunk by chunk).
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
+    annotations : Annotations, optional
+        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article, field and term (lower-cased content lemma):
+        ``article_id, field, term, count`` (occurrences), ``sentence_id`` (first
+        sentence of the field using it), ``position`` (row of its first token among
+        the article's tokens, which orders terms as the token table does). Sorted by
+        article, field, term.
+    """
+    rows = ok_articles(articles)
+    ann = get_annotations(rows, annotations)
+    toks = restrict(ann.tokens, rows["article_id"])
+    if toks.empty:
+        return pd.DataFrame(
+            {
+                "article_id": pd.Series(dtype=object),
+                "field": pd.Series(dtype=object),
+                "term": pd.Series(dtype=object),
+                "count": pd.Series(dtype="int64"),
+                "sentence_id": pd.Series(dtype="int64"),
+                "position": pd.Series(dtype="int64"),
+            }
+        )
+    position = toks.groupby(toks["article_id"].astype(str), sort=False).cumcount().to_numpy()
+    keep = content_mask(toks).to_numpy()
+    units = _lemma_units(toks).assign(position=position[keep])
+    out = (
+        units.groupby(["article_id", "field", "term"], sort=True)
+        .agg(count=("term", "size"), sentence_id=("sentence_id", "min"), position=("position", "min"))
+        .reset_index()
+    )
+    return out.astype({"count": "int64", "sentence_id": "int64", "position": "int64"})[TERM_COUNT_COLUMNS]
+
+
+def _units_from_counts(term_table: pd.DataFrame, ids: pd.Series, fields: tuple[str, ...]) -> pd.DataFrame:
+    """Turn a :func:`term_counts` table into keyness units (one row per article, field and term)."""
+    need = set(TERM_COUNT_COLUMNS) - set(term_table.columns)
+    if need:
+        raise ValueError(f"term_counts needs columns {sorted(need)} (from analysis.term_counts)")
+    t = restrict(term_table, ids)
+    t = t[t["field"].isin(fields)] if not t.empty else t
+    rank = pd.Series(np.arange(len(ids)), index=pd.Index(ids.astype(str)))
+    units = pd.DataFrame(
+        {
+            "article_id": t["article_id"].astype(str).to_numpy(),
+            "field": t["field"].to_numpy(),
+            "sentence_id": t["sentence_id"].to_numpy(),
+            "term": t["term"].to_numpy(),
+            "n": t["count"].to_numpy(dtype="int64"),
+            "_rank": t["article_id"].astype(str).map(rank).to_numpy(),
+            "_pos": t["position"].to_numpy(),
+        }
+    )
+    # the token table's order (article, then token), so term ties sort as value_counts sorts them
+    return units.sort_values(["_rank", "_pos"], kind="stable").drop(columns=["_rank", "_pos"])
+
+
 def keyness(
     articles: pd.DataFrame,
     *,
     by: str = "outlet",
     unit: Literal["lemma", "noun_phrase"] = "lemma",
     annotations: Annotations | None = None,
+    term_counts: pd.DataFrame | None = None,
+    sentences: pd.DataFrame | None = None,
     alpha0: float | None = None,
     min_count: int = 1,
     fields: tuple[str, ...] = ("title", "text"),
@@ -171,7 +252,14 @@ def keyness(
     unit : {"lemma", "noun_phrase"}, default "lemma"
         Count lower-cased content lemmas or noun phrases (see :func:`noun_phrases`).
     annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+        Output of :func:`analysis.annotate.annotate`; computed (cached) when None and
+        the two tables below are not given.
+    term_counts : pandas.DataFrame, optional
+        Output of :func:`term_counts` for these articles (``unit="lemma"`` only): used
+        instead of the token table, with identical results.
+    sentences : pandas.DataFrame, optional
+        Sentence table (``article_id, field, sentence_id, start_char, end_char, text``)
+        for the evidence columns; default the annotations' sentences.
     alpha0 : float, optional
         Total weight of the informative Dirichlet prior; ``alpha_w = alpha0 * y_w / N``.
         Default ``N`` (the prior pseudo-counts equal the corpus counts).
@@ -198,10 +286,16 @@ def keyness(
     if unit not in ("lemma", "noun_phrase"):
         raise ValueError(f"unit must be 'lemma' or 'noun_phrase', got {unit!r}")
     rows = ok_articles(articles, need=("article_id", "text", by))
-    ann = get_annotations(rows, annotations)
-    toks = restrict(ann.tokens, rows["article_id"])
-    toks = toks[toks["field"].isin(fields)] if not toks.empty else toks
-    units = _lemma_units(toks) if unit == "lemma" else noun_phrases(toks)
+    if term_counts is not None and unit == "lemma":
+        units = _units_from_counts(term_counts, rows["article_id"], fields)
+    else:
+        ann = get_annotations(rows, annotations)
+        if sentences is None:
+            sentences = ann.sentences
+        toks = restrict(ann.tokens, rows["article_id"])
+        toks = toks[toks["field"].isin(fields)] if not toks.empty else toks
+        units = _lemma_units(toks) if unit == "lemma" else noun_phrases(toks)
+        units = units.assign(n=1)
     group_of = dict(zip(rows["article_id"], rows[by].astype(str), strict=True))
     units = units.assign(group=units["article_id"].map(group_of))
     units = units[units["group"].notna()]
@@ -210,15 +304,23 @@ def keyness(
             f"keyness compares each group with the rest: it needs at least two groups in {by!r} "
             f"with text (got {units['group'].nunique() if not units.empty else 0})"
         )
-    total = units["term"].value_counts()
+    # like units["term"].value_counts() on one row per token: terms in order of first use, then
+    # sorted by count (value_counts' own sort), so the prior sums in the same order
+    total = units.groupby("term", sort=False)["n"].sum()
+    total = pd.Series(total.to_numpy(), index=pd.Index(total.index.to_numpy(), name="term"), name="count")
+    total = total.sort_values(ascending=False)
     total = total[total >= min_count]
     units = units[units["term"].isin(total.index)]
     n_total = float(total.sum())
     scale = n_total if alpha0 is None else float(alpha0)
-    counts = units.groupby(["group", "term"]).size().unstack(fill_value=0)
+    counts = units.groupby(["group", "term"])["n"].sum().unstack(fill_value=0)
     counts = counts.reindex(columns=total.index, fill_value=0)
     prior = scale * total.to_numpy(dtype=float) / n_total
-    sents = ann.sentences.set_index(["article_id", "field", "sentence_id"])
+    if sentences is None:
+        sentences = get_annotations(rows, annotations).sentences
+    sents = sentences.assign(article_id=sentences["article_id"].astype(str)).set_index(
+        ["article_id", "field", "sentence_id"]
+    )
     first = (
         units.sort_values(["article_id", "field", "sentence_id"], kind="stable")
         .groupby(["group", "term"], sort=False)

@@ -13,6 +13,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from analysis.framing.quotes import _field_texts
@@ -143,45 +144,45 @@ def _appositives(tok: _Tokens, inside: list[int]) -> list[tuple[int, int]]:
     return [span for span in out if span is not None]
 
 
-def labels(
+#: Columns of :func:`label_occurrences`.
+OCCURRENCE_COLUMNS = [
+    "article_id", "field", "canonical", "kind", "label", "form", "start_char", "end_char", "sp", "seq",
+]  # fmt: skip
+
+
+def _empty_occurrences() -> pd.DataFrame:
+    types = {"start_char": "int64", "end_char": "int64", "sp": "bool", "seq": "int64"}
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, "object")) for c in OCCURRENCE_COLUMNS})
+
+
+def label_occurrences(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
     *,
     annotations: Annotations | None = None,
     quotes: pd.DataFrame | None = None,
-    by: str = "outlet",
 ) -> pd.DataFrame:
-    """Count the surface forms, titles and appositives each group of articles uses for each entity.
+    """List every label occurrence of every entity, article by article: the per-article input of :func:`labels`.
 
     Parameters
     ----------
     articles : pandas.DataFrame
-        Needs ``article_id`` and ``text`` (``title``, ``status`` and the column
-        ``by`` used when present; without ``by`` every article is one group).
+        Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
     mentions : pandas.DataFrame
-        Entity mentions (``analysis.entity_mentions``): ``article_id, field,
-        start_char, end_char, text, canonical`` (``kind`` and ``via`` used when
-        present; ``via == 'role'`` marks role phrases such as "his Russian counterpart").
+        Entity mentions (see :func:`labels`).
     annotations : Annotations, optional
         spaCy tables of ``articles``; default ``analysis.annotate(articles)``.
     quotes : pandas.DataFrame, optional
-        Output of :func:`analysis.quotes`, to count the labels used for
-        speakers; default: computed from ``articles`` and ``mentions``.
-    by : str, default "outlet"
-        Column of ``articles`` to group by.
+        Output of :func:`analysis.quotes`; default computed from ``articles`` and ``mentions``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per group × canonical entity × label: ``<by>, canonical, kind,
-        label`` (normalised text), ``form`` (``name``: the name, maybe with an
-        article; ``title``: name with pre-modifiers such as "Russian President
-        Vladimir Putin"; ``appositive``; ``role``: a role phrase standing for the
-        entity; ``speaker``: a phrase used only to introduce the entity as a
-        speaker), ``n`` (occurrences), ``n_as_speaker`` (occurrences that
-        introduce a quotation), ``n_articles``, and the first occurrence as
-        evidence: ``article_id, field, start_char, end_char``. Sorted by group,
-        canonical, descending ``n``.
+        ``article_id, field, canonical, kind`` (None for a speaker phrase that no
+        mention covers: :func:`labels` fills it from the corpus's mentions),
+        ``label, form, start_char, end_char``, ``sp`` (introduces a quotation),
+        ``seq`` (order within the article field). Duplicates and empty labels removed;
+        sorted by article, field, ``seq``.
     """
     from analysis.annotate import annotate
 
@@ -189,32 +190,21 @@ def labels(
     if need:
         raise ValueError(f"mentions need columns {sorted(need)}; got {list(mentions.columns)}")
     rows = ok_articles(articles)
-    cols = [by, *LABEL_COLUMNS]
     if rows.empty or mentions.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+        return _empty_occurrences()
     ann = annotations if annotations is not None else annotate(rows)
     if quotes is None:
         from analysis.framing.quotes import quotes as find_quotes
 
         quotes = find_quotes(rows, annotations=ann, mentions=mentions)
-    group_of = (
-        dict(zip(rows["article_id"].astype(str), rows[by], strict=True))
-        if by in rows.columns
-        else dict.fromkeys(rows["article_id"].astype(str), "all")
-    )
     texts = _field_texts(rows)
-    ok_ids = set(group_of)
+    ok_ids = set(rows["article_id"].astype(str))
     ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
     toks_all = ann.tokens[ann.tokens["article_id"].isin(ok_ids)]
     need_q = {"article_id", "field", "speaker_start_char", "speaker_end_char", "speaker_canonical"}
     if not need_q <= set(quotes.columns):
         raise ValueError(f"quotes need columns {sorted(need_q - set(quotes.columns))} (from analysis.quotes)")
     speakers = quotes[quotes["speaker_start_char"].notna()]
-    kind_of = (
-        ments.drop_duplicates("canonical").set_index("canonical")["kind"].to_dict()
-        if "kind" in ments.columns
-        else {}
-    )
     by_field: dict[tuple[str, str], list[tuple]] = {}
     kinds = ments["kind"] if "kind" in ments.columns else pd.Series("", index=ments.index)
     vias = ments["via"] if "via" in ments.columns else pd.Series("", index=ments.index)
@@ -231,7 +221,10 @@ def labels(
         if isinstance(canonical, str):
             sp_by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical))
     occ = []
+    wanted = set(by_field) | set(sp_by_field)
     for (aid, fld), t in toks_all.groupby(["article_id", "field"], sort=True):
+        if (str(aid), fld) not in wanted:
+            continue
         text = texts.get((str(aid), str(fld)), "")
         tok = _Tokens(t)
         spans = []
@@ -256,28 +249,97 @@ def labels(
             occ.append((str(aid), fld, canonical, kind, normalise_label(text[s:e]), form, s, e, is_speaker))
         for j, (ss, se, sc) in enumerate(sp_spans):
             if j not in used and text[ss:se].strip().lower() not in ("he", "she", "they", "it"):
-                occ.append(
-                    (
-                        str(aid),
-                        fld,
-                        sc,
-                        kind_of.get(sc, ""),
-                        normalise_label(text[ss:se]),
-                        "speaker",
-                        ss,
-                        se,
-                        True,
-                    )
-                )
+                occ.append((str(aid), fld, sc, None, normalise_label(text[ss:se]), "speaker", ss, se, True))
     if not occ:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-    table = pd.DataFrame(
-        occ,
-        columns=["article_id", "field", "canonical", "kind", "label", "form", "start_char", "end_char", "sp"],
-    )
+        return _empty_occurrences()
+    table = pd.DataFrame(occ, columns=OCCURRENCE_COLUMNS[:-1])
+    table["seq"] = np.arange(len(table), dtype=np.int64)
     table = table[table["label"] != ""].drop_duplicates(
         ["article_id", "field", "canonical", "start_char", "end_char"]
     )
+    table["seq"] = table.groupby(["article_id", "field"], sort=False).cumcount().astype("int64")
+    table = table.astype({"start_char": "int64", "end_char": "int64", "sp": "bool"})
+    return table[OCCURRENCE_COLUMNS].reset_index(drop=True)
+
+
+def labels(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    annotations: Annotations | None = None,
+    quotes: pd.DataFrame | None = None,
+    label_spans: pd.DataFrame | None = None,
+    by: str = "outlet",
+) -> pd.DataFrame:
+    """Count the surface forms, titles and appositives each group of articles uses for each entity.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``title``, ``status`` and the column
+        ``by`` used when present; without ``by`` every article is one group).
+    mentions : pandas.DataFrame
+        Entity mentions (``analysis.entity_mentions``): ``article_id, field,
+        start_char, end_char, text, canonical`` (``kind`` and ``via`` used when
+        present; ``via == 'role'`` marks role phrases such as "his Russian counterpart").
+    annotations : Annotations, optional
+        spaCy tables of ``articles``; default ``analysis.annotate(articles)``.
+    quotes : pandas.DataFrame, optional
+        Output of :func:`analysis.quotes`, to count the labels used for
+        speakers; default: computed from ``articles`` and ``mentions``.
+    label_spans : pandas.DataFrame, optional
+        Output of :func:`label_occurrences` for these articles (the pipeline
+        computes it chunk by chunk); used instead of ``annotations`` and ``quotes``.
+    by : str, default "outlet"
+        Column of ``articles`` to group by.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group × canonical entity × label: ``<by>, canonical, kind,
+        label`` (normalised text), ``form`` (``name``: the name, maybe with an
+        article; ``title``: name with pre-modifiers such as "Russian President
+        Vladimir Putin"; ``appositive``; ``role``: a role phrase standing for the
+        entity; ``speaker``: a phrase used only to introduce the entity as a
+        speaker), ``n`` (occurrences), ``n_as_speaker`` (occurrences that
+        introduce a quotation), ``n_articles``, and the first occurrence as
+        evidence: ``article_id, field, start_char, end_char``. Sorted by group,
+        canonical, descending ``n``.
+    """
+    need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
+    if need:
+        raise ValueError(f"mentions need columns {sorted(need)}; got {list(mentions.columns)}")
+    rows = ok_articles(articles)
+    cols = [by, *LABEL_COLUMNS]
+    if rows.empty or mentions.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    if label_spans is None:
+        label_spans = label_occurrences(rows, mentions, annotations=annotations, quotes=quotes)
+    group_of = (
+        dict(zip(rows["article_id"].astype(str), rows[by], strict=True))
+        if by in rows.columns
+        else dict.fromkeys(rows["article_id"].astype(str), "all")
+    )
+    ok_ids = set(group_of)
+    ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
+    kind_of = (
+        ments.drop_duplicates("canonical").set_index("canonical")["kind"].to_dict()
+        if "kind" in ments.columns
+        else {}
+    )
+    table = label_spans[label_spans["article_id"].astype(str).isin(ok_ids)]
+    if table.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    # the order one pass over the corpus's token table gives: by article and field, then emission order
+    table = table.assign(article_id=table["article_id"].astype(str)).sort_values(
+        ["article_id", "field", "seq"], kind="stable"
+    )
+    speaker = table["kind"].isna() & (table["form"] == "speaker")
+    table = table.assign(
+        kind=table["kind"].where(~speaker, table["canonical"].map(kind_of).fillna("")),
+        sp=table["sp"].astype(bool),
+    ).drop(columns="seq")
+    table = table.reset_index(drop=True)
     table[by] = table["article_id"].map(group_of)
     table = table.sort_values(["article_id", "field", "start_char"])
     out = (
