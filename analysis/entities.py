@@ -1328,7 +1328,14 @@ def entity_frequencies(
     m = m.assign(article_id=m["article_id"].astype(str))
     if m.empty:
         return pd.DataFrame(columns=FREQUENCY_COLUMNS)
-    kinds = m.groupby("canonical")["kind"].agg(lambda s: s.value_counts().index[0])
+    # most frequent kind of each entity (ties: the kind seen first, as value_counts orders them)
+    kk = pd.DataFrame({"canonical": m["canonical"].to_numpy(), "kind": m["kind"].to_numpy()})
+    kk["pos"] = np.arange(len(kk))
+    kk = kk.groupby(["canonical", "kind"], sort=False).agg(n=("pos", "size"), first=("pos", "min"))
+    kk = kk.reset_index()
+    kk = kk.sort_values(["canonical", "n", "first"], ascending=[True, False, True], kind="stable")
+    top = kk.drop_duplicates("canonical")
+    kind_of = dict(zip(top["canonical"], top["kind"], strict=True))
     counts = m.groupby(["article_id", "canonical"]).size()
     sent_hits = (
         m.drop_duplicates(["article_id", "field", "sentence_id", "canonical"])
@@ -1365,37 +1372,53 @@ def entity_frequencies(
         if not used.size:
             continue
         n_ids = len(members)
-        c = c_part[:, used].toarray()
-        s = s_all[members][:, used].toarray()
+        c = c_part[:, used].tocsc()
+        s = s_all[members][:, used].tocsc()
         words = art["n_words"].to_numpy()[members]
         nsent = art["n_sentences"].to_numpy()[members]
         draws = rng.integers(0, n_ids, size=(n_boot, n_ids))
-        weights = np.zeros((n_boot, n_ids))
-        np.add.at(weights, (np.repeat(np.arange(n_boot), n_ids), draws.ravel()), 1)
-        bc = weights @ c
+        # times each article is drawn in each resample (integers, so every sum below is exact)
+        weights = np.empty((n_boot, n_ids))
+        step = max(1, 2_000_000 // max(n_ids, 1))
+        for first in range(0, n_boot, step):
+            block = draws[first : first + step]
+            flat = (np.arange(len(block))[:, None] * n_ids + block).ravel()
+            weights[first : first + step] = np.bincount(flat, minlength=len(block) * n_ids).reshape(
+                len(block), n_ids
+            )
+        del draws
         bw = weights @ words
-        bs = weights @ s
         bn = weights @ nsent
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per = bc / bw[:, None] * 1000
-            share = bs / bn[:, None]
         total_words, total_sents = words.sum(), nsent.sum()
-        cnt = c.sum(axis=0)
-        present = c > 0
-        q_count = _quantiles(bc, alpha)
-        q_per = _quantiles(per, alpha)
-        q_share = _quantiles(share, alpha)
+        cnt = np.asarray(c.sum(axis=0)).ravel()
+        s_sum = np.asarray(s.sum(axis=0)).ravel()
+        n_present = np.diff(c.indptr)  # articles with the entity (stored entries are counts > 0)
+        q_count = (np.empty(len(used)), np.empty(len(used)))
+        q_per = (np.empty(len(used)), np.empty(len(used)))
+        q_share = (np.empty(len(used)), np.empty(len(used)))
+        batch = max(1, 4_000_000 // max(n_boot, 1))  # bound the (resamples x entities) arrays
+        for lo in range(0, len(used), batch):
+            hi = min(lo + batch, len(used))
+            bc = np.asarray((c[:, lo:hi].T @ weights.T).T)
+            bs = np.asarray((s[:, lo:hi].T @ weights.T).T)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per = bc / bw[:, None] * 1000
+                share = bs / bn[:, None]
+            for target, draws_ in ((q_count, bc), (q_per, per), (q_share, share)):
+                low_, high_ = _quantiles(draws_, alpha)
+                target[0][lo:hi], target[1][lo:hi] = low_, high_
+        del weights
         names = ent_names[used]
         with np.errstate(divide="ignore", invalid="ignore"):
             per_point = cnt / total_words * 1000 if total_words else np.full(len(used), np.nan)
-            share_point = s.sum(axis=0) / total_sents if total_sents else np.full(len(used), np.nan)
+            share_point = s_sum / total_sents if total_sents else np.full(len(used), np.nan)
         out.append(
             pd.DataFrame(
                 {
                     "level": lvl,
                     "group": name,
                     "canonical": names,
-                    "kind": [kinds.get(e, "") for e in names],
+                    "kind": [kind_of.get(e, "") for e in names],
                     "count": cnt.astype(int),
                     "count_low": q_count[0],
                     "count_high": q_count[1],
@@ -1405,8 +1428,8 @@ def entity_frequencies(
                     "sentence_share": share_point.astype(float),
                     "sentence_share_low": q_share[0],
                     "sentence_share_high": q_share[1],
-                    "n_articles": present.sum(axis=0).astype(int),
-                    "article_share": present.mean(axis=0).astype(float),
+                    "n_articles": n_present.astype(int),
+                    "article_share": n_present / n_ids,
                     "n_articles_in_group": n_ids,
                     "n_words": int(total_words),
                     "n_sentences": int(total_sents),

@@ -278,7 +278,17 @@ _ALIASES = {
 #: Optional parameters the pipeline fills when it has them; other optional parameters keep their
 #: defaults (e.g. ``salience(frames=...)`` expects a different table than the ``frames`` stage's).
 _OPTIONAL_INPUTS = frozenset(
-    {"annotations", "mentions", "quotes", "sentences", "entities", "cache_dir", "_terms", "_hedges", "_label_spans"}
+    {
+        "annotations",
+        "mentions",
+        "quotes",
+        "sentences",
+        "entities",
+        "cache_dir",
+        "_terms",
+        "_hedges",
+        "_label_spans",
+    }
 )
 
 

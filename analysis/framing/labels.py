@@ -162,7 +162,7 @@ def label_occurrences(
     annotations: Annotations | None = None,
     quotes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """List every label occurrence of every entity, article by article: the per-article input of :func:`labels`.
+    """List every label occurrence of every entity, article by article (the per-article input of labels).
 
     Parameters
     ----------

@@ -1111,8 +1111,6 @@ def _according_clause(
 # --------------------------------------------------------------------------- public API
 
 
-
-
 def _field_texts(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
     """Map (article_id, field) to text; a title derived from the body (``title_derived``) is left out."""
     out = {}
@@ -1552,7 +1550,9 @@ def attribution(
     )
     out["verbs"] = _counts_by(verbs, keys).reindex(index).fillna("").to_numpy()
     out["hedges"] = _counts_by(hedges, keys).reindex(index).fillna("").to_numpy()
-    out["qualifiers"] = _counts_by(_split_items(ev, keys, "qualifiers"), keys).reindex(index).fillna("").to_numpy()
+    out["qualifiers"] = (
+        _counts_by(_split_items(ev, keys, "qualifiers"), keys).reindex(index).fillna("").to_numpy()
+    )
     out["share_distancing"] = (out["n_distancing"] / out["n_attributions"]).astype(float)
     ref = ev.loc[flagged, keys].assign(
         item=ev.loc[flagged, "article_id"].astype(str) + ":" + ev.loc[flagged, "field"].astype(str) + ":"
