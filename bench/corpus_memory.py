@@ -127,7 +127,13 @@ def tile(tables: dict[str, pd.DataFrame], n: int, *, outlets: int) -> dict[str, 
                     part["date"] = dates.dt.strftime("%Y-%m-%d").where(dates.notna(), part["date"])
                 if "outlet" in part.columns:
                     part["outlet"] = part["outlet"].astype(str) + f" ({r % outlets})"
-            parts[name].append(_normalise(part))  # own string objects, as a cache read gives
+            try:
+                part = _normalise(part)  # own string objects, as a cache read gives
+            except (TypeError, ValueError, ArithmeticError, LookupError, ImportError, RuntimeError):
+                part = part.copy(deep=True)  # a table Arrow cannot hold (the cache pickles it)
+            except Exception:  # noqa: BLE001 - pyarrow's ArrowTypeError etc.
+                part = part.copy(deep=True)
+            parts[name].append(part)
     return {name: pd.concat(p, ignore_index=True) for name, p in parts.items() if p}
 
 
@@ -175,11 +181,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-source", type=int, default=300)
     parser.add_argument("--token-cache", help="a cache dir whose tokens/ folder is reused (read only)")
     parser.add_argument("--outlets", type=int, default=4, help="variants of each source outlet")
+    parser.add_argument("--source", help="pickle of the source tables: read if it exists, else written")
     parser.add_argument("--json", help="write the figures to this file")
     opts = parser.parse_args(argv)
 
     started = time.perf_counter()
-    source = source_tables(opts.corpus, opts.token_cache, opts.n_source)
+    if opts.source and Path(opts.source).exists():
+        source = pd.read_pickle(opts.source)
+    else:
+        source = source_tables(opts.corpus, opts.token_cache, opts.n_source)
+        if opts.source:
+            pd.to_pickle(source, opts.source)
     print(f"source tables: {time.perf_counter() - started:.1f}s", file=sys.stderr)
     peak = _Peak()
     started = time.perf_counter()
