@@ -120,9 +120,7 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
     starts = toks["start_char"].to_numpy()
     ends = toks["end_char"].to_numpy()
     lemma = norm_lemma(toks["lemma"]).to_numpy()
-    is_mod = np.array([d in NP_MODIFIER_DEPS for d in dep]) & np.array(
-        [p in NP_MODIFIER_POS for p in pos]
-    )
+    is_mod = np.array([d in NP_MODIFIER_DEPS for d in dep]) & np.array([p in NP_MODIFIER_POS for p in pos])
     is_mod &= head > tid
     rows = []
     n = len(toks)
@@ -304,33 +302,55 @@ def keyness(
             f"keyness compares each group with the rest: it needs at least two groups in {by!r} "
             f"with text (got {units['group'].nunique() if not units.empty else 0})"
         )
+    # integer codes: articles, fields and groups in sorted order, terms in order of first use
+    t_codes, t_uni = pd.factorize(units["term"].to_numpy())
+    n_of = units["n"].to_numpy(dtype=np.int64)
     # like units["term"].value_counts() on one row per token: terms in order of first use, then
     # sorted by count (value_counts' own sort), so the prior sums in the same order
-    total = units.groupby("term", sort=False)["n"].sum()
-    total = pd.Series(total.to_numpy(), index=pd.Index(total.index.to_numpy(), name="term"), name="count")
+    total = pd.Series(
+        np.bincount(t_codes, weights=n_of, minlength=len(t_uni)).astype(np.int64),
+        index=pd.Index(t_uni, name="term"),
+        name="count",
+    )
     total = total.sort_values(ascending=False)
     total = total[total >= min_count]
-    units = units[units["term"].isin(total.index)]
+    column = np.full(len(t_uni), -1, dtype=np.int64)  # term code -> column in total's order
+    column[pd.Index(t_uni).get_indexer(total.index)] = np.arange(len(total))
+    keep = column[t_codes] >= 0
+    units = units[keep]
+    t_col, n_of = column[t_codes[keep]], n_of[keep]
+    g_codes, g_uni = pd.factorize(units["group"].to_numpy(), sort=True)
+    a_codes, a_uni = pd.factorize(units["article_id"].to_numpy(), sort=True)
+    f_codes, f_uni = pd.factorize(units["field"].to_numpy(), sort=True)
+    sid = units["sentence_id"].to_numpy(dtype=np.int64)
+    n_terms = len(total)
     n_total = float(total.sum())
     scale = n_total if alpha0 is None else float(alpha0)
-    counts = units.groupby(["group", "term"])["n"].sum().unstack(fill_value=0)
-    counts = counts.reindex(columns=total.index, fill_value=0)
+    pair = g_codes.astype(np.int64) * n_terms + t_col
+    counts = np.bincount(pair, weights=n_of, minlength=len(g_uni) * n_terms).reshape(len(g_uni), n_terms)
     prior = scale * total.to_numpy(dtype=float) / n_total
     if sentences is None:
         sentences = get_annotations(rows, annotations).sentences
-    sents = sentences.assign(article_id=sentences["article_id"].astype(str)).set_index(
-        ["article_id", "field", "sentence_id"]
+    # first use of each (group, term): the smallest (article_id, field, sentence_id)
+    order = np.lexsort((sid, f_codes, a_codes))
+    pairs_sorted = pair[order]
+    uniq_pairs, first_at = np.unique(pairs_sorted, return_index=True)
+    first_row = order[first_at]
+    art_pairs = np.unique(pair * max(len(a_uni), 1) + a_codes)
+    n_articles = np.bincount(art_pairs // max(len(a_uni), 1), minlength=len(g_uni) * n_terms)
+    first = pd.DataFrame(
+        {
+            "article_id": a_uni[a_codes[first_row]],
+            "field": f_uni[f_codes[first_row]],
+            "sentence_id": sid[first_row],
+            "n_articles": n_articles[uniq_pairs],
+        },
+        index=pd.MultiIndex.from_arrays(
+            [g_uni[uniq_pairs // n_terms], total.index.to_numpy()[uniq_pairs % n_terms]],
+            names=["group", "term"],
+        ),
     )
-    first = (
-        units.sort_values(["article_id", "field", "sentence_id"], kind="stable")
-        .groupby(["group", "term"], sort=False)
-        .agg(
-            article_id=("article_id", "first"),
-            field=("field", "first"),
-            sentence_id=("sentence_id", "first"),
-            n_articles=("article_id", "nunique"),
-        )
-    )
+    counts = pd.DataFrame(counts, index=pd.Index(g_uni), columns=total.index)
     out = []
     for group in sorted(counts.index):
         y_i = counts.loc[group].to_numpy(dtype=float)
@@ -354,19 +374,20 @@ def keyness(
                 "z": z,
             }
         )
-        table = table[table["count"] > 0].sort_values(
-            ["z", "term"], ascending=[False, True], kind="stable"
-        )
+        table = table[table["count"] > 0].sort_values(["z", "term"], ascending=[False, True], kind="stable")
         table["rank"] = np.arange(1, len(table) + 1)
         out.append(table)
     result = pd.concat(out, ignore_index=True)
-    ev = first.reindex(pd.MultiIndex.from_arrays([result["group"], result["term"]])).reset_index(
-        drop=True
-    )
+    ev = first.reindex(pd.MultiIndex.from_arrays([result["group"], result["term"]])).reset_index(drop=True)
     result = pd.concat([result, ev], axis=1)
     result["n_articles"] = result["n_articles"].astype(int)
-    keys = list(zip(result["article_id"], result["field"], result["sentence_id"], strict=True))
-    found = sents.reindex(keys)
+    found = result[["article_id", "field", "sentence_id"]].merge(
+        sentences.assign(article_id=sentences["article_id"].astype(str))[
+            ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+        ].drop_duplicates(["article_id", "field", "sentence_id"]),
+        on=["article_id", "field", "sentence_id"],
+        how="left",
+    )
     result["start_char"] = found["start_char"].to_numpy()
     result["end_char"] = found["end_char"].to_numpy()
     result["sentence"] = found["text"].to_numpy()
@@ -391,9 +412,4 @@ def top_terms(table: pd.DataFrame, *, n: int = 5, min_z: float | None = None) ->
         The same columns, at most ``n`` rows per group, by rank.
     """
     keep = table if min_z is None else table[table["z"] >= min_z]
-    return (
-        keep.sort_values(["group", "rank"], kind="stable")
-        .groupby("group")
-        .head(n)
-        .reset_index(drop=True)
-    )
+    return keep.sort_values(["group", "rank"], kind="stable").groupby("group").head(n).reset_index(drop=True)
