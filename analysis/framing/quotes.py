@@ -1374,6 +1374,29 @@ def _find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[str, int, int]]
     return [(re.sub(r"\s+", " ", m.group(0).lower()), m.start(), m.end()) for m in found]
 
 
+@functools.lru_cache(maxsize=16)
+def _first_words(terms: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Lower-cased first word of each term (None when one is not ASCII: then no prefilter)."""
+    words = tuple(sorted({t.split()[0].lower() for t in terms if t.split()}))
+    return words if all(w.isascii() for w in words) else None
+
+
+def _find_terms_quick(text: str, terms: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Return :func:`_find_terms`, skipping texts where no term's first word occurs.
+
+    The prefilter is exact: ``re.IGNORECASE`` matches an ASCII letter to a character whose
+    simple lower case is that letter, or to the dotless i / long s, which are folded here too.
+    """
+    if not terms:
+        return []
+    words = _first_words(terms)
+    if words is not None:
+        low = text.replace("\u0130", "i").lower().replace("\u0131", "i").replace("\u017f", "s")
+        if not any(w in low for w in words):
+            return []
+    return _find_terms(text, terms)
+
+
 def attribution(
     quotes: pd.DataFrame,
     articles: pd.DataFrame,
@@ -1450,9 +1473,9 @@ def attribution(
         if vs is not None:  # a qualifier belongs to its verb: just before it or between it and its content
             stop = qs if qs >= int(ve) else fe
             near = text[max(fs, int(vs) - 25) : int(vs)] + " | " + text[int(ve) : min(stop, int(ve) + 60)]
-            quals = [h[0] for h in _find_terms(near, lex.qualifiers)]
-        frame_hedges = [h[0] for h in _find_terms(frame, lex.hedges)]
-        content_hedges = [h[0] for h in _find_terms(content, lex.hedges)]
+            quals = [h[0] for h in _find_terms_quick(near, lex.qualifiers)]
+        frame_hedges = [h[0] for h in _find_terms_quick(frame, lex.hedges)]
+        content_hedges = [h[0] for h in _find_terms_quick(content, lex.hedges)]
         if quals and cls in ("neutral", "emphatic", "unclassified"):
             cls_final = "distancing"
         else:
