@@ -1377,18 +1377,17 @@ def entity_frequencies(
         words = art["n_words"].to_numpy()[members]
         nsent = art["n_sentences"].to_numpy()[members]
         draws = rng.integers(0, n_ids, size=(n_boot, n_ids))
-        # times each article is drawn in each resample (integers, so every sum below is exact)
-        weights = np.empty((n_boot, n_ids))
+        # times each article is drawn in each resample, articles x resamples (integers: every sum is exact)
+        weights_t = np.empty((n_ids, n_boot))
         step = max(1, 2_000_000 // max(n_ids, 1))
         for first in range(0, n_boot, step):
             block = draws[first : first + step]
-            flat = (np.arange(len(block))[:, None] * n_ids + block).ravel()
-            weights[first : first + step] = np.bincount(flat, minlength=len(block) * n_ids).reshape(
-                len(block), n_ids
-            )
+            k = len(block)
+            flat = (block * k + np.arange(k)[:, None]).ravel()
+            weights_t[:, first : first + k] = np.bincount(flat, minlength=n_ids * k).reshape(n_ids, k)
         del draws
-        bw = weights @ words
-        bn = weights @ nsent
+        bw = words @ weights_t
+        bn = nsent @ weights_t
         total_words, total_sents = words.sum(), nsent.sum()
         cnt = np.asarray(c.sum(axis=0)).ravel()
         s_sum = np.asarray(s.sum(axis=0)).ravel()
@@ -1399,15 +1398,15 @@ def entity_frequencies(
         batch = max(1, 4_000_000 // max(n_boot, 1))  # bound the (resamples x entities) arrays
         for lo in range(0, len(used), batch):
             hi = min(lo + batch, len(used))
-            bc = np.asarray((c[:, lo:hi].T @ weights.T).T)
-            bs = np.asarray((s[:, lo:hi].T @ weights.T).T)
+            bc = np.asarray(c[:, lo:hi].T @ weights_t).T
+            bs = np.asarray(s[:, lo:hi].T @ weights_t).T
             with np.errstate(divide="ignore", invalid="ignore"):
                 per = bc / bw[:, None] * 1000
                 share = bs / bn[:, None]
             for target, draws_ in ((q_count, bc), (q_per, per), (q_share, share)):
                 low_, high_ = _quantiles(draws_, alpha)
                 target[0][lo:hi], target[1][lo:hi] = low_, high_
-        del weights
+        del weights_t
         names = ent_names[used]
         with np.errstate(divide="ignore", invalid="ignore"):
             per_point = cnt / total_words * 1000 if total_words else np.full(len(used), np.nan)

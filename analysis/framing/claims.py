@@ -147,6 +147,7 @@ class _BlockVectors:
         self.gram_df = np.zeros(0, dtype=np.int64)
         self.n_docs = 0
         self._idf: tuple[np.ndarray, np.ndarray] | None = None
+        self._stored: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     # ---- counting
     @staticmethod
@@ -221,13 +222,21 @@ class _BlockVectors:
         return m
 
     # ---- pass 1
-    def add(self, texts: list[str]) -> None:
-        """Record the terms and document frequencies of one block (blocks in the claims' order)."""
+    def add(self, texts: list[str]) -> int:
+        """Record the terms and document frequencies of one block (blocks in the claims' order).
+
+        The block's word counts are kept in compact form (about 6 bytes per distinct term
+        of a sentence) so that :meth:`block` does not run the word analyser again; its
+        character n-grams are recomputed from the per-word cache. Returns the block's number.
+        """
         w = self._word_counts(texts, grow=True)
         g = self._gram_counts(texts, grow=True)
         self.word_df = _add_df(self.word_df, w, len(self.word_ids))
         self.gram_df = _add_df(self.gram_df, g, len(self.gram_ids))
         self.n_docs += len(texts)
+        data = w.data.astype(np.uint16) if w.data.size and w.data.max() < 2**16 else w.data
+        self._stored.append((w.indptr.astype(np.int64), w.indices.astype(np.int32), data))
+        return len(self._stored) - 1
 
     # ---- pass 2
     def _idf_of(self, df: np.ndarray) -> np.ndarray:
@@ -250,8 +259,8 @@ class _BlockVectors:
         x.data *= idf[x.indices]
         return normalize(x, copy=False)
 
-    def block(self, texts: list[str]) -> csr_matrix:
-        """Return the unit-norm vectors of one block's sentences (recorded by :meth:`add`)."""
+    def block(self, number: int, texts: list[str]) -> csr_matrix:
+        """Return the unit-norm vectors of block ``number``'s sentences (recorded by :meth:`add`)."""
         from scipy import sparse
         from sklearn.preprocessing import normalize
 
@@ -259,7 +268,11 @@ class _BlockVectors:
             self._idf = (self._idf_of(self.word_df), self._idf_of(self.gram_df))
         parts = []
         if self.word_ids:
-            w = self._tfidf(self._word_counts(texts, grow=False), self._idf[0])
+            indptr, indices, data = self._stored[number]
+            counts = sparse.csr_matrix(
+                (data.astype(np.int64), indices, indptr), shape=(len(texts), len(self.word_ids))
+            )
+            w = self._tfidf(counts, self._idf[0])
             parts.append(normalize(w) * np.sqrt(self.word_weight))
         else:  # only stop words in the corpus
             parts.append(sparse.csr_matrix((len(texts), 0)))
@@ -446,8 +459,8 @@ def claims(
     block_rows = list(sents.groupby("event", sort=True).indices.values())
     # pass 1: vocabularies and document frequencies over every block; pass 2: one block's vectors at a time
     vectors = _BlockVectors(word_weight=word_weight)
-    for idx in sorted(block_rows, key=lambda ix: ix[0]):  # the sentences' order, as one fit would see them
-        vectors.add(texts[idx].tolist())
+    block_rows = sorted(block_rows, key=lambda ix: ix[0])  # the sentences' order, as one fit sees them
+    numbers = [vectors.add(texts[idx].tolist()) for idx in block_rows]
     n = len(sents)
     labels = np.full(n, -1, dtype=np.int64)
     best = np.full(n, np.nan)
@@ -455,11 +468,11 @@ def claims(
     arts = sents["article_id"].to_numpy()
     outs = sents["outlet"].to_numpy()
     next_label = 0
-    for idx in block_rows:
+    for number, idx in zip(numbers, block_rows, strict=True):
         idx = np.asarray(idx)
         edges_i = edges_j = np.zeros(0, dtype=np.int64)
         if len(idx) > 1:
-            x_block = vectors.block(texts[idx].tolist())
+            x_block = vectors.block(number, texts[idx].tolist())
             nn = NearestNeighbors(n_neighbors=min(k + 1, len(idx)), metric="cosine", algorithm="brute")
             nn.fit(x_block)
             dist, nbr = nn.kneighbors(x_block)

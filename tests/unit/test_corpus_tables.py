@@ -117,10 +117,9 @@ def test_block_vectors_equal_rows_of_one_corpus_wide_matrix():
     blocks = [list(range(0, 4)), list(range(4, 7)), [7], [8, 9]]
     whole = C.sentence_vectors(texts, word_weight=0.4)
     vec = C._BlockVectors(word_weight=0.4)
-    for idx in blocks:
-        vec.add([texts[i] for i in idx])
-    for idx in blocks:
-        part = vec.block([texts[i] for i in idx])
+    numbers = [vec.add([texts[i] for i in idx]) for idx in blocks]
+    for number, idx in zip(numbers, blocks, strict=True):
+        part = vec.block(number, [texts[i] for i in idx])
         assert part.shape[1] == whole.shape[1]
         for row, i in enumerate(idx):
             got = part.getrow(row)
