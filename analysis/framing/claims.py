@@ -613,47 +613,44 @@ def omissions(
     rows = ok_articles(articles, need=("article_id",))
     outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else rows["article_id"]
     outlet_of = dict(zip(rows["article_id"], outlet, strict=True))
-    event_of = claims_table.drop_duplicates("article_id").set_index("article_id")["event"]
-    covering: dict[str, set[str]] = {}
-    for aid, ev in event_of.items():
-        covering.setdefault(ev, set()).add(outlet_of.get(str(aid), str(aid)))
+    # (event, outlet) pairs: an outlet covers an event when one of its articles is on it
+    on_event = claims_table.drop_duplicates("article_id")[["article_id", "event"]]
+    aids = on_event["article_id"].astype(str)
+    carrier = aids.map(outlet_of).fillna(aids)
+    pairs = [pd.DataFrame({"event": on_event["event"].to_numpy(), "outlet": carrier.to_numpy()})]
     if "event" in rows.columns:  # articles on the event without any eligible sentence still cover it
-        for aid, ev in zip(rows["article_id"], rows["event"], strict=True):
-            if isinstance(ev, str) and ev.strip() in covering:
-                covering[ev.strip()].add(outlet_of[aid])
+        ev = rows["event"].where(rows["event"].map(lambda v: isinstance(v, str)))
+        ev = ev.str.strip()
+        known = ev.isin(set(on_event["event"]))
+        pairs.append(pd.DataFrame({"event": ev[known].to_numpy(), "outlet": outlet[known].to_numpy()}))
+    covering = pd.concat(pairs, ignore_index=True).drop_duplicates()
     first = claims_table.sort_values(
         ["claim_id", "article_id", "start_char"], kind="stable"
     ).drop_duplicates("claim_id")
-    carried = claims_table.groupby("claim_id")["outlet"].agg(lambda s: sorted(set(s)))
-    copy = (
-        claims_table.groupby("claim_id")["shared_copy"].any() if "shared_copy" in claims_table else None
+    carriers = claims_table[["claim_id", "outlet"]].drop_duplicates().sort_values(["claim_id", "outlet"])
+    by_claim = carriers.groupby("claim_id")["outlet"]
+    info = pd.DataFrame({"carried_by": by_claim.agg(";".join), "n_outlets_carrying": by_claim.size()})
+    info["shared_copy"] = (
+        claims_table.groupby("claim_id")["shared_copy"].any().astype(bool)
+        if "shared_copy" in claims_table
+        else False
     )
-    hedged = claims_table.groupby("claim_id")["hedged"].all() if "hedged" in claims_table else None
-    out = []
-    for _, row in first.iterrows():
-        carriers = carried[row["claim_id"]]
-        if len(carriers) < min_outlets:
-            continue
-        for outlet_name in sorted(covering.get(row["event"], set()) - set(carriers)):
-            out.append(
-                {
-                    "outlet": outlet_name,
-                    "event": row["event"],
-                    "claim_id": row["claim_id"],
-                    "carried_by": ";".join(carriers),
-                    "n_outlets_carrying": len(carriers),
-                    "shared_copy": bool(copy[row["claim_id"]]) if copy is not None else False,
-                    "hedged": bool(hedged[row["claim_id"]]) if hedged is not None else False,
-                    **{
-                        c: row[c]
-                        for c in ["article_id", "field", "sentence_id", "start_char", "end_char"]
-                    },
-                    "sentence": row.get("sentence", ""),
-                }
-            )
-    if not out:
+    info["hedged"] = (
+        claims_table.groupby("claim_id")["hedged"].all().astype(bool) if "hedged" in claims_table else False
+    )
+    evidence = ["article_id", "field", "sentence_id", "start_char", "end_char"]
+    first = first[["claim_id", "event", *evidence, *(["sentence"] if "sentence" in first else [])]]
+    first = first.merge(info, left_on="claim_id", right_index=True, how="left")
+    first = first[first["n_outlets_carrying"] >= min_outlets]
+    if "sentence" not in first:
+        first = first.assign(sentence="")
+    candidates = first.merge(covering, on="event", how="inner")
+    carried = carriers.assign(_carries=True)
+    candidates = candidates.merge(carried, on=["claim_id", "outlet"], how="left")
+    out = candidates[candidates["_carries"].isna()]
+    if out.empty:
         return pd.DataFrame(columns=OMISSION_COLUMNS)
-    table = pd.DataFrame(out, columns=OMISSION_COLUMNS)
+    table = out[OMISSION_COLUMNS]
     return table.sort_values(
         ["outlet", "event", "n_outlets_carrying", "claim_id"],
         ascending=[True, True, False, True],
