@@ -12,7 +12,11 @@ exists in the installed package, so the list grows as measures land.
   cache, and the tokens are dropped before the next chunk. Memory is bounded
   by the chunk size, not the corpus.
 * **Corpus-level stages** (entity frequencies, source balance, keyness,
-  claims, ...) run once on the concatenated per-article outputs.
+  claims, ...) run once on the concatenated per-article outputs. They never
+  receive the corpus's token table: what they need from the tokens comes from
+  small per-article stages (``_terms``, ``_hedges``, ``_label_spans``; tables
+  named with a leading ``_`` are internal and not returned), so memory does
+  not grow with the corpus's token count.
 
 Chunks are *content-defined*: a chunk ends after an article whose content
 hash is 0 modulo ``chunk_size`` (or when it reaches twice ``chunk_size``), so
