@@ -349,8 +349,11 @@ def _hedge_keys(tokens: pd.DataFrame | None) -> pd.DataFrame:
             {"article_id": pd.Series(dtype=object), "field": pd.Series(dtype=object),
              "sentence_id": pd.Series(dtype="int64")}
         )  # fmt: skip
-    lemma = tokens["lemma"].astype(str).str.lower()
-    hedge = (lemma.isin(HEDGE_MODALS) & (tokens["tag"] == "MD")) | lemma.isin(HEDGE_ADVERBS)
+    codes, uniques = pd.factorize(tokens["lemma"].astype(str))  # lower-case each distinct lemma once
+    lower = pd.Series(uniques).str.lower()
+    modal = lower.isin(HEDGE_MODALS).to_numpy()[codes]
+    adverb = lower.isin(HEDGE_ADVERBS).to_numpy()[codes]
+    hedge = (modal & (tokens["tag"] == "MD").to_numpy()) | adverb
     keys = tokens.loc[hedge, HEDGE_COLUMNS].astype({"article_id": str, "sentence_id": "int64"})
     keys = keys.drop_duplicates().sort_values(HEDGE_COLUMNS)
     return keys.reset_index(drop=True)

@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from analysis.framing._evidence import content_mask, get_annotations, norm_lemma, ok_articles, restrict
+from analysis.framing._evidence import (
+    NON_CONTENT_POS,
+    content_mask,
+    get_annotations,
+    norm_lemma,
+    ok_articles,
+    restrict,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -193,8 +200,27 @@ def term_counts(
             }
         )
     position = toks.groupby(toks["article_id"].astype(str), sort=False).cumcount().to_numpy()
-    keep = content_mask(toks).to_numpy()
-    units = _lemma_units(toks).assign(position=position[keep])
+    # content_mask and norm_lemma, evaluated once per distinct lemma
+    codes, uniques = pd.factorize(toks["lemma"].astype(str))
+    distinct = pd.Series(uniques, dtype=object)
+    has_letter = distinct.str.contains(r"[^\W\d_]", regex=True).to_numpy()[codes]
+    keep = (
+        ~toks["is_stop"].astype(bool).to_numpy()
+        & ~toks["is_punct"].astype(bool).to_numpy()
+        & ~toks["like_num"].astype(bool).to_numpy()
+        & ~toks["pos"].isin(NON_CONTENT_POS).to_numpy()
+        & has_letter
+    )
+    kept = toks[keep]
+    units = pd.DataFrame(
+        {
+            "article_id": kept["article_id"].astype(str).to_numpy(),
+            "field": kept["field"].to_numpy(),
+            "sentence_id": kept["sentence_id"].to_numpy(),
+            "term": norm_lemma(distinct).to_numpy()[codes[keep]],
+            "position": position[keep],
+        }
+    )
     out = (
         units.groupby(["article_id", "field", "term"], sort=True)
         .agg(count=("term", "size"), sentence_id=("sentence_id", "min"), position=("position", "min"))

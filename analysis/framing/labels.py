@@ -46,20 +46,25 @@ def normalise_label(text: str) -> str:
     return re.sub(r"^(The|A|An|His|Her|Its|Their) ", lambda m: m.group(1).lower() + " ", text)
 
 
-class _Tokens:
-    """Tokens of one article field as lists, with a children index."""
+_TOKEN_FIELDS = ("token_id", "start_char", "end_char", "dep", "pos", "text", "sentence_id", "head")
 
-    def __init__(self, t: pd.DataFrame) -> None:
-        t = t.sort_values("token_id")
-        self.ids = t["token_id"].tolist()
-        self.start = t["start_char"].tolist()
-        self.end = t["end_char"].tolist()
-        self.dep = t["dep"].tolist()
-        self.pos = t["pos"].tolist()
-        self.word = t["text"].tolist()
-        self.sent = t["sentence_id"].tolist()
+
+class _Tokens:
+    """Tokens of one article field as lists (token order), with a children index."""
+
+    def __init__(self, t: pd.DataFrame | None = None, *, cols: dict[str, list] | None = None) -> None:
+        if cols is None:
+            t = t.sort_values("token_id")
+            cols = {c: t[c].tolist() for c in _TOKEN_FIELDS}
+        self.ids = cols["token_id"]
+        self.start = cols["start_char"]
+        self.end = cols["end_char"]
+        self.dep = cols["dep"]
+        self.pos = cols["pos"]
+        self.word = cols["text"]
+        self.sent = cols["sentence_id"]
         index = {tid: i for i, tid in enumerate(self.ids)}
-        self.head = [index.get(h, i) for i, h in enumerate(t["head"].tolist())]
+        self.head = [index.get(h, i) for i, h in enumerate(cols["head"])]
         self.children: dict[int, list[int]] = {}
         for i, h in enumerate(self.head):
             if h != i:
@@ -222,11 +227,18 @@ def label_occurrences(
             sp_by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical))
     occ = []
     wanted = set(by_field) | set(sp_by_field)
-    for (aid, fld), t in toks_all.groupby(["article_id", "field"], sort=True):
-        if (str(aid), fld) not in wanted:
+    field_keys = zip(toks_all["article_id"].astype(str), toks_all["field"], strict=True)
+    toks_all = toks_all[[k in wanted for k in field_keys]]
+    toks_all = toks_all.sort_values(["article_id", "field", "token_id"], kind="stable")
+    lists = {c: toks_all[c].tolist() for c in _TOKEN_FIELDS}
+    keys = list(zip(toks_all["article_id"].tolist(), toks_all["field"].tolist(), strict=True))
+    bounds = [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]]
+    for lo, hi in zip([0, *bounds], [*bounds, len(keys)], strict=True):
+        if lo >= hi:
             continue
+        aid, fld = keys[lo]
         text = texts.get((str(aid), str(fld)), "")
-        tok = _Tokens(t)
+        tok = _Tokens(cols={c: v[lo:hi] for c, v in lists.items()})
         spans = []
         for s, e, canonical, kind, via in by_field.get((str(aid), fld), []):
             inside = tok.covering(s, e)
@@ -238,14 +250,16 @@ def label_occurrences(
             for x, y in _appositives(tok, inside):
                 spans.append((canonical, kind, tok.start[x], tok.end[y], "appositive"))
         sp_spans = sp_by_field.get((str(aid), fld), [])
+        sp_words = [sc.split() for _, _, sc in sp_spans]
         used = set()
         for canonical, kind, s, e, form in spans:
             is_speaker = False
-            for j, (ss, se, sc) in enumerate(sp_spans):
-                same = sc == canonical or (canonical.split() and canonical.split()[-1] in sc.split())
-                if ss < e and se > s and form != "appositive" and same:
-                    is_speaker = True
-                    used.add(j)
+            if form != "appositive" and sp_spans:
+                parts = canonical.split()
+                for j, (ss, se, sc) in enumerate(sp_spans):
+                    if ss < e and se > s and (sc == canonical or (parts and parts[-1] in sp_words[j])):
+                        is_speaker = True
+                        used.add(j)
             occ.append((str(aid), fld, canonical, kind, normalise_label(text[s:e]), form, s, e, is_speaker))
         for j, (ss, se, sc) in enumerate(sp_spans):
             if j not in used and text[ss:se].strip().lower() not in ("he", "she", "they", "it"):
