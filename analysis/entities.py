@@ -1395,7 +1395,7 @@ def entity_frequencies(
         q_count = (np.empty(len(used)), np.empty(len(used)))
         q_per = (np.empty(len(used)), np.empty(len(used)))
         q_share = (np.empty(len(used)), np.empty(len(used)))
-        batch = max(1, 4_000_000 // max(n_boot, 1))  # bound the (resamples x entities) arrays
+        batch = max(1, 1_000_000 // max(n_boot, 1))  # bound the (resamples x entities) arrays
         for lo in range(0, len(used), batch):
             hi = min(lo + batch, len(used))
             bc = np.asarray(c[:, lo:hi].T @ weights_t).T
