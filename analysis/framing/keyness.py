@@ -234,22 +234,23 @@ def _units_from_counts(term_table: pd.DataFrame, ids: pd.Series, fields: tuple[s
     need = set(TERM_COUNT_COLUMNS) - set(term_table.columns)
     if need:
         raise ValueError(f"term_counts needs columns {sorted(need)} (from analysis.term_counts)")
-    t = restrict(term_table, ids)
-    t = t[t["field"].isin(fields)] if not t.empty else t
+    aid = term_table["article_id"].astype(str)
     rank = pd.Series(np.arange(len(ids)), index=pd.Index(ids.astype(str)))
-    units = pd.DataFrame(
+    r = aid.map(rank)
+    keep = (r.notna() & term_table["field"].isin(fields)).to_numpy()
+    t = term_table[keep]
+    return pd.DataFrame(
         {
-            "article_id": t["article_id"].astype(str).to_numpy(),
+            "article_id": aid.to_numpy()[keep],
             "field": t["field"].to_numpy(),
             "sentence_id": t["sentence_id"].to_numpy(),
             "term": t["term"].to_numpy(),
             "n": t["count"].to_numpy(dtype="int64"),
-            "_rank": t["article_id"].astype(str).map(rank).to_numpy(),
-            "_pos": t["position"].to_numpy(),
+            # the token table's order (article, then token): terms are numbered in this order
+            "_order": r.to_numpy()[keep].astype(np.int64) * (int(t["position"].max()) + 1 if len(t) else 1)
+            + t["position"].to_numpy(dtype=np.int64),
         }
     )
-    # the token table's order (article, then token), so term ties sort as value_counts sorts them
-    return units.sort_values(["_rank", "_pos"], kind="stable").drop(columns=["_rank", "_pos"])
 
 
 def keyness(
@@ -319,10 +320,11 @@ def keyness(
         toks = restrict(ann.tokens, rows["article_id"])
         toks = toks[toks["field"].isin(fields)] if not toks.empty else toks
         units = _lemma_units(toks) if unit == "lemma" else noun_phrases(toks)
-        units = units.assign(n=1)
+        units = units.assign(n=1, _order=np.arange(len(units), dtype=np.int64))
     group_of = dict(zip(rows["article_id"], rows[by].astype(str), strict=True))
-    units = units.assign(group=units["article_id"].map(group_of))
-    units = units[units["group"].notna()]
+    units["group"] = units["article_id"].map(group_of)
+    if units["group"].isna().any():
+        units = units[units["group"].notna()]
     if units.empty or units["group"].nunique() < 2:
         raise ValueError(
             f"keyness compares each group with the rest: it needs at least two groups in {by!r} "
@@ -330,6 +332,11 @@ def keyness(
         )
     # integer codes: articles, fields and groups in sorted order, terms in order of first use
     t_codes, t_uni = pd.factorize(units["term"].to_numpy())
+    first_use = pd.Series(units["_order"].to_numpy()).groupby(t_codes).min().to_numpy()
+    perm = np.argsort(first_use, kind="stable")  # term codes by first use
+    renumber = np.empty(len(perm), dtype=np.int64)
+    renumber[perm] = np.arange(len(perm))
+    t_codes, t_uni = renumber[t_codes], np.asarray(t_uni, dtype=object)[perm]
     n_of = units["n"].to_numpy(dtype=np.int64)
     # like units["term"].value_counts() on one row per token: terms in order of first use, then
     # sorted by count (value_counts' own sort), so the prior sums in the same order
@@ -343,12 +350,12 @@ def keyness(
     column = np.full(len(t_uni), -1, dtype=np.int64)  # term code -> column in total's order
     column[pd.Index(t_uni).get_indexer(total.index)] = np.arange(len(total))
     keep = column[t_codes] >= 0
-    units = units[keep]
     t_col, n_of = column[t_codes[keep]], n_of[keep]
-    g_codes, g_uni = pd.factorize(units["group"].to_numpy(), sort=True)
-    a_codes, a_uni = pd.factorize(units["article_id"].to_numpy(), sort=True)
-    f_codes, f_uni = pd.factorize(units["field"].to_numpy(), sort=True)
-    sid = units["sentence_id"].to_numpy(dtype=np.int64)
+    g_codes, g_uni = pd.factorize(units["group"].to_numpy()[keep], sort=True)
+    a_codes, a_uni = pd.factorize(units["article_id"].to_numpy()[keep], sort=True)
+    f_codes, f_uni = pd.factorize(units["field"].to_numpy()[keep], sort=True)
+    sid = units["sentence_id"].to_numpy(dtype=np.int64)[keep]
+    del units
     n_terms = len(total)
     n_total = float(total.sum())
     scale = n_total if alpha0 is None else float(alpha0)
