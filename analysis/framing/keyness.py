@@ -238,17 +238,17 @@ def _units_from_counts(term_table: pd.DataFrame, ids: pd.Series, fields: tuple[s
     rank = pd.Series(np.arange(len(ids)), index=pd.Index(ids.astype(str)))
     r = aid.map(rank)
     keep = (r.notna() & term_table["field"].isin(fields)).to_numpy()
-    t = term_table[keep]
+    position = term_table["position"].to_numpy(dtype=np.int64)[keep]  # column by column: no frame copy
+    width = int(position.max()) + 1 if len(position) else 1
     return pd.DataFrame(
         {
             "article_id": aid.to_numpy()[keep],
-            "field": t["field"].to_numpy(),
-            "sentence_id": t["sentence_id"].to_numpy(),
-            "term": t["term"].to_numpy(),
-            "n": t["count"].to_numpy(dtype="int64"),
+            "field": term_table["field"].to_numpy()[keep],
+            "sentence_id": term_table["sentence_id"].to_numpy()[keep],
+            "term": term_table["term"].to_numpy()[keep],
+            "n": term_table["count"].to_numpy(dtype="int64")[keep],
             # the token table's order (article, then token): terms are numbered in this order
-            "_order": r.to_numpy()[keep].astype(np.int64) * (int(t["position"].max()) + 1 if len(t) else 1)
-            + t["position"].to_numpy(dtype=np.int64),
+            "_order": r.to_numpy()[keep].astype(np.int64) * width + position,
         }
     )
 
