@@ -1324,8 +1324,12 @@ def entity_frequencies(
         }
     )
     art["n_sentences"] = art["article_id"].map(n_sent).fillna(0).astype(float)
-    m = mentions[mentions["article_id"].astype(str).isin(set(art["article_id"]))]
-    m = m.assign(article_id=m["article_id"].astype(str))
+    wanted = ("article_id", "field", "sentence_id", "canonical", "kind")
+    used_cols = [c for c in wanted if c in mentions.columns]
+    m = mentions[used_cols]  # only the columns used: the filtered copy stays small at scale
+    ids = m["article_id"].astype(str)
+    inside = ids.isin(set(art["article_id"])).to_numpy()
+    m = m[inside].assign(article_id=ids.to_numpy()[inside])
     if m.empty:
         return pd.DataFrame(columns=FREQUENCY_COLUMNS)
     # most frequent kind of each entity (ties: the kind seen first, as value_counts orders them)
