@@ -47,20 +47,23 @@ class _Peak:
         self._proc = psutil.Process()
         self.peak = self._proc.memory_info().rss
         self._interval = interval
+        self._lock = threading.Lock()  # reset() must not race with a sample taken before it
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._proc.memory_info().rss)
+            with self._lock:
+                self.peak = max(self.peak, self._proc.memory_info().rss)
             time.sleep(self._interval)
 
     def now(self) -> int:
         return self._proc.memory_info().rss
 
     def reset(self) -> None:
-        self.peak = self.now()
+        with self._lock:
+            self.peak = self.now()
 
     def stop(self) -> None:
         self._stop.set()
