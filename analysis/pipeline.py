@@ -12,7 +12,11 @@ exists in the installed package, so the list grows as measures land.
   cache, and the tokens are dropped before the next chunk. Memory is bounded
   by the chunk size, not the corpus.
 * **Corpus-level stages** (entity frequencies, source balance, keyness,
-  claims, ...) run once on the concatenated per-article outputs.
+  claims, ...) run once on the concatenated per-article outputs. They never
+  receive the corpus's token table: what they need from the tokens comes from
+  small per-article stages (``_terms``, ``_hedges``, ``_label_spans``; tables
+  named with a leading ``_`` are internal and not returned), so memory does
+  not grow with the corpus's token count.
 
 Chunks are *content-defined*: a chunk ends after an article whose content
 hash is 0 modulo ``chunk_size`` (or when it reaches twice ``chunk_size``), so
@@ -62,6 +66,10 @@ ARTICLE_STAGES: tuple[tuple[str, str], ...] = (
     ("quotes", "quotes"),
     ("frames", "frames"),
     ("salience", "salience"),
+    # inputs of the corpus stages, so that none of them needs the corpus's token table (hidden tables)
+    ("_terms", "term_counts"),
+    ("_hedges", "hedged_sentences"),
+    ("_label_spans", "label_occurrences"),
 )
 #: Corpus-level stages in order, computed from the per-article tables (never from raw text again).
 CORPUS_STAGES: tuple[tuple[str, str], ...] = (
@@ -73,6 +81,9 @@ CORPUS_STAGES: tuple[tuple[str, str], ...] = (
     ("claims", "claims"),
     ("omissions", "omissions"),
 )
+#: Tables whose name starts with this are pipeline intermediates: computed and cached like the others,
+#: passed to the corpus stages that ask for them, but not returned in :class:`RunResult`.
+INTERNAL_PREFIX = "_"
 #: Article columns (besides the text) whose change invalidates a chunk's cached outputs.
 META_COLUMNS: tuple[str, ...] = ("outlet", "outlet_type", "date", "event", "url", "language")
 #: Bump to invalidate every cached per-chunk stage output.
@@ -230,6 +241,8 @@ def plan_stages(*, include: Iterable[str] | None = None) -> tuple[list[Stage], d
     skipped: dict[str, str] = {}
     provided = {"articles", "annotations", "cache_dir"}
     for per_article, table in ((True, ARTICLE_STAGES), (False, CORPUS_STAGES)):
+        if not per_article:  # corpus stages read per-article tables, never the corpus's token table
+            provided.discard("annotations")
         for name, function in table:
             if wanted is not None and name not in wanted:
                 continue
@@ -260,12 +273,27 @@ _ALIASES = {
     "sentiment": "sentiment",
     "readability": "readability",
     "claims": "claims",
+    "term_counts": "_terms",
+    "hedges": "_hedges",
+    "label_spans": "_label_spans",
 }
 
 
 #: Optional parameters the pipeline fills when it has them; other optional parameters keep their
 #: defaults (e.g. ``salience(frames=...)`` expects a different table than the ``frames`` stage's).
-_OPTIONAL_INPUTS = frozenset({"annotations", "mentions", "quotes", "sentences", "entities", "cache_dir"})
+_OPTIONAL_INPUTS = frozenset(
+    {
+        "annotations",
+        "mentions",
+        "quotes",
+        "sentences",
+        "entities",
+        "cache_dir",
+        "_terms",
+        "_hedges",
+        "_label_spans",
+    }
+)
 
 
 def _matches(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[tuple[Any, str]], str]:
@@ -623,23 +651,6 @@ def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _corpus_annotations(articles: pd.DataFrame, chunks: list[pd.DataFrame], options: Mapping[str, Any]):
-    """Build the whole corpus's Annotations from the token cache (only when a corpus stage asks for it)."""
-    from analysis.annotate import Annotations, iter_tokens
-
-    toks = [t for t in iter_tokens(chunks, **options) if len(t)]
-    from analysis.annotate import TOKEN_COLUMNS, _dtype, entities_from_tokens, sentences_from_tokens
-
-    tokens = (
-        pd.concat(toks, ignore_index=True)
-        if toks
-        else pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in TOKEN_COLUMNS})
-    )
-    return Annotations(
-        tokens, sentences_from_tokens(tokens, articles), entities_from_tokens(tokens, articles)
-    )
-
-
 def run_corpus_stages(
     articles: pd.DataFrame,
     tables: dict[str, pd.DataFrame],
@@ -652,17 +663,14 @@ def run_corpus_stages(
     timer: _Timer,
     skipped: dict[str, str],
 ) -> dict[str, pd.DataFrame]:
-    """Run the corpus-level stages on the concatenated per-article tables (cached for an unchanged corpus)."""
-    memo: dict[str, Any] = {}
+    """Run the corpus-level stages on the concatenated per-article tables (cached for an unchanged corpus).
 
-    def annotations():
-        if "ann" not in memo:
-            started = time.perf_counter()
-            memo["ann"] = _corpus_annotations(articles, chunks, token_options)
-            timer.add("corpus_annotations", time.perf_counter() - started)
-        return memo["ann"]
-
-    context: dict[str, Any] = {"articles": articles, "annotations": annotations, **tables}
+    The corpus stages never receive the corpus's token table (``annotations``): they read
+    per-article tables (``sentences``, ``mentions``, ``_terms``, ``_hedges``...), so memory
+    does not grow with the corpus's token count. Internal tables (names starting with
+    :data:`INTERNAL_PREFIX`) are removed from ``tables`` once the corpus stages have run.
+    """
+    context: dict[str, Any] = {"articles": articles, **tables}
     root = token_options.get("cache_dir")
     context["cache_dir"] = root
     out: dict[str, pd.DataFrame] = {}
@@ -693,6 +701,8 @@ def run_corpus_stages(
         out.update(result)
         context.update(result)
         produced.update(dict.fromkeys(result, key))
+    for name in [n for n in tables if n.startswith(INTERNAL_PREFIX)]:
+        del tables[name]
     return out
 
 

@@ -119,6 +119,175 @@ def similarity(a: str, b: str, *, context: list[str] | None = None, word_weight:
     return float((X[0] @ X[1].T).toarray()[0, 0])
 
 
+class _BlockVectors:
+    """:func:`sentence_vectors` of all sentences, computed one block at a time.
+
+    The IDF is that of every sentence of the call (as :func:`sentence_vectors`
+    fitted on all of them gives), but no corpus-wide matrix is ever built: a
+    first pass over the blocks records each term's document frequency and its
+    first-appearance order (the order scikit-learn's vectorisers number terms in,
+    which fixes the order of the entries in each row and so every floating-point
+    sum); :meth:`block` then returns one block's rows, identical to the rows of the
+    corpus-wide matrix. Character n-grams are computed once per distinct word.
+    Memory: the vocabularies plus one block's matrix.
+    """
+
+    def __init__(self, *, word_weight: float) -> None:
+        if not 0.0 <= word_weight <= 1.0:
+            raise ValueError(f"word_weight must be in [0, 1], got {word_weight}")
+        word, char = _vectorizers()
+        self._word_analyze = word.build_analyzer()
+        self._char = char
+        self.word_weight = word_weight
+        self.word_ids: dict[str, int] = {}
+        self.gram_ids: dict[str, int] = {}
+        self.word_of: dict[str, int] = {}  # whitespace-separated word -> row of _grams
+        self._grams: list[np.ndarray] = []  # char n-gram ids (with repeats) of each word
+        self.word_df = np.zeros(0, dtype=np.int64)
+        self.gram_df = np.zeros(0, dtype=np.int64)
+        self.n_docs = 0
+        self._idf: tuple[np.ndarray, np.ndarray] | None = None
+        self._stored: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    # ---- counting
+    @staticmethod
+    def _ids(features: list[str], vocab: dict[str, int], grow: bool) -> np.ndarray:
+        codes, uniques = pd.factorize(np.asarray(features, dtype=object)) if features else (
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=object),
+        )
+        ids = np.empty(len(uniques), dtype=np.int64)
+        for i, f in enumerate(uniques):  # distinct features of the block, in order of first use
+            got = vocab.get(f)
+            if got is None:
+                if not grow:
+                    raise KeyError(f)
+                got = vocab[f] = len(vocab)
+            ids[i] = got
+        return ids[codes]
+
+    def _word_counts(self, texts: list[str], grow: bool) -> csr_matrix:
+        from scipy import sparse
+
+        feats = [self._word_analyze(t) for t in texts]
+        lengths = np.fromiter((len(f) for f in feats), dtype=np.int64, count=len(feats))
+        flat = [x for f in feats for x in f]
+        ids = self._ids(flat, self.word_ids, grow)
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        m = sparse.csr_matrix(
+            (np.ones(len(ids), dtype=np.int64), (rows, ids)), shape=(len(texts), len(self.word_ids))
+        )
+        m.sum_duplicates()
+        return m
+
+    def _gram_counts(self, texts: list[str], grow: bool) -> csr_matrix:
+        from scipy import sparse
+
+        words = [t.lower().split() for t in texts]
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+        flat = np.asarray([x for w in words for x in w], dtype=object)
+        codes, uniques = pd.factorize(flat) if len(flat) else (np.zeros(0, dtype=np.int64), [])
+        rows_w = []
+        for w in uniques:  # distinct words of the block in order of first use: grams numbered as sklearn does
+            got = self.word_of.get(w)
+            if got is None:
+                grams = self._char._char_wb_ngrams(w)
+                ids = np.empty(len(grams), dtype=np.int64)
+                for i, g in enumerate(grams):
+                    gid = self.gram_ids.get(g)
+                    if gid is None:
+                        if not grow:
+                            raise KeyError(g)
+                        gid = self.gram_ids[g] = len(self.gram_ids)
+                    ids[i] = gid
+                got = self.word_of[w] = len(self._grams)
+                self._grams.append(ids)
+            rows_w.append(got)
+        grams = [self._grams[r] for r in rows_w]
+        glen = np.fromiter((len(g) for g in grams), dtype=np.int64, count=len(grams))
+        word_gram = sparse.csr_matrix(
+            (
+                np.ones(int(glen.sum()), dtype=np.int64),
+                (np.repeat(np.arange(len(grams)), glen), np.concatenate(grams) if grams else []),
+            ),
+            shape=(len(grams), len(self.gram_ids)),
+        )
+        doc_word = sparse.csr_matrix(
+            (np.ones(len(codes), dtype=np.int64), (np.repeat(np.arange(len(texts)), lengths), codes)),
+            shape=(len(texts), len(grams)),
+        )
+        m = (doc_word @ word_gram).tocsr()
+        m.sum_duplicates()
+        m.sort_indices()
+        return m
+
+    # ---- pass 1
+    def add(self, texts: list[str]) -> int:
+        """Record the terms and document frequencies of one block (blocks in the claims' order).
+
+        The block's word counts are kept in compact form (about 6 bytes per distinct term
+        of a sentence) so that :meth:`block` does not run the word analyser again; its
+        character n-grams are recomputed from the per-word cache. Returns the block's number.
+        """
+        w = self._word_counts(texts, grow=True)
+        g = self._gram_counts(texts, grow=True)
+        self.word_df = _add_df(self.word_df, w, len(self.word_ids))
+        self.gram_df = _add_df(self.gram_df, g, len(self.gram_ids))
+        self.n_docs += len(texts)
+        data = w.data.astype(np.uint16) if w.data.size and w.data.max() < 2**16 else w.data
+        self._stored.append((w.indptr.astype(np.int64), w.indices.astype(np.int32), data))
+        return len(self._stored) - 1
+
+    # ---- pass 2
+    def _idf_of(self, df: np.ndarray) -> np.ndarray:
+        """Return the smoothed IDF exactly as ``TfidfTransformer.fit`` computes it."""
+        dff = df.astype(np.float64)
+        dff += 1.0
+        idf = np.full_like(dff, fill_value=self.n_docs + 1, dtype=np.float64)
+        idf /= dff
+        np.log(idf, out=idf)
+        idf += 1.0
+        return idf
+
+    @staticmethod
+    def _tfidf(counts: csr_matrix, idf: np.ndarray) -> csr_matrix:
+        from sklearn.preprocessing import normalize
+
+        x = counts.astype(np.float64)
+        np.log(x.data, x.data)  # sublinear tf
+        x.data += 1.0
+        x.data *= idf[x.indices]
+        return normalize(x, copy=False)
+
+    def block(self, number: int, texts: list[str]) -> csr_matrix:
+        """Return the unit-norm vectors of block ``number``'s sentences (recorded by :meth:`add`)."""
+        from scipy import sparse
+        from sklearn.preprocessing import normalize
+
+        if self._idf is None:
+            self._idf = (self._idf_of(self.word_df), self._idf_of(self.gram_df))
+        parts = []
+        if self.word_ids:
+            indptr, indices, data = self._stored[number]
+            counts = sparse.csr_matrix(
+                (data.astype(np.int64), indices, indptr), shape=(len(texts), len(self.word_ids))
+            )
+            w = self._tfidf(counts, self._idf[0])
+            parts.append(normalize(w) * np.sqrt(self.word_weight))
+        else:  # only stop words in the corpus
+            parts.append(sparse.csr_matrix((len(texts), 0)))
+        g = self._tfidf(self._gram_counts(texts, grow=False), self._idf[1])
+        parts.append(normalize(g) * np.sqrt(1.0 - self.word_weight))
+        return normalize(sparse.hstack(parts).tocsr())
+
+
+def _add_df(df: np.ndarray, counts: csr_matrix, size: int) -> np.ndarray:
+    """Add one block's document frequencies (columns with a count) to ``df``, growing it to ``size``."""
+    if len(df) < size:
+        df = np.concatenate([df, np.zeros(size - len(df), dtype=np.int64)])
+    return df + np.bincount(counts.indices, minlength=size)
+
+
 def _blocks(rows: pd.DataFrame, date_window_days: int) -> pd.DataFrame:
     """Give each article an ``event`` label and a ``block`` kind (event / date window / undated)."""
     event = rows["event"] if "event" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
@@ -146,10 +315,56 @@ def _blocks(rows: pd.DataFrame, date_window_days: int) -> pd.DataFrame:
     return pd.DataFrame({"article_id": rows["article_id"].to_numpy(), "event": label, "block": kind})
 
 
+#: Columns of :func:`hedged_sentences`.
+HEDGE_COLUMNS = ["article_id", "field", "sentence_id"]
+
+
+def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None) -> pd.DataFrame:
+    """List the sentences that carry a hedging modal or adverb: the per-article input of :func:`claims`.
+
+    A sentence is hedged when one of its tokens has a lemma in
+    :data:`HEDGE_MODALS` with tag ``MD`` (could, may, might) or a lemma in
+    :data:`HEDGE_ADVERBS` (likely, reportedly...).
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
+    annotations : Annotations, optional
+        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, field, sentence_id``, one row per hedged sentence, sorted.
+    """
+    rows = ok_articles(articles)
+    ann = get_annotations(rows, annotations)
+    return _hedge_keys(restrict(ann.tokens, rows["article_id"]))
+
+
+def _hedge_keys(tokens: pd.DataFrame | None) -> pd.DataFrame:
+    if tokens is None or tokens.empty:
+        return pd.DataFrame(
+            {"article_id": pd.Series(dtype=object), "field": pd.Series(dtype=object),
+             "sentence_id": pd.Series(dtype="int64")}
+        )  # fmt: skip
+    codes, uniques = pd.factorize(tokens["lemma"].astype(str))  # lower-case each distinct lemma once
+    lower = pd.Series(uniques).str.lower()
+    modal = lower.isin(HEDGE_MODALS).to_numpy()[codes]
+    adverb = lower.isin(HEDGE_ADVERBS).to_numpy()[codes]
+    hedge = (modal & (tokens["tag"] == "MD").to_numpy()) | adverb
+    keys = tokens.loc[hedge, HEDGE_COLUMNS].astype({"article_id": str, "sentence_id": "int64"})
+    keys = keys.drop_duplicates().sort_values(HEDGE_COLUMNS)
+    return keys.reset_index(drop=True)
+
+
 def claims(
     articles: pd.DataFrame,
     *,
     annotations: Annotations | None = None,
+    sentences: pd.DataFrame | None = None,
+    hedges: pd.DataFrame | None = None,
     threshold: float = THRESHOLD,
     copy_threshold: float = COPY_THRESHOLD,
     k: int = 10,
@@ -167,7 +382,13 @@ def claims(
         ``status`` are used when present (only ``status == 'ok'`` rows).
     annotations : Annotations, optional
         Output of :func:`analysis.annotate.annotate` (its sentence table is used);
-        computed (cached) when None.
+        computed (cached) when None and the two tables below are not given.
+    sentences : pandas.DataFrame, optional
+        Sentence table (``article_id, field, sentence_id, start_char, end_char,
+        text``), e.g. the pipeline's ``sentences``: used instead of the annotations'.
+    hedges : pandas.DataFrame, optional
+        Output of :func:`hedged_sentences` for these articles: used instead of the
+        token table to flag hedged sentences.
     threshold : float, default :data:`THRESHOLD`
         Similarity (0..1, see :func:`similarity`) at or above which two sentences are
         linked into one claim.
@@ -214,8 +435,11 @@ def claims(
     from sklearn.neighbors import NearestNeighbors
 
     rows = ok_articles(articles)
-    ann = get_annotations(rows, annotations)
-    sents = restrict(ann.sentences, rows["article_id"])
+    if sentences is None or hedges is None:
+        ann = get_annotations(rows, annotations)
+        sentences = ann.sentences if sentences is None else sentences
+        hedges = _hedge_keys(restrict(ann.tokens, rows["article_id"])) if hedges is None else hedges
+    sents = restrict(sentences, rows["article_id"])
     if sents.empty:
         return pd.DataFrame(columns=CLAIM_COLUMNS)
     sents = sents[sents["field"].isin(fields)].copy()
@@ -234,7 +458,12 @@ def claims(
     )
     sents = sents.sort_values(["event", "article_id", "_field_order", "start_char"], kind="stable")
     sents = sents.reset_index(drop=True)
-    X = sentence_vectors(sents["text"].astype(str).tolist(), word_weight=word_weight)
+    texts = sents["text"].astype(str).to_numpy()
+    block_rows = list(sents.groupby("event", sort=True).indices.values())
+    # pass 1: vocabularies and document frequencies over every block; pass 2: one block's vectors at a time
+    vectors = _BlockVectors(word_weight=word_weight)
+    block_rows = sorted(block_rows, key=lambda ix: ix[0])  # the sentences' order, as one fit sees them
+    numbers = [vectors.add(texts[idx].tolist()) for idx in block_rows]
     n = len(sents)
     labels = np.full(n, -1, dtype=np.int64)
     best = np.full(n, np.nan)
@@ -242,33 +471,40 @@ def claims(
     arts = sents["article_id"].to_numpy()
     outs = sents["outlet"].to_numpy()
     next_label = 0
-    for _, idx in sents.groupby("event", sort=True).indices.items():
+    for number, idx in zip(numbers, block_rows, strict=True):
         idx = np.asarray(idx)
-        edges_i, edges_j = [], []
+        edges_i = edges_j = np.zeros(0, dtype=np.int64)
         if len(idx) > 1:
+            x_block = vectors.block(number, texts[idx].tolist())
             nn = NearestNeighbors(n_neighbors=min(k + 1, len(idx)), metric="cosine", algorithm="brute")
-            nn.fit(X[idx])
-            dist, nbr = nn.kneighbors(X[idx])
+            nn.fit(x_block)
+            dist, nbr = nn.kneighbors(x_block)
             sim = 1.0 - dist
-            for a in range(len(idx)):
-                for s, b in zip(sim[a], nbr[a], strict=True):
-                    if b == a or s < threshold - 1e-12:
-                        continue
-                    gi, gj = idx[a], idx[b]
-                    edges_i.append(a)
-                    edges_j.append(b)
-                    if arts[gi] != arts[gj]:
-                        best[gi] = s if np.isnan(best[gi]) else max(best[gi], s)
-                        if outs[gi] != outs[gj] and s >= copy_threshold - 1e-12:
-                            copy[gi] = copy[gj] = True
+            a = np.repeat(np.arange(len(idx)), nbr.shape[1])
+            b = nbr.ravel()
+            sv = sim.ravel()
+            keep = (b != a) & (sv >= threshold - 1e-12)
+            a, b, sv = a[keep], b[keep], sv[keep]
+            edges_i, edges_j = a, b
+            gi, gj = idx[a], idx[b]
+            other = arts[gi] != arts[gj]
+            if other.any():
+                top = pd.Series(sv[other]).groupby(gi[other]).max()
+                pos = top.index.to_numpy()
+                best[pos] = np.where(np.isnan(best[pos]), top.to_numpy(), np.fmax(best[pos], top.to_numpy()))
+                shared = other & (outs[gi] != outs[gj]) & (sv >= copy_threshold - 1e-12)
+                copy[gi[shared]] = True
+                copy[gj[shared]] = True
         graph = sparse.coo_matrix(
             (np.ones(len(edges_i)), (edges_i, edges_j)), shape=(len(idx), len(idx))
         )
         _, comp = connected_components(graph, directed=False)
         # number components in order of first sentence, so ids are stable
-        remap = {c: i for i, c in enumerate(dict.fromkeys(comp))}
-        labels[idx] = next_label + np.array([remap[c] for c in comp])
-        next_label += len(remap)
+        _, first = np.unique(comp, return_index=True)
+        order = np.empty(len(first), dtype=np.int64)
+        order[np.argsort(first, kind="stable")] = np.arange(len(first))
+        labels[idx] = next_label + order[comp]
+        next_label += len(first)
     sents["_label"] = labels
     sents["best_similarity"] = best
     sents["shared_copy"] = copy
@@ -278,9 +514,10 @@ def claims(
     sents["n_sentences"] = grp["article_id"].transform("size")
     sents["n_articles"] = grp["article_id"].transform("nunique")
     sents["n_outlets"] = grp["outlet"].transform("nunique")
-    sents["outlets"] = sents["claim_id"].map(grp["outlet"].agg(lambda s: ";".join(sorted(set(s)))))
+    pairs = sents[["claim_id", "outlet"]].drop_duplicates().sort_values(["claim_id", "outlet"])
+    sents["outlets"] = sents["claim_id"].map(pairs.groupby("claim_id")["outlet"].agg(";".join))
     sents["shared_copy"] = sents["shared_copy"].astype(bool)
-    sents["hedged"] = _hedged(sents, restrict(ann.tokens, rows["article_id"]))
+    sents["hedged"] = _flagged(sents, hedges)
     sents = sents.rename(columns={"text": "sentence"})
     sents = sents.sort_values(
         ["event", "claim_id", "article_id", "_field_order", "start_char"], kind="stable"
@@ -288,21 +525,17 @@ def claims(
     return sents[CLAIM_COLUMNS].reset_index(drop=True)
 
 
-def _hedged(sents: pd.DataFrame, tokens: pd.DataFrame) -> np.ndarray:
-    """Flag sentences with a hedging modal (could, may, might) or adverb (likely, reportedly...)."""
-    if tokens is None or tokens.empty:
+def _flagged(sents: pd.DataFrame, hedges: pd.DataFrame) -> np.ndarray:
+    """Flag the rows of ``sents`` whose (article, field, sentence) is in the ``hedges`` table."""
+    if hedges is None or hedges.empty:
         return np.zeros(len(sents), dtype=bool)
-    lemma = tokens["lemma"].astype(str).str.lower()
-    hedge = (lemma.isin(HEDGE_MODALS) & (tokens["tag"] == "MD")) | lemma.isin(HEDGE_ADVERBS)
-    keys = tokens.loc[hedge, ["article_id", "field", "sentence_id"]].astype({"article_id": str})
-    flagged = set(zip(keys["article_id"], keys["field"], keys["sentence_id"], strict=True))
-    return np.array(
-        [
-            (a, f, int(i)) in flagged
-            for a, f, i in zip(sents["article_id"], sents["field"], sents["sentence_id"], strict=True)
-        ],
-        dtype=bool,
+    keys = pd.MultiIndex.from_arrays(
+        [hedges["article_id"].astype(str), hedges["field"].astype(str), hedges["sentence_id"].astype("int64")]
     )
+    mine = pd.MultiIndex.from_arrays(
+        [sents["article_id"].astype(str), sents["field"].astype(str), sents["sentence_id"].astype("int64")]
+    )
+    return np.asarray(mine.isin(keys), dtype=bool)
 
 
 def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
@@ -383,47 +616,44 @@ def omissions(
     rows = ok_articles(articles, need=("article_id",))
     outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else rows["article_id"]
     outlet_of = dict(zip(rows["article_id"], outlet, strict=True))
-    event_of = claims_table.drop_duplicates("article_id").set_index("article_id")["event"]
-    covering: dict[str, set[str]] = {}
-    for aid, ev in event_of.items():
-        covering.setdefault(ev, set()).add(outlet_of.get(str(aid), str(aid)))
+    # (event, outlet) pairs: an outlet covers an event when one of its articles is on it
+    on_event = claims_table.drop_duplicates("article_id")[["article_id", "event"]]
+    aids = on_event["article_id"].astype(str)
+    carrier = aids.map(outlet_of).fillna(aids)
+    pairs = [pd.DataFrame({"event": on_event["event"].to_numpy(), "outlet": carrier.to_numpy()})]
     if "event" in rows.columns:  # articles on the event without any eligible sentence still cover it
-        for aid, ev in zip(rows["article_id"], rows["event"], strict=True):
-            if isinstance(ev, str) and ev.strip() in covering:
-                covering[ev.strip()].add(outlet_of[aid])
+        ev = rows["event"].where(rows["event"].map(lambda v: isinstance(v, str)))
+        ev = ev.str.strip()
+        known = ev.isin(set(on_event["event"]))
+        pairs.append(pd.DataFrame({"event": ev[known].to_numpy(), "outlet": outlet[known].to_numpy()}))
+    covering = pd.concat(pairs, ignore_index=True).drop_duplicates()
     first = claims_table.sort_values(
         ["claim_id", "article_id", "start_char"], kind="stable"
     ).drop_duplicates("claim_id")
-    carried = claims_table.groupby("claim_id")["outlet"].agg(lambda s: sorted(set(s)))
-    copy = (
-        claims_table.groupby("claim_id")["shared_copy"].any() if "shared_copy" in claims_table else None
+    carriers = claims_table[["claim_id", "outlet"]].drop_duplicates().sort_values(["claim_id", "outlet"])
+    by_claim = carriers.groupby("claim_id")["outlet"]
+    info = pd.DataFrame({"carried_by": by_claim.agg(";".join), "n_outlets_carrying": by_claim.size()})
+    info["shared_copy"] = (
+        claims_table.groupby("claim_id")["shared_copy"].any().astype(bool)
+        if "shared_copy" in claims_table
+        else False
     )
-    hedged = claims_table.groupby("claim_id")["hedged"].all() if "hedged" in claims_table else None
-    out = []
-    for _, row in first.iterrows():
-        carriers = carried[row["claim_id"]]
-        if len(carriers) < min_outlets:
-            continue
-        for outlet_name in sorted(covering.get(row["event"], set()) - set(carriers)):
-            out.append(
-                {
-                    "outlet": outlet_name,
-                    "event": row["event"],
-                    "claim_id": row["claim_id"],
-                    "carried_by": ";".join(carriers),
-                    "n_outlets_carrying": len(carriers),
-                    "shared_copy": bool(copy[row["claim_id"]]) if copy is not None else False,
-                    "hedged": bool(hedged[row["claim_id"]]) if hedged is not None else False,
-                    **{
-                        c: row[c]
-                        for c in ["article_id", "field", "sentence_id", "start_char", "end_char"]
-                    },
-                    "sentence": row.get("sentence", ""),
-                }
-            )
-    if not out:
+    info["hedged"] = (
+        claims_table.groupby("claim_id")["hedged"].all().astype(bool) if "hedged" in claims_table else False
+    )
+    evidence = ["article_id", "field", "sentence_id", "start_char", "end_char"]
+    first = first[["claim_id", "event", *evidence, *(["sentence"] if "sentence" in first else [])]]
+    first = first.merge(info, left_on="claim_id", right_index=True, how="left")
+    first = first[first["n_outlets_carrying"] >= min_outlets]
+    if "sentence" not in first:
+        first = first.assign(sentence="")
+    candidates = first.merge(covering, on="event", how="inner")
+    carried = carriers.assign(_carries=True)
+    candidates = candidates.merge(carried, on=["claim_id", "outlet"], how="left")
+    out = candidates[candidates["_carries"].isna()]
+    if out.empty:
         return pd.DataFrame(columns=OMISSION_COLUMNS)
-    table = pd.DataFrame(out, columns=OMISSION_COLUMNS)
+    table = out[OMISSION_COLUMNS]
     return table.sort_values(
         ["outlet", "event", "n_outlets_carrying", "claim_id"],
         ascending=[True, True, False, True],

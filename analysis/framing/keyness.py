@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from analysis.framing._evidence import content_mask, get_annotations, norm_lemma, ok_articles, restrict
+from analysis.framing._evidence import (
+    NON_CONTENT_POS,
+    content_mask,
+    get_annotations,
+    norm_lemma,
+    ok_articles,
+    restrict,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -120,9 +127,7 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
     starts = toks["start_char"].to_numpy()
     ends = toks["end_char"].to_numpy()
     lemma = norm_lemma(toks["lemma"]).to_numpy()
-    is_mod = np.array([d in NP_MODIFIER_DEPS for d in dep]) & np.array(
-        [p in NP_MODIFIER_POS for p in pos]
-    )
+    is_mod = np.array([d in NP_MODIFIER_DEPS for d in dep]) & np.array([p in NP_MODIFIER_POS for p in pos])
     is_mod &= head > tid
     rows = []
     n = len(toks)
@@ -149,12 +154,113 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+#: Columns of :func:`term_counts`.
+TERM_COUNT_COLUMNS = ["article_id", "field", "term", "count", "sentence_id", "position"]
+
+
+def term_counts(
+    articles: pd.DataFrame,
+    *,
+    annotations: Annotations | None = None,
+) -> pd.DataFrame:
+    """Count each article's content lemmas per field: the per-article input of :func:`keyness`.
+
+    Summing these counts over a group's articles gives exactly the counts
+    :func:`keyness` takes from the token table, so corpus-level keyness never
+    needs the corpus's tokens (the pipeline computes this table chunk by chunk).
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
+    annotations : Annotations, optional
+        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article, field and term (lower-cased content lemma):
+        ``article_id, field, term, count`` (occurrences), ``sentence_id`` (first
+        sentence of the field using it), ``position`` (row of its first token among
+        the article's tokens, which orders terms as the token table does). Sorted by
+        article, field, term.
+    """
+    rows = ok_articles(articles)
+    ann = get_annotations(rows, annotations)
+    toks = restrict(ann.tokens, rows["article_id"])
+    if toks.empty:
+        return pd.DataFrame(
+            {
+                "article_id": pd.Series(dtype=object),
+                "field": pd.Series(dtype=object),
+                "term": pd.Series(dtype=object),
+                "count": pd.Series(dtype="int64"),
+                "sentence_id": pd.Series(dtype="int64"),
+                "position": pd.Series(dtype="int64"),
+            }
+        )
+    position = toks.groupby(toks["article_id"].astype(str), sort=False).cumcount().to_numpy()
+    # content_mask and norm_lemma, evaluated once per distinct lemma
+    codes, uniques = pd.factorize(toks["lemma"].astype(str))
+    distinct = pd.Series(uniques, dtype=object)
+    has_letter = distinct.str.contains(r"[^\W\d_]", regex=True).to_numpy()[codes]
+    keep = (
+        ~toks["is_stop"].astype(bool).to_numpy()
+        & ~toks["is_punct"].astype(bool).to_numpy()
+        & ~toks["like_num"].astype(bool).to_numpy()
+        & ~toks["pos"].isin(NON_CONTENT_POS).to_numpy()
+        & has_letter
+    )
+    kept = toks[keep]
+    units = pd.DataFrame(
+        {
+            "article_id": kept["article_id"].astype(str).to_numpy(),
+            "field": kept["field"].to_numpy(),
+            "sentence_id": kept["sentence_id"].to_numpy(),
+            "term": norm_lemma(distinct).to_numpy()[codes[keep]],
+            "position": position[keep],
+        }
+    )
+    out = (
+        units.groupby(["article_id", "field", "term"], sort=True)
+        .agg(count=("term", "size"), sentence_id=("sentence_id", "min"), position=("position", "min"))
+        .reset_index()
+    )
+    return out.astype({"count": "int64", "sentence_id": "int64", "position": "int64"})[TERM_COUNT_COLUMNS]
+
+
+def _units_from_counts(term_table: pd.DataFrame, ids: pd.Series, fields: tuple[str, ...]) -> pd.DataFrame:
+    """Turn a :func:`term_counts` table into keyness units (one row per article, field and term)."""
+    need = set(TERM_COUNT_COLUMNS) - set(term_table.columns)
+    if need:
+        raise ValueError(f"term_counts needs columns {sorted(need)} (from analysis.term_counts)")
+    aid = term_table["article_id"].astype(str)
+    rank = pd.Series(np.arange(len(ids)), index=pd.Index(ids.astype(str)))
+    r = aid.map(rank)
+    keep = (r.notna() & term_table["field"].isin(fields)).to_numpy()
+    position = term_table["position"].to_numpy(dtype=np.int64)[keep]  # column by column: no frame copy
+    width = int(position.max()) + 1 if len(position) else 1
+    return pd.DataFrame(
+        {
+            "article_id": aid.to_numpy()[keep],
+            "field": term_table["field"].to_numpy()[keep],
+            "sentence_id": term_table["sentence_id"].to_numpy()[keep],
+            "term": term_table["term"].to_numpy()[keep],
+            "n": term_table["count"].to_numpy(dtype="int64")[keep],
+            # the token table's order (article, then token): terms are numbered in this order
+            "_order": r.to_numpy()[keep].astype(np.int64) * width + position,
+        }
+    )
+
+
 def keyness(
     articles: pd.DataFrame,
     *,
     by: str = "outlet",
     unit: Literal["lemma", "noun_phrase"] = "lemma",
     annotations: Annotations | None = None,
+    term_counts: pd.DataFrame | None = None,
+    sentences: pd.DataFrame | None = None,
     alpha0: float | None = None,
     min_count: int = 1,
     fields: tuple[str, ...] = ("title", "text"),
@@ -171,7 +277,14 @@ def keyness(
     unit : {"lemma", "noun_phrase"}, default "lemma"
         Count lower-cased content lemmas or noun phrases (see :func:`noun_phrases`).
     annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+        Output of :func:`analysis.annotate.annotate`; computed (cached) when None and
+        the two tables below are not given.
+    term_counts : pandas.DataFrame, optional
+        Output of :func:`term_counts` for these articles (``unit="lemma"`` only): used
+        instead of the token table, with identical results.
+    sentences : pandas.DataFrame, optional
+        Sentence table (``article_id, field, sentence_id, start_char, end_char, text``)
+        for the evidence columns; default the annotations' sentences.
     alpha0 : float, optional
         Total weight of the informative Dirichlet prior; ``alpha_w = alpha0 * y_w / N``.
         Default ``N`` (the prior pseudo-counts equal the corpus counts).
@@ -198,37 +311,79 @@ def keyness(
     if unit not in ("lemma", "noun_phrase"):
         raise ValueError(f"unit must be 'lemma' or 'noun_phrase', got {unit!r}")
     rows = ok_articles(articles, need=("article_id", "text", by))
-    ann = get_annotations(rows, annotations)
-    toks = restrict(ann.tokens, rows["article_id"])
-    toks = toks[toks["field"].isin(fields)] if not toks.empty else toks
-    units = _lemma_units(toks) if unit == "lemma" else noun_phrases(toks)
+    if term_counts is not None and unit == "lemma":
+        units = _units_from_counts(term_counts, rows["article_id"], fields)
+    else:
+        ann = get_annotations(rows, annotations)
+        if sentences is None:
+            sentences = ann.sentences
+        toks = restrict(ann.tokens, rows["article_id"])
+        toks = toks[toks["field"].isin(fields)] if not toks.empty else toks
+        units = _lemma_units(toks) if unit == "lemma" else noun_phrases(toks)
+        units = units.assign(n=1, _order=np.arange(len(units), dtype=np.int64))
     group_of = dict(zip(rows["article_id"], rows[by].astype(str), strict=True))
-    units = units.assign(group=units["article_id"].map(group_of))
-    units = units[units["group"].notna()]
+    units["group"] = units["article_id"].map(group_of)
+    if units["group"].isna().any():
+        units = units[units["group"].notna()]
     if units.empty or units["group"].nunique() < 2:
         raise ValueError(
             f"keyness compares each group with the rest: it needs at least two groups in {by!r} "
             f"with text (got {units['group'].nunique() if not units.empty else 0})"
         )
-    total = units["term"].value_counts()
+    # integer codes: articles, fields and groups in sorted order, terms in order of first use
+    t_codes, t_uni = pd.factorize(units["term"].to_numpy())
+    first_use = pd.Series(units["_order"].to_numpy()).groupby(t_codes).min().to_numpy()
+    perm = np.argsort(first_use, kind="stable")  # term codes by first use
+    renumber = np.empty(len(perm), dtype=np.int64)
+    renumber[perm] = np.arange(len(perm))
+    t_codes, t_uni = renumber[t_codes], np.asarray(t_uni, dtype=object)[perm]
+    n_of = units["n"].to_numpy(dtype=np.int64)
+    # like units["term"].value_counts() on one row per token: terms in order of first use, then
+    # sorted by count (value_counts' own sort), so the prior sums in the same order
+    total = pd.Series(
+        np.bincount(t_codes, weights=n_of, minlength=len(t_uni)).astype(np.int64),
+        index=pd.Index(t_uni, name="term"),
+        name="count",
+    )
+    total = total.sort_values(ascending=False)
     total = total[total >= min_count]
-    units = units[units["term"].isin(total.index)]
+    column = np.full(len(t_uni), -1, dtype=np.int64)  # term code -> column in total's order
+    column[pd.Index(t_uni).get_indexer(total.index)] = np.arange(len(total))
+    keep = column[t_codes] >= 0
+    t_col, n_of = column[t_codes[keep]], n_of[keep]
+    g_codes, g_uni = pd.factorize(units["group"].to_numpy()[keep], sort=True)
+    a_codes, a_uni = pd.factorize(units["article_id"].to_numpy()[keep], sort=True)
+    f_codes, f_uni = pd.factorize(units["field"].to_numpy()[keep], sort=True)
+    sid = units["sentence_id"].to_numpy(dtype=np.int64)[keep]
+    del units
+    n_terms = len(total)
     n_total = float(total.sum())
     scale = n_total if alpha0 is None else float(alpha0)
-    counts = units.groupby(["group", "term"]).size().unstack(fill_value=0)
-    counts = counts.reindex(columns=total.index, fill_value=0)
+    pair = g_codes.astype(np.int64) * n_terms + t_col
+    counts = np.bincount(pair, weights=n_of, minlength=len(g_uni) * n_terms).reshape(len(g_uni), n_terms)
     prior = scale * total.to_numpy(dtype=float) / n_total
-    sents = ann.sentences.set_index(["article_id", "field", "sentence_id"])
-    first = (
-        units.sort_values(["article_id", "field", "sentence_id"], kind="stable")
-        .groupby(["group", "term"], sort=False)
-        .agg(
-            article_id=("article_id", "first"),
-            field=("field", "first"),
-            sentence_id=("sentence_id", "first"),
-            n_articles=("article_id", "nunique"),
-        )
+    if sentences is None:
+        sentences = get_annotations(rows, annotations).sentences
+    # first use of each (group, term): the smallest (article_id, field, sentence_id)
+    order = np.lexsort((sid, f_codes, a_codes))
+    pairs_sorted = pair[order]
+    uniq_pairs, first_at = np.unique(pairs_sorted, return_index=True)
+    first_row = order[first_at]
+    art_pairs = np.unique(pair * max(len(a_uni), 1) + a_codes)
+    n_articles = np.bincount(art_pairs // max(len(a_uni), 1), minlength=len(g_uni) * n_terms)
+    first = pd.DataFrame(
+        {
+            "article_id": a_uni[a_codes[first_row]],
+            "field": f_uni[f_codes[first_row]],
+            "sentence_id": sid[first_row],
+            "n_articles": n_articles[uniq_pairs],
+        },
+        index=pd.MultiIndex.from_arrays(
+            [g_uni[uniq_pairs // n_terms], total.index.to_numpy()[uniq_pairs % n_terms]],
+            names=["group", "term"],
+        ),
     )
+    counts = pd.DataFrame(counts, index=pd.Index(g_uni), columns=total.index)
     out = []
     for group in sorted(counts.index):
         y_i = counts.loc[group].to_numpy(dtype=float)
@@ -252,19 +407,20 @@ def keyness(
                 "z": z,
             }
         )
-        table = table[table["count"] > 0].sort_values(
-            ["z", "term"], ascending=[False, True], kind="stable"
-        )
+        table = table[table["count"] > 0].sort_values(["z", "term"], ascending=[False, True], kind="stable")
         table["rank"] = np.arange(1, len(table) + 1)
         out.append(table)
     result = pd.concat(out, ignore_index=True)
-    ev = first.reindex(pd.MultiIndex.from_arrays([result["group"], result["term"]])).reset_index(
-        drop=True
-    )
+    ev = first.reindex(pd.MultiIndex.from_arrays([result["group"], result["term"]])).reset_index(drop=True)
     result = pd.concat([result, ev], axis=1)
     result["n_articles"] = result["n_articles"].astype(int)
-    keys = list(zip(result["article_id"], result["field"], result["sentence_id"], strict=True))
-    found = sents.reindex(keys)
+    found = result[["article_id", "field", "sentence_id"]].merge(
+        sentences.assign(article_id=sentences["article_id"].astype(str))[
+            ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+        ].drop_duplicates(["article_id", "field", "sentence_id"]),
+        on=["article_id", "field", "sentence_id"],
+        how="left",
+    )
     result["start_char"] = found["start_char"].to_numpy()
     result["end_char"] = found["end_char"].to_numpy()
     result["sentence"] = found["text"].to_numpy()
@@ -289,9 +445,4 @@ def top_terms(table: pd.DataFrame, *, n: int = 5, min_z: float | None = None) ->
         The same columns, at most ``n`` rows per group, by rank.
     """
     keep = table if min_z is None else table[table["z"] >= min_z]
-    return (
-        keep.sort_values(["group", "rank"], kind="stable")
-        .groupby("group")
-        .head(n)
-        .reset_index(drop=True)
-    )
+    return keep.sort_values(["group", "rank"], kind="stable").groupby("group").head(n).reset_index(drop=True)

@@ -13,6 +13,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from analysis.framing.quotes import _field_texts
@@ -45,20 +46,25 @@ def normalise_label(text: str) -> str:
     return re.sub(r"^(The|A|An|His|Her|Its|Their) ", lambda m: m.group(1).lower() + " ", text)
 
 
-class _Tokens:
-    """Tokens of one article field as lists, with a children index."""
+_TOKEN_FIELDS = ("token_id", "start_char", "end_char", "dep", "pos", "text", "sentence_id", "head")
 
-    def __init__(self, t: pd.DataFrame) -> None:
-        t = t.sort_values("token_id")
-        self.ids = t["token_id"].tolist()
-        self.start = t["start_char"].tolist()
-        self.end = t["end_char"].tolist()
-        self.dep = t["dep"].tolist()
-        self.pos = t["pos"].tolist()
-        self.word = t["text"].tolist()
-        self.sent = t["sentence_id"].tolist()
+
+class _Tokens:
+    """Tokens of one article field as lists (token order), with a children index."""
+
+    def __init__(self, t: pd.DataFrame | None = None, *, cols: dict[str, list] | None = None) -> None:
+        if cols is None:
+            t = t.sort_values("token_id")
+            cols = {c: t[c].tolist() for c in _TOKEN_FIELDS}
+        self.ids = cols["token_id"]
+        self.start = cols["start_char"]
+        self.end = cols["end_char"]
+        self.dep = cols["dep"]
+        self.pos = cols["pos"]
+        self.word = cols["text"]
+        self.sent = cols["sentence_id"]
         index = {tid: i for i, tid in enumerate(self.ids)}
-        self.head = [index.get(h, i) for i, h in enumerate(t["head"].tolist())]
+        self.head = [index.get(h, i) for i, h in enumerate(cols["head"])]
         self.children: dict[int, list[int]] = {}
         for i, h in enumerate(self.head):
             if h != i:
@@ -143,12 +149,140 @@ def _appositives(tok: _Tokens, inside: list[int]) -> list[tuple[int, int]]:
     return [span for span in out if span is not None]
 
 
+#: Columns of :func:`label_occurrences`.
+OCCURRENCE_COLUMNS = [
+    "article_id", "field", "canonical", "kind", "label", "form", "start_char", "end_char", "sp", "seq",
+]  # fmt: skip
+
+
+def _empty_occurrences() -> pd.DataFrame:
+    types = {"start_char": "int64", "end_char": "int64", "sp": "bool", "seq": "int64"}
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, "object")) for c in OCCURRENCE_COLUMNS})
+
+
+def label_occurrences(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    annotations: Annotations | None = None,
+    quotes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """List every label occurrence of every entity, article by article (the per-article input of labels).
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
+    mentions : pandas.DataFrame
+        Entity mentions (see :func:`labels`).
+    annotations : Annotations, optional
+        spaCy tables of ``articles``; default ``analysis.annotate(articles)``.
+    quotes : pandas.DataFrame, optional
+        Output of :func:`analysis.quotes`; default computed from ``articles`` and ``mentions``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, field, canonical, kind`` (None for a speaker phrase that no
+        mention covers: :func:`labels` fills it from the corpus's mentions),
+        ``label, form, start_char, end_char``, ``sp`` (introduces a quotation),
+        ``seq`` (order within the article field). Duplicates and empty labels removed;
+        sorted by article, field, ``seq``.
+    """
+    from analysis.annotate import annotate
+
+    need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
+    if need:
+        raise ValueError(f"mentions need columns {sorted(need)}; got {list(mentions.columns)}")
+    rows = ok_articles(articles)
+    if rows.empty or mentions.empty:
+        return _empty_occurrences()
+    ann = annotations if annotations is not None else annotate(rows)
+    if quotes is None:
+        from analysis.framing.quotes import quotes as find_quotes
+
+        quotes = find_quotes(rows, annotations=ann, mentions=mentions)
+    texts = _field_texts(rows)
+    ok_ids = set(rows["article_id"].astype(str))
+    ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
+    toks_all = ann.tokens[ann.tokens["article_id"].isin(ok_ids)]
+    need_q = {"article_id", "field", "speaker_start_char", "speaker_end_char", "speaker_canonical"}
+    if not need_q <= set(quotes.columns):
+        raise ValueError(f"quotes need columns {sorted(need_q - set(quotes.columns))} (from analysis.quotes)")
+    speakers = quotes[quotes["speaker_start_char"].notna()]
+    by_field: dict[tuple[str, str], list[tuple]] = {}
+    kinds = ments["kind"] if "kind" in ments.columns else pd.Series("", index=ments.index)
+    vias = ments["via"] if "via" in ments.columns else pd.Series("", index=ments.index)
+    for aid, fld, s, e, canonical, kind, via in zip(
+        ments["article_id"].astype(str), ments["field"], ments["start_char"], ments["end_char"],
+        ments["canonical"], kinds, vias, strict=True,
+    ):  # fmt: skip
+        by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical, kind, via))
+    sp_by_field: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+    for aid, fld, s, e, canonical in zip(
+        speakers["article_id"].astype(str), speakers["field"], speakers["speaker_start_char"],
+        speakers["speaker_end_char"], speakers["speaker_canonical"], strict=True,
+    ):  # fmt: skip
+        if isinstance(canonical, str):
+            sp_by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical))
+    occ = []
+    wanted = set(by_field) | set(sp_by_field)
+    field_keys = zip(toks_all["article_id"].astype(str), toks_all["field"], strict=True)
+    toks_all = toks_all[[k in wanted for k in field_keys]]
+    toks_all = toks_all.sort_values(["article_id", "field", "token_id"], kind="stable")
+    lists = {c: toks_all[c].tolist() for c in _TOKEN_FIELDS}
+    keys = list(zip(toks_all["article_id"].tolist(), toks_all["field"].tolist(), strict=True))
+    bounds = [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]]
+    for lo, hi in zip([0, *bounds], [*bounds, len(keys)], strict=True):
+        if lo >= hi:
+            continue
+        aid, fld = keys[lo]
+        text = texts.get((str(aid), str(fld)), "")
+        tok = _Tokens(cols={c: v[lo:hi] for c, v in lists.items()})
+        spans = []
+        for s, e, canonical, kind, via in by_field.get((str(aid), fld), []):
+            inside = tok.covering(s, e)
+            if via == "role" or not inside:
+                spans.append((canonical, kind, s, e, "role" if via == "role" else "name"))
+                continue
+            a, b, titled = _expand(tok, inside)
+            spans.append((canonical, kind, tok.start[a], tok.end[b], "title" if titled else "name"))
+            for x, y in _appositives(tok, inside):
+                spans.append((canonical, kind, tok.start[x], tok.end[y], "appositive"))
+        sp_spans = sp_by_field.get((str(aid), fld), [])
+        sp_words = [sc.split() for _, _, sc in sp_spans]
+        used = set()
+        for canonical, kind, s, e, form in spans:
+            is_speaker = False
+            if form != "appositive" and sp_spans:
+                parts = canonical.split()
+                for j, (ss, se, sc) in enumerate(sp_spans):
+                    if ss < e and se > s and (sc == canonical or (parts and parts[-1] in sp_words[j])):
+                        is_speaker = True
+                        used.add(j)
+            occ.append((str(aid), fld, canonical, kind, normalise_label(text[s:e]), form, s, e, is_speaker))
+        for j, (ss, se, sc) in enumerate(sp_spans):
+            if j not in used and text[ss:se].strip().lower() not in ("he", "she", "they", "it"):
+                occ.append((str(aid), fld, sc, None, normalise_label(text[ss:se]), "speaker", ss, se, True))
+    if not occ:
+        return _empty_occurrences()
+    table = pd.DataFrame(occ, columns=OCCURRENCE_COLUMNS[:-1])
+    table["seq"] = np.arange(len(table), dtype=np.int64)
+    table = table[table["label"] != ""].drop_duplicates(
+        ["article_id", "field", "canonical", "start_char", "end_char"]
+    )
+    table["seq"] = table.groupby(["article_id", "field"], sort=False).cumcount().astype("int64")
+    table = table.astype({"start_char": "int64", "end_char": "int64", "sp": "bool"})
+    return table[OCCURRENCE_COLUMNS].reset_index(drop=True)
+
+
 def labels(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
     *,
     annotations: Annotations | None = None,
     quotes: pd.DataFrame | None = None,
+    label_spans: pd.DataFrame | None = None,
     by: str = "outlet",
 ) -> pd.DataFrame:
     """Count the surface forms, titles and appositives each group of articles uses for each entity.
@@ -167,6 +301,9 @@ def labels(
     quotes : pandas.DataFrame, optional
         Output of :func:`analysis.quotes`, to count the labels used for
         speakers; default: computed from ``articles`` and ``mentions``.
+    label_spans : pandas.DataFrame, optional
+        Output of :func:`label_occurrences` for these articles (the pipeline
+        computes it chunk by chunk); used instead of ``annotations`` and ``quotes``.
     by : str, default "outlet"
         Column of ``articles`` to group by.
 
@@ -183,8 +320,6 @@ def labels(
         evidence: ``article_id, field, start_char, end_char``. Sorted by group,
         canonical, descending ``n``.
     """
-    from analysis.annotate import annotate
-
     need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
     if need:
         raise ValueError(f"mentions need columns {sorted(need)}; got {list(mentions.columns)}")
@@ -192,92 +327,33 @@ def labels(
     cols = [by, *LABEL_COLUMNS]
     if rows.empty or mentions.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-    ann = annotations if annotations is not None else annotate(rows)
-    if quotes is None:
-        from analysis.framing.quotes import quotes as find_quotes
-
-        quotes = find_quotes(rows, annotations=ann, mentions=mentions)
+    if label_spans is None:
+        label_spans = label_occurrences(rows, mentions, annotations=annotations, quotes=quotes)
     group_of = (
         dict(zip(rows["article_id"].astype(str), rows[by], strict=True))
         if by in rows.columns
         else dict.fromkeys(rows["article_id"].astype(str), "all")
     )
-    texts = _field_texts(rows)
     ok_ids = set(group_of)
     ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
-    toks_all = ann.tokens[ann.tokens["article_id"].isin(ok_ids)]
-    need_q = {"article_id", "field", "speaker_start_char", "speaker_end_char", "speaker_canonical"}
-    if not need_q <= set(quotes.columns):
-        raise ValueError(f"quotes need columns {sorted(need_q - set(quotes.columns))} (from analysis.quotes)")
-    speakers = quotes[quotes["speaker_start_char"].notna()]
     kind_of = (
         ments.drop_duplicates("canonical").set_index("canonical")["kind"].to_dict()
         if "kind" in ments.columns
         else {}
     )
-    by_field: dict[tuple[str, str], list[tuple]] = {}
-    kinds = ments["kind"] if "kind" in ments.columns else pd.Series("", index=ments.index)
-    vias = ments["via"] if "via" in ments.columns else pd.Series("", index=ments.index)
-    for aid, fld, s, e, canonical, kind, via in zip(
-        ments["article_id"].astype(str), ments["field"], ments["start_char"], ments["end_char"],
-        ments["canonical"], kinds, vias, strict=True,
-    ):  # fmt: skip
-        by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical, kind, via))
-    sp_by_field: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-    for aid, fld, s, e, canonical in zip(
-        speakers["article_id"].astype(str), speakers["field"], speakers["speaker_start_char"],
-        speakers["speaker_end_char"], speakers["speaker_canonical"], strict=True,
-    ):  # fmt: skip
-        if isinstance(canonical, str):
-            sp_by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical))
-    occ = []
-    for (aid, fld), t in toks_all.groupby(["article_id", "field"], sort=True):
-        text = texts.get((str(aid), str(fld)), "")
-        tok = _Tokens(t)
-        spans = []
-        for s, e, canonical, kind, via in by_field.get((str(aid), fld), []):
-            inside = tok.covering(s, e)
-            if via == "role" or not inside:
-                spans.append((canonical, kind, s, e, "role" if via == "role" else "name"))
-                continue
-            a, b, titled = _expand(tok, inside)
-            spans.append((canonical, kind, tok.start[a], tok.end[b], "title" if titled else "name"))
-            for x, y in _appositives(tok, inside):
-                spans.append((canonical, kind, tok.start[x], tok.end[y], "appositive"))
-        sp_spans = sp_by_field.get((str(aid), fld), [])
-        used = set()
-        for canonical, kind, s, e, form in spans:
-            is_speaker = False
-            for j, (ss, se, sc) in enumerate(sp_spans):
-                same = sc == canonical or (canonical.split() and canonical.split()[-1] in sc.split())
-                if ss < e and se > s and form != "appositive" and same:
-                    is_speaker = True
-                    used.add(j)
-            occ.append((str(aid), fld, canonical, kind, normalise_label(text[s:e]), form, s, e, is_speaker))
-        for j, (ss, se, sc) in enumerate(sp_spans):
-            if j not in used and text[ss:se].strip().lower() not in ("he", "she", "they", "it"):
-                occ.append(
-                    (
-                        str(aid),
-                        fld,
-                        sc,
-                        kind_of.get(sc, ""),
-                        normalise_label(text[ss:se]),
-                        "speaker",
-                        ss,
-                        se,
-                        True,
-                    )
-                )
-    if not occ:
+    table = label_spans[label_spans["article_id"].astype(str).isin(ok_ids)]
+    if table.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-    table = pd.DataFrame(
-        occ,
-        columns=["article_id", "field", "canonical", "kind", "label", "form", "start_char", "end_char", "sp"],
+    # the order one pass over the corpus's token table gives: by article and field, then emission order
+    table = table.assign(article_id=table["article_id"].astype(str)).sort_values(
+        ["article_id", "field", "seq"], kind="stable"
     )
-    table = table[table["label"] != ""].drop_duplicates(
-        ["article_id", "field", "canonical", "start_char", "end_char"]
-    )
+    speaker = table["kind"].isna() & (table["form"] == "speaker")
+    table = table.assign(
+        kind=table["kind"].where(~speaker, table["canonical"].map(kind_of).fillna("")),
+        sp=table["sp"].astype(bool),
+    ).drop(columns="seq")
+    table = table.reset_index(drop=True)
     table[by] = table["article_id"].map(group_of)
     table = table.sort_values(["article_id", "field", "start_char"])
     out = (

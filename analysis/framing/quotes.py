@@ -1117,8 +1117,6 @@ def _according_clause(
 # --------------------------------------------------------------------------- public API
 
 
-
-
 def _field_texts(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
     """Map (article_id, field) to text; a title derived from the body (``title_derived``) is left out."""
     out = {}
@@ -1382,6 +1380,29 @@ def _find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[str, int, int]]
     return [(re.sub(r"\s+", " ", m.group(0).lower()), m.start(), m.end()) for m in found]
 
 
+@functools.lru_cache(maxsize=16)
+def _first_words(terms: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Lower-cased first word of each term (None when one is not ASCII: then no prefilter)."""
+    words = tuple(sorted({t.split()[0].lower() for t in terms if t.split()}))
+    return words if all(w.isascii() for w in words) else None
+
+
+def _find_terms_quick(text: str, terms: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Return :func:`_find_terms`, skipping texts where no term's first word occurs.
+
+    The prefilter is exact: ``re.IGNORECASE`` matches an ASCII letter to a character whose
+    simple lower case is that letter, or to the dotless i / long s, which are folded here too.
+    """
+    if not terms:
+        return []
+    words = _first_words(terms)
+    if words is not None:
+        low = text.replace("\u0130", "i").lower().replace("\u0131", "i").replace("\u017f", "s")
+        if not any(w in low for w in words):
+            return []
+    return _find_terms(text, terms)
+
+
 def attribution(
     quotes: pd.DataFrame,
     articles: pd.DataFrame,
@@ -1458,9 +1479,9 @@ def attribution(
         if vs is not None:  # a qualifier belongs to its verb: just before it or between it and its content
             stop = qs if qs >= int(ve) else fe
             near = text[max(fs, int(vs) - 25) : int(vs)] + " | " + text[int(ve) : min(stop, int(ve) + 60)]
-            quals = [h[0] for h in _find_terms(near, lex.qualifiers)]
-        frame_hedges = [h[0] for h in _find_terms(frame, lex.hedges)]
-        content_hedges = [h[0] for h in _find_terms(content, lex.hedges)]
+            quals = [h[0] for h in _find_terms_quick(near, lex.qualifiers)]
+        frame_hedges = [h[0] for h in _find_terms_quick(frame, lex.hedges)]
+        content_hedges = [h[0] for h in _find_terms_quick(content, lex.hedges)]
         if quals and cls in ("neutral", "emphatic", "unclassified"):
             cls_final = "distancing"
         else:
@@ -1527,49 +1548,75 @@ def attribution(
         return pd.DataFrame({c: pd.Series(dtype="object") for c in summary_cols})
     events["speaker_canonical"] = events["speaker_canonical"].fillna("(unattributed)")
     events["speaker_affiliation"] = events["speaker_affiliation"].fillna(OTHER)
-    out = []
-    for (grp, spk, aff), g in events.groupby([by, "speaker_canonical", "speaker_affiliation"], sort=True):
-        flagged = g[
-            (g["verb_class"] != "neutral") & (g["verb_class"] != "none")
-            | (g["qualifiers"] != "")
-            | (g["content_hedges"] != "")
-            | (g["frame_hedges"] != "")
-        ]
-        out.append(
-            {
-                by: grp,
-                "speaker_canonical": spk,
-                "speaker_affiliation": aff,
-                "n_attributions": len(g),
-                "n_neutral": int((g["verb_class"] == "neutral").sum()),
-                "n_emphatic": int((g["verb_class"] == "emphatic").sum()),
-                "n_distancing": int((g["verb_class"] == "distancing").sum()),
-                "n_qualified": int((g["qualifiers"] != "").sum()),
-                "n_content_hedged": int((g["content_hedges"] != "").sum()),
-                "n_frame_hedged": int((g["frame_hedges"] != "").sum()),
-                "verbs": _counts(g["verb_lemma"].dropna()),
-                "hedges": _counts(
-                    t for s in pd.concat([g["content_hedges"], g["frame_hedges"]]) for t in s.split(";") if t
-                ),
-                "qualifiers": _counts(t for s in g["qualifiers"] for t in s.split(";") if t),
-                "share_distancing": float((g["verb_class"] == "distancing").mean()),
-                "evidence": ";".join(
-                    f"{a}:{fl}:{s}-{e}"
-                    for a, fl, s, e in zip(
-                        flagged["article_id"],
-                        flagged["field"],
-                        flagged["start_char"],
-                        flagged["end_char"],
-                        strict=True,
-                    )
-                ),
-            }
-        )
+    keys = [by, "speaker_canonical", "speaker_affiliation"]
+    ev = events[events[by].notna()]  # groupby drops rows without a group
+    if ev.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in summary_cols})
+    cls = ev["verb_class"]
+    flagged = (cls != "neutral") & (cls != "none") | (ev["qualifiers"] != "") | (ev["content_hedges"] != "")
+    flagged |= ev["frame_hedges"] != ""
+    ev = ev.assign(
+        _neutral=(cls == "neutral").astype(int),
+        _emphatic=(cls == "emphatic").astype(int),
+        _distancing=(cls == "distancing").astype(int),
+        _qualified=(ev["qualifiers"] != "").astype(int),
+        _content=(ev["content_hedges"] != "").astype(int),
+        _frame=(ev["frame_hedges"] != "").astype(int),
+    )
+    out = ev.groupby(keys, sort=True).agg(
+        n_attributions=("verb_class", "size"),
+        n_neutral=("_neutral", "sum"),
+        n_emphatic=("_emphatic", "sum"),
+        n_distancing=("_distancing", "sum"),
+        n_qualified=("_qualified", "sum"),
+        n_content_hedged=("_content", "sum"),
+        n_frame_hedged=("_frame", "sum"),
+    )
+    index = out.index
+    verbs = ev.loc[ev["verb_lemma"].notna(), [*keys, "verb_lemma"]].rename(columns={"verb_lemma": "item"})
+    hedges = pd.concat(
+        [_split_items(ev, keys, "content_hedges"), _split_items(ev, keys, "frame_hedges")], ignore_index=True
+    )
+    out["verbs"] = _counts_by(verbs, keys).reindex(index).fillna("").to_numpy()
+    out["hedges"] = _counts_by(hedges, keys).reindex(index).fillna("").to_numpy()
+    out["qualifiers"] = (
+        _counts_by(_split_items(ev, keys, "qualifiers"), keys).reindex(index).fillna("").to_numpy()
+    )
+    out["share_distancing"] = (out["n_distancing"] / out["n_attributions"]).astype(float)
+    ref = ev.loc[flagged, keys].assign(
+        item=ev.loc[flagged, "article_id"].astype(str) + ":" + ev.loc[flagged, "field"].astype(str) + ":"
+        + ev.loc[flagged, "start_char"].astype(str) + "-" + ev.loc[flagged, "end_char"].astype(str)
+    )  # fmt: skip
+    joined = ref.groupby(keys, sort=False)["item"].agg(";".join) if len(ref) else pd.Series(dtype=object)
+    out["evidence"] = joined.reindex(index).fillna("").to_numpy() if len(ref) else ""
+    out = out.reset_index()
+    for c in ("n_neutral", "n_emphatic", "n_distancing", "n_qualified", "n_content_hedged", "n_frame_hedged"):
+        out[c] = out[c].astype("int64")
+    out["n_attributions"] = out["n_attributions"].astype("int64")
     return (
-        pd.DataFrame(out, columns=summary_cols)
+        out[summary_cols]
         .sort_values([by, "n_attributions", "speaker_canonical"], ascending=[True, False, True])
         .reset_index(drop=True)
     )
+
+
+def _split_items(frame: pd.DataFrame, keys: list[str], column: str) -> pd.DataFrame:
+    """Explode a ``;``-joined column into one row per non-empty item, with the group keys."""
+    items = frame[column].str.split(";").explode()
+    items = items[items.notna() & (items != "")]
+    return frame.loc[items.index, keys].assign(item=items.to_numpy()).reset_index(drop=True)
+
+
+def _counts_by(long: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Return ``item×count;...`` per group (most frequent first, ties alphabetical), as :func:`_counts`."""
+    if long.empty:
+        return pd.Series(dtype=object, index=pd.MultiIndex.from_tuples([], names=keys))
+    counts = long.groupby([*keys, "item"], sort=True).size().rename("n").reset_index()
+    counts = counts.sort_values(
+        [*keys, "n", "item"], ascending=[True] * len(keys) + [False, True], kind="stable"
+    )
+    counts["text"] = counts["item"].astype(str) + "×" + counts["n"].astype(str)
+    return counts.groupby(keys, sort=False)["text"].agg(";".join)
 
 
 def _counts(items: Iterable[str]) -> str:
