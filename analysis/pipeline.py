@@ -639,21 +639,121 @@ def _load(source_or_articles: Any, cache_dir) -> pd.DataFrame:
     return normalised
 
 
+def _chunk_sources(
+    stage_list: list[Stage], keys: Mapping[str, str], cache_dir
+) -> dict[str, tuple[str, str, str]] | None:
+    """Return ``table -> (kind, key, format)`` of a chunk's cached outputs (None if one is missing).
+
+    Reads only the small index entries and checks that every table file exists.
+    """
+    out: dict[str, tuple[str, str, str]] = {}
+    for stage in stage_list:
+        if not stage.per_article:
+            continue
+        kind = f"stage-{stage.name}"
+        index = cache.read(kind, keys[stage.name], cache_dir)
+        if index is None:
+            return None
+        for name, sub, fmt in zip(index["table"], index["key"], index["format"], strict=True):
+            if not cache.entry_path(f"{kind}-tables", sub, cache_dir, suffix=_suffix(fmt)).exists():
+                return None
+            out[name] = (f"{kind}-tables", sub, fmt)
+    return out
+
+
+def _suffix(fmt: str) -> str:
+    return ".pkl" if fmt == "pickle" else ".parquet"
+
+
+class LazyTables(Mapping[str, pd.DataFrame]):
+    """Per-article tables kept on disk and read from the cache on first access.
+
+    ``tables["mentions"]`` reads that table's cached Parquet of every chunk and
+    concatenates them in chunk order (then keeps the result); :meth:`release`
+    forgets a table again. So a run holds in memory only the tables someone
+    asks for — the corpus stages their inputs, one stage at a time; the caller
+    what it reads — instead of every per-article table of the corpus.
+    """
+
+    def __init__(
+        self,
+        sources: list[dict[str, tuple[str, str, str]]],
+        cache_dir,
+        extra: Mapping[str, pd.DataFrame] | None = None,
+    ) -> None:
+        self._sources = sources
+        self._root = cache_dir
+        self._names: list[str] = []
+        for chunk in sources:
+            self._names.extend(n for n in chunk if n not in self._names)
+        self._memo: dict[str, pd.DataFrame] = {}
+        self._extra: dict[str, pd.DataFrame] = dict(extra or {})
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name in self._extra:
+            return self._extra[name]
+        if name in self._memo:
+            return self._memo[name]
+        if name not in self._names:
+            raise KeyError(name)
+        frames = []
+        for chunk in self._sources:
+            if name not in chunk:
+                continue
+            kind, key, fmt = chunk[name]
+            read = cache.read_pickle if fmt == "pickle" else cache.read
+            table = read(kind, key, self._root)
+            if table is None:
+                raise RuntimeError(f"cache entry of table {name!r} vanished during the run ({kind}/{key})")
+            frames.append(table)
+        self._memo[name] = _concat_frames(frames)
+        return self._memo[name]
+
+    def __iter__(self):
+        yield from (n for n in self._names if n not in self._extra)
+        yield from self._extra
+
+    def __len__(self) -> int:
+        return len(set(self._names) | set(self._extra))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._extra or name in self._names
+
+    def release(self, name: str) -> None:
+        """Forget a per-article table read from the cache (it is read again when asked for)."""
+        self._memo.pop(name, None)
+
+    def add(self, tables: Mapping[str, pd.DataFrame]) -> None:
+        """Hold tables computed in memory (corpus-level outputs)."""
+        self._extra.update(tables)
+
+    def drop(self, names: Iterable[str]) -> None:
+        """Remove tables from the mapping (internal inputs of the corpus stages)."""
+        gone = set(names)
+        self._names = [n for n in self._names if n not in gone]
+        for name in gone:
+            self._memo.pop(name, None)
+            self._extra.pop(name, None)
+
+
+def _concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    nonempty = [f for f in frames if len(f)]
+    return pd.concat(nonempty, ignore_index=True) if nonempty else frames[0].reset_index(drop=True)
+
+
 def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     names: list[str] = []
     for part in parts:
         names.extend(n for n in part if n not in names)
     out = {}
     for name in names:
-        frames = [p[name] for p in parts if name in p]
-        nonempty = [f for f in frames if len(f)]
-        out[name] = pd.concat(nonempty, ignore_index=True) if nonempty else frames[0].reset_index(drop=True)
+        out[name] = _concat_frames([p[name] for p in parts if name in p])
     return out
 
 
 def run_corpus_stages(
     articles: pd.DataFrame,
-    tables: dict[str, pd.DataFrame],
+    tables: dict[str, pd.DataFrame] | LazyTables,
     stage_list: list[Stage],
     chunks: list[pd.DataFrame],
     *,
@@ -670,15 +770,17 @@ def run_corpus_stages(
     does not grow with the corpus's token count. Internal tables (names starting with
     :data:`INTERNAL_PREFIX`) are removed from ``tables`` once the corpus stages have run.
     """
-    context: dict[str, Any] = {"articles": articles, **tables}
+    from collections import ChainMap
+
     root = token_options.get("cache_dir")
-    context["cache_dir"] = root
+    # tables are looked up lazily: a LazyTables reads a per-article table from the cache when a stage binds it
+    context: ChainMap[str, Any] = ChainMap({"articles": articles, "cache_dir": root}, tables)
     out: dict[str, pd.DataFrame] = {}
     article_stages = [s.name for s in stage_list if s.per_article]
     produced: dict[str, str] = {}  # corpus table -> key of the stage that made it
-    for stage in stage_list:
-        if stage.per_article:
-            continue
+    corpus_stages = [s for s in stage_list if not s.per_article]
+    reads = {s.name: {name for _, name in _matches(s.fn, context)[0]} for s in corpus_stages}
+    for position, stage in enumerate(corpus_stages):
         # the key covers the corpus (ids, metadata, texts) and only the tables this stage reads
         parts: list[Any] = [stage.name, stage.digest, corpus_signature]
         for _, name in _matches(stage.fn, context)[0]:
@@ -701,8 +803,16 @@ def run_corpus_stages(
         out.update(result)
         context.update(result)
         produced.update(dict.fromkeys(result, key))
-    for name in [n for n in tables if n.startswith(INTERNAL_PREFIX)]:
-        del tables[name]
+        if isinstance(tables, LazyTables):  # forget per-article inputs no later corpus stage reads
+            later = set().union(*(reads[s.name] for s in corpus_stages[position + 1 :]))
+            for name in reads[stage.name] - later:
+                tables.release(name)
+    internal = [n for n in tables if n.startswith(INTERNAL_PREFIX)]
+    if isinstance(tables, LazyTables):
+        tables.drop(internal)
+    else:
+        for name in internal:
+            del tables[name]
     return out
 
 
@@ -764,8 +874,8 @@ def _lane_chunk(
     started = time.perf_counter()
     (tokens,) = iter_tokens([chunk], cache_dir=cache_dir, n_process=1, batch_size=batch_size, progress=False)
     timer.add("annotate", time.perf_counter() - started)
-    out = process_chunk(chunk, tokens, stage_list, keys, cache_dir=cache_dir, timer=timer, skipped=skipped)
-    return out, timer.seconds, skipped, cache._writes - writes, os.getpid()
+    process_chunk(chunk, tokens, stage_list, keys, cache_dir=cache_dir, timer=timer, skipped=skipped)
+    return {}, timer.seconds, skipped, cache._writes - writes, os.getpid()  # tables stay in the cache
 
 
 def _run_lanes(
@@ -830,37 +940,31 @@ def _run_lanes(
 def _run_serial(
     chunks: list[pd.DataFrame],
     keys: list[dict[str, str]],
-    cached: list[dict[str, pd.DataFrame] | None],
     stage_list: list[Stage],
     *,
     token_options: Mapping[str, Any],
     timer: _Timer,
     skipped: dict[str, str],
     progress: bool,
-) -> list[dict[str, pd.DataFrame]]:
-    """Compute uncached chunks here, one after another, streaming one ``nlp.pipe`` over all of them."""
+) -> None:
+    """Compute chunks here, one after another, streaming one ``nlp.pipe`` over all of them.
+
+    Outputs go to the cache only (:class:`LazyTables` reads them back when needed).
+    """
     from analysis.annotate import iter_tokens
 
-    parts: list[dict[str, pd.DataFrame]] = []
-    todo = [c for c, hit in zip(chunks, cached, strict=True) if hit is None]
-    stream: Iterator[pd.DataFrame] = iter_tokens(todo, **token_options) if todo else iter(())
-    for i, (chunk, hit) in enumerate(zip(chunks, cached, strict=True)):
-        if hit is not None:
-            parts.append(hit)
-            continue
+    stream: Iterator[pd.DataFrame] = iter_tokens(chunks, **token_options)
+    for i, chunk in enumerate(chunks):
         t0 = time.perf_counter()
         tokens = next(stream)
         timer.add("annotate", time.perf_counter() - t0)
-        parts.append(
-            process_chunk(chunk, tokens, stage_list, keys[i], cache_dir=token_options["cache_dir"],
-                          timer=timer, skipped=skipped)
-        )
+        root = token_options["cache_dir"]
+        process_chunk(chunk, tokens, stage_list, keys[i], cache_dir=root, timer=timer, skipped=skipped)
         del tokens
         if progress:
             print(f"  chunk {i + 1}/{len(chunks)}: {len(chunk)} articles", file=sys.stderr, flush=True)
     for _ in stream:  # exhaust the stream: spaCy's worker processes exit before the corpus stages
         pass
-    return parts
 
 
 def run(
@@ -963,33 +1067,37 @@ def run(
         for name, seconds in chunk_timings.items():
             timer.add(name, seconds)
         info["workers"] = workers
+        started = time.perf_counter()
+        tables = LazyTables([], root, extra=_concat(parts))
+        del parts
+        timer.add("concat", time.perf_counter() - started)
     else:
-        cached = [_chunk_from_cache(stage_list, k, root) for k in keys]
-        info["chunks_cached"] = sum(1 for c in cached if c is not None)
-        todo = [i for i, hit in enumerate(cached) if hit is None]
+        started = time.perf_counter()
+        sources = [_chunk_sources(stage_list, k, root) for k in keys]
+        timer.add("plan", time.perf_counter() - started)
+        info["chunks_cached"] = sum(1 for c in sources if c is not None)
+        todo = [i for i, hit in enumerate(sources) if hit is None]
         lanes = _lane_count(n_process, [len(chunks[i]) for i in todo])
         info["lanes"] = lanes
         if lanes > 1:
-            done, lane_writes, info["lane_pids"] = _run_lanes(
+            _, lane_writes, info["lane_pids"] = _run_lanes(
                 [chunks[i] for i in todo], [keys[i] for i in todo],
                 include=include, cache_dir=root, lanes=lanes, batch_size=batch_size,
                 timer=timer, skipped=skipped, progress=progress,
             )
             info["lane_cache_writes"] = lane_writes
-            for i, out in zip(todo, done, strict=True):
-                cached[i] = out
-            parts = list(cached)
-        else:
-            parts = _run_serial(
-                chunks, keys, cached, stage_list, token_options=token_options,
-                timer=timer, skipped=skipped, progress=progress,
+        elif todo:
+            _run_serial(
+                [chunks[i] for i in todo], [keys[i] for i in todo], stage_list,
+                token_options=token_options, timer=timer, skipped=skipped, progress=progress,
             )
+        for i in todo:  # every output is in the cache now; the tables are read when needed
+            sources[i] = _chunk_sources(stage_list, keys[i], root)
+            if sources[i] is None:
+                raise RuntimeError(f"chunk {i + 1}: a stage output is missing from the cache after its run")
+        tables = LazyTables(sources, root)
 
-    started = time.perf_counter()
-    tables = _concat(parts)
-    del parts
-    timer.add("concat", time.perf_counter() - started)
-    tables.update(
+    tables.add(
         run_corpus_stages(
             articles,
             tables,
