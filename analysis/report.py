@@ -34,11 +34,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis import config
+
+if TYPE_CHECKING:
+    from analysis.pipeline import RunResult
 
 #: Okabe & Ito (2008) colour-blind-safe palette, yellow last (it is hard to see on white).
 OKABE_ITO: tuple[str, ...] = (
@@ -557,6 +560,8 @@ class ReportContext:
         The validated parameters.
     tables_dir : pathlib.Path
         Where :meth:`table` writes CSV files.
+    result : analysis.pipeline.RunResult
+        Every table of :func:`analysis.run` on the corpus (property, computed on first use).
 
     Notes
     -----
@@ -577,7 +582,7 @@ class ReportContext:
     _result: Any = None
 
     @property
-    def result(self):
+    def result(self) -> RunResult:
         """Return :func:`analysis.run` of the corpus (every per-article and corpus table), once per context.
 
         ``ctx.result["mentions"]``, ``["sentiment"]``, ``["entity_frequencies"]``... as documented in
