@@ -977,8 +977,8 @@ def build_reports(
     n_process : int, optional
         Worker processes of that :func:`analysis.run` (pandas engine: chunks
         computed in parallel lanes; dask: local workers); default
-        :data:`analysis.config.SPACY_N_PROCESS` when ``$OUTLET_FRAMING_N_PROCESS``
-        is set, else min(2, CPUs).
+        :data:`analysis.config.SPACY_N_PROCESS` (``$OUTLET_FRAMING_N_PROCESS``,
+        else up to 2).
     log : callable, default print
         Receives one progress line per notebook.
 
@@ -1072,18 +1072,6 @@ def build_reports(
     return sorted(set(written))
 
 
-def default_n_process() -> int:
-    """Return the worker processes for the build's :func:`analysis.run`.
-
-    :data:`analysis.config.SPACY_N_PROCESS` when ``$OUTLET_FRAMING_N_PROCESS`` is set, else min(2, CPUs).
-    """
-    import os
-
-    if os.environ.get("OUTLET_FRAMING_N_PROCESS", "").strip():
-        return max(1, config.SPACY_N_PROCESS)
-    return max(1, min(2, os.cpu_count() or 1))
-
-
 def _warm_cache(src: Path, articles: pd.DataFrame, engine: str, *, n_process: int | None = None):
     """Compute (or read) every table once with :func:`analysis.run`, so each notebook's run is a cache read.
 
@@ -1092,7 +1080,6 @@ def _warm_cache(src: Path, articles: pd.DataFrame, engine: str, *, n_process: in
     """
     from analysis.pipeline import run
 
-    processes = n_process if n_process is not None else default_n_process()
     if engine == "dask":
         try:
             import dask.distributed  # noqa: F401
@@ -1100,7 +1087,7 @@ def _warm_cache(src: Path, articles: pd.DataFrame, engine: str, *, n_process: in
             raise ReportError(
                 "engine='dask' needs the dask extra (pip install -e .[dask]); use engine='pandas'"
             ) from exc
-    return run(articles, engine=engine, n_process=processes, progress=False)
+    return run(articles, engine=engine, n_process=n_process, progress=False)
 
 
 def index_html(
