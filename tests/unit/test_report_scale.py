@@ -164,3 +164,22 @@ def test_cli_report_passes_top_outlets(monkeypatch):
     assert main(["report", "x.csv", "--top-outlets", "0"]) == 0
     assert main(["report", "x.csv"]) == 0
     assert [c["top_outlets"] for c in calls] == [3, None, 10]
+
+
+def test_co_mentions_counts_sentences_naming_both_entities():
+    mentions = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "a", "a", "b", "b", "b", "c"],
+            "field": ["text", "text", "text", "title", "text", "text", "text", "text"],
+            "sentence_id": [0, 0, 0, 0, 1, 1, 1, 0],
+            "canonical": ["P", "Q", "P", "P", "P", "Q", "R", "Q"],
+        }
+    )
+    matrix = report.co_mentions(mentions, ["P", "Q", "R", "S"])
+    expected = pd.DataFrame(
+        [[0, 2, 1, 0], [2, 0, 1, 0], [1, 1, 0, 0], [0, 0, 0, 0]],
+        index=list("PQRS"),
+        columns=list("PQRS"),
+    )
+    pd.testing.assert_frame_equal(matrix, expected, check_dtype=False)
+    assert report.co_mentions(mentions.iloc[:0], ["P"]).loc["P", "P"] == 0
