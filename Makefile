@@ -10,6 +10,7 @@ SOURCE      ?= seeds
 OUT         ?=
 ENGINE      ?= pandas
 TOP_ENTITIES ?= 5
+TOP_OUTLETS ?= 10
 N           ?= 2000
 PYTEST      := $(PY) -m pytest
 
@@ -48,9 +49,9 @@ test-notebooks: $(STAMP)
 	  $(PYTEST) --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks -q -p no:randomly; \
 	else echo "no notebooks yet"; fi
 
-## Regenerate every HTML report under reports/ (SOURCE=path OUT=dir TOP_ENTITIES=n ENGINE=pandas|dask)
+## Regenerate every HTML report under reports/ (SOURCE=path OUT=dir TOP_ENTITIES=n TOP_OUTLETS=n ENGINE=pandas|dask)
 report: $(STAMP)
-	$(PY) -m analysis report $(SOURCE) $(if $(OUT),--out $(OUT)) --top-entities $(TOP_ENTITIES) --engine $(ENGINE)
+	$(PY) -m analysis report $(SOURCE) $(if $(OUT),--out $(OUT)) --top-entities $(TOP_ENTITIES) --top-outlets $(TOP_OUTLETS) --engine $(ENGINE)
 
 ## Print one line per article of SOURCE (outlet, title, date, words, dropped blocks)
 summary: $(STAMP)

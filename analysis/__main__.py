@@ -47,7 +47,13 @@ def _summary(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from analysis.report import build_reports
 
-    build_reports(args.source, out=args.out, top_entities=args.top_entities, engine=args.engine)
+    build_reports(
+        args.source,
+        out=args.out,
+        top_entities=args.top_entities,
+        top_outlets=args.top_outlets or None,
+        engine=args.engine,
+    )
     return 0
 
 
@@ -74,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument(
         "--top-entities", type=int, default=5, help="entity reports for the N most-mentioned entities"
+    )
+    p.add_argument(
+        "--top-outlets",
+        type=int,
+        default=10,
+        metavar="N",
+        help="outlet reports for the N outlets with the most ok articles (0: every outlet; default 10)",
     )
     p.add_argument("--engine", choices=["pandas", "dask"], default="pandas")
     p.set_defaults(func=_report)

@@ -34,11 +34,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis import config
+
+if TYPE_CHECKING:
+    from analysis.pipeline import RunResult
 
 #: Okabe & Ito (2008) colour-blind-safe palette, yellow last (it is hard to see on white).
 OKABE_ITO: tuple[str, ...] = (
@@ -76,6 +79,15 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BUILD_TIME_CLASS = "build-time"
 #: Cells with these tags never reach the HTML.
 REMOVED_TAGS = ("parameters", "injected-parameters", "remove-cell")
+#: Above this many articles, per-article figures are drawn per outlet instead (one bar or point per article
+#: stops being readable and makes the HTML grow with the corpus); the tables and CSV keep every article.
+MAX_FIGURE_ARTICLES = 40
+#: Above this many articles, the timeline figure no longer labels each article with its event.
+MAX_LABELLED_ARTICLES = 40
+#: Collapsible evidence blocks shown per report section at most (the CSV tables have every row).
+MAX_EVIDENCE_BLOCKS = 20
+#: Evidence items shown per block at most.
+MAX_EVIDENCE_ITEMS = 25
 #: Packages whose versions are printed on the index page.
 VERSION_PACKAGES = (
     "outlet-framing",
@@ -548,6 +560,16 @@ class ReportContext:
         The validated parameters.
     tables_dir : pathlib.Path
         Where :meth:`table` writes CSV files.
+    result : analysis.pipeline.RunResult
+        Every table of :func:`analysis.run` on the corpus (property, computed on first use).
+
+    Notes
+    -----
+    Notebooks read every per-article and corpus table from :attr:`result`
+    (:func:`analysis.run` on the same on-disk cache that
+    :func:`build_reports` warmed, so it reads Parquet instead of
+    recomputing) and only aggregate; none needs the whole-corpus token
+    table (:attr:`annotations`).
     """
 
     name: str
@@ -557,6 +579,30 @@ class ReportContext:
     tables_dir: Path
     written: list[Path] = field(default_factory=list)
     _annotations: Any = None
+    _result: Any = None
+
+    @property
+    def result(self) -> RunResult:
+        """Return :func:`analysis.run` of the corpus (every per-article and corpus table), once per context.
+
+        ``ctx.result["mentions"]``, ``["sentiment"]``, ``["entity_frequencies"]``... as documented in
+        ``docs/scale.md``; a warm cache makes this a Parquet read.
+        """
+        if self._result is None:
+            from analysis.pipeline import run
+
+            self._result = run(self.articles, progress=False)
+        return self._result
+
+    @property
+    def run_annotations(self) -> RunAnnotations:
+        """Return the run's ``sentences`` and ``entities`` tables shaped like ``annotate.Annotations``.
+
+        For functions that take ``annotations=`` only to count sentences (e.g.
+        :func:`analysis.entity_frequencies` on a new grouping). Its ``tokens``
+        attribute loads the whole token table only if a function reads it.
+        """
+        return RunAnnotations(self)
 
     @property
     def ok(self) -> pd.DataFrame:
@@ -639,6 +685,25 @@ class ReportContext:
     def heading(self, text: str, level: int = 2) -> HTMLBlock:
         """Return an escaped heading for text that comes from the data (e.g. an outlet name)."""
         return HTMLBlock(f"<h{level}>{html.escape(text)}</h{level}>", text)
+
+
+class RunAnnotations:
+    """The sentence and entity tables of a run, standing in for :class:`analysis.annotate.Annotations`.
+
+    ``sentences`` and ``entities`` come from :attr:`ReportContext.result`;
+    ``tokens`` is the context's whole-corpus token table, read from the cache
+    only when something asks for it.
+    """
+
+    def __init__(self, ctx: ReportContext) -> None:
+        self._ctx = ctx
+        self.sentences = ctx.result["sentences"]
+        self.entities = ctx.result["entities"]
+
+    @property
+    def tokens(self) -> pd.DataFrame:
+        """Return the whole-corpus token table (loaded on first use)."""
+        return self._ctx.annotations.tokens
 
 
 def start(name: str, namespace: Mapping[str, Any], **params: Any) -> ReportContext:
@@ -793,7 +858,9 @@ def _execute(notebook: Path, params: dict[str, Any], cwd: Path):
     return nb
 
 
-def most_mentioned_entities(articles: pd.DataFrame, n: int) -> list[str]:
+def most_mentioned_entities(
+    articles: pd.DataFrame, n: int, *, mentions: pd.DataFrame | None = None
+) -> list[str]:
     """Return the ``n`` most-mentioned people and organisations (ties by name); [] without entities.
 
     Parameters
@@ -802,6 +869,9 @@ def most_mentioned_entities(articles: pd.DataFrame, n: int) -> list[str]:
         The corpus (only ``ok`` rows count).
     n : int
         How many.
+    mentions : pandas.DataFrame, optional
+        :func:`analysis.entity_mentions` of the corpus (e.g. ``analysis.run(...)["mentions"]``);
+        computed when omitted.
 
     Returns
     -------
@@ -809,11 +879,14 @@ def most_mentioned_entities(articles: pd.DataFrame, n: int) -> list[str]:
     """
     if n <= 0:
         return []
-    try:
-        from analysis.entities import entity_mentions
-    except ImportError:
-        return []
-    mentions = entity_mentions(_ok(articles))
+    if mentions is None:
+        try:
+            from analysis.entities import entity_mentions
+        except ImportError:
+            return []
+        mentions = entity_mentions(_ok(articles))
+    ids = set(_ok(articles)["article_id"].astype(str))
+    mentions = mentions[mentions["article_id"].astype(str).isin(ids)]
     mentions = mentions[mentions["kind"].isin(ENTITY_REPORT_KINDS)]
     if mentions.empty:
         return []
@@ -876,6 +949,7 @@ def build_reports(
     top_outlets: int | None = None,
     workers: int | None = None,
     notebooks: Sequence[str] | None = None,
+    n_process: int | None = None,
     log: Callable[[str], None] = print,
 ) -> list[Path]:
     """Execute the notebooks on a corpus and render every HTML report plus ``index.html``.
@@ -889,8 +963,9 @@ def build_reports(
     top_entities : int, default 5
         One entity report for each of the N most-mentioned canonical entities.
     engine : {"pandas", "dask"}, default "pandas"
-        How the annotation cache is warmed before the notebooks run
-        (``dask`` needs :mod:`analysis.pipeline`).
+        Engine of the :func:`analysis.run` that computes and caches every
+        table before the notebooks run (they then read the tables from the
+        cache); ``dask`` needs the dask extra.
     top_outlets : int, optional
         Only the N outlets with the most ``ok`` articles get an outlet
         report (ties by name); default all.
@@ -899,6 +974,11 @@ def build_reports(
     workers : int, optional
         Notebooks executed at once (each in its own kernel); default
         ``$OUTLET_FRAMING_REPORT_WORKERS`` or 2 (one per core on the target machine).
+    n_process : int, optional
+        Worker processes of that :func:`analysis.run` (pandas engine: chunks
+        computed in parallel lanes; dask: local workers); default
+        :data:`analysis.config.SPACY_N_PROCESS` (``$OUTLET_FRAMING_N_PROCESS``,
+        else up to 2).
     log : callable, default print
         Receives one progress line per notebook.
 
@@ -928,9 +1008,9 @@ def build_reports(
             f"`python -m analysis summary {src}` lists each article's status and error."
         )
     started = time.perf_counter()
-    _warm_cache(src, articles, engine)
-    log(f">> annotations ready ({time.perf_counter() - started:.1f}s)")
-    entities = most_mentioned_entities(articles, top_entities)
+    result = _warm_cache(src, articles, engine, n_process=n_process)
+    log(f">> tables ready ({time.perf_counter() - started:.1f}s)")
+    entities = most_mentioned_entities(articles, top_entities, mentions=result["mentions"])
     outlets = None
     if top_outlets is not None:
         counts = (
@@ -992,21 +1072,22 @@ def build_reports(
     return sorted(set(written))
 
 
-def _warm_cache(src: Path, articles: pd.DataFrame, engine: str) -> None:
+def _warm_cache(src: Path, articles: pd.DataFrame, engine: str, *, n_process: int | None = None):
+    """Compute (or read) every table once with :func:`analysis.run`, so each notebook's run is a cache read.
+
+    The loaded ``articles`` are passed (not the path) so the cache keys are those the notebooks'
+    :attr:`ReportContext.result` computes from the same table.
+    """
+    from analysis.pipeline import run
+
     if engine == "dask":
         try:
-            from analysis.pipeline import run
+            import dask.distributed  # noqa: F401
         except ImportError as exc:
             raise ReportError(
-                "engine='dask' needs analysis.pipeline (and the dask extra: pip install -e .[dask]); "
-                "use engine='pandas'"
+                "engine='dask' needs the dask extra (pip install -e .[dask]); use engine='pandas'"
             ) from exc
-        run(src, engine="dask")
-        return
-    if len(_ok(articles)):
-        from analysis.annotate import annotate
-
-        annotate(articles)
+    return run(articles, engine=engine, n_process=n_process, progress=False)
 
 
 def index_html(
@@ -1222,11 +1303,25 @@ def cleaning_table(blocks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     return table.sort_values("article_id", kind="stable").reset_index(drop=True)
 
 
-def dropped_text(blocks: pd.DataFrame, *, max_chars: int = 600) -> list[HTMLBlock]:
-    """Return one collapsible, escaped block per article listing each dropped block, its role and reason."""
+def dropped_text(
+    blocks: pd.DataFrame, *, max_chars: int = 600, max_articles: int = MAX_EVIDENCE_BLOCKS
+) -> list[HTMLBlock]:
+    """Return one collapsible, escaped block per article listing each dropped block, its role and reason.
+
+    With more than ``max_articles`` articles that lost text, only the ``max_articles`` that lost the most
+    words are shown (in id order), followed by a note saying how many are left out (the cleaning table's
+    CSV counts every article).
+    """
     out = []
     dropped = blocks[~blocks["kept"] & (blocks["role"] != "title")]
-    for article_id, group in dropped.groupby("article_id", sort=True):
+    shown = sorted(dropped["article_id"].unique())
+    if len(shown) > max_articles:
+        words = (
+            dropped.assign(_w=dropped["text"].fillna("").str.count(r"\S+")).groupby("article_id")["_w"].sum()
+        )
+        ranked = words.reset_index().sort_values(["_w", "article_id"], ascending=[False, True])
+        shown = sorted(ranked["article_id"].head(max_articles))
+    for article_id, group in dropped[dropped["article_id"].isin(shown)].groupby("article_id", sort=True):
         items = []
         for row in group.sort_values("position").itertuples():
             text = str(row.text)
@@ -1238,6 +1333,13 @@ def dropped_text(blocks: pd.DataFrame, *, max_chars: int = 600) -> list[HTMLBloc
             f"{article_id}: {len(group)} dropped (" + ", ".join(f"{r} {n}" for r, n in counts.items()) + ")"
         )
         out.append(details_html(items, summary=summary))
+    left = dropped["article_id"].nunique() - len(shown)
+    if left > 0:
+        note = (
+            f"Showing the {len(shown)} articles that lost the most words to cleaning; {left:,} more articles "
+            "lost some text (every article is counted in the cleaning table's CSV)."
+        )
+        out.append(HTMLBlock(f'<p class="of-note">{html.escape(note)}</p>', note))
     return out
 
 
@@ -1249,8 +1351,11 @@ def _date_span(date: pd.Timestamp, precision: str) -> tuple[pd.Timestamp, pd.Tim
     return date, date
 
 
-def timeline_figure(articles: pd.DataFrame):
+def timeline_figure(articles: pd.DataFrame, *, max_labels: int = MAX_LABELLED_ARTICLES):
     """Plot each ``ok`` article on a date axis, one row per outlet; bars show month/year date precision.
+
+    Each article is labelled with its event when there are at most ``max_labels`` dated articles; above
+    that the labels would overlap, and the events table lists them instead.
 
     Returns
     -------
@@ -1265,7 +1370,10 @@ def timeline_figure(articles: pd.DataFrame):
     outlets = sorted(ok["outlet"].astype(str).unique())
     colors = outlet_colors(outlets)
     fig, ax = plt.subplots(figsize=(9, 0.5 * max(len(outlets), 3) + 1.6))
-    for row in ok.itertuples():
+    labelled = len(ok) <= max_labels
+    if not labelled:  # one artist per outlet instead of one per article
+        _timeline_points(ax, ok, outlets, colors)
+    for row in ok.itertuples() if labelled else ():
         y = outlets.index(str(row.outlet))
         lo, hi = _date_span(row.pdate, str(row.date_precision or "day"))
         if hi > lo:
@@ -1278,7 +1386,7 @@ def timeline_figure(articles: pd.DataFrame):
                 solid_capstyle="butt",
             )
         ax.plot([row.pdate], [y], "o", color=colors[str(row.outlet)], markersize=8, markeredgecolor="black")
-        label = str(row.event) if isinstance(row.event, str) and row.event else ""
+        label = str(row.event) if labelled and isinstance(row.event, str) and row.event else ""
         if label:
             short = label if len(label) <= 45 else label[:44] + "…"
             ax.annotate(short, (row.pdate, y), xytext=(6, 7), textcoords="offset points", fontsize=8)
@@ -1287,15 +1395,51 @@ def timeline_figure(articles: pd.DataFrame):
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_xlabel("publication date (dot: date given; bar: the month or year when only that is known)")
     ax.set_ylabel("outlet")
-    ax.set_title(f"When the {len(ok)} dated articles appeared, by outlet, labelled with their event")
+    if labelled:
+        ax.set_title(f"When the {len(ok)} dated articles appeared, by outlet, labelled with their event")
+    else:
+        ax.set_title(f"When the {len(ok):,} dated articles appeared, by outlet (events: see events table)")
     if ok.empty:
         ax.text(0.5, 0.5, "no dated articles", ha="center", transform=ax.transAxes)
     fig.autofmt_xdate()
     return fig
 
 
-def words_figure(articles: pd.DataFrame, blocks: pd.DataFrame):
+def _timeline_points(ax, ok: pd.DataFrame, outlets: list[str], colors: Mapping[str, str]) -> None:
+    """Draw the timeline's dots and date-precision bars with one call per outlet (large corpora)."""
+    import numpy as np
+
+    spans = [_date_span(d, str(p or "day")) for d, p in zip(ok["pdate"], ok["date_precision"], strict=True)]
+    lo = np.array([a for a, _ in spans], dtype="datetime64[ns]")
+    hi = np.array([b for _, b in spans], dtype="datetime64[ns]")
+    names = ok["outlet"].astype(str).to_numpy()
+    for y, outlet in enumerate(outlets):
+        mine = names == outlet
+        wide = mine & (hi > lo)
+        if wide.any():
+            ax.hlines(
+                np.full(int(wide.sum()), y),
+                lo[wide],
+                hi[wide],
+                colors=colors[outlet],
+                linewidth=6,
+                alpha=0.45,
+            )
+        ax.plot(
+            ok["pdate"].to_numpy()[mine],
+            np.full(int(mine.sum()), y),
+            "o",
+            color=colors[outlet],
+            markersize=8,
+            markeredgecolor="black",
+        )
+
+
+def words_figure(articles: pd.DataFrame, blocks: pd.DataFrame, *, max_articles: int = MAX_FIGURE_ARTICLES):
     """Plot words per ``ok`` article: kept body text and what cleaning dropped (the title is not counted).
+
+    With more than ``max_articles`` articles, one bar per outlet shows the mean per article instead
+    (the cleaning table's CSV has every article).
 
     Returns
     -------
@@ -1309,16 +1453,39 @@ def words_figure(articles: pd.DataFrame, blocks: pd.DataFrame):
     dropped = b[~b["kept"] & (b["role"] != "title")].groupby("article_id")["_w"].sum()
     dropped = dropped.reindex(ok["article_id"], fill_value=0)
     kept = ok.set_index("article_id")["n_words"]
-    labels = [f"{_short_id(a)}\n{o}" for a, o in zip(ok["article_id"], ok["outlet"], strict=True)]
-    fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(ok), 3) + 1.5))
-    y = range(len(ok))
+    per_article = len(ok) <= max_articles
+    if per_article:
+        labels = [f"{_short_id(a)}\n{o}" for a, o in zip(ok["article_id"], ok["outlet"], strict=True)]
+    else:
+        frame = pd.DataFrame(
+            {
+                "outlet": ok["outlet"].astype(str).to_numpy(),
+                "kept": kept.to_numpy(),
+                "dropped": dropped.to_numpy(),
+            }
+        )
+        means = frame.groupby("outlet", sort=True).agg(
+            kept=("kept", "mean"), dropped=("dropped", "mean"), n=("kept", "size")
+        )
+        labels = [f"{o} ({n:,} articles)" for o, n in zip(means.index, means["n"], strict=True)]
+        kept, dropped = means["kept"], means["dropped"]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(labels), 3) + 1.5))
+    y = range(len(labels))
     ax.barh(y, kept.to_numpy(), color=OKABE_ITO[4], label="kept (clean body text)")
     ax.barh(y, dropped.to_numpy(), left=kept.to_numpy(), color=OKABE_ITO[0], label="dropped by cleaning")
     ax.set_yticks(list(y), labels, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("words (whitespace-separated tokens)")
-    ax.set_ylabel("article (id prefix, outlet)")
-    ax.set_title("Article length: words kept as body text vs dropped by cleaning")
+    if per_article:
+        ax.set_xlabel("words (whitespace-separated tokens)")
+        ax.set_ylabel("article (id prefix, outlet)")
+        ax.set_title("Article length: words kept as body text vs dropped by cleaning")
+    else:
+        ax.set_xlabel("mean words per article (whitespace-separated tokens)")
+        ax.set_ylabel("outlet")
+        ax.set_title(
+            f"Mean article length per outlet: words kept vs dropped by cleaning ({len(ok):,} articles; "
+            f"per-article bars above {max_articles})"
+        )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     return fig
 
@@ -1534,14 +1701,23 @@ def entity_outlet_matrix(freqs: pd.DataFrame, entities: Sequence[str], *, value:
 
 def co_mentions(mentions: pd.DataFrame, entities: Sequence[str]) -> pd.DataFrame:
     """Count the sentences in which two of ``entities`` are both mentioned (symmetric matrix, diagonal 0)."""
-    m = mentions[mentions["canonical"].isin(entities)]
-    sets = m.groupby(["article_id", "field", "sentence_id"])["canonical"].agg(lambda s: sorted(set(s)))
-    matrix = pd.DataFrame(0, index=list(entities), columns=list(entities), dtype=int)
-    for names in sets:
-        for i, a in enumerate(names):
-            for b in names[i + 1 :]:
-                matrix.loc[a, b] += 1
-                matrix.loc[b, a] += 1
+    import numpy as np
+    from scipy import sparse
+
+    names = list(entities)
+    m = mentions[mentions["canonical"].isin(names)]
+    m = m.drop_duplicates(["article_id", "field", "sentence_id", "canonical"])
+    matrix = pd.DataFrame(0, index=names, columns=names, dtype=int)
+    if m.empty:
+        return matrix
+    rows = m.groupby(["article_id", "field", "sentence_id"], sort=False).ngroup().to_numpy()
+    cols = pd.Categorical(m["canonical"], categories=names).codes
+    hits = sparse.csr_matrix(
+        (np.ones(len(m), dtype=np.int64), (rows, cols)), shape=(rows.max() + 1, len(names))
+    )
+    counts = (hits.T @ hits).toarray()
+    np.fill_diagonal(counts, 0)
+    matrix.loc[:, :] = counts
     return matrix
 
 
@@ -1829,7 +2005,13 @@ def omission_matrix(omitted: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
 
 
 def evidence_blocks(
-    table: pd.DataFrame, *, group: str, label: Callable[[Any], str], text: str = "sentence", summary: str
+    table: pd.DataFrame,
+    *,
+    group: str,
+    label: Callable[[Any], str],
+    text: str = "sentence",
+    summary: str,
+    max_items: int = MAX_EVIDENCE_ITEMS,
 ) -> list[HTMLBlock]:
     """Return one collapsible, escaped evidence block per value of ``group``.
 
@@ -1844,7 +2026,9 @@ def evidence_blocks(
     text : str, default "sentence"
         Column with the evidence text.
     summary : str
-        Summary line; ``{group}`` and ``{n}`` are filled in.
+        Summary line; ``{group}`` and ``{n}`` are filled in (``n`` counts every row of the group).
+    max_items : int, default :data:`MAX_EVIDENCE_ITEMS`
+        Rows shown per block (the first ones); the summary then says how many are shown.
 
     Returns
     -------
@@ -1852,8 +2036,13 @@ def evidence_blocks(
     """
     blocks = []
     for name, part in table.groupby(group, sort=True):
-        items = [(label(row), str(getattr(row, text))) for row in part.itertuples(index=False)]
-        blocks.append(details_html(items, summary=summary.format(group=name, n=len(part))))
+        items = [
+            (label(row), str(getattr(row, text))) for row in part.head(max_items).itertuples(index=False)
+        ]
+        line = summary.format(group=name, n=len(part))
+        if len(part) > max_items:
+            line += f" (first {max_items} shown; the CSV has all)"
+        blocks.append(details_html(items, summary=line))
     return blocks
 
 
@@ -1888,3 +2077,153 @@ def share_bar_figure(
     ax.set_ylabel(ylabel)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(len(wide.columns), 5), frameon=False)
     return fig
+
+
+# --------------------------------------------------------------------------- reports at scale
+
+
+def outlet_means(table: pd.DataFrame, columns: Sequence[str], *, by: str = "outlet") -> pd.DataFrame:
+    """Average per-article values per outlet, with a 95% bootstrap interval over articles for each column.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per article: ``by`` and the numeric ``columns``.
+    columns : sequence of str
+        Columns to average.
+    by : str, default "outlet"
+        Grouping column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<by>, articles`` then ``<column>, <column>_low, <column>_high`` per column (interval empty for a
+        single article), sorted by ``by``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"outlet": ["a", "a", "b"], "x": [1.0, 3.0, 5.0]})
+    >>> outlet_means(t, ["x"])[["outlet", "articles", "x"]].values.tolist()
+    [['a', 2, 2.0], ['b', 1, 5.0]]
+    """
+    from analysis.stats import bootstrap_mean_ci
+
+    rows = []
+    for name, part in table.groupby(by, sort=True):
+        row: dict[str, Any] = {by: name, "articles": len(part)}
+        for column in columns:
+            ci = bootstrap_mean_ci(part[column].to_numpy(dtype=float))
+            row.update({column: ci.mean, f"{column}_low": ci.low, f"{column}_high": ci.high})
+        rows.append(row)
+    cols = [by, "articles", *(f"{c}{s}" for c in columns for s in ("", "_low", "_high"))]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def article_interval_figure(
+    table: pd.DataFrame,
+    *,
+    value: str,
+    low: str,
+    high: str,
+    title: str,
+    xlabel: str,
+    max_articles: int = MAX_FIGURE_ARTICLES,
+):
+    """Plot one point with its interval per article, or per outlet when there are more than ``max_articles``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per article, in display order: ``outlet, article_id, <value>, <low>, <high>``.
+    value, low, high : str
+        The estimate and its interval per article.
+    title, xlabel : str
+        Figure title and x label of the per-article figure (the per-outlet one says what it averages).
+    max_articles : int, default :data:`MAX_FIGURE_ARTICLES`
+        Above this, one point per outlet: the mean of its articles' ``value`` with a 95% bootstrap
+        interval over articles (the article table and its CSV keep every article).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if len(table) <= max_articles:
+        labels = table["outlet"].astype(str) + " · " + table["article_id"].astype(str).str[:12]
+        return interval_figure(
+            table.assign(label=labels), label="label", value=value, low=low, high=high, color_by="outlet",
+            title=title, xlabel=xlabel, ylabel="outlet · article",
+        )  # fmt: skip
+    means = outlet_means(table, [value])
+    return interval_figure(
+        means.assign(label=means["outlet"].astype(str) + " (" + means["articles"].map("{:,}".format) + ")"),
+        label="label", value=value, low=f"{value}_low", high=f"{value}_high", color_by="outlet",
+        title=f"Per-outlet mean over {len(table):,} articles (95% bootstrap over articles): {value}",
+        xlabel=f"mean per article of: {xlabel}", ylabel="outlet (articles)",
+    )  # fmt: skip
+
+
+def clean_vs_raw_figure(contrast: pd.DataFrame, *, max_articles: int = MAX_FIGURE_ARTICLES):
+    """Draw Flesch reading ease on clean vs raw text per article, or per outlet above ``max_articles``.
+
+    Parameters
+    ----------
+    contrast : pandas.DataFrame
+        :func:`clean_vs_raw` (``article_id, outlet, flesch_reading_ease_clean, flesch_reading_ease_raw``).
+    max_articles : int, default :data:`MAX_FIGURE_ARTICLES`
+        Above this, bars show each outlet's mean over its articles.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    values = {"flesch_reading_ease_clean": "clean body text", "flesch_reading_ease_raw": "raw text"}
+    xlabel = "Flesch reading ease (0-100, higher = easier)"
+    if len(contrast) <= max_articles:
+        labels = contrast["outlet"] + " · " + contrast["article_id"].str[:12]
+        return paired_bar_figure(
+            contrast.assign(label=labels), label="label", values=values, xlabel=xlabel,
+            title="Flesch reading ease per article: clean vs raw text", ylabel="outlet · article",
+        )  # fmt: skip
+    means = (
+        contrast.groupby("outlet", sort=True)
+        .agg(
+            articles=("article_id", "size"),
+            flesch_reading_ease_clean=("flesch_reading_ease_clean", "mean"),
+            flesch_reading_ease_raw=("flesch_reading_ease_raw", "mean"),
+        )
+        .reset_index()
+    )
+    means["label"] = means["outlet"].astype(str) + " (" + means["articles"].map("{:,}".format) + ")"
+    return paired_bar_figure(
+        means, label="label", values=values,
+        title=f"Mean Flesch reading ease per outlet over {len(contrast):,} articles: clean vs raw text",
+        xlabel=f"mean {xlabel}", ylabel="outlet (articles)",
+    )  # fmt: skip
+
+
+def sentence_scores(sentences: pd.DataFrame, *, field_name: str | None = "text") -> pd.DataFrame:
+    """Score sentences of a run's ``sentences`` table with VADER's compound score (no token table needed).
+
+    Gives the ``compound`` of ``analysis.sentiment(level="sentence")`` (VADER on the same sentence text)
+    without the whole-corpus token table; ``n_words`` and the other VADER proportions are not computed.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        ``analysis.run(...)["sentences"]``: ``article_id, field, sentence_id, text``.
+    field_name : str or None, default "text"
+        Keep only this field (``None``: title and body).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, field, sentence_id, text, compound``.
+    """
+    from analysis.measures.sentiment import sentence_vader
+
+    rows = sentences if field_name is None else sentences[sentences["field"] == field_name]
+    rows = rows.sort_values(["article_id", "field", "sentence_id"], kind="stable").reset_index(drop=True)
+    compound = [sentence_vader(t) for t in rows["text"].astype(str)]
+    out = rows[["article_id", "field", "sentence_id", "text"]].copy()
+    out["compound"] = pd.Series(compound, index=out.index, dtype=float).fillna(0.0)  # VADER gives 0 to ""
+    return out

@@ -966,6 +966,85 @@ def evaluate_target_sentiment(labels: pd.DataFrame, *, window: int = TARGET_WIND
     return pd.DataFrame.from_records(records).sort_values(["split", "method"]).reset_index(drop=True)
 
 
+# --------------------------------------------------------------------------- aggregation of stored tables
+
+
+def entity_sentiment_summary(
+    article_table: pd.DataFrame, articles: pd.DataFrame, *, by: str | None = None
+) -> pd.DataFrame:
+    """Aggregate per-article targeted sentiment to the corpus or to groups, without re-scoring mentions.
+
+    Gives the same numbers as ``entity_sentiment(articles, mentions,
+    level="corpus", by=by)`` from the article-level table that
+    :func:`analysis.run` stores (``result["entity_sentiment"]``): the pooled
+    mean over mentions is the per-article means weighted by ``n_scored``, and
+    the interval resamples whole articles exactly as
+    :func:`analysis.stats.bootstrap_grouped_mean_ci` does on the mentions.
+
+    Parameters
+    ----------
+    article_table : pandas.DataFrame
+        ``entity_sentiment(level="article")``: ``article_id, canonical,
+        n_mentions, n_scored, sentiment, share_negative, share_positive``.
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``status`` used when present; only
+        ``ok`` rows with text count) and the ``by`` column.
+    by : str, optional
+        Article column to group by (e.g. ``"outlet"``); None gives one row per entity.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``[by,] canonical, n_articles, n_mentions, n_scored, sentiment, sentiment_low,
+        sentiment_high, share_negative, share_positive``, sorted by the grouping columns.
+
+    Raises
+    ------
+    ValueError
+        When ``by`` is not a column of ``articles``.
+    """
+    if by is not None and by not in articles.columns:
+        raise ValueError(f"by={by!r} is not a column of articles")
+    columns = ([by] if by else []) + CORPUS_ENTITY_COLUMNS
+    rows = ok_articles(articles)
+    ids = rows["article_id"].astype(str)
+    table = article_table[article_table["article_id"].astype(str).isin(set(ids))]
+    if table.empty:
+        return _empty(columns)
+    table = table.assign(article_id=table["article_id"].astype(str))
+    if by:
+        table[by] = table["article_id"].map(dict(zip(ids, rows[by], strict=True)))
+    keys = ([by] if by else []) + ["canonical"]
+    scored = table["n_scored"].to_numpy(dtype=float)
+    means = table["sentiment"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        negative = np.where(scored > 0, np.round(table["share_negative"].to_numpy(dtype=float) * scored), 0.0)
+        positive = np.where(scored > 0, np.round(table["share_positive"].to_numpy(dtype=float) * scored), 0.0)
+    mentions = table["n_mentions"].to_numpy(dtype="int64")
+    article_ids = table["article_id"].to_numpy()
+    records = []
+    groups = table.groupby(keys, sort=False, dropna=False).indices
+    for key, positions in sorted(groups.items(), key=_sort_key):
+        key = key if isinstance(key, tuple) else (key,)
+        ci = bootstrap_grouped_mean_ci(means[positions], article_ids[positions], scored[positions])
+        n_scored = int(scored[positions].sum())
+        record = dict(zip(keys, key, strict=True))
+        record.update(
+            {
+                "n_articles": len(set(article_ids[positions])),
+                "n_mentions": int(mentions[positions].sum()),
+                "n_scored": n_scored,
+                "sentiment": ci.mean,
+                "sentiment_low": ci.low,
+                "sentiment_high": ci.high,
+                "share_negative": negative[positions].sum() / n_scored if n_scored else float("nan"),
+                "share_positive": positive[positions].sum() / n_scored if n_scored else float("nan"),
+            }
+        )
+        records.append(record)
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
 if __name__ == "__main__":  # python -m analysis.measures.sentiment tests/data/target_sentiment_labels.csv
     import sys
 
