@@ -176,6 +176,63 @@ def run_corpus_stages(tables: dict[str, pd.DataFrame], peak: _Peak) -> list[dict
     return rows
 
 
+def write_tiles(tables: dict[str, pd.DataFrame], cache_dir: Path, *, chunk: int = 250) -> Path:
+    """Write the tiled per-article tables into ``cache_dir`` as ``analysis.run`` would (one entry per chunk).
+
+    Returns the path of a pickle holding the articles table and the per-chunk
+    entry list that :class:`analysis.pipeline.LazyTables` reads.
+    """
+    from analysis import cache
+
+    articles = tables["articles"]
+    ids = articles["article_id"].astype(str).tolist()
+    sources = []
+    for i in range(0, len(ids), chunk):
+        keep = set(ids[i : i + chunk])
+        entry = {}
+        for name, table in tables.items():
+            if name == "articles" or "article_id" not in table.columns:
+                continue
+            part = table[table["article_id"].astype(str).isin(keep)].reset_index(drop=True)
+            key = cache.content_key("tile", name, i, len(ids))
+            try:
+                cache.write("stage-tile-tables", key, part, cache_dir)
+                entry[name] = ("stage-tile-tables", key, "parquet")
+            except Exception:  # noqa: BLE001 - nested objects: pickled, as the pipeline does
+                cache.write_pickle("stage-tile-tables", key, part, cache_dir)
+                entry[name] = ("stage-tile-tables", key, "pickle")
+        sources.append(entry)
+    index = cache_dir / "tiles.pkl"
+    pd.to_pickle({"articles": articles, "sources": sources}, index)
+    return index
+
+
+def run_lazy(index: Path, cache_dir: Path) -> list[dict[str, Any]]:
+    """Run the corpus stages exactly as ``analysis.run`` does, on per-article tables left in the cache."""
+    from analysis import pipeline
+
+    saved = pd.read_pickle(index)
+    tables = pipeline.LazyTables(saved["sources"], cache_dir)
+    stage_list, skipped = pipeline.plan_stages()
+    timer = pipeline._Timer()
+    started = time.perf_counter()
+    out = pipeline.run_corpus_stages(
+        saved["articles"],
+        tables,
+        stage_list,
+        [],
+        corpus_signature=f"tiles-{time.time()}",
+        chunk_keys=[{s.name: f"tile-{i}" for s in stage_list} for i in range(len(saved["sources"]))],
+        token_options={"cache_dir": cache_dir},
+        timer=timer,
+        skipped=skipped,
+    )
+    rows = [{"stage": k, "seconds": round(v, 2)} for k, v in timer.seconds.items()]
+    rows.append({"stage": "(all)", "seconds": round(time.perf_counter() - started, 2),
+                 "rows_out": int(sum(len(t) for t in out.values()))})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the tiled tables, run the corpus stages and print the table (and JSON with ``--json``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -186,7 +243,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outlets", type=int, default=4, help="variants of each source outlet")
     parser.add_argument("--source", help="pickle of the source tables: read if it exists, else written")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument(
+        "--eager",
+        action="store_true",
+        help="hold every tiled table in memory (the pre-LazyTables design) instead of the pipeline's "
+        "lazy reads from the cache",
+    )
+    parser.add_argument("--lazy-index", help=argparse.SUPPRESS)  # child process of the lazy mode
     opts = parser.parse_args(argv)
+    if opts.lazy_index:
+        index = Path(opts.lazy_index)
+        rows = run_lazy(index, index.parent)
+        max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        Path(opts.json).write_text(json.dumps({"stages": rows, "ru_maxrss_gb": max_rss / 1e9}))
+        return 0
 
     started = time.perf_counter()
     if opts.source and Path(opts.source).exists():
@@ -208,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         "deep_mb": {k: round(v.memory_usage(deep=True).sum() / 1e6, 1) for k, v in tables.items()},
     }
     print(f"tiled to {n_articles} articles in {built['seconds']}s, RSS {built['rss_gb']} GB", file=sys.stderr)
+    if not opts.eager:
+        return _main_lazy(tables, n_articles, opts)
     rows = run_corpus_stages(tables, peak)
     peak.stop()
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -229,6 +301,34 @@ def main(argv: list[str] | None = None) -> int:
                 {"n": n_articles, "tables": built, "stages": rows, "ru_maxrss_gb": max_rss / 1e9}, indent=1
             )
         )
+    return 0
+
+
+def _main_lazy(tables: dict[str, pd.DataFrame], n_articles: int, opts) -> int:
+    """Write the tiles to a cache, then run the corpus stages in a fresh process and report its peak RSS."""
+    import subprocess
+
+    work = Path(tempfile.mkdtemp(prefix="corpus-memory-lazy-"))
+    try:
+        started = time.perf_counter()
+        index = write_tiles(tables, work)
+        del tables
+        print(f"wrote the tiles to {work} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        result = work / "result.json"
+        subprocess.run(
+            [sys.executable, "-m", "bench.corpus_memory", "--lazy-index", str(index), "--json", str(result)],
+            check=True,
+        )
+        data = json.loads(result.read_text())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\nN={n_articles} articles (tiled), corpus stages as analysis.run runs them (LazyTables):")
+    print(f"{'stage':<20}{'seconds':>9}")
+    for r in data["stages"]:
+        print(f"{r['stage']:<20}{r['seconds']:>9.2f}")
+    print(f"process peak RSS (ru_maxrss) of the corpus-stage process: {data['ru_maxrss_gb']:.2f} GB")
+    if opts.json:
+        Path(opts.json).write_text(json.dumps({"n": n_articles, "mode": "lazy", **data}, indent=1))
     return 0
 
 

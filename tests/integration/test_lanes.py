@@ -33,9 +33,15 @@ def test_lanes_equal_the_serial_engine(generated, tmp_path):
     serial = pipeline.run(generated, cache_dir=serial_cache, n_process=1, chunk_size=40, progress=False)
     assert serial.info["lanes"] == 1
     assert sorted(serial.tables) == sorted(in_lanes.tables)
+    # per-article stages do not depend on an article's neighbours: other chunk sizes, same tables
+    rechunked_cache = tmp_path / "rechunked"
+    shutil.copytree(lanes_cache / "tokens", rechunked_cache / "tokens")
+    rechunked = pipeline.run(generated, cache_dir=rechunked_cache, n_process=1, chunk_size=7, progress=False)
+    assert rechunked.info["n_chunks"] > in_lanes.info["n_chunks"]
     for name in serial.tables:
         pd.testing.assert_frame_equal(serial[name], in_lanes[name], obj=name)
         pd.testing.assert_frame_equal(again[name], in_lanes[name], obj=name)
+        pd.testing.assert_frame_equal(rechunked[name], in_lanes[name], obj=name)
 
 
 def test_a_failing_stage_in_a_lane_reaches_the_caller(generated, tmp_path, monkeypatch):
