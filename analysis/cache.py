@@ -90,10 +90,10 @@ def read_pickle(kind: str, key: str, root: str | os.PathLike | None = None) -> p
         return None
 
 
-def _atomic(path: Path, key: str, dump) -> Path:
-    global _writes
+def replace_atomically(path: Path, dump, *, prefix: str, suffix: str = ".tmp") -> None:
+    """Write ``path`` through ``dump(tmp)`` in the same folder, then ``os.replace``: never half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{prefix}.", suffix=suffix)
     os.close(fd)
     try:
         dump(tmp)
@@ -101,6 +101,11 @@ def _atomic(path: Path, key: str, dump) -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _atomic(path: Path, key: str, dump) -> Path:
+    global _writes
+    replace_atomically(path, dump, prefix=key)
     _writes += 1
     limit = os.environ.get("OUTLET_FRAMING_FAIL_AFTER_WRITES")
     if limit and _writes >= int(limit):

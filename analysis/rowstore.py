@@ -19,7 +19,6 @@ row.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -143,14 +142,6 @@ class RowStore:
 def write_atomic(path: Path, dump: Callable[[str], object]) -> None:
     """Write a derived model file atomically with ``dump(tmp_path)``; a read-only place is skipped."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-        os.close(fd)
-        try:
-            dump(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        cache.replace_atomically(path, dump, prefix=path.stem, suffix=path.suffix)
     except OSError:
         pass
