@@ -34,6 +34,10 @@ SPACY_BATCH_SIZE: int = 64
 #: (one per core; each holds a spaCy model, ~0.5 GB). Used only above ~100 articles per process.
 SPACY_N_PROCESS: int = int(os.environ.get("OUTLET_FRAMING_N_PROCESS", "0")) or min(2, os.cpu_count() or 1)
 
+#: Articles per pipeline chunk (cache unit, Dask partition): ``$OUTLET_FRAMING_CHUNK_SIZE``, else 250.
+#: Cached per-article tables are reused only by runs with the same chunk size.
+CHUNK_SIZE: int = int(os.environ.get("OUTLET_FRAMING_CHUNK_SIZE", "0")) or 250
+
 #: Seed of every bootstrap, so tables and notebooks are reproducible.
 RANDOM_SEED: int = 20260223
 #: Bootstrap resamples for confidence intervals.

@@ -88,7 +88,7 @@ INTERNAL_PREFIX = "_"
 META_COLUMNS: tuple[str, ...] = ("outlet", "outlet_type", "date", "event", "url", "language")
 #: Bump to invalidate every cached per-chunk stage output.
 STAGE_CACHE_VERSION = "2"
-DEFAULT_CHUNK_SIZE = 250
+DEFAULT_CHUNK_SIZE = config.CHUNK_SIZE
 
 _BUILTIN = {"sentences", "entities"}
 
@@ -971,7 +971,7 @@ def run(
     source_or_articles: Any,
     *,
     engine: str = "pandas",
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     cache_dir: str | os.PathLike | None = None,
     scheduler: Any = None,
     n_process: int | None = None,
@@ -991,8 +991,10 @@ def run(
         ``pandas`` runs the chunks one after another in this process (spaCy
         may use ``n_process`` worker processes); ``dask`` runs one task per
         chunk on a ``dask.distributed`` cluster (see :mod:`analysis.engine_dask`).
-    chunk_size : int, default 250
-        Expected articles per chunk (Dask partition). Memory grows with it.
+    chunk_size : int, optional
+        Expected articles per chunk (Dask partition); default
+        :data:`analysis.config.CHUNK_SIZE` (250, or ``$OUTLET_FRAMING_CHUNK_SIZE``).
+        Memory grows with it; cached tables are reused only at the same chunk size.
     cache_dir : path, optional
         Cache root (default :data:`analysis.config.CACHE_DIR`).
     scheduler : str or distributed.Client, optional
@@ -1032,7 +1034,7 @@ def run(
     started = time.perf_counter()
     stage_list, skipped = plan_stages(include=include)
     fingerprint = model_fingerprint()
-    chunks = chunk_articles(articles, chunk_size=chunk_size)
+    chunks = chunk_articles(articles, chunk_size=chunk_size or config.CHUNK_SIZE)
     keys = [_stage_keys(stage_list, _chunk_signature(c, fingerprint)) for c in chunks]
     timer.add("plan", time.perf_counter() - started)
     info: dict[str, Any] = {
