@@ -252,11 +252,12 @@ def _table(results: dict) -> str:
         pss = r.get("cold_peak_pss") or r["cold_peak_rss"]
         lines.append(
             f"{'peak memory of cold build (PSS)':<34}{pss / gb:>9.2f}G{'':>10}  "
-            f"{'summed over the process tree':<28}{'< 2 GB':<16}{'yes' if pss < 2 * gb else 'NO'}"
+            f"{'summed over the processes':<28}{'< 2 GB':<16}{'yes' if pss < 2 * gb else 'NO'}"
         )
+        ceiling_rss = r.get("ceiling_peak_rss")
         lines.append(
             f"{'  (summed RSS, shared pages x n)':<34}{r['cold_peak_rss'] / gb:>9.2f}G{'':>10}  "
-            f"{'ceiling: ' + format((r.get('ceiling_peak_rss') or 0) / gb, '.2f') + 'G RSS':<28}"
+            + (f"ceiling: {ceiling_rss / gb:.2f}G RSS" if ceiling_rss else "")
         )
     if r.get("report_s") is not None:
         sizes = r.get("report_html_bytes") or {}
