@@ -1484,7 +1484,7 @@ def words_figure(articles: pd.DataFrame, blocks: pd.DataFrame, *, max_articles: 
         ax.set_ylabel("outlet")
         ax.set_title(
             f"Mean article length per outlet: words kept vs dropped by cleaning ({len(ok):,} articles; "
-            f"per-article bars above {max_articles})"
+            f"one bar per outlet above {max_articles} articles)"
         )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     return fig
