@@ -1286,7 +1286,9 @@ def cleaning_table(blocks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     -------
     pandas.DataFrame
         ``article_id, outlet, blocks, kept, dropped, dropped_words`` and one
-        ``dropped_<role>`` column per role that was dropped anywhere.
+        ``dropped_<role>`` column per role that was dropped anywhere. In
+        article order; above :data:`MAX_FIGURE_ARTICLES` articles, the ones
+        that lost the most words first (a shown page of rows is then the useful one).
     """
     b = blocks.assign(_words=blocks["text"].fillna("").str.count(r"\S+"))
     dropped = b[~b["kept"] & (b["role"] != "title")]
@@ -1300,7 +1302,10 @@ def cleaning_table(blocks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     table = table.astype(int).reset_index()
     outlets = articles.set_index("article_id")["outlet"]
     table.insert(1, "outlet", table["article_id"].map(outlets))
-    return table.sort_values("article_id", kind="stable").reset_index(drop=True)
+    table = table.sort_values("article_id", kind="stable")
+    if len(table) > MAX_FIGURE_ARTICLES:
+        table = table.sort_values("dropped_words", ascending=False, kind="stable")
+    return table.reset_index(drop=True)
 
 
 def dropped_text(

@@ -183,3 +183,21 @@ def test_co_mentions_counts_sentences_naming_both_entities():
     )
     pd.testing.assert_frame_equal(matrix, expected, check_dtype=False)
     assert report.co_mentions(mentions.iloc[:0], ["P"]).loc["P", "P"] == 0
+
+
+def test_cleaning_table_puts_the_biggest_losses_first_on_large_corpora():
+    n = report.MAX_FIGURE_ARTICLES + 5
+    ids = [f"a{i:03d}" for i in range(n)]
+    blocks = pd.DataFrame(
+        {
+            "article_id": ids * 2,
+            "role": ["body"] * n + ["boilerplate"] * n,
+            "kept": [True] * n + [False] * n,
+            "text": ["kept words here"] * n + [" ".join(["x"] * (i % 7)) for i in range(n)],
+        }
+    )
+    articles = pd.DataFrame({"article_id": ids, "outlet": "O"})
+    table = report.cleaning_table(blocks, articles)
+    assert table["dropped_words"].is_monotonic_decreasing
+    small = report.cleaning_table(blocks[blocks.article_id.isin(ids[:5])], articles)
+    assert small["article_id"].tolist() == ids[:5]  # small corpora keep article order
