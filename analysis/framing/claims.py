@@ -259,13 +259,17 @@ class _BlockVectors:
         x.data *= idf[x.indices]
         return normalize(x, copy=False)
 
+    def ensure_idf(self) -> None:
+        """Fix the IDF from the document frequencies recorded so far (after the last :meth:`add`)."""
+        if self._idf is None:
+            self._idf = (self._idf_of(self.word_df), self._idf_of(self.gram_df))
+
     def block(self, number: int, texts: list[str]) -> csr_matrix:
         """Return the unit-norm vectors of block ``number``'s sentences (recorded by :meth:`add`)."""
         from scipy import sparse
         from sklearn.preprocessing import normalize
 
-        if self._idf is None:
-            self._idf = (self._idf_of(self.word_df), self._idf_of(self.gram_df))
+        self.ensure_idf()
         parts = []
         if self.word_ids:
             indptr, indices, data = self._stored[number]
@@ -279,6 +283,153 @@ class _BlockVectors:
         g = self._tfidf(self._gram_counts(texts, grow=False), self._idf[1])
         parts.append(normalize(g) * np.sqrt(1.0 - self.word_weight))
         return normalize(sparse.hstack(parts).tocsr())
+
+
+#: Default word-view cosine below which two sentences are not compared (see :func:`linked_pairs`).
+MIN_WORD_SIMILARITY = 0.1
+
+
+def linked_pairs(
+    x: csr_matrix,
+    *,
+    threshold: float,
+    k: int,
+    word_columns: int | None = None,
+    min_word_similarity: float = 0.0,
+    max_candidates: int = 100,
+    rows_per_step: int = 128,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Link each row to its ``k`` most similar other rows at or above ``threshold``.
+
+    With ``min_word_similarity=0`` this is exactly a brute-force k-nearest-neighbour
+    search by dot product (``NearestNeighbors(n_neighbors=k + 1, metric="cosine")`` on
+    unit rows, self excluded) followed by dropping neighbours below ``threshold``. With
+    ``min_word_similarity > 0`` only *candidate* pairs are scored: pairs whose cosine on
+    the first ``word_columns`` columns (the word view of :func:`sentence_vectors`) is at
+    least ``min_word_similarity``. That word product is cheap (a sentence has a few dozen
+    word features against hundreds of character n-grams, and common n-grams make the full
+    product nearly dense), so a block of n sentences no longer costs n x n character
+    comparisons. Candidates are scored exactly, in slices of rows, each slice against only
+    the rows its candidates are in, after a bandwidth-reducing order (reverse Cuthill-McKee)
+    has put each row's candidates near it (wire copies of one sentence end up together).
+
+    Parameters
+    ----------
+    x : scipy.sparse.csr_matrix
+        Rows with unit (or zero) L2 norm.
+    threshold : float
+        Similarity at or above which a pair may be linked (1e-12 tolerance).
+    k : int
+        Most neighbours kept per row (the most similar; ties by column number).
+    word_columns : int, optional
+        Number of leading columns that hold the word view (default: all columns).
+    min_word_similarity : float, default 0.0
+        Word-view cosine a pair needs to be scored at all; 0 scores every pair.
+    max_candidates : int, default 100
+        With the prefilter, at most this many candidates per row are scored: those with
+        the highest word cosine (at least ``k``). Only a row with more candidates than this
+        (a sentence printed by more than 100 articles of one block) can miss a neighbour, and
+        then only one that is less similar by words than the 100 scored.
+    rows_per_step : int, default 128
+        Rows scored in one sparse product (bounds memory).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(a, b, similarity)``: directed pairs, sorted by ``a``, then similarity descending.
+
+    Examples
+    --------
+    >>> from scipy import sparse
+    >>> x = sparse.csr_matrix([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]])
+    >>> a, b, s = linked_pairs(x, threshold=0.5, k=1)
+    >>> [(int(i), int(j), round(float(v), 2)) for i, j, v in zip(a, b, s)]
+    [(0, 1, 0.8), (1, 0, 0.8), (2, 1, 0.6)]
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+    from sklearn.preprocessing import normalize
+
+    x = sparse.csr_matrix(x, dtype=np.float64, copy=True)
+    x.sum_duplicates()
+    x.sort_indices()
+    n = x.shape[0]
+    lo = threshold - 1e-12
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+    if n < 2 or k < 1:
+        return empty
+    got_a, got_b, got_s = [], [], []
+    if min_word_similarity <= 0:  # every pair: the full product, a slice of rows at a time
+        xt = x.T.tocsr()
+        for r0 in range(0, n, rows_per_step):
+            sims = (x[r0 : r0 + rows_per_step] @ xt).tocoo()
+            a, b = sims.row.astype(np.int64) + r0, sims.col.astype(np.int64)
+            ok = (a != b) & (sims.data >= lo)
+            got_a.append(a[ok])
+            got_b.append(b[ok])
+            got_s.append(sims.data[ok])
+    else:
+        cand = _word_candidates(
+            x[:, : x.shape[1] if word_columns is None else word_columns],
+            floor=min_word_similarity,
+            most=max(max_candidates, k),
+        )
+        # rows in an order that keeps each row's candidates near it (bandwidth reduction), so each slice
+        # of rows is scored against the few rows its candidates are in, not against the whole block
+        order = reverse_cuthill_mckee((cand + cand.T).tocsr(), symmetric_mode=True).astype(np.int64)
+        for r0 in range(0, n, rows_per_step):
+            rows = order[r0 : r0 + rows_per_step]
+            mine = cand[rows]
+            if mine.nnz == 0:
+                continue
+            cols = np.unique(mine.indices)
+            sims = (x[rows] @ x[cols].T).toarray()
+            local = np.repeat(np.arange(len(rows)), np.diff(mine.indptr))
+            v = sims[local, np.searchsorted(cols, mine.indices)]
+            ok = v >= lo
+            got_a.append(rows[local[ok]])
+            got_b.append(mine.indices[ok].astype(np.int64))
+            got_s.append(v[ok])
+    if not got_a:
+        return empty
+    a, b, s = np.concatenate(got_a), np.concatenate(got_b), np.concatenate(got_s)
+    order = np.lexsort((b, -s, a))
+    a, b, s = a[order], b[order], s[order]
+    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
+    top = rank < k
+    return a[top], b[top], s[top]
+
+
+def _word_candidates(words: csr_matrix, *, floor: float, most: int, rows_per_step: int = 1024) -> csr_matrix:
+    """Return, per row, the (at most ``most``) other rows whose word cosine is at least ``floor``, the closest first.
+
+    The word product is computed a slice of rows at a time, so memory grows with the
+    candidates kept, not with the pairs that share some word. Ties keep the lower row.
+    """
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    words = normalize(sparse.csr_matrix(words))
+    n = words.shape[0]
+    words_t = words.T.tocsr()
+    got_a, got_b = [], []
+    for r0 in range(0, n, rows_per_step):
+        p = (words[r0 : r0 + rows_per_step] @ words_t).tocoo()
+        a, b, v = p.row.astype(np.int64) + r0, p.col.astype(np.int64), p.data
+        ok = (a != b) & (v >= floor - 1e-12)
+        a, b, v = a[ok], b[ok], v[ok]
+        order = np.lexsort((b, -v, a))
+        a, b = a[order], b[order]
+        starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if len(a) else np.zeros(0, dtype=np.int64)
+        rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
+        keep = rank < most
+        got_a.append(a[keep])
+        got_b.append(b[keep])
+    a, b = np.concatenate(got_a), np.concatenate(got_b)
+    cand = sparse.csr_matrix((np.ones(len(a), dtype=np.float64), (a, b)), shape=(n, n))
+    cand.sort_indices()
+    return cand
 
 
 def _add_df(df: np.ndarray, counts: csr_matrix, size: int) -> np.ndarray:
@@ -370,8 +521,10 @@ def claims(
     k: int = 10,
     min_words: int = 6,
     word_weight: float = 0.5,
+    min_word_similarity: float = MIN_WORD_SIMILARITY,
     date_window_days: int = 7,
     fields: tuple[str, ...] = ("text",),
+    n_process: int | None = None,
 ) -> pd.DataFrame:
     """Group sentences that report the same fact across the articles on one event.
 
@@ -400,12 +553,21 @@ def claims(
         Sentences with fewer words are not claims (headings, credits).
     word_weight : float, default 0.5
         Weight of word TF-IDF against character TF-IDF.
+    min_word_similarity : float, default :data:`MIN_WORD_SIMILARITY`
+        Word TF-IDF cosine two sentences need before they are compared at all (see
+        :func:`linked_pairs`): a pair below it shares at most a common content word, and
+        could reach ``threshold`` only through near-identical character n-grams. It keeps
+        large event blocks from costing n x n comparisons; 0 compares every pair.
     date_window_days : int, default 7
         Width of the date windows that block articles without an ``event``.
     fields : tuple of str, default ("text",)
         Fields whose sentences are compared. Headlines are left out by default: they
         compress the story into headline-ese that shares few words with the body
         sentence reporting the same fact, so they would mostly show up as false omissions.
+    n_process : int, optional
+        Processes that score event blocks in parallel (forked; the result is the same).
+        Default :data:`analysis.config.SPACY_N_PROCESS`, used only when the blocks hold at
+        least :data:`PARALLEL_MIN_SENTENCES` sentences.
 
     Returns
     -------
@@ -424,15 +586,16 @@ def claims(
     Raises
     ------
     ValueError
-        For a threshold outside (0, 1] or ``k < 1``.
+        For a threshold outside (0, 1], ``k < 1`` or ``min_word_similarity`` outside [0, 1].
     """
     if not 0.0 < threshold <= 1.0 or not 0.0 < copy_threshold <= 1.0:
         raise ValueError(f"thresholds must be in (0, 1], got {threshold}, {copy_threshold}")
+    if not 0.0 <= min_word_similarity <= 1.0:
+        raise ValueError(f"min_word_similarity must be in [0, 1], got {min_word_similarity}")
     if k < 1:
         raise ValueError(f"k must be >= 1, got {k}")
     from scipy import sparse
     from scipy.sparse.csgraph import connected_components
-    from sklearn.neighbors import NearestNeighbors
 
     rows = ok_articles(articles)
     if sentences is None or hedges is None:
@@ -471,20 +634,14 @@ def claims(
     arts = sents["article_id"].to_numpy()
     outs = sents["outlet"].to_numpy()
     next_label = 0
-    for number, idx in zip(numbers, block_rows, strict=True):
+    links = _block_links(
+        vectors, texts, block_rows, numbers,
+        threshold=threshold, k=k, min_word_similarity=min_word_similarity, n_process=n_process,
+    )  # fmt: skip
+    for idx, (a, b, sv) in zip(block_rows, links, strict=True):
         idx = np.asarray(idx)
         edges_i = edges_j = np.zeros(0, dtype=np.int64)
         if len(idx) > 1:
-            x_block = vectors.block(number, texts[idx].tolist())
-            nn = NearestNeighbors(n_neighbors=min(k + 1, len(idx)), metric="cosine", algorithm="brute")
-            nn.fit(x_block)
-            dist, nbr = nn.kneighbors(x_block)
-            sim = 1.0 - dist
-            a = np.repeat(np.arange(len(idx)), nbr.shape[1])
-            b = nbr.ravel()
-            sv = sim.ravel()
-            keep = (b != a) & (sv >= threshold - 1e-12)
-            a, b, sv = a[keep], b[keep], sv[keep]
             edges_i, edges_j = a, b
             gi, gj = idx[a], idx[b]
             other = arts[gi] != arts[gj]
@@ -523,6 +680,68 @@ def claims(
         ["event", "claim_id", "article_id", "_field_order", "start_char"], kind="stable"
     )
     return sents[CLAIM_COLUMNS].reset_index(drop=True)
+
+
+#: Sentences in multi-sentence blocks below which claims scores its blocks in this process only.
+PARALLEL_MIN_SENTENCES = 4000
+_FORKED: dict = {}  # what forked block workers read (inherited, never pickled)
+
+
+def _links_of_block(i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score block ``i`` of the call in :data:`_FORKED` (runs here or in a forked worker)."""
+    job = _FORKED
+    idx = np.asarray(job["block_rows"][i])
+    if len(idx) < 2:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0)
+    vectors = job["vectors"]
+    x_block = vectors.block(job["numbers"][i], job["texts"][idx].tolist())
+    return linked_pairs(
+        x_block, threshold=job["threshold"], k=job["k"], word_columns=len(vectors.word_ids),
+        min_word_similarity=job["min_word_similarity"],
+    )  # fmt: skip
+
+
+def _block_links(
+    vectors: _BlockVectors,
+    texts: np.ndarray,
+    block_rows: list,
+    numbers: list[int],
+    *,
+    threshold: float,
+    k: int,
+    min_word_similarity: float,
+    n_process: int | None,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Return :func:`linked_pairs` of every block, in block order, computed in up to ``n_process`` processes.
+
+    Workers are forked after the vocabularies and IDF are fixed, so each computes exactly
+    the vectors this process would; the largest blocks go first.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from analysis import config
+
+    vectors.ensure_idf()
+    _FORKED.clear()
+    _FORKED.update(
+        vectors=vectors, texts=texts, block_rows=block_rows, numbers=numbers, threshold=threshold, k=k,
+        min_word_similarity=min_word_similarity,
+    )  # fmt: skip
+    try:
+        sizes = [len(ix) for ix in block_rows]
+        work = sum(n for n in sizes if n > 1)
+        processes = min(n_process or config.SPACY_N_PROCESS, sum(1 for n in sizes if n > 1))
+        if processes < 2 or work < PARALLEL_MIN_SENTENCES or "fork" not in multiprocessing.get_all_start_methods():
+            return [_links_of_block(i) for i in range(len(block_rows))]
+        order = sorted(range(len(block_rows)), key=lambda i: -sizes[i])
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+            futures = {i: pool.submit(_links_of_block, i) for i in order}
+            return [futures[i].result() for i in range(len(block_rows))]
+    finally:
+        _FORKED.clear()
 
 
 def _flagged(sents: pd.DataFrame, hedges: pd.DataFrame) -> np.ndarray:
