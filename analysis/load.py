@@ -17,7 +17,7 @@ import json
 import operator
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from os import PathLike
 from pathlib import Path
 
@@ -925,6 +925,36 @@ def _article_features(raw: pd.DataFrame, *, language: bool = True, hashes: bool 
     return out[list(FEATURE_COLUMNS)]
 
 
+def _features_in_processes(raw: pd.DataFrame, *, n_process: int | None = None, **options) -> pd.DataFrame:
+    """Return :func:`_article_features` of ``raw``, split over forked worker processes when it pays.
+
+    The work is per article, so contiguous slices give the same rows as one call. Workers
+    are used only with at least :data:`analysis.annotate.MIN_ARTICLES_PER_PROCESS` articles
+    per process (``n_process`` defaults to :data:`analysis.config.SPACY_N_PROCESS`).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from analysis.annotate import MIN_ARTICLES_PER_PROCESS
+
+    processes = min(n_process or config.SPACY_N_PROCESS, len(raw) // MIN_ARTICLES_PER_PROCESS)
+    if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _article_features(raw, **options)
+    from analysis import clean
+
+    # what every worker reads, loaded once here so the forked workers share it
+    clean._frequencies(), clean._families(), clean._signature_lookup(), _ftfy_shortcut()
+    if options.get("language", True):
+        _langid_model()
+    if options.get("hashes", True):
+        _minhash_constants()
+    bounds = np.linspace(0, len(raw), processes * 4 + 1).astype(int)  # a few slices per process
+    parts = [raw.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        done = list(pool.map(partial(_article_features, **options), parts))
+    return pd.concat(done)
+
+
 def _article_keys(raw: pd.DataFrame) -> list[str]:
     """Key each article's cached row by what the per-article work reads: the raw text and a given title."""
     from analysis import cache
@@ -964,7 +994,7 @@ def _cached_features(raw: pd.DataFrame, cache_dir: str | PathLike) -> pd.DataFra
     missing = ~keys.isin(found.index)
     if missing.any():
         todo = raw[missing & ~keys.duplicated()]
-        fresh = _article_features(todo)
+        fresh = _features_in_processes(todo)
         fresh.index = keys[todo.index].to_numpy()
         fresh.index.name = "key"
         try:
@@ -1086,7 +1116,7 @@ def load_corpus(
         if cache_dir is not None:
             features = _cached_features(raw[cleanable], cache_dir)
         else:
-            features = _article_features(raw[cleanable], language=detect_language, hashes=dedupe)
+            features = _features_in_processes(raw[cleanable], language=detect_language, hashes=dedupe)
         done = raw[cleanable].copy()
         for column in FEATURE_COLUMNS[:5]:
             done[column] = features[column]

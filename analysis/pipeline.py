@@ -894,8 +894,10 @@ def _run_lanes(
 
     Each lane loads the spaCy model once and takes the next chunk as soon as it
     is free (``concurrent.futures``), so parsing of one chunk overlaps with the
-    per-article stages of another and both cores stay busy. Results come back
-    in chunk order; stage seconds are summed over lanes.
+    per-article stages of another and both cores stay busy. Chunks are handed
+    out longest first (by characters), so the last ones are short and the lanes
+    finish together. Results come back in chunk order; stage seconds are summed
+    over lanes.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -913,9 +915,10 @@ def _run_lanes(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=lanes, mp_context=context, initializer=_lane_init) as pool:
+        # largest chunks first, so that no lane is left with a big chunk while the other idles at the end
+        order = sorted(range(len(chunks)), key=lambda i: -sum(chunks[i]["text"].map(len)))
         futures = {
-            pool.submit(_lane_chunk, chunk, key, names, str(cache_dir), batch_size): i
-            for i, (chunk, key) in enumerate(zip(chunks, keys, strict=True))
+            pool.submit(_lane_chunk, chunks[i], keys[i], names, str(cache_dir), batch_size): i for i in order
         }
         try:
             for n, future in enumerate(as_completed(futures), start=1):

