@@ -348,7 +348,6 @@ def linked_pairs(
     """
     from scipy import sparse
     from scipy.sparse.csgraph import reverse_cuthill_mckee
-    from sklearn.preprocessing import normalize
 
     x = sparse.csr_matrix(x, dtype=np.float64, copy=True)
     x.sum_duplicates()
@@ -402,7 +401,7 @@ def linked_pairs(
 
 
 def _word_candidates(words: csr_matrix, *, floor: float, most: int, rows_per_step: int = 1024) -> csr_matrix:
-    """Return, per row, the (at most ``most``) other rows whose word cosine is at least ``floor``, the closest first.
+    """Return, per row, up to ``most`` other rows with a word cosine of at least ``floor``, closest first.
 
     The word product is computed a slice of rows at a time, so memory grows with the
     candidates kept, not with the pairs that share some word. Ties keep the lower row.
@@ -733,7 +732,8 @@ def _block_links(
         sizes = [len(ix) for ix in block_rows]
         work = sum(n for n in sizes if n > 1)
         processes = min(n_process or config.SPACY_N_PROCESS, sum(1 for n in sizes if n > 1))
-        if processes < 2 or work < PARALLEL_MIN_SENTENCES or "fork" not in multiprocessing.get_all_start_methods():
+        forkable = "fork" in multiprocessing.get_all_start_methods()
+        if processes < 2 or work < PARALLEL_MIN_SENTENCES or not forkable:
             return [_links_of_block(i) for i in range(len(block_rows))]
         order = sorted(range(len(block_rows)), key=lambda i: -sizes[i])
         context = multiprocessing.get_context("fork")

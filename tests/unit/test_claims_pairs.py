@@ -34,7 +34,7 @@ def dense_reference(x, threshold, k):
 
 
 def assert_same_links(got, want, x):
-    """Same number of links per row with the same similarities (ties may pick different, equally near rows)."""
+    """Same number of links per row with the same similarities (a tie may pick another, equally near row)."""
     full = (x @ x.T).toarray()
     for (i, j), v in got.items():
         assert abs(full[i, j] - v) < 1e-9
@@ -69,7 +69,8 @@ def test_same_pairs_as_brute_force_knn(seed, rows_per_step):
     x = zipf_matrix(seed, n, int(rng.integers(30, 600)), int(rng.integers(3, 40)))
     # near copies, as wire copy gives: perturbed rows of other rows
     dup = rng.choice(n, size=n // 5)
-    x = sparse.vstack([x, normalize(x[dup] + sparse.random(len(dup), x.shape[1], density=0.01, random_state=seed))])
+    noise = sparse.random(len(dup), x.shape[1], density=0.01, random_state=seed)
+    x = sparse.vstack([x, normalize(x[dup] + noise)])
     x = x.tocsr()
     threshold, k = float(rng.uniform(0.1, 0.7)), int(rng.integers(1, 12))
     a, b, s = linked_pairs(x, threshold=threshold, k=k, rows_per_step=rows_per_step)
@@ -115,7 +116,8 @@ def test_word_prefilter_scores_exactly_the_pairs_it_keeps(seed):
     w = zipf_matrix(seed, n, words, int(rng.integers(2, 12)))  # a sparse "word view"
     c = zipf_matrix(seed + 100, n, 300, 60)  # a denser "character view"
     x = normalize(sparse.hstack([w * np.sqrt(0.5), c * np.sqrt(0.5)]).tocsr())
-    threshold, k, floor = float(rng.uniform(0.2, 0.5)), int(rng.integers(1, 10)), float(rng.uniform(0.05, 0.4))
+    threshold, k = float(rng.uniform(0.2, 0.5)), int(rng.integers(1, 10))
+    floor = float(rng.uniform(0.05, 0.4))
     a, b, s = linked_pairs(
         x, threshold=threshold, k=k, word_columns=words, min_word_similarity=floor,
         rows_per_step=int(rng.integers(1, 64)),
