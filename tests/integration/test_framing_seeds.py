@@ -201,3 +201,20 @@ def test_coding_round_trip_against_automatic_frames(tmp_path, seed_articles, see
 def test_hedged_sentences_are_flagged(seed_claims):
     assert sentence_row(seed_claims, "000", r"^Successful negotiations could lead").hedged
     assert not sentence_row(seed_claims, "002", r"loan of \$105 billion").hedged
+
+
+def test_word_prefilter_changes_nothing_on_the_seeds(seed_articles, seed_annotations, seed_claims):
+    """Scoring only pairs with a word cosine >= MIN_WORD_SIMILARITY links what comparing every pair links."""
+    everything = claims(seed_articles, annotations=seed_annotations, min_word_similarity=0.0)
+    pd.testing.assert_frame_equal(seed_claims, everything)
+    assert seed_claims["n_articles"].max() >= 2  # some claim is shared across articles: not vacuous
+
+
+def test_block_workers_give_the_same_claims(seed_articles, seed_annotations, seed_claims, monkeypatch):
+    """Event blocks scored in forked processes give the table the single process gives."""
+    import analysis.framing.claims as module
+
+    monkeypatch.setattr(module, "PARALLEL_MIN_SENTENCES", 0)
+    parallel = claims(seed_articles, annotations=seed_annotations, n_process=2)
+    pd.testing.assert_frame_equal(seed_claims, parallel)
+    assert (seed_claims.groupby("event").size() > 1).sum() >= 2  # at least two blocks went to the workers
