@@ -22,7 +22,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
@@ -88,25 +87,18 @@ def _frequencies() -> dict[str, float]:
     Importing wordfreq and unpacking its list costs about half a second per process; the copy in
     :data:`analysis.rowstore.MODEL_DIR` (one per wordfreq and Python version) loads in a few ms.
     """
-    import marshal
     import sys
     from importlib.metadata import version
 
-    from analysis.rowstore import MODEL_DIR, write_atomic
+    from analysis import rowstore
+
+    def unpack() -> dict[str, float]:
+        import wordfreq
+
+        return wordfreq.get_frequency_dict("en", wordlist="best")
 
     python = f"{sys.version_info[0]}{sys.version_info[1]}"
-    path = MODEL_DIR / f"wordfreq-en-best-{version('wordfreq')}-py{python}.marshal"
-    try:
-        stored = marshal.loads(path.read_bytes())
-        if isinstance(stored, dict) and stored:
-            return stored
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    import wordfreq
-
-    freqs = wordfreq.get_frequency_dict("en", wordlist="best")
-    write_atomic(path, lambda tmp: Path(tmp).write_bytes(marshal.dumps(freqs)))
-    return freqs
+    return rowstore.stored_dict(f"wordfreq-en-best-{version('wordfreq')}-py{python}", unpack)
 
 
 @lru_cache(maxsize=200_000)

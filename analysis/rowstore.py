@@ -145,3 +145,23 @@ def write_atomic(path: Path, dump: Callable[[str], object]) -> None:
         cache.replace_atomically(path, dump, prefix=path.stem, suffix=path.suffix)
     except OSError:
         pass
+
+
+def stored_dict(name: str, build: Callable[[], dict]) -> dict:
+    """Return a dict kept once per machine as a ``marshal`` file in :data:`MODEL_DIR`, building it if absent.
+
+    ``name`` should name what the content depends on (library and Python version);
+    an unreadable or empty file is rebuilt, and a read-only location just builds in memory.
+    """
+    import marshal
+
+    path = MODEL_DIR / f"{name}.marshal"
+    try:
+        stored = marshal.loads(path.read_bytes())
+        if isinstance(stored, dict) and stored:
+            return stored
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    built = build()
+    write_atomic(path, lambda tmp: Path(tmp).write_bytes(marshal.dumps(built)))
+    return built

