@@ -87,7 +87,6 @@ def _frequencies() -> dict[str, float]:
     Importing wordfreq and unpacking its list costs about half a second per process; the copy in
     :data:`analysis.rowstore.MODEL_DIR` (one per wordfreq and Python version) loads in a few ms.
     """
-    import sys
     from importlib.metadata import version
 
     from analysis import rowstore
@@ -97,8 +96,7 @@ def _frequencies() -> dict[str, float]:
 
         return wordfreq.get_frequency_dict("en", wordlist="best")
 
-    python = f"{sys.version_info[0]}{sys.version_info[1]}"
-    return rowstore.stored_dict(f"wordfreq-en-best-{version('wordfreq')}-py{python}", unpack)
+    return rowstore.stored_dict(f"wordfreq-en-best-{version('wordfreq')}", unpack)
 
 
 @lru_cache(maxsize=200_000)

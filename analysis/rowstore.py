@@ -150,12 +150,14 @@ def write_atomic(path: Path, dump: Callable[[str], object]) -> None:
 def stored_dict(name: str, build: Callable[[], dict]) -> dict:
     """Return a dict kept once per machine as a ``marshal`` file in :data:`MODEL_DIR`, building it if absent.
 
-    ``name`` should name what the content depends on (library and Python version);
-    an unreadable or empty file is rebuilt, and a read-only location just builds in memory.
+    ``name`` should name the library version the content comes from; the Python version is
+    added here (``marshal``'s format is per version). An unreadable or empty file is rebuilt,
+    and a read-only location just builds in memory.
     """
     import marshal
+    import sys
 
-    path = MODEL_DIR / f"{name}.marshal"
+    path = MODEL_DIR / f"{name}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
     try:
         stored = marshal.loads(path.read_bytes())
         if isinstance(stored, dict) and stored:

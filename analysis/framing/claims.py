@@ -398,12 +398,19 @@ def linked_pairs(
     if not got_a:
         return empty
     a, b, s = np.concatenate(got_a), np.concatenate(got_b), np.concatenate(got_s)
-    order = np.lexsort((b, -s, a))
-    a, b, s = a[order], b[order], s[order]
-    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    return _top_per_row(a, b, s, k)
+
+
+def _top_per_row(
+    a: np.ndarray, b: np.ndarray, v: np.ndarray, most: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keep each row ``a``'s ``most`` pairs of highest ``v`` (ties: lower ``b``), by row then rank."""
+    order = np.lexsort((b, -v, a))
+    a, b, v = a[order], b[order], v[order]
+    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if len(a) else np.zeros(0, dtype=np.int64)
     rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
-    top = rank < k
-    return a[top], b[top], s[top]
+    keep = rank < most
+    return a[keep], b[keep], v[keep]
 
 
 def _word_candidates(words: csr_matrix, *, floor: float, most: int, rows_per_step: int = 1024) -> csr_matrix:
@@ -423,14 +430,9 @@ def _word_candidates(words: csr_matrix, *, floor: float, most: int, rows_per_ste
         p = (words[r0 : r0 + rows_per_step] @ words_t).tocoo()
         a, b, v = p.row.astype(np.int64) + r0, p.col.astype(np.int64), p.data
         ok = (a != b) & (v >= floor - 1e-12)
-        a, b, v = a[ok], b[ok], v[ok]
-        order = np.lexsort((b, -v, a))
-        a, b = a[order], b[order]
-        starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if len(a) else np.zeros(0, dtype=np.int64)
-        rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
-        keep = rank < most
-        got_a.append(a[keep])
-        got_b.append(b[keep])
+        a, b, _ = _top_per_row(a[ok], b[ok], v[ok], most)
+        got_a.append(a)
+        got_b.append(b)
     a, b = np.concatenate(got_a), np.concatenate(got_b)
     cand = sparse.csr_matrix((np.ones(len(a), dtype=np.float64), (a, b)), shape=(n, n))
     cand.sort_indices()

