@@ -37,6 +37,10 @@ SPACY_N_PROCESS: int = int(os.environ.get("OUTLET_FRAMING_N_PROCESS", "0")) or m
 #: Articles per pipeline chunk (cache unit, Dask partition): ``$OUTLET_FRAMING_CHUNK_SIZE``, else 250.
 #: Cached per-article tables are reused only by runs with the same chunk size.
 CHUNK_SIZE: int = int(os.environ.get("OUTLET_FRAMING_CHUNK_SIZE", "0")) or 250
+#: Up to this many articles, ``analysis.run`` computes ``claims`` in a forked process while the
+#: other corpus stages run here (both cores busy; the same tables). Above it they run one after
+#: another, so two stages' working sets are never held at once (the memory bound at 20,000 articles).
+CORPUS_OVERLAP_MAX_ARTICLES: int = 5000
 
 #: Seed of every bootstrap, so tables and notebooks are reproducible.
 RANDOM_SEED: int = 20260223

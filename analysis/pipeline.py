@@ -111,7 +111,9 @@ class RunResult:
     info : Mapping[str, Any]
         ``engine``, ``n_chunks``, ``chunk_sizes``, ``cache_writes``,
         ``chunks_cached`` (chunks served wholly from the cache), ``skipped``
-        (stage -> reason), ``workers`` (Dask: address per chunk).
+        (stage -> reason), ``workers`` (Dask: address per chunk), ``lanes`` and
+        ``lane_pids`` (lanes), ``corpus_ahead`` (corpus stage -> id of the forked process
+        that computed it while the other corpus stages ran; empty when none did).
     """
 
     articles: pd.DataFrame
@@ -762,6 +764,7 @@ def run_corpus_stages(
     token_options: Mapping[str, Any],
     timer: _Timer,
     skipped: dict[str, str],
+    ahead_pids: dict[str, int] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run the corpus-level stages on the concatenated per-article tables (cached for an unchanged corpus).
 
@@ -780,7 +783,8 @@ def run_corpus_stages(
     produced: dict[str, str] = {}  # corpus table -> key of the stage that made it
     corpus_stages = [s for s in stage_list if not s.per_article]
     reads = {s.name: {name for _, name in _matches(s.fn, context)[0]} for s in corpus_stages}
-    for position, stage in enumerate(corpus_stages):
+
+    def key_of(stage: Stage) -> str:
         # the key covers the corpus (ids, metadata, texts) and only the tables this stage reads
         parts: list[Any] = [stage.name, stage.digest, corpus_signature]
         for _, name in _matches(stage.fn, context)[0]:
@@ -789,24 +793,34 @@ def run_corpus_stages(
                 parts.append((name, [k.get(owner, "") for k in chunk_keys]))
             elif name in produced:
                 parts.append((name, produced[name]))
-        key = cache.content_key(*parts)
-        kind = f"corpus-{stage.name}"
-        started = time.perf_counter()
-        result = _read_stage(kind, key, root)
-        if result is None:
-            args, kwargs, missing = _bind(stage.fn, context)
-            if missing:
-                skipped[stage.name] = f"needs {missing!r}, which the pipeline does not provide"
-                continue
-            result = _write_stage(kind, key, _tables_of(stage.name, stage.fn(*args, **kwargs)), root)
-        timer.add(stage.name, time.perf_counter() - started)
-        out.update(result)
-        context.update(result)
-        produced.update(dict.fromkeys(result, key))
-        if isinstance(tables, LazyTables):  # forget per-article inputs no later corpus stage reads
-            later = set().union(*(reads[s.name] for s in corpus_stages[position + 1 :]))
-            for name in reads[stage.name] - later:
-                tables.release(name)
+        return cache.content_key(*parts)
+
+    ahead = _start_ahead(corpus_stages, articles, context, key_of, reads, article_stages, root)
+    try:
+        for position, stage in enumerate(corpus_stages):
+            key = key_of(stage)
+            kind = f"corpus-{stage.name}"
+            ahead.wait(stage.name, timer)  # a stage computed ahead is then read from the cache
+            started = time.perf_counter()
+            result = _read_stage(kind, key, root)
+            if result is None:
+                args, kwargs, missing = _bind(stage.fn, context)
+                if missing:
+                    skipped[stage.name] = f"needs {missing!r}, which the pipeline does not provide"
+                    continue
+                result = _write_stage(kind, key, _tables_of(stage.name, stage.fn(*args, **kwargs)), root)
+            timer.add(stage.name, time.perf_counter() - started)
+            out.update(result)
+            context.update(result)
+            produced.update(dict.fromkeys(result, key))
+            if isinstance(tables, LazyTables):  # forget per-article inputs no later corpus stage reads
+                later = set().union(*(reads[s.name] for s in corpus_stages[position + 1 :]))
+                for name in reads[stage.name] - later:
+                    tables.release(name)
+    finally:
+        ahead.close()
+    if ahead_pids is not None:
+        ahead_pids.update(ahead.pids)
     internal = [n for n in tables if n.startswith(INTERNAL_PREFIX)]
     if isinstance(tables, LazyTables):
         tables.drop(internal)
@@ -814,6 +828,82 @@ def run_corpus_stages(
         for name in internal:
             del tables[name]
     return out
+
+
+#: Corpus stages worth starting ahead in a forked process (the slowest, reading per-article tables only).
+AHEAD_STAGES = ("claims",)
+_FORKED_STAGE: dict = {}  # what the forked stage process reads (inherited, never pickled)
+
+
+def _stage_ahead(name: str) -> tuple[float, int, int]:
+    """Compute corpus stage ``name`` of :data:`_FORKED_STAGE` and write it to the cache (forked process)."""
+    job = _FORKED_STAGE[name]
+    started, writes = time.perf_counter(), cache._writes
+    args, kwargs, missing = _bind(job["fn"], job["context"])
+    if not missing:
+        _write_stage(f"corpus-{name}", job["key"], _tables_of(name, job["fn"](*args, **kwargs)), job["root"])
+    return time.perf_counter() - started, cache._writes - writes, os.getpid()
+
+
+class _Ahead:
+    """Corpus stages computing in a forked process; :meth:`wait` blocks until one has written its cache."""
+
+    def __init__(self, pool=None, futures: dict | None = None) -> None:
+        self.pool, self.futures = pool, futures or {}
+        self.pids: dict[str, int] = {}  # stage -> process that computed it
+
+    def wait(self, name: str, timer: _Timer) -> None:
+        future = self.futures.pop(name, None)
+        if future is None:
+            return
+        seconds, writes, self.pids[name] = future.result()  # the stage's own error is raised here
+        cache._writes += writes
+        timer.add(name, seconds)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for future in self.futures.values():
+                future.cancel()
+            self.pool.shutdown(wait=True)
+        _FORKED_STAGE.clear()
+
+
+def _start_ahead(corpus_stages, articles, context, key_of, reads, article_stages, root) -> _Ahead:
+    """Start the uncached :data:`AHEAD_STAGES` in a forked process, when the corpus is small enough.
+
+    Only stages that read nothing but the articles and per-article tables qualify (their key
+    and inputs are known before any corpus stage has run). The process writes the stage's
+    tables to the cache, where the stage's turn in the loop reads them. Up to
+    :data:`analysis.config.CORPUS_OVERLAP_MAX_ARTICLES` articles, with 2+ processes and fork.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if (
+        root is None
+        or config.SPACY_N_PROCESS < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or len(articles) > config.CORPUS_OVERLAP_MAX_ARTICLES
+    ):
+        return _Ahead()
+    jobs = {}
+    for stage in corpus_stages:
+        per_article = all(
+            n in ("articles", "cache_dir") or any(n == a or n.startswith(a + "_") for a in article_stages)
+            for n in reads[stage.name]
+        )
+        if stage.name not in AHEAD_STAGES or not per_article:
+            continue
+        key = key_of(stage)
+        if cache.entry_path(f"corpus-{stage.name}", key, root).exists():
+            continue
+        jobs[stage.name] = {"fn": stage.fn, "context": context, "key": key, "root": root}
+    if not jobs:
+        return _Ahead()
+    _FORKED_STAGE.clear()
+    _FORKED_STAGE.update(jobs)
+    pool = ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("fork"))
+    return _Ahead(pool, {name: pool.submit(_stage_ahead, name) for name in jobs})
 
 
 def _corpus_signature(articles: pd.DataFrame, keys: list[dict[str, str]]) -> str:
@@ -1102,6 +1192,7 @@ def run(
                 raise RuntimeError(f"chunk {i + 1}: a stage output is missing from the cache after its run")
         tables = LazyTables(sources, root)
 
+    ahead_pids: dict[str, int] = {}
     tables.add(
         run_corpus_stages(
             articles,
@@ -1113,8 +1204,10 @@ def run(
             token_options=token_options,
             timer=timer,
             skipped=skipped,
+            ahead_pids=ahead_pids,
         )
     )
+    info["corpus_ahead"] = ahead_pids
     info["skipped"] = skipped
     info["cache_writes"] = cache._writes - writes_before + info.pop("lane_cache_writes", 0)
     words = _words(articles)

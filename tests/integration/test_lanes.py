@@ -50,3 +50,36 @@ def test_a_failing_stage_in_a_lane_reaches_the_caller(generated, tmp_path, monke
 
     with pytest.raises(InjectedFailure):
         pipeline.run(generated, cache_dir=tmp_path / "c", n_process=2, chunk_size=40, progress=False)
+
+
+def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, monkeypatch):
+    import os
+
+    from analysis import config
+
+    ahead_cache = tmp_path / "ahead"
+    ahead = pipeline.run(generated, cache_dir=ahead_cache, n_process=2, chunk_size=40, progress=False)
+    assert set(ahead.info["corpus_ahead"]) == {"claims"}
+    assert ahead.info["corpus_ahead"]["claims"] != os.getpid()  # it ran in another process
+    assert not ahead.timings.query("stage == 'claims'").empty
+    # the same per-article tables, corpus stages one after another in this process
+    here_cache = tmp_path / "here"
+    shutil.copytree(ahead_cache, here_cache, ignore=shutil.ignore_patterns("corpus-*"))
+    monkeypatch.setattr(config, "CORPUS_OVERLAP_MAX_ARTICLES", 0)
+    here = pipeline.run(generated, cache_dir=here_cache, n_process=2, chunk_size=40, progress=False)
+    assert here.info["corpus_ahead"] == {} and here.info["chunks_cached"] == here.info["n_chunks"]
+    assert len(here["claims"]) > 0 and here["claims"]["n_articles"].max() > 1
+    for name in ("claims", "omissions", "entity_frequencies", "keyness", "labels", "attribution"):
+        pd.testing.assert_frame_equal(here[name], ahead[name], obj=name)
+
+
+def test_a_failing_stage_computed_ahead_reaches_the_caller(generated, tmp_path, monkeypatch):
+    from analysis.framing import claims as claims_module
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("broken on purpose")
+
+    monkeypatch.setattr(claims_module, "linked_pairs", broken)
+    with pytest.raises(ZeroDivisionError, match="broken on purpose"):
+        pipeline.run(generated, cache_dir=tmp_path / "c", n_process=2, chunk_size=40, progress=False)
+    assert not list((tmp_path / "c").glob("corpus-claims/*"))  # nothing half-written for claims
