@@ -47,6 +47,7 @@ country everywhere.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -461,15 +462,38 @@ def ruler_patterns() -> frozenset[tuple[str, ...]]:
 # --------------------------------------------------------------------------- common words
 
 
+#: Zipf frequency (wordfreq, English) from which a word counts as common.
+COMMON_WORD_ZIPF = 3.5
+
+
 @functools.lru_cache(maxsize=65536)
 def _common(word: str) -> bool:
     """Return True for a frequent English word (a headline-case word, not a name)."""
-    from wordfreq import zipf_frequency
-
     low = fold(word)
     if not low.isalpha() or low in ORG_DESIGNATORS:
         return False
-    return zipf_frequency(low, "en") >= 3.5
+    return _zipf_frequency(low) >= COMMON_WORD_ZIPF
+
+
+def _zipf_frequency(word: str) -> float:
+    """Return ``wordfreq.zipf_frequency(word, "en")`` for a lower-case word.
+
+    An ASCII word is one token for wordfreq, so its value is read from the stored
+    frequency list the loader already holds (:func:`analysis.clean._frequencies`),
+    rounded as wordfreq rounds (3 significant digits, then Zipf to 0.01): importing
+    wordfreq costs every worker process a fifth of a second. Other words go to wordfreq.
+    """
+    if not word.isascii():
+        from wordfreq import zipf_frequency
+
+        return zipf_frequency(word, "en")
+    from analysis.clean import _frequencies
+
+    freq = _frequencies().get(word)
+    if not freq:
+        return 0.0
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return round(math.log(freq, 10) + 9, 2)
 
 
 # --------------------------------------------------------------------------- role phrases

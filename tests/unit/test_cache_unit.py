@@ -34,3 +34,25 @@ def test_injected_failure_after_k_writes_leaves_complete_entries(tmp_path, monke
         cache.write("k", "aa2", table, tmp_path)
     assert cache.read("k", "aa1", tmp_path) is not None and cache.read("k", "aa2", tmp_path) is not None
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_write_parquet_reads_back_as_to_parquet_does(tmp_path):
+    """The cache's writer (no column statistics) gives the same frame back as DataFrame.to_parquet."""
+    from analysis.cache import write_parquet
+
+    frame = pd.DataFrame(
+        {
+            "article_id": ["a", "b", None],
+            "n": [1, 2, 3],
+            "score": [0.5, float("nan"), -1.25],
+            "flag": [True, False, True],
+            "when": pd.to_datetime(["2022-02-07", None, "2026-01-01"]),
+            "kind": pd.Categorical(["x", "y", "x"]),
+            "nullable": pd.array([1, None, 3], dtype="Int64"),
+        }
+    )
+    write_parquet(frame, tmp_path / "ours.parquet")
+    frame.to_parquet(tmp_path / "pandas.parquet", index=False)
+    ours, theirs = pd.read_parquet(tmp_path / "ours.parquet"), pd.read_parquet(tmp_path / "pandas.parquet")
+    pd.testing.assert_frame_equal(ours, theirs)
+    pd.testing.assert_frame_equal(ours, frame)

@@ -609,3 +609,22 @@ def test_mentions_point_at_their_text_on_random_markup(chunks):
     for r in m.itertuples():
         assert plain[r.start_char : r.end_char] == r.text
     assert set(m["kind"]) <= set(E.KINDS)
+
+
+def test_zipf_frequency_from_the_stored_list_equals_wordfreq():
+    """_common reads Zipf values from the stored list; they must be wordfreq's own, rounding included."""
+    import random
+    import string
+
+    from wordfreq import zipf_frequency
+
+    from analysis.clean import _frequencies
+    from analysis.entities import _zipf_frequency
+
+    words = sorted(w for w in _frequencies() if w.isascii() and w.isalpha())
+    rng = random.Random(7)
+    sample = rng.sample(words, 20000)
+    letters = string.ascii_lowercase
+    unknown = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 14))) for _ in range(3000)]
+    for word in [*sample, *unknown, "the", "kremlin", "élysée", "москва"]:
+        assert _zipf_frequency(word) == zipf_frequency(word, "en"), word
