@@ -247,6 +247,7 @@ def bootstrap_mean_ci_by(
         raise ValueError(f"weights has {w.size} entries but values has {v.size}")
     if np.any(w < 0):
         raise ValueError("weights must be non-negative")
+    weighted = weights is not None
     codes, labels = pd.factorize(g, sort=True)
     k = len(labels)
     mean = np.full(k, np.nan)
@@ -272,8 +273,12 @@ def bootstrap_mean_ci_by(
             for first in range(0, all_which.size, step):
                 which = all_which[first : first + step]
                 rows = starts[which][:, None] + np.arange(size)[None, :]  # (G, size)
-                vv, ww = v[rows][:, idx], w[rows][:, idx]  # (G, n, size)
-                draws = np.sum(vv * ww, axis=2) / np.sum(ww, axis=2)
+                vv = v[rows][:, idx]  # (G, n, size)
+                if weighted:
+                    ww = w[rows][:, idx]
+                    draws = np.sum(vv * ww, axis=2) / np.sum(ww, axis=2)
+                else:  # the same numbers: x * 1.0 == x and a sum of ones is exact
+                    draws = np.sum(vv, axis=2) / float(size)
                 q = np.quantile(draws, [alpha, 1.0 - alpha], axis=1)  # (2, G)
                 target = present[which]
                 low[target] = np.minimum(q[0], mean[target])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -138,3 +139,20 @@ def test_by_group_handles_singletons_and_all_nan_groups():
     assert one["mean"] == 0.5 and one["n"] == 1 and math.isnan(one["low"]) and math.isnan(one["high"])
     assert table.loc["nan", "n"] == 0 and math.isnan(table.loc["nan", "mean"])
     assert table.loc["two", "low"] <= table.loc["two", "mean"] <= table.loc["two", "high"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.one_of(st.floats(-1, 1), st.just(float("nan"))), min_size=1, max_size=80),
+    st.integers(1, 12),
+    st.integers(0, 10_000),
+)
+def test_by_group_without_weights_is_bitwise_the_unit_weighted_result(values, n_groups, seed):
+    """Without weights the result is bitwise that of explicit weights of 1 (the weighted path)."""
+    groups = [f"g{(i * 7 + seed) % n_groups}" for i in range(len(values))]
+    plain = bootstrap_mean_ci_by(values, groups, n=200, seed=seed)
+    ones = bootstrap_mean_ci_by(values, groups, [1.0] * len(values), n=200, seed=seed)
+    halves = bootstrap_mean_ci_by(values, groups, [0.5] * len(values), n=200, seed=seed)  # the weighted path
+    pd.testing.assert_frame_equal(plain, ones, check_exact=True)
+    pd.testing.assert_frame_equal(plain[["n"]], halves[["n"]])
+    assert np.allclose(plain[["mean", "low", "high"]], halves[["mean", "low", "high"]], equal_nan=True)
