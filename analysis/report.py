@@ -28,6 +28,7 @@ import base64
 import datetime as _dt
 import html
 import io
+import os
 import re
 import sys
 import time
@@ -848,14 +849,39 @@ def _execute(notebook: Path, params: dict[str, Any], cwd: Path):
     costs about twice as long per notebook here (kernel start and shutdown),
     so the parameterisation step is papermill's and execution is nbclient's.
     """
-    from nbclient import NotebookClient
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
     nb = parameterize_notebook(load_notebook_node(str(notebook)), params, kernel_name="python3")
-    NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    _run_kernel(nb, cwd)
     _strip_volatile(nb)
     return nb
+
+
+def _run_kernel(nb, cwd: Path) -> None:
+    """Execute ``nb`` in a fresh ``python3`` kernel started in ``cwd``, talking over local sockets.
+
+    The kernel and this process talk over Unix domain sockets in a private temporary folder
+    (ZeroMQ ``ipc`` transport) rather than loopback TCP ports: nothing listens on the network,
+    and ipykernel does not warn, once per notebook, that its TCP traffic is unencrypted.
+    Where ``ipc`` is unavailable (not POSIX) the default TCP transport is used.
+    """
+    import tempfile
+
+    from nbclient import NotebookClient
+
+    resources = {"metadata": {"path": str(cwd)}}
+    if os.name != "posix":
+        NotebookClient(nb, kernel_name="python3", resources=resources).execute()
+        return
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="of-kernel-") as sockets:
+        settings = Config()
+        settings.KernelManager.transport = "ipc"
+        settings.KernelManager.ip = str(Path(sockets) / "k")
+        # the client creates (and so shuts down) its own kernel manager with these settings
+        NotebookClient(nb, kernel_name="python3", resources=resources, config=settings).execute()
 
 
 def most_mentioned_entities(
@@ -1173,16 +1199,13 @@ def refresh_notebooks(
         The notebooks rewritten.
     """
     import nbformat
-    from nbclient import NotebookClient
 
     done = []
     for stem in names or available_notebooks():
         path = config.NOTEBOOKS_DIR / f"{stem}.ipynb"
         t0 = time.perf_counter()
         nb = nbformat.read(path, as_version=4)
-        NotebookClient(
-            nb, kernel_name="python3", resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}}
-        ).execute()
+        _run_kernel(nb, config.NOTEBOOKS_DIR)
         _strip_volatile(nb)
         nbformat.write(nb, path)
         done.append(path)
