@@ -413,7 +413,7 @@ def _top_per_row(
     return a[keep], b[keep], v[keep]
 
 
-def _word_candidates(words: csr_matrix, *, floor: float, most: int, rows_per_step: int = 1024) -> csr_matrix:
+def _word_candidates(words: csr_matrix, *, floor: float, most: int, rows_per_step: int = 256) -> csr_matrix:
     """Return, per row, up to ``most`` other rows with a word cosine of at least ``floor``, closest first.
 
     The word product is computed a slice of rows at a time, so memory grows with the
