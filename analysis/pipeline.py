@@ -796,7 +796,9 @@ def run_corpus_stages(
                 parts.append((name, produced[name]))
         return cache.content_key(*parts)
 
-    ahead = _start_ahead(corpus_stages, articles, context, key_of, reads, article_stages, root)
+    ahead = _start_ahead(
+        corpus_stages, articles, context, key_of, reads, article_stages, root, token_options.get("n_process")
+    )
     try:
         for position, stage in enumerate(corpus_stages):
             key = key_of(stage)
@@ -818,8 +820,10 @@ def run_corpus_stages(
                 later = set().union(*(reads[s.name] for s in corpus_stages[position + 1 :]))
                 for name in reads[stage.name] - later:
                     tables.release(name)
-    finally:
-        ahead.close()
+    except BaseException:
+        ahead.close(abandon=True)
+        raise
+    ahead.close()
     if ahead_pids is not None:
         ahead_pids.update(ahead.pids)
     internal = [n for n in tables if n.startswith(INTERNAL_PREFIX)]
@@ -854,44 +858,77 @@ class _Ahead:
         self.pids: dict[str, int] = {}  # stage -> process that computed it
 
     def wait(self, name: str, timer: _Timer) -> None:
+        """Wait for stage ``name`` if it runs ahead; its own error is raised here.
+
+        If the process died (killed, out of memory), nothing is raised: the stage's turn in
+        the loop finds no cache entry and computes it in this process.
+        """
+        from concurrent.futures.process import BrokenProcessPool
+
         future = self.futures.pop(name, None)
         if future is None:
             return
-        seconds, writes, self.pids[name] = future.result()  # the stage's own error is raised here
+        try:
+            seconds, writes, self.pids[name] = future.result()
+        except BrokenProcessPool:
+            return
         cache._writes += writes
         timer.add(name, seconds)
 
-    def close(self) -> None:
+    def close(self, *, abandon: bool = False) -> None:
+        """Shut the process down; ``abandon`` (an error elsewhere) stops a stage still running."""
         if self.pool is not None:
-            for future in self.futures.values():
-                future.cancel()
-            self.pool.shutdown(wait=True)
+            if abandon and self.futures:
+                processes = list(getattr(self.pool, "_processes", {}).values())
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                for process in processes:  # the error should not wait for a stage nobody will read
+                    process.terminate()
+            else:
+                self.pool.shutdown(wait=True)
         _FORKED_STAGE.clear()
 
 
-def _start_ahead(corpus_stages, articles, context, key_of, reads, article_stages, root) -> _Ahead:
-    """Start the uncached :data:`AHEAD_STAGES` in a forked process, when the corpus is small enough.
+def _can_fork_ahead(n_articles: int, n_process: int | None) -> bool:
+    """Tell whether a corpus stage may be computed in a forked process in this run.
+
+    Only on Linux (fork is the default there; macOS deprecated it), with 2+ processes,
+    up to :data:`analysis.config.CORPUS_OVERLAP_MAX_ARTICLES` articles, and when this
+    process runs no other thread (a Dask client's, a Jupyter kernel's: a lock held by another
+    thread at fork time would stay held in the child). Not under the failure injection of
+    the tests (``$OUTLET_FRAMING_FAIL_AFTER_WRITES``), which counts writes in one process.
+    """
+    import multiprocessing
+
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and (n_process or config.SPACY_N_PROCESS) >= 2
+        and n_articles <= config.CORPUS_OVERLAP_MAX_ARTICLES
+        and threading.active_count() == 1
+        and not os.environ.get("OUTLET_FRAMING_FAIL_AFTER_WRITES")
+    )
+
+
+def _start_ahead(
+    corpus_stages, articles, context, key_of, reads, article_stages, root, n_process: int | None
+) -> _Ahead:
+    """Start the uncached :data:`AHEAD_STAGES` in a forked process, when :func:`_can_fork_ahead`.
 
     Only stages that read nothing but the articles and per-article tables qualify (their key
     and inputs are known before any corpus stage has run). The process writes the stage's
-    tables to the cache, where the stage's turn in the loop reads them. Up to
-    :data:`analysis.config.CORPUS_OVERLAP_MAX_ARTICLES` articles, with 2+ processes and fork.
+    tables to the cache, where the stage's turn in the loop reads them.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if (
-        root is None
-        or config.SPACY_N_PROCESS < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-        or len(articles) > config.CORPUS_OVERLAP_MAX_ARTICLES
-    ):
+    if root is None or not _can_fork_ahead(len(articles), n_process):
         return _Ahead()
     jobs = {}
     for stage in corpus_stages:
-        per_article = all(
+        inputs = reads[stage.name]
+        per_article = bool(inputs) and all(
             n in ("articles", "cache_dir") or any(n == a or n.startswith(a + "_") for a in article_stages)
-            for n in reads[stage.name]
+            for n in inputs
         )
         if stage.name not in AHEAD_STAGES or not per_article:
             continue

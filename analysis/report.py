@@ -864,22 +864,24 @@ def _run_kernel(nb, cwd: Path) -> None:
     The kernel and this process talk over Unix domain sockets in a private temporary folder
     (ZeroMQ ``ipc`` transport) rather than loopback TCP ports: nothing listens on the network,
     and ipykernel does not warn, once per notebook, that its TCP traffic is unencrypted.
-    Where ``ipc`` is unavailable (not POSIX) the default TCP transport is used.
+    The folder is made in ``/tmp`` (a socket path may not exceed ~107 bytes, and ``$TMPDIR``
+    can be long); where that is not possible, or not POSIX, the default TCP transport is used.
     """
     import tempfile
 
     from nbclient import NotebookClient
 
     resources = {"metadata": {"path": str(cwd)}}
-    if os.name != "posix":
+    base = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
+    if os.name != "posix" or base is None:
         NotebookClient(nb, kernel_name="python3", resources=resources).execute()
         return
     from traitlets.config import Config
 
-    with tempfile.TemporaryDirectory(prefix="of-kernel-") as sockets:
+    with tempfile.TemporaryDirectory(prefix="of-kernel-", dir=base) as sockets:
         settings = Config()
         settings.KernelManager.transport = "ipc"
-        settings.KernelManager.ip = str(Path(sockets) / "k")
+        settings.KernelManager.ip = str(Path(sockets) / "k")  # sockets k-<n>: ~35 bytes in all
         # the client creates (and so shuts down) its own kernel manager with these settings
         NotebookClient(nb, kernel_name="python3", resources=resources, config=settings).execute()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pandas as pd
@@ -52,15 +53,36 @@ def test_a_failing_stage_in_a_lane_reaches_the_caller(generated, tmp_path, monke
         pipeline.run(generated, cache_dir=tmp_path / "c", n_process=2, chunk_size=40, progress=False)
 
 
-def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, monkeypatch):
-    import os
+def _claims_only_outside(monkeypatch, parent: int, inside):
+    """Replace the claims stage so that in the parent process it calls ``inside`` instead."""
+    import functools
 
+    from analysis.framing import claims as claims_module
+
+    real = claims_module.claims
+
+    @functools.wraps(real)
+    def guarded(*args, **kwargs):
+        if os.getpid() == parent:
+            return inside(real, *args, **kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(claims_module, "claims", guarded)
+
+
+def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, monkeypatch):
     from analysis import config
 
+    def refuse(real, *args, **kwargs):
+        raise AssertionError("claims was computed in the parent process")
+
     ahead_cache = tmp_path / "ahead"
-    ahead = pipeline.run(generated, cache_dir=ahead_cache, n_process=2, chunk_size=40, progress=False)
+    with monkeypatch.context() as patch:
+        _claims_only_outside(patch, os.getpid(), refuse)
+        ahead = pipeline.run(generated, cache_dir=ahead_cache, n_process=2, chunk_size=40, progress=False)
     assert set(ahead.info["corpus_ahead"]) == {"claims"}
     assert ahead.info["corpus_ahead"]["claims"] != os.getpid()  # it ran in another process
+    assert len(list((ahead_cache / "corpus-claims").rglob("*.parquet"))) == 1  # one key, child and parent
     assert not ahead.timings.query("stage == 'claims'").empty
     # the same per-article tables, corpus stages one after another in this process
     here_cache = tmp_path / "here"
@@ -77,9 +99,35 @@ def test_a_failing_stage_computed_ahead_reaches_the_caller(generated, tmp_path, 
     from analysis.framing import claims as claims_module
 
     def broken(*args, **kwargs):
-        raise ZeroDivisionError("broken on purpose")
+        raise ZeroDivisionError(f"broken on purpose in process {os.getpid()}")
 
     monkeypatch.setattr(claims_module, "linked_pairs", broken)
-    with pytest.raises(ZeroDivisionError, match="broken on purpose"):
+    with pytest.raises(ZeroDivisionError, match="broken on purpose") as raised:
         pipeline.run(generated, cache_dir=tmp_path / "c", n_process=2, chunk_size=40, progress=False)
+    assert str(os.getpid()) not in str(raised.value)  # raised in the forked process, re-raised here
     assert not list((tmp_path / "c").glob("corpus-claims/*"))  # nothing half-written for claims
+
+
+def test_a_stage_process_that_dies_is_computed_here(generated, tmp_path, monkeypatch):
+    """A killed claims process (e.g. out of memory) is not an error: the parent computes claims."""
+    normal = pipeline.run(generated, cache_dir=tmp_path / "a", n_process=2, chunk_size=40, progress=False)
+    from analysis.framing import claims as claims_module
+
+    parent, real = os.getpid(), claims_module.claims
+
+    marker = tmp_path / "died"
+
+    def die_unless_parent(*args, **kwargs):
+        if os.getpid() != parent:
+            marker.write_text(str(os.getpid()))
+            os._exit(3)
+        return real(*args, **kwargs)
+
+    import functools
+
+    monkeypatch.setattr(claims_module, "claims", functools.wraps(real)(die_unless_parent))
+    shutil.copytree(tmp_path / "a", tmp_path / "b", ignore=shutil.ignore_patterns("corpus-*"))
+    again = pipeline.run(generated, cache_dir=tmp_path / "b", n_process=2, chunk_size=40, progress=False)
+    assert marker.exists() and again.info["corpus_ahead"] == {}  # the process died; claims came from here
+    pd.testing.assert_frame_equal(again["claims"], normal["claims"])
+    pd.testing.assert_frame_equal(again["omissions"], normal["omissions"])
