@@ -904,9 +904,14 @@ def _can_fork_ahead(n_articles: int, n_process: int | None) -> bool:
         and "fork" in multiprocessing.get_all_start_methods()
         and (n_process or config.SPACY_N_PROCESS) >= 2
         and n_articles <= config.CORPUS_OVERLAP_MAX_ARTICLES
-        and threading.active_count() == 1
+        and not _other_threads()
         and not os.environ.get("OUTLET_FRAMING_FAIL_AFTER_WRITES")
     )
+
+
+def _other_threads() -> bool:
+    """Tell whether this process runs a thread besides the calling one."""
+    return threading.active_count() > 1
 
 
 def _start_ahead(

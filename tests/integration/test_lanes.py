@@ -11,6 +11,12 @@ import pytest
 from analysis import pipeline
 
 
+@pytest.fixture
+def fork_allowed(monkeypatch):
+    """Let claims run ahead although earlier tests (a Dask cluster) may have left threads in this process."""
+    monkeypatch.setattr(pipeline, "_other_threads", lambda: False)
+
+
 @pytest.fixture(scope="module")
 def generated():
     from bench.corpus import generate
@@ -70,7 +76,7 @@ def _claims_only_outside(monkeypatch, parent: int, inside):
     monkeypatch.setattr(claims_module, "claims", guarded)
 
 
-def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, monkeypatch):
+def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, monkeypatch, fork_allowed):
     from analysis import config
 
     def refuse(real, *args, **kwargs):
@@ -95,7 +101,7 @@ def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, m
         pd.testing.assert_frame_equal(here[name], ahead[name], obj=name)
 
 
-def test_a_failing_stage_computed_ahead_reaches_the_caller(generated, tmp_path, monkeypatch):
+def test_a_failing_stage_computed_ahead_reaches_the_caller(generated, tmp_path, monkeypatch, fork_allowed):
     from analysis.framing import claims as claims_module
 
     def broken(*args, **kwargs):
@@ -108,7 +114,7 @@ def test_a_failing_stage_computed_ahead_reaches_the_caller(generated, tmp_path, 
     assert not list((tmp_path / "c").glob("corpus-claims/*"))  # nothing half-written for claims
 
 
-def test_a_stage_process_that_dies_is_computed_here(generated, tmp_path, monkeypatch):
+def test_a_stage_process_that_dies_is_computed_here(generated, tmp_path, monkeypatch, fork_allowed):
     """A killed claims process (e.g. out of memory) is not an error: the parent computes claims."""
     normal = pipeline.run(generated, cache_dir=tmp_path / "a", n_process=2, chunk_size=40, progress=False)
     from analysis.framing import claims as claims_module
@@ -131,3 +137,18 @@ def test_a_stage_process_that_dies_is_computed_here(generated, tmp_path, monkeyp
     assert marker.exists() and again.info["corpus_ahead"] == {}  # the process died; claims came from here
     pd.testing.assert_frame_equal(again["claims"], normal["claims"])
     pd.testing.assert_frame_equal(again["omissions"], normal["omissions"])
+
+
+def test_claims_is_not_computed_ahead_beside_other_threads(generated, tmp_path):
+    """A live thread (a Dask client's, a Jupyter kernel's) keeps claims in this process: no fork then."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        result = pipeline.run(generated, cache_dir=tmp_path / "c", n_process=2, chunk_size=40, progress=False)
+    finally:
+        stop.set()
+        thread.join()
+    assert result.info["corpus_ahead"] == {} and len(result["claims"]) > 0
