@@ -1053,10 +1053,6 @@ def _run_lanes(
         futures = {
             pool.submit(_lane_chunk, chunks[i], keys[i], names, str(cache_dir), batch_size): i for i in order
         }
-        # the lanes exist now (fork starts them all at the first submit); while this process waits for
-        # them, a thread imports what the corpus stages will need, so they do not wait for it afterwards
-        warm = threading.Thread(target=_import_corpus_libraries, daemon=True)
-        warm.start()
         try:
             for n, future in enumerate(as_completed(futures), start=1):
                 out, seconds, lane_skipped, lane_writes, pid = future.result()
@@ -1074,22 +1070,7 @@ def _run_lanes(
             for future in futures:
                 future.cancel()
             raise
-        finally:
-            warm.join()  # before any later fork (claims ahead): no import may be half-done in a child
     return [r for r in results if r is not None], writes, sorted(pids)
-
-
-#: Libraries the corpus stages import on first use (claims' TF-IDF: about 0.8 s).
-CORPUS_LIBRARIES = ("sklearn.feature_extraction.text", "sklearn.preprocessing", "scipy.sparse.csgraph")
-
-
-def _import_corpus_libraries() -> None:
-    """Import :data:`CORPUS_LIBRARIES` (in a thread while the lanes work); failures are left to the stage."""
-    for name in CORPUS_LIBRARIES:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the stage that needs it reports the error itself
-            return
 
 
 def _run_serial(
