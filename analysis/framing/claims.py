@@ -355,9 +355,11 @@ def linked_pairs(
     from scipy import sparse
     from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-    x = sparse.csr_matrix(x, dtype=np.float64, copy=True)
-    x.sum_duplicates()
-    x.sort_indices()
+    x = sparse.csr_matrix(x, dtype=np.float64)
+    if not x.has_canonical_format:  # sorted, no duplicates: else fix a copy, never the caller's matrix
+        x = x.copy()
+        x.sum_duplicates()
+        x.sort_indices()
     n = x.shape[0]
     lo = threshold - 1e-12
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
@@ -392,9 +394,12 @@ def linked_pairs(
             local = np.repeat(np.arange(len(rows)), np.diff(mine.indptr))
             v = sims[local, np.searchsorted(cols, mine.indices)]
             ok = v >= lo
-            got_a.append(rows[local[ok]])
-            got_b.append(mine.indices[ok].astype(np.int64))
-            got_s.append(v[ok])
+            # a slice holds every candidate of its rows, so each row's k best are final here:
+            # only those are kept (k per row, not up to max_candidates), and sorted once at the end
+            a, b, sv = _top_per_row(rows[local[ok]], mine.indices[ok].astype(np.int64), v[ok], k)
+            got_a.append(a)
+            got_b.append(b)
+            got_s.append(sv)
     if not got_a:
         return empty
     a, b, s = np.concatenate(got_a), np.concatenate(got_b), np.concatenate(got_s)
