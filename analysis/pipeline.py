@@ -789,7 +789,7 @@ def run_corpus_stages(
         # the key covers the corpus (ids, metadata, texts) and only the tables this stage reads
         parts: list[Any] = [stage.name, stage.digest, corpus_signature]
         for _, name in _matches(stage.fn, context)[0]:
-            owner = next((a for a in article_stages if name == a or name.startswith(a + "_")), None)
+            owner = _owner(name, article_stages)
             if owner is not None:
                 parts.append((name, [k.get(owner, "") for k in chunk_keys]))
             elif name in produced:
@@ -833,6 +833,11 @@ def run_corpus_stages(
         for name in internal:
             del tables[name]
     return out
+
+
+def _owner(table: str, article_stages: list[str]) -> str | None:
+    """Return the per-article stage that makes ``table`` (its name, or ``<stage>_<field>``), if any."""
+    return next((a for a in article_stages if table == a or table.startswith(a + "_")), None)
 
 
 #: Corpus stages worth starting ahead in a forked process (the slowest, reading per-article tables only).
@@ -932,8 +937,7 @@ def _start_ahead(
     for stage in corpus_stages:
         inputs = reads[stage.name]
         per_article = bool(inputs) and all(
-            n in ("articles", "cache_dir") or any(n == a or n.startswith(a + "_") for a in article_stages)
-            for n in inputs
+            n in ("articles", "cache_dir") or _owner(n, article_stages) is not None for n in inputs
         )
         if stage.name not in AHEAD_STAGES or not per_article:
             continue

@@ -22,18 +22,6 @@ import time
 from pathlib import Path
 
 
-def _tree_pss(process) -> int:
-    import psutil
-
-    total = 0
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            total += p.memory_full_info().pss
-        except psutil.Error:
-            pass
-    return total
-
-
 def measure(
     corpus: str, cache_dir: str, *, chunk_size: int | None = None, interval: float = 0.25
 ) -> list[dict]:
@@ -41,6 +29,7 @@ def measure(
     import psutil
 
     from analysis import pipeline
+    from bench.run import _tree_memory
 
     for folder in glob.glob(str(Path(cache_dir) / "corpus-*")):
         shutil.rmtree(folder)
@@ -50,7 +39,7 @@ def measure(
 
     def sample() -> None:
         while not stop.is_set():
-            samples.append((time.perf_counter(), _tree_pss(me)))
+            samples.append((time.perf_counter(), _tree_memory(me)[1]))
             time.sleep(interval)
 
     marks: list[tuple[float, str]] = []
