@@ -49,6 +49,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import cache, config
+from analysis.memory import release_memory
 
 try:
     from pyarrow import ArrowException as ArrowError
@@ -615,31 +616,88 @@ def _load(source_or_articles: Any, cache_dir) -> pd.DataFrame:
 
     The whole table is reused when the source files and the loader's code are unchanged; otherwise
     :func:`analysis.load.load_corpus` runs with the per-article load cache, so only articles it has
-    not seen are cleaned, identified and hashed.
+    not seen are cleaned, identified and hashed (in a forked process when :func:`_can_fork`, and the
+    table read back from the cache).
     """
-    from analysis.load import load_corpus
-
     if isinstance(source_or_articles, pd.DataFrame) and "status" in source_or_articles.columns:
         missing = {"article_id", "text"} - set(source_or_articles.columns)
         if missing:
             raise ValueError(f"articles need columns {sorted(missing)}")
         return source_or_articles
     digest = _source_digest(source_or_articles)
-    key = cache.content_key(digest, _code_digest("analysis.load"), _code_digest("analysis.clean"))
-    if digest is not None:
-        hit = cache.read("corpus", key, cache_dir)
-        if hit is not None:
-            return hit
-    # a changed source re-runs only the per-article work of articles the cache has not seen
-    articles = load_corpus(source_or_articles, cache_dir=cache_dir)
     if digest is None:
-        return articles
+        from analysis.load import load_corpus
+
+        return load_corpus(source_or_articles, cache_dir=cache_dir)
+    key = cache.content_key(digest, _code_digest("analysis.load"), _code_digest("analysis.clean"))
+    hit = cache.read("corpus", key, cache_dir)
+    if hit is not None:
+        return hit
+    if _can_fork() and not isinstance(source_or_articles, pd.DataFrame):  # paths: nothing to pickle
+        # the load leaves hundreds of MB of freed-but-held heap behind (cleaning every block, MinHash,
+        # language ID); done in a forked process that stores the table, it leaves nothing here for
+        # the lanes forked later to inherit and copy
+        writes = _in_forked_process(_load_and_store, source_or_articles, str(cache_dir), key)
+        if writes is not None:
+            cache._writes += writes
+            hit = cache.read("corpus", key, cache_dir)
+            if hit is not None:
+                return hit
+    return _load_and_store(source_or_articles, cache_dir, key, keep=True)
+
+
+def _load_and_store(source: Any, cache_dir, key: str, *, keep: bool = False) -> Any:
+    """Load ``source`` (per-article load cache) and store the table as cache entry ``corpus``/``key``.
+
+    Returns the table (``keep=True``) or, in a forked loader, the number of cache writes made
+    (None when the table could not be stored).
+    """
+    from analysis.load import load_corpus
+
+    writes = cache._writes
+    # a changed source re-runs only the per-article work of articles the cache has not seen
+    articles = load_corpus(source, cache_dir=cache_dir)
     try:
         normalised = _normalise(articles)
     except Exception:  # noqa: BLE001 - a table Arrow cannot store is simply not cached
-        return articles
+        return articles if keep else None
     cache.write("corpus", key, normalised, cache_dir)
-    return normalised
+    return normalised if keep else cache._writes - writes
+
+
+def _can_fork() -> bool:
+    """Tell whether work may be done in a forked helper process here.
+
+    Only on Linux, when this process runs no other thread (a Dask client's or a
+    Jupyter kernel's thread could hold a lock at fork time that would stay held in
+    the child), and not under the failure injection of the tests
+    (``$OUTLET_FRAMING_FAIL_AFTER_WRITES``), which counts cache writes in one process.
+    """
+    import multiprocessing
+
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not _other_threads()
+        and not os.environ.get("OUTLET_FRAMING_FAIL_AFTER_WRITES")
+    )
+
+
+def _in_forked_process(fn: Callable[..., Any], *args: Any) -> Any:
+    """Return ``fn(*args)`` computed in a forked process (its exception is raised here).
+
+    A process that dies without an answer (killed, out of memory) gives None, so the
+    caller can do the work itself.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            return None
 
 
 def _chunk_sources(
@@ -1012,6 +1070,8 @@ def _lane_chunk(
     (tokens,) = iter_tokens([chunk], cache_dir=cache_dir, n_process=1, batch_size=batch_size, progress=False)
     timer.add("annotate", time.perf_counter() - started)
     process_chunk(chunk, tokens, stage_list, keys, cache_dir=cache_dir, timer=timer, skipped=skipped)
+    del tokens
+    release_memory()  # a lane lives for many chunks: give back what this one freed
     return {}, timer.seconds, skipped, cache._writes - writes, os.getpid()  # tables stay in the cache
 
 
@@ -1222,6 +1282,7 @@ def run(
         lanes = _lane_count(n_process, [len(chunks[i]) for i in todo])
         info["lanes"] = lanes
         if lanes > 1:
+            release_memory()  # the lanes are forked from here: leave them no freed pages to copy
             _, lane_writes, info["lane_pids"] = _run_lanes(
                 [chunks[i] for i in todo], [keys[i] for i in todo],
                 include=include, cache_dir=root, lanes=lanes, batch_size=batch_size,

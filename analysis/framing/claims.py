@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.framing._evidence import get_annotations, ok_articles, restrict
+from analysis.memory import release_memory
 
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix
@@ -216,7 +217,7 @@ class _BlockVectors:
                 np.ones(int(glen.sum()), dtype=np.int64),
                 (np.repeat(np.arange(len(grams)), glen), np.concatenate(grams) if grams else []),
             ),
-            shape=(len(grams), len(self.gram_ids)),
+            shape=(len(grams), self.n_gram_terms if self._idf is not None else len(self.gram_ids)),
         )
         doc_word = sparse.csr_matrix(
             (np.ones(len(codes), dtype=np.int64), (np.repeat(np.arange(len(texts)), lengths), codes)),
@@ -266,9 +267,16 @@ class _BlockVectors:
         return normalize(x, copy=False)
 
     def ensure_idf(self) -> None:
-        """Fix the IDF from the document frequencies recorded so far (after the last :meth:`add`)."""
+        """Fix the IDF from the document frequencies recorded so far (after the last :meth:`add`).
+
+        Pass 2 sees only texts that pass 1 counted, so the term dictionaries (strings to
+        ids, the largest part of pass 1's memory: word bigrams) are no longer needed; only
+        their sizes are kept, and a later :meth:`add` raises.
+        """
         if self._idf is None:
             self._idf = (self._idf_of(self.word_df), self._idf_of(self.gram_df))
+            self.n_word_terms, self.n_gram_terms = len(self.word_ids), len(self.gram_ids)
+            self.word_ids, self.gram_ids = _Sealed(), _Sealed()
 
     def block(self, number: int, texts: list[str]) -> csr_matrix:
         """Return the unit-norm vectors of block ``number``'s sentences (recorded by :meth:`add`)."""
@@ -277,10 +285,10 @@ class _BlockVectors:
 
         self.ensure_idf()
         parts = []
-        if self.word_ids:
+        if self.n_word_terms:
             indptr, indices, data = self._stored[number]
             counts = sparse.csr_matrix(
-                (data.astype(np.int64), indices, indptr), shape=(len(texts), len(self.word_ids))
+                (data.astype(np.int64), indices, indptr), shape=(len(texts), self.n_word_terms)
             )
             w = self._tfidf(counts, self._idf[0])
             parts.append(normalize(w) * np.sqrt(self.word_weight))
@@ -442,6 +450,13 @@ def _word_candidates(words: csr_matrix, *, floor: float, most: int, rows_per_ste
     cand = sparse.csr_matrix((np.ones(len(a), dtype=np.float64), (a, b)), shape=(n, n))
     cand.sort_indices()
     return cand
+
+
+class _Sealed(dict):
+    """An empty term dictionary that refuses new terms: :class:`_BlockVectors` after its IDF is fixed."""
+
+    def __setitem__(self, key, value):
+        raise RuntimeError("claims: a term outside pass 1 reached pass 2 (texts must be those counted)")
 
 
 def _add_df(df: np.ndarray, counts: csr_matrix, size: int) -> np.ndarray:
@@ -709,7 +724,7 @@ def _links_of_block(i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     vectors = job["vectors"]
     x_block = vectors.block(job["numbers"][i], job["texts"][idx].tolist())
     return linked_pairs(
-        x_block, threshold=job["threshold"], k=job["k"], word_columns=len(vectors.word_ids),
+        x_block, threshold=job["threshold"], k=job["k"], word_columns=vectors.n_word_terms,
         min_word_similarity=job["min_word_similarity"],
     )  # fmt: skip
 
@@ -749,6 +764,7 @@ def _block_links(
         if processes < 2 or work < PARALLEL_MIN_SENTENCES or not forkable:
             return [_links_of_block(i) for i in range(len(block_rows))]
         order = sorted(range(len(block_rows)), key=lambda i: -sizes[i])
+        release_memory()  # pass 1's freed dictionaries: not inherited by the workers
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
             futures = {i: pool.submit(_links_of_block, i) for i in order}

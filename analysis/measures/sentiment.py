@@ -629,7 +629,7 @@ def score_mentions(tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = T
                 # a sentence seen before (wire copy, boilerplate) reuses its scores
                 content = (tuple(head), tuple(dep), tuple(pos), tuple(text), tuple(ws),
                            None if lemma is None else tuple(lemma), window)  # fmt: skip
-                if len(_SENTENCE_SCORES) >= POLARITY_CACHE_SIZE and content not in _SENTENCE_SCORES:
+                if len(_SENTENCE_SCORES) >= SENTENCE_SCORES_CACHE_SIZE and content not in _SENTENCE_SCORES:
                     _SENTENCE_SCORES.clear()
                 scores = _SENTENCE_SCORES.setdefault(content, {})
                 sentence = (lo, hi, head, children, dep, pos, text, ws, lemma, scores)
@@ -646,6 +646,10 @@ def score_mentions(tokens: pd.DataFrame, spans: pd.DataFrame, *, window: int = T
 
 #: Sentence (tokens, parse, window) -> {target span: score}, shared across calls (cleared when full).
 _SENTENCE_SCORES: dict[tuple, dict[tuple[int, ...], float]] = {}
+#: Sentences kept in :data:`_SENTENCE_SCORES`. An entry holds the sentence's tokens and parse (~3 kB):
+#: 65,536 of them were ~200 MB in every lane of a long run; 16,384 (~50 MB) keep most repeats (wire
+#: copy is usually in the same or a nearby chunk).
+SENTENCE_SCORES_CACHE_SIZE = 1 << 14
 
 
 # --------------------------------------------------------------------------- targeted sentiment: public

@@ -130,6 +130,23 @@ def test_block_vectors_equal_rows_of_one_corpus_wide_matrix():
         assert np.array_equal(sims, ref)
 
 
+def test_block_vectors_drop_their_term_dictionaries_once_the_idf_is_fixed():
+    """Pass 2 needs no term strings: the dictionaries are emptied (memory) and the sizes kept."""
+    texts = [s for _, _, s in SENTS]
+    vec = C._BlockVectors(word_weight=0.5)
+    number = vec.add(texts)
+    n_words, n_grams = len(vec.word_ids), len(vec.gram_ids)
+    before = C.sentence_vectors(texts, word_weight=0.5)
+    vec.ensure_idf()
+    assert len(vec.word_ids) == len(vec.gram_ids) == 0
+    assert (vec.n_word_terms, vec.n_gram_terms) == (n_words, n_grams)
+    got = vec.block(number, texts)
+    assert got.shape == before.shape  # columns numbered differently; rows and similarities the same
+    assert np.array_equal((got @ got.T).toarray(), (before @ before.T).toarray())
+    with pytest.raises(RuntimeError, match="pass 1"):
+        vec.add(["An entirely new sentence about zebras and their xylophones."])
+
+
 # --------------------------------------------------------------------------- labels
 
 

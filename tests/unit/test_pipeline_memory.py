@@ -1,0 +1,88 @@
+"""The pipeline's memory measures: the load in a forked process, and returning freed heap to the OS."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis import memory, pipeline
+from analysis.load import CorpusError
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork and malloc_trim: Linux")
+
+
+def _write_corpus(folder, n: int = 6) -> None:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"a{i}.txt").write_text(
+            f"Headline number {i}\n\nThe ministers met on Monday in Paris to talk about item {i}, "
+            "officials said. They agreed to meet again next week.\n",
+            encoding="utf-8",
+        )
+
+
+@linux_only
+def test_forked_load_gives_the_same_table_and_runs_in_another_process(tmp_path, monkeypatch):
+    import analysis.load
+
+    src = tmp_path / "corpus"
+    _write_corpus(src)
+    pids = tmp_path / "pids"
+    real = analysis.load.load_corpus
+
+    def recording(*args, **kwargs):  # inherited by the forked loader
+        with open(pids, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis.load, "load_corpus", recording)
+    monkeypatch.delenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", raising=False)
+    assert pipeline._can_fork()
+    forked = pipeline._load(src, tmp_path / "cache-a")
+    assert [int(p) for p in pids.read_text().split()] != [os.getpid()]  # loaded elsewhere
+    pids.unlink()
+
+    monkeypatch.setattr(pipeline, "_can_fork", lambda: False)
+    here = pipeline._load(src, tmp_path / "cache-b")
+    assert [int(p) for p in pids.read_text().split()] == [os.getpid()]
+    pd.testing.assert_frame_equal(forked, here)
+    assert (forked["status"] == "ok").all() and len(forked) == 6
+
+
+@linux_only
+def test_an_error_in_the_forked_load_reaches_the_caller(tmp_path, monkeypatch):
+    monkeypatch.delenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", raising=False)
+    table = tmp_path / "stories.csv"
+    table.write_text("id,headline\n1,Talks resume\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="text column"):
+        pipeline._load(table, tmp_path / "cache")
+
+
+def test_no_fork_under_failure_injection_or_with_other_threads(monkeypatch):
+    monkeypatch.setenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", "3")
+    assert not pipeline._can_fork()
+    monkeypatch.delenv("OUTLET_FRAMING_FAIL_AFTER_WRITES")
+    monkeypatch.setattr(pipeline, "_other_threads", lambda: True)
+    assert not pipeline._can_fork()
+
+
+@linux_only
+def test_release_memory_hands_freed_heap_back(monkeypatch):
+    import psutil
+
+    assert memory._malloc_trim() is not None  # glibc
+    proc = psutil.Process()
+    blocks = [bytearray(1000) for _ in range(200_000)]  # ~200 MB of small heap blocks
+    pin = [bytearray(1000) for _ in range(10)]  # in use above them: the heap cannot shrink from the top
+    peak = proc.memory_info().rss
+    del blocks
+    gc.collect()
+    held = proc.memory_info().rss
+    assert held > peak - 50 * 2**20  # freed, but still held by the allocator
+    pipeline.release_memory()
+    assert proc.memory_info().rss < held - 100 * 2**20
+    del pin
