@@ -214,13 +214,13 @@ class _BlockVectors:
         glen = np.fromiter((len(g) for g in grams), dtype=np.int64, count=len(grams))
         word_gram = sparse.csr_matrix(
             (
-                np.ones(int(glen.sum()), dtype=np.int64),
+                np.ones(int(glen.sum()), dtype=np.float64),  # exact integer counts, ready for TF-IDF
                 (np.repeat(np.arange(len(grams)), glen), np.concatenate(grams) if grams else []),
             ),
             shape=(len(grams), self.n_gram_terms if self._idf is not None else len(self.gram_ids)),
         )
         doc_word = sparse.csr_matrix(
-            (np.ones(len(codes), dtype=np.int64), (np.repeat(np.arange(len(texts)), lengths), codes)),
+            (np.ones(len(codes), dtype=np.float64), (np.repeat(np.arange(len(texts)), lengths), codes)),
             shape=(len(texts), len(grams)),
         )
         m = (doc_word @ word_gram).tocsr()
@@ -260,7 +260,7 @@ class _BlockVectors:
     def _tfidf(counts: csr_matrix, idf: np.ndarray) -> csr_matrix:
         from sklearn.preprocessing import normalize
 
-        x = counts.astype(np.float64)
+        x = counts if counts.dtype == np.float64 else counts.astype(np.float64)  # float counts: in place
         np.log(x.data, x.data)  # sublinear tf
         x.data += 1.0
         x.data *= idf[x.indices]
@@ -284,19 +284,22 @@ class _BlockVectors:
         from sklearn.preprocessing import normalize
 
         self.ensure_idf()
-        parts = []
+        # the arithmetic of normalize(hstack([normalize(w) * a, normalize(g) * b])), done in place (the
+        # character view of a 47,000-sentence block is ~180 MB; copies of it were the workers' peak)
         if self.n_word_terms:
             indptr, indices, data = self._stored[number]
             counts = sparse.csr_matrix(
-                (data.astype(np.int64), indices, indptr), shape=(len(texts), self.n_word_terms)
+                (data.astype(np.float64), indices, indptr), shape=(len(texts), self.n_word_terms)
             )
-            w = self._tfidf(counts, self._idf[0])
-            parts.append(normalize(w) * np.sqrt(self.word_weight))
+            w = normalize(self._tfidf(counts, self._idf[0]), copy=False)
+            w.data *= np.sqrt(self.word_weight)
         else:  # only stop words in the corpus
-            parts.append(sparse.csr_matrix((len(texts), 0)))
-        g = self._tfidf(self._gram_counts(texts, grow=False), self._idf[1])
-        parts.append(normalize(g) * np.sqrt(1.0 - self.word_weight))
-        return normalize(sparse.hstack(parts).tocsr())
+            w = sparse.csr_matrix((len(texts), 0))
+        g = normalize(self._tfidf(self._gram_counts(texts, grow=False), self._idf[1]), copy=False)
+        g.data *= np.sqrt(1.0 - self.word_weight)
+        x = _hstack_rows(w, g)
+        del w, g
+        return normalize(x, copy=False)
 
 
 #: Default word-view cosine below which two sentences are not compared (see :func:`linked_pairs`).
@@ -438,18 +441,65 @@ def _word_candidates(words: csr_matrix, *, floor: float, most: int, rows_per_ste
     words = normalize(sparse.csr_matrix(words))
     n = words.shape[0]
     words_t = words.T.tocsr()
-    got_a, got_b = [], []
+    # the kept pairs go straight into arrays sized for the most a row can keep: small arrays kept
+    # between the slices' large temporaries would pin the heap (hundreds of MB on a big block)
+    index_type = np.int32 if n < 2**31 else np.int64
+    per_row = np.zeros(n + 1, dtype=np.int64)
+    columns = np.empty(n * most, dtype=index_type)
+    filled = 0
     for r0 in range(0, n, rows_per_step):
         p = (words[r0 : r0 + rows_per_step] @ words_t).tocoo()
         a, b, v = p.row.astype(np.int64) + r0, p.col.astype(np.int64), p.data
+        del p
         ok = (a != b) & (v >= floor - 1e-12)
-        a, b, _ = _top_per_row(a[ok], b[ok], v[ok], most)
-        got_a.append(a)
-        got_b.append(b)
-    a, b = np.concatenate(got_a), np.concatenate(got_b)
-    cand = sparse.csr_matrix((np.ones(len(a), dtype=np.float64), (a, b)), shape=(n, n))
+        a, b, _ = _top_per_row(a[ok], b[ok], v[ok], most)  # sorted by row: rows fill in order
+        columns[filled : filled + len(b)] = b
+        filled += len(b)
+        per_row[1:] += np.bincount(a, minlength=n)
+    indptr = np.cumsum(per_row).astype(index_type)
+    cand = sparse.csr_matrix(
+        (np.ones(filled, dtype=np.float64), columns[:filled].copy(), indptr), shape=(n, n)
+    )
+    del columns
     cand.sort_indices()
     return cand
+
+
+def _hstack_rows(a: csr_matrix, b: csr_matrix, *, rows_per_step: int = 8192) -> csr_matrix:
+    """Return the CSR matrix ``[a | b]``: each row holds ``a``'s entries, then ``b``'s (as ``sparse.hstack``).
+
+    Written straight into the output a slice of rows at a time, so memory is the output plus
+    small index arrays (``sparse.hstack`` also builds a concatenated copy of the inputs).
+
+    Examples
+    --------
+    >>> from scipy import sparse
+    >>> a = sparse.csr_matrix([[1.0, 0.0], [0.0, 2.0]])
+    >>> b = sparse.csr_matrix([[0.0, 3.0, 4.0], [0.0, 0.0, 0.0]])
+    >>> _hstack_rows(a, b).toarray().tolist()
+    [[1.0, 0.0, 0.0, 3.0, 4.0], [0.0, 2.0, 0.0, 0.0, 0.0]]
+    """
+    from scipy import sparse
+
+    n, width = a.shape[0], a.shape[1] + b.shape[1]
+    a_ptr, b_ptr = a.indptr.astype(np.int64), b.indptr.astype(np.int64)
+    indptr = a_ptr + b_ptr
+    nnz = int(indptr[-1])
+    index_type = np.int32 if max(width, nnz) < 2**31 else np.int64
+    data = np.empty(nnz, dtype=np.result_type(a.dtype, b.dtype))
+    indices = np.empty(nnz, dtype=index_type)
+    for r0 in range(0, n, rows_per_step):
+        r1 = min(n, r0 + rows_per_step)
+        # an entry j of row r goes to j + (entries of the other matrix before it in the output row)
+        parts = ((a, a_ptr, b_ptr[r0:r1], 0), (b, b_ptr, a_ptr[r0 + 1 : r1 + 1], a.shape[1]))
+        for m, ptr, shift, column_offset in parts:
+            lo, hi = int(ptr[r0]), int(ptr[r1])
+            if hi == lo:
+                continue
+            dest = np.arange(lo, hi) + np.repeat(shift, np.diff(ptr[r0 : r1 + 1]))
+            data[dest] = m.data[lo:hi]
+            indices[dest] = m.indices[lo:hi] + column_offset
+    return sparse.csr_matrix((data, indices, indptr.astype(index_type)), shape=(n, width))
 
 
 class _Sealed(dict):
