@@ -41,6 +41,10 @@ CHUNK_SIZE: int = int(os.environ.get("OUTLET_FRAMING_CHUNK_SIZE", "0")) or 250
 #: other corpus stages run here (both cores busy; the same tables). Above it they run one after
 #: another, so two stages' working sets are never held at once (the memory bound at 20,000 articles).
 CORPUS_OVERLAP_MAX_ARTICLES: int = 5000
+#: Working memory that ``claims`` may spend on event blocks scored at the same time, in bytes
+#: (``$OUTLET_FRAMING_CLAIMS_MEMORY_MB``, default 768 MB). Blocks whose estimate does not fit
+#: together are scored one at a time (an event of 2,500 articles needs ~600 MB).
+CLAIMS_PARALLEL_MEMORY: int = int(os.environ.get("OUTLET_FRAMING_CLAIMS_MEMORY_MB", "768")) * 2**20
 
 #: Seed of every bootstrap, so tables and notebooks are reproducible.
 RANDOM_SEED: int = 20260223

@@ -761,6 +761,32 @@ def claims(
 
 #: Sentences in multi-sentence blocks below which claims scores its blocks in this process only.
 PARALLEL_MIN_SENTENCES = 4000
+#: Working memory that scoring a block takes per character of its sentences, measured: a block of
+#: 47,659 sentences (7.2M characters) peaks ~600 MB above the worker's base (its vectors ~180 MB and
+#: their construction, the word candidates, the bandwidth-reducing order).
+BLOCK_BYTES_PER_CHAR = 85
+
+
+def _block_processes(needs: list[int], n_process: int, budget: int) -> int:
+    """Return how many blocks to score at once: at most ``n_process``, within ``budget`` bytes.
+
+    ``needs`` is each block's estimated working memory; the largest ones run together
+    first, so the count is the most whose largest needs fit the budget (at least 1).
+
+    Examples
+    --------
+    >>> _block_processes([60, 50, 40], 2, budget=200)
+    2
+    >>> _block_processes([600, 550, 40], 2, budget=768)
+    1
+    >>> _block_processes([0, 0, 900], 2, budget=768)
+    1
+    """
+    busy = sorted((n for n in needs if n > 0), reverse=True)
+    processes = max(1, min(n_process, len(busy)))
+    while processes > 1 and sum(busy[:processes]) > budget:
+        processes -= 1
+    return processes
 _FORKED: dict = {}  # what forked block workers read (inherited, never pickled)
 
 
@@ -793,7 +819,10 @@ def _block_links(
     """Return :func:`linked_pairs` of every block, in block order, computed in up to ``n_process`` processes.
 
     Workers are forked after the vocabularies and IDF are fixed, so each computes exactly
-    the vectors this process would; the largest blocks go first.
+    the vectors this process would; the largest blocks go first. Blocks run together only
+    while their estimated working memory (:data:`BLOCK_BYTES_PER_CHAR`) fits
+    :data:`analysis.config.CLAIMS_PARALLEL_MEMORY`: huge event blocks are scored one at a
+    time, here (slower, but the memory of one).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -809,7 +838,10 @@ def _block_links(
     try:
         sizes = [len(ix) for ix in block_rows]
         work = sum(n for n in sizes if n > 1)
-        processes = min(n_process or config.SPACY_N_PROCESS, sum(1 for n in sizes if n > 1))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        needs = [BLOCK_BYTES_PER_CHAR * int(lengths[ix].sum()) if len(ix) > 1 else 0 for ix in block_rows]
+        budget = config.CLAIMS_PARALLEL_MEMORY
+        processes = _block_processes(needs, n_process or config.SPACY_N_PROCESS, budget)
         forkable = "fork" in multiprocessing.get_all_start_methods()
         if processes < 2 or work < PARALLEL_MIN_SENTENCES or not forkable:
             return [_links_of_block(i) for i in range(len(block_rows))]

@@ -218,3 +218,23 @@ def test_block_workers_give_the_same_claims(seed_articles, seed_annotations, see
     parallel = claims(seed_articles, annotations=seed_annotations, n_process=2)
     pd.testing.assert_frame_equal(seed_claims, parallel)
     assert (seed_claims.groupby("event").size() > 1).sum() >= 2  # at least two blocks went to the workers
+
+
+def test_blocks_over_the_memory_budget_are_scored_one_at_a_time_here(
+    seed_articles, seed_annotations, seed_claims, monkeypatch
+):
+    """With the blocks' estimated memory over the budget no worker is forked, and the table is the same."""
+    import concurrent.futures
+
+    import analysis.framing.claims as module
+    from analysis import config
+
+    monkeypatch.setattr(module, "PARALLEL_MIN_SENTENCES", 0)
+    monkeypatch.setattr(config, "CLAIMS_PARALLEL_MEMORY", 1)  # one byte: no two blocks fit together
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a block worker was started over the memory budget")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    serial = claims(seed_articles, annotations=seed_annotations, n_process=2)
+    pd.testing.assert_frame_equal(seed_claims, serial)
