@@ -34,9 +34,11 @@ SPACY_BATCH_SIZE: int = 64
 #: (one per core; each holds a spaCy model, ~0.5 GB). Used only above ~100 articles per process.
 SPACY_N_PROCESS: int = int(os.environ.get("OUTLET_FRAMING_N_PROCESS", "0")) or min(2, os.cpu_count() or 1)
 
-#: Articles per pipeline chunk (cache unit, Dask partition): ``$OUTLET_FRAMING_CHUNK_SIZE``, else 250.
+#: Articles per pipeline chunk (cache unit, Dask partition): ``$OUTLET_FRAMING_CHUNK_SIZE``, else 125.
+#: A lane's working memory grows with it (a chunk of up to twice this many articles: ~270 MB at 500
+#: articles); 125 keeps a cold build of 20,000 articles under 2 GB on two lanes.
 #: Cached per-article tables are reused only by runs with the same chunk size.
-CHUNK_SIZE: int = int(os.environ.get("OUTLET_FRAMING_CHUNK_SIZE", "0")) or 250
+CHUNK_SIZE: int = int(os.environ.get("OUTLET_FRAMING_CHUNK_SIZE", "0")) or 125
 #: Up to this many articles, ``analysis.run`` computes ``claims`` in a forked process while the
 #: other corpus stages run here (both cores busy; the same tables). Above it they run one after
 #: another, so two stages' working sets are never held at once (the memory bound at 20,000 articles).

@@ -17,6 +17,9 @@ def release_memory() -> None:
     import gc
 
     gc.collect()
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:  # Arrow's allocator keeps freed blocks of Parquet reads and writes too
+        arrow.default_memory_pool().release_unused()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

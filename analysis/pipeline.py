@@ -380,7 +380,7 @@ def chunk_articles(articles: pd.DataFrame, *, chunk_size: int = DEFAULT_CHUNK_SI
     ----------
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
-    chunk_size : int, default 250
+    chunk_size : int, default 125
         Expected articles per chunk (at least 1).
 
     Returns
@@ -1193,7 +1193,7 @@ def run(
         chunk on a ``dask.distributed`` cluster (see :mod:`analysis.engine_dask`).
     chunk_size : int, optional
         Expected articles per chunk (Dask partition); default
-        :data:`analysis.config.CHUNK_SIZE` (250, or ``$OUTLET_FRAMING_CHUNK_SIZE``).
+        :data:`analysis.config.CHUNK_SIZE` (125, or ``$OUTLET_FRAMING_CHUNK_SIZE``).
         Memory grows with it; cached tables are reused only at the same chunk size.
     cache_dir : path, optional
         Cache root (default :data:`analysis.config.CACHE_DIR`).

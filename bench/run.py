@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_N_PROCESS = 2
-DEFAULT_CHUNK = 250
+DEFAULT_CHUNK = 125  # config.CHUNK_SIZE: the default a user's build gets
 #: Memory sampling interval: reading /proc/<pid>/smaps for PSS costs CPU (about 10% of a core at 0.1 s,
 #: taken from the phase being measured); memory peaks here last seconds.
 SAMPLE_SECONDS = 0.25
@@ -380,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--batch-size", type=int, default=None, help="nlp.pipe batch size (default: config)")
     parser.add_argument(
-        "--chunk-size", type=int, default=None, help="articles per chunk (default: N/16, between 25 and 250)"
+        "--chunk-size", type=int, default=None, help="articles per chunk (default: N/16, between 25 and 125)"
     )
     parser.add_argument("--work", default=None, help="work folder (default: bench/results/)")
     parser.add_argument("--no-report", action="store_true", help="skip the report generation phase")
