@@ -51,6 +51,17 @@ def test_lanes_equal_the_serial_engine(generated, tmp_path):
         pd.testing.assert_frame_equal(rechunked[name], in_lanes[name], obj=name)
 
 
+def test_lanes_are_replaced_after_their_chunk_quota(generated, tmp_path, monkeypatch):
+    """With one chunk per lane process, every pair of chunks gets fresh lanes: more processes, same tables."""
+    base = pipeline.run(generated, cache_dir=tmp_path / "a", n_process=2, chunk_size=40, progress=False)
+    monkeypatch.setattr(pipeline, "LANE_MAX_CHUNKS", 1)
+    waves = pipeline.run(generated, cache_dir=tmp_path / "b", n_process=2, chunk_size=40, progress=False)
+    assert waves.info["lanes"] == 2 and waves.info["n_chunks"] >= 4
+    assert len(waves.info["lane_pids"]) > 2  # fresh processes after each wave of two chunks
+    for name in base.tables:
+        pd.testing.assert_frame_equal(waves[name], base[name], obj=name)
+
+
 def test_a_failing_stage_in_a_lane_reaches_the_caller(generated, tmp_path, monkeypatch):
     monkeypatch.setenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", "3")
     from analysis.cache import InjectedFailure
