@@ -1047,10 +1047,13 @@ def _lane_count(n_process: int | None, todo_sizes: list[int]) -> int:
     return max(1, min(processes, len(todo_sizes), sum(todo_sizes) // MIN_ARTICLES_PER_PROCESS))
 
 
-#: Chunks each lane process computes before the lanes are replaced by fresh ones (see :func:`_run_lanes`):
-#: a lane's memory grew by ~50 MB a minute over a 20,000-article build. 2,000 articles (16 chunks of
-#: 125) run in one set of lanes; 20,000 (160 chunks) in eight, each paying a model load (~1.5 s).
-LANE_MAX_CHUNKS = 10
+#: Chunks each lane process computes before the lanes are replaced by fresh ones (see :func:`_run_lanes`),
+#: in jobs of more than :data:`LANE_RECYCLE_FROM_CHUNKS` chunks: a lane's memory grows by ~25 MB a chunk
+#: (caches filling, a fragmented heap), which only long jobs feel. 20,000 articles (160 chunks of
+#: ~125) run in 16 sets of lanes, each paying a model load (~1.5 s) and a short wait for its last chunk.
+LANE_MAX_CHUNKS = 5
+#: Jobs of up to this many chunks run in one set of lanes (the 2,000-article bench: 16 chunks).
+LANE_RECYCLE_FROM_CHUNKS = 40
 
 
 def _lane_init() -> None:
@@ -1119,9 +1122,9 @@ def _run_lanes(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     # largest chunks first, so that no lane is left with a big chunk while the other idles at the end
     order = sorted(range(len(chunks)), key=lambda i: -sum(chunks[i]["text"].map(len)))
-    # a lane's memory creeps up with every chunk (caches filling, a fragmented heap): after
-    # LANE_MAX_CHUNKS chunks each, the lanes are replaced by fresh ones forked from this process
-    wave = lanes * max(1, LANE_MAX_CHUNKS)
+    # a lane's memory creeps up with every chunk (caches filling, a fragmented heap): in long jobs,
+    # after LANE_MAX_CHUNKS chunks each, the lanes are replaced by fresh ones forked from this process
+    wave = lanes * max(1, LANE_MAX_CHUNKS) if len(chunks) > LANE_RECYCLE_FROM_CHUNKS else len(chunks)
     done = 0
     for start in range(0, len(order), wave):
         with ProcessPoolExecutor(max_workers=lanes, mp_context=context, initializer=_lane_init) as pool:

@@ -55,6 +55,7 @@ def test_lanes_are_replaced_after_their_chunk_quota(generated, tmp_path, monkeyp
     """With one chunk per lane process, every pair of chunks gets fresh lanes: more processes, same tables."""
     base = pipeline.run(generated, cache_dir=tmp_path / "a", n_process=2, chunk_size=40, progress=False)
     monkeypatch.setattr(pipeline, "LANE_MAX_CHUNKS", 1)
+    monkeypatch.setattr(pipeline, "LANE_RECYCLE_FROM_CHUNKS", 2)
     waves = pipeline.run(generated, cache_dir=tmp_path / "b", n_process=2, chunk_size=40, progress=False)
     assert waves.info["lanes"] == 2 and waves.info["n_chunks"] >= 4
     assert len(waves.info["lane_pids"]) > 2  # fresh processes after each wave of two chunks
