@@ -1048,10 +1048,10 @@ def _lane_count(n_process: int | None, todo_sizes: list[int]) -> int:
 
 
 #: Chunks each lane process computes before the lanes are replaced by fresh ones (see :func:`_run_lanes`),
-#: in jobs of more than :data:`LANE_RECYCLE_FROM_CHUNKS` chunks: a lane's memory grows by ~25 MB a chunk
-#: (caches filling, a fragmented heap), which only long jobs feel. 20,000 articles (160 chunks of
-#: ~125) run in 16 sets of lanes, each paying a model load (~1.5 s) and a short wait for its last chunk.
-LANE_MAX_CHUNKS = 5
+#: in jobs of more than :data:`LANE_RECYCLE_FROM_CHUNKS` chunks: a lane's memory grows by ~45-60 MB a large
+#: chunk (caches filling, a fragmented heap), which only long jobs feel. 20,000 articles (160 chunks of
+#: ~125) run in 27 sets of lanes, each paying a model load (~1.5 s) and a short wait for its last chunk.
+LANE_MAX_CHUNKS = 3
 #: Jobs of up to this many chunks run in one set of lanes (the 2,000-article bench: 16 chunks).
 LANE_RECYCLE_FROM_CHUNKS = 40
 
