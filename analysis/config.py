@@ -36,7 +36,7 @@ SPACY_N_PROCESS: int = int(os.environ.get("OUTLET_FRAMING_N_PROCESS", "0")) or m
 
 #: Articles per pipeline chunk (cache unit, Dask partition): ``$OUTLET_FRAMING_CHUNK_SIZE``, else 125.
 #: A lane's working memory grows with it (a chunk of up to twice this many articles: ~270 MB at 500
-#: articles); 125 keeps a cold build of 20,000 articles under 2 GB on two lanes.
+#: articles); with 125 the parts of a 20,000-article cold build measured stay under 2 GB (docs/scale.md).
 #: Cached per-article tables are reused only by runs with the same chunk size.
 CHUNK_SIZE: int = int(os.environ.get("OUTLET_FRAMING_CHUNK_SIZE", "0")) or 125
 #: Up to this many articles, ``analysis.run`` computes ``claims`` in a forked process while the
