@@ -954,21 +954,13 @@ class _Ahead:
 def _can_fork_ahead(n_articles: int, n_process: int | None) -> bool:
     """Tell whether a corpus stage may be computed in a forked process in this run.
 
-    Only on Linux (fork is the default there; macOS deprecated it), with 2+ processes,
-    up to :data:`analysis.config.CORPUS_OVERLAP_MAX_ARTICLES` articles, and when this
-    process runs no other thread (a Dask client's, a Jupyter kernel's: a lock held by another
-    thread at fork time would stay held in the child). Not under the failure injection of
-    the tests (``$OUTLET_FRAMING_FAIL_AFTER_WRITES``), which counts writes in one process.
+    With 2+ processes, up to :data:`analysis.config.CORPUS_OVERLAP_MAX_ARTICLES` articles,
+    and when :func:`_can_fork` (Linux, no other thread, no failure injection).
     """
-    import multiprocessing
-
     return (
-        sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
-        and (n_process or config.SPACY_N_PROCESS) >= 2
+        (n_process or config.SPACY_N_PROCESS) >= 2
         and n_articles <= config.CORPUS_OVERLAP_MAX_ARTICLES
-        and not _other_threads()
-        and not os.environ.get("OUTLET_FRAMING_FAIL_AFTER_WRITES")
+        and _can_fork()
     )
 
 
