@@ -726,6 +726,11 @@ def _suffix(fmt: str) -> str:
     return ".pkl" if fmt == "pickle" else ".parquet"
 
 
+#: Per-article tables :class:`LazyTables` reads with categorical string columns: internal tables of
+#: many short repeated strings whose only reader turns them into arrays (``keyness`` for ``_terms``).
+_CATEGORICAL_TABLES = frozenset({"_terms"})
+
+
 class LazyTables(Mapping[str, pd.DataFrame]):
     """Per-article tables kept on disk and read from the cache on first access.
 
@@ -757,6 +762,11 @@ class LazyTables(Mapping[str, pd.DataFrame]):
             return self._memo[name]
         if name not in self._names:
             raise KeyError(name)
+        if name in _CATEGORICAL_TABLES:
+            table = self._read_categorical(name)
+            if table is not None:
+                self._memo[name] = table
+                return table
         frames = []
         for chunk in self._sources:
             if name not in chunk:
@@ -769,6 +779,48 @@ class LazyTables(Mapping[str, pd.DataFrame]):
             frames.append(table)
         self._memo[name] = _concat_frames(frames)
         return self._memo[name]
+
+    def _read_categorical(self, name: str) -> pd.DataFrame | None:
+        """Read ``name`` of every chunk through Arrow, its string columns as categories (None: not possible).
+
+        The same rows and values as the pandas concatenation, but a string repeated in many rows
+        (an article id, a field, a term) is held once: the ``_terms`` table of 20,000 articles
+        (3.7 million rows) takes ~0.1 GiB instead of 0.73 GiB of Python strings.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        paths = []
+        for chunk in self._sources:
+            if name in chunk:
+                kind, key, fmt = chunk[name]
+                if fmt == "pickle":
+                    return None
+                paths.append(cache.entry_path(kind, key, self._root))
+        try:  # strings read straight into dictionaries: never a full column of them at once
+            parts = []
+            for path in paths:
+                schema = pq.read_schema(path)
+                strings = [
+                    f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+                ]
+                part = pq.read_table(path, read_dictionary=strings)
+                if part.num_rows:  # as _concat_frames: an empty chunk's column types say nothing
+                    parts.append(part)
+            if not parts:
+                return None
+            table = pa.concat_tables(parts, promote_options="permissive")
+            del parts
+            for i, field in enumerate(table.schema):  # a column that was empty (null) in some chunks
+                if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+                    table = table.set_column(i, field.name, pc.dictionary_encode(table.column(i)))
+        except (OSError, pa.ArrowException, ValueError):  # missing or mismatched entries: the pandas way
+            return None
+        frame = table.replace_schema_metadata(None).to_pandas(split_blocks=True, self_destruct=True)
+        del table
+        pa.default_memory_pool().release_unused()  # Arrow's allocator keeps the read buffers otherwise
+        return frame
 
     def __iter__(self):
         yield from (n for n in self._names if n not in self._extra)
@@ -878,6 +930,7 @@ def run_corpus_stages(
                 later = set().union(*(reads[s.name] for s in corpus_stages[position + 1 :]))
                 for name in reads[stage.name] - later:
                     tables.release(name)
+            release_memory()  # the next stage starts from what the tables hold, not this one's freed heap
     except BaseException:
         ahead.close(abandon=True)
         raise

@@ -86,3 +86,84 @@ def test_release_memory_hands_freed_heap_back(monkeypatch):
     pipeline.release_memory()
     assert proc.memory_info().rss < held - 100 * 2**20
     del pin
+
+
+def _term_chunks(tmp_path, parts: list[pd.DataFrame], fmt: str = "parquet"):
+    from analysis import cache
+
+    sources = []
+    for i, part in enumerate(parts):
+        key = f"{i:02d}" + "0" * 38
+        if fmt == "pickle":
+            cache.write_pickle("stage-_terms-tables", key, part, tmp_path)
+        else:
+            cache.write("stage-_terms-tables", key, part, tmp_path)
+        sources.append({"_terms": ("stage-_terms-tables", key, fmt)})
+    return sources
+
+
+def _terms(ids: list[str], terms: list[str]) -> pd.DataFrame:
+    n = len(ids)
+    return pd.DataFrame(
+        {
+            "article_id": ids,
+            "field": ["text"] * n,
+            "term": terms,
+            "count": range(1, n + 1),
+            "sentence_id": [0] * n,
+            "position": range(n),
+        }
+    )
+
+
+def test_lazy_tables_read_terms_as_categories_with_the_same_rows(tmp_path):
+    parts = [
+        _terms(["a1", "a1", "a2"], ["talk", "paris", "talk"]),
+        _terms([], []).astype({"article_id": object, "field": object, "term": object}),  # an empty chunk
+        _terms(["a3", "a3"], ["kremlin", "talk"]),
+    ]
+    got = pipeline.LazyTables(_term_chunks(tmp_path, parts), tmp_path)["_terms"]
+    want = pd.concat([parts[0], parts[2]], ignore_index=True)
+    for column in ("article_id", "field", "term"):  # strings held once per distinct value
+        assert isinstance(got[column].dtype, pd.CategoricalDtype)
+    pd.testing.assert_frame_equal(got.astype({c: object for c in ("article_id", "field", "term")}), want)
+    assert list(got["count"]) == [1, 2, 3, 1, 2] and got.index.equals(pd.RangeIndex(5))
+
+
+def test_lazy_tables_read_other_tables_and_pickles_the_pandas_way(tmp_path):
+    parts = [_terms(["a1"], ["talk"]), _terms(["a2"], ["paris"])]
+    got = pipeline.LazyTables(_term_chunks(tmp_path, parts, fmt="pickle"), tmp_path)["_terms"]
+    assert got["term"].dtype == object and list(got["term"]) == ["talk", "paris"]
+    sources = [{"mentions": s["_terms"]} for s in _term_chunks(tmp_path / "p", parts)]
+    mentions = pipeline.LazyTables(sources, tmp_path / "p")["mentions"]
+    assert mentions["term"].dtype == object and list(mentions["article_id"]) == ["a1", "a2"]
+
+
+def test_keyness_gives_the_same_table_from_categorical_term_counts():
+    from analysis.framing.keyness import keyness
+
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3", "a4"],
+            "outlet": ["X", "X", "Y", "Y"],
+            "text": ["t"] * 4,
+            "status": ["ok"] * 4,
+        }
+    )
+    counts = _terms(
+        ["a1", "a1", "a2", "a3", "a4", "a4"], ["talk", "paris", "talk", "kremlin", "talk", "truce"]
+    )
+    sentences = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3", "a4"],
+            "field": "text",
+            "sentence_id": 0,
+            "start_char": 0,
+            "end_char": 1,
+            "text": ["s1", "s2", "s3", "s4"],
+        }
+    )
+    plain = keyness(articles, term_counts=counts, sentences=sentences)
+    compact = counts.astype({c: "category" for c in ("article_id", "field", "term")})
+    pd.testing.assert_frame_equal(keyness(articles, term_counts=compact, sentences=sentences), plain)
+    assert set(plain["term"]) == {"talk", "paris", "kremlin", "truce"}
