@@ -255,13 +255,13 @@ def _table(results: dict) -> str:
     if r.get("cold_peak_rss") is not None:
         pss = r.get("cold_peak_pss") or r["cold_peak_rss"]
         lines.append(
-            f"{'peak memory of cold build (PSS)':<34}{pss / gb:>9.2f}G{'':>10}  "
-            f"{'summed over the processes':<28}{'< 2 GB':<16}{'yes' if pss < 2 * gb else 'NO'}"
+            f"{'peak memory of cold build (PSS)':<34}{pss / gb:>7.2f}GiB{'':>10}  "
+            f"{f'= {pss / 1e9:.2f} GB, all processes':<28}{'< 2 GB':<16}{'yes' if pss < 2e9 else 'NO'}"
         )
         ceiling_rss = r.get("ceiling_peak_rss")
         lines.append(
-            f"{'  (summed RSS, shared pages x n)':<34}{r['cold_peak_rss'] / gb:>9.2f}G{'':>10}  "
-            + (f"ceiling: {ceiling_rss / gb:.2f}G RSS" if ceiling_rss else "")
+            f"{'  (summed RSS, shared pages x n)':<34}{r['cold_peak_rss'] / gb:>7.2f}GiB{'':>10}  "
+            + (f"ceiling: {ceiling_rss / gb:.2f} GiB RSS" if ceiling_rss else "")
         )
     if r.get("report_s") is not None:
         sizes = r.get("report_html_bytes") or {}
@@ -445,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         got[name] = _run_phase(phase, source, cache, args)
         if "seconds" in got[name]:
             rss, pss = got[name]["peak_rss_bytes"] / 2**30, got[name]["peak_pss_bytes"] / 2**30
-            print(f"   {got[name]['seconds']:.1f} s, peak PSS {pss:.2f} GB (RSS {rss:.2f} GB)", flush=True)
+            print(f"   {got[name]['seconds']:.1f} s, peak PSS {pss:.2f} GiB (RSS {rss:.2f} GiB)", flush=True)
     results = _results(args, got, added=added, gen_s=gen_s, config=config)
     (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str))
     _plot(results, HERE / "bench.png")
