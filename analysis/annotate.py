@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import cache, config
+from analysis import config
+from analysis.core import cache
 from analysis.load import ok_articles
 
 #: Bump when the token table layout or extraction changes (invalidates the cache).

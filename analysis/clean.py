@@ -85,11 +85,11 @@ def _frequencies() -> dict[str, float]:
     """Return wordfreq's English ``best`` frequency list, kept once per machine as a ``marshal`` file.
 
     Importing wordfreq and unpacking its list costs about half a second per process; the copy in
-    :data:`analysis.rowstore.MODEL_DIR` (one per wordfreq and Python version) loads in a few ms.
+    :data:`analysis.core.rowstore.MODEL_DIR` (one per wordfreq and Python version) loads in a few ms.
     """
     from importlib.metadata import version
 
-    from analysis import rowstore
+    from analysis.core import rowstore
 
     def unpack() -> dict[str, float]:
         import wordfreq

@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import cache
+from analysis.core import cache
 from analysis.pipeline import ArrowError
 
 try:  # the plugin base class exists only when distributed is installed

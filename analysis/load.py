@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.rowstore import MODEL_DIR, write_atomic
+from analysis.core.rowstore import MODEL_DIR, write_atomic
 
 #: Column names accepted for the article body in tabular sources, in order of preference.
 TEXT_COLUMNS: tuple[str, ...] = ("text", "body", "content", "story_text", "article_text", "full_text")
@@ -957,8 +957,8 @@ def _features_in_processes(raw: pd.DataFrame, *, n_process: int | None = None, *
 
 def _article_keys(raw: pd.DataFrame) -> list[str]:
     """Key each article's cached row by what the per-article work reads: the raw text and a given title."""
-    from analysis import cache
     from analysis.clean import _given_titles
+    from analysis.core import cache
 
     return [
         cache.content_key("article", text, title)
@@ -971,7 +971,7 @@ def _store_version() -> str:
     """Hash the loader's code (load.py, clean.py, their data files) and the libraries that shape its rows."""
     from importlib.metadata import version
 
-    from analysis import cache
+    from analysis.core import cache
     from analysis.pipeline import _code_digest
 
     libraries = [(name, version(name)) for name in ("datasketch", "wordfreq", "langid", "numpy")]
@@ -986,7 +986,7 @@ def _store_version() -> str:
 
 def _cached_features(raw: pd.DataFrame, cache_dir: str | PathLike) -> pd.DataFrame:
     """Return :func:`_article_features` of ``raw``, computing only the articles the cache lacks."""
-    from analysis.rowstore import RowStore
+    from analysis.core.rowstore import RowStore
 
     keys = pd.Series(_article_keys(raw), index=raw.index)
     store = RowStore(cache_dir, "load-articles", _store_version())

@@ -48,8 +48,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import cache, config
-from analysis.memory import release_memory
+from analysis import config
+from analysis.core import cache
+from analysis.core.parallel import release_memory
 
 try:
     from pyarrow import ArrowException as ArrowError
@@ -191,7 +192,8 @@ def _code_digest(module: str) -> str:
         if match.group(1) and match.group(2):  # `from analysis import x` may name submodules
             names += [f"{match.group(1)}.{n.strip()}" for n in match.group(2).strip("()").split(",")]
         for name in names:
-            if name in seen or name in {"analysis", "analysis.pipeline", "analysis.config", "analysis.cache"}:
+            skip = {"analysis", "analysis.pipeline", "analysis.config", "analysis.core.cache"}
+            if name in seen or name in skip:
                 continue
             try:
                 text = source(name)

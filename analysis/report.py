@@ -777,7 +777,7 @@ def _versions() -> dict[str, str]:
 
 def input_hash(articles: pd.DataFrame) -> str:
     """Return a SHA-1 over every article's id and raw text (order-independent)."""
-    from analysis.cache import content_key
+    from analysis.core.cache import content_key
 
     raw = articles["raw_text"] if "raw_text" in articles.columns else articles["text"]
     pairs = sorted(zip(articles["article_id"].astype(str), raw.fillna("").astype(str), strict=True))
@@ -1561,7 +1561,7 @@ def _source_fingerprint(path: Path) -> str:
     """Hash the bytes of every file of a source plus the loader's own code (so code changes invalidate)."""
     import hashlib
 
-    from analysis.cache import content_key
+    from analysis.core.cache import content_key
 
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     parts = [
@@ -1597,7 +1597,7 @@ def load_corpus_cached(source: str | Path | None) -> pd.DataFrame:
     pandas.DataFrame
         The corpus table.
     """
-    from analysis import cache
+    from analysis.core import cache
     from analysis.load import load_corpus
 
     path = resolve_source(source)
@@ -2136,7 +2136,7 @@ def outlet_means(table: pd.DataFrame, columns: Sequence[str], *, by: str = "outl
     >>> outlet_means(t, ["x"])[["outlet", "articles", "x"]].values.tolist()
     [['a', 2, 2.0], ['b', 1, 5.0]]
     """
-    from analysis.stats import bootstrap_mean_ci
+    from analysis.core.stats import bootstrap_mean_ci
 
     rows = []
     for name, part in table.groupby(by, sort=True):

@@ -201,7 +201,7 @@ def write_tiles(tables: dict[str, pd.DataFrame], cache_dir: Path, *, chunk: int 
     Returns the path of a pickle holding the articles table and the per-chunk
     entry list that :class:`analysis.pipeline.LazyTables` reads.
     """
-    from analysis import cache
+    from analysis.core import cache
 
     articles = tables["articles"]
     ids = articles["article_id"].astype(str).tolist()

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.core.parallel import release_memory
 from analysis.framing._evidence import get_annotations, ok_articles, restrict
-from analysis.memory import release_memory
 
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix

@@ -22,13 +22,13 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.core.stats import bootstrap_mean_ci
 from analysis.framing._evidence import (
     get_annotations,
     norm_lemma,
     ok_articles,
     restrict,
 )
-from analysis.stats import bootstrap_mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -543,7 +543,7 @@ def frame_summary(
     n_boot : int, default :data:`analysis.config.N_BOOTSTRAP`
         Bootstrap resamples of the articles in a group.
     seed : int, default :data:`analysis.config.RANDOM_SEED`
-        Seed of the bootstrap (:func:`analysis.stats.bootstrap_mean_ci`; every group
+        Seed of the bootstrap (:func:`analysis.core.stats.bootstrap_mean_ci`; every group
         uses the same seed, so a group's interval does not depend on the others).
     level : float, default 0.95
         Interval coverage.

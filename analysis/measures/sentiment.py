@@ -31,10 +31,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis import cache
 from analysis.annotate import Annotations
+from analysis.core import cache
+from analysis.core.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci_by
 from analysis.load import ok_articles
-from analysis.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci_by
 
 #: Bump when sentence scoring changes (invalidates cached sentence scores).
 SENTIMENT_VERSION = "1"
@@ -983,7 +983,7 @@ def entity_sentiment_summary(
     :func:`analysis.run` stores (``result["entity_sentiment"]``): the pooled
     mean over mentions is the per-article means weighted by ``n_scored``, and
     the interval resamples whole articles exactly as
-    :func:`analysis.stats.bootstrap_grouped_mean_ci` does on the mentions.
+    :func:`analysis.core.stats.bootstrap_grouped_mean_ci` does on the mentions.
 
     Parameters
     ----------

@@ -65,7 +65,7 @@ def test_lanes_are_replaced_after_their_chunk_quota(generated, tmp_path, monkeyp
 
 def test_a_failing_stage_in_a_lane_reaches_the_caller(generated, tmp_path, monkeypatch):
     monkeypatch.setenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", "3")
-    from analysis.cache import InjectedFailure
+    from analysis.core.cache import InjectedFailure
 
     with pytest.raises(InjectedFailure):
         pipeline.run(generated, cache_dir=tmp_path / "c", n_process=2, chunk_size=40, progress=False)

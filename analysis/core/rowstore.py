@@ -2,7 +2,7 @@
 
 Rows are keyed by a content hash (column ``key``). A :class:`RowStore` lives
 in ``<cache root>/<name>/<version>/`` and holds immutable *segments*: each
-segment is one Parquet file written atomically through :func:`analysis.cache.write`
+segment is one Parquet file written atomically through :func:`analysis.core.cache.write`
 (so the injected-failure test hook counts it) and named by the hash of the
 keys it holds. A run writes the rows it had to compute as new segments of at
 most :data:`SEGMENT_ROWS` rows; it never rewrites a segment in place.
@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import cache, config
+from analysis import config
+from analysis.core import cache
 
 #: Where unpacked third-party model data is kept (langid's model, datasketch's constants, wordfreq's
 #: English list), once per machine, so that no process pays for unpacking it again.
@@ -41,7 +42,7 @@ class RowStore:
     Parameters
     ----------
     root : path
-        Cache root (see :func:`analysis.cache.cache_dir`).
+        Cache root (see :func:`analysis.core.cache.cache_dir`).
     name : str
         Store name (a folder under the root).
     version : str

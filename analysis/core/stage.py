@@ -1,0 +1,133 @@
+"""Declared pipeline stages: what each stage requires and what it provides.
+
+A stage module decorates its public function with :func:`stage`; the pipeline
+collects the declarations (:func:`registered`) and builds its plan from them,
+as spaCy builds a pipeline from ``Language.factory(requires=..., assigns=...)``.
+Nothing is bound by parameter name: the pipeline passes the tables named in
+``requires`` positionally, in order, and those in ``keywords`` by keyword.
+
+Example
+-------
+>>> import pandas as pd
+>>> @stage(provides="word_counts", requires=("articles",), registry={})
+... def word_counts(articles: pd.DataFrame) -> pd.DataFrame:
+...     return articles.assign(n=articles["text"].str.split().str.len())[["article_id", "n"]]
+>>> word_counts.__stage__.provides
+('word_counts',)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Names the pipeline itself supplies to any stage (not provided by a stage).
+BUILTIN_INPUTS: tuple[str, ...] = ("articles", "annotations", "cache_dir")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One declared stage of the pipeline.
+
+    Attributes
+    ----------
+    name : str
+        The stage's name (its first provided table).
+    fn : Callable
+        The function, called as ``fn(*[inputs[r] for r in requires], **{k: inputs[k] for k in keywords})``.
+    requires : tuple of str
+        Tables passed positionally, in order (``articles`` is the corpus table).
+    keywords : tuple of str
+        Inputs passed by keyword under their own name (e.g. ``annotations``).
+    provides : tuple of str
+        Tables the function returns: one DataFrame, or a mapping with these keys.
+    per_article : bool
+        True when the stage's output for an article depends on that article alone
+        (it then runs chunk by chunk); False for corpus-level stages.
+    module : str
+        Module that declared the stage (its code, and the package code it imports, key its cache).
+    """
+
+    name: str
+    fn: Callable[..., Any]
+    requires: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    provides: tuple[str, ...] = ()
+    per_article: bool = True
+    module: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Return every input name, positional then keyword."""
+        return self.requires + self.keywords
+
+
+_REGISTRY: dict[str, Stage] = {}
+
+
+def stage(
+    *,
+    provides: str | tuple[str, ...],
+    requires: tuple[str, ...] = ("articles",),
+    keywords: tuple[str, ...] = (),
+    per_article: bool = True,
+    registry: dict[str, Stage] | None = None,
+) -> Callable[[F], F]:
+    """Declare the decorated function as a pipeline stage and return it unchanged.
+
+    Parameters
+    ----------
+    provides : str or tuple of str
+        Table name(s) the function returns; the first is the stage's name.
+    requires : tuple of str, default ('articles',)
+        Tables passed positionally, in this order.
+    keywords : tuple of str, default ()
+        Inputs passed by keyword under their own name.
+    per_article : bool, default True
+        Whether the stage runs per chunk of articles (else once on the corpus).
+    registry : dict, optional
+        Where to record the declaration (default: the package registry).
+
+    Returns
+    -------
+    Callable
+        A decorator; the function gets a ``__stage__`` attribute.
+
+    Raises
+    ------
+    ValueError
+        When another function already declared a stage of the same name.
+    """
+    names = (provides,) if isinstance(provides, str) else tuple(provides)
+    target = _REGISTRY if registry is None else registry
+
+    def decorate(fn: F) -> F:
+        declared = Stage(
+            name=names[0],
+            fn=fn,
+            requires=tuple(requires),
+            keywords=tuple(keywords),
+            provides=names,
+            per_article=per_article,
+            module=fn.__module__,
+        )
+        old = target.get(declared.name)
+        if old is not None and (old.module, old.fn.__qualname__) != (declared.module, fn.__qualname__):
+            raise ValueError(
+                f"stage {declared.name!r} declared twice: by {old.module}.{old.fn.__qualname__} "
+                f"and {declared.module}.{fn.__qualname__}"
+            )
+        target[declared.name] = declared
+        fn.__stage__ = declared  # type: ignore[attr-defined]
+        return fn
+
+    return decorate
+
+
+def registered() -> dict[str, Stage]:
+    """Return the stages declared so far, by name (import the stage modules first)."""
+    return dict(_REGISTRY)
