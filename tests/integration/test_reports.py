@@ -102,7 +102,7 @@ def test_markup_in_articles_is_escaped():
 
 def test_unknown_parameter_name_fails():
     with pytest.raises(Exception, match=r"unknown parameter\(s\) 'tables_dirr'"):
-        report._execute(
+        report.build._execute(
             config.NOTEBOOKS_DIR / "01_overview.ipynb", {"tables_dirr": "x"}, config.NOTEBOOKS_DIR
         )
 
@@ -112,7 +112,7 @@ def test_unknown_outlet_lists_valid_outlets(seed_articles):
         report.validate_parameters(seed_articles, outlet="Gatee")
     if report.OUTLET_NOTEBOOK in report.available_notebooks():
         with pytest.raises(Exception, match=r"unknown outlet 'Nowhere'"):
-            report._execute(
+            report.build._execute(
                 config.NOTEBOOKS_DIR / f"{report.OUTLET_NOTEBOOK}.ipynb",
                 {"outlet": "Nowhere"},
                 config.NOTEBOOKS_DIR,
@@ -128,7 +128,7 @@ def test_unknown_entity_lists_valid_entities():
     if report.ENTITY_NOTEBOOK not in report.available_notebooks():
         pytest.skip("entity notebook not shipped")
     with pytest.raises(Exception, match=r"unknown entity 'Nobody Atall'; valid values: .*'Vladimir Putin'"):
-        report._execute(
+        report.build._execute(
             config.NOTEBOOKS_DIR / f"{report.ENTITY_NOTEBOOK}.ipynb",
             {"entity": "Nobody Atall"},
             config.NOTEBOOKS_DIR,

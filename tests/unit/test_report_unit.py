@@ -81,7 +81,7 @@ def test_figure_png_is_reproducible_and_unlabelled_figures_are_refused():
     assert b"tIME" not in pngs[0]
     fig, ax = plt.subplots()
     with pytest.raises(ValueError, match="title"):
-        report._check_labels(fig)
+        report.check_labels(fig)
     plt.close(fig)
 
 

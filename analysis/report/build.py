@@ -1,0 +1,503 @@
+"""The build: execute the notebooks with papermill and render offline HTML with nbconvert, plus the index."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from analysis import config
+from analysis.report.corpus_cache import load_corpus_cached
+from analysis.report.params import (
+    BUILD_TIME_CLASS,
+    CORPUS_NOTEBOOKS,
+    ENTITY_NOTEBOOK,
+    ENTITY_REPORT_KINDS,
+    OUTLET_NOTEBOOK,
+    REMOVED_TAGS,
+    TEMPLATE_NAME,
+    TEMPLATES_DIR,
+    VERSION_PACKAGES,
+    ReportError,
+    config_workers,
+    error_summary,
+    ok_rows,
+    output_dir,
+    resolve_source,
+    slugify,
+    validate_choice,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+@dataclass
+class Job:
+    """One notebook execution: notebook stem, parameters, output HTML path and its title."""
+
+    notebook: str
+    params: dict[str, Any]
+    html: Path
+    title: str
+    group: str
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in VERSION_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    found["python"] = sys.version.split()[0]
+    return found
+
+
+def input_hash(articles: pd.DataFrame) -> str:
+    """Return a SHA-1 over every article's id and raw text (order-independent)."""
+    from analysis.core.cache import content_key
+
+    raw = articles["raw_text"] if "raw_text" in articles.columns else articles["text"]
+    pairs = sorted(zip(articles["article_id"].astype(str), raw.fillna("").astype(str), strict=True))
+    return content_key(*(f"{a}\0{t}" for a, t in pairs))
+
+
+def _html_exporter():
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    c.HTMLExporter.template_name = TEMPLATE_NAME
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.embed_images = True
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_TAGS)
+    c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
+    return HTMLExporter(config=c)
+
+
+def _strip_volatile(nb) -> None:
+    """Remove execution timings and papermill metadata so the notebook is reproducible."""
+    for key in ("papermill", "widgets"):
+        nb.metadata.pop(key, None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+        for output in cell.get("outputs", []):
+            output.get("metadata", {}).pop("execution", None)
+
+
+def render_html(nb, *, title: str, built: str, index_href: str = "index.html") -> str:
+    """Render an executed notebook as offline HTML (code hidden, parameter cells removed).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        Executed notebook.
+    title : str
+        Page title (escaped).
+    built : str
+        Build-time text, written on one line marked ``class="build-time"``.
+    index_href : str, default "index.html"
+        Link back to the index.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    exporter = _html_exporter()
+    resources = {
+        "metadata": {"name": title},
+        "of_built": built,
+        "of_index": index_href,
+        "of_build_class": BUILD_TIME_CLASS,
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _execute(notebook: Path, params: dict[str, Any], cwd: Path):
+    """Inject ``params`` with papermill (its ``injected-parameters`` cell) and run the notebook with nbclient.
+
+    papermill's own ``execute_notebook`` wraps the same nbclient engine but
+    costs about twice as long per notebook here (kernel start and shutdown),
+    so the parameterisation step is papermill's and execution is nbclient's.
+    """
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = parameterize_notebook(load_notebook_node(str(notebook)), params, kernel_name="python3")
+    _run_kernel(nb, cwd)
+    _strip_volatile(nb)
+    return nb
+
+
+def _run_kernel(nb, cwd: Path) -> None:
+    """Execute ``nb`` in a fresh ``python3`` kernel started in ``cwd``, talking over local sockets.
+
+    The kernel and this process talk over Unix domain sockets in a private temporary folder
+    (ZeroMQ ``ipc`` transport) rather than loopback TCP ports: nothing listens on the network,
+    and ipykernel does not warn, once per notebook, that its TCP traffic is unencrypted.
+    The folder is made in ``/tmp`` (a socket path may not exceed ~107 bytes, and ``$TMPDIR``
+    can be long); where that is not possible, or not POSIX, the default TCP transport is used.
+    """
+    import tempfile
+
+    from nbclient import NotebookClient
+
+    resources = {"metadata": {"path": str(cwd)}}
+    base = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
+    if os.name != "posix" or base is None:
+        NotebookClient(nb, kernel_name="python3", resources=resources).execute()
+        return
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="of-kernel-", dir=base) as sockets:
+        settings = Config()
+        settings.KernelManager.transport = "ipc"
+        settings.KernelManager.ip = str(Path(sockets) / "k")  # sockets k-<n>: ~35 bytes in all
+        # the client creates (and so shuts down) its own kernel manager with these settings
+        NotebookClient(nb, kernel_name="python3", resources=resources, config=settings).execute()
+
+
+def most_mentioned_entities(
+    articles: pd.DataFrame, n: int, *, mentions: pd.DataFrame | None = None
+) -> list[str]:
+    """Return the ``n`` most-mentioned people and organisations (ties by name); [] without entities.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The corpus (only ``ok`` rows count).
+    n : int
+        How many.
+    mentions : pandas.DataFrame, optional
+        :func:`analysis.entity_mentions` of the corpus (e.g. ``analysis.run(...)["mentions"]``);
+        computed when omitted.
+
+    Returns
+    -------
+    list of str
+    """
+    if n <= 0:
+        return []
+    if mentions is None:
+        try:
+            from analysis.entities import entity_mentions
+        except ImportError:
+            return []
+        mentions = entity_mentions(ok_rows(articles))
+    ids = set(ok_rows(articles)["article_id"].astype(str))
+    mentions = mentions[mentions["article_id"].astype(str).isin(ids)]
+    mentions = mentions[mentions["kind"].isin(ENTITY_REPORT_KINDS)]
+    if mentions.empty:
+        return []
+    counts = mentions.groupby("canonical").size().reset_index(name="n")
+    counts = counts.sort_values(["n", "canonical"], ascending=[False, True])
+    return counts["canonical"].head(n).astype(str).tolist()
+
+
+def available_notebooks() -> list[str]:
+    """Return the notebook stems present in ``notebooks/`` (sorted)."""
+    return sorted(p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def plan_jobs(
+    articles: pd.DataFrame,
+    out: Path,
+    *,
+    source: str,
+    tables_dir: str,
+    entities: Sequence[str],
+    outlets: Sequence[str] | None = None,
+    notebooks: Sequence[str] | None = None,
+) -> list[Job]:
+    """List the notebook runs of a build: corpus notebooks, then one per outlet, then one per entity."""
+    present = set(available_notebooks()) & set(notebooks if notebooks is not None else available_notebooks())
+    base = {"source": source, "tables_dir": tables_dir}
+    jobs: list[Job] = []
+    titles = {
+        "01_overview": "Corpus overview",
+        "02_entities": "Entities",
+        "03_sentiment": "Sentiment",
+        "04_readability": "Readability",
+        "07_framing": "Framing",
+    }
+    for stem in CORPUS_NOTEBOOKS:
+        if stem in present:
+            jobs.append(Job(stem, dict(base), out / f"{stem}.html", titles[stem], "corpus"))
+    if OUTLET_NOTEBOOK in present:
+        names = (
+            sorted(ok_rows(articles)["outlet"].dropna().astype(str).unique()) if outlets is None else outlets
+        )
+        for outlet in names:
+            html_path = out / "outlets" / f"{slugify(outlet)}.html"
+            jobs.append(
+                Job(OUTLET_NOTEBOOK, {**base, "outlet": outlet}, html_path, f"Outlet: {outlet}", "outlet")
+            )
+    if ENTITY_NOTEBOOK in present:
+        for entity in entities:
+            html_path = out / "entities" / f"{slugify(entity)}.html"
+            jobs.append(
+                Job(ENTITY_NOTEBOOK, {**base, "entity": entity}, html_path, f"Entity: {entity}", "entity")
+            )
+    return jobs
+
+
+def build_reports(
+    source: str | Path | None = None,
+    *,
+    out: str | Path | None = None,
+    top_entities: int = 5,
+    engine: str = "pandas",
+    top_outlets: int | None = None,
+    workers: int | None = None,
+    notebooks: Sequence[str] | None = None,
+    n_process: int | None = None,
+    log: Callable[[str], None] = print,
+) -> list[Path]:
+    """Execute the notebooks on a corpus and render every HTML report plus ``index.html``.
+
+    Parameters
+    ----------
+    source : str, path or None
+        Folder or CSV/JSONL/Parquet file; None or ``""`` means the seeds.
+    out : str or path, optional
+        Output folder; default ``reports/`` for the seeds, else ``reports/<corpus name>/``.
+    top_entities : int, default 5
+        One entity report for each of the N most-mentioned canonical entities.
+    engine : {"pandas", "dask"}, default "pandas"
+        Engine of the :func:`analysis.run` that computes and caches every
+        table before the notebooks run (they then read the tables from the
+        cache); ``dask`` needs the dask extra.
+    top_outlets : int, optional
+        Only the N outlets with the most ``ok`` articles get an outlet
+        report (ties by name); default all.
+    notebooks : sequence of str, optional
+        Only these notebook stems (default every notebook in ``notebooks/``).
+    workers : int, optional
+        Notebooks executed at once (each in its own kernel); default
+        ``$OUTLET_FRAMING_REPORT_WORKERS`` or 2 (one per core on the target machine).
+    n_process : int, optional
+        Worker processes of that :func:`analysis.run` (pandas engine: chunks
+        computed in parallel lanes; dask: local workers); default
+        :data:`analysis.config.SPACY_N_PROCESS` (``$OUTLET_FRAMING_N_PROCESS``,
+        else up to 2).
+    log : callable, default print
+        Receives one progress line per notebook.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Every file written (HTML, CSV), sorted.
+
+    Raises
+    ------
+    analysis.load.CorpusError
+        When the source cannot be read.
+    ParameterError
+        For an unknown engine.
+    """
+    validate_choice("engine", engine, ["pandas", "dask"])
+    src = resolve_source(source)
+    dest = output_dir(src, out)
+    tables = dest / "tables"
+    articles = load_corpus_cached(src)
+    ok = ok_rows(articles)
+    log(f">> corpus {src}: {len(articles)} articles ({len(ok)} ok), output {dest}")
+    if ok.empty:
+        statuses = ", ".join(f"{n} {s}" for s, n in articles["status"].value_counts().sort_index().items())
+        raise ReportError(
+            f"{src}: no article has analysable text ({statuses}); nothing to report. "
+            f"`python -m analysis summary {src}` lists each article's status and error."
+        )
+    started = time.perf_counter()
+    result = _warm_cache(src, articles, engine, n_process=n_process)
+    log(f">> tables ready ({time.perf_counter() - started:.1f}s)")
+    entities = most_mentioned_entities(articles, top_entities, mentions=result["mentions"])
+    outlets = None
+    if top_outlets is not None:
+        counts = (
+            ok.groupby("outlet")
+            .size()
+            .reset_index(name="n")
+            .sort_values(["n", "outlet"], ascending=[False, True])
+        )
+        outlets = counts["outlet"].astype(str).head(top_outlets).tolist()
+    source_param = "" if src == config.SEEDS_DIR else str(src)
+    jobs = plan_jobs(
+        articles,
+        dest,
+        source=source_param,
+        tables_dir=str(tables),
+        entities=entities,
+        outlets=outlets,
+        notebooks=notebooks,
+    )
+    built = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    written: list[Path] = []
+
+    def run(number: int, job: Job) -> Path:
+        t0 = time.perf_counter()
+        label = job.notebook + "".join(
+            f" {k}={v!r}" for k, v in job.params.items() if k in ("outlet", "entity")
+        )
+        log(f"[{number}/{len(jobs)}] {label} ...")
+        try:
+            nb = _execute(config.NOTEBOOKS_DIR / f"{job.notebook}.ipynb", job.params, config.NOTEBOOKS_DIR)
+        except Exception as exc:
+            raise ReportError(f"notebook {job.notebook} ({label}) failed: {error_summary(exc)}") from exc
+        depth = len(job.html.relative_to(dest).parts) - 1
+        page = render_html(nb, title=job.title, built=built, index_href="../" * depth + "index.html")
+        job.html.parent.mkdir(parents=True, exist_ok=True)
+        job.html.write_text(page, encoding="utf-8")
+        log(
+            f"[{number}/{len(jobs)}] {label} -> {job.html.relative_to(dest)} "
+            f"({time.perf_counter() - t0:.1f}s)"
+        )
+        return job.html
+
+    workers = max(1, min(workers if workers is not None else config_workers(), len(jobs) or 1))
+    if workers == 1:
+        written.extend(run(i, job) for i, job in enumerate(jobs, 1))
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            written.extend(pool.map(run, range(1, len(jobs) + 1), jobs))
+    index = dest / "index.html"
+    index.write_text(
+        index_html(articles, jobs, dest, built=built, source=src, entities=entities), encoding="utf-8"
+    )
+    written.append(index)
+    if tables.exists():
+        written.extend(sorted(tables.glob("*.csv")))
+    log(f">> {len(jobs)} reports + index in {dest} ({time.perf_counter() - started:.1f}s)")
+    return sorted(set(written))
+
+
+def _warm_cache(src: Path, articles: pd.DataFrame, engine: str, *, n_process: int | None = None):
+    """Compute (or read) every table once with :func:`analysis.run`, so each notebook's run is a cache read.
+
+    The loaded ``articles`` are passed (not the path) so the cache keys are those the notebooks'
+    :attr:`ReportContext.result` computes from the same table.
+    """
+    from analysis.pipeline import run
+
+    if engine == "dask":
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError as exc:
+            raise ReportError(
+                "engine='dask' needs the dask extra (pip install -e .[dask]); use engine='pandas'"
+            ) from exc
+    return run(articles, engine=engine, n_process=n_process, progress=False)
+
+
+def index_html(
+    articles: pd.DataFrame,
+    jobs: Sequence[Job],
+    dest: Path,
+    *,
+    built: str,
+    source: Path,
+    entities: Sequence[str] = (),
+) -> str:
+    """Return the index page: corpus size, input hash, package versions and a link to every report."""
+    ok = ok_rows(articles)
+    esc = html.escape
+    groups = {"corpus": "Corpus reports", "outlet": "Outlet reports", "entity": "Entity reports"}
+    sections = []
+    for group, heading in groups.items():
+        items = [
+            f'<li><a href="{esc(j.html.relative_to(dest).as_posix())}">{esc(j.title)}</a></li>'
+            for j in jobs
+            if j.group == group
+        ]
+        if items:
+            sections.append(f"<h2>{heading}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>")
+    if not any(j.group == "entity" for j in jobs):
+        sections.append(
+            "<p>No entity reports (no entities found, or the entity notebook is not present).</p>"
+        )
+    versions = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in _versions().items())
+    statuses = ", ".join(
+        f"{esc(str(s))}: {n}" for s, n in articles["status"].value_counts().sort_index().items()
+    )
+    name = "seeds" if source == config.SEEDS_DIR else source.name
+    words = int(ok["n_words"].sum()) if "n_words" in ok.columns else 0
+    css = (TEMPLATES_DIR / TEMPLATE_NAME / "static" / "report.css").read_text("utf-8")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>outlet-framing reports: {esc(name)}</title>
+<style>{css}</style>
+</head>
+<body>
+<main class="of-index">
+<h1>How outlets frame the story: {esc(name)}</h1>
+<table class="of-data">
+<tr><th>corpus</th><td>{esc(name)}</td></tr>
+<tr><th>articles</th><td>{len(articles):,} ({statuses})</td></tr>
+<tr><th>outlets</th><td>{ok["outlet"].nunique():,}</td></tr>
+<tr><th>words (ok articles, clean text)</th><td>{words:,}</td></tr>
+<tr><th>input hash (SHA-1 of ids + raw text)</th><td><code>{input_hash(articles)}</code></td></tr>
+</table>
+{chr(10).join(sections)}
+<h2>Package versions</h2>
+<table class="of-data">{versions}</table>
+<p>Every table shown in a report is also written as CSV under <a href="tables/">tables/</a>.</p>
+<p class="{BUILD_TIME_CLASS}">Built {esc(built)}</p>
+</main>
+</body>
+</html>
+"""
+
+
+def refresh_notebooks(
+    names: Sequence[str] | None = None, *, log: Callable[[str], None] = print
+) -> list[Path]:
+    """Re-execute the notebooks in place on the seeds with their default parameters (for nbval).
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Notebook stems; default all in ``notebooks/``.
+    log : callable, default print
+        Receives one line per notebook.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The notebooks rewritten.
+    """
+    import nbformat
+
+    done = []
+    for stem in names or available_notebooks():
+        path = config.NOTEBOOKS_DIR / f"{stem}.ipynb"
+        t0 = time.perf_counter()
+        nb = nbformat.read(path, as_version=4)
+        _run_kernel(nb, config.NOTEBOOKS_DIR)
+        _strip_volatile(nb)
+        nbformat.write(nb, path)
+        done.append(path)
+        log(f"refreshed {path.name} ({time.perf_counter() - t0:.1f}s)")
+    return done

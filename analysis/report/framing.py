@@ -1,0 +1,123 @@
+"""Tables and figures of the framing report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from analysis.report.display import HTMLBlock, details_html
+from analysis.report.overview import shared_events
+from analysis.report.params import MAX_EVIDENCE_ITEMS, OKABE_ITO, ok_rows
+
+if TYPE_CHECKING:
+    pass
+
+
+def frame_matrix(summary: pd.DataFrame, *, value: str = "mean_score") -> pd.DataFrame:
+    """Pivot a frame summary (``group, label, <value>``) into a frame x group matrix."""
+    matrix = summary.pivot_table(index="label", columns="group", values=value, aggfunc="first")
+    matrix.columns.name = None
+    matrix.index.name = "frame"
+    return matrix.sort_index()
+
+
+def omission_matrix(omitted: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Count, per outlet and event, the claims other outlets carry that the outlet leaves out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event`` then one column per outlet of the ``ok`` articles (0 where nothing is left out; empty
+        where the outlet does not cover the event).
+    """
+    ok = ok_rows(articles)
+    covered = ok.groupby(["event", "outlet"]).size()
+    events = sorted(shared_events(articles))
+    outlets = sorted(ok["outlet"].astype(str).unique())
+    counts = (
+        omitted.groupby(["event", "outlet"])["claim_id"].nunique() if len(omitted) else pd.Series(dtype=int)
+    )
+    rows = []
+    for event in events:
+        row: dict[str, Any] = {"event": event}
+        for outlet in outlets:
+            row[outlet] = int(counts.get((event, outlet), 0)) if (event, outlet) in covered.index else None
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["event", *outlets])
+
+
+def evidence_blocks(
+    table: pd.DataFrame,
+    *,
+    group: str,
+    label: Callable[[Any], str],
+    text: str = "sentence",
+    summary: str,
+    max_items: int = MAX_EVIDENCE_ITEMS,
+) -> list[HTMLBlock]:
+    """Return one collapsible, escaped evidence block per value of ``group``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows of evidence (sorted as they should appear).
+    group : str
+        Column to split by (e.g. ``outlet``).
+    label : callable
+        Row (namedtuple) -> short label shown above its text.
+    text : str, default "sentence"
+        Column with the evidence text.
+    summary : str
+        Summary line; ``{group}`` and ``{n}`` are filled in (``n`` counts every row of the group).
+    max_items : int, default :data:`MAX_EVIDENCE_ITEMS`
+        Rows shown per block (the first ones); the summary then says how many are shown.
+
+    Returns
+    -------
+    list of HTMLBlock
+    """
+    blocks = []
+    for name, part in table.groupby(group, sort=True):
+        items = [
+            (label(row), str(getattr(row, text))) for row in part.head(max_items).itertuples(index=False)
+        ]
+        line = summary.format(group=name, n=len(part))
+        if len(part) > max_items:
+            line += f" (first {max_items} shown; the CSV has all)"
+        blocks.append(details_html(items, summary=line))
+    return blocks
+
+
+def share_bar_figure(
+    table: pd.DataFrame, *, row: str, stack: str, value: str, title: str, xlabel: str, ylabel: str
+):
+    """Draw a 100%-stacked horizontal bar per ``row`` value, split by ``stack`` (e.g. quotes by affiliation).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    wide = table.pivot_table(index=row, columns=stack, values=value, aggfunc="sum").fillna(0.0)
+    wide = wide.div(wide.sum(axis=1).where(lambda s: s > 0, 1.0), axis=0)
+    fig, ax = plt.subplots(figsize=(9, 0.5 * max(len(wide), 3) + 1.8))
+    left = pd.Series(0.0, index=wide.index)
+    for i, column in enumerate(wide.columns):
+        ax.barh(
+            [str(x) for x in wide.index],
+            wide[column],
+            left=left,
+            label=str(column),
+            color=OKABE_ITO[i % len(OKABE_ITO)],
+        )
+        left = left + wide[column]
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(len(wide.columns), 5), frameon=False)
+    return fig
