@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.report.corpus_cache import load_corpus_cached
+from analysis.report.interactive import assets_href, write_assets
 from analysis.report.params import (
     BUILD_TIME_CLASS,
     CORPUS_NOTEBOOKS,
@@ -101,7 +102,9 @@ def _strip_volatile(nb) -> None:
             output.get("metadata", {}).pop("execution", None)
 
 
-def render_html(nb, *, title: str, built: str, index_href: str = "index.html") -> str:
+def render_html(
+    nb, *, title: str, built: str, index_href: str = "index.html", assets: str | None = None
+) -> str:
     """Render an executed notebook as offline HTML (code hidden, parameter cells removed).
 
     Parameters
@@ -114,6 +117,9 @@ def render_html(nb, *, title: str, built: str, index_href: str = "index.html") -
         Build-time text, written on one line marked ``class="build-time"``.
     index_href : str, default "index.html"
         Link back to the index.
+    assets : str, optional
+        Relative link to the folder of :func:`analysis.report.interactive.write_assets`; when
+        given, long tables become sortable and searchable.
 
     Returns
     -------
@@ -126,6 +132,7 @@ def render_html(nb, *, title: str, built: str, index_href: str = "index.html") -
         "of_built": built,
         "of_index": index_href,
         "of_build_class": BUILD_TIME_CLASS,
+        "of_assets": assets or "",
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
@@ -350,7 +357,7 @@ def build_reports(
         notebooks=notebooks,
     )
     built = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    written: list[Path] = []
+    written: list[Path] = write_assets(dest)
 
     def run(number: int, job: Job) -> Path:
         t0 = time.perf_counter()
@@ -363,7 +370,13 @@ def build_reports(
         except Exception as exc:
             raise ReportError(f"notebook {job.notebook} ({label}) failed: {error_summary(exc)}") from exc
         depth = len(job.html.relative_to(dest).parts) - 1
-        page = render_html(nb, title=job.title, built=built, index_href="../" * depth + "index.html")
+        page = render_html(
+            nb,
+            title=job.title,
+            built=built,
+            index_href="../" * depth + "index.html",
+            assets=assets_href(depth),
+        )
         job.html.parent.mkdir(parents=True, exist_ok=True)
         job.html.write_text(page, encoding="utf-8")
         log(

@@ -13,6 +13,8 @@ import pandas as pd
 
 from analysis.report.corpus_cache import load_corpus_cached
 from analysis.report.display import (
+    INTERACTIVE_MAX_ROWS,
+    INTERACTIVE_MIN_ROWS,
     HTMLBlock,
     Table,
     check_labels,
@@ -150,7 +152,13 @@ class ReportContext:
         self.written.append(path)
         shown = frame[list(columns)] if columns is not None else frame
         note = f"showing {max_rows} of {len(frame):,} rows." if len(frame) > max_rows else ""
-        return Table(format_table(shown.head(max_rows), decimals=decimals), caption, filename, note)
+        interactive = None
+        if len(shown) > INTERACTIVE_MIN_ROWS:
+            interactive = format_table(shown.head(INTERACTIVE_MAX_ROWS), decimals=decimals)
+        return Table(
+            format_table(shown.head(max_rows), decimals=decimals), caption, filename, note,
+            interactive=interactive, total_rows=len(shown),
+        )  # fmt: skip
 
     def figure(self, fig, *, alt: str | None = None) -> None:
         """Display a labelled matplotlib figure as a reproducible PNG, then close it.

@@ -72,6 +72,12 @@ def check_labels(fig) -> None:
             raise ValueError(f"figure {ax.get_title()!r}: label the axes (with units)")
 
 
+#: Tables longer than this are sortable and searchable in the HTML reports.
+INTERACTIVE_MIN_ROWS = 10
+#: Rows a report page holds per interactive table at most (the CSV has every row).
+INTERACTIVE_MAX_ROWS = 1000
+
+
 def _format_cell(value: Any, decimals: int) -> str:
     if value is None or (not isinstance(value, (str, list, tuple, dict)) and pd.isna(value)):
         return ""
@@ -119,12 +125,19 @@ def format_table(table: pd.DataFrame, *, decimals: int = 2, max_chars: int = 120
 
 @dataclass
 class Table:
-    """A formatted table for display: escaped HTML in reports, aligned text in nbval and terminals."""
+    """A formatted table for display: escaped HTML in reports, aligned text in nbval and terminals.
+
+    ``frame`` is what the text form shows (the first rows); ``interactive``, when set, holds
+    the rows the HTML form shows as a sortable, searchable table (up to
+    :data:`INTERACTIVE_MAX_ROWS`; the CSV has every row).
+    """
 
     frame: pd.DataFrame
     caption: str = ""
     csv: str = ""
     note: str = ""
+    interactive: pd.DataFrame | None = None
+    total_rows: int | None = None
 
     def __repr__(self) -> str:
         head = f"{self.caption}\n" if self.caption else ""
@@ -135,11 +148,22 @@ class Table:
         parts = ['<div class="of-table">']
         if self.caption:
             parts.append(f'<p class="of-caption"><strong>{html.escape(self.caption)}</strong></p>')
-        if len(self.frame):
+        note = self.note
+        if self.interactive is not None and len(self.interactive):
+            classes = "of-data of-interactive"
+            parts.append(self.interactive.to_html(index=False, escape=True, border=0, classes=classes))
+            total = self.total_rows if self.total_rows is not None else len(self.interactive)
+            shown = len(self.interactive)
+            note = (
+                f"Sort by a column header, filter with the search box; {shown:,} of {total:,} rows."
+                if shown < total
+                else f"Sort by a column header, filter with the search box; {total:,} rows."
+            )
+        elif len(self.frame):
             parts.append(self.frame.to_html(index=False, escape=True, border=0, classes="of-data"))
         else:
             parts.append("<p><em>(no rows)</em></p>")
-        foot = " ".join(x for x in (self.note, f"CSV: tables/{self.csv}" if self.csv else "") if x)
+        foot = " ".join(x for x in (note, f"CSV: tables/{self.csv}" if self.csv else "") if x)
         if foot:
             parts.append(f'<p class="of-note">{html.escape(foot)}</p>')
         parts.append("</div>")

@@ -134,3 +134,63 @@ def test_markup_in_articles_does_not_run(driver):
     # the payload is visible as text, not as markup
     driver.get((xss_build() / "01_overview.html").as_uri())
     assert "<script>window.__xss" in driver.find_element("tag name", "body").text
+
+
+def test_long_tables_sort_and_search_offline(driver):
+    """A long table is sortable from file:// with every non-file request blocked (no network)."""
+    out = seeds_full()
+    assert (out / "assets" / "datatables.js").is_file()
+    page = out / "01_overview.html"
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]})
+    try:
+        driver.get(page.as_uri())
+        import time
+
+        for _ in range(100):  # the bundle is imported asynchronously
+            state = driver.execute_script("return document.documentElement.getAttribute('data-of-tables')")
+            if state:
+                break
+            time.sleep(0.1)
+        assert state == "ready", f"interactive tables did not start: {state}"
+        table_id = driver.execute_script(
+            "const t = document.querySelector('table.of-interactive.dataTable'); return t && t.id;"
+        )
+        assert table_id, "no long table was made interactive"
+        column = driver.execute_script(
+            """const t = document.getElementById(arguments[0]);
+               const heads = Array.from(t.querySelectorAll('thead th'));
+               return heads.findIndex(th => th.textContent.trim() === 'article_id');""",
+            table_id,
+        )
+        index = column if column >= 0 else 0
+        cells = (
+            "return Array.from(document.getElementById(arguments[0]).querySelectorAll('tbody tr'))"
+            ".map(r => r.children[arguments[1]].textContent);"
+        )
+        driver.execute_script(
+            "document.getElementById(arguments[0]).querySelectorAll('thead th')[arguments[1]].click();",
+            table_id,
+            index,
+        )
+        first = driver.execute_script(cells, table_id, index)
+        driver.execute_script(
+            "document.getElementById(arguments[0]).querySelectorAll('thead th')[arguments[1]].click();",
+            table_id,
+            index,
+        )
+        second = driver.execute_script(cells, table_id, index)
+        assert first == sorted(first) and second == sorted(second, reverse=True) and first != second
+        # the search box filters rows
+        n_before = len(second)
+        driver.execute_script(
+            """const box = document.querySelector('.dt-search input, .dataTables_filter input');
+               box.value = arguments[0]; box.dispatchEvent(new Event('input', {bubbles: true}));""",
+            first[0],
+        )
+        after = driver.execute_script(cells, table_id, index)
+        assert 0 < len(after) <= n_before and all(first[0] in row for row in after)
+        errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+        assert not errors, errors
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
