@@ -149,10 +149,11 @@ def extracted_blocks(
     """
     blocks = [ExtractedBlock(s, e, _SPACES.sub(" ", raw_text[s:e])) for s, e in dump_spans(raw_text)]
     toks = [_tokens(b.text) for b in blocks]
-    counts = _aligned_counts(toks, _tokens(extracted_text or ""))
-    for b, t, c in zip(blocks, toks, counts, strict=True):
+    skip = 1 if page_title and blocks else 0  # the page's <title> is never article text
+    counts = [0] * skip + _aligned_counts(toks[skip:], _tokens(extracted_text or ""))
+    for i, (b, t, c) in enumerate(zip(blocks, toks, counts, strict=True)):
         b.share = c / len(t) if t else 0.0
-        if t and b.share >= min_share:
+        if t and b.share >= min_share and i >= skip:
             b.role, b.reason = "body", REASON_BODY
     body_at = [i for i, b in enumerate(blocks) if b.role == "body"]
     if body_at:

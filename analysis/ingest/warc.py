@@ -10,8 +10,10 @@ archive that cannot be read becomes one row with ``status`` ``unreadable`` and t
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
+import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,6 +48,18 @@ def _charset(content_type: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        head = fh.read(64)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as fh:
+                head = fh.read(64)
+        except (OSError, EOFError, zlib.error):
+            return b""
+    return head.lstrip()
+
+
 def read_warc_file(path: str | Path) -> list[dict]:
     """Read the HTML response records of one WARC file into raw article rows.
 
@@ -77,9 +91,16 @@ def read_warc_file(path: str | Path) -> list[dict]:
         size = path.stat().st_size
         if size > config.MAX_FILE_BYTES * 20:
             return failed("unreadable", f"file is {size:,} bytes, over the limit")
+        head = _head(path)
+        if not head.startswith((b"WARC/", b"filedesc://")):
+            return failed(
+                "unreadable", "not a WARC archive (it does not begin with a WARC/1.x record header)"
+            )
         seen: dict[str, int] = {}
+        records = 0
         with path.open("rb") as stream:
             for number, record in enumerate(ArchiveIterator(stream)):
+                records += 1
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 content_type = record.http_headers.get_header("Content-Type") or ""
@@ -99,6 +120,8 @@ def read_warc_file(path: str | Path) -> list[dict]:
                 rows.append(row)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         return failed("unreadable", f"cannot be read as a WARC archive ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # noqa: BLE001 - warcio fails on malformed records in many ways
+        return failed("unreadable", f"a malformed WARC record ({type(exc).__name__}: {exc})")
     if not rows:
-        return failed("empty", "the archive holds no HTML response record")
+        return failed("empty", f"the archive holds no HTML response record ({records} records read)")
     return rows
