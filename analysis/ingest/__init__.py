@@ -1,0 +1,1 @@
+"""Reading sources: decode files, read tables, HTML pages and WARC archives, join metadata."""
