@@ -32,9 +32,9 @@ _EXPORTS: dict[str, str] = {
     "tokens": "analysis.annotate",
     "sentences": "analysis.annotate",
     # measures
-    "entity_mentions": "analysis.entities",
-    "entity_frequencies": "analysis.entities",
-    "kwic": "analysis.entities",
+    "entity_mentions": "analysis.measures.entities",
+    "entity_frequencies": "analysis.measures.entities",
+    "kwic": "analysis.measures.entities",
     "sentiment": "analysis.measures.sentiment",
     "sentence_sentiment": "analysis.measures.sentiment",
     "article_sentiment": "analysis.measures.sentiment",

@@ -418,7 +418,8 @@ def chunk_articles(articles: pd.DataFrame, *, chunk_size: int = DEFAULT_CHUNK_SI
 
 
 def _chunk_signature(chunk: pd.DataFrame, fingerprint: str) -> str:
-    from analysis.annotate import _text_of, article_key
+    from analysis.annotate import article_key
+    from analysis.annotate import text_of as _text_of
 
     titles = chunk["title"].map(_text_of) if "title" in chunk.columns else [""] * len(chunk)
     keys = [

@@ -44,7 +44,10 @@ PEAK_MEMORY_TARGET = 2e9  # bytes: the issue's "< 2 GB", decimal
 
 def _phase_ceiling(args) -> dict:
     from analysis import config
-    from analysis.annotate import _article_jobs, _parsed_titles, _text_of, load_model
+    from analysis.annotate import article_jobs as _article_jobs
+    from analysis.annotate import load_model
+    from analysis.annotate import parsed_titles as _parsed_titles
+    from analysis.annotate import text_of as _text_of
     from analysis.load import load_corpus, ok_articles
 
     articles = ok_articles(load_corpus(args.corpus))

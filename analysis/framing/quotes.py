@@ -398,7 +398,7 @@ def _fallback_mentions(entities: pd.DataFrame) -> pd.DataFrame:
 
 def _get_mentions(articles: pd.DataFrame, ann: Annotations) -> pd.DataFrame:
     try:
-        from analysis.entities import entity_mentions
+        from analysis.measures.entities import entity_mentions
     except ImportError:
         return _fallback_mentions(ann.entities)
     return entity_mentions(articles, annotations=ann)

@@ -134,7 +134,7 @@ def salience(
         ann = get_annotations(rows, annotations)
     if mentions is None:
         try:
-            from analysis.entities import entity_mentions
+            from analysis.measures.entities import entity_mentions
         except ImportError as exc:  # pragma: no cover - depends on the entities module being installed
             raise ImportError("analysis.entities is not available; pass mentions= explicitly") from exc
         try:

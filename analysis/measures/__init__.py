@@ -5,5 +5,5 @@
 * :mod:`analysis.measures.readability`: readability indices (textstat) on the
   clean and the raw text.
 
-Entity mentions and frequencies live in :mod:`analysis.entities`.
+Entity mentions and frequencies live in :mod:`analysis.measures.entities`.
 """

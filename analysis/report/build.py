@@ -205,7 +205,7 @@ def most_mentioned_entities(
         return []
     if mentions is None:
         try:
-            from analysis.entities import entity_mentions
+            from analysis.measures.entities import entity_mentions
         except ImportError:
             return []
         mentions = entity_mentions(ok_rows(articles))

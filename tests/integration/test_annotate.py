@@ -10,6 +10,7 @@ import pytest
 import analysis
 
 ann_mod = importlib.import_module("analysis.annotate")  # the package attribute `annotate` is the function
+parse_mod = importlib.import_module("analysis.annotate.parse")
 
 pytestmark = pytest.mark.integration
 
@@ -47,13 +48,13 @@ def test_heads_stay_inside_their_article_field(seed_annotations):
 def test_second_run_reads_the_cache_without_spacy(seed_articles, tmp_path, monkeypatch):
     first = analysis.annotate(seed_articles, cache_dir=tmp_path)
     calls = []
-    real = ann_mod._parse_missing
+    real = parse_mod._parse_missing
 
     def spy(todo, *args, **kwargs):
         calls.append(len(todo))
         yield from real(todo, *args, **kwargs)
 
-    monkeypatch.setattr(ann_mod, "_parse_missing", spy)
+    monkeypatch.setattr(parse_mod, "_parse_missing", spy)
     second = analysis.annotate(seed_articles, cache_dir=tmp_path)
     assert calls == []
     pd.testing.assert_frame_equal(first.tokens, second.tokens)
@@ -78,7 +79,7 @@ def test_non_ok_and_empty_articles_yield_no_rows(tmp_path):
 
 
 def test_long_text_is_parsed_in_chunks_with_global_offsets(tmp_path, monkeypatch):
-    monkeypatch.setattr(ann_mod, "CHUNK_CHARS", 200)
+    monkeypatch.setattr(parse_mod, "CHUNK_CHARS", 200)
     para = "Emmanuel Macron met Vladimir Putin in Moscow on Monday. The talks lasted five hours."
     text = "\n\n".join([para] * 8)
     out = analysis.annotate(pd.DataFrame({"article_id": ["x"], "text": [text]}), cache_dir=tmp_path)

@@ -140,7 +140,7 @@ def test_changing_the_model_fingerprint_reparses(tmp_path, monkeypatch):
     tokens_before = _files(cache, "tokens")
     patterns = tmp_path / "entity_patterns.jsonl"
     patterns.write_text('{"label": "ORG", "pattern": "Kremlin"}\n')
-    annotate_module = sys.modules["analysis.annotate"]
+    annotate_module = sys.modules["analysis.annotate.model"]
     monkeypatch.setattr(annotate_module, "ENTITY_PATTERNS", patterns)
     model_fingerprint.cache_clear()
     load_model.cache_clear()

@@ -10,7 +10,7 @@ import pytest
 from conftest import seed_id
 
 import analysis
-from analysis import entities as E
+from analysis.measures import entities as E
 
 pytestmark = pytest.mark.integration
 
@@ -123,7 +123,7 @@ def test_spacy_errors_listed_in_facts_are_fixed(seed_mentions):
 
 
 def test_frequencies_on_seeds(seed_mentions, seed_articles, seed_annotations):
-    f = analysis.entity_frequencies(seed_mentions, seed_articles, by="event", annotations=seed_annotations)
+    f = analysis.entity_frequencies(seed_articles, seed_mentions, by="event", annotations=seed_annotations)
     corpus = f[f["level"] == "corpus"].set_index("canonical")
     assert corpus.loc["Dmitry Peskov", "n_articles"] == 5
     assert set(f.loc[f["level"] == "group", "group"]) == set(seed_articles["event"])
@@ -131,7 +131,7 @@ def test_frequencies_on_seeds(seed_mentions, seed_articles, seed_annotations):
     assert (ok["per_1000_low"] <= ok["per_1000_words"] + 1e-9).all()
     assert (ok["per_1000_words"] <= ok["per_1000_high"] + 1e-9).all()
     again = analysis.entity_frequencies(
-        seed_mentions, seed_articles, by="event", annotations=seed_annotations
+        seed_articles, seed_mentions, by="event", annotations=seed_annotations
     )
     pd.testing.assert_frame_equal(f, again)
 
@@ -203,14 +203,14 @@ def test_ukrainian_variants_and_role_with_of(made_up):
 
 def test_editing_aliases_does_not_reparse(tmp_path, monkeypatch):
     ann = analysis.annotate(MADE_UP, cache_dir=tmp_path)
-    A = importlib.import_module("analysis.annotate")
+    A = importlib.import_module("analysis.annotate.parse")
 
     def boom(*args, **kwargs):
         raise AssertionError("spaCy was run again")
 
     monkeypatch.setattr(A, "_parse_missing", boom)
     extra = pd.DataFrame({"alias": ["Scholz"], "canonical": ["Chancellor Scholz"], "kind": ["person"]})
-    again = A.annotate(MADE_UP, cache_dir=tmp_path)
+    again = analysis.annotate(MADE_UP, cache_dir=tmp_path)
     m = analysis.entity_mentions(MADE_UP, annotations=again, aliases=extra)
     assert len(ann.tokens) == len(again.tokens)
     assert "Olaf Scholz" in set(m["canonical"])

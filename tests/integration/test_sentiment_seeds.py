@@ -151,7 +151,7 @@ def test_entity_sentiment_on_the_seeds(seed_articles, seed_annotations):
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("analysis.entities") is None, reason="entity_mentions not merged yet"
+    importlib.util.find_spec("analysis.measures.entities") is None, reason="entity_mentions not merged yet"
 )
 def test_entity_sentiment_accepts_entity_mentions_output(seed_articles, seed_annotations):
     mentions = analysis.entity_mentions(seed_articles)

@@ -15,12 +15,12 @@ from test_quotes import ann_of, article, mentions_of, parse
 from test_quotes_labels import TEXT, TOKENS
 
 from analysis import config
-from analysis import entities as E
 from analysis.annotate import TOKEN_COLUMNS, Annotations
 from analysis.framing import claims as C
 from analysis.framing.keyness import keyness, term_counts
 from analysis.framing.labels import label_occurrences, labels
 from analysis.framing.quotes import _counts, attribution
+from analysis.measures import entities as E
 
 # --------------------------------------------------------------------------- keyness
 
@@ -318,8 +318,8 @@ def test_entity_frequencies_vectorised_bootstrap_keeps_the_draws():
         pass
 
     Ann.sentences = sentences
-    got = E.entity_frequencies(mentions, arts, sentences=sentences, n_boot=300)
-    pd.testing.assert_frame_equal(got, E.entity_frequencies(mentions, arts, annotations=Ann(), n_boot=300))
+    got = E.entity_frequencies(arts, mentions, sentences=sentences, n_boot=300)
+    pd.testing.assert_frame_equal(got, E.entity_frequencies(arts, mentions, annotations=Ann(), n_boot=300))
     want = _reference_frequencies(mentions, arts, sentences, n_boot=300)
     cols = [
         "count_low",

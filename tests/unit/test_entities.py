@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import config
-from analysis import entities as E
+from analysis.measures import entities as E
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:-\w+)*|[’']s\b|\S")
@@ -354,7 +354,7 @@ def _freq_fixture():
 
 def test_entity_frequencies_counts_rates_and_shares():
     arts, ment, ann = _freq_fixture()
-    f = E.entity_frequencies(ment, arts, by="outlet", annotations=ann, n_boot=200)
+    f = E.entity_frequencies(arts, ment, by="outlet", annotations=ann, n_boot=200)
     assert list(f.columns) == E.FREQUENCY_COLUMNS
     x = f[(f.group == "X") & (f.canonical == "P")].iloc[0]
     assert x["count"] == 3 and x["n_articles"] == 2 and x["n_articles_in_group"] == 2
@@ -368,16 +368,16 @@ def test_entity_frequencies_counts_rates_and_shares():
         <= corpus.loc["P", "per_1000_high"]
     )
     # deterministic (seeded) and not mutating
-    g = E.entity_frequencies(ment, arts, by="outlet", annotations=ann, n_boot=200)
+    g = E.entity_frequencies(arts, ment, by="outlet", annotations=ann, n_boot=200)
     pd.testing.assert_frame_equal(f, g)
 
 
 def test_entity_frequencies_word_count_fallback_and_bad_group():
     arts, ment, ann = _freq_fixture()
-    f = E.entity_frequencies(ment, arts.drop(columns="n_words"), by="outlet", annotations=ann, n_boot=50)
+    f = E.entity_frequencies(arts.drop(columns="n_words"), ment, by="outlet", annotations=ann, n_boot=50)
     assert f.loc[(f.group == "Y") & (f.canonical == "Q"), "n_words"].item() == 200
     with pytest.raises(ValueError, match="not an article column"):
-        E.entity_frequencies(ment, arts, by="nope", annotations=ann)
+        E.entity_frequencies(arts, ment, by="nope", annotations=ann)
 
 
 def test_kwic_surface_and_entity():
@@ -536,7 +536,7 @@ def test_ruler_patterns_are_valid_and_canonicalised():
 
 def test_frequency_counts_add_up():
     arts, ment, ann = _freq_fixture()
-    f = E.entity_frequencies(ment, arts, by="outlet", annotations=ann, n_boot=20)
+    f = E.entity_frequencies(arts, ment, by="outlet", annotations=ann, n_boot=20)
     assert f.loc[f.level == "corpus", "count"].sum() == len(ment)
     assert f.loc[f.level == "group", "count"].sum() == len(ment)
 
@@ -619,7 +619,7 @@ def test_zipf_frequency_from_the_stored_list_equals_wordfreq():
     from wordfreq import zipf_frequency
 
     from analysis.clean import _frequencies
-    from analysis.entities import _zipf_frequency
+    from analysis.measures.entities.names import zipf_frequency as _zipf_frequency
 
     words = sorted(w for w in _frequencies() if w.isascii() and w.isalpha())
     rng = random.Random(7)
@@ -628,3 +628,21 @@ def test_zipf_frequency_from_the_stored_list_equals_wordfreq():
     unknown = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 14))) for _ in range(3000)]
     for word in [*sample, *unknown, "the", "kremlin", "élysée", "москва"]:
         assert _zipf_frequency(word) == zipf_frequency(word, "en"), word
+
+
+def test_entity_frequencies_old_argument_order_warns_and_gives_the_same_table():
+    arts, ment, ann = _freq_fixture()
+    new = E.entity_frequencies(arts, ment, by="outlet", annotations=ann, n_boot=20)
+    with pytest.warns(DeprecationWarning):
+        old = E.entity_frequencies(ment, arts, by="outlet", annotations=ann, n_boot=20)
+    pd.testing.assert_frame_equal(new, old)
+
+
+def test_entity_stages_are_declared():
+    from analysis.annotate import entities, sentences
+
+    assert E.entity_mentions.__stage__.provides == ("mentions",)
+    assert E.entity_mentions.__stage__.per_article
+    freq = E.entity_frequencies.__stage__
+    assert freq.requires == ("articles", "mentions", "sentences") and not freq.per_article
+    assert sentences.__stage__.keywords == ("annotations",) and entities.__stage__.name == "entities"

@@ -1,0 +1,188 @@
+"""Sentence and entity tables derived from the token table, and the ``annotate`` entry point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.annotate.parse import FIELDS, column_dtype, text_of, tokens
+from analysis.core.stage import stage
+
+SENTENCE_COLUMNS = ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+ENTITY_COLUMNS = [
+    "article_id", "field", "sentence_id", "start_char", "end_char",
+    "start_token", "end_token", "text", "label",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """The spaCy output for a set of articles, as three long tables.
+
+    Attributes
+    ----------
+    tokens : pandas.DataFrame
+        One row per token: ``article_id, field, sentence_id, token_id,
+        start_char, end_char, text, whitespace, lemma, pos, tag, dep, head``
+        (``head`` is the ``token_id`` of the syntactic head within the same
+        field), ``ent_iob, ent_type, is_stop, is_punct, like_num``. Offsets
+        are character offsets into the article's ``title`` or ``text``.
+    sentences : pandas.DataFrame
+        ``article_id, field, sentence_id, start_char, end_char, text``.
+    entities : pandas.DataFrame
+        Raw spaCy entity spans: ``article_id, field, sentence_id,
+        start_char, end_char, start_token, end_token, text, label``.
+    """
+
+    tokens: pd.DataFrame
+    sentences: pd.DataFrame
+    entities: pd.DataFrame
+
+
+def field_texts(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Return ``{(article_id, field): text}`` for the title and body of each article."""
+    out = {}
+    for field in FIELDS:
+        if field in articles.columns:
+            for aid, value in zip(articles["article_id"].astype(str), articles[field], strict=True):
+                out[(aid, field)] = text_of(value)
+    return out
+
+
+def _run_starts(table: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+    """Return the first row of each run of equal ``keys``, or None unless every key forms one run.
+
+    When it returns, ``groupby(keys, sort=False)`` has exactly these groups in this order.
+    """
+    if table[keys].isna().to_numpy().any():
+        return None
+    change = np.zeros(len(table), dtype=bool)
+    change[0] = True
+    for key in keys:
+        values = table[key].to_numpy()
+        change[1:] |= values[1:] != values[:-1]
+    starts = np.flatnonzero(change)
+    if _run_frame(table, keys, starts).duplicated().any():
+        return None
+    return starts
+
+
+def _run_frame(table: pd.DataFrame, keys: list[str], starts: np.ndarray) -> pd.DataFrame:
+    return table[keys].iloc[starts].reset_index(drop=True)
+
+
+def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Derive the sentence table from a token table (no parsing)."""
+    if toks.empty:
+        return pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in SENTENCE_COLUMNS})
+    keys = ["article_id", "field", "sentence_id"]
+    starts = _run_starts(toks, keys)
+    if starts is not None:  # each sentence is one run of rows (as the parser writes them): no hashing
+        grouped = _run_frame(toks, keys, starts)
+        grouped["start_char"] = np.minimum.reduceat(toks["start_char"].to_numpy(), starts)
+        grouped["end_char"] = np.maximum.reduceat(toks["end_char"].to_numpy(), starts)
+    else:
+        grouped = (
+            toks.groupby(keys, sort=False)
+            .agg(start_char=("start_char", "min"), end_char=("end_char", "max"))
+            .reset_index()
+        )
+    texts = field_texts(articles)
+    grouped["text"] = [
+        texts.get((a, f), "")[s:e]
+        for a, f, s, e in zip(
+            grouped["article_id"], grouped["field"], grouped["start_char"], grouped["end_char"], strict=True
+        )
+    ]
+    return grouped[SENTENCE_COLUMNS]
+
+
+def entities_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Derive spaCy's entity spans from the IOB columns of a token table (no parsing)."""
+    ents = toks[toks["ent_iob"].isin(["B", "I"])]
+    if ents.empty:
+        return pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in ENTITY_COLUMNS})
+    new_span = (
+        (ents["ent_iob"] == "B")
+        | (ents["token_id"].diff() != 1)
+        | (ents["article_id"] != ents["article_id"].shift())
+        | (ents["field"] != ents["field"].shift())
+    )
+    firsts = ["article_id", "field", "sentence_id", "ent_type"]
+    if not ents[firsts].isna().to_numpy().any():  # spans are runs of rows: reduce them with numpy
+        starts = np.flatnonzero(new_span.to_numpy())
+        spans = _run_frame(ents, firsts, starts).rename(columns={"ent_type": "label"})
+        spans["start_char"] = np.minimum.reduceat(ents["start_char"].to_numpy(), starts)
+        spans["end_char"] = np.maximum.reduceat(ents["end_char"].to_numpy(), starts)
+        spans["start_token"] = np.minimum.reduceat(ents["token_id"].to_numpy(), starts)
+        spans["end_token"] = np.maximum.reduceat(ents["token_id"].to_numpy(), starts)
+    else:
+        span_id = new_span.cumsum()
+        spans = (
+            ents.groupby(span_id, sort=False)
+            .agg(
+                article_id=("article_id", "first"),
+                field=("field", "first"),
+                sentence_id=("sentence_id", "first"),
+                start_char=("start_char", "min"),
+                end_char=("end_char", "max"),
+                start_token=("token_id", "min"),
+                end_token=("token_id", "max"),
+                label=("ent_type", "first"),
+            )
+            .reset_index(drop=True)
+        )
+    spans["end_token"] += 1  # exclusive, like spaCy's Span.end
+    texts = field_texts(articles)
+    spans["text"] = [
+        texts.get((a, f), "")[s:e]
+        for a, f, s, e in zip(
+            spans["article_id"], spans["field"], spans["start_char"], spans["end_char"], strict=True
+        )
+    ]
+    return spans[ENTITY_COLUMNS]
+
+
+def annotate(articles: pd.DataFrame, **options) -> Annotations:
+    """Parse every ``ok`` article once (cached) and return tokens, sentences and entities.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text`` (``title`` and ``status`` used when present).
+    **options
+        Passed to :func:`tokens` (``cache_dir``, ``n_process``, ``batch_size``, ``progress``).
+
+    Returns
+    -------
+    Annotations
+        ``tokens``, ``sentences`` and ``entities`` tables.
+    """
+    toks = tokens(articles, **options)
+    return Annotations(toks, sentences_from_tokens(toks, articles), entities_from_tokens(toks, articles))
+
+
+@stage(provides="sentences", requires=("articles",), keywords=("annotations",), per_article=True)
+def sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None, **options) -> pd.DataFrame:
+    """Return one row per sentence of the title and body.
+
+    Columns: ``article_id, field, sentence_id, start_char, end_char, text``.
+
+    ``start_char``/``end_char`` are offsets into the article's ``title`` or
+    ``text`` (per ``field``); sentence boundaries come from spaCy's parser.
+    """
+    ann = annotations or annotate(articles, **options)
+    return ann.sentences
+
+
+@stage(provides="entities", requires=("articles",), keywords=("annotations",), per_article=True)
+def entities(articles: pd.DataFrame, *, annotations: Annotations | None = None, **options) -> pd.DataFrame:
+    """Return spaCy's raw entity spans of the title and body (columns :data:`ENTITY_COLUMNS`).
+
+    ``start_char``/``end_char`` are offsets into the ``field``; ``start_token``
+    and ``end_token`` (exclusive) index the token table.
+    """
+    ann = annotations or annotate(articles, **options)
+    return ann.entities

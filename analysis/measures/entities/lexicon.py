@@ -1,0 +1,125 @@
+"""Column contracts, kinds and the general-English lexicons used to read entity spans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis import config
+
+#: The package alias table (editable CSV shipped with the code).
+ALIASES_PATH: Path = config.DATA_DIR / "aliases.csv"
+#: EntityRuler patterns added before spaCy's ``ner`` by :mod:`analysis.annotate`.
+PATTERNS_PATH: Path = config.DATA_DIR / "entity_patterns.jsonl"
+
+MENTION_COLUMNS: list[str] = [
+    "article_id", "field", "sentence_id", "start_char", "end_char", "text", "label",
+    "canonical", "kind", "via", "country", "ner_label",
+]  # fmt: skip
+ALIAS_COLUMNS: list[str] = ["alias", "canonical", "kind", "country", "category", "label"]
+KWIC_COLUMNS: list[str] = ["article_id", "field", "start_char", "end_char", "left", "match", "right"]
+
+#: spaCy labels kept, and the kind each one maps to.
+KIND_OF_LABEL: dict[str, str] = {
+    "PERSON": "person",
+    "NORP": "group",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+}
+#: Label given to a span whose kind was corrected by the alias table or a person match.
+LABEL_OF_KIND: dict[str, str] = {"person": "PERSON", "organisation": "ORG", "place": "GPE", "group": "NORP"}
+KINDS: tuple[str, ...] = ("person", "organisation", "place", "group")
+VIAS: tuple[str, ...] = ("ner", "ruler", "alias", "role")
+
+# --------------------------------------------------------------------------- lexicons (general English)
+
+#: Honorifics stripped from the front of a person's name.
+HONORIFICS = frozenset(
+    "mr mr. mrs mrs. ms ms. miss dr dr. sir dame lord lady madame mme monsieur m. herr frau prof prof. "
+    "sen sen. rep rep. gov gov. gen gen. col col. capt capt. lt lt. sgt sgt. hon hon. rev rev. st "
+    "sheikh ayatollah imam pope cardinal archbishop bishop rabbi father comrade".split()
+)
+#: Role nouns (folded, possibly multi-word) -> normalised title.
+ROLE_TITLES: dict[str, str] = {
+    "president": "president",
+    "vice president": "vice president",
+    "vice-president": "vice president",
+    "prime minister": "prime minister",
+    "premier": "prime minister",
+    "pm": "prime minister",
+    "chancellor": "chancellor",
+    "king": "king",
+    "queen": "queen",
+    "emir": "emir",
+    "crown prince": "crown prince",
+    "monarch": "king",
+    "supreme leader": "supreme leader",
+    "leader": "leader",
+    "head of state": "leader",
+    "head of government": "leader",
+    "head": "head",
+    "counterpart": "counterpart",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "spokesperson": "spokesperson",
+    "press secretary": "spokesperson",
+    "press officer": "spokesperson",
+    "foreign minister": "foreign minister",
+    "foreign secretary": "foreign minister",
+    "minister of foreign affairs": "foreign minister",
+    "secretary of state": "foreign minister",
+    "defence minister": "defence minister",
+    "defense minister": "defence minister",
+    "defence secretary": "defence minister",
+    "defense secretary": "defence minister",
+    "secretary of defense": "defence minister",
+    "minister of defence": "defence minister",
+    "minister of defense": "defence minister",
+    "finance minister": "finance minister",
+    "minister of finance": "finance minister",
+    "treasury secretary": "finance minister",
+    "interior minister": "interior minister",
+    "home secretary": "interior minister",
+    "justice minister": "justice minister",
+    "attorney general": "justice minister",
+    "national security adviser": "national security adviser",
+    "national security advisor": "national security adviser",
+    "ambassador": "ambassador",
+    "envoy": "envoy",
+    "special envoy": "envoy",
+    "governor": "governor",
+    "mayor": "mayor",
+    "foreign ministry spokesman": "foreign ministry spokesperson",
+    "foreign ministry spokeswoman": "foreign ministry spokesperson",
+    "foreign ministry spokesperson": "foreign ministry spokesperson",
+}
+#: Titles that all denote the top leader of a country (matched by "leader", "head", "counterpart").
+HEAD_TITLES = frozenset(
+    {"president", "prime minister", "chancellor", "king", "queen", "emir", "supreme leader"}
+)
+#: Titles that need a country or institution to mean anything ("the head", "the leader" alone are vague).
+VAGUE_TITLES = frozenset({"head", "leader", "counterpart"})
+#: Adjectives allowed inside a role phrase that do not change the role.
+ROLE_MODIFIERS = frozenset(
+    {"presidential", "top", "chief", "then", "current", "incumbent", "newly", "elected"}
+)
+#: Adjectives that change the role (a former president is not the president).
+ROLE_CHANGERS = frozenset(
+    {"former", "ex", "ex-", "deputy", "acting", "late", "future", "outgoing", "interim"}
+)
+#: Trailing words that name the building of an institution ("Élysée Palace" -> "Élysée").
+FACILITY_WORDS = frozenset({"palace", "building", "headquarters", "hq", "compound", "residence"})
+HEADLINE_PREPOSITIONS = frozenset(
+    "for to toward towards in on with from against over into after before about behind at by".split()
+)
+DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "whose", "this", "that"})
+POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’", "s"})
+#: Words that make a span an organisation name even when they are common words ("Bank of France").
+ORG_DESIGNATORS = frozenset(
+    "bank university college party ministry department corporation corp inc ltd company co group council "
+    "committee agency office institute foundation association union federation league court army navy "
+    "force forces service parliament assembly senate congress commission authority fund school hospital "
+    "church club airlines airways times post news press journal tribune herald guardian network "
+    "television radio palace house street square".split()
+)

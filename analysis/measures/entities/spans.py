@@ -1,0 +1,308 @@
+"""Per-article spans over the token table: repair, titles, missed names and role evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.measures.entities.lexicon import (
+    DETERMINERS,
+    HEADLINE_PREPOSITIONS,
+    HONORIFICS,
+    KIND_OF_LABEL,
+    POSSESSIVE_TOKENS,
+    ROLE_CHANGERS,
+    ROLE_MODIFIERS,
+    ROLE_TITLES,
+    VAGUE_TITLES,
+)
+from analysis.measures.entities.names import AliasTable, fold, is_common_word, name_key
+from analysis.measures.entities.roles import PLACEISH, Role, parse_role
+
+# --------------------------------------------------------------------------- per-article machinery
+
+
+@dataclass
+class Span:
+    """An entity span of one field, in token positions (end exclusive), with its resolution."""
+
+    article_id: str
+    field: str
+    sentence_id: int
+    start_tok: int  # index into the field's token list
+    end_tok: int
+    label: str
+    ner_label: str
+    via: str = "ner"
+    canonical: str = ""
+    kind: str = ""
+    country: str = ""
+
+
+@dataclass
+class Field:
+    """The tokens of one (article, field): texts, offsets, sentence ids and folded words."""
+
+    texts: list[str]
+    starts: list[int]
+    ends: list[int]
+    sents: list[int]
+    folded: list[str]
+    first_token: int = 0
+    roles: dict[int, Role | None] = field(default_factory=dict)
+
+    def role_at(self, start: int, aliases: AliasTable) -> Role | None:
+        """Return :func:`parse_role` at ``start`` of the folded words (memoised: one table per call)."""
+        if start not in self.roles:
+            self.roles[start] = parse_role(self.folded, start, aliases)
+        return self.roles[start]
+
+
+def field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], Field]:
+    """Return one :class:`Field` per (article_id, field) of a token table."""
+    out: dict[tuple[str, str], Field] = {}
+    if tokens.empty:
+        return out
+    toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable")
+    aids = toks["article_id"].astype(str).to_numpy(dtype=object)
+    flds = toks["field"].astype(str).to_numpy(dtype=object)
+    bounds = [0, *(np.flatnonzero((aids[1:] != aids[:-1]) | (flds[1:] != flds[:-1])) + 1).tolist(), len(toks)]
+    texts = toks["text"].astype(str).tolist()
+    starts = toks["start_char"].astype("int64").tolist()
+    ends = toks["end_char"].astype("int64").tolist()
+    sents = toks["sentence_id"].astype("int64").tolist()
+    ids = toks["token_id"].astype("int64").tolist()
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # runs of one (article, field)
+        key = (aids[a], flds[a])
+        out[key] = Field(texts[a:b], starts[a:b], ends[a:b], sents[a:b], [fold(t) for t in texts[a:b]])
+        out[key].first_token = ids[a]
+    return out
+
+
+def _is_title_token(word: str, aliases: AliasTable) -> bool:
+    if word in HONORIFICS or word in ROLE_MODIFIERS or word in ROLE_CHANGERS or word in DETERMINERS:
+        return True
+    if word in {"of", ",", "-"}:
+        return True
+    if any(word == t or word in t.split() for t in ROLE_TITLES):
+        return True
+    hit = aliases.entries.get(name_key(word))
+    return hit is not None and hit.category in PLACEISH
+
+
+def repair_span(
+    span: Span, fld: Field, known_names: set[tuple[str, ...]], aliases: AliasTable
+) -> Span | None:
+    """Cut line breaks, possessives, punctuation and headline words off a span (None if nothing is left)."""
+    s, e = span.start_tok, span.end_tok
+    words = fld.folded
+    # cut at a line break inside the span
+    for k in range(s, e):
+        if "\n" in fld.texts[k] or (k > s and "\n" in fld.texts[k - 1][-1:]):
+            e = k
+            break
+    # cut at an internal possessive when the rest is headline-case common words
+    for k in range(s + 1, e):
+        if words[k] in POSSESSIVE_TOKENS and words[k] != "s":
+            rest = [fld.texts[j] for j in range(k + 1, e)]
+            if not rest or all(is_common_word(w) for w in rest):
+                e = k
+            break
+    # strip trailing possessive and punctuation
+    while e > s and (words[e - 1] in POSSESSIVE_TOKENS or not any(ch.isalnum() for ch in words[e - 1])):
+        e -= 1
+    # strip leading punctuation
+    while s < e and not any(ch.isalnum() for ch in words[s]):
+        s += 1
+    if e <= s:
+        return None
+    span.start_tok, span.end_tok = s, e
+    # headline words before a known place/institution ("The First Steps Toward Russia"): at least two
+    # common words, one of them a preposition, none of them a known name
+    if aliases.lookup(" ".join(words[s:e])) is None:
+        for k in range(s + 1, e):
+            hit = aliases.lookup(" ".join(words[k:e]))
+            head = [fld.texts[j] for j in range(s, k) if fold(fld.texts[j]) not in DETERMINERS]
+            if (
+                hit is not None
+                and len(head) >= 2
+                and any(fold(w) in HEADLINE_PREPOSITIONS for w in head)
+                and all(
+                    (is_common_word(w) or fold(w) in HEADLINE_PREPOSITIONS) and aliases.lookup(w) is None
+                    for w in head
+                )
+            ):
+                span.start_tok = k
+                span.label = hit.label
+                break
+    s = span.start_tok
+    # headline tail after a known full name ("Vladimir Putin Willing"); organisations named after
+    # people ("... Foundation") keep their spaCy label and are left alone
+    span_words = tuple(name_key(w) for w in words[s:e])
+    for k in range(e - 1, s + 1, -1) if span.label == "PERSON" else ():
+        prefix = span_words[: k - s]
+        if prefix in known_names and all(is_common_word(fld.texts[j]) for j in range(k, e)):
+            span.end_tok = k
+            break
+    return span
+
+
+def strip_person_titles(span: Span, fld: Field, aliases: AliasTable) -> int:
+    """Move the start of a PERSON span past titles; return the old start (role evidence start)."""
+    old = span.start_tok
+    k = span.start_tok
+    while k < span.end_tok - 1 and _is_title_token(fld.folded[k], aliases):
+        k += 1
+    span.start_tok = k
+    return old
+
+
+def titled_name(span: Span, fld: Field, aliases: AliasTable) -> bool:
+    """Tell whether a non-person span is a capitalised name right after a title ("Chancellor Olaf Scholz")."""
+    if aliases.lookup(surface(span, fld)) is not None:
+        return False
+    if not all(t[:1].isupper() for t in fld.texts[span.start_tok : span.end_tok]):
+        return False
+    k = span.start_tok - 1
+    if k < 0 or fld.sents[k] != fld.sents[span.start_tok]:
+        return False
+    if fld.folded[k] in HONORIFICS:
+        return True
+    role = role_before(fld, span.start_tok, aliases)
+    return role is not None and role.title not in VAGUE_TITLES and fld.folded[span.start_tok - 1] != ","
+
+
+def recover_missed(art: ArticleSpans, aliases: AliasTable) -> list[Span]:
+    """Find names spaCy missed: person/institution aliases and surnames of people named in the article.
+
+    Only capitalised tokens outside every entity span are considered, so
+    nothing spaCy found is changed; the recovered spans get ``via='alias'``.
+    """
+    surnames: dict[str, str] = {}
+    for span in art.spans:
+        if span.label == "PERSON":
+            words = person_words(span, art.fields[span.field])
+            if len(words) >= 2:
+                surnames[words[-1]] = words[-1]
+    covered = {(s.field, k) for s in art.spans for k in range(s.start_tok, s.end_tok)}
+    out: list[Span] = []
+    for fname, fld in art.fields.items():
+        i = 0
+        while i < len(fld.texts):
+            if (fname, i) in covered or not fld.texts[i][:1].isupper():
+                i += 1
+                continue
+            hit = None
+            for n in range(
+                min(aliases.max_tokens, len(fld.texts) - i) if aliases.starts_here(fld.texts[i]) else 0, 0, -1
+            ):
+                if (
+                    any((fname, k) in covered for k in range(i, i + n))
+                    or not fld.folded[i + n - 1][-1:].isalnum()
+                    or not aliases.can_end_with(fld.texts[i + n - 1])
+                ):
+                    continue
+                alias = aliases.entries.get(name_key(" ".join(fld.texts[i : i + n])))
+                if alias is not None and alias.category in {"person", "institution"}:
+                    hit = (i + n, alias.label)
+                    break
+            sentence_start = i == 0 or fld.sents[i - 1] != fld.sents[i] or not fld.texts[i - 1].strip()
+            if (
+                hit is None
+                and name_key(fld.texts[i]) in surnames
+                and len(fld.texts[i]) > 2
+                and not (sentence_start and is_common_word(fld.texts[i]))  # "Young people" is not Mr Young
+            ):
+                hit = (i + 1, "PERSON")
+            if hit is None:
+                i += 1
+                continue
+            end, label = hit
+            while end > i + 1 and fld.folded[end - 1] in POSSESSIVE_TOKENS:
+                end -= 1
+            out.append(Span(art.article_id, fname, fld.sents[i], i, end, label, "", via="alias"))
+            i = end
+    return out
+
+
+@dataclass
+class ArticleSpans:
+    """One article's entity spans and its fields."""
+
+    article_id: str
+    spans: list[Span]
+    fields: dict[str, Field]
+
+
+def collect_spans(tokens: pd.DataFrame, entities: pd.DataFrame, aliases: AliasTable) -> list[ArticleSpans]:
+    """Group the kept entity spans and token fields by article."""
+    fields = field_tables(tokens)
+    by_article: dict[str, ArticleSpans] = {}
+    for (aid, fld_name), fld in fields.items():
+        by_article.setdefault(aid, ArticleSpans(aid, [], {})).fields[fld_name] = fld
+    if entities.empty:
+        return list(by_article.values())
+    ents = entities[entities["label"].isin(list(KIND_OF_LABEL))]
+    columns = [
+        ents[c].tolist() for c in ("article_id", "field", "sentence_id", "start_token", "end_token", "label")
+    ]
+    for aid, fld_name, sent, start, end, label in zip(*columns, strict=True):
+        aid, fld_name = str(aid), str(fld_name)
+        fld = fields.get((aid, fld_name))
+        if fld is None:
+            continue
+        base = fld.first_token
+        by_article[aid].spans.append(
+            Span(aid, fld_name, int(sent), int(start) - base, int(end) - base, str(label), str(label))
+        )
+    for art in by_article.values():
+        art.spans.sort(key=lambda sp: (sp.field, sp.start_tok))
+    return list(by_article.values())
+
+
+def person_words(span: Span, fld: Field) -> tuple[str, ...]:
+    """Return the name keys of a span's words."""
+    return tuple(name_key(w) for w in fld.texts[span.start_tok : span.end_tok] if name_key(w))
+
+
+def surface(span: Span, fld: Field) -> str:
+    """Return the span's text as printed (tokens joined by their whitespace)."""
+    out = ""
+    for k in range(span.start_tok, span.end_tok):
+        out += fld.texts[k]
+        if k < span.end_tok - 1:
+            out += " " if fld.ends[k] < fld.starts[k + 1] else ""
+    return out
+
+
+def strip_det(text: str) -> str:
+    """Strip a leading "the"."""
+    return re.sub(r"^(?:the|The|THE)\s+", "", text)
+
+
+def role_before(fld: Field, start: int, aliases: AliasTable) -> Role | None:
+    """Find a role phrase ending right before ``start`` (optionally followed by a comma)."""
+    end = start
+    if end > 0 and fld.folded[end - 1] == ",":
+        end -= 1
+    best = None
+    for j in range(max(0, end - 8), end):
+        if fld.sents[j] != fld.sents[min(start, len(fld.sents) - 1)]:
+            continue
+        role = fld.role_at(j, aliases)
+        if role is not None and role.end == end and not role.plural:
+            best = role if best is None else best
+            break
+    return best
+
+
+def role_after(fld: Field, end: int, aliases: AliasTable) -> Role | None:
+    """Find an appositive role phrase right after a name (", the Russian press secretary")."""
+    if end < len(fld.folded) and fld.folded[end] == ",":
+        role = fld.role_at(end + 1, aliases)
+        if role is not None and not role.plural:
+            return role
+    return None
