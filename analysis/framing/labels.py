@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis.framing.quotes import _field_texts
+from analysis.framing.quotes import field_texts
 from analysis.load import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -202,7 +202,7 @@ def label_occurrences(
         from analysis.framing.quotes import quotes as find_quotes
 
         quotes = find_quotes(rows, annotations=ann, mentions=mentions)
-    texts = _field_texts(rows)
+    texts = field_texts(rows)
     ok_ids = set(rows["article_id"].astype(str))
     ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
     toks_all = ann.tokens[ann.tokens["article_id"].isin(ok_ids)]

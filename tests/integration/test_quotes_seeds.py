@@ -143,9 +143,9 @@ def test_source_balance_per_outlet(seed_quotes, seed_articles):
 
 def test_labels_titles_and_speakers(seed_articles, seed_annotations, seed_quotes):
     import analysis
-    from analysis.framing.quotes import _get_mentions
+    from analysis.framing.quotes.speakers import get_mentions
 
-    mentions = _get_mentions(seed_articles, seed_annotations)
+    mentions = get_mentions(seed_articles, seed_annotations)
     lab = analysis.labels(seed_articles, mentions, annotations=seed_annotations, quotes=seed_quotes)
     ilkha = lab[lab["outlet"] == "ILKHA"]
     putin = ilkha[ilkha["canonical"].str.contains("Putin")]

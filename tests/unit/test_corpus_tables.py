@@ -19,7 +19,8 @@ from analysis.annotate import TOKEN_COLUMNS, Annotations
 from analysis.framing import claims as C
 from analysis.framing.keyness import keyness, term_counts
 from analysis.framing.labels import label_occurrences, labels
-from analysis.framing.quotes import _counts, attribution
+from analysis.framing.quotes import attribution
+from analysis.framing.quotes.aggregate import _counts
 from analysis.measures import entities as E
 
 # --------------------------------------------------------------------------- keyness

@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 from analysis.annotate import Annotations
 from analysis.framing import quotes as Q
 from analysis.framing.quotes import attribution, quotes, source_balance
+from analysis.framing.quotes.aggregate import verb_lemma
+from analysis.framing.quotes.fields import quote_spans
+from analysis.framing.quotes.lexicon import default_lexicon
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -114,7 +117,7 @@ PRONOUN_TOKENS = [
 
 
 def spans(text: str) -> list[str]:
-    return [text[s.start : s.end] for s in Q._quote_spans(text)]
+    return [text[s.start : s.end] for s in quote_spans(text)]
 
 
 def test_curly_and_straight_quotes_are_paired():
@@ -129,20 +132,20 @@ def test_apostrophes_are_not_quotation_marks():
 
 def test_multi_paragraph_quote_is_merged():
     text = "He said: “First paragraph goes on.\n\n“Second paragraph ends,” he added."
-    (one,) = Q._quote_spans(text)
+    (one,) = quote_spans(text)
     assert text[one.start : one.end] == "First paragraph goes on.\n\n“Second paragraph ends,"
 
 
 def test_unclosed_quote_runs_to_paragraph_end_and_is_flagged():
     text = "“We have no plans to attend, Peskov told reporters.\n\nNext paragraph."
-    (one,) = Q._quote_spans(text)
+    (one,) = quote_spans(text)
     assert not one.balanced
     assert text[one.start : one.end] == "We have no plans to attend, Peskov told reporters."
 
 
 def test_stray_closing_mark_opens_at_paragraph_start():
     text = "Intro.\n\nWe will respond,” the ministry said."
-    (one,) = Q._quote_spans(text)
+    (one,) = quote_spans(text)
     assert text[one.start : one.end] == "We will respond,"
     assert not one.balanced
 
@@ -150,7 +153,7 @@ def test_stray_closing_mark_opens_at_paragraph_start():
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab .,\n“”‘’\"'«»:")), max_size=120))
 def test_quote_spans_never_fail_and_stay_in_bounds(text):
-    for s in Q._quote_spans(text):
+    for s in quote_spans(text):
         assert 0 <= s.outer_start <= s.start <= s.end <= s.outer_end <= len(text)
         assert any(ch.isalnum() for ch in text[s.start : s.end])
 
@@ -297,7 +300,7 @@ def test_attribution_classes_qualifiers_and_hedges():
      ("told", "tell"), ("insisting", "insist"), ("alleged", "allege"), ("according to", "according to")],
 )  # fmt: skip
 def test_verb_lemma(surface, lemma):
-    assert Q._verb_lemma(surface, Q._lex()) == lemma
+    assert verb_lemma(surface, default_lexicon()) == lemma
 
 
 def test_tables_are_editable_data():

@@ -1,0 +1,45 @@
+"""Find who is quoted, how, and with which reporting verbs and hedges.
+
+Three public functions:
+
+* :func:`quotes` finds direct quotations (curly, straight and single quotation
+  marks, quotes split around "X said", multi-sentence and multi-paragraph
+  quotes, unbalanced marks), partial quotations embedded in a sentence and
+  indirect (reported) speech ("X said that ...", "X warned ...", "according to
+  X"), and attributes each to a speaker using the dependency parse from
+  :func:`analysis.annotate.annotate` (never re-parsing) and nearby context.
+* :func:`source_balance` counts quotes and quoted words per speaker and per
+  affiliation within each outlet (or other grouping column).
+* :func:`attribution` classifies the reporting verbs (neutral, emphatic,
+  distancing), "without evidence"-style qualifiers and hedges per speaker.
+
+Modules: :mod:`.lexicon` (word lists and editable tables), :mod:`.fields`
+(token lists of one field, quotation marks, paragraphs), :mod:`.speakers`
+(speaker resolution), :mod:`.detect` (direct/partial/indirect speech and the
+``quotes`` table), :mod:`.aggregate` (source balance and attribution).
+"""
+
+from analysis.framing.quotes.aggregate import attribution, source_balance
+from analysis.framing.quotes.detect import quotes
+from analysis.framing.quotes.fields import field_texts
+from analysis.framing.quotes.lexicon import (
+    AFFILIATIONS,
+    OTHER,
+    QUOTE_COLUMNS,
+    REPORTING_TERMS,
+    affiliations,
+    reporting_terms,
+)
+
+__all__ = [
+    "AFFILIATIONS",
+    "OTHER",
+    "QUOTE_COLUMNS",
+    "REPORTING_TERMS",
+    "affiliations",
+    "attribution",
+    "field_texts",
+    "quotes",
+    "reporting_terms",
+    "source_balance",
+]

@@ -1,0 +1,402 @@
+"""Aggregates of the quotes table: source balance per outlet, attribution (verbs, hedges) per speaker."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from analysis.framing.quotes.fields import field_texts
+from analysis.framing.quotes.lexicon import OTHER, SENT_END, WORD, Lexicon, default_lexicon
+from analysis.load import ok_articles
+
+
+def _group_map(articles: pd.DataFrame, by: str) -> pd.Series:
+    if by not in articles.columns:
+        raise ValueError(f"articles have no column {by!r} to group by; got {list(articles.columns)}")
+    return articles.drop_duplicates("article_id").set_index(
+        articles.drop_duplicates("article_id")["article_id"].astype(str)
+    )[by]
+
+
+def _check_quotes(table: pd.DataFrame) -> None:
+    need = {"article_id", "kind", "quote", "speaker_canonical", "speaker_affiliation"} - set(table.columns)
+    if need:
+        raise ValueError(
+            f"quotes table needs columns {sorted(need)} (from analysis.quotes); got {list(table.columns)}"
+        )
+
+
+def source_balance(quotes: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """Count quotations and quoted words by speaker and by affiliation within each group of articles.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        Output of :func:`quotes` (``article_id, kind, quote, speaker_canonical,
+        speaker_affiliation``).
+    articles : pandas.DataFrame
+        Needs ``article_id`` and the grouping column ``by``.
+    by : str, default "outlet"
+        Column of ``articles`` to group by.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group × level × source: ``<by>, level`` (``speaker`` or
+        ``affiliation``), ``source`` (canonical speaker, "(unattributed)" when
+        none was found, or the affiliation), ``affiliation``, ``n_quotes,
+        n_direct, n_partial, n_indirect, quoted_words`` (words inside direct and
+        partial quotes plus reported clauses), ``share_quotes, share_words`` (within
+        the group and level), sorted by group, level and descending quotes.
+    """
+    _check_quotes(quotes)
+    groups = _group_map(articles, by)
+    q = quotes.assign(**{by: quotes["article_id"].astype(str).map(groups)})
+    q = q[q[by].notna()]
+    q["source"] = q["speaker_canonical"].fillna("(unattributed)")
+    q["affiliation"] = q["speaker_affiliation"].fillna(OTHER)
+    q["words"] = q["quote"].fillna("").map(lambda s: len(WORD.findall(s)))
+    for kind in ("direct", "partial", "indirect"):
+        q["n_" + kind] = (q["kind"] == kind).astype(int)
+    cols = [
+        by,
+        "level",
+        "source",
+        "affiliation",
+        "n_quotes",
+        "n_direct",
+        "n_partial",
+        "n_indirect",
+        "quoted_words",
+        "share_quotes",
+        "share_words",
+    ]
+    if q.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    parts = []
+    for level, keys in (("speaker", ["source", "affiliation"]), ("affiliation", ["affiliation"])):
+        g = (
+            q.groupby([by, *keys], dropna=False)
+            .agg(
+                n_quotes=("kind", "size"),
+                n_direct=("n_direct", "sum"),
+                n_partial=("n_partial", "sum"),
+                n_indirect=("n_indirect", "sum"),
+                quoted_words=("words", "sum"),
+            )
+            .reset_index()
+        )
+        if level == "affiliation":
+            g["source"] = g["affiliation"]
+        g["level"] = level
+        g["share_quotes"] = g["n_quotes"] / g.groupby(by)["n_quotes"].transform("sum")
+        g["share_words"] = (g["quoted_words"] / g.groupby(by)["quoted_words"].transform("sum")).fillna(0.0)
+        parts.append(g)
+    out = pd.concat(parts, ignore_index=True)[cols]
+    out = out.sort_values(
+        [by, "level", "n_quotes", "quoted_words", "source"], ascending=[True, False, False, False, True]
+    )
+    return out.reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=16)
+def _terms_regex(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Compile one case-insensitive alternation of the terms, longest first, on word boundaries."""
+    parts = [re.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len, reverse=True)]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", flags=re.I)
+
+
+def _find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Find non-overlapping occurrences of the terms (lower-cased, whitespace-normalised) in ``text``."""
+    if not terms:
+        return []
+    found = _terms_regex(terms).finditer(text)
+    return [(re.sub(r"\s+", " ", m.group(0).lower()), m.start(), m.end()) for m in found]
+
+
+@functools.lru_cache(maxsize=16)
+def _first_words(terms: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Lower-cased first word of each term (None when one is not ASCII: then no prefilter)."""
+    words = tuple(sorted({t.split()[0].lower() for t in terms if t.split()}))
+    return words if all(w.isascii() for w in words) else None
+
+
+def _find_terms_quick(text: str, terms: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Return :func:`_find_terms`, skipping texts where no term's first word occurs.
+
+    The prefilter is exact: ``re.IGNORECASE`` matches an ASCII letter to a character whose
+    simple lower case is that letter, or to the dotless i / long s, which are folded here too.
+    """
+    if not terms:
+        return []
+    words = _first_words(terms)
+    if words is not None:
+        low = text.replace("\u0130", "i").lower().replace("\u0131", "i").replace("\u017f", "s")
+        if not any(w in low for w in words):
+            return []
+    return _find_terms(text, terms)
+
+
+def attribution(
+    quotes: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    detail: bool = False,
+) -> pd.DataFrame:
+    """Classify reporting verbs, qualifiers and hedges of each attribution, per speaker within each group.
+
+    Verbs are classed with :data:`REPORTING_TERMS` (neutral: said, stated,
+    told; emphatic: stressed, insisted, warned; distancing: claimed, asserted,
+    alleged). A qualifier ("without evidence", "falsely") in the reporting frame
+    marks the attribution as distancing too. Hedges (could, may, reportedly,
+    potentially, likely ...) are counted in the quoted or reported words
+    (``content``) and in the reporting frame around the verb (``frame``: the
+    journalist's hedge, e.g. "reportedly said").
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        Output of :func:`quotes` (``article_id, field, kind, quote,
+        speaker_canonical, speaker_affiliation, verb, start_char, end_char,
+        verb_start_char, verb_end_char``).
+    articles : pandas.DataFrame
+        Needs ``article_id``, ``text`` (and ``title`` for headline quotes) and the column ``by``.
+    by : str, default "outlet"
+        Column of ``articles`` to group by.
+    detail : bool, default False
+        Return one row per attribution instead of the per-speaker summary.
+
+    Returns
+    -------
+    pandas.DataFrame
+        With ``detail=True``: ``article_id, <by>, field, kind, speaker_canonical,
+        speaker_affiliation, verb, verb_lemma, verb_class`` (neutral, emphatic,
+        distancing, unclassified, none), ``qualifiers, content_hedges,
+        frame_hedges`` (";"-joined terms), ``start_char, end_char`` (the quote),
+        ``frame_start_char, frame_end_char`` (the sentence searched for frame
+        hedges; qualifiers are searched only next to the verb).
+        Otherwise one row per group × speaker: ``<by>, speaker_canonical,
+        speaker_affiliation, n_attributions, n_neutral, n_emphatic,
+        n_distancing, n_qualified, n_content_hedged, n_frame_hedged, verbs,
+        hedges, qualifiers, share_distancing, evidence`` (";"-joined
+        ``article_id:field:start-end`` of every non-neutral, qualified or
+        hedged attribution).
+    """
+    _check_quotes(quotes)
+    groups = _group_map(articles, by)
+    texts = field_texts(ok_articles(articles))
+    lex = default_lexicon()
+    rows = []
+    for r in quotes.itertuples(index=False):
+        aid = str(r.article_id)
+        fld = getattr(r, "field", "text")
+        text = texts.get((aid, fld), "")
+        verb = r.verb if isinstance(r.verb, str) else None
+        vs = r.verb_start_char if verb is not None and pd.notna(r.verb_start_char) else None
+        ve = r.verb_end_char if vs is not None else None
+        lemma = verb_lemma(verb, lex) if verb else None
+        cls = lex.verbs.get(lemma, "unclassified") if lemma else "none"
+        qs, qe = int(r.start_char), int(r.end_char)
+        # the reporting frame: the sentence around verb and quote, minus the quote itself
+        lo = min(qs, int(vs)) if vs is not None else qs
+        hi = max(qe, int(ve)) if ve is not None else qe
+        window = max(0, lo - 1500)
+        ends = [text.rfind(p, window, lo) for p in (". ", "? ", "! ", ".\n", "\n")]
+        fs = max([e + 1 for e in ends if e >= 0] + [window])
+        m_end = SENT_END.search(text, hi)
+        nl = text.find("\n", hi)
+        fe = min(x for x in (m_end.end() if m_end else len(text), nl if nl >= 0 else len(text)))
+        frame = text[fs:qs] + " " * (qe - qs) + text[qe:fe]
+        content = text[qs:qe]
+        quals = []
+        if vs is not None:  # a qualifier belongs to its verb: just before it or between it and its content
+            stop = qs if qs >= int(ve) else fe
+            near = text[max(fs, int(vs) - 25) : int(vs)] + " | " + text[int(ve) : min(stop, int(ve) + 60)]
+            quals = [h[0] for h in _find_terms_quick(near, lex.qualifiers)]
+        frame_hedges = [h[0] for h in _find_terms_quick(frame, lex.hedges)]
+        content_hedges = [h[0] for h in _find_terms_quick(content, lex.hedges)]
+        if quals and cls in ("neutral", "emphatic", "unclassified"):
+            cls_final = "distancing"
+        else:
+            cls_final = cls
+        rows.append(
+            {
+                "article_id": aid,
+                by: groups.get(aid),
+                "field": fld,
+                "kind": r.kind,
+                "speaker_canonical": r.speaker_canonical,
+                "speaker_affiliation": r.speaker_affiliation,
+                "verb": verb,
+                "verb_lemma": lemma,
+                "verb_class": cls_final,
+                "qualifiers": ";".join(quals),
+                "content_hedges": ";".join(content_hedges),
+                "frame_hedges": ";".join(frame_hedges),
+                "start_char": qs,
+                "end_char": qe,
+                "frame_start_char": fs,
+                "frame_end_char": fe,
+            }
+        )
+    detail_cols = [
+        "article_id",
+        by,
+        "field",
+        "kind",
+        "speaker_canonical",
+        "speaker_affiliation",
+        "verb",
+        "verb_lemma",
+        "verb_class",
+        "qualifiers",
+        "content_hedges",
+        "frame_hedges",
+        "start_char",
+        "end_char",
+        "frame_start_char",
+        "frame_end_char",
+    ]
+    events = pd.DataFrame(rows, columns=detail_cols)
+    if detail:
+        return events.sort_values(["article_id", "field", "start_char"]).reset_index(drop=True)
+    summary_cols = [
+        by,
+        "speaker_canonical",
+        "speaker_affiliation",
+        "n_attributions",
+        "n_neutral",
+        "n_emphatic",
+        "n_distancing",
+        "n_qualified",
+        "n_content_hedged",
+        "n_frame_hedged",
+        "verbs",
+        "hedges",
+        "qualifiers",
+        "share_distancing",
+        "evidence",
+    ]
+    if events.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in summary_cols})
+    events["speaker_canonical"] = events["speaker_canonical"].fillna("(unattributed)")
+    events["speaker_affiliation"] = events["speaker_affiliation"].fillna(OTHER)
+    keys = [by, "speaker_canonical", "speaker_affiliation"]
+    ev = events[events[by].notna()]  # groupby drops rows without a group
+    if ev.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in summary_cols})
+    cls = ev["verb_class"]
+    flagged = (cls != "neutral") & (cls != "none") | (ev["qualifiers"] != "") | (ev["content_hedges"] != "")
+    flagged |= ev["frame_hedges"] != ""
+    ev = ev.assign(
+        _neutral=(cls == "neutral").astype(int),
+        _emphatic=(cls == "emphatic").astype(int),
+        _distancing=(cls == "distancing").astype(int),
+        _qualified=(ev["qualifiers"] != "").astype(int),
+        _content=(ev["content_hedges"] != "").astype(int),
+        _frame=(ev["frame_hedges"] != "").astype(int),
+    )
+    out = ev.groupby(keys, sort=True).agg(
+        n_attributions=("verb_class", "size"),
+        n_neutral=("_neutral", "sum"),
+        n_emphatic=("_emphatic", "sum"),
+        n_distancing=("_distancing", "sum"),
+        n_qualified=("_qualified", "sum"),
+        n_content_hedged=("_content", "sum"),
+        n_frame_hedged=("_frame", "sum"),
+    )
+    index = out.index
+    verbs = ev.loc[ev["verb_lemma"].notna(), [*keys, "verb_lemma"]].rename(columns={"verb_lemma": "item"})
+    hedges = pd.concat(
+        [_split_items(ev, keys, "content_hedges"), _split_items(ev, keys, "frame_hedges")], ignore_index=True
+    )
+    out["verbs"] = _counts_by(verbs, keys).reindex(index).fillna("").to_numpy()
+    out["hedges"] = _counts_by(hedges, keys).reindex(index).fillna("").to_numpy()
+    out["qualifiers"] = (
+        _counts_by(_split_items(ev, keys, "qualifiers"), keys).reindex(index).fillna("").to_numpy()
+    )
+    out["share_distancing"] = (out["n_distancing"] / out["n_attributions"]).astype(float)
+    ref = ev.loc[flagged, keys].assign(
+        item=ev.loc[flagged, "article_id"].astype(str) + ":" + ev.loc[flagged, "field"].astype(str) + ":"
+        + ev.loc[flagged, "start_char"].astype(str) + "-" + ev.loc[flagged, "end_char"].astype(str)
+    )  # fmt: skip
+    joined = ref.groupby(keys, sort=False)["item"].agg(";".join) if len(ref) else pd.Series(dtype=object)
+    out["evidence"] = joined.reindex(index).fillna("").to_numpy() if len(ref) else ""
+    out = out.reset_index()
+    for c in ("n_neutral", "n_emphatic", "n_distancing", "n_qualified", "n_content_hedged", "n_frame_hedged"):
+        out[c] = out[c].astype("int64")
+    out["n_attributions"] = out["n_attributions"].astype("int64")
+    return (
+        out[summary_cols]
+        .sort_values([by, "n_attributions", "speaker_canonical"], ascending=[True, False, True])
+        .reset_index(drop=True)
+    )
+
+
+def _split_items(frame: pd.DataFrame, keys: list[str], column: str) -> pd.DataFrame:
+    """Explode a ``;``-joined column into one row per non-empty item, with the group keys."""
+    items = frame[column].str.split(";").explode()
+    items = items[items.notna() & (items != "")]
+    return frame.loc[items.index, keys].assign(item=items.to_numpy()).reset_index(drop=True)
+
+
+def _counts_by(long: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Return ``item×count;...`` per group (most frequent first, ties alphabetical), as :func:`_counts`."""
+    if long.empty:
+        return pd.Series(dtype=object, index=pd.MultiIndex.from_tuples([], names=keys))
+    counts = long.groupby([*keys, "item"], sort=True).size().rename("n").reset_index()
+    counts = counts.sort_values(
+        [*keys, "n", "item"], ascending=[True] * len(keys) + [False, True], kind="stable"
+    )
+    counts["text"] = counts["item"].astype(str) + "×" + counts["n"].astype(str)
+    return counts.groupby(keys, sort=False)["text"].agg(";".join)
+
+
+def _counts(items: Iterable[str]) -> str:
+    s = pd.Series(list(items), dtype="object")
+    if s.empty:
+        return ""
+    vc = s.value_counts()
+    vc = vc.sort_index().sort_values(ascending=False, kind="stable")
+    return ";".join(f"{k}×{v}" for k, v in vc.items())
+
+
+def verb_lemma(verb: str, lex: Lexicon) -> str:
+    """Map a surface reporting verb to the lemma used in the table (rule-based, no parsing)."""
+    low = verb.lower()
+    if low in lex.verbs:
+        return low
+    irregular = {
+        "said": "say",
+        "says": "say",
+        "told": "tell",
+        "tells": "tell",
+        "wrote": "write",
+        "written": "write",
+        "saying": "say",
+        "telling": "tell",
+    }
+    if low in irregular:
+        return irregular[low]
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("ed", ""),
+        ("ed", "e"),
+        ("d", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
+        if low.endswith(suffix):
+            cand = low[: -len(suffix)] + repl
+            if cand in lex.verbs:
+                return cand
+            if len(cand) > 2 and cand[-1] == cand[-2] and cand[:-1] in lex.verbs:
+                return cand[:-1]
+    return low

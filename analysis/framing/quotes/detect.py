@@ -1,0 +1,554 @@
+"""Detect direct, partial and indirect quotations in the parse and attribute each to a speaker."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis.framing.quotes.fields import (
+    Field,
+    Span,
+    field_groups,
+    field_texts,
+    para_id,
+    paragraph_bounds,
+    quote_spans,
+)
+from analysis.framing.quotes.lexicon import (
+    CLIMB_DEPS,
+    DOBJ_SPEECH,
+    GROUP_NOUNS,
+    INSTITUTION_NOUNS,
+    NEEDS_CLAUSE,
+    PREP_SPEECH,
+    PRONOUNS_PERSON,
+    QUOTE_COLUMNS,
+    ROLE_NOUNS,
+    SENT_END,
+    SUBJECT_DEPS,
+    WORD,
+    Lexicon,
+    default_lexicon,
+)
+from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions, get_mentions
+from analysis.load import ok_articles
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.annotate import Annotations
+
+
+# --------------------------------------------------------------------------- attribution in the parse
+
+
+def is_reporting(f: Field, i: int, lex: Lexicon) -> bool:
+    """Tell whether token ``i`` is a reporting verb (or noun) of the lexicon."""
+    lemma = f.lemma[i].lower()
+    if lemma not in lex.verbs or lemma == "according to":
+        return False
+    if f.pos[i] not in ("VERB", "AUX") and not (f.pos[i] == "NOUN" and f.dep[i] in ("ROOT", "conj")):
+        return False
+    if lemma == "quote":
+        return any(f.dep[c] in ("nsubjpass", "auxpass") for c in f.kids(i))
+    return True
+
+
+def _according(f: Field, i: int) -> int | None:
+    """Return the pobj of "according to X" when token ``i`` is "according"."""
+    if f.word[i].lower() != "according":
+        return None
+    for c in f.kids(i):
+        if f.word[c].lower() == "to":
+            for d in f.kids(c):
+                if f.dep[d] == "pobj":
+                    return d
+    if i + 2 < len(f.word) and f.word[i + 1].lower() == "to":
+        k = i + 2
+        while k + 1 < len(f.word) and f.dep[k] in ("det", "compound", "amod", "poss", "case"):
+            k += 1
+        return k
+    return None
+
+
+def subject_of(f: Field, v: int) -> int | None:
+    """Find the speaker token of reporting verb ``v``, climbing conj/advcl/xcomp chains ("…, adding that").
+
+    A relative pronoun ("Peskov, who stated that …") resolves to the noun the
+    clause modifies; a subject outside the verb's paragraph (a heading glued to
+    the sentence by the parser) is replaced by the nearest name before the verb.
+    """
+    subj = _raw_subject(f, v)
+    if subj is None:
+        return None
+    if f.lemma[subj].lower() in ("who", "that", "which"):
+        cur = subj
+        while cur is not None and f.dep[cur] != "relcl":
+            cur = f.parent(cur)
+        subj = f.parent(cur) if cur is not None else None
+        if subj is None:
+            return None
+    if para_id(f, subj) != para_id(f, v):
+        para = para_id(f, v)
+        names = [k for k in range(subj, v) if para_id(f, k) == para and f.pos[k] == "PROPN"]
+        if not names:
+            return None
+        k = names[0]
+        while k + 1 < v and f.pos[k + 1] == "PROPN":
+            k += 1
+        return k
+    return subj
+
+
+def _raw_subject(f: Field, v: int) -> int | None:
+    seen = set()
+    cur: int | None = v
+    while cur is not None and cur not in seen:
+        seen.add(cur)
+        kids = f.kids(cur)
+        subjects = [
+            c
+            for c in kids
+            if f.dep[c] in SUBJECT_DEPS and f.lemma[c].lower() not in ("it", "there", "this", "what")
+        ]
+        if subjects:  # two subjects is a parser slip ("news agency TASS reported"): prefer the name nearest
+            names = [c for c in subjects if f.pos[c] == "PROPN"] or subjects
+            return min(names, key=lambda c: abs(c - cur))
+        for c in kids:
+            if f.dep[c] == "agent":
+                for d in f.kids(c):
+                    if f.dep[d] == "pobj":
+                        return d
+        if f.dep[cur] in CLIMB_DEPS:
+            cur = f.parent(cur)
+            if cur is not None and f.pos[cur] not in ("VERB", "AUX", "ADP"):
+                return None
+        else:
+            return None
+    return None
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@dataclass
+class _Quote:
+    kind: str
+    start: int
+    end: int
+    verb: int | None
+    speaker: Speaker | None
+    method: str
+    balanced: bool = True
+
+
+def _left_bound(text: str, para_start: int, pos: int, spans: list[Span]) -> int:
+    bound = para_start
+    for s in spans:
+        if s.outer_end <= pos:
+            bound = max(bound, s.outer_end)
+    for m in SENT_END.finditer(text, bound, pos):
+        if not any(s.outer_start <= m.start() < s.outer_end for s in spans):
+            bound = max(bound, m.end())
+    return bound
+
+
+def _right_bound(text: str, para_end: int, pos: int, spans: list[Span]) -> int:
+    bound = para_end
+    for s in spans:
+        if s.outer_start >= pos:
+            bound = min(bound, s.outer_start)
+            break
+    m = SENT_END.search(text, pos, bound)
+    return m.end() if m else bound
+
+
+def _paragraph_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """Return the bounds of the paragraph holding character ``pos``."""
+    for a, b in paras:
+        if a <= pos < b or (pos == b):
+            return a, b
+    return (0, 0)
+
+
+def _cut_unbalanced(f: Field, s: Span, lex: Lexicon) -> Span:
+    """End an unclosed quote before an inner ", X said" (the closing mark was forgotten)."""
+    toks = list(f.tokens_in(s.start, s.end))
+    for n, i in enumerate(toks):
+        if f.word[i] != "," or n < 3:
+            continue
+        for k in toks[n + 1 : n + 7]:
+            if f.word[k] in ".!?;":
+                break
+            if is_reporting(f, k, lex):
+                subj = subject_of(f, k)
+                if subj is not None and f.start[i] < f.start[subj]:
+                    return Span(s.start, f.end[i], False, s.outer_start, f.end[i])
+    return s
+
+
+def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
+    text = f.text
+    spans = [_cut_unbalanced(f, s, lex) if not s.balanced else s for s in quote_spans(text)]
+    f.__dict__["quoted"] = [(s.outer_start, s.outer_end) for s in spans]
+    paras = paragraph_bounds(text)
+    in_quote = [False] * len(f.ids)
+    for s in spans:
+        for k in f.tokens_in(s.start, s.end):
+            in_quote[k] = True
+    found: list[_Quote] = []
+    direct_verbs: set[int] = set()
+    last_attr: tuple[int, Speaker] | None = None
+    for s in spans:
+        pa, _ = _paragraph_of(paras, s.outer_start)
+        _, pb = _paragraph_of(paras, max(s.outer_end - 1, s.outer_start))
+        left = _left_bound(text, pa, s.outer_start, spans)
+        prev = text[:left].rstrip()
+        if not text[left : s.outer_start].strip() and prev.endswith(":"):
+            # 'X added:' closing the previous paragraph introduces this one's quotation
+            left = _left_bound(text, _paragraph_of(paras, len(prev) - 1)[0], len(prev), spans)
+        right = _right_bound(text, max(pb, s.outer_end), s.outer_end, spans)
+        before = text[left : s.outer_start]
+        content = text[s.start : s.end]
+        after = text[s.outer_end : right].lstrip()
+        if re.search(r"[.!?]\W*$", content) and after[:1].isupper():
+            right = s.outer_end  # “… end.” Next sentence: nothing after the quote attributes it
+        starts_clause = not before.strip() or before.rstrip().endswith((":", ","))
+        full = starts_clause and (content[:1].isupper() or not before.strip())
+        kind = "direct" if full else "partial"
+        # candidate attribution cues around the quote, nearest first
+        right_toks = [k for k in f.tokens_in(s.outer_end, right) if not in_quote[k]]
+        left_toks = [k for k in f.tokens_in(left, s.outer_start) if not in_quote[k]][::-1]
+        verb = speaker_tok = None
+        method = "subject"
+        order = (right_toks + left_toks) if kind == "direct" else (left_toks + right_toks)
+        quote_toks = [k for k in f.tokens_in(s.start, s.end)]
+        for k in order:
+            acc = _according(f, k)
+            if acc is not None:
+                verb, speaker_tok, method = k, acc, "according-to"
+                break
+            if is_reporting(f, k, lex):
+                if kind == "partial" and (
+                    (not _dominates(f, k, quote_toks) and len(WORD.findall(content)) < 3)
+                    or (
+                        f.lemma[k].lower() in NEEDS_CLAUSE and not any(f.dep[c] == "ccomp" for c in f.kids(k))
+                    )
+                ):
+                    continue
+                subj = subject_of(f, k)
+                if subj is not None and not in_quote[subj]:
+                    verb, speaker_tok = k, subj
+                    break
+        speaker: Speaker | None = None
+        if speaker_tok is None and re.match(r"\s*[—–-]", text[s.outer_end : s.outer_end + 3]):
+            # “…” — Name.  (signature-style attribution after a dash)
+            names = [k for k in right_toks if f.pos[k] == "PROPN"]
+            if names and all(
+                f.pos[k] in ("PROPN", "PUNCT", "ADJ", "NOUN", "DET", "SPACE") for k in right_toks
+            ):
+                speaker_tok, method = names[-1], "dash"
+        if speaker_tok is None and before.rstrip().endswith(":"):
+            # headline or transcript style "Putin: 'We are ready'": the name right before the colon speaks
+            colon = [k for k in left_toks if f.word[k] == ":"]
+            named = colon and colon[0] > 0 and f.pos[colon[0] - 1] == "PROPN" and not in_quote[colon[0] - 1]
+            if named and not any(is_reporting(f, k, lex) for k in left_toks):
+                speaker_tok, method = colon[0] - 1, "colon"
+        if speaker_tok is not None:
+            speaker = res.speaker(f, speaker_tok, method)
+            if kind == "direct" and verb is not None:
+                direct_verbs.add(verb)
+        else:
+            n_words = len(WORD.findall(content))
+            same_sentence = (
+                last_attr is not None
+                and not SENT_END.search(text, last_attr[0], s.outer_start)
+                and "\n" not in text[last_attr[0] : s.outer_start]
+            )
+            if same_sentence:
+                speaker, method = last_attr[1], "continuation"
+            elif n_words < 4 and not (kind == "direct" and re.search(r"[.!?,]\s*$", content)):
+                continue  # a scare-quoted term, not a quotation
+            elif last_attr is not None and s.outer_start - last_attr[0] < 700:
+                speaker, method = last_attr[1], "continuation"
+            elif kind == "partial":
+                continue  # an embedded quoted phrase nobody is said to have spoken: a term, not a quote
+            else:
+                speaker, method = None, "none"
+        q = _Quote(
+            kind,
+            s.start,
+            s.end,
+            verb,
+            speaker,
+            method if speaker is None else speaker.method if method == "subject" else method,
+            s.balanced,
+        )
+        found.append(q)
+        if speaker is not None and speaker.canonical:
+            last_attr = (s.outer_end, speaker)
+    # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
+    verbs = lex.verbs
+    candidates = [
+        k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
+        if lem.lower() in verbs or w.lower() == "according"
+    ]  # fmt: skip
+    for k in candidates:
+        if in_quote[k] or k in direct_verbs:
+            continue
+        acc = _according(f, k)
+        if acc is not None:
+            if any(f.sent[d] == f.sent[k] for d in direct_verbs):
+                continue  # “…,” X said, according to TASS: the agency is the channel, not a speaker
+            q = _according_clause(f, k, acc, res, spans)
+            if q is not None:
+                found.append(q)
+            continue
+        if not is_reporting(f, k, lex) or f.lemma[k].lower() == "quote":
+            continue
+        if _denied(f, k):
+            continue
+        content = _content_of(f, k)
+        if content is None:
+            continue
+        subj = subject_of(f, k)
+        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, lex.surnames):
+            continue
+        a, b = content
+        cs, ce = f.start[a], f.end[b]
+        covered = sum(max(0, min(ce, sp.end) - max(cs, sp.start)) for sp in spans)
+        if covered > 0.85 * (ce - cs):
+            continue
+        speaker = res.speaker(f, subj, "subject")
+        found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
+    return found
+
+
+def _denied(f: Field, v: int) -> bool:
+    """Tell whether the verb is negated, a bare passive participle or under refuse/decline/fail.
+
+    "refused to acknowledge", "did not say" and "Asked whether …, X replied"
+    (a question put to the speaker) report no speech of the subject.
+    """
+    if any(f.dep[c] == "neg" for c in f.kids(v)):
+        return True
+    if (
+        f.tag[v] == "VBN"
+        and f.dep[v] in ("advcl", "acl")
+        and not any(f.dep[c] in SUBJECT_DEPS for c in f.kids(v))
+    ):
+        return True
+    p = f.parent(v)
+    return f.dep[v] == "xcomp" and p is not None and f.lemma[p].lower() in ("refuse", "decline", "fail")
+
+
+def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
+    """Check that a reported-speech subject can speak: a name, a pronoun, a role or an institution."""
+    lemma = f.lemma[i].lower()
+    if f.pos[i] == "PRON":
+        return lemma in PRONOUNS_PERSON or lemma in ("they", "it")
+    if f.pos[i] == "PROPN" or f.ent[i] in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    word = f.word[i].lower()
+    if {lemma, word} & (ROLE_NOUNS | INSTITUTION_NOUNS | GROUP_NOUNS):
+        return True
+    if any(m.start <= f.start[i] < m.end for m in f.mentions):
+        return True
+    word = f.word[i]
+    if word[:1].isupper() and f.pos[i] == "NOUN":  # a name the tagger missed ("Zelenskyy said")
+        first = i == 0 or f.sent[i - 1] != f.sent[i]
+        return (
+            not first
+            or word.lower() in surnames
+            or any(m.canonical.split()[-1:] == [word] for m in f.mentions)
+        )
+    return False
+
+
+def _dominates(f: Field, v: int, toks: list[int]) -> bool:
+    under = set(f.subtree(v))
+    return any(t in under for t in toks)
+
+
+def _content_of(f: Field, v: int) -> tuple[int, int] | None:
+    """Token range of what a reporting verb reports: its clausal complement or, for some verbs, its object."""
+    lemma = f.lemma[v].lower()
+    kids = f.kids(v)
+    picked = [c for c in kids if f.dep[c] in ("ccomp",)]
+    if not picked and lemma in DOBJ_SPEECH:
+        picked = [c for c in kids if f.dep[c] == "dobj"]
+    if not picked and lemma in PREP_SPEECH:
+        picked = [c for c in kids if f.dep[c] == "prep" and f.word[c].lower() in PREP_SPEECH[lemma]]
+    if not picked and lemma in ("say", "tell", "claim", "warn", "state", "insist", "assert", "allege"):
+        picked = [c for c in kids if f.dep[c] == "parataxis"]
+    if not picked:
+        picked = _that_clause(f, v)
+    excluded: set[int] = set()
+    parent = f.parent(v)
+    if not picked and parent is not None and f.dep[v] in ("parataxis", "ccomp") and parent < v:
+        # "Talks were useful, said Peskov": the verb is parenthetical to the clause before it
+        if (
+            v > 0
+            and f.word[v - 1] == ","
+            or (v > 1 and f.word[v - 2] == "," and f.dep[v - 1] in SUBJECT_DEPS)
+        ):
+            picked, excluded = [parent], set(f.subtree(v))
+    if not picked:
+        return None
+    para = para_id(f, v)
+    toks = sorted(t for c in picked for t in f.subtree(c) if para_id(f, t) == para and t not in excluded)
+    if not toks:
+        return None
+    a, b = toks[0], toks[-1]
+    while a < b and (f.pos[a] in ("PUNCT", "SPACE") or f.word[a].lower() == "that" and f.dep[a] == "mark"):
+        a += 1
+    while b > a and f.pos[b] in ("PUNCT", "SPACE"):
+        b -= 1
+    if b - a < 1:
+        return None
+    return a, b
+
+
+def _that_clause(f: Field, v: int) -> list[int]:
+    """Find a "that"-clause below a prepositional phrase of ``v`` ("asserted without evidence that …")."""
+    frontier = [c for c in f.kids(v) if f.dep[c] == "prep"]
+    for _ in range(3):
+        nxt = []
+        for k in frontier:
+            for c in f.kids(k):
+                if f.dep[c] in ("acl", "ccomp", "advcl", "relcl") and any(
+                    f.dep[d] == "mark" and f.word[d].lower() == "that" for d in f.kids(c)
+                ):
+                    return [c]
+                nxt.append(c)
+        frontier = nxt
+    return []
+
+
+def _according_clause(f: Field, k: int, speaker_tok: int, res: Resolver, spans: list[Span]) -> _Quote | None:
+    sent, para = f.sent[k], para_id(f, k)
+    toks = [i for i in range(len(f.ids)) if f.sent[i] == sent and para_id(f, i) == para]
+    phrase = set(f.subtree(k))
+    rest = [i for i in toks if i not in phrase and f.pos[i] not in ("PUNCT", "SPACE")]
+    if len(rest) < 3:
+        return None
+    cs, ce = f.start[rest[0]], f.end[rest[-1]]
+    covered = sum(max(0, min(ce, sp.end) - max(cs, sp.start)) for sp in spans)
+    if covered > 0.6 * (ce - cs):
+        return None
+    return _Quote("indirect", cs, ce, k, res.speaker(f, speaker_tok, "according-to"), "according-to")
+
+
+def _empty_quotes() -> pd.DataFrame:
+    out = pd.DataFrame({c: pd.Series(dtype="object") for c in QUOTE_COLUMNS})
+    for c in ("sentence_id", "start_char", "end_char"):
+        out[c] = out[c].astype("int64")
+    for c in ("verb_start_char", "verb_end_char", "speaker_start_char", "speaker_end_char"):
+        out[c] = out[c].astype("Int64")
+    out["balanced"] = out["balanced"].astype(bool)
+    return out
+
+
+def quotes(
+    articles: pd.DataFrame,
+    *,
+    annotations: Annotations | None = None,
+    mentions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Find direct, partial and indirect quotations and attribute each to a speaker.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Needs ``article_id`` and ``text``; ``title`` and ``status`` are used when
+        present (only ``status == 'ok'`` rows are analysed; a title with
+        ``title_derived`` True is a copy of the first sentence and is skipped).
+    annotations : Annotations, optional
+        The spaCy tables of ``articles``; default ``analysis.annotate(articles)``
+        (a cache hit after the first call). Only ``tokens`` is read.
+    mentions : pandas.DataFrame, optional
+        Entity mentions with ``article_id, field, start_char, end_char, text,
+        canonical`` (``kind`` and ``country`` used when present), as returned by
+        ``analysis.entity_mentions``; default: computed with it, or spaCy's raw
+        entities with their surface text as canonical name when that module is absent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quotation, sorted by ``article_id, field, start_char``:
+        ``article_id, field, sentence_id, kind`` (``direct``, ``partial``,
+        ``indirect``), ``quote`` (the quoted words, or the reported clause),
+        ``speaker`` (surface phrase), ``speaker_canonical``,
+        ``speaker_affiliation`` (Russia, France, Ukraine, United States, EU or
+        other, from :data:`AFFILIATIONS`), ``verb`` (reporting verb or
+        "according to" as written), ``start_char, end_char`` (the quote inside its
+        marks, or the reported clause), ``verb_start_char, verb_end_char,
+        speaker_start_char, speaker_end_char`` (nullable), ``method`` (how the
+        speaker was found: ``subject``, ``according-to``, ``pronoun``, ``role``,
+        ``institution``, ``continuation``, ``none`` and ``…-unresolved``),
+        ``balanced`` (False when a quotation mark was not closed).
+    """
+    from analysis.annotate import annotate
+
+    rows = ok_articles(articles)
+    if rows.empty:
+        return _empty_quotes()
+    ann = annotations if annotations is not None else annotate(rows)
+    toks = ann.tokens
+    toks = toks[toks["article_id"].isin(set(rows["article_id"].astype(str)))]
+    if mentions is None:
+        mentions = get_mentions(rows, ann)
+    else:
+        need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
+        if need:
+            raise ValueError(f"mentions need columns {sorted(need)}; got {list(mentions.columns)}")
+    by_field = article_mentions(mentions)
+    texts = field_texts(rows)
+    lex = default_lexicon()
+    out = []
+    for _, fields in field_groups(toks, texts, by_field):
+        res = Resolver(fields, lex)
+        for f in fields:
+            if not f.text:
+                continue
+            for q in _extract_field(f, res, lex):
+                first = f.at(q.start)
+                sp = q.speaker
+                out.append(
+                    {
+                        "article_id": f.article_id,
+                        "field": f.name,
+                        "sentence_id": f.sent[first] if first is not None else 0,
+                        "kind": q.kind,
+                        "quote": f.text[q.start : q.end].strip(),
+                        "speaker": sp.surface if sp else None,
+                        "speaker_canonical": sp.canonical if sp else None,
+                        "speaker_affiliation": sp.affiliation if sp else None,
+                        "verb": (
+                            "according to"
+                            if q.verb is not None and f.word[q.verb].lower() == "according"
+                            else f.word[q.verb]
+                            if q.verb is not None
+                            else None
+                        ),
+                        "start_char": q.start,
+                        "end_char": q.end,
+                        "verb_start_char": f.start[q.verb] if q.verb is not None else None,
+                        "verb_end_char": (f.end[q.verb] + (3 if f.word[q.verb].lower() == "according" else 0))
+                        if q.verb is not None
+                        else None,
+                        "speaker_start_char": sp.start if sp else None,
+                        "speaker_end_char": sp.end if sp else None,
+                        "method": q.method,
+                        "balanced": q.balanced,
+                    }
+                )
+    if not out:
+        return _empty_quotes()
+    table = pd.DataFrame(out, columns=QUOTE_COLUMNS)
+    table = table.drop_duplicates(["article_id", "field", "kind", "start_char", "end_char"])
+    for c in ("verb_start_char", "verb_end_char", "speaker_start_char", "speaker_end_char"):
+        table[c] = table[c].astype("Int64")
+    table["balanced"] = table["balanced"].astype(bool)
+    return table.sort_values(["article_id", "field", "start_char", "kind"]).reset_index(drop=True)

@@ -1,0 +1,255 @@
+"""One article field as plain token lists, its quotation marks and paragraphs."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.framing.quotes.lexicon import OPEN_CLOSE, OPENERS, WORD
+
+# --------------------------------------------------------------------------- per-field state
+
+
+@dataclass
+class Mention:
+    """One entity mention of a field (offsets, canonical name, kind, country)."""
+
+    start: int
+    end: int
+    text: str
+    canonical: str
+    kind: str
+    country: str | None = None
+    via: str = ""
+    via: str = ""
+
+
+@dataclass
+class Field:
+    """Tokens of one article field as plain lists (fast to walk), plus mentions."""
+
+    article_id: str
+    name: str
+    text: str
+    ids: list[int]
+    start: list[int]
+    end: list[int]
+    word: list[str]
+    lemma: list[str]
+    pos: list[str]
+    tag: list[str]
+    dep: list[str]
+    head: list[int]
+    sent: list[int]
+    ent: list[str]
+    mentions: list[Mention]
+    children: dict[int, list[int]] = field(default_factory=dict)
+    index: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index = {tid: i for i, tid in enumerate(self.ids)}
+        for i, h in enumerate(self.head):
+            j = self.index.get(h)
+            if j is not None and j != i:
+                self.children.setdefault(j, []).append(i)
+
+    def kids(self, i: int) -> list[int]:
+        """Return the children of token ``i``."""
+        return self.children.get(i, [])
+
+    def parent(self, i: int) -> int | None:
+        """Return the head of token ``i`` (None at the root)."""
+        j = self.index.get(self.head[i])
+        return None if j is None or j == i else j
+
+    def subtree(self, i: int) -> list[int]:
+        """Return token ``i`` and everything below it, in text order."""
+        out, stack = [], [i]
+        while stack:
+            k = stack.pop()
+            out.append(k)
+            stack.extend(self.kids(k))
+        return sorted(out)
+
+    def at(self, char: int) -> int | None:
+        """Index of the first token that ends after ``char``."""
+        lo, hi = 0, len(self.start)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.end[mid] <= char:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(self.start) else None
+
+    def tokens_in(self, a: int, b: int) -> range:
+        """Return the token indices overlapping characters ``[a, b)``."""
+        i = self.at(a)
+        if i is None:
+            return range(0)
+        j = i
+        while j < len(self.start) and self.start[j] < b:
+            j += 1
+        return range(i, j)
+
+
+# --------------------------------------------------------------------------- quotation marks
+
+
+@dataclass
+class Span:
+    """One quoted span: inside and outside the marks, and whether it was closed."""
+
+    start: int  # first char inside the marks
+    end: int  # char after the last char inside the marks
+    balanced: bool
+    outer_start: int
+    outer_end: int
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) character bounds of the paragraphs of ``text``."""
+    bounds, pos = [], 0
+    for m in re.finditer(r"\n\s*", text):
+        if m.start() > pos:
+            bounds.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        bounds.append((pos, len(text)))
+    return bounds
+
+
+def _is_apostrophe(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return before.isalnum() and after.isalnum()
+
+
+def quote_spans(text: str) -> list[Span]:
+    """Find quoted spans in ``text``: paired marks, multi-paragraph quotes and unbalanced marks.
+
+    Double marks (curly, straight, guillemets) are paired within a paragraph; a
+    quote opened and not closed runs to the end of its paragraph, and joins the
+    next paragraph when that one opens with a quotation mark (news convention for
+    quotes over several paragraphs). A closing mark with no opening one starts
+    the quote at the start of its paragraph. Single marks (‘…’, '…') are used
+    only outside double-quoted spans, and never where they are apostrophes.
+    """
+    spans: list[Span] = []
+    paragraphs = paragraph_bounds(text)
+    carry: Span | None = None  # a quote left open at the end of the previous paragraph
+    for a, b in paragraphs:
+        cont = carry if carry is not None and text[a] in OPENERS else None
+        if carry is not None and cont is None:
+            spans.append(carry)  # never closed and not continued: unbalanced, ends with its paragraph
+        carry = None
+        open_at: int | None = None
+        close_char = ""
+        for i in range(a, b):
+            ch = text[i]
+            if open_at is None:
+                if ch in "“«„" or (ch == '"' and (i == a or not text[i - 1].isalnum())):
+                    open_at, close_char = i, ('"' if ch == '"' else OPEN_CLOSE[ch])
+                elif ch in '”»"':
+                    # a closing mark with no opening one: the quote runs from the paragraph start
+                    spans.append(Span(a, i, False, a, i + 1))
+            elif ch == close_char or (close_char in '”"' and ch in '”"'):
+                start, outer = open_at + 1, open_at
+                if cont is not None and open_at == a:
+                    start, outer = cont.start, cont.outer_start
+                spans.append(Span(start, i, True, outer, i + 1))
+                open_at = None
+        if open_at is not None:
+            start, outer = open_at + 1, open_at
+            if cont is not None and open_at == a:
+                start, outer = cont.start, cont.outer_start
+            carry = Span(start, b, False, outer, b)
+    if carry is not None:
+        spans.append(carry)
+    spans.extend(_single_quote_spans(text, spans))
+    spans = [s for s in spans if WORD.search(text[s.start : s.end])]
+    return sorted(spans, key=lambda s: (s.start, s.end))
+
+
+def _single_quote_spans(text: str, doubles: list[Span]) -> list[Span]:
+    inside = [(s.outer_start, s.outer_end) for s in doubles]
+    out = []
+    for m in re.finditer(r"(?<![\w’'])[‘'](?=\w)", text):
+        i = m.start()
+        if any(a <= i < b for a, b in inside):
+            continue
+        close = "’" if text[i] == "‘" else "'"
+        limit = text.find("\n", i)
+        limit = len(text) if limit < 0 else limit
+        for j in range(i + 1, min(limit, i + 400)):
+            if text[j] in (close, "’") and not _is_apostrophe(text, j):
+                out.append(Span(i + 1, j, True, i, j + 1))
+                break
+    return out
+
+
+def para_id(f: Field, i: int) -> int:
+    """Paragraph number of token ``i`` (count of newlines before it)."""
+    return _nl_before(f, i)
+
+
+def _nl_before(f: Field, i: int) -> int:
+    cache = f.__dict__.setdefault("_nl", None)
+    if cache is None:
+        pos = [m.start() for m in re.finditer(r"\n\s*", f.text)]
+        f.__dict__["_nl"] = pos
+        cache = pos
+    return bisect.bisect_right(cache, f.start[i])
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def field_texts(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Map (article_id, field) to text; a title derived from the body (``title_derived``) is left out."""
+    out = {}
+    derived = rows["title_derived"].eq(True) if "title_derived" in rows.columns else None
+    for fld in ("title", "text"):
+        if fld in rows.columns:
+            values = rows[fld]
+            if fld == "title" and derived is not None:
+                values = values.where(~derived, "")
+            for aid, value in zip(rows["article_id"].astype(str), values, strict=True):
+                out[(aid, fld)] = value if isinstance(value, str) else ""
+    return out
+
+
+_LIST_COLUMNS = (
+    "token_id", "start_char", "end_char", "text", "lemma", "pos", "tag", "dep", "head",
+    "sentence_id", "ent_type",
+)  # fmt: skip
+
+
+def field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tuple[str, list[Field]]]:
+    """Yield (article_id, fields) from a token table sorted once, slicing plain lists (fast)."""
+    if toks.empty:
+        return
+    toks = toks.sort_values(["article_id", "field", "token_id"], kind="stable")
+    cols = {c: toks[c].tolist() for c in _LIST_COLUMNS}
+    aids = toks["article_id"].astype(str).tolist()
+    flds = toks["field"].astype(str).tolist()
+    n = len(aids)
+    a, f = np.array(aids, dtype=object), np.array(flds, dtype=object)
+    ends = [*(np.flatnonzero((a[1:] != a[:-1]) | (f[1:] != f[:-1])) + 1).tolist(), n]  # run ends
+    start = 0
+    current: list[Field] = []
+    for i in ends:
+        key = (aids[start], flds[start])
+        current.append(
+            Field(key[0], key[1], texts.get(key, ""), *(cols[c][start:i] for c in _LIST_COLUMNS),
+                   by_field.get(key, []))
+        )  # fmt: skip
+        if i == n or aids[i] != aids[start]:
+            yield aids[start], current
+            current = []
+        start = i

@@ -1,0 +1,359 @@
+"""Resolve speaker phrases (names, pronouns, roles, institutions) to canonical speakers and affiliations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis.framing.quotes.fields import Field, Mention, para_id
+from analysis.framing.quotes.lexicon import (
+    INSTITUTION_NOUNS,
+    NAME_DEPS,
+    OTHER,
+    PRONOUNS_PERSON,
+    ROLE_NOUNS,
+    WORD,
+    Lexicon,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.annotate import Annotations
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+def clean_name(value: str) -> str:
+    """Strip spacing, edge punctuation and a possessive from a name."""
+    value = re.sub(r"\s+", " ", value).strip(" ,.;:—–-\"“”‘’'")
+    return re.sub(r"[’']s$", "", value).strip()
+
+
+def _fallback_mentions(entities: pd.DataFrame) -> pd.DataFrame:
+    """Mentions from raw spaCy entities when ``analysis.entities`` is unavailable (surface canonicals)."""
+    keep = entities[entities["label"].isin(["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"])]
+    kinds = {
+        "PERSON": "person",
+        "ORG": "organisation",
+        "GPE": "place",
+        "LOC": "place",
+        "FAC": "place",
+        "NORP": "group",
+    }
+    out = keep[["article_id", "field", "sentence_id", "start_char", "end_char", "text", "label"]].copy()
+    out["canonical"] = out["text"].map(lambda t: clean_name(re.sub(r"^(?:the|a|an)\s+", "", t, flags=re.I)))
+    out["kind"] = out["label"].map(kinds)
+    out["via"] = "ner"
+    return out
+
+
+def get_mentions(articles: pd.DataFrame, ann: Annotations) -> pd.DataFrame:
+    """Return entity mentions of ``articles`` (``analysis.entity_mentions``, or spaCy's entities)."""
+    try:
+        from analysis.measures.entities import entity_mentions
+    except ImportError:
+        return _fallback_mentions(ann.entities)
+    return entity_mentions(articles, annotations=ann)
+
+
+def article_mentions(mentions: pd.DataFrame) -> dict[tuple[str, str], list[Mention]]:
+    """Group mentions by (article_id, field), sorted, with surnames linked to full names."""
+    out: dict[tuple[str, str], list[Mention]] = {}
+    if mentions is None or mentions.empty:
+        return out
+    country = mentions["country"] if "country" in mentions.columns else pd.Series(None, index=mentions.index)
+    kind = mentions["kind"] if "kind" in mentions.columns else pd.Series("", index=mentions.index)
+    via = mentions["via"] if "via" in mentions.columns else pd.Series("", index=mentions.index)
+    for aid, fld, s, e, t, c, k, ctry, v in zip(
+        mentions["article_id"].astype(str),
+        mentions["field"],
+        mentions["start_char"],
+        mentions["end_char"],
+        mentions["text"],
+        mentions["canonical"],
+        kind,
+        country,
+        via,
+        strict=True,
+    ):
+        canonical = c if isinstance(c, str) and c else clean_name(str(t))
+        out.setdefault((aid, fld), []).append(
+            Mention(
+                int(s),
+                int(e),
+                str(t),
+                canonical,
+                str(k or ""),
+                ctry if isinstance(ctry, str) else None,
+                str(v) if isinstance(v, str) else "",
+            )
+        )
+    for items in out.values():
+        items.sort(key=lambda m: m.start)
+        _link_surnames(items)
+    return out
+
+
+def _link_surnames(items: list[Mention]) -> None:
+    """Within one field, map a one-word person mention to the full name it abbreviates."""
+    full = {}
+    for m in items:
+        words = m.canonical.split()
+        if len(words) >= 2 and m.kind in ("person", ""):
+            full.setdefault(words[-1].lower(), m.canonical)
+    for m in items:
+        words = m.canonical.split()
+        if len(words) == 1 and words[0].lower() in full:
+            m.canonical = full[words[0].lower()]
+            m.kind = "person"
+
+
+@dataclass
+class Speaker:
+    """A resolved speaker: surface phrase, canonical name, affiliation, offsets, method."""
+
+    surface: str
+    canonical: str | None
+    affiliation: str
+    start: int
+    end: int
+    method: str
+
+
+class Resolver:
+    """Resolve speaker phrases in one article to canonical names and affiliations."""
+
+    def __init__(self, fields: list[Field], lex: Lexicon) -> None:
+        self.lex = lex
+        self.fields = {f.name: f for f in fields}
+        # people named in the article (body mentions first), with roles and affiliation seen locally
+        self.people: dict[str, dict] = {}
+        for f in fields:
+            for m in f.mentions:
+                words = m.canonical.split()
+                if len(words) == 1 and words[0].lower() in self.lex.surnames and m.kind in ("person", ""):
+                    m.canonical = self.lex.surnames[words[0].lower()]
+                low = m.canonical.lower()
+                if m.kind == "person" or (m.kind == "" and len(low.split()) >= 2) or low in self.lex.roles:
+                    info = self.people.setdefault(m.canonical, {"roles": set(), "aff": None, "pos": []})
+                    info["pos"].append((f.name, m.start))
+                    info["roles"] |= set(self.lex.roles.get(m.canonical.lower(), ()))
+                    info["roles"] |= self._local_roles(f, m)
+        for name, info in self.people.items():
+            info["aff"] = self.affiliation(name, "")
+
+    def _local_roles(self, f: Field, m: Mention) -> set[str]:
+        """Role and nationality words before the name or in its appositive ("Kremlin spokesman X")."""
+        i = f.at(m.start)
+        if i is None:
+            return set()
+        words = set()
+        j = i - 1
+        while (
+            j >= 0
+            and j >= i - 5
+            and f.pos[j] in ("NOUN", "PROPN", "ADJ", "PUNCT")
+            and f.text[f.end[j] : f.start[j + 1]] in (" ", "")
+        ):
+            words.add(f.lemma[j].lower())
+            j -= 1
+        last = f.tokens_in(m.start, m.end)
+        for k in last:
+            for c in f.kids(k):
+                if f.dep[c] == "appos":
+                    words |= {f.lemma[x].lower() for x in f.subtree(c)}
+        return words & (ROLE_NOUNS | {"press"})
+
+    # ---------------------------------------------------------------- affiliation
+    def affiliation(self, canonical: str | None, phrase: str, country: str | None = None) -> str:
+        """Return a speaker's affiliation: table name, surname, mention country, then phrase words."""
+        names = self.lex.names
+        if canonical:
+            low = canonical.lower()
+            if low in names:
+                return names[low]
+            full = self.lex.surnames.get(low.split()[-1]) if low.split() else None
+            if (
+                full
+                and full.lower() in names
+                and (len(low.split()) == 1 or low.split()[0] == full.lower().split()[0])
+            ):
+                return names[full.lower()]
+        if country:
+            known = set(names.values()) | set(self.lex.adjectives.values())
+            return country if country in known else OTHER
+        for word in WORD.findall(phrase):
+            low = word.lower()
+            low = re.sub(r"[’']s$", "", low)
+            if low in self.lex.adjectives:
+                return self.lex.adjectives[low]
+            if low in names:
+                return names[low]
+            full = self.lex.surnames.get(low)
+            if full and full.lower() in names:  # "Macron's office"
+                return names[full.lower()]
+        return OTHER
+
+    # ---------------------------------------------------------------- phrase -> speaker
+    def phrase_span(self, f: Field, head: int) -> tuple[int, int]:
+        """Token range [a, b] of a speaker noun phrase: pre-modifiers and name parts, no appositive."""
+        a = b = head
+        keep = [head]
+        stack = [head]
+        while stack:
+            k = stack.pop()
+            for c in f.kids(k):
+                if (
+                    f.dep[c] in NAME_DEPS
+                    and f.dep[c] != "punct"
+                    or (f.dep[c] == "punct" and f.word[c] in "-–")
+                ):
+                    keep.append(c)
+                    stack.append(c)
+                elif f.dep[c] == "prep" and f.word[c].lower() == "of" and f.lemma[head].lower() in ROLE_NOUNS:
+                    keep.extend(f.subtree(c))  # "the head of the Kremlin"
+        para = para_id(f, head)
+        keep = [k for k in keep if para_id(f, k) == para]
+        a, b = min(keep), max(keep)
+        while a < b and f.pos[a] == "PUNCT":
+            a += 1
+        while b > a and f.pos[b] == "PUNCT":
+            b -= 1
+        return a, b
+
+    def speaker(self, f: Field, head: int, method: str) -> Speaker:
+        """Resolve the speaker phrase headed by token ``head`` and remember named speakers."""
+        found = self._speaker(f, head, method)
+        known = found.canonical and (
+            found.canonical in self.people or found.canonical.lower() in self.lex.roles
+        )
+        if known and not found.method.startswith("pronoun"):
+            f.__dict__.setdefault("speakers", []).append((found.start, found.canonical))
+        return found
+
+    def _speaker(self, f: Field, head: int, method: str) -> Speaker:
+        if f.pos[head] == "NOUN":
+            names = [c for c in f.kids(head) if f.dep[c] == "appos" and f.pos[c] == "PROPN"]
+            if names:
+                head = names[0]
+        a, b = self.phrase_span(f, head)
+        s, e = f.start[a], f.end[b]
+        surface = f.text[s:e]
+        low_head = f.word[head].lower()
+        if low_head in PRONOUNS_PERSON and a == b:
+            person = self.last_person(f, s)
+            if person is not None:
+                return Speaker(
+                    surface,
+                    person,
+                    self.people.get(person, {}).get("aff") or self.affiliation(person, ""),
+                    s,
+                    e,
+                    "pronoun",
+                )
+            return Speaker(surface, None, OTHER, s, e, "pronoun-unresolved")
+        mention = self._mention_for(f, s, e, f.start[head], f.end[head])
+        if mention is not None:
+            canonical = self._canonical(mention.canonical)
+            how = "role" if mention.via == "role" and method == "subject" else method
+            return Speaker(
+                surface, canonical, self.affiliation(canonical, surface, mention.country), s, e, how
+            )
+        words = [f.lemma[k].lower() for k in range(a, b + 1)]
+        head_lemma = f.lemma[head].lower()
+        if head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary":
+            person = self.by_role(f, s, words, head_lemma, surface)
+            if person is not None:
+                return Speaker(
+                    surface,
+                    person,
+                    self.people[person]["aff"] or self.affiliation(person, surface),
+                    s,
+                    e,
+                    "role",
+                )
+        if head_lemma in INSTITUTION_NOUNS:
+            org = self.by_institution(f, s, head_lemma)
+            if org is not None:
+                return Speaker(
+                    surface,
+                    org.canonical,
+                    self.affiliation(org.canonical, surface + " " + org.text, org.country),
+                    s,
+                    e,
+                    "institution",
+                )
+        name = self._canonical(clean_name(re.sub(r"^(?:the|a|an)\s+", "", surface, flags=re.I)))
+        known = name in self.people or name.lower() in self.lex.names
+        if f.pos[head] == "PROPN" or known:
+            return Speaker(surface, name, self.affiliation(name, surface), s, e, method)
+        return Speaker(surface, name or None, self.affiliation(None, surface), s, e, method + "-unresolved")
+
+    def _canonical(self, name: str) -> str:
+        """Map a surname alone to a full name named in the article or in the table."""
+        words = name.split()
+        if len(words) == 1:
+            low = words[0].lower()
+            for person in self.people:
+                if person.split()[-1].lower() == low and len(person.split()) > 1:
+                    return person
+            if low in self.lex.surnames:
+                return self.lex.surnames[low]
+        return name
+
+    def _mention_for(self, f: Field, s: int, e: int, hs: int, he: int) -> Mention | None:
+        inside = [m for m in f.mentions if m.start < e and m.end > s]
+        on_head = [m for m in inside if m.start < he and m.end > hs]
+        pool = on_head or [m for m in inside if m.kind != "group" and f.text[hs:he][:1].isupper()]
+        if not pool:
+            return None
+        people = [m for m in pool if m.kind == "person"]
+        return (people or pool)[-1]
+
+    def last_person(self, f: Field, before: int) -> str | None:
+        """Return the last person named (or quoted) before ``before``, outside quotations."""
+        best: tuple[int, str] | None = None
+        quoted = f.__dict__.get("quoted", [])
+        for pos, name in f.__dict__.get("speakers", []):
+            if pos < before and (best is None or pos > best[0]):
+                best = (pos, name)
+        for m in f.mentions:
+            if m.end <= before and (m.kind == "person" or m.canonical in self.people):
+                if any(a <= m.start < b for a, b in quoted):
+                    continue  # a name inside someone's quotation is not the antecedent
+                if best is None or m.start > best[0]:
+                    best = (m.start, self._canonical(m.canonical))
+        return best[1] if best else None
+
+    def by_role(self, f: Field, at: int, words: list[str], role: str, surface: str) -> str | None:
+        """Return the person of the article whose role best fits a role phrase, nearest first."""
+        aff = self.affiliation(None, surface)
+        roles = {w for w in words if w in ROLE_NOUNS} | {role}
+        if "press" in words and "secretary" in words:
+            roles.add("press secretary")
+        best: tuple[float, str] | None = None
+        for name, info in self.people.items():
+            known = info["roles"]
+            if known and not (roles & known):
+                continue
+            if not known and role not in ("official", "leader"):
+                continue
+            if aff != OTHER and info["aff"] not in (None, OTHER, aff):
+                continue
+            dist = min(
+                (abs(p - at) * (1.0 if p < at else 1.5) if fl == f.name else 10_000.0)
+                for fl, p in info["pos"]
+            )
+            if best is None or dist < best[0]:
+                best = (dist, name)
+        return best[1] if best else None
+
+    def by_institution(self, f: Field, at: int, head: str) -> Mention | None:
+        """Return the organisation mention nearest ``at`` whose text contains ``head``."""
+        cands = [m for m in f.mentions if m.kind != "person" and head in m.text.lower()]
+        if not cands:
+            return None
+        return min(cands, key=lambda m: abs(m.start - at))
