@@ -212,7 +212,7 @@ def test_word_prefilter_changes_nothing_on_the_seeds(seed_articles, seed_annotat
 
 def test_block_workers_give_the_same_claims(seed_articles, seed_annotations, seed_claims, monkeypatch):
     """Event blocks scored in forked processes give the table the single process gives."""
-    import analysis.framing.claims as module
+    import analysis.framing.claims.scoring as module
 
     monkeypatch.setattr(module, "PARALLEL_MIN_SENTENCES", 0)
     parallel = claims(seed_articles, annotations=seed_annotations, n_process=2)
@@ -226,7 +226,7 @@ def test_blocks_over_the_memory_budget_are_scored_one_at_a_time_here(
     """With the blocks' estimated memory over the budget no worker is forked, and the table is the same."""
     import concurrent.futures
 
-    import analysis.framing.claims as module
+    import analysis.framing.claims.scoring as module
     from analysis import config
 
     monkeypatch.setattr(module, "PARALLEL_MIN_SENTENCES", 0)

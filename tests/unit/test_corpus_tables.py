@@ -17,6 +17,7 @@ from test_quotes_labels import TEXT, TOKENS
 from analysis import config
 from analysis.annotate import TOKEN_COLUMNS, Annotations
 from analysis.framing import claims as C
+from analysis.framing.claims.vectors import BlockVectors
 from analysis.framing.keyness import keyness, term_counts
 from analysis.framing.labels import label_occurrences, labels
 from analysis.framing.quotes import attribution
@@ -117,7 +118,7 @@ def test_block_vectors_equal_rows_of_one_corpus_wide_matrix():
     texts = [s for _, _, s in SENTS] + ["Putin, Putin and Macron: talks!", "the and of"]
     blocks = [list(range(0, 4)), list(range(4, 7)), [7], [8, 9]]
     whole = C.sentence_vectors(texts, word_weight=0.4)
-    vec = C._BlockVectors(word_weight=0.4)
+    vec = BlockVectors(word_weight=0.4)
     numbers = [vec.add([texts[i] for i in idx]) for idx in blocks]
     for number, idx in zip(numbers, blocks, strict=True):
         part = vec.block(number, [texts[i] for i in idx])
@@ -134,7 +135,7 @@ def test_block_vectors_equal_rows_of_one_corpus_wide_matrix():
 def test_block_vectors_drop_their_term_dictionaries_once_the_idf_is_fixed():
     """Pass 2 needs no term strings: the dictionaries are emptied (memory) and the sizes kept."""
     texts = [s for _, _, s in SENTS]
-    vec = C._BlockVectors(word_weight=0.5)
+    vec = BlockVectors(word_weight=0.5)
     number = vec.add(texts)
     n_words, n_grams = len(vec.word_ids), len(vec.gram_ids)
     before = C.sentence_vectors(texts, word_weight=0.5)
