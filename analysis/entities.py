@@ -487,7 +487,7 @@ def _zipf_frequency(word: str) -> float:
         from wordfreq import zipf_frequency
 
         return zipf_frequency(word, "en")
-    from analysis.clean import _frequencies
+    from analysis.clean.vocabulary import frequencies as _frequencies
 
     freq = _frequencies().get(word)
     if not freq:
