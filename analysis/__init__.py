@@ -19,10 +19,10 @@ __version__ = "0.1.0"
 # public name -> module that defines it, in data-flow order
 _EXPORTS: dict[str, str] = {
     # load
-    "CorpusError": "analysis.load",
-    "load_corpus": "analysis.load",
-    "read_articles": "analysis.load",
-    "ok_articles": "analysis.load",
+    "CorpusError": "analysis.ingest",
+    "load_corpus": "analysis.corpus",
+    "read_articles": "analysis.ingest",
+    "ok_articles": "analysis.schema",
     # clean
     "paragraphs": "analysis.clean",
     "clean_articles": "analysis.clean",

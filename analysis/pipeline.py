@@ -594,7 +594,7 @@ def _words(articles: pd.DataFrame) -> int:
 
 def _source_digest(source: Any) -> str | None:
     """Hash the bytes of every file a source names (plus a folder's metadata.csv); None if not hashable."""
-    from analysis.load import _expand
+    from analysis.ingest.read import expand_paths as _expand
 
     if isinstance(source, pd.DataFrame):
         try:
@@ -632,7 +632,9 @@ def _load(source_or_articles: Any, cache_dir) -> pd.DataFrame:
         from analysis.load import load_corpus
 
         return load_corpus(source_or_articles, cache_dir=cache_dir)
-    key = cache.content_key(digest, _code_digest("analysis.load"), _code_digest("analysis.clean"))
+    from analysis.corpus.features import loader_code_digest
+
+    key = cache.content_key(digest, loader_code_digest())
     hit = cache.read("corpus", key, cache_dir)
     if hit is not None:
         return hit

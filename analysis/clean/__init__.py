@@ -1,11 +1,28 @@
-"""Cleaning: block segmentation, classification, repair, titles, outlet detection.
+"""Split raw articles into blocks, give each block a role, and keep only body text.
 
-Branch-local bridge (branch ``html`` only): until ``analysis/clean.py`` is split into this package,
-the package would shadow that module, so this file runs the module's code in the package namespace.
-The ``clean`` developer's ``__init__.py`` replaces this file at merge.
+Every article's ``raw_text`` is cut into *blocks*: spans ``(start_char,
+end_char)`` of the raw text that together cover every non-whitespace
+character of it, in order. Each block gets a role (``title``, ``heading``,
+``body``, ``caption``, ``credit``, ``boilerplate``, ``appended_item``,
+``duplicate``) and a reason; only ``body`` blocks are kept in ``text``.
+Repairs (a hard line break rejoined, words glued by machine translation
+split) only ever insert or replace whitespace, so nothing printed is lost
+and every repair is recorded in ``paragraphs().repairs``.
+
+Modules, in the order they run: :mod:`~analysis.clean.segment` (lines into
+blocks, with :mod:`~analysis.clean.repair`), :mod:`~analysis.clean.classify`
+(roles, from the families of :mod:`~analysis.clean.patterns`),
+:mod:`~analysis.clean.titles`, :mod:`~analysis.clean.outlet`, and
+:mod:`~analysis.clean.articles` (the public functions). The editable lists
+live in ``analysis/data/boilerplate.yaml`` and
+``analysis/data/outlet_signatures.csv``.
 """
 
-from pathlib import Path as _Path
+from __future__ import annotations
 
-_LEGACY = _Path(__file__).resolve().parent.parent / "clean.py"
-exec(compile(_LEGACY.read_text(encoding="utf-8"), str(_LEGACY), "exec"), globals())  # noqa: S102
+from analysis.clean.articles import clean_articles, paragraphs
+from analysis.clean.outlet import outlet_signatures
+from analysis.clean.repair import repair_glued_words
+from analysis.schema import BLOCK_COLUMNS
+
+__all__ = ["BLOCK_COLUMNS", "clean_articles", "outlet_signatures", "paragraphs", "repair_glued_words"]

@@ -24,13 +24,9 @@ def _source_fingerprint(path: Path) -> str:
         f"{p.relative_to(path) if path.is_dir() else p.name}:{hashlib.sha1(p.read_bytes()).hexdigest()}"
         for p in files
     ]
-    package = Path(__file__).resolve().parent
-    code = [
-        hashlib.sha1(f.read_bytes()).hexdigest()
-        for f in sorted(package.glob("*.py"))
-        if f.name in ("load.py", "clean.py", "config.py")
-    ]
-    return content_key("corpus-v1", *parts, *code)
+    from analysis.corpus.features import loader_code_digest
+
+    return content_key("corpus-v1", *parts, loader_code_digest())
 
 
 def load_corpus_cached(source: str | Path | None) -> pd.DataFrame:

@@ -626,7 +626,8 @@ def test_any_frame_with_article_id_and_text_works():
 
 
 def test_no_seed_specific_literal_in_cleaning_code():
-    code = (Path(config.PROJ_ROOT) / "analysis" / "clean.py").read_text(encoding="utf-8")
+    package = Path(config.PROJ_ROOT) / "analysis" / "clean"
+    code = "".join(p.read_text(encoding="utf-8") for p in sorted(package.glob("*.py")))
     code += (Path(config.PROJ_ROOT) / "analysis" / "data" / "boilerplate.yaml").read_text(encoding="utf-8")
     seeds = sorted(config.SEEDS_DIR.glob("*.txt"))
     assert seeds

@@ -618,7 +618,7 @@ def test_zipf_frequency_from_the_stored_list_equals_wordfreq():
 
     from wordfreq import zipf_frequency
 
-    from analysis.clean import _frequencies
+    from analysis.clean.vocabulary import frequencies as _frequencies
     from analysis.measures.entities.names import zipf_frequency as _zipf_frequency
 
     words = sorted(w for w in _frequencies() if w.isascii() and w.isalpha())

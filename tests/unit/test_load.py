@@ -7,7 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.load import CORPUS_COLUMNS, CorpusError, load_corpus
+from analysis.corpus import load_corpus
+from analysis.ingest import CorpusError
+from analysis.schema import CORPUS_COLUMNS
 
 ARTICLE = (
     "Leaders meet in Geneva for ceasefire talks\n"

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from test_load import ARTICLE, FRENCH, GERMAN, OTHER, THIRD
 
 from analysis import config
-from analysis import load as L
 from analysis.core import rowstore
-from analysis.load import load_corpus
+from analysis.corpus import dedupe, features, language, load_corpus
+from analysis.ingest import decode
 
 
 def _paragraphs() -> list[str]:
@@ -72,13 +72,13 @@ recipe = st.one_of(
 def count_cleaned(monkeypatch):
     """Record the article ids that go through the per-article work."""
     seen: list[list[str]] = []
-    original = L._article_features
+    original = features.article_features
 
     def spy(raw, **kwargs):
         seen.append(sorted(raw["article_id"]))
         return original(raw, **kwargs)
 
-    monkeypatch.setattr(L, "_article_features", spy)
+    monkeypatch.setattr(features, "article_features", spy)
     return seen
 
 
@@ -113,23 +113,31 @@ def test_changing_one_article_recleans_only_that_article(tmp_path, count_cleaned
 
 
 def test_a_change_in_the_cleaning_code_invalidates_every_row(tmp_path, count_cleaned, monkeypatch):
-    from analysis import pipeline
-
     corpus = _corpus([("fresh", [1]), ("fresh", [2])])
     load_corpus(corpus, cache_dir=tmp_path)
-    original = pipeline._code_digest
-
-    def edited(module: str) -> str:
-        return original(module) + ("-edited" if module == "analysis.clean" else "")
-
-    monkeypatch.setattr(pipeline, "_code_digest", edited)
-    L._store_version.cache_clear()
+    original = features.loader_code_digest()
+    monkeypatch.setattr(features, "loader_code_digest", lambda: original + "-edited")
+    features.store_version.cache_clear()
     try:
         count_cleaned.clear()
         load_corpus(corpus, cache_dir=tmp_path)
         assert count_cleaned == [["a00", "a01"]]
     finally:
-        L._store_version.cache_clear()
+        features.store_version.cache_clear()
+
+
+def test_the_loader_code_digest_covers_every_module_of_the_load():
+    from pathlib import Path
+
+    import analysis
+
+    package = Path(analysis.__file__).parent
+    covered = {
+        str(p.relative_to(package))
+        for name in features.LOADER_CODE
+        for p in ([package / name] if name.endswith(".py") else (package / name).rglob("*.py"))
+    }
+    assert {"clean/classify.py", "corpus/features.py", "ingest/read.py", "schema.py"} <= covered
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "missing"])
@@ -191,8 +199,8 @@ def test_vectorised_language_id_matches_langid():
     identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
     texts = [ARTICLE, OTHER, THIRD, FRENCH, GERMAN, "", "ok", "Это короткий текст на русском языке."]
     texts.append("日本語の文章")
-    texts += [p[: L.LANGUAGE_ID_CHARS] for p in PARAGRAPHS[:20]]
-    langs, probs = L._classify_languages(texts)
+    texts += [p[: language.LANGUAGE_ID_CHARS] for p in PARAGRAPHS[:20]]
+    langs, probs = language.classify_languages(texts)
     for text, lang, prob in zip(texts, langs, probs, strict=True):
         want_lang, want_prob = identifier.classify(text)
         assert lang == want_lang
@@ -204,12 +212,12 @@ def test_vectorised_language_id_matches_langid():
 def test_minhash_signatures_equal_datasketch(texts):
     from datasketch import MinHash
 
-    digests, sigs = L._signatures(texts)
+    digests, sigs = dedupe.signatures(texts)
     for text, sig in zip(texts, sigs, strict=True):
-        norm = L._normalise_for_hash(text)
+        norm = dedupe.normalise_for_hash(text)
         words = norm.split()
         shingles = {" ".join(words[i : i + 5]) for i in range(max(len(words) - 4, 1))}
-        want = MinHash(num_perm=L.MINHASH_PERMUTATIONS, seed=1)
+        want = MinHash(num_perm=dedupe.MINHASH_PERMUTATIONS, seed=1)
         want.update_batch([s.encode() for s in shingles])
         assert np.array_equal(sig, want.hashvalues)
     assert len(digests) == len(texts)
@@ -219,29 +227,29 @@ def test_near_duplicates_equal_datasketch_lsh():
     from datasketch import LeanMinHash, MinHashLSH
 
     rng = np.random.default_rng(7)
-    base = rng.integers(0, 2**32, size=(30, L.MINHASH_PERMUTATIONS), dtype=np.uint64).astype(np.uint32)
+    base = rng.integers(0, 2**32, size=(30, dedupe.MINHASH_PERMUTATIONS), dtype=np.uint64).astype(np.uint32)
     sigs = [base[i] for i in range(30)]
     for _ in range(60):  # copies with a few values changed: some above the threshold, some below
         sig = sigs[rng.integers(len(sigs))].copy()
-        changed = rng.choice(L.MINHASH_PERMUTATIONS, size=rng.integers(0, 16), replace=False)
+        changed = rng.choice(dedupe.MINHASH_PERMUTATIONS, size=rng.integers(0, 16), replace=False)
         sig[changed] = rng.integers(0, 2**32)
         sigs.append(sig)
     order = rng.permutation(len(sigs))
     sigs = np.stack([sigs[i] for i in order])
     ids = [f"id{rng.integers(1000):03d}-{i}" for i in range(len(sigs))]
-    lsh = MinHashLSH(threshold=L.NEAR_DUPLICATE_THRESHOLD, num_perm=L.MINHASH_PERMUTATIONS)
+    lsh = MinHashLSH(threshold=dedupe.NEAR_DUPLICATE_THRESHOLD, num_perm=dedupe.MINHASH_PERMUTATIONS)
     want: list[str | None] = []
     kept = {}
     for key, sig in zip(ids, sigs, strict=True):
         m = LeanMinHash(seed=1, hashvalues=sig, scheme="affine32")
-        matches = [k for k in lsh.query(m) if m.jaccard(kept[k]) >= L.NEAR_DUPLICATE_THRESHOLD]
+        matches = [k for k in lsh.query(m) if m.jaccard(kept[k]) >= dedupe.NEAR_DUPLICATE_THRESHOLD]
         if matches:
             want.append(sorted(matches)[0])
             continue
         want.append(None)
         lsh.insert(key, m)
         kept[key] = m
-    assert L._near_duplicates(ids, sigs) == want
+    assert dedupe.near_duplicates(ids, sigs) == want
     assert sum(w is not None for w in want) > 10
 
 
@@ -256,11 +264,11 @@ def test_the_ftfy_shortcut_gives_what_ftfy_gives(pieces):
     import ftfy
 
     text = "".join(pieces)
-    assert L._fix_text(text) == ftfy.fix_text(text, **L.FTFY_OPTIONS)
+    assert decode.fix_text(text) == ftfy.fix_text(text, **decode.FTFY_OPTIONS)
 
 
 def test_the_ftfy_shortcut_is_available_for_the_pinned_ftfy():
-    assert L._ftfy_shortcut() is not None
+    assert decode.ftfy_shortcut() is not None
 
 
 # --------------------------------------------------------------------------- row store

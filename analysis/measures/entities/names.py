@@ -320,7 +320,7 @@ def zipf_frequency(word: str) -> float:
     """Return ``wordfreq.zipf_frequency(word, "en")`` for a lower-case word.
 
     An ASCII word is one token for wordfreq, so its value is read from the stored
-    frequency list the loader already holds (:func:`analysis.clean._frequencies`),
+    frequency list the loader already holds (:func:`analysis.clean.vocabulary.frequencies`),
     rounded as wordfreq rounds (3 significant digits, then Zipf to 0.01): importing
     wordfreq costs every worker process a fifth of a second. Other words go to wordfreq.
     """
@@ -328,7 +328,7 @@ def zipf_frequency(word: str) -> float:
         from wordfreq import zipf_frequency
 
         return zipf_frequency(word, "en")
-    from analysis.clean import _frequencies
+    from analysis.clean.vocabulary import frequencies as _frequencies
 
     freq = _frequencies().get(word)
     if not freq:

@@ -1,0 +1,207 @@
+"""Give each block a role (title, heading, body, caption, credit, boilerplate, appended item, duplicate)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from analysis.clean.patterns import CREDIT_BLOCK, SIGNOFF_PREFIX, Family, boilerplate_family, normalise_block
+from analysis.clean.segment import Block
+
+#: most ``NEAR_DUPLICATE_MAX_BLOCKS`` blocks.
+NEAR_DUPLICATE_MIN_WORDS = 15
+NEAR_DUPLICATE_RATIO = 0.9
+NEAR_DUPLICATE_MAX_BLOCKS = 400
+#: Reason given to a title block.
+TITLE_REASON = "title (stored in the title column)"
+#: Reason given to a section heading.
+HEADING_REASON = "section heading (kept out of text)"
+
+
+def headline_like(text: str) -> bool:
+    """Return True for a line shaped like a headline (4-30 words, no final punctuation, capitalised)."""
+    words = text.split()
+    return (
+        4 <= len(words) <= 30
+        and len(text) <= 250
+        and not re.search(r"[.;,:]$", text)
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'")
+    )
+
+
+_QUOTE_CLAUSE = re.compile(r"[,!?][\"”’]\s")
+
+
+def heading_like(text: str) -> bool:
+    """Return True for a short line shaped like a section heading.
+
+    Short (1-12 words, 120 characters), no final ``. , ;``, starts with a
+    capital, digit or quote, and is either Title Case (most words of 4+
+    letters capitalised), a question, or at most five words. A quotation
+    with its attribution (``"We are ready," he said``) is never a heading.
+    """
+    words = text.split()
+    if not (
+        1 <= len(words) <= 12
+        and len(text) <= 120
+        and not re.search(r"[.;,]$", text)
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'")
+        and any(c.isalpha() for c in text)
+    ):
+        return False
+    if _QUOTE_CLAUSE.search(text):
+        return False
+    content = [w.lstrip("\"“‘'(") for w in words]
+    content = [w for w in content if len(w) >= 4 and w[:1].isalpha()]
+    title_case = not content or sum(w[0].isupper() for w in content) >= 0.6 * len(content)
+    return title_case or text.endswith(("?", ":")) or len(words) <= 5
+
+
+def classify_blocks(blocks: list[Block], given_title: str | None) -> None:
+    """Give each block its role and reason (in place)."""
+    families = [None if b.kind else boilerplate_family(b.text) for b in blocks]
+    given_norm = normalise_block(given_title) if given_title else ""
+    # first body-like block: for the "headline above a copy of the body" rule
+    first_body = None
+    for i, (b, fam) in enumerate(zip(blocks, families, strict=True)):
+        if fam is None and not b.kind and not heading_like(b.text) and not headline_like(b.text):
+            first_body = i
+            break
+    first_body_norm = normalise_block(blocks[first_body].text) if first_body is not None else None
+    seen: dict[str, int] = {}
+    bodies: list[tuple[int, list[str], Counter[str]]] = []  # (position, words, counts) of body blocks
+    seen_caption: dict[str, int] = {}
+    title_found = False
+    body_seen = False
+    tail_at: int | None = None
+    list_at: int | None = None
+    for i, (b, fam) in enumerate(zip(blocks, families, strict=True)):
+        norm = normalise_block(b.text)
+        if fam is not None:
+            b.role, b.reason = "boilerplate", fam.name
+            if fam.tail and body_seen and tail_at is None:
+                tail_at = i
+            # a short header such as "Related Posts" is followed by a list of linked headlines
+            list_at = i if fam.lists and b.text.count(" ") < 5 else None
+            continue
+        if list_at is not None and not b.kind and tail_at is None:
+            if heading_like(b.text) or headline_like(b.text):
+                b.role, b.reason = "boilerplate", f"{families[list_at].name} (listed under block {list_at})"
+                continue
+            list_at = None
+        if tail_at is not None:
+            b.role = "appended_item"
+            b.reason = f"after the {blocks[tail_at].reason} at block {tail_at} (not part of the article)"
+            continue
+        if b.kind in ("caption", "caption_line"):
+            b.role = "caption"
+            if norm in seen_caption:
+                b.reason = f"photo caption, repeated (same as block {seen_caption[norm]})"
+            else:
+                b.reason = "photo caption" + (
+                    " (dateline pattern CITY, COUNTRY - DATE :)"
+                    if b.kind == "caption"
+                    else " (printed on the line of a photo credit)"
+                )
+                seen_caption[norm] = i
+            continue
+        if b.kind == "credit" or (b.kind == "" and len(b.text) <= 160 and CREDIT_BLOCK.fullmatch(b.text)):
+            b.role, b.reason = "credit", "photo credit / byline"
+            continue
+        if b.kind == "signoff":
+            b.role, b.reason = "credit", "agency sign-off"
+            b.signature = SIGNOFF_PREFIX.sub("", b.text.strip("() "))
+            continue
+        is_title = False
+        if not title_found:
+            if given_norm:
+                # the printed headline may carry a little more or less than the given title
+                is_title = bool(norm) and (
+                    norm == given_norm
+                    or (not body_seen and headline_like(b.text) and prefix_match(norm, given_norm))
+                )
+            elif not body_seen and headline_like(b.text):
+                # the first headline-like block before any body (a short kicker above it is a heading)
+                is_title = True
+            elif (
+                headline_like(b.text)
+                and first_body is not None
+                and i > first_body
+                and i + 1 < len(blocks)
+                and normalise_block(blocks[i + 1].text) == first_body_norm
+            ):
+                is_title = True
+        if is_title:
+            b.role, b.reason = "title", TITLE_REASON
+            title_found = True
+            seen.setdefault(norm, i)
+            continue
+        if norm in seen:
+            b.role, b.reason = "duplicate", f"repeat of block {seen[norm]}"
+            continue
+        near = _near_repeat(norm, bodies) if len(blocks) <= NEAR_DUPLICATE_MAX_BLOCKS else None
+        if near is not None:
+            b.role, b.reason = "duplicate", f"near repeat of block {near[0]} (similarity {near[1]:.2f})"
+            continue
+        seen[norm] = i
+        if (
+            heading_like(b.text)
+            and i + 1 < len(blocks)
+            and not (body_seen and _list_item(blocks, families, i))
+        ):
+            b.role, b.reason = "heading", HEADING_REASON
+            continue
+        b.role, b.reason = "body", ""
+        body_seen = True
+        if norm.count(" ") + 1 >= NEAR_DUPLICATE_MIN_WORDS:
+            words = norm.split()
+            bodies.append((i, words, Counter(words)))
+
+
+def _near_repeat(norm: str, bodies: list[tuple[int, list[str], Counter[str]]]) -> tuple[int, float] | None:
+    """Return (position, similarity) of an earlier body block this one nearly repeats, else None.
+
+    The similarity is difflib's ``SequenceMatcher(None, other, words, autojunk=False).ratio()``;
+    its two upper bounds (``real_quick_ratio`` from the lengths, ``quick_ratio`` from the word
+    multisets, here from ``Counter`` intersections) rule out most pairs before it is computed.
+    """
+    from difflib import SequenceMatcher
+
+    words = norm.split()
+    if len(words) < NEAR_DUPLICATE_MIN_WORDS:
+        return None
+    matcher = None
+    counts = None
+    for position, other, other_counts in bodies:
+        total = len(other) + len(words)
+        if abs(len(other) - len(words)) > (1 - NEAR_DUPLICATE_RATIO) * max(len(other), len(words)) * 2:
+            continue
+        if 2.0 * min(len(other), len(words)) / total < NEAR_DUPLICATE_RATIO:  # real_quick_ratio
+            continue
+        if counts is None:
+            counts = Counter(words)
+        if 2.0 * sum((other_counts & counts).values()) / total < NEAR_DUPLICATE_RATIO:  # quick_ratio
+            continue
+        if matcher is None:  # one matcher per block: its index of ``words`` is built once
+            matcher = SequenceMatcher(None, autojunk=False)
+            matcher.set_seq2(words)
+        matcher.set_seq1(other)
+        ratio = matcher.ratio()
+        if ratio >= NEAR_DUPLICATE_RATIO:
+            return position, ratio
+    return None
+
+
+def prefix_match(a: str, b: str) -> bool:
+    """Return True when one normalised text starts with the other (and the shorter has 3+ words)."""
+    short, long = sorted((a, b), key=len)
+    return short.count(" ") >= 2 and (long == short or long.startswith(short + " "))
+
+
+def _list_item(blocks: list[Block], families: list[Family | None], i: int) -> bool:
+    """Return True when block ``i`` sits in a run of short lines (a list), not above a paragraph."""
+    nxt = blocks[i + 1]
+    prev = blocks[i - 1] if i > 0 else None
+    short_next = not nxt.kind and families[i + 1] is None and heading_like(nxt.text)
+    short_prev = prev is not None and prev.role == "body" and heading_like(prev.text)
+    return short_next or short_prev
