@@ -55,11 +55,31 @@ from analysis.report.display import (  # noqa: F401
     outlet_colors,
     setup_style,
 )
+from analysis.report.findings import (  # noqa: F401
+    FEW_ARTICLES,
+    MAX_FINDINGS,
+    attention_drawable,
+    attention_figure,
+    attention_note,
+    attention_table,
+    corpus_shape,
+    few_articles_warning,
+    measure_tables,
+    outlet_summary,
+    stands_out,
+    stands_out_html,
+    top_outlets,
+    top_people,
+)
 from analysis.report.framing import (  # noqa: F401
     evidence_blocks,
     frame_matrix,
     omission_matrix,
     share_bar_figure,
+)
+from analysis.report.interactive import (  # noqa: F401
+    assets_href,
+    write_assets,
 )
 from analysis.report.measures import (  # noqa: F401
     clean_vs_raw,
@@ -133,6 +153,22 @@ from analysis.report.scale import (  # noqa: F401
 )
 
 __all__ = [
+    "top_outlets",
+    "top_people",
+    "measure_tables",
+    "stands_out",
+    "stands_out_html",
+    "outlet_summary",
+    "corpus_shape",
+    "few_articles_warning",
+    "attention_figure",
+    "attention_table",
+    "attention_drawable",
+    "attention_note",
+    "FEW_ARTICLES",
+    "MAX_FINDINGS",
+    "assets_href",
+    "write_assets",
     "OKABE_ITO",
     "CORPUS_NOTEBOOKS",
     "OUTLET_NOTEBOOK",

@@ -239,6 +239,7 @@ def plan_jobs(
     base = {"source": source, "tables_dir": tables_dir}
     jobs: list[Job] = []
     titles = {
+        "00_findings": "Findings",
         "01_overview": "Corpus overview",
         "02_entities": "Entities",
         "03_sentiment": "Sentiment",

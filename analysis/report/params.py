@@ -29,6 +29,7 @@ OKABE_ITO: tuple[str, ...] = (
 )
 #: Notebooks rendered once per corpus, in report order (file stems in ``notebooks/``).
 CORPUS_NOTEBOOKS: tuple[str, ...] = (
+    "00_findings",
     "01_overview",
     "02_entities",
     "03_sentiment",
