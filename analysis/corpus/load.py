@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from os import PathLike
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from analysis.clean import clean_articles
 from analysis.corpus.dedupe import mark_duplicates
 from analysis.corpus.features import FEATURE_COLUMNS, cached_features, features_in_processes
 from analysis.corpus.language import apply_languages
-from analysis.ingest.metadata import apply_metadata, read_metadata
+from analysis.ingest.metadata import MetadataJoinWarning, apply_metadata, read_metadata
 from analysis.ingest.read import Source, read_articles
 from analysis.schema import CORPUS_COLUMNS
 
@@ -39,10 +40,14 @@ def load_corpus(
     source : str, path, list of paths or DataFrame
         See :func:`read_articles`.
     metadata : str, path, DataFrame, bool or None, default None
-        Table keyed by ``article_id`` whose non-empty values override
-        inferred ones (``outlet``, ``title``, ``date``, ``event``...). None
-        uses ``metadata.csv`` beside the articles when the source is a
-        folder that has one; False ignores it.
+        Table whose non-empty values override inferred ones (``outlet``,
+        ``title``, ``date``, ``event``...), keyed by ``article_id``, ``id``,
+        ``file``, ``filename``, ``path`` (file name or path, with or without
+        extension) or ``url`` (see :mod:`analysis.ingest.metadata`). When its
+        rows match none or only some articles, a :class:`MetadataJoinWarning`
+        gives the counts and an example of each side; the same record is in
+        ``result.attrs["metadata_join"]``. None uses ``metadata.csv`` beside
+        the articles when the source is a folder that has one; False ignores it.
     detect_language : bool, default True
         Mark confidently non-English articles ``non_english`` (langid).
     dedupe : bool, default True
@@ -71,7 +76,11 @@ def load_corpus(
         candidate = Path(source) / "metadata.csv"
         metadata = candidate if candidate.exists() else None
     if metadata is not None and metadata is not False and metadata is not True:
-        raw = apply_metadata(raw, read_metadata(metadata))
+        raw, join = apply_metadata(raw, read_metadata(metadata))
+        if join["message"]:
+            warnings.warn(join["message"], MetadataJoinWarning, stacklevel=2)
+    else:
+        join = None
     for column in CORPUS_COLUMNS:
         if column not in raw.columns:
             raw[column] = None
@@ -129,4 +138,7 @@ def load_corpus(
     articles["article_id"] = articles["article_id"].astype(str)
     articles = articles.iloc[_sort_key(articles["article_id"]).argsort(kind="stable")].reset_index(drop=True)
     extra = [c for c in articles.columns if c not in CORPUS_COLUMNS and not c.endswith("_detected")]
-    return articles[list(CORPUS_COLUMNS) + extra]
+    articles = articles[list(CORPUS_COLUMNS) + extra]
+    if join is not None:
+        articles.attrs["metadata_join"] = join
+    return articles

@@ -270,7 +270,8 @@ def test_metadata_overrides_inferred_values(tmp_path):
             "event": ["talks"],
         }
     )
-    df = load_corpus(tmp_path, metadata=meta)
+    with pytest.warns(UserWarning, match="1 of 2 articles got metadata"):  # b has no row
+        df = load_corpus(tmp_path, metadata=meta)
     a, b = row(df, "a"), row(df, "b")
     assert a["outlet"] == "Example Times"
     assert a["title"] == "A title from the metadata" and not a["title_derived"]
@@ -309,3 +310,82 @@ def test_detected_outlet_type_never_overrides_an_outlet_given_by_metadata(tmp_pa
     df = load_corpus(tmp_path, metadata=pd.DataFrame({"article_id": ["a"], "outlet": ["Example Times"]}))
     assert row(df, "a")["outlet"] == "Example Times"
     assert row(df, "a")["outlet_type"] == "unknown"
+
+
+# --------------------------------------------------------------------------- metadata join
+
+
+def _two_files(tmp_path):
+    (tmp_path / "alpha.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "beta.txt").write_text(OTHER, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("key", "values"),
+    [
+        ("id", ["alpha", "beta"]),
+        ("file", ["alpha.txt", "beta.txt"]),
+        ("Filename", ["alpha.txt", "beta"]),
+        ("path", ["/somewhere/else/alpha.txt", "corpus\\beta.txt"]),
+        ("article_id", ["alpha", "beta"]),
+    ],
+)
+def test_metadata_joins_on_any_recognised_key_without_warning(tmp_path, key, values):
+    import warnings
+
+    folder = _two_files(tmp_path)
+    meta = pd.DataFrame({key: values, "outlet": ["Joined Times", "Joined Post"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df = load_corpus(folder, metadata=meta)
+    assert df.set_index("article_id")["outlet"].to_dict() == {"alpha": "Joined Times", "beta": "Joined Post"}
+    join = df.attrs["metadata_join"]
+    assert join["articles_matched"] == 2 and join["metadata_rows_matched"] == 2 and join["message"] == ""
+    assert key not in df.columns or key == "article_id"
+
+
+def test_metadata_joins_on_url_ignoring_scheme_www_and_slash():
+    table = pd.DataFrame(
+        {"text": [ARTICLE, OTHER], "url": ["https://www.example.com/a/", "http://example.org/b"]}
+    )
+    meta = pd.DataFrame({"url": ["http://example.com/a", "example.org/b/"], "outlet": ["A", "B"]})
+    df = load_corpus(table, metadata=meta)
+    assert sorted(df["outlet"]) == ["A", "B"]
+
+
+def test_metadata_that_matches_nothing_warns_with_counts_and_examples(tmp_path):
+    from analysis.ingest.metadata import MetadataJoinWarning
+
+    folder = _two_files(tmp_path)
+    meta = pd.DataFrame({"filename": ["gamma.txt", "delta.txt", "epsilon.txt"], "outlet": ["X", "Y", "Z"]})
+    with pytest.warns(
+        MetadataJoinWarning, match=r"matched none.*0 of 3 metadata rows.*0 of 2 articles"
+    ) as rec:
+        df = load_corpus(folder, metadata=meta)
+    message = str(rec[0].message)
+    assert "gamma.txt" in message and "alpha" in message
+    join = df.attrs["metadata_join"]
+    assert join["key"] == "filename" and join["metadata_rows"] == 3 and join["articles_matched"] == 0
+    assert join["unmatched_metadata_example"] == "gamma.txt" and join["unmatched_article_example"] == "alpha"
+    assert not df["outlet"].isin(["X", "Y", "Z"]).any()
+
+
+def test_metadata_that_matches_some_articles_warns_and_joins_those(tmp_path):
+    from analysis.ingest.metadata import MetadataJoinWarning
+
+    folder = _two_files(tmp_path)
+    meta = pd.DataFrame({"id": ["alpha", "zeta"], "outlet": ["Joined Times", "Nobody"]})
+    with pytest.warns(MetadataJoinWarning, match=r"only some.*1 of 2 metadata rows.*1 of 2 articles"):
+        df = load_corpus(folder, metadata=meta)
+    assert df.set_index("article_id").loc["alpha", "outlet"] == "Joined Times"
+    assert df.attrs["metadata_join"]["unmatched_article_example"] == "beta"
+    assert df.attrs["metadata_join"]["unmatched_metadata_example"] == "zeta"
+
+
+def test_metadata_without_a_key_column_names_the_accepted_keys(tmp_path):
+    folder = _two_files(tmp_path)
+    with pytest.raises(
+        CorpusError, match=r"no key column.*article_id, id, file, filename, path, url.*outlet"
+    ):
+        load_corpus(folder, metadata=pd.DataFrame({"outlet": ["A"]}))
