@@ -3,15 +3,47 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from analysis import config
 from analysis.core import cache
 
 #: Bump when the token table layout or extraction changes (invalidates the cache).
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 #: Optional EntityRuler patterns (JSONL) added before ``ner``; their hash is part of the cache key.
 ENTITY_PATTERNS = config.DATA_DIR / "entity_patterns.jsonl"
+#: The component, added before the parser, that starts a sentence at every block of the text.
+BLOCK_STARTS = "block_sentence_starts"
+#: A blank line (two line breaks with only spaces or tabs between): the text's block separator.
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def block_starts(words: list[str]) -> list[bool]:
+    r"""Tell, per token text, whether it begins a block: it follows a whitespace token with a blank line.
+
+    The text is the article's blocks (paragraphs, list items) joined by blank
+    lines; spaCy keeps a blank line as a whitespace token, and the token after
+    it starts a sentence, so no sentence runs across two blocks.
+
+    Examples
+    --------
+    >>> block_starts(["He", "said", "\n\n", "it", "ended", ".", "\n", "Then"])
+    [False, False, False, True, False, False, False, False]
+    """
+    out = [False] * len(words)
+    for i in range(1, len(words)):
+        prev = words[i - 1]
+        out[i] = not words[i].isspace() and prev.isspace() and _BLANK_LINE.search(prev) is not None
+    return out
+
+
+def _set_block_starts(doc):
+    """Mark, as a spaCy component, the first token of every block as a sentence start."""
+    for i, start in enumerate(block_starts([t.text for t in doc])):
+        if start:
+            doc[i].is_sent_start = True
+    return doc
 
 
 class ModelNotInstalled(RuntimeError):
@@ -52,6 +84,12 @@ def load_model(name: str = config.SPACY_MODEL):
     if ENTITY_PATTERNS.exists():
         ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
         ruler.from_disk(ENTITY_PATTERNS)
+    from spacy.language import Language
+
+    if not Language.has_factory(BLOCK_STARTS):
+        Language.component(BLOCK_STARTS, func=_set_block_starts)
+    first = next((p for p in ("parser", "senter") if p in nlp.pipe_names), None)
+    nlp.add_pipe(BLOCK_STARTS, before=first) if first else nlp.add_pipe(BLOCK_STARTS)
     return nlp
 
 
@@ -87,6 +125,8 @@ def model_fingerprint(name: str = config.SPACY_MODEL) -> str:
         pipes = [p for p in meta["pipeline"] if p not in disabled]
         if ENTITY_PATTERNS.exists():
             pipes.insert(pipes.index("ner") if "ner" in pipes else len(pipes), "entity_ruler")
+        first = next((p for p in ("parser", "senter") if p in pipes), None)
+        pipes.insert(pipes.index(first) if first else len(pipes), BLOCK_STARTS)
         version, pipe_names = meta["version"], pipes
     else:
         nlp = load_model(name)

@@ -74,7 +74,15 @@ def _run_frame(table: pd.DataFrame, keys: list[str], starts: np.ndarray) -> pd.D
 
 
 def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Derive the sentence table from a token table (no parsing)."""
+    """Derive the sentence table from a token table (no parsing).
+
+    A sentence spans its first to its last non-whitespace token, so its text
+    never begins or ends with line breaks; sentences of whitespace only are
+    left out. Sentences never cross a block (the parser starts one at every
+    block, :func:`analysis.annotate.model.block_starts`).
+    """
+    if len(toks):
+        toks = toks[~toks["text"].astype(str).str.isspace().to_numpy()]
     if toks.empty:
         return pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in SENTENCE_COLUMNS})
     keys = ["article_id", "field", "sentence_id"]

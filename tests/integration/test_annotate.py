@@ -88,3 +88,19 @@ def test_long_text_is_parsed_in_chunks_with_global_offsets(tmp_path, monkeypatch
     assert all(text[r.start_char : r.end_char] == "Vladimir Putin" for r in ents.itertuples())
     assert out.sentences["sentence_id"].is_unique
     assert out.tokens["token_id"].is_unique
+
+
+def test_sentences_never_cross_a_block_boundary(tmp_path):
+    # without the block rule the parser reads this as one sentence: no punctuation at the break
+    text = (
+        "Officials in Varnholm said the ferry schedule would change because the harbour authority\n\n"
+        "said repairs to the northern pier would take most of the winter season. The mayor agreed."
+    )
+    out = analysis.annotate(pd.DataFrame({"article_id": ["p"], "text": [text]}), cache_dir=tmp_path)
+    sents = out.sentences
+    block_two = text.index("said repairs")
+    assert block_two in set(sents["start_char"])
+    assert not any("\n" in t for t in sents["text"])
+    for row in sents.itertuples():
+        assert text[row.start_char : row.end_char] == row.text
+        assert row.start_char >= block_two or row.end_char <= block_two

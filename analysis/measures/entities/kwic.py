@@ -81,7 +81,7 @@ def kwic(
                     int(r.start_char),
                     int(r.end_char),
                     left,
-                    text[r.start_char : r.end_char],
+                    " ".join(text[r.start_char : r.end_char].split()),
                     right,
                 )
             )
@@ -90,7 +90,8 @@ def kwic(
         for (aid, fld), text in texts.items():
             for match in pattern.finditer(text):
                 left, right = _context(text, match.start(), match.end(), window)
-                out.append((aid, fld, match.start(), match.end(), left, match.group(0), right))
+                shown = " ".join(match.group(0).split())
+                out.append((aid, fld, match.start(), match.end(), left, shown, right))
     frame = pd.DataFrame(out, columns=KWIC_COLUMNS)
     frame["start_char"] = frame["start_char"].astype("int64")
     frame["end_char"] = frame["end_char"].astype("int64")
