@@ -50,6 +50,8 @@ _EXPORTS: dict[str, str] = {
     "keyness": "analysis.framing.keyness",
     "frames": "analysis.framing.frames",
     "frame_summary": "analysis.framing.frames",
+    "frame_prevalence": "analysis.framing.frames",
+    "resolve_codebook": "analysis.framing.frames",
     "top_terms": "analysis.framing.keyness",
     "term_counts": "analysis.framing.keyness",
     "claims": "analysis.framing.claims",

@@ -55,18 +55,6 @@ def restrict(table: pd.DataFrame, ids: pd.Series | list[str]) -> pd.DataFrame:
     return table[table["article_id"].astype(str).isin(set(map(str, ids)))]
 
 
-def content_mask(tokens: pd.DataFrame) -> pd.Series:
-    """Flag content tokens: not stop words, not punctuation/space/numbers, with a letter in the lemma."""
-    lemma = tokens["lemma"].astype(str)
-    return (
-        ~tokens["is_stop"].astype(bool)
-        & ~tokens["is_punct"].astype(bool)
-        & ~tokens["like_num"].astype(bool)
-        & ~tokens["pos"].isin(NON_CONTENT_POS)
-        & lemma.str.contains(r"[^\W\d_]", regex=True)
-    )
-
-
 def norm_lemma(lemmas: pd.Series) -> pd.Series:
     """Lower-case lemmas and fold curly apostrophes, so lexicon entries match regardless of case.
 

@@ -1,27 +1,28 @@
 """Frames: indicator questions with lexicon rules over spaCy lemmas, scored per article with evidence.
 
-The codebook (``analysis/data/frames.yaml`` by default, or a user's YAML file or dict)
-lists frames; each frame has indicator questions; each question has rules (``any``
-entries, optionally restricted by ``with`` entries in the same sentence) matched on the
-lower-cased lemma or surface form of the tokens from :func:`analysis.annotate.annotate`.
+The codebook lists frames; each frame has indicator questions; each question has rules
+(``any`` entries, optionally restricted by ``with`` entries in the same sentence) matched
+on the lower-cased lemma or surface form of the tokens from :func:`analysis.annotate.annotate`.
 A frame's score in an article is the share of its indicator questions answered "yes"
 (Semetko & Valkenburg 2000 answer each question per story and average them).
+
+Which codebook: :func:`resolve_codebook` picks an explicit codebook, else a
+``codebook.yaml`` beside the corpus, else the packaged general codebook
+(``analysis/data/frames.yaml``: 17 frames that apply to any news). A corpus codebook
+with ``extends: default`` adds its story frames to the general ones.
 """
 
 from __future__ import annotations
 
-import copy
-import functools
-import re
 from collections.abc import Mapping
 from os import PathLike
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.core.stage import stage
 from analysis.core.stats import bootstrap_mean_ci
 from analysis.framing._evidence import (
     get_annotations,
@@ -29,13 +30,24 @@ from analysis.framing._evidence import (
     ok_articles,
     restrict,
 )
+from analysis.framing.codebook import (
+    CORPUS_CODEBOOK_NAME,
+    DEFAULT_CODEBOOK,
+    FRAME_TYPES,
+    CodebookError,
+    codebook_digest,
+    load_codebook,
+    read_codebook,
+    resolve_codebook,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
 
-#: The codebook shipped with the package.
-DEFAULT_CODEBOOK = config.DATA_DIR / "frames.yaml"
-FRAME_TYPES = ("generic", "story")
+#: A frame firing in more of a corpus's articles than this is flagged (it does not tell outlets apart).
+FLAG_ABOVE = 0.80
+#: A frame firing in fewer of a corpus's articles than this is flagged (too rare to compare outlets).
+FLAG_BELOW = 0.05
 
 EVIDENCE_COLUMNS = [
     "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
@@ -48,135 +60,19 @@ NEGATION_WINDOW = 3
 FRAMES_COLUMNS = [
     "article_id", "outlet", "frame", "frame_type", "label", "score", "n_indicators", "n_fired", "indicators",
     "n_hits", "n_words", "hits_per_1000", "n_evidence_sentences", "evidence",
-    "field", "sentence_id", "start_char", "end_char", "sentence",
+    "field", "sentence_id", "start_char", "end_char", "sentence", "codebook", "codebook_version",
 ]  # fmt: skip
 SUMMARY_COLUMNS = [
-    "group", "frame", "frame_type", "label", "n_articles", "mean_score", "ci_low", "ci_high",
-    "share_with_frame", "mean_hits_per_1000", "note",
+    "frame", "frame_type", "label", "n_articles", "mean_score", "mean_score_low", "mean_score_high",
+    "share_with_frame", "mean_hits_per_1000", "corpus_share", "flag", "note",
 ]  # fmt: skip
+PREVALENCE_COLUMNS = ["frame", "label", "n_articles", "n_with_frame", "share_with_frame", "flag"]
 
-
-class CodebookError(ValueError):
-    """The frame codebook is missing, unreadable or malformed (the message says where)."""
-
-
-# --------------------------------------------------------------------------- codebook
-
-
-def _entry(raw: Any, where: str) -> tuple[tuple[str, str | None], ...]:
-    if not isinstance(raw, str) or not raw.strip():
-        raise CodebookError(f"{where}: rule entries must be non-empty strings, got {raw!r}")
-    text = re.sub(r"\s*-\s*", " - ", raw.strip().lower().replace("\u2019", "'"))
-    text = re.sub(r"(?<=\w) - (?=\w)", " - ", text)
-    words = []
-    for word in text.split():
-        lemma, _, pos = word.partition("/")
-        if not lemma:  # a literal "/" entry
-            lemma, pos = word, ""
-        words.append((lemma, pos.upper() or None))
-    return tuple(words)
-
-
-def load_codebook(codebook: str | PathLike | Mapping | None = None) -> dict[str, dict]:
-    """Read and validate a frame codebook.
-
-    Parameters
-    ----------
-    codebook : str, path, mapping or None
-        A YAML file, an already-parsed mapping with a ``frames`` key, or None for the
-        packaged :data:`DEFAULT_CODEBOOK`.
-
-    Returns
-    -------
-    dict
-        ``{frame: {"type", "label", "description", "indicators": [{"id", "question",
-        "any": [entry...], "with": [entry...]}]}}`` where an entry is a tuple of
-        ``(word, pos or None)``.
-
-    Raises
-    ------
-    CodebookError
-        When the file is missing or unreadable or a frame/indicator is malformed.
-    """
-    if codebook is None or isinstance(codebook, (str, PathLike)):
-        path = Path(codebook) if codebook is not None else DEFAULT_CODEBOOK
-        if not path.exists():
-            raise CodebookError(f"{path}: codebook file not found")
-        stat = path.stat()
-        return copy.deepcopy(_load_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size))
-    return _parse_codebook(codebook, "<mapping>")
-
-
-def _read_only_codebook(codebook: str | PathLike | Mapping | None) -> dict[str, dict]:
-    """Return :func:`load_codebook`'s result without the defensive copy (callers only read it)."""
-    if codebook is None or isinstance(codebook, (str, PathLike)):
-        path = Path(codebook) if codebook is not None else DEFAULT_CODEBOOK
-        if not path.exists():
-            raise CodebookError(f"{path}: codebook file not found")
-        stat = path.stat()
-        return _load_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    return _parse_codebook(codebook, "<mapping>")
-
-
-@functools.lru_cache(maxsize=8)
-def _load_file(path: str, mtime_ns: int, size: int) -> dict[str, dict]:
-    """Parse a codebook file once per (path, modification time, size)."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        data = yaml.load(Path(path).read_text("utf-8"), Loader=loader)
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"{path}: not valid YAML ({exc})") from exc
-    return _parse_codebook(data, path)
-
-
-def _parse_codebook(data: Any, source: str) -> dict[str, dict]:
-    if (
-        not isinstance(data, Mapping)
-        or not isinstance(data.get("frames"), Mapping)
-        or not data["frames"]
-    ):
-        raise CodebookError(f"{source}: a codebook needs a non-empty 'frames' mapping")
-    out: dict[str, dict] = {}
-    for name, spec in data["frames"].items():
-        where = f"{source}: frame {name!r}"
-        if not isinstance(spec, Mapping):
-            raise CodebookError(f"{where}: must be a mapping")
-        ftype = spec.get("type", "story")
-        if ftype not in FRAME_TYPES:
-            raise CodebookError(f"{where}: type must be one of {FRAME_TYPES}, got {ftype!r}")
-        indicators = spec.get("indicators")
-        if not isinstance(indicators, list) or not indicators:
-            raise CodebookError(f"{where}: needs a non-empty list of indicators")
-        parsed, seen = [], set()
-        for i, ind in enumerate(indicators):
-            iwhere = f"{where} indicator {i}"
-            if not isinstance(ind, Mapping) or not ind.get("id") or not isinstance(ind.get("any"), list):
-                raise CodebookError(f"{iwhere}: needs 'id' and a list 'any'")
-            if not ind["any"]:
-                raise CodebookError(f"{iwhere}: 'any' is empty")
-            if ind["id"] in seen:
-                raise CodebookError(f"{iwhere}: duplicate indicator id {ind['id']!r}")
-            seen.add(ind["id"])
-            with_ = ind.get("with") or []
-            if not isinstance(with_, list):
-                raise CodebookError(f"{iwhere}: 'with' must be a list")
-            parsed.append(
-                {
-                    "id": str(ind["id"]),
-                    "question": str(ind.get("question", "")),
-                    "any": [_entry(e, iwhere) for e in ind["any"]],
-                    "with": [_entry(e, iwhere) for e in with_],
-                }
-            )
-        out[str(name)] = {
-            "type": ftype,
-            "label": str(spec.get("label", name)),
-            "description": str(spec.get("description", "")),
-            "indicators": parsed,
-        }
-    return out
+__all__ = [
+    "CORPUS_CODEBOOK_NAME", "DEFAULT_CODEBOOK", "FRAME_TYPES", "CodebookError", "codebook_digest",
+    "frame_evidence", "frame_prevalence", "frame_summary", "frames", "load_codebook", "read_codebook",
+    "resolve_codebook",
+]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- matching
@@ -292,54 +188,10 @@ def frame_evidence(
         count towards the score: a frame is about emphasis, not assertion). Sorted by
         article, field, offset, frame, indicator.
     """
-    book = _read_only_codebook(codebook)
+    book = load_codebook(codebook)
     rows = ok_articles(articles)
     ann = get_annotations(rows, annotations)
-    return _shared_evidence(rows, book, _codebook_key(codebook), ann, fields).copy()
-
-
-#: The last evidence table computed from an Annotations' tables (see :func:`_shared_evidence`).
-_LAST_EVIDENCE: dict[str, tuple] = {}
-
-
-def _codebook_key(codebook: str | PathLike | Mapping | None) -> tuple | None:
-    """Identify a codebook file by path, modification time and size (None for a mapping)."""
-    if codebook is not None and not isinstance(codebook, (str, PathLike)):
-        return None
-    path = Path(codebook) if codebook is not None else DEFAULT_CODEBOOK
-    stat = path.stat()
-    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-def _shared_evidence(
-    rows: pd.DataFrame,
-    book: dict[str, dict],
-    book_key: tuple | None,
-    ann: Annotations,
-    fields: tuple[str, ...],
-) -> pd.DataFrame:
-    """Return :func:`_frame_evidence`, reusing the last result for the very same inputs.
-
-    :func:`frames` and :func:`analysis.framing.salience.salience` both need the
-    rule hits of the same chunk; the second call gets the first one's table
-    when it passes the same token and sentence table objects (held here, so
-    their identity cannot be reused), the same articles, codebook file and
-    fields. Only the last result is kept. Callers must not modify it.
-    """
-    if book_key is None:
-        return _frame_evidence(rows, book, ann, fields)
-    key = (tuple(rows["article_id"]), book_key, tuple(fields))
-    last = _LAST_EVIDENCE.get("last")
-    if last is not None and last[0] is ann.tokens and last[1] is ann.sentences and last[2] == key:
-        return last[3]
-    evidence = _frame_evidence(rows, book, ann, fields)
-    _LAST_EVIDENCE["last"] = (ann.tokens, ann.sentences, key, evidence)
-    return evidence
-
-
-def _release_shared_evidence() -> None:
-    """Drop the kept evidence table (and with it the token table it keeps alive)."""
-    _LAST_EVIDENCE.pop("last", None)
+    return _frame_evidence(rows, book, ann, fields)
 
 
 def _frame_evidence(
@@ -408,6 +260,7 @@ def _frame_evidence(
     return found[EVIDENCE_COLUMNS].reset_index(drop=True)
 
 
+@stage(provides="frames", requires=("articles",), keywords=("annotations",))
 def frames(
     articles: pd.DataFrame,
     *,
@@ -423,7 +276,8 @@ def frames(
         Needs ``article_id`` and ``text``; ``title``, ``outlet`` and ``status`` are used
         when present (only ``status == 'ok'`` rows are scored).
     codebook : str, path, mapping, optional
-        See :func:`load_codebook`; default the packaged ``frames.yaml``.
+        See :func:`read_codebook`; default the packaged general codebook (pass
+        ``resolve_codebook(source)`` to use a corpus's own ``codebook.yaml``).
     annotations : Annotations, optional
         Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
     fields : tuple of str, default ("title", "text")
@@ -439,12 +293,14 @@ def frames(
         the fields), ``hits_per_1000`` (matches per 1,000 words), ``n_evidence_sentences``,
         ``evidence`` (tuple of ``(field, sentence_id, start_char, end_char)`` for every
         evidence sentence) and the first evidence sentence: ``field, sentence_id,
-        start_char, end_char, sentence`` (missing when the frame did not fire).
+        start_char, end_char, sentence`` (missing when the frame did not fire), and the
+        codebook's ``codebook`` (name) and ``codebook_version``.
     """
-    book = _read_only_codebook(codebook)
+    info = read_codebook(codebook)
+    book = info["frames"]
     rows = ok_articles(articles)
     ann = get_annotations(rows, annotations)
-    ev = _shared_evidence(rows, book, _codebook_key(codebook), ann, fields)
+    ev = _frame_evidence(rows, book, ann, fields)
     toks = restrict(ann.tokens, rows["article_id"])
     if not toks.empty:
         words = toks[
@@ -515,6 +371,8 @@ def frames(
     grid = grid.sort_values(
         ["article_id", "frame"], key=lambda s: s.map(order) if s.name == "frame" else s
     )
+    grid["codebook"] = info["name"]
+    grid["codebook_version"] = info["version"]
     return grid[FRAMES_COLUMNS].reset_index(drop=True)
 
 
@@ -522,15 +380,67 @@ def _field_order(series: pd.Series) -> pd.Series:
     return series.map({"title": 0, "text": 1}).fillna(2) if series.name == "field" else series
 
 
+def frame_prevalence(frames_table: pd.DataFrame) -> pd.DataFrame:
+    """Share of a corpus's articles in which each frame fires, flagging frames that do not discriminate.
+
+    Parameters
+    ----------
+    frames_table : pandas.DataFrame
+        Output of :func:`frames` (needs ``frame, label, score``; one row per article
+        and frame, ``article_id`` used when present).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per frame, in codebook order: ``frame, label, n_articles, n_with_frame``
+        (articles where at least one indicator fired), ``share_with_frame`` and ``flag``:
+        ``"fires in most articles: does not tell outlets apart"`` above
+        :data:`FLAG_ABOVE` (80%), ``"rare: too few articles to compare outlets"`` below
+        :data:`FLAG_BELOW` (5%), else empty.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"article_id": list("abcd") * 2, "frame": ["x"] * 4 + ["y"] * 4,
+    ...                   "label": ["X"] * 4 + ["Y"] * 4, "score": [1, 1, 1, 1, 1, 0, 0, 0]})
+    >>> frame_prevalence(t)[["frame", "share_with_frame", "flag"]].to_dict("records")[0]["flag"]
+    'fires in most articles: does not tell outlets apart'
+    """
+    need = {"frame", "label", "score"}
+    missing = sorted(need - set(frames_table.columns))
+    if missing:
+        raise ValueError(f"frames_table needs columns {missing}; got {list(frames_table.columns)}")
+    table = frames_table
+    if "article_id" not in table.columns:
+        table = table.assign(article_id=np.arange(len(table)))
+    rows = []
+    for frame, g in table.groupby("frame", sort=False):
+        n = g["article_id"].nunique()
+        fired = g.loc[g["score"] > 0, "article_id"].nunique()
+        share = fired / n if n else float("nan")
+        rows.append(
+            {"frame": frame, "label": g["label"].iloc[0], "n_articles": n, "n_with_frame": fired,
+             "share_with_frame": share, "flag": _flag(share)}
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=PREVALENCE_COLUMNS)
+
+
+def _flag(share: float) -> str:
+    if share > FLAG_ABOVE:
+        return "fires in most articles: does not tell outlets apart"
+    if share < FLAG_BELOW:
+        return "rare: too few articles to compare outlets"
+    return ""
+
+
 def frame_summary(
     frames_table: pd.DataFrame,
     *,
     by: str = "outlet",
     n_boot: int = config.N_BOOTSTRAP,
+    ci: float = 0.95,
     seed: int = config.RANDOM_SEED,
-    level: float = 0.95,
 ) -> pd.DataFrame:
-    """Average frame scores per group with percentile bootstrap intervals.
+    """Average frame scores per group with bootstrap intervals; flag frames that fire almost everywhere.
 
     Parameters
     ----------
@@ -539,27 +449,30 @@ def frame_summary(
         hits_per_1000`` and the column ``by``); join other article columns first to
         group by them.
     by : str, default "outlet"
-        Grouping column.
+        Grouping column; the output's first column has this name.
     n_boot : int, default :data:`analysis.config.N_BOOTSTRAP`
         Bootstrap resamples of the articles in a group.
+    ci : float, default 0.95
+        Interval coverage.
     seed : int, default :data:`analysis.config.RANDOM_SEED`
         Seed of the bootstrap (:func:`analysis.core.stats.bootstrap_mean_ci`; every group
         uses the same seed, so a group's interval does not depend on the others).
-    level : float, default 0.95
-        Interval coverage.
 
     Returns
     -------
     pandas.DataFrame
-        ``group, frame, frame_type, label, n_articles, mean_score, ci_low, ci_high``
-        (NaN with one article), ``share_with_frame`` (articles with score > 0),
-        ``mean_hits_per_1000`` and ``note`` ("single article: no interval" when a group
-        has one article, else empty). Sorted by group, then codebook order.
+        ``<by>, frame, frame_type, label, n_articles, mean_score, mean_score_low,
+        mean_score_high`` (NaN with one article), ``share_with_frame`` (articles with
+        score > 0), ``mean_hits_per_1000``, ``corpus_share`` and ``flag`` (the frame's
+        share of all articles and its :func:`frame_prevalence` flag) and ``note``
+        ("single article: no interval" when a group has one article, else empty).
+        Sorted by group, then codebook order.
     """
     need = {by, "frame", "frame_type", "label", "score", "hits_per_1000"}
     missing = sorted(need - set(frames_table.columns))
     if missing:
         raise ValueError(f"frames_table needs columns {missing}; got {list(frames_table.columns)}")
+    prevalence = frame_prevalence(frames_table).set_index("frame")
     order = {f: i for i, f in enumerate(dict.fromkeys(frames_table["frame"]))}
     out = []
     for (group, frame), g in sorted(
@@ -567,23 +480,25 @@ def frame_summary(
     ):
         scores = g["score"].to_numpy(dtype=float)
         if len(scores) > 1:
-            ci = bootstrap_mean_ci(scores, n=n_boot, seed=seed, level=level)
-            low, high = ci.low, ci.high
+            interval = bootstrap_mean_ci(scores, n=n_boot, seed=seed, level=ci)
+            low, high = interval.low, interval.high
         else:
             low = high = float("nan")
         out.append(
             {
-                "group": group,
+                by: group,
                 "frame": frame,
                 "frame_type": g["frame_type"].iloc[0],
                 "label": g["label"].iloc[0],
                 "n_articles": len(g),
                 "mean_score": float(scores.mean()),
-                "ci_low": low,
-                "ci_high": high,
+                "mean_score_low": low,
+                "mean_score_high": high,
                 "share_with_frame": float((scores > 0).mean()),
                 "mean_hits_per_1000": float(g["hits_per_1000"].mean()),
+                "corpus_share": float(prevalence.loc[frame, "share_with_frame"]),
+                "flag": prevalence.loc[frame, "flag"],
                 "note": "single article: no interval" if len(g) == 1 else "",
             }
         )
-    return pd.DataFrame(out, columns=SUMMARY_COLUMNS)
+    return pd.DataFrame(out, columns=[by, *SUMMARY_COLUMNS])

@@ -12,8 +12,12 @@ counts themselves),
     z_w     = delta_w / sqrt(var_w)
 
 A positive ``z`` marks a term over-used by the group; ``|z| > 1.96`` is the usual
-reading of "distinctive". Units are lower-cased lemmas (stop words, punctuation,
-numbers removed) or noun phrases read off the dependency parse.
+reading of "distinctive". Units are lower-cased lemmas or noun phrases read off the
+dependency parse. Never counted: stop words, punctuation, numbers, tokens without a
+letter, one-letter tokens and honorifics ("mr.", "mrs.", "dr.", ...). Names (tokens of
+named entities and proper nouns) are left out by default (``entities=False``): the
+entity tables already compare who is mentioned, and keyness then shows how outlets
+write; ``entities=True`` counts them too.
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing._evidence import (
     NON_CONTENT_POS,
-    content_mask,
     get_annotations,
     norm_lemma,
     ok_articles,
@@ -36,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
 
 KEYNESS_COLUMNS = [
-    "group", "term", "unit", "count", "count_rest", "n_group", "n_rest", "per_1000", "per_1000_rest",
+    "term", "unit", "entities", "count", "count_rest", "n_group", "n_rest", "per_1000", "per_1000_rest",
     "prior", "log_odds", "variance", "z", "rank", "n_articles",
     "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
 ]  # fmt: skip
@@ -45,6 +49,52 @@ KEYNESS_COLUMNS = [
 NP_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "flat"})
 NP_MODIFIER_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 NP_HEAD_POS = frozenset({"NOUN", "PROPN"})
+#: Honorifics and title abbreviations never counted (compared without a final period).
+HONORIFICS = frozenset({
+    "mr", "mrs", "ms", "mx", "miss", "dr", "prof", "messrs", "mme", "mlle", "sir", "dame", "madam",
+    "rev", "revd", "fr", "sr", "jr", "hon", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt",
+    "cpl", "maj", "adm", "cmdr", "pres", "st", "esq",
+})  # fmt: skip
+#: Entity labels whose tokens are names (left out of keyness unless ``entities=True``).
+NAME_ENTITY_TYPES = frozenset({
+    "PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+})  # fmt: skip
+
+
+def is_counted_term(term: str) -> bool:
+    """Tell whether a lower-cased lemma can be a keyness term: two or more letters, not an honorific.
+
+    Examples
+    --------
+    >>> [is_counted_term(t) for t in ["mr.", "dr", "x", "'s", "--", "2016", "u.s.", "tax"]]
+    [False, False, False, False, False, False, True, True]
+    """
+    letters = sum(ch.isalpha() for ch in term)
+    return letters >= 2 and term.rstrip(".") not in HONORIFICS
+
+
+def _name_mask(tokens: pd.DataFrame) -> np.ndarray:
+    """Flag tokens that are part of a name: a named entity of :data:`NAME_ENTITY_TYPES` or a proper noun."""
+    ent = tokens["ent_type"].fillna("").astype(str) if "ent_type" in tokens.columns else None
+    mask = (tokens["pos"] == "PROPN").to_numpy()
+    if ent is not None:
+        mask |= ent.isin(NAME_ENTITY_TYPES).to_numpy()
+    return mask
+
+
+def _counted_mask(tokens: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Return (token kept, distinct-lemma codes, normalised distinct lemmas) for keyness counting."""
+    codes, uniques = pd.factorize(tokens["lemma"].astype(str))
+    distinct = norm_lemma(pd.Series(uniques, dtype=object))
+    counted = np.fromiter((is_counted_term(t) for t in distinct), dtype=bool, count=len(distinct))
+    keep = (
+        ~tokens["is_stop"].astype(bool).to_numpy()
+        & ~tokens["is_punct"].astype(bool).to_numpy()
+        & ~tokens["like_num"].astype(bool).to_numpy()
+        & ~tokens["pos"].isin(NON_CONTENT_POS).to_numpy()
+        & (counted[codes] if len(codes) else np.zeros(0, dtype=bool))
+    )
+    return keep, codes, distinct
 
 
 def log_odds_dirichlet(
@@ -81,13 +131,17 @@ def log_odds_dirichlet(
 
 
 def _lemma_units(tokens: pd.DataFrame) -> pd.DataFrame:
-    toks = tokens[content_mask(tokens)]
+    if tokens.empty:
+        return pd.DataFrame(columns=["article_id", "field", "sentence_id", "term", "entity"])
+    keep, codes, distinct = _counted_mask(tokens)
+    toks = tokens[keep]
     return pd.DataFrame(
         {
             "article_id": toks["article_id"].astype(str).to_numpy(),
             "field": toks["field"].to_numpy(),
             "sentence_id": toks["sentence_id"].to_numpy(),
-            "term": norm_lemma(toks["lemma"]).to_numpy(),
+            "term": distinct.to_numpy()[codes[keep]],
+            "entity": _name_mask(tokens)[keep],
         }
     )
 
@@ -110,9 +164,11 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``article_id, field, sentence_id, start_char, end_char, term, n_tokens``.
+        ``article_id, field, sentence_id, start_char, end_char, term, n_tokens`` and
+        ``entity`` (the head is part of a name: a named entity or a proper noun).
+        Honorifics and words of fewer than two letters are left out of the phrase.
     """
-    cols = ["article_id", "field", "sentence_id", "start_char", "end_char", "term", "n_tokens"]
+    cols = ["article_id", "field", "sentence_id", "start_char", "end_char", "term", "n_tokens", "entity"]
     if tokens.empty:
         return pd.DataFrame(columns=cols)
     toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable")
@@ -127,6 +183,7 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
     starts = toks["start_char"].to_numpy()
     ends = toks["end_char"].to_numpy()
     lemma = norm_lemma(toks["lemma"]).to_numpy()
+    name = _name_mask(toks)
     is_mod = np.array([d in NP_MODIFIER_DEPS for d in dep]) & np.array([p in NP_MODIFIER_POS for p in pos])
     is_mod &= head > tid
     rows = []
@@ -147,17 +204,18 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
             first -= 1
         while first < k and stop[first]:
             first += 1
-        words = [w for w in lemma[first : k + 1] if any(ch.isalpha() for ch in w)]
+        words = [w for w in lemma[first : k + 1] if is_counted_term(w)]
         if not words:
             continue
-        rows.append((art[k], fld[k], sent[k], starts[first], ends[k], " ".join(words), len(words)))
+        rows.append((art[k], fld[k], sent[k], starts[first], ends[k], " ".join(words), len(words), name[k]))
     return pd.DataFrame(rows, columns=cols)
 
 
 #: Columns of :func:`term_counts`.
-TERM_COUNT_COLUMNS = ["article_id", "field", "term", "count", "sentence_id", "position"]
+TERM_COUNT_COLUMNS = ["article_id", "field", "term", "entity", "count", "sentence_id", "position"]
 
 
+@stage(provides="_terms", requires=("articles",), keywords=("annotations",))
 def term_counts(
     articles: pd.DataFrame,
     *,
@@ -179,8 +237,9 @@ def term_counts(
     Returns
     -------
     pandas.DataFrame
-        One row per article, field and term (lower-cased content lemma):
-        ``article_id, field, term, count`` (occurrences), ``sentence_id`` (first
+        One row per article, field, term (lower-cased content lemma; see the module
+        notes for what is never counted) and ``entity`` (True for occurrences inside a
+        name): ``article_id, field, term, entity, count`` (occurrences), ``sentence_id`` (first
         sentence of the field using it), ``position`` (row of its first token among
         the article's tokens, which orders terms as the token table does). Sorted by
         article, field, term.
@@ -194,50 +253,47 @@ def term_counts(
                 "article_id": pd.Series(dtype=object),
                 "field": pd.Series(dtype=object),
                 "term": pd.Series(dtype=object),
+                "entity": pd.Series(dtype=bool),
                 "count": pd.Series(dtype="int64"),
                 "sentence_id": pd.Series(dtype="int64"),
                 "position": pd.Series(dtype="int64"),
             }
         )
     position = toks.groupby(toks["article_id"].astype(str), sort=False).cumcount().to_numpy()
-    # content_mask and norm_lemma, evaluated once per distinct lemma
-    codes, uniques = pd.factorize(toks["lemma"].astype(str))
-    distinct = pd.Series(uniques, dtype=object)
-    has_letter = distinct.str.contains(r"[^\W\d_]", regex=True).to_numpy()[codes]
-    keep = (
-        ~toks["is_stop"].astype(bool).to_numpy()
-        & ~toks["is_punct"].astype(bool).to_numpy()
-        & ~toks["like_num"].astype(bool).to_numpy()
-        & ~toks["pos"].isin(NON_CONTENT_POS).to_numpy()
-        & has_letter
-    )
+    keep, codes, distinct = _counted_mask(toks)  # evaluated once per distinct lemma
     kept = toks[keep]
     units = pd.DataFrame(
         {
             "article_id": kept["article_id"].astype(str).to_numpy(),
             "field": kept["field"].to_numpy(),
             "sentence_id": kept["sentence_id"].to_numpy(),
-            "term": norm_lemma(distinct).to_numpy()[codes[keep]],
+            "term": distinct.to_numpy()[codes[keep]],
+            "entity": _name_mask(toks)[keep],
             "position": position[keep],
         }
     )
     out = (
-        units.groupby(["article_id", "field", "term"], sort=True)
+        units.groupby(["article_id", "field", "term", "entity"], sort=True)
         .agg(count=("term", "size"), sentence_id=("sentence_id", "min"), position=("position", "min"))
         .reset_index()
     )
-    return out.astype({"count": "int64", "sentence_id": "int64", "position": "int64"})[TERM_COUNT_COLUMNS]
+    out = out.astype({"entity": bool, "count": "int64", "sentence_id": "int64", "position": "int64"})
+    return out[TERM_COUNT_COLUMNS]
 
 
-def _units_from_counts(term_table: pd.DataFrame, ids: pd.Series, fields: tuple[str, ...]) -> pd.DataFrame:
+def _units_from_counts(
+    term_table: pd.DataFrame, ids: pd.Series, fields: tuple[str, ...], entities: bool
+) -> pd.DataFrame:
     """Turn a :func:`term_counts` table into keyness units (one row per article, field and term)."""
-    need = set(TERM_COUNT_COLUMNS) - set(term_table.columns)
+    need = set(TERM_COUNT_COLUMNS) - set(term_table.columns) - {"entity"}  # no entity column: no names
     if need:
         raise ValueError(f"term_counts needs columns {sorted(need)} (from analysis.term_counts)")
     aid = term_table["article_id"].astype(str)
     rank = pd.Series(np.arange(len(ids)), index=pd.Index(ids.astype(str)))
     r = aid.map(rank)
     keep = (r.notna() & term_table["field"].isin(fields)).to_numpy()
+    if not entities and "entity" in term_table.columns:
+        keep &= ~term_table["entity"].astype(bool).to_numpy()
     position = term_table["position"].to_numpy(dtype=np.int64)[keep]  # column by column: no frame copy
     width = int(position.max()) + 1 if len(position) else 1
     return pd.DataFrame(
@@ -253,14 +309,16 @@ def _units_from_counts(term_table: pd.DataFrame, ids: pd.Series, fields: tuple[s
     )
 
 
+@stage(provides="keyness", requires=("articles", "_terms", "sentences"), per_article=False)
 def keyness(
     articles: pd.DataFrame,
+    term_counts: pd.DataFrame | None = None,
+    sentences: pd.DataFrame | None = None,
     *,
     by: str = "outlet",
     unit: Literal["lemma", "noun_phrase"] = "lemma",
+    entities: bool = False,
     annotations: Annotations | None = None,
-    term_counts: pd.DataFrame | None = None,
-    sentences: pd.DataFrame | None = None,
     alpha0: float | None = None,
     min_count: int = 1,
     fields: tuple[str, ...] = ("title", "text"),
@@ -274,17 +332,21 @@ def keyness(
         ``status`` are used when present (only ``status == 'ok'`` rows count).
     by : str, default "outlet"
         Column of ``articles`` that defines the groups (``outlet``, ``event``, ...).
-    unit : {"lemma", "noun_phrase"}, default "lemma"
-        Count lower-cased content lemmas or noun phrases (see :func:`noun_phrases`).
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None and
-        the two tables below are not given.
     term_counts : pandas.DataFrame, optional
         Output of :func:`term_counts` for these articles (``unit="lemma"`` only): used
         instead of the token table, with identical results.
     sentences : pandas.DataFrame, optional
         Sentence table (``article_id, field, sentence_id, start_char, end_char, text``)
         for the evidence columns; default the annotations' sentences.
+    unit : {"lemma", "noun_phrase"}, default "lemma"
+        Count lower-cased content lemmas or noun phrases (see :func:`noun_phrases`).
+    entities : bool, default False
+        Count names (tokens of named entities and proper nouns; noun phrases headed by
+        one) too. Off by default: keyness then shows each outlet's words, not whom it
+        covers (the entity tables do that). The output's ``entities`` column says which.
+    annotations : Annotations, optional
+        Output of :func:`analysis.annotate.annotate`; computed (cached) when None and
+        the two tables above are not given.
     alpha0 : float, optional
         Total weight of the informative Dirichlet prior; ``alpha_w = alpha0 * y_w / N``.
         Default ``N`` (the prior pseudo-counts equal the corpus counts).
@@ -296,7 +358,8 @@ def keyness(
     Returns
     -------
     pandas.DataFrame
-        One row per group and term: ``group, term, unit, count`` (in the group),
+        One row per group and term: ``<by>`` (the group), ``term, unit``,
+        ``entities`` (whether names were counted), ``count`` (in the group),
         ``count_rest, n_group, n_rest`` (total terms), ``per_1000, per_1000_rest``,
         ``prior`` (alpha_w), ``log_odds`` (delta), ``variance, z, rank`` (1 = most
         distinctive of the group), ``n_articles`` (group articles using the term), and
@@ -312,7 +375,7 @@ def keyness(
         raise ValueError(f"unit must be 'lemma' or 'noun_phrase', got {unit!r}")
     rows = ok_articles(articles, need=("article_id", "text", by))
     if term_counts is not None and unit == "lemma":
-        units = _units_from_counts(term_counts, rows["article_id"], fields)
+        units = _units_from_counts(term_counts, rows["article_id"], fields, entities)
     else:
         ann = get_annotations(rows, annotations)
         if sentences is None:
@@ -320,6 +383,8 @@ def keyness(
         toks = restrict(ann.tokens, rows["article_id"])
         toks = toks[toks["field"].isin(fields)] if not toks.empty else toks
         units = _lemma_units(toks) if unit == "lemma" else noun_phrases(toks)
+        if not entities:
+            units = units[~units["entity"].astype(bool).to_numpy()]
         units = units.assign(n=1, _order=np.arange(len(units), dtype=np.int64))
     group_of = dict(zip(rows["article_id"], rows[by].astype(str), strict=True))
     units["group"] = units["article_id"].map(group_of)
@@ -395,6 +460,7 @@ def keyness(
                 "group": group,
                 "term": total.index.to_numpy(),
                 "unit": unit,
+                "entities": bool(entities),
                 "count": y_i.astype(int),
                 "count_rest": y_j.astype(int),
                 "n_group": int(n_i),
@@ -424,25 +490,30 @@ def keyness(
     result["start_char"] = found["start_char"].to_numpy()
     result["end_char"] = found["end_char"].to_numpy()
     result["sentence"] = found["text"].to_numpy()
-    return result[KEYNESS_COLUMNS].reset_index(drop=True)
+    return result.rename(columns={"group": by})[[by, *KEYNESS_COLUMNS]].reset_index(drop=True)
 
 
-def top_terms(table: pd.DataFrame, *, n: int = 5, min_z: float | None = None) -> pd.DataFrame:
+def top_terms(
+    table: pd.DataFrame, *, n: int = 5, min_z: float | None = None, by: str | None = None
+) -> pd.DataFrame:
     """Return the ``n`` most distinctive terms of each group from a :func:`keyness` table.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`keyness` (needs ``group, term, z, rank``).
+        Output of :func:`keyness` (needs the grouping column, ``term, z, rank``).
     n : int, default 5
         Terms per group.
     min_z : float, optional
         Keep only terms with ``z >= min_z`` (e.g. 1.96).
+    by : str, optional
+        Grouping column; default the table's first column (as :func:`keyness` writes it).
 
     Returns
     -------
     pandas.DataFrame
         The same columns, at most ``n`` rows per group, by rank.
     """
+    by = by or str(table.columns[0])
     keep = table if min_z is None else table[table["z"] >= min_z]
-    return keep.sort_values(["group", "rank"], kind="stable").groupby("group").head(n).reset_index(drop=True)
+    return keep.sort_values([by, "rank"], kind="stable").groupby(by).head(n).reset_index(drop=True)

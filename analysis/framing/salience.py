@@ -9,12 +9,16 @@ headline's length without surrounding whitespace.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from os import PathLike
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing._evidence import get_annotations, ok_articles
+from analysis.framing.frames import frame_evidence
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -36,7 +40,7 @@ MENTION_COLUMNS = (
     "kind",
 )
 SUMMARY_COLUMNS = [
-    "group", "item_type", "item", "n_articles", "n_with_item", "share_in_headline", "share_in_lead",
+    "item_type", "item", "n_articles", "n_with_item", "share_in_headline", "share_in_lead",
     "share_first_in_body", "mean_headline_share",
 ]  # fmt: skip
 
@@ -86,12 +90,14 @@ def _spans_from_frames(frames: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@stage(provides="salience", requires=("articles", "mentions"), keywords=("annotations",))
 def salience(
     articles: pd.DataFrame,
-    *,
     mentions: pd.DataFrame | None = None,
+    *,
     frames: pd.DataFrame | None = None,
     annotations: Annotations | None = None,
+    codebook: str | PathLike | Mapping | None = None,
     lead_sentences: int = 2,
 ) -> pd.DataFrame:
     """Locate where each entity and frame first appears in each article and how much headline it takes.
@@ -108,9 +114,12 @@ def salience(
     frames : pandas.DataFrame, optional
         Frame rule hits from :func:`analysis.framing.frames.frame_evidence` (needs
         ``article_id, field, sentence_id, frame, match_start, match_end``); computed with
-        the packaged codebook when None.
+        ``codebook`` when None.
     annotations : Annotations, optional
         Passed on when mentions or frames are computed here.
+    codebook : str, path, mapping, optional
+        Codebook of the frame items when ``frames`` is None (default the packaged one;
+        see :func:`analysis.framing.frames.resolve_codebook`).
     lead_sentences : int, default 2
         Sentences of the body that form the lead.
 
@@ -142,10 +151,7 @@ def salience(
         except TypeError:  # an entity_mentions without the annotations keyword
             mentions = entity_mentions(rows)
     if frames is None:
-        from analysis.framing.frames import _release_shared_evidence, frame_evidence
-
-        frames = frame_evidence(rows, annotations=ann)  # frames() on the same chunk computed it already
-        _release_shared_evidence()  # salience is its last reader: do not keep the tokens alive
+        frames = frame_evidence(rows, codebook=codebook, annotations=ann)
     if len(mentions):
         parts.append(_spans_from_mentions(mentions))
     if len(frames):
@@ -220,21 +226,21 @@ def salience_summary(table: pd.DataFrame, articles: pd.DataFrame, *, by: str = "
     Returns
     -------
     pandas.DataFrame
-        ``group, item_type, item, n_articles`` (in the group), ``n_with_item``,
+        ``<by>, item_type, item, n_articles`` (in the group), ``n_with_item``,
         ``share_in_headline, share_in_lead, share_first_in_body`` (of the group's
         articles) and ``mean_headline_share`` (over the group's articles, 0 where absent).
     """
     rows = ok_articles(articles, need=("article_id", by))
     group_of = dict(zip(rows["article_id"], rows[by].astype(str), strict=True))
     n_group = rows[by].astype(str).value_counts()
-    t = table.assign(group=table["article_id"].astype(str).map(group_of))
-    t = t[t["group"].notna()]
+    t = table.assign(_group=table["article_id"].astype(str).map(group_of))
+    t = t[t["_group"].notna()]
     out = []
-    for (group, itype, item), g in t.groupby(["group", "item_type", "item"], sort=True):
+    for (group, itype, item), g in t.groupby(["_group", "item_type", "item"], sort=True):
         n = int(n_group[group])
         out.append(
             {
-                "group": group,
+                by: group,
                 "item_type": itype,
                 "item": item,
                 "n_articles": n,
@@ -245,4 +251,4 @@ def salience_summary(table: pd.DataFrame, articles: pd.DataFrame, *, by: str = "
                 "mean_headline_share": g["headline_share"].sum() / n,
             }
         )
-    return pd.DataFrame(out, columns=SUMMARY_COLUMNS)
+    return pd.DataFrame(out, columns=[by, *SUMMARY_COLUMNS])

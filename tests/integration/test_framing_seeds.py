@@ -5,13 +5,17 @@ import pandas as pd
 import pytest
 from conftest import seed_id
 
+from analysis import config
 from analysis.framing.claims import THRESHOLD, claim_matrix, claims, omissions, similarity
 from analysis.framing.coding import agreement, coding_sample
-from analysis.framing.frames import frame_evidence, frame_summary, frames
+from analysis.framing.frames import frame_evidence, frame_summary, frames, resolve_codebook
 from analysis.framing.keyness import keyness, top_terms
 from analysis.framing.salience import salience
 
 pytestmark = pytest.mark.integration
+
+#: The seeds' own codebook (seeds/codebook.yaml: the general frames plus the seeds' story frames).
+SEED_BOOK = resolve_codebook(config.SEEDS_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +39,13 @@ def test_keyness_gives_top_terms_for_every_outlet(seed_articles, seed_annotation
     table = keyness(seed_articles, unit=unit, annotations=seed_annotations)
     top = top_terms(table, n=5)
     ok = seed_articles[seed_articles["status"] == "ok"]
-    assert set(top["group"]) == set(ok["outlet"])
-    assert (top.groupby("group").size() == 5).all()
-    for _, g in table.groupby("group"):
+    assert set(top["outlet"]) == set(ok["outlet"])
+    assert (top.groupby("outlet").size() == 5).all()
+    for _, g in table.groupby("outlet"):
         assert g["z"].is_monotonic_decreasing
     text = ok.set_index("article_id")
     for _, row in top.iterrows():  # the evidence sentence is in the outlet's article and holds the term
-        assert text.loc[row["article_id"], "outlet"] == row["group"]
+        assert text.loc[row["article_id"], "outlet"] == row["outlet"]
         assert (
             text.loc[row["article_id"], row["field"]][row["start_char"] : row["end_char"]]
             == row["sentence"]
@@ -49,11 +53,11 @@ def test_keyness_gives_top_terms_for_every_outlet(seed_articles, seed_annotation
 
 
 def test_keyness_nato_is_distinctive_of_the_2022_article(seed_articles, seed_annotations):
-    table = keyness(seed_articles, annotations=seed_annotations)
+    table = keyness(seed_articles, annotations=seed_annotations, entities=True)  # NATO is a name
     outlet = seed_articles.set_index("article_id").loc[seed_id("003"), "outlet"]
     top = top_terms(table, n=5)
-    assert "nato" in set(top[top["group"] == outlet]["term"])
-    row = table[(table["group"] == outlet) & (table["term"] == "nato")].iloc[0]
+    assert "nato" in set(top[top["outlet"] == outlet]["term"])
+    row = table[(table["outlet"] == outlet) & (table["term"] == "nato")].iloc[0]
     assert row["z"] > 0 and row["count"] > row["count_rest"]
 
 
@@ -61,7 +65,7 @@ def test_keyness_nato_is_distinctive_of_the_2022_article(seed_articles, seed_ann
 
 
 def test_frame_evidence_sentences_contain_the_indicator(seed_articles, seed_annotations):
-    ev = frame_evidence(seed_articles, annotations=seed_annotations)
+    ev = frame_evidence(seed_articles, annotations=seed_annotations, codebook=SEED_BOOK)
     assert len(ev) > 50
     for _, row in ev.iterrows():
         span = row["sentence"][
@@ -75,7 +79,7 @@ def test_frame_evidence_sentences_contain_the_indicator(seed_articles, seed_anno
 
 
 def test_frames_table_and_outlet_summary(seed_articles, seed_annotations):
-    table = frames(seed_articles, annotations=seed_annotations)
+    table = frames(seed_articles, annotations=seed_annotations, codebook=SEED_BOOK)
     ok = seed_articles[seed_articles["status"] == "ok"]
     assert len(table) == len(ok) * table["frame"].nunique()
     assert table["score"].between(0, 1).all()
@@ -88,7 +92,8 @@ def test_frames_table_and_outlet_summary(seed_articles, seed_annotations):
     assert by.loc[(seed_id("004"), "war_civilian_harm"), "score"] > 0
     summary = frame_summary(table)
     assert (summary["n_articles"] == 1).all()  # one article per outlet in the seeds
-    assert (summary["note"] == "single article: no interval").all() and summary["ci_low"].isna().all()
+    assert (summary["note"] == "single article: no interval").all() and summary["mean_score_low"].isna().all()
+    assert set(table["codebook"]) == {"Seed story frames (Russia-France-Ukraine talks)"}
 
 
 # --------------------------------------------------------------------------- claims and omissions
@@ -154,7 +159,7 @@ def test_salience_on_seeds(seed_articles, seed_annotations):
     import analysis
 
     mentions = analysis.entity_mentions(seed_articles, annotations=seed_annotations)
-    table = salience(seed_articles, mentions=mentions, annotations=seed_annotations)
+    table = salience(seed_articles, mentions, annotations=seed_annotations, codebook=SEED_BOOK)
     by = table.set_index(["article_id", "item"])
     putin = by.loc[(seed_id("002"), "Vladimir Putin")]
     assert putin["first_position"] == "headline" and putin["headline_share"] > 0

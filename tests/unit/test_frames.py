@@ -2,9 +2,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import config
 from analysis.annotate import TOKEN_COLUMNS as TOKEN_COLS
 from analysis.annotate import Annotations
-from analysis.framing.frames import CodebookError, frame_evidence, frame_summary, frames, load_codebook
+from analysis.framing.frames import (
+    DEFAULT_CODEBOOK,
+    CodebookError,
+    codebook_digest,
+    frame_evidence,
+    frame_prevalence,
+    frame_summary,
+    frames,
+    load_codebook,
+    read_codebook,
+    resolve_codebook,
+)
 
 
 def annotate_inline(docs):
@@ -166,26 +178,89 @@ def test_summary_single_article_note_and_bootstrap():
         }
     )
     s = frame_summary(table, n_boot=200)
-    x = s[s["group"] == "X"].iloc[0]
+    x = s[s["outlet"] == "X"].iloc[0]
     assert x["n_articles"] == 3 and x["mean_score"] == pytest.approx(0.5)
-    assert 0.0 <= x["ci_low"] <= 0.5 <= x["ci_high"] <= 1.0 and x["note"] == ""
-    y = s[s["group"] == "Y"].iloc[0]
-    assert y["note"] == "single article: no interval" and np.isnan(y["ci_low"])
+    assert 0.0 <= x["mean_score_low"] <= 0.5 <= x["mean_score_high"] <= 1.0 and x["note"] == ""
+    y = s[s["outlet"] == "Y"].iloc[0]
+    assert y["note"] == "single article: no interval" and np.isnan(y["mean_score_low"])
     pd.testing.assert_frame_equal(s, frame_summary(table, n_boot=200))  # seeded
 
 
-def test_default_codebook_has_generic_and_story_frames():
-    book = load_codebook()
-    generic = {f for f, s in book.items() if s["type"] == "generic"}
-    assert generic == {"conflict", "responsibility", "economic", "human_interest", "morality"}
-    assert {
-        "diplomatic_opening",
-        "european_role",
-        "russian_demands_nato",
-        "ceasefire_peace",
-        "war_civilian_harm",
-    } <= set(book)
-    assert all(i["question"] for s in book.values() for i in s["indicators"])
+GENERAL_FRAMES = {
+    "conflict", "human_interest", "responsibility", "economic", "morality", "capacity_resources",
+    "fairness_equality", "legality", "policy_prescription", "crime_punishment", "security_defense",
+    "health_safety", "quality_of_life", "cultural_identity", "public_opinion", "political",
+    "external_regulation",
+}  # fmt: skip
+
+
+def test_default_codebook_holds_the_17_general_frames_only():
+    info = read_codebook()
+    assert set(info["frames"]) == GENERAL_FRAMES
+    assert all(s["type"] == "generic" for s in info["frames"].values())
+    assert all(i["question"] for s in info["frames"].values() for i in s["indicators"])
+    assert info["name"] and info["version"]
+
+
+def test_seed_codebook_extends_the_default_with_story_frames():
+    info = read_codebook(resolve_codebook(config.SEEDS_DIR))
+    story = {f for f, s in info["frames"].items() if s["type"] == "story"}
+    assert story == {"diplomatic_opening", "european_role", "russian_demands_nato", "ceasefire_peace",
+                     "war_civilian_harm"}  # fmt: skip
+    assert GENERAL_FRAMES <= set(info["frames"])
+    assert list(info["frames"])[: len(GENERAL_FRAMES)] == list(read_codebook()["frames"])
+
+
+def test_resolve_codebook_explicit_beats_corpus_file_beats_default(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Text.")
+    assert resolve_codebook(corpus) == DEFAULT_CODEBOOK
+    assert resolve_codebook(corpus / "a.txt") == DEFAULT_CODEBOOK
+    (corpus / "codebook.yaml").write_text("frames:\n  f:\n    indicators:\n      - id: i\n        any: [x]\n")
+    assert resolve_codebook(corpus) == corpus / "codebook.yaml"
+    assert resolve_codebook(corpus / "a.txt") == corpus / "codebook.yaml"  # a file's folder
+    mine = tmp_path / "mine.yaml"
+    assert resolve_codebook(corpus, mine) == mine
+    assert resolve_codebook(pd.DataFrame()) == DEFAULT_CODEBOOK
+
+
+def test_codebook_digest_follows_content_not_path(tmp_path):
+    text = "name: t\nversion: '1'\nframes:\n  f:\n    indicators:\n      - id: i\n        any: [x]\n"
+    (tmp_path / "a.yaml").write_text(text)
+    (tmp_path / "b.yaml").write_text(text)
+    (tmp_path / "c.yaml").write_text(text.replace("[x]", "[y]"))
+    assert codebook_digest(tmp_path / "a.yaml") == codebook_digest(tmp_path / "b.yaml")
+    assert codebook_digest(tmp_path / "a.yaml") != codebook_digest(tmp_path / "c.yaml")
+    assert codebook_digest(tmp_path / "a.yaml") != codebook_digest(None)
+
+
+def test_frames_output_names_the_codebook(tmp_path, setup):
+    arts, ann = setup
+    path = tmp_path / "book.yaml"
+    path.write_text(
+        "name: My story\nversion: '3'\nframes:\n  calm:\n    indicators:\n      - id: stall\n"
+        "        any: [stall]\n"
+    )
+    table = frames(arts, codebook=path, annotations=ann)
+    assert set(table["codebook"]) == {"My story"} and set(table["codebook_version"]) == {"3"}
+
+
+def test_prevalence_flags_frames_that_fire_almost_everywhere_or_almost_nowhere():
+    n = 40
+    table = pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(n)] * 3,
+            "frame": ["everywhere"] * n + ["middle"] * n + ["rare"] * n,
+            "label": ["E"] * n + ["M"] * n + ["R"] * n,
+            "score": [1.0] * 33 + [0.0] * 7 + [1.0] * 20 + [0.0] * 20 + [1.0] + [0.0] * 39,
+        }
+    )
+    prev = frame_prevalence(table).set_index("frame")
+    assert prev.loc["everywhere", "share_with_frame"] == pytest.approx(33 / 40)
+    assert "does not tell outlets apart" in prev.loc["everywhere", "flag"]
+    assert prev.loc["middle", "flag"] == ""
+    assert "rare" in prev.loc["rare", "flag"]
 
 
 def test_user_codebook_file(tmp_path, setup):

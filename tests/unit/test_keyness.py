@@ -68,7 +68,7 @@ def test_log_odds_matches_hand_computation():
     # Group A: war 2, peace 1 (n=3). Rest B: peace 2, talk 1 (n=3).
     # Prior = corpus counts: war 2, peace 3, talk 1 (alpha0 = 6).
     table = keyness(ARTICLES, annotations=make_annotations(DOCS))
-    a = table[table["group"] == "A"].set_index("term")
+    a = table[table["outlet"] == "A"].set_index("term")
     # war in A: log((2+2)/(3+6-2-2)) - log((0+2)/(3+6-0-2)) = log(4/5) - log(2/7)
     delta_war = math.log(4 / 5) - math.log(2 / 7)
     var_war = 1 / (2 + 2) + 1 / (0 + 2)
@@ -82,7 +82,7 @@ def test_log_odds_matches_hand_computation():
     assert a.loc["war", "count"] == 2 and a.loc["war", "count_rest"] == 0
     assert a.loc["war", "rank"] == 1
     # B's own view is the mirror image for talk, which A never uses
-    b = table[table["group"] == "B"].set_index("term")
+    b = table[table["outlet"] == "B"].set_index("term")
     assert "war" not in b.index  # a group lists only terms it uses
     assert b.loc["talk", "z"] > 0
 
@@ -90,7 +90,7 @@ def test_log_odds_matches_hand_computation():
 def test_stop_words_and_punctuation_are_removed_and_evidence_points_to_sentence():
     table = keyness(ARTICLES, annotations=make_annotations(DOCS))
     assert not set(table["term"]) & {"the", "and", "."}
-    row = table[(table["group"] == "A") & (table["term"] == "war")].iloc[0]
+    row = table[(table["outlet"] == "A") & (table["term"] == "war")].iloc[0]
     assert (row["article_id"], row["field"], row["sentence_id"]) == ("a1", "text", 0)
     assert "war" in row["sentence"]
 
@@ -98,8 +98,8 @@ def test_stop_words_and_punctuation_are_removed_and_evidence_points_to_sentence(
 def test_custom_prior_weight_changes_shrinkage():
     strong = keyness(ARTICLES, annotations=make_annotations(DOCS), alpha0=600)
     weak = keyness(ARTICLES, annotations=make_annotations(DOCS), alpha0=0.6)
-    zs = strong.set_index(["group", "term"])["log_odds"]
-    zw = weak.set_index(["group", "term"])["log_odds"]
+    zs = strong.set_index(["outlet", "term"])["log_odds"]
+    zw = weak.set_index(["outlet", "term"])["log_odds"]
     assert abs(zs[("A", "war")]) < abs(zw[("A", "war")])
 
 
@@ -132,7 +132,7 @@ def test_non_ok_rows_are_ignored():
         ]
     )
     table = keyness(arts, annotations=make_annotations(DOCS))
-    assert set(table["group"]) == {"A", "B"}
+    assert set(table["outlet"]) == {"A", "B"}
 
 
 def test_input_not_mutated():
@@ -160,13 +160,67 @@ def test_noun_phrases_from_compound_and_amod_chunks():
     assert list(nps["term"]) == ["russian president vladimir putin", "french leader"]
     assert nps.iloc[0]["start_char"] == 0 and nps.iloc[1]["n_tokens"] == 2
     arts = pd.DataFrame({"article_id": ["n1", "a2"], "outlet": ["A", "B"], "text": ["x", "y"]})
-    table = keyness(arts, unit="noun_phrase", annotations=make_annotations({**doc, "a2": DOCS["a2"]}))
-    assert "russian president vladimir putin" in set(table[table["group"] == "A"]["term"])
+    ann = make_annotations({**doc, "a2": DOCS["a2"]})
+    table = keyness(arts, unit="noun_phrase", entities=True, annotations=ann)
+    assert "russian president vladimir putin" in set(table[table["outlet"] == "A"]["term"])
     assert (table["unit"] == "noun_phrase").all()
 
 
 def test_top_terms_limits_per_group():
     table = keyness(ARTICLES, annotations=make_annotations(DOCS))
     top = top_terms(table, n=1)
-    assert list(top["group"]) == ["A", "B"]
+    assert list(top["outlet"]) == ["A", "B"]
     assert top.iloc[0]["term"] == "war"
+
+
+def ent(text, ent_type, lemma=None):
+    """A proper-noun token inside a named entity."""
+    return (text, lemma or text.lower(), "PROPN", "compound", 0, False, ent_type)
+
+
+def make_entity_annotations(docs):
+    """Like make_annotations, with an entity type per token (7th item, default '')."""
+    ann = make_annotations({a: [t[:6] for t in toks] for a, toks in docs.items()})
+    types = [t[6] if len(t) > 6 else "" for toks in docs.values() for t in toks]
+    tokens = ann.tokens.assign(ent_type=types)
+    return Annotations(tokens, ann.sentences, pd.DataFrame())
+
+
+# invented sentences about a harbour strike, not from the seeds or any development corpus
+STRIKE = {
+    "a1": [w("Mr.", "PROPN", lemma="Mr."), ent("Okafor", "PERSON"), w("said", "VERB"), w("dockers"),
+           w("strike", "VERB"), w("x"), w("--", "PUNCT"), w("3%", "NOUN", lemma="3%"), w("wages"),
+           w("Dr.", "PROPN", lemma="Dr."), w("Mrs", "PROPN", lemma="Mrs")],
+    "a2": [w("Ms.", "PROPN", lemma="Ms."), ent("Lindqvist", "PERSON"), w("praised", "VERB"),
+           w("harbour"), w("owners"), w("b"), w("profits")],
+}  # fmt: skip
+
+
+def test_honorifics_one_letter_and_letterless_tokens_are_never_terms():
+    table = keyness(ARTICLES, annotations=make_entity_annotations(STRIKE), entities=True)
+    terms = set(table["term"])
+    assert {"dockers", "wages", "harbour", "profits"} <= terms
+    assert not terms & {"mr.", "mrs", "ms.", "dr.", "x", "b", "--", "3%"}
+
+
+def test_entities_option_leaves_names_out_by_default_and_says_so():
+    ann = make_entity_annotations(STRIKE)
+    without = keyness(ARTICLES, annotations=ann)
+    assert not set(without["term"]) & {"okafor", "lindqvist"}
+    assert (~without["entities"]).all()
+    with_names = keyness(ARTICLES, annotations=ann, entities=True)
+    assert {"okafor", "lindqvist"} <= set(with_names["term"])
+    assert with_names["entities"].all()
+
+
+def test_term_counts_route_gives_the_same_table_with_and_without_names():
+    from analysis.framing.keyness import term_counts
+
+    ann = make_entity_annotations(STRIKE)
+    counts = term_counts(ARTICLES, annotations=ann)
+    assert counts.loc[counts["term"] == "okafor", "entity"].all()
+    assert not counts["term"].isin(["mr.", "x", "3%"]).any()
+    for names in (False, True):
+        direct = keyness(ARTICLES, annotations=ann, entities=names)
+        routed = keyness(ARTICLES, counts, ann.sentences, entities=names)
+        pd.testing.assert_frame_equal(direct, routed)

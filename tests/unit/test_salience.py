@@ -128,7 +128,7 @@ def test_bad_mentions_raise():
 
 def test_summary_per_outlet():
     table = salience(ARTICLES, mentions=MENTIONS, frames=FRAMES)
-    summary = salience_summary(table, ARTICLES).set_index(["group", "item"])
+    summary = salience_summary(table, ARTICLES).set_index(["outlet", "item"])
     z = summary.loc[("X", "Volodymyr Zelenskyy")]
     assert z["n_articles"] == 2 and z["n_with_item"] == 2 and z["share_in_lead"] == 0.5
     assert summary.loc[("X", "Vladimir Putin"), "share_in_headline"] == 0.5
