@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.core.stage import stage
 from analysis.load import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1270,6 +1271,7 @@ def _row(span: _Span, fld: _Field) -> dict:
     }
 
 
+@stage(provides="mentions", requires=("articles",), keywords=("annotations",), per_article=True)
 def entity_mentions(
     articles: pd.DataFrame,
     *,
@@ -1353,6 +1355,12 @@ def _quantiles(draws: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]
     return low, high
 
 
+@stage(
+    provides="entity_frequencies",
+    requires=("mentions", "articles"),
+    keywords=("sentences",),
+    per_article=False,
+)
 def entity_frequencies(
     mentions: pd.DataFrame,
     articles: pd.DataFrame,

@@ -971,14 +971,12 @@ def _store_version() -> str:
     """Hash the loader's code (load.py, clean.py, their data files) and the libraries that shape its rows."""
     from importlib.metadata import version
 
-    from analysis.core import cache
-    from analysis.pipeline import _code_digest
+    from analysis.core import cache, digest
 
     libraries = [(name, version(name)) for name in ("datasketch", "wordfreq", "langid", "numpy")]
     return cache.content_key(
         LOAD_CACHE_VERSION,
-        _code_digest("analysis.load"),
-        _code_digest("analysis.clean"),
+        digest.code_digest("analysis.load"),
         _langid_digest(),
         libraries,
     )[:20]
@@ -1161,3 +1159,7 @@ def load_corpus(
     articles = articles.iloc[_sort_key(articles["article_id"]).argsort(kind="stable")].reset_index(drop=True)
     extra = [c for c in articles.columns if c not in CORPUS_COLUMNS and not c.endswith("_detected")]
     return articles[list(CORPUS_COLUMNS) + extra]
+
+
+#: Public name of :func:`_expand` (the article files a source names), used by the pipeline.
+expand_paths = _expand

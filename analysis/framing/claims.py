@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.parallel import release_memory
+from analysis.core.stage import stage
 from analysis.framing._evidence import get_annotations, ok_articles, restrict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -547,6 +548,7 @@ def _blocks(rows: pd.DataFrame, date_window_days: int) -> pd.DataFrame:
 HEDGE_COLUMNS = ["article_id", "field", "sentence_id"]
 
 
+@stage(provides="_hedges", requires=("articles",), keywords=("annotations",), per_article=True)
 def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None) -> pd.DataFrame:
     """List the sentences that carry a hedging modal or adverb: the per-article input of :func:`claims`.
 
@@ -587,6 +589,7 @@ def _hedge_keys(tokens: pd.DataFrame | None) -> pd.DataFrame:
     return keys.reset_index(drop=True)
 
 
+@stage(provides="claims", requires=("articles",), keywords=("sentences", "hedges=_hedges"), per_article=False)
 def claims(
     articles: pd.DataFrame,
     *,
@@ -913,6 +916,7 @@ def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+@stage(provides="omissions", requires=("claims", "articles"), per_article=False)
 def omissions(
     claims_table: pd.DataFrame, articles: pd.DataFrame, *, min_outlets: int = 1
 ) -> pd.DataFrame:

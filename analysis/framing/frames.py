@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.core.stage import stage
 from analysis.core.stats import bootstrap_mean_ci
 from analysis.framing._evidence import (
     get_annotations,
@@ -408,6 +409,7 @@ def _frame_evidence(
     return found[EVIDENCE_COLUMNS].reset_index(drop=True)
 
 
+@stage(provides="frames", requires=("articles",), keywords=("annotations",), per_article=True)
 def frames(
     articles: pd.DataFrame,
     *,

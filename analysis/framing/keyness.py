@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing._evidence import (
     NON_CONTENT_POS,
     content_mask,
@@ -158,6 +159,7 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
 TERM_COUNT_COLUMNS = ["article_id", "field", "term", "count", "sentence_id", "position"]
 
 
+@stage(provides="_terms", requires=("articles",), keywords=("annotations",), per_article=True)
 def term_counts(
     articles: pd.DataFrame,
     *,
@@ -253,6 +255,12 @@ def _units_from_counts(term_table: pd.DataFrame, ids: pd.Series, fields: tuple[s
     )
 
 
+@stage(
+    provides="keyness",
+    requires=("articles",),
+    keywords=("term_counts=_terms", "sentences"),
+    per_article=False,
+)
 def keyness(
     articles: pd.DataFrame,
     *,

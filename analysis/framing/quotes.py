@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.core.stage import stage
 from analysis.load import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1172,6 +1173,7 @@ def _empty_quotes() -> pd.DataFrame:
     return out
 
 
+@stage(provides="quotes", requires=("articles",), keywords=("annotations", "mentions"), per_article=True)
 def quotes(
     articles: pd.DataFrame,
     *,
@@ -1292,6 +1294,7 @@ def _check_quotes(table: pd.DataFrame) -> None:
         )
 
 
+@stage(provides="source_balance", requires=("quotes", "articles"), per_article=False)
 def source_balance(quotes: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
     """Count quotations and quoted words by speaker and by affiliation within each group of articles.
 
@@ -1403,6 +1406,7 @@ def _find_terms_quick(text: str, terms: tuple[str, ...]) -> list[tuple[str, int,
     return _find_terms(text, terms)
 
 
+@stage(provides="attribution", requires=("quotes", "articles"), per_article=False)
 def attribution(
     quotes: pd.DataFrame,
     articles: pd.DataFrame,

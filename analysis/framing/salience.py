@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing._evidence import get_annotations, ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,6 +87,7 @@ def _spans_from_frames(frames: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@stage(provides="salience", requires=("articles",), keywords=("mentions", "annotations"), per_article=True)
 def salience(
     articles: pd.DataFrame,
     *,

@@ -19,6 +19,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.load import ok_articles
 
 #: Index column -> textstat function name.
@@ -158,6 +159,7 @@ def _measure(text: str, functions: dict[str, Callable[[str], float]]) -> dict[st
     return row
 
 
+@stage(provides="readability", requires=("articles",), per_article=True)
 def readability(articles: pd.DataFrame, *, include_raw: bool = True) -> pd.DataFrame:
     """Compute readability indices per article on the clean text and, optionally, the raw text.
 

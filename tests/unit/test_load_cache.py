@@ -113,16 +113,16 @@ def test_changing_one_article_recleans_only_that_article(tmp_path, count_cleaned
 
 
 def test_a_change_in_the_cleaning_code_invalidates_every_row(tmp_path, count_cleaned, monkeypatch):
-    from analysis import pipeline
+    from analysis.core import digest
 
     corpus = _corpus([("fresh", [1]), ("fresh", [2])])
     load_corpus(corpus, cache_dir=tmp_path)
-    original = pipeline._code_digest
+    original = digest.code_digest
 
     def edited(module: str) -> str:
-        return original(module) + ("-edited" if module == "analysis.clean" else "")
+        return original(module) + ("-edited" if "analysis.clean" in digest.dependencies(module) else "")
 
-    monkeypatch.setattr(pipeline, "_code_digest", edited)
+    monkeypatch.setattr(digest, "code_digest", edited)
     L._store_version.cache_clear()
     try:
         count_cleaned.clear()
