@@ -12,7 +12,7 @@ def _summary(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from analysis.clean import paragraphs
-    from analysis.load import load_corpus
+    from analysis.corpus import load_corpus
 
     articles = load_corpus(args.source)
     blocks = paragraphs(articles)
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("refresh-notebooks", help="re-execute the notebooks in place on the seeds (for nbval)")
     p.set_defaults(func=_refresh)
     args = parser.parse_args(argv)
-    from analysis.load import CorpusError
+    from analysis.ingest import CorpusError
     from analysis.report import ParameterError, ReportError
 
     try:

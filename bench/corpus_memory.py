@@ -92,7 +92,7 @@ class _Peak:
 def source_tables(corpus: str | None, token_cache: str | None, n_source: int) -> dict[str, pd.DataFrame]:
     """Return ``articles`` and every per-article table (internal ones included) of the source corpus."""
     import analysis
-    from analysis import pipeline
+    from analysis.pipeline.plan import INTERNAL_PREFIX, call, plan
 
     work = Path(tempfile.mkdtemp(prefix="corpus-memory-"))
     try:
@@ -103,19 +103,17 @@ def source_tables(corpus: str | None, token_cache: str | None, n_source: int) ->
         cache = work / "cache"
         if token_cache and (Path(token_cache) / "tokens").is_dir():
             shutil.copytree(Path(token_cache) / "tokens", cache / "tokens")
-        include = [name for name, _ in pipeline.ARTICLE_STAGES]
+        article_stages = [s for s in plan() if s.per_article]
+        include = [s.name for s in article_stages]
         result = analysis.run(corpus, cache_dir=cache, include=include, progress=False)
         tables = {"articles": result.articles, **result.tables}
         # the internal tables are dropped from RunResult: recompute them from the cached tokens
         ok = analysis.ok_articles(result.articles)
         ann = analysis.annotate(ok, cache_dir=cache, progress=False)
-        for name, function in pipeline.ARTICLE_STAGES:
-            if name.startswith(pipeline.INTERNAL_PREFIX):
-                fn = getattr(analysis, function)
-                context = {"articles": ok, "annotations": ann, **tables}
-                args, kwargs, missing = pipeline._bind(fn, context)
-                if not missing:
-                    tables[name] = fn(*args, **kwargs)
+        for planned in article_stages:
+            if planned.name.startswith(INTERNAL_PREFIX):
+                context = {**tables, "articles": ok, "annotations": ann, "cache_dir": cache}
+                tables.update(call(planned.stage, context))
         return tables
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -123,7 +121,7 @@ def source_tables(corpus: str | None, token_cache: str | None, n_source: int) ->
 
 def tile(tables: dict[str, pd.DataFrame], n: int, *, outlets: int) -> dict[str, pd.DataFrame]:
     """Repeat the source tables until there are ``n`` articles (new ids, events, dates and outlets)."""
-    from analysis.pipeline import _normalise
+    from analysis.pipeline.store import normalise
 
     articles = tables["articles"]
     ok = articles[articles["status"] == "ok"] if "status" in articles.columns else articles
@@ -150,7 +148,7 @@ def tile(tables: dict[str, pd.DataFrame], n: int, *, outlets: int) -> dict[str, 
                 if "outlet" in part.columns:
                     part["outlet"] = part["outlet"].astype(str) + f" ({r % outlets})"
             try:
-                part = _normalise(part)  # own string objects, as a cache read gives
+                part = normalise(part)  # own string objects, as a cache read gives
             except (TypeError, ValueError, ArithmeticError, LookupError, ImportError, RuntimeError):
                 part = part.copy(deep=True)  # a table Arrow cannot hold (the cache pickles it)
             except Exception:  # noqa: BLE001 - pyarrow's ArrowTypeError etc.
@@ -161,23 +159,19 @@ def tile(tables: dict[str, pd.DataFrame], n: int, *, outlets: int) -> dict[str, 
 
 def run_corpus_stages(tables: dict[str, pd.DataFrame], peak: _Peak) -> list[dict[str, Any]]:
     """Run every corpus stage as ``analysis.run`` binds it; return seconds and RSS per stage."""
-    from analysis import pipeline
+    from analysis.pipeline.plan import call, plan
 
-    stage_list, skipped = pipeline.plan_stages()
     context: dict[str, Any] = {"articles": tables["articles"], **tables, "cache_dir": None}
     rows = []
-    for stage in stage_list:
-        if stage.per_article:
+    for planned in plan():
+        if planned.per_article:
             continue
-        args, kwargs, missing = pipeline._bind(stage.fn, context)
-        if missing:
-            rows.append({"stage": stage.name, "error": f"needs {missing}"})
-            continue
-        assert "annotations" not in kwargs, f"{stage.name} was given the corpus token table"
+        assert "annotations" not in planned.inputs, f"{planned.name} was given the corpus token table"
+        stage = planned.stage
         before = peak.now()
         peak.reset()
         started = time.perf_counter()
-        out = pipeline._tables_of(stage.name, stage.fn(*args, **kwargs))
+        out = call(stage, context)
         seconds = time.perf_counter() - started
         context.update(out)
         rows.append(
@@ -190,8 +184,6 @@ def run_corpus_stages(tables: dict[str, pd.DataFrame], peak: _Peak) -> list[dict
             }
         )
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
-    for name, why in skipped.items():
-        rows.append({"stage": name, "error": why})
     return rows
 
 
@@ -228,41 +220,49 @@ def write_tiles(tables: dict[str, pd.DataFrame], cache_dir: Path, *, chunk: int 
 
 def run_lazy(index: Path, cache_dir: Path) -> list[dict[str, Any]]:
     """Run the corpus stages exactly as ``analysis.run`` does, on per-article tables left in the cache."""
-    import dataclasses
     import functools
+    import importlib
 
-    from analysis import pipeline
+    from analysis.pipeline.corpus_stages import run_corpus_stages
+    from analysis.pipeline.plan import current_function, plan
+    from analysis.pipeline.store import LazyTables
+    from analysis.pipeline.timing import Timer
 
     saved = pd.read_pickle(index)
-    tables = pipeline.LazyTables(saved["sources"], cache_dir)
-    stage_list, skipped = pipeline.plan_stages()
+    tables = LazyTables(saved["sources"], cache_dir)
+    stage_list = plan()
     peak, peaks = _Peak(), {}
+    originals = {}
+    for planned in stage_list:  # the run calls each stage's function as its module holds it
+        if planned.per_article:
+            continue
+        module, fn = importlib.import_module(planned.stage.module), current_function(planned.stage)
 
-    def measured(stage):
-        @functools.wraps(stage.fn)
-        def call(*args, **kwargs):
+        def measured(*args, _fn=fn, _name=planned.name, **kwargs):
             peak.reset()
             try:
-                return stage.fn(*args, **kwargs)
+                return _fn(*args, **kwargs)
             finally:
-                peaks[stage.name] = peak.peak
+                peaks[_name] = peak.peak
 
-        return dataclasses.replace(stage, fn=call)
-
-    stage_list = [s if s.per_article else measured(s) for s in stage_list]
-    timer = pipeline._Timer()
+        originals[(module, fn.__name__)] = fn
+        setattr(module, fn.__name__, functools.wraps(fn)(measured))
+    timer = Timer()
     started = time.perf_counter()
-    out = pipeline.run_corpus_stages(
-        saved["articles"],
-        tables,
-        stage_list,
-        [],
-        corpus_signature=f"tiles-{time.time()}",
-        chunk_keys=[{s.name: f"tile-{i}" for s in stage_list} for i in range(len(saved["sources"]))],
-        token_options={"cache_dir": cache_dir},
-        timer=timer,
-        skipped=skipped,
-    )
+    try:
+        out = run_corpus_stages(
+            saved["articles"],
+            tables,
+            stage_list,
+            corpus_signature=f"tiles-{time.time()}",
+            chunk_keys=[{s.name: f"tile-{i}" for s in stage_list} for i in range(len(saved["sources"]))],
+            cache_dir=cache_dir,
+            n_process=1,
+            timer=timer,
+        )
+    finally:
+        for (module, name), fn in originals.items():
+            setattr(module, name, fn)
     peak.stop()
     rows = [
         {"stage": k, "seconds": round(v, 2), "peak_gb": round(peaks.get(k, 0) / 1e9, 3)}

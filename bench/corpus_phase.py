@@ -29,6 +29,7 @@ def measure(
     import psutil
 
     from analysis import pipeline
+    from analysis.pipeline import corpus_stages
     from bench.run import _tree_memory
 
     for folder in glob.glob(str(Path(cache_dir) / "corpus-*")):
@@ -43,14 +44,14 @@ def measure(
             time.sleep(interval)
 
     marks: list[tuple[float, str]] = []
-    read_stage = pipeline._read_stage
+    read_stage = corpus_stages.read_stage
 
     def marked(kind, key, root):  # every corpus stage starts with a cache lookup
         if kind.startswith("corpus-"):
             marks.append((time.perf_counter(), kind.removeprefix("corpus-")))
         return read_stage(kind, key, root)
 
-    pipeline._read_stage = marked
+    corpus_stages.read_stage = marked
     sampler = threading.Thread(target=sample, daemon=True)
     started = time.perf_counter()
     sampler.start()
@@ -60,7 +61,7 @@ def measure(
         marks.append((time.perf_counter(), "(end)"))
         stop.set()
         sampler.join()
-        pipeline._read_stage = read_stage
+        corpus_stages.read_stage = read_stage
     rows = []
     spans = [(started, "(load, plan, cached tables)"), *marks]
     for (a, name), (b, _) in zip(spans[:-1], spans[1:], strict=True):

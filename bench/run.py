@@ -69,7 +69,8 @@ def _phase_ceiling(args) -> dict:
 
 
 def _phase_build(args) -> dict:
-    from analysis.pipeline import _words, run
+    from analysis.pipeline import run
+    from analysis.pipeline.timing import count_words
 
     started = time.perf_counter()
     result = run(
@@ -86,7 +87,7 @@ def _phase_build(args) -> dict:
         "seconds": seconds,
         "articles": len(articles),
         "ok": int((articles["status"] == "ok").sum()),
-        "words": _words(articles),
+        "words": count_words(articles),
         "statuses": articles["status"].value_counts().to_dict(),
         "timings": result.timings.to_dict(orient="records"),
         "info": {k: v for k, v in result.info.items() if k != "chunk_sizes"},

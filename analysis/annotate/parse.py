@@ -16,7 +16,7 @@ import pandas as pd
 from analysis import config
 from analysis.annotate.model import load_model, model_fingerprint
 from analysis.core import cache
-from analysis.load import ok_articles
+from analysis.schema import ok_articles
 
 #: Texts longer than this are parsed in paragraph-aligned chunks (spaCy's limit is 1,000,000).
 CHUNK_CHARS = 100_000

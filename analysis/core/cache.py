@@ -1,4 +1,9 @@
-"""Content-addressed on-disk cache of per-article tables (Parquet, atomic writes).
+"""The package's one on-disk cache: content-addressed entries, one atomic writer.
+
+Every file the package caches goes through :func:`replace_atomically`: table
+entries (:func:`write`, :func:`write_pickle`), the segments of
+:class:`analysis.core.rowstore.RowStore` (written with :func:`write`) and
+derived model files (:func:`write_atomic`).
 
 A cache entry is one Parquet file named by a hash of everything its content
 depends on (the text, the model name and version, the stage's settings). A
@@ -114,6 +119,25 @@ def replace_atomically(path: Path, dump, *, prefix: str, suffix: str = ".tmp") -
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_atomic(path: Path, dump) -> None:
+    """Write a derived (non-table) file atomically with ``dump(tmp_path)``; a read-only place is skipped."""
+    try:
+        replace_atomically(path, dump, prefix=path.stem, suffix=path.suffix)
+    except OSError:
+        pass
+
+
+def write_count() -> int:
+    """Return how many cache entries this process has written (a run reports the difference)."""
+    return _writes
+
+
+def add_writes(n: int) -> None:
+    """Count ``n`` entries written for this process by a forked helper (so the run's count is whole)."""
+    global _writes
+    _writes += n
 
 
 def _atomic(path: Path, key: str, dump) -> Path:

@@ -1,10 +1,24 @@
-"""Parallelism and memory handling in one place: forked workers, memory release."""
+"""Parallelism and memory handling in one place: when to fork, forked workers, memory release.
+
+* :func:`can_fork` tells whether forking is safe here (Linux, no other thread, no test
+  failure injection); :func:`other_threads` is its thread check.
+* :func:`in_forked_process` computes one call in a forked process (None if it died).
+* :func:`fork_map` maps a function over items in forked workers (:func:`shared` state).
+* :class:`ForkedJobs` (from :func:`start_forked`) runs named jobs ahead in forked processes
+  while the caller goes on; :meth:`ForkedJobs.wait` collects one.
+* :func:`release_memory` hands freed heap back to the operating system.
+
+Analysis functions never fork themselves: they call :func:`fork_map`, or the pipeline does.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
+import threading
 from collections.abc import Callable
+from typing import Any
 
 
 def release_memory() -> None:
@@ -101,3 +115,128 @@ def fork_map(
             return [futures[i].result() for i in range(len(items))]
     finally:
         _SHARED.clear()
+
+
+def other_threads() -> bool:
+    """Tell whether this process runs a thread besides the calling one."""
+    return threading.active_count() > 1
+
+
+def can_fork() -> bool:
+    """Tell whether work may be done in a forked helper process here.
+
+    Only on Linux, when this process runs no other thread (a Dask client's or a
+    Jupyter kernel's thread could hold a lock at fork time that would stay held in
+    the child), and not under the failure injection of the tests
+    (``$OUTLET_FRAMING_FAIL_AFTER_WRITES``), which counts cache writes in one process.
+    """
+    import multiprocessing
+
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not other_threads()
+        and not os.environ.get("OUTLET_FRAMING_FAIL_AFTER_WRITES")
+    )
+
+
+def in_forked_process(fn: Callable[..., Any], *args: Any) -> Any:
+    """Return ``fn(*args)`` computed in a forked process (its exception is raised here).
+
+    A process that dies without an answer (killed, out of memory) gives None, so the
+    caller can do the work itself.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            return None
+
+
+#: State of the jobs started by :func:`start_forked`: set before the fork, inherited, never pickled.
+_JOBS: dict[str, Any] = {}
+
+
+def job_state(name: str) -> Any:
+    """Return the state :func:`start_forked` gave job ``name`` (inside its forked process)."""
+    return _JOBS[name]
+
+
+class ForkedJobs:
+    """Named jobs computing in forked processes; :meth:`wait` collects one, :meth:`close` ends them."""
+
+    def __init__(self, pool: Any = None, futures: dict[str, Any] | None = None) -> None:
+        self.pool, self.futures = pool, dict(futures or {})
+
+    def wait(self, name: str) -> tuple[bool, Any]:
+        """Wait for job ``name``; return ``(True, result)``, or ``(False, None)`` if it was not started.
+
+        A process that died (killed, out of memory) also gives ``(False, None)``, so the caller
+        does the work itself; the job's own exception is raised here.
+        """
+        from concurrent.futures.process import BrokenProcessPool
+
+        future = self.futures.pop(name, None)
+        if future is None:
+            return False, None
+        try:
+            return True, future.result()
+        except BrokenProcessPool:
+            return False, None
+
+    def close(self, *, abandon: bool = False) -> None:
+        """Shut the processes down; ``abandon`` (an error elsewhere) stops jobs still running."""
+        if self.pool is not None:
+            if abandon and self.futures:
+                processes = list(getattr(self.pool, "_processes", {}).values())
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                for process in processes:  # an error should not wait for a job nobody will read
+                    process.terminate()
+            else:
+                self.pool.shutdown(wait=True)
+        _JOBS.clear()
+
+
+def start_forked(fn: Callable[[str], Any], jobs: dict[str, Any]) -> ForkedJobs:
+    """Start ``fn(name)`` for each job in its own forked process; ``job_state(name)`` gives it its state.
+
+    The states are inherited by the forked processes (never pickled). Call only when
+    :func:`can_fork`.
+
+    Parameters
+    ----------
+    fn : Callable
+        A module-level function of a job name (pickled by reference).
+    jobs : dict
+        Job name -> state (read-only in the job).
+
+    Returns
+    -------
+    ForkedJobs
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if not jobs:
+        return ForkedJobs()
+    _JOBS.clear()
+    _JOBS.update(jobs)
+    pool = ProcessPoolExecutor(max_workers=len(jobs), mp_context=multiprocessing.get_context("fork"))
+    return ForkedJobs(pool, {name: pool.submit(fn, name) for name in jobs})
+
+
+def fork_context():
+    """Return the multiprocessing context for worker processes: fork where available, else spawn.
+
+    Fork (as spaCy's own ``n_process`` does on Linux): spawn would re-import the caller's
+    script, which breaks any user script without an ``if __name__ == "__main__"`` guard.
+    """
+    import multiprocessing
+
+    return multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )

@@ -26,6 +26,9 @@ import pandas as pd
 
 from analysis import config
 from analysis.core import cache
+from analysis.core.cache import write_atomic
+
+__all__ = ["MODEL_DIR", "RowStore", "stored_dict", "write_atomic"]
 
 #: Where unpacked third-party model data is kept (langid's model, datasketch's constants, wordfreq's
 #: English list), once per machine, so that no process pays for unpacking it again.
@@ -138,14 +141,6 @@ class RowStore:
                     path.unlink()
                 except OSError:
                     pass
-
-
-def write_atomic(path: Path, dump: Callable[[str], object]) -> None:
-    """Write a derived model file atomically with ``dump(tmp_path)``; a read-only place is skipped."""
-    try:
-        cache.replace_atomically(path, dump, prefix=path.stem, suffix=path.suffix)
-    except OSError:
-        pass
 
 
 def stored_dict(name: str, build: Callable[[], dict]) -> dict:

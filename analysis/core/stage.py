@@ -4,7 +4,9 @@ A stage module decorates its public function with :func:`stage`; the pipeline
 collects the declarations (:func:`registered`) and builds its plan from them,
 as spaCy builds a pipeline from ``Language.factory(requires=..., assigns=...)``.
 Nothing is bound by parameter name: the pipeline passes the tables named in
-``requires`` positionally, in order, and those in ``keywords`` by keyword.
+``requires`` positionally, in order, and those in ``keywords`` by keyword. A
+keyword entry ``"param=table"`` passes table ``table`` as ``param=`` (e.g.
+``"term_counts=_terms"``); a plain ``"table"`` passes it under its own name.
 
 Example
 -------
@@ -41,7 +43,8 @@ class Stage:
     requires : tuple of str
         Tables passed positionally, in order (``articles`` is the corpus table).
     keywords : tuple of str
-        Inputs passed by keyword under their own name (e.g. ``annotations``).
+        Inputs passed by keyword: ``"name"`` (table ``name`` as ``name=``) or
+        ``"param=table"`` (table ``table`` as ``param=``), e.g. ``annotations``.
     provides : tuple of str
         Tables the function returns: one DataFrame, or a mapping with these keys.
     per_article : bool
@@ -60,10 +63,29 @@ class Stage:
     module: str = ""
     options: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not self.provides:  # a stage provides at least the table named after it
+            object.__setattr__(self, "provides", (self.name,))
+
+    @property
+    def keyword_inputs(self) -> tuple[tuple[str, str], ...]:
+        """Return ``(parameter, table)`` for each keyword input.
+
+        Examples
+        --------
+        >>> Stage("k", len, ("articles",), keywords=("annotations", "term_counts=_terms")).keyword_inputs
+        (('annotations', 'annotations'), ('term_counts', '_terms'))
+        """
+        pairs = []
+        for entry in self.keywords:
+            param, _, table = entry.partition("=")
+            pairs.append((param.strip(), (table or param).strip()))
+        return tuple(pairs)
+
     @property
     def inputs(self) -> tuple[str, ...]:
-        """Return every input name, positional then keyword."""
-        return self.requires + self.keywords
+        """Return every input table name, positional then keyword."""
+        return self.requires + tuple(table for _, table in self.keyword_inputs)
 
 
 _REGISTRY: dict[str, Stage] = {}
@@ -86,7 +108,7 @@ def stage(
     requires : tuple of str, default ('articles',)
         Tables passed positionally, in this order.
     keywords : tuple of str, default ()
-        Inputs passed by keyword under their own name.
+        Inputs passed by keyword: ``"name"``, or ``"param=table"`` to pass table ``table`` as ``param=``.
     per_article : bool, default True
         Whether the stage runs per chunk of articles (else once on the corpus).
     registry : dict, optional

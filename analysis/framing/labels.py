@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing.quotes import field_texts
-from analysis.load import ok_articles
+from analysis.schema import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -160,6 +161,12 @@ def _empty_occurrences() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, "object")) for c in OCCURRENCE_COLUMNS})
 
 
+@stage(
+    provides="_label_spans",
+    requires=("articles", "mentions"),
+    keywords=("annotations", "quotes"),
+    per_article=True,
+)
 def label_occurrences(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -276,6 +283,12 @@ def label_occurrences(
     return table[OCCURRENCE_COLUMNS].reset_index(drop=True)
 
 
+@stage(
+    provides="labels",
+    requires=("articles", "mentions"),
+    keywords=("quotes", "label_spans=_label_spans"),
+    per_article=False,
+)
 def labels(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,

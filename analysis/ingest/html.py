@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from analysis import config
-from analysis.load import decode_bytes
+from analysis.ingest.decode import decode_bytes
 
 #: File name endings read as HTML pages (``.gz`` is decompressed first).
 HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")

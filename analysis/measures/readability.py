@@ -19,7 +19,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from analysis.load import ok_articles
+from analysis.core.stage import stage
+from analysis.schema import ok_articles
 
 #: Index column -> textstat function name.
 INDICES: dict[str, str] = {
@@ -158,6 +159,7 @@ def _measure(text: str, functions: dict[str, Callable[[str], float]]) -> dict[st
     return row
 
 
+@stage(provides="readability", requires=("articles",), per_article=True)
 def readability(articles: pd.DataFrame, *, include_raw: bool = True) -> pd.DataFrame:
     """Compute readability indices per article on the clean text and, optionally, the raw text.
 

@@ -33,8 +33,9 @@ import pandas as pd
 
 from analysis.annotate import Annotations
 from analysis.core import cache
+from analysis.core.stage import stage
 from analysis.core.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci_by
-from analysis.load import ok_articles
+from analysis.schema import ok_articles
 
 #: Bump when sentence scoring changes (invalidates cached sentence scores).
 SENTIMENT_VERSION = "1"
@@ -295,6 +296,7 @@ def article_sentiment(
     return out[ARTICLE_COLUMNS]
 
 
+@stage(provides="sentiment", requires=("articles",), keywords=("annotations", "cache_dir"), per_article=True)
 def sentiment(
     articles: pd.DataFrame,
     *,
@@ -757,6 +759,12 @@ def sentence_vader(text: str) -> float:
 # --------------------------------------------------------------------------- entity sentiment
 
 
+@stage(
+    provides="entity_sentiment",
+    requires=("articles", "mentions"),
+    keywords=("annotations", "cache_dir"),
+    per_article=True,
+)
 def entity_sentiment(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,

@@ -13,6 +13,8 @@ import pytest
 
 from analysis import annotate as _annotate  # noqa: F401  (registers the lazy name)
 from analysis import config, pipeline
+from analysis.core.digest import code_digest
+from analysis.pipeline import plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,7 +77,9 @@ def test_adding_an_article_parses_only_that_article(clean_run, tmp_path, seed_ar
 
 FAKE_STAGE = '''
 from analysis import config
+from analysis.core.stage import stage
 
+@stage(provides="fake_counts", requires=("articles",), keywords=("annotations",), per_article=True)
 def fake_counts(articles, *, annotations):
     """Count tokens whose lower-cased text is listed in the package data file fake_aliases.csv."""
     import pandas as pd
@@ -88,8 +92,6 @@ def fake_counts(articles, *, annotations):
 
 
 def test_editing_a_data_file_reruns_exactly_the_stages_that_read_it(tmp_path, monkeypatch):
-    import analysis
-
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "fake_stage.py").write_text(FAKE_STAGE)
@@ -99,11 +101,8 @@ def test_editing_a_data_file_reruns_exactly_the_stages_that_read_it(tmp_path, mo
     (data / "unrelated.csv").write_text("x\n")
     monkeypatch.syspath_prepend(str(pkg))
     monkeypatch.setattr(config, "DATA_DIR", data)
-    monkeypatch.setitem(analysis._EXPORTS, "fake_counts", "fake_stage")
-    monkeypatch.setattr(
-        pipeline, "ARTICLE_STAGES", (*pipeline.ARTICLE_STAGES, ("fake_counts", "fake_counts"))
-    )
-    pipeline._code_digest.cache_clear()
+    monkeypatch.setattr(plan, "STAGE_MODULES", (*plan.STAGE_MODULES, "fake_stage"))
+    code_digest.cache_clear()
     cache = tmp_path / "cache"
     try:
         first = pipeline.run(config.SEEDS_DIR, cache_dir=cache, chunk_size=2, progress=False)
@@ -112,12 +111,12 @@ def test_editing_a_data_file_reruns_exactly_the_stages_that_read_it(tmp_path, mo
         stage_files = {k: _files(cache, k) for k in ("tokens", "stage-sentences", "stage-entities")}
 
         (data / "unrelated.csv").write_text("y\n")  # nobody reads it: nothing recomputed
-        pipeline._code_digest.cache_clear()
+        code_digest.cache_clear()
         again = pipeline.run(config.SEEDS_DIR, cache_dir=cache, chunk_size=2, progress=False)
         assert again.info["cache_writes"] == 0
 
         (data / "fake_aliases.csv").write_text("the\n")  # read by fake_counts only
-        pipeline._code_digest.cache_clear()
+        code_digest.cache_clear()
         edited = pipeline.run(config.SEEDS_DIR, cache_dir=cache, chunk_size=2, progress=False)
         # one index + one table file per chunk for fake_counts, nothing else
         assert edited.info["cache_writes"] == 2 * n_chunks
@@ -125,7 +124,7 @@ def test_editing_a_data_file_reruns_exactly_the_stages_that_read_it(tmp_path, mo
         assert edited["fake_counts"]["n"].sum() < first["fake_counts"]["n"].sum()
         pd.testing.assert_frame_equal(edited["sentences"], first["sentences"])
     finally:
-        pipeline._code_digest.cache_clear()
+        code_digest.cache_clear()
 
 
 def test_changing_the_model_fingerprint_reparses(tmp_path, monkeypatch):

@@ -9,10 +9,12 @@ import pytest
 
 import analysis
 from analysis import config, pipeline
+from analysis.pipeline import corpus_stages
+from analysis.pipeline.plan import plan
 
 
 def test_default_corpus_stages_never_build_the_corpus_token_table(tmp_path, monkeypatch):
-    real = pipeline.run_corpus_stages
+    real = corpus_stages.run_corpus_stages
     calls = []
 
     def guarded(*args, **kwargs):
@@ -27,11 +29,11 @@ def test_default_corpus_stages_never_build_the_corpus_token_table(tmp_path, monk
             calls.append(1)
             return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "run_corpus_stages", guarded)
+    monkeypatch.setattr(corpus_stages, "run_corpus_stages", guarded)
     result = pipeline.run(config.SEEDS_DIR, cache_dir=tmp_path, chunk_size=2, progress=False)
     assert calls == [1]
-    corpus = [name for name, _ in pipeline.CORPUS_STAGES]
-    assert set(corpus) <= set(result.tables), result.info["skipped"]
+    corpus = [s.name for s in plan() if not s.per_article]
+    assert set(corpus) <= set(result.tables)
     assert not any(name.startswith(pipeline.INTERNAL_PREFIX) for name in result.tables)
     assert "corpus_annotations" not in set(result.timings["stage"])
     assert not hasattr(pipeline, "_corpus_annotations")

@@ -9,12 +9,14 @@ import pandas as pd
 import pytest
 
 from analysis import pipeline
+from analysis.core import parallel
+from analysis.pipeline.engines import lanes
 
 
 @pytest.fixture
 def fork_allowed(monkeypatch):
     """Let claims run ahead although earlier tests (a Dask cluster) may have left threads in this process."""
-    monkeypatch.setattr(pipeline, "_other_threads", lambda: False)
+    monkeypatch.setattr(parallel, "other_threads", lambda: False)
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +56,8 @@ def test_lanes_equal_the_serial_engine(generated, tmp_path):
 def test_lanes_are_replaced_after_their_chunk_quota(generated, tmp_path, monkeypatch):
     """With one chunk per lane process, every pair of chunks gets fresh lanes: more processes, same tables."""
     base = pipeline.run(generated, cache_dir=tmp_path / "a", n_process=2, chunk_size=40, progress=False)
-    monkeypatch.setattr(pipeline, "LANE_MAX_CHUNKS", 1)
-    monkeypatch.setattr(pipeline, "LANE_RECYCLE_FROM_CHUNKS", 2)
+    monkeypatch.setattr(lanes, "LANE_MAX_CHUNKS", 1)
+    monkeypatch.setattr(lanes, "LANE_RECYCLE_FROM_CHUNKS", 2)
     waves = pipeline.run(generated, cache_dir=tmp_path / "b", n_process=2, chunk_size=40, progress=False)
     assert waves.info["lanes"] == 2 and waves.info["n_chunks"] >= 4
     assert len(waves.info["lane_pids"]) > 2  # fresh processes after each wave of two chunks

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis.pipeline import _bind, _tables_of, chunk_articles
+from analysis.pipeline import chunk_articles
 
 
 def _articles(n: int, start: int = 0) -> pd.DataFrame:
@@ -44,40 +44,3 @@ def test_chunking_is_deterministic_and_rejects_bad_size():
     assert chunk_articles(_articles(0), chunk_size=5) == []
     with pytest.raises(ValueError, match="chunk_size"):
         chunk_articles(_articles(3), chunk_size=0)
-
-
-def test_bind_passes_what_the_function_asks_for():
-    def stage(articles, mentions, *, annotations=None, by="outlet"):
-        return articles, mentions, annotations, by
-
-    args, kwargs, missing = _bind(
-        stage, {"articles": 1, "mentions": 2, "annotations": lambda: 3, "quotes": 4}
-    )
-    assert missing == ""
-    assert stage(*args, **kwargs) == (1, 2, 3, "outlet")
-    _, _, missing = _bind(stage, {"articles": 1})
-    assert missing == "mentions"
-
-
-def test_tables_of_flattens_containers():
-    frame = pd.DataFrame({"x": [1]})
-    assert list(_tables_of("t", frame)) == ["t"]
-    assert sorted(_tables_of("t", {"a": frame, "b": frame, "n": 3})) == ["t_a", "t_b"]
-    with pytest.raises(TypeError, match="not a DataFrame"):
-        _tables_of("t", 42)
-
-
-def test_bind_maps_table_suffixed_parameters():
-    def omissions(claims_table, articles, *, min_outlets=1):
-        return claims_table, articles
-
-    args, kwargs, missing = _bind(omissions, {"claims": "C", "articles": "A"})
-    assert missing == "" and omissions(*args, **kwargs) == ("C", "A")
-
-
-def test_bind_leaves_other_optional_parameters_at_their_defaults():
-    def salience(articles, *, mentions=None, frames=None):
-        return mentions, frames
-
-    args, kwargs, _ = _bind(salience, {"articles": 1, "mentions": "M", "frames": "F"})
-    assert salience(*args, **kwargs) == ("M", None)

@@ -12,6 +12,7 @@ import pytest
 from analysis import pipeline
 from analysis.core import parallel as memory
 from analysis.load import CorpusError
+from analysis.pipeline import source
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork and malloc_trim: Linux")
 
@@ -42,13 +43,13 @@ def test_forked_load_gives_the_same_table_and_runs_in_another_process(tmp_path, 
 
     monkeypatch.setattr(analysis.load, "load_corpus", recording)
     monkeypatch.delenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", raising=False)
-    assert pipeline._can_fork()
-    forked = pipeline._load(src, tmp_path / "cache-a")
+    assert memory.can_fork()
+    forked = source.load_articles(src, tmp_path / "cache-a")
     assert [int(p) for p in pids.read_text().split()] != [os.getpid()]  # loaded elsewhere
     pids.unlink()
 
-    monkeypatch.setattr(pipeline, "_can_fork", lambda: False)
-    here = pipeline._load(src, tmp_path / "cache-b")
+    monkeypatch.setattr(source, "can_fork", lambda: False)
+    here = source.load_articles(src, tmp_path / "cache-b")
     assert [int(p) for p in pids.read_text().split()] == [os.getpid()]
     pd.testing.assert_frame_equal(forked, here)
     assert (forked["status"] == "ok").all() and len(forked) == 6
@@ -60,15 +61,15 @@ def test_an_error_in_the_forked_load_reaches_the_caller(tmp_path, monkeypatch):
     table = tmp_path / "stories.csv"
     table.write_text("id,headline\n1,Talks resume\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="text column"):
-        pipeline._load(table, tmp_path / "cache")
+        source.load_articles(table, tmp_path / "cache")
 
 
 def test_no_fork_under_failure_injection_or_with_other_threads(monkeypatch):
     monkeypatch.setenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", "3")
-    assert not pipeline._can_fork()
+    assert not memory.can_fork()
     monkeypatch.delenv("OUTLET_FRAMING_FAIL_AFTER_WRITES")
-    monkeypatch.setattr(pipeline, "_other_threads", lambda: True)
-    assert not pipeline._can_fork()
+    monkeypatch.setattr(memory, "other_threads", lambda: True)
+    assert not memory.can_fork()
 
 
 @linux_only
@@ -84,7 +85,7 @@ def test_release_memory_hands_freed_heap_back(monkeypatch):
     gc.collect()
     held = proc.memory_info().rss
     assert held > peak - 50 * 2**20  # freed, but still held by the allocator
-    pipeline.release_memory()
+    memory.release_memory()
     assert proc.memory_info().rss < held - 100 * 2**20
     del pin
 

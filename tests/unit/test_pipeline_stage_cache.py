@@ -2,19 +2,19 @@ import pandas as pd
 import pytest
 
 from analysis.core import cache
-from analysis.pipeline import _read_stage, _write_stage
+from analysis.pipeline.store import read_stage, write_stage
 
 
 def test_stage_tables_round_trip_through_the_cache(tmp_path):
     plain = pd.DataFrame({"article_id": ["a", "b"], "n": [1, 2]})
     nested = pd.DataFrame({"article_id": ["a"], "evidence": [[("a", 1, 2), ("x", "y")]]})  # Arrow refuses
-    written = _write_stage("stage-demo", "k" * 40, {"demo": plain, "demo_nested": nested}, tmp_path)
-    got = _read_stage("stage-demo", "k" * 40, tmp_path)
+    written = write_stage("stage-demo", "k" * 40, {"demo": plain, "demo_nested": nested}, tmp_path)
+    got = read_stage("stage-demo", "k" * 40, tmp_path)
     assert got is not None and list(got) == ["demo", "demo_nested"]
     pd.testing.assert_frame_equal(got["demo"], written["demo"])
     pd.testing.assert_frame_equal(got["demo_nested"], nested)
     assert list((tmp_path / "stage-demo-tables").rglob("*.pkl"))
-    assert _read_stage("stage-demo", "z" * 40, tmp_path) is None
+    assert read_stage("stage-demo", "z" * 40, tmp_path) is None
 
 
 def test_pickle_entries_count_towards_injected_failures(tmp_path, monkeypatch):

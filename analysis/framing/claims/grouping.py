@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing._evidence import get_annotations, ok_articles, restrict
 from analysis.framing.claims.hedges import flag_hedged, hedge_keys
 from analysis.framing.claims.pairs import MIN_WORD_SIMILARITY
@@ -29,6 +30,7 @@ CLAIM_COLUMNS = [
 ]  # fmt: skip
 
 
+@stage(provides="claims", requires=("articles",), keywords=("sentences", "hedges=_hedges"), per_article=False)
 def claims(
     articles: pd.DataFrame,
     *,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing._evidence import ok_articles
 
 OMISSION_COLUMNS = [
@@ -64,6 +65,7 @@ def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@stage(provides="omissions", requires=("claims", "articles"), per_article=False)
 def omissions(claims_table: pd.DataFrame, articles: pd.DataFrame, *, min_outlets: int = 1) -> pd.DataFrame:
     """List, per outlet, the claims that other outlets carry on the same event and it leaves out.
 

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing.quotes.fields import field_texts
 from analysis.framing.quotes.lexicon import OTHER, SENT_END, WORD, Lexicon, default_lexicon
-from analysis.load import ok_articles
+from analysis.schema import ok_articles
 
 
 def _group_map(articles: pd.DataFrame, by: str) -> pd.Series:
@@ -29,6 +30,7 @@ def _check_quotes(table: pd.DataFrame) -> None:
         )
 
 
+@stage(provides="source_balance", requires=("quotes", "articles"), per_article=False)
 def source_balance(quotes: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
     """Count quotations and quoted words by speaker and by affiliation within each group of articles.
 
@@ -140,6 +142,7 @@ def _find_terms_quick(text: str, terms: tuple[str, ...]) -> list[tuple[str, int,
     return _find_terms(text, terms)
 
 
+@stage(provides="attribution", requires=("quotes", "articles"), per_article=False)
 def attribution(
     quotes: pd.DataFrame,
     articles: pd.DataFrame,

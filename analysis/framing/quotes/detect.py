@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing.quotes.fields import (
     Field,
     Span,
@@ -34,7 +35,7 @@ from analysis.framing.quotes.lexicon import (
     default_lexicon,
 )
 from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions, get_mentions
-from analysis.load import ok_articles
+from analysis.schema import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -450,6 +451,7 @@ def _empty_quotes() -> pd.DataFrame:
     return out
 
 
+@stage(provides="quotes", requires=("articles",), keywords=("annotations", "mentions"), per_article=True)
 def quotes(
     articles: pd.DataFrame,
     *,

@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.core.stage import stage
-from analysis.load import ok_articles
+from analysis.schema import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations

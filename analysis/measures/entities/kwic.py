@@ -8,10 +8,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis.load import ok_articles
 from analysis.measures.entities.lexicon import KWIC_COLUMNS
 from analysis.measures.entities.linking import entity_mentions
 from analysis.measures.entities.names import fold
+from analysis.schema import ok_articles
 
 # --------------------------------------------------------------------------- kwic
 

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.core.stage import stage
-from analysis.load import ok_articles
 from analysis.measures.entities.lexicon import (
     DETERMINERS,
     KIND_OF_LABEL,
@@ -34,6 +33,7 @@ from analysis.measures.entities.spans import (
     surface,
     titled_name,
 )
+from analysis.schema import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations

@@ -1,4 +1,4 @@
-"""Run the per-article stages on a ``dask.distributed`` cluster: ``analysis.run(source, engine="dask")``.
+"""The Dask engine: per-article stages on a ``dask.distributed`` cluster (``run(source, engine="dask")``).
 
 One task per chunk (partition) of a few hundred articles. Each worker loads
 the spaCy model once (a worker plugin calls :func:`analysis.annotate.load_model`,
@@ -30,8 +30,12 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.annotate import iter_tokens, load_model
 from analysis.core import cache
-from analysis.pipeline import ArrowError
+from analysis.pipeline.chunks import process_chunk
+from analysis.pipeline.plan import plan
+from analysis.pipeline.store import ArrowError, read_chunk
+from analysis.pipeline.timing import Timer
 
 try:  # the plugin base class exists only when distributed is installed
     from distributed.diagnostics.plugin import WorkerPlugin as _PluginBase
@@ -50,8 +54,6 @@ class SpacyModelPlugin(_PluginBase):  # type: ignore[misc, valid-type]
 
     def setup(self, worker: Any) -> None:
         """Load the model into the worker process (cached by ``load_model``)."""
-        from analysis.annotate import load_model
-
         load_model()
 
 
@@ -106,18 +108,15 @@ def run_partition(
         ``worker`` (address), ``cached`` (bool), ``tables`` (names written),
         ``timings`` (stage -> seconds).
     """
-    from analysis.annotate import iter_tokens
-    from analysis.pipeline import _chunk_from_cache, _Timer, plan_stages, process_chunk
-
     try:
         from distributed import get_worker
 
         worker = get_worker().address
     except (ImportError, ValueError):
         worker = f"pid-{os.getpid()}"
-    stage_list, _ = plan_stages(include=include)
-    timer = _Timer()
-    tables = _chunk_from_cache(stage_list, keys, cache_dir)
+    stages = plan(include=include)
+    timer = Timer()
+    tables = read_chunk(keys, cache_dir)
     cached = tables is not None
     if tables is None:
         started = time.perf_counter()
@@ -125,7 +124,7 @@ def run_partition(
             [chunk], cache_dir=cache_dir, n_process=1, batch_size=batch_size, progress=False
         )
         timer.add("annotate", time.perf_counter() - started)
-        tables = process_chunk(chunk, tokens, stage_list, keys, cache_dir=cache_dir, timer=timer)
+        tables = process_chunk(chunk, tokens, stages, keys, cache_dir=cache_dir, timer=timer)
     for name, table in tables.items():
         folder = Path(out_dir) / name
         folder.mkdir(parents=True, exist_ok=True)
@@ -173,7 +172,7 @@ def run_chunks(
     Parameters
     ----------
     chunks : list of pandas.DataFrame
-        From :func:`analysis.pipeline.chunk_articles`.
+        From :func:`analysis.pipeline.chunks.chunk_articles`.
     keys : list of Mapping[str, str]
         Per-chunk stage cache keys.
     stage_names : list of str

@@ -1,0 +1,101 @@
+"""The corpus-level stages, run once on the concatenated per-article tables (cached for an unchanged corpus).
+
+They never receive the corpus's token table (``annotations``): what they need
+from the tokens comes from small per-article stages (``_terms``, ``_hedges``,
+``_label_spans``), so memory does not grow with the corpus's token count. A
+corpus stage's key covers its code digest, the corpus (ids, metadata, texts)
+and the keys of the tables it declares as inputs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import ChainMap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from analysis.core import cache
+from analysis.core.parallel import release_memory
+from analysis.pipeline.chunks import table_owners
+from analysis.pipeline.engines.ahead import start_ahead
+from analysis.pipeline.plan import INTERNAL_PREFIX, PlannedStage, call
+from analysis.pipeline.store import LazyTables, corpus_kind, read_stage, write_stage
+from analysis.pipeline.timing import Timer
+
+
+def run_corpus_stages(
+    articles: pd.DataFrame,
+    tables: dict[str, pd.DataFrame] | LazyTables,
+    stages: Sequence[PlannedStage],
+    *,
+    corpus_signature: str,
+    chunk_keys: list[dict[str, str]],
+    cache_dir,
+    n_process: int | None,
+    timer: Timer,
+    ahead_pids: dict[str, int] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run the corpus stages of ``stages`` in order and return their tables.
+
+    ``tables`` holds the per-article tables (a :class:`LazyTables` reads each from the cache
+    when a stage asks for it, and forgets it when no later stage reads it). Internal tables
+    (names starting with :data:`analysis.pipeline.plan.INTERNAL_PREFIX`) are removed from
+    ``tables`` at the end.
+    """
+    owners = table_owners(stages)
+    per_article = {t for t, s in owners.items() if any(p.name == s and p.per_article for p in stages)}
+    inputs: ChainMap[str, Any] = ChainMap({"articles": articles, "cache_dir": cache_dir}, tables)
+    produced: dict[str, str] = {}  # corpus table -> key of the stage that made it
+    corpus = [s for s in stages if not s.per_article]
+    out: dict[str, pd.DataFrame] = {}
+
+    def key_of(planned: PlannedStage) -> str:
+        parts: list[Any] = [planned.name, planned.digest, corpus_signature]
+        for table in planned.inputs:
+            if table in per_article:
+                parts.append((table, [k.get(owners[table], "") for k in chunk_keys]))
+            elif table in produced:
+                parts.append((table, produced[table]))
+        return cache.content_key(*parts)
+
+    ahead = start_ahead(
+        corpus, inputs, key_of, per_article, cache_dir, n_articles=len(articles), n_process=n_process
+    )
+    try:
+        for position, planned in enumerate(corpus):
+            key = key_of(planned)
+            kind = corpus_kind(planned.name)
+            ahead.wait(planned.name, timer)  # a stage computed ahead is then read from the cache
+            started = time.perf_counter()
+            result = read_stage(kind, key, cache_dir)
+            if result is None:
+                result = write_stage(kind, key, call(planned.stage, inputs), cache_dir)
+            timer.add(planned.name, time.perf_counter() - started)
+            out.update(result)
+            inputs.maps[0].update(result)
+            produced.update(dict.fromkeys(result, key))
+            if isinstance(tables, LazyTables):  # forget per-article inputs no later corpus stage reads
+                later = set().union(*(set(s.inputs) for s in corpus[position + 1 :]))
+                for name in set(planned.inputs) - later:
+                    tables.release(name)
+            release_memory()  # the next stage starts from what the tables hold, not this one's freed heap
+    except BaseException:
+        ahead.close(abandon=True)
+        raise
+    ahead.close()
+    if ahead_pids is not None:
+        ahead_pids.update(ahead.pids)
+    drop_internal(tables)
+    return out
+
+
+def drop_internal(tables: dict[str, pd.DataFrame] | LazyTables | Mapping[str, pd.DataFrame]) -> None:
+    """Remove the internal tables (names starting with ``_``) from a run's tables."""
+    internal = [n for n in tables if n.startswith(INTERNAL_PREFIX)]
+    if isinstance(tables, LazyTables):
+        tables.drop(internal)
+    else:
+        for name in internal:
+            del tables[name]  # type: ignore[attr-defined]

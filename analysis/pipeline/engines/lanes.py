@@ -1,0 +1,140 @@
+"""The lanes engine: uncached chunks computed in forked worker processes, each parsing whole chunks.
+
+Each lane loads the spaCy model once and takes the next chunk as soon as it is
+free, so the parse of one chunk overlaps with the per-article stages of another
+and both cores stay busy. In long jobs the lanes are replaced by fresh ones
+every :data:`LANE_MAX_CHUNKS` chunks each, because a lane's memory creeps up.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.annotate import MIN_ARTICLES_PER_PROCESS, iter_tokens, load_model
+from analysis.core import cache
+from analysis.core.parallel import fork_context, release_memory
+from analysis.pipeline.chunks import process_chunk
+from analysis.pipeline.plan import plan
+from analysis.pipeline.timing import Timer
+
+#: Chunks each lane process computes before the lanes are replaced by fresh ones, in jobs of more
+#: than :data:`LANE_RECYCLE_FROM_CHUNKS` chunks: a lane's memory grows by ~45-60 MB a large chunk
+#: (caches filling, a fragmented heap), which only long jobs feel. 20,000 articles (160 chunks of
+#: ~125) run in 40 sets of lanes, each paying a model load (~1.5 s) and a short wait for its last chunk.
+LANE_MAX_CHUNKS = 2
+#: Jobs of up to this many chunks run in one set of lanes (the 2,000-article bench: 16 chunks).
+LANE_RECYCLE_FROM_CHUNKS = 40
+
+
+def lane_count(n_process: int | None, todo_sizes: list[int]) -> int:
+    """Return how many worker processes ("lanes") to run uncached chunks in: 1 means this process.
+
+    Lanes pay off only when there are at least two chunks to compute and enough
+    articles per lane to repay starting a process and loading the model there
+    (the same threshold as spaCy's own ``n_process``).
+
+    Examples
+    --------
+    >>> lane_count(2, [250, 250, 250])
+    2
+    >>> lane_count(2, [40])
+    1
+    >>> lane_count(1, [250, 250])
+    1
+    """
+    processes = n_process or config.SPACY_N_PROCESS
+    if processes < 2 or len(todo_sizes) < 2:
+        return 1
+    return max(1, min(processes, len(todo_sizes), sum(todo_sizes) // MIN_ARTICLES_PER_PROCESS))
+
+
+def lane_init() -> None:
+    """Load the spaCy model once per lane process, before its first chunk."""
+    load_model()
+
+
+def lane_chunk(
+    chunk: pd.DataFrame,
+    keys: Mapping[str, str],
+    include: list[str] | None,
+    cache_dir: str,
+    batch_size: int | None,
+) -> tuple[dict[str, float], int, int]:
+    """Annotate one chunk (``n_process=1``) and run its per-article stages, in a lane process.
+
+    Returns the stage seconds, the number of cache writes and the lane's process id; the
+    tables stay in the cache.
+    """
+    stages = plan(include=include)
+    timer, writes = Timer(), cache.write_count()
+    started = time.perf_counter()
+    (tokens,) = iter_tokens([chunk], cache_dir=cache_dir, n_process=1, batch_size=batch_size, progress=False)
+    timer.add("annotate", time.perf_counter() - started)
+    process_chunk(chunk, tokens, stages, keys, cache_dir=cache_dir, timer=timer)
+    del tokens
+    release_memory()  # a lane lives for many chunks: give back what this one freed
+    return timer.seconds, cache.write_count() - writes, os.getpid()
+
+
+def run_lanes(
+    chunks: list[pd.DataFrame],
+    keys: list[dict[str, str]],
+    *,
+    include: Iterable[str] | None,
+    cache_dir: Path,
+    lanes: int,
+    batch_size: int | None,
+    timer: Timer,
+    progress: bool,
+) -> tuple[int, list[int]]:
+    """Compute uncached chunks in ``lanes`` worker processes; return (cache writes, lane process ids).
+
+    Chunks are handed out longest first (by characters), so the last ones are short and the
+    lanes finish together. Stage seconds are summed over lanes into ``timer``; the outputs
+    are in the cache.
+    """
+    names = list(include) if include is not None else None
+    writes = 0
+    pids: set[int] = set()
+    if progress:
+        total = sum(len(c) for c in chunks)
+        print(
+            f"analysing {len(chunks)} chunks ({total} articles) in {lanes} processes",
+            file=sys.stderr,
+            flush=True,
+        )
+    context = fork_context()
+    order = sorted(range(len(chunks)), key=lambda i: -sum(chunks[i]["text"].map(len)))
+    wave = lanes * max(1, LANE_MAX_CHUNKS) if len(chunks) > LANE_RECYCLE_FROM_CHUNKS else len(chunks)
+    done = 0
+    for start in range(0, len(order), wave):
+        with ProcessPoolExecutor(max_workers=lanes, mp_context=context, initializer=lane_init) as pool:
+            futures = {
+                pool.submit(lane_chunk, chunks[i], keys[i], names, str(cache_dir), batch_size): i
+                for i in order[start : start + wave]
+            }
+            try:
+                for future in as_completed(futures):
+                    seconds, lane_writes, pid = future.result()
+                    timer.merge(seconds)
+                    writes += lane_writes
+                    pids.add(pid)
+                    done += 1
+                    if progress:
+                        size = len(chunks[futures[future]])
+                        print(
+                            f"  chunk {done}/{len(chunks)} done: {size} articles", file=sys.stderr, flush=True
+                        )
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    return writes, sorted(pids)
