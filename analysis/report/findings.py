@@ -33,6 +33,10 @@ def _first(table: pd.DataFrame, *names: str) -> str | None:
     return next((n for n in names if n in table.columns), None)
 
 
+def _table(result: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame | None:
+    return result[name] if name in result else None
+
+
 def _with_outlet(table: pd.DataFrame, ok: pd.DataFrame) -> pd.DataFrame:
     if "outlet" in table.columns:
         return table
@@ -94,13 +98,13 @@ def measure_tables(
     """
     ok = ok_rows(articles)
     out: list[tuple[str, pd.DataFrame, str, dict]] = []
-    sentiment = result.get("sentiment") if "sentiment" in result else None
+    sentiment = _table(result, "sentiment")
     if sentiment is not None and not sentiment.empty and "compound" in sentiment.columns:
         t = _with_outlet(sentiment[["article_id", "compound"]], ok)
         out.append(("tone", t, "compound", {
             "kind": "mean", "phrase": "mean article tone (VADER, -1 to +1)", "unit": "articles",
             "section": "03_sentiment.html#Article-sentiment-with-intervals"}))  # fmt: skip
-    readability = result.get("readability") if "readability" in result else None
+    readability = _table(result, "readability")
     if readability is not None and not readability.empty and GRADE_INDEX in readability.columns:
         r = readability
         if "version" in r.columns:
@@ -111,7 +115,7 @@ def measure_tables(
         out.append(("reading level", t, GRADE_INDEX, {
             "kind": "mean", "phrase": "mean reading grade (Flesch-Kincaid)", "unit": "articles",
             "section": "04_readability.html"}))  # fmt: skip
-    targeted = result.get("entity_sentiment") if "entity_sentiment" in result else None
+    targeted = _table(result, "entity_sentiment")
     if targeted is not None and not targeted.empty:
         col = _first(targeted, "score", "sentiment")
         for person in people:
@@ -121,7 +125,7 @@ def measure_tables(
                 out.append((f"tone toward {person}", t, col, {
                     "kind": "mean", "phrase": f"mean tone toward {person}", "unit": "articles",
                     "section": "03_sentiment.html#The-same-entity-seen-by-different-outlets"}))  # fmt: skip
-    quotes = result.get("quotes") if "quotes" in result else None
+    quotes = _table(result, "quotes")
     if quotes is not None and not quotes.empty:
         q = _with_outlet(quotes, ok)
         if "source_type" in q.columns:
@@ -135,7 +139,7 @@ def measure_tables(
             out.append(("women quoted", t[["article_id", "outlet", "women"]], "women", {
                 "kind": "share", "phrase": "quotes women", "unit": "quotes of a person of known gender",
                 "section": "07_framing.html#Source-balance"}))  # fmt: skip
-    frames = result.get("frames") if "frames" in result else None
+    frames = _table(result, "frames")
     if frames is not None and not frames.empty:
         f = _with_outlet(frames[["article_id", "frame", "score"]], ok)
         label = frames.drop_duplicates("frame").set_index("frame")["label"] if "label" in frames else None
@@ -266,9 +270,9 @@ def outlet_summary(
         ci = bootstrap_grouped_mean_ci(sub[v].to_numpy(dtype=float), sub["article_id"].to_numpy())
         return _interval_text(ci.mean, ci.low, ci.high, percent=d["kind"] == "share")
 
-    keyness = result.get("keyness") if "keyness" in result else None
-    freqs = result.get("entity_frequencies") if "entity_frequencies" in result else None
-    frames = result.get("frames") if "frames" in result else None
+    keyness = _table(result, "keyness")
+    freqs = _table(result, "entity_frequencies")
+    frames = _table(result, "frames")
     for outlet in outlets:
         mine = ok[ok["outlet"] == outlet]
         row = {"outlet": outlet, "articles": len(mine), "words": int(mine["n_words"].sum())}
@@ -429,8 +433,8 @@ def attention_table(
     ok = ok_rows(articles)
     if outlets is not None:
         ok = ok[ok["outlet"].astype(str).isin(outlets)]
-    mentions = result["mentions"] if "mentions" in result else None
-    frames = result["frames"] if "frames" in result else None
+    mentions = _table(result, "mentions")
+    frames = _table(result, "frames")
     if frames is not None and "label" in frames.columns:
         frames = frames.assign(frame=frames["label"])
     table = attention(ok, mentions, frames, entities=list(people) or None, period=period)
@@ -438,8 +442,11 @@ def attention_table(
 
 
 def attention_drawable(table: pd.DataFrame) -> bool:
-    """Tell whether attention over time says anything: at least two periods with articles."""
-    return not table.empty and table["period"].nunique() >= 2
+    """Tell whether attention over time says anything: some outlet has articles in 3 or more periods."""
+    if table.empty:
+        return False
+    per_outlet = table[table["n_articles"] > 0].groupby("outlet")["period"].nunique()
+    return bool((per_outlet >= 3).any())
 
 
 def attention_note(table: pd.DataFrame) -> HTMLBlock:
@@ -449,7 +456,9 @@ def attention_note(table: pd.DataFrame) -> HTMLBlock:
     undated, imprecise = left.get("undated", 0), left.get("imprecise", 0)
     parts = [f"Periods: {period}s."]
     if not attention_drawable(table):
-        parts.append("Fewer than two periods hold dated articles, so attention over time is not drawn.")
+        parts.append(
+            "No outlet has dated articles in three or more periods, so attention over time is not drawn."
+        )
     if undated:
         parts.append(f"{undated} undated article(s) are left out.")
     if imprecise:
