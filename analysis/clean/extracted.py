@@ -346,6 +346,28 @@ def apply_rule(
     return blocks
 
 
+def page_blocks(
+    raw_text: str,
+    extracted_text: str | None,
+    *,
+    title: str | None = None,
+    rule: Callable[[str], tuple[str, str] | None] | None = None,
+) -> list[ExtractedBlock]:
+    r"""Return the blocks of one page with roles: the extracted article, the page rules, then ``rule``.
+
+    This is the one call the cleaner needs for a row that carries an extractor result:
+    :func:`extracted_blocks`, then :func:`refine` (promo, contact, credit, date lines and the
+    link run after a promo heading), then the cleaner's own ``rule`` on the remaining body
+    blocks (see :func:`apply_rule`).
+
+    >>> raw = "Rain | Site\n\nHome\n\nIt rained all day.\n\nRead more: Snow next week"
+    >>> [b.role for b in page_blocks(raw, "It rained all day.\nRead more: Snow next week")]
+    ['title', 'boilerplate', 'body', 'boilerplate']
+    """
+    blocks = refine(extracted_blocks(raw_text, extracted_text, title=title))
+    return apply_rule(blocks, rule) if rule is not None else blocks
+
+
 def body_text(blocks: Sequence[ExtractedBlock]) -> str:
     """Join the body blocks with a blank line (the article's ``text``)."""
     return "\n\n".join(b.text for b in blocks if b.role == "body")

@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 from analysis import config
 from analysis.clean.extracted import (
     REASON_BODY,
+    REASON_EXTENDED,
     REASON_HEADLINE,
     REASON_OUTSIDE,
     REASON_PAGE_TITLE,
     body_text,
     dump_spans,
     extracted_blocks,
+    page_blocks,
     page_rule,
     refine,
 )
@@ -196,6 +198,55 @@ def test_short_link_run_after_a_promo_heading_at_the_end_is_cut():
     blocks = refine(extracted_blocks(raw, "\n".join(paras + links)))
     assert [b.role for b in blocks[-3:]] == ["boilerplate"] * 3
     assert sum(b.role == "body" for b in blocks) == 6
+
+
+def test_article_cut_short_at_an_ad_label_is_extended_over_long_prose_only():
+    prose = [
+        f"Paragraph {i} explains at length what the inspectors found under the pier, how long the "
+        "repairs will take, who will pay for them, and what the ferry companies told their "
+        "passengers about the changed timetable for the rest of the summer season."
+        for i in range(4)
+    ]
+    raw = "\n\n".join(
+        ["T", "Menu", *prose[:2], "Advertisement", *prose[2:], "More stories", "Short link here."]
+    )
+    blocks = extracted_blocks(raw, "\n".join(prose[:2]))
+    roles = [b.role for b in blocks]
+    assert roles == [
+        "title",
+        "boilerplate",
+        "body",
+        "body",
+        "boilerplate",
+        "body",
+        "body",
+        "boilerplate",
+        "boilerplate",
+    ]
+    assert blocks[5].reason == REASON_EXTENDED
+    assert [b.role for b in extracted_blocks(raw, "\n".join(prose[:2]), extend=False)][5] == "boilerplate"
+
+
+def test_page_blocks_runs_the_cleaners_rule_on_body_blocks_only():
+    raw = "\n\n".join(
+        [
+            "T",
+            "WATCH: the pier from above",
+            "It rained all day in the harbour town.",
+            "WATCH: video of the storm",
+        ]
+    )
+    extracted = "It rained all day in the harbour town.\nWATCH: video of the storm"
+
+    def rule(text):
+        return ("boilerplate", "video promo line") if text.startswith("WATCH:") else None
+
+    blocks = page_blocks(raw, extracted, rule=rule)
+    assert [(b.role, b.reason) for b in blocks][1:] == [
+        ("boilerplate", REASON_OUTSIDE),
+        ("body", REASON_BODY),
+        ("boilerplate", "video promo line"),
+    ]
 
 
 # --------------------------------------------------------------------------- metadata
