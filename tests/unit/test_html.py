@@ -285,7 +285,12 @@ def test_a_page_without_metadata_gets_a_title_and_a_host_outlet():
     )
     out = extract_page(html, url="https://www.town.example/market/quiet-day")
     assert out["title"] and "title:" in out["metadata_evidence"]
-    assert out["outlet"]
+    assert out["outlet"] == "town.example" and "outlet: host name of the URL" in out["metadata_evidence"]  # noqa: E501
+    titled = "<html><head><title>Quiet day at the market – Town Crier</title></head>" + html[6:]
+    out = extract_page(titled)
+    assert (
+        out["outlet"] == "Town Crier" and "outlet: the <title> after the headline" in out["metadata_evidence"]
+    )
 
 
 # --------------------------------------------------------------------------- files, gz, WARC, failures
