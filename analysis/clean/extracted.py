@@ -22,6 +22,8 @@ from difflib import SequenceMatcher
 
 #: A block is body when at least this share of its words aligns with the extracted article.
 MIN_SHARE = 0.5
+#: Aligned runs shorter than this many words count only when they are a whole block.
+MIN_RUN = 3
 #: A block the extractor skipped between two body blocks is recovered as body when it has at
 #: least this many words and reads as a sentence (ends with sentence punctuation).
 RECOVER_MIN_WORDS = 12
@@ -95,6 +97,9 @@ def _aligned_counts(block_tokens: Sequence[list[str]], body: list[str]) -> list[
         return counts
     matcher = SequenceMatcher(None, flat, body, autojunk=False)
     for a, _b, size in matcher.get_matching_blocks():
+        whole = size > 0 and size == len(block_tokens[owner[a]])
+        if size < MIN_RUN and not whole:  # single common words ("the", "and") align by chance
+            continue
         for k in range(a, a + size):
             counts[owner[k]] += 1
     return counts

@@ -119,6 +119,18 @@ def test_partial_blocks_follow_the_share_of_aligned_words():
     assert blocks[2].role == "boilerplate" and "only 29% of its words are in it" in blocks[2].reason
 
 
+def test_scattered_common_words_do_not_make_a_block_body():
+    p1 = "The mayor and the council met in the town hall on a cold and wet day in the spring."
+    p2 = "They agreed to repair the harbour wall before the winter storms arrive next year."
+    hidden = (
+        "Sport fans in town said the news that day was grim."  # extracted, but not in the dump as a block
+    )
+    raw = "\n\n".join(["T", p1, "Sport | Town | Day | Weather", p2])
+    blocks = extracted_blocks(raw, f"{p1}\n{hidden}\n{p2}", extend=False)
+    assert [b.role for b in blocks] == ["title", "body", "boilerplate", "body"]
+    assert blocks[2].share == 0.0  # single words aligned by chance do not count
+
+
 def test_no_extractor_result_leaves_no_body_but_every_block():
     raw = "Title\n\nOne\n\nTwo"
     blocks = extracted_blocks(raw, None)
