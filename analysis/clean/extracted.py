@@ -22,6 +22,8 @@ from difflib import SequenceMatcher
 
 #: A block is body when at least this share of its words aligns with the extracted article.
 MIN_SHARE = 0.5
+#: Aligned runs shorter than this many words count only when they are a whole block.
+MIN_RUN = 3
 #: A block the extractor skipped between two body blocks is recovered as body when it has at
 #: least this many words and reads as a sentence (ends with sentence punctuation).
 RECOVER_MIN_WORDS = 12
@@ -95,6 +97,9 @@ def _aligned_counts(block_tokens: Sequence[list[str]], body: list[str]) -> list[
         return counts
     matcher = SequenceMatcher(None, flat, body, autojunk=False)
     for a, _b, size in matcher.get_matching_blocks():
+        whole = size > 0 and size == len(block_tokens[owner[a]])
+        if size < MIN_RUN and not whole:  # single common words ("the", "and") align by chance
+            continue
         for k in range(a, a + size):
             counts[owner[k]] += 1
     return counts
@@ -344,6 +349,28 @@ def apply_rule(
         if verdict is not None:
             b.role, b.reason = verdict
     return blocks
+
+
+def page_blocks(
+    raw_text: str,
+    extracted_text: str | None,
+    *,
+    title: str | None = None,
+    rule: Callable[[str], tuple[str, str] | None] | None = None,
+) -> list[ExtractedBlock]:
+    r"""Return the blocks of one page with roles: the extracted article, the page rules, then ``rule``.
+
+    This is the one call the cleaner needs for a row that carries an extractor result:
+    :func:`extracted_blocks`, then :func:`refine` (promo, contact, credit, date lines and the
+    link run after a promo heading), then the cleaner's own ``rule`` on the remaining body
+    blocks (see :func:`apply_rule`).
+
+    >>> raw = "Rain | Site\n\nHome\n\nIt rained all day.\n\nRead more: Snow next week"
+    >>> [b.role for b in page_blocks(raw, "It rained all day.\nRead more: Snow next week")]
+    ['title', 'boilerplate', 'body', 'boilerplate']
+    """
+    blocks = refine(extracted_blocks(raw_text, extracted_text, title=title))
+    return apply_rule(blocks, rule) if rule is not None else blocks
 
 
 def body_text(blocks: Sequence[ExtractedBlock]) -> str:

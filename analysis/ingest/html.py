@@ -291,6 +291,30 @@ def site_from_url(url: str | None) -> str | None:
     return host or None
 
 
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+")
+
+
+def title_suffix(page_title: str, headline: str | None) -> str | None:
+    """Return the site name a ``<title>`` prints after the headline ("Headline | Site"), else None.
+
+    >>> title_suffix("Rain falls all day – The Daily Gazette", "Rain falls all day")
+    'The Daily Gazette'
+    >>> title_suffix("Rain falls all day", "Rain falls all day") is None
+    True
+    """
+    if not page_title or not headline:
+        return None
+    page_title = _SPACE.sub(" ", page_title).strip()
+    if not _norm(page_title).startswith(_norm(headline)):
+        return None
+    rest = page_title[len(_SPACE.sub(" ", headline).strip()) :]
+    m = _TITLE_SEPARATOR.match(rest)
+    if m is None:
+        return None
+    site = rest[m.end() :].strip()
+    return site if site and len(site.split()) <= 6 else None
+
+
 # --------------------------------------------------------------------------- extraction
 
 
@@ -369,10 +393,16 @@ def extract_page(page: str, url: str | None = None) -> dict:
     sitename = doc.sitename if doc is not None and doc.sitename else None
     if sitename:
         out["outlet"] = _SPACE.sub(" ", sitename).strip()
-        evidence.append(f"outlet: {_source_of('sitename', sitename, metas)} {via}")
+        source = _source_of("sitename", sitename, metas)
+        if source == "page text" and _norm(sitename) == _norm(site_from_url(out["url"])):
+            source = "host name of the URL"
+        evidence.append(f"outlet: {source} {via}")
     elif site_from_url(out["url"]):
         out["outlet"] = site_from_url(out["url"])
         evidence.append("outlet: host name of the URL")
+    elif title_suffix(metas.get("<title>", [""])[0], out["title"]):
+        out["outlet"] = title_suffix(metas["<title>"][0], out["title"])
+        evidence.append("outlet: the <title> after the headline")
     try:
         date = htmldate.find_date(tree, url=out["url"], original_date=True, extensive_search=True)
     except Exception:  # noqa: BLE001 - htmldate failing on one page leaves the date unknown

@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 from analysis import config
 from analysis.clean.extracted import (
     REASON_BODY,
+    REASON_EXTENDED,
     REASON_HEADLINE,
     REASON_OUTSIDE,
     REASON_PAGE_TITLE,
     body_text,
     dump_spans,
     extracted_blocks,
+    page_blocks,
     page_rule,
     refine,
 )
@@ -117,6 +119,18 @@ def test_partial_blocks_follow_the_share_of_aligned_words():
     assert blocks[2].role == "boilerplate" and "only 29% of its words are in it" in blocks[2].reason
 
 
+def test_scattered_common_words_do_not_make_a_block_body():
+    p1 = "The mayor and the council met in the town hall on a cold and wet day in the spring."
+    p2 = "They agreed to repair the harbour wall before the winter storms arrive next year."
+    hidden = (
+        "Sport fans in town said the news that day was grim."  # extracted, but not in the dump as a block
+    )
+    raw = "\n\n".join(["T", p1, "Sport | Town | Day | Weather", p2])
+    blocks = extracted_blocks(raw, f"{p1}\n{hidden}\n{p2}", extend=False)
+    assert [b.role for b in blocks] == ["title", "body", "boilerplate", "body"]
+    assert blocks[2].share < 0.5  # single words aligned by chance do not count
+
+
 def test_no_extractor_result_leaves_no_body_but_every_block():
     raw = "Title\n\nOne\n\nTwo"
     blocks = extracted_blocks(raw, None)
@@ -198,6 +212,55 @@ def test_short_link_run_after_a_promo_heading_at_the_end_is_cut():
     assert sum(b.role == "body" for b in blocks) == 6
 
 
+def test_article_cut_short_at_an_ad_label_is_extended_over_long_prose_only():
+    prose = [
+        f"Paragraph {i} explains at length what the inspectors found under the pier, how long the "
+        "repairs will take, who will pay for them, and what the ferry companies told their "
+        "passengers about the changed timetable for the rest of the summer season."
+        for i in range(4)
+    ]
+    raw = "\n\n".join(
+        ["T", "Menu", *prose[:2], "Advertisement", *prose[2:], "More stories", "Short link here."]
+    )
+    blocks = extracted_blocks(raw, "\n".join(prose[:2]))
+    roles = [b.role for b in blocks]
+    assert roles == [
+        "title",
+        "boilerplate",
+        "body",
+        "body",
+        "boilerplate",
+        "body",
+        "body",
+        "boilerplate",
+        "boilerplate",
+    ]
+    assert blocks[5].reason == REASON_EXTENDED
+    assert [b.role for b in extracted_blocks(raw, "\n".join(prose[:2]), extend=False)][5] == "boilerplate"
+
+
+def test_page_blocks_runs_the_cleaners_rule_on_body_blocks_only():
+    raw = "\n\n".join(
+        [
+            "T",
+            "WATCH: the pier from above",
+            "It rained all day in the harbour town.",
+            "WATCH: video of the storm",
+        ]
+    )
+    extracted = "It rained all day in the harbour town.\nWATCH: video of the storm"
+
+    def rule(text):
+        return ("boilerplate", "video promo line") if text.startswith("WATCH:") else None
+
+    blocks = page_blocks(raw, extracted, rule=rule)
+    assert [(b.role, b.reason) for b in blocks][1:] == [
+        ("boilerplate", REASON_OUTSIDE),
+        ("body", REASON_BODY),
+        ("boilerplate", "video promo line"),
+    ]
+
+
 # --------------------------------------------------------------------------- metadata
 
 
@@ -234,7 +297,12 @@ def test_a_page_without_metadata_gets_a_title_and_a_host_outlet():
     )
     out = extract_page(html, url="https://www.town.example/market/quiet-day")
     assert out["title"] and "title:" in out["metadata_evidence"]
-    assert out["outlet"]
+    assert out["outlet"] == "town.example" and "outlet: host name of the URL" in out["metadata_evidence"]  # noqa: E501
+    titled = "<html><head><title>Quiet day at the market – Town Crier</title></head>" + html[6:]
+    out = extract_page(titled)
+    assert (
+        out["outlet"] == "Town Crier" and "outlet: the <title> after the headline" in out["metadata_evidence"]
+    )
 
 
 # --------------------------------------------------------------------------- files, gz, WARC, failures
