@@ -130,7 +130,6 @@ def package_edges(root=None) -> list[digest.ImportEdge]:
     return [e for m in digest.all_modules(root) for e in digest.imports_of(m, root)]
 
 
-@pytest.mark.xfail(strict=False, reason="restructure in progress")
 def test_the_package_imports_only_downwards():
     found = violations(package_edges(), layer_of)
     assert not found, "\n".join(found)

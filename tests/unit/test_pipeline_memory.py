@@ -11,7 +11,7 @@ import pytest
 
 from analysis import pipeline
 from analysis.core import parallel as memory
-from analysis.load import CorpusError
+from analysis.ingest import CorpusError
 from analysis.pipeline import source
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork and malloc_trim: Linux")
@@ -29,19 +29,17 @@ def _write_corpus(folder, n: int = 6) -> None:
 
 @linux_only
 def test_forked_load_gives_the_same_table_and_runs_in_another_process(tmp_path, monkeypatch):
-    import analysis.load
-
     src = tmp_path / "corpus"
     _write_corpus(src)
     pids = tmp_path / "pids"
-    real = analysis.load.load_corpus
+    real = source.load_corpus
 
     def recording(*args, **kwargs):  # inherited by the forked loader
         with open(pids, "a") as f:
             f.write(f"{os.getpid()}\n")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(analysis.load, "load_corpus", recording)
+    monkeypatch.setattr(source, "load_corpus", recording)
     monkeypatch.delenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", raising=False)
     assert memory.can_fork()
     forked = source.load_articles(src, tmp_path / "cache-a")
