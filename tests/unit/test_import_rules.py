@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-import pytest
-
 from analysis.core import digest
 
 #: Module-name prefix -> layer, lowest first. The longest matching prefix wins; a new top-level
