@@ -183,19 +183,29 @@ def _run_kernel(nb, cwd: Path) -> None:
 
 
 def most_mentioned_entities(
-    articles: pd.DataFrame, n: int, *, mentions: pd.DataFrame | None = None
+    articles: pd.DataFrame,
+    n: int,
+    *,
+    mentions: pd.DataFrame | None = None,
+    min_outlets: int | None = None,
 ) -> list[str]:
-    """Return the ``n`` most-mentioned people and organisations (ties by name); [] without entities.
+    """Return the ``n`` people and organisations covered by the most outlets, then most mentioned.
+
+    An entity page compares outlets, so entities are ranked by the number of outlets that
+    mention them (then by mentions, then by name), and an entity named by one outlet only
+    gets no page when the corpus has two or more outlets (``min_outlets``, default 2 then).
 
     Parameters
     ----------
     articles : pandas.DataFrame
-        The corpus (only ``ok`` rows count).
+        The corpus (only ``ok`` rows count; ``outlet`` is used when present).
     n : int
         How many.
     mentions : pandas.DataFrame, optional
         :func:`analysis.entity_mentions` of the corpus (e.g. ``analysis.run(...)["mentions"]``);
         computed when omitted.
+    min_outlets : int, optional
+        Fewest outlets an entity needs (default 2 when the corpus has 2+ outlets, else 1).
 
     Returns
     -------
@@ -203,19 +213,30 @@ def most_mentioned_entities(
     """
     if n <= 0:
         return []
+    ok = ok_rows(articles)
     if mentions is None:
         try:
             from analysis.measures.entities import entity_mentions
         except ImportError:
             return []
-        mentions = entity_mentions(ok_rows(articles))
-    ids = set(ok_rows(articles)["article_id"].astype(str))
+        mentions = entity_mentions(ok)
+    ids = set(ok["article_id"].astype(str))
     mentions = mentions[mentions["article_id"].astype(str).isin(ids)]
     mentions = mentions[mentions["kind"].isin(ENTITY_REPORT_KINDS)]
     if mentions.empty:
         return []
-    counts = mentions.groupby("canonical").size().reset_index(name="n")
-    counts = counts.sort_values(["n", "canonical"], ascending=[False, True])
+    outlet_of = (
+        ok.set_index(ok["article_id"].astype(str))["outlet"].astype(str)
+        if "outlet" in ok.columns
+        else pd.Series(dtype=str)
+    )
+    m = mentions.assign(outlet=mentions["article_id"].astype(str).map(outlet_of).fillna("?"))
+    n_outlets_corpus = outlet_of.nunique() if len(outlet_of) else 1
+    floor = min_outlets if min_outlets is not None else (2 if n_outlets_corpus >= 2 else 1)
+    counts = m.groupby("canonical").agg(n_outlets=("outlet", "nunique"), n=("article_id", "size"))
+    counts = counts.reset_index()
+    counts = counts[counts["n_outlets"] >= floor]
+    counts = counts.sort_values(["n_outlets", "n", "canonical"], ascending=[False, False, True])
     return counts["canonical"].head(n).astype(str).tolist()
 
 

@@ -152,7 +152,27 @@ def test_most_mentioned_entities_reads_given_mentions_of_ok_articles():
             "kind": ["person", "organisation", "organisation", "person", "person", "person"],
         }
     )
-    assert report.most_mentioned_entities(articles, 5, mentions=mentions) == ["B", "A"]
+    assert report.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == ["B", "A"]
+
+
+def test_entity_pages_go_to_entities_several_outlets_cover():
+    articles = pd.DataFrame(
+        {"article_id": ["a1", "a2", "b1", "c1"], "outlet": ["A", "A", "B", "C"], "status": "ok", "text": "x"}
+    )
+    mentions = pd.DataFrame(
+        {
+            "article_id": ["a1"] * 5 + ["a2", "b1", "c1", "c1"],
+            "canonical": ["Solo"] * 5 + ["Shared", "Shared", "Shared", "Pair"],
+            "kind": "person",
+        }
+    )
+    # "Solo" has the most mentions but one outlet: no page; "Shared" (3 outlets) first
+    assert report.most_mentioned_entities(articles, 5, mentions=mentions) == ["Shared"]
+    assert report.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == [
+        "Shared",
+        "Solo",
+        "Pair",
+    ]
 
 
 def test_cli_report_passes_top_outlets(monkeypatch):
