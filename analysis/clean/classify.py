@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from analysis.clean.furniture import FURNITURE_REASON, line_hash
 from analysis.clean.patterns import CREDIT_BLOCK, SIGNOFF_PREFIX, Family, boilerplate_family, normalise_block
 from analysis.clean.segment import Block
 from analysis.clean.shape import apply_page_shape
@@ -58,8 +59,10 @@ def heading_like(text: str) -> bool:
     return title_case or text.endswith(("?", ":")) or len(words) <= 5
 
 
-def classify_blocks(blocks: list[Block], given_title: str | None) -> None:
-    """Give each block its role and reason (in place)."""
+def classify_blocks(
+    blocks: list[Block], given_title: str | None, furniture: frozenset[str] = frozenset()
+) -> None:
+    """Give each block its role and reason (in place); ``furniture``: its outlet's furniture line hashes."""
     families = [None if b.kind else boilerplate_family(b.text) for b in blocks]
     given_norm = normalise_block(given_title) if given_title else ""
     # first body-like block: for the "headline above a copy of the body" rule
@@ -81,6 +84,9 @@ def classify_blocks(blocks: list[Block], given_title: str | None) -> None:
             b.role, b.reason = "boilerplate", fam.name
             # a short header such as "Related Posts" is followed by a list of linked headlines
             list_at = i if fam.lists and b.text.count(" ") < 5 else None
+            continue
+        if furniture and line_hash(b.text) in furniture:
+            b.role, b.reason = "boilerplate", FURNITURE_REASON
             continue
         if list_at is not None and not b.kind:
             if heading_like(b.text) or headline_like(b.text):
