@@ -34,7 +34,8 @@ PROMO = (
     "Readers who want to share their own story with the newsroom can write to the editors at any time of day."
 )
 FOOTER = (
-    "Follow the Gazette on the social networks of your choice today\nThe Gazette is printed by Northshire Press"
+    "Follow the Gazette on the social networks of your choice today\n"
+    "The Gazette is printed by Northshire Press"
 )
 
 
