@@ -5,23 +5,27 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.clean.classify import classify_blocks
+from analysis.clean.furniture import furniture_table
 from analysis.clean.outlet import detect_outlet
 from analysis.clean.segment import Block, segment
 from analysis.clean.titles import derive_title, given_titles
 from analysis.schema import BLOCK_COLUMNS
 
 
-def article_blocks(raw: str, given_title: str | None) -> list[Block]:
-    """Segment and classify one article's raw text (the blocks behind :func:`paragraphs`)."""
+def article_blocks(raw: str, given_title: str | None, furniture: tuple[str, ...] = ()) -> list[Block]:
+    """Segment and classify one article's raw text (the blocks behind :func:`paragraphs`).
+
+    ``furniture``: hashes of the lines that are its outlet's furniture (:func:`furniture_table`).
+    """
     blocks = segment(raw)
-    classify_blocks(blocks, given_title)
+    classify_blocks(blocks, given_title, frozenset(furniture))
     return blocks
 
 
 # --------------------------------------------------------------------------- public API
 
 
-def paragraphs(articles: pd.DataFrame) -> pd.DataFrame:
+def paragraphs(articles: pd.DataFrame, *, furniture: pd.Series | None = None) -> pd.DataFrame:
     r"""Split each article into blocks and say, for each block, whether it is body text and why.
 
     Parameters
@@ -30,6 +34,11 @@ def paragraphs(articles: pd.DataFrame) -> pd.DataFrame:
         Needs ``article_id`` and ``raw_text`` (or, failing that, ``text``).
         ``title`` is used when present: a given title (not one with
         ``title_derived`` True) marks the block that prints it as ``title``.
+        ``outlet`` is used when present: lines recurring across an outlet's
+        articles are its site furniture (:mod:`analysis.clean.furniture`).
+    furniture : pandas.Series, optional
+        Per article, the furniture line hashes it holds (aligned with
+        ``articles``); default: :func:`furniture_table` of ``articles``.
 
     Returns
     -------
@@ -50,11 +59,13 @@ def paragraphs(articles: pd.DataFrame) -> pd.DataFrame:
     """
     column = "raw_text" if "raw_text" in articles.columns else "text"
     titles = given_titles(articles)
+    furniture = furniture_table(articles) if furniture is None else furniture
     rows: list[tuple] = []
-    for article_id, raw, title in zip(articles["article_id"], articles[column], titles, strict=True):
+    rows_in = zip(articles["article_id"], articles[column], titles, furniture, strict=True)
+    for article_id, raw, title, lines in rows_in:
         if not isinstance(raw, str) or not raw.strip():
             continue
-        for position, b in enumerate(article_blocks(raw, title)):
+        for position, b in enumerate(article_blocks(raw, title, lines)):
             rows.append(
                 (
                     article_id,
@@ -72,15 +83,17 @@ def paragraphs(articles: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"position": int, "kept": bool, "start_char": int, "end_char": int})
 
 
-def clean_articles(raw: pd.DataFrame) -> pd.DataFrame:
+def clean_articles(raw: pd.DataFrame, *, furniture: pd.Series | None = None) -> pd.DataFrame:
     r"""Add the clean body, the title and any outlet evidence to raw articles.
 
     Parameters
     ----------
     raw : pandas.DataFrame
         Needs ``article_id`` and ``raw_text``; ``title`` (a given title is
-        kept) and ``status`` (only ``ok`` rows are cleaned) are used when
-        present.
+        kept), ``status`` (only ``ok`` rows are cleaned) and ``outlet``
+        (site furniture) are used when present.
+    furniture : pandas.Series, optional
+        As for :func:`paragraphs`.
 
     Returns
     -------
@@ -103,8 +116,9 @@ def clean_articles(raw: pd.DataFrame) -> pd.DataFrame:
     out = raw.copy()
     statuses = out["status"] if "status" in out.columns else pd.Series("ok", index=out.index)
     given = given_titles(out)
+    furniture = furniture_table(out) if furniture is None else furniture
     texts, titles, derived, outlets, types = [], [], [], [], []
-    for raw_text, status, title in zip(out["raw_text"], statuses, given, strict=True):
+    for raw_text, status, title, lines in zip(out["raw_text"], statuses, given, furniture, strict=True):
         if status != "ok" or not isinstance(raw_text, str) or not raw_text.strip():
             texts.append("")
             titles.append(title)
@@ -112,7 +126,7 @@ def clean_articles(raw: pd.DataFrame) -> pd.DataFrame:
             outlets.append(None)
             types.append(None)
             continue
-        blocks = article_blocks(raw_text, title)
+        blocks = article_blocks(raw_text, title, lines)
         body = "\n\n".join(b.text for b in blocks if b.role == "body")
         texts.append(body)
         detected = next((b.text for b in blocks if b.role == "title"), None)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from analysis.clean.furniture import FURNITURE_REASON, line_hash
 from analysis.clean.patterns import CREDIT_BLOCK, SIGNOFF_PREFIX, Family, boilerplate_family, normalise_block
 from analysis.clean.segment import Block
+from analysis.clean.shape import apply_page_shape
 
 #: most ``NEAR_DUPLICATE_MAX_BLOCKS`` blocks.
 NEAR_DUPLICATE_MIN_WORDS = 15
@@ -57,8 +59,10 @@ def heading_like(text: str) -> bool:
     return title_case or text.endswith(("?", ":")) or len(words) <= 5
 
 
-def classify_blocks(blocks: list[Block], given_title: str | None) -> None:
-    """Give each block its role and reason (in place)."""
+def classify_blocks(
+    blocks: list[Block], given_title: str | None, furniture: frozenset[str] = frozenset()
+) -> None:
+    """Give each block its role and reason (in place); ``furniture``: its outlet's furniture line hashes."""
     families = [None if b.kind else boilerplate_family(b.text) for b in blocks]
     given_norm = normalise_block(given_title) if given_title else ""
     # first body-like block: for the "headline above a copy of the body" rule
@@ -73,26 +77,22 @@ def classify_blocks(blocks: list[Block], given_title: str | None) -> None:
     seen_caption: dict[str, int] = {}
     title_found = False
     body_seen = False
-    tail_at: int | None = None
     list_at: int | None = None
     for i, (b, fam) in enumerate(zip(blocks, families, strict=True)):
         norm = normalise_block(b.text)
         if fam is not None:
             b.role, b.reason = "boilerplate", fam.name
-            if fam.tail and body_seen and tail_at is None:
-                tail_at = i
             # a short header such as "Related Posts" is followed by a list of linked headlines
             list_at = i if fam.lists and b.text.count(" ") < 5 else None
             continue
-        if list_at is not None and not b.kind and tail_at is None:
+        if furniture and line_hash(b.text) in furniture:
+            b.role, b.reason = "boilerplate", FURNITURE_REASON
+            continue
+        if list_at is not None and not b.kind:
             if heading_like(b.text) or headline_like(b.text):
                 b.role, b.reason = "boilerplate", f"{families[list_at].name} (listed under block {list_at})"
                 continue
             list_at = None
-        if tail_at is not None:
-            b.role = "appended_item"
-            b.reason = f"after the {blocks[tail_at].reason} at block {tail_at} (not part of the article)"
-            continue
         if b.kind in ("caption", "caption_line"):
             b.role = "caption"
             if norm in seen_caption:
@@ -156,6 +156,8 @@ def classify_blocks(blocks: list[Block], given_title: str | None) -> None:
         if norm.count(" ") + 1 >= NEAR_DUPLICATE_MIN_WORDS:
             words = norm.split()
             bodies.append((i, words, Counter(words)))
+    # the page's shape and the end of the article (a tail family only after the main run of prose)
+    apply_page_shape(blocks, families)
 
 
 def _near_repeat(norm: str, bodies: list[tuple[int, list[str], Counter[str]]]) -> tuple[int, float] | None:

@@ -44,7 +44,9 @@ LOAD_CACHE_VERSION = "1"
 MIN_ARTICLES_PER_PROCESS = 100
 
 
-def article_features(raw: pd.DataFrame, *, language: bool = True, hashes: bool = True) -> pd.DataFrame:
+def article_features(
+    raw: pd.DataFrame, *, furniture: pd.Series | None = None, language: bool = True, hashes: bool = True
+) -> pd.DataFrame:
     """Clean, count, identify the language of and hash articles (the work that depends on one article only).
 
     Parameters
@@ -52,6 +54,9 @@ def article_features(raw: pd.DataFrame, *, language: bool = True, hashes: bool =
     raw : pandas.DataFrame
         Rows with ``status == 'ok'`` and a non-blank ``raw_text`` (``title``, ``title_derived``
         used as in :func:`analysis.clean.clean_articles`).
+    furniture : pandas.Series, optional
+        Per article, its outlet's furniture line hashes (:func:`analysis.clean.furniture.furniture_table`
+        of the whole corpus, aligned with ``raw``); None: none.
 
     Returns
     -------
@@ -63,7 +68,9 @@ def article_features(raw: pd.DataFrame, *, language: bool = True, hashes: bool =
         normalised text) and ``signature`` (MinHash hash values as bytes), None without words.
         ``language=False`` / ``hashes=False`` leave those columns empty (nothing computed).
     """
-    cleaned = clean_articles(raw)
+    if furniture is None:
+        furniture = pd.Series([()] * len(raw), index=raw.index, dtype=object)
+    cleaned = clean_articles(raw, furniture=furniture.loc[raw.index])
     out = cleaned[["text", "title", "title_derived", "outlet_detected", "outlet_type_detected"]].copy()
     out["n_words"] = word_counts(out["text"])
     out["lang"] = pd.Series(None, index=out.index, dtype=object)
@@ -86,10 +93,13 @@ def article_features(raw: pd.DataFrame, *, language: bool = True, hashes: bool =
 def _features_of_slice(bounds: tuple[int, int]) -> pd.DataFrame:
     """Return :func:`article_features` of one slice of the raw table a :func:`fork_map` worker shares."""
     state = shared()
-    return article_features(state["raw"].iloc[bounds[0] : bounds[1]], **state["options"])
+    part = state["raw"].iloc[bounds[0] : bounds[1]]
+    return article_features(part, furniture=state["furniture"].loc[part.index], **state["options"])
 
 
-def features_in_processes(raw: pd.DataFrame, *, n_process: int | None = None, **options) -> pd.DataFrame:
+def features_in_processes(
+    raw: pd.DataFrame, furniture: pd.Series, *, n_process: int | None = None, **options
+) -> pd.DataFrame:
     """Return :func:`article_features` of ``raw``, split over forked worker processes when it pays.
 
     The work is per article, so contiguous slices give the same rows as one call. Workers
@@ -99,7 +109,7 @@ def features_in_processes(raw: pd.DataFrame, *, n_process: int | None = None, **
     """
     processes = min(n_process or config.SPACY_N_PROCESS, len(raw) // MIN_ARTICLES_PER_PROCESS)
     if processes < 2:
-        return article_features(raw, **options)
+        return article_features(raw, furniture=furniture, **options)
     # what every worker reads, loaded once here so the forked workers share it
     frequencies(), families(), signature_lookup(), ftfy_shortcut()
     if options.get("language", True):
@@ -109,16 +119,25 @@ def features_in_processes(raw: pd.DataFrame, *, n_process: int | None = None, **
     bounds = np.linspace(0, len(raw), processes * 4 + 1).astype(int)  # a few slices per process
     slices = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
     done = fork_map(
-        _features_of_slice, slices, processes=processes, shared_state={"raw": raw, "options": options}
+        _features_of_slice,
+        slices,
+        processes=processes,
+        shared_state={"raw": raw, "furniture": furniture, "options": options},
     )
     return pd.concat(done)
 
 
-def article_keys(raw: pd.DataFrame) -> list[str]:
-    """Key each article's cached row by what the per-article work reads: the raw text and a given title."""
+def article_keys(raw: pd.DataFrame, furniture: pd.Series) -> list[str]:
+    """Key each article's cached row by what its per-article work reads.
+
+    That is the raw text, a given title and the outlet furniture it holds (so an article whose
+    outlet gained or lost furniture it prints is cleaned again; the others are not).
+    """
     return [
         cache.content_key("article", text, title)
-        for text, title in zip(raw["raw_text"], given_titles(raw), strict=True)
+        if not lines
+        else cache.content_key("article", text, title, lines)
+        for text, title, lines in zip(raw["raw_text"], given_titles(raw), furniture, strict=True)
     ]
 
 
@@ -156,15 +175,15 @@ def store_version() -> str:
     return cache.content_key(LOAD_CACHE_VERSION, loader_code_digest(), langid_digest(), libraries)[:20]
 
 
-def cached_features(raw: pd.DataFrame, cache_dir: str | PathLike) -> pd.DataFrame:
+def cached_features(raw: pd.DataFrame, furniture: pd.Series, cache_dir: str | PathLike) -> pd.DataFrame:
     """Return :func:`article_features` of ``raw``, computing only the articles the cache lacks."""
-    keys = pd.Series(article_keys(raw), index=raw.index)
+    keys = pd.Series(article_keys(raw, furniture), index=raw.index)
     store = RowStore(cache_dir, "load-articles", store_version())
     found = store.get(keys.unique().tolist())
     missing = ~keys.isin(found.index)
     if missing.any():
         todo = raw[missing & ~keys.duplicated()]
-        fresh = features_in_processes(todo)
+        fresh = features_in_processes(todo, furniture.loc[todo.index])
         fresh.index = keys[todo.index].to_numpy()
         fresh.index.name = "key"
         try:

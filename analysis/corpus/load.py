@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.clean import clean_articles
+from analysis.clean.furniture import furniture_table
 from analysis.corpus.dedupe import mark_duplicates
 from analysis.corpus.features import FEATURE_COLUMNS, cached_features, features_in_processes
 from analysis.corpus.language import apply_languages
@@ -91,10 +92,14 @@ def load_corpus(
     )
     articles = clean_articles(raw[~cleanable]) if (~cleanable).any() else raw.iloc[:0].copy()
     if cleanable.any():
+        # site furniture: a cheap first pass over every article's lines, grouped by outlet
+        furniture = furniture_table(raw[cleanable])
         if cache_dir is not None:
-            features = cached_features(raw[cleanable], cache_dir)
+            features = cached_features(raw[cleanable], furniture, cache_dir)
         else:
-            features = features_in_processes(raw[cleanable], language=detect_language, hashes=dedupe)
+            features = features_in_processes(
+                raw[cleanable], furniture, language=detect_language, hashes=dedupe
+            )
         done = raw[cleanable].copy()
         for column in FEATURE_COLUMNS[:5]:
             done[column] = features[column]
