@@ -128,3 +128,37 @@ def test_one_kind_per_entity_by_majority_and_alias_override():
     out = E.link_across_articles(arts, m)
     kinds = out.groupby("canonical")["kind"].agg(set).to_dict()
     assert kinds == {"Veldmark": {"person"}, "Russia": {"place"}}
+
+
+def test_a_middle_name_is_a_variant_too():
+    m = mentions_of(
+        "[Margaret Ashcombe Thornley|PERSON] spoke. [Margaret Thornley|PERSON] left. "
+        "Ms. [Thornley|PERSON] returned."
+    )
+    assert set(m["canonical"]) == {"Margaret Ashcombe Thornley"}
+
+
+def test_an_honorific_picks_the_person_across_articles():
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "outlet": "X",
+            "text": [
+                "Margaret Thornley spoke.",
+                "Gerald Thornley spoke.",
+                "Later Mrs. Thornley and Thornley met.",
+            ],
+        }
+    )
+    m = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "c"],
+            "field": "text",
+            "start_char": [0, 0, 11, 24],
+            "canonical": ["Margaret Thornley", "Gerald Thornley", "Thornley", "Thornley"],
+            "kind": "person",
+        }
+    )
+    out = E.link_across_articles(arts, m)
+    linked = ["Margaret Thornley", "Gerald Thornley", "Margaret Thornley", "Thornley"]
+    assert out["canonical"].tolist() == linked

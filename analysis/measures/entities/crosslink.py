@@ -23,11 +23,31 @@ neighbours). This corpus-level step then joins what the articles leave apart:
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 import pandas as pd
 
-from analysis.measures.entities.names import AliasTable, name_key, resolve_aliases, variant_groups
+from analysis.measures.entities.lexicon import MALE_HONORIFICS
+from analysis.measures.entities.names import (
+    AliasTable,
+    first_name_gender,
+    name_key,
+    resolve_aliases,
+    variant_groups,
+)
+
+_HONORIFIC_BEFORE = re.compile(
+    r"(?i)\b(mr|mrs|ms|miss|sir|lord|lady|dame|madame|mme|monsieur|herr|frau)\.?\s*$"
+)
+
+
+def _honorific_gender(text: str, start: int) -> str:
+    """Return the gender an honorific right before ``start`` gives ("Mrs. " -> female), else ''."""
+    m = _HONORIFIC_BEFORE.search(text[max(0, start - 10) : start])
+    if m is None:
+        return ""
+    return "male" if m.group(1).lower() in MALE_HONORIFICS else "female"
 
 
 def _candidates(word: str, full_names: set[str]) -> set[str]:
@@ -102,30 +122,57 @@ def link_across_articles(
             full_by_group[g].add(c)
             full_by_article[a].add(c)
     corpus_full = set().union(*full_by_group.values()) if full_by_group else set()
-    memo: dict[tuple[str, str, str], str] = {}
+    texts = _field_texts(articles)
+    starts = out["start_char"].to_numpy() if "start_char" in out.columns else [0] * len(out)
+    fields = out["field"].astype(str).to_numpy() if "field" in out.columns else ["text"] * len(out)
+    memo: dict[tuple[str, str, str, str], str] = {}
     for i, (c, p, g, a) in enumerate(zip(canon, person, groups, ids, strict=True)):
         words = name_key(c).split()
         if not p or len(words) != 1 or table.lookup(c) is not None:
             continue
-        key = (words[0], g, a)
+        gender = _honorific_gender(texts.get((a, fields[i]), ""), int(starts[i]))
+        key = (words[0], g, a, gender)
         if key not in memo:
-            memo[key] = c
-            here = _candidates(words[0], full_by_article.get(a, set()))
-            if len(here) == 1:
-                memo[key] = here.pop()
-            elif not here:  # two candidates in its own article: ambiguous, whatever other articles say
-                for pool in (full_by_group.get(g, set()), corpus_full):
-                    hits = _candidates(words[0], pool)
-                    if len(hits) == 1:
-                        memo[key] = hits.pop()
-                        break
-                    if len(hits) > 1:
-                        break
+            memo[key] = (
+                _link_short(
+                    words[0], gender, full_by_article.get(a, set()), full_by_group.get(g, set()), corpus_full
+                )
+                or c
+            )
         canon[i] = memo[key]
     out["canonical"] = canon
     # 3. one kind per canonical entity
     final = _majority_kind(out["canonical"].to_numpy(dtype=object), kinds, table)
     out["kind"] = out["canonical"].map(final).fillna(out["kind"])
+    return out
+
+
+def _link_short(word: str, gender: str, here: set[str], group: set[str], corpus: set[str]) -> str | None:
+    """Return the full name a short name stands for: the one in its article, else group, else corpus."""
+    for pool in (here, group, corpus):
+        hits = _candidates(word, pool)
+        if len(hits) > 1 and gender:
+            hits = {h for h in hits if first_name_gender(h) == gender} or hits
+        if len(hits) == 1:
+            return hits.pop()
+        if len(hits) > 1:  # ambiguous here: wider pools would only guess
+            return None
+    return None
+
+
+def _field_texts(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Return ``{(article_id, field): text}`` for titles and bodies (missing -> '')."""
+    out = {}
+    for fld in ("title", "text"):
+        if fld in articles.columns:
+            values = articles[fld].where(articles[fld].notna(), "").astype(str)
+            out.update(
+                zip(
+                    zip(articles["article_id"].astype(str), [fld] * len(articles), strict=True),
+                    values,
+                    strict=True,
+                )
+            )
     return out
 
 

@@ -134,23 +134,30 @@ def name_parts(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def variant_groups(names: dict[str, int]) -> dict[str, str]:
-    """Map each full name to the most frequent name that differs from it only by middle initials.
+    """Map each full name to the most frequent name with the same first and last word.
 
-    Names whose rest is shared by two different sets of initials ("George W.
-    Bush", "George H. W. Bush") are left as they are.
+    Names that differ only by middle initials or a middle name ("Donald J.
+    Trump", "Donald Trump"; "Hillary Rodham Clinton", "Hillary Clinton") are
+    one person; when two different middles share the first and last word
+    ("George W. Bush", "George H. W. Bush") every name is left as it is.
 
     Examples
     --------
     >>> variant_groups({"Ann B. Lee": 3, "Ann Lee": 1, "Joe Lee": 2})
     {'Ann B. Lee': 'Ann B. Lee', 'Ann Lee': 'Ann B. Lee', 'Joe Lee': 'Joe Lee'}
+    >>> variant_groups({"Al W. Ray": 1, "Al H. W. Ray": 1, "Al Ray": 5})["Al W. Ray"]
+    'Al W. Ray'
     """
-    groups: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
-    for name in names:
-        rest, initials = name_parts(name_key(name))
-        groups.setdefault(rest, {})[name] = initials
+    groups: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
     out: dict[str, str] = {}
+    for name in names:
+        words = name_key(name).split()
+        if len(words) < 2:
+            out[name] = name
+            continue
+        groups.setdefault((words[0], words[-1]), {})[name] = tuple(words[1:-1])
     for members in groups.values():
-        if len({i for i in members.values() if i}) > 1:
+        if len({m for m in members.values() if m}) > 1:  # two different people who share the rest
             out.update({name: name for name in members})
             continue
         best = sorted(members, key=lambda n: (-names[n], -len(n), n))[0]
