@@ -47,9 +47,11 @@ Modules: :mod:`~analysis.measures.entities.lexicon` (column contracts, kinds,
 word lists), :mod:`~.names` (folding, alias table), :mod:`~.roles` (role
 phrases), :mod:`~.spans` (span repair and evidence within an article),
 :mod:`~.linking` (canonical mentions), :mod:`~.frequencies` (counts with
-intervals), :mod:`~.kwic` (concordance lines).
+intervals), :mod:`~.kwic` (concordance lines), :mod:`~.crosslink` (people linked
+across articles, one kind per entity: the corpus-level step of :func:`entity_frequencies`).
 """
 
+from analysis.measures.entities.crosslink import link_across_articles
 from analysis.measures.entities.frequencies import FREQUENCY_COLUMNS, entity_frequencies
 from analysis.measures.entities.kwic import canonical_names, kwic
 from analysis.measures.entities.lexicon import (
@@ -70,6 +72,7 @@ from analysis.measures.entities.roles import Role, parse_role
 __all__ = [
     "ALIASES_PATH", "ALIAS_COLUMNS", "FREQUENCY_COLUMNS", "KINDS", "KIND_OF_LABEL", "KWIC_COLUMNS",
     "LABEL_OF_KIND", "MENTION_COLUMNS", "PATTERNS_PATH", "VIAS", "Alias", "AliasTable", "Role",
-    "canonical_names", "entity_frequencies", "entity_mentions", "fold", "kwic", "load_aliases",
+    "canonical_names", "entity_frequencies", "entity_mentions", "fold", "kwic", "link_across_articles",
+    "load_aliases",
     "mentions_from_tables", "name_key", "parse_role", "ruler_patterns",
 ]  # fmt: skip

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.core.stage import stage
+from analysis.measures.entities.crosslink import link_across_articles
 from analysis.schema import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,6 +62,7 @@ def entity_frequencies(
     annotations: Annotations | None = None,
     n_boot: int = config.N_BOOTSTRAP,
     ci: float = 0.95,
+    link: bool = True,
     level: float | None = None,
 ) -> pd.DataFrame:
     """Count canonical entities per group and for the corpus, with bootstrap intervals over articles.
@@ -85,6 +87,10 @@ def entity_frequencies(
         Bootstrap resamples (articles drawn with replacement within a group).
     ci : float, default 0.95
         Interval coverage.
+    link : bool, default True
+        First link people across articles and give each entity one kind
+        (:func:`~analysis.measures.entities.crosslink.link_across_articles`,
+        searching the ``by`` group first, then the corpus).
     level : float, optional
         Deprecated name of ``ci``.
 
@@ -137,6 +143,8 @@ def entity_frequencies(
     ids = m["article_id"].astype(str)
     inside = ids.isin(set(art["article_id"])).to_numpy()
     m = m[inside].assign(article_id=ids.to_numpy()[inside])
+    if link:
+        m = link_across_articles(rows, m, by=by)
     if m.empty:
         return pd.DataFrame(columns=FREQUENCY_COLUMNS)
     # most frequent kind of each entity (ties: the kind seen first, as value_counts orders them)

@@ -114,7 +114,14 @@ HEADLINE_PREPOSITIONS = frozenset(
     "for to toward towards in on with from against over into after before about behind at by".split()
 )
 DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "whose", "this", "that"})
-POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’", "s"})
+POSSESSIVE_TOKENS = frozenset({"'s", "’s", "‘s", "ʼs", "'", "’", "‘", "ʼ", "s"})
+#: Honorifics that say a person is a man or a woman (they pick between two people with one surname).
+MALE_HONORIFICS = frozenset({"mr", "sir", "lord", "monsieur", "herr", "m"})
+FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady", "madame", "mme", "frau"})
+#: Words that open a photo or video credit ("Photo: AP", "(Photo by ...)").
+CREDIT_WORDS = (
+    "photo", "photos", "photograph", "photographer", "image", "images", "picture", "credit", "video",
+)  # fmt: skip
 #: Words that make a span an organisation name even when they are common words ("Bank of France").
 ORG_DESIGNATORS = frozenset(
     "bank university college party ministry department corporation corp inc ltd company co group council "

@@ -12,17 +12,28 @@ import pandas as pd
 from analysis.core.stage import stage
 from analysis.measures.entities.lexicon import (
     DETERMINERS,
+    FEMALE_HONORIFICS,
     KIND_OF_LABEL,
+    MALE_HONORIFICS,
     MENTION_COLUMNS,
     VAGUE_TITLES,
 )
-from analysis.measures.entities.names import AliasTable, name_key, resolve_aliases, ruler_patterns
+from analysis.measures.entities.names import (
+    AliasTable,
+    first_name_gender,
+    name_key,
+    name_parts,
+    resolve_aliases,
+    ruler_patterns,
+    variant_groups,
+)
 from analysis.measures.entities.roles import TITLE_FIRST, Role, match_title_at, role_matches
 from analysis.measures.entities.spans import (
     ArticleSpans,
     Field,
     Span,
     collect_spans,
+    credit_tokens,
     person_words,
     recover_missed,
     repair_span,
@@ -49,12 +60,13 @@ def _canonical_people(articles: list[ArticleSpans]) -> dict[str, str]:
                 words = person_words(span, fld)
                 if len(words) >= 2:
                     forms[" ".join(words)][surface(span, fld)] += 1
-    return _NamePool(
-        {
-            key: sorted(c.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
-            for key, c in forms.items()
-        }
-    )
+    best = {
+        key: sorted(c.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0] for key, c in forms.items()
+    }
+    # names that differ only by middle initials ("Donald J. Trump", "Donald Trump") are one person
+    counts = {key: sum(forms[key].values()) for key in forms}
+    merged = variant_groups(counts)
+    return _NamePool({key: best[merged[key]][0] for key in forms})
 
 
 class _NamePool(dict):
@@ -71,24 +83,52 @@ class _NamePool(dict):
 
 
 def _resolve_person(
-    words: tuple[str, ...], article_full: dict[str, str], corpus_full: dict[str, str]
+    words: tuple[str, ...], article_full: dict[str, str], corpus_full: dict[str, str], gender: str = ""
 ) -> str | None:
+    """Return the one full name ``words`` stand for, or None (unknown or ambiguous).
+
+    ``words`` match a full name exactly, or without its middle initials, or as its
+    last words (a surname); a single word that ends no full name may be its first
+    word (family name first: "Xi" for "Xi Jinping"). Among several candidates,
+    ``gender`` (from an honorific: "Mrs. Clinton") keeps those whose first name
+    has that gender.
+    """
     key = " ".join(words)
     if key in article_full:
         return article_full[key]
     if key in corpus_full:
         return corpus_full[key]
+    rest = name_parts(key)[0]
     for pool in (article_full, corpus_full):
         if isinstance(pool, _NamePool):
             candidates = pool.ending_with(words[-1])
         else:
             candidates = list(pool.items())
-        hits = {canon for full, canon in candidates if tuple(full.split()[-len(words) :]) == words}
+        hits = {
+            canon
+            for full, canon in candidates
+            if tuple(full.split()[-len(words) :]) == words or (len(rest) > 1 and name_parts(full)[0] == rest)
+        }
+        if not hits and len(words) == 1:
+            hits = {canon for full, canon in pool.items() if full.split()[0] == words[0]}
+        if len(hits) > 1 and gender:
+            hits = {h for h in hits if first_name_gender(h) == gender} or hits
         if len(hits) == 1:
             return hits.pop()
         if len(hits) > 1:
             return None
     return None
+
+
+def _honorific_gender(fld: Field, start: int) -> str:
+    """Return the gender an honorific right before ``start`` gives ("Mrs." -> female), else ''."""
+    k = start - 1
+    if k >= 1 and fld.folded[k] == ".":
+        k -= 1
+    if k < 0:
+        return ""
+    word = fld.folded[k]
+    return "male" if word in MALE_HONORIFICS else "female" if word in FEMALE_HONORIFICS else ""
 
 
 def _mentions_frame(rows: list[dict]) -> pd.DataFrame:
@@ -174,6 +214,10 @@ def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
         art.spans = kept
     for art in articles:
         art.spans.extend(recover_missed(art, table))
+        credits = {name: credit_tokens(fld) for name, fld in art.fields.items()}
+        art.spans = [  # names in photo credits ("(Reuters/John Smith)", "Photo: AP") are not mentions
+            sp for sp in art.spans if not set(range(sp.start_tok, sp.end_tok)) <= credits[sp.field]
+        ]
 
     def renamed(name: str) -> str:
         # an alias row for a person's full name renames them everywhere (users can pick spellings)
@@ -253,7 +297,8 @@ def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
             shown = surface(span, fld)
             words = person_words(span, fld)
             alias = table.lookup(shown)
-            person = _resolve_person(words, full, corpus_full) if words else None
+            gender = _honorific_gender(fld, span.start_tok)
+            person = _resolve_person(words, full, corpus_full, gender) if words else None
             if span.label == "PERSON" and person is not None:
                 span.canonical, span.kind = person, "person"
             elif alias is not None:
@@ -269,7 +314,7 @@ def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
                 span.label != "PERSON"
                 and person is not None
                 and len(words) == 1
-                and any(k.split()[-1] == words[0] for k in full)
+                and any(words[0] in (k.split()[-1], k.split()[0]) for k in full)
             ):
                 span.canonical, span.kind, span.label = person, "person", "PERSON"
             elif span.label == "PERSON":
@@ -362,7 +407,7 @@ def _resolve_role(
 
 
 def _row(span: Span, fld: Field) -> dict:
-    start, end = fld.starts[span.start_tok], fld.ends[span.end_tok - 1]
+    start, end = fld.starts[span.start_tok], fld.ends[span.end_tok - 1] - span.trim_end
     return {
         "article_id": span.article_id,
         "field": span.field,

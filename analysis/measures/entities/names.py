@@ -114,6 +114,75 @@ def plural_variants(key: str) -> list[str]:
     return out
 
 
+def name_parts(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split a name key into its words without middle initials, and those initials.
+
+    Examples
+    --------
+    >>> name_parts(name_key("Donald J. Trump"))
+    (('donald', 'trump'), ('j',))
+    >>> name_parts(name_key("Kim Jong Un"))
+    (('kim', 'jong', 'un'), ())
+    """
+    words = tuple(key.split())
+    if len(words) < 3:
+        return words, ()
+    middle = words[1:-1]
+    kept = tuple(w for w in middle if len(w) > 1)
+    initials = tuple(w for w in middle if len(w) == 1)
+    return (words[0], *kept, words[-1]), initials
+
+
+def variant_groups(names: dict[str, int]) -> dict[str, str]:
+    """Map each full name to the most frequent name with the same first and last word.
+
+    Names that differ only by middle initials or a middle name ("Donald J.
+    Trump", "Donald Trump"; "Hillary Rodham Clinton", "Hillary Clinton") are
+    one person; when two different middles share the first and last word
+    ("George W. Bush", "George H. W. Bush") every name is left as it is.
+
+    Examples
+    --------
+    >>> variant_groups({"Ann B. Lee": 3, "Ann Lee": 1, "Joe Lee": 2})
+    {'Ann B. Lee': 'Ann B. Lee', 'Ann Lee': 'Ann B. Lee', 'Joe Lee': 'Joe Lee'}
+    >>> variant_groups({"Al W. Ray": 1, "Al H. W. Ray": 1, "Al Ray": 5})["Al W. Ray"]
+    'Al W. Ray'
+    """
+    groups: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    out: dict[str, str] = {}
+    for name in names:
+        words = name_key(name).split()
+        if len(words) < 2:
+            out[name] = name
+            continue
+        groups.setdefault((words[0], words[-1]), {})[name] = tuple(words[1:-1])
+    for members in groups.values():
+        if len({m for m in members.values() if m}) > 1:  # two different people who share the rest
+            out.update({name: name for name in members})
+            continue
+        best = sorted(members, key=lambda n: (-names[n], -len(n), n))[0]
+        out.update(dict.fromkeys(members, best))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _gender_detector():
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+@functools.lru_cache(maxsize=65536)
+def first_name_gender(name: str) -> str:
+    """Return ``'male'``, ``'female'`` or ``''`` for a first name (gender-guesser's lists; unsure -> '')."""
+    word = name.split()[0] if name.split() else ""
+    if len(word) < 2 or not word[:1].isalpha():
+        return ""
+    guess = _gender_detector().get_gender(word.strip(".").capitalize())
+    sure = {"male": "male", "mostly_male": "male", "female": "female", "mostly_female": "female"}
+    return sure.get(guess, "")
+
+
 # --------------------------------------------------------------------------- alias table
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.entities.lexicon import (
+    CREDIT_WORDS,
     DETERMINERS,
     HEADLINE_PREPOSITIONS,
     HONORIFICS,
@@ -40,6 +41,7 @@ class Span:
     canonical: str = ""
     kind: str = ""
     country: str = ""
+    trim_end: int = 0  # characters cut off the last token (a possessive glued to it: "Quennell‘s")
 
 
 @dataclass
@@ -114,6 +116,8 @@ def repair_span(
     # strip trailing possessive and punctuation
     while e > s and (words[e - 1] in POSSESSIVE_TOKENS or not any(ch.isalnum() for ch in words[e - 1])):
         e -= 1
+    glued = GLUED_POSSESSIVE.search(fld.texts[e - 1]) if e > s else None
+    span.trim_end = len(glued.group(0)) if glued and len(fld.texts[e - 1]) > len(glued.group(0)) else 0
     # strip leading punctuation
     while s < e and not any(ch.isalnum() for ch in words[s]):
         s += 1
@@ -139,6 +143,7 @@ def repair_span(
                 span.label = hit.label
                 break
     s = span.start_tok
+    last = span.end_tok
     # headline tail after a known full name ("Vladimir Putin Willing"); organisations named after
     # people ("... Foundation") keep their spaCy label and are left alone
     span_words = tuple(name_key(w) for w in words[s:e])
@@ -147,6 +152,8 @@ def repair_span(
         if prefix in known_names and all(is_common_word(fld.texts[j]) for j in range(k, e)):
             span.end_tok = k
             break
+    if span.end_tok != last:
+        span.trim_end = 0
     return span
 
 
@@ -265,7 +272,8 @@ def collect_spans(tokens: pd.DataFrame, entities: pd.DataFrame, aliases: AliasTa
 
 def person_words(span: Span, fld: Field) -> tuple[str, ...]:
     """Return the name keys of a span's words."""
-    return tuple(name_key(w) for w in fld.texts[span.start_tok : span.end_tok] if name_key(w))
+    keys = (name_key(w).replace(" ", "-") for w in fld.texts[span.start_tok : span.end_tok])
+    return tuple(k for k in keys if k)  # a hyphenated name stays one word ("okonkwo-vance")
 
 
 def surface(span: Span, fld: Field) -> str:
@@ -275,6 +283,62 @@ def surface(span: Span, fld: Field) -> str:
         out += fld.texts[k]
         if k < span.end_tok - 1:
             out += " " if fld.ends[k] < fld.starts[k + 1] else ""
+    return out[: len(out) - span.trim_end] if span.trim_end else out
+
+
+#: A possessive glued to a token by a typographic apostrophe spaCy does not split off ("Quennell‘s").
+GLUED_POSSESSIVE = re.compile(r"(?<=\w)['’‘ʼ]s?$")
+#: A credit in brackets: "(Reuters/John Smith)", "(AP Photo/Evan Vucci)", "(Photo: Jane Doe)".
+_CREDIT_BRACKETS = re.compile(r"\(([^()\n]{2,100})\)")
+_CREDIT_WORD = "(?:" + "|".join(CREDIT_WORDS) + ")"
+_CREDIT_LABEL = re.compile(r"(?i)\b" + _CREDIT_WORD + r"s?\s*(?::|by\b|credit\s*:)")
+_CREDIT_LINE = re.compile(
+    r"(?im)(?:^|(?<=[.!?\]”\"])\s)[^\S\n]*" + _CREDIT_WORD + r"s?(?:\s+credit)?\s*(?::|by\b)[^\n]{1,100}$"
+)
+
+
+def field_text(fld: Field) -> str:
+    """Rebuild the field's text from its tokens (gaps between tokens are single spaces)."""
+    out, pos = [], fld.starts[0] if fld.starts else 0
+    for text, start in zip(fld.texts, fld.starts, strict=True):
+        out.append(" " * max(0, start - pos) + text)
+        pos = start + len(text)
+    return "".join(out)
+
+
+def credit_tokens(fld: Field) -> set[int]:
+    """Return the tokens inside photo or video credits, whose names are credits, not mentions.
+
+    A credit is a bracket of names joined by slashes ("(Reuters/John Smith)",
+    "(AP Photo/Evan Vucci)") or opened by a credit word ("(Photo: Jane Doe)"),
+    or a line that a credit word opens ("Photo: AP", "Photograph by Jane Doe/AFP").
+
+    Examples
+    --------
+    >>> f = Field(["Smith", "(", "Reuters", "/", "Jo", "Ray", ")"], [0, 6, 7, 14, 15, 18, 21],
+    ...           [5, 7, 14, 15, 17, 21, 22], [0] * 7, [])
+    >>> sorted(credit_tokens(f))
+    [1, 2, 3, 4, 5, 6]
+    """
+    if not fld.texts:
+        return set()
+    text = field_text(fld)
+    base = fld.starts[0]
+    ranges = []
+    for m in _CREDIT_BRACKETS.finditer(text):
+        inner = m.group(1)
+        parts = [p.strip() for p in inner.split("/")]
+        slashed = len(parts) > 1 and all(
+            p and len(p.split()) <= 5 and p[:1].isupper() and not re.search(r"[.!?,;]\s", p) for p in parts
+        )
+        if slashed or _CREDIT_LABEL.match(inner.strip()):
+            ranges.append((m.start(), m.end()))
+    ranges.extend((m.start(), m.end()) for m in _CREDIT_LINE.finditer(text))
+    out = set()
+    for a, b in ranges:
+        for k, (start, end) in enumerate(zip(fld.starts, fld.ends, strict=True)):
+            if start - base >= a and end - base <= b:
+                out.add(k)
     return out
 
 

@@ -1,0 +1,185 @@
+"""Link people across articles: one canonical name and one kind per entity of a corpus.
+
+:func:`~analysis.measures.entities.linking.entity_mentions` resolves names
+within each article only (a per-article stage must not depend on its
+neighbours). This corpus-level step then joins what the articles leave apart:
+
+* **Name variants.** Person names that differ only by middle initials
+  ("Donald J. Trump", "Donald Trump") are one person, named by their most
+  frequent form, unless two different sets of initials share the rest
+  ("George W. Bush", "George H. W. Bush": left apart).
+* **Short names.** A one-word person name left unresolved in its article
+  ("Mr. Trump" in an article that never gives the full name) counts for the
+  one full name of the same group (``by``, e.g. the outlet) that ends with
+  it, else the one in the whole corpus; when the name is family-name-first
+  ("Xi Jinping" ... "Xi") the first word is matched when no full name ends
+  with it. An article that names two people with that word keeps it
+  unresolved, and so does a group or corpus with two candidates ("John
+  Smith", "Mary Smith": "Smith" stays "Smith").
+* **One kind.** Each canonical entity gets one kind: the alias table's
+  when the name is one of its canonicals, else the majority over its
+  mentions (ties: the kind seen first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+import pandas as pd
+
+from analysis.measures.entities.lexicon import MALE_HONORIFICS
+from analysis.measures.entities.names import (
+    AliasTable,
+    first_name_gender,
+    name_key,
+    resolve_aliases,
+    variant_groups,
+)
+
+_HONORIFIC_BEFORE = re.compile(
+    r"(?i)\b(mr|mrs|ms|miss|sir|lord|lady|dame|madame|mme|monsieur|herr|frau)\.?\s*$"
+)
+
+
+def _honorific_gender(text: str, start: int) -> str:
+    """Return the gender an honorific right before ``start`` gives ("Mrs. " -> female), else ''."""
+    m = _HONORIFIC_BEFORE.search(text[max(0, start - 10) : start])
+    if m is None:
+        return ""
+    return "male" if m.group(1).lower() in MALE_HONORIFICS else "female"
+
+
+def _candidates(word: str, full_names: set[str]) -> set[str]:
+    """Full names that end with ``word`` (surname), else that begin with it (family name first)."""
+    ends = {f for f in full_names if name_key(f).split()[-1:] == [word]}
+    if ends:
+        return ends
+    return {f for f in full_names if name_key(f).split()[:1] == [word]}
+
+
+def link_across_articles(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    aliases: AliasTable | None = None,
+) -> pd.DataFrame:
+    """Return ``mentions`` with people linked across articles and one kind per canonical entity.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        ``article_id`` and the ``by`` column (absent: the corpus is one group).
+    mentions : pandas.DataFrame
+        Output of :func:`entity_mentions` (``article_id, canonical, kind``; ``via`` used when present).
+    by : str, default "outlet"
+        The group searched first for a short name's full name (then the corpus).
+    aliases : AliasTable, optional
+        Gives the kind of its canonical names (default: the package table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows and columns; ``canonical`` and ``kind`` updated (see the module notes).
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "X", "X"]})
+    >>> m = pd.DataFrame({"article_id": ["a", "b", "c"],
+    ...                   "canonical": ["Ann B. Lee", "Ann Lee", "Lee"],
+    ...                   "kind": ["person", "person", "person"]})
+    >>> link_across_articles(arts, m)["canonical"].tolist()
+    ['Ann B. Lee', 'Ann B. Lee', 'Ann B. Lee']
+    """
+    if mentions.empty:
+        return mentions.copy()
+    table = resolve_aliases(aliases)
+    out = mentions.copy()
+    ids = out["article_id"].astype(str)
+    group_of = {}
+    if by in articles.columns:
+        group_of = dict(
+            zip(articles["article_id"].astype(str), articles[by].fillna("").astype(str), strict=True)
+        )
+    groups = ids.map(group_of).fillna("").to_numpy()
+    canon = out["canonical"].astype(str).to_numpy(dtype=object)
+    kinds = out["kind"].astype(str).to_numpy(dtype=object)
+    # majority kind of every canonical name (before linking): short names need it
+    majority = _majority_kind(canon, kinds, table)
+    person = [majority.get(c) == "person" or k == "person" for c, k in zip(canon, kinds, strict=True)]
+    # 1. variants of full names
+    full_counts = Counter(
+        c for c, p in zip(canon, person, strict=True) if p and len(name_key(c).split()) >= 2
+    )
+    variant = variant_groups(dict(full_counts))
+    canon = [variant.get(c, c) for c in canon]
+    # 2. one-word person names left unresolved in their article
+    full_by_group: dict[str, set[str]] = defaultdict(set)
+    full_by_article: dict[str, set[str]] = defaultdict(set)
+    for c, p, g, a in zip(canon, person, groups, ids, strict=True):
+        if p and len(name_key(c).split()) >= 2:
+            full_by_group[g].add(c)
+            full_by_article[a].add(c)
+    corpus_full = set().union(*full_by_group.values()) if full_by_group else set()
+    texts = _field_texts(articles)
+    starts = out["start_char"].to_numpy() if "start_char" in out.columns else [0] * len(out)
+    fields = out["field"].astype(str).to_numpy() if "field" in out.columns else ["text"] * len(out)
+    memo: dict[tuple[str, str, str, str], str] = {}
+    for i, (c, p, g, a) in enumerate(zip(canon, person, groups, ids, strict=True)):
+        words = name_key(c).split()
+        if not p or len(words) != 1 or table.lookup(c) is not None:
+            continue
+        gender = _honorific_gender(texts.get((a, fields[i]), ""), int(starts[i]))
+        key = (words[0], g, a, gender)
+        if key not in memo:
+            memo[key] = (
+                _link_short(
+                    words[0], gender, full_by_article.get(a, set()), full_by_group.get(g, set()), corpus_full
+                )
+                or c
+            )
+        canon[i] = memo[key]
+    out["canonical"] = canon
+    # 3. one kind per canonical entity
+    final = _majority_kind(out["canonical"].to_numpy(dtype=object), kinds, table)
+    out["kind"] = out["canonical"].map(final).fillna(out["kind"])
+    return out
+
+
+def _link_short(word: str, gender: str, here: set[str], group: set[str], corpus: set[str]) -> str | None:
+    """Return the full name a short name stands for: the one in its article, else group, else corpus."""
+    for pool in (here, group, corpus):
+        hits = _candidates(word, pool)
+        if len(hits) > 1 and gender:
+            hits = {h for h in hits if first_name_gender(h) == gender} or hits
+        if len(hits) == 1:
+            return hits.pop()
+        if len(hits) > 1:  # ambiguous here: wider pools would only guess
+            return None
+    return None
+
+
+def _field_texts(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Return ``{(article_id, field): text}`` for titles and bodies (missing -> '')."""
+    out = {}
+    for fld in ("title", "text"):
+        if fld in articles.columns:
+            values = articles[fld].where(articles[fld].notna(), "").astype(str)
+            out.update(
+                zip(
+                    zip(articles["article_id"].astype(str), [fld] * len(articles), strict=True),
+                    values,
+                    strict=True,
+                )
+            )
+    return out
+
+
+def _majority_kind(canon, kinds, table: AliasTable) -> dict[str, str]:
+    """Return canonical -> its alias-table kind, else its most frequent kind (ties: seen first)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for c, k in zip(canon, kinds, strict=True):
+        counts[c][k] += 1  # Counter keeps first-seen order for ties in most_common
+    alias_kind = {a.canonical: a.kind for a in table.entries.values()}
+    return {c: alias_kind.get(c) or counter.most_common(1)[0][0] for c, counter in counts.items()}
