@@ -2003,7 +2003,7 @@ def outlet_or_rest(articles: pd.DataFrame, outlet: str) -> pd.DataFrame:
 
 def frame_matrix(summary: pd.DataFrame, *, value: str = "mean_score") -> pd.DataFrame:
     """Pivot a frame summary (``group, label, <value>``) into a frame x group matrix."""
-    matrix = summary.pivot_table(index="label", columns="group", values=value, aggfunc="first")
+    matrix = summary.pivot_table(index="label", columns=summary.columns[0], values=value, aggfunc="first")
     matrix.columns.name = None
     matrix.index.name = "frame"
     return matrix.sort_index()
