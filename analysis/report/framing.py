@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def frame_matrix(summary: pd.DataFrame, *, value: str = "mean_score") -> pd.DataFrame:
     """Pivot a frame summary (``group, label, <value>``) into a frame x group matrix."""
-    matrix = summary.pivot_table(index="label", columns="group", values=value, aggfunc="first")
+    matrix = summary.pivot_table(index="label", columns=summary.columns[0], values=value, aggfunc="first")
     matrix.columns.name = None
     matrix.index.name = "frame"
     return matrix.sort_index()
