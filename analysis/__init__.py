@@ -2,7 +2,10 @@
 
 Data flows one way, and the public names below are listed in that order::
 
-    load -> clean -> annotate -> {measures, framing} -> report
+    load -> clean -> annotate -> {measures, framing} -> pipeline -> report
+
+Each layer imports only from the layers below it (``tests/unit/test_import_rules.py``;
+``docs/architecture.md`` shows the layers).
 
 Every public function takes a DataFrame (at least ``article_id`` and
 ``text``) and returns a new one. Names are imported lazily, so
@@ -64,6 +67,7 @@ _EXPORTS: dict[str, str] = {
     # report and convenience
     "build_reports": "analysis.report",
     "run": "analysis.pipeline",
+    "tables_for": "analysis.pipeline",
 }
 
 __all__ = ["__version__", *_EXPORTS]
