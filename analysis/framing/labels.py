@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing.quotes import field_texts
 from analysis.load import ok_articles
 
@@ -160,6 +161,12 @@ def _empty_occurrences() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, "object")) for c in OCCURRENCE_COLUMNS})
 
 
+@stage(
+    provides="_label_spans",
+    requires=("articles", "mentions"),
+    keywords=("annotations", "quotes"),
+    per_article=True,
+)
 def label_occurrences(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -276,13 +283,14 @@ def label_occurrences(
     return table[OCCURRENCE_COLUMNS].reset_index(drop=True)
 
 
+@stage(provides="labels", requires=("articles", "mentions", "_label_spans"), per_article=False)
 def labels(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
+    label_spans: pd.DataFrame | None = None,
     *,
     annotations: Annotations | None = None,
     quotes: pd.DataFrame | None = None,
-    label_spans: pd.DataFrame | None = None,
     by: str = "outlet",
 ) -> pd.DataFrame:
     """Count the surface forms, titles and appositives each group of articles uses for each entity.
