@@ -170,16 +170,35 @@ class ArticleSources:
     def __init__(self, fields: list[Field], terms: Terms | None = None) -> None:
         self.fields = fields
         self.terms = terms or default_terms()
-        self.by_name: dict[str, list[tuple[Field, Mention]]] = {}
-        countries: Counter[str] = Counter()
-        for f in fields:
-            for m in f.mentions:
-                self.by_name.setdefault(m.canonical, []).append((f, m))
-                if m.country and m.kind in ("place", "group"):
-                    countries[m.country] += 1
-        top = countries.most_common(2)
-        self.home = top[0][0] if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]) else ""
+        self._by_name: dict[str, list[tuple[Field, Mention]]] | None = None
+        self._home: str | None = None
         self._votes: dict[str, Counter[str]] | None = None
+        self._genders: dict[str, str] = {}
+
+    @property
+    def by_name(self) -> dict[str, list[tuple[Field, Mention]]]:
+        """Mentions by canonical name (read when first needed, after the resolver completed surnames)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for f in self.fields:
+                for m in f.mentions:
+                    self._by_name.setdefault(m.canonical, []).append((f, m))
+        return self._by_name
+
+    @property
+    def home(self) -> str:
+        """The country the article names most (at least twice, strictly more than any other), or ""."""
+        if self._home is None:
+            countries: Counter[str] = Counter(
+                m.country
+                for f in self.fields
+                for m in f.mentions
+                if m.country and m.kind in ("place", "group")
+            )
+            top = countries.most_common(2)
+            ok = top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1])
+            self._home = top[0][0] if ok else ""
+        return self._home
 
     # ---------------------------------------------------------------- description
     def _head(self, f: Field, s: int, e: int) -> int | None:
@@ -321,8 +340,8 @@ class ArticleSources:
     def context_type(self, canonical: str) -> tuple[str, str]:
         """Type and party suggested by the sentences naming a person who has no role in the article.
 
-        Counts ``context`` terms and party words in the sentences where the person is the only one named;
-        a type (or party) needs two hits and more than any other.
+        Counts ``context`` terms and party words in the sentences naming the person; a type needs three
+        hits, a party two, and more than any other.
         """
         table = self.terms.by_kind["context"]
         types: Counter[str] = Counter()
@@ -333,7 +352,7 @@ class ArticleSources:
                 k = f.at(m.start)
                 if k is not None and m.kind == "person":
                     sents.setdefault(f.sent[k], set()).add(m.canonical)
-            mine = {s for s, names in sents.items() if names == {canonical}}
+            mine = {s for s, names in sents.items() if canonical in names}
             for i, w in enumerate(f.word):
                 if f.sent[i] not in mine:
                     continue
@@ -343,12 +362,17 @@ class ArticleSources:
                 hit = self.terms.parties.get((w.lower(),))
                 if hit:
                     parties[hit[0]] += 1
-        return _majority(types), _majority(parties, least=1)
+        return _majority(types, least=3), _majority(parties, least=2)
 
     def gender(self, canonical: str | None) -> str:
         """Return the gender of a person named ``canonical`` in this article."""
         if not canonical:
             return UNKNOWN
+        if canonical not in self._genders:
+            self._genders[canonical] = self._gender(canonical)
+        return self._genders[canonical]
+
+    def _gender(self, canonical: str) -> str:
         names = {m.canonical for _, m in self._person_mentions(canonical)} or {canonical}
         total: Counter[str] = Counter()
         for n in names:
