@@ -214,6 +214,10 @@ class ArticleSources:
         """Add the noun phrase of ``head`` (modifiers, appositive, relative clause) to ``out``."""
         sent = f.sent[head]
         stack, seen = [head], {head}
+        p = f.parent(head)
+        if f.dep[head] == "appos" and p is not None and f.pos[p] in ("NOUN", "PROPN"):
+            stack.append(p)  # "Boeing's chief financial officer, Brian West": the name is the appositive
+            seen.add(p)
         while stack:
             k = stack.pop()
             for c in f.kids(k):
@@ -324,16 +328,20 @@ class ArticleSources:
                 k = f.at(m.start)
                 if k is not None:
                     by_sent.setdefault(f.sent[k], []).append((m.start, m.canonical))
+            chain: tuple[int, str, str] | None = None  # (sentence, pronoun, person) of the last resolved one
             for i, w in enumerate(f.word):
                 low = w.lower()
                 if low not in ("he", "she") or f.dep[i] not in ("nsubj", "nsubjpass"):
                     continue
                 s = f.sent[i]
-                near = {c for pos, c in by_sent.get(s, []) if pos < f.start[i]} | {
-                    c for _, c in by_sent.get(s - 1, [])
-                }
+                near = {c for pos, c in by_sent.get(s, []) if pos < f.start[i]}
+                near |= {c for _, c in by_sent.get(s - 1, [])}
+                if not near and chain is not None and chain[0] >= s - 1 and chain[1] == low:
+                    near = {chain[2]}  # "She said ... She said ...": the same person goes on
                 if len(near) == 1:
-                    votes.setdefault(near.pop(), Counter())["male" if low == "he" else "female"] += 1
+                    who = near.pop()
+                    votes.setdefault(who, Counter())["male" if low == "he" else "female"] += 1
+                    chain = (s, low, who)
         self._votes = votes
         return votes
 
@@ -378,9 +386,9 @@ class ArticleSources:
         for n in names:
             total.update(self._pronoun_votes().get(n, Counter()))
         male, female = total["male"], total["female"]
-        if male >= 2 and male > 2 * female:
+        if male >= 2 and male > 2 * female or male and not female:
             return "male"
-        if female >= 2 and female > 2 * male:
+        if female >= 2 and female > 2 * male or female and not male:
             return "female"
         full = max(names, key=lambda n: len(n.split()))
         return first_name_gender(full)
