@@ -41,9 +41,8 @@ def main() -> None:
     q = analysis.quotes(arts, annotations=ann, mentions=mentions)
     bal = analysis.source_balance(arts, q)
     n_art = arts.groupby("outlet").size()
-    print(
-        f"articles={len(arts)} quotes={len(q)}; other+unknown type share {q['source_type'].isin(['other', 'unknown']).mean():.3f}"
-    )
+    other = q["source_type"].isin(["other", "unknown"]).mean()
+    print(f"articles={len(arts)} quotes={len(q)}; other+unknown type share {other:.3f}")
     for level in ("source_type", "gender"):
         t = bal[bal["level"] == level]
         print(f"\n== share of quotes by {level} (95% bootstrap interval over articles)")

@@ -13,7 +13,7 @@ TEXTS = {
     "party_tag": "Sen. Tom Hadley (R-Ohio) said the farm bill would fail in committee.",
     "party_title": "Democratic Rep. Alice Warren told reporters that the vote had been rushed.",
     "police": "A police spokesperson said that two men had been arrested near the harbour.",
-    "business": "“Demand is recovering faster than planned,” said Boeing’s chief financial officer, Brian West.",
+    "business": "“Demand is recovering,” said Boeing’s chief financial officer, Brian West.",
     "country": "“We will not accept these tariffs,” British Prime Minister Rishi Sunak said on Tuesday.",
     "later": "Croatian Interior Minister Ana Kovac visited the flooded villages on Monday.\n\n"
     "Rescue teams worked through the night. “The situation is under control,” Kovac said.",
