@@ -283,19 +283,14 @@ def label_occurrences(
     return table[OCCURRENCE_COLUMNS].reset_index(drop=True)
 
 
-@stage(
-    provides="labels",
-    requires=("articles", "mentions"),
-    keywords=("quotes", "label_spans=_label_spans"),
-    per_article=False,
-)
+@stage(provides="labels", requires=("articles", "mentions", "_label_spans"), per_article=False)
 def labels(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
+    label_spans: pd.DataFrame | None = None,
     *,
     annotations: Annotations | None = None,
     quotes: pd.DataFrame | None = None,
-    label_spans: pd.DataFrame | None = None,
     by: str = "outlet",
 ) -> pd.DataFrame:
     """Count the surface forms, titles and appositives each group of articles uses for each entity.

@@ -114,7 +114,7 @@ def test_offsets_point_at_the_quote(seed_quotes, seed_articles):
 def test_004_asserted_without_evidence_is_distancing(seed_quotes, seed_articles):
     import analysis
 
-    detail = analysis.attribution(seed_quotes, seed_articles, detail=True)
+    detail = analysis.attribution(seed_articles, seed_quotes, detail=True)
     row = detail[(detail["article_id"] == seed_id("004")) & (detail["verb_lemma"] == "assert")]
     assert len(row) == 1
     assert row.iloc[0]["verb_class"] == "distancing"
@@ -123,7 +123,7 @@ def test_004_asserted_without_evidence_is_distancing(seed_quotes, seed_articles)
     # the qualifier belongs to "asserted", not to "acknowledged" earlier in the same sentence
     ack = detail[(detail["article_id"] == seed_id("004")) & (detail["verb_lemma"] == "acknowledge")]
     assert ack["qualifiers"].tolist() == [""] and ack["verb_class"].tolist() == ["neutral"]
-    summary = analysis.attribution(seed_quotes, seed_articles)
+    summary = analysis.attribution(seed_articles, seed_quotes)
     assert summary["n_attributions"].sum() == len(seed_quotes)
     ilkha = summary[summary["outlet"] == "ILKHA"].set_index("speaker_canonical")
     macron = [s for s in ilkha.index if "Macron" in s][0]
@@ -133,7 +133,7 @@ def test_004_asserted_without_evidence_is_distancing(seed_quotes, seed_articles)
 def test_source_balance_per_outlet(seed_quotes, seed_articles):
     import analysis
 
-    bal = analysis.source_balance(seed_quotes, seed_articles)
+    bal = analysis.source_balance(seed_articles, seed_quotes)
     ilkha = bal[(bal["outlet"] == "ILKHA") & (bal["level"] == "affiliation")].set_index("source")
     assert ilkha["share_quotes"].sum() == pytest.approx(1.0)
     assert ilkha.loc["France", "n_quotes"] > ilkha.loc["Russia", "n_quotes"]

@@ -255,8 +255,8 @@ def test_attribution_summary_equals_the_per_group_loop():
     arts = pd.DataFrame(
         {"article_id": ["a1", "a2", "a3"], "text": [text] * 3, "outlet": ["X", "Y", "X"], "status": "ok"}
     )
-    summary = attribution(quotes, arts)
-    reference = _reference_summary(attribution(quotes, arts, detail=True))
+    summary = attribution(arts, quotes)
+    reference = _reference_summary(attribution(arts, quotes, detail=True))
     pd.testing.assert_frame_equal(summary, reference, check_dtype=False)
     assert summary["hedges"].str.contains("×2").any()
 

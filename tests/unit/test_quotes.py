@@ -161,6 +161,13 @@ def test_quote_spans_never_fail_and_stay_in_bounds(text):
 # ----------------------------------------------------------------------------- quotes()
 
 
+def test_alias_table_country_overrides_the_affiliation():
+    toks = parse(WIRE, WIRE_TOKENS)
+    ments = mentions_of(WIRE, [("Peskov", "Peskov", "person")]).assign(country="Russia", via="alias")
+    q = quotes(article(WIRE), annotations=ann_of(toks), mentions=ments)
+    assert q.iloc[0]["speaker_affiliation"] == "Russia"
+
+
 def test_wire_style_direct_quote_with_speaker_and_affiliation():
     toks = parse(WIRE, WIRE_TOKENS)
     q = quotes(
@@ -173,7 +180,9 @@ def test_wire_style_direct_quote_with_speaker_and_affiliation():
     assert row["speaker"] == "Peskov"
     # a surname alone is completed from the editable affiliations table
     assert row["speaker_canonical"] == "Dmitry Peskov"
-    assert row["speaker_affiliation"] == "Russia"
+    # nothing in this text ties him to a country: affiliation comes from the text, not a list of people
+    assert row["speaker_affiliation"] == "unknown"
+    assert row["source_type"] == "other" and row["speaker_is_person"]
     assert row["verb"] == "said"
     assert WIRE[row["start_char"] : row["end_char"]] == "We are ready,"
     assert WIRE[row["speaker_start_char"] : row["speaker_end_char"]] == "Peskov"
@@ -181,7 +190,8 @@ def test_wire_style_direct_quote_with_speaker_and_affiliation():
 
 def test_according_to_is_indirect_speech_of_an_institution():
     toks = parse(ACCORDING, ACCORDING_TOKENS)
-    m = mentions_of(ACCORDING, [("Kremlin", "Kremlin", "organisation")])
+    # the entity table gives the Kremlin's country (analysis/data/aliases.csv), as entity_mentions does
+    m = mentions_of(ACCORDING, [("Kremlin", "Kremlin", "organisation")]).assign(country="Russia")
     q = quotes(article(ACCORDING), annotations=ann_of(toks), mentions=m)
     assert q[["kind", "speaker_canonical", "speaker_affiliation", "verb"]].values.tolist() == [
         ["indirect", "Kremlin", "Russia", "according to"]
@@ -192,6 +202,7 @@ def test_according_to_is_indirect_speech_of_an_institution():
 def test_pronoun_resolves_to_last_person():
     toks = parse(PRONOUN, PRONOUN_TOKENS, sentence_breaks={5})
     m = mentions_of(PRONOUN, [("Macron", "Emmanuel Macron", "person"), ("Brussels", "Brussels", "place")])
+    m["country"] = ["France", "Belgium"]  # as entity_mentions gives them from the alias table
     q = quotes(article(PRONOUN), annotations=ann_of(toks), mentions=m)
     (row,) = q.to_dict("records")
     assert row["kind"] == "indirect"
@@ -242,20 +253,55 @@ def quote_table() -> pd.DataFrame:
 
 def test_source_balance_counts_and_shares():
     arts = pd.DataFrame({"article_id": ["a1", "a2"], "outlet": ["A", "A"], "text": ["", ""]})
-    out = source_balance(quote_table(), arts)
+    out = source_balance(arts, quote_table())
     spk = out[out["level"] == "speaker"].set_index("source")
     assert spk.loc["Emmanuel Macron", "n_quotes"] == 2
     assert spk.loc["Emmanuel Macron", "quoted_words"] == 4
-    assert spk.loc["(unattributed)", "affiliation"] == "other"
+    assert spk.loc["(unattributed)", "affiliation"] == "unknown"
     assert spk["share_quotes"].sum() == pytest.approx(1.0)
     aff = out[out["level"] == "affiliation"].set_index("source")
     assert aff.loc["France", "share_words"] == pytest.approx(4 / 8)
     assert aff.loc["Russia", "n_indirect"] == 1
 
 
+def test_source_balance_types_genders_and_intervals_over_articles():
+    arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(6)], "outlet": ["A"] * 6, "text": [""] * 6})
+    q = pd.DataFrame(
+        {
+            "article_id": ["a0", "a0", "a1", "a2", "a3", "a4", "a5", "a5"],
+            "kind": ["direct"] * 8,
+            "quote": ["w"] * 8,
+            "speaker_canonical": ["P", "Q", "P", "R", "S", None, "doc", "P"],
+            "speaker_affiliation": ["X", "Y", "X", "X", "unknown", "unknown", "unknown", "X"],
+            "source_type": ["politician", "expert", "politician", "citizen", "other", "unknown", "document",
+                            "politician"],  # fmt: skip
+            "speaker_gender": ["female", "male", "female", "unknown", "male", "none", "none", "female"],
+            "speaker_is_person": [True, True, True, True, True, False, False, True],
+        }
+    )
+    out = source_balance(arts, q, n_boot=500)
+    types = out[out["level"] == "source_type"].set_index("source")
+    assert types.loc["politician", "n_quotes"] == 3
+    assert {"unknown", "other", "document"} <= set(types.index)  # never hidden
+    lo, hi = types.loc["politician", ["share_quotes_low", "share_quotes_high"]]
+    assert lo < 3 / 8 < hi and 0 <= lo and hi <= 1
+    gender = out[out["level"] == "gender"].set_index("source")
+    assert gender["n_quotes"].sum() == 6  # people only: no document, no unattributed quote
+    assert gender.loc["female", "share_quotes"] == pytest.approx(3 / 6)
+    assert out.loc[out["level"] == "speaker", "share_quotes_low"].isna().all()
+    assert list(out.columns[:2]) == ["outlet", "level"]
+
+
+def test_source_balance_accepts_the_old_argument_order_with_a_warning():
+    arts = pd.DataFrame({"article_id": ["a1", "a2"], "outlet": ["A", "A"], "text": ["", ""]})
+    with pytest.warns(DeprecationWarning):
+        old = source_balance(quote_table(), arts)
+    pd.testing.assert_frame_equal(old, source_balance(arts, quote_table()))
+
+
 def test_source_balance_needs_grouping_column():
     with pytest.raises(ValueError, match="outlet"):
-        source_balance(quote_table(), pd.DataFrame({"article_id": ["a1"], "text": [""]}))
+        source_balance(pd.DataFrame({"article_id": ["a1"], "text": [""]}), quote_table())
 
 
 def test_attribution_classes_qualifiers_and_hedges():
@@ -281,14 +327,14 @@ def test_attribution_classes_qualifiers_and_hedges():
         }
     )
     arts = pd.DataFrame({"article_id": ["a1"], "outlet": ["A"], "text": [text], "title": [""]})
-    detail = attribution(q, arts, detail=True).set_index("speaker_canonical")
+    detail = attribution(arts, q, detail=True).set_index("speaker_canonical")
     assert detail.loc["Vladimir Putin", "verb_class"] == "distancing"
     assert detail.loc["Vladimir Putin", "qualifiers"] == "without evidence"
     assert detail.loc["Vladimir Putin", "content_hedges"] == "could"
     assert detail.loc["Critics", "verb_class"] == "neutral"
     assert detail.loc["Critics", "frame_hedges"] == "reportedly"
     assert detail.loc["Critics", "content_hedges"] == ""
-    summary = attribution(q, arts).set_index("speaker_canonical")
+    summary = attribution(arts, q).set_index("speaker_canonical")
     assert summary.loc["Vladimir Putin", "n_distancing"] == 1
     assert summary.loc["Vladimir Putin", "evidence"] == f"a1:text:{s1}-{s1 + 27}"
     assert summary.loc["Critics", "n_frame_hedged"] == 1

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
+from analysis import config
 from analysis.core.stage import stage
 from analysis.framing.quotes.fields import field_texts
 from analysis.framing.quotes.lexicon import OTHER, SENT_END, WORD, Lexicon, default_lexicon
+from analysis.framing.quotes.sources import UNKNOWN
 from analysis.schema import ok_articles
 
 
@@ -30,78 +34,182 @@ def _check_quotes(table: pd.DataFrame) -> None:
         )
 
 
-@stage(provides="source_balance", requires=("quotes", "articles"), per_article=False)
-def source_balance(quotes: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
-    """Count quotations and quoted words by speaker and by affiliation within each group of articles.
+def _inputs(articles: pd.DataFrame, quotes: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Accept the old argument order ``(quotes, articles)`` with a warning."""
+    if "quote" in articles.columns and "quote" not in quotes.columns:
+        warnings.warn(
+            f"{name}(quotes, articles) is deprecated; call {name}(articles, quotes)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return quotes, articles
+    return articles, quotes
+
+
+#: Levels of :func:`source_balance`, with the quotes column each one counts.
+BALANCE_LEVELS = {
+    "speaker": "source",
+    "source_type": "source_type",
+    "affiliation": "affiliation",
+    "gender": "speaker_gender",
+}
+BALANCE_COLUMNS = [
+    "level", "source", "source_type", "affiliation", "gender", "n_quotes", "n_direct", "n_partial",
+    "n_indirect", "quoted_words", "share_quotes", "share_quotes_low", "share_quotes_high", "share_words",
+    "n_articles",
+]  # fmt: skip
+
+
+def _bootstrap_shares(
+    article_ids: np.ndarray, values: np.ndarray, n_boot: int, ci: float, seed: int
+) -> dict[str, tuple[float, float]]:
+    """Percentile intervals of each value's share of quotes, resampling articles with replacement."""
+    arts, a_idx = np.unique(article_ids, return_inverse=True)
+    cats, c_idx = np.unique(values, return_inverse=True)
+    counts = np.zeros((len(arts), len(cats)))
+    np.add.at(counts, (a_idx, c_idx), 1.0)
+    if len(arts) < 2 or n_boot <= 0:
+        return {c: (float("nan"), float("nan")) for c in cats}
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(len(arts), np.full(len(arts), 1.0 / len(arts)), size=n_boot)
+    sums = weights @ counts
+    totals = sums.sum(axis=1, keepdims=True)
+    shares = np.divide(sums, totals, out=np.zeros_like(sums), where=totals > 0)
+    alpha = (1.0 - ci) / 2.0
+    low, high = np.quantile(shares, [alpha, 1.0 - alpha], axis=0)
+    return {c: (float(lo), float(hi)) for c, lo, hi in zip(cats, low, high, strict=True)}
+
+
+@stage(provides="source_balance", requires=("articles", "quotes"), per_article=False)
+def source_balance(
+    articles: pd.DataFrame,
+    quotes: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    n_boot: int = config.N_BOOTSTRAP,
+    ci: float = 0.95,
+    seed: int = config.RANDOM_SEED,
+) -> pd.DataFrame:
+    """Count quotations and quoted words per speaker, source type, affiliation and gender in each outlet.
+
+    Shares of quotes carry a percentile bootstrap interval over articles (an outlet's articles are
+    resampled with replacement, so quotes of one article move together). "unknown" and "other" are
+    rows like any other, never dropped. The gender level counts only quotes whose speaker is one
+    person (``speaker_is_person``); the other levels count every quote.
 
     Parameters
     ----------
-    quotes : pandas.DataFrame
-        Output of :func:`quotes` (``article_id, kind, quote, speaker_canonical,
-        speaker_affiliation``).
     articles : pandas.DataFrame
         Needs ``article_id`` and the grouping column ``by``.
+    articles : pandas.DataFrame
+        Needs ``article_id``, ``text`` (and ``title`` for headline quotes) and the column ``by``.
+    quotes : pandas.DataFrame
+        Output of :func:`quotes` (``article_id, kind, quote, speaker_canonical,
+        speaker_affiliation``; ``source_type, speaker_gender, speaker_is_person`` when present).
     by : str, default "outlet"
-        Column of ``articles`` to group by.
+        Column of ``articles`` to group by; the output column has the same name.
+    n_boot : int, default :data:`analysis.config.N_BOOTSTRAP`
+        Bootstrap resamples (0: no intervals).
+    ci : float, default 0.95
+        Coverage of the intervals.
+    seed : int, default :data:`analysis.config.RANDOM_SEED`
+        Seed of the resampling.
 
     Returns
     -------
     pandas.DataFrame
-        One row per group × level × source: ``<by>, level`` (``speaker`` or
-        ``affiliation``), ``source`` (canonical speaker, "(unattributed)" when
-        none was found, or the affiliation), ``affiliation``, ``n_quotes,
-        n_direct, n_partial, n_indirect, quoted_words`` (words inside direct and
-        partial quotes plus reported clauses), ``share_quotes, share_words`` (within
-        the group and level), sorted by group, level and descending quotes.
+        One row per group × level × value: ``<by>, level`` (``speaker``, ``source_type``,
+        ``affiliation``, ``gender``), ``source`` (the value: canonical speaker or "(unattributed)",
+        a source type, an affiliation or "unknown", a gender), ``source_type, affiliation, gender``
+        (of the speaker on speaker rows; the level's value elsewhere), ``n_quotes, n_direct,
+        n_partial, n_indirect, quoted_words, share_quotes, share_quotes_low, share_quotes_high``
+        (interval over articles; NaN on speaker rows and with fewer than two articles),
+        ``share_words, n_articles`` (articles of the group with a quote of this value), sorted by
+        group, level and descending quotes.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "X"]})
+    >>> q = pd.DataFrame({"article_id": ["a", "a", "b"], "kind": ["direct"] * 3, "quote": ["w"] * 3,
+    ...                   "speaker_canonical": ["P", "Q", "P"], "speaker_affiliation": ["A", "B", "A"],
+    ...                   "source_type": ["politician", "expert", "politician"],
+    ...                   "speaker_gender": ["female", "male", "female"], "speaker_is_person": [True] * 3})
+    >>> t = source_balance(arts, q, n_boot=200)
+    >>> row = t[(t["level"] == "gender") & (t["source"] == "female")].iloc[0]
+    >>> round(float(row["share_quotes"]), 3)
+    0.667
+    >>> bool(row["share_quotes_low"] <= row["share_quotes"] <= row["share_quotes_high"])
+    True
     """
+    articles, quotes = _inputs(articles, quotes, "source_balance")
     _check_quotes(quotes)
     groups = _group_map(articles, by)
     q = quotes.assign(**{by: quotes["article_id"].astype(str).map(groups)})
-    q = q[q[by].notna()]
+    q = q[q[by].notna()].copy()
+    cols = [by, *BALANCE_COLUMNS]
+    if q.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    q["article_id"] = q["article_id"].astype(str)
     q["source"] = q["speaker_canonical"].fillna("(unattributed)")
-    q["affiliation"] = q["speaker_affiliation"].fillna(OTHER)
+    q["affiliation"] = q["speaker_affiliation"].fillna(UNKNOWN).replace({"": UNKNOWN})
+    q["source_type"] = q["source_type"].fillna(UNKNOWN) if "source_type" in q.columns else UNKNOWN
+    q["speaker_gender"] = q["speaker_gender"].fillna(UNKNOWN) if "speaker_gender" in q.columns else UNKNOWN
+    person = q["speaker_is_person"].fillna(False).astype(bool) if "speaker_is_person" in q.columns else None
+    q["gender"] = q["speaker_gender"]
     q["words"] = q["quote"].fillna("").map(lambda s: len(WORD.findall(s)))
     for kind in ("direct", "partial", "indirect"):
         q["n_" + kind] = (q["kind"] == kind).astype(int)
-    cols = [
-        by,
-        "level",
-        "source",
-        "affiliation",
-        "n_quotes",
-        "n_direct",
-        "n_partial",
-        "n_indirect",
-        "quoted_words",
-        "share_quotes",
-        "share_words",
-    ]
-    if q.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
     parts = []
-    for level, keys in (("speaker", ["source", "affiliation"]), ("affiliation", ["affiliation"])):
+    for level, column in BALANCE_LEVELS.items():
+        sub = q if level != "gender" or person is None else q[person]
+        if sub.empty:
+            continue
+        keys = [by, column] + (["source_type", "affiliation", "gender"] if level == "speaker" else [])
         g = (
-            q.groupby([by, *keys], dropna=False)
+            sub.groupby(keys, dropna=False, sort=True)
             .agg(
                 n_quotes=("kind", "size"),
                 n_direct=("n_direct", "sum"),
                 n_partial=("n_partial", "sum"),
                 n_indirect=("n_indirect", "sum"),
                 quoted_words=("words", "sum"),
+                n_articles=("article_id", "nunique"),
             )
             .reset_index()
         )
-        if level == "affiliation":
-            g["source"] = g["affiliation"]
+        if level == "speaker":  # a speaker typed two ways in two articles keeps its most frequent typing
+            g = g.sort_values([by, column, "n_quotes"], ascending=[True, True, False], kind="stable")
+            agg = {
+                c: "sum"
+                for c in ("n_quotes", "n_direct", "n_partial", "n_indirect", "quoted_words", "n_articles")
+            }
+            agg.update({c: "first" for c in ("source_type", "affiliation", "gender")})
+            g = g.groupby([by, column], sort=True).agg(agg).reset_index()
+        else:
+            g = g.rename(columns={column: "source"}) if column != "source" else g
+            for c in ("source_type", "affiliation", "gender"):
+                g[c] = g["source"] if c == level else ""
         g["level"] = level
         g["share_quotes"] = g["n_quotes"] / g.groupby(by)["n_quotes"].transform("sum")
         g["share_words"] = (g["quoted_words"] / g.groupby(by)["quoted_words"].transform("sum")).fillna(0.0)
+        g["share_quotes_low"] = np.nan
+        g["share_quotes_high"] = np.nan
+        if level != "speaker":
+            for name, rows in sub.groupby(by, sort=False):
+                bounds = _bootstrap_shares(
+                    rows["article_id"].to_numpy(), rows[column].astype(str).to_numpy(), n_boot, ci, seed
+                )
+                at = g[by] == name
+                values = g.loc[at, "source"].astype(str)
+                g.loc[at, "share_quotes_low"] = [bounds[v][0] for v in values]
+                g.loc[at, "share_quotes_high"] = [bounds[v][1] for v in values]
         parts.append(g)
     out = pd.concat(parts, ignore_index=True)[cols]
-    out = out.sort_values(
-        [by, "level", "n_quotes", "quoted_words", "source"], ascending=[True, False, False, False, True]
+    order = {lvl: i for i, lvl in enumerate(BALANCE_LEVELS)}
+    out = out.assign(_o=out["level"].map(order)).sort_values(
+        [by, "_o", "n_quotes", "quoted_words", "source"], ascending=[True, True, False, False, True]
     )
-    return out.reset_index(drop=True)
+    return out.drop(columns="_o").reset_index(drop=True)
 
 
 @functools.lru_cache(maxsize=16)
@@ -142,10 +250,10 @@ def _find_terms_quick(text: str, terms: tuple[str, ...]) -> list[tuple[str, int,
     return _find_terms(text, terms)
 
 
-@stage(provides="attribution", requires=("quotes", "articles"), per_article=False)
+@stage(provides="attribution", requires=("articles", "quotes"), per_article=False)
 def attribution(
-    quotes: pd.DataFrame,
     articles: pd.DataFrame,
+    quotes: pd.DataFrame,
     *,
     by: str = "outlet",
     detail: bool = False,
@@ -166,8 +274,6 @@ def attribution(
         Output of :func:`quotes` (``article_id, field, kind, quote,
         speaker_canonical, speaker_affiliation, verb, start_char, end_char,
         verb_start_char, verb_end_char``).
-    articles : pandas.DataFrame
-        Needs ``article_id``, ``text`` (and ``title`` for headline quotes) and the column ``by``.
     by : str, default "outlet"
         Column of ``articles`` to group by.
     detail : bool, default False
@@ -189,6 +295,7 @@ def attribution(
         ``article_id:field:start-end`` of every non-neutral, qualified or
         hedged attribution).
     """
+    articles, quotes = _inputs(articles, quotes, "attribution")
     _check_quotes(quotes)
     groups = _group_map(articles, by)
     texts = field_texts(ok_articles(articles))

@@ -34,11 +34,15 @@ from analysis.framing.quotes.lexicon import (
     Lexicon,
     default_lexicon,
 )
+from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType
 from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions, get_mentions
 from analysis.schema import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
+
+#: The typing of a quotation nobody is said to have spoken.
+NO_SPEAKER = SourceType(UNKNOWN, "", "none", False, "no speaker")
 
 
 # --------------------------------------------------------------------------- attribution in the parse
@@ -448,6 +452,7 @@ def _empty_quotes() -> pd.DataFrame:
     for c in ("verb_start_char", "verb_end_char", "speaker_start_char", "speaker_end_char"):
         out[c] = out[c].astype("Int64")
     out["balanced"] = out["balanced"].astype(bool)
+    out["speaker_is_person"] = out["speaker_is_person"].astype(bool)
     return out
 
 
@@ -482,14 +487,19 @@ def quotes(
         ``article_id, field, sentence_id, kind`` (``direct``, ``partial``,
         ``indirect``), ``quote`` (the quoted words, or the reported clause),
         ``speaker`` (surface phrase), ``speaker_canonical``,
-        ``speaker_affiliation`` (Russia, France, Ukraine, United States, EU or
-        other, from :data:`AFFILIATIONS`), ``verb`` (reporting verb or
+        ``speaker_affiliation`` (the party, country or organisation the article ties
+        the speaker to, or ``unknown``; see :mod:`analysis.framing.quotes.sources`),
+        ``verb`` (reporting verb or
         "according to" as written), ``start_char, end_char`` (the quote inside its
         marks, or the reported clause), ``verb_start_char, verb_end_char,
         speaker_start_char, speaker_end_char`` (nullable), ``method`` (how the
         speaker was found: ``subject``, ``according-to``, ``pronoun``, ``role``,
         ``institution``, ``continuation``, ``none`` and ``…-unresolved``),
-        ``balanced`` (False when a quotation mark was not closed).
+        ``balanced`` (False when a quotation mark was not closed), ``source_type``
+        (government, politician, security_justice, expert, business, civil_society,
+        citizen, media, anonymous, document, other, unknown), ``speaker_gender``
+        (female, male, unknown; ``none`` when the speaker is not one person),
+        ``speaker_is_person``.
     """
     from analysis.annotate import annotate
 
@@ -511,12 +521,14 @@ def quotes(
     out = []
     for _, fields in field_groups(toks, texts, by_field):
         res = Resolver(fields, lex)
+        typer = ArticleSources(fields)
         for f in fields:
             if not f.text:
                 continue
             for q in _extract_field(f, res, lex):
                 first = f.at(q.start)
                 sp = q.speaker
+                st = typer.type_span(f, sp.start, sp.end, sp.canonical) if sp else NO_SPEAKER
                 out.append(
                     {
                         "article_id": f.article_id,
@@ -526,7 +538,7 @@ def quotes(
                         "quote": f.text[q.start : q.end].strip(),
                         "speaker": sp.surface if sp else None,
                         "speaker_canonical": sp.canonical if sp else None,
-                        "speaker_affiliation": sp.affiliation if sp else None,
+                        "speaker_affiliation": st.affiliation or UNKNOWN,
                         "verb": (
                             "according to"
                             if q.verb is not None and f.word[q.verb].lower() == "according"
@@ -544,6 +556,9 @@ def quotes(
                         "speaker_end_char": sp.end if sp else None,
                         "method": q.method,
                         "balanced": q.balanced,
+                        "source_type": st.source_type,
+                        "speaker_gender": st.gender,
+                        "speaker_is_person": st.is_person,
                     }
                 )
     if not out:
@@ -553,4 +568,5 @@ def quotes(
     for c in ("verb_start_char", "verb_end_char", "speaker_start_char", "speaker_end_char"):
         table[c] = table[c].astype("Int64")
     table["balanced"] = table["balanced"].astype(bool)
+    table["speaker_is_person"] = table["speaker_is_person"].astype(bool)
     return table.sort_values(["article_id", "field", "start_char", "kind"]).reset_index(drop=True)

@@ -1,0 +1,595 @@
+"""Type each quoted speaker from the article itself: source type, affiliation and gender.
+
+Everything comes from the text of the article the quote is in, never from a list of known people:
+
+* **Description.** The speaker phrase, its appositive and relative clause ("Heather Hurlburt, a
+  former speechwriter to ...", "Mr. Leon, who works as a secretary"), a party tag ("(R-Wis.)"), and
+  the same for every other mention of the same person in the article (a person is introduced once
+  with a role, "Kremlin spokesman Dmitry Peskov", and quoted later by surname).
+* **Source type** from the editable term list :data:`SOURCE_TYPES` (``term, source_type, kind``):
+  ``role`` nouns and titles (senator, professor, police officer, chief executive) fix the type;
+  ``generic`` roles (spokesman, official, aide, director) take the type of the organisation they are
+  tied to ("Kremlin spokesman": government; "campaign spokeswoman": politician); ``org`` words type
+  that organisation; a speaker phrase headed by a ``document`` noun (statement, report, poll) is a
+  document, by a ``group`` noun (voters, analysts) is that group's type; an unnamed individual ("a
+  State Department official", "sources") is ``anonymous``. An organisation named as speaker is typed
+  by its own words ("the Associated Press": media).
+* **Affiliation**: a party named in the description (:data:`SOURCE_AFFILIATIONS`: "Democratic Rep.",
+  "(R-Wis.)", "GOP strategist"), else the organisation or country of an entity mention inside it
+  ("Boeing's chief financial officer": Boeing; "British Prime Minister": United Kingdom; "Kremlin":
+  Russia, through the entity table's ``country``); for an official with no country in the
+  description, the country the article names most (at least twice).
+* **Gender** of one person: "Mr."/"Mrs."/"Ms." and the pronouns he/she that refer back to the person
+  in the same article (nearest preceding person, same or previous sentence) first, then the first
+  name through ``gender-guesser``, else ``unknown``; ``none`` when the speaker is not one person
+  (a group, an organisation, a document).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.framing.quotes.fields import Field, Mention
+
+#: Editable term list: ``term, source_type, kind`` (kind role/generic/org/document/group/anonymous).
+SOURCE_TYPES = config.DATA_DIR / "source_types.csv"
+#: Editable party list: ``term, affiliation, source_type`` ("gop" -> Republican Party, politician).
+SOURCE_AFFILIATIONS = config.DATA_DIR / "source_affiliations.csv"
+
+#: The source types, in the order tables and charts show them.
+TYPES = (
+    "government", "politician", "security_justice", "expert", "business", "civil_society",
+    "citizen", "media", "anonymous", "document", "other", "unknown",
+)  # fmt: skip
+UNKNOWN = "unknown"
+GENDERS = ("female", "male", "unknown", "none")
+TYPE_COLUMNS = ["source_type", "speaker_affiliation", "speaker_gender", "speaker_is_person"]
+
+_KINDS = ("role", "weak", "generic", "org", "document", "group", "anonymous", "context")
+#: Organisation words that count only when capitalised ("the Times", not "three times").
+_CAPITALISED_ONLY = frozenset(
+    "times post journal news press fox house field tribune herald gazette network channel".split()
+)
+_MALE = frozenset({"he", "him", "his", "himself"})
+_FEMALE = frozenset({"she", "her", "hers", "herself"})
+_HONORIFIC = {"mr": "male", "mr.": "male", "mrs": "female", "mrs.": "female", "ms": "female",
+              "ms.": "female", "miss": "female"}  # fmt: skip
+_DESC_DEPS = frozenset(
+    {"compound", "amod", "nmod", "poss", "appos", "relcl", "prep", "pobj", "acl", "npadvmod"}
+)
+_PARTY_TAG = re.compile(r"\(\s*([RDI])\s*[-–]\s*[A-Z][\w.\s-]{0,20}\)")
+_FORMER = frozenset({"former", "ex", "then", "onetime", "one-time", "erstwhile", "retired", "late"})
+_INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several"})
+_SELF = frozenset({"i", "we", "me", "us", "my", "our", "you", "your"})
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The two term lists, as lookups (lower case; multi-word terms as tuples of words)."""
+
+    by_kind: dict[str, dict[tuple[str, ...], str]]
+    parties: dict[tuple[str, ...], tuple[str, str]]
+    longest: int
+
+
+def term_key(term: str) -> tuple[str, ...]:
+    """Split a term into the words the tokenizer makes ("front-runner" -> front, -, runner).
+
+    >>> term_key("Front-runner"), term_key("chief executive")
+    (('front', '-', 'runner'), ('chief', 'executive'))
+    """
+    return tuple(w for w in re.split(r"\s+|(-)", term.lower().strip()) if w)
+
+
+@functools.lru_cache(maxsize=4)
+def load_terms(types_path: str, affiliations_path: str) -> Terms:
+    """Read the term lists (cached per path)."""
+    table = pd.read_csv(types_path, dtype=str, keep_default_na=False)
+    missing = {"term", "source_type", "kind"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{types_path}: source-type table needs columns {sorted(missing)}")
+    bad = set(table["source_type"]) - set(TYPES)
+    if bad:
+        raise ValueError(f"{types_path}: unknown source types {sorted(bad)}; use {list(TYPES)}")
+    by_kind: dict[str, dict[tuple[str, ...], str]] = {k: {} for k in _KINDS}
+    for term, typ, kind in zip(table["term"], table["source_type"], table["kind"], strict=True):
+        if kind not in by_kind:
+            raise ValueError(f"{types_path}: unknown kind {kind!r} for {term!r}; use {list(_KINDS)}")
+        by_kind[kind].setdefault(term_key(term), typ)
+    aff = pd.read_csv(affiliations_path, dtype=str, keep_default_na=False)
+    parties = {
+        term_key(t): (a, s)
+        for t, a, s in zip(aff["term"], aff["affiliation"], aff["source_type"], strict=True)
+    }
+    longest = max([len(k) for d in by_kind.values() for k in d] + [len(k) for k in parties] + [1])
+    return Terms(by_kind, parties, longest)
+
+
+def default_terms() -> Terms:
+    """Return the packaged term lists."""
+    return load_terms(str(SOURCE_TYPES), str(SOURCE_AFFILIATIONS))
+
+
+@functools.lru_cache(maxsize=1)
+def _gender_detector():  # noqa: ANN202 - optional dependency
+    try:
+        import gender_guesser.detector as gg
+    except ImportError:  # pragma: no cover - pinned dependency
+        return None
+    return gg.Detector(case_sensitive=False)
+
+
+def first_name_gender(name: str) -> str:
+    """Return ``male``, ``female`` or ``unknown`` for the first word of a full name (gender-guesser).
+
+    >>> first_name_gender("Kathleen Hall Jamieson"), first_name_gender("Jamieson")
+    ('female', 'unknown')
+    """
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", name) if w.lower().rstrip(".") not in _HONORIFIC]
+    if len(words) < 2:
+        return UNKNOWN
+    det = _gender_detector()
+    if det is None:  # pragma: no cover
+        return UNKNOWN
+    guess = det.get_gender(words[0])
+    return {"male": "male", "mostly_male": "male", "female": "female", "mostly_female": "female"}.get(
+        guess, UNKNOWN
+    )
+
+
+@dataclass
+class SourceType:
+    """The typing of one speaker."""
+
+    source_type: str
+    affiliation: str
+    gender: str
+    is_person: bool
+    evidence: str = ""
+
+
+@dataclass
+class _Words:
+    """Description words of a speaker, with where they come from."""
+
+    tokens: list[tuple[Field, int]] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+
+class ArticleSources:
+    """Type speakers of one article: its fields, mentions, pronoun votes and main country."""
+
+    def __init__(self, fields: list[Field], terms: Terms | None = None) -> None:
+        self.fields = fields
+        self.terms = terms or default_terms()
+        self._by_name: dict[str, list[tuple[Field, Mention]]] | None = None
+        self._home: str | None = None
+        self._votes: dict[str, Counter[str]] | None = None
+        self._genders: dict[str, str] = {}
+
+    @property
+    def by_name(self) -> dict[str, list[tuple[Field, Mention]]]:
+        """Mentions by canonical name (read when first needed, after the resolver completed surnames)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for f in self.fields:
+                for m in f.mentions:
+                    self._by_name.setdefault(m.canonical, []).append((f, m))
+        return self._by_name
+
+    @property
+    def home(self) -> str:
+        """The country the article names most (at least twice, strictly more than any other), or ""."""
+        if self._home is None:
+            countries: Counter[str] = Counter(
+                m.country
+                for f in self.fields
+                for m in f.mentions
+                if m.country and m.kind in ("place", "group")
+            )
+            top = countries.most_common(2)
+            ok = top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1])
+            self._home = top[0][0] if ok else ""
+        return self._home
+
+    # ---------------------------------------------------------------- description
+    def _head(self, f: Field, s: int, e: int) -> int | None:
+        toks = list(f.tokens_in(s, e))
+        if not toks:
+            return None
+        inside = set(toks)
+        heads = [k for k in toks if f.parent(k) not in inside]
+        nouns = [k for k in heads if f.pos[k] in ("NOUN", "PROPN", "PRON", "NUM")]
+        return (nouns or heads or toks)[-1] if len(heads) > 1 else (heads or toks)[0]
+
+    def _describe(self, f: Field, head: int, out: _Words, limit: int = 40) -> None:
+        """Add the noun phrase of ``head`` (modifiers, appositive, relative clause) to ``out``."""
+        sent = f.sent[head]
+        stack, seen = [head], {head}
+        p = f.parent(head)
+        if f.dep[head] == "appos" and p is not None and f.pos[p] in ("NOUN", "PROPN"):
+            stack.append(p)  # "Boeing's chief financial officer, Brian West": the name is the appositive
+            seen.add(p)
+        while stack:
+            k = stack.pop()
+            for c in f.kids(k):
+                if c in seen or f.sent[c] != sent or abs(c - head) > limit:
+                    continue
+                if (
+                    k == head
+                    and f.pos[head] == "PROPN"
+                    and f.dep[c] == "prep"
+                    and f.word[c].lower() not in ("of", "from")
+                ):
+                    continue  # "Trump on Twitter": a place of speaking, not a description
+                if f.dep[c] in _DESC_DEPS or (f.dep[c] in ("conj", "cc") and k != head) or f.dep[c] == "det":
+                    seen.add(c)
+                    stack.append(c)
+        j = min(seen) - 1  # a premodifier run the parser hung elsewhere ("CNN President Jeff Zucker")
+        while j >= 0 and min(seen) - j <= 5 and f.sent[j] == sent and f.pos[j] in ("PROPN", "NOUN", "ADJ"):
+            if f.text[f.end[j] : f.start[j + 1]] not in (" ", ""):
+                break
+            seen.add(j)
+            j -= 1
+        for k in sorted(seen):  # the hyphen of "front-runner" (a punct child) joins its words again
+            if k + 2 < len(f.word) and f.word[k + 1] in ("-", "–") and k + 2 in seen:
+                seen.add(k + 1)
+        out.tokens.extend((f, k) for k in sorted(seen))
+        lo, hi = min(seen), max(seen)
+        # a party tag right after the name: "Sen. Roy Blunt (R-Mo.)"
+        out.text.append(f.text[f.start[lo] : min(len(f.text), f.end[hi] + 20)])
+        out.mentions.extend(m for m in f.mentions if m.start < f.end[hi] and m.end > f.start[lo])
+
+    def _person_mentions(self, canonical: str | None) -> list[tuple[Field, Mention]]:
+        if not canonical:
+            return []
+        found = self.by_name.get(canonical, [])
+        if not found and len(canonical.split()) == 1:  # a surname alone: the full names that end with it
+            low = canonical.lower()
+            for name, items in self.by_name.items():
+                if name.split()[-1].lower() == low:
+                    found = found + items
+        return [(f, m) for f, m in found if m.kind in ("person", "")]
+
+    # ---------------------------------------------------------------- matching
+    def _matches(self, words: list[tuple[Field, int]], kind: str) -> list[tuple[str, str, int]]:
+        """Return (term, type, token position) of every ``kind`` term found in the description words.
+
+        A role word that only modifies a common noun which is no role ("executive council") does not count.
+        """
+        table = self.terms.by_kind[kind]
+        people = self.terms.by_kind["role"].keys() | self.terms.by_kind["generic"].keys()
+        out = []
+        low = [f.lemma[k].lower() if f.pos[k] == "NOUN" else f.word[k].lower() for f, k in words]
+        raw = [f.word[k] for f, k in words]
+        for i in range(len(words)):
+            for n in range(min(self.terms.longest, len(words) - i), 0, -1):
+                key = tuple(low[i : i + n])
+                if key in table:
+                    if n == 1 and kind == "org" and key[0] in _CAPITALISED_ONLY and not raw[i][:1].isupper():
+                        continue
+                    f, k = words[i + n - 1]
+                    p = f.parent(k)
+                    if (
+                        kind in ("role", "generic")
+                        and f.dep[k] in ("amod", "compound")
+                        and p is not None
+                        and f.pos[p] == "NOUN"
+                        and (f.lemma[p].lower(),) not in people
+                    ):
+                        break
+                    out.append((" ".join(key), table[key], i))
+                    break
+        return out
+
+    def _party(self, words: list[tuple[Field, int]], texts: list[str]) -> str:
+        for text in texts:
+            tag = _PARTY_TAG.search(text)
+            if tag:
+                key = (tag.group(1).lower() + "-",)
+                if key in self.terms.parties:
+                    return self.terms.parties[key][0]
+        low = [f.word[k].lower() for f, k in words]
+        for i in range(len(low)):
+            for n in range(min(4, len(low) - i), 0, -1):
+                hit = self.terms.parties.get(tuple(low[i : i + n]))
+                if hit:
+                    return hit[0]
+        return ""
+
+    # ---------------------------------------------------------------- gender
+    def _pronoun_votes(self) -> dict[str, Counter[str]]:
+        """Count honorifics and he/she per person of the article.
+
+        "Mr."/"Mrs."/"Ms." before a name count twice. A subject he/she counts for a person only when that
+        person is the only one named in its sentence (before it) and the sentence before.
+        """
+        if self._votes is not None:
+            return self._votes
+        votes: dict[str, Counter[str]] = {}
+        for f in self.fields:
+            people = [m for m in f.mentions if m.kind == "person"]
+            by_sent: dict[int, list[tuple[int, str]]] = {}
+            for m in people:
+                before = f.text[max(0, m.start - 5) : m.start].lower().split()
+                hon = _HONORIFIC.get(before[-1]) if before else None
+                first = m.text.split()[0].lower() if m.text.split() else ""
+                hon = hon or _HONORIFIC.get(first)
+                if hon:
+                    votes.setdefault(m.canonical, Counter())[hon] += 2
+                k = f.at(m.start)
+                if k is not None:
+                    by_sent.setdefault(f.sent[k], []).append((m.start, m.canonical))
+            chain: tuple[int, str, str] | None = None  # (sentence, pronoun, person) of the last resolved one
+            for i, w in enumerate(f.word):
+                low = w.lower()
+                if low not in ("he", "she") or f.dep[i] not in ("nsubj", "nsubjpass"):
+                    continue
+                s = f.sent[i]
+                near = {c for pos, c in by_sent.get(s, []) if pos < f.start[i]}
+                near |= {c for _, c in by_sent.get(s - 1, [])}
+                if not near and chain is not None and chain[0] >= s - 1 and chain[1] == low:
+                    near = {chain[2]}  # "She said ... She said ...": the same person goes on
+                if len(near) == 1:
+                    who = near.pop()
+                    votes.setdefault(who, Counter())["male" if low == "he" else "female"] += 1
+                    chain = (s, low, who)
+        self._votes = votes
+        return votes
+
+    def context_type(self, canonical: str) -> tuple[str, str]:
+        """Type and party suggested by the sentences naming a person who has no role in the article.
+
+        Counts ``context`` terms and party words in the sentences naming the person; a type needs three
+        hits, a party two, and more than any other.
+        """
+        table = self.terms.by_kind["context"]
+        types: Counter[str] = Counter()
+        parties: Counter[str] = Counter()
+        for f in self.fields:
+            sents: dict[int, set[str]] = {}
+            for m in f.mentions:
+                k = f.at(m.start)
+                if k is not None and m.kind == "person":
+                    sents.setdefault(f.sent[k], set()).add(m.canonical)
+            mine = {s for s, names in sents.items() if canonical in names}
+            for i, w in enumerate(f.word):
+                if f.sent[i] not in mine:
+                    continue
+                low = f.lemma[i].lower() if f.pos[i] == "NOUN" else w.lower()
+                if (low,) in table:
+                    types[table[(low,)]] += 1
+                hit = self.terms.parties.get((w.lower(),))
+                if hit:
+                    parties[hit[0]] += 1
+        return _majority(types, least=3), _majority(parties, least=2)
+
+    def gender(self, canonical: str | None) -> str:
+        """Return the gender of a person named ``canonical`` in this article."""
+        if not canonical:
+            return UNKNOWN
+        if canonical not in self._genders:
+            self._genders[canonical] = self._gender(canonical)
+        return self._genders[canonical]
+
+    def _gender(self, canonical: str) -> str:
+        names = {m.canonical for _, m in self._person_mentions(canonical)} or {canonical}
+        total: Counter[str] = Counter()
+        for n in names:
+            total.update(self._pronoun_votes().get(n, Counter()))
+        male, female = total["male"], total["female"]
+        if male >= 2 and male > 2 * female or male and not female:
+            return "male"
+        if female >= 2 and female > 2 * male or female and not male:
+            return "female"
+        full = max(names, key=lambda n: len(n.split()))
+        return first_name_gender(full)
+
+    # ---------------------------------------------------------------- typing
+    def type_span(self, f: Field, start: int, end: int, canonical: str | None = None) -> SourceType:
+        """Type the speaker whose phrase spans characters ``[start, end)`` of field ``f``.
+
+        ``canonical`` is the resolved speaker (a person named elsewhere in the article
+        when the phrase is a pronoun or a surname).
+        """
+        head = self._head(f, start, end)
+        if head is None:
+            return SourceType(UNKNOWN, "", "none", False, "no tokens")
+        own = _Words()
+        self._describe(f, head, own)
+        # tokens of the phrase itself always count (the parse may hang them elsewhere)
+        have = {(id(g), k) for g, k in own.tokens}
+        own.tokens.extend((f, k) for k in f.tokens_in(start, end) if (id(f), k) not in have)
+        own.tokens.sort(key=lambda t: t[1])
+        own.text.append(f.text[start : min(len(f.text), end + 20)])
+        own.mentions.extend(m for m in f.mentions if m.start < end and m.end > start)
+        head_word, head_lemma = f.word[head].lower(), f.lemma[head].lower()
+        person_in_phrase = [m for m in own.mentions if m.kind == "person" and m.start < end and m.end > start]
+        if canonical and canonical.lower() == f.text[start:end].strip().lower() and f.pos[head] == "PRON":
+            canonical = None  # an unresolved pronoun comes back as itself
+        known = bool(canonical) and any(m.kind in ("person", "") for _, m in self._person_mentions(canonical))
+        named = (
+            canonical
+            if canonical and (person_in_phrase or (f.pos[head] in ("PRON", "PROPN") and known))
+            else None
+        )
+        if person_in_phrase and not named:
+            named = person_in_phrase[-1].canonical
+        if f.pos[head] == "PRON" and head_word in _SELF and not canonical:
+            return SourceType(UNKNOWN, "", "none", False, "unresolved first/second person")
+        if f.pos[head] == "PRON" and not canonical:
+            return SourceType(
+                UNKNOWN, "", UNKNOWN if head_word in _MALE | _FEMALE else "none", False, "pronoun"
+            )
+        # the speaker phrase headed by a document noun is not a person
+        if (
+            f.pos[head] != "PROPN"
+            and (head_lemma,) in self.terms.by_kind["document"]
+            and not person_in_phrase
+        ):
+            return SourceType("document", self._affiliation(own, "document"), "none", False, "document")
+        # every description of the person: this phrase and the article's other mentions of them
+        desc = _Words(list(own.tokens), list(own.mentions), list(own.text))
+        is_person = bool(named) or f.pos[head] == "PROPN" and any(m.kind == "person" for m in own.mentions)
+        for g, m in self._person_mentions(named):
+            k = g.at(m.start)
+            if k is None:
+                continue
+            mh = self._head(g, m.start, m.end)
+            if mh is not None:
+                self._describe(g, mh, desc, limit=25)
+        typ, why = self._type(f, head, own, desc, named)
+        if typ == UNKNOWN and not named and f.pos[head] == "PROPN":
+            kinds = {m.kind for m in own.mentions if m.start < end and m.end > start}
+            if "group" in kinds:
+                typ, why = "citizen", "group named (NORP)"
+        if typ == UNKNOWN and f.pos[head] == "NUM":
+            typ, why = "citizen", "a count of people (poll share)"
+        party = ""
+        if named and (typ == UNKNOWN or why.endswith("(weak)") or typ == "politician"):
+            ctx, party = self.context_type(named)
+            if ctx and typ in (UNKNOWN,) or ctx and why.endswith("(weak)"):
+                typ, why = ctx, "context of the sentences naming the person"
+        if typ == UNKNOWN and (named or is_person):
+            typ, why = "other", "named person without a role in the article"
+        aff = self._affiliation(desc, typ) or party
+        plural = f.tag[head] in ("NNS", "NNPS") or head_lemma in ("percent", "majority", "most", "half")
+        singular_person = not plural and f.pos[head] != "PROPN" and typ in ("anonymous", "citizen")
+        person = typ != "document" and bool(named or singular_person)
+        if named:
+            person = True
+        org_only = (
+            not named and any(m.kind == "organisation" for m in own.mentions) and f.pos[head] == "PROPN"
+        )
+        if org_only or plural:
+            person = False
+        gender = self.gender(named) if named else (UNKNOWN if person else "none")
+        if person and not named:
+            words = {f.word[k].lower() for _, k in own.tokens}
+            if words & {"woman", "mother", "wife", "daughter", "girl", "mom", "spokeswoman", "congresswoman",
+                        "chairwoman", "businesswoman", "she"}:  # fmt: skip
+                gender = "female"
+            elif words & {"man", "father", "husband", "son", "boy", "dad", "spokesman", "congressman",
+                          "chairman", "businessman"}:  # fmt: skip
+                gender = "male" if "woman" not in words else gender
+        return SourceType(typ, aff, gender, person, why)
+
+    def _type(self, f: Field, head: int, own: _Words, desc: _Words, named: str | None) -> tuple[str, str]:
+        head_lemma = f.lemma[head].lower()
+        head_word = f.word[head].lower()
+        # 1. roles and titles in the descriptions ("Sen.", "professor", "chief executive")
+        roles = self._matches(desc.tokens, "role")
+        weak = [r for r in self._matches(own.tokens, "weak") if own.tokens[r[2]] == (f, head)]
+        generic = self._matches(desc.tokens, "generic")
+        orgs = self._matches(desc.tokens, "org")
+        party = self._party(desc.tokens, desc.text)
+        org_types = [t for _, t, _ in orgs]
+        for m in desc.mentions:  # an organisation named in the description ("Boeing's", "the FBI")
+            if m.kind == "organisation":
+                words = [(f, k) for k in f.tokens_in(m.start, m.end)] if m in f.mentions else []
+                org_types.extend(t for _, t, _ in self._matches(words, "org"))
+        # the phrase's own head noun decides first ("a Clinton delegate": politician)
+        own_roles = [r for r in roles if (f, head) in desc.tokens[r[2] : r[2] + 1]] + weak
+        if own_roles:
+            return own_roles[0][1], f"role '{own_roles[0][0]}'"
+        if not named and f.pos[head] != "PROPN":
+            group = self.terms.by_kind["group"].get((head_lemma,)) or self.terms.by_kind["group"].get(
+                (head_word,)
+            )
+            anon = (head_lemma,) in self.terms.by_kind["anonymous"] or (head_word,) in self.terms.by_kind[
+                "anonymous"
+            ]
+            dets = {f.word[c].lower() for c in f.kids(head) if f.dep[c] in ("det", "nummod", "amod")}
+            mods = [m for m in own.mentions if m.kind in ("organisation", "place", "group")]
+            if anon and (
+                dets & _INDEFINITE or f.tag[head] in ("NNS",) and not mods and not orgs and not party
+            ):
+                return "anonymous", f"unnamed '{head_word}'"
+            if anon and generic and not (orgs or mods or party):
+                return "anonymous", f"unnamed '{head_word}'"
+            if group and not anon:
+                if group == "citizen" and party and head_lemma in ("voter", "voters", "percent"):
+                    return "citizen", f"group '{head_word}'"
+                if group in ("citizen",) and (orgs or party) and head_lemma in ("member", "members"):
+                    pass
+                else:
+                    return group, f"group '{head_word}'"
+        if roles:
+            # current roles before former ones ("former Secretary of State"); the most frequent type wins
+            def former(r: tuple[str, str, int]) -> bool:
+                i = r[2]
+                return any(
+                    desc.tokens[x][0].word[desc.tokens[x][1]].lower().strip("-") in _FORMER
+                    for x in range(max(0, i - 2), i)
+                )
+
+            now = [r for r in roles if not former(r)]
+            counts = Counter(t for _, t, _ in now or roles)
+            best = max(counts.values())
+            pick = next(r for r in now or roles if counts[r[1]] == best)
+            return pick[1], f"role '{pick[0]}'" + ("" if now else " (former: weak)")
+        if generic or (f.pos[head] != "PROPN" and (head_lemma,) in self.terms.by_kind["anonymous"]):
+            if org_types:
+                return org_types[
+                    0
+                ], f"'{(generic or [('', '', 0)])[0][0] or head_word}' of {org_types[0]} org"
+            if party:
+                return "politician", "party"
+            if generic:
+                return generic[0][1], f"generic role '{generic[0][0]}' (weak)"
+        # 2. an organisation speaking ("the Associated Press", "the Clinton campaign")
+        if org_types:
+            return org_types[0], f"organisation word '{org_types[0]}'"
+        if party:
+            return "politician", "party"
+        if not named and any(m.kind == "organisation" for m in own.mentions):
+            return "other", "organisation"
+        return UNKNOWN, "no cue"
+
+    def _affiliation(self, desc: _Words, typ: str) -> str:
+        party = self._party(desc.tokens, desc.text)
+        if party and typ in ("politician", "citizen", "anonymous", "other", UNKNOWN):
+            return party
+        countries = [m.country for m in desc.mentions if m.country]
+        orgs = [m.canonical for m in desc.mentions if m.kind == "organisation" and not m.country]
+        if typ in ("government", "security_justice") and countries:
+            return countries[0]
+        if orgs and typ in ("business", "media", "expert", "civil_society", "document", "other", "anonymous",
+                            "security_justice", "government"):  # fmt: skip
+            return orgs[0]
+        if party:
+            return party
+        if countries:
+            return countries[0]
+        if typ in ("government", "security_justice"):
+            return self.home
+        return ""
+
+
+def _majority(counts: Counter[str], least: int = 2) -> str:
+    top = counts.most_common(2)
+    if not top or top[0][1] < least or (len(top) > 1 and top[1][1] >= top[0][1]):
+        return ""
+    return top[0][0]
+
+
+def type_speakers(
+    fields: list[Field], spans: list[tuple[Field, int, int, str | None]], terms: Terms | None = None
+) -> list[SourceType]:
+    """Type several speakers of one article: ``(field, start_char, end_char, canonical)`` each."""
+    art = ArticleSources(fields, terms)
+    return [art.type_span(f, s, e, c) for f, s, e, c in spans]
+
+
+def check_terms(path: str | Path) -> pd.DataFrame:
+    """Return an editable term list after checking it (for users editing their own copy)."""
+    load_terms(str(path), str(SOURCE_AFFILIATIONS))
+    return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -1,0 +1,187 @@
+"""Precision and recall of quotes and their speakers against the PolNeAR attributions.
+
+Usage: ``python eval/quotes_polnear.py --split train|dev [--show N]``
+
+* ``train``: the 154 train articles of the hand-typed source sample (the tuning set).
+* ``dev``: all 84 dev articles (the final figure; run once).
+
+Matching. A predicted quote matches a gold attribution when their contents overlap by at least half
+of the shorter of the two (gold contents may be discontinuous: their fragments are used). Each gold
+attribution and each prediction is matched at most once (greedy, largest overlap first).
+*All*: every prediction against every gold attribution (PolNeAR also annotates paraphrase, beliefs
+and intentions, so recall here is a lower bound of what a quote finder should find).
+*Direct*: gold contents containing a quotation mark against predictions of kind direct or partial.
+A matched speaker is correct when the predicted speaker span overlaps a gold source fragment, or
+the predicted canonical speaker equals the canonical name of an entity mention inside the gold
+source, or its last word occurs in the gold source text (a surname); gold without a source is left
+out of the speaker figures. Intervals: 95% Wilson intervals (quotes of an article are not
+independent, so they are somewhat narrow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import polnear_quotes_data as P  # noqa: E402
+
+import analysis  # noqa: E402
+
+QUOTE_MARKS = '"“”«»„'
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Return the 95% Wilson score interval of k successes in n."""
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return c - h, c + h
+
+
+def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """Return the characters two lists of spans share."""
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+def match(pred, gold) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching (pred index, gold index) by overlap >= half the shorter span."""
+    cands = []
+    by_article: dict[str, list[int]] = {}
+    for j, g in enumerate(gold):
+        by_article.setdefault(g["article_id"], []).append(j)
+    for i, p in enumerate(pred):
+        for j in by_article.get(p["article_id"], []):
+            g = gold[j]
+            ov = overlap([(p["start"], p["end"])], g["spans"])
+            short = min(p["end"] - p["start"], sum(e - s for s, e in g["spans"]))
+            if short > 0 and ov >= 0.5 * short:
+                cands.append((ov, i, j))
+    used_p, used_g, out = set(), set(), []
+    for _, i, j in sorted(cands, reverse=True):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            out.append((i, j))
+    return out
+
+
+def speaker_ok(p, g, mentions_in) -> bool:
+    """Tell whether a predicted speaker is the gold source (span overlap or same canonical entity)."""
+    if p["speaker_start"] is None or not g["source_spans"]:
+        return False
+    if overlap([(p["speaker_start"], p["speaker_end"])], g["source_spans"]) > 0:
+        return True
+    canon = p["canonical"]
+    if not canon:
+        return False
+    if canon in mentions_in(g):
+        return True
+    return canon.split()[-1].lower() in g["source_text"].lower()
+
+
+def evaluate(split: str, show: int = 0) -> None:
+    """Print the figures for one split."""
+    if split == "train":
+        ids = sorted(set(P.labels()["doc_id"]))
+        arts = P.articles(ids=ids)
+    else:
+        arts = P.articles(split="dev")
+    gold_t = P.attributions(split)
+    gold_t = gold_t[gold_t["article_id"].isin(set(arts["article_id"]))]
+    ann = analysis.annotate(arts)
+    mentions = analysis.entity_mentions(arts, annotations=ann)
+    q = analysis.quotes(arts, annotations=ann, mentions=mentions)
+    texts = dict(zip(arts["article_id"], arts["text"], strict=True))
+    pred = [
+        {
+            "article_id": r.article_id,
+            "start": int(r.start_char),
+            "end": int(r.end_char),
+            "kind": r.kind,
+            "speaker_start": None if r.speaker_start_char is None or str(r.speaker_start_char) == "<NA>"
+            else int(r.speaker_start_char),
+            "speaker_end": None if r.speaker_end_char is None or str(r.speaker_end_char) == "<NA>"
+            else int(r.speaker_end_char),
+            "canonical": r.speaker_canonical if isinstance(r.speaker_canonical, str) else None,
+        }
+        for r in q.itertuples(index=False)
+    ]  # fmt: skip
+    gold = [
+        {
+            "article_id": r.article_id,
+            "spans": [tuple(s) for s in r.content_spans],
+            "direct": any(c in (r.content_text or "") for c in QUOTE_MARKS),
+            "source_spans": [tuple(s) for s in (r.source_spans or [])],
+            "source_text": r.source_text or "",
+        }
+        for r in gold_t.itertuples(index=False)
+    ]
+    by_art: dict[str, list[tuple[int, int, str]]] = {}
+    for r in mentions.itertuples(index=False):
+        by_art.setdefault(str(r.article_id), []).append((int(r.start_char), int(r.end_char), r.canonical))
+
+    def mentions_in(g) -> set[str]:
+        return {c for s, e, c in by_art.get(g["article_id"], []) if overlap([(s, e)], g["source_spans"]) > 0}
+
+    print(f"split={split}  articles={len(arts)}  gold attributions={len(gold)}  predicted quotes={len(pred)}")
+    print(f"{'set':8} {'measure':22} {'k':>5} {'n':>5} {'value':>6}  95% interval")
+    for name, pi, gi in (
+        ("all", range(len(pred)), range(len(gold))),
+        (
+            "direct",
+            [i for i, p in enumerate(pred) if p["kind"] in ("direct", "partial")],
+            [j for j, g in enumerate(gold) if g["direct"]],
+        ),
+    ):
+        ps, gs = [pred[i] for i in pi], [gold[j] for j in gi]
+        pairs = match(ps, gs)
+        with_source = [(i, j) for i, j in pairs if gs[j]["source_spans"]]
+        spk = [(i, j) for i, j in with_source if speaker_ok(ps[i], gs[j], mentions_in)]
+        n_gold_src = sum(1 for g in gs if g["source_spans"])
+        rows = [
+            ("quote precision", len(pairs), len(ps)),
+            ("quote recall", len(pairs), len(gs)),
+            ("speaker | matched", len(spk), len(with_source)),
+            ("speaker precision", len(spk), len(ps)),
+            ("speaker recall", len(spk), n_gold_src),
+        ]
+        for label, k, n in rows:
+            lo, hi = wilson(k, n)
+            print(
+                f"{name:8} {label:22} {k:5d} {n:5d} {k / n if n else float('nan'):6.3f}  [{lo:.3f}, {hi:.3f}]"
+            )
+        if show and name == "direct":
+            bad = [(i, j) for i, j in with_source if (i, j) not in set(spk)][:show]
+            for i, j in bad:
+                t = texts[ps[i]["article_id"]]
+                sp = ps[i]
+                s_text = (
+                    t[sp["speaker_start"] : sp["speaker_end"]] if sp["speaker_start"] is not None else None
+                )
+                print(f"  wrong speaker: pred {s_text!r} [{sp['canonical']}] gold {gs[j]['source_text']!r}")
+    types = q["source_type"].value_counts(normalize=True)
+    print("predicted source types:", "; ".join(f"{k} {v:.3f}" for k, v in types.items()))
+    print(f"other+unknown share of quotes: {types.get('other', 0) + types.get('unknown', 0):.3f}")
+
+
+def main() -> None:
+    """Run the evaluation."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="train", choices=["train", "dev"])
+    ap.add_argument("--show", type=int, default=0, help="print N wrongly attributed direct quotes")
+    args = ap.parse_args()
+    if not P.available():
+        print(f"PolNeAR not found at {P.CORPUS}; skipped")
+        return
+    evaluate(args.split, args.show)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Each general rule of source typing, on invented sentences (not from the seeds or the dev corpus)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.integration
+
+TEXTS = {
+    "appos": "“The data are clear,” said Maria Lopez, a professor of economics at Northbridge University. "
+    "She added that wages had lagged prices for three years.",
+    "party_tag": "Sen. Tom Hadley (R-Ohio) said the farm bill would fail in committee.",
+    "party_title": "Democratic Rep. Alice Warren told reporters that the vote had been rushed.",
+    "police": "A police spokesperson said that two men had been arrested near the harbour.",
+    "business": "“Demand is recovering,” said Boeing’s chief financial officer, Brian West.",
+    "country": "“We will not accept these tariffs,” British Prime Minister Rishi Sunak said on Tuesday.",
+    "later": "Croatian Interior Minister Ana Kovac visited the flooded villages on Monday.\n\n"
+    "Rescue teams worked through the night. “The situation is under control,” Kovac said.",
+    "group": "Residents said that the water had been brown for weeks before anyone came.",
+    "document": "The statement said that the company regretted the delay and would refund customers.",
+    "anonymous": "A senior official, who spoke on condition of anonymity, said that the talks had stalled.",
+    "pronoun": "Jordan Avery, a nurse at the county clinic, said that the night shifts were too long. "
+    "She said that staff were leaving every month. She said that the clinic needed help.",
+    "media": "“We stand by our reporting,” said Dana Fields, an editor at the Daily Ledger.",
+    "union": "The union’s president, Carla Mendes, said that members would strike on Friday.",
+}
+
+
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory):
+    import analysis
+
+    arts = pd.DataFrame(
+        {"article_id": list(TEXTS), "outlet": "X", "title": "", "text": list(TEXTS.values()), "status": "ok"}
+    )
+    ann = analysis.annotate(arts, cache_dir=tmp_path_factory.mktemp("cache"))
+    return analysis.quotes(arts, annotations=ann)
+
+
+def first(q: pd.DataFrame, article: str) -> dict:
+    rows = q[(q["article_id"] == article) & q["speaker"].notna()]
+    assert len(rows), f"no attributed quote in {article!r}"
+    return rows.iloc[0].to_dict()
+
+
+def test_appositive_role_and_organisation_and_pronoun_gender(typed):
+    r = first(typed, "appos")
+    assert (r["source_type"], r["speaker_gender"], r["speaker_is_person"]) == ("expert", "female", True)
+    assert "Northbridge" in r["speaker_affiliation"]
+
+
+def test_party_tag_after_a_senator(typed):
+    r = first(typed, "party_tag")
+    assert (r["source_type"], r["speaker_affiliation"], r["speaker_gender"]) == (
+        "politician",
+        "Republican Party",
+        "male",
+    )
+
+
+def test_party_adjective_before_a_title(typed):
+    r = first(typed, "party_title")
+    assert (r["source_type"], r["speaker_affiliation"], r["speaker_gender"]) == (
+        "politician",
+        "Democratic Party",
+        "female",
+    )
+
+
+def test_generic_role_takes_the_type_of_its_organisation(typed):
+    r = first(typed, "police")
+    assert r["source_type"] == "security_justice"
+
+
+def test_possessive_company_and_business_role(typed):
+    r = first(typed, "business")
+    assert r["source_type"] == "business"
+    assert r["speaker_affiliation"] == "Boeing"
+    assert r["speaker_gender"] == "male"  # first name, no pronoun
+
+
+def test_nationality_adjective_gives_the_country(typed):
+    r = first(typed, "country")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("government", "United Kingdom")
+
+
+def test_role_from_an_earlier_mention_of_the_same_person(typed):
+    r = first(typed, "later")
+    assert r["speaker"] == "Kovac"
+    got = (r["source_type"], r["speaker_affiliation"], r["speaker_gender"])
+    assert got == ("government", "Croatia", "female")
+
+
+def test_group_noun_is_citizens_not_one_person(typed):
+    r = first(typed, "group")
+    assert (r["source_type"], r["speaker_is_person"], r["speaker_gender"]) == ("citizen", False, "none")
+
+
+def test_document_is_not_a_person(typed):
+    r = first(typed, "document")
+    assert (r["source_type"], r["speaker_is_person"], r["speaker_gender"]) == ("document", False, "none")
+
+
+def test_unnamed_official_is_anonymous(typed):
+    r = first(typed, "anonymous")
+    assert r["source_type"] == "anonymous"
+    assert r["speaker_is_person"] and r["speaker_gender"] == "unknown"
+
+
+def test_pronouns_decide_gender_before_the_first_name(typed):
+    r = first(typed, "pronoun")
+    assert (r["source_type"], r["speaker_gender"]) == ("citizen", "female")
+
+
+def test_media_role(typed):
+    r = first(typed, "media")
+    assert r["source_type"] == "media"
+
+
+def test_union_president_is_civil_society(typed):
+    r = first(typed, "union")
+    assert r["source_type"] == "civil_society"
