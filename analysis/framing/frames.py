@@ -132,11 +132,7 @@ def _load_file(path: str, mtime_ns: int, size: int) -> dict[str, dict]:
 
 
 def _parse_codebook(data: Any, source: str) -> dict[str, dict]:
-    if (
-        not isinstance(data, Mapping)
-        or not isinstance(data.get("frames"), Mapping)
-        or not data["frames"]
-    ):
+    if not isinstance(data, Mapping) or not isinstance(data.get("frames"), Mapping) or not data["frames"]:
         raise CodebookError(f"{source}: a codebook needs a non-empty 'frames' mapping")
     out: dict[str, dict] = {}
     for name, spec in data["frames"].items():
@@ -384,9 +380,7 @@ def _frame_evidence(
     meta = toks.loc[found["row"], ["article_id", "field", "sentence_id"]].reset_index(drop=True)
     found = pd.concat([meta, found.drop(columns="row")], axis=1)
     sents = ann.sentences[["article_id", "field", "sentence_id", "start_char", "end_char", "text"]]
-    found = found.merge(
-        sents.rename(columns={"text": "sentence"}), on=["article_id", "field", "sentence_id"]
-    )
+    found = found.merge(sents.rename(columns={"text": "sentence"}), on=["article_id", "field", "sentence_id"])
     found["match"] = [
         sent[ms - ss : me - ss]
         for sent, ss, ms, me in zip(
@@ -402,9 +396,7 @@ def _frame_evidence(
     found = found.drop_duplicates(["article_id", "field", "frame", "indicator", "match_start"])
     prev_end = found.groupby(["article_id", "field", "frame", "indicator"])["match_end"].shift()
     found = found[~(prev_end.notna() & (found["match_start"] < prev_end.fillna(-1)))]
-    found = found.sort_values(
-        ["article_id", "field", "match_start", "frame", "indicator"], kind="stable"
-    )
+    found = found.sort_values(["article_id", "field", "match_start", "frame", "indicator"], kind="stable")
     return found[EVIDENCE_COLUMNS].reset_index(drop=True)
 
 
@@ -447,9 +439,7 @@ def frames(
     ev = _shared_evidence(rows, book, _codebook_key(codebook), ann, fields)
     toks = restrict(ann.tokens, rows["article_id"])
     if not toks.empty:
-        words = toks[
-            toks["field"].isin(fields) & ~toks["is_punct"].astype(bool) & (toks["pos"] != "SPACE")
-        ]
+        words = toks[toks["field"].isin(fields) & ~toks["is_punct"].astype(bool) & (toks["pos"] != "SPACE")]
         n_words = words.groupby("article_id").size()
     else:
         n_words = pd.Series(dtype=int)
@@ -512,9 +502,7 @@ def frames(
     for col in ["sentence_id", "start_char", "end_char"]:
         grid[col] = grid[col].astype("Int64")
     order = {name: i for i, name in enumerate(book)}
-    grid = grid.sort_values(
-        ["article_id", "frame"], key=lambda s: s.map(order) if s.name == "frame" else s
-    )
+    grid = grid.sort_values(["article_id", "frame"], key=lambda s: s.map(order) if s.name == "frame" else s)
     return grid[FRAMES_COLUMNS].reset_index(drop=True)
 
 

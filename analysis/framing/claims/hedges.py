@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.core.stage import stage
 from analysis.framing._evidence import get_annotations, ok_articles, restrict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,6 +22,7 @@ HEDGE_ADVERBS = frozenset({"likely", "potentially", "possibly", "perhaps", "repo
 HEDGE_COLUMNS = ["article_id", "field", "sentence_id"]
 
 
+@stage(provides="_hedges", requires=("articles",), keywords=("annotations",), per_article=True)
 def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None) -> pd.DataFrame:
     """List the sentences that carry a hedging modal or adverb: the per-article input of :func:`claims`.
 
