@@ -2018,6 +2018,7 @@ def omission_matrix(omitted: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
         ``event`` then one column per outlet of the ``ok`` articles (0 where nothing is left out; empty
         where the outlet does not cover the event).
     """
+    omitted = omitted.rename(columns={"story": "event"})  # omissions name their grouping "story"
     ok = _ok(articles)
     covered = ok.groupby(["event", "outlet"]).size()
     events = sorted(shared_events(articles))
