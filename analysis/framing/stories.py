@@ -39,6 +39,8 @@ MIN_SIMILARITY = 0.15
 WINDOW_DAYS = 3
 #: Fewest features (words, word pairs, entities) two linked articles must share.
 MIN_SHARED = 3
+#: Largest group of linked articles clustered in one piece (its dense similarity matrix is this squared).
+MAX_COMPONENT = 2000
 #: Default weight of the named-entity view against the word view (when ``mentions`` are given).
 ENTITY_WEIGHT = 0.3
 #: Default share of the articles above which a term is too common to tell stories apart.
@@ -65,6 +67,7 @@ def stories(
     min_similarity: float = MIN_SIMILARITY,
     entity_weight: float = ENTITY_WEIGHT,
     max_df: float = MAX_DF,
+    max_component: int = MAX_COMPONENT,
     n_terms: int = 5,
 ) -> pd.DataFrame:
     """Assign each ``ok`` article to the story (news event) it covers, or to none.
@@ -86,6 +89,8 @@ def stories(
         Weight of the entity view in the similarity (0..1).
     max_df : float, default :data:`MAX_DF`
         Terms in more than this share of the articles are ignored (the corpus topic).
+    max_component : int, default :data:`MAX_COMPONENT`
+        Largest group of linked articles clustered in one piece (see :func:`cluster`).
     n_terms : int, default 5
         Terms listed in ``top_terms``.
 
@@ -132,7 +137,11 @@ def stories(
     todo = np.flatnonzero(event.isna().to_numpy())
     if len(todo) > 1:
         label[todo] = cluster(
-            x[todo], dates.to_numpy()[todo], min_similarity=min_similarity, window_days=window_days
+            x[todo],
+            dates.to_numpy()[todo],
+            min_similarity=min_similarity,
+            window_days=window_days,
+            max_component=max_component,
         )
     story = pd.Series(pd.NA, index=rows.index, dtype=object)
     source = pd.Series("singleton", index=rows.index, dtype=object)
@@ -290,14 +299,18 @@ def cluster(
     min_similarity: float = MIN_SIMILARITY,
     window_days: float | None = WINDOW_DAYS,
     min_shared: int = MIN_SHARED,
-    rows_per_step: int = 512,
+    max_component: int = MAX_COMPONENT,
+    rows_per_step: int = 256,
 ) -> np.ndarray:
     """Return a cluster number per row of ``x`` (unit rows); a row alone in its cluster is a singleton.
 
     Rows are linked when their dot product reaches ``min_similarity`` and their dates
     (``datetime64``; NaT is undated) are at most ``window_days`` apart and they share at
     least ``min_shared`` features (a single common word is not a story); each connected
-    component is then cut by average-linkage clustering at ``min_similarity``.
+    component is then cut by average-linkage clustering at ``min_similarity``. A component
+    larger than ``max_component`` rows (a large corpus on one topic) is first split by
+    keeping only its stronger links (the link threshold raised by 0.05 until every part
+    fits), so the dense clustering step stays within ``max_component`` squared.
 
     Examples
     --------
@@ -308,7 +321,6 @@ def cluster(
     """
     from scipy import sparse
     from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.sparse.csgraph import connected_components
 
     n = x.shape[0]
     day = np.asarray(pd.to_datetime(pd.Series(dates)).dt.floor("D").to_numpy(), dtype="datetime64[D]")
@@ -319,25 +331,23 @@ def cluster(
     marks = x.copy()
     marks.data = np.ones_like(marks.data)
     marks_t = marks.T.tocsr()
-    got_a, got_b = [], []
+    got_a, got_b, got_s = [], [], []
     for r0 in range(0, n, rows_per_step):
         sims = (x[r0 : r0 + rows_per_step] @ xt).tocoo()
         a, b = sims.row.astype(np.int64) + r0, sims.col.astype(np.int64)
         ok = (a < b) & (sims.data >= min_similarity - 1e-12) & _in_window(a, b, days, dated, window_days)
-        a, b = a[ok], b[ok]
+        a, b, s = a[ok], b[ok], sims.data[ok]
         if len(a):  # a pair must share at least min_shared features: one common word is no story
             shared = (marks[r0 : r0 + rows_per_step] @ marks_t).tocsr()
             ok = np.asarray(shared[a - r0, b]).ravel() >= min_shared
-            a, b = a[ok], b[ok]
+            a, b, s = a[ok], b[ok], s[ok]
         got_a.append(a)
         got_b.append(b)
-    a, b = np.concatenate(got_a), np.concatenate(got_b)
-    graph = sparse.coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
+        got_s.append(s)
+    a, b, s = np.concatenate(got_a), np.concatenate(got_b), np.concatenate(got_s)
     labels = np.full(n, -1, dtype=np.int64)
     next_label = 0
-    for c in np.unique(comp):
-        idx = np.flatnonzero(comp == c)
+    for idx in _components(n, a, b, s, min_similarity, max_component):
         if len(idx) < 3:
             labels[idx] = next_label
             next_label += 1
@@ -355,6 +365,36 @@ def cluster(
     order = np.empty(len(first), dtype=np.int64)
     order[np.argsort(first, kind="stable")] = np.arange(len(first))
     return order[np.searchsorted(np.unique(labels), labels)]
+
+
+def _components(
+    n: int, a: np.ndarray, b: np.ndarray, s: np.ndarray, floor: float, most: int
+) -> list[np.ndarray]:
+    """Return the connected components (row indices) of the links ``a``-``b`` with similarity ``s``.
+
+    A component of more than ``most`` rows is split again with only its links at or above a
+    threshold raised by 0.05 at a time (rows left without a link become singletons).
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    out: list[np.ndarray] = []
+    todo = [(np.arange(n), a, b, s, floor)]
+    while todo:
+        rows, a, b, s, level = todo.pop()
+        keep = s >= level - 1e-12
+        a, b, s = a[keep], b[keep], s[keep]
+        la, lb = np.searchsorted(rows, a), np.searchsorted(rows, b)  # rows are sorted
+        graph = sparse.coo_matrix((np.ones(len(a)), (la, lb)), shape=(len(rows), len(rows)))
+        _, comp = connected_components(graph, directed=False)
+        for c in np.unique(comp):
+            mine = np.flatnonzero(comp == c)
+            if len(mine) <= most or level >= 1.0:
+                out.append(rows[mine])
+                continue
+            inside = np.isin(la, mine)
+            todo.append((rows[mine], a[inside], b[inside], s[inside], level + 0.05))
+    return sorted(out, key=lambda rows: int(rows.min()))
 
 
 def _in_window(

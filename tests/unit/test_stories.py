@@ -181,3 +181,18 @@ def test_bad_options():
     with pytest.raises(ValueError, match="window_days"):
         stories(corpus(), window_days=-1)
     assert stories(corpus().assign(status="empty")).empty
+
+
+def test_a_component_over_the_size_cap_is_split_by_its_stronger_links():
+    arts = corpus()
+    for i, text in enumerate([FLOOD, FLOOD2, FLOOD]):  # more flood coverage: one component of 5 articles
+        arts.loc[len(arts)] = [f"f{i}", "WYZ"[i], "", text + " Update.", "2025-03-04", "ok"]
+    free = stories(arts, max_df=1.0).set_index("article_id")
+    flood = ["a00", "a01", "f0", "f1", "f2"]
+    assert free.loc[flood, "story"].nunique() == 1 and free.loc["a00", "story_size"] == 5
+    capped = stories(arts, max_df=1.0, max_component=2).set_index("article_id")
+    assert (capped["story_size"] <= 2).all()
+    # the strongest links survive: the two identical texts pair up (f0 and f2: FLOOD + "Update.";
+    # a01 and f1: FLOOD2 and FLOOD2 + "Update."), and a00 is left on its own
+    assert capped.loc["f0", "story"] == capped.loc["f2", "story"]
+    assert capped.loc["a01", "story"] == capped.loc["f1", "story"] != capped.loc["f0", "story"]
