@@ -16,9 +16,7 @@ EVIDENCE_COLUMNS = ["article_id", "field", "sentence_id", "start_char", "end_cha
 NON_CONTENT_POS = frozenset({"PUNCT", "SPACE", "SYM", "X", "NUM"})
 
 
-def ok_articles(
-    articles: pd.DataFrame, *, need: tuple[str, ...] = ("article_id", "text")
-) -> pd.DataFrame:
+def ok_articles(articles: pd.DataFrame, *, need: tuple[str, ...] = ("article_id", "text")) -> pd.DataFrame:
     """Return the ``status == 'ok'`` rows (all rows when there is no status), with string ids.
 
     Raises
@@ -62,7 +60,5 @@ def norm_lemma(lemmas: pd.Series) -> pd.Series:
     """
     values = lemmas.astype(str)
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    folded = np.array(
-        [u.lower().replace("\u2019", "'") for u in uniques.tolist()], dtype=object
-    )
+    folded = np.array([u.lower().replace("\u2019", "'") for u in uniques.tolist()], dtype=object)
     return pd.Series(folded[codes] if len(codes) else folded[:0], index=lemmas.index, dtype=object)

@@ -290,9 +290,7 @@ def _alpha(matrix: np.ndarray, level: str) -> tuple[float, str]:
         return float("nan"), "no unit coded by two raters"
     values = np.unique(matrix[:, pairable][~np.isnan(matrix[:, pairable])])
     if len(values) < 2:
-        return float(
-            "nan"
-        ), "all raters gave one value: alpha undefined (agreement is trivially perfect)"
+        return float("nan"), "all raters gave one value: alpha undefined (agreement is trivially perfect)"
     return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement=level)), ""
 
 
@@ -352,9 +350,7 @@ def agreement(
         When no code column is found or a file lacks ``coding_id``.
     """
     items = (
-        [paths_or_frames]
-        if isinstance(paths_or_frames, (str, PathLike, pd.DataFrame))
-        else paths_or_frames
+        [paths_or_frames] if isinstance(paths_or_frames, (str, PathLike, pd.DataFrame)) else paths_or_frames
     )
     coded = pd.concat([_read_coded(x, i) for i, x in enumerate(items)], ignore_index=True)
     code_cols = list(codes) if codes is not None else [c for c in coded.columns if c.startswith("code_")]

@@ -11,6 +11,7 @@ from analysis.framing.coding import agreement, coding_sample
 from analysis.framing.frames import frame_evidence, frame_summary, frames, resolve_codebook
 from analysis.framing.keyness import keyness, top_terms
 from analysis.framing.salience import salience
+from analysis.framing.stories import stories
 
 pytestmark = pytest.mark.integration
 
@@ -21,6 +22,18 @@ SEED_BOOK = resolve_codebook(config.SEEDS_DIR)
 @pytest.fixture(scope="module")
 def seed_claims(seed_articles, seed_annotations):
     return claims(seed_articles, annotations=seed_annotations)
+
+
+@pytest.fixture(scope="module")
+def every_event(seed_articles):
+    """A stories table that makes every seed event comparable: one block per event."""
+    table = stories(seed_articles)
+    return table.assign(story=table["story"].fillna(table["article_id"]), comparable=True)
+
+
+@pytest.fixture(scope="module")
+def seed_claims_every_event(seed_articles, seed_annotations, every_event):
+    return claims(seed_articles, stories=every_event, annotations=seed_annotations)
 
 
 def sentence_row(table, prefix, pattern):
@@ -47,8 +60,7 @@ def test_keyness_gives_top_terms_for_every_outlet(seed_articles, seed_annotation
     for _, row in top.iterrows():  # the evidence sentence is in the outlet's article and holds the term
         assert text.loc[row["article_id"], "outlet"] == row["outlet"]
         assert (
-            text.loc[row["article_id"], row["field"]][row["start_char"] : row["end_char"]]
-            == row["sentence"]
+            text.loc[row["article_id"], row["field"]][row["start_char"] : row["end_char"]] == row["sentence"]
         )
 
 
@@ -68,9 +80,7 @@ def test_frame_evidence_sentences_contain_the_indicator(seed_articles, seed_anno
     ev = frame_evidence(seed_articles, annotations=seed_annotations, codebook=SEED_BOOK)
     assert len(ev) > 50
     for _, row in ev.iterrows():
-        span = row["sentence"][
-            row["match_start"] - row["start_char"] : row["match_end"] - row["start_char"]
-        ]
+        span = row["sentence"][row["match_start"] - row["start_char"] : row["match_end"] - row["start_char"]]
         assert span == row["match"]
     nato = ev[(ev["article_id"] == seed_id("003")) & (ev["frame"] == "russian_demands_nato")]
     assert nato["sentence"].str.contains("NATO").any()
@@ -84,9 +94,7 @@ def test_frames_table_and_outlet_summary(seed_articles, seed_annotations):
     assert len(table) == len(ok) * table["frame"].nunique()
     assert table["score"].between(0, 1).all()
     by = table.set_index(["article_id", "frame"])
-    assert (
-        by.loc[(seed_id("002"), "diplomatic_opening"), "score"] > 0
-    )  # "Putin open to talks with Macron"
+    assert by.loc[(seed_id("002"), "diplomatic_opening"), "score"] > 0  # "Putin open to talks with Macron"
     assert by.loc[(seed_id("002"), "diplomatic_opening"), "field"] == "title"
     assert by.loc[(seed_id("003"), "russian_demands_nato"), "score"] > 0
     assert by.loc[(seed_id("004"), "war_civilian_harm"), "score"] > 0
@@ -112,12 +120,19 @@ def test_000_and_002_share_the_putin_open_to_talks_with_macron_claim(seed_articl
     assert matrix.loc[a["claim_id"], outlets[seed_id("002")]] >= 1
 
 
-def test_claims_are_compared_only_within_an_event(seed_claims):
-    assert (seed_claims.groupby("claim_id")["event"].nunique() == 1).all()
+def test_claims_are_compared_only_within_a_comparable_story(
+    seed_articles, seed_claims, seed_claims_every_event
+):
+    # the seeds' metadata events: only 000 and 002 share one, so only they are compared
+    assert set(seed_claims["article_id"]) == {seed_id("000"), seed_id("002")}
+    events = seed_articles.set_index("article_id")["event"]
+    assert set(seed_claims["story"]) == {events[seed_id("000")]}
+    every = seed_claims_every_event
+    assert (every.groupby("claim_id")["story"].nunique() == 1).all()
     # 004 (April 2025) also opens with Putin's openness to talks, but with Ukraine:
     # another event, another claim
-    a = sentence_row(seed_claims, "000", r"^Russian President Vladimir Putin")
-    c = sentence_row(seed_claims, "004", r"^Russian President Vladimir Putin")
+    a = sentence_row(every, "000", r"^Russian President Vladimir Putin")
+    c = sentence_row(every, "004", r"^Russian President Vladimir Putin")
     assert a["claim_id"] != c["claim_id"]
 
 
@@ -138,7 +153,7 @@ def test_threshold_separates_paraphrase_from_same_topic_different_fact(seed_clai
 
 
 def test_omissions_find_what_one_outlet_leaves_out(seed_articles, seed_claims):
-    om = omissions(seed_claims, seed_articles)
+    om = omissions(seed_articles, seed_claims)
     outlets = seed_articles.set_index("article_id")["outlet"]
     o000, o002 = outlets[seed_id("000")], outlets[seed_id("002")]
     assert set(om["outlet"]) == {o000, o002}  # the only event with two outlets
@@ -183,9 +198,7 @@ def test_coding_round_trip_against_automatic_frames(tmp_path, seed_articles, see
     ev = frame_evidence(seed_articles, annotations=seed_annotations)
     hits = {
         (a, f, s, fr)
-        for a, f, s, fr in zip(
-            ev["article_id"], ev["field"], ev["sentence_id"], ev["frame"], strict=True
-        )
+        for a, f, s, fr in zip(ev["article_id"], ev["field"], ev["sentence_id"], ev["frame"], strict=True)
     }
     coded = sample.copy()
     for col in [c for c in sample.columns if c.startswith("code_")]:
@@ -215,18 +228,22 @@ def test_word_prefilter_changes_nothing_on_the_seeds(seed_articles, seed_annotat
     assert seed_claims["n_articles"].max() >= 2  # some claim is shared across articles: not vacuous
 
 
-def test_block_workers_give_the_same_claims(seed_articles, seed_annotations, seed_claims, monkeypatch):
-    """Event blocks scored in forked processes give the table the single process gives."""
+def test_block_workers_give_the_same_claims(
+    seed_articles, seed_annotations, seed_claims_every_event, every_event, monkeypatch
+):
+    """Story blocks scored in forked processes give the table the single process gives."""
     import analysis.framing.claims.scoring as module
 
     monkeypatch.setattr(module, "PARALLEL_MIN_SENTENCES", 0)
-    parallel = claims(seed_articles, annotations=seed_annotations, n_process=2)
-    pd.testing.assert_frame_equal(seed_claims, parallel)
-    assert (seed_claims.groupby("event").size() > 1).sum() >= 2  # at least two blocks went to the workers
+    parallel = claims(seed_articles, stories=every_event, annotations=seed_annotations, n_process=2)
+    pd.testing.assert_frame_equal(seed_claims_every_event, parallel)
+    assert (
+        seed_claims_every_event.groupby("story").size() > 1
+    ).sum() >= 2  # two blocks or more went to workers
 
 
 def test_blocks_over_the_memory_budget_are_scored_one_at_a_time_here(
-    seed_articles, seed_annotations, seed_claims, monkeypatch
+    seed_articles, seed_annotations, seed_claims_every_event, every_event, monkeypatch
 ):
     """With the blocks' estimated memory over the budget no worker is forked, and the table is the same."""
     import concurrent.futures
@@ -241,5 +258,5 @@ def test_blocks_over_the_memory_budget_are_scored_one_at_a_time_here(
         raise AssertionError("a block worker was started over the memory budget")
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
-    serial = claims(seed_articles, annotations=seed_annotations, n_process=2)
-    pd.testing.assert_frame_equal(seed_claims, serial)
+    serial = claims(seed_articles, stories=every_event, annotations=seed_annotations, n_process=2)
+    pd.testing.assert_frame_equal(seed_claims_every_event, serial)

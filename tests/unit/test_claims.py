@@ -80,13 +80,13 @@ def test_threshold_is_the_documented_cut():
     assert claim_of(strict, "a1", 0) != claim_of(strict, "a2", 0)
 
 
-def test_blocking_by_event_and_shared_copy():
+def test_blocking_by_story_and_shared_copy():
     arts, ann = corpus()
     table = claims(arts, annotations=ann)
-    # b1 repeats a2's sentence word for word but is on another event: not the same claim, not copy
-    assert claim_of(table, "b1", 0) != claim_of(table, "a2", 1)
-    assert set(table[table["article_id"] == "b1"]["event"]) == {"E2"}
-    assert not table[table["article_id"] == "b1"]["shared_copy"].any()
+    # b1 repeats a2's sentence word for word but is on another event, covered by one outlet only:
+    # not a comparable story, so none of its sentences is a claim
+    assert "b1" not in set(table["article_id"])
+    assert set(table["story"]) == {"E1"}
     arts2 = arts.assign(event=arts["event"].replace("E2", "E1"))
     table2 = claims(arts2, annotations=ann)
     assert claim_of(table2, "b1", 0) == claim_of(table2, "a2", 1)
@@ -103,13 +103,17 @@ def test_short_sentences_are_not_claims_and_evidence_offsets_hold():
         assert text[r["article_id"]][r["start_char"] : r["end_char"]] == r["sentence"]
 
 
-def test_date_window_when_no_event():
+def test_stories_table_decides_what_is_compared():
     arts, ann = corpus(event={})
-    arts = arts.assign(date=pd.to_datetime(["2025-12-01", "2025-12-02", "2025-12-03", "2026-03-01"]))
-    table = claims(arts, annotations=ann, date_window_days=3650)
-    assert (table["block"] == "date_window").all()
-    table = claims(arts.drop(columns="date"), annotations=ann)
-    assert (table["event"] == "(no event or date)").all()
+    given = pd.DataFrame(
+        {"article_id": ["a1", "a2", "a3", "b1"], "story": ["S", "S", None, None],
+         "comparable": [True, True, False, False]}
+    )  # fmt: skip
+    table = claims(arts, ann.sentences, None, given, annotations=ann)
+    assert set(table["article_id"]) == {"a1", "a2"} and set(table["story"]) == {"S"}
+    assert claim_of(table, "a1", 0) == claim_of(table, "a2", 0)
+    with pytest.raises(ValueError, match="stories needs columns"):
+        claims(arts, annotations=ann, stories=given.drop(columns="comparable"))
 
 
 def test_matrix_and_omissions():
@@ -119,14 +123,14 @@ def test_matrix_and_omissions():
     loan = claim_of(table, "a2", 1)
     row = matrix[matrix["claim_id"] == loan].iloc[0]
     assert (row["Y"], row["Z"], row["X"]) == (1, 1, 0)
-    assert pd.isna(row["W"])  # W has no article on E1
-    om = omissions(table, arts)
+    assert "W" not in matrix.columns  # W's only story (E2) is covered by W alone: not compared
+    om = omissions(arts, table)
     x = om[om["outlet"] == "X"]
     assert loan in set(x["claim_id"])
     ev = x[x["claim_id"] == loan].iloc[0]
     assert ev["carried_by"] == "Y;Z" and ev["n_outlets_carrying"] == 2 and "loan" in ev["sentence"]
-    assert not (om["outlet"] == "W").any() or set(om[om["outlet"] == "W"]["event"]) == {"E2"}
-    only_two = omissions(table, arts, min_outlets=2)
+    assert not (om["outlet"] == "W").any()  # W covers no comparable story
+    only_two = omissions(arts, table, min_outlets=2)
     # claims carried by two outlets: the loan (X omits it) and Putin-Macron talks (Z omits it)
     assert set(zip(only_two["outlet"], only_two["claim_id"], strict=True)) == {
         ("X", loan),
@@ -142,4 +146,4 @@ def test_bad_options_and_empty_input():
         claims(arts, annotations=ann, k=0)
     empty = claims(arts.assign(status="empty"), annotations=ann)
     assert empty.empty and "claim_id" in empty.columns
-    assert omissions(empty, arts).empty
+    assert omissions(arts, empty).empty

@@ -51,16 +51,16 @@ def build(arts):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(article, min_size=1, max_size=6), st.floats(0.05, 1.0), st.integers(1, 4))
-def test_every_sentence_gets_one_claim_within_one_event(arts, threshold, k):
+def test_every_sentence_gets_one_claim_within_one_story(arts, threshold, k):
     articles, ann = build(arts)
     table = claims(articles, annotations=ann, threshold=threshold, k=k, min_words=1)
     assert not table.duplicated(["article_id", "field", "sentence_id"]).any()
-    assert (table.groupby("claim_id")["event"].nunique() <= 1).all()
+    assert (table.groupby("claim_id")["story"].nunique() <= 1).all()
     assert (table["n_outlets"] >= 1).all() and (table["n_outlets"] <= table["n_sentences"]).all()
     text = articles.set_index("article_id")["text"]
     for _, r in table.iterrows():
         assert text[r["article_id"]][r["start_char"] : r["end_char"]] == r["sentence"]
-    om = omissions(table, articles)
+    om = omissions(articles, table)
     if len(om):  # an outlet never omits a claim it carries
         carried = table.groupby("claim_id")["outlet"].agg(set)
         assert all(o not in carried[c] for o, c in zip(om["outlet"], om["claim_id"], strict=True))

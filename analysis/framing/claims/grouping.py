@@ -1,4 +1,4 @@
-"""Claims: sentences that report the same fact across the articles on one event (:func:`claims`)."""
+"""Claims: sentences that report the same fact across the articles of one story (:func:`claims`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from analysis.core.stage import stage
 from analysis.framing._evidence import get_annotations, ok_articles, restrict
 from analysis.framing.claims.hedges import flag_hedged, hedge_keys
 from analysis.framing.claims.pairs import MIN_WORD_SIMILARITY
-from analysis.framing.claims.scoring import block_links, event_blocks
+from analysis.framing.claims.scoring import block_links
 from analysis.framing.claims.vectors import BlockVectors
+from analysis.framing.stories import stories as find_stories
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -24,45 +25,51 @@ THRESHOLD = 0.30
 COPY_THRESHOLD = 0.85
 
 CLAIM_COLUMNS = [
-    "claim_id", "event", "block", "article_id", "outlet", "field", "sentence_id", "start_char", "end_char",
+    "claim_id", "story", "article_id", "outlet", "field", "sentence_id", "start_char", "end_char",
     "sentence", "n_sentences", "n_articles", "n_outlets", "outlets", "best_similarity", "shared_copy",
     "hedged",
 ]  # fmt: skip
 
 
-@stage(provides="claims", requires=("articles",), keywords=("sentences", "hedges=_hedges"), per_article=False)
+@stage(provides="claims", requires=("articles", "sentences", "_hedges", "stories"), per_article=False)
 def claims(
     articles: pd.DataFrame,
-    *,
-    annotations: Annotations | None = None,
     sentences: pd.DataFrame | None = None,
     hedges: pd.DataFrame | None = None,
+    stories: pd.DataFrame | None = None,
+    *,
+    annotations: Annotations | None = None,
     threshold: float = THRESHOLD,
     copy_threshold: float = COPY_THRESHOLD,
     k: int = 10,
     min_words: int = 6,
     word_weight: float = 0.5,
     min_word_similarity: float = MIN_WORD_SIMILARITY,
-    date_window_days: int = 7,
     fields: tuple[str, ...] = ("text",),
     n_process: int | None = None,
 ) -> pd.DataFrame:
-    """Group sentences that report the same fact across the articles on one event.
+    """Group sentences that report the same fact across the articles of one comparable story.
+
+    Only articles in a story covered by at least two outlets (``comparable`` in the
+    stories table) are compared, each with the other articles of its story.
 
     Parameters
     ----------
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text``; ``outlet``, ``event``, ``date``, ``title`` and
         ``status`` are used when present (only ``status == 'ok'`` rows).
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate` (its sentence table is used);
-        computed (cached) when None and the two tables below are not given.
     sentences : pandas.DataFrame, optional
         Sentence table (``article_id, field, sentence_id, start_char, end_char,
-        text``), e.g. the pipeline's ``sentences``: used instead of the annotations'.
+        text``), e.g. the pipeline's ``sentences``; default: the annotations'.
     hedges : pandas.DataFrame, optional
-        Output of :func:`hedged_sentences` for these articles: used instead of the
-        token table to flag hedged sentences.
+        Output of :func:`hedged_sentences` for these articles; default: computed from
+        the annotations' token table.
+    stories : pandas.DataFrame, optional
+        Output of :func:`analysis.framing.stories.stories` (``article_id, story,
+        comparable``); computed from ``articles`` (text only) when None.
+    annotations : Annotations, optional
+        Output of :func:`analysis.annotate.annotate`, used when ``sentences`` or
+        ``hedges`` is None; computed (cached) when needed and None.
     threshold : float, default :data:`THRESHOLD`
         Similarity (0..1, see :func:`similarity`) at or above which two sentences are
         linked into one claim.
@@ -79,29 +86,27 @@ def claims(
         :func:`linked_pairs`): a pair below it shares at most a common content word, and
         could reach ``threshold`` only through near-identical character n-grams. It keeps
         large event blocks from costing n x n comparisons; 0 compares every pair.
-    date_window_days : int, default 7
-        Width of the date windows that block articles without an ``event``.
     fields : tuple of str, default ("text",)
         Fields whose sentences are compared. Headlines are left out by default: they
         compress the story into headline-ese that shares few words with the body
         sentence reporting the same fact, so they would mostly show up as false omissions.
     n_process : int, optional
-        Processes that score event blocks in parallel (forked; the result is the same).
+        Processes that score story blocks in parallel (forked; the result is the same).
         Default :data:`analysis.config.SPACY_N_PROCESS`, used only when the blocks hold at
         least :data:`PARALLEL_MIN_SENTENCES` sentences.
 
     Returns
     -------
     pandas.DataFrame
-        One row per eligible sentence: ``claim_id``, ``event`` (event label, date window
-        or "(no event or date)"), ``block`` (event / date_window / undated), ``article_id,
+        One row per eligible sentence of an article in a comparable story: ``claim_id``,
+        ``story`` (from the stories table), ``article_id,
         outlet, field, sentence_id, start_char, end_char, sentence`` (the evidence),
         ``n_sentences, n_articles, n_outlets, outlets`` (of the claim, outlets
         ``;``-separated), ``best_similarity`` (to the closest linked sentence of another
         article, NaN if none) and ``shared_copy`` (near-identical to a sentence of
         another outlet), ``hedged`` (the sentence carries a hedging modal or adverb: could,
         may, might, likely, reportedly...: speculation or commentary rather than a
-        reported fact; False when there is no token table). Sorted by event, claim_id,
+        reported fact; False when there is no token table). Sorted by story, claim_id,
         article, offset.
 
     Raises
@@ -119,6 +124,8 @@ def claims(
     from scipy.sparse.csgraph import connected_components
 
     rows = ok_articles(articles)
+    story_of = comparable_stories(rows, stories)
+    rows = rows[rows["article_id"].isin(story_of.index)]
     if sentences is None or hedges is None:
         ann = get_annotations(rows, annotations)
         sentences = ann.sentences if sentences is None else sentences
@@ -133,17 +140,15 @@ def claims(
         return pd.DataFrame(columns=CLAIM_COLUMNS)
     outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else rows["article_id"]
     outlet_of = dict(zip(rows["article_id"], outlet, strict=True))
-    blocks = event_blocks(rows, date_window_days).set_index("article_id")
     sents = sents.assign(
         outlet=sents["article_id"].map(outlet_of),
-        event=sents["article_id"].map(blocks["event"]),
-        block=sents["article_id"].map(blocks["block"]),
+        story=sents["article_id"].map(story_of),
         _field_order=sents["field"].map({"title": 0, "text": 1}).fillna(2),
     )
-    sents = sents.sort_values(["event", "article_id", "_field_order", "start_char"], kind="stable")
+    sents = sents.sort_values(["story", "article_id", "_field_order", "start_char"], kind="stable")
     sents = sents.reset_index(drop=True)
     texts = sents["text"].astype(str).to_numpy()
-    block_rows = list(sents.groupby("event", sort=True).indices.values())
+    block_rows = list(sents.groupby("story", sort=True).indices.values())
     # pass 1: vocabularies and document frequencies over every block; pass 2: one block's vectors at a time
     vectors = BlockVectors(word_weight=word_weight)
     block_rows = sorted(block_rows, key=lambda ix: ix[0])  # the sentences' order, as one fit sees them
@@ -196,6 +201,27 @@ def claims(
     sents["hedged"] = flag_hedged(sents, hedges)
     sents = sents.rename(columns={"text": "sentence"})
     sents = sents.sort_values(
-        ["event", "claim_id", "article_id", "_field_order", "start_char"], kind="stable"
+        ["story", "claim_id", "article_id", "_field_order", "start_char"], kind="stable"
     )
     return sents[CLAIM_COLUMNS].reset_index(drop=True)
+
+
+def comparable_stories(articles: pd.DataFrame, stories: pd.DataFrame | None) -> pd.Series:
+    """Return the story of each article in a comparable story, indexed by ``article_id``.
+
+    ``stories`` is the output of :func:`analysis.framing.stories.stories`; when None it is
+    computed from ``articles``. Articles of the stories table that are not ``ok`` are left out.
+
+    Raises
+    ------
+    ValueError
+        When ``stories`` lacks ``article_id``, ``story`` or ``comparable``.
+    """
+    table = find_stories(articles) if stories is None else stories
+    missing = sorted({"article_id", "story", "comparable"} - set(table.columns))
+    if missing:
+        raise ValueError(f"stories needs columns {missing}; got {list(table.columns)}")
+    ok = set(articles["article_id"].astype(str))
+    keep = table[table["comparable"].astype(bool) & table["story"].notna()]
+    keep = keep[keep["article_id"].astype(str).isin(ok)]
+    return pd.Series(keep["story"].astype(str).to_numpy(), index=keep["article_id"].astype(str).to_numpy())

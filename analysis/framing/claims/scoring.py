@@ -1,42 +1,13 @@
-"""Event blocks of the claims and the scoring of each block, in forked workers when it pays."""
+"""Scoring the claims' story blocks, in forked workers when it pays."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from analysis import config
 from analysis.core.parallel import fork_map, shared
 from analysis.framing.claims.pairs import linked_pairs
 from analysis.framing.claims.vectors import BlockVectors
-
-
-def event_blocks(rows: pd.DataFrame, date_window_days: int) -> pd.DataFrame:
-    """Give each article an ``event`` label and a ``block`` kind (event / date window / undated)."""
-    event = rows["event"] if "event" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
-    event = event.astype(object).where(event.notna(), None)
-    has_event = event.map(lambda v: v is not None and str(v).strip() != "")
-    if "date" in rows.columns:
-        dates = pd.to_datetime(rows["date"], errors="coerce")
-    else:
-        dates = pd.Series(pd.NaT, index=rows.index)
-    label = []
-    kind = []
-    for ev, ok, d in zip(event, has_event, dates, strict=True):
-        if ok:
-            label.append(str(ev).strip())
-            kind.append("event")
-        elif pd.notna(d):
-            start = pd.Timestamp(
-                d.normalize().value // (86400 * 10**9 * date_window_days) * date_window_days, unit="D"
-            )
-            label.append(f"{start:%Y-%m-%d} +{date_window_days}d")
-            kind.append("date_window")
-        else:
-            label.append("(no event or date)")
-            kind.append("undated")
-    return pd.DataFrame({"article_id": rows["article_id"].to_numpy(), "event": label, "block": kind})
-
 
 #: Sentences in multi-sentence blocks below which claims scores its blocks in this process only.
 PARALLEL_MIN_SENTENCES = 4000
