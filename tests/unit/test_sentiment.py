@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 
 from analysis.annotate import ENTITY_COLUMNS, TOKEN_COLUMNS, Annotations
 from analysis.measures import sentiment as S
+from analysis.measures.sentiment import clause, features, model, targets
+from analysis.measures.sentiment import lexicon as vader_lexicon
+from analysis.measures.sentiment import sentences as sentences_module
 
 # --------------------------------------------------------------------------- parses
 
@@ -236,7 +239,7 @@ def test_empty_or_out_of_range_span_selects_nothing():
 
 def test_lemma_fallback_only_for_words_missing_from_the_lexicon():
     # "slammed" and "denounced" are not in VADER's lexicon, their lemmas are
-    lexicon = S._analyzer().lexicon
+    lexicon = vader_lexicon.analyzer().lexicon
     assert "slammed" not in lexicon and "slam" in lexicon and "denounced" not in lexicon
     assert S.score_selection(["slammed"], [False], [0], ["slam"]) < 0
     assert S.score_selection(["slammed"], [False], [0]) == 0.0
@@ -344,14 +347,14 @@ def test_sentence_table_scores_every_sentence_and_caches(corpus, tmp_path, monke
         ["b", "text", 0],
     ]
     assert first["n_words"].tolist() == [14, 13, 7, 9]
-    expected = [S._analyzer().polarity_scores(t)["compound"] for t in first["text"]]
+    expected = [vader_lexicon.analyzer().polarity_scores(t)["compound"] for t in first["text"]]
     assert first["compound"].tolist() == pytest.approx(expected)
     assert len(list(tmp_path.glob("sentiment/*/*.parquet"))) == 1  # one entry per block of articles
 
     def boom(texts):
         raise AssertionError("VADER must not run on a cache hit")
 
-    monkeypatch.setattr(S, "_score_texts", boom)
+    monkeypatch.setattr(sentences_module, "score_texts", boom)
     second = S.sentiment(articles, level="sentence", annotations=ann, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(first, second)
 
@@ -453,16 +456,20 @@ def test_entity_sentiment_scores_mentions_from_the_token_table(corpus, tmp_path)
             ("b", "text", 0, "Erdogan", "Recep Tayyip Erdoğan"),
         ],
     )
-    per_mention = S.entity_sentiment(articles, mentions, level="mention", annotations=ann, cache_dir=tmp_path)
+    per_mention = S.entity_sentiment(
+        articles, mentions, level="mention", method="vader", annotations=ann, cache_dir=tmp_path
+    )
     assert len(per_mention) == len(mentions)
-    score = dict(zip(per_mention["canonical"], per_mention["sentiment"], strict=True))
+    assert list(per_mention.columns[-5:]) == S.RECORD_COLUMNS
+    assert per_mention[["p_negative", "p_neutral", "p_positive"]].isna().all().all()  # VADER has none
+    score = dict(zip(per_mention["canonical"], per_mention["score"], strict=True))
     assert score["Norway"] == pytest.approx(_score(UN, [3]))
     assert score["Viktor Orbán"] == pytest.approx(_score(SCHOLZ, [7, 8]))
     assert score["Norway"] > 0 > score["Myanmar"]
     assert score["Olaf Scholz"] > 0 > score["Viktor Orbán"]
     assert score["Lula"] < 0 and score["Recep Tayyip Erdoğan"] < 0
 
-    table = S.entity_sentiment(articles, mentions, annotations=ann, cache_dir=tmp_path)
+    table = S.entity_sentiment(articles, mentions, method="vader", annotations=ann, cache_dir=tmp_path)
     assert list(table.columns) == S.ENTITY_COLUMNS
     assert len(table) == 6 and table["n_mentions"].sum() == 6
     assert table[["article_id", "canonical"]].equals(
@@ -482,7 +489,7 @@ def test_entity_sentiment_pools_repeated_mentions_and_corpus_level(corpus, tmp_p
         ann,
         [("a", "text", 0, "Norway", "X"), ("a", "text", 0, "Myanmar", "X"), ("b", "text", 0, "Erdogan", "X")],
     )
-    table = S.entity_sentiment(articles, mentions, annotations=ann, cache_dir=tmp_path)
+    table = S.entity_sentiment(articles, mentions, method="vader", annotations=ann, cache_dir=tmp_path)
     row = table.set_index("article_id").loc["a"]
     assert row["n_mentions"] == 2 and row["share_negative"] == 0.5 and row["share_positive"] == 0.5
     corpus_table = S.entity_sentiment(articles, mentions, level="corpus", annotations=ann, cache_dir=tmp_path)
@@ -504,7 +511,8 @@ def test_entity_sentiment_bad_and_missing_input(corpus, tmp_path):
         S.entity_sentiment(articles, pd.DataFrame({"article_id": ["a"]}), annotations=ann)
     stray = _mentions(ann, [("a", "text", 0, "Norway", "Norway")]).assign(start_char=5000, end_char=5006)
     scored = S.entity_sentiment(articles, stray, level="mention", annotations=ann, cache_dir=tmp_path)
-    assert math.isnan(scored["sentiment"].iloc[0])  # not in the token table: NaN, not 0
+    assert math.isnan(scored["score"].iloc[0])  # not in the token table: NaN, not 0
+    assert scored["label"].iloc[0] == ""
     other = _mentions(ann, [("b", "text", 0, "Erdogan", "E")])
     assert S.entity_sentiment(articles.assign(status=["ok", "empty"]), other, annotations=ann).empty
 
@@ -513,22 +521,26 @@ def test_target_sentiment_unknown_target_is_nan_without_parsing(monkeypatch):
     def no_parse(text):
         raise AssertionError("must not parse when the target is absent")
 
-    monkeypatch.setattr(S, "_parse", no_parse)
-    assert math.isnan(S.target_sentiment("Putin praised the deal.", "Macron"))
-    assert math.isnan(S.target_sentiment("", "Macron"))
-    assert math.isnan(S.target_sentiment("Putin praised the deal.", "  "))
-    assert math.isnan(S.target_sentiment("Putin praised the deal.", "Put"))  # whole words only
+    monkeypatch.setattr(targets, "parse_passage", no_parse)
+    for text, target in [("Putin praised the deal.", "Macron"), ("", "Macron"),
+                         ("Putin praised the deal.", "  "), ("Putin praised the deal.", "Put")]:  # fmt: skip
+        for method in ("model", "vader"):
+            record = S.target_sentiment(text, target, method=method)
+            assert isinstance(record, S.TargetSentiment) and record.label == ""
+            assert math.isnan(record.score) and math.isnan(record.p_negative)
+    with pytest.raises(ValueError, match="method"):
+        S.target_sentiment("Putin praised the deal.", "Putin", method="bert")  # type: ignore[arg-type]
 
 
 def test_find_target_prefers_exact_case_and_allows_possessives():
-    assert S._find_target("Macron’s plan and macron", "Macron") == [(0, 6)]
-    assert S._find_target("the KREMLIN said", "Kremlin") == [(4, 11)]
-    assert S._find_target("Vladimir  Putin", "Vladimir Putin") == [(0, 15)]
+    assert targets.find_target("Macron’s plan and macron", "Macron") == [(0, 6)]
+    assert targets.find_target("the KREMLIN said", "Kremlin") == [(4, 11)]
+    assert targets.find_target("Vladimir  Putin", "Vladimir Putin") == [(0, 15)]
 
 
 def test_cache_blocks_hold_a_fixed_number_of_articles(corpus, tmp_path, monkeypatch):
     articles, ann = corpus
-    monkeypatch.setattr(S, "CACHE_CHUNK", 1)
+    monkeypatch.setattr(sentences_module, "CACHE_CHUNK", 1)
     first = S.sentiment(articles, level="sentence", annotations=ann, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("sentiment/*/*.parquet"))) == 2
     # dropping an article keeps the other article's block valid
@@ -560,8 +572,89 @@ _WORDS = [
 @given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=12))
 def test_skipping_vader_without_lexicon_words_changes_nothing(words):
     text = " ".join(words)
-    if not S._has_valence(text):
-        assert S._analyzer().polarity_scores(text)["compound"] == 0.0
+    if not clause.has_valence(text):
+        assert vader_lexicon.analyzer().polarity_scores(text)["compound"] == 0.0
     selected = list(range(len(words)))
-    expected = S._analyzer().polarity_scores(text)["compound"] if words else 0.0
+    expected = vader_lexicon.analyzer().polarity_scores(text)["compound"] if words else 0.0
     assert S.score_selection(words, [True] * len(words), selected) == pytest.approx(expected)
+
+
+# --------------------------------------------------------------------------- the trained model
+
+
+def _model_scores(parse: dict, spans: list[list[int]], weights=None) -> list[S.TargetSentiment]:
+    s = features.prepare(
+        parse["text"], parse["ws"], parse["lemma"], parse["pos"], parse["dep"], parse["head"]
+    )
+    used = weights or S.shipped_model()
+    out = []
+    for span in spans:
+        p = used.predict_proba(features.target_features(s, span))
+        out.append(S.TargetSentiment(S.label_of(0.0), *map(float, p), float(p[2] - p[0])))
+    return out
+
+
+def test_shipped_model_loads_fast_and_matches_its_version():
+    import time
+
+    started = time.perf_counter()
+    loaded = S.read_model(model.MODEL_FILE)
+    assert time.perf_counter() - started < 1.0
+    assert loaded.version == S.MODEL_VERSION and loaded.classes == ("negative", "neutral", "positive")
+    assert loaded.coef.shape == (len(loaded.index), 3)
+    assert model.MODEL_FILE.stat().st_size < 5_000_000
+
+
+def test_model_record_from_the_token_table(corpus, tmp_path):
+    articles, ann = corpus
+    mentions = _mentions(ann, [("a", "text", 0, "Norway", "Norway"), ("a", "text", 0, "Myanmar", "Myanmar"),
+                               ("a", "text", 1, "Scholz", "Olaf Scholz"),
+                               ("a", "text", 1, "Viktor Orbán", "Viktor Orbán")])  # fmt: skip
+    scored = S.entity_sentiment(articles, mentions, level="mention", annotations=ann, cache_dir=tmp_path)
+    p = scored[["p_negative", "p_neutral", "p_positive"]].to_numpy()
+    assert np.allclose(p.sum(axis=1), 1.0)
+    assert np.allclose(scored["score"], p[:, 2] - p[:, 0])
+    assert scored["label"].tolist() == [("negative", "neutral", "positive")[i] for i in p.argmax(axis=1)]
+    score = dict(zip(scored["canonical"], scored["score"], strict=True))
+    # two actors of opposite sentiment in one sentence
+    assert score["Norway"] > score["Myanmar"]
+    assert score["Olaf Scholz"] > score["Viktor Orbán"]
+
+
+def test_a_planted_change_in_a_feature_changes_the_output():
+    base = S.shipped_model()
+    (before,) = _model_scores(UN, [[3]])
+    # a planted weight on the target's role/verb pair moves the probabilities toward that class
+    planted_index = dict(base.index)
+    planted_index["role:dobj|commend"] = len(base.coef)
+    coef = np.vstack([base.coef, [[-5.0, 0.0, 5.0]]])
+    planted = S.TargetModel(base.version, base.classes, planted_index, coef, base.intercept, base.meta)
+    (after,) = _model_scores(UN, [[3]], planted)
+    assert "role:dobj|commend" in features.target_features(
+        features.prepare(UN["text"], UN["ws"], UN["lemma"], UN["pos"], UN["dep"], UN["head"]), [3]
+    )
+    assert after.p_positive > before.p_positive and after.score > before.score
+    # and the words: "commended" -> "condemned" turns Norway's score down
+    condemned = dict(UN, text=[w if w != "commended" else "condemned" for w in UN["text"]],
+                     lemma=[w if w != "commend" else "condemn" for w in UN["lemma"]])  # fmt: skip
+    (turned,) = _model_scores(condemned, [[3]])
+    assert turned.score < before.score
+
+
+def test_feature_mapping_describes_role_reported_speech_and_lexicon():
+    s = features.prepare(MELONI["text"], MELONI["ws"], MELONI["lemma"], MELONI["pos"], MELONI["dep"],
+                         MELONI["head"])  # fmt: skip
+    erdogan = features.target_features(s, [2])
+    assert erdogan["dep:dobj"] == 1.0 and erdogan["role:dobj|meet"] == 1.0
+    assert erdogan["lex_own_neg"] > 0  # "furious" in the relative clause on Erdogan
+    meloni = features.target_features(s, [0])
+    assert "lex_own_neg" not in meloni and meloni["role:nsubj|meet"] == 1.0
+    # "X said Y was a liar": Y sits inside what X reports
+    said = features.prepare(["Smith", "said", "Jones", "was", "a", "liar"], [True] * 5 + [False],
+                            ["Smith", "say", "Jones", "be", "a", "liar"],
+                            ["PROPN", "VERB", "PROPN", "AUX", "DET", "NOUN"],
+                            ["nsubj", "ROOT", "nsubj", "ccomp", "det", "attr"],
+                            [1, 1, 3, 1, 5, 3])  # fmt: skip
+    assert features.target_features(said, [0]).get("speaker") == 1.0
+    jones = features.target_features(said, [2])
+    assert jones.get("reported") == 1.0 and jones["lex_sel_neg"] > 0

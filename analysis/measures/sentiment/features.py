@@ -1,0 +1,326 @@
+"""Features of one target in one parsed sentence, for the trained target-sentiment model.
+
+Everything here works on the token rows of one sentence (as the cached token
+table holds them: text, lemma, pos, dep, head, whitespace) and the local
+indices of the target's tokens; nothing is parsed. The same code builds the
+training rows (``eval/train_sentiment.py``) and the rows scored at inference
+(:mod:`analysis.measures.sentiment.model`), so the two cannot drift apart.
+
+The features (a sparse ``{name: value}`` mapping):
+
+* the target's grammatical role: its dependency label, its governor's label
+  and lemma, the head verb of its clause and the role/verb pair (``nsubj|praise``,
+  ``dobj|accuse``), possessive, pronoun;
+* reported speech: the target is the speaker of a reporting verb (``X said``)
+  or sits inside what someone else says (``X said Y was a liar``);
+* VADER lexicon valence (lemma fallback) of words in the target's clause
+  (the clause-VADER selection), outside the clause, in the target's own
+  modifiers, on the dependency path from the target to the root, and in a
+  distance-weighted window, split into positive and negative mass; the
+  clause-VADER compound and the whole-sentence VADER compound; negation in the
+  clause and its interaction with the clause score;
+* bags of lemmas: within 3 tokens of the target (``w:``), in the clause
+  selection (``c:``), on the dependency path (``p:``) and in the sentence (``s:``).
+
+Bump :data:`FEATURES_VERSION` when a feature changes (the model records the version
+it was trained with and refuses a mismatch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from analysis.measures.sentiment.clause import (
+    SUBJECT_DEPS,
+    TARGET_WINDOW,
+    VERBAL_POS,
+    score_selection,
+    select,
+    subtree,
+    tree,
+)
+from analysis.measures.sentiment.lexicon import analyzer, negations, polarity
+
+FEATURES_VERSION = "1"
+
+#: Lemmas of verbs that introduce reported speech or a stance (speaker is the subject).
+REPORTING_VERBS = frozenset(
+    """say tell claim state add note argue insist explain write report announce declare warn
+    accuse blame charge allege deny admit acknowledge suggest believe think contend assert maintain
+    testify told tweet post complain criticize criticise praise call describe""".split()
+)
+#: Words that hedge what follows (the model learns their weight).
+HEDGES = frozenset("allegedly reportedly apparently purportedly may might could possibly perhaps".split())
+_CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN", "INTJ", "AUX"})
+_LEMMA_SKIP_POS = frozenset({"PUNCT", "SPACE", "DET", "NUM", "SYM", "X"})
+
+
+@dataclass
+class Sentence:
+    """One parsed sentence, prepared once for any number of targets in it."""
+
+    text: list[str]
+    ws: list[bool]
+    lemma: list[str]
+    pos: list[str]
+    dep: list[str]
+    head: list[int]
+    children: list[list[int]]
+    valence: list[float]
+    negated: list[bool]
+    compound: float
+
+
+def prepare(
+    text: Sequence[str],
+    ws: Sequence[bool],
+    lemma: Sequence[str] | None,
+    pos: Sequence[str],
+    dep: Sequence[str],
+    head: Sequence[int],
+) -> Sentence:
+    """Prepare a sentence's token lists (``head`` local to the sentence; out-of-range heads become roots)."""
+    fixed, children = tree(head)
+    texts = [str(t) for t in text]
+    lemmas = [str(x).lower() for x in (lemma if lemma is not None else texts)]
+    lexicon = analyzer().lexicon
+    neg = negations()
+    valence, negated = [], []
+    for word, lem in zip(texts, lemmas, strict=True):
+        low = word.lower()
+        value = lexicon.get(low)
+        if value is None:
+            value = lexicon.get(lem, 0.0)
+        valence.append(float(value))
+        negated.append(low in neg or lem in neg)
+    joined = "".join(t + (" " if w else "") for t, w in zip(texts, ws, strict=True)).strip()
+    compound = polarity(joined)[3] if joined else 0.0
+    return Sentence(texts, [bool(w) for w in ws], lemmas, [str(p) for p in pos], [str(d) for d in dep],
+                    fixed, children, valence, negated, float(compound))  # fmt: skip
+
+
+def _masses(sentence: Sentence, indices, prefix: str, out: dict[str, float], weights=None) -> None:
+    pos_mass = neg_mass = 0.0
+    for k, i in enumerate(indices):
+        v = sentence.valence[i]
+        if not v:
+            continue
+        w = 1.0 if weights is None else weights[k]
+        if v > 0:
+            pos_mass += v * w
+        else:
+            neg_mass -= v * w
+    if pos_mass:
+        out[prefix + "_pos"] = pos_mass / 4.0
+    if neg_mass:
+        out[prefix + "_neg"] = neg_mass / 4.0
+
+
+def target_features(
+    sentence: Sentence, span: Sequence[int], *, window: int = TARGET_WINDOW
+) -> dict[str, float]:
+    """Return the sparse feature mapping of the target at local token indices ``span``.
+
+    Examples
+    --------
+    "Putin praised the deal ." (praised is the root):
+
+    >>> s = prepare(["Putin", "praised", "the", "deal", "."], [True, True, True, False, False],
+    ...             ["Putin", "praise", "the", "deal", "."], ["PROPN", "VERB", "DET", "NOUN", "PUNCT"],
+    ...             ["nsubj", "ROOT", "det", "dobj", "punct"], [1, 1, 3, 1, 1])
+    >>> f = target_features(s, [0])
+    >>> f["role:nsubj|praise"], f["clause_vader"] > 0
+    (1.0, True)
+    """
+    n = len(sentence.text)
+    span_set = {i for i in span if 0 <= i < n}
+    out: dict[str, float] = {"bias_feature": 1.0}
+    if not span_set:
+        return out
+    head, dep, pos, lemma, children = (
+        sentence.head,
+        sentence.dep,
+        sentence.pos,
+        sentence.lemma,
+        sentence.children,
+    )
+
+    def is_clause(i: int) -> bool:
+        return pos[i] in VERBAL_POS or head[i] == i or any(dep[c] in SUBJECT_DEPS for c in children[i])
+
+    outside = [i for i in sorted(span_set) if head[i] not in span_set or head[i] == i]
+    th = outside[0] if outside else min(span_set)
+    # path to the clause head (as the clause-VADER selection walks it) and on to the root
+    path = [th]
+    node = th
+    while head[node] != node and not (node != th and is_clause(node)):
+        node = head[node]
+        if node in path:
+            break
+        path.append(node)
+    clause_head = node
+    below = path[-2] if len(path) > 1 else th
+    to_root = list(path)
+    while head[node] != node and len(to_root) < n:
+        node = head[node]
+        if node in to_root:
+            break
+        to_root.append(node)
+
+    # role
+    out["dep:" + dep[th]] = 1.0
+    role = dep[below] if below != th or len(path) > 1 else dep[th]
+    verb = lemma[clause_head]
+    out["role:" + role] = 1.0
+    out["verb:" + verb] = 1.0
+    out["role:" + role + "|" + verb] = 1.0
+    if head[th] != th:
+        out["gov:" + dep[th] + "|" + lemma[head[th]]] = 1.0
+    if pos[th] == "PRON":
+        out["pronoun"] = 1.0
+    if dep[th] == "poss" or any(dep[c] == "case" for c in children[th]):
+        out["possessive"] = 1.0
+    if th == clause_head and head[th] == th:
+        out["target_is_root"] = 1.0
+
+    # reported speech: speaker of a reporting verb, or inside what someone else reports
+    for k in range(1, len(to_root)):
+        node = to_root[k]
+        if lemma[node] in REPORTING_VERBS and pos[node] in VERBAL_POS:
+            child = to_root[k - 1]
+            if dep[child] in SUBJECT_DEPS:
+                out["speaker"] = 1.0
+                out["speaker:" + lemma[node]] = 1.0
+            elif dep[child] in ("ccomp", "xcomp", "parataxis", "advcl"):
+                out["reported"] = 1.0
+            else:
+                out["reporting_object:" + lemma[node]] = 1.0
+            break
+
+    # clause-VADER and the sentence
+    selected = select(head, dep, pos, sorted(span_set), window, children)
+    clause_score = score_selection(sentence.text, sentence.ws, selected, sentence.lemma)
+    out["clause_vader"] = clause_score
+    out["sent_vader"] = sentence.compound
+    negated = any(sentence.negated[i] for i in selected) or any(
+        dep[c] == "neg" for c in children[clause_head]
+    )
+    if negated:
+        out["negated"] = 1.0
+        out["negated_x_clause"] = clause_score
+    if any(lemma[i] in HEDGES for i in selected):
+        out["hedged"] = 1.0
+
+    # lexicon masses in regions
+    clause_set = set(subtree(clause_head, children))
+    own = [i for i in subtree(th, children) if i not in span_set]
+    others = [i for i in range(n) if i not in span_set]
+    lo, hi = min(span_set), max(span_set)
+    distance = [min(abs(i - lo), abs(i - hi)) for i in others]
+    _masses(sentence, selected, "lex_sel", out)
+    _masses(sentence, [i for i in others if i not in clause_set], "lex_out", out)
+    _masses(sentence, own, "lex_own", out)
+    _masses(sentence, [i for i in to_root[1:] if i not in span_set], "lex_path", out)
+    _masses(sentence, others, "lex_win", out, [1.0 / (1.0 + d / 3.0) for d in distance])
+    if head[th] != th:
+        v = sentence.valence[head[th]]
+        if v:
+            out["lex_gov"] = v / 4.0
+
+    # bags of lemmas
+    for i, d in zip(others, distance, strict=True):
+        if pos[i] in _LEMMA_SKIP_POS:
+            continue
+        if d <= 3:
+            out["w:" + lemma[i]] = 1.0
+        if pos[i] in _CONTENT_POS:
+            out["s:" + lemma[i]] = 0.5
+    for i in selected:
+        if pos[i] not in _LEMMA_SKIP_POS:
+            out["c:" + lemma[i]] = 1.0
+    for i in to_root[1:]:
+        if i not in span_set:
+            out["p:" + lemma[i]] = 1.0
+    return out
+
+
+#: Token-table columns the targeted methods read (``lemma`` used when present).
+TOKEN_NEEDS = ("article_id", "field", "sentence_id", "token_id", "start_char", "end_char", "text",
+               "whitespace", "dep", "head", "pos")  # fmt: skip
+
+
+def sentence_spans(tokens, spans):
+    """Yield ``(row, sentence, span)`` for every span found in the token table.
+
+    ``sentence`` is a tuple ``(text, whitespace, lemma, pos, dep, head)`` of the
+    span's sentence (``head`` local to the sentence; the same tuple object for
+    every span of one sentence, and equal tuples for repeated sentences, so a
+    caller can memoise on it); ``span`` the local indices of the tokens
+    overlapping ``[start_char, end_char)``. Spans with no overlapping token are
+    not yielded. ``row`` is the position in ``spans``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    missing = set(TOKEN_NEEDS) - set(tokens.columns)
+    if missing:
+        raise ValueError(f"tokens need columns {sorted(missing)}")
+    missing = {"article_id", "field", "start_char", "end_char"} - set(spans.columns)
+    if missing:
+        raise ValueError(f"spans need columns {sorted(missing)}")
+    if spans.empty or tokens.empty:
+        return
+    toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable")
+    groups = toks.groupby([toks["article_id"].astype(str), toks["field"]], sort=False).indices
+    span_keys = list(zip(spans["article_id"].astype(str), spans["field"], strict=True))
+    starts = spans["start_char"].to_numpy()
+    ends = spans["end_char"].to_numpy()
+    names = ["sentence_id", "token_id", "start_char", "end_char", "text", "whitespace", "dep", "head", "pos"]
+    columns = {c: toks[c].to_numpy() for c in names}
+    lemmas = toks["lemma"].to_numpy() if "lemma" in toks.columns else None
+    rows_by_key: dict[tuple[str, str], list[int]] = {}
+    for row, key in enumerate(span_keys):
+        rows_by_key.setdefault(key, []).append(row)
+    for key, rows in rows_by_key.items():
+        positions = groups.get(key)
+        if positions is None:
+            continue
+        t_start = columns["start_char"][positions]
+        t_end = columns["end_char"][positions]
+        sids = columns["sentence_id"][positions]
+        memo: dict[int, tuple] = {}
+        # with offsets in reading order (always, for a parse) and finite span offsets, the tokens
+        # overlapping each span are the slice between two binary searches
+        ordered = (
+            bool(np.all(t_start[1:] >= t_start[:-1]) and np.all(t_end[1:] >= t_end[:-1]))
+            and not pd.isna(starts[rows]).any()
+            and not pd.isna(ends[rows]).any()
+        )
+        if ordered:
+            first_hit = np.searchsorted(t_end, starts[rows], side="right")
+            after_hit = np.searchsorted(t_start, ends[rows], side="left")
+        for n_row, row in enumerate(rows):
+            if ordered:
+                hit = np.arange(first_hit[n_row], max(first_hit[n_row], after_hit[n_row]))
+            else:
+                hit = np.nonzero((t_start < ends[row]) & (t_end > starts[row]))[0]
+            if hit.size == 0:
+                continue
+            sid = int(sids[hit[0]])
+            found = memo.get(sid)
+            if found is None:
+                inside = np.nonzero(sids == sid)[0]
+                lo, hi = int(inside[0]), int(inside[-1]) + 1
+                sent = positions[lo:hi]
+                first_id = int(columns["token_id"][sent[0]])
+                found = memo[sid] = (lo, hi, (
+                    tuple(columns["text"][sent].tolist()),
+                    tuple(bool(w) for w in columns["whitespace"][sent].tolist()),
+                    None if lemmas is None else tuple(lemmas[sent].tolist()),
+                    tuple(columns["pos"][sent].tolist()),
+                    tuple(columns["dep"][sent].tolist()),
+                    tuple(int(h) - first_id for h in columns["head"][sent]),
+                ))  # fmt: skip
+            lo, hi, sentence = found
+            yield row, sentence, tuple(int(i) - lo for i in hit if lo <= i < hi)

@@ -1,0 +1,116 @@
+"""The trained target-sentiment model: load the shipped weights and score feature rows.
+
+The model is a multinomial logistic regression over the features of
+:mod:`analysis.measures.sentiment.features`, trained by
+``eval/train_sentiment.py`` on the NewsMTSC training split (US political news
+from AllSides and POLUSA; Hamborg & Donnay, EACL 2021). Its weights ship as
+``analysis/data/target_sentiment_model.json.gz``: the feature vocabulary, one
+coefficient per feature and class, the intercepts, the training metadata and
+:attr:`TargetModel.version`, which is part of the cache key of the stages that use it.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from analysis.measures.sentiment.features import FEATURES_VERSION
+from analysis.measures.sentiment.lexicon import CLASSES
+
+#: The shipped model file.
+MODEL_FILE = Path(__file__).resolve().parents[2] / "data" / "target_sentiment_model.json.gz"
+#: Version of the shipped model file (``eval/train_sentiment.py`` rewrites this line when it retrains).
+#: It is part of this module's code, hence of the cache key of every stage that uses the model.
+MODEL_VERSION = "newsmtsc-lr-f1-225619b781"
+
+
+@dataclass(frozen=True)
+class TargetModel:
+    """Weights of the linear target-sentiment model."""
+
+    version: str
+    classes: tuple[str, ...]
+    index: dict[str, int]
+    coef: np.ndarray  # (n_features, n_classes)
+    intercept: np.ndarray  # (n_classes,)
+    meta: dict
+
+    def logits(self, features: dict[str, float]) -> np.ndarray:
+        """Return the class scores of one feature mapping (unknown features are ignored)."""
+        out = self.intercept.copy()
+        index, coef = self.index, self.coef
+        for name, value in features.items():
+            j = index.get(name)
+            if j is not None:
+                out += coef[j] * value
+        return out
+
+    def predict_proba(self, features: dict[str, float]) -> np.ndarray:
+        """Return P(negative), P(neutral), P(positive) for one feature mapping."""
+        z = self.logits(features)
+        z = np.exp(z - z.max())
+        return z / z.sum()
+
+
+def save_model(path: Path, *, version: str, features: list[str], coef: np.ndarray, intercept: np.ndarray,
+               classes: tuple[str, ...] = CLASSES, meta: dict | None = None) -> None:  # fmt: skip
+    """Write a model file (gzip'd JSON, coefficients rounded to 6 significant digits, deterministic bytes)."""
+    payload = {
+        "version": version,
+        "features_version": FEATURES_VERSION,
+        "classes": list(classes),
+        "features": list(features),
+        "coef": [[float(f"{x:.6g}") for x in row] for row in np.asarray(coef).T],
+        "intercept": [float(f"{x:.6g}") for x in intercept],
+        "meta": meta or {},
+    }
+    data = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
+        handle.write(data)
+
+
+def read_model(path: str | Path = MODEL_FILE) -> TargetModel:
+    """Read a model file written by :func:`save_model`.
+
+    Raises
+    ------
+    ValueError
+        When the file was trained with other features than this code computes.
+    """
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        payload = json.load(handle)
+    if payload.get("features_version") != FEATURES_VERSION:
+        raise ValueError(
+            f"{path}: model trained with features version {payload.get('features_version')!r}, "
+            f"this code computes {FEATURES_VERSION!r}; rebuild it with `make train-sentiment`"
+        )
+    classes = tuple(payload["classes"])
+    coef = np.asarray(payload["coef"], dtype=float).T.copy()
+    return TargetModel(
+        version=str(payload["version"]),
+        classes=classes,
+        index={name: j for j, name in enumerate(payload["features"])},
+        coef=coef,
+        intercept=np.asarray(payload["intercept"], dtype=float),
+        meta=payload.get("meta", {}),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_model() -> TargetModel:
+    """Return the shipped model (read once per process).
+
+    Raises
+    ------
+    ValueError
+        When the file's version is not :data:`MODEL_VERSION` (file and code out of step).
+    """
+    model = read_model(MODEL_FILE)
+    if model.version != MODEL_VERSION:
+        raise ValueError(f"{MODEL_FILE} has version {model.version!r}, the code expects {MODEL_VERSION!r}")
+    return model
