@@ -35,6 +35,7 @@ STAGE_MODULES: tuple[str, ...] = (
     "analysis.framing.labels",
     "analysis.framing.keyness",
     "analysis.framing.claims",
+    "analysis.framing.stories",
 )
 #: Tables whose name starts with this are pipeline intermediates: computed and cached like the others,
 #: passed to the corpus stages that ask for them, but not returned by :func:`analysis.run`.
