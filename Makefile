@@ -11,6 +11,8 @@ OUT         ?=
 ENGINE      ?= pandas
 TOP_ENTITIES ?= 5
 TOP_OUTLETS ?= 10
+CODEBOOK    ?=
+SHARED      ?= ../shared
 N           ?= 2000
 PYTEST      := $(PY) -m pytest
 
@@ -49,9 +51,9 @@ test-notebooks: $(STAMP)
 	  $(PYTEST) --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks -q -p no:randomly; \
 	else echo "no notebooks yet"; fi
 
-## Regenerate every HTML report under reports/ (SOURCE=path OUT=dir TOP_ENTITIES=n TOP_OUTLETS=n ENGINE=pandas|dask)
+## Regenerate every HTML report under reports/ (SOURCE=path OUT=dir TOP_ENTITIES=n TOP_OUTLETS=n ENGINE=pandas|dask CODEBOOK=file)
 report: $(STAMP)
-	$(PY) -m analysis report $(SOURCE) $(if $(OUT),--out $(OUT)) --top-entities $(TOP_ENTITIES) --top-outlets $(TOP_OUTLETS) --engine $(ENGINE)
+	$(PY) -m analysis report $(SOURCE) $(if $(OUT),--out $(OUT)) --top-entities $(TOP_ENTITIES) --top-outlets $(TOP_OUTLETS) --engine $(ENGINE) $(if $(CODEBOOK),--codebook $(CODEBOOK))
 
 ## Print one line per article of SOURCE (outlet, title, date, words, dropped blocks)
 summary: $(STAMP)
@@ -64,6 +66,17 @@ notebooks: $(STAMP)
 ## Measure speed and memory on N generated articles (writes bench/results.json)
 bench: $(STAMP)
 	$(PY) -m bench.run --n $(N)
+
+## Retrain the shipped target-sentiment model from NewsMTSC in ../shared (prints validation scores)
+train-sentiment: $(STAMP)
+	@test -d $(SHARED)/corpora/newsmtsc-train || { echo "!! $(SHARED)/corpora/newsmtsc-train not found"; exit 1; }
+	PYTHONPATH=. $(PY) eval/train_sentiment.py
+
+## Print every accuracy figure measured on the development corpora in ../shared (slow: parses them)
+evaluate: $(STAMP)
+	@test -d $(SHARED)/corpora || { echo "!! $(SHARED)/corpora not found"; exit 1; }
+	for script in extraction_text extraction_html sentiment_test sources_polnear quotes_polnear frames_validity stories_polnear entities_polnear; do \
+	  echo "== eval/$$script.py"; PYTHONPATH=. $(PY) eval/$$script.py || exit 1; done
 
 ## Open JupyterLab on notebooks/
 lab: $(STAMP)
@@ -84,4 +97,4 @@ browser:
 clean:
 	rm -rf .cache reports/*/ reports/index.html .pytest_cache build *.egg-info
 
-.PHONY: help install test test-fast test-integration test-notebooks report summary notebooks bench lab lint browser clean
+.PHONY: help install test test-fast test-integration test-notebooks report summary notebooks bench lab lint browser clean train-sentiment evaluate

@@ -53,6 +53,7 @@ def _report(args: argparse.Namespace) -> int:
         top_entities=args.top_entities,
         top_outlets=args.top_outlets or None,
         engine=args.engine,
+        codebook=args.codebook or None,
     )
     return 0
 
@@ -89,6 +90,11 @@ def main(argv: list[str] | None = None) -> int:
         help="outlet reports for the N outlets with the most ok articles (0: every outlet; default 10)",
     )
     p.add_argument("--engine", choices=["pandas", "dask"], default="pandas")
+    p.add_argument(
+        "--codebook",
+        default="",
+        help="frame codebook (YAML); default codebook.yaml beside the corpus, else the general codebook",
+    )
     p.set_defaults(func=_report)
     p = sub.add_parser("refresh-notebooks", help="re-execute the notebooks in place on the seeds (for nbval)")
     p.set_defaults(func=_refresh)

@@ -260,7 +260,7 @@ def _frame_evidence(
     return found[EVIDENCE_COLUMNS].reset_index(drop=True)
 
 
-@stage(provides="frames", requires=("articles",), keywords=("annotations",))
+@stage(provides="frames", requires=("articles",), keywords=("annotations", "codebook"))
 def frames(
     articles: pd.DataFrame,
     *,

@@ -90,7 +90,7 @@ def _spans_from_frames(frames: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@stage(provides="salience", requires=("articles", "mentions"), keywords=("annotations",))
+@stage(provides="salience", requires=("articles", "mentions"), keywords=("annotations", "codebook"))
 def salience(
     articles: pd.DataFrame,
     mentions: pd.DataFrame | None = None,

@@ -23,7 +23,7 @@ from analysis import config
 from analysis.annotate import Annotations, article_key, entities_from_tokens, sentences_from_tokens
 from analysis.core import cache
 from analysis.core.digest import code_digest
-from analysis.pipeline.plan import ANNOTATE_MODULE, PlannedStage, call
+from analysis.pipeline.plan import ANNOTATE_MODULE, PlannedStage
 from analysis.pipeline.store import chunk_kind, read_stage, write_stage
 from analysis.pipeline.timing import Timer
 
@@ -191,7 +191,7 @@ def process_chunk(
             if tokens is None:
                 raise RuntimeError(f"stage {planned.name!r} is not cached and no tokens were given")
             started = time.perf_counter()
-            got = write_stage(kind, keys[planned.name], call(planned.stage, inputs), cache_dir)
+            got = write_stage(kind, keys[planned.name], planned.run(inputs), cache_dir)
             timer.add(planned.name, time.perf_counter() - started)
         out.update(got)
         inputs.update(got)

@@ -20,7 +20,7 @@ from analysis.core import cache
 from analysis.core.parallel import release_memory
 from analysis.pipeline.chunks import table_owners
 from analysis.pipeline.engines.ahead import start_ahead
-from analysis.pipeline.plan import INTERNAL_PREFIX, PlannedStage, call
+from analysis.pipeline.plan import INTERNAL_PREFIX, PlannedStage
 from analysis.pipeline.store import LazyTables, corpus_kind, read_stage, write_stage
 from analysis.pipeline.timing import Timer
 
@@ -71,7 +71,7 @@ def run_corpus_stages(
             started = time.perf_counter()
             result = read_stage(kind, key, cache_dir)
             if result is None:
-                result = write_stage(kind, key, call(planned.stage, inputs), cache_dir)
+                result = write_stage(kind, key, planned.run(inputs), cache_dir)
             timer.add(planned.name, time.perf_counter() - started)
             out.update(result)
             inputs.maps[0].update(result)

@@ -13,12 +13,14 @@ the stage. Nothing is skipped silently and nothing is bound by parameter name.
 from __future__ import annotations
 
 import importlib
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import pandas as pd
 
+from analysis.core.cache import content_key
 from analysis.core.digest import code_digest
 from analysis.core.stage import BUILTIN_INPUTS, Stage, registered
 
@@ -54,6 +56,7 @@ class PlannedStage:
 
     stage: Stage
     digest: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -69,6 +72,10 @@ class PlannedStage:
     def inputs(self) -> tuple[str, ...]:
         """Input table names, positional then keyword."""
         return self.stage.inputs
+
+    def run(self, inputs: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+        """Call the stage on ``inputs`` plus the run settings it declares (e.g. ``codebook``)."""
+        return call(self.stage, ChainMap(dict(self.settings), inputs) if self.settings else inputs)
 
 
 def collect(modules: Iterable[str] | None = None) -> dict[str, Stage]:
@@ -215,7 +222,12 @@ def _stable_topological(chosen: list[Stage], provider: Mapping[str, str], rank: 
     return out
 
 
-def plan(*, include: Iterable[str] | None = None, modules: Iterable[str] | None = None) -> list[PlannedStage]:
+def plan(
+    *,
+    include: Iterable[str] | None = None,
+    modules: Iterable[str] | None = None,
+    settings: Mapping[str, tuple[Any, str]] | None = None,
+) -> list[PlannedStage]:
     """Return the pipeline's stages in run order, each with its code digest.
 
     Parameters
@@ -225,6 +237,10 @@ def plan(*, include: Iterable[str] | None = None, modules: Iterable[str] | None 
         from are added.
     modules : iterable of str, optional
         The stage modules (default :data:`STAGE_MODULES`, read when called).
+    settings : mapping, optional
+        Run settings a stage may declare as a keyword input (``codebook``), each as
+        ``(value, digest)``: the value is passed to the stages that declare it and the
+        digest joins their cache key (so a changed codebook recomputes ``frames``).
 
     Returns
     -------
@@ -237,7 +253,15 @@ def plan(*, include: Iterable[str] | None = None, modules: Iterable[str] | None 
     """
     modules = tuple(STAGE_MODULES if modules is None else modules)
     ordered = order_stages(collect(modules), include=include, modules=modules)
-    return [PlannedStage(s, code_digest(s.module)) for s in ordered]
+    settings = dict(settings or {})
+    out = []
+    for s in ordered:
+        used = {name: settings[name] for name in s.inputs if name in settings}
+        digest = code_digest(s.module)
+        if used:
+            digest = content_key(digest, sorted((name, d) for name, (_, d) in used.items()))
+        out.append(PlannedStage(s, digest, {name: value for name, (value, _) in used.items()}))
+    return out
 
 
 def tables_of(stage: Stage, value: Any) -> dict[str, pd.DataFrame]:

@@ -21,6 +21,7 @@ from analysis import config
 from analysis.annotate import model_fingerprint
 from analysis.core import cache
 from analysis.core.parallel import release_memory
+from analysis.framing.codebook import codebook_digest, resolve_codebook
 from analysis.pipeline import corpus_stages
 from analysis.pipeline.chunks import chunk_articles, chunk_signature, corpus_signature, stage_keys
 from analysis.pipeline.engines.lanes import lane_count, run_lanes
@@ -96,6 +97,7 @@ def _per_article_tables(
             keys,
             [s.name for s in stages],
             include=include,
+            settings=options.get("settings"),
             cache_dir=root,
             scheduler=options["scheduler"],
             n_workers=options["n_process"],
@@ -118,6 +120,7 @@ def _per_article_tables(
             [chunks[i] for i in todo],
             [keys[i] for i in todo],
             include=include,
+            settings=options.get("settings"),
             cache_dir=root,
             lanes=info["lanes"],
             batch_size=options["batch_size"],
@@ -153,6 +156,7 @@ def run(
     include: Iterable[str] | None = None,
     out_dir: str | os.PathLike | None = None,
     progress: bool = True,
+    codebook: str | os.PathLike | Mapping | None = None,
 ) -> RunResult:
     """Load a corpus and compute every declared stage, chunk by chunk, reusing the on-disk cache.
 
@@ -186,6 +190,10 @@ def run(
         Dask only: where the partitioned Parquet output goes (default under the cache).
     progress : bool, default True
         Print one line per chunk to stderr.
+    codebook : path or mapping, optional
+        The frame codebook (:func:`analysis.framing.codebook.resolve_codebook`): default a
+        ``codebook.yaml`` beside a source folder or file, else the packaged general codebook.
+        Its content keys the ``frames`` and ``salience`` stages.
 
     Returns
     -------
@@ -207,7 +215,10 @@ def run(
 
     started = time.perf_counter()
     names = list(include) if include is not None else None
-    stages = plan(include=names)
+    source = None if isinstance(source_or_articles, pd.DataFrame) else source_or_articles
+    book = resolve_codebook(source, codebook)
+    settings = {"codebook": (book, codebook_digest(book))}
+    stages = plan(include=names, settings=settings)
     fingerprint = model_fingerprint()
     chunks = chunk_articles(articles, chunk_size=chunk_size or config.CHUNK_SIZE)
     keys = [stage_keys(stages, chunk_signature(c, fingerprint)) for c in chunks]
@@ -225,6 +236,7 @@ def run(
         "batch_size": batch_size,
         "out_dir": out_dir,
         "progress": progress,
+        "settings": settings,
     }
     tables = _per_article_tables(
         engine, chunks, keys, stages, include=names, root=root, options=options, timer=timer, info=info

@@ -72,8 +72,11 @@ from analysis.report.findings import (  # noqa: F401
     top_people,
 )
 from analysis.report.framing import (  # noqa: F401
+    MAX_UNKNOWN_SOURCES,
+    codebook_line,
     evidence_blocks,
     frame_matrix,
+    framing_notes,
     omission_matrix,
     share_bar_figure,
 )
@@ -153,6 +156,9 @@ from analysis.report.scale import (  # noqa: F401
 )
 
 __all__ = [
+    "MAX_UNKNOWN_SOURCES",
+    "codebook_line",
+    "framing_notes",
     "top_outlets",
     "top_people",
     "measure_tables",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from analysis import config
+from analysis.framing.codebook import resolve_codebook
 from analysis.report.corpus_cache import load_corpus_cached
 from analysis.report.interactive import assets_href, write_assets
 from analysis.report.params import (
@@ -254,10 +255,11 @@ def plan_jobs(
     entities: Sequence[str],
     outlets: Sequence[str] | None = None,
     notebooks: Sequence[str] | None = None,
+    codebook: str = "",
 ) -> list[Job]:
     """List the notebook runs of a build: corpus notebooks, then one per outlet, then one per entity."""
     present = set(available_notebooks()) & set(notebooks if notebooks is not None else available_notebooks())
-    base = {"source": source, "tables_dir": tables_dir}
+    base = {"source": source, "tables_dir": tables_dir, "codebook": codebook}
     jobs: list[Job] = []
     titles = {
         "00_findings": "Findings",
@@ -298,6 +300,7 @@ def build_reports(
     workers: int | None = None,
     notebooks: Sequence[str] | None = None,
     n_process: int | None = None,
+    codebook: str | Path | None = None,
     log: Callable[[str], None] = print,
 ) -> list[Path]:
     """Execute the notebooks on a corpus and render every HTML report plus ``index.html``.
@@ -327,6 +330,9 @@ def build_reports(
         computed in parallel lanes; dask: local workers); default
         :data:`analysis.config.SPACY_N_PROCESS` (``$OUTLET_FRAMING_N_PROCESS``,
         else up to 2).
+    codebook : str or path, optional
+        The frame codebook; default ``codebook.yaml`` beside the corpus, else the packaged
+        general codebook (:func:`analysis.framing.codebook.resolve_codebook`).
     log : callable, default print
         Receives one progress line per notebook.
 
@@ -356,7 +362,7 @@ def build_reports(
             f"`python -m analysis summary {src}` lists each article's status and error."
         )
     started = time.perf_counter()
-    result = _warm_cache(src, articles, engine, n_process=n_process)
+    result = _warm_cache(src, articles, engine, n_process=n_process, codebook=codebook)
     log(f">> tables ready ({time.perf_counter() - started:.1f}s)")
     entities = most_mentioned_entities(articles, top_entities, mentions=result["mentions"])
     outlets = None
@@ -377,6 +383,7 @@ def build_reports(
         entities=entities,
         outlets=outlets,
         notebooks=notebooks,
+        codebook=str(codebook or ""),
     )
     built = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     written: list[Path] = write_assets(dest)
@@ -426,7 +433,9 @@ def build_reports(
     return sorted(set(written))
 
 
-def _warm_cache(src: Path, articles: pd.DataFrame, engine: str, *, n_process: int | None = None):
+def _warm_cache(
+    src: Path, articles: pd.DataFrame, engine: str, *, n_process: int | None = None, codebook=None
+):
     """Compute (or read) every table once with :func:`analysis.run`, so each notebook's run is a cache read.
 
     The loaded ``articles`` are passed (not the path) so the cache keys are those the notebooks'
@@ -441,7 +450,13 @@ def _warm_cache(src: Path, articles: pd.DataFrame, engine: str, *, n_process: in
             raise ReportError(
                 "engine='dask' needs the dask extra (pip install -e .[dask]); use engine='pandas'"
             ) from exc
-    return run(articles, engine=engine, n_process=n_process, progress=False)
+    return run(
+        articles,
+        engine=engine,
+        n_process=n_process,
+        progress=False,
+        codebook=resolve_codebook(src, codebook or None),
+    )
 
 
 def index_html(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from analysis.framing.codebook import resolve_codebook
 from analysis.report.corpus_cache import load_corpus_cached
 from analysis.report.display import (
     INTERACTIVE_MAX_ROWS,
@@ -83,7 +84,8 @@ class ReportContext:
         if self._result is None:
             from analysis.pipeline import run
 
-            self._result = run(self.articles, progress=False)
+            book = resolve_codebook(self.source, self.params.get("codebook") or None)
+            self._result = run(self.articles, progress=False, codebook=book)
         return self._result
 
     @property

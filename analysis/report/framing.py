@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from analysis.framing.frames import frame_prevalence
 from analysis.report.display import HTMLBlock, details_html
 from analysis.report.overview import shared_events
 from analysis.report.params import MAX_EVIDENCE_ITEMS, OKABE_ITO, ok_rows
@@ -121,3 +123,94 @@ def share_bar_figure(
     ax.set_ylabel(ylabel)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(len(wide.columns), 5), frameon=False)
     return fig
+
+
+#: Share of typed quotes whose source type is unknown/other above which source balance is called unreliable.
+MAX_UNKNOWN_SOURCES = 0.5
+#: Source types that say nothing about who the source is.
+UNTYPED_SOURCES = ("unknown", "other")
+
+
+def framing_notes(
+    quotes: pd.DataFrame, frames_table: pd.DataFrame, stories_table: pd.DataFrame
+) -> dict[str, HTMLBlock]:
+    """Return one visible line per framing section saying whether it means something for this corpus.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        The run's ``quotes`` table (``source_type`` used when present).
+    frames_table : pandas.DataFrame
+        The run's ``frames`` table.
+    stories_table : pandas.DataFrame
+        The run's ``stories`` table (``story, comparable``).
+
+    Returns
+    -------
+    dict of str to HTMLBlock
+        ``sources``, ``frames``, ``omissions``: a warning when the section is not meaningful
+        (most sources untyped; frames firing in nearly every or almost no article; no story
+        shared by two outlets), else a short note of what it rests on.
+    """
+    def block(text: str, warn: bool) -> HTMLBlock:
+        cls = "of-warning" if warn else "of-note"
+        inner = f"<strong>{html.escape(text)}</strong>" if warn else html.escape(text)
+        return HTMLBlock(f'<p class="{cls}">{inner}</p>', text)
+
+    notes: dict[str, HTMLBlock] = {}
+    if quotes.empty:
+        notes["sources"] = block(
+            "No quotes were found: source balance is not meaningful for this corpus.", True
+        )
+    else:
+        types = (
+            quotes["source_type"]
+            if "source_type" in quotes.columns
+            else pd.Series("unknown", index=quotes.index)
+        )
+        untyped = float(types.isin(UNTYPED_SOURCES).mean())
+        text = f"{len(quotes):,} quotes; {untyped:.0%} have a source of unknown or other type."
+        if untyped >= MAX_UNKNOWN_SOURCES:
+            text += " Half or more of the sources are untyped: read the shares by type with care."
+        notes["sources"] = block(text, untyped >= MAX_UNKNOWN_SOURCES)
+    if frames_table.empty:
+        notes["frames"] = block("No frame was scored.", True)
+    else:
+        prevalence = frame_prevalence(frames_table)
+        flagged = prevalence[prevalence["flag"].fillna("").astype(str) != ""]
+        if flagged.empty:
+            notes["frames"] = block(
+                "Every frame fires in 5-80% of the articles, so each can tell outlets apart.", False
+            )
+        else:
+            parts = [
+                f"{r.label} ({r.share_with_frame:.0%} of articles)" for r in flagged.itertuples(index=False)
+            ]
+            notes["frames"] = block(
+                "Not telling outlets apart here (firing in over 80% or under 5% of articles): "
+                + "; ".join(parts)
+                + ".",
+                True,
+            )
+    comparable = (
+        stories_table.loc[stories_table["comparable"].astype(bool), "story"].nunique()
+        if len(stories_table) and "comparable" in stories_table.columns
+        else 0
+    )
+    if comparable == 0:
+        notes["omissions"] = block(
+            "No story is covered by two or more outlets, so what each outlet leaves out cannot be computed.",
+            True,
+        )
+    else:
+        notes["omissions"] = block(f"{comparable} stories are covered by two or more outlets.", False)
+    return notes
+
+
+def codebook_line(frames_table: pd.DataFrame) -> HTMLBlock:
+    """Return one line naming the codebook(s) and version(s) the frames were scored with."""
+    if frames_table.empty or "codebook" not in frames_table.columns:
+        return HTMLBlock("<p>Codebook: none</p>", "Codebook: none")
+    pairs = frames_table[["codebook", "codebook_version"]].drop_duplicates().astype(str)
+    text = "Codebook: " + "; ".join(f"{n} (version {v})" for n, v in pairs.itertuples(index=False))
+    return HTMLBlock(f'<p class="of-note">{html.escape(text)}</p>', text)

@@ -17,7 +17,7 @@ from typing import Any
 from analysis import config
 from analysis.core import cache
 from analysis.core.parallel import ForkedJobs, can_fork, job_state, start_forked
-from analysis.pipeline.plan import PlannedStage, call
+from analysis.pipeline.plan import PlannedStage
 from analysis.pipeline.store import corpus_kind, write_stage
 from analysis.pipeline.timing import Timer
 
@@ -38,7 +38,7 @@ def stage_ahead(name: str) -> tuple[float, int, int]:
     """Compute corpus stage ``name`` and write it to the cache (in the forked process)."""
     job = job_state(name)
     started, writes = time.perf_counter(), cache.write_count()
-    write_stage(corpus_kind(name), job["key"], call(job["stage"], job["inputs"]), job["root"])
+    write_stage(corpus_kind(name), job["key"], job["stage"].run(job["inputs"]), job["root"])
     return time.perf_counter() - started, cache.write_count() - writes, os.getpid()
 
 
@@ -88,5 +88,5 @@ def start_ahead(
         key = key_of(planned)
         if cache.entry_path(corpus_kind(planned.name), key, root).exists():
             continue
-        jobs[planned.name] = {"stage": planned.stage, "inputs": inputs, "key": key, "root": root}
+        jobs[planned.name] = {"stage": planned, "inputs": inputs, "key": key, "root": root}
     return Ahead(start_forked(stage_ahead, jobs))

@@ -90,6 +90,7 @@ def run_partition(
     cache_dir: str,
     out_dir: str,
     batch_size: int | None,
+    settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Compute one partition's per-article tables on a worker and write them as Parquet.
 
@@ -114,7 +115,7 @@ def run_partition(
         worker = get_worker().address
     except (ImportError, ValueError):
         worker = f"pid-{os.getpid()}"
-    stages = plan(include=include)
+    stages = plan(include=include, settings=settings)
     timer = Timer()
     tables = read_chunk(keys, cache_dir)
     cached = tables is not None
@@ -161,6 +162,7 @@ def run_chunks(
     *,
     include: Iterable[str] | None,
     cache_dir: str | os.PathLike,
+    settings: Mapping[str, Any] | None = None,
     scheduler: Any = None,
     n_workers: int | None = None,
     batch_size: int | None = None,
@@ -200,6 +202,7 @@ def run_chunks(
                 chunk,
                 dict(k),
                 include=include,
+                settings=settings,
                 cache_dir=str(cache_dir),
                 out_dir=str(out),
                 batch_size=batch_size,

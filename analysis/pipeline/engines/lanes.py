@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -67,13 +68,14 @@ def lane_chunk(
     include: list[str] | None,
     cache_dir: str,
     batch_size: int | None,
+    settings: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, float], int, int]:
     """Annotate one chunk (``n_process=1``) and run its per-article stages, in a lane process.
 
     Returns the stage seconds, the number of cache writes and the lane's process id; the
     tables stay in the cache.
     """
-    stages = plan(include=include)
+    stages = plan(include=include, settings=settings)
     timer, writes = Timer(), cache.write_count()
     started = time.perf_counter()
     (tokens,) = iter_tokens([chunk], cache_dir=cache_dir, n_process=1, batch_size=batch_size, progress=False)
@@ -89,6 +91,7 @@ def run_lanes(
     keys: list[dict[str, str]],
     *,
     include: Iterable[str] | None,
+    settings: Mapping[str, Any] | None = None,
     cache_dir: Path,
     lanes: int,
     batch_size: int | None,
@@ -118,7 +121,7 @@ def run_lanes(
     for start in range(0, len(order), wave):
         with ProcessPoolExecutor(max_workers=lanes, mp_context=context, initializer=lane_init) as pool:
             futures = {
-                pool.submit(lane_chunk, chunks[i], keys[i], names, str(cache_dir), batch_size): i
+                pool.submit(lane_chunk, chunks[i], keys[i], names, str(cache_dir), batch_size, settings): i
                 for i in order[start : start + wave]
             }
             try:
