@@ -27,6 +27,7 @@ Everything comes from the text of the article the quote is in, never from a list
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -174,6 +175,9 @@ class ArticleSources:
         self._home: str | None = None
         self._votes: dict[str, Counter[str]] | None = None
         self._genders: dict[str, str] = {}
+        self._descriptions: dict[str, _Words] = {}
+        self._contexts: dict[str, tuple[str, str]] = {}
+        self._starts: dict[int, list[int]] = {}
 
     @property
     def by_name(self) -> dict[str, list[tuple[Field, Mention]]]:
@@ -246,7 +250,28 @@ class ArticleSources:
         lo, hi = min(seen), max(seen)
         # a party tag right after the name: "Sen. Roy Blunt (R-Mo.)"
         out.text.append(f.text[f.start[lo] : min(len(f.text), f.end[hi] + 20)])
-        out.mentions.extend(m for m in f.mentions if m.start < f.end[hi] and m.end > f.start[lo])
+        out.mentions.extend(self._mentions_in(f, f.start[lo], f.end[hi]))
+
+    def _mentions_in(self, f: Field, a: int, b: int) -> list[Mention]:
+        """Mentions of ``f`` overlapping characters ``[a, b)`` (mentions are sorted by start)."""
+        starts = self._starts.get(id(f))
+        if starts is None:
+            starts = self._starts[id(f)] = [m.start for m in f.mentions]
+        hi = bisect.bisect_left(starts, b)
+        lo = bisect.bisect_left(starts, a - 200)  # a mention starting before a may still overlap it
+        return [m for m in f.mentions[lo:hi] if m.end > a]
+
+    def _person_description(self, canonical: str | None) -> _Words:
+        """Return the descriptions of every mention of a person in the article (once per person)."""
+        key = canonical or ""
+        if key not in self._descriptions:
+            out = _Words()
+            for g, m in self._person_mentions(canonical):
+                mh = self._head(g, m.start, m.end)
+                if mh is not None:
+                    self._describe(g, mh, out, limit=25)
+            self._descriptions[key] = out
+        return self._descriptions[key]
 
     def _person_mentions(self, canonical: str | None) -> list[tuple[Field, Mention]]:
         if not canonical:
@@ -351,6 +376,11 @@ class ArticleSources:
         Counts ``context`` terms and party words in the sentences naming the person; a type needs three
         hits, a party two, and more than any other.
         """
+        if canonical not in self._contexts:
+            self._contexts[canonical] = self._context_type(canonical)
+        return self._contexts[canonical]
+
+    def _context_type(self, canonical: str) -> tuple[str, str]:
         table = self.terms.by_kind["context"]
         types: Counter[str] = Counter()
         parties: Counter[str] = Counter()
@@ -360,10 +390,12 @@ class ArticleSources:
                 k = f.at(m.start)
                 if k is not None and m.kind == "person":
                     sents.setdefault(f.sent[k], set()).add(m.canonical)
-            mine = {s for s, names in sents.items() if canonical in names}
-            for i, w in enumerate(f.word):
-                if f.sent[i] not in mine:
-                    continue
+            mine = sorted(s for s, names in sents.items() if canonical in names)
+            rows = [
+                i for s in mine for i in range(bisect.bisect_left(f.sent, s), bisect.bisect_right(f.sent, s))
+            ]
+            for i in rows:
+                w = f.word[i]
                 low = f.lemma[i].lower() if f.pos[i] == "NOUN" else w.lower()
                 if (low,) in table:
                     types[table[(low,)]] += 1
@@ -439,13 +471,10 @@ class ArticleSources:
         # every description of the person: this phrase and the article's other mentions of them
         desc = _Words(list(own.tokens), list(own.mentions), list(own.text))
         is_person = bool(named) or f.pos[head] == "PROPN" and any(m.kind == "person" for m in own.mentions)
-        for g, m in self._person_mentions(named):
-            k = g.at(m.start)
-            if k is None:
-                continue
-            mh = self._head(g, m.start, m.end)
-            if mh is not None:
-                self._describe(g, mh, desc, limit=25)
+        person = self._person_description(named)
+        desc.tokens.extend(person.tokens)
+        desc.mentions.extend(person.mentions)
+        desc.text.extend(person.text)
         typ, why = self._type(f, head, own, desc, named)
         if typ == UNKNOWN and not named and f.pos[head] == "PROPN":
             kinds = {m.kind for m in own.mentions if m.start < end and m.end > start}
