@@ -24,7 +24,7 @@ FEW_ARTICLES = 5
 #: "What stands out" lists at most this many findings.
 MAX_FINDINGS = 10
 #: Source types counted as officials in "quotes officials" findings.
-OFFICIAL_TYPES = ("government/official", "official", "government", "police/military/justice")
+OFFICIAL_TYPES = ("government",)
 #: Reading-level index used on the findings page (US school grade).
 GRADE_INDEX = "flesch_kincaid_grade"
 
@@ -131,7 +131,7 @@ def measure_tables(
         if "source_type" in q.columns:
             t = q.assign(official=q["source_type"].isin(OFFICIAL_TYPES).astype(float))
             out.append(("official sources", t[["article_id", "outlet", "official"]], "official", {
-                "kind": "share", "phrase": "quotes officials", "unit": "quotes",
+                "kind": "share", "phrase": "quotes government officials", "unit": "quotes",
                 "section": "07_framing.html#Source-balance"}))  # fmt: skip
         if "speaker_gender" in q.columns:
             known = q[q["speaker_gender"].isin(["female", "male"])]
