@@ -6,7 +6,15 @@ import re
 from collections import Counter
 
 from analysis.clean.furniture import FURNITURE_REASON, line_hash
-from analysis.clean.patterns import CREDIT_BLOCK, SIGNOFF_PREFIX, Family, boilerplate_family, normalise_block
+from analysis.clean.patterns import (
+    AUTHOR_BIO,
+    AUTHOR_BIO_MAX_WORDS,
+    CREDIT_BLOCK,
+    SIGNOFF_PREFIX,
+    Family,
+    boilerplate_family,
+    normalise_block,
+)
 from analysis.clean.segment import Block
 from analysis.clean.shape import apply_page_shape
 
@@ -104,6 +112,9 @@ def classify_blocks(
                     else " (printed on the line of a photo credit)"
                 )
                 seen_caption[norm] = i
+            continue
+        if not b.kind and len(b.text.split()) <= AUTHOR_BIO_MAX_WORDS and AUTHOR_BIO.match(b.text):
+            b.role, b.reason = "credit", "byline / author bio (names a contact)"
             continue
         if b.kind == "credit" or (b.kind == "" and len(b.text) <= 160 and CREDIT_BLOCK.fullmatch(b.text)):
             b.role, b.reason = "credit", "photo credit / byline"

@@ -70,6 +70,15 @@ CREDIT_INLINE = re.compile(
     r"|(?:Credit|Source|Courtesy)s? ?:(?= ?[A-Z(])"
     r"|Credit(?:s)? (?:to|by)\b)"
 )
+#: An author bio: a contact (e-mail address or social handle) and "is a(n) ... writer/reporter/...".
+AUTHOR_BIO = re.compile(
+    r"(?=.*(?:[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w@])@\w{2,}))"
+    r"(?=.*\b(?:is|was|has been) (?:a|an|the)\b[^.]{0,80}?\b(?:writer|reporter|editor|correspondent|"
+    r"contributor|columnist|journalist|producer|author|host|critic|analyst|fellow)s?\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+#: Most words an author bio may have.
+AUTHOR_BIO_MAX_WORDS = 90
 CREDIT_BLOCK = re.compile(
     r"(?:By (?:[A-Z][\w.'-]+ ){0,3}[A-Z][\w.'-]+(?:,? (?:and )?(?:[A-Z][\w.'-]+ ?){1,4})*\.?"
     r"|(?:Additional )?(?:Reporting|Writing|Editing|Compiled|Translated|Edited) by\b.*"
