@@ -313,7 +313,8 @@ def _matches(fn: Callable[..., Any], context: Mapping[str, Any]) -> tuple[list[t
             if name not in context and name.endswith(suffix) and name[: -len(suffix)] in context:
                 name = name[: -len(suffix)]
         optional = param.default is not inspect.Parameter.empty
-        if name in context and (not optional or name in _OPTIONAL_INPUTS):
+        flag = isinstance(param.default, bool)  # keyness(entities=False): never a table
+        if name in context and (not optional or (name in _OPTIONAL_INPUTS and not flag)):
             pairs.append((param, name))
         elif not optional:
             return [], param.name
