@@ -8,7 +8,7 @@ from analysis.clean.classify import classify_blocks
 from analysis.clean.furniture import furniture_table
 from analysis.clean.outlet import detect_outlet
 from analysis.clean.segment import Block, segment
-from analysis.clean.titles import derive_title, given_titles
+from analysis.clean.titles import derive_title, given_titles, strip_site_name
 from analysis.schema import BLOCK_COLUMNS
 
 
@@ -134,7 +134,7 @@ def clean_articles(raw: pd.DataFrame, *, furniture: pd.Series | None = None) -> 
             titles.append(title)
             derived.append(False)
         elif detected is not None:
-            titles.append(detected)
+            titles.append(strip_site_name(detected))
             derived.append(False)
         elif body:
             titles.append(derive_title(body))

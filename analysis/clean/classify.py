@@ -73,6 +73,8 @@ def classify_blocks(
     """Give each block its role and reason (in place); ``furniture``: its outlet's furniture line hashes."""
     families = [None if b.kind else boilerplate_family(b.text) for b in blocks]
     given_norm = normalise_block(given_title) if given_title else ""
+    # a given "headline; subheadline" may be printed as two blocks
+    given_parts = {normalise_block(p) for p in (given_title or "").split(";") if len(p.split()) >= 3}
     # first body-like block: for the "headline above a copy of the body" rule
     first_body = None
     for i, (b, fam) in enumerate(zip(blocks, families, strict=True)):
@@ -123,12 +125,13 @@ def classify_blocks(
             b.role, b.reason = "credit", "agency sign-off"
             b.signature = SIGNOFF_PREFIX.sub("", b.text.strip("() "))
             continue
-        is_title = False
-        if not title_found:
+        is_title = not body_seen and norm in given_parts  # headline or subheadline of a given title
+        if not title_found and not is_title:
             if given_norm:
                 # the printed headline may carry a little more or less than the given title
                 is_title = bool(norm) and (
                     norm == given_norm
+                    or (not body_seen and norm in given_parts)
                     or (not body_seen and headline_like(b.text) and prefix_match(norm, given_norm))
                 )
             elif not body_seen and headline_like(b.text):

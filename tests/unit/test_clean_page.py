@@ -143,3 +143,25 @@ def test_a_long_copyright_notice_ends_the_article():
     raw = f"{BODIES[0]}\n\n{BODIES[1]}\n\n{notice}\n\n{about}"
     blocks = paragraphs(pd.DataFrame({"article_id": ["p"], "raw_text": [raw]}))
     assert blocks["role"].tolist() == ["body", "body", "boilerplate", "appended_item"]
+
+
+def test_a_given_headline_and_subheadline_printed_as_two_blocks_are_the_title():
+    from analysis.clean import clean_articles
+
+    title = "Port expansion wins final approval; Engineers expect three years of dredging work"
+    raw = (
+        "Port expansion wins final approval;\nEngineers expect three years of dredging work.\n\n"
+        f"{BODIES[0]}\n\n{BODIES[1]}"
+    )
+    out = clean_articles(pd.DataFrame({"article_id": ["p"], "raw_text": [raw], "title": [title]})).iloc[0]
+    assert out["text"] == f"{BODIES[0]}\n\n{BODIES[1]}"
+    assert out["title"] == title and not out["title_derived"]
+
+
+def test_a_page_title_line_loses_the_site_name():
+    from analysis.clean import clean_articles
+
+    raw = f"Harbour plan approved after long debate | The Coastline Herald\n\n{BODIES[0]}\n\n{BODIES[1]}"
+    out = clean_articles(pd.DataFrame({"article_id": ["p"], "raw_text": [raw]})).iloc[0]
+    assert out["title"] == "Harbour plan approved after long debate" and not out["title_derived"]
+    assert out["text"].startswith(BODIES[0])
