@@ -174,8 +174,10 @@ def _link_short(word: str, gender: str, here: Counter, group: Counter, corpus: C
     """
     for level, pool in enumerate((here, group, corpus)):
         hits = _candidates(word, set(pool))
-        if gender:
+        if gender and hits:
             hits = {h for h in hits if first_name_gender(h) in (gender, "")}
+            if not hits and level > 0:  # the group's namesakes all have the other gender: do not guess wider
+                return None
         if len(hits) > 1 and level > 0:
             ranked = sorted(hits, key=lambda h: -pool[h])
             if pool[ranked[0]] >= DOMINANCE * sum(pool[h] for h in ranked[1:]):
