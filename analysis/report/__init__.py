@@ -109,6 +109,7 @@ from analysis.report.overview import (  # noqa: F401
     cleaning_table,
     dropped_text,
     event_table,
+    metadata_note,
     outlet_table,
     sample_sizes,
     shared_events,
@@ -156,6 +157,7 @@ from analysis.report.scale import (  # noqa: F401
 )
 
 __all__ = [
+    "metadata_note",
     "MAX_UNKNOWN_SOURCES",
     "codebook_line",
     "framing_notes",
