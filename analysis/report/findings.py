@@ -129,14 +129,15 @@ def top_people(
     return counts["canonical"].head(n).tolist()
 
 
-def _interval_text(mean: float, low: float, high: float, *, percent: bool) -> str:
+def _interval_text(mean: float, low: float, high: float, *, percent: bool, signed: bool = True) -> str:
     if pd.isna(mean):
         return "–"
     if percent:
         core = f"{mean:.0%}"
         return core if pd.isna(low) else f"{core} [{low:.0%}, {high:.0%}]"
-    core = f"{mean:+.2f}"
-    return core if pd.isna(low) else f"{core} [{low:+.2f}, {high:+.2f}]"
+    form = "{:+.2f}" if signed else "{:.1f}"
+    core = form.format(mean)
+    return core if pd.isna(low) else f"{core} [{form.format(low)}, {form.format(high)}]"
 
 
 def measure_tables(
@@ -172,7 +173,7 @@ def measure_tables(
             r = r[r[f"reliable_{GRADE_INDEX}"].astype(bool)]
         t = _with_outlet(r[["article_id", GRADE_INDEX]], ok)
         out.append(("reading level", t, GRADE_INDEX, {
-            "kind": "mean", "phrase": "mean reading grade (Flesch-Kincaid)", "unit": "articles",
+            "kind": "mean", "phrase": "mean reading grade (Flesch-Kincaid)", "unit": "articles", "signed": False,
             "section": "04_readability.html"}))  # fmt: skip
     targeted = _table(result, "entity_sentiment")
     if targeted is not None and not targeted.empty:
@@ -274,9 +275,11 @@ def stands_out(
 
 
 def _sentence(row: pd.Series, desc: dict) -> str:
-    percent = desc["kind"] == "share"
-    mine = _interval_text(row["mean"], row["mean_low"], row["mean_high"], percent=percent)
-    rest = _interval_text(row["other_mean"], row["other_mean_low"], row["other_mean_high"], percent=percent)
+    percent, signed = desc["kind"] == "share", desc.get("signed", True)
+    mine = _interval_text(row["mean"], row["mean_low"], row["mean_high"], percent=percent, signed=signed)
+    rest = _interval_text(
+        row["other_mean"], row["other_mean_low"], row["other_mean_high"], percent=percent, signed=signed
+    )
     if percent:
         return (
             f"{row['outlet']} {desc['phrase']} in {mine} of its {desc['unit']} against {rest} elsewhere "
