@@ -173,8 +173,8 @@ def measure_tables(
             r = r[r[f"reliable_{GRADE_INDEX}"].astype(bool)]
         t = _with_outlet(r[["article_id", GRADE_INDEX]], ok)
         out.append(("reading level", t, GRADE_INDEX, {
-            "kind": "mean", "phrase": "mean reading grade (Flesch-Kincaid)", "unit": "articles", "signed": False,
-            "section": "04_readability.html"}))  # fmt: skip
+            "kind": "mean", "phrase": "mean reading grade (Flesch-Kincaid)", "unit": "articles",
+            "signed": False, "section": "04_readability.html"}))  # fmt: skip
     targeted = _table(result, "entity_sentiment")
     if targeted is not None and not targeted.empty:
         targeted = relink(targeted, names)
