@@ -182,9 +182,11 @@ def measure_tables(
         for person in people:
             t = targeted[targeted["canonical"] == person]
             if col and not t.empty:
-                t = _with_outlet(t[["article_id", col]], ok)
+                weight = "n_scored" if "n_scored" in t.columns else None
+                t = _with_outlet(t[["article_id", col] + ([weight] if weight else [])], ok)
                 out.append((f"tone toward {person}", t, col, {
-                    "kind": "mean", "phrase": f"mean tone toward {person}", "unit": "articles",
+                    "kind": "mean", "phrase": f"mean tone toward {person} (over its mentions)",
+                    "unit": "articles", "weight": weight,
                     "section": "03_sentiment.html#The-same-entity-seen-by-different-outlets"}))  # fmt: skip
     quotes = _table(result, "quotes")
     if quotes is not None and not quotes.empty:
@@ -244,22 +246,22 @@ def stands_out(
         return pd.DataFrame(columns=columns)
     wanted = None if outlets is None else [str(o) for o in outlets]
     family = []
-    for name, table, value, _ in tables:
+    for name, table, value, desc in tables:
         t = table.dropna(subset=[value])
         if t["outlet"].nunique() < 2:
             continue
         groups = sorted(set(t["outlet"].astype(str)) & set(wanted)) if wanted is not None else None
-        family.append((t.rename(columns={value: name}), name, groups))
+        family.append((t.rename(columns={value: name}), name, groups, desc.get("weight")))
     if not family:
         return pd.DataFrame(columns=columns)
     parts = []
     # one family: compare each table, then correct across all of them at once
-    for t, name, groups in family:
-        parts.append(compare(t, value=name, groups=groups, n_boot=n_boot, n_perm=n_perm))
+    for t, name, groups, weight in family:
+        parts.append(compare(t, value=name, groups=groups, n_boot=n_boot, n_perm=n_perm, weight=weight))
     comp = pd.concat(parts, ignore_index=True)
     comp["q_value"] = benjamini_hochberg(comp["p_value"])
     comp["significant"] = comp["q_value"] <= 0.05
-    spread = {name: float(np.nanstd(t[name].to_numpy(dtype=float))) for t, name, _ in family}
+    spread = {name: float(np.nanstd(t[name].to_numpy(dtype=float))) for t, name, _, _ in family}
     comp["effect"] = comp.apply(
         lambda r: abs(r["difference"]) / spread[r["measure"]] if spread[r["measure"]] > 0 else 0.0, axis=1
     )
@@ -335,7 +337,8 @@ def outlet_summary(
         sub = t[t["outlet"] == outlet].dropna(subset=[v])
         if sub.empty:
             return "–"
-        ci = bootstrap_grouped_mean_ci(sub[v].to_numpy(dtype=float), sub["article_id"].to_numpy())
+        weights = sub[d["weight"]].to_numpy(dtype=float) if d.get("weight") else None
+        ci = bootstrap_grouped_mean_ci(sub[v].to_numpy(dtype=float), sub["article_id"].to_numpy(), weights)
         return _interval_text(ci.mean, ci.low, ci.high, percent=d["kind"] == "share")
 
     keyness = _table(result, "keyness")
