@@ -9,6 +9,7 @@ from analysis.clean.furniture import FURNITURE_REASON, line_hash
 from analysis.clean.patterns import (
     AUTHOR_BIO,
     AUTHOR_BIO_MAX_WORDS,
+    CAPTION_START,
     CREDIT_BLOCK,
     SIGNOFF_PREFIX,
     Family,
@@ -22,6 +23,8 @@ from analysis.clean.shape import apply_page_shape
 NEAR_DUPLICATE_MIN_WORDS = 15
 NEAR_DUPLICATE_RATIO = 0.9
 NEAR_DUPLICATE_MAX_BLOCKS = 400
+#: Role of bylines and author bios.
+BYLINE_ROLE = "credit"
 #: Reason given to a title block.
 TITLE_REASON = "title (stored in the title column)"
 #: Reason given to a section heading.
@@ -65,6 +68,33 @@ def heading_like(text: str) -> bool:
     content = [w for w in content if len(w) >= 4 and w[:1].isalpha()]
     title_case = not content or sum(w[0].isupper() for w in content) >= 0.6 * len(content)
     return title_case or text.endswith(("?", ":")) or len(words) <= 5
+
+
+def block_rule(text: str) -> tuple[str, str] | None:
+    """Classify one block on its own: a boilerplate family, a byline / author bio, a credit, a caption.
+
+    Returns ``(role, reason)``, or None for a block these rules leave as article text. This is
+    the rule the cleaner runs on the blocks of an HTML page that the extractor kept as article
+    (see :func:`analysis.clean.extracted.page_blocks`).
+
+    >>> block_rule("Subscribe to our newsletter")
+    ('boilerplate', 'share/subscribe/newsletter')
+    >>> block_rule("The talks in Geneva resumed on Monday.") is None
+    True
+    """
+    text = text.strip()
+    if not text:
+        return None
+    fam = boilerplate_family(text)
+    if fam is not None:
+        return "boilerplate", fam.name
+    if len(text.split()) <= AUTHOR_BIO_MAX_WORDS and AUTHOR_BIO.match(text):
+        return BYLINE_ROLE, "byline / author bio (names a contact)"
+    if len(text) <= 160 and CREDIT_BLOCK.fullmatch(text):
+        return "credit", "photo credit / byline"
+    if CAPTION_START.match(text):
+        return "caption", "photo caption (dateline pattern CITY, COUNTRY - DATE :)"
+    return None
 
 
 def classify_blocks(
