@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.clean.classify import block_rule, classify_blocks
+from analysis.clean.classify import BYLINE_ROLE, block_rule, classify_blocks
 from analysis.clean.extracted import REASON_HEADLINE, page_blocks
 from analysis.clean.furniture import furniture_table
 from analysis.clean.outlet import detect_outlet
 from analysis.clean.segment import Block, segment
 from analysis.clean.titles import derive_title, given_titles, strip_site_name
 from analysis.schema import BLOCK_COLUMNS
+
+#: Reason the page rules give a contact or contributor line (a byline in this layer's roles).
+CONTACT_REASON = "contact or contributor line"
 
 
 def has_extraction(extracted: object) -> bool:
@@ -41,7 +44,16 @@ def article_blocks(
             again = page_blocks(raw, extracted, title=headline, rule=block_rule)
             if any(b.reason == REASON_HEADLINE for b in again):
                 found = again
-        return [Block(b.start, b.end, b.text, role=b.role, reason=b.reason) for b in found]
+        return [
+            Block(
+                b.start,
+                b.end,
+                b.text,
+                role=BYLINE_ROLE if b.reason == CONTACT_REASON else b.role,
+                reason=b.reason,
+            )
+            for b in found
+        ]
     blocks = segment(raw)
     classify_blocks(blocks, given_title, frozenset(furniture))
     return blocks
