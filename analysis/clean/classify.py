@@ -142,10 +142,10 @@ def single_block_role(text: str, kind: str = "") -> tuple[str, str] | None:
         return None
     if len(text) <= 160 and BYLINE_BLOCK.fullmatch(text):
         return BYLINE_ROLE, BYLINE_REASON
-    if len(text) <= 160 and CREDIT_BLOCK.fullmatch(text):
-        return "credit", CREDIT_REASON
     if n_words <= CAPTION_MAX_WORDS and CAPTION_BLOCK.fullmatch(text):
         return "caption", GALLERY_REASON
+    if len(text) <= 160 and CREDIT_BLOCK.fullmatch(text):
+        return "credit", CREDIT_REASON
     if CAPTION_START.match(text):
         return "caption", "photo caption (dateline pattern CITY, COUNTRY - DATE :)"
     return None

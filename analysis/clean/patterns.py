@@ -106,7 +106,10 @@ CAPTION_BLOCK = re.compile(
     r"(?:(?:Open|View|See|Expand|Enlarge|Show)(?: this| the)? (?:photo|image|picture|slide)s?"
     r"(?: in| in the) (?:gallery|full ?screen|slideshow)\b.*"
     r"|(?:Photo|Image|Picture|Slide)s? \d+ (?:of|/) \d+\b.*"
-    r"|.{0,500}[.!?\s]\((?:[A-Z][\w.'’-]*\.? ?){1,4}\s?/\s?(?:[A-Z][\w.&'’-]*\.? ?){1,5}\)\.?)",
+    r"|.{0,500}[.!?\s]\((?:"
+    r"(?:[A-Z][\w.'’-]* ){1,3}[A-Z][\w.'’-]*\s?/\s?(?:[A-Z][\w.&'’-]* ?){1,5}"  # Jane Roe/Agency
+    r"|(?:[A-Z][\w.&'’-]* ?){1,5}\s?/\s?(?:[A-Z][\w.'’-]* ){1,3}[A-Z][\w.'’-]*"  # AGENCY/Jane Roe
+    r")\)\.?)",
     re.DOTALL,
 )
 #: Most words a stand-alone caption may have.
