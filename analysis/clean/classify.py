@@ -14,6 +14,7 @@ from analysis.clean.patterns import (
     CAPTION_MAX_WORDS,
     CAPTION_START,
     CREDIT_BLOCK,
+    DATE_ONLY,
     SIGNOFF_PREFIX,
     Family,
     boilerplate_family,
@@ -57,6 +58,8 @@ def headline_like(text: str) -> bool:
     True
     >>> headline_like("The talks began. Officials said the meeting would last two days")
     False
+    >>> headline_like("WASHINGTON, March 3, 2024")
+    False
     """
     words = text.split()
     if not (
@@ -65,6 +68,7 @@ def headline_like(text: str) -> bool:
         and not re.search(r"[.;,:]$|[.!?][\"”’)]+$", text)
         and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'")
         and not _INNER_SENTENCE.search(text)
+        and not DATE_ONLY.fullmatch(text)
     ):
         return False
     if len(words) <= HEADLINE_MAX_WORDS:

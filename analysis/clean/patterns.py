@@ -60,6 +60,14 @@ CAPTION_START = re.compile(
     rf"\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}|"
     rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}) ?:"
 )
+#: A dateline or date line on its own ("WASHINGTON, March 3, 2024", "OTTAWA — 3 March 2024 10:45"):
+#: never a headline.
+DATE_ONLY = re.compile(
+    rf"(?:[A-Z][\w.'’ -]{{0,30}}?\s*[,—–-]\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})"
+    rf"(?:[\s,/|•·]+\d{{1,2}}[:.]\d{{2}}\b.*)?",
+    re.IGNORECASE,
+)
 #: Photo credits that may start in the middle of a line (after a caption).
 CREDIT_INLINE = re.compile(
     r"(?:By (?:Shutterstock|Getty Images|Alamy|Depositphotos|iStock|Adobe Stock)\b"

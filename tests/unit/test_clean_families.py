@@ -122,3 +122,11 @@ def test_promo_banner_share_and_ticker_families(line, reason):
 def test_trigger_phrases_inside_prose_are_kept(sentence):
     raw = f"Rural clinics get 40 million dollar boost\n{LEDE}\n{sentence}\n{BODY}"
     assert clean_one(raw)["text"] == f"{LEDE}\n\n{sentence}\n\n{BODY}"
+
+
+@pytest.mark.parametrize("line", ["HALIFAX, April 9, 2024", "REGINA — Thursday, 11 July 2024 08:15 CST"])
+def test_datelines_are_never_titles(line):
+    row = clean_one(f"{line}\n{LEDE}\n{BODY}")
+    assert row["title_derived"] and row["title"] != line
+    blocks = blocks_of(f"{line}\n{LEDE}\n{BODY}")
+    assert blocks.loc[0, "role"] != "title" and (blocks.loc[0, "role"] == "body" or blocks.loc[0, "reason"])
