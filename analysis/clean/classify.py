@@ -9,7 +9,12 @@ from analysis.clean.furniture import FURNITURE_REASON, line_hash
 from analysis.clean.patterns import (
     AUTHOR_BIO,
     AUTHOR_BIO_MAX_WORDS,
+    BYLINE_BLOCK,
+    CAPTION_BLOCK,
+    CAPTION_MAX_WORDS,
+    CAPTION_START,
     CREDIT_BLOCK,
+    DATE_ONLY,
     SIGNOFF_PREFIX,
     Family,
     boilerplate_family,
@@ -22,21 +27,55 @@ from analysis.clean.shape import apply_page_shape
 NEAR_DUPLICATE_MIN_WORDS = 15
 NEAR_DUPLICATE_RATIO = 0.9
 NEAR_DUPLICATE_MAX_BLOCKS = 400
+#: Role of bylines, contributor lines and author bios.
+BYLINE_ROLE = "byline"
+#: Reasons of bylines, author bios, photo credits and stand-alone captions.
+BIO_REASON = "byline / author bio (names a contact)"
+BYLINE_REASON = "byline or contributor line"
+CREDIT_REASON = "photo credit"
+GALLERY_REASON = "photo caption (gallery caption or ends with a photographer/agency credit)"
 #: Reason given to a title block.
 TITLE_REASON = "title (stored in the title column)"
 #: Reason given to a section heading.
 HEADING_REASON = "section heading (kept out of text)"
 
 
+_INNER_SENTENCE = re.compile(r"[a-z]{2,}[.!?][\"”’]?\s+[\"“‘]?[A-Z]")
+#: Most words of a headline in sentence case (a Title Case headline may have up to 30).
+HEADLINE_MAX_WORDS = 20
+
+
 def headline_like(text: str) -> bool:
-    """Return True for a line shaped like a headline (4-30 words, no final punctuation, capitalised)."""
+    """Return True for a line shaped like a headline.
+
+    4-30 words, at most 250 characters, no final ``. ; , :`` (nor a sentence closed inside a
+    quote), starts with a capital, digit or quote, holds one sentence only, and is either Title
+    Case or at most :data:`HEADLINE_MAX_WORDS` words long: a lede paragraph is not a headline.
+
+    >>> headline_like("Ministers meet in Geneva for ceasefire talks")
+    True
+    >>> headline_like("The ministers met in Geneva on Tuesday to discuss a ceasefire, officials said")
+    True
+    >>> headline_like("The talks began. Officials said the meeting would last two days")
+    False
+    >>> headline_like("WASHINGTON, March 3, 2024")
+    False
+    """
     words = text.split()
-    return (
+    if not (
         4 <= len(words) <= 30
         and len(text) <= 250
-        and not re.search(r"[.;,:]$", text)
+        and not re.search(r"[.;,:]$|[.!?][\"”’)]+$", text)
         and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'")
-    )
+        and not _INNER_SENTENCE.search(text)
+        and not DATE_ONLY.fullmatch(text)
+    ):
+        return False
+    if len(words) <= HEADLINE_MAX_WORDS:
+        return True
+    content = [w.lstrip("\"“‘'(") for w in words]
+    content = [w for w in content if len(w) >= 4 and w[:1].isalpha()]
+    return not content or sum(w[0].isupper() for w in content) >= 0.6 * len(content)
 
 
 _QUOTE_CLAUSE = re.compile(r"[,!?][\"”’]\s")
@@ -65,6 +104,55 @@ def heading_like(text: str) -> bool:
     content = [w for w in content if len(w) >= 4 and w[:1].isalpha()]
     title_case = not content or sum(w[0].isupper() for w in content) >= 0.6 * len(content)
     return title_case or text.endswith(("?", ":")) or len(words) <= 5
+
+
+def block_rule(text: str) -> tuple[str, str] | None:
+    """Classify one block on its own: a boilerplate family, a byline / author bio, a credit, a caption.
+
+    Returns ``(role, reason)``, or None for a block these rules leave as article text. This is
+    the rule the cleaner runs on the blocks of an HTML page that the extractor kept as article
+    (see :func:`analysis.clean.extracted.page_blocks`).
+
+    >>> block_rule("Subscribe to our newsletter")
+    ('boilerplate', 'share/subscribe/newsletter')
+    >>> block_rule("The talks in Geneva resumed on Monday.") is None
+    True
+    """
+    text = text.strip()
+    if not text:
+        return None
+    fam = boilerplate_family(text)
+    if fam is not None:
+        return "boilerplate", fam.name
+    return single_block_role(text)
+
+
+def single_block_role(text: str, kind: str = "") -> tuple[str, str] | None:
+    """Return ``(role, reason)`` of a byline, author bio, photo credit or stand-alone caption, else None.
+
+    ``kind``: the segmenter's kind of the block (``"credit"`` for a credit it split off a line).
+
+    >>> single_block_role("Jane Roe, The Associated Press")
+    ('byline', 'byline or contributor line')
+    >>> single_block_role("Jane Roe said the vote, delayed twice, would be held on Friday.") is None
+    True
+    """
+    n_words = len(text.split())
+    if not kind and n_words <= AUTHOR_BIO_MAX_WORDS and AUTHOR_BIO.match(text):
+        return BYLINE_ROLE, BIO_REASON
+    if kind == "credit":
+        return "credit", CREDIT_REASON
+    if kind:
+        return None
+    if len(text) <= 160 and BYLINE_BLOCK.fullmatch(text):
+        return BYLINE_ROLE, BYLINE_REASON
+    if n_words <= CAPTION_MAX_WORDS and CAPTION_BLOCK.fullmatch(text):
+        return "caption", GALLERY_REASON
+    if len(text) <= 160 and CREDIT_BLOCK.fullmatch(text):
+        return "credit", CREDIT_REASON
+    if CAPTION_START.match(text):
+        return "caption", "photo caption (dateline pattern CITY, COUNTRY - DATE :)"
+    return None
 
 
 def classify_blocks(
@@ -115,11 +203,9 @@ def classify_blocks(
                 )
                 seen_caption[norm] = i
             continue
-        if not b.kind and len(b.text.split()) <= AUTHOR_BIO_MAX_WORDS and AUTHOR_BIO.match(b.text):
-            b.role, b.reason = "credit", "byline / author bio (names a contact)"
-            continue
-        if b.kind == "credit" or (b.kind == "" and len(b.text) <= 160 and CREDIT_BLOCK.fullmatch(b.text)):
-            b.role, b.reason = "credit", "photo credit / byline"
+        single = single_block_role(b.text, b.kind) if b.kind in ("", "credit") else None
+        if single is not None:
+            b.role, b.reason = single
             continue
         if b.kind == "signoff":
             b.role, b.reason = "credit", "agency sign-off"

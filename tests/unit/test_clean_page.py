@@ -119,7 +119,7 @@ def test_a_copyright_line_in_the_navigation_does_not_cut_the_article():
     assert text[text["kept"]]["text"].tolist() == [BODIES[2], BODIES[3]]
 
 
-def test_author_bios_with_a_contact_are_credits_and_prose_about_a_reporter_is_kept():
+def test_author_bios_with_a_contact_are_bylines_and_prose_about_a_reporter_is_kept():
     bio = (
         "Dana Whitfield (@dwhitfield_news) is a senior correspondent for the Coastline Herald covering ports."
     )
@@ -129,8 +129,8 @@ def test_author_bios_with_a_contact_are_credits_and_prose_about_a_reporter_is_ke
     )
     raw = f"{BODIES[0]}\n\n{prose}\n\n{BODIES[1]}\n\n{bio}\n\n{mail}"
     blocks = paragraphs(pd.DataFrame({"article_id": ["p"], "raw_text": [raw]})).set_index("text")
-    assert blocks.loc[bio, "role"] == "credit" and "author bio" in blocks.loc[bio, "reason"]
-    assert blocks.loc[mail, "role"] == "credit"
+    assert blocks.loc[bio, "role"] == "byline" and "author bio" in blocks.loc[bio, "reason"]
+    assert blocks.loc[mail, "role"] == "byline"
     assert blocks.loc[prose, "role"] == "body"
 
 
