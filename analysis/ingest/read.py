@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.ingest.decode import decode_bytes
+from analysis.ingest.decode import decode_bytes, raw_row
 from analysis.ingest.errors import CorpusError
 from analysis.ingest.html import is_html_path, read_html_file
 from analysis.ingest.warc import is_warc_path, read_warc_file
@@ -43,20 +43,9 @@ Source = str | PathLike | Sequence[str | PathLike] | pd.DataFrame
 # --------------------------------------------------------------------------- reading sources
 
 
-def _raw_row(article_id: str, source_path: str) -> dict:
-    return {
-        "article_id": article_id,
-        "source_path": source_path,
-        "raw_text": "",
-        "status": "ok",
-        "error": "",
-        "encoding": "",
-    }
-
-
 def read_text_file(path: Path) -> dict:
     """Read one text file into a raw row (status ``unreadable`` / ``empty`` with a reason when it fails)."""
-    row = _raw_row(path.stem, str(path))
+    row = raw_row(path.stem, str(path))
     try:
         size = path.stat().st_size
         if size > config.MAX_FILE_BYTES:
