@@ -67,6 +67,10 @@ _EXPORTS: dict[str, str] = {
     "salience": "analysis.framing.salience",
     "coding_sample": "analysis.framing.coding",
     "agreement": "analysis.framing.coding",
+    "attention": "analysis.framing.attention",
+    # comparison of groups (core)
+    "compare": "analysis.core.compare",
+    "compare_many": "analysis.core.compare",
     # report and convenience
     "build_reports": "analysis.report",
     "run": "analysis.pipeline",

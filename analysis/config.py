@@ -64,6 +64,7 @@ ROLES: tuple[str, ...] = (
     "title",
     "heading",
     "body",
+    "byline",
     "caption",
     "credit",
     "boilerplate",

@@ -48,7 +48,7 @@ def _variants(articles: pd.DataFrame, mentions: pd.DataFrame, last: str) -> pd.D
         & mentions["text"].map(lambda t: name_key(t).split()[-1:] == [last])
     ]
     before = [
-        (re.search(r"(Mr|Mrs|Ms|Dr|Sen|Gov)\.?\s*$", texts[str(a)][max(0, s - 6) : s]) or [None])[0]
+        (re.search(r"(Mr|Mrs|Ms|Dr|Sen|Gov)\.?(?=\s*$)", texts[str(a)][max(0, s - 6) : s]) or [None])[0]
         for a, s in zip(m["article_id"], m["start_char"], strict=True)
     ]
     forms = m["text"].where(

@@ -6,7 +6,10 @@ F1/P/R overall and on the two halves of a split by site (URL host; the rules wer
 half B is reported untouched), the five worst pages with a one-line reason, and how many pages got a
 title and a date. Exits 0 with a note when the corpus is absent.
 
-Usage: ``python eval/extraction_html.py [--plain] [--no-rules] [--pred OUT.jsonl] [--dates]``
+With ``--load`` the scored text is ``analysis.load_corpus(<the pages>)["text"]`` (the whole loader:
+page blocks, the page rules and the cleaner's own caption/byline/promo rules), whatever the row's status.
+
+Usage: ``python eval/extraction_html.py [--plain | --load] [--no-rules] [--pred OUT.jsonl] [--dates]``
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hashlib
 import importlib.util
 import json
 import sys
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -64,6 +68,7 @@ def main() -> int:
     """Read, score and print (see the module docstring)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--plain", action="store_true", help="score trafilatura's text as is (no block roles)")
+    ap.add_argument("--load", action="store_true", help='score load_corpus(<pages>)["text"]')
     ap.add_argument("--no-rules", action="store_true", help="block roles without the page rules (refine)")
     ap.add_argument("--pred", help="also write the predictions as JSONL")
     ap.add_argument("--dates", action="store_true", help="print id, URL, date and its evidence per page")
@@ -83,6 +88,16 @@ def main() -> int:
             refine(blocks)
         blocks_of[page_id] = blocks
         preds[page_id] = (row["extracted_text"] or "") if args.plain else body_text(blocks)
+    if args.load:
+        from analysis import load_corpus
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            corpus = load_corpus(sorted((CORPUS / "html").glob("*.html.gz")))
+        preds = dict(zip(corpus["article_id"], corpus["text"].fillna(""), strict=True))
+        blocks_of = {}
+        statuses = corpus["status"].value_counts().to_dict()
+        print(f"load_corpus: {len(corpus)} rows, statuses {statuses}")
     if args.pred:
         with open(args.pred, "w", encoding="utf-8") as fh:
             for page_id, text in preds.items():

@@ -3,7 +3,8 @@
 Reads ``<repo root>/../shared/corpora/polnear/articles`` (skips when absent); nothing of the
 corpus is stored in the project. Run from the repo root::
 
-    PYTHONPATH=. .venv/bin/python eval/stories_polnear.py [--top 10] [--min-similarity S] [--window-days D]
+    PYTHONPATH=. .venv/bin/python eval/stories_polnear.py [--top 10] [--titles] [--entities]
+        [--min-similarity S] [--window-days D]
 """
 
 from __future__ import annotations
@@ -36,16 +37,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-similarity", type=float, default=MIN_SIMILARITY)
     parser.add_argument("--window-days", type=float, default=WINDOW_DAYS)
     parser.add_argument("--titles", action="store_true", help="print each listed story's headlines")
+    parser.add_argument(
+        "--entities",
+        action="store_true",
+        help="add the entity view (spaCy entity mentions; slow when not cached)",
+    )
     args = parser.parse_args(argv)
     if not (CORPUS / "metadata.csv").exists():
         print(f"skipped: {CORPUS} not found")
         return 0
     arts = polnear_articles()
-    table = stories(arts, min_similarity=args.min_similarity, window_days=args.window_days)
+    mentions = None
+    if args.entities:
+        import analysis
+
+        mentions = analysis.entity_mentions(arts)
+    table = stories(arts, mentions, min_similarity=args.min_similarity, window_days=args.window_days)
     summary = story_summary(arts, table)
     comparable = summary[summary["comparable"]]
     print(
-        f"{len(arts)} articles, {arts['outlet'].nunique()} outlets; "
+        f"{len(arts)} articles, {arts['outlet'].nunique()} outlets; entity view: {args.entities}; "
         f"min_similarity={args.min_similarity}, window_days={args.window_days}"
     )
     print(

@@ -4,22 +4,66 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.clean.classify import classify_blocks
+from analysis.clean.classify import BYLINE_ROLE, block_rule, classify_blocks
+from analysis.clean.extracted import REASON_HEADLINE, page_blocks
 from analysis.clean.furniture import furniture_table
 from analysis.clean.outlet import detect_outlet
 from analysis.clean.segment import Block, segment
-from analysis.clean.titles import derive_title, given_titles
+from analysis.clean.titles import derive_title, given_titles, strip_site_name
 from analysis.schema import BLOCK_COLUMNS
 
+#: Reason the page rules give a contact or contributor line (a byline in this layer's roles).
+CONTACT_REASON = "contact or contributor line"
 
-def article_blocks(raw: str, given_title: str | None, furniture: tuple[str, ...] = ()) -> list[Block]:
+
+def has_extraction(extracted: object) -> bool:
+    """Return True when a row carries an extractor's article (a non-empty ``extracted_text``)."""
+    return isinstance(extracted, str) and bool(extracted.strip())
+
+
+def article_blocks(
+    raw: str,
+    given_title: str | None,
+    furniture: tuple[str, ...] = (),
+    extracted: str | None = None,
+) -> list[Block]:
     """Segment and classify one article's raw text (the blocks behind :func:`paragraphs`).
 
     ``furniture``: hashes of the lines that are its outlet's furniture (:func:`furniture_table`).
+    ``extracted``: the article an extractor found in the page (an HTML row's ``extracted_text``);
+    when given, the blocks are the page's blocks matched against it
+    (:func:`analysis.clean.extracted.page_blocks`), with this layer's caption, byline and promo
+    rules (:func:`analysis.clean.classify.block_rule`) run on the article's blocks.
     """
+    if has_extraction(extracted):
+        found = page_blocks(raw, extracted, title=given_title, rule=block_rule)
+        if given_title and not any(b.reason == REASON_HEADLINE for b in found) and found:
+            # a title given by metadata may differ from the headline the page prints: try the
+            # page's own <title> without its site name
+            headline = strip_site_name(found[0].text)
+            again = page_blocks(raw, extracted, title=headline, rule=block_rule)
+            if any(b.reason == REASON_HEADLINE for b in again):
+                found = again
+        return [
+            Block(
+                b.start,
+                b.end,
+                b.text,
+                role=BYLINE_ROLE if b.reason == CONTACT_REASON else b.role,
+                reason=b.reason,
+            )
+            for b in found
+        ]
     blocks = segment(raw)
     classify_blocks(blocks, given_title, frozenset(furniture))
     return blocks
+
+
+def extracted_texts(articles: pd.DataFrame) -> list[str | None]:
+    """Return each row's ``extracted_text`` (None when the column is absent or the cell not a str)."""
+    if "extracted_text" not in articles.columns:
+        return [None] * len(articles)
+    return [t if has_extraction(t) else None for t in articles["extracted_text"]]
 
 
 # --------------------------------------------------------------------------- public API
@@ -32,7 +76,9 @@ def paragraphs(articles: pd.DataFrame, *, furniture: pd.Series | None = None) ->
     ----------
     articles : pandas.DataFrame
         Needs ``article_id`` and ``raw_text`` (or, failing that, ``text``).
-        ``title`` is used when present: a given title (not one with
+        ``extracted_text`` is used when present (HTML pages): a row with a
+        non-empty one is cut into the page's blocks, matched against that
+        article. ``title`` is used when present: a given title (not one with
         ``title_derived`` True) marks the block that prints it as ``title``.
         ``outlet`` is used when present: lines recurring across an outlet's
         articles are its site furniture (:mod:`analysis.clean.furniture`).
@@ -61,11 +107,13 @@ def paragraphs(articles: pd.DataFrame, *, furniture: pd.Series | None = None) ->
     titles = given_titles(articles)
     furniture = furniture_table(articles) if furniture is None else furniture
     rows: list[tuple] = []
-    rows_in = zip(articles["article_id"], articles[column], titles, furniture, strict=True)
-    for article_id, raw, title, lines in rows_in:
+    rows_in = zip(
+        articles["article_id"], articles[column], titles, furniture, extracted_texts(articles), strict=True
+    )
+    for article_id, raw, title, lines, extracted in rows_in:
         if not isinstance(raw, str) or not raw.strip():
             continue
-        for position, b in enumerate(article_blocks(raw, title, lines)):
+        for position, b in enumerate(article_blocks(raw, title, lines, extracted)):
             rows.append(
                 (
                     article_id,
@@ -118,7 +166,8 @@ def clean_articles(raw: pd.DataFrame, *, furniture: pd.Series | None = None) -> 
     given = given_titles(out)
     furniture = furniture_table(out) if furniture is None else furniture
     texts, titles, derived, outlets, types = [], [], [], [], []
-    for raw_text, status, title, lines in zip(out["raw_text"], statuses, given, furniture, strict=True):
+    rows_in = zip(out["raw_text"], statuses, given, furniture, extracted_texts(out), strict=True)
+    for raw_text, status, title, lines, extracted in rows_in:
         if status != "ok" or not isinstance(raw_text, str) or not raw_text.strip():
             texts.append("")
             titles.append(title)
@@ -126,7 +175,7 @@ def clean_articles(raw: pd.DataFrame, *, furniture: pd.Series | None = None) -> 
             outlets.append(None)
             types.append(None)
             continue
-        blocks = article_blocks(raw_text, title, lines)
+        blocks = article_blocks(raw_text, title, lines, extracted)
         body = "\n\n".join(b.text for b in blocks if b.role == "body")
         texts.append(body)
         detected = next((b.text for b in blocks if b.role == "title"), None)
@@ -134,7 +183,7 @@ def clean_articles(raw: pd.DataFrame, *, furniture: pd.Series | None = None) -> 
             titles.append(title)
             derived.append(False)
         elif detected is not None:
-            titles.append(detected)
+            titles.append(strip_site_name(detected))
             derived.append(False)
         elif body:
             titles.append(derive_title(body))

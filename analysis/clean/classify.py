@@ -6,7 +6,20 @@ import re
 from collections import Counter
 
 from analysis.clean.furniture import FURNITURE_REASON, line_hash
-from analysis.clean.patterns import CREDIT_BLOCK, SIGNOFF_PREFIX, Family, boilerplate_family, normalise_block
+from analysis.clean.patterns import (
+    AUTHOR_BIO,
+    AUTHOR_BIO_MAX_WORDS,
+    BYLINE_BLOCK,
+    CAPTION_BLOCK,
+    CAPTION_MAX_WORDS,
+    CAPTION_START,
+    CREDIT_BLOCK,
+    DATE_ONLY,
+    SIGNOFF_PREFIX,
+    Family,
+    boilerplate_family,
+    normalise_block,
+)
 from analysis.clean.segment import Block
 from analysis.clean.shape import apply_page_shape
 
@@ -14,21 +27,55 @@ from analysis.clean.shape import apply_page_shape
 NEAR_DUPLICATE_MIN_WORDS = 15
 NEAR_DUPLICATE_RATIO = 0.9
 NEAR_DUPLICATE_MAX_BLOCKS = 400
+#: Role of bylines, contributor lines and author bios.
+BYLINE_ROLE = "byline"
+#: Reasons of bylines, author bios, photo credits and stand-alone captions.
+BIO_REASON = "byline / author bio (names a contact)"
+BYLINE_REASON = "byline or contributor line"
+CREDIT_REASON = "photo credit"
+GALLERY_REASON = "photo caption (gallery caption or ends with a photographer/agency credit)"
 #: Reason given to a title block.
 TITLE_REASON = "title (stored in the title column)"
 #: Reason given to a section heading.
 HEADING_REASON = "section heading (kept out of text)"
 
 
+_INNER_SENTENCE = re.compile(r"[a-z]{2,}[.!?][\"”’]?\s+[\"“‘]?[A-Z]")
+#: Most words of a headline in sentence case (a Title Case headline may have up to 30).
+HEADLINE_MAX_WORDS = 20
+
+
 def headline_like(text: str) -> bool:
-    """Return True for a line shaped like a headline (4-30 words, no final punctuation, capitalised)."""
+    """Return True for a line shaped like a headline.
+
+    4-30 words, at most 250 characters, no final ``. ; , :`` (nor a sentence closed inside a
+    quote), starts with a capital, digit or quote, holds one sentence only, and is either Title
+    Case or at most :data:`HEADLINE_MAX_WORDS` words long: a lede paragraph is not a headline.
+
+    >>> headline_like("Ministers meet in Geneva for ceasefire talks")
+    True
+    >>> headline_like("The ministers met in Geneva on Tuesday to discuss a ceasefire, officials said")
+    True
+    >>> headline_like("The talks began. Officials said the meeting would last two days")
+    False
+    >>> headline_like("WASHINGTON, March 3, 2024")
+    False
+    """
     words = text.split()
-    return (
+    if not (
         4 <= len(words) <= 30
         and len(text) <= 250
-        and not re.search(r"[.;,:]$", text)
+        and not re.search(r"[.;,:]$|[.!?][\"”’)]+$", text)
         and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'")
-    )
+        and not _INNER_SENTENCE.search(text)
+        and not DATE_ONLY.fullmatch(text)
+    ):
+        return False
+    if len(words) <= HEADLINE_MAX_WORDS:
+        return True
+    content = [w.lstrip("\"“‘'(") for w in words]
+    content = [w for w in content if len(w) >= 4 and w[:1].isalpha()]
+    return not content or sum(w[0].isupper() for w in content) >= 0.6 * len(content)
 
 
 _QUOTE_CLAUSE = re.compile(r"[,!?][\"”’]\s")
@@ -59,12 +106,63 @@ def heading_like(text: str) -> bool:
     return title_case or text.endswith(("?", ":")) or len(words) <= 5
 
 
+def block_rule(text: str) -> tuple[str, str] | None:
+    """Classify one block on its own: a boilerplate family, a byline / author bio, a credit, a caption.
+
+    Returns ``(role, reason)``, or None for a block these rules leave as article text. This is
+    the rule the cleaner runs on the blocks of an HTML page that the extractor kept as article
+    (see :func:`analysis.clean.extracted.page_blocks`).
+
+    >>> block_rule("Subscribe to our newsletter")
+    ('boilerplate', 'share/subscribe/newsletter')
+    >>> block_rule("The talks in Geneva resumed on Monday.") is None
+    True
+    """
+    text = text.strip()
+    if not text:
+        return None
+    fam = boilerplate_family(text)
+    if fam is not None:
+        return "boilerplate", fam.name
+    return single_block_role(text)
+
+
+def single_block_role(text: str, kind: str = "") -> tuple[str, str] | None:
+    """Return ``(role, reason)`` of a byline, author bio, photo credit or stand-alone caption, else None.
+
+    ``kind``: the segmenter's kind of the block (``"credit"`` for a credit it split off a line).
+
+    >>> single_block_role("Jane Roe, The Associated Press")
+    ('byline', 'byline or contributor line')
+    >>> single_block_role("Jane Roe said the vote, delayed twice, would be held on Friday.") is None
+    True
+    """
+    n_words = len(text.split())
+    if not kind and n_words <= AUTHOR_BIO_MAX_WORDS and AUTHOR_BIO.match(text):
+        return BYLINE_ROLE, BIO_REASON
+    if kind == "credit":
+        return "credit", CREDIT_REASON
+    if kind:
+        return None
+    if len(text) <= 160 and BYLINE_BLOCK.fullmatch(text):
+        return BYLINE_ROLE, BYLINE_REASON
+    if n_words <= CAPTION_MAX_WORDS and CAPTION_BLOCK.fullmatch(text):
+        return "caption", GALLERY_REASON
+    if len(text) <= 160 and CREDIT_BLOCK.fullmatch(text):
+        return "credit", CREDIT_REASON
+    if CAPTION_START.match(text):
+        return "caption", "photo caption (dateline pattern CITY, COUNTRY - DATE :)"
+    return None
+
+
 def classify_blocks(
     blocks: list[Block], given_title: str | None, furniture: frozenset[str] = frozenset()
 ) -> None:
     """Give each block its role and reason (in place); ``furniture``: its outlet's furniture line hashes."""
     families = [None if b.kind else boilerplate_family(b.text) for b in blocks]
     given_norm = normalise_block(given_title) if given_title else ""
+    # a given "headline; subheadline" may be printed as two blocks
+    given_parts = {normalise_block(p) for p in (given_title or "").split(";") if len(p.split()) >= 3}
     # first body-like block: for the "headline above a copy of the body" rule
     first_body = None
     for i, (b, fam) in enumerate(zip(blocks, families, strict=True)):
@@ -105,19 +203,21 @@ def classify_blocks(
                 )
                 seen_caption[norm] = i
             continue
-        if b.kind == "credit" or (b.kind == "" and len(b.text) <= 160 and CREDIT_BLOCK.fullmatch(b.text)):
-            b.role, b.reason = "credit", "photo credit / byline"
+        single = single_block_role(b.text, b.kind) if b.kind in ("", "credit") else None
+        if single is not None:
+            b.role, b.reason = single
             continue
         if b.kind == "signoff":
             b.role, b.reason = "credit", "agency sign-off"
             b.signature = SIGNOFF_PREFIX.sub("", b.text.strip("() "))
             continue
-        is_title = False
-        if not title_found:
+        is_title = not body_seen and norm in given_parts  # headline or subheadline of a given title
+        if not title_found and not is_title:
             if given_norm:
                 # the printed headline may carry a little more or less than the given title
                 is_title = bool(norm) and (
                     norm == given_norm
+                    or (not body_seen and norm in given_parts)
                     or (not body_seen and headline_like(b.text) and prefix_match(norm, given_norm))
                 )
             elif not body_seen and headline_like(b.text):

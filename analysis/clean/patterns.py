@@ -60,6 +60,14 @@ CAPTION_START = re.compile(
     rf"\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}|"
     rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}) ?:"
 )
+#: A dateline or date line on its own ("WASHINGTON, March 3, 2024", "OTTAWA — 3 March 2024 10:45"):
+#: never a headline.
+DATE_ONLY = re.compile(
+    rf"(?:[A-Z][\w.'’ -]{{0,30}}?\s*[,—–-]\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})"
+    rf"(?:[\s,/|•·]+\d{{1,2}}[:.]\d{{2}}\b.*)?",
+    re.IGNORECASE,
+)
 #: Photo credits that may start in the middle of a line (after a caption).
 CREDIT_INLINE = re.compile(
     r"(?:By (?:Shutterstock|Getty Images|Alamy|Depositphotos|iStock|Adobe Stock)\b"
@@ -70,14 +78,50 @@ CREDIT_INLINE = re.compile(
     r"|(?:Credit|Source|Courtesy)s? ?:(?= ?[A-Z(])"
     r"|Credit(?:s)? (?:to|by)\b)"
 )
+#: An author bio: a contact (e-mail address or social handle) and "is a(n) ... writer/reporter/...".
+AUTHOR_BIO = re.compile(
+    r"(?=.*(?:[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w@])@\w{2,}))"
+    r"(?=.*\b(?:is|was|has been) (?:a|an|the)\b[^.]{0,80}?\b(?:writer|reporter|editor|correspondent|"
+    r"contributor|columnist|journalist|producer|author|host|critic|analyst|fellow)s?\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+#: Most words an author bio may have.
+AUTHOR_BIO_MAX_WORDS = 90
 CREDIT_BLOCK = re.compile(
-    r"(?:By (?:[A-Z][\w.'-]+ ){0,3}[A-Z][\w.'-]+(?:,? (?:and )?(?:[A-Z][\w.'-]+ ?){1,4})*\.?"
-    r"|(?:Additional )?(?:Reporting|Writing|Editing|Compiled|Translated|Edited) by\b.*"
-    r"|.{0,80}\b(?:contributed|contributing) (?:to )?(?:this|the) (?:report|story|article)\.?"
-    r"|\(?(?:Photo|Image|Picture|Photograph)s?\b.{0,100}"
+    r"(?:\(?(?:Photo|Image|Picture|Photograph)s?\b.{0,100}"
     r"|.{0,60}(?:/ ?|\bvia |\bby |© ?)"
     r"(?:Shutterstock|Getty Images|Alamy|AP|AFP|Reuters|REUTERS|EPA-EFE|iStock)\b.{0,60})",
 )
+_NAME = r"(?:[A-Z][\w.'’-]+ ){0,3}[A-Z][\w.'’-]+"
+#: Words that end the name of a news organisation or a staff role in a byline.
+_ORG_END = (
+    r"(?:Press|News|Times|Post|Reuters|AFP|Bloomberg|Agency|Service|Herald|Journal|Tribune|Gazette|"
+    r"Telegraph|Guardian|Independent|Observer|Star|Sun|Globe|Mail|Wire|Network|Media|Radio|Television|"
+    r"TV|Online|Digital|Magazine|Review|Staff|Desk|Reporter|Correspondent|Writer|Contributor|Editor|"
+    r"Columnist|Producer|Bureau)"
+)
+#: A byline: "By <Name>", "<Name>, The Associated Press", "Reporting by ...", a contributor line.
+BYLINE_BLOCK = re.compile(
+    rf"(?:By (?:[A-Z][\w.'’-]+ ){{0,3}}[A-Z][\w.'’-]+(?:,? (?:and )?(?:[A-Z][\w.'’-]+ ?){{1,4}})*"
+    rf"(?:[,|•·—–-]+ ?(?:The )?(?:[A-Z][\w.&'’-]* ){{0,4}}{_ORG_END}s?)?\.?"
+    rf"|{_NAME}(?: and {_NAME})?\s?[,|•·—–-] ?(?:(?:The|the) )?(?:[A-Z][\w.&'’-]* ){{0,4}}{_ORG_END}s?\.?"
+    r"|(?:Additional )?(?:Reporting|Writing|Editing|Compiled|Translated|Edited) by\b.*"
+    r"|.{0,80}\b(?:contributed|contributing) (?:to )?(?:this|the) (?:report|story|article)\.?)"
+)
+#: A photo caption shown on its own: a gallery caption, or a caption that ends with the
+#: photographer and agency in parentheses ("... on Monday. (Jane Roe/The Canadian Press)").
+CAPTION_BLOCK = re.compile(
+    r"(?:(?:Open|View|See|Expand|Enlarge|Show)(?: this| the)? (?:photo|image|picture|slide)s?"
+    r"(?: in| in the) (?:gallery|full ?screen|slideshow)\b.*"
+    r"|(?:Photo|Image|Picture|Slide)s? \d+ (?:of|/) \d+\b.*"
+    r"|.{0,500}[.!?\s]\((?:"
+    r"(?:[A-Z][\w.'’-]* ){1,3}[A-Z][\w.'’-]*\s?/\s?(?:[A-Z][\w.&'’-]* ?){1,5}"  # Jane Roe/Agency
+    r"|(?:[A-Z][\w.&'’-]* ?){1,5}\s?/\s?(?:[A-Z][\w.'’-]* ){1,3}[A-Z][\w.'’-]*"  # AGENCY/Jane Roe
+    r")\)\.?)",
+    re.DOTALL,
+)
+#: Most words a stand-alone caption may have.
+CAPTION_MAX_WORDS = 80
 #: Agency sign-off at the very end of a line: "... talks continue. (AFP)".
 SIGNOFF = re.compile(r"(?<=[.!?\"”’)])\s*\((?P<code>[A-Z][\w&.\- ]{0,28}[\w.])\)\s*$")
 SIGNOFF_ALONE = re.compile(r"\((?P<code>[A-Z][\w&.\- ]{0,28}[\w.])\)")

@@ -33,6 +33,8 @@ N_STOPWORDS = 300
 #: A block of at least this many words shaped like a sentence is never ``bad`` (news prose can be
 #: name-heavy, below the stop-word density of running text).
 PROSE_MIN_WORDS = 12
+#: Short blocks in a row that the run may step over to reach adjacent prose.
+MAX_SHORT_GAP = 2
 #: Reason of a body block dropped by its shape or position.
 OUTSIDE_REASON = "outside the article's main run of prose"
 NOT_PROSE_REASON = "not prose (few stop words, no sentence punctuation)"
@@ -61,7 +63,7 @@ def block_class(text: str) -> str:
     """
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
-        return "bad"
+        return "short" if len(text) < LENGTH_LOW else "bad"
     density = sum(w in stopwords() for w in words) / len(words)
     if len(text) < LENGTH_LOW:
         return "short"
@@ -153,6 +155,36 @@ def main_run(scores: list[float], barriers: list[bool]) -> tuple[int, int] | Non
     return None if best is None else (best[1], best[2])
 
 
+def _extend(
+    blocks: list[Block], raw_class: dict[int, str], barriers: list[bool], first: int, last: int
+) -> tuple[int, int]:
+    """Extend the run over adjacent prose (a lede or last paragraph next to a byline, caption...).
+
+    Blocks that are neither body nor furniture (title, caption, credit, duplicate) are stepped
+    over, and up to :data:`MAX_SHORT_GAP` short blocks in a row (a time stamp, a dateline); a
+    body block joins when its own shape is ``good`` or ``neargood``.
+    """
+
+    def step(i: int, direction: int) -> int:
+        j = i + direction
+        gap = 0
+        while 0 <= j < len(blocks) and not barriers[j]:
+            if blocks[j].role in ("body", "heading"):
+                if raw_class.get(j) in ("good", "neargood"):
+                    i = j
+                elif raw_class.get(j) != "short" or gap >= MAX_SHORT_GAP:
+                    break
+                gap = 0 if i == j else gap + 1
+                j += direction
+                continue
+            if blocks[j].role == "boilerplate":
+                break
+            j += direction
+        return i
+
+    return step(first, -1), step(last, 1)
+
+
 def apply_page_shape(blocks: list[Block], families: list[Family | None]) -> None:
     """Re-class the ``body`` and ``heading`` blocks of a page by shape and position (in place).
 
@@ -188,6 +220,8 @@ def apply_page_shape(blocks: list[Block], families: list[Family | None]) -> None
     if run is None:
         return
     first, last = run
+    raw_class = dict(zip(candidates, classes, strict=True))
+    first, last = _extend(blocks, raw_class, barriers, first, last)
     while first > 0 and blocks[first - 1].role == "heading" and run[0] - first < 2:
         first -= 1  # the section heading right above the run belongs to it
     tail_at = next((i for i in range(last + 1, len(blocks)) if barriers[i]), None)

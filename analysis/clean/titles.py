@@ -46,3 +46,32 @@ def given_titles(articles: pd.DataFrame) -> list[str | None]:
     return [
         str(t) if is_given(t) and not d else None for t, d in zip(articles["title"], derived, strict=True)
     ]
+
+
+#: A page title's last part after one of these separators is the site's name when it is short.
+_SITE_SUFFIX = re.compile(r"^(?P<head>.{12,}?)\s+(?:[|\-–—:·•»]|::)\s+(?P<site>[^|\-–—:·•»]{2,40})$")
+
+
+def strip_site_name(title: str) -> str:
+    """Return a page title without a trailing site name ("Headline | Site", "Headline - Site").
+
+    Examples
+    --------
+    >>> strip_site_name("Harbour plan approved | The Coastline Herald")
+    'Harbour plan approved'
+    >>> strip_site_name("Harbour plan approved - Coastline.example")
+    'Harbour plan approved'
+    >>> strip_site_name("Ceasefire talks: what we know")
+    'Ceasefire talks: what we know'
+    """
+    m = _SITE_SUFFIX.match(title.strip())
+    if m is None or len(m["site"].split()) > 5:
+        return title
+    site = m["site"].strip()
+    # a site name is Title Case or a domain; a subtitle after a colon is lowercase prose
+    if (
+        not (site[:1].isupper() or site[:1].isdigit() or "." in site)
+        or title.strip()[len(m["head"]) :].lstrip()[0] == ":"
+    ):
+        return title
+    return m["head"].strip()

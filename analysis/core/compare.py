@@ -55,10 +55,15 @@ def benjamini_hochberg(p_values: Iterable[float]) -> np.ndarray:
     return q
 
 
-def _article_sums(table: pd.DataFrame, value: str, by: str, cluster: str) -> pd.DataFrame:
-    rows = table[[cluster, by, value]].dropna(subset=[value, by])
-    sums = rows.groupby([cluster, by], observed=True, sort=True)[value].agg(["sum", "count"]).reset_index()
-    return sums
+def _article_sums(
+    table: pd.DataFrame, value: str, by: str, cluster: str, weight: str | None = None
+) -> pd.DataFrame:
+    columns = [cluster, by, value] + ([weight] if weight else [])
+    rows = table[columns].dropna(subset=[value, by])
+    w = rows[weight].astype(float) if weight else pd.Series(1.0, index=rows.index)
+    rows = rows.assign(_wv=rows[value].astype(float) * w, _w=w)
+    grouped = rows.groupby([cluster, by], observed=True, sort=True)
+    return grouped.agg(sum=("_wv", "sum"), count=("_w", "sum")).reset_index()
 
 
 def _ratio(s: np.ndarray, c: np.ndarray) -> float:
@@ -128,6 +133,7 @@ def compare(
     ci: float = 0.95,
     alpha: float = 0.05,
     seed: int = config.RANDOM_SEED,
+    weight: str | None = None,
 ) -> pd.DataFrame:
     """Compare each group with the rest of the corpus (and chosen pairs) on one measure.
 
@@ -156,6 +162,9 @@ def compare(
         False discovery rate at which ``significant`` is set (on the q-values).
     seed : int
         Seed of the random generator.
+    weight : str, optional
+        Column of row weights (e.g. mentions scored per row): means become weighted
+        means, sum(weight x value) / sum(weight), resampled by article as before.
 
     Returns
     -------
@@ -179,10 +188,10 @@ def compare(
     >>> out[["outlet", "other", "difference"]].round(2).values.tolist()
     [['x', 'rest', 1.0], ['y', 'rest', -1.0]]
     """
-    missing = {value, by, cluster} - set(table.columns)
+    missing = {value, by, cluster, *([weight] if weight else [])} - set(table.columns)
     if missing:
         raise ValueError(f"compare needs columns {sorted(missing)}; got {list(table.columns)}")
-    sums = _article_sums(table, value, by, cluster)
+    sums = _article_sums(table, value, by, cluster, weight)
     owners = sums.groupby(cluster, observed=True)[by].nunique()
     if (owners > 1).any():
         raise ValueError(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,6 +158,24 @@ def _toplevel_nodes(tree: ast.Module) -> tuple[set[int], set[int]]:
     return out, typing_only
 
 
+def _import_nodes(body: list) -> list[ast.Import | ast.ImportFrom]:
+    """Return the import statements in a statement list, at any depth (expressions are not walked)."""
+    out: list[ast.Import | ast.ImportFrom] = []
+    for node in body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            out.append(node)
+            continue
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(node, name, None)
+            if (
+                isinstance(inner, list)
+                and inner
+                and isinstance(inner[0], (ast.stmt, ast.excepthandler, ast.match_case))
+            ):
+                out.extend(_import_nodes(inner))
+    return out
+
+
 def parse_imports(
     source: str, module: str, *, is_package: bool = False, root: Path | None = None
 ) -> list[ImportEdge]:
@@ -182,7 +201,7 @@ def parse_imports(
     top, typing_only = _toplevel_nodes(tree)
     package = module if is_package else module.rpartition(".")[0]
     edges: list[ImportEdge] = []
-    for node in ast.walk(tree):
+    for node in _import_nodes(tree.body):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] == root.name:
@@ -264,18 +283,29 @@ def module_digest(module: str, *, root: Path | None = None, data_dir: Path | Non
     :data:`analysis.config.DATA_DIR`).
     """
     sources = []
+    texts = []
     for name in dependencies(module, root=root):
         path = module_path(name, root)
         if path is not None:
-            sources.append((name, path.read_text("utf-8")))
-    code = "\n".join(text for _, text in sources)
+            text, sha = _source(path, path.stat().st_mtime_ns)
+            sources.append((name, sha))
+            texts.append(text)
     data = []
     data_dir = data_dir or config.DATA_DIR
     if data_dir.is_dir():
         for path in sorted(data_dir.rglob("*")):
-            if path.is_file() and (path.name in code or (len(path.stem) > 3 and path.stem in code)):
-                data.append((path.name, path.read_bytes()))
+            if path.is_file() and any(
+                path.name in text or (len(path.stem) > 3 and path.stem in text) for text in texts
+            ):
+                data.append((path.name, hashlib.sha1(path.read_bytes()).hexdigest()))
     return cache.content_key(DIGEST_VERSION, *sources, *data)
+
+
+@functools.lru_cache(maxsize=1024)
+def _source(path: Path, mtime: int) -> tuple[str, str]:
+    """Return a module file's text and the SHA-1 of its bytes (cached per modification time)."""
+    raw = path.read_bytes()
+    return raw.decode("utf-8"), hashlib.sha1(raw).hexdigest()
 
 
 @functools.lru_cache(maxsize=256)

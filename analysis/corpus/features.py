@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.clean import clean_articles
+from analysis.clean.articles import extracted_texts
 from analysis.clean.outlet import signature_lookup
 from analysis.clean.patterns import families
 from analysis.clean.titles import given_titles
@@ -130,14 +131,15 @@ def features_in_processes(
 def article_keys(raw: pd.DataFrame, furniture: pd.Series) -> list[str]:
     """Key each article's cached row by what its per-article work reads.
 
-    That is the raw text, a given title and the outlet furniture it holds (so an article whose
-    outlet gained or lost furniture it prints is cleaned again; the others are not).
+    That is the raw text, a given title, the outlet furniture it holds (so an article whose
+    outlet gained or lost furniture it prints is cleaned again; the others are not) and, for an
+    HTML page, the article the extractor found (``extracted_text``: a changed extraction cleans
+    the page again).
     """
+    rows = zip(raw["raw_text"], given_titles(raw), furniture, extracted_texts(raw), strict=True)
     return [
-        cache.content_key("article", text, title)
-        if not lines
-        else cache.content_key("article", text, title, lines)
-        for text, title, lines in zip(raw["raw_text"], given_titles(raw), furniture, strict=True)
+        cache.content_key("article", text, title, *((lines,) if lines else ()), *((("x", x),) if x else ()))
+        for text, title, lines, x in rows
     ]
 
 

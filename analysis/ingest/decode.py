@@ -175,3 +175,21 @@ def _control_share(text: str) -> float:
     sample = text[:20000]
     bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f\v") or ch == "\ufffd")
     return bad / max(len(sample), 1)
+
+
+def raw_row(article_id: str, source_path: str) -> dict:
+    """Return a raw article row before reading: the loader's raw columns with status ``ok``.
+
+    Examples
+    --------
+    >>> raw_row("a", "/x/a.txt")["status"]
+    'ok'
+    """
+    return {
+        "article_id": article_id,
+        "source_path": source_path,
+        "raw_text": "",
+        "status": "ok",
+        "error": "",
+        "encoding": "",
+    }

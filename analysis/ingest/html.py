@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from analysis import config
-from analysis.ingest.decode import decode_bytes
+from analysis.ingest.decode import decode_bytes, raw_row
 
 #: File name endings read as HTML pages (``.gz`` is decompressed first).
 HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
@@ -52,6 +52,20 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""
 
 
 # --------------------------------------------------------------------------- decoding
+
+
+def extraction_fields(url: str | None = None) -> dict:
+    """Return the extractor's columns of a page row, empty (``url`` as given)."""
+    return {
+        "extracted_text": None,
+        "title": None,
+        "author": None,
+        "outlet": None,
+        "url": url,
+        "date": None,
+        "metadata_evidence": "",
+        "extraction": "",
+    }
 
 
 def is_html_path(path: str | Path) -> bool:
@@ -340,16 +354,7 @@ def extract_page(page: str, url: str | None = None) -> dict:
     import trafilatura
     from lxml import html as lxml_html
 
-    out: dict = {
-        "extracted_text": None,
-        "title": None,
-        "author": None,
-        "outlet": None,
-        "url": url,
-        "date": None,
-        "metadata_evidence": "",
-        "extraction": "",
-    }
+    out: dict = extraction_fields(url)
     evidence: list[str] = []
     try:
         tree = lxml_html.fromstring(page)
@@ -423,22 +428,7 @@ def html_row(
     ``status``, ``error``, ``encoding``) plus ``extracted_text``, ``title``, ``author``,
     ``outlet``, ``url``, ``date``, ``metadata_evidence`` and ``extraction``.
     """
-    row = {
-        "article_id": article_id,
-        "source_path": source_path,
-        "raw_text": "",
-        "status": "ok",
-        "error": "",
-        "encoding": "",
-        "extracted_text": None,
-        "title": None,
-        "author": None,
-        "outlet": None,
-        "url": url,
-        "date": None,
-        "metadata_evidence": "",
-        "extraction": "",
-    }
+    row = {**raw_row(article_id, source_path), **extraction_fields(url)}
     page, encoding, error = decode_html(data, charset)
     row["encoding"] = encoding
     if page is None:

@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.ingest.decode import decode_bytes
+from analysis.ingest.decode import decode_bytes, raw_row
 from analysis.ingest.errors import CorpusError
+from analysis.ingest.html import is_html_path, read_html_file
+from analysis.ingest.warc import is_warc_path, read_warc_file
 
 #: Column names accepted for the article body in tabular sources, in order of preference.
 TEXT_COLUMNS: tuple[str, ...] = ("text", "body", "content", "story_text", "article_text", "full_text")
@@ -30,25 +32,20 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq"}
 
+
+def is_article_file(path: Path) -> bool:
+    """Return True for a file a folder listing reads: text, table, HTML page (also ``.gz``) or WARC."""
+    return path.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES or is_html_path(path) or is_warc_path(path)
+
+
 Source = str | PathLike | Sequence[str | PathLike] | pd.DataFrame
 
 # --------------------------------------------------------------------------- reading sources
 
 
-def _raw_row(article_id: str, source_path: str) -> dict:
-    return {
-        "article_id": article_id,
-        "source_path": source_path,
-        "raw_text": "",
-        "status": "ok",
-        "error": "",
-        "encoding": "",
-    }
-
-
 def read_text_file(path: Path) -> dict:
     """Read one text file into a raw row (status ``unreadable`` / ``empty`` with a reason when it fails)."""
-    row = _raw_row(path.stem, str(path))
+    row = raw_row(path.stem, str(path))
     try:
         size = path.stat().st_size
         if size > config.MAX_FILE_BYTES:
@@ -168,13 +165,14 @@ def expand_paths(source: Source) -> list[Path]:
                 p
                 for p in path.iterdir()
                 if p.is_file()
-                and p.suffix.lower() in TEXT_SUFFIXES | TABLE_SUFFIXES
+                and is_article_file(p)
                 and p.name != "metadata.csv"
                 and not p.name.startswith(".")
             )
             if not found:
                 raise CorpusError(
-                    f"{path}: folder has no article files (.txt, .csv, .jsonl, .json or .parquet)"
+                    f"{path}: folder has no article files (.txt, .csv, .jsonl, .json, .parquet, "
+                    ".html, .htm, .html.gz, .warc or .warc.gz)"
                 )
             files.extend(found)
         else:
@@ -188,7 +186,9 @@ def read_articles(source: Source) -> pd.DataFrame:
     Parameters
     ----------
     source : str, path, list of paths or DataFrame
-        A folder of ``.txt`` files (plus tables, if any), a list of files,
+        A folder of ``.txt`` files, HTML pages (``.html``, ``.htm``, also
+        gzipped) and WARC archives (``.warc``, ``.warc.gz``), plus tables,
+        if any; a list of such files,
         one CSV / TSV / JSONL / JSON / Parquet file with a text column, or a
         DataFrame with ``text`` (or ``body``, ``content``, ``story_text``).
 
@@ -198,6 +198,10 @@ def read_articles(source: Source) -> pd.DataFrame:
         One row per article: ``article_id``, ``raw_text``, ``status``,
         ``error``, ``encoding``, ``source_path`` and whatever metadata columns
         (``outlet``, ``title``, ``date``, ``url``...) the source carried.
+        Rows read from HTML pages also carry ``extracted_text`` (the article
+        trafilatura found), ``author``, ``metadata_evidence`` and
+        ``extraction`` (see :mod:`analysis.ingest.html`); their ``title``,
+        ``outlet``, ``url`` and ``date`` come from the page.
 
     Raises
     ------
@@ -210,7 +214,11 @@ def read_articles(source: Source) -> pd.DataFrame:
     frames: list[pd.DataFrame] = []
     text_rows: list[dict] = []
     for path in expand_paths(source):
-        if path.suffix.lower() in TABLE_SUFFIXES:
+        if is_warc_path(path):
+            text_rows.extend(read_warc_file(path))
+        elif is_html_path(path):
+            text_rows.append(read_html_file(path))
+        elif path.suffix.lower() in TABLE_SUFFIXES:
             frames.append(table_to_raw(read_table(path), str(path)))
         else:
             text_rows.append(read_text_file(path))

@@ -51,13 +51,14 @@ def run_corpus_stages(
     corpus = [s for s in stages if not s.per_article]
     out: dict[str, pd.DataFrame] = {}
 
-    def key_of(planned: PlannedStage) -> str:
+    def key_of(planned: PlannedStage, extra: Mapping[str, str] | None = None) -> str:
+        made = {**produced, **(extra or {})}  # corpus tables -> key of the stage that made them
         parts: list[Any] = [planned.name, planned.digest, corpus_signature]
         for table in planned.inputs:
             if table in per_article:
                 parts.append((table, [k.get(owners[table], "") for k in chunk_keys]))
-            elif table in produced:
-                parts.append((table, produced[table]))
+            elif table in made:
+                parts.append((table, made[table]))
         return cache.content_key(*parts)
 
     ahead = start_ahead(

@@ -58,14 +58,18 @@ from analysis.report.display import (  # noqa: F401
 from analysis.report.findings import (  # noqa: F401
     FEW_ARTICLES,
     MAX_FINDINGS,
+    MAX_PER_FAMILY,
+    MIN_PERIOD_ARTICLES,
     attention_drawable,
     attention_figure,
     attention_note,
     attention_table,
     corpus_shape,
     few_articles_warning,
+    linked_names,
     measure_tables,
     outlet_summary,
+    relink,
     stands_out,
     stands_out_html,
     top_outlets,
@@ -109,6 +113,7 @@ from analysis.report.overview import (  # noqa: F401
     cleaning_table,
     dropped_text,
     event_table,
+    metadata_note,
     outlet_table,
     sample_sizes,
     shared_events,
@@ -156,6 +161,11 @@ from analysis.report.scale import (  # noqa: F401
 )
 
 __all__ = [
+    "MAX_PER_FAMILY",
+    "MIN_PERIOD_ARTICLES",
+    "linked_names",
+    "relink",
+    "metadata_note",
     "MAX_UNKNOWN_SOURCES",
     "codebook_line",
     "framing_notes",

@@ -16,6 +16,7 @@ import pandas as pd
 from analysis.core.compare import benjamini_hochberg, compare
 from analysis.core.stats import bootstrap_grouped_mean_ci
 from analysis.framing.attention import attention
+from analysis.measures.entities import link_across_articles
 from analysis.report.display import HTMLBlock, outlet_colors
 from analysis.report.params import ok_rows
 
@@ -23,6 +24,10 @@ from analysis.report.params import ok_rows
 FEW_ARTICLES = 5
 #: "What stands out" lists at most this many findings.
 MAX_FINDINGS = 10
+#: ... and at most this many from one measure (all frames count as one measure).
+MAX_PER_FAMILY = 4
+#: Attention figures leave out a point resting on fewer articles than this (the CSV keeps it).
+MIN_PERIOD_ARTICLES = 3
 #: Source types counted as officials in "quotes officials" findings.
 OFFICIAL_TYPES = ("government",)
 #: Reading-level index used on the findings page (US school grade).
@@ -43,6 +48,50 @@ def _with_outlet(table: pd.DataFrame, ok: pd.DataFrame) -> pd.DataFrame:
     return table.merge(ok[["article_id", "outlet"]], on="article_id", how="inner")
 
 
+def linked_names(result: Mapping[str, pd.DataFrame], articles: pd.DataFrame) -> pd.DataFrame:
+    """Return how each article's canonical names link across the corpus (one person, one name).
+
+    The ``mentions`` table resolves names within an article; across articles, "Mr. Smith" in
+    one and "John A. Smith" in another are the same person only after
+    :func:`analysis.measures.entities.link_across_articles`. Compute this once per page and
+    pass it to the functions that count or compare people.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, canonical, linked, kind``: one row per (article, canonical name).
+    """
+    mentions = result["mentions"]
+    if mentions.empty:
+        return pd.DataFrame(columns=["article_id", "canonical", "linked", "kind"])
+    linked = link_across_articles(ok_rows(articles), mentions)
+    table = pd.DataFrame(
+        {
+            "article_id": mentions["article_id"].astype(str).to_numpy(),
+            "canonical": mentions["canonical"].astype(str).to_numpy(),
+            "linked": linked["canonical"].astype(str).to_numpy(),
+            "kind": linked["kind"].astype(str).to_numpy(),
+        }
+    )
+    return table.drop_duplicates(["article_id", "canonical"]).reset_index(drop=True)
+
+
+def relink(table: pd.DataFrame, names: pd.DataFrame | None) -> pd.DataFrame:
+    """Return ``table`` (``article_id, canonical``...) with each name replaced by its linked name."""
+    if names is None or table.empty or "canonical" not in table.columns:
+        return table
+    keys = table[["article_id", "canonical"]].astype(str)
+    merged = keys.merge(
+        names[["article_id", "canonical", "linked"]], on=["article_id", "canonical"], how="left"
+    )
+    out = table.copy()
+    out["canonical"] = merged["linked"].fillna(merged["canonical"]).to_numpy()
+    if "kind" in out.columns:
+        kinds = names.drop_duplicates("linked").set_index("linked")["kind"]
+        out["kind"] = out["canonical"].map(kinds).fillna(out["kind"]).to_numpy()
+    return out
+
+
 def top_outlets(articles: pd.DataFrame, n: int = 10) -> list[str]:
     """Return the ``n`` outlets with the most analysable articles (ties by name)."""
     ok = ok_rows(articles)
@@ -55,9 +104,15 @@ def top_outlets(articles: pd.DataFrame, n: int = 10) -> list[str]:
     return counts["outlet"].astype(str).head(n).tolist()
 
 
-def top_people(result: Mapping[str, pd.DataFrame], articles: pd.DataFrame, n: int = 3) -> list[str]:
+def top_people(
+    result: Mapping[str, pd.DataFrame],
+    articles: pd.DataFrame,
+    n: int = 3,
+    *,
+    names: pd.DataFrame | None = None,
+) -> list[str]:
     """Return the ``n`` people named by the most outlets (then with the most mentions) in the corpus."""
-    mentions = result["mentions"]
+    mentions = relink(result["mentions"], names)
     if mentions.empty or "kind" not in mentions.columns:
         return []
     people = _with_outlet(
@@ -74,18 +129,23 @@ def top_people(result: Mapping[str, pd.DataFrame], articles: pd.DataFrame, n: in
     return counts["canonical"].head(n).tolist()
 
 
-def _interval_text(mean: float, low: float, high: float, *, percent: bool) -> str:
+def _interval_text(mean: float, low: float, high: float, *, percent: bool, signed: bool = True) -> str:
     if pd.isna(mean):
         return "–"
     if percent:
         core = f"{mean:.0%}"
         return core if pd.isna(low) else f"{core} [{low:.0%}, {high:.0%}]"
-    core = f"{mean:+.2f}"
-    return core if pd.isna(low) else f"{core} [{low:+.2f}, {high:+.2f}]"
+    form = "{:+.2f}" if signed else "{:.1f}"
+    core = form.format(mean)
+    return core if pd.isna(low) else f"{core} [{form.format(low)}, {form.format(high)}]"
 
 
 def measure_tables(
-    result: Mapping[str, pd.DataFrame], articles: pd.DataFrame, *, people: Sequence[str] = ()
+    result: Mapping[str, pd.DataFrame],
+    articles: pd.DataFrame,
+    *,
+    people: Sequence[str] = (),
+    names: pd.DataFrame | None = None,
 ) -> list[tuple[str, pd.DataFrame, str, dict]]:
     """Return the per-observation tables the findings compare, with how to describe each.
 
@@ -114,16 +174,19 @@ def measure_tables(
         t = _with_outlet(r[["article_id", GRADE_INDEX]], ok)
         out.append(("reading level", t, GRADE_INDEX, {
             "kind": "mean", "phrase": "mean reading grade (Flesch-Kincaid)", "unit": "articles",
-            "section": "04_readability.html"}))  # fmt: skip
+            "signed": False, "section": "04_readability.html"}))  # fmt: skip
     targeted = _table(result, "entity_sentiment")
     if targeted is not None and not targeted.empty:
+        targeted = relink(targeted, names)
         col = _first(targeted, "score", "sentiment")
         for person in people:
             t = targeted[targeted["canonical"] == person]
             if col and not t.empty:
-                t = _with_outlet(t[["article_id", col]], ok)
+                weight = "n_scored" if "n_scored" in t.columns else None
+                t = _with_outlet(t[["article_id", col] + ([weight] if weight else [])], ok)
                 out.append((f"tone toward {person}", t, col, {
-                    "kind": "mean", "phrase": f"mean tone toward {person}", "unit": "articles",
+                    "kind": "mean", "phrase": f"mean tone toward {person} (over its mentions)",
+                    "unit": "articles", "weight": weight,
                     "section": "03_sentiment.html#The-same-entity-seen-by-different-outlets"}))  # fmt: skip
     quotes = _table(result, "quotes")
     if quotes is not None and not quotes.empty:
@@ -158,6 +221,7 @@ def stands_out(
     *,
     people: Sequence[str] = (),
     outlets: Sequence[str] | None = None,
+    names: pd.DataFrame | None = None,
     max_items: int = MAX_FINDINGS,
     n_boot: int = 1000,
     n_perm: int = 999,
@@ -176,45 +240,48 @@ def stands_out(
         ``outlet, measure, sentence, difference, difference_low, difference_high, q_value,
         effect, section`` plus every :func:`compare` column.
     """
-    tables = measure_tables(result, articles, people=people)
+    tables = measure_tables(result, articles, people=people, names=names)
     columns = ["outlet", "measure", "sentence", "effect", "section"]
     if not tables:
         return pd.DataFrame(columns=columns)
     wanted = None if outlets is None else [str(o) for o in outlets]
     family = []
-    for name, table, value, _ in tables:
+    for name, table, value, desc in tables:
         t = table.dropna(subset=[value])
         if t["outlet"].nunique() < 2:
             continue
         groups = sorted(set(t["outlet"].astype(str)) & set(wanted)) if wanted is not None else None
-        family.append((t.rename(columns={value: name}), name, groups))
+        family.append((t.rename(columns={value: name}), name, groups, desc.get("weight")))
     if not family:
         return pd.DataFrame(columns=columns)
     parts = []
     # one family: compare each table, then correct across all of them at once
-    for t, name, groups in family:
-        parts.append(compare(t, value=name, groups=groups, n_boot=n_boot, n_perm=n_perm))
+    for t, name, groups, weight in family:
+        parts.append(compare(t, value=name, groups=groups, n_boot=n_boot, n_perm=n_perm, weight=weight))
     comp = pd.concat(parts, ignore_index=True)
     comp["q_value"] = benjamini_hochberg(comp["p_value"])
     comp["significant"] = comp["q_value"] <= 0.05
-    spread = {name: float(np.nanstd(t[name].to_numpy(dtype=float))) for t, name, _ in family}
+    spread = {name: float(np.nanstd(t[name].to_numpy(dtype=float))) for t, name, _, _ in family}
     comp["effect"] = comp.apply(
         lambda r: abs(r["difference"]) / spread[r["measure"]] if spread[r["measure"]] > 0 else 0.0, axis=1
     )
     described = {name: desc for name, _, _, desc in tables}
     comp["section"] = comp["measure"].map(lambda m: described[m]["section"])
-    hits = (
-        comp[comp["significant"]].sort_values(["effect", "q_value"], ascending=[False, True]).head(max_items)
-    )
+    hits = comp[comp["significant"]].sort_values(["effect", "q_value"], ascending=[False, True])
+    # no one measure fills the page: at most MAX_PER_FAMILY findings from each (all frames count as one)
+    family = hits["measure"].where(~hits["measure"].str.startswith("frame: "), "frame")
+    hits = hits[hits.groupby(family).cumcount() < MAX_PER_FAMILY].head(max_items)
     hits = hits.assign(sentence=[_sentence(r, described[r["measure"]]) for _, r in hits.iterrows()])
     front = ["outlet", "measure", "sentence", "effect", "section"]
     return hits[front + [c for c in hits.columns if c not in front]].reset_index(drop=True)
 
 
 def _sentence(row: pd.Series, desc: dict) -> str:
-    percent = desc["kind"] == "share"
-    mine = _interval_text(row["mean"], row["mean_low"], row["mean_high"], percent=percent)
-    rest = _interval_text(row["other_mean"], row["other_mean_low"], row["other_mean_high"], percent=percent)
+    percent, signed = desc["kind"] == "share", desc.get("signed", True)
+    mine = _interval_text(row["mean"], row["mean_low"], row["mean_high"], percent=percent, signed=signed)
+    rest = _interval_text(
+        row["other_mean"], row["other_mean_low"], row["other_mean_high"], percent=percent, signed=signed
+    )
     if percent:
         return (
             f"{row['outlet']} {desc['phrase']} in {mine} of its {desc['unit']} against {rest} elsewhere "
@@ -245,6 +312,7 @@ def outlet_summary(
     *,
     outlets: Sequence[str],
     people: Sequence[str] = (),
+    names: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return one row per outlet: size, reading level, tone, sources, frames, distinctive terms, people.
 
@@ -258,7 +326,9 @@ def outlet_summary(
     ok = ok_rows(articles)
     ok = ok[ok["outlet"].astype(str).isin(outlets)]
     rows = []
-    tables = {name: (t, v, d) for name, t, v, d in measure_tables(result, articles, people=people)}
+    tables = {
+        name: (t, v, d) for name, t, v, d in measure_tables(result, articles, people=people, names=names)
+    }
 
     def mean_text(name: str, outlet: str) -> str:
         if name not in tables:
@@ -267,7 +337,8 @@ def outlet_summary(
         sub = t[t["outlet"] == outlet].dropna(subset=[v])
         if sub.empty:
             return "–"
-        ci = bootstrap_grouped_mean_ci(sub[v].to_numpy(dtype=float), sub["article_id"].to_numpy())
+        weights = sub[d["weight"]].to_numpy(dtype=float) if d.get("weight") else None
+        ci = bootstrap_grouped_mean_ci(sub[v].to_numpy(dtype=float), sub["article_id"].to_numpy(), weights)
         return _interval_text(ci.mean, ci.low, ci.high, percent=d["kind"] == "share")
 
     keyness = _table(result, "keyness")
@@ -405,6 +476,7 @@ def attention_figure(
         sub = rows[rows["name"] == name]
         for outlet, line in sub.groupby("outlet"):
             line = line.sort_values("period_start")
+            line = line.assign(**{value: line[value].where(line["n_articles"] >= MIN_PERIOD_ARTICLES)})
             ax.plot(line["period_start"], line[value], marker="o", markersize=3, label=str(outlet),
                     color=colors.get(str(outlet)))  # fmt: skip
         ax.set_title(str(name), fontsize=10)
@@ -428,12 +500,14 @@ def attention_table(
     people: Sequence[str] = (),
     outlets: Sequence[str] | None = None,
     period: str | None = None,
+    names: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return :func:`analysis.framing.attention.attention` for the findings page's people and outlets."""
     ok = ok_rows(articles)
     if outlets is not None:
         ok = ok[ok["outlet"].astype(str).isin(outlets)]
     mentions = _table(result, "mentions")
+    mentions = relink(mentions, names) if mentions is not None else None
     frames = _table(result, "frames")
     if frames is not None and "label" in frames.columns:
         frames = frames.assign(frame=frames["label"])
@@ -454,7 +528,10 @@ def attention_note(table: pd.DataFrame) -> HTMLBlock:
     left = table.attrs.get("left_out", {})
     period = table.attrs.get("period", "period")
     undated, imprecise = left.get("undated", 0), left.get("imprecise", 0)
-    parts = [f"Periods: {period}s."]
+    parts = [
+        f"Periods: {period}s. A point resting on fewer than {MIN_PERIOD_ARTICLES} articles of an outlet "
+        "is left out of the figures (the CSV keeps it)."
+    ]
     if not attention_drawable(table):
         parts.append(
             "No outlet has dated articles in three or more periods, so attention over time is not drawn."

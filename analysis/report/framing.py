@@ -105,6 +105,14 @@ def share_bar_figure(
 
     wide = table.pivot_table(index=row, columns=stack, values=value, aggfunc="sum").fillna(0.0)
     wide = wide.div(wide.sum(axis=1).where(lambda s: s > 0, 1.0), axis=0)
+    # categories that say nothing about the source go last, in greys
+    untyped = [c for c in wide.columns if str(c) in UNTYPED_SOURCES]
+    wide = wide[[c for c in wide.columns if c not in untyped] + untyped]
+    typed = len(wide.columns) - len(untyped)
+    palette = list(OKABE_ITO) if typed <= len(OKABE_ITO) else [plt.get_cmap("tab20")(i) for i in range(20)]
+    if typed > len(palette):
+        raise ValueError(f"share_bar_figure: {typed} categories are too many to tell apart; group them first")
+    greys = ["#9e9e9e", "#cfcfcf"]
     fig, ax = plt.subplots(figsize=(9, 0.5 * max(len(wide), 3) + 1.8))
     left = pd.Series(0.0, index=wide.index)
     for i, column in enumerate(wide.columns):
@@ -113,7 +121,9 @@ def share_bar_figure(
             wide[column],
             left=left,
             label=str(column),
-            color=OKABE_ITO[i % len(OKABE_ITO)],
+            color=palette[i] if i < typed else greys[(i - typed) % 2],
+            edgecolor="white",
+            linewidth=0.5,
         )
         left = left + wide[column]
     ax.set_xlim(0, 1)

@@ -356,3 +356,23 @@ def within_event_overview(articles: pd.DataFrame) -> pd.DataFrame:
     table = table.rename(columns={"n_words": "words"}).sort_values(["event", "date", "outlet"], kind="stable")
     table["date"] = pd.to_datetime(table["date"], errors="coerce").dt.strftime("%Y-%m-%d")
     return table.reset_index(drop=True)
+
+
+def metadata_note(articles: pd.DataFrame) -> HTMLBlock:
+    """Return one line on how the metadata table joined the articles (a warning when rows did not match).
+
+    Reads ``articles.attrs["metadata_join"]`` (:func:`analysis.load_corpus`); says so when
+    no metadata table was used.
+    """
+    join = articles.attrs.get("metadata_join") if hasattr(articles, "attrs") else None
+    if not join:
+        text = "No metadata table was joined: outlet, title and date come from the articles themselves."
+        return HTMLBlock(f'<p class="of-note">{html.escape(text)}</p>', text)
+    if join.get("message"):
+        text = "Metadata: " + str(join["message"])
+        return HTMLBlock(f'<p class="of-warning"><strong>{html.escape(text)}</strong></p>', text)
+    text = (
+        f"Metadata keyed by {join.get('key')!r}: all {join.get('metadata_rows')} rows matched "
+        f"and all {join.get('articles')} articles got metadata."
+    )
+    return HTMLBlock(f'<p class="of-note">{html.escape(text)}</p>', text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -96,7 +97,7 @@ def test_editing_a_data_file_reruns_exactly_the_stages_that_read_it(tmp_path, mo
     pkg.mkdir()
     (pkg / "fake_stage.py").write_text(FAKE_STAGE)
     data = tmp_path / "data"
-    data.mkdir()
+    shutil.copytree(config.DATA_DIR, data)  # the loader and the stages read the package's own data files
     (data / "fake_aliases.csv").write_text("the\nrussia\n")
     (data / "unrelated.csv").write_text("x\n")
     monkeypatch.syspath_prepend(str(pkg))

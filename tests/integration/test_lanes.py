@@ -77,7 +77,7 @@ def _claims_only_outside(monkeypatch, parent: int, inside):
     """Replace the claims stage so that in the parent process it calls ``inside`` instead."""
     import functools
 
-    from analysis.framing import claims as claims_module
+    from analysis.framing.claims import grouping as claims_module
 
     real = claims_module.claims
 
@@ -100,9 +100,10 @@ def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, m
     with monkeypatch.context() as patch:
         _claims_only_outside(patch, os.getpid(), refuse)
         ahead = pipeline.run(generated, cache_dir=ahead_cache, n_process=2, chunk_size=40, progress=False)
-    assert set(ahead.info["corpus_ahead"]) == {"claims"}
+    assert set(ahead.info["corpus_ahead"]) == {"stories", "claims"}  # the chain: claims reads stories
     assert ahead.info["corpus_ahead"]["claims"] != os.getpid()  # it ran in another process
     assert len(list((ahead_cache / "corpus-claims").rglob("*.parquet"))) == 1  # one key, child and parent
+    assert len(list((ahead_cache / "corpus-stories").rglob("*.parquet"))) == 1
     assert not ahead.timings.query("stage == 'claims'").empty
     # the same per-article tables, corpus stages one after another in this process
     here_cache = tmp_path / "here"
@@ -116,7 +117,7 @@ def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, m
 
 
 def test_a_failing_stage_computed_ahead_reaches_the_caller(generated, tmp_path, monkeypatch, fork_allowed):
-    from analysis.framing import claims as claims_module
+    from analysis.framing.claims import scoring as claims_module
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError(f"broken on purpose in process {os.getpid()}")
@@ -131,7 +132,7 @@ def test_a_failing_stage_computed_ahead_reaches_the_caller(generated, tmp_path, 
 def test_a_stage_process_that_dies_is_computed_here(generated, tmp_path, monkeypatch, fork_allowed):
     """A killed claims process (e.g. out of memory) is not an error: the parent computes claims."""
     normal = pipeline.run(generated, cache_dir=tmp_path / "a", n_process=2, chunk_size=40, progress=False)
-    from analysis.framing import claims as claims_module
+    from analysis.framing.claims import grouping as claims_module
 
     parent, real = os.getpid(), claims_module.claims
 

@@ -75,18 +75,47 @@ def test_second_run_reads_the_cache_and_is_identical(
 # --------------------------------------------------------------------------- targeted sentiment
 
 
-def test_the_two_target_sentence_scores_opposite_signs():
-    sentence = "Putin praised the deal while Zelenskyy condemned the strikes."
-    assert analysis.target_sentiment(sentence, "Putin") > 0.05
-    assert analysis.target_sentiment(sentence, "Zelenskyy") < -0.05
-    assert math.isnan(analysis.target_sentiment(sentence, "Macron"))
+OPPOSITE = [
+    ("Putin praised the deal while Zelenskyy condemned the strikes.", "Putin", "Zelenskyy"),
+    ("Chancellor Scholz welcomed the agreement, but Viktor Orbán denounced it as a betrayal.",
+     "Scholz", "Viktor Orbán"),
+    ("The UN commended Norway for its humanitarian aid and condemned Myanmar for the killings.",
+     "Norway", "Myanmar"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "better", "worse"), OPPOSITE)
+def test_two_actors_of_opposite_sentiment_in_one_sentence(sentence, better, worse):
+    model_better = analysis.target_sentiment(sentence, better)
+    model_worse = analysis.target_sentiment(sentence, worse)
+    assert model_better.score > model_worse.score + 0.3
+    assert model_worse.label == "negative"
+    assert model_better.p_positive > model_worse.p_positive
+    vader_better = analysis.target_sentiment(sentence, better, method="vader")
+    vader_worse = analysis.target_sentiment(sentence, worse, method="vader")
+    assert vader_better.score > 0.05 > -0.05 > vader_worse.score
+    assert (vader_better.label, vader_worse.label) == ("positive", "negative")
+
+
+def test_reported_speech_is_about_the_one_spoken_of():
+    said = analysis.target_sentiment("Smith said Jones was a liar.", "Jones")
+    speaker = analysis.target_sentiment("Smith said Jones was a liar.", "Smith")
+    assert said.label == "negative" and speaker.score > said.score
+
+
+def test_unknown_target_gives_an_empty_record():
+    record = analysis.target_sentiment(OPPOSITE[0][0], "Macron")
+    assert record.label == "" and math.isnan(record.score)
 
 
 def test_targets_in_a_seed_passage(seed_articles):
     text = seed_articles.set_index("article_id").loc[seed_id("004"), "text"]
-    assert analysis.target_sentiment(text, "Donald Trump") > 0.05  # "expressed optimism"
-    assert analysis.target_sentiment(text, "Rubio") < -0.05  # "warned of a potential withdrawal"
-    assert math.isnan(analysis.target_sentiment(text, "Emmanuel Macron"))  # not in 004's body
+    trump = analysis.target_sentiment(text, "Donald Trump")  # "expressed optimism"
+    rubio = analysis.target_sentiment(text, "Rubio")  # "warned of a potential withdrawal"
+    assert trump.score > rubio.score
+    assert analysis.target_sentiment(text, "Donald Trump", method="vader").score > 0.05
+    assert analysis.target_sentiment(text, "Rubio", method="vader").score < -0.05
+    assert analysis.target_sentiment(text, "Emmanuel Macron").label == ""  # not in 004's body
 
 
 def test_entity_sentiment_uses_the_same_core_as_target_sentiment(tmp_path):
@@ -116,13 +145,17 @@ def test_entity_sentiment_uses_the_same_core_as_target_sentiment(tmp_path):
             }
         )
     mentions = pd.DataFrame(rows)
-    scored = analysis.entity_sentiment(articles, mentions, level="mention", annotations=ann)
-    for row in scored.itertuples():
-        text = sentences[0] if row.article_id == "x" else sentences[1]
-        assert row.sentiment == pytest.approx(analysis.target_sentiment(text, row.text))
-    score = dict(zip(scored["text"], scored["sentiment"], strict=True))
-    assert score["Scholz"] > 0 > score["Viktor Orbán"]
-    assert score["Norway"] > 0 > score["Myanmar"]
+    for method in ("model", "vader"):
+        scored = analysis.entity_sentiment(
+            articles, mentions, level="mention", method=method, annotations=ann
+        )
+        for row in scored.itertuples():
+            text = sentences[0] if row.article_id == "x" else sentences[1]
+            record = analysis.target_sentiment(text, row.text, method=method)
+            assert row.score == pytest.approx(record.score) and row.label == record.label
+        score = dict(zip(scored["text"], scored["score"], strict=True))
+        assert score["Scholz"] > score["Viktor Orbán"]
+        assert score["Norway"] > score["Myanmar"]
 
 
 def _seed_mentions(ann) -> pd.DataFrame:
@@ -172,16 +205,20 @@ def test_label_set_is_large_enough_and_well_formed(labels):
     assert (labels["source"] != "written").sum() >= 20  # sentences from the seeds
 
 
-def test_targeted_sentiment_clearly_beats_sentence_vader(labels):
-    result = S.evaluate_target_sentiment(labels).set_index(["split", "method"])["macro_f1"]
-    for split in ("all", "test"):
-        assert result[(split, "target_sentiment")] >= result[(split, "sentence_vader")] + 0.1, split
-    assert result[("all", "target_sentiment")] >= 0.7
+def test_targeted_methods_clearly_beat_sentence_vader_on_the_own_set(labels):
+    result = S.evaluate_target_sentiment(labels, n_boot=50)
+    macro = result[result["metric"] == "macro_f1"].set_index("method")["value"]
+    assert macro["clause_vader"] >= macro["sentence_vader"] + 0.1
+    # the model follows NewsMTSC's reader convention, not this set's clause convention: a smaller margin
+    assert macro["model"] >= macro["sentence_vader"] + 0.05
+    assert macro["model"] >= 0.7
 
 
 def test_opposite_polarity_pairs_are_separated_more_often_than_not(labels):
     two = labels.groupby("sentence").filter(lambda g: {"negative", "positive"} <= set(g["label"]))
-    scores = [analysis.target_sentiment(s, t) for s, t in zip(two["sentence"], two["target"], strict=True)]
+    scores = [
+        analysis.target_sentiment(s, t).score for s, t in zip(two["sentence"], two["target"], strict=True)
+    ]
     two = two.assign(score=scores)
     correct = 0
     for _, group in two.groupby("sentence"):
@@ -213,6 +250,8 @@ def test_readability_on_the_seeds(seed_articles):
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60),
 )
 def test_target_sentiment_on_messy_text_is_bounded_or_nan(before, target, after):
-    value = analysis.target_sentiment(f"{before} {target} {after}", target)
-    assert math.isnan(value) or -1.0 <= value <= 1.0
-    assert math.isnan(analysis.target_sentiment(before.replace(target, ""), target + "zzq"))
+    record = analysis.target_sentiment(f"{before} {target} {after}", target)
+    assert math.isnan(record.score) or -1.0 <= record.score <= 1.0
+    if record.label:
+        assert record.p_negative + record.p_neutral + record.p_positive == pytest.approx(1.0)
+    assert math.isnan(analysis.target_sentiment(before.replace(target, ""), target + "zzq").score)

@@ -486,7 +486,7 @@ def test_caption_repeated_on_one_line_with_credit_is_split():
 )
 def test_credits_and_bylines_are_not_body(line):
     blocks = blocks_of(f"{HEAD}\n{line}\n{BODY}")
-    assert set(blocks.loc[1 : len(blocks) - 2, "role"]) <= {"caption", "credit"}
+    assert set(blocks.loc[1 : len(blocks) - 2, "role"]) <= {"caption", "credit", "byline"}
     assert clean_one(f"{HEAD}\n{line}\n{BODY}")["text"] == BODY
 
 
@@ -558,10 +558,10 @@ def test_signoff_inside_appended_items_is_not_the_outlet():
     assert clean_one(raw)["outlet_detected"] == "Reuters"
 
 
-def test_contributor_line_is_a_credit():
+def test_contributor_line_is_a_byline():
     line = "Associated Press writers Jane Doe in Kyiv and John Roe in Paris contributed to this report."
     blocks = blocks_of(f"{HEAD}\n{BODY}\n{line}")
-    assert blocks["role"].tolist() == ["title", "body", "credit"]
+    assert blocks["role"].tolist() == ["title", "body", "byline"]
 
 
 def test_signoff_words_that_are_not_agencies_are_ignored():

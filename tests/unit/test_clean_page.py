@@ -117,3 +117,51 @@ def test_a_copyright_line_in_the_navigation_does_not_cut_the_article():
     raw = f"{nav}\n\nHome\n\nWorld\n\n{BODIES[2]}\n\n{BODIES[3]}\n\n{end}"
     text = paragraphs(pd.DataFrame({"article_id": ["p"], "raw_text": [raw]}))
     assert text[text["kept"]]["text"].tolist() == [BODIES[2], BODIES[3]]
+
+
+def test_author_bios_with_a_contact_are_bylines_and_prose_about_a_reporter_is_kept():
+    bio = (
+        "Dana Whitfield (@dwhitfield_news) is a senior correspondent for the Coastline Herald covering ports."
+    )
+    mail = "Sam Ortega is an economics reporter at the Valley Courier. Reach him at sam@courier.example."
+    prose = (
+        "Dana Whitfield is a senior correspondent who has covered the harbour for a decade, colleagues said."
+    )
+    raw = f"{BODIES[0]}\n\n{prose}\n\n{BODIES[1]}\n\n{bio}\n\n{mail}"
+    blocks = paragraphs(pd.DataFrame({"article_id": ["p"], "raw_text": [raw]})).set_index("text")
+    assert blocks.loc[bio, "role"] == "byline" and "author bio" in blocks.loc[bio, "reason"]
+    assert blocks.loc[mail, "role"] == "byline"
+    assert blocks.loc[prose, "role"] == "body"
+
+
+def test_a_long_copyright_notice_ends_the_article():
+    notice = (
+        "© 2022 Coastline Media Group. All rights reserved. "
+        + "Use of this site is subject to our terms. " * 10
+    )
+    about = "The Coastline Herald is the leading source of harbour news."
+    raw = f"{BODIES[0]}\n\n{BODIES[1]}\n\n{notice}\n\n{about}"
+    blocks = paragraphs(pd.DataFrame({"article_id": ["p"], "raw_text": [raw]}))
+    assert blocks["role"].tolist() == ["body", "body", "boilerplate", "appended_item"]
+
+
+def test_a_given_headline_and_subheadline_printed_as_two_blocks_are_the_title():
+    from analysis.clean import clean_articles
+
+    title = "Port expansion wins final approval; Engineers expect three years of dredging work"
+    raw = (
+        "Port expansion wins final approval;\nEngineers expect three years of dredging work.\n\n"
+        f"{BODIES[0]}\n\n{BODIES[1]}"
+    )
+    out = clean_articles(pd.DataFrame({"article_id": ["p"], "raw_text": [raw], "title": [title]})).iloc[0]
+    assert out["text"] == f"{BODIES[0]}\n\n{BODIES[1]}"
+    assert out["title"] == title and not out["title_derived"]
+
+
+def test_a_page_title_line_loses_the_site_name():
+    from analysis.clean import clean_articles
+
+    raw = f"Harbour plan approved after long debate | The Coastline Herald\n\n{BODIES[0]}\n\n{BODIES[1]}"
+    out = clean_articles(pd.DataFrame({"article_id": ["p"], "raw_text": [raw]})).iloc[0]
+    assert out["title"] == "Harbour plan approved after long debate" and not out["title_derived"]
+    assert out["text"].startswith(BODIES[0])

@@ -81,3 +81,19 @@ def test_compare_many_corrects_over_the_family():
     out = compare_many([(t1, "v"), (t2, "v")], n_boot=100, n_perm=199)
     assert len(out) == 6
     assert np.allclose(out["q_value"], benjamini_hochberg(out["p_value"]))
+
+
+def test_weights_give_weighted_means():
+    table = pd.DataFrame(
+        {
+            "article_id": ["x1", "x2", "y1", "y2"],
+            "outlet": ["X", "X", "Y", "Y"],
+            "tone": [1.0, 0.0, 0.0, 0.0],
+            "n": [3, 1, 1, 1],
+        }
+    )
+    out = compare(table, value="tone", weight="n", n_boot=50, n_perm=49)
+    x = out[out["outlet"] == "X"].iloc[0]
+    assert x["mean"] == pytest.approx(0.75)  # (3 * 1 + 1 * 0) / 4, not the unweighted 0.5
+    with pytest.raises(ValueError, match="columns"):
+        compare(table, value="tone", weight="missing")

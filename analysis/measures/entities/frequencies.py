@@ -137,7 +137,7 @@ def entity_frequencies(
         }
     )
     art["n_sentences"] = art["article_id"].map(n_sent).fillna(0).astype(float)
-    wanted = ("article_id", "field", "sentence_id", "canonical", "kind")
+    wanted = ("article_id", "field", "sentence_id", "start_char", "canonical", "kind")
     used_cols = [c for c in wanted if c in mentions.columns]
     m = mentions[used_cols]  # only the columns used: the filtered copy stays small at scale
     ids = m["article_id"].astype(str)

@@ -21,6 +21,7 @@ from analysis.measures.entities.lexicon import (
 from analysis.measures.entities.names import (
     AliasTable,
     first_name_gender,
+    is_common_word,
     name_key,
     name_parts,
     resolve_aliases,
@@ -109,10 +110,14 @@ def _resolve_person(
             for full, canon in candidates
             if tuple(full.split()[-len(words) :]) == words or (len(rest) > 1 and name_parts(full)[0] == rest)
         }
-        if not hits and len(words) == 1:
-            hits = {canon for full, canon in pool.items() if full.split()[0] == words[0]}
-        if len(hits) > 1 and gender:
-            hits = {h for h in hits if first_name_gender(h) == gender} or hits
+        if not hits and len(words) == 1:  # family name first: the given name is not a common word
+            hits = {
+                canon
+                for full, canon in pool.items()
+                if full.split()[0] == words[0] and not all(is_common_word(w) for w in full.split()[1:])
+            }
+        if gender:  # "Mr. Obama" is not Michelle Obama
+            hits = {h for h in hits if first_name_gender(h) in (gender, "")}
         if len(hits) == 1:
             return hits.pop()
         if len(hits) > 1:

@@ -174,13 +174,12 @@ def _gender_detector():
 
 @functools.lru_cache(maxsize=65536)
 def first_name_gender(name: str) -> str:
-    """Return ``'male'``, ``'female'`` or ``''`` for a first name (gender-guesser's lists; unsure -> '')."""
+    """Return ``'male'``, ``'female'`` or ``''`` for a first name (gender-guesser's lists; "mostly" -> '')."""
     word = name.split()[0] if name.split() else ""
     if len(word) < 2 or not word[:1].isalpha():
         return ""
     guess = _gender_detector().get_gender(word.strip(".").capitalize())
-    sure = {"male": "male", "mostly_male": "male", "female": "female", "mostly_female": "female"}
-    return sure.get(guess, "")
+    return guess if guess in ("male", "female") else ""  # "mostly_female" Bernie is not sure enough
 
 
 # --------------------------------------------------------------------------- alias table

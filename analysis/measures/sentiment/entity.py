@@ -21,9 +21,14 @@ from analysis.annotate import Annotations
 from analysis.core.stage import stage
 from analysis.core.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci_by
 from analysis.measures.sentiment.clause import TARGET_WINDOW
+from analysis.measures.sentiment.features import FEATURES_VERSION
+from analysis.measures.sentiment.model import MODEL_VERSION
 from analysis.measures.sentiment.sentences import annotations_for, empty
 from analysis.measures.sentiment.targets import RECORD_COLUMNS, Method, check_method, score_spans
 from analysis.schema import ok_articles
+
+#: The trained model and feature versions this stage scores with (they are part of its cache key).
+SCORING_VERSION = f"{MODEL_VERSION}+features-{FEATURES_VERSION}"
 
 ENTITY_COLUMNS = [
     "article_id", "canonical", "n_mentions", "n_scored", "sentiment", "sentiment_low", "sentiment_high",

@@ -15,10 +15,10 @@ The features (a sparse ``{name: value}`` mapping):
   or sits inside what someone else says (``X said Y was a liar``);
 * VADER lexicon valence (lemma fallback) of words in the target's clause
   (the clause-VADER selection), outside the clause, in the target's own
-  modifiers, on the dependency path from the target to the root, and in a
-  distance-weighted window, split into positive and negative mass; the
-  clause-VADER compound and the whole-sentence VADER compound; negation in the
-  clause and its interaction with the clause score;
+  modifiers, on the dependency path from the target to the root, in the whole
+  sentence and in a distance-weighted window, split into positive and negative
+  mass; the clause-VADER compound; negation in the clause and its interaction
+  with the clause score;
 * bags of lemmas: within 3 tokens of the target (``w:``), in the clause
   selection (``c:``), on the dependency path (``p:``) and in the sentence (``s:``).
 
@@ -40,9 +40,9 @@ from analysis.measures.sentiment.clause import (
     subtree,
     tree,
 )
-from analysis.measures.sentiment.lexicon import analyzer, negations, polarity
+from analysis.measures.sentiment.lexicon import analyzer, negations
 
-FEATURES_VERSION = "1"
+FEATURES_VERSION = "2"
 
 #: Lemmas of verbs that introduce reported speech or a stance (speaker is the subject).
 REPORTING_VERBS = frozenset(
@@ -69,7 +69,6 @@ class Sentence:
     children: list[list[int]]
     valence: list[float]
     negated: list[bool]
-    compound: float
 
 
 def prepare(
@@ -94,10 +93,8 @@ def prepare(
             value = lexicon.get(lem, 0.0)
         valence.append(float(value))
         negated.append(low in neg or lem in neg)
-    joined = "".join(t + (" " if w else "") for t, w in zip(texts, ws, strict=True)).strip()
-    compound = polarity(joined)[3] if joined else 0.0
     return Sentence(texts, [bool(w) for w in ws], lemmas, [str(p) for p in pos], [str(d) for d in dep],
-                    fixed, children, valence, negated, float(compound))  # fmt: skip
+                    fixed, children, valence, negated)  # fmt: skip
 
 
 def _masses(sentence: Sentence, indices, prefix: str, out: dict[str, float], weights=None) -> None:
@@ -202,7 +199,6 @@ def target_features(
     selected = select(head, dep, pos, sorted(span_set), window, children)
     clause_score = score_selection(sentence.text, sentence.ws, selected, sentence.lemma)
     out["clause_vader"] = clause_score
-    out["sent_vader"] = sentence.compound
     negated = any(sentence.negated[i] for i in selected) or any(
         dep[c] == "neg" for c in children[clause_head]
     )
@@ -218,6 +214,7 @@ def target_features(
     others = [i for i in range(n) if i not in span_set]
     lo, hi = min(span_set), max(span_set)
     distance = [min(abs(i - lo), abs(i - hi)) for i in others]
+    _masses(sentence, others, "lex_all", out)
     _masses(sentence, selected, "lex_sel", out)
     _masses(sentence, [i for i in others if i not in clause_set], "lex_out", out)
     _masses(sentence, own, "lex_own", out)

@@ -26,7 +26,7 @@ from analysis.measures.sentiment.lexicon import CLASSES
 MODEL_FILE = Path(__file__).resolve().parents[2] / "data" / "target_sentiment_model.json.gz"
 #: Version of the shipped model file (``eval/train_sentiment.py`` rewrites this line when it retrains).
 #: It is part of this module's code, hence of the cache key of every stage that uses the model.
-MODEL_VERSION = "newsmtsc-lr-f1-225619b781"
+MODEL_VERSION = "newsmtsc-lr-f2-76dd4cc68e"
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,16 @@ class TargetModel:
 
     def logits(self, features: dict[str, float]) -> np.ndarray:
         """Return the class scores of one feature mapping (unknown features are ignored)."""
-        out = self.intercept.copy()
-        index, coef = self.index, self.coef
+        index = self.index
+        rows, values = [], []
         for name, value in features.items():
             j = index.get(name)
             if j is not None:
-                out += coef[j] * value
-        return out
+                rows.append(j)
+                values.append(value)
+        if not rows:
+            return self.intercept.copy()
+        return self.intercept + np.asarray(values) @ self.coef[rows]
 
     def predict_proba(self, features: dict[str, float]) -> np.ndarray:
         """Return P(negative), P(neutral), P(positive) for one feature mapping."""

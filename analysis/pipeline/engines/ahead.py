@@ -1,7 +1,9 @@
 """Corpus stages computed ahead: a slow corpus stage runs in a forked process while the others run here.
 
-Only stages named in :data:`AHEAD_STAGES` whose inputs are all per-article tables
-qualify (their key and inputs are known before any corpus stage has run), with
+:data:`AHEAD_STAGES` is a chain computed in order in one forked process (``stories`` then
+``claims``, which reads it). A chain stage qualifies when its inputs are per-article tables or
+tables of the chain stages before it (so every key and input is known before any corpus stage
+has run), with
 2+ processes, up to :data:`analysis.config.CORPUS_OVERLAP_MAX_ARTICLES` articles,
 and when :func:`analysis.core.parallel.can_fork`. The forked process writes the
 stage's tables to the cache, where the stage's turn in the loop reads them.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import ChainMap
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -21,8 +24,10 @@ from analysis.pipeline.plan import PlannedStage
 from analysis.pipeline.store import corpus_kind, write_stage
 from analysis.pipeline.timing import Timer
 
-#: Corpus stages worth starting ahead in a forked process (the slowest, reading per-article tables only).
-AHEAD_STAGES = ("claims",)
+#: Corpus stages computed ahead, in order, in one forked process (claims, the slowest, reads stories).
+AHEAD_STAGES = ("stories", "claims")
+#: Name of the forked job that computes the chain.
+AHEAD_JOB = "ahead"
 
 
 def may_fork_ahead(n_articles: int, n_process: int | None) -> bool:
@@ -34,19 +39,27 @@ def may_fork_ahead(n_articles: int, n_process: int | None) -> bool:
     )
 
 
-def stage_ahead(name: str) -> tuple[float, int, int]:
-    """Compute corpus stage ``name`` and write it to the cache (in the forked process)."""
+def stage_ahead(name: str) -> tuple[dict[str, float], int, int]:
+    """Compute the chain of job ``name`` in order, writing each stage to the cache (in the forked process)."""
     job = job_state(name)
-    started, writes = time.perf_counter(), cache.write_count()
-    write_stage(corpus_kind(name), job["key"], job["stage"].run(job["inputs"]), job["root"])
-    return time.perf_counter() - started, cache.write_count() - writes, os.getpid()
+    writes, seconds = cache.write_count(), {}
+    made: dict[str, Any] = {}
+    for planned, key in job["chain"]:
+        started = time.perf_counter()
+        result = write_stage(
+            corpus_kind(planned.name), key, planned.run(ChainMap(made, job["inputs"])), job["root"]
+        )
+        made.update(result)
+        seconds[planned.name] = time.perf_counter() - started
+    return seconds, cache.write_count() - writes, os.getpid()
 
 
 class Ahead:
     """Corpus stages computing in forked processes; :meth:`wait` blocks until one has written its cache."""
 
-    def __init__(self, jobs: ForkedJobs | None = None) -> None:
+    def __init__(self, jobs: ForkedJobs | None = None, members: Sequence[str] = ()) -> None:
         self.jobs = jobs or ForkedJobs()
+        self.members = set(members)  # stages the forked chain computes
         self.pids: dict[str, int] = {}  # stage -> process that computed it
 
     def wait(self, name: str, timer: Timer) -> None:
@@ -55,12 +68,17 @@ class Ahead:
         If the process died (killed, out of memory), nothing is raised: the stage's turn in
         the loop finds no cache entry and computes it in this process.
         """
-        done, result = self.jobs.wait(name)
+        if name not in self.members:
+            return
+        self.members.clear()  # the first stage of the chain waits for all of it
+        done, result = self.jobs.wait(AHEAD_JOB)
         if not done:
             return
-        seconds, writes, self.pids[name] = result
+        seconds, writes, pid = result
         cache.add_writes(writes)
-        timer.add(name, seconds)
+        for stage_name, spent in seconds.items():
+            self.pids[stage_name] = pid
+            timer.add(stage_name, spent)
 
     def close(self, *, abandon: bool = False) -> None:
         """Shut the processes down; ``abandon`` (an error elsewhere) stops a stage still running."""
@@ -70,23 +88,28 @@ class Ahead:
 def start_ahead(
     corpus_stages: Sequence[PlannedStage],
     inputs: Mapping[str, Any],
-    key_of: Callable[[PlannedStage], str],
+    key_of: Callable[..., str],
     per_article_tables: set[str],
     root,
     *,
     n_articles: int,
     n_process: int | None,
 ) -> Ahead:
-    """Start the uncached :data:`AHEAD_STAGES` reading only per-article tables (if :func:`may_fork_ahead`)."""
+    """Start the uncached :data:`AHEAD_STAGES` chain in a forked process (if :func:`may_fork_ahead`)."""
     if root is None or not may_fork_ahead(n_articles, n_process):
         return Ahead()
-    jobs = {}
+    chain: list[tuple[PlannedStage, str]] = []
+    ready = set(per_article_tables)
+    extra: dict[str, str] = {}
     for planned in corpus_stages:
         tables = set(planned.inputs) - {"articles", "cache_dir"}
-        if planned.name not in AHEAD_STAGES or not tables or not tables <= per_article_tables:
+        if planned.name not in AHEAD_STAGES or not tables or not tables <= ready:
             continue
-        key = key_of(planned)
-        if cache.entry_path(corpus_kind(planned.name), key, root).exists():
-            continue
-        jobs[planned.name] = {"stage": planned, "inputs": inputs, "key": key, "root": root}
-    return Ahead(start_forked(stage_ahead, jobs))
+        key = key_of(planned, extra)
+        chain.append((planned, key))
+        ready.update(planned.stage.provides)
+        extra.update(dict.fromkeys(planned.stage.provides, key))
+    if not chain or all(cache.entry_path(corpus_kind(p.name), k, root).exists() for p, k in chain):
+        return Ahead()
+    job = {"chain": chain, "inputs": inputs, "root": root}
+    return Ahead(start_forked(stage_ahead, {AHEAD_JOB: job}), [p.name for p, _ in chain])
