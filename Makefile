@@ -75,8 +75,9 @@ train-sentiment: $(STAMP)
 ## Print every accuracy figure measured on the development corpora in ../shared (slow: parses them)
 evaluate: $(STAMP)
 	@test -d $(SHARED)/corpora || { echo "!! $(SHARED)/corpora not found"; exit 1; }
-	for script in extraction_text extraction_html sentiment_test sources_polnear quotes_polnear frames_validity stories_polnear entities_polnear; do \
-	  echo "== eval/$$script.py"; PYTHONPATH=. $(PY) eval/$$script.py || exit 1; done
+	@set -e; for script in "extraction_text" "extraction_html --load" "sentiment_test" "sources_polnear --part test" \
+	  "quotes_polnear --split dev" "frames_validity" "stories_polnear --entities" "entities_polnear"; do \
+	  set -- $$script; name=$$1; shift; echo "== eval/$$name.py $$*"; PYTHONPATH=. $(PY) eval/$$name.py "$$@"; done
 
 ## Open JupyterLab on notebooks/
 lab: $(STAMP)
