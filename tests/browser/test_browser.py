@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SCREENSHOT_DIR = config.PROJ_ROOT / "test-output"
-ALLOWED_SCHEMES = ("file://", "data:")
+ALLOWED_SCHEMES = ("file://", "data:", "blob:")  # blob: the table bundle imported from a local script
 
 
 def _browser_missing() -> str | None:
