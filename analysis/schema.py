@@ -70,13 +70,15 @@ def word_counts(texts: pd.Series | Iterable[object]) -> pd.Series:
     return series.fillna("").astype(str).str.count(r"\S+").astype(int)
 
 
-def ok_articles(articles: pd.DataFrame) -> pd.DataFrame:
+def ok_articles(articles: pd.DataFrame, *, need: tuple[str, ...] = ("article_id", "text")) -> pd.DataFrame:
     """Return the rows every analysis stage works on: ``status == 'ok'`` (all rows if there is no status).
 
     Parameters
     ----------
     articles : pandas.DataFrame
-        Needs ``article_id`` and ``text``.
+        Needs the ``need`` columns (default ``article_id`` and ``text``).
+    need : tuple of str, default ("article_id", "text")
+        Columns the caller reads; ``()`` only filters.
 
     Returns
     -------
@@ -85,8 +87,10 @@ def ok_articles(articles: pd.DataFrame) -> pd.DataFrame:
 
     Raises
     ------
+    TypeError
+        When ``articles`` is not a DataFrame.
     ValueError
-        When ``article_id`` or ``text`` is missing (the message lists the columns seen).
+        When a needed column is missing (the message lists the columns seen).
 
     Examples
     --------
@@ -94,7 +98,9 @@ def ok_articles(articles: pd.DataFrame) -> pd.DataFrame:
     >>> ok_articles(df)["article_id"].tolist()
     ['a']
     """
-    missing = {"article_id", "text"} - set(articles.columns)
+    if not isinstance(articles, pd.DataFrame):
+        raise TypeError(f"articles must be a pandas DataFrame, got {type(articles).__name__}")
+    missing = set(need) - set(articles.columns)
     if missing:
         raise ValueError(f"articles need columns {sorted(missing)}; got {list(articles.columns)}")
     if "status" in articles.columns:

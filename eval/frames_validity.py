@@ -20,7 +20,6 @@ Skips (exit 0, a message) when the polnear corpus is absent.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.annotate import annotate  # noqa: E402
+from analysis.core.stats import wilson_interval  # noqa: E402
 from analysis.framing.frames import (  # noqa: E402
     frame_evidence,
     frame_prevalence,
@@ -44,12 +44,8 @@ LABELS = ROOT / "tests" / "data" / "frame_labels.csv"
 
 def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float, float]:
     """Return (proportion, low, high) of the Wilson score interval; NaNs when n == 0."""
-    if n == 0:
-        return float("nan"), float("nan"), float("nan")
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return p, max(0.0, centre - half), min(1.0, centre + half)
+    low, high = wilson_interval(k, n, z=z)
+    return (k / n if n else float("nan")), low, high
 
 
 def raw_articles(ids_by_corpus: dict[str, list[str]]) -> pd.DataFrame:

@@ -21,7 +21,6 @@ independent, so they are somewhat narrow).
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
@@ -30,19 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import polnear_quotes_data as P  # noqa: E402
 
 import analysis  # noqa: E402
+from analysis.core.stats import wilson_interval  # noqa: E402
 
 QUOTE_MARKS = '"“”«»„'
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     """Return the 95% Wilson score interval of k successes in n."""
-    if n == 0:
-        return float("nan"), float("nan")
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return c - h, c + h
+    return wilson_interval(k, n, z=z)
 
 
 def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:

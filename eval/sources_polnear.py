@@ -11,7 +11,6 @@ compared case-insensitively ("" = none given). Gender is scored on the rows whos
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import polnear_quotes_data as P  # noqa: E402
 
 import analysis  # noqa: E402
+from analysis.core.stats import wilson_interval  # noqa: E402
 from analysis.framing.quotes.fields import field_groups, field_texts  # noqa: E402
 from analysis.framing.quotes.lexicon import default_lexicon  # noqa: E402
 from analysis.framing.quotes.sources import ArticleSources  # noqa: E402
@@ -28,13 +28,7 @@ from analysis.framing.quotes.speakers import Resolver, article_mentions  # noqa:
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     """Return the 95% Wilson score interval of k successes in n."""
-    if n == 0:
-        return float("nan"), float("nan")
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return c - h, c + h
+    return wilson_interval(k, n, z=z)
 
 
 def predict(labels):

@@ -288,3 +288,19 @@ def bootstrap_mean_ci_by(
     return pd.DataFrame(
         {"mean": mean, "low": low, "high": high, "n": count}, index=pd.Index(labels, name="group")
     )
+
+
+def wilson_interval(k: int, n: int, *, z: float = 1.959964) -> tuple[float, float]:
+    """Return the Wilson score interval of ``k`` successes in ``n`` trials (NaNs when ``n == 0``).
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in wilson_interval(8, 10)]
+    [0.49, 0.943]
+    """
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, float(centre - half)), min(1.0, float(centre + half))

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis import schema
+
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
 
@@ -17,22 +19,14 @@ NON_CONTENT_POS = frozenset({"PUNCT", "SPACE", "SYM", "X", "NUM"})
 
 
 def ok_articles(articles: pd.DataFrame, *, need: tuple[str, ...] = ("article_id", "text")) -> pd.DataFrame:
-    """Return the ``status == 'ok'`` rows (all rows when there is no status), with string ids.
+    """Return :func:`analysis.schema.ok_articles` as a copy with string ids (what framing tables key on).
 
     Raises
     ------
     ValueError
         When a required column is missing (the message lists the columns seen).
     """
-    if not isinstance(articles, pd.DataFrame):
-        raise TypeError(f"articles must be a pandas DataFrame, got {type(articles).__name__}")
-    missing = [c for c in need if c not in articles.columns]
-    if missing:
-        raise ValueError(f"articles need columns {missing}; got {list(articles.columns)}")
-    rows = articles
-    if "status" in rows.columns:
-        rows = rows[rows["status"] == "ok"]
-    rows = rows.copy()
+    rows = schema.ok_articles(articles, need=need).copy()
     rows["article_id"] = rows["article_id"].astype(str)
     return rows
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from analysis import config
+from analysis.schema import ok_articles
 
 if TYPE_CHECKING:
     pass
@@ -333,4 +334,4 @@ def validate_parameters(
 
 def ok_rows(articles: pd.DataFrame) -> pd.DataFrame:
     """Return the rows with ``status == 'ok'`` (every row when there is no status column)."""
-    return articles[articles["status"] == "ok"] if "status" in articles.columns else articles
+    return ok_articles(articles, need=())
