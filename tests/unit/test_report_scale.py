@@ -157,7 +157,7 @@ def test_no_entity_pages_for_abbreviations_and_fragments():
     articles = pd.DataFrame({"article_id": ["a1", "b1"], "outlet": ["A", "B"], "status": "ok", "text": "x"})
     names = ["Calif.", "N.Y.", "BC", "al", "Jo", "FBI", "Federal Bureau of Investigation", "Ann Lee", "NATO"]
     mentions = pd.DataFrame(
-        {"article_id": ["a1", "b1"] * len(names), "canonical": [n for n in names for _ in "ab"], "kind": "person"}
+        {"article_id": ["a1", "b1"] * len(names), "canonical": np.repeat(names, 2), "kind": "person"}
     )
     pages = report.most_mentioned_entities(articles, 20, mentions=mentions)
     # an all-caps short name stays when the corpus spells out its initials; four capitals are a name
