@@ -48,7 +48,8 @@ POWER = 0.8
 FRAME_FIELDS = ("title", "text")
 
 
-def _interval_text(mean: float, low: float, high: float, *, percent: bool, signed: bool = True) -> str:
+def interval_text(mean: float, low: float, high: float, *, percent: bool, signed: bool = True) -> str:
+    """Return ``mean [low, high]`` as text: percentages for shares, signed two decimals for means."""
     if pd.isna(mean):
         return "–"
     if percent:
@@ -314,8 +315,8 @@ def _length_text(outlet: str, lengths: pd.Series) -> str:
 
 def _sentence(row: pd.Series, desc: dict, lengths: pd.Series | None = None) -> str:
     percent, signed = desc["kind"] == "share", desc.get("signed", True)
-    mine = _interval_text(row["mean"], row["mean_low"], row["mean_high"], percent=percent, signed=signed)
-    rest = _interval_text(
+    mine = interval_text(row["mean"], row["mean_low"], row["mean_high"], percent=percent, signed=signed)
+    rest = interval_text(
         row["mean_rest"], row["mean_rest_low"], row["mean_rest_high"], percent=percent, signed=signed
     )
     test = f"({row['n_articles']} vs {row['n_articles_rest']} articles; q = {row['q_value']:.3f})"

@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.core.stats import bootstrap_grouped_mean_ci
 from analysis.report.display import HTMLBlock
-from analysis.report.findings import _interval_text, measure_tables
+from analysis.report.findings import interval_text, measure_tables
 from analysis.report.params import ok_rows
 from analysis.report.people import table_of
 
@@ -67,7 +67,7 @@ def outlet_summary(
             return "–"
         weights = sub[d["weight"]].to_numpy(dtype=float) if d.get("weight") else None
         ci = bootstrap_grouped_mean_ci(sub[v].to_numpy(dtype=float), sub["article_id"].to_numpy(), weights)
-        return _interval_text(ci.mean, ci.low, ci.high, percent=d["kind"] == "share")
+        return interval_text(ci.mean, ci.low, ci.high, percent=d["kind"] == "share")
 
     keyness = table_of(result, "keyness")
     freqs = table_of(result, "entity_frequencies")
