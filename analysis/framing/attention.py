@@ -26,6 +26,8 @@ PERIOD_NEEDS = {"week": 0, "month": 1, "quarter": 1, "year": 2}
 PERIOD_CODE = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 #: A point (group, period) rests on at least this many articles to be read as a rate.
 MIN_POINT_ARTICLES = 3
+#: "Most points": the share of (group, period) points that must rest on ``MIN_POINT_ARTICLES``+ articles.
+MOST_POINTS = 0.75
 #: A line over time needs at least this many periods.
 MIN_PERIODS = 3
 
@@ -52,9 +54,10 @@ def point_support(dates: pd.Series, groups: pd.Series | None, period: str) -> tu
 def choose_period(dates: pd.Series, groups: pd.Series | None = None) -> str:
     """Return the finest period in which most points rest on enough articles and a line has 3+ periods.
 
-    Tried finest first (:data:`PERIODS`): a period is chosen when at least half of the
-    (group, period) points with an article rest on :data:`MIN_POINT_ARTICLES` or more
-    articles and the dates cover :data:`MIN_PERIODS` or more periods. When none does,
+    Tried finest first (:data:`PERIODS`): a period is chosen when at least three quarters
+    (:data:`MOST_POINTS`) of the (group, period) points with an article rest on
+    :data:`MIN_POINT_ARTICLES` or more articles and the dates cover :data:`MIN_PERIODS`
+    or more periods. When none does,
     the finest period where most points have enough articles; when none has that
     either, the period follows the date span (weeks up to 120 days, months up to four
     years, else years).
@@ -82,10 +85,10 @@ def choose_period(dates: pd.Series, groups: pd.Series | None = None) -> str:
     support = {p: point_support(d, groups, p) for p in PERIODS}
     for p in PERIODS:
         share, n_periods = support[p]
-        if share >= 0.5 and n_periods >= MIN_PERIODS:
+        if share >= MOST_POINTS and n_periods >= MIN_PERIODS:
             return p
     for p in PERIODS:
-        if support[p][0] >= 0.5:
+        if support[p][0] >= MOST_POINTS:
             return p
     return _span_period(d)
 
