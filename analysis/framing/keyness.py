@@ -39,11 +39,11 @@ from analysis.framing._evidence import (
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
 
-KEYNESS_COLUMNS = [
+KEYNESS_COLUMNS: tuple[str, ...] = (
     "term", "unit", "entities", "count", "count_rest", "n_group", "n_rest", "per_1000", "per_1000_rest",
     "prior", "log_odds", "variance", "z", "rank", "n_articles",
     "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
-]  # fmt: skip
+)  # fmt: skip
 
 #: Dependency labels of a noun's pre-modifiers that belong to the phrase.
 NP_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "flat"})
@@ -212,7 +212,9 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Columns of :func:`term_counts`.
-TERM_COUNT_COLUMNS = ["article_id", "field", "term", "entity", "count", "sentence_id", "position"]
+TERM_COUNT_COLUMNS: tuple[str, ...] = (
+    "article_id", "field", "term", "entity", "count", "sentence_id", "position",
+)  # fmt: skip
 
 
 @stage(provides="_terms", requires=("articles",), keywords=("annotations",))
@@ -278,7 +280,7 @@ def term_counts(
         .reset_index()
     )
     out = out.astype({"entity": bool, "count": "int64", "sentence_id": "int64", "position": "int64"})
-    return out[TERM_COUNT_COLUMNS]
+    return out[list(TERM_COUNT_COLUMNS)]
 
 
 def _units_from_counts(

@@ -26,10 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Dependency labels of pre-modifiers that belong to a title ("Russian President", "Kremlin spokesman").
 TITLE_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case"})
 _ONLY_DETERMINERS = frozenset({"det", "poss", "case"})
-LABEL_COLUMNS = [
+LABEL_COLUMNS: tuple[str, ...] = (
     "canonical", "kind", "label", "form", "n", "n_as_speaker", "n_articles",
     "article_id", "field", "start_char", "end_char",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def normalise_label(text: str) -> str:
@@ -151,14 +151,14 @@ def _appositives(tok: _Tokens, inside: list[int]) -> list[tuple[int, int]]:
 
 
 #: Columns of :func:`label_occurrences`.
-OCCURRENCE_COLUMNS = [
+LABEL_SPAN_COLUMNS: tuple[str, ...] = (
     "article_id", "field", "canonical", "kind", "label", "form", "start_char", "end_char", "sp", "seq",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def _empty_occurrences() -> pd.DataFrame:
     types = {"start_char": "int64", "end_char": "int64", "sp": "bool", "seq": "int64"}
-    return pd.DataFrame({c: pd.Series(dtype=types.get(c, "object")) for c in OCCURRENCE_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, "object")) for c in LABEL_SPAN_COLUMNS})
 
 
 @stage(
@@ -273,14 +273,14 @@ def label_occurrences(
                 occ.append((str(aid), fld, sc, None, normalise_label(text[ss:se]), "speaker", ss, se, True))
     if not occ:
         return _empty_occurrences()
-    table = pd.DataFrame(occ, columns=OCCURRENCE_COLUMNS[:-1])
+    table = pd.DataFrame(occ, columns=LABEL_SPAN_COLUMNS[:-1])
     table["seq"] = np.arange(len(table), dtype=np.int64)
     table = table[table["label"] != ""].drop_duplicates(
         ["article_id", "field", "canonical", "start_char", "end_char"]
     )
     table["seq"] = table.groupby(["article_id", "field"], sort=False).cumcount().astype("int64")
     table = table.astype({"start_char": "int64", "end_char": "int64", "sp": "bool"})
-    return table[OCCURRENCE_COLUMNS].reset_index(drop=True)
+    return table[list(LABEL_SPAN_COLUMNS)].reset_index(drop=True)
 
 
 @stage(provides="labels", requires=("articles", "mentions", "_label_spans"), per_article=False)

@@ -24,12 +24,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
 
 POSITIONS = ("headline", "lead", "body")
-SALIENCE_COLUMNS = [
+SALIENCE_COLUMNS: tuple[str, ...] = (
     "article_id", "outlet", "item_type", "item", "kind", "first_position", "in_headline", "in_lead",
     "n_mentions", "n_headline", "n_lead", "n_body", "headline_chars", "headline_share",
     "field", "sentence_id", "start_char", "end_char", "text",
-]  # fmt: skip
-MENTION_COLUMNS = (
+)  # fmt: skip
+SALIENCE_INPUT_COLUMNS = (
     "article_id",
     "field",
     "sentence_id",
@@ -39,14 +39,14 @@ MENTION_COLUMNS = (
     "canonical",
     "kind",
 )
-SUMMARY_COLUMNS = [
+SALIENCE_SUMMARY_COLUMNS: tuple[str, ...] = (
     "item_type", "item", "n_articles", "n_with_item", "share_in_headline", "share_in_lead",
     "share_first_in_body", "mean_headline_share",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def _spans_from_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in MENTION_COLUMNS if c not in mentions.columns]
+    missing = [c for c in SALIENCE_INPUT_COLUMNS if c not in mentions.columns]
     if missing:
         raise ValueError(f"mentions need columns {missing}; got {list(mentions.columns)}")
     m = mentions[mentions["canonical"].notna() & (mentions["canonical"].astype(str).str.strip() != "")]
@@ -203,7 +203,7 @@ def salience(
     table["headline_share"] = np.minimum(share, 1.0)
     for col in ["field", "sentence_id", "start_char", "end_char", "text"]:
         table[col] = first[col].to_numpy()
-    table = table[SALIENCE_COLUMNS]
+    table = table[list(SALIENCE_COLUMNS)]
     table["_rank"] = table["first_position"].map({p: i for i, p in enumerate(POSITIONS)})
     table = table.sort_values(
         ["article_id", "item_type", "_rank", "field", "start_char", "item"], kind="stable"
@@ -251,4 +251,4 @@ def salience_summary(table: pd.DataFrame, articles: pd.DataFrame, *, by: str = "
                 "mean_headline_share": g["headline_share"].sum() / n,
             }
         )
-    return pd.DataFrame(out, columns=[by, *SUMMARY_COLUMNS])
+    return pd.DataFrame(out, columns=[by, *SALIENCE_SUMMARY_COLUMNS])

@@ -27,7 +27,7 @@ def _people(mentions: pd.DataFrame) -> pd.DataFrame:
 
 def test_mentions_contract(seed_mentions, seed_articles):
     m = seed_mentions
-    assert list(m.columns) == E.MENTION_COLUMNS
+    assert tuple(m.columns) == E.MENTION_COLUMNS
     assert set(m["kind"]) <= set(E.KINDS) and set(m["via"]) <= set(E.VIAS)
     assert set(m["field"]) <= {"title", "text"}
     texts = seed_articles.set_index("article_id")

@@ -166,7 +166,7 @@ def _seed_mentions(ann) -> pd.DataFrame:
 def test_entity_sentiment_on_the_seeds(seed_articles, seed_annotations):
     mentions = _seed_mentions(seed_annotations)
     table = analysis.entity_sentiment(seed_articles, mentions, annotations=seed_annotations)
-    assert list(table.columns) == S.ENTITY_COLUMNS
+    assert tuple(table.columns) == S.ENTITY_SENTIMENT_COLUMNS
     assert table["n_mentions"].sum() == len(mentions)
     assert not table.duplicated(["article_id", "canonical"]).any()
     assert table["n_scored"].eq(table["n_mentions"]).all()  # every NER span is in the token table

@@ -355,7 +355,7 @@ def _freq_fixture():
 def test_entity_frequencies_counts_rates_and_shares():
     arts, ment, ann = _freq_fixture()
     f = E.entity_frequencies(arts, ment, by="outlet", annotations=ann, n_boot=200)
-    assert list(f.columns) == E.FREQUENCY_COLUMNS
+    assert tuple(f.columns) == E.FREQUENCY_COLUMNS
     x = f[(f.group == "X") & (f.canonical == "P")].iloc[0]
     assert x["count"] == 3 and x["n_articles"] == 2 and x["n_articles_in_group"] == 2
     assert x["per_1000_words"] == pytest.approx(3 / 150 * 1000)
@@ -398,7 +398,7 @@ def test_kwic_surface_and_entity():
         }
     )
     k = E.kwic(arts, "vladimir putin", window=2, mentions=ment)
-    assert list(k.columns) == E.KWIC_COLUMNS
+    assert tuple(k.columns) == E.KWIC_COLUMNS
     assert k[["left", "match", "right"]].values.tolist() == [
         ["two three", "Putin", "four five."],
         ["Then Vladimir", "Putin", "left"],
@@ -466,7 +466,7 @@ def test_messy_token_streams_never_crash(words, data):
         ]
     )
     m = E.mentions_from_tables(toks, ents)
-    assert list(m.columns) == E.MENTION_COLUMNS
+    assert tuple(m.columns) == E.MENTION_COLUMNS
     assert set(m["kind"]) <= set(E.KINDS) and set(m["via"]) <= set(E.VIAS)
     assert (m["end_char"] > m["start_char"]).all()
 
@@ -506,7 +506,7 @@ def test_entity_mentions_uses_only_ok_articles_and_does_not_mutate():
 def test_entity_mentions_empty_and_bad_input():
     _, ann = _annotations({"a": "[Vladimir Putin|PERSON] spoke."})
     none = E.entity_mentions(pd.DataFrame({"article_id": ["z"], "text": [""]}), annotations=ann)
-    assert none.empty and list(none.columns) == E.MENTION_COLUMNS
+    assert none.empty and tuple(none.columns) == E.MENTION_COLUMNS
     all_bad = E.entity_mentions(pd.DataFrame({"article_id": ["a"], "text": ["x"], "status": ["empty"]}))
     assert all_bad.empty
     with pytest.raises(ValueError, match="articles need columns"):

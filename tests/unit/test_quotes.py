@@ -218,7 +218,7 @@ def test_rows_not_ok_are_skipped_and_input_not_mutated():
     arts = article(WIRE, status="duplicate")
     before = arts.copy()
     q = quotes(arts, annotations=ann_of(toks), mentions=mentions_of(WIRE, []))
-    assert q.empty and list(q.columns) == Q.QUOTE_COLUMNS
+    assert q.empty and tuple(q.columns) == Q.QUOTE_COLUMNS
     pd.testing.assert_frame_equal(arts, before)
 
 

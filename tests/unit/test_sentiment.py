@@ -338,7 +338,7 @@ def corpus():
 def test_sentence_table_scores_every_sentence_and_caches(corpus, tmp_path, monkeypatch):
     articles, ann = corpus
     first = S.sentiment(articles, level="sentence", annotations=ann, cache_dir=tmp_path)
-    assert list(first.columns) == S.SENTENCE_COLUMNS
+    assert tuple(first.columns) == S.SENTENCE_SENTIMENT_COLUMNS
     assert len(first) == len(ann.sentences) == 4
     assert first[["article_id", "field", "sentence_id"]].values.tolist() == [
         ["a", "text", 0],
@@ -374,7 +374,7 @@ def test_article_table_is_length_weighted_over_body_sentences(corpus, tmp_path):
     articles, ann = corpus
     sentences = S.sentiment(articles, level="sentence", annotations=ann, cache_dir=tmp_path)
     table = S.sentiment(articles, annotations=ann, cache_dir=tmp_path)
-    assert list(table.columns) == S.ARTICLE_COLUMNS
+    assert tuple(table.columns) == S.SENTIMENT_COLUMNS
     assert table["article_id"].tolist() == ["a", "b"]
     body = sentences[(sentences["article_id"] == "a") & (sentences["field"] == "text")]
     row = table.set_index("article_id").loc["a"]
@@ -460,7 +460,7 @@ def test_entity_sentiment_scores_mentions_from_the_token_table(corpus, tmp_path)
         articles, mentions, level="mention", method="vader", annotations=ann, cache_dir=tmp_path
     )
     assert len(per_mention) == len(mentions)
-    assert list(per_mention.columns[-5:]) == S.RECORD_COLUMNS
+    assert tuple(per_mention.columns[-5:]) == S.RECORD_COLUMNS
     assert per_mention[["p_negative", "p_neutral", "p_positive"]].isna().all().all()  # VADER has none
     score = dict(zip(per_mention["canonical"], per_mention["score"], strict=True))
     assert score["Norway"] == pytest.approx(_score(UN, [3]))
@@ -470,7 +470,7 @@ def test_entity_sentiment_scores_mentions_from_the_token_table(corpus, tmp_path)
     assert score["Lula"] < 0 and score["Recep Tayyip Erdoğan"] < 0
 
     table = S.entity_sentiment(articles, mentions, method="vader", annotations=ann, cache_dir=tmp_path)
-    assert list(table.columns) == S.ENTITY_COLUMNS
+    assert tuple(table.columns) == S.ENTITY_SENTIMENT_COLUMNS
     assert len(table) == 6 and table["n_mentions"].sum() == 6
     assert table[["article_id", "canonical"]].equals(
         table[["article_id", "canonical"]].sort_values(["article_id", "canonical"])

@@ -53,11 +53,11 @@ BALANCE_LEVELS = {
     "affiliation": "affiliation",
     "gender": "speaker_gender",
 }
-BALANCE_COLUMNS = [
+BALANCE_COLUMNS: tuple[str, ...] = (
     "level", "source", "source_type", "affiliation", "gender", "n_quotes", "n_direct", "n_partial",
     "n_indirect", "quoted_words", "share_quotes", "share_quotes_low", "share_quotes_high", "share_words",
     "n_articles",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def _bootstrap_shares(

@@ -18,11 +18,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # --------------------------------------------------------------------------- frequencies
 
-FREQUENCY_COLUMNS: list[str] = [
+FREQUENCY_COLUMNS: tuple[str, ...] = (
     "level", "group", "canonical", "kind", "count", "count_low", "count_high", "per_1000_words",
     "per_1000_low", "per_1000_high", "sentence_share", "sentence_share_low", "sentence_share_high",
     "n_articles", "article_share", "n_articles_in_group", "n_words", "n_sentences",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def word_counts(articles: pd.DataFrame) -> pd.Series:

@@ -30,14 +30,14 @@ from analysis.schema import ok_articles
 #: The trained model and feature versions this stage scores with (they are part of its cache key).
 SCORING_VERSION = f"{MODEL_VERSION}+features-{FEATURES_VERSION}"
 
-ENTITY_COLUMNS = [
+ENTITY_SENTIMENT_COLUMNS: tuple[str, ...] = (
     "article_id", "canonical", "n_mentions", "n_scored", "sentiment", "sentiment_low", "sentiment_high",
     "share_negative", "share_positive",
-]  # fmt: skip
-CORPUS_ENTITY_COLUMNS = [
+)  # fmt: skip
+CORPUS_ENTITY_SENTIMENT_COLUMNS: tuple[str, ...] = (
     "canonical", "n_articles", "n_mentions", "n_scored", "sentiment", "sentiment_low", "sentiment_high",
     "share_negative", "share_positive",
-]  # fmt: skip
+)  # fmt: skip
 
 
 @stage(provides="entity_sentiment", requires=("articles", "mentions"), keywords=("annotations", "cache_dir"))
@@ -121,7 +121,7 @@ def entity_sentiment(
     else:
         ann = annotations_for(rows, annotations, cache_dir)
         record = score_spans(ann.tokens, kept, method=method, window=window)
-        scored = pd.concat([kept.drop(columns=RECORD_COLUMNS, errors="ignore"), record], axis=1)
+        scored = pd.concat([kept.drop(columns=list(RECORD_COLUMNS), errors="ignore"), record], axis=1)
     order = [c for c in ("article_id", "field", "start_char", "end_char") if c in scored.columns]
     scored = scored.sort_values(order, kind="stable").reset_index(drop=True)
     if level == "mention":
@@ -141,7 +141,7 @@ def _shares(values: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
 def aggregate_articles(scored: pd.DataFrame, *, n_boot: int = config.N_BOOTSTRAP) -> pd.DataFrame:
     """Aggregate scored mentions (``article_id, canonical, label, score``) per article x entity."""
     if scored.empty:
-        return empty(ENTITY_COLUMNS)
+        return empty(ENTITY_SENTIMENT_COLUMNS)
     keys = pd.MultiIndex.from_arrays([scored["article_id"].astype(str), scored["canonical"].astype(str)])
     values = scored["score"].to_numpy(dtype=float)
     labels = scored["label"].astype(str).to_numpy()
@@ -171,7 +171,7 @@ def aggregate_articles(scored: pd.DataFrame, *, n_boot: int = config.N_BOOTSTRAP
             "share_negative": negative,
             "share_positive": positive,
         },
-        columns=ENTITY_COLUMNS,
+        columns=ENTITY_SENTIMENT_COLUMNS,
     )
 
 
@@ -179,7 +179,7 @@ def aggregate_corpus(
     scored: pd.DataFrame, rows: pd.DataFrame, by: str | None, *, n_boot: int = config.N_BOOTSTRAP
 ) -> pd.DataFrame:
     """Aggregate scored mentions per canonical entity (and ``by`` value), resampling articles."""
-    columns = ([by] if by else []) + CORPUS_ENTITY_COLUMNS
+    columns = [*([by] if by else []), *CORPUS_ENTITY_SENTIMENT_COLUMNS]
     if scored.empty:
         return empty(columns)
     if by:
@@ -258,7 +258,7 @@ def entity_sentiment_summary(
     """
     if by is not None and by not in articles.columns:
         raise ValueError(f"by={by!r} is not a column of articles")
-    columns = ([by] if by else []) + CORPUS_ENTITY_COLUMNS
+    columns = [*([by] if by else []), *CORPUS_ENTITY_SENTIMENT_COLUMNS]
     n_boot = config.N_BOOTSTRAP if n_boot is None else int(n_boot)
     rows = ok_articles(articles)
     ids = rows["article_id"].astype(str)

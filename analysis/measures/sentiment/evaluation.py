@@ -10,7 +10,7 @@ from analysis.measures.sentiment.clause import TARGET_WINDOW
 from analysis.measures.sentiment.lexicon import CLASSES, label_of, sentence_vader
 from analysis.measures.sentiment.targets import target_sentiment
 
-SCORE_COLUMNS = ["method", "metric", "n", "value", "value_low", "value_high"]
+SCORE_COLUMNS: tuple[str, ...] = ("method", "metric", "n", "value", "value_low", "value_high")
 
 
 def f1_per_class(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
@@ -81,7 +81,7 @@ def classification_scores(
             "value_low": np.minimum(low, point),
             "value_high": np.maximum(high, point),
         }  # fmt: skip
-    )[SCORE_COLUMNS]
+    )[list(SCORE_COLUMNS)]
 
 
 def evaluate_target_sentiment(

@@ -31,7 +31,7 @@ from analysis.measures.sentiment.model import TargetModel, shipped_model
 Method = Literal["model", "vader"]
 METHODS = ("model", "vader")
 #: Columns of a scored span (and of :class:`TargetSentiment`).
-RECORD_COLUMNS = ["label", "p_negative", "p_neutral", "p_positive", "score"]
+RECORD_COLUMNS: tuple[str, ...] = ("label", "p_negative", "p_neutral", "p_positive", "score")
 
 
 class TargetSentiment(NamedTuple):
@@ -120,7 +120,7 @@ def score_spans(
     else:
         label = np.asarray([label_of(x) for x in score], dtype=object)
     out.insert(0, "label", np.where(np.isnan(score), "", label))
-    return out[RECORD_COLUMNS]
+    return out[list(RECORD_COLUMNS)]
 
 
 def find_target(text: str, target: str) -> list[tuple[int, int]]:
