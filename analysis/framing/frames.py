@@ -59,12 +59,12 @@ NEGATORS = frozenset({"no", "not", "never", "without", "nor", "neither", "n't"})
 NEGATION_WINDOW = 3
 FRAMES_COLUMNS: tuple[str, ...] = (
     "article_id", "outlet", "frame", "frame_type", "label", "score", "n_indicators", "n_fired", "indicators",
-    "n_hits", "n_words", "hits_per_1000", "n_evidence_sentences", "evidence",
+    "n_hits", "n_words", "hits_per_1000_words", "n_evidence_sentences", "evidence",
     "field", "sentence_id", "start_char", "end_char", "sentence", "codebook", "codebook_version",
 )  # fmt: skip
 FRAME_SUMMARY_COLUMNS: tuple[str, ...] = (
     "frame", "frame_type", "label", "n_articles", "mean_score", "mean_score_low", "mean_score_high",
-    "share_with_frame", "mean_hits_per_1000", "corpus_share", "flag", "note",
+    "share_with_frame", "mean_hits_per_1000_words", "corpus_share", "flag", "note",
 )  # fmt: skip
 PREVALENCE_COLUMNS: tuple[str, ...] = (
     "frame", "label", "n_articles", "n_with_frame", "share_with_frame", "flag",
@@ -262,7 +262,12 @@ def _frame_evidence(
     return found[list(FRAME_EVIDENCE_COLUMNS)].reset_index(drop=True)
 
 
-@stage(provides="frames", requires=("articles",), keywords=("annotations", "codebook"))
+@stage(
+    provides="frames",
+    requires=("articles",),
+    keywords=("annotations", "codebook"),
+    columns=FRAMES_COLUMNS,
+)
 def frames(
     articles: pd.DataFrame,
     *,
@@ -292,7 +297,7 @@ def frames(
         frame, frame_type, label``, ``score`` (indicator questions answered yes /
         indicators, 0..1), ``n_indicators, n_fired``, ``indicators`` (fired ids, ``;``
         separated), ``n_hits`` (rule matches), ``n_words`` (non-punctuation tokens in
-        the fields), ``hits_per_1000`` (matches per 1,000 words), ``n_evidence_sentences``,
+        the fields), ``hits_per_1000_words`` (matches per 1,000 words), ``n_evidence_sentences``,
         ``evidence`` (tuple of ``(field, sentence_id, start_char, end_char)`` for every
         evidence sentence) and the first evidence sentence: ``field, sentence_id,
         start_char, end_char, sentence`` (missing when the frame did not fire), and the
@@ -364,7 +369,7 @@ def frames(
     grid["evidence"] = grid["evidence"].map(lambda v: v if isinstance(v, tuple) else ())
     grid["score"] = grid["n_fired"] / grid["n_indicators"]
     grid["n_words"] = grid["article_id"].map(n_words).fillna(0).astype(int)
-    grid["hits_per_1000"] = np.where(
+    grid["hits_per_1000_words"] = np.where(
         grid["n_words"] > 0, 1000 * grid["n_hits"] / grid["n_words"].clip(lower=1), 0.0
     )
     for col in ["sentence_id", "start_char", "end_char"]:
@@ -448,7 +453,7 @@ def frame_summary(
     ----------
     frames_table : pandas.DataFrame
         Output of :func:`frames` (needs ``frame, frame_type, label, score,
-        hits_per_1000`` and the column ``by``); join other article columns first to
+        hits_per_1000_words`` and the column ``by``); join other article columns first to
         group by them.
     by : str, default "outlet"
         Grouping column; the output's first column has this name.
@@ -465,12 +470,12 @@ def frame_summary(
     pandas.DataFrame
         ``<by>, frame, frame_type, label, n_articles, mean_score, mean_score_low,
         mean_score_high`` (NaN with one article), ``share_with_frame`` (articles with
-        score > 0), ``mean_hits_per_1000``, ``corpus_share`` and ``flag`` (the frame's
+        score > 0), ``mean_hits_per_1000_words``, ``corpus_share`` and ``flag`` (the frame's
         share of all articles and its :func:`frame_prevalence` flag) and ``note``
         ("single article: no interval" when a group has one article, else empty).
         Sorted by group, then codebook order.
     """
-    need = {by, "frame", "frame_type", "label", "score", "hits_per_1000"}
+    need = {by, "frame", "frame_type", "label", "score", "hits_per_1000_words"}
     missing = sorted(need - set(frames_table.columns))
     if missing:
         raise ValueError(f"frames_table needs columns {missing}; got {list(frames_table.columns)}")
@@ -497,7 +502,7 @@ def frame_summary(
                 "mean_score_low": low,
                 "mean_score_high": high,
                 "share_with_frame": float((scores > 0).mean()),
-                "mean_hits_per_1000": float(g["hits_per_1000"].mean()),
+                "mean_hits_per_1000_words": float(g["hits_per_1000_words"].mean()),
                 "corpus_share": float(prevalence.loc[frame, "share_with_frame"]),
                 "flag": prevalence.loc[frame, "flag"],
                 "note": "single article: no interval" if len(g) == 1 else "",

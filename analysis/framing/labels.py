@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 TITLE_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case"})
 _ONLY_DETERMINERS = frozenset({"det", "poss", "case"})
 LABEL_COLUMNS: tuple[str, ...] = (
-    "canonical", "kind", "label", "form", "n", "n_as_speaker", "n_articles",
+    "canonical", "kind", "label", "form", "count", "n_as_speaker", "n_articles",
     "article_id", "field", "start_char", "end_char",
 )  # fmt: skip
 
@@ -166,6 +166,7 @@ def _empty_occurrences() -> pd.DataFrame:
     requires=("articles", "mentions"),
     keywords=("annotations", "quotes"),
     per_article=True,
+    columns=LABEL_SPAN_COLUMNS,
 )
 def label_occurrences(
     articles: pd.DataFrame,
@@ -283,7 +284,12 @@ def label_occurrences(
     return table[list(LABEL_SPAN_COLUMNS)].reset_index(drop=True)
 
 
-@stage(provides="labels", requires=("articles", "mentions", "_label_spans"), per_article=False)
+@stage(
+    provides="labels",
+    requires=("articles", "mentions", "_label_spans"),
+    per_article=False,
+    columns=("outlet", *LABEL_COLUMNS),
+)
 def labels(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -323,10 +329,10 @@ def labels(
         article; ``title``: name with pre-modifiers such as "Russian President
         Vladimir Putin"; ``appositive``; ``role``: a role phrase standing for the
         entity; ``speaker``: a phrase used only to introduce the entity as a
-        speaker), ``n`` (occurrences), ``n_as_speaker`` (occurrences that
+        speaker), ``count`` (occurrences), ``n_as_speaker`` (occurrences that
         introduce a quotation), ``n_articles``, and the first occurrence as
         evidence: ``article_id, field, start_char, end_char``. Sorted by group,
-        canonical, descending ``n``.
+        canonical, descending ``count``.
     """
     need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
     if need:
@@ -369,7 +375,7 @@ def labels(
         .agg(
             kind=("kind", "first"),
             form=("form", "first"),
-            n=("label", "size"),
+            count=("label", "size"),
             n_as_speaker=("sp", "sum"),
             n_articles=("article_id", "nunique"),
             article_id=("article_id", "first"),
@@ -380,5 +386,5 @@ def labels(
         .reset_index()
     )
     out["n_as_speaker"] = out["n_as_speaker"].astype("int64")
-    out = out.sort_values([by, "canonical", "n", "label"], ascending=[True, True, False, True])
+    out = out.sort_values([by, "canonical", "count", "label"], ascending=[True, True, False, True])
     return out[cols].reset_index(drop=True)

@@ -58,7 +58,7 @@ STORY_SUMMARY_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-@stage(provides="stories", requires=("articles", "mentions"), per_article=False)
+@stage(provides="stories", requires=("articles", "mentions"), per_article=False, columns=STORY_COLUMNS)
 def stories(
     articles: pd.DataFrame,
     mentions: pd.DataFrame | None = None,

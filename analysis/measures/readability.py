@@ -191,7 +191,7 @@ def _measure(text: str) -> dict[str, object] | None:
     return row
 
 
-@stage(provides="readability", requires=("articles",))
+@stage(provides="readability", requires=("articles",), columns=READABILITY_COLUMNS)
 def readability(articles: pd.DataFrame, *, include_raw: bool = True) -> pd.DataFrame:
     """Compute readability indices per article on the clean text and, optionally, the raw text.
 

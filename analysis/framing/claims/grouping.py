@@ -31,7 +31,12 @@ CLAIM_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-@stage(provides="claims", requires=("articles", "sentences", "_hedges", "stories"), per_article=False)
+@stage(
+    provides="claims",
+    requires=("articles", "sentences", "_hedges", "stories"),
+    per_article=False,
+    columns=CLAIM_COLUMNS,
+)
 def claims(
     articles: pd.DataFrame,
     sentences: pd.DataFrame | None = None,

@@ -66,7 +66,12 @@ def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@stage(provides="omissions", requires=("articles", "claims", "stories"), per_article=False)
+@stage(
+    provides="omissions",
+    requires=("articles", "claims", "stories"),
+    per_article=False,
+    columns=OMISSION_COLUMNS,
+)
 def omissions(
     articles: pd.DataFrame,
     claims: pd.DataFrame,

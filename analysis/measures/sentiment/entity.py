@@ -3,7 +3,7 @@
 :func:`entity_sentiment` (a declared per-article stage) scores each entity
 mention from the cached token table with the targeted methods of
 :mod:`analysis.measures.sentiment.targets` (nothing is re-parsed) and
-aggregates the signed score per article x canonical entity;
+aggregates the signed ``sentiment`` per article x canonical entity;
 :func:`entity_sentiment_summary` aggregates the stored article table to the
 corpus or to outlets without re-scoring.
 """
@@ -40,7 +40,12 @@ CORPUS_ENTITY_SENTIMENT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-@stage(provides="entity_sentiment", requires=("articles", "mentions"), keywords=("annotations", "cache_dir"))
+@stage(
+    provides="entity_sentiment",
+    requires=("articles", "mentions"),
+    keywords=("annotations", "cache_dir"),
+    columns=ENTITY_SENTIMENT_COLUMNS,
+)
 def entity_sentiment(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -91,11 +96,11 @@ def entity_sentiment(
     -------
     pandas.DataFrame
         Mention level: the mention columns plus ``label, p_negative,
-        p_neutral, p_positive, score`` (``score`` = P(positive) - P(negative),
+        p_neutral, p_positive, sentiment`` (``sentiment`` = P(positive) - P(negative),
         or VADER's compound for ``method="vader"``; ``label == ""`` and NaN
         when the mention is not in the token table).
         Article level: ``article_id, canonical, n_mentions, n_scored,
-        sentiment`` (mean ``score`` over mentions), ``sentiment_low,
+        sentiment`` (mean ``sentiment`` over mentions), ``sentiment_low,
         sentiment_high`` (95% bootstrap over mentions, seeded),
         ``share_negative, share_positive`` (of scored mentions, by label).
         Corpus level: ``[by,] canonical, n_articles, n_mentions, n_scored,
@@ -139,11 +144,11 @@ def _shares(values: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
 
 
 def aggregate_articles(scored: pd.DataFrame, *, n_boot: int = config.N_BOOTSTRAP) -> pd.DataFrame:
-    """Aggregate scored mentions (``article_id, canonical, label, score``) per article x entity."""
+    """Aggregate scored mentions (``article_id, canonical, label, sentiment``) per article x entity."""
     if scored.empty:
         return empty(ENTITY_SENTIMENT_COLUMNS)
     keys = pd.MultiIndex.from_arrays([scored["article_id"].astype(str), scored["canonical"].astype(str)])
-    values = scored["score"].to_numpy(dtype=float)
+    values = scored["sentiment"].to_numpy(dtype=float)
     labels = scored["label"].astype(str).to_numpy()
     ci = bootstrap_mean_ci_by(values, keys.to_flat_index().to_numpy(), n=n_boot)
     finite = np.isfinite(values)
@@ -186,7 +191,7 @@ def aggregate_corpus(
         groups_of = dict(zip(rows["article_id"].astype(str), rows[by], strict=True))
         scored = scored.assign(**{by: scored["article_id"].astype(str).map(groups_of)})
     keys = ([by] if by else []) + ["canonical"]
-    values_all = scored["score"].to_numpy(dtype=float)
+    values_all = scored["sentiment"].to_numpy(dtype=float)
     labels_all = scored["label"].astype(str).to_numpy()
     articles_all = scored["article_id"].astype(str).to_numpy()
     records = []

@@ -194,7 +194,12 @@ def article_sentiment(
     return out[list(SENTIMENT_COLUMNS)]
 
 
-@stage(provides="sentiment", requires=("articles",), keywords=("annotations", "cache_dir"))
+@stage(
+    provides="sentiment",
+    requires=("articles",),
+    keywords=("annotations", "cache_dir"),
+    columns=SENTIMENT_COLUMNS,
+)
 def sentiment(
     articles: pd.DataFrame,
     *,
