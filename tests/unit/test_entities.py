@@ -379,6 +379,8 @@ def test_entity_frequencies_word_count_fallback_and_bad_group():
     assert f.loc[(f.outlet == "Y") & (f.canonical == "Q"), "n_words_total"].item() == 200
     with pytest.raises(ValueError, match="not an article column"):
         E.entity_frequencies(arts, ment, by="nope", annotations=ann)
+    with pytest.raises(ValueError, match="grouping column"):
+        E.entity_frequencies(arts.assign(kind="x"), ment, by="kind", annotations=ann)
 
 
 def test_kwic_surface_and_entity():

@@ -129,6 +129,8 @@ def entity_frequencies(
     rows = ok_articles(articles)
     if by not in rows.columns:
         raise ValueError(f"by={by!r} is not an article column; choose one of {list(rows.columns)}")
+    if by in FREQUENCY_COLUMNS:
+        raise ValueError(f"by={by!r} would name the grouping column like an output column; rename it")
     rows = rows.assign(article_id=rows["article_id"].astype(str))
     if sentences is None:
         if annotations is None:
