@@ -149,7 +149,8 @@ def _chosen(rows: pd.DataFrame, names: Sequence[str] | None) -> list[str]:
     if names is not None:
         return list(names)
     # the most used first: entities by mentions, frames by articles with the frame
-    weight = pd.to_numeric(rows["n_mentions"], errors="coerce").fillna(0) + rows["articles_with"].astype(float)
+    mentions = pd.to_numeric(rows["n_mentions"], errors="coerce").fillna(0)
+    weight = mentions + rows["articles_with"].astype(float)
     order = weight.groupby(rows["name"]).sum().sort_values(ascending=False)
     return [str(n) for n in order.index[:MAX_NAMES] if order[n] > 0]
 

@@ -90,15 +90,13 @@ def outlet_summary(
                 f"{k} ({v:.1%})" for k, v in frame_share.items()
             )
         if keyness is not None and not keyness.empty:
-            k = keyness[keyness["outlet"] == outlet] if "outlet" in keyness.columns else keyness.iloc[0:0]
+            k = keyness[keyness["outlet"] == outlet]
             if "z" in k.columns:
                 k = k[k["z"] > 0]
             terms = k.drop_duplicates("term").sort_values("rank" if "rank" in k else "z").head(5)["term"]
             row["distinctive terms"] = ", ".join(map(str, terms))
         if freqs is not None and not freqs.empty:
-            fr = freqs[freqs["outlet"] == outlet] if "outlet" in freqs.columns else freqs.iloc[0:0]
-            if "level" in fr.columns:
-                fr = fr[fr["level"] != "corpus"]
+            fr = freqs[freqs["outlet"] == outlet]
             if "kind" in fr.columns:
                 fr = fr[fr["kind"] == "person"]
             fr = fr.sort_values("per_1000_words", ascending=False).head(3)
