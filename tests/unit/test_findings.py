@@ -158,16 +158,20 @@ def test_frames_compare_sentence_shares_so_length_alone_is_no_finding():
 def test_a_frame_finding_shows_length_and_the_frames_precision_and_weak_frames_are_marked():
     outlets = ("A", "B", "C", "D")
     arts = _articles(25, outlets=outlets, words={"A": 900})
-    p = {o: {"conflict": 0.3 if o == "A" else 0.05, "economic": 0.3 if o == "A" else 0.05} for o in outlets}
-    f, s = _frames(arts, dict.fromkeys(outlets, 10), p, frames=("conflict", "economic"), seed=1)
+    p = {o: {"capacity_resources": 0.3 if o == "A" else 0.05, "economic": 0.3 if o == "A" else 0.05}
+         for o in outlets}
+    f, s = _frames(arts, dict.fromkeys(outlets, 10), p, frames=("capacity_resources", "economic"), seed=1)
     page = report.compare_outlets(_result(arts, 0.0) | {"frames": f, "sentences": s}, arts, options=FAST)
     hits = page.hits[page.hits["outlet"] == "A"].set_index("measure")
-    assert {"frame: conflict", "frame: economic"} <= set(hits.index)
+    assert {"frame: capacity_resources", "frame: economic"} <= set(hits.index)
     assert "of its sentences" in hits.loc["frame: economic", "sentence"]
     assert "Its articles average 900 words against 300 elsewhere" in hits.loc["frame: economic", "sentence"]
-    assert hits.loc["frame: economic", "validation"].startswith("precision 0.76 [0.58, 0.88], recall 0.81")
-    assert not hits.loc["frame: economic", "weak"]
-    assert hits.loc["frame: conflict", "weak"]  # precision 0.43 in the validation file
+    economic = report.validation_of("frame", "economic")["figures"].set_index("metric")
+    expected = (f"precision {economic.loc['precision', 'figure']:.2f} [{economic.loc['precision', 'low']:.2f}, "
+                f"{economic.loc['precision', 'high']:.2f}], recall {economic.loc['recall', 'figure']:.2f}")
+    assert hits.loc["frame: economic", "validation"].startswith(expected)
+    assert not hits.loc["frame: economic", "weak"]  # validated in the validation file
+    assert hits.loc["frame: capacity_resources", "weak"]  # precision 0.20: exploratory
     html = report.findings_html(page)
     assert html.text.count("[weak measure: exploratory]") == page.hits["weak"].sum() >= 1
     assert "weak measure: exploratory" in html.html
