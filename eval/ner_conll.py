@@ -1,4 +1,4 @@
-"""Named entities of the project's entity layer scored on CoNLL-2003 dev (``../shared/corpora/conll2003-dev``).
+"""The project's named entities scored on CoNLL-2003 dev (``../shared/corpora/conll2003-dev``).
 
 Usage (from the repository root)::
 
@@ -95,7 +95,12 @@ def plain_predictions(docs: list[dict]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for d, doc in zip(docs, nlp.pipe([d["text"] for d in docs], batch_size=32), strict=True):
         out[d["doc_id"]] = [
-            {"text": e.text, "label": SPACY_TO_LABEL[e.label_], "start_char": e.start_char, "end_char": e.end_char}
+            {
+                "text": e.text,
+                "label": SPACY_TO_LABEL[e.label_],
+                "start_char": e.start_char,
+                "end_char": e.end_char,
+            }
             for e in doc.ents
             if e.label_ in SPACY_TO_LABEL
         ]
@@ -103,7 +108,9 @@ def plain_predictions(docs: list[dict]) -> dict[str, list[dict]]:
 
 
 def _span_set(doc_id: str, ents: list[dict]) -> set[tuple]:
-    return {(doc_id, int(e["start_char"]), int(e["end_char"]), e["label"]) for e in ents if e["label"] in LABELS}
+    return {
+        (doc_id, int(e["start_char"]), int(e["end_char"]), e["label"]) for e in ents if e["label"] in LABELS
+    }
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
@@ -114,8 +121,9 @@ def bootstrap_micro(docs: list[dict], pred: dict[str, list[dict]], n_boot: int =
     """Return the 95% percentile interval of micro F1 over documents resampled with replacement."""
     counts = []
     for d in docs:
-        g = _span_set(d["doc_id"], [{**e, "label": SPACY_TO_LABEL.get(e["label"], e["label"])}
-                                    for e in d["entities"]])
+        g = _span_set(
+            d["doc_id"], [{**e, "label": SPACY_TO_LABEL.get(e["label"], e["label"])} for e in d["entities"]]
+        )
         p = _span_set(d["doc_id"], pred.get(d["doc_id"], []))
         tp = len(g & p)
         counts.append((tp, len(p) - tp, len(g) - tp))
@@ -168,7 +176,11 @@ def missed_org_causes(docs: list[dict], pred: dict[str, list[dict]], raw: dict[s
             letters = [c for c in line if c.isalpha()]
             caps = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
             surface = text[s:e]
-            acro = surface.replace(".", "").isupper() and len(surface.replace(".", "")) <= 6 and " " not in surface
+            acro = (
+                surface.replace(".", "").isupper()
+                and len(surface.replace(".", "")) <= 6
+                and " " not in surface
+            )
             raw_exact = [r for r in raws if (r["start_char"], r["end_char"]) == (s, e)]
             if exact:
                 spacy_label = raw_exact[0]["label"] if raw_exact else "-"
