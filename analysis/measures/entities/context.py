@@ -29,7 +29,7 @@ import re
 from collections import Counter, defaultdict
 
 from analysis.measures.entities.lexicon import ORG_HEADS, SURNAME_PARTICLES
-from analysis.measures.entities.names import AliasTable, name_key
+from analysis.measures.entities.names import AliasTable, first_name_gender, name_key
 from analysis.measures.entities.spans import ArticleSpans, Field, Span
 
 #: A number token: scores, table figures, dates ("2", "1996-08-30", ".542", "4-17", "+353").
@@ -162,6 +162,14 @@ def _name_runs(fld: Field, line: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
+def _team_name(fld: Field, s: int, e: int) -> bool:
+    """Tell whether tokens ``[s, e)`` can name a team: no digits ("M1"), not a month ("July 96")."""
+    words = fld.texts[s:e]
+    return not any(ch.isdigit() for w in words for ch in w) and not (
+        len(words) == 1 and words[0].lower().rstrip(".") in _MONTHS
+    )
+
+
 def results_names(fld: Field) -> list[tuple[int, int]]:
     r"""Return the team names of the field's results lines, as token ranges (end exclusive).
 
@@ -197,7 +205,7 @@ def results_names(fld: Field) -> list[tuple[int, int]]:
             if score or fixture:
                 out.append((line[0], line[first_end - 1] + 1))
                 out.append((line[second[0]], line[second[1] - 1] + 1))
-    return out
+    return [(s, e) for s, e in out if _team_name(fld, s, e)]
 
 
 def _chunks(fld: Field, tokens: list[int]) -> list[str]:
@@ -318,6 +326,46 @@ def _set(art: ArticleSpans, fname: str, s: int, e: int, label: str, evidence: st
     art.spans.append(span)
 
 
+def _looks_like_person(fld: Field, s: int, e: int, aliases: AliasTable) -> bool:
+    """Tell whether ``[s, e)`` is 2-3 capitalised words opening with a given name ("Mihai Tararache").
+
+    The first word must be a male or female given name in gender-guesser's lists; no word may be a
+    known place or organisation, and the last may not be an organisation head.
+    """
+    words = fld.texts[s:e]
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.isalpha() for w in words[1:]):
+        return False
+    if not words[0].isalpha() or not words[0][:1].isupper() or fld.folded[e - 1] in ORG_HEADS:
+        return False
+    if any(aliases.lookup(w) is not None for w in words) or aliases.lookup(" ".join(words)) is not None:
+        return False
+    return first_name_gender(words[0]) != ""
+
+
+def _people_by_given_name(art: ArticleSpans, aliases: AliasTable) -> None:
+    """Label as people the names that open with a given name.
+
+    Spans spaCy gave another label, and uncovered names followed by a country in brackets
+    ("Mark Philippoussis ( Australia ) beat ...").
+    """
+    for span in art.spans:
+        if not span.evidence and span.label != "PERSON":
+            if _looks_like_person(art.fields[span.field], span.start_tok, span.end_tok, aliases):
+                span.label, span.evidence = "PERSON", "given name"
+    for fname, fld in art.fields.items():
+        covered = {k for sp in art.spans if sp.field == fname for k in range(sp.start_tok, sp.end_tok)}
+        for k in range(2, len(fld.texts) - 2):
+            if fld.texts[k] != "(" or fld.texts[k + 2] != ")":
+                continue
+            country = aliases.lookup(fld.texts[k + 1])
+            if country is None or country.category != "country":
+                continue
+            for s in (k - 3, k - 2):
+                if s >= 0 and not covered & set(range(s, k)) and _looks_like_person(fld, s, k, aliases):
+                    _set(art, fname, s, k, "PERSON", "given name")
+                    break
+
+
 def context_rules(art: ArticleSpans, aliases: AliasTable) -> None:
     """Apply results lines, datelines, acronym definitions, organisation heads and the majority label.
 
@@ -341,6 +389,7 @@ def context_rules(art: ArticleSpans, aliases: AliasTable) -> None:
             known = aliases.lookup(" ".join(fld.texts[span.start_tok : span.end_tok]))
             if known is None or known.kind == "organisation":  # "West Bank" is a place
                 span.label, span.evidence = "ORG", "organisation head"
+    _people_by_given_name(art, aliases)
     defined = _acronym_definitions(art)
     if defined:
         for fname, fld in art.fields.items():
