@@ -157,7 +157,8 @@ def _parse_missing(
     for key, _, title, text in todo:
         parts = article_jobs(title, text)
         for i, (field, offset, chunk) in enumerate(parts):
-            cased = truecase(chunk)  # upper-case lines in mixed case, offsets unchanged
+            # upper-case lines in mixed case, offsets unchanged; a title takes its casing from the body
+            cased = truecase(chunk, text if field == "title" else "")
             original = chunk if cased != chunk else None
             jobs.append((cased, (key, field, offset, i == len(parts) - 1, original)))
     pending: dict[str, list[pd.DataFrame]] = {}

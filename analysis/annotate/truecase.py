@@ -76,8 +76,10 @@ def _recase(word: str, form: str) -> str:
     )
 
 
-def truecase(text: str) -> str:
+def truecase(text: str, context: str = "") -> str:
     r"""Return ``text`` with its upper-case lines in mixed case; same length, only letter case changes.
+
+    ``context``: more text of the same article whose casing counts as evidence (the body, for a title).
 
     Examples
     --------
@@ -97,7 +99,7 @@ def truecase(text: str) -> str:
             out.append(line)
             continue
         if evidence is None:
-            evidence = _casing_evidence(text)
+            evidence = _casing_evidence(text + "\n" + context if context else text)
         pieces, pos, first = [], 0, True
         for m in _WORD.finditer(line):
             word = m.group(0)
