@@ -78,6 +78,11 @@ def test_acronym_before_its_name_and_initials_rule():
     assert is_acronym("U.N.") and not is_acronym("Who")
 
 
+def test_an_acronym_inside_a_longer_name_is_left_in_it():
+    m = mentions("The [United Nations ( UN )|ORG] met . The [UN Security Council|ORG] voted .")
+    assert labels(m) == [("United Nations", "ORG"), ("UN", "ORG"), ("UN Security Council", "ORG")]
+
+
 def test_unrelated_bracketed_capitals_are_not_an_acronym():
     m = mentions("The [Irish Republican Army|ORG] ( NATO ) denied it . NATO said nothing .")
     assert labels(m) == [("Irish Republican Army", "ORG")]

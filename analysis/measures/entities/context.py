@@ -393,9 +393,13 @@ def context_rules(art: ArticleSpans, aliases: AliasTable) -> None:
     defined = _acronym_definitions(art)
     if defined:
         for fname, fld in art.fields.items():
+            inside_longer = {  # "UN" in "UN Security Council" stays part of that name
+                k for sp in art.spans if sp.field == fname and sp.end_tok - sp.start_tok > 1
+                for k in range(sp.start_tok, sp.end_tok)
+            }  # fmt: skip
             for k, word in enumerate(fld.texts):
                 label = defined.get(word.replace(".", ""))
-                if label is not None and is_acronym(word):
+                if label is not None and k not in inside_longer and is_acronym(word):
                     _set(art, fname, k, k + 1, label, "acronym definition")
     _majority(art)
     art.spans.sort(key=lambda sp: (sp.field, sp.start_tok))
