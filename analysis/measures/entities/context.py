@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from analysis.measures.entities.lexicon import ORG_HEADS, SURNAME_PARTICLES
-from analysis.measures.entities.names import AliasTable, first_name_gender, name_key
+from analysis.measures.entities.lexicon import ORG_DESIGNATORS, ORG_HEADS, SURNAME_PARTICLES
+from analysis.measures.entities.names import AliasTable, first_name_gender, fold, is_common_word, name_key
 from analysis.measures.entities.spans import ArticleSpans, Field, Span
 
 #: A number token: scores, table figures, dates ("2", "1996-08-30", ".542", "4-17", "+353").
@@ -330,7 +330,8 @@ def _looks_like_person(fld: Field, s: int, e: int, aliases: AliasTable) -> bool:
     """Tell whether ``[s, e)`` is 2-3 capitalised words opening with a given name ("Mihai Tararache").
 
     The first word must be a male or female given name in gender-guesser's lists; no word may be a
-    known place or organisation, and the last may not be an organisation head.
+    known place or organisation or an organisation word ("Christian Democratic Union"), and the
+    last may be neither an organisation head nor a common word ("Edison Research").
     """
     words = fld.texts[s:e]
     if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.isalpha() for w in words[1:]):
@@ -339,6 +340,8 @@ def _looks_like_person(fld: Field, s: int, e: int, aliases: AliasTable) -> bool:
         return False
     if any(aliases.lookup(w) is not None for w in words) or aliases.lookup(" ".join(words)) is not None:
         return False
+    if is_common_word(words[-1]) or any(fold(w) in ORG_DESIGNATORS for w in words):
+        return False  # "Edison Research", "Christian Democratic Union"
     return first_name_gender(words[0]) != ""
 
 
@@ -348,8 +351,8 @@ def _people_by_given_name(art: ArticleSpans, aliases: AliasTable) -> None:
     Spans spaCy gave another label, and uncovered names followed by a country in brackets
     ("Mark Philippoussis ( Australia ) beat ...").
     """
-    for span in art.spans:
-        if not span.evidence and span.label != "PERSON":
+    for span in art.spans:  # not GPE: a city such as "Des Moines" opens with a given name too
+        if not span.evidence and span.label not in ("PERSON", "GPE"):
             if _looks_like_person(art.fields[span.field], span.start_tok, span.end_tok, aliases):
                 span.label, span.evidence = "PERSON", "given name"
     for fname, fld in art.fields.items():
@@ -408,18 +411,29 @@ def context_rules(art: ArticleSpans, aliases: AliasTable) -> None:
 def _majority(art: ArticleSpans) -> None:
     """Give every span without evidence the majority label of its name in the article.
 
-    A span labelled by a rule counts twice. Names of one word that are also the last word of a
-    longer person name are left to the person rules.
+    A span labelled by a rule counts twice; without such a span among them, the majority must be
+    two thirds of the votes. A one-word name that is a word of a longer person
+    name in the article ("Trump" beside "Donald Trump") is left to the person rules of
+    :mod:`.linking`, and the new label is not evidence: those rules may still change it.
     """
+    person_words = {
+        name_key(w)
+        for sp in art.spans
+        if sp.label == "PERSON" and sp.end_tok - sp.start_tok >= 2
+        for w in art.fields[sp.field].texts[sp.start_tok : sp.end_tok]
+    }
     votes: dict[str, Counter] = defaultdict(Counter)
+    ruled: set[str] = set()
     keys = []
     for span in art.spans:
         key = name_key(" ".join(art.fields[span.field].texts[span.start_tok : span.end_tok]))
         keys.append(key)
         votes[key][span.label] += 2 if span.evidence else 1
+        if span.evidence:
+            ruled.add(key)
     for span, key in zip(art.spans, keys, strict=True):
-        if span.evidence or len(votes[key]) < 2:
+        if span.evidence or len(votes[key]) < 2 or key in person_words:
             continue
         (best, n), *rest = votes[key].most_common()
-        if n > rest[0][1] and best != span.label:
-            span.label, span.evidence = best, "majority"
+        if n > rest[0][1] and (key in ruled or 3 * n >= 2 * sum(votes[key].values())):
+            span.label = best
