@@ -9,6 +9,9 @@ import pytest
 from analysis import report
 from analysis.measures.sentiment import entity_sentiment_summary, label_of
 from analysis.measures.sentiment.entity import aggregate_articles, aggregate_corpus
+from analysis.report import build as report_build
+from analysis.report import params as report_params
+from analysis.report import scale as report_scale
 
 
 def _scored_mentions(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -66,7 +69,7 @@ def test_entity_sentiment_summary_ignores_other_articles_and_checks_by():
 
 def test_outlet_means_average_articles_with_an_interval():
     table = pd.DataFrame({"outlet": ["b", "a", "a", "a"], "x": [5.0, 1.0, 2.0, 6.0]})
-    out = report.outlet_means(table, ["x"])
+    out = report_scale.outlet_means(table, ["x"])
     assert out["outlet"].tolist() == ["a", "b"] and out["articles"].tolist() == [3, 1]
     assert out.loc[0, "x"] == pytest.approx(3.0)
     assert 1.0 <= out.loc[0, "x_low"] <= 3.0 <= out.loc[0, "x_high"] <= 6.0
@@ -150,7 +153,7 @@ def test_most_mentioned_entities_reads_given_mentions_of_ok_articles():
             "kind": ["person", "organisation", "organisation", "person", "person", "person"],
         }
     )
-    assert report.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == ["B", "A"]
+    assert report_build.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == ["B", "A"]
 
 
 def test_entity_pages_go_to_entities_several_outlets_cover():
@@ -165,8 +168,8 @@ def test_entity_pages_go_to_entities_several_outlets_cover():
         }
     )
     # "Solo" has the most mentions but one outlet: no page; "Shared" (3 outlets) first
-    assert report.most_mentioned_entities(articles, 5, mentions=mentions) == ["Shared"]
-    assert report.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == [
+    assert report_build.most_mentioned_entities(articles, 5, mentions=mentions) == ["Shared"]
+    assert report_build.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == [
         "Shared",
         "Solo",
         "Pair",
@@ -204,7 +207,7 @@ def test_co_mentions_counts_sentences_naming_both_entities():
 
 
 def test_cleaning_table_puts_the_biggest_losses_first_on_large_corpora():
-    n = report.MAX_FIGURE_ARTICLES + 5
+    n = report_params.MAX_FIGURE_ARTICLES + 5
     ids = [f"a{i:03d}" for i in range(n)]
     blocks = pd.DataFrame(
         {
