@@ -133,9 +133,7 @@ def test_per_article_figures_become_per_outlet_above_the_cap():
         assert len(fig.axes[0].get_yticklabels()) == ticks
         plt.close(fig)
     scored = large.assign(compound=0.1, compound_low=0.0, compound_high=0.2)
-    fig = report.article_interval_figure(
-        scored, value="compound", low="compound_low", high="compound_high", title="t", xlabel="x"
-    )
+    fig = report.article_interval_figure(scored, value="compound", title="t", xlabel="x")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["Outlet 0 (17)", "Outlet 1 (17)", "Outlet 2 (16)"]
     plt.close(fig)
