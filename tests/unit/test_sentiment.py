@@ -699,7 +699,10 @@ def test_word_vectors_place_related_words_together():
     unit /= np.linalg.norm(unit, axis=1, keepdims=True)
     sim = unit @ unit.T
     assert sim[0, 1] > sim[0, 2] and sim[2, 3] > sim[1, 3]  # praise ~ laud, condemn ~ denounce
-    assert np.allclose(vectors.mean_vector(np.array([-1, -1])), 0.0)
+    means = vectors.mean_vectors([ids[:2], np.array([], dtype=np.int64), ids[2:4]])
+    assert np.allclose(means[0], unit[:0].sum(axis=0) + np.asarray(table[ids[:2]], dtype=float).mean(axis=0))
+    assert not means[1].any() and means[2].any()
+    assert vectors.lookup(["Praised", "qqzzxxq"]) == {"praised": int(ids[0])}
 
 
 def test_the_model_version_and_its_files_key_the_entity_sentiment_stage(tmp_path):

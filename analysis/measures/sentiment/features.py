@@ -35,7 +35,7 @@ it was trained with and refuses a mismatch).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +50,7 @@ from analysis.measures.sentiment.clause import (
     tree,
 )
 from analysis.measures.sentiment.lexicon import analyzer, negations
-from analysis.measures.sentiment.vectors import DIM, mean_vector, word_ids
+from analysis.measures.sentiment.vectors import DIM, mean_vectors, word_ids
 
 FEATURES_VERSION = "3"
 #: Regions of the sentence whose mean word vector is a block of the dense features, in this order.
@@ -95,8 +95,15 @@ def prepare(
     pos: Sequence[str],
     dep: Sequence[str],
     head: Sequence[int],
+    *,
+    vocabulary: Mapping[str, int] | None = None,
 ) -> Sentence:
-    """Prepare a sentence's token lists (``head`` local to the sentence; out-of-range heads become roots)."""
+    """Prepare a sentence's token lists (``head`` local to the sentence; out-of-range heads become roots).
+
+    ``vocabulary`` maps lower-cased words to their word-vector rows
+    (:func:`analysis.measures.sentiment.vectors.lookup`, made once for many
+    sentences); without it the rows are looked up here.
+    """
     fixed, children = tree(head)
     texts = [str(t) for t in text]
     lemmas = [str(x).lower() for x in (lemma if lemma is not None else texts)]
@@ -110,9 +117,16 @@ def prepare(
             value = lexicon.get(lem, 0.0)
         valence.append(float(value))
         negated.append(low in neg or lem in neg)
-    ids = word_ids(texts)
-    if (ids < 0).any():
-        ids = np.where(ids < 0, word_ids(lemmas), ids)
+    if vocabulary is None:
+        ids = word_ids(texts)
+        if (ids < 0).any():
+            ids = np.where(ids < 0, word_ids(lemmas), ids)
+    else:
+        ids = np.fromiter(
+            (vocabulary.get(t.lower(), vocabulary.get(m, -1)) for t, m in zip(texts, lemmas, strict=True)),
+            dtype=np.int64,
+            count=len(texts),
+        )
     return Sentence(texts, [bool(w) for w in ws], lemmas, [str(p) for p in pos], [str(d) for d in dep],
                     fixed, children, valence, negated, ids)  # fmt: skip
 
@@ -170,14 +184,27 @@ def target_inputs(
     >>> v.shape == (N_DENSE,), bool(v[:50].any()), bool(v[50:100].any())
     (True, False, True)
     """
+    features, groups = target_parts(sentence, span, window=window)
+    return features, mean_vectors(groups).ravel()
+
+
+def target_parts(
+    sentence: Sentence, span: Sequence[int], *, window: int = TARGET_WINDOW
+) -> tuple[dict[str, float], list[np.ndarray]]:
+    """Return the sparse feature mapping and, per region of :data:`REGIONS`, the vector rows of its words.
+
+    :func:`analysis.measures.sentiment.vectors.mean_vectors` turns the rows of
+    many targets into their dense vectors at once (what :func:`target_inputs`
+    does for one).
+    """
     features, regions = _analyse(sentence, span, window)
     ids = sentence.vector_ids
-    dense = np.zeros(N_DENSE, dtype=np.float64)
-    for k, name in enumerate(REGIONS):
+    groups = []
+    for name in REGIONS:
         members = regions.get(name)
-        if members:
-            dense[k * DIM : (k + 1) * DIM] = mean_vector(ids[np.asarray(members, dtype=np.int64)])
-    return features, dense
+        rows = ids[np.asarray(members, dtype=np.int64)] if members else ids[:0]
+        groups.append(rows[rows >= 0])
+    return features, groups
 
 
 def _analyse(sentence: Sentence, span: Sequence[int], window: int) -> tuple[dict[str, float], dict]:
@@ -304,8 +331,6 @@ def _analyse(sentence: Sentence, span: Sequence[int], window: int) -> tuple[dict
         "clause": content(selected),
         "path": content(to_root[1:]),
         "sentence": content(range(n)),
-        "governor": content([head[th]] if head[th] != th else []),
-        "verb": content([clause_head] if clause_head != th else []),
     }
     return out, regions
 

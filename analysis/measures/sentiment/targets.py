@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.sentiment.clause import TARGET_WINDOW, score_selection, select, tree
-from analysis.measures.sentiment.features import prepare, sentence_spans, target_inputs
+from analysis.measures.sentiment.features import N_DENSE, prepare, sentence_spans, target_parts
 from analysis.measures.sentiment.lexicon import CLASSES, label_of
 from analysis.measures.sentiment.model import TargetModel, shipped_model
+from analysis.measures.sentiment.vectors import lookup, mean_vectors
 
 Method = Literal["model", "vader"]
 METHODS = ("model", "vader")
@@ -96,7 +97,13 @@ def score_spans(
     position = np.full(n, -1, dtype=np.int64)
     vader: list[float] = []
     sparse_rows: list[dict[str, float]] = []
-    dense_rows: list[np.ndarray] = []
+    groups: list[np.ndarray] = []
+    vocabulary = None
+    if method == "model" and not tokens.empty:
+        words = (
+            tokens["text"] if "lemma" not in tokens.columns else pd.concat([tokens["text"], tokens["lemma"]])
+        )
+        vocabulary = lookup(words)
     for row, sentence, span in sentence_spans(tokens, spans):
         key = (sentence, span)
         k = memo.get(key)
@@ -110,17 +117,18 @@ def score_spans(
             else:
                 s = prepared.get(sentence)
                 if s is None:
-                    s = prepared[sentence] = prepare(*sentence)
-                features, dense = target_inputs(s, span, window=window)
+                    s = prepared[sentence] = prepare(*sentence, vocabulary=vocabulary)
+                features, regions = target_parts(s, span, window=window)
                 sparse_rows.append(features)
-                dense_rows.append(dense)
+                groups.extend(regions)
         position[row] = k
     hit = position >= 0
     if hit.any():
         if method == "vader":
             score[hit] = np.asarray(vader)[position[hit]]
         else:
-            distinct = weights.predict_proba_many(sparse_rows, np.vstack(dense_rows))
+            dense = mean_vectors(groups).reshape(len(sparse_rows), N_DENSE)
+            distinct = weights.predict_proba_many(sparse_rows, dense)
             probs[hit] = distinct[position[hit]]
             score[hit] = probs[hit, 2] - probs[hit, 0]
     out = pd.DataFrame(probs, columns=["p_negative", "p_neutral", "p_positive"], index=spans.index)

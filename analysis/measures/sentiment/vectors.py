@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 #: Dimension of the word vectors.
 DIM = 50
@@ -43,8 +44,6 @@ def data_dir() -> Path:
 @functools.lru_cache(maxsize=1)
 def glove() -> tuple[np.ndarray, object]:
     """Return ``(vectors, words)``: the memory-mapped (400,000 x 50) array and a ``pandas.Index`` of words."""
-    import pandas as pd
-
     folder = data_dir()
     vectors = np.load(folder / _EMBEDDINGS, mmap_mode="r")
     words = pd.read_parquet(folder / _INDEX)["index"]
@@ -65,10 +64,37 @@ def word_ids(words: Sequence[str]) -> np.ndarray:
     return np.asarray(index.get_indexer([str(w).lower() for w in words]), dtype=np.int64)
 
 
-def mean_vector(ids: np.ndarray) -> np.ndarray:
-    """Return the mean vector of the rows ``ids`` (those >= 0), zeros when there is none."""
-    ids = ids[ids >= 0]
-    if ids.size == 0:
-        return np.zeros(DIM, dtype=np.float64)
+def lookup(words) -> dict[str, int]:
+    """Return ``{lower-cased word: row}`` for the distinct ``words`` that have a vector (one lookup).
+
+    >>> lookup(["The", "the", "zzqxw"])
+    {'the': 0}
+    """
+    _, index = glove()
+    distinct = pd.unique(pd.Series(list(words), dtype=object).astype(str).str.lower())
+    rows = index.get_indexer(distinct)
+    found = rows >= 0
+    return dict(zip(distinct[found].tolist(), rows[found].tolist(), strict=True))
+
+
+def mean_vectors(groups: Sequence[np.ndarray]) -> np.ndarray:
+    """Return the (len(groups), 50) mean vectors of groups of rows (all >= 0); zeros for an empty group.
+
+    Every distinct row is read once from the memory-mapped array.
+
+    >>> v = mean_vectors([np.array([0, 1]), np.array([], dtype=int)])
+    >>> v.shape, bool(v[0].any()), bool(v[1].any())
+    ((2, 50), True, False)
+    """
+    out = np.zeros((len(groups), DIM), dtype=np.float64)
+    lengths = np.fromiter((len(g) for g in groups), dtype=np.int64, count=len(groups))
+    if not lengths.any():
+        return out
+    flat = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
+    distinct, inverse = np.unique(flat, return_inverse=True)
     vectors, _ = glove()
-    return np.asarray(vectors[np.sort(ids)], dtype=np.float64).mean(axis=0)
+    rows = np.asarray(vectors[distinct], dtype=np.float64)[inverse]
+    filled = lengths > 0
+    starts = (np.cumsum(lengths) - lengths)[filled]
+    out[filled] = np.add.reduceat(rows, starts, axis=0) / lengths[filled, None]
+    return out
