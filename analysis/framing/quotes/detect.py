@@ -21,16 +21,20 @@ from analysis.framing.quotes.fields import (
 from analysis.framing.quotes.lexicon import (
     CLIMB_DEPS,
     DOBJ_SPEECH,
+    DOCUMENT_NOUNS,
     GROUP_NOUNS,
     INSTITUTION_NOUNS,
     NEEDS_CLAUSE,
+    OBJECT_CUES,
     PREP_SPEECH,
     PRONOUNS_PERSON,
     QUOTE_COLUMNS,
     ROLE_NOUNS,
     SENT_END,
+    SPEAKER_NOUNS,
     SUBJECT_DEPS,
     WORD,
+    XCOMP_CUES,
     Lexicon,
     default_lexicon,
 )
@@ -58,6 +62,11 @@ def is_reporting(f: Field, i: int, lex: Lexicon) -> bool:
     if lemma == "quote":
         return any(f.dep[c] in ("nsubjpass", "auxpass") for c in f.kids(i))
     return True
+
+
+def is_cue(f: Field, i: int, lex: Lexicon) -> bool:
+    """Tell whether token ``i`` is a verb attributing a belief, intention or stance (lexicon ``cue`` rows)."""
+    return f.pos[i] == "VERB" and f.lemma[i].lower() in lex.cues
 
 
 def _according(f: Field, i: int) -> int | None:
@@ -294,10 +303,10 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         if speaker is not None and speaker.canonical:
             last_attr = (s.outer_end, speaker)
     # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
-    verbs = lex.verbs
+    verbs, cues = lex.verbs, lex.cues
     candidates = [
         k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
-        if lem.lower() in verbs or w.lower() == "according"
+        if lem.lower() in verbs or lem.lower() in cues or w.lower() == "according"
     ]  # fmt: skip
     for k in candidates:
         if in_quote[k] or k in direct_verbs:
@@ -310,11 +319,11 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             if q is not None:
                 found.append(q)
             continue
-        if not is_reporting(f, k, lex) or f.lemma[k].lower() == "quote":
+        if not (is_reporting(f, k, lex) or is_cue(f, k, lex)) or f.lemma[k].lower() == "quote":
             continue
         if _denied(f, k):
             continue
-        content = _content_of(f, k)
+        content = _content_of(f, k, lex.cues.get(f.lemma[k].lower(), ""))
         if content is None:
             continue
         subj = subject_of(f, k)
@@ -327,7 +336,51 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             continue
         speaker = res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
-    return found
+    return _combine(found, text)
+
+
+def _combine(found: list[_Quote], text: str) -> list[_Quote]:
+    """Make one attribution of each reported event.
+
+    A partial quotation inside a reported clause (*X said that it was "a robust
+    and lasting peace"*) becomes one ``partial`` row spanning the clause (the
+    mixed attribution); a quotation interrupted by its attribution and continued
+    in the same paragraph (*"…," X said. "…"*) is one row spanning both parts.
+    """
+    hosts = [q for q in found if q.kind == "indirect"]
+    mixed: set[int] = set()
+    out: list[_Quote] = []
+    for q in found:
+        if q.kind == "partial":
+            host = next((h for h in hosts if h.start <= q.start and q.end <= h.end + 2), None)
+            if host is not None:
+                mixed.add(id(host))
+                if host.speaker is None:
+                    host.speaker, host.method = q.speaker, q.method
+                continue
+        out.append(q)
+    for q in out:
+        if id(q) in mixed:
+            q.kind = "partial"
+    out.sort(key=lambda q: q.start)
+    merged: list[_Quote] = []
+    for q in out:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and q.method == "continuation"
+            and q.kind in ("direct", "partial")
+            and prev.kind in ("direct", "partial")
+            and prev.speaker is q.speaker
+            and 0 <= q.start - prev.end <= 150
+            and "\n" not in text[prev.end : q.start]
+            and len(SENT_END.findall(text, prev.end, q.start)) <= 1
+        ):
+            prev.end = max(prev.end, q.end)
+            prev.balanced = prev.balanced and q.balanced
+            continue
+        merged.append(q)
+    return merged
 
 
 def _denied(f: Field, v: int) -> bool:
@@ -352,11 +405,11 @@ def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
     """Check that a reported-speech subject can speak: a name, a pronoun, a role or an institution."""
     lemma = f.lemma[i].lower()
     if f.pos[i] == "PRON":
-        return lemma in PRONOUNS_PERSON or lemma in ("they", "it")
+        return lemma in PRONOUNS_PERSON or lemma in ("they", "it", "i", "we", "you")
     if f.pos[i] == "PROPN" or f.ent[i] in ("PERSON", "ORG", "GPE", "NORP"):
         return True
     word = f.word[i].lower()
-    if {lemma, word} & (ROLE_NOUNS | INSTITUTION_NOUNS | GROUP_NOUNS):
+    if {lemma, word} & (ROLE_NOUNS | INSTITUTION_NOUNS | GROUP_NOUNS | DOCUMENT_NOUNS | SPEAKER_NOUNS):
         return True
     if any(m.start <= f.start[i] < m.end for m in f.mentions):
         return True
@@ -376,11 +429,28 @@ def _dominates(f: Field, v: int, toks: list[int]) -> bool:
     return any(t in under for t in toks)
 
 
-def _content_of(f: Field, v: int) -> tuple[int, int] | None:
-    """Token range of what a reporting verb reports: its clausal complement or, for some verbs, its object."""
+def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
+    """Token range of what a reporting verb reports: its clausal complement or, for some verbs, its object.
+
+    ``cue`` is the class of an attribution cue (``belief``, ``intention``,
+    ``stance``; empty for reporting verbs): an infinitive complement is the
+    content of intentions ("vowed to repeal …"), the object and what follows it
+    the content of stances ("criticized the pope as …").
+    """
     lemma = f.lemma[v].lower()
     kids = f.kids(v)
     picked = [c for c in kids if f.dep[c] in ("ccomp",)]
+    if not picked and lemma in XCOMP_CUES:
+        picked = [c for c in kids if f.dep[c] == "xcomp" and c > v]
+    if not picked and (lemma in OBJECT_CUES or cue == "stance"):
+        objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
+        if objs:
+            follow = ("as", "for", "of", "over")
+            picked = objs + [
+                c for c in kids
+                if c > objs[0] and (f.dep[c] in ("oprd", "xcomp", "ccomp")
+                                    or f.dep[c] == "prep" and f.word[c].lower() in follow)
+            ]  # fmt: skip
     if not picked and lemma in DOBJ_SPEECH:
         picked = [c for c in kids if f.dep[c] == "dobj"]
     if not picked and lemma in PREP_SPEECH:

@@ -7,6 +7,7 @@ The editable tables live in package data: ``analysis/data/reporting_verbs.csv``
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -63,6 +64,34 @@ NEEDS_CLAUSE = frozenset(
     """maintain add note report post answer observe recall predict suggest indicate express
     voice""".split()
 )
+#: Verbs whose reported content can be an infinitive complement ("vowed to repeal", "wants to build").
+XCOMP_CUES = frozenset(
+    """promise vow pledge threaten urge ask agree offer hope expect decide plan want intend aim seek prefer
+    refuse decline try wish hesitate""".split()
+)
+#: Verbs whose object plus its complements is the attributed content ("criticized the pope as …").
+OBJECT_CUES = frozenset(
+    """accuse blast slam dismiss condemn denounce criticize criticise praise hail call label brand describe
+    urge warn""".split()
+)
+#: Nouns of documents and studies that can be the source of an attribution ("a new poll shows that …").
+DOCUMENT_NOUNS = frozenset(
+    """poll polls survey surveys study studies analysis review data report reports memo letter email emails
+    records documents document filing research figures numbers statistics results ad ads video book article
+    tweet post website statement statements release complaint lawsuit indictment ruling transcript""".split()
+)
+#: Common nouns for people who can hold or voice a view ("the candidate believes", "voters want").
+SPEAKER_NOUNS = frozenset(
+    """candidate candidates nominee nominees businessman businesswoman voter voters supporter supporters
+    opponent opponents campaign campaigns aide aides ally allies adviser advisers advisor advisors donor
+    donors member members delegate delegates activist activists advocate advocates economist economists
+    scientist scientists historian historians expert pollster pollsters strategist strategists consultant
+    consultants lawyer lawyers attorney attorneys republicans democrats conservatives liberals progressives
+    americans citizens americans wife husband father mother son daughter friend friends man woman men women
+    team group groups party organization administration caucus majority minority most many some others
+    everyone nobody anyone someone person writer author editor reporter reporters columnist host critic
+    chairman chairwoman""".split()
+)
 PREP_SPEECH = {
     "warn": ("of", "about", "against"),
     "caution": ("against", "about"),
@@ -98,8 +127,11 @@ def reporting_terms(path: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``term`` (lower case; verbs as lemmas), ``type`` (``verb``, ``hedge``,
-        ``qualifier``), ``class`` (``neutral``, ``emphatic``, ``distancing``, ``hedge``).
+        ``term`` (lower case; verbs as lemmas), ``type`` (``verb``: reporting
+        verbs that introduce quotations and reported speech; ``cue``: verbs that
+        attribute a belief, an intention or a stance outside quotations; ``hedge``,
+        ``qualifier``), ``class`` (``neutral``, ``emphatic``, ``distancing`` for
+        verbs; ``belief``, ``intention``, ``stance`` for cues; ``hedge``).
     """
     return _reporting_table(str(path or REPORTING_TERMS)).copy()
 
@@ -143,6 +175,7 @@ class Lexicon:
     surnames: dict[str, str]  # lower-case last word of a person name -> full name
     adjectives: dict[str, str]
     roles: dict[str, frozenset[str]]  # lower-case full name -> roles
+    cues: dict[str, str] = dataclasses.field(default_factory=dict)  # attribution cue lemma -> class
 
 
 @functools.lru_cache(maxsize=4)
@@ -175,7 +208,9 @@ def load_lexicon(terms_path: str, affiliations_path: str) -> Lexicon:
         n.lower(): frozenset(r.strip().lower() for r in str(rs).split("|") if r.strip())
         for n, rs in zip(people["name"], people["roles"], strict=True)
     }
-    return Lexicon(verbs, hedges, qualifiers, names, surnames, adjectives, roles)
+    is_cue = terms["type"] == "cue"
+    cues = dict(zip(terms.loc[is_cue, "term"], terms.loc[is_cue, "class"], strict=True))
+    return Lexicon(verbs, hedges, qualifiers, names, surnames, adjectives, roles, cues)
 
 
 def default_lexicon() -> Lexicon:
