@@ -336,17 +336,25 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             continue
         speaker = res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
-    return _combine(found, text)
+    return _combine(f, found)
 
 
-def _combine(found: list[_Quote], text: str) -> list[_Quote]:
+def _combine(f: Field, found: list[_Quote]) -> list[_Quote]:
     """Make one attribution of each reported event.
 
+    An indirect attribution whose cue lies inside the content of another
+    (*Trump said he wants …*) is part of that one and is not repeated.
     A partial quotation inside a reported clause (*X said that it was "a robust
     and lasting peace"*) becomes one ``partial`` row spanning the clause (the
     mixed attribution); a quotation interrupted by its attribution and continued
     in the same paragraph (*"…," X said. "…"*) is one row spanning both parts.
     """
+    text = f.text
+    found = [
+        q for q in found
+        if q.kind != "indirect" or q.verb is None
+        or not any(p is not q and p.start <= f.start[q.verb] < p.end for p in found)
+    ]  # fmt: skip
     hosts = [q for q in found if q.kind == "indirect"]
     mixed: set[int] = set()
     out: list[_Quote] = []
@@ -408,6 +416,8 @@ def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
         return lemma in PRONOUNS_PERSON or lemma in ("they", "it", "i", "we", "you")
     if f.pos[i] == "PROPN" or f.ent[i] in ("PERSON", "ORG", "GPE", "NORP"):
         return True
+    if f.pos[i] == "NUM" or lemma in ("percent", "one", "another", "all", "half", "both", "few", "several"):
+        return True  # "47 percent said …", "another says …": poll shares and counted people
     word = f.word[i].lower()
     if {lemma, word} & (ROLE_NOUNS | INSTITUTION_NOUNS | GROUP_NOUNS | DOCUMENT_NOUNS | SPEAKER_NOUNS):
         return True
@@ -461,8 +471,8 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
         picked = _that_clause(f, v)
     excluded: set[int] = set()
     parent = f.parent(v)
-    if not picked and parent is not None and f.dep[v] in ("parataxis", "ccomp") and parent < v:
-        # "Talks were useful, said Peskov": the verb is parenthetical to the clause before it
+    if not picked and parent is not None and f.dep[v] in ("parataxis", "ccomp"):
+        # "Talks were useful, said Peskov", "The risk, he said, is …": the verb is parenthetical
         if (
             v > 0
             and f.word[v - 1] == ","
@@ -472,6 +482,10 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
     if not picked:
         return None
     para = para_id(f, v)
+    for c in picked:  # "said the party was not in a crisis, and urged …": a second predicate of the speaker
+        for d in f.kids(c):
+            if d > c and _own_predicate(f, d):
+                excluded |= set(f.subtree(d))
     toks = sorted(t for c in picked for t in f.subtree(c) if para_id(f, t) == para and t not in excluded)
     if not toks:
         return None
@@ -483,6 +497,20 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
     if b - a < 1:
         return None
     return a, b
+
+
+def _own_predicate(f: Field, d: int) -> bool:
+    """Tell whether ``d``, a dependent after a reported clause, is a new predicate of the speaker.
+
+    A coordinated verb without its own subject (*…, and urged that …*) or a
+    participle clause (*…, describing the team as …*) continues the sentence's
+    subject, not the reported clause.
+    """
+    if f.pos[d] != "VERB" or any(f.dep[c] in SUBJECT_DEPS for c in f.kids(d)):
+        return False
+    if f.dep[d] == "conj":
+        return True
+    return f.dep[d] == "advcl" and f.tag[d] == "VBG" and d > 0 and f.word[d - 1] == ","
 
 
 def _that_clause(f: Field, v: int) -> list[int]:

@@ -72,7 +72,7 @@ XCOMP_CUES = frozenset(
 #: Verbs whose object plus its complements is the attributed content ("criticized the pope as …").
 OBJECT_CUES = frozenset(
     """accuse blast slam dismiss condemn denounce criticize criticise praise hail call label brand describe
-    urge warn""".split()
+    urge warn show find reveal""".split()
 )
 #: Nouns of documents and studies that can be the source of an attribution ("a new poll shows that …").
 DOCUMENT_NOUNS = frozenset(
@@ -96,6 +96,8 @@ PREP_SPEECH = {
     "warn": ("of", "about", "against"),
     "caution": ("against", "about"),
     "complain": ("about", "of"),
+    "ask": ("about", "for"),
+    "call": ("for",),
 }
 OPEN_CLOSE = {"“": "”", "‘": "’", "«": "»", "„": "“"}
 OPENERS = '“"«„'
