@@ -19,12 +19,15 @@ from analysis.framing.quotes.fields import (
     quote_spans,
 )
 from analysis.framing.quotes.lexicon import (
+    AS_CUES,
     CLIMB_DEPS,
     DOBJ_SPEECH,
     DOCUMENT_NOUNS,
     GROUP_NOUNS,
     INSTITUTION_NOUNS,
     NEEDS_CLAUSE,
+    NOT_CUES,
+    NOUN_CUES,
     OBJECT_CUES,
     PREP_SPEECH,
     PRONOUNS_PERSON,
@@ -65,8 +68,22 @@ def is_reporting(f: Field, i: int, lex: Lexicon) -> bool:
 
 
 def is_cue(f: Field, i: int, lex: Lexicon) -> bool:
-    """Tell whether token ``i`` is a verb attributing a belief, intention or stance (lexicon ``cue`` rows)."""
-    return f.pos[i] == "VERB" and f.lemma[i].lower() in lex.cues
+    """Tell whether token ``i`` is a verb attributing a belief, intention or stance.
+
+    The lexicon's ``cue`` rows, verbs of :data:`AS_CUES` and :data:`PREP_SPEECH`,
+    and any other verb with a clausal complement after it (*X hinted that …*)
+    except the verbs of :data:`NOT_CUES`.
+    """
+    if f.pos[i] == "ADJ":  # "were optimistic that …", "is convinced that …"
+        return f.dep[i] == "acomp" and any(f.dep[c] == "ccomp" and c > i for c in f.kids(i))
+    if f.pos[i] == "NOUN":  # "his call to ban …", "the campaign's claim that …"
+        return f.lemma[i].lower() in NOUN_CUES and _noun_content(f, i) is not None
+    if f.pos[i] != "VERB":
+        return False
+    lemma = f.lemma[i].lower()
+    if lemma in lex.cues or lemma in AS_CUES or lemma in PREP_SPEECH:
+        return True
+    return lemma not in NOT_CUES and any(f.dep[c] == "ccomp" and c > i for c in f.kids(i))
 
 
 def _according(f: Field, i: int) -> int | None:
@@ -303,10 +320,10 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         if speaker is not None and speaker.canonical:
             last_attr = (s.outer_end, speaker)
     # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
-    verbs, cues = lex.verbs, lex.cues
+    verbs = lex.verbs
     candidates = [
         k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
-        if lem.lower() in verbs or lem.lower() in cues or w.lower() == "according"
+        if lem.lower() in verbs or w.lower() == "according" or is_cue(f, k, lex)
     ]  # fmt: skip
     for k in candidates:
         if in_quote[k] or k in direct_verbs:
@@ -323,10 +340,14 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             continue
         if _denied(f, k):
             continue
-        content = _content_of(f, k, lex.cues.get(f.lemma[k].lower(), ""))
+        if f.pos[k] == "NOUN":
+            content = _noun_content(f, k)
+            subj = next((c for c in f.kids(k) if f.dep[c] == "poss"), None)
+        else:
+            content = _content_of(f, k, lex.cues.get(f.lemma[k].lower(), ""))
+            subj = subject_of(f, f.parent(k) if f.pos[k] == "ADJ" else k)
         if content is None:
             continue
-        subj = subject_of(f, k)
         if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, lex.surnames):
             continue
         a, b = content
@@ -423,6 +444,8 @@ def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
         return True
     if any(m.start <= f.start[i] < m.end for m in f.mentions):
         return True
+    if f.pos[i] == "NOUN":
+        return True
     word = f.word[i]
     if word[:1].isupper() and f.pos[i] == "NOUN":  # a name the tagger missed ("Zelenskyy said")
         first = i == 0 or f.sent[i - 1] != f.sent[i]
@@ -452,6 +475,10 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
     picked = [c for c in kids if f.dep[c] in ("ccomp",)]
     if not picked and lemma in XCOMP_CUES:
         picked = [c for c in kids if f.dep[c] == "xcomp" and c > v]
+    if not picked and lemma in AS_CUES:  # "sees the deal as a betrayal"
+        objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
+        as_ = [c for c in kids if f.dep[c] == "prep" and f.word[c].lower() == "as" and objs and c > objs[0]]
+        picked = objs + as_ if as_ else []
     if not picked and (lemma in OBJECT_CUES or cue == "stance"):
         objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
         if objs:
@@ -497,6 +524,25 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
     if b - a < 1:
         return None
     return a, b
+
+
+def _noun_content(f: Field, n: int) -> tuple[int, int] | None:
+    """Token range of the "that"-clause or "to"-infinitive of a cue noun with a possessor."""
+    if not any(f.dep[c] == "poss" for c in f.kids(n)):
+        return None
+    for c in f.kids(n):
+        if c > n and f.dep[c] in ("acl", "ccomp") and f.pos[c] in ("VERB", "AUX"):
+            marks = {f.word[d].lower() for d in f.kids(c) if f.dep[d] in ("mark", "aux")}
+            own_subject = any(f.dep[d] in SUBJECT_DEPS for d in f.kids(c))
+            if "that" in marks or "to" in marks and not own_subject:
+                toks = f.subtree(c)
+                a, b = toks[0], toks[-1]
+                while a < b and f.word[a].lower() in ("that", "to"):
+                    a += 1
+                while b > a and f.pos[b] in ("PUNCT", "SPACE"):
+                    b -= 1
+                return (a, b) if b > a else None
+    return None
 
 
 def _own_predicate(f: Field, d: int) -> bool:

@@ -74,6 +74,21 @@ OBJECT_CUES = frozenset(
     """accuse blast slam dismiss condemn denounce criticize criticise praise hail call label brand describe
     urge warn show find reveal""".split()
 )
+#: Verbs with a clausal complement that attribute nothing ("made sure that", "it seems that").
+NOT_CUES = frozenset(
+    """be have do get go come make let help seem appear mean ensure matter happen need require cause keep
+    leave become remain turn prove take give put use look sound feel try start begin stop continue
+    include allow expect""".split()
+)
+#: Nouns that attribute a view to their possessor ("his call to ban …", "the campaign's claim that …").
+NOUN_CUES = frozenset(
+    """claim claims call assertion argument belief view statement warning promise pledge suggestion
+    accusation allegation insistence demand criticism proposal plan decision hope fear concern
+    contention charge vow threat insinuation prediction admission denial assurance conviction
+    position suspicion recommendation request complaint""".split()
+)
+#: Verbs whose object "as" something is a view ("sees the deal as a betrayal").
+AS_CUES = frozenset("see view regard portray paint cast characterize characterise treat".split())
 #: Nouns of documents and studies that can be the source of an attribution ("a new poll shows that …").
 DOCUMENT_NOUNS = frozenset(
     """poll polls survey surveys study studies analysis review data report reports memo letter email emails
@@ -98,6 +113,13 @@ PREP_SPEECH = {
     "complain": ("about", "of"),
     "ask": ("about", "for"),
     "call": ("for",),
+    "talk": ("about",),
+    "speak": ("about", "of", "out"),
+    "point": ("to",),
+    "apologize": ("for",),
+    "apologise": ("for",),
+    "vote": ("for", "against"),
+    "agree": ("with", "on"),
 }
 OPEN_CLOSE = {"“": "”", "‘": "’", "«": "»", "„": "“"}
 OPENERS = '“"«„'
