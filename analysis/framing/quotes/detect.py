@@ -321,10 +321,13 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             last_attr = (s.outer_end, speaker)
     # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
     verbs = lex.verbs
-    candidates = [
+    heads = {f.parent(c) for c, d in enumerate(f.dep) if d == "ccomp"}  # verbs with a clausal complement
+    listed = verbs.keys() | lex.cues.keys() | AS_CUES | PREP_SPEECH.keys() | NOUN_CUES
+    candidates = sorted(
         k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
-        if lem.lower() in verbs or w.lower() == "according" or is_cue(f, k, lex)
-    ]  # fmt: skip
+        if (lem.lower() in listed or k in heads or w.lower() == "according")
+        and (lem.lower() in verbs or w.lower() == "according" or is_cue(f, k, lex))
+    )  # fmt: skip
     for k in candidates:
         if in_quote[k] or k in direct_verbs:
             continue

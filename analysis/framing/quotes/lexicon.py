@@ -67,7 +67,7 @@ NEEDS_CLAUSE = frozenset(
 #: Verbs whose reported content can be an infinitive complement ("vowed to repeal", "wants to build").
 XCOMP_CUES = frozenset(
     """promise vow pledge threaten urge ask agree offer hope expect decide plan want intend aim seek prefer
-    refuse decline try wish hesitate""".split()
+    refuse decline wish hesitate""".split()
 )
 #: Verbs whose object plus its complements is the attributed content ("criticized the pope as …").
 OBJECT_CUES = frozenset(
@@ -78,7 +78,7 @@ OBJECT_CUES = frozenset(
 NOT_CUES = frozenset(
     """be have do get go come make let help seem appear mean ensure matter happen need require cause keep
     leave become remain turn prove take give put use look sound feel try start begin stop continue
-    include allow expect""".split()
+    include allow expect win try""".split()
 )
 #: Nouns that attribute a view to their possessor ("his call to ban …", "the campaign's claim that …").
 NOUN_CUES = frozenset(
