@@ -144,27 +144,6 @@ def _per_article_tables(
     return LazyTables(sources, root)
 
 
-def corpus_folder(source_or_articles: Any) -> Any:
-    """Return where a corpus came from, for files kept beside it (``codebook.yaml``).
-
-    A path is returned as it is; a loaded table gives the one folder every article's
-    ``source_path`` lies in (None when there is none or several).
-
-    Examples
-    --------
-    >>> corpus_folder(pd.DataFrame({"source_path": ["/c/a.txt", "/c/b.txt"]}))
-    '/c'
-    >>> corpus_folder(pd.DataFrame({"article_id": ["a"]})) is None
-    True
-    """
-    if not isinstance(source_or_articles, pd.DataFrame):
-        return source_or_articles
-    if "source_path" not in source_or_articles.columns:
-        return None
-    folders = {os.path.dirname(str(p)) for p in source_or_articles["source_path"].dropna()}
-    return folders.pop() if len(folders) == 1 else None
-
-
 def run(
     source_or_articles: Any,
     *,
@@ -236,7 +215,7 @@ def run(
 
     started = time.perf_counter()
     names = list(include) if include is not None else None
-    book = resolve_codebook(corpus_folder(source_or_articles), codebook)
+    book = resolve_codebook(source_or_articles, codebook)
     settings = {"codebook": (book, codebook_digest(book))}
     stages = plan(include=names, settings=settings)
     fingerprint = model_fingerprint()
