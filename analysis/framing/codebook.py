@@ -21,7 +21,7 @@ from analysis.corpus.files import corpus_file
 #: The codebook shipped with the package: 17 general news frames.
 DEFAULT_CODEBOOK = config.DATA_DIR / "frames.yaml"
 #: File name of a corpus's own codebook, looked up beside the corpus (like ``metadata.csv``).
-CORPUS_CODEBOOK_NAME = "codebook.yaml"
+CORPUS_CODEBOOK_NAME = config.CORPUS_FILE_NAMES[1]
 FRAME_TYPES = ("generic", "story")
 
 

@@ -22,6 +22,7 @@ from analysis.annotate import model_fingerprint
 from analysis.core import cache
 from analysis.core.parallel import release_memory
 from analysis.framing.codebook import codebook_digest, resolve_codebook
+from analysis.framing.quotes.people import people_digest, resolve_people
 from analysis.pipeline import corpus_stages
 from analysis.pipeline.chunks import chunk_articles, chunk_signature, corpus_signature, stage_keys
 from analysis.pipeline.engines.lanes import lane_count, run_lanes
@@ -157,6 +158,7 @@ def run(
     out_dir: str | os.PathLike | None = None,
     progress: bool = True,
     codebook: str | os.PathLike | Mapping | None = None,
+    people: str | os.PathLike | pd.DataFrame | None = None,
 ) -> RunResult:
     """Load a corpus and compute every declared stage, chunk by chunk, reusing the on-disk cache.
 
@@ -194,6 +196,10 @@ def run(
         The frame codebook (:func:`analysis.framing.codebook.resolve_codebook`): default a
         ``codebook.yaml`` beside a source folder or file, else the packaged general codebook.
         Its content keys the ``frames`` and ``salience`` stages.
+    people : path or DataFrame, optional
+        The corpus's own people table (:mod:`analysis.framing.quotes.people`): default a
+        ``people.csv`` beside a source folder or file, else none (speakers are resolved from
+        each article alone). Its content keys the ``quotes`` stage.
 
     Returns
     -------
@@ -216,7 +222,8 @@ def run(
     started = time.perf_counter()
     names = list(include) if include is not None else None
     book = resolve_codebook(source_or_articles, codebook)
-    settings = {"codebook": (book, codebook_digest(book))}
+    who = resolve_people(source_or_articles, people)
+    settings = {"codebook": (book, codebook_digest(book)), "people": (who, people_digest(who))}
     stages = plan(include=names, settings=settings)
     fingerprint = model_fingerprint()
     chunks = chunk_articles(articles, chunk_size=chunk_size or config.CHUNK_SIZE)

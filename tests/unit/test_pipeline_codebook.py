@@ -49,3 +49,22 @@ def test_one_rule_finds_every_file_kept_beside_a_corpus(tmp_path):
     assert corpus_file(two, "people.csv") is None  # articles from several folders: no corpus folder
     (tmp_path / "codebook.yaml").write_text("name: t\nversion: '1'\nframes: {}\n")
     assert resolve_codebook(loaded) == tmp_path / "codebook.yaml"  # the codebook follows the same rule
+
+
+def test_the_people_table_keys_only_the_quotes_stage(tmp_path):
+    from analysis.framing.quotes.people import people_digest, resolve_people
+
+    table = tmp_path / "people.csv"
+    table.write_text("name,affiliation,kind\nAnn Roe,Acme,person\n")
+    assert resolve_people(tmp_path) == table and resolve_people(tmp_path / "a.txt") == table
+    book = (DEFAULT_CODEBOOK, codebook_digest(DEFAULT_CODEBOOK))
+    none = {p.name: p for p in plan(settings={"codebook": book, "people": (None, people_digest(None))})}
+    some = {p.name: p for p in plan(settings={"codebook": book, "people": (table, people_digest(table))})}
+    assert none["quotes"].digest != some["quotes"].digest
+    assert some["quotes"].settings["people"] == table
+    # stages that read the quotes table see new quotes through their input keys; their own code key stays
+    assert none["frames"].digest == some["frames"].digest
+    assert none["readability"].digest == some["readability"].digest
+    before = people_digest(table)
+    table.write_text("name,affiliation,kind\nAnn Roe,Other Company,person\n")  # an edit recomputes quotes
+    assert people_digest(table) not in (before, people_digest(None))
