@@ -56,6 +56,21 @@ TYPES = (
     "government", "politician", "security_justice", "expert", "business", "civil_society",
     "citizen", "media", "anonymous", "document", "other", "unknown",
 )  # fmt: skip
+#: What each source type covers, in words a human coder can apply (coding sheets quote it).
+TYPE_HELP: dict[str, str] = {
+    "government": "a state or government and its officials (ministers, spokespeople, civil servants)",
+    "politician": "politicians, candidates, parties and their campaigns",
+    "security_justice": "police, military, intelligence, prosecutors and courts",
+    "expert": "academics, researchers, analysts and other experts",
+    "business": "companies, executives and business groups",
+    "civil_society": "NGOs, unions, advocates, religious and community groups",
+    "citizen": "ordinary people, voters, witnesses, poll respondents",
+    "media": "journalists, news organisations and other media",
+    "anonymous": "an unnamed individual (\"a senior official\", \"sources\")",
+    "document": "a statement, report, poll or other document",
+    "other": "a named person the article gives no role",
+    "unknown": "nothing to go on (no speaker, an unresolved pronoun)",
+}
 UNKNOWN = "unknown"
 GENDERS = ("female", "male", "unknown", "none")
 TYPE_COLUMNS = ["source_type", "speaker_affiliation", "speaker_gender", "speaker_is_person"]
