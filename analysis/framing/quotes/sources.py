@@ -533,7 +533,9 @@ class ArticleSources:
             typ, why = "other", "named person without a role in the article"
         if named:  # a person is not their own affiliation (a surname the tagger took for an organisation)
             own_name = {named.lower(), surname(named)}
-            desc.mentions = [m for m in desc.mentions if m.canonical.lower() not in own_name]
+            desc.mentions = [
+                m for m in desc.mentions if m.kind == "person" or m.canonical.lower() not in own_name
+            ]
         aff = self._affiliation(desc, typ) or party
         plural = f.tag[head] in ("NNS", "NNPS") or head_lemma in ("percent", "majority", "most", "half")
         singular_person = not plural and f.pos[head] != "PROPN" and typ in ("anonymous", "citizen")
