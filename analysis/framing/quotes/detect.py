@@ -463,6 +463,7 @@ def _empty_quotes() -> pd.DataFrame:
     requires=("articles",),
     keywords=("annotations", "mentions", "people"),
     per_article=True,
+    columns=QUOTE_COLUMNS,
 )
 def quotes(
     articles: pd.DataFrame,
