@@ -439,7 +439,10 @@ def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
     """Check that a reported-speech subject can speak: a name, a pronoun, a role or an institution."""
     lemma = f.lemma[i].lower()
     if f.pos[i] == "PRON":
-        return lemma in PRONOUNS_PERSON or lemma in ("they", "it", "i", "we", "you")
+        return lemma in PRONOUNS_PERSON or lemma in (
+            "they", "it", "i", "we", "you", "some", "many", "most", "none", "others", "both", "all", "one",
+            "everyone", "everybody", "nobody", "someone", "somebody",
+        )
     if f.pos[i] == "PROPN" or f.ent[i] in ("PERSON", "ORG", "GPE", "NORP"):
         return True
     if f.pos[i] == "NUM" or lemma in ("percent", "one", "another", "all", "half", "both", "few", "several"):
@@ -504,13 +507,13 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
     excluded: set[int] = set()
     parent = f.parent(v)
     if not picked and parent is not None and f.dep[v] in ("parataxis", "ccomp"):
-        # "Talks were useful, said Peskov", "The risk, he said, is …": the verb is parenthetical
-        if (
-            v > 0
-            and f.word[v - 1] == ","
-            or (v > 1 and f.word[v - 2] == "," and f.dep[v - 1] in SUBJECT_DEPS)
-        ):
+        # "Talks were useful, said Peskov", "The risk, the experts said, is …": the verb is parenthetical
+        subj = [c for c in f.kids(v) if f.dep[c] in SUBJECT_DEPS and c < v]
+        first = f.subtree(subj[0])[0] if subj else v
+        if first > 0 and f.word[first - 1] == ",":
             picked, excluded = [parent], set(f.subtree(v))
+            if parent < v:  # the reported clause ends where the attribution starts
+                excluded |= {t for t in f.subtree(parent) if t > v}
     if not picked:
         return None
     para = para_id(f, v)
