@@ -369,11 +369,12 @@ def _combine(f: Field, found: list[_Quote]) -> list[_Quote]:
     """Make one attribution of each reported event.
 
     An indirect attribution whose cue lies inside the content of another
-    (*Trump said he wants …*) is part of that one and is not repeated.
-    A partial quotation inside a reported clause (*X said that it was "a robust
-    and lasting peace"*) becomes one ``partial`` row spanning the clause (the
-    mixed attribution); a quotation interrupted by its attribution and continued
-    in the same paragraph (*"…," X said. "…"*) is one row spanning both parts.
+    (*Trump said he wants …*) is part of that one and is not repeated. A
+    reported clause holding a partial quotation (*X said that it was "a robust
+    and lasting peace"*) is one ``partial`` row (the mixed attribution: the
+    quoted words, with the clause's speaker when the quotation had none). A
+    quotation interrupted by its attribution and continued in the same
+    paragraph (*"…," X said. "…"*) is one row spanning both parts.
     """
     text = f.text
     found = [
@@ -382,20 +383,13 @@ def _combine(f: Field, found: list[_Quote]) -> list[_Quote]:
         or not any(p is not q and p.start <= f.start[q.verb] < p.end for p in found)
     ]  # fmt: skip
     hosts = [q for q in found if q.kind == "indirect"]
-    mixed: set[int] = set()
     out: list[_Quote] = []
     for q in found:
-        if q.kind == "partial":
+        if q.kind == "partial" and q.speaker is None:
             host = next((h for h in hosts if h.start <= q.start and q.end <= h.end + 2), None)
-            if host is not None:
-                mixed.add(id(host))
-                if host.speaker is None:
-                    host.speaker, host.method = q.speaker, q.method
-                continue
+            if host is not None:  # quoted words in a reported clause: the clause's speaker
+                q.speaker, q.method = host.speaker, host.method
         out.append(q)
-    for q in out:
-        if id(q) in mixed:
-            q.kind = "partial"
     out.sort(key=lambda q: q.start)
     merged: list[_Quote] = []
     for q in out:
@@ -425,6 +419,8 @@ def _denied(f: Field, v: int) -> bool:
     """
     if any(f.dep[c] == "neg" for c in f.kids(v)):
         return True
+    if f.lemma[v].lower() in HEARSAY and v + 1 < len(f.word) and f.word[v + 1].lower() == "to":
+        return True  # "the tax said to be illegal", "is believed to be": nobody is said to say it
     if (
         f.tag[v] == "VBN"
         and f.dep[v] in ("advcl", "acl")
@@ -433,6 +429,10 @@ def _denied(f: Field, v: int) -> bool:
         return True
     p = f.parent(v)
     return f.dep[v] == "xcomp" and p is not None and f.lemma[p].lower() in ("refuse", "decline", "fail")
+
+
+#: Verbs that report hearsay when an infinitive follows ("said to be", "believed to have").
+HEARSAY = frozenset("say report believe think know rumor rumour reckon consider".split())
 
 
 def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:

@@ -289,7 +289,8 @@ class Resolver:
             )
         words = [f.lemma[k].lower() for k in range(a, b + 1)]
         head_lemma = f.lemma[head].lower()
-        if head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary":
+        plural = f.tag[head] in ("NNS", "NNPS")  # "the two leaders" are not one person of that role
+        if not plural and (head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary"):
             person = self.by_role(f, s, words, head_lemma, surface, end=e)
             if person is not None:
                 return Speaker(
