@@ -172,7 +172,7 @@ def annotate(articles: pd.DataFrame, **options) -> Annotations:
     return Annotations(toks, sentences_from_tokens(toks, articles), entities_from_tokens(toks, articles))
 
 
-@stage(provides="sentences", requires=("articles",), keywords=("annotations",), per_article=True)
+@stage(provides="sentences", requires=("articles", "annotations"), per_article=True)
 def sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None, **options) -> pd.DataFrame:
     """Return one row per sentence of the title and body.
 
@@ -185,7 +185,7 @@ def sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None,
     return ann.sentences
 
 
-@stage(provides="entities", requires=("articles",), keywords=("annotations",), per_article=True)
+@stage(provides="entities", requires=("articles", "annotations"), per_article=True)
 def entities(articles: pd.DataFrame, *, annotations: Annotations | None = None, **options) -> pd.DataFrame:
     """Return spaCy's raw entity spans of the title and body (columns :data:`ENTITY_COLUMNS`).
 

@@ -157,6 +157,7 @@ def _negated(starts: np.ndarray, negator: np.ndarray, group: np.ndarray) -> np.n
     return out
 
 
+@stage(provides="_frame_evidence", requires=("articles", "annotations", "codebook"))
 def frame_evidence(
     articles: pd.DataFrame,
     *,
@@ -260,12 +261,17 @@ def _frame_evidence(
     return found[EVIDENCE_COLUMNS].reset_index(drop=True)
 
 
-@stage(provides="frames", requires=("articles",), keywords=("annotations", "codebook"))
+@stage(
+    provides="frames",
+    requires=("articles", "annotations", "codebook", "_frame_evidence"),
+    bind={"evidence": "_frame_evidence"},
+)
 def frames(
     articles: pd.DataFrame,
     *,
     codebook: str | PathLike | Mapping | None = None,
     annotations: Annotations | None = None,
+    evidence: pd.DataFrame | None = None,
     fields: tuple[str, ...] = ("title", "text"),
 ) -> pd.DataFrame:
     """Score every frame of the codebook in every article, with the indicators and sentences behind it.
@@ -280,6 +286,9 @@ def frames(
         ``resolve_codebook(source)`` to use a corpus's own ``codebook.yaml``).
     annotations : Annotations, optional
         Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    evidence : pandas.DataFrame, optional
+        :func:`frame_evidence` of these articles with the same codebook (the pipeline
+        passes its ``_frame_evidence`` table); matched here when None.
     fields : tuple of str, default ("title", "text")
         Fields searched.
 
@@ -300,7 +309,11 @@ def frames(
     book = info["frames"]
     rows = ok_articles(articles)
     ann = get_annotations(rows, annotations)
-    ev = _frame_evidence(rows, book, ann, fields)
+    if evidence is None:
+        ev = _frame_evidence(rows, book, ann, fields)
+    else:
+        ev = evidence[evidence["article_id"].isin(rows["article_id"]) & evidence["field"].isin(fields)]
+        ev = ev.reset_index(drop=True)
     toks = restrict(ann.tokens, rows["article_id"])
     if not toks.empty:
         words = toks[

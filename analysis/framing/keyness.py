@@ -215,7 +215,7 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
 TERM_COUNT_COLUMNS = ["article_id", "field", "term", "entity", "count", "sentence_id", "position"]
 
 
-@stage(provides="_terms", requires=("articles",), keywords=("annotations",))
+@stage(provides="_terms", requires=("articles", "annotations"))
 def term_counts(
     articles: pd.DataFrame,
     *,
@@ -309,7 +309,12 @@ def _units_from_counts(
     )
 
 
-@stage(provides="keyness", requires=("articles", "_terms", "sentences"), per_article=False)
+@stage(
+    provides="keyness",
+    requires=("articles", "_terms", "sentences"),
+    bind={"term_counts": "_terms"},
+    per_article=False,
+)
 def keyness(
     articles: pd.DataFrame,
     term_counts: pd.DataFrame | None = None,

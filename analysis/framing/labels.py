@@ -161,12 +161,7 @@ def _empty_occurrences() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, "object")) for c in OCCURRENCE_COLUMNS})
 
 
-@stage(
-    provides="_label_spans",
-    requires=("articles", "mentions"),
-    keywords=("annotations", "quotes"),
-    per_article=True,
-)
+@stage(provides="_label_spans", requires=("articles", "mentions", "annotations", "quotes"), per_article=True)
 def label_occurrences(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,

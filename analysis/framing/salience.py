@@ -90,7 +90,11 @@ def _spans_from_frames(frames: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@stage(provides="salience", requires=("articles", "mentions"), keywords=("annotations", "codebook"))
+@stage(
+    provides="salience",
+    requires=("articles", "mentions", "_frame_evidence"),
+    bind={"frames": "_frame_evidence"},
+)
 def salience(
     articles: pd.DataFrame,
     mentions: pd.DataFrame | None = None,

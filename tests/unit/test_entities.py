@@ -645,4 +645,5 @@ def test_entity_stages_are_declared():
     assert E.entity_mentions.__stage__.per_article
     freq = E.entity_frequencies.__stage__
     assert freq.requires == ("articles", "mentions", "sentences") and not freq.per_article
-    assert sentences.__stage__.keywords == ("annotations",) and entities.__stage__.name == "entities"
+    assert sentences.__stage__.requires == ("articles", "annotations")
+    assert entities.__stage__.name == "entities"

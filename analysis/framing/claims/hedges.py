@@ -22,7 +22,7 @@ HEDGE_ADVERBS = frozenset({"likely", "potentially", "possibly", "perhaps", "repo
 HEDGE_COLUMNS = ["article_id", "field", "sentence_id"]
 
 
-@stage(provides="_hedges", requires=("articles",), keywords=("annotations",), per_article=True)
+@stage(provides="_hedges", requires=("articles", "annotations"), per_article=True)
 def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None) -> pd.DataFrame:
     """List the sentences that carry a hedging modal or adverb: the per-article input of :func:`claims`.
 

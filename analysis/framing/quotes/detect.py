@@ -456,7 +456,7 @@ def _empty_quotes() -> pd.DataFrame:
     return out
 
 
-@stage(provides="quotes", requires=("articles",), keywords=("annotations", "mentions"), per_article=True)
+@stage(provides="quotes", requires=("articles", "annotations", "mentions"), per_article=True)
 def quotes(
     articles: pd.DataFrame,
     *,

@@ -429,7 +429,7 @@ def _row(span: Span, fld: Field) -> dict:
     }
 
 
-@stage(provides="mentions", requires=("articles",), keywords=("annotations",), per_article=True)
+@stage(provides="mentions", requires=("articles", "annotations"), per_article=True)
 def entity_mentions(
     articles: pd.DataFrame,
     *,

@@ -40,7 +40,7 @@ CORPUS_ENTITY_COLUMNS = [
 ]  # fmt: skip
 
 
-@stage(provides="entity_sentiment", requires=("articles", "mentions"), keywords=("annotations", "cache_dir"))
+@stage(provides="entity_sentiment", requires=("articles", "mentions", "annotations", "cache_dir"))
 def entity_sentiment(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,

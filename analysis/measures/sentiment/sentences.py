@@ -193,7 +193,7 @@ def article_sentiment(
     return out[ARTICLE_COLUMNS]
 
 
-@stage(provides="sentiment", requires=("articles",), keywords=("annotations", "cache_dir"))
+@stage(provides="sentiment", requires=("articles", "annotations", "cache_dir"))
 def sentiment(
     articles: pd.DataFrame,
     *,
