@@ -150,6 +150,31 @@ def check_signature(declared: Stage) -> None:
             )
 
 
+def need(value: Any, what: str, function: str) -> Any:
+    """Return ``value``, an input a stage function needs; raise a clear error when it is None.
+
+    Stage functions never compute their inputs (they do not parse the text): the facade
+    ``analysis.<function>(articles)`` does (:mod:`analysis.pipeline.direct`).
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is None, naming the function, ``what`` it needs and the facade call.
+
+    Examples
+    --------
+    >>> need(None, "annotations=", "quotes")
+    Traceback (most recent call last):
+    ...
+    ValueError: quotes() needs annotations=: pass it, or call analysis.quotes(articles, ...) to compute it
+    """
+    if value is None:
+        raise ValueError(
+            f"{function}() needs {what}: pass it, or call analysis.{function}(articles, ...) to compute it"
+        )
+    return value
+
+
 def check_columns(declared: Stage, table: str, frame: Any) -> None:
     """Check that a table the stage produced has the columns it declares (extra columns are allowed).
 

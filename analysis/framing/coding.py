@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.framing.codebook import load_codebook
 
 TEXT_COLUMNS = ("sentence", "quote", "text")
 KEY_COLUMNS = ("article_id", "field", "sentence_id", "start_char", "end_char")
@@ -41,8 +42,6 @@ QUOTE_HELP = {
 
 
 def _default_codes() -> list[str]:
-    from analysis.framing.frames import load_codebook
-
     return list(load_codebook())
 
 
@@ -173,8 +172,6 @@ def coding_sample(
     for c in [*code_cols, "coder", "notes"]:
         out[c] = ""
     if path is not None:
-        from analysis.framing.frames import load_codebook
-
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         out.to_csv(target, index=False, encoding="utf-8")

@@ -22,10 +22,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.core.stats import bootstrap_mean_ci
 from analysis.framing._evidence import (
-    get_annotations,
     norm_lemma,
     ok_articles,
     restrict,
@@ -162,7 +161,7 @@ def frame_evidence(
     articles: pd.DataFrame,
     *,
     codebook: str | PathLike | Mapping | None = None,
-    annotations: Annotations | None = None,
+    annotations: Annotations,
     fields: tuple[str, ...] = ("title", "text"),
 ) -> pd.DataFrame:
     """List every rule hit of every frame indicator, with its sentence and matched span.
@@ -173,8 +172,9 @@ def frame_evidence(
         Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
     codebook : str, path, mapping, optional
         See :func:`load_codebook`; default the packaged codebook.
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.frame_evidence(articles)`` computes it when omitted).
     fields : tuple of str, default ("title", "text")
         Fields searched.
 
@@ -191,7 +191,7 @@ def frame_evidence(
     """
     book = load_codebook(codebook)
     rows = ok_articles(articles)
-    ann = get_annotations(rows, annotations)
+    ann = need(annotations, "annotations=", "frame_evidence")
     return _frame_evidence(rows, book, ann, fields)
 
 
@@ -270,7 +270,7 @@ def frames(
     articles: pd.DataFrame,
     *,
     codebook: str | PathLike | Mapping | None = None,
-    annotations: Annotations | None = None,
+    annotations: Annotations,
     evidence: pd.DataFrame | None = None,
     fields: tuple[str, ...] = ("title", "text"),
 ) -> pd.DataFrame:
@@ -284,8 +284,9 @@ def frames(
     codebook : str, path, mapping, optional
         See :func:`read_codebook`; default the packaged general codebook (pass
         ``resolve_codebook(source)`` to use a corpus's own ``codebook.yaml``).
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.frames(articles)`` computes it when omitted).
     evidence : pandas.DataFrame, optional
         :func:`frame_evidence` of these articles with the same codebook (the pipeline
         passes its ``_frame_evidence`` table); matched here when None.
@@ -308,7 +309,7 @@ def frames(
     info = read_codebook(codebook)
     book = info["frames"]
     rows = ok_articles(articles)
-    ann = get_annotations(rows, annotations)
+    ann = need(annotations, "annotations=", "frames")
     if evidence is None:
         ev = _frame_evidence(rows, book, ann, fields)
     else:

@@ -100,7 +100,7 @@ def collect(modules: Iterable[str] | None = None) -> dict[str, Stage]:
     }
 
 
-def _provider(stages: Mapping[str, Stage]) -> dict[str, str]:
+def providers(stages: Mapping[str, Stage]) -> dict[str, str]:
     """Map every table to the stage that provides it."""
     out: dict[str, str] = {}
     for declared in stages.values():
@@ -152,7 +152,7 @@ def order_stages(
     ...
     analysis.pipeline.plan.StageError: stage 'b' requires table 'a', which no declared stage provides
     """
-    provider = _provider(stages)
+    provider = providers(stages)
     module_rank = {m: i for i, m in enumerate(modules)}
 
     def rank(s: Stage) -> tuple:

@@ -24,6 +24,7 @@ from analysis.core.parallel import release_memory
 from analysis.framing.codebook import codebook_digest, resolve_codebook
 from analysis.pipeline import corpus_stages
 from analysis.pipeline.chunks import chunk_articles, chunk_signature, corpus_signature, stage_keys
+from analysis.pipeline.engines.dask import run_chunks
 from analysis.pipeline.engines.lanes import lane_count, run_lanes
 from analysis.pipeline.engines.serial import run_serial
 from analysis.pipeline.plan import PlannedStage, plan
@@ -90,8 +91,6 @@ def _per_article_tables(
 ) -> LazyTables:
     """Compute the uncached chunks with ``engine``; return the per-article tables (read lazily)."""
     if engine == "dask":
-        from analysis.pipeline.engines.dask import run_chunks  # dask is an optional extra
-
         parts, info["workers"], seconds = run_chunks(
             chunks,
             keys,

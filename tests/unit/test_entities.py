@@ -507,7 +507,9 @@ def test_entity_mentions_empty_and_bad_input():
     _, ann = _annotations({"a": "[Vladimir Putin|PERSON] spoke."})
     none = E.entity_mentions(pd.DataFrame({"article_id": ["z"], "text": [""]}), annotations=ann)
     assert none.empty and list(none.columns) == E.MENTION_COLUMNS
-    all_bad = E.entity_mentions(pd.DataFrame({"article_id": ["a"], "text": ["x"], "status": ["empty"]}))
+    all_bad = E.entity_mentions(
+        pd.DataFrame({"article_id": ["a"], "text": ["x"], "status": ["empty"]}), annotations=ann
+    )
     assert all_bad.empty
     with pytest.raises(ValueError, match="articles need columns"):
         E.entity_mentions(pd.DataFrame({"id": [1]}), annotations=ann)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis.core.stage import stage
-from analysis.framing._evidence import get_annotations, ok_articles, restrict
+from analysis.core.stage import need, stage
+from analysis.framing._evidence import ok_articles, restrict
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -23,7 +23,7 @@ HEDGE_COLUMNS = ["article_id", "field", "sentence_id"]
 
 
 @stage(provides="_hedges", requires=("articles", "annotations"), per_article=True)
-def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None) -> pd.DataFrame:
+def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations) -> pd.DataFrame:
     """List the sentences that carry a hedging modal or adverb: the per-article input of :func:`claims`.
 
     A sentence is hedged when one of its tokens has a lemma in
@@ -34,8 +34,9 @@ def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None 
     ----------
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.hedged_sentences(articles)`` computes it when omitted).
 
     Returns
     -------
@@ -43,7 +44,7 @@ def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None 
         ``article_id, field, sentence_id``, one row per hedged sentence, sorted.
     """
     rows = ok_articles(articles)
-    ann = get_annotations(rows, annotations)
+    ann = need(annotations, "annotations=", "hedged_sentences")
     return hedge_keys(restrict(ann.tokens, rows["article_id"]))
 
 

@@ -10,8 +10,8 @@ as one Parquet file of a partitioned dataset::
 
 The client reads the partitions back in order, so the tables are identical to
 the pandas engine's, and computes the corpus-level tables itself. Dask is an
-optional extra (``pip install outlet-framing[dask]``); nothing here is
-imported by the default engine.
+optional extra (``pip install outlet-framing[dask]``): this module imports
+``dask`` and ``distributed`` only when it runs, so the default engine never loads them.
 
 Point it at an existing cluster with ``run(source, engine="dask",
 scheduler="tcp://scheduler-host:8786")``; the workers need this package, the
@@ -37,24 +37,27 @@ from analysis.pipeline.plan import plan
 from analysis.pipeline.store import ArrowError, read_chunk
 from analysis.pipeline.timing import Timer
 
-try:  # the plugin base class exists only when distributed is installed
-    from distributed.diagnostics.plugin import WorkerPlugin as _PluginBase
-except ImportError:  # pragma: no cover - dask extra not installed
-    _PluginBase = object
-
 
 class DaskNotInstalled(RuntimeError):
     """The ``dask`` extra is missing (install with ``pip install 'outlet-framing[dask]'``)."""
 
 
-class SpacyModelPlugin(_PluginBase):  # type: ignore[misc, valid-type]
-    """Load the spaCy model once when a worker starts, so every task on it reuses the same pipeline."""
+def spacy_model_plugin() -> Any:
+    """Return a worker plugin that loads the spaCy model once when a worker starts.
 
-    name = "outlet-framing-spacy-model"
+    Every task on the worker then reuses the same pipeline. The class is made here, not at
+    import, so that importing this module never imports ``distributed`` (an optional extra).
+    """
+    from distributed.diagnostics.plugin import WorkerPlugin
 
-    def setup(self, worker: Any) -> None:
-        """Load the model into the worker process (cached by ``load_model``)."""
-        load_model()
+    class SpacyModelPlugin(WorkerPlugin):
+        name = "outlet-framing-spacy-model"
+
+        def setup(self, worker: Any) -> None:
+            """Load the model into the worker process (cached by ``load_model``)."""
+            load_model()
+
+    return SpacyModelPlugin()
 
 
 def _client(scheduler: Any, n_workers: int | None):
@@ -194,7 +197,7 @@ def run_chunks(
     out.mkdir(parents=True, exist_ok=True)
     client, cluster = _client(scheduler, n_workers)
     try:
-        client.register_plugin(SpacyModelPlugin())
+        client.register_plugin(spacy_model_plugin())
         futures = [
             client.submit(
                 run_partition,
