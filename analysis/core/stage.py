@@ -28,7 +28,7 @@ Example
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -75,7 +75,9 @@ class Stage:
     bind : Mapping[str, str]
         Parameter -> input table, for the inputs not passed to the parameter named as the table.
     columns : Mapping[str, tuple of str]
-        Provided table -> its declared columns (tables left out are not checked).
+        The declared columns of each provided table, in order (with the default ``by``, the
+        grouping column is named after it, e.g. ``outlet``); see :meth:`columns_of`. Given
+        as a tuple, they belong to a one-table stage's table.
     """
 
     name: str
@@ -90,6 +92,23 @@ class Stage:
     def __post_init__(self) -> None:
         if not self.provides:  # a stage provides at least the table named after it
             object.__setattr__(self, "provides", (self.name,))
+        declared = _column_mapping(self.columns, self.provides)
+        unknown = sorted(set(declared) - set(self.provides))
+        if unknown:
+            raise ValueError(f"stage {self.name!r} declares columns of tables it does not provide: {unknown}")
+        object.__setattr__(self, "columns", declared)
+
+    def columns_of(self, table: str) -> tuple[str, ...]:
+        """Return the declared columns of ``table`` (one of :attr:`provides`).
+
+        Examples
+        --------
+        >>> Stage("n", len, ("articles",), columns=("article_id", "n_words")).columns_of("n")
+        ('article_id', 'n_words')
+        """
+        if table not in self.columns:
+            raise KeyError(f"stage {self.name!r} declares no columns for table {table!r}")
+        return self.columns[table]
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -204,21 +223,19 @@ def check_columns(declared: Stage, table: str, frame: Any) -> None:
         )
 
 
-def _columns_by_table(
-    names: tuple[str, ...], columns: Iterable[str] | Mapping[str, Iterable[str]] | None
+def _column_mapping(
+    columns: Mapping[str, Sequence[str]] | Sequence[str], provides: tuple[str, ...]
 ) -> dict[str, tuple[str, ...]]:
-    if columns is None:
-        return {}
+    """Return ``columns`` as ``{table: tuple of columns}``; a plain sequence belongs to a one-table stage."""
     if isinstance(columns, Mapping):
-        unknown = sorted(set(columns) - set(names))
-        if unknown:
-            raise StageDeclarationError(
-                f"stage {names[0]!r} declares columns of tables it does not provide: {unknown}"
-            )
-        return {table: tuple(cols) for table, cols in columns.items()}
+        return {str(t): tuple(c) for t, c in columns.items()}
     if isinstance(columns, str):
-        raise StageDeclarationError(f"stage {names[0]!r}: columns must be a tuple of names, not a string")
-    return {names[0]: tuple(columns)}
+        raise TypeError("columns must be a tuple of column names or a mapping {table: columns}, not a string")
+    if not columns:
+        return {}
+    if len(provides) != 1:
+        raise ValueError(f"a stage providing {provides} declares columns as a mapping {{table: columns}}")
+    return {provides[0]: tuple(columns)}
 
 
 _REGISTRY: dict[str, Stage] = {}
@@ -230,7 +247,7 @@ def stage(
     requires: tuple[str, ...] = ("articles",),
     bind: Mapping[str, str] | None = None,
     per_article: bool = True,
-    columns: Iterable[str] | Mapping[str, Iterable[str]] | None = None,
+    columns: Mapping[str, Sequence[str]] | Sequence[str] = (),
     registry: dict[str, Stage] | None = None,
 ) -> Callable[[F], F]:
     """Declare the decorated function as a pipeline stage, checked against its signature; return it unchanged.
@@ -246,8 +263,9 @@ def stage(
         ``{parameter: table}`` for an input whose parameter has another name.
     per_article : bool, default True
         Whether the stage runs per chunk of articles (else once on the corpus).
-    columns : tuple of str or Mapping[str, tuple of str], optional
-        Declared columns: a tuple for the first provided table, or a mapping per table.
+    columns : tuple of str or Mapping[str, tuple of str], default ()
+        The output columns, in order: a tuple for a one-table stage, else ``{table: columns}``;
+        every table the stage produces is checked against them (:func:`check_columns`).
     registry : dict, optional
         Where to record the declaration (default: the package registry).
 
@@ -259,14 +277,13 @@ def stage(
     Raises
     ------
     StageDeclarationError
-        When the declaration does not match the function's signature (see
-        :func:`check_signature`), or declares columns of a table it does not provide.
+        When the declaration does not match the function's signature (see :func:`check_signature`).
     ValueError
-        When another function already declared a stage of the same name.
+        When another function already declared a stage of the same name, or the columns are
+        declared for a table the stage does not provide.
     """
     names = (provides,) if isinstance(provides, str) else tuple(provides)
     target = _REGISTRY if registry is None else registry
-    by_table = _columns_by_table(names, columns)
 
     def decorate(fn: F) -> F:
         declared = Stage(
@@ -277,7 +294,7 @@ def stage(
             per_article=per_article,
             module=fn.__module__,
             bind=dict(bind or {}),
-            columns=by_table,
+            columns=columns,  # type: ignore[arg-type]  # normalised by Stage
         )
         check_signature(declared)
         old = target.get(declared.name)

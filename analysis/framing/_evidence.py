@@ -8,7 +8,9 @@ import pandas as pd
 from analysis import schema
 
 #: Columns that locate a piece of evidence in an article.
-EVIDENCE_COLUMNS = ["article_id", "field", "sentence_id", "start_char", "end_char", "sentence"]
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
+)  # fmt: skip
 #: Parts of speech never counted as content words.
 NON_CONTENT_POS = frozenset({"PUNCT", "SPACE", "SYM", "X", "NUM"})
 

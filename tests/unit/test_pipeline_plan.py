@@ -133,8 +133,8 @@ def test_declared_columns_are_checked_when_the_stage_runs():
         call(registry["t"], {"articles": articles})
     check_columns(registry["t"], "u", articles)  # undeclared tables pass
     check_columns(_decl("plain"), "plain", articles)  # so do stages without declarations
-    with pytest.raises(StageDeclarationError, match="does not provide"):
-        stage(provides="v", columns={"w": ("x",)}, registry={})
+    with pytest.raises(ValueError, match="does not provide"):
+        stage(provides="v", columns={"w": ("x",)}, registry={})(lambda articles: articles)
 
 
 def test_a_second_function_declaring_the_same_stage_is_refused():

@@ -456,7 +456,12 @@ def _empty_quotes() -> pd.DataFrame:
     return out
 
 
-@stage(provides="quotes", requires=("articles", "annotations", "mentions"), per_article=True)
+@stage(
+    provides="quotes",
+    requires=("articles", "annotations", "mentions"),
+    per_article=True,
+    columns=QUOTE_COLUMNS,
+)
 def quotes(
     articles: pd.DataFrame,
     *,

@@ -429,7 +429,12 @@ def _row(span: Span, fld: Field) -> dict:
     }
 
 
-@stage(provides="mentions", requires=("articles", "annotations"), per_article=True)
+@stage(
+    provides="mentions",
+    requires=("articles", "annotations"),
+    per_article=True,
+    columns=MENTION_COLUMNS,
+)
 def entity_mentions(
     articles: pd.DataFrame,
     *,
