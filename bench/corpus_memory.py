@@ -222,7 +222,7 @@ def run_lazy(index: Path, cache_dir: Path) -> list[dict[str, Any]]:
     """Run the corpus stages exactly as ``analysis.run`` does, on per-article tables left in the cache."""
     import dataclasses
 
-    from analysis.pipeline.corpus_stages import run_corpus_stages
+    from analysis.pipeline.corpus_stages import CorpusRun, run_corpus_stages
     from analysis.pipeline.plan import plan
     from analysis.pipeline.store import LazyTables
     from analysis.pipeline.timing import Timer
@@ -253,11 +253,13 @@ def run_lazy(index: Path, cache_dir: Path) -> list[dict[str, Any]]:
         saved["articles"],
         tables,
         stage_list,
-        corpus_signature=f"tiles-{time.time()}",
-        chunk_keys=[{s.name: f"tile-{i}" for s in stage_list} for i in range(len(saved["sources"]))],
-        cache_dir=cache_dir,
-        n_process=1,
-        timer=timer,
+        CorpusRun(
+            corpus_signature=f"tiles-{time.time()}",
+            chunk_keys=[{s.name: f"tile-{i}" for s in stage_list} for i in range(len(saved["sources"]))],
+            cache_dir=cache_dir,
+            n_process=1,
+            timer=timer,
+        ),
     )
     peak.stop()
     rows = [
