@@ -11,8 +11,10 @@ Prints, per frame: positives (gold), Krippendorff's alpha between A and B (nomin
 recall of the codebook's rules against the gold with 95% intervals from a bootstrap over articles
 (one passage per article, so this equals resampling passages), and against each coder alone;
 frames with fewer than 10 gold positives are "too few to validate"; frames with alpha < .67 or
-precision < .6 are "exploratory". ``--write`` replaces the frame rows of the package's validation
-table (``analysis/data/validation.csv``, which the reports show beside findings) with these figures.
+precision < .6 are "exploratory"; the script says whether the codebook's ``validity:`` marks
+(``analysis/data/frames.yaml``) still agree with these statuses. ``--write`` replaces the frame
+rows of the package's validation table (``analysis/data/validation.csv``, which the reports show
+beside findings) with these figures.
 
     python eval/frames_validity_random.py
     python eval/frames_validity_random.py --write
@@ -125,6 +127,11 @@ def main() -> None:
     a = labels[labels.coder == "A"].set_index("pid").sort_index()[frames].to_numpy().ravel()
     b = labels[labels.coder == "B"].set_index("pid").sort_index()[frames].to_numpy().ravel()
     print(f"agreement A vs B over all frame decisions: {np.mean(a == b):.3f}")
+    marks = {f: info["frames"][f]["validity"] for f in frames}
+    differ = [f"{r.frame} (codebook: {marks[r.frame]}, measured: {r.status})" for r in t.itertuples()
+              if marks[r.frame] != r.status]
+    print("codebook validity marks (analysis/data/frames.yaml): "
+          + ("agree with the statuses above" if not differ else "UPDATE " + "; ".join(differ)))
     if args.write:
         write(t, f"{len(passages)} random PolNeAR passages ({n_a} articles, 44 per publisher), "
                  "two independent AI coding passes + adjudication")
