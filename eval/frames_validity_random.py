@@ -120,9 +120,14 @@ def main() -> None:
     print(f"codebook: {info['name']} version {info['version']}; {len(passages)} random passages from "
           f"{n_a} PolNeAR articles ({passages['split'].value_counts().to_dict()}), two coders + adjudication\n")
     show(t)
-    tp = (t["precision"] * t["predicted"]).sum()
-    print(f"\nmicro-averaged against the gold: precision {tp / t['predicted'].sum():.2f}, "
-          f"recall {tp / t['positives'].sum():.2f}; macro F1 over frames with >= {MIN_POSITIVES} positives "
+    gold_all = passages[frames].to_numpy(int)
+    pred_all = pred.loc[passages.index, frames].to_numpy(int)
+    micro_p, micro_r = prf(gold_all.ravel(), pred_all.ravel())
+    (mp_lo, mp_hi), (mr_lo, mr_hi) = boot(gold_all.ravel(), pred_all.ravel(),
+                                          np.repeat(passages["article_id"].to_numpy(), len(frames)))
+    print(f"\nmicro-averaged against the gold ({gold_all.size:,} passage x frame decisions, 95% intervals over "
+          f"articles): precision {micro_p:.2f} [{mp_lo:.2f}, {mp_hi:.2f}], recall {micro_r:.2f} "
+          f"[{mr_lo:.2f}, {mr_hi:.2f}]; macro F1 over frames with >= {MIN_POSITIVES} positives "
           f"{(2 * t.precision * t.recall / (t.precision + t.recall))[t.positives >= MIN_POSITIVES].mean():.2f}")
     a = labels[labels.coder == "A"].set_index("pid").sort_index()[frames].to_numpy().ravel()
     b = labels[labels.coder == "B"].set_index("pid").sort_index()[frames].to_numpy().ravel()
