@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.framing.quotes.coref import Coref, distinct_people
 from analysis.framing.quotes.fields import Field, Mention, para_id
 from analysis.framing.quotes.lexicon import (
     INSTITUTION_NOUNS,
@@ -98,17 +99,28 @@ def article_mentions(mentions: pd.DataFrame) -> dict[tuple[str, str], list[Menti
 
 
 def _link_surnames(items: list[Mention]) -> None:
-    """Within one field, map a one-word person mention to the full name it abbreviates."""
-    full = {}
+    """Within one field, map a one-word person mention to the one full name that ends with it.
+
+    Namesakes (two people of the field whose full names end with the word: "Bill Clinton",
+    "Hillary Clinton") leave the word as written; the speaker resolver may tell them apart later.
+    """
+    full: dict[str, set[str]] = {}
     for m in items:
         words = m.canonical.split()
         if len(words) >= 2 and m.kind in ("person", ""):
-            full.setdefault(words[-1].lower(), m.canonical)
+            full.setdefault(words[-1].lower(), set()).add(m.canonical)
     for m in items:
         words = m.canonical.split()
         if len(words) == 1 and words[0].lower() in full:
-            m.canonical = full[words[0].lower()]
-            m.kind = "person"
+            people = distinct_people(full[words[0].lower()])
+            if len(people) == 1:
+                m.canonical = people[0]
+                m.kind = "person"
+
+
+def _is_person(m: Mention) -> bool:
+    """Tell whether a mention stands for one person (an untyped mention of two or more words counts)."""
+    return m.kind == "person" or (m.kind == "" and len(m.canonical.split()) >= 2)
 
 
 @dataclass
@@ -144,6 +156,7 @@ class Resolver:
                     info["roles"] |= self._local_roles(f, m)
         for name, info in self.people.items():
             info["aff"] = self.affiliation(name, "")
+        self.coref = Coref(fields, self._canonical, _is_person, lex.verbs)
 
     def _local_roles(self, f: Field, m: Mention) -> set[str]:
         """Role and nationality words before the name or in its appositive ("Kremlin spokesman X")."""
@@ -244,7 +257,7 @@ class Resolver:
         surface = f.text[s:e]
         low_head = f.word[head].lower()
         if low_head in PRONOUNS_PERSON and a == b:
-            person = self.last_person(f, s)
+            person = self.coref.pronoun(f, head)
             if person is not None:
                 return Speaker(
                     surface,
@@ -257,13 +270,19 @@ class Resolver:
             return Speaker(surface, None, OTHER, s, e, "pronoun-unresolved")
         mention = self._mention_for(f, s, e, f.start[head], f.end[head])
         if mention is not None:
-            canonical = self._canonical(mention.canonical)
+            canonical = self.coref.name_at(f, mention.start, mention.canonical)
             how = "role" if mention.via == "role" and method == "subject" else method
             return Speaker(
                 surface, canonical, self.affiliation(canonical, surface, mention.country), s, e, how
             )
         words = [f.lemma[k].lower() for k in range(a, b + 1)]
         head_lemma = f.lemma[head].lower()
+        if f.pos[head] in ("NOUN", "ADJ") and any(
+            f.lemma[k].lower() in ("the", "this") for k in range(a, head)
+        ):
+            person = self.coref.nominal(f, head, list(range(a, b + 1)))
+            if person is not None:
+                return Speaker(surface, person, self.affiliation(person, surface), s, e, "role")
         if head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary":
             person = self.by_role(f, s, words, head_lemma, surface)
             if person is not None:
@@ -293,13 +312,22 @@ class Resolver:
         return Speaker(surface, name or None, self.affiliation(None, surface), s, e, method + "-unresolved")
 
     def _canonical(self, name: str) -> str:
-        """Map a surname alone to a full name named in the article or in the table."""
+        """Map a surname alone to the one full name of the article (or the table) that ends with it.
+
+        A surname shared by namesakes of the article stays as written (see :meth:`Coref.name_at`).
+        """
         words = name.split()
         if len(words) == 1:
             low = words[0].lower()
-            for person in self.people:
-                if person.split()[-1].lower() == low and len(person.split()) > 1:
-                    return person
+            hits = set(
+                distinct_people(
+                    [p for p in self.people if len(p.split()) > 1 and p.split()[-1].lower() == low]
+                )
+            )
+            if len(hits) == 1:
+                return hits.pop()
+            if hits:  # namesakes ("Bill Clinton", "Hillary Clinton"): see Coref.name_at
+                return name
             if low in self.lex.surnames:
                 return self.lex.surnames[low]
         return name
