@@ -143,6 +143,7 @@ class Coref:
         self._states: dict[str, _FieldState] = {}
         self._gender: dict[str, str] | None = None
         self._namesakes: dict[str, list[str]] | None = None
+        self._busy = False
         self._full_counts: Counter[str] = Counter()
         self._described: dict[str, set[str]] | None = None
         self._ages: dict[str, set[str]] = {}
@@ -178,7 +179,8 @@ class Coref:
 
         A surname shared by namesakes of the article ("Bill Clinton", "Hillary Clinton") goes to the
         one named in full most recently in the last three sentences, else to one named in full at
-        least three times as often as the others, else stays as written.
+        least three times as often as the others, else to the one of the gender the article's own
+        pronouns give the bare surname, else stays as written.
         """
         name = self.canonical(name)
         words = name.split()
@@ -199,12 +201,21 @@ class Coref:
         ranked = sorted(cands, key=lambda c: -self._full_counts[c])
         if self._full_counts[ranked[0]] >= 3 * sum(self._full_counts[c] for c in ranked[1:]):
             return ranked[0]
+        genders = self._gender if self._busy else self.genders()
+        if genders is not None and genders.get(name):  # "Clinton … she": her pronouns tell
+            same = [c for c in cands if genders.get(c) == genders[name]]
+            if len(same) == 1:
+                return same[0]
         return name
 
     def genders(self) -> dict[str, str]:
         """Return the gender the article gives each person it names (``male``/``female``; absent: unknown)."""
         if self._gender is None:
-            self._gender = self._genders()
+            self._busy = True  # while counting, names resolve without the genders being counted
+            try:
+                self._gender = self._genders()
+            finally:
+                self._busy = False
         return self._gender
 
     def _genders(self) -> dict[str, str]:
