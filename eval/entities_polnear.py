@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 import analysis
-from analysis.measures.entities import link_across_articles, name_key
+from analysis.measures.entities import CORPUS_ROWS, link_across_articles, name_key
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "polnear" / "articles"
 NYT = "New York Times"
@@ -32,7 +32,7 @@ NYT = "New York Times"
 
 def _person(freq: pd.DataFrame, outlet: str, first: str, last: str) -> pd.DataFrame:
     """Rows of ``outlet`` for people named ``first`` ... ``last``, or ``last`` alone."""
-    rows = freq[(freq["level"] == "group") & (freq["group"] == outlet)]
+    rows = freq[freq["outlet"] == outlet]
     keys = rows["canonical"].map(lambda c: name_key(c).split())
     hit = keys.map(lambda k: (k[:1] == [first] and k[-1:] == [last]) or k == [last])
     return rows[hit][["canonical", "kind", "count", "per_1000_words"]]
@@ -89,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n## {NYT}: printed forms ending in {last!r} and their linked canonical name (top 12)")
         print(_variants(ok, linked_mentions, last).head(12).to_string(index=False))
     print("\n## top 10 canonical entities per outlet (linked)")
-    rows = linked[linked["level"] == "group"]
-    for outlet, part in rows.groupby("group"):
+    rows = linked[linked["outlet"] != CORPUS_ROWS]
+    for outlet, part in rows.groupby("outlet"):
         top = part.nlargest(10, "count")
         print(
             f"- {outlet}: "

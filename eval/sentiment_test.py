@@ -73,7 +73,7 @@ def show(table: pd.DataFrame) -> str:
     values = table[["value", "value_low", "value_high"]].to_numpy()
     cells = table.assign(cell=[f"{v:.3f} [{lo:.3f}, {hi:.3f}]" for v, lo, hi in values])
     wide = cells.pivot(index="metric", columns="method", values="cell")
-    n = cells.drop_duplicates("metric").set_index("metric")["n"]
+    n = cells.drop_duplicates("metric").set_index("metric")["n_items"]
     wide.insert(0, "n", n)
     order = ["macro_f1", "f1_negative", "f1_neutral", "f1_positive", "accuracy"]
     return wide.loc[order, ["n", "model", "clause_vader", "sentence_vader"]].to_string()

@@ -44,7 +44,7 @@ def main() -> None:
     other = q["source_type"].isin(["other", "unknown"]).mean()
     print(f"articles={len(arts)} quotes={len(q)}; other+unknown type share {other:.3f}")
     for level in ("source_type", "gender"):
-        t = bal[bal["level"] == level]
+        t = bal[bal["source_by"] == level]
         print(f"\n== share of quotes by {level} (95% bootstrap interval over articles)")
         cells = zip(t["share_quotes"], t["share_quotes_low"], t["share_quotes_high"], strict=True)
         wide = t.assign(cell=[f"{s:.2f} [{lo:.2f}, {hi:.2f}]" for s, lo, hi in cells])
@@ -52,7 +52,7 @@ def main() -> None:
         table.insert(0, "quotes", t.groupby("outlet")["n_quotes"].sum())
         table.insert(0, "articles", n_art)
         print(table.to_string())
-    t = bal[bal["level"] == "affiliation"]
+    t = bal[bal["source_by"] == "affiliation"]
     print("\n== top affiliations per outlet (share of quotes)")
     for outlet, g in t.groupby("outlet"):
         top = g.nlargest(6, "n_quotes")

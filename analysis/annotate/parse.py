@@ -25,10 +25,10 @@ FIELDS = ("title", "text")
 #: (each extra process loads its own model copy, ~10 s and ~0.9 GB on 2 cores).
 MIN_ARTICLES_PER_PROCESS = 100
 
-TOKEN_COLUMNS = [
+TOKEN_COLUMNS: tuple[str, ...] = (
     "article_id", "field", "sentence_id", "token_id", "start_char", "end_char", "text", "whitespace",
     "lemma", "pos", "tag", "dep", "head", "ent_iob", "ent_type", "is_stop", "is_punct", "like_num",
-]  # fmt: skip
+)  # fmt: skip
 
 
 #: spaCy attributes read with one ``Doc.to_array`` call per document (strings come back as hashes).
@@ -294,7 +294,7 @@ def iter_tokens(
         if not frames:
             yield pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in TOKEN_COLUMNS})
         else:
-            yield pd.concat(frames, ignore_index=True)[TOKEN_COLUMNS]
+            yield pd.concat(frames, ignore_index=True)[list(TOKEN_COLUMNS)]
     # every item has been taken: finish the nlp.pipe stream now so its worker processes exit
     for _ in parsed:
         pass

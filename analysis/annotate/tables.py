@@ -10,11 +10,11 @@ import pandas as pd
 from analysis.annotate.parse import FIELDS, column_dtype, text_of, tokens
 from analysis.core.stage import stage
 
-SENTENCE_COLUMNS = ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
-ENTITY_COLUMNS = [
+SENTENCE_COLUMNS: tuple[str, ...] = ("article_id", "field", "sentence_id", "start_char", "end_char", "text")
+ENTITY_COLUMNS: tuple[str, ...] = (
     "article_id", "field", "sentence_id", "start_char", "end_char",
     "start_token", "end_token", "text", "label",
-]  # fmt: skip
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.Data
             grouped["article_id"], grouped["field"], grouped["start_char"], grouped["end_char"], strict=True
         )
     ]
-    return grouped[SENTENCE_COLUMNS]
+    return grouped[list(SENTENCE_COLUMNS)]
 
 
 def entities_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -150,7 +150,7 @@ def entities_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataF
             spans["article_id"], spans["field"], spans["start_char"], spans["end_char"], strict=True
         )
     ]
-    return spans[ENTITY_COLUMNS]
+    return spans[list(ENTITY_COLUMNS)]
 
 
 def annotate(articles: pd.DataFrame, **options) -> Annotations:
@@ -172,7 +172,13 @@ def annotate(articles: pd.DataFrame, **options) -> Annotations:
     return Annotations(toks, sentences_from_tokens(toks, articles), entities_from_tokens(toks, articles))
 
 
-@stage(provides="sentences", requires=("articles",), keywords=("annotations",), per_article=True)
+@stage(
+    provides="sentences",
+    requires=("articles",),
+    keywords=("annotations",),
+    per_article=True,
+    columns=SENTENCE_COLUMNS,
+)
 def sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None, **options) -> pd.DataFrame:
     """Return one row per sentence of the title and body.
 
@@ -185,7 +191,13 @@ def sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None,
     return ann.sentences
 
 
-@stage(provides="entities", requires=("articles",), keywords=("annotations",), per_article=True)
+@stage(
+    provides="entities",
+    requires=("articles",),
+    keywords=("annotations",),
+    per_article=True,
+    columns=ENTITY_COLUMNS,
+)
 def entities(articles: pd.DataFrame, *, annotations: Annotations | None = None, **options) -> pd.DataFrame:
     """Return spaCy's raw entity spans of the title and body (columns :data:`ENTITY_COLUMNS`).
 

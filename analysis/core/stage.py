@@ -20,7 +20,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -52,6 +52,9 @@ class Stage:
         (it then runs chunk by chunk); False for corpus-level stages.
     module : str
         Module that declared the stage (its code, and the package code it imports, key its cache).
+    columns : Mapping of str to tuple of str
+        The declared columns of each provided table, in order (with the default ``by``,
+        the grouping column is named after it, e.g. ``outlet``); see :meth:`columns_of`.
     """
 
     name: str
@@ -62,10 +65,28 @@ class Stage:
     per_article: bool = True
     module: str = ""
     options: dict[str, Any] = field(default_factory=dict)
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.provides:  # a stage provides at least the table named after it
             object.__setattr__(self, "provides", (self.name,))
+        declared = _column_mapping(self.columns, self.provides)
+        unknown = sorted(set(declared) - set(self.provides))
+        if unknown:
+            raise ValueError(f"stage {self.name!r} declares columns of tables it does not provide: {unknown}")
+        object.__setattr__(self, "columns", declared)
+
+    def columns_of(self, table: str) -> tuple[str, ...]:
+        """Return the declared columns of ``table`` (one of :attr:`provides`).
+
+        Examples
+        --------
+        >>> Stage("n", len, ("articles",), columns=("article_id", "n_words")).columns_of("n")
+        ('article_id', 'n_words')
+        """
+        if table not in self.columns:
+            raise KeyError(f"stage {self.name!r} declares no columns for table {table!r}")
+        return self.columns[table]
 
     @property
     def keyword_inputs(self) -> tuple[tuple[str, str], ...]:
@@ -88,6 +109,21 @@ class Stage:
         return self.requires + tuple(table for _, table in self.keyword_inputs)
 
 
+def _column_mapping(
+    columns: Mapping[str, Sequence[str]] | Sequence[str], provides: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    """Return ``columns`` as ``{table: tuple of columns}``; a plain sequence belongs to a one-table stage."""
+    if isinstance(columns, Mapping):
+        return {str(t): tuple(c) for t, c in columns.items()}
+    if isinstance(columns, str):
+        raise TypeError("columns must be a tuple of column names or a mapping {table: columns}, not a string")
+    if not columns:
+        return {}
+    if len(provides) != 1:
+        raise ValueError(f"a stage providing {provides} declares columns as a mapping {{table: columns}}")
+    return {provides[0]: tuple(columns)}
+
+
 _REGISTRY: dict[str, Stage] = {}
 
 
@@ -97,6 +133,7 @@ def stage(
     requires: tuple[str, ...] = ("articles",),
     keywords: tuple[str, ...] = (),
     per_article: bool = True,
+    columns: Mapping[str, Sequence[str]] | Sequence[str] = (),
     registry: dict[str, Stage] | None = None,
 ) -> Callable[[F], F]:
     """Declare the decorated function as a pipeline stage and return it unchanged.
@@ -111,6 +148,8 @@ def stage(
         Inputs passed by keyword: ``"name"``, or ``"param=table"`` to pass table ``table`` as ``param=``.
     per_article : bool, default True
         Whether the stage runs per chunk of articles (else once on the corpus).
+    columns : tuple of str or mapping of str to tuple of str, default ()
+        The output columns, in order: a tuple for a one-table stage, else ``{table: columns}``.
     registry : dict, optional
         Where to record the declaration (default: the package registry).
 
@@ -136,6 +175,7 @@ def stage(
             provides=names,
             per_article=per_article,
             module=fn.__module__,
+            columns=columns,
         )
         old = target.get(declared.name)
         if old is not None and (old.module, old.fn.__qualname__) != (declared.module, fn.__qualname__):

@@ -13,7 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
 
 #: Columns that locate a piece of evidence in an article.
-EVIDENCE_COLUMNS = ["article_id", "field", "sentence_id", "start_char", "end_char", "sentence"]
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
+)  # fmt: skip
 #: Parts of speech never counted as content words.
 NON_CONTENT_POS = frozenset({"PUNCT", "SPACE", "SYM", "X", "NUM"})
 

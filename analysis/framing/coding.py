@@ -19,11 +19,11 @@ import pandas as pd
 
 from analysis import config
 
-TEXT_COLUMNS = ("sentence", "quote", "text")
-KEY_COLUMNS = ("article_id", "field", "sentence_id", "start_char", "end_char")
-AGREEMENT_COLUMNS = [
+CODING_TEXT_COLUMNS = ("sentence", "quote", "text")
+CODING_KEY_COLUMNS = ("article_id", "field", "sentence_id", "start_char", "end_char")
+AGREEMENT_COLUMNS: tuple[str, ...] = (
     "code", "comparison", "raters", "n_raters", "n_units", "n_values", "alpha", "percent_agreement", "note",
-]  # fmt: skip
+)  # fmt: skip
 #: Default code columns of a quote sample (what a coder checks against the automatic quote table).
 QUOTE_CODES = ("kind", "speaker_canonical", "speaker_affiliation")
 #: Code values read as yes (1) / no (0); anything else is kept as a category.
@@ -133,9 +133,11 @@ def coding_sample(
         raise ValueError(f"n must be >= 1, got {n}")
     if "article_id" not in table.columns:
         raise ValueError(f"table needs an 'article_id' column; got {list(table.columns)}")
-    text_column = text_column or next((c for c in TEXT_COLUMNS if c in table.columns), None)
+    text_column = text_column or next((c for c in CODING_TEXT_COLUMNS if c in table.columns), None)
     if text_column is None or text_column not in table.columns:
-        raise ValueError(f"table needs a text column (one of {TEXT_COLUMNS}); got {list(table.columns)}")
+        raise ValueError(
+            f"table needs a text column (one of {CODING_TEXT_COLUMNS}); got {list(table.columns)}"
+        )
     units = table.copy()
     units["article_id"] = units["article_id"].astype(str)
     strata = list(strata)
@@ -165,7 +167,7 @@ def coding_sample(
         take = min(n, len(g))
         picked.append(g.iloc[np.sort(rng.choice(len(g), size=take, replace=False))])
     sample = pd.concat(picked, ignore_index=True) if picked else units.iloc[0:0]
-    keys = [c for c in KEY_COLUMNS if c in sample.columns]
+    keys = [c for c in CODING_KEY_COLUMNS if c in sample.columns]
     cols = [*strata, *[k for k in keys if k not in strata], text_column]
     out = sample[cols].copy()
     width = max(4, len(str(len(out))))

@@ -49,24 +49,26 @@ FLAG_ABOVE = 0.80
 #: A frame firing in fewer of a corpus's articles than this is flagged (too rare to compare outlets).
 FLAG_BELOW = 0.05
 
-EVIDENCE_COLUMNS = [
+FRAME_EVIDENCE_COLUMNS: tuple[str, ...] = (
     "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
     "frame", "frame_type", "indicator", "question", "match", "match_start", "match_end", "negated",
-]  # fmt: skip
+)  # fmt: skip
 #: Lemmas that negate a rule hit when they occur shortly before it in the same sentence.
 NEGATORS = frozenset({"no", "not", "never", "without", "nor", "neither", "n't"})
 #: How many tokens before a hit are searched for a negator.
 NEGATION_WINDOW = 3
-FRAMES_COLUMNS = [
+FRAMES_COLUMNS: tuple[str, ...] = (
     "article_id", "outlet", "frame", "frame_type", "label", "score", "n_indicators", "n_fired", "indicators",
-    "n_hits", "n_words", "hits_per_1000", "n_evidence_sentences", "evidence",
+    "n_hits", "n_words", "hits_per_1000_words", "n_evidence_sentences", "evidence",
     "field", "sentence_id", "start_char", "end_char", "sentence", "codebook", "codebook_version",
-]  # fmt: skip
-SUMMARY_COLUMNS = [
+)  # fmt: skip
+FRAME_SUMMARY_COLUMNS: tuple[str, ...] = (
     "frame", "frame_type", "label", "n_articles", "mean_score", "mean_score_low", "mean_score_high",
-    "share_with_frame", "mean_hits_per_1000", "corpus_share", "flag", "note",
-]  # fmt: skip
-PREVALENCE_COLUMNS = ["frame", "label", "n_articles", "n_with_frame", "share_with_frame", "flag"]
+    "share_with_frame", "mean_hits_per_1000_words", "corpus_share", "flag", "note",
+)  # fmt: skip
+PREVALENCE_COLUMNS: tuple[str, ...] = (
+    "frame", "label", "n_articles", "n_with_frame", "share_with_frame", "flag",
+)  # fmt: skip
 
 __all__ = [
     "CORPUS_CODEBOOK_NAME", "DEFAULT_CODEBOOK", "FRAME_TYPES", "CodebookError", "codebook_digest",
@@ -199,10 +201,10 @@ def _frame_evidence(
 ) -> pd.DataFrame:
     toks = restrict(ann.tokens, rows["article_id"])
     if toks.empty:
-        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+        return pd.DataFrame(columns=FRAME_EVIDENCE_COLUMNS)
     toks, vocab = _prepare_tokens(toks[toks["field"].isin(fields)])
     if toks.empty:
-        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+        return pd.DataFrame(columns=FRAME_EVIDENCE_COLUMNS)
     sent_group = toks["_group"].to_numpy()
     negator = (toks["dep"].to_numpy() == "neg") | toks["_negator_lemma"].to_numpy()
     tok_start = toks["start_char"].to_numpy()
@@ -231,7 +233,7 @@ def _frame_evidence(
                 parts[column].append(np.full(len(s), value, dtype=object))
             parts["negated"].append(_negated(s, negator, sent_group))
     if not parts["row"]:
-        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+        return pd.DataFrame(columns=FRAME_EVIDENCE_COLUMNS)
     found = pd.DataFrame({c: np.concatenate(v) for c, v in parts.items()})
     meta = toks.loc[found["row"], ["article_id", "field", "sentence_id"]].reset_index(drop=True)
     found = pd.concat([meta, found.drop(columns="row")], axis=1)
@@ -257,10 +259,15 @@ def _frame_evidence(
     found = found.sort_values(
         ["article_id", "field", "match_start", "frame", "indicator"], kind="stable"
     )
-    return found[EVIDENCE_COLUMNS].reset_index(drop=True)
+    return found[list(FRAME_EVIDENCE_COLUMNS)].reset_index(drop=True)
 
 
-@stage(provides="frames", requires=("articles",), keywords=("annotations", "codebook"))
+@stage(
+    provides="frames",
+    requires=("articles",),
+    keywords=("annotations", "codebook"),
+    columns=FRAMES_COLUMNS,
+)
 def frames(
     articles: pd.DataFrame,
     *,
@@ -290,7 +297,7 @@ def frames(
         frame, frame_type, label``, ``score`` (indicator questions answered yes /
         indicators, 0..1), ``n_indicators, n_fired``, ``indicators`` (fired ids, ``;``
         separated), ``n_hits`` (rule matches), ``n_words`` (non-punctuation tokens in
-        the fields), ``hits_per_1000`` (matches per 1,000 words), ``n_evidence_sentences``,
+        the fields), ``hits_per_1000_words`` (matches per 1,000 words), ``n_evidence_sentences``,
         ``evidence`` (tuple of ``(field, sentence_id, start_char, end_char)`` for every
         evidence sentence) and the first evidence sentence: ``field, sentence_id,
         start_char, end_char, sentence`` (missing when the frame did not fire), and the
@@ -362,7 +369,7 @@ def frames(
     grid["evidence"] = grid["evidence"].map(lambda v: v if isinstance(v, tuple) else ())
     grid["score"] = grid["n_fired"] / grid["n_indicators"]
     grid["n_words"] = grid["article_id"].map(n_words).fillna(0).astype(int)
-    grid["hits_per_1000"] = np.where(
+    grid["hits_per_1000_words"] = np.where(
         grid["n_words"] > 0, 1000 * grid["n_hits"] / grid["n_words"].clip(lower=1), 0.0
     )
     for col in ["sentence_id", "start_char", "end_char"]:
@@ -373,7 +380,7 @@ def frames(
     )
     grid["codebook"] = info["name"]
     grid["codebook_version"] = info["version"]
-    return grid[FRAMES_COLUMNS].reset_index(drop=True)
+    return grid[list(FRAMES_COLUMNS)].reset_index(drop=True)
 
 
 def _field_order(series: pd.Series) -> pd.Series:
@@ -446,7 +453,7 @@ def frame_summary(
     ----------
     frames_table : pandas.DataFrame
         Output of :func:`frames` (needs ``frame, frame_type, label, score,
-        hits_per_1000`` and the column ``by``); join other article columns first to
+        hits_per_1000_words`` and the column ``by``); join other article columns first to
         group by them.
     by : str, default "outlet"
         Grouping column; the output's first column has this name.
@@ -463,12 +470,12 @@ def frame_summary(
     pandas.DataFrame
         ``<by>, frame, frame_type, label, n_articles, mean_score, mean_score_low,
         mean_score_high`` (NaN with one article), ``share_with_frame`` (articles with
-        score > 0), ``mean_hits_per_1000``, ``corpus_share`` and ``flag`` (the frame's
+        score > 0), ``mean_hits_per_1000_words``, ``corpus_share`` and ``flag`` (the frame's
         share of all articles and its :func:`frame_prevalence` flag) and ``note``
         ("single article: no interval" when a group has one article, else empty).
         Sorted by group, then codebook order.
     """
-    need = {by, "frame", "frame_type", "label", "score", "hits_per_1000"}
+    need = {by, "frame", "frame_type", "label", "score", "hits_per_1000_words"}
     missing = sorted(need - set(frames_table.columns))
     if missing:
         raise ValueError(f"frames_table needs columns {missing}; got {list(frames_table.columns)}")
@@ -495,10 +502,10 @@ def frame_summary(
                 "mean_score_low": low,
                 "mean_score_high": high,
                 "share_with_frame": float((scores > 0).mean()),
-                "mean_hits_per_1000": float(g["hits_per_1000"].mean()),
+                "mean_hits_per_1000_words": float(g["hits_per_1000_words"].mean()),
                 "corpus_share": float(prevalence.loc[frame, "share_with_frame"]),
                 "flag": prevalence.loc[frame, "flag"],
                 "note": "single article: no interval" if len(g) == 1 else "",
             }
         )
-    return pd.DataFrame(out, columns=[by, *SUMMARY_COLUMNS])
+    return pd.DataFrame(out, columns=[by, *FRAME_SUMMARY_COLUMNS])

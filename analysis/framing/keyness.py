@@ -39,11 +39,11 @@ from analysis.framing._evidence import (
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
 
-KEYNESS_COLUMNS = [
-    "term", "unit", "entities", "count", "count_rest", "n_group", "n_rest", "per_1000", "per_1000_rest",
-    "prior", "log_odds", "variance", "z", "rank", "n_articles",
+KEYNESS_COLUMNS: tuple[str, ...] = (
+    "term", "unit", "entities", "count", "count_rest", "n_terms_total", "n_terms_total_rest",
+    "per_1000_terms", "per_1000_terms_rest", "prior", "log_odds", "variance", "z", "rank", "n_articles",
     "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
-]  # fmt: skip
+)  # fmt: skip
 
 #: Dependency labels of a noun's pre-modifiers that belong to the phrase.
 NP_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "flat"})
@@ -212,10 +212,12 @@ def noun_phrases(tokens: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Columns of :func:`term_counts`.
-TERM_COUNT_COLUMNS = ["article_id", "field", "term", "entity", "count", "sentence_id", "position"]
+TERM_COUNT_COLUMNS: tuple[str, ...] = (
+    "article_id", "field", "term", "entity", "count", "sentence_id", "position",
+)  # fmt: skip
 
 
-@stage(provides="_terms", requires=("articles",), keywords=("annotations",))
+@stage(provides="_terms", requires=("articles",), keywords=("annotations",), columns=TERM_COUNT_COLUMNS)
 def term_counts(
     articles: pd.DataFrame,
     *,
@@ -278,7 +280,7 @@ def term_counts(
         .reset_index()
     )
     out = out.astype({"entity": bool, "count": "int64", "sentence_id": "int64", "position": "int64"})
-    return out[TERM_COUNT_COLUMNS]
+    return out[list(TERM_COUNT_COLUMNS)]
 
 
 def _units_from_counts(
@@ -309,7 +311,12 @@ def _units_from_counts(
     )
 
 
-@stage(provides="keyness", requires=("articles", "_terms", "sentences"), per_article=False)
+@stage(
+    provides="keyness",
+    requires=("articles", "_terms", "sentences"),
+    per_article=False,
+    columns=("outlet", *KEYNESS_COLUMNS),
+)
 def keyness(
     articles: pd.DataFrame,
     term_counts: pd.DataFrame | None = None,
@@ -360,7 +367,8 @@ def keyness(
     pandas.DataFrame
         One row per group and term: ``<by>`` (the group), ``term, unit``,
         ``entities`` (whether names were counted), ``count`` (in the group),
-        ``count_rest, n_group, n_rest`` (total terms), ``per_1000, per_1000_rest``,
+        ``count_rest``, ``n_terms_total, n_terms_total_rest`` (all terms of the group and of the
+        rest of the corpus), ``per_1000_terms, per_1000_terms_rest``,
         ``prior`` (alpha_w), ``log_odds`` (delta), ``variance, z, rank`` (1 = most
         distinctive of the group), ``n_articles`` (group articles using the term), and
         the evidence of its first use in the group: ``article_id, field, sentence_id,
@@ -463,10 +471,10 @@ def keyness(
                 "entities": bool(entities),
                 "count": y_i.astype(int),
                 "count_rest": y_j.astype(int),
-                "n_group": int(n_i),
-                "n_rest": int(n_j),
-                "per_1000": 1000 * y_i / n_i if n_i else 0.0,
-                "per_1000_rest": 1000 * y_j / n_j if n_j else 0.0,
+                "n_terms_total": int(n_i),
+                "n_terms_total_rest": int(n_j),
+                "per_1000_terms": 1000 * y_i / n_i if n_i else 0.0,
+                "per_1000_terms_rest": 1000 * y_j / n_j if n_j else 0.0,
                 "prior": prior,
                 "log_odds": delta,
                 "variance": variance,

@@ -26,10 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Dependency labels of pre-modifiers that belong to a title ("Russian President", "Kremlin spokesman").
 TITLE_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case"})
 _ONLY_DETERMINERS = frozenset({"det", "poss", "case"})
-LABEL_COLUMNS = [
-    "canonical", "kind", "label", "form", "n", "n_as_speaker", "n_articles",
+LABEL_COLUMNS: tuple[str, ...] = (
+    "canonical", "kind", "label", "form", "count", "n_as_speaker", "n_articles",
     "article_id", "field", "start_char", "end_char",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def normalise_label(text: str) -> str:
@@ -151,14 +151,14 @@ def _appositives(tok: _Tokens, inside: list[int]) -> list[tuple[int, int]]:
 
 
 #: Columns of :func:`label_occurrences`.
-OCCURRENCE_COLUMNS = [
+LABEL_SPAN_COLUMNS: tuple[str, ...] = (
     "article_id", "field", "canonical", "kind", "label", "form", "start_char", "end_char", "sp", "seq",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def _empty_occurrences() -> pd.DataFrame:
     types = {"start_char": "int64", "end_char": "int64", "sp": "bool", "seq": "int64"}
-    return pd.DataFrame({c: pd.Series(dtype=types.get(c, "object")) for c in OCCURRENCE_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, "object")) for c in LABEL_SPAN_COLUMNS})
 
 
 @stage(
@@ -166,6 +166,7 @@ def _empty_occurrences() -> pd.DataFrame:
     requires=("articles", "mentions"),
     keywords=("annotations", "quotes"),
     per_article=True,
+    columns=LABEL_SPAN_COLUMNS,
 )
 def label_occurrences(
     articles: pd.DataFrame,
@@ -273,17 +274,22 @@ def label_occurrences(
                 occ.append((str(aid), fld, sc, None, normalise_label(text[ss:se]), "speaker", ss, se, True))
     if not occ:
         return _empty_occurrences()
-    table = pd.DataFrame(occ, columns=OCCURRENCE_COLUMNS[:-1])
+    table = pd.DataFrame(occ, columns=LABEL_SPAN_COLUMNS[:-1])
     table["seq"] = np.arange(len(table), dtype=np.int64)
     table = table[table["label"] != ""].drop_duplicates(
         ["article_id", "field", "canonical", "start_char", "end_char"]
     )
     table["seq"] = table.groupby(["article_id", "field"], sort=False).cumcount().astype("int64")
     table = table.astype({"start_char": "int64", "end_char": "int64", "sp": "bool"})
-    return table[OCCURRENCE_COLUMNS].reset_index(drop=True)
+    return table[list(LABEL_SPAN_COLUMNS)].reset_index(drop=True)
 
 
-@stage(provides="labels", requires=("articles", "mentions", "_label_spans"), per_article=False)
+@stage(
+    provides="labels",
+    requires=("articles", "mentions", "_label_spans"),
+    per_article=False,
+    columns=("outlet", *LABEL_COLUMNS),
+)
 def labels(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -323,10 +329,10 @@ def labels(
         article; ``title``: name with pre-modifiers such as "Russian President
         Vladimir Putin"; ``appositive``; ``role``: a role phrase standing for the
         entity; ``speaker``: a phrase used only to introduce the entity as a
-        speaker), ``n`` (occurrences), ``n_as_speaker`` (occurrences that
+        speaker), ``count`` (occurrences), ``n_as_speaker`` (occurrences that
         introduce a quotation), ``n_articles``, and the first occurrence as
         evidence: ``article_id, field, start_char, end_char``. Sorted by group,
-        canonical, descending ``n``.
+        canonical, descending ``count``.
     """
     need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
     if need:
@@ -369,7 +375,7 @@ def labels(
         .agg(
             kind=("kind", "first"),
             form=("form", "first"),
-            n=("label", "size"),
+            count=("label", "size"),
             n_as_speaker=("sp", "sum"),
             n_articles=("article_id", "nunique"),
             article_id=("article_id", "first"),
@@ -380,5 +386,5 @@ def labels(
         .reset_index()
     )
     out["n_as_speaker"] = out["n_as_speaker"].astype("int64")
-    out = out.sort_values([by, "canonical", "n", "label"], ascending=[True, True, False, True])
+    out = out.sort_values([by, "canonical", "count", "label"], ascending=[True, True, False, True])
     return out[cols].reset_index(drop=True)

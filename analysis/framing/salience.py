@@ -24,12 +24,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
 
 POSITIONS = ("headline", "lead", "body")
-SALIENCE_COLUMNS = [
+SALIENCE_COLUMNS: tuple[str, ...] = (
     "article_id", "outlet", "item_type", "item", "kind", "first_position", "in_headline", "in_lead",
-    "n_mentions", "n_headline", "n_lead", "n_body", "headline_chars", "headline_share",
+    "n_mentions", "n_headline", "n_lead", "n_body", "headline_chars", "share_headline",
     "field", "sentence_id", "start_char", "end_char", "text",
-]  # fmt: skip
-MENTION_COLUMNS = (
+)  # fmt: skip
+SALIENCE_INPUT_COLUMNS = (
     "article_id",
     "field",
     "sentence_id",
@@ -39,14 +39,14 @@ MENTION_COLUMNS = (
     "canonical",
     "kind",
 )
-SUMMARY_COLUMNS = [
+SALIENCE_SUMMARY_COLUMNS: tuple[str, ...] = (
     "item_type", "item", "n_articles", "n_with_item", "share_in_headline", "share_in_lead",
-    "share_first_in_body", "mean_headline_share",
-]  # fmt: skip
+    "share_first_in_body", "mean_share_headline",
+)  # fmt: skip
 
 
 def _spans_from_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in MENTION_COLUMNS if c not in mentions.columns]
+    missing = [c for c in SALIENCE_INPUT_COLUMNS if c not in mentions.columns]
     if missing:
         raise ValueError(f"mentions need columns {missing}; got {list(mentions.columns)}")
     m = mentions[mentions["canonical"].notna() & (mentions["canonical"].astype(str).str.strip() != "")]
@@ -90,7 +90,12 @@ def _spans_from_frames(frames: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@stage(provides="salience", requires=("articles", "mentions"), keywords=("annotations", "codebook"))
+@stage(
+    provides="salience",
+    requires=("articles", "mentions"),
+    keywords=("annotations", "codebook"),
+    columns=SALIENCE_COLUMNS,
+)
 def salience(
     articles: pd.DataFrame,
     mentions: pd.DataFrame | None = None,
@@ -130,7 +135,7 @@ def salience(
         ``item`` (canonical name or frame), ``kind`` (entity kind or frame type),
         ``first_position`` (headline/lead/body), ``in_headline, in_lead``,
         ``n_mentions, n_headline, n_lead, n_body``, ``headline_chars`` and
-        ``headline_share`` (0..1, 0 without a headline), and the evidence of the first
+        ``share_headline`` (0..1, 0 without a headline), and the evidence of the first
         appearance: ``field, sentence_id, start_char, end_char, text``. Sorted by
         article, item type, position, offset.
     """
@@ -200,10 +205,10 @@ def salience(
     share = np.divide(
         table["headline_chars"].to_numpy(dtype=float), length, out=np.zeros(len(table)), where=length > 0
     )
-    table["headline_share"] = np.minimum(share, 1.0)
+    table["share_headline"] = np.minimum(share, 1.0)
     for col in ["field", "sentence_id", "start_char", "end_char", "text"]:
         table[col] = first[col].to_numpy()
-    table = table[SALIENCE_COLUMNS]
+    table = table[list(SALIENCE_COLUMNS)]
     table["_rank"] = table["first_position"].map({p: i for i, p in enumerate(POSITIONS)})
     table = table.sort_values(
         ["article_id", "item_type", "_rank", "field", "start_char", "item"], kind="stable"
@@ -228,7 +233,7 @@ def salience_summary(table: pd.DataFrame, articles: pd.DataFrame, *, by: str = "
     pandas.DataFrame
         ``<by>, item_type, item, n_articles`` (in the group), ``n_with_item``,
         ``share_in_headline, share_in_lead, share_first_in_body`` (of the group's
-        articles) and ``mean_headline_share`` (over the group's articles, 0 where absent).
+        articles) and ``mean_share_headline`` (over the group's articles, 0 where absent).
     """
     rows = ok_articles(articles, need=("article_id", by))
     group_of = dict(zip(rows["article_id"], rows[by].astype(str), strict=True))
@@ -248,7 +253,7 @@ def salience_summary(table: pd.DataFrame, articles: pd.DataFrame, *, by: str = "
                 "share_in_headline": g["in_headline"].sum() / n,
                 "share_in_lead": g["in_lead"].sum() / n,
                 "share_first_in_body": (g["first_position"] == "body").sum() / n,
-                "mean_headline_share": g["headline_share"].sum() / n,
+                "mean_share_headline": g["share_headline"].sum() / n,
             }
         )
-    return pd.DataFrame(out, columns=[by, *SUMMARY_COLUMNS])
+    return pd.DataFrame(out, columns=[by, *SALIENCE_SUMMARY_COLUMNS])

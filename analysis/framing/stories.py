@@ -48,17 +48,17 @@ MAX_DF = 0.2
 #: Entity kinds of the ``mentions`` table used as story features.
 ENTITY_KINDS = ("person", "organisation", "place", "group")
 
-STORY_COLUMNS = [
+STORY_COLUMNS: tuple[str, ...] = (
     "article_id", "story", "source", "story_size", "n_outlets", "comparable", "first_date", "last_date",
     "top_terms",
-]  # fmt: skip
-SUMMARY_COLUMNS = [
+)  # fmt: skip
+STORY_SUMMARY_COLUMNS: tuple[str, ...] = (
     "story", "source", "first_date", "last_date", "articles", "outlets", "outlet_names", "comparable",
     "top_terms",
-]  # fmt: skip
+)  # fmt: skip
 
 
-@stage(provides="stories", requires=("articles", "mentions"), per_article=False)
+@stage(provides="stories", requires=("articles", "mentions"), per_article=False, columns=STORY_COLUMNS)
 def stories(
     articles: pd.DataFrame,
     mentions: pd.DataFrame | None = None,
@@ -182,7 +182,7 @@ def stories(
     table["first_date"] = first.dt.strftime("%Y-%m-%d").fillna("")
     table["last_date"] = last.dt.strftime("%Y-%m-%d").fillna("")
     table["top_terms"] = table["story"].map(tops).fillna("")
-    return table[STORY_COLUMNS].sort_values("article_id", kind="stable").reset_index(drop=True)
+    return table[list(STORY_COLUMNS)].sort_values("article_id", kind="stable").reset_index(drop=True)
 
 
 def story_summary(articles: pd.DataFrame, stories_table: pd.DataFrame) -> pd.DataFrame:
@@ -207,7 +207,7 @@ def story_summary(articles: pd.DataFrame, stories_table: pd.DataFrame) -> pd.Dat
     outlet_of = dict(zip(rows["article_id"], outlet, strict=True))
     table = stories_table[stories_table["story"].notna()].copy()
     if table.empty:
-        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+        return pd.DataFrame(columns=STORY_SUMMARY_COLUMNS)
     table["outlet"] = table["article_id"].astype(str).map(outlet_of)
     out = table.groupby("story", sort=True).agg(
         source=("source", "first"),
@@ -220,7 +220,7 @@ def story_summary(articles: pd.DataFrame, stories_table: pd.DataFrame) -> pd.Dat
         top_terms=("top_terms", "first"),
     )
     out = out.reset_index().sort_values(["articles", "story"], ascending=[False, True], kind="stable")
-    return out[SUMMARY_COLUMNS].reset_index(drop=True)
+    return out[list(STORY_SUMMARY_COLUMNS)].reset_index(drop=True)
 
 
 def article_vectors(

@@ -36,10 +36,10 @@ MIN_SENTENCES_SMOG = 30
 #: passages of about 100 words or more).
 MIN_WORDS = 100
 
-COLUMNS = [
+READABILITY_COLUMNS: tuple[str, ...] = (
     "article_id", "version", "n_words", "n_sentences", "words_per_sentence",
     *INDICES, *(f"reliable_{name}" for name in INDICES),
-]  # fmt: skip
+)  # fmt: skip
 
 
 #: Distinct words whose syllable count and difficulty are memoised (per process).
@@ -191,7 +191,7 @@ def _measure(text: str) -> dict[str, object] | None:
     return row
 
 
-@stage(provides="readability", requires=("articles",))
+@stage(provides="readability", requires=("articles",), columns=READABILITY_COLUMNS)
 def readability(articles: pd.DataFrame, *, include_raw: bool = True) -> pd.DataFrame:
     """Compute readability indices per article on the clean text and, optionally, the raw text.
 
@@ -239,9 +239,9 @@ def readability(articles: pd.DataFrame, *, include_raw: bool = True) -> pd.DataF
             if measured is not None:
                 records.append({"article_id": article_id, "version": version, **measured})
     if not records:
-        empty = {c: pd.Series(dtype=object) for c in COLUMNS}
+        empty = {c: pd.Series(dtype=object) for c in READABILITY_COLUMNS}
         return pd.DataFrame(empty)
-    table = pd.DataFrame.from_records(records, columns=COLUMNS)
+    table = pd.DataFrame.from_records(records, columns=READABILITY_COLUMNS)
     table["version"] = pd.Categorical(table["version"], categories=["clean", "raw"])
     table = table.sort_values(["article_id", "version"], kind="stable").reset_index(drop=True)
     table["version"] = table["version"].astype(str)

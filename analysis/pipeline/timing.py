@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-TIMING_COLUMNS = ["stage", "kind", "seconds", "words", "words_per_s"]
+TIMING_COLUMNS: tuple[str, ...] = ("stage", "kind", "seconds", "words", "words_per_s")
 
 
 class Timer:

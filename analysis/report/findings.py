@@ -34,10 +34,6 @@ OFFICIAL_TYPES = ("government",)
 GRADE_INDEX = "flesch_kincaid_grade"
 
 
-def _first(table: pd.DataFrame, *names: str) -> str | None:
-    return next((n for n in names if n in table.columns), None)
-
-
 def _table(result: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame | None:
     return result[name] if name in result else None
 
@@ -178,7 +174,7 @@ def measure_tables(
     targeted = _table(result, "entity_sentiment")
     if targeted is not None and not targeted.empty:
         targeted = relink(targeted, names)
-        col = _first(targeted, "score", "sentiment")
+        col = "sentiment"
         for person in people:
             t = targeted[targeted["canonical"] == person]
             if col and not t.empty:
@@ -367,21 +363,13 @@ def outlet_summary(
             )
             row["top frames"] = "; ".join(f"{k} ({v:.0%})" for k, v in share.items())
         if keyness is not None and not keyness.empty:
-            gcol = _first(keyness, "outlet", "group")
-            k = keyness[(keyness[gcol] == outlet)] if gcol else keyness.iloc[0:0]
+            k = keyness[keyness["outlet"] == outlet]
             if "z" in k.columns:
                 k = k[k["z"] > 0]
             terms = k.drop_duplicates("term").sort_values("rank" if "rank" in k else "z").head(5)["term"]
             row["distinctive terms"] = ", ".join(map(str, terms))
         if freqs is not None and not freqs.empty:
-            gcol = _first(freqs, "outlet", "group")
-            fr = freqs[(freqs[gcol] == outlet)] if gcol else freqs.iloc[0:0]
-            if "level" in fr.columns:
-                fr = (
-                    fr[fr["level"].isin(["outlet", "group"])]
-                    if fr["level"].isin(["outlet", "group"]).any()
-                    else fr
-                )
+            fr = freqs[freqs["outlet"] == outlet]
             if "kind" in fr.columns:
                 fr = fr[fr["kind"] == "person"]
             fr = fr.sort_values("per_1000_words", ascending=False).head(3)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.measures.entities import CORPUS_ROWS
 from analysis.report.display import outlet_colors
 from analysis.report.overview import shared_events
 from analysis.report.params import OKABE_ITO, ok_rows
@@ -83,39 +84,47 @@ def interval_figure(
     return fig
 
 
-def top_entities_per_group(freqs: pd.DataFrame, *, n: int = 5) -> pd.DataFrame:
+def top_entities_per_group(freqs: pd.DataFrame, *, n: int = 5, by: str = "outlet") -> pd.DataFrame:
     """Return the ``n`` most-mentioned canonical entities per group of :func:`analysis.entity_frequencies`.
+
+    ``by`` is the ``by`` the table was computed with (its grouping column).
 
     Returns
     -------
     pandas.DataFrame
-        ``group, rank, canonical, kind, count, per_1000_words, per_1000_low, per_1000_high, n_articles``.
+        ``<by>, rank, canonical, kind, count, per_1000_words, per_1000_words_low, per_1000_words_high,
+        n_articles``.
     """
-    rows = freqs[freqs["level"] == "group"].sort_values(
-        ["group", "count", "canonical"], ascending=[True, False, True]
-    )
-    rows = rows.groupby("group", sort=True).head(n).copy()
-    rows["rank"] = rows.groupby("group").cumcount() + 1
-    cols = ["group", "rank", "canonical", "kind", "count", "per_1000_words", "per_1000_low", "per_1000_high"]
+    rows = freqs[freqs[by] != CORPUS_ROWS]
+    rows = rows.sort_values([by, "count", "canonical"], ascending=[True, False, True])
+    rows = rows.groupby(by, sort=True).head(n).copy()
+    rows["rank"] = rows.groupby(by).cumcount() + 1
+    cols = [by, "rank", "canonical", "kind", "count", "per_1000_words", "per_1000_words_low"]
+    cols += ["per_1000_words_high"]
     return rows[[*cols, "n_articles"]].reset_index(drop=True)
 
 
-def corpus_top(freqs: pd.DataFrame, n: int, *, kinds: Sequence[str] | None = None) -> list[str]:
+def corpus_top(
+    freqs: pd.DataFrame, n: int, *, kinds: Sequence[str] | None = None, by: str = "outlet"
+) -> list[str]:
     """Return the ``n`` canonical entities with the most mentions in the corpus rows (ties by name).
 
-    ``kinds`` keeps only those kinds (e.g. ``("person", "organisation")``).
+    ``kinds`` keeps only those kinds (e.g. ``("person", "organisation")``); ``by`` is the
+    grouping column of ``freqs`` (the corpus rows say ``(corpus)`` there).
     """
-    rows = freqs[freqs["level"] == "corpus"]
+    rows = freqs[freqs[by] == CORPUS_ROWS]
     if kinds is not None:
         rows = rows[rows["kind"].isin(kinds)]
     rows = rows.sort_values(["count", "canonical"], ascending=[False, True])
     return rows["canonical"].head(n).astype(str).tolist()
 
 
-def entity_outlet_matrix(freqs: pd.DataFrame, entities: Sequence[str], *, value: str = "per_1000_words"):
+def entity_outlet_matrix(
+    freqs: pd.DataFrame, entities: Sequence[str], *, value: str = "per_1000_words", by: str = "outlet"
+):
     """Return an entity x group matrix of ``value`` (0 where a group never mentions the entity)."""
-    rows = freqs[(freqs["level"] == "group") & freqs["canonical"].isin(entities)]
-    matrix = rows.pivot_table(index="canonical", columns="group", values=value, aggfunc="first").fillna(0.0)
+    rows = freqs[(freqs[by] != CORPUS_ROWS) & freqs["canonical"].isin(entities)]
+    matrix = rows.pivot_table(index="canonical", columns=by, values=value, aggfunc="first").fillna(0.0)
     matrix.columns.name = None
     return matrix.reindex(index=list(entities)).fillna(0.0)
 
@@ -313,7 +322,8 @@ def outlet_vs_rest(
     Returns
     -------
     pandas.DataFrame
-        ``measure, outlet_mean, outlet_n, rest_mean, rest_n, difference``.
+        ``measure, mean, n_articles, mean_rest, n_articles_rest, difference`` (``n_articles``:
+        articles with a value).
     """
     t = with_outlet(table, articles)
     mine, rest = t[t["outlet"] == outlet], t[t["outlet"] != outlet]
@@ -324,32 +334,36 @@ def outlet_vs_rest(
             [column, a.mean(), int(a.notna().sum()), b.mean(), int(b.notna().sum()), a.mean() - b.mean()]
         )
     return pd.DataFrame(
-        rows, columns=["measure", "outlet_mean", "outlet_n", "rest_mean", "rest_n", "difference"]
+        rows, columns=["measure", "mean", "n_articles", "mean_rest", "n_articles_rest", "difference"]
     )
 
 
-def entity_vs_rest(freqs_outlet: pd.DataFrame, freqs_corpus: pd.DataFrame, outlet: str, *, n: int = 10):
+def entity_vs_rest(
+    freqs_outlet: pd.DataFrame, freqs_corpus: pd.DataFrame, outlet: str, *, n: int = 10, by: str = "side"
+):
     """Return the outlet's top entities with their rate per 1,000 words there and in the rest of the corpus.
 
     Parameters
     ----------
     freqs_outlet : pandas.DataFrame
-        :func:`analysis.entity_frequencies` by a column that is the outlet name or ``(rest)``.
+        :func:`analysis.entity_frequencies` by a column ``by`` that is the outlet name or ``(rest)``
+        (:func:`outlet_or_rest`'s ``side``).
     freqs_corpus : pandas.DataFrame
         Unused rows are ignored; kept for the corpus total.
 
     Returns
     -------
     pandas.DataFrame
-        ``canonical, kind, count, per_1000_words, per_1000_low, per_1000_high, rest_count,
-        rest_per_1000_words``.
+        ``canonical, kind, count, per_1000_words, per_1000_words_low, per_1000_words_high, count_rest,
+        per_1000_words_rest``.
     """
-    rows = freqs_outlet[freqs_outlet["level"] == "group"]
-    mine = rows[rows["group"] == outlet].sort_values(["count", "canonical"], ascending=[False, True]).head(n)
-    rest = rows[rows["group"] == "(rest)"].set_index("canonical")
-    out = mine[["canonical", "kind", "count", "per_1000_words", "per_1000_low", "per_1000_high"]].copy()
-    out["rest_count"] = out["canonical"].map(rest["count"]).fillna(0).astype(int)
-    out["rest_per_1000_words"] = out["canonical"].map(rest["per_1000_words"]).fillna(0.0)
+    rows = freqs_outlet
+    mine = rows[rows[by] == outlet].sort_values(["count", "canonical"], ascending=[False, True]).head(n)
+    rest = rows[rows[by] == "(rest)"].set_index("canonical")
+    out = mine[["canonical", "kind", "count", "per_1000_words", "per_1000_words_low", "per_1000_words_high"]]
+    out = out.copy()
+    out["count_rest"] = out["canonical"].map(rest["count"]).fillna(0).astype(int)
+    out["per_1000_words_rest"] = out["canonical"].map(rest["per_1000_words"]).fillna(0.0)
     return out.reset_index(drop=True)
 
 
@@ -374,9 +388,9 @@ def namings(mentions: pd.DataFrame, articles: pd.DataFrame, entity: str) -> pd.D
 def entity_rate_by_outlet(freqs: pd.DataFrame, articles: pd.DataFrame, entity: str) -> pd.DataFrame:
     """Return one row per outlet with the entity's mentions per 1,000 words (0 where never mentioned)."""
     ok = ok_rows(articles)
-    rows = freqs[(freqs["level"] == "group") & (freqs["canonical"] == entity)].set_index("group")
+    rows = freqs[(freqs["outlet"] != CORPUS_ROWS) & (freqs["canonical"] == entity)].set_index("outlet")
     out = ok.groupby("outlet").agg(articles=("article_id", "size"), words=("n_words", "sum")).reset_index()
-    for column in ("count", "per_1000_words", "per_1000_low", "per_1000_high", "n_articles"):
+    for column in ("count", "per_1000_words", "per_1000_words_low", "per_1000_words_high", "n_articles"):
         out[column] = out["outlet"].map(rows[column]).fillna(0)
     out["count"] = out["count"].astype(int)
     out["n_articles"] = out["n_articles"].astype(int)

@@ -23,8 +23,8 @@ def test_tables_cover_every_ok_article(seed_articles, seed_annotations):
     ok = set(seed_articles.loc[seed_articles["status"] == "ok", "article_id"])
     assert set(seed_annotations.tokens["article_id"]) == ok
     assert set(seed_annotations.sentences["article_id"]) == ok
-    assert list(seed_annotations.tokens.columns) == ann_mod.TOKEN_COLUMNS
-    assert list(seed_annotations.entities.columns) == ann_mod.ENTITY_COLUMNS
+    assert tuple(seed_annotations.tokens.columns) == ann_mod.TOKEN_COLUMNS
+    assert tuple(seed_annotations.entities.columns) == ann_mod.ENTITY_COLUMNS
 
 
 def test_offsets_index_into_their_field(seed_articles, seed_annotations):

@@ -27,7 +27,7 @@ def _people(mentions: pd.DataFrame) -> pd.DataFrame:
 
 def test_mentions_contract(seed_mentions, seed_articles):
     m = seed_mentions
-    assert list(m.columns) == E.MENTION_COLUMNS
+    assert tuple(m.columns) == E.MENTION_COLUMNS
     assert set(m["kind"]) <= set(E.KINDS) and set(m["via"]) <= set(E.VIAS)
     assert set(m["field"]) <= {"title", "text"}
     texts = seed_articles.set_index("article_id")
@@ -124,12 +124,12 @@ def test_spacy_errors_listed_in_facts_are_fixed(seed_mentions):
 
 def test_frequencies_on_seeds(seed_mentions, seed_articles, seed_annotations):
     f = analysis.entity_frequencies(seed_articles, seed_mentions, by="event", annotations=seed_annotations)
-    corpus = f[f["level"] == "corpus"].set_index("canonical")
+    corpus = f[f["event"] == E.CORPUS_ROWS].set_index("canonical")
     assert corpus.loc["Dmitry Peskov", "n_articles"] == 5
-    assert set(f.loc[f["level"] == "group", "group"]) == set(seed_articles["event"])
-    ok = f.dropna(subset=["per_1000_low"])
-    assert (ok["per_1000_low"] <= ok["per_1000_words"] + 1e-9).all()
-    assert (ok["per_1000_words"] <= ok["per_1000_high"] + 1e-9).all()
+    assert set(f["event"]) == {*seed_articles["event"], "(corpus)"}
+    ok = f.dropna(subset=["per_1000_words_low"])
+    assert (ok["per_1000_words_low"] <= ok["per_1000_words"] + 1e-9).all()
+    assert (ok["per_1000_words"] <= ok["per_1000_words_high"] + 1e-9).all()
     again = analysis.entity_frequencies(
         seed_articles, seed_mentions, by="event", annotations=seed_annotations
     )

@@ -177,12 +177,12 @@ def test_salience_on_seeds(seed_articles, seed_annotations):
     table = salience(seed_articles, mentions, annotations=seed_annotations, codebook=SEED_BOOK)
     by = table.set_index(["article_id", "item"])
     putin = by.loc[(seed_id("002"), "Vladimir Putin")]
-    assert putin["first_position"] == "headline" and putin["headline_share"] > 0
+    assert putin["first_position"] == "headline" and putin["share_headline"] > 0
     assert by.loc[(seed_id("002"), "Dmitry Peskov"), "first_position"] == "lead"  # body sentence 2
     assert by.loc[(seed_id("002"), "diplomatic_opening"), "first_position"] == "headline"
     assert by.loc[(seed_id("004"), "ceasefire_peace"), "first_position"] == "lead"  # "calls for a ceasefire"
     assert set(table["first_position"]) <= {"headline", "lead", "body"}
-    assert table["headline_share"].between(0, 1).all()
+    assert table["share_headline"].between(0, 1).all()
     arts = seed_articles.set_index("article_id")
     for _, r in table.iterrows():
         assert arts.loc[r["article_id"], r["field"]][r["start_char"] : r["end_char"]] == r["text"]

@@ -134,10 +134,10 @@ def test_source_balance_per_outlet(seed_quotes, seed_articles):
     import analysis
 
     bal = analysis.source_balance(seed_articles, seed_quotes)
-    ilkha = bal[(bal["outlet"] == "ILKHA") & (bal["level"] == "affiliation")].set_index("source")
+    ilkha = bal[(bal["outlet"] == "ILKHA") & (bal["source_by"] == "affiliation")].set_index("source")
     assert ilkha["share_quotes"].sum() == pytest.approx(1.0)
     assert ilkha.loc["France", "n_quotes"] > ilkha.loc["Russia", "n_quotes"]
-    top = bal[(bal["outlet"] == "ILKHA") & (bal["level"] == "speaker")].iloc[0]
+    top = bal[(bal["outlet"] == "ILKHA") & (bal["source_by"] == "speaker")].iloc[0]
     assert "Macron" in top["source"]
 
 

@@ -88,33 +88,33 @@ OPPOSITE = [
 def test_two_actors_of_opposite_sentiment_in_one_sentence(sentence, better, worse):
     model_better = analysis.target_sentiment(sentence, better)
     model_worse = analysis.target_sentiment(sentence, worse)
-    assert model_better.score > model_worse.score + 0.3
+    assert model_better.sentiment > model_worse.sentiment + 0.3
     assert model_worse.label == "negative"
     assert model_better.p_positive > model_worse.p_positive
     vader_better = analysis.target_sentiment(sentence, better, method="vader")
     vader_worse = analysis.target_sentiment(sentence, worse, method="vader")
-    assert vader_better.score > 0.05 > -0.05 > vader_worse.score
+    assert vader_better.sentiment > 0.05 > -0.05 > vader_worse.sentiment
     assert (vader_better.label, vader_worse.label) == ("positive", "negative")
 
 
 def test_reported_speech_is_about_the_one_spoken_of():
     said = analysis.target_sentiment("Smith said Jones was a liar.", "Jones")
     speaker = analysis.target_sentiment("Smith said Jones was a liar.", "Smith")
-    assert said.label == "negative" and speaker.score > said.score
+    assert said.label == "negative" and speaker.sentiment > said.sentiment
 
 
 def test_unknown_target_gives_an_empty_record():
     record = analysis.target_sentiment(OPPOSITE[0][0], "Macron")
-    assert record.label == "" and math.isnan(record.score)
+    assert record.label == "" and math.isnan(record.sentiment)
 
 
 def test_targets_in_a_seed_passage(seed_articles):
     text = seed_articles.set_index("article_id").loc[seed_id("004"), "text"]
     trump = analysis.target_sentiment(text, "Donald Trump")  # "expressed optimism"
     rubio = analysis.target_sentiment(text, "Rubio")  # "warned of a potential withdrawal"
-    assert trump.score > rubio.score
-    assert analysis.target_sentiment(text, "Donald Trump", method="vader").score > 0.05
-    assert analysis.target_sentiment(text, "Rubio", method="vader").score < -0.05
+    assert trump.sentiment > rubio.sentiment
+    assert analysis.target_sentiment(text, "Donald Trump", method="vader").sentiment > 0.05
+    assert analysis.target_sentiment(text, "Rubio", method="vader").sentiment < -0.05
     assert analysis.target_sentiment(text, "Emmanuel Macron").label == ""  # not in 004's body
 
 
@@ -152,8 +152,8 @@ def test_entity_sentiment_uses_the_same_core_as_target_sentiment(tmp_path):
         for row in scored.itertuples():
             text = sentences[0] if row.article_id == "x" else sentences[1]
             record = analysis.target_sentiment(text, row.text, method=method)
-            assert row.score == pytest.approx(record.score) and row.label == record.label
-        score = dict(zip(scored["text"], scored["score"], strict=True))
+            assert row.sentiment == pytest.approx(record.sentiment) and row.label == record.label
+        score = dict(zip(scored["text"], scored["sentiment"], strict=True))
         assert score["Scholz"] > score["Viktor Orbán"]
         assert score["Norway"] > score["Myanmar"]
 
@@ -166,7 +166,7 @@ def _seed_mentions(ann) -> pd.DataFrame:
 def test_entity_sentiment_on_the_seeds(seed_articles, seed_annotations):
     mentions = _seed_mentions(seed_annotations)
     table = analysis.entity_sentiment(seed_articles, mentions, annotations=seed_annotations)
-    assert list(table.columns) == S.ENTITY_COLUMNS
+    assert tuple(table.columns) == S.ENTITY_SENTIMENT_COLUMNS
     assert table["n_mentions"].sum() == len(mentions)
     assert not table.duplicated(["article_id", "canonical"]).any()
     assert table["n_scored"].eq(table["n_mentions"]).all()  # every NER span is in the token table
@@ -217,13 +217,13 @@ def test_targeted_methods_clearly_beat_sentence_vader_on_the_own_set(labels):
 def test_opposite_polarity_pairs_are_separated_more_often_than_not(labels):
     two = labels.groupby("sentence").filter(lambda g: {"negative", "positive"} <= set(g["label"]))
     scores = [
-        analysis.target_sentiment(s, t).score for s, t in zip(two["sentence"], two["target"], strict=True)
+        analysis.target_sentiment(s, t).sentiment for s, t in zip(two["sentence"], two["target"], strict=True)
     ]
-    two = two.assign(score=scores)
+    two = two.assign(sentiment=scores)
     correct = 0
     for _, group in two.groupby("sentence"):
-        pos = group.loc[group["label"] == "positive", "score"].mean()
-        neg = group.loc[group["label"] == "negative", "score"].mean()
+        pos = group.loc[group["label"] == "positive", "sentiment"].mean()
+        neg = group.loc[group["label"] == "negative", "sentiment"].mean()
         correct += pos > neg
     assert correct / two["sentence"].nunique() >= 0.75  # sentence VADER gives every pair a tie
 
@@ -251,7 +251,7 @@ def test_readability_on_the_seeds(seed_articles):
 )
 def test_target_sentiment_on_messy_text_is_bounded_or_nan(before, target, after):
     record = analysis.target_sentiment(f"{before} {target} {after}", target)
-    assert math.isnan(record.score) or -1.0 <= record.score <= 1.0
+    assert math.isnan(record.sentiment) or -1.0 <= record.sentiment <= 1.0
     if record.label:
         assert record.p_negative + record.p_neutral + record.p_positive == pytest.approx(1.0)
-    assert math.isnan(analysis.target_sentiment(before.replace(target, ""), target + "zzq").score)
+    assert math.isnan(analysis.target_sentiment(before.replace(target, ""), target + "zzq").sentiment)

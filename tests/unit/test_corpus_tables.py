@@ -326,13 +326,13 @@ def test_entity_frequencies_vectorised_bootstrap_keeps_the_draws():
     cols = [
         "count_low",
         "count_high",
-        "per_1000_low",
-        "per_1000_high",
-        "sentence_share_low",
-        "sentence_share_high",
+        "per_1000_words_low",
+        "per_1000_words_high",
+        "share_sentences_low",
+        "share_sentences_high",
     ]
     assert len(got) == len(want)
     for r in got.itertuples(index=False):
         row = dict(zip(got.columns, r, strict=True))
-        expected = want[(row["group"], row["canonical"])]
+        expected = want[(row["outlet"], row["canonical"])]
         assert [row[c] for c in cols] == pytest.approx(expected, nan_ok=True, rel=0, abs=0)

@@ -355,17 +355,18 @@ def _freq_fixture():
 def test_entity_frequencies_counts_rates_and_shares():
     arts, ment, ann = _freq_fixture()
     f = E.entity_frequencies(arts, ment, by="outlet", annotations=ann, n_boot=200)
-    assert list(f.columns) == E.FREQUENCY_COLUMNS
-    x = f[(f.group == "X") & (f.canonical == "P")].iloc[0]
-    assert x["count"] == 3 and x["n_articles"] == 2 and x["n_articles_in_group"] == 2
+    assert tuple(f.columns) == ("outlet", *E.FREQUENCY_COLUMNS)
+    x = f[(f.outlet == "X") & (f.canonical == "P")].iloc[0]
+    assert x["count"] == 3 and x["n_articles"] == 2 and x["n_articles_total"] == 2
+    assert x["share_articles"] == pytest.approx(1.0)
     assert x["per_1000_words"] == pytest.approx(3 / 150 * 1000)
-    assert x["sentence_share"] == pytest.approx(2 / 4)  # two distinct sentences of four
-    corpus = f[f.level == "corpus"].set_index("canonical")
+    assert x["share_sentences"] == pytest.approx(2 / 4)  # two distinct sentences of four
+    corpus = f[f.outlet == E.CORPUS_ROWS].set_index("canonical")
     assert corpus.loc["P", "count"] == 4 and corpus.loc["Q", "n_articles"] == 1
     assert (
-        corpus.loc["P", "per_1000_low"]
+        corpus.loc["P", "per_1000_words_low"]
         <= corpus.loc["P", "per_1000_words"]
-        <= corpus.loc["P", "per_1000_high"]
+        <= corpus.loc["P", "per_1000_words_high"]
     )
     # deterministic (seeded) and not mutating
     g = E.entity_frequencies(arts, ment, by="outlet", annotations=ann, n_boot=200)
@@ -375,9 +376,11 @@ def test_entity_frequencies_counts_rates_and_shares():
 def test_entity_frequencies_word_count_fallback_and_bad_group():
     arts, ment, ann = _freq_fixture()
     f = E.entity_frequencies(arts.drop(columns="n_words"), ment, by="outlet", annotations=ann, n_boot=50)
-    assert f.loc[(f.group == "Y") & (f.canonical == "Q"), "n_words"].item() == 200
+    assert f.loc[(f.outlet == "Y") & (f.canonical == "Q"), "n_words_total"].item() == 200
     with pytest.raises(ValueError, match="not an article column"):
         E.entity_frequencies(arts, ment, by="nope", annotations=ann)
+    with pytest.raises(ValueError, match="grouping column"):
+        E.entity_frequencies(arts.assign(kind="x"), ment, by="kind", annotations=ann)
 
 
 def test_kwic_surface_and_entity():
@@ -398,7 +401,7 @@ def test_kwic_surface_and_entity():
         }
     )
     k = E.kwic(arts, "vladimir putin", window=2, mentions=ment)
-    assert list(k.columns) == E.KWIC_COLUMNS
+    assert tuple(k.columns) == E.KWIC_COLUMNS
     assert k[["left", "match", "right"]].values.tolist() == [
         ["two three", "Putin", "four five."],
         ["Then Vladimir", "Putin", "left"],
@@ -466,7 +469,7 @@ def test_messy_token_streams_never_crash(words, data):
         ]
     )
     m = E.mentions_from_tables(toks, ents)
-    assert list(m.columns) == E.MENTION_COLUMNS
+    assert tuple(m.columns) == E.MENTION_COLUMNS
     assert set(m["kind"]) <= set(E.KINDS) and set(m["via"]) <= set(E.VIAS)
     assert (m["end_char"] > m["start_char"]).all()
 
@@ -506,7 +509,7 @@ def test_entity_mentions_uses_only_ok_articles_and_does_not_mutate():
 def test_entity_mentions_empty_and_bad_input():
     _, ann = _annotations({"a": "[Vladimir Putin|PERSON] spoke."})
     none = E.entity_mentions(pd.DataFrame({"article_id": ["z"], "text": [""]}), annotations=ann)
-    assert none.empty and list(none.columns) == E.MENTION_COLUMNS
+    assert none.empty and tuple(none.columns) == E.MENTION_COLUMNS
     all_bad = E.entity_mentions(pd.DataFrame({"article_id": ["a"], "text": ["x"], "status": ["empty"]}))
     assert all_bad.empty
     with pytest.raises(ValueError, match="articles need columns"):
@@ -537,8 +540,8 @@ def test_ruler_patterns_are_valid_and_canonicalised():
 def test_frequency_counts_add_up():
     arts, ment, ann = _freq_fixture()
     f = E.entity_frequencies(arts, ment, by="outlet", annotations=ann, n_boot=20)
-    assert f.loc[f.level == "corpus", "count"].sum() == len(ment)
-    assert f.loc[f.level == "group", "count"].sum() == len(ment)
+    assert f.loc[f.outlet == E.CORPUS_ROWS, "count"].sum() == len(ment)
+    assert f.loc[f.outlet != E.CORPUS_ROWS, "count"].sum() == len(ment)
 
 
 def test_recovered_surnames_skip_sentence_initial_common_words():

@@ -163,7 +163,7 @@ def test_scores_are_share_of_indicators(setup):
     assert row["evidence"][0][0] == "title"
     none = table[(table["article_id"] == "a2") & (table["frame"] == "peace")].iloc[0]
     assert none["score"] == 0.0 and none["evidence"] == () and pd.isna(none["start_char"])
-    assert row["hits_per_1000"] == pytest.approx(1000 * row["n_hits"] / row["n_words"])
+    assert row["hits_per_1000_words"] == pytest.approx(1000 * row["n_hits"] / row["n_words"])
 
 
 def test_summary_single_article_note_and_bootstrap():
@@ -174,7 +174,7 @@ def test_summary_single_article_note_and_bootstrap():
             "frame_type": "story",
             "label": "F",
             "score": [0.0, 0.5, 1.0, 0.5],
-            "hits_per_1000": [0.0, 1.0, 2.0, 3.0],
+            "hits_per_1000_words": [0.0, 1.0, 2.0, 3.0],
         }
     )
     s = frame_summary(table, n_boot=200)

@@ -218,7 +218,7 @@ def test_rows_not_ok_are_skipped_and_input_not_mutated():
     arts = article(WIRE, status="duplicate")
     before = arts.copy()
     q = quotes(arts, annotations=ann_of(toks), mentions=mentions_of(WIRE, []))
-    assert q.empty and list(q.columns) == Q.QUOTE_COLUMNS
+    assert q.empty and tuple(q.columns) == Q.QUOTE_COLUMNS
     pd.testing.assert_frame_equal(arts, before)
 
 
@@ -254,12 +254,12 @@ def quote_table() -> pd.DataFrame:
 def test_source_balance_counts_and_shares():
     arts = pd.DataFrame({"article_id": ["a1", "a2"], "outlet": ["A", "A"], "text": ["", ""]})
     out = source_balance(arts, quote_table())
-    spk = out[out["level"] == "speaker"].set_index("source")
+    spk = out[out["source_by"] == "speaker"].set_index("source")
     assert spk.loc["Emmanuel Macron", "n_quotes"] == 2
     assert spk.loc["Emmanuel Macron", "quoted_words"] == 4
     assert spk.loc["(unattributed)", "affiliation"] == "unknown"
     assert spk["share_quotes"].sum() == pytest.approx(1.0)
-    aff = out[out["level"] == "affiliation"].set_index("source")
+    aff = out[out["source_by"] == "affiliation"].set_index("source")
     assert aff.loc["France", "share_words"] == pytest.approx(4 / 8)
     assert aff.loc["Russia", "n_indirect"] == 1
 
@@ -280,16 +280,16 @@ def test_source_balance_types_genders_and_intervals_over_articles():
         }
     )
     out = source_balance(arts, q, n_boot=500)
-    types = out[out["level"] == "source_type"].set_index("source")
+    types = out[out["source_by"] == "source_type"].set_index("source")
     assert types.loc["politician", "n_quotes"] == 3
     assert {"unknown", "other", "document"} <= set(types.index)  # never hidden
     lo, hi = types.loc["politician", ["share_quotes_low", "share_quotes_high"]]
     assert lo < 3 / 8 < hi and 0 <= lo and hi <= 1
-    gender = out[out["level"] == "gender"].set_index("source")
+    gender = out[out["source_by"] == "gender"].set_index("source")
     assert gender["n_quotes"].sum() == 6  # people only: no document, no unattributed quote
     assert gender.loc["female", "share_quotes"] == pytest.approx(3 / 6)
-    assert out.loc[out["level"] == "speaker", "share_quotes_low"].isna().all()
-    assert list(out.columns[:2]) == ["outlet", "level"]
+    assert out.loc[out["source_by"] == "speaker", "share_quotes_low"].isna().all()
+    assert list(out.columns[:2]) == ["outlet", "source_by"]
 
 
 def test_source_balance_accepts_the_old_argument_order_with_a_warning():

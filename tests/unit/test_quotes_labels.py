@@ -47,7 +47,7 @@ def test_titles_and_appositives_are_counted_per_outlet():
     assert ("Dmitry Peskov", "Dmitry Peskov", "name") in got
     assert ("Dmitry Peskov", "the Kremlin spokesman", "appositive") in got
     assert set(out["outlet"]) == {"X"}
-    assert (out["n"] == 1).all() and (out["n_as_speaker"] == 0).all()
+    assert (out["count"] == 1).all() and (out["n_as_speaker"] == 0).all()
     row = out[out["label"] == "Russian President Vladimir Putin"].iloc[0]
     assert TEXT[row["start_char"] : row["end_char"]] == "Russian President Vladimir Putin"
 

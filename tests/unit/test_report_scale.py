@@ -33,7 +33,7 @@ def _scored_mentions(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             "start_char": np.arange(n) * 10,
             "end_char": np.arange(n) * 10 + 5,
             "canonical": rng.choice(["Vladimir Putin", "Emmanuel Macron", "NATO"], size=n),
-            "score": values,
+            "sentiment": values,
             "label": [label_of(v) for v in values],
         }
     )
@@ -45,7 +45,7 @@ def _scored_mentions(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_entity_sentiment_summary_equals_the_mention_level_aggregation(seed, by):
     scored, articles = _scored_mentions(seed)
     ok = articles[articles["status"] == "ok"]
-    assert len(scored) and scored["score"].notna().any()
+    assert len(scored) and scored["sentiment"].notna().any()
     expected = aggregate_corpus(scored, ok, by)
     got = entity_sentiment_summary(articles, aggregate_articles(scored), by=by)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)

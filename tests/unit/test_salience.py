@@ -86,16 +86,16 @@ FRAMES = pd.DataFrame(
 )
 
 
-def test_positions_and_headline_share():
+def test_positions_and_share_headline():
     table = salience(ARTICLES, mentions=MENTIONS, frames=FRAMES)
     a1 = table[table["article_id"] == "a1"].set_index("item")
     putin = a1.loc["Vladimir Putin"]
     assert putin["first_position"] == "headline" and putin["in_lead"] and putin["n_mentions"] == 2
-    assert putin["headline_share"] == pytest.approx(len("Putin") / len(TITLE))
+    assert putin["share_headline"] == pytest.approx(len("Putin") / len(TITLE))
     assert (putin["field"], putin["start_char"], putin["end_char"]) == ("title", 0, 5)
     assert a1.loc["Kremlin", "first_position"] == "lead"
     assert a1.loc["Volodymyr Zelenskyy", "first_position"] == "body"  # third sentence: after the lead
-    assert a1.loc["Volodymyr Zelenskyy", "headline_share"] == 0.0
+    assert a1.loc["Volodymyr Zelenskyy", "share_headline"] == 0.0
     assert a1.loc["diplomatic_opening", "item_type"] == "frame"
     assert a1.loc["diplomatic_opening", "first_position"] == "headline"
     assert a1.loc["ceasefire_peace", "first_position"] == "body"

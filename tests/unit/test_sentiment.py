@@ -338,7 +338,7 @@ def corpus():
 def test_sentence_table_scores_every_sentence_and_caches(corpus, tmp_path, monkeypatch):
     articles, ann = corpus
     first = S.sentiment(articles, level="sentence", annotations=ann, cache_dir=tmp_path)
-    assert list(first.columns) == S.SENTENCE_COLUMNS
+    assert tuple(first.columns) == S.SENTENCE_SENTIMENT_COLUMNS
     assert len(first) == len(ann.sentences) == 4
     assert first[["article_id", "field", "sentence_id"]].values.tolist() == [
         ["a", "text", 0],
@@ -374,7 +374,7 @@ def test_article_table_is_length_weighted_over_body_sentences(corpus, tmp_path):
     articles, ann = corpus
     sentences = S.sentiment(articles, level="sentence", annotations=ann, cache_dir=tmp_path)
     table = S.sentiment(articles, annotations=ann, cache_dir=tmp_path)
-    assert list(table.columns) == S.ARTICLE_COLUMNS
+    assert tuple(table.columns) == S.SENTIMENT_COLUMNS
     assert table["article_id"].tolist() == ["a", "b"]
     body = sentences[(sentences["article_id"] == "a") & (sentences["field"] == "text")]
     row = table.set_index("article_id").loc["a"]
@@ -460,9 +460,9 @@ def test_entity_sentiment_scores_mentions_from_the_token_table(corpus, tmp_path)
         articles, mentions, level="mention", method="vader", annotations=ann, cache_dir=tmp_path
     )
     assert len(per_mention) == len(mentions)
-    assert list(per_mention.columns[-5:]) == S.RECORD_COLUMNS
+    assert tuple(per_mention.columns[-5:]) == S.RECORD_COLUMNS
     assert per_mention[["p_negative", "p_neutral", "p_positive"]].isna().all().all()  # VADER has none
-    score = dict(zip(per_mention["canonical"], per_mention["score"], strict=True))
+    score = dict(zip(per_mention["canonical"], per_mention["sentiment"], strict=True))
     assert score["Norway"] == pytest.approx(_score(UN, [3]))
     assert score["Viktor Orbán"] == pytest.approx(_score(SCHOLZ, [7, 8]))
     assert score["Norway"] > 0 > score["Myanmar"]
@@ -470,7 +470,7 @@ def test_entity_sentiment_scores_mentions_from_the_token_table(corpus, tmp_path)
     assert score["Lula"] < 0 and score["Recep Tayyip Erdoğan"] < 0
 
     table = S.entity_sentiment(articles, mentions, method="vader", annotations=ann, cache_dir=tmp_path)
-    assert list(table.columns) == S.ENTITY_COLUMNS
+    assert tuple(table.columns) == S.ENTITY_SENTIMENT_COLUMNS
     assert len(table) == 6 and table["n_mentions"].sum() == 6
     assert table[["article_id", "canonical"]].equals(
         table[["article_id", "canonical"]].sort_values(["article_id", "canonical"])
@@ -511,7 +511,7 @@ def test_entity_sentiment_bad_and_missing_input(corpus, tmp_path):
         S.entity_sentiment(articles, pd.DataFrame({"article_id": ["a"]}), annotations=ann)
     stray = _mentions(ann, [("a", "text", 0, "Norway", "Norway")]).assign(start_char=5000, end_char=5006)
     scored = S.entity_sentiment(articles, stray, level="mention", annotations=ann, cache_dir=tmp_path)
-    assert math.isnan(scored["score"].iloc[0])  # not in the token table: NaN, not 0
+    assert math.isnan(scored["sentiment"].iloc[0])  # not in the token table: NaN, not 0
     assert scored["label"].iloc[0] == ""
     other = _mentions(ann, [("b", "text", 0, "Erdogan", "E")])
     assert S.entity_sentiment(articles.assign(status=["ok", "empty"]), other, annotations=ann).empty
@@ -527,7 +527,7 @@ def test_target_sentiment_unknown_target_is_nan_without_parsing(monkeypatch):
         for method in ("model", "vader"):
             record = S.target_sentiment(text, target, method=method)
             assert isinstance(record, S.TargetSentiment) and record.label == ""
-            assert math.isnan(record.score) and math.isnan(record.p_negative)
+            assert math.isnan(record.sentiment) and math.isnan(record.p_negative)
     with pytest.raises(ValueError, match="method"):
         S.target_sentiment("Putin praised the deal.", "Putin", method="bert")  # type: ignore[arg-type]
 
@@ -613,9 +613,9 @@ def test_model_record_from_the_token_table(corpus, tmp_path):
     scored = S.entity_sentiment(articles, mentions, level="mention", annotations=ann, cache_dir=tmp_path)
     p = scored[["p_negative", "p_neutral", "p_positive"]].to_numpy()
     assert np.allclose(p.sum(axis=1), 1.0)
-    assert np.allclose(scored["score"], p[:, 2] - p[:, 0])
+    assert np.allclose(scored["sentiment"], p[:, 2] - p[:, 0])
     assert scored["label"].tolist() == [("negative", "neutral", "positive")[i] for i in p.argmax(axis=1)]
-    score = dict(zip(scored["canonical"], scored["score"], strict=True))
+    score = dict(zip(scored["canonical"], scored["sentiment"], strict=True))
     # two actors of opposite sentiment in one sentence
     assert score["Norway"] > score["Myanmar"]
     assert score["Olaf Scholz"] > score["Viktor Orbán"]
@@ -633,12 +633,12 @@ def test_a_planted_change_in_a_feature_changes_the_output():
     assert "role:dobj|commend" in features.target_features(
         features.prepare(UN["text"], UN["ws"], UN["lemma"], UN["pos"], UN["dep"], UN["head"]), [3]
     )
-    assert after.p_positive > before.p_positive and after.score > before.score
+    assert after.p_positive > before.p_positive and after.sentiment > before.sentiment
     # and the words: "commended" -> "condemned" turns Norway's score down
     condemned = dict(UN, text=[w if w != "commended" else "condemned" for w in UN["text"]],
                      lemma=[w if w != "commend" else "condemn" for w in UN["lemma"]])  # fmt: skip
     (turned,) = _model_scores(condemned, [[3]])
-    assert turned.score < before.score
+    assert turned.sentiment < before.sentiment
 
 
 def test_feature_mapping_describes_role_reported_speech_and_lexicon():

@@ -24,14 +24,19 @@ THRESHOLD = 0.30
 #: Default similarity at or above which sentences from different outlets are shared copy.
 COPY_THRESHOLD = 0.85
 
-CLAIM_COLUMNS = [
+CLAIM_COLUMNS: tuple[str, ...] = (
     "claim_id", "story", "article_id", "outlet", "field", "sentence_id", "start_char", "end_char",
     "sentence", "n_sentences", "n_articles", "n_outlets", "outlets", "best_similarity", "shared_copy",
     "hedged",
-]  # fmt: skip
+)  # fmt: skip
 
 
-@stage(provides="claims", requires=("articles", "sentences", "_hedges", "stories"), per_article=False)
+@stage(
+    provides="claims",
+    requires=("articles", "sentences", "_hedges", "stories"),
+    per_article=False,
+    columns=CLAIM_COLUMNS,
+)
 def claims(
     articles: pd.DataFrame,
     sentences: pd.DataFrame | None = None,
@@ -203,7 +208,7 @@ def claims(
     sents = sents.sort_values(
         ["story", "claim_id", "article_id", "_field_order", "start_char"], kind="stable"
     )
-    return sents[CLAIM_COLUMNS].reset_index(drop=True)
+    return sents[list(CLAIM_COLUMNS)].reset_index(drop=True)
 
 
 def comparable_stories(articles: pd.DataFrame, stories: pd.DataFrame | None) -> pd.Series:

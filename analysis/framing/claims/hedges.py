@@ -19,10 +19,16 @@ HEDGE_MODALS = frozenset({"could", "may", "might"})
 HEDGE_ADVERBS = frozenset({"likely", "potentially", "possibly", "perhaps", "reportedly", "probably"})
 
 #: Columns of :func:`hedged_sentences`.
-HEDGE_COLUMNS = ["article_id", "field", "sentence_id"]
+HEDGE_COLUMNS: tuple[str, ...] = ("article_id", "field", "sentence_id")
 
 
-@stage(provides="_hedges", requires=("articles",), keywords=("annotations",), per_article=True)
+@stage(
+    provides="_hedges",
+    requires=("articles",),
+    keywords=("annotations",),
+    per_article=True,
+    columns=HEDGE_COLUMNS,
+)
 def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None) -> pd.DataFrame:
     """List the sentences that carry a hedging modal or adverb: the per-article input of :func:`claims`.
 
@@ -59,8 +65,8 @@ def hedge_keys(tokens: pd.DataFrame | None) -> pd.DataFrame:
     modal = lower.isin(HEDGE_MODALS).to_numpy()[codes]
     adverb = lower.isin(HEDGE_ADVERBS).to_numpy()[codes]
     hedge = (modal & (tokens["tag"] == "MD").to_numpy()) | adverb
-    keys = tokens.loc[hedge, HEDGE_COLUMNS].astype({"article_id": str, "sentence_id": "int64"})
-    keys = keys.drop_duplicates().sort_values(HEDGE_COLUMNS)
+    keys = tokens.loc[hedge, list(HEDGE_COLUMNS)].astype({"article_id": str, "sentence_id": "int64"})
+    keys = keys.drop_duplicates().sort_values(list(HEDGE_COLUMNS))
     return keys.reset_index(drop=True)
 
 

@@ -8,10 +8,10 @@ from analysis.core.stage import stage
 from analysis.framing._evidence import ok_articles
 from analysis.framing.claims.grouping import comparable_stories
 
-OMISSION_COLUMNS = [
+OMISSION_COLUMNS: tuple[str, ...] = (
     "outlet", "story", "claim_id", "carried_by", "n_outlets_carrying", "shared_copy", "hedged",
     "article_id", "field", "sentence_id", "start_char", "end_char", "sentence",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
@@ -66,7 +66,12 @@ def claim_matrix(claims_table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@stage(provides="omissions", requires=("articles", "claims", "stories"), per_article=False)
+@stage(
+    provides="omissions",
+    requires=("articles", "claims", "stories"),
+    per_article=False,
+    columns=OMISSION_COLUMNS,
+)
 def omissions(
     articles: pd.DataFrame,
     claims: pd.DataFrame,
@@ -141,7 +146,7 @@ def omissions(
     out = candidates[candidates["_carries"].isna()]
     if out.empty:
         return pd.DataFrame(columns=OMISSION_COLUMNS)
-    table = out[OMISSION_COLUMNS]
+    table = out[list(OMISSION_COLUMNS)]
     return table.sort_values(
         ["outlet", "story", "n_outlets_carrying", "claim_id"],
         ascending=[True, True, False, True],

@@ -53,11 +53,19 @@ BALANCE_LEVELS = {
     "affiliation": "affiliation",
     "gender": "speaker_gender",
 }
-BALANCE_COLUMNS = [
-    "level", "source", "source_type", "affiliation", "gender", "n_quotes", "n_direct", "n_partial",
+#: Columns after the grouping column (named after ``by``: ``outlet`` by default).
+BALANCE_COLUMNS: tuple[str, ...] = (
+    "source_by", "source", "source_type", "affiliation", "gender", "n_quotes", "n_direct", "n_partial",
     "n_indirect", "quoted_words", "share_quotes", "share_quotes_low", "share_quotes_high", "share_words",
     "n_articles",
-]  # fmt: skip
+)  # fmt: skip
+
+#: Columns of :func:`attribution`'s per-speaker summary after the grouping column.
+ATTRIBUTION_COLUMNS: tuple[str, ...] = (
+    "speaker_canonical", "speaker_affiliation", "n_attributions", "n_neutral", "n_emphatic",
+    "n_distancing", "n_qualified", "n_content_hedged", "n_frame_hedged", "verbs", "hedges", "qualifiers",
+    "share_distancing", "evidence",
+)  # fmt: skip
 
 
 def _bootstrap_shares(
@@ -80,7 +88,12 @@ def _bootstrap_shares(
     return {c: (float(lo), float(hi)) for c, lo, hi in zip(cats, low, high, strict=True)}
 
 
-@stage(provides="source_balance", requires=("articles", "quotes"), per_article=False)
+@stage(
+    provides="source_balance",
+    requires=("articles", "quotes"),
+    per_article=False,
+    columns=("outlet", *BALANCE_COLUMNS),
+)
 def source_balance(
     articles: pd.DataFrame,
     quotes: pd.DataFrame,
@@ -118,14 +131,15 @@ def source_balance(
     Returns
     -------
     pandas.DataFrame
-        One row per group × level × value: ``<by>, level`` (``speaker``, ``source_type``,
-        ``affiliation``, ``gender``), ``source`` (the value: canonical speaker or "(unattributed)",
+        One row per group × source attribute × value: ``<by>``, ``source_by`` (what the
+        row counts sources by: ``speaker``, ``source_type``, ``affiliation``, ``gender``),
+        ``source`` (the value: canonical speaker or "(unattributed)",
         a source type, an affiliation or "unknown", a gender), ``source_type, affiliation, gender``
-        (of the speaker on speaker rows; the level's value elsewhere), ``n_quotes, n_direct,
+        (of the speaker on speaker rows; the row's value elsewhere), ``n_quotes, n_direct,
         n_partial, n_indirect, quoted_words, share_quotes, share_quotes_low, share_quotes_high``
         (interval over articles; NaN on speaker rows and with fewer than two articles),
         ``share_words, n_articles`` (articles of the group with a quote of this value), sorted by
-        group, level and descending quotes.
+        group, ``source_by`` and descending quotes.
 
     Examples
     --------
@@ -135,7 +149,7 @@ def source_balance(
     ...                   "source_type": ["politician", "expert", "politician"],
     ...                   "speaker_gender": ["female", "male", "female"], "speaker_is_person": [True] * 3})
     >>> t = source_balance(arts, q, n_boot=200)
-    >>> row = t[(t["level"] == "gender") & (t["source"] == "female")].iloc[0]
+    >>> row = t[(t["source_by"] == "gender") & (t["source"] == "female")].iloc[0]
     >>> round(float(row["share_quotes"]), 3)
     0.667
     >>> bool(row["share_quotes_low"] <= row["share_quotes"] <= row["share_quotes_high"])
@@ -189,7 +203,7 @@ def source_balance(
             g = g.rename(columns={column: "source"}) if column != "source" else g
             for c in ("source_type", "affiliation", "gender"):
                 g[c] = g["source"] if c == level else ""
-        g["level"] = level
+        g["source_by"] = level
         g["share_quotes"] = g["n_quotes"] / g.groupby(by)["n_quotes"].transform("sum")
         g["share_words"] = (g["quoted_words"] / g.groupby(by)["quoted_words"].transform("sum")).fillna(0.0)
         g["share_quotes_low"] = np.nan
@@ -206,7 +220,7 @@ def source_balance(
         parts.append(g)
     out = pd.concat(parts, ignore_index=True)[cols]
     order = {lvl: i for i, lvl in enumerate(BALANCE_LEVELS)}
-    out = out.assign(_o=out["level"].map(order)).sort_values(
+    out = out.assign(_o=out["source_by"].map(order)).sort_values(
         [by, "_o", "n_quotes", "quoted_words", "source"], ascending=[True, True, False, False, True]
     )
     return out.drop(columns="_o").reset_index(drop=True)
@@ -250,7 +264,12 @@ def _find_terms_quick(text: str, terms: tuple[str, ...]) -> list[tuple[str, int,
     return _find_terms(text, terms)
 
 
-@stage(provides="attribution", requires=("articles", "quotes"), per_article=False)
+@stage(
+    provides="attribution",
+    requires=("articles", "quotes"),
+    per_article=False,
+    columns=("outlet", *ATTRIBUTION_COLUMNS),
+)
 def attribution(
     articles: pd.DataFrame,
     quotes: pd.DataFrame,
@@ -374,23 +393,7 @@ def attribution(
     events = pd.DataFrame(rows, columns=detail_cols)
     if detail:
         return events.sort_values(["article_id", "field", "start_char"]).reset_index(drop=True)
-    summary_cols = [
-        by,
-        "speaker_canonical",
-        "speaker_affiliation",
-        "n_attributions",
-        "n_neutral",
-        "n_emphatic",
-        "n_distancing",
-        "n_qualified",
-        "n_content_hedged",
-        "n_frame_hedged",
-        "verbs",
-        "hedges",
-        "qualifiers",
-        "share_distancing",
-        "evidence",
-    ]
+    summary_cols = [by, *ATTRIBUTION_COLUMNS]
     if events.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in summary_cols})
     events["speaker_canonical"] = events["speaker_canonical"].fillna("(unattributed)")

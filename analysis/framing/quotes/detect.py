@@ -456,7 +456,13 @@ def _empty_quotes() -> pd.DataFrame:
     return out
 
 
-@stage(provides="quotes", requires=("articles",), keywords=("annotations", "mentions"), per_article=True)
+@stage(
+    provides="quotes",
+    requires=("articles",),
+    keywords=("annotations", "mentions"),
+    per_article=True,
+    columns=QUOTE_COLUMNS,
+)
 def quotes(
     articles: pd.DataFrame,
     *,

@@ -51,7 +51,7 @@ TYPES = (
 )  # fmt: skip
 UNKNOWN = "unknown"
 GENDERS = ("female", "male", "unknown", "none")
-TYPE_COLUMNS = ["source_type", "speaker_affiliation", "speaker_gender", "speaker_is_person"]
+TYPE_COLUMNS: tuple[str, ...] = ("source_type", "speaker_affiliation", "speaker_gender", "speaker_is_person")
 
 _KINDS = ("role", "weak", "generic", "org", "document", "group", "anonymous", "context")
 #: Organisation words that count only when capitalised ("the Times", not "three times").

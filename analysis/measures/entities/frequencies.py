@@ -18,11 +18,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # --------------------------------------------------------------------------- frequencies
 
-FREQUENCY_COLUMNS: list[str] = [
-    "level", "group", "canonical", "kind", "count", "count_low", "count_high", "per_1000_words",
-    "per_1000_low", "per_1000_high", "sentence_share", "sentence_share_low", "sentence_share_high",
-    "n_articles", "article_share", "n_articles_in_group", "n_words", "n_sentences",
-]  # fmt: skip
+#: The value of the grouping column on the rows that count the whole corpus.
+CORPUS_ROWS = "(corpus)"
+#: Columns after the grouping column (named after ``by``: ``outlet`` by default).
+FREQUENCY_COLUMNS: tuple[str, ...] = (
+    "canonical", "kind", "count", "count_low", "count_high", "per_1000_words", "per_1000_words_low",
+    "per_1000_words_high", "share_sentences", "share_sentences_low", "share_sentences_high",
+    "n_articles", "share_articles", "n_articles_total", "n_words_total", "n_sentences_total",
+)  # fmt: skip
 
 
 def word_counts(articles: pd.DataFrame) -> pd.Series:
@@ -52,7 +55,12 @@ def _quantiles(draws: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]
     return low, high
 
 
-@stage(provides="entity_frequencies", requires=("articles", "mentions", "sentences"), per_article=False)
+@stage(
+    provides="entity_frequencies",
+    requires=("articles", "mentions", "sentences"),
+    per_article=False,
+    columns=("outlet", *FREQUENCY_COLUMNS),
+)
 def entity_frequencies(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -97,14 +105,15 @@ def entity_frequencies(
     Returns
     -------
     pandas.DataFrame
-        ``level`` (``'group'`` or ``'corpus'``), ``group`` (value of ``by``;
-        ``'(corpus)'`` for corpus rows), ``canonical, kind``, ``count``
-        (mentions), ``per_1000_words`` (mentions per 1,000 words of the
-        group), ``sentence_share`` (share of the group's sentences that
+        The column ``by`` (its value; :data:`CORPUS_ROWS`, ``'(corpus)'``, on the rows
+        that count the whole corpus), then :data:`FREQUENCY_COLUMNS`: ``canonical, kind``,
+        ``count`` (mentions), ``per_1000_words`` (mentions per 1,000 words of the
+        group), ``share_sentences`` (share of the group's sentences that
         mention the entity), each with ``_low``/``_high`` bootstrap bounds,
-        ``n_articles`` (articles mentioning it), ``article_share``,
-        ``n_articles_in_group``, ``n_words``, ``n_sentences``. Sorted by
-        level, group, count (descending) and name.
+        ``n_articles`` (articles mentioning it), ``share_articles``
+        (their share of the group's articles), and the group's totals
+        ``n_articles_total``, ``n_words_total``, ``n_sentences_total``. Sorted by group (the corpus
+        rows last), count (descending) and name.
     """
     if "canonical" in articles.columns and "canonical" not in mentions.columns:
         warnings.warn(
@@ -120,6 +129,8 @@ def entity_frequencies(
     rows = ok_articles(articles)
     if by not in rows.columns:
         raise ValueError(f"by={by!r} is not an article column; choose one of {list(rows.columns)}")
+    if by in FREQUENCY_COLUMNS:
+        raise ValueError(f"by={by!r} would name the grouping column like an output column; rename it")
     rows = rows.assign(article_id=rows["article_id"].astype(str))
     if sentences is None:
         if annotations is None:
@@ -146,7 +157,7 @@ def entity_frequencies(
     if link:
         m = link_across_articles(rows, m, by=by)
     if m.empty:
-        return pd.DataFrame(columns=FREQUENCY_COLUMNS)
+        return pd.DataFrame(columns=[by, *FREQUENCY_COLUMNS])
     # most frequent kind of each entity (ties: the kind seen first, as value_counts orders them)
     kk = pd.DataFrame({"canonical": m["canonical"].to_numpy(), "kind": m["kind"].to_numpy()})
     kk["pos"] = np.arange(len(kk))
@@ -182,10 +193,10 @@ def entity_frequencies(
     out = []
     rng = np.random.default_rng(config.RANDOM_SEED)
     group_codes = art["group"].to_numpy()
-    groups = [("group", g, np.flatnonzero(group_codes == g)) for g in sorted(art["group"].unique())]
-    groups.append(("corpus", "(corpus)", np.arange(len(art))))
+    groups = [(g, np.flatnonzero(group_codes == g)) for g in sorted(art["group"].unique())]
+    groups.append((CORPUS_ROWS, np.arange(len(art))))
     alpha = (1 - level) / 2
-    for lvl, name, members in groups:
+    for name, members in groups:
         c_part = c_all[members]
         used = np.flatnonzero(c_part.getnnz(axis=0) > 0)
         if not used.size:
@@ -233,32 +244,31 @@ def entity_frequencies(
         out.append(
             pd.DataFrame(
                 {
-                    "level": lvl,
-                    "group": name,
+                    by: name,
                     "canonical": names,
                     "kind": [kind_of.get(e, "") for e in names],
                     "count": cnt.astype(int),
                     "count_low": q_count[0],
                     "count_high": q_count[1],
                     "per_1000_words": per_point.astype(float),
-                    "per_1000_low": q_per[0],
-                    "per_1000_high": q_per[1],
-                    "sentence_share": share_point.astype(float),
-                    "sentence_share_low": q_share[0],
-                    "sentence_share_high": q_share[1],
+                    "per_1000_words_low": q_per[0],
+                    "per_1000_words_high": q_per[1],
+                    "share_sentences": share_point.astype(float),
+                    "share_sentences_low": q_share[0],
+                    "share_sentences_high": q_share[1],
                     "n_articles": n_present.astype(int),
-                    "article_share": n_present / n_ids,
-                    "n_articles_in_group": n_ids,
-                    "n_words": int(total_words),
-                    "n_sentences": int(total_sents),
+                    "share_articles": n_present / n_ids,
+                    "n_articles_total": n_ids,
+                    "n_words_total": int(total_words),
+                    "n_sentences_total": int(total_sents),
                 },
-                columns=FREQUENCY_COLUMNS,
+                columns=[by, *FREQUENCY_COLUMNS],
             )
         )
-    frame = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=FREQUENCY_COLUMNS)
+    frame = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=[by, *FREQUENCY_COLUMNS])
     # one article cannot be resampled into an interval: say "no interval", not a zero-width one
-    single = frame["n_articles_in_group"] < 2
+    single = frame["n_articles_total"] < 2
     frame.loc[single, [c for c in frame.columns if c.endswith(("_low", "_high"))]] = np.nan
-    frame["_lvl"] = (frame["level"] == "corpus").astype(int)
-    frame = frame.sort_values(["_lvl", "group", "count", "canonical"], ascending=[True, True, False, True])
-    return frame.drop(columns="_lvl").reset_index(drop=True)
+    frame["_corpus"] = (frame[by] == CORPUS_ROWS).astype(int)
+    frame = frame.sort_values(["_corpus", by, "count", "canonical"], ascending=[True, True, False, True])
+    return frame.drop(columns="_corpus").reset_index(drop=True)

@@ -11,12 +11,12 @@ ALIASES_PATH: Path = config.DATA_DIR / "aliases.csv"
 #: EntityRuler patterns added before spaCy's ``ner`` by :mod:`analysis.annotate`.
 PATTERNS_PATH: Path = config.DATA_DIR / "entity_patterns.jsonl"
 
-MENTION_COLUMNS: list[str] = [
+MENTION_COLUMNS: tuple[str, ...] = (
     "article_id", "field", "sentence_id", "start_char", "end_char", "text", "label",
     "canonical", "kind", "via", "country", "ner_label",
-]  # fmt: skip
-ALIAS_COLUMNS: list[str] = ["alias", "canonical", "kind", "country", "category", "label"]
-KWIC_COLUMNS: list[str] = ["article_id", "field", "start_char", "end_char", "left", "match", "right"]
+)  # fmt: skip
+ALIAS_COLUMNS: tuple[str, ...] = ("alias", "canonical", "kind", "country", "category", "label")
+KWIC_COLUMNS: tuple[str, ...] = ("article_id", "field", "start_char", "end_char", "left", "match", "right")
 
 #: spaCy labels kept, and the kind each one maps to.
 KIND_OF_LABEL: dict[str, str] = {

@@ -441,7 +441,13 @@ def _row(span: Span, fld: Field) -> dict:
     }
 
 
-@stage(provides="mentions", requires=("articles",), keywords=("annotations",), per_article=True)
+@stage(
+    provides="mentions",
+    requires=("articles",),
+    keywords=("annotations",),
+    per_article=True,
+    columns=MENTION_COLUMNS,
+)
 def entity_mentions(
     articles: pd.DataFrame,
     *,

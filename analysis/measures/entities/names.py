@@ -294,7 +294,7 @@ def _read_alias_source(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     for column in ALIAS_COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
-    frame = frame[ALIAS_COLUMNS].fillna("").astype(str)
+    frame = frame[list(ALIAS_COLUMNS)].fillna("").astype(str)
     bad = sorted(set(frame["kind"]) - set(KINDS))
     if bad:
         raise ValueError(f"alias table has unknown kind(s) {bad}; use one of {list(KINDS)}")

@@ -14,8 +14,8 @@ Modules (see ``docs/measures.md`` for the methods and their measured accuracy):
 
 from analysis.measures.sentiment.clause import TARGET_WINDOW, score_selection, select_target_tokens
 from analysis.measures.sentiment.entity import (
-    CORPUS_ENTITY_COLUMNS,
-    ENTITY_COLUMNS,
+    CORPUS_ENTITY_SENTIMENT_COLUMNS,
+    ENTITY_SENTIMENT_COLUMNS,
     entity_sentiment,
     entity_sentiment_summary,
 )
@@ -29,8 +29,8 @@ from analysis.measures.sentiment.lexicon import (
 )
 from analysis.measures.sentiment.model import MODEL_VERSION, TargetModel, read_model, shipped_model
 from analysis.measures.sentiment.sentences import (
-    ARTICLE_COLUMNS,
-    SENTENCE_COLUMNS,
+    SENTENCE_SENTIMENT_COLUMNS,
+    SENTIMENT_COLUMNS,
     article_sentiment,
     sentence_sentiment,
     sentiment,
@@ -38,8 +38,9 @@ from analysis.measures.sentiment.sentences import (
 from analysis.measures.sentiment.targets import RECORD_COLUMNS, TargetSentiment, score_spans, target_sentiment
 
 __all__ = [
-    "ARTICLE_COLUMNS", "CORPUS_ENTITY_COLUMNS", "ENTITY_COLUMNS", "MODEL_VERSION", "NEGATIVE_THRESHOLD",
-    "POSITIVE_THRESHOLD", "RECORD_COLUMNS", "SENTENCE_COLUMNS", "TARGET_WINDOW", "TargetModel",
+    "CORPUS_ENTITY_SENTIMENT_COLUMNS", "ENTITY_SENTIMENT_COLUMNS", "MODEL_VERSION", "NEGATIVE_THRESHOLD",
+    "POSITIVE_THRESHOLD", "RECORD_COLUMNS", "SENTENCE_SENTIMENT_COLUMNS", "SENTIMENT_COLUMNS",
+    "TARGET_WINDOW", "TargetModel",
     "TargetSentiment", "article_sentiment", "classification_scores", "entity_sentiment",
     "entity_sentiment_summary", "evaluate_target_sentiment", "label_of", "read_model", "score_selection",
     "score_spans", "select_target_tokens", "sentence_sentiment", "sentence_vader", "sentiment",

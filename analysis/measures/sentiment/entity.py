@@ -3,7 +3,7 @@
 :func:`entity_sentiment` (a declared per-article stage) scores each entity
 mention from the cached token table with the targeted methods of
 :mod:`analysis.measures.sentiment.targets` (nothing is re-parsed) and
-aggregates the signed score per article x canonical entity;
+aggregates the signed ``sentiment`` per article x canonical entity;
 :func:`entity_sentiment_summary` aggregates the stored article table to the
 corpus or to outlets without re-scoring.
 """
@@ -30,17 +30,22 @@ from analysis.schema import ok_articles
 #: The trained model and feature versions this stage scores with (they are part of its cache key).
 SCORING_VERSION = f"{MODEL_VERSION}+features-{FEATURES_VERSION}"
 
-ENTITY_COLUMNS = [
+ENTITY_SENTIMENT_COLUMNS: tuple[str, ...] = (
     "article_id", "canonical", "n_mentions", "n_scored", "sentiment", "sentiment_low", "sentiment_high",
     "share_negative", "share_positive",
-]  # fmt: skip
-CORPUS_ENTITY_COLUMNS = [
+)  # fmt: skip
+CORPUS_ENTITY_SENTIMENT_COLUMNS: tuple[str, ...] = (
     "canonical", "n_articles", "n_mentions", "n_scored", "sentiment", "sentiment_low", "sentiment_high",
     "share_negative", "share_positive",
-]  # fmt: skip
+)  # fmt: skip
 
 
-@stage(provides="entity_sentiment", requires=("articles", "mentions"), keywords=("annotations", "cache_dir"))
+@stage(
+    provides="entity_sentiment",
+    requires=("articles", "mentions"),
+    keywords=("annotations", "cache_dir"),
+    columns=ENTITY_SENTIMENT_COLUMNS,
+)
 def entity_sentiment(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -91,11 +96,11 @@ def entity_sentiment(
     -------
     pandas.DataFrame
         Mention level: the mention columns plus ``label, p_negative,
-        p_neutral, p_positive, score`` (``score`` = P(positive) - P(negative),
+        p_neutral, p_positive, sentiment`` (``sentiment`` = P(positive) - P(negative),
         or VADER's compound for ``method="vader"``; ``label == ""`` and NaN
         when the mention is not in the token table).
         Article level: ``article_id, canonical, n_mentions, n_scored,
-        sentiment`` (mean ``score`` over mentions), ``sentiment_low,
+        sentiment`` (mean ``sentiment`` over mentions), ``sentiment_low,
         sentiment_high`` (95% bootstrap over mentions, seeded),
         ``share_negative, share_positive`` (of scored mentions, by label).
         Corpus level: ``[by,] canonical, n_articles, n_mentions, n_scored,
@@ -121,7 +126,7 @@ def entity_sentiment(
     else:
         ann = annotations_for(rows, annotations, cache_dir)
         record = score_spans(ann.tokens, kept, method=method, window=window)
-        scored = pd.concat([kept.drop(columns=RECORD_COLUMNS, errors="ignore"), record], axis=1)
+        scored = pd.concat([kept.drop(columns=list(RECORD_COLUMNS), errors="ignore"), record], axis=1)
     order = [c for c in ("article_id", "field", "start_char", "end_char") if c in scored.columns]
     scored = scored.sort_values(order, kind="stable").reset_index(drop=True)
     if level == "mention":
@@ -139,11 +144,11 @@ def _shares(values: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
 
 
 def aggregate_articles(scored: pd.DataFrame, *, n_boot: int = config.N_BOOTSTRAP) -> pd.DataFrame:
-    """Aggregate scored mentions (``article_id, canonical, label, score``) per article x entity."""
+    """Aggregate scored mentions (``article_id, canonical, label, sentiment``) per article x entity."""
     if scored.empty:
-        return empty(ENTITY_COLUMNS)
+        return empty(ENTITY_SENTIMENT_COLUMNS)
     keys = pd.MultiIndex.from_arrays([scored["article_id"].astype(str), scored["canonical"].astype(str)])
-    values = scored["score"].to_numpy(dtype=float)
+    values = scored["sentiment"].to_numpy(dtype=float)
     labels = scored["label"].astype(str).to_numpy()
     ci = bootstrap_mean_ci_by(values, keys.to_flat_index().to_numpy(), n=n_boot)
     finite = np.isfinite(values)
@@ -171,7 +176,7 @@ def aggregate_articles(scored: pd.DataFrame, *, n_boot: int = config.N_BOOTSTRAP
             "share_negative": negative,
             "share_positive": positive,
         },
-        columns=ENTITY_COLUMNS,
+        columns=ENTITY_SENTIMENT_COLUMNS,
     )
 
 
@@ -179,14 +184,14 @@ def aggregate_corpus(
     scored: pd.DataFrame, rows: pd.DataFrame, by: str | None, *, n_boot: int = config.N_BOOTSTRAP
 ) -> pd.DataFrame:
     """Aggregate scored mentions per canonical entity (and ``by`` value), resampling articles."""
-    columns = ([by] if by else []) + CORPUS_ENTITY_COLUMNS
+    columns = [*([by] if by else []), *CORPUS_ENTITY_SENTIMENT_COLUMNS]
     if scored.empty:
         return empty(columns)
     if by:
         groups_of = dict(zip(rows["article_id"].astype(str), rows[by], strict=True))
         scored = scored.assign(**{by: scored["article_id"].astype(str).map(groups_of)})
     keys = ([by] if by else []) + ["canonical"]
-    values_all = scored["score"].to_numpy(dtype=float)
+    values_all = scored["sentiment"].to_numpy(dtype=float)
     labels_all = scored["label"].astype(str).to_numpy()
     articles_all = scored["article_id"].astype(str).to_numpy()
     records = []
@@ -258,7 +263,7 @@ def entity_sentiment_summary(
     """
     if by is not None and by not in articles.columns:
         raise ValueError(f"by={by!r} is not a column of articles")
-    columns = ([by] if by else []) + CORPUS_ENTITY_COLUMNS
+    columns = [*([by] if by else []), *CORPUS_ENTITY_SENTIMENT_COLUMNS]
     n_boot = config.N_BOOTSTRAP if n_boot is None else int(n_boot)
     rows = ok_articles(articles)
     ids = rows["article_id"].astype(str)

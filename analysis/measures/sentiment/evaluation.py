@@ -10,7 +10,7 @@ from analysis.measures.sentiment.clause import TARGET_WINDOW
 from analysis.measures.sentiment.lexicon import CLASSES, label_of, sentence_vader
 from analysis.measures.sentiment.targets import target_sentiment
 
-SCORE_COLUMNS = ["method", "metric", "n", "value", "value_low", "value_high"]
+SCORE_COLUMNS: tuple[str, ...] = ("method", "metric", "n_items", "value", "value_low", "value_high")
 
 
 def f1_per_class(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
@@ -48,7 +48,7 @@ def classification_scores(
     -------
     pandas.DataFrame
         ``method, metric`` (``macro_f1``, ``f1_negative``, ``f1_neutral``,
-        ``f1_positive``, ``accuracy``), ``n`` (items; for a class: items of that
+        ``f1_positive``, ``accuracy``), ``n_items`` (items; for a class: items of that
         true class), ``value, value_low, value_high``.
     """
     y_true = np.asarray(y_true, dtype=object)
@@ -76,12 +76,12 @@ def classification_scores(
         {
             "method": method,
             "metric": names,
-            "n": counts,
+            "n_items": counts,
             "value": point,
             "value_low": np.minimum(low, point),
             "value_high": np.maximum(high, point),
         }  # fmt: skip
-    )[SCORE_COLUMNS]
+    )[list(SCORE_COLUMNS)]
 
 
 def evaluate_target_sentiment(

@@ -9,6 +9,7 @@ are cached on disk.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -28,14 +29,14 @@ SENTIMENT_VERSION = "1"
 #: Articles per cached block of sentence scores (one Parquet file per block, keyed by its sentences).
 CACHE_CHUNK = 256
 
-SENTENCE_COLUMNS = [
+SENTENCE_SENTIMENT_COLUMNS: tuple[str, ...] = (
     "article_id", "field", "sentence_id", "start_char", "end_char", "n_words", "text",
     "neg", "neu", "pos", "compound", "label",
-]  # fmt: skip
-ARTICLE_COLUMNS = [
+)  # fmt: skip
+SENTIMENT_COLUMNS: tuple[str, ...] = (
     "article_id", "n_sentences", "n_words", "compound", "compound_low", "compound_high",
     "neg", "neu", "pos", "share_negative", "share_neutral", "share_positive",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def annotations_for(rows: pd.DataFrame, annotations: Annotations | None, cache_dir) -> Annotations:
@@ -48,7 +49,7 @@ def annotations_for(rows: pd.DataFrame, annotations: Annotations | None, cache_d
     return annotate(rows, **options)
 
 
-def empty(columns: list[str]) -> pd.DataFrame:
+def empty(columns: Sequence[str]) -> pd.DataFrame:
     """Return an empty frame with these (object) columns."""
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
@@ -92,12 +93,12 @@ def sentence_sentiment(
     """
     rows = ok_articles(articles)
     if rows.empty:
-        return empty(SENTENCE_COLUMNS)
+        return empty(SENTENCE_SENTIMENT_COLUMNS)
     ann = annotations_for(rows, annotations, cache_dir)
     ids = set(rows["article_id"].astype(str))
     sents = ann.sentences[ann.sentences["article_id"].astype(str).isin(ids)]
     if sents.empty:
-        return empty(SENTENCE_COLUMNS)
+        return empty(SENTENCE_SENTIMENT_COLUMNS)
     sents = sents.sort_values(["article_id", "field", "sentence_id"], kind="stable").reset_index(drop=True)
     counts = _word_counts(ann.tokens)
     keys = pd.MultiIndex.from_frame(sents[["article_id", "field", "sentence_id"]])
@@ -126,7 +127,7 @@ def sentence_sentiment(
     for j, column in enumerate(["neg", "neu", "pos", "compound"]):
         out[column] = scores[:, j]
     out["label"] = labels(out["compound"])
-    return out[SENTENCE_COLUMNS]
+    return out[list(SENTENCE_SENTIMENT_COLUMNS)]
 
 
 def article_sentiment(
@@ -167,7 +168,7 @@ def article_sentiment(
         table = table[table["field"] == "text"]
     table = table[table["n_words"] > 0]
     if table.empty:
-        return empty(ARTICLE_COLUMNS)
+        return empty(SENTIMENT_COLUMNS)
     w = table["n_words"].to_numpy(dtype=float)
     ci = bootstrap_mean_ci_by(
         table["compound"].to_numpy(dtype=float), table["article_id"].to_numpy(), w, n=n, seed=seed
@@ -190,10 +191,15 @@ def article_sentiment(
         out[column] = (sums[column] / sums["_w"]).to_numpy()
     for name in ("negative", "neutral", "positive"):
         out[f"share_{name}"] = (sums[f"share_{name}"] / sums["_n"]).to_numpy()
-    return out[ARTICLE_COLUMNS]
+    return out[list(SENTIMENT_COLUMNS)]
 
 
-@stage(provides="sentiment", requires=("articles",), keywords=("annotations", "cache_dir"))
+@stage(
+    provides="sentiment",
+    requires=("articles",),
+    keywords=("annotations", "cache_dir"),
+    columns=SENTIMENT_COLUMNS,
+)
 def sentiment(
     articles: pd.DataFrame,
     *,

@@ -10,7 +10,7 @@ Two methods share one reader of the token table
 
 Both give the same record: ``label`` (negative / neutral / positive),
 ``p_negative, p_neutral, p_positive`` (class probabilities; NaN for
-``vader``, which has none) and ``score`` (P(positive) - P(negative) for the
+``vader``, which has none) and ``sentiment`` (P(positive) - P(negative) for the
 model, VADER's compound for ``vader``; both in [-1, 1]).
 """
 
@@ -31,17 +31,17 @@ from analysis.measures.sentiment.model import TargetModel, shipped_model
 Method = Literal["model", "vader"]
 METHODS = ("model", "vader")
 #: Columns of a scored span (and of :class:`TargetSentiment`).
-RECORD_COLUMNS = ["label", "p_negative", "p_neutral", "p_positive", "score"]
+RECORD_COLUMNS: tuple[str, ...] = ("label", "p_negative", "p_neutral", "p_positive", "sentiment")
 
 
 class TargetSentiment(NamedTuple):
-    """Sentiment toward one target: label, class probabilities, signed score."""
+    """Sentiment toward one target: label, class probabilities, signed ``sentiment``."""
 
     label: str
     p_negative: float
     p_neutral: float
     p_positive: float
-    score: float
+    sentiment: float
 
 
 NAN = float("nan")
@@ -83,7 +83,7 @@ def score_spans(
     Returns
     -------
     pandas.DataFrame
-        ``label, p_negative, p_neutral, p_positive, score`` per span (index of
+        ``label, p_negative, p_neutral, p_positive, sentiment`` per span (index of
         ``spans``); ``label == ""`` and NaN where no token overlaps the span.
     """
     check_method(method)
@@ -113,14 +113,14 @@ def score_spans(
             probs[row] = hit[0]
         score[row] = hit[1]
     out = pd.DataFrame(probs, columns=["p_negative", "p_neutral", "p_positive"], index=spans.index)
-    out["score"] = score
+    out["sentiment"] = score
     if method == "model":
         best = np.argmax(np.nan_to_num(probs, nan=-1.0), axis=1)
         label = np.asarray(CLASSES, dtype=object)[best]
     else:
         label = np.asarray([label_of(x) for x in score], dtype=object)
     out.insert(0, "label", np.where(np.isnan(score), "", label))
-    return out[RECORD_COLUMNS]
+    return out[list(RECORD_COLUMNS)]
 
 
 def find_target(text: str, target: str) -> list[tuple[int, int]]:
@@ -173,7 +173,7 @@ def combine(scored: pd.DataFrame, method: str) -> TargetSentiment:
     if scored.empty:
         return UNKNOWN
     if method == "vader":
-        value = float(scored["score"].mean())
+        value = float(scored["sentiment"].mean())
         return TargetSentiment(label_of(value), NAN, NAN, NAN, value)
     p = scored[["p_negative", "p_neutral", "p_positive"]].to_numpy(dtype=float).mean(axis=0)
     return TargetSentiment(
@@ -210,7 +210,7 @@ def target_sentiment(
     Returns
     -------
     TargetSentiment
-        ``(label, p_negative, p_neutral, p_positive, score)``: ``score`` is
+        ``(label, p_negative, p_neutral, p_positive, sentiment)``: ``sentiment`` is
         P(positive) - P(negative) for the model and the compound (in [-1, 1])
         for ``vader``, whose probabilities are NaN. When the target does not
         occur (or a string is empty): ``label == ""`` and NaN values.
@@ -218,7 +218,7 @@ def target_sentiment(
     Examples
     --------
     >>> s = "Putin praised the deal while Zelenskyy condemned the strikes."
-    >>> target_sentiment(s, "Putin").score > target_sentiment(s, "Zelenskyy").score  # doctest: +SKIP
+    >>> target_sentiment(s, "Putin").sentiment > target_sentiment(s, "Zelenskyy").sentiment  # doctest: +SKIP
     True
     >>> target_sentiment(s, "Macron").label
     ''
