@@ -221,7 +221,7 @@ class Coref:
     def _genders(self) -> dict[str, str]:
         """Weigh the article's evidence of each person's gender.
 
-        Honorifics and gendered nouns next to the name count 3 each, a confident first name 2, and the
+        Honorifics and gendered nouns next to the name count 4 each, a confident first name 2, and the
         article's own pronouns 1 each (a he/she/his/her outside quotations in a sentence that names
         only that person before it, or opening the sentence after one that names only that person).
         A gender needs a weight of 2 and twice the other's.
@@ -237,7 +237,7 @@ class Coref:
                     continue
                 sent_people.setdefault(f.sent[k], []).append((s, person))
                 for g in self._name_cues(f, s, e):
-                    votes.setdefault(person, Counter())[g] += 3
+                    votes.setdefault(person, Counter())[g] += 4
             quoted = f.__dict__.get("quoted", [])
             for i, w in enumerate(f.word):
                 g = PRONOUN_GENDER.get(w.lower())
