@@ -19,7 +19,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from analysis.framing.quotes.fields import Field, para_id
+from analysis.framing.quotes.fields import Field, para_id, quote_spans
+from analysis.measures.entities.names import first_name_gender
 
 #: Pronouns resolved here, with the gender they need.
 PRONOUN_GENDER = {
@@ -68,6 +69,20 @@ _TITLE_WORDS = {
 }  # fmt: skip
 _SUBJ = ("nsubj", "nsubjpass")
 _TITLE_POS = ("NOUN", "PROPN", "ADJ", "PUNCT")
+
+
+def _ends(longer: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """Tell whether the word tuple ``short`` ends the longer ``longer``."""
+    return len(short) < len(longer) and longer[-len(short) :] == short
+
+
+def _quoted(f: Field) -> list[tuple[int, int]]:
+    """Return the quoted stretches of a field (as quote detection found them, else from its marks)."""
+    if "quoted" in f.__dict__:
+        return f.__dict__["quoted"]
+    if "_coref_quoted" not in f.__dict__:
+        f.__dict__["_coref_quoted"] = [(s.outer_start, s.outer_end) for s in quote_spans(f.text)]
+    return f.__dict__["_coref_quoted"]
 
 
 def distinct_people(names) -> list[str]:
@@ -143,6 +158,7 @@ class Coref:
         self._states: dict[str, _FieldState] = {}
         self._gender: dict[str, str] | None = None
         self._namesakes: dict[str, list[str]] | None = None
+        self._longer: dict[str, str] = {}
         self._busy = False
         self._full_counts: Counter[str] = Counter()
         self._described: dict[str, set[str]] | None = None
@@ -167,6 +183,20 @@ class Coref:
                         self._full_counts[m.canonical] += 1
             groups = {w: distinct_people(names) for w, names in by_last.items()}
             self._namesakes = {w: names for w, names in groups.items() if len(names) > 1}
+            # a name that ends one longer name of the article but for the case of a particle
+            # ("De Blasio" at a sentence start for "Bill de Blasio") is that person
+            self._longer = {}
+            for names in by_last.values():
+                keys = {n: tuple(n.lower().split()) for n in names}
+                widest = [n for n in names if not any(_ends(keys[o], keys[n]) for o in names)]
+                for n in names:
+                    hits = [
+                        o
+                        for o in widest
+                        if _ends(keys[o], keys[n]) and not o.endswith(" " + n)  # a particle's case differs
+                    ]
+                    if len(hits) == 1:
+                        self._longer[n] = hits[0]
             for w, names in self._namesakes.items():  # "CLEVELAND - Jane Roe" counts for "Jane Roe"
                 for variant in by_last[w] - set(names):
                     for n in names:
@@ -185,7 +215,8 @@ class Coref:
         name = self.canonical(name)
         words = name.split()
         if len(words) != 1:
-            return name
+            self.namesakes()
+            return self._longer.get(name, name)
         cands = self.namesakes().get(words[0].lower())
         if not cands:
             return name
@@ -226,8 +257,6 @@ class Coref:
         only that person before it, or opening the sentence after one that names only that person).
         A gender needs a weight of 2 and twice the other's.
         """
-        from analysis.measures.entities.names import first_name_gender
-
         votes: dict[str, Counter[str]] = {}
         for f in self.fields:
             sent_people: dict[int, list[tuple[int, str]]] = {}
@@ -238,7 +267,7 @@ class Coref:
                 sent_people.setdefault(f.sent[k], []).append((s, person))
                 for g in self._name_cues(f, s, e):
                     votes.setdefault(person, Counter())[g] += 4
-            quoted = f.__dict__.get("quoted", [])
+            quoted = _quoted(f)
             for i, w in enumerate(f.word):
                 g = PRONOUN_GENDER.get(w.lower())
                 if g is None or f.pos[i] != "PRON" or any(a <= f.start[i] < b for a, b in quoted):
@@ -375,7 +404,7 @@ class Coref:
     def _walk(self, f: Field) -> _FieldState:
         """Visit the field's person mentions and pronouns in order, resolving each pronoun as it comes."""
         st = _FieldState()
-        quoted = f.__dict__.get("quoted", [])
+        quoted = _quoted(f)
         genders = self.genders()
 
         def in_quote(pos: int) -> bool:
