@@ -51,7 +51,7 @@ test-notebooks: $(STAMP)
 	  $(PYTEST) --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks -q -p no:randomly; \
 	else echo "no notebooks yet"; fi
 
-## Regenerate every HTML report under reports/ (SOURCE=path OUT=dir TOP_ENTITIES=n TOP_OUTLETS=n ENGINE=pandas|dask CODEBOOK=file)
+## Regenerate every HTML report under reports/ (SOURCE=path OUT=dir TOP_ENTITIES=n TOP_OUTLETS=n ENGINE=pandas|serial|lanes|dask CODEBOOK=file)
 report: $(STAMP)
 	$(PY) -m analysis report $(SOURCE) $(if $(OUT),--out $(OUT)) --top-entities $(TOP_ENTITIES) --top-outlets $(TOP_OUTLETS) --engine $(ENGINE) $(if $(CODEBOOK),--codebook $(CODEBOOK))
 
@@ -76,7 +76,7 @@ train-sentiment: $(STAMP)
 evaluate: $(STAMP)
 	@test -d $(SHARED)/corpora || { echo "!! $(SHARED)/corpora not found"; exit 1; }
 	@set -e; for script in "extraction_text" "extraction_html --load" "sentiment_test" "sources_polnear --part test" \
-	  "quotes_polnear --split dev" "frames_validity" "stories_polnear --entities" "entities_polnear"; do \
+	  "quotes_polnear --split dev" "frames_validity" "stories_polnear --entities" "entities_polnear" "ner_conll --half untuned"; do \
 	  set -- $$script; name=$$1; shift; echo "== eval/$$name.py $$*"; PYTHONPATH=. $(PY) eval/$$name.py "$$@"; done
 
 ## Open JupyterLab on notebooks/

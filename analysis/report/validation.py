@@ -81,8 +81,10 @@ def validation_of(measure: str, category: str = "", table: pd.DataFrame | None =
     --------
     >>> validation_of("source_type")["text"]
     'accuracy 0.72 [0.63, 0.80] on 100 hand-typed PolNeAR train sources held out from tuning (one coder)'
-    >>> validation_of("frame", "conflict")["weak"]
+    >>> validation_of("frame", "capacity_resources")["weak"]
     True
+    >>> validation_of("frame", "economic")["weak"]
+    False
     >>> validation_of("frame", "a_frame_of_one_story")["status"]
     'not validated'
     """
