@@ -16,12 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
+from analysis.corpus.files import corpus_file
 
 #: The codebook shipped with the package: 17 general news frames.
 DEFAULT_CODEBOOK = config.DATA_DIR / "frames.yaml"
 #: File name of a corpus's own codebook, looked up beside the corpus (like ``metadata.csv``).
-CORPUS_CODEBOOK_NAME = "codebook.yaml"
+CORPUS_CODEBOOK_NAME = config.CORPUS_FILE_NAMES[1]
 FRAME_TYPES = ("generic", "story")
+#: How a frame's rules were validated (a frame's optional ``validity`` field): ``validated``
+#: (Krippendorff's alpha of the human coding >= .67 and precision >= .6, with at least 10
+#: positives), ``exploratory`` (alpha or precision below that), ``too few to validate`` (fewer
+#: than 10 positives in the validation sample) or ``not validated`` (the default: no gold labels).
+VALIDITY_STATUSES = ("validated", "exploratory", "too few to validate", "not validated")
+#: The ``validity`` of a frame whose codebook entry has none.
+NOT_VALIDATED = "not validated"
 
 
 class CodebookError(ValueError):
@@ -51,8 +59,9 @@ def resolve_codebook(source: Any, codebook: str | PathLike | Mapping | None = No
     Parameters
     ----------
     source : str, path, DataFrame or None
-        What the corpus was loaded from (a folder, or a file whose folder is searched);
-        anything else (a DataFrame, None) has no folder.
+        What the corpus was loaded from (a folder, a file whose folder is searched, or a
+        loaded table whose articles come from one folder): the rule of
+        :func:`analysis.corpus.files.corpus_file`.
     codebook : str, path, mapping, optional
         An explicit codebook: wins over everything.
 
@@ -67,16 +76,7 @@ def resolve_codebook(source: Any, codebook: str | PathLike | Mapping | None = No
     >>> resolve_codebook(None) == DEFAULT_CODEBOOK
     True
     """
-    if codebook is not None:
-        return codebook if isinstance(codebook, Mapping) else Path(codebook)
-    if isinstance(source, (str, PathLike)):
-        folder = Path(source)
-        if not folder.is_dir():
-            folder = folder.parent
-        candidate = folder / CORPUS_CODEBOOK_NAME
-        if candidate.is_file():
-            return candidate
-    return DEFAULT_CODEBOOK
+    return corpus_file(source, CORPUS_CODEBOOK_NAME, codebook, DEFAULT_CODEBOOK)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -157,9 +157,10 @@ def load_codebook(codebook: str | PathLike | Mapping | None = None) -> dict[str,
     Returns
     -------
     dict
-        ``{frame: {"type", "label", "description", "indicators": [{"id", "question",
-        "any": [entry...], "with": [entry...]}]}}`` where an entry is a tuple of
-        ``(word, pos or None)``.
+        ``{frame: {"type", "label", "description", "validity", "indicators": [{"id",
+        "question", "any": [entry...], "with": [entry...]}]}}`` where an entry is a tuple of
+        ``(word, pos or None)`` and ``validity`` is one of :data:`VALIDITY_STATUSES`
+        (:data:`NOT_VALIDATED` when the codebook does not say).
 
     Raises
     ------
@@ -184,6 +185,9 @@ def _parse_codebook(data: Any, source: str) -> dict[str, dict]:
         ftype = spec.get("type", "story")
         if ftype not in FRAME_TYPES:
             raise CodebookError(f"{where}: type must be one of {FRAME_TYPES}, got {ftype!r}")
+        validity = spec.get("validity", NOT_VALIDATED)
+        if validity not in VALIDITY_STATUSES:
+            raise CodebookError(f"{where}: validity must be one of {VALIDITY_STATUSES}, got {validity!r}")
         indicators = spec.get("indicators")
         if not isinstance(indicators, list) or not indicators:
             raise CodebookError(f"{where}: needs a non-empty list of indicators")
@@ -212,6 +216,7 @@ def _parse_codebook(data: Any, source: str) -> dict[str, dict]:
             "type": ftype,
             "label": str(spec.get("label", name)),
             "description": str(spec.get("description", "")),
+            "validity": validity,
             "indicators": parsed,
         }
     return out

@@ -67,7 +67,8 @@ def stage_inputs(declared: Stage, given: Mapping[str, Any], needed: set[str]) ->
         The stage (``fn.__stage__``).
     given : Mapping[str, Any]
         What the caller passed, by parameter name (``articles`` is required; ``annotations``,
-        ``codebook`` and ``cache_dir`` serve the stages upstream too). None counts as not given.
+        ``codebook``, ``people`` and ``cache_dir`` serve the stages upstream too). None counts as
+        not given.
     needed : set of str
         Parameters to compute when not given (the function's inputs without a default).
 
@@ -85,7 +86,8 @@ def stage_inputs(declared: Stage, given: Mapping[str, Any], needed: set[str]) ->
     if given.get("articles") is None:
         raise ValueError(f"{declared.name}() needs the articles table")
     param_of = {table: param for param, table in declared.parameters}
-    tables: dict[str, Any] = {"codebook": None, "cache_dir": None}  # None: the stage's own default
+    # settings (codebook, people, cache_dir) not given: None, the stage's own default
+    tables: dict[str, Any] = {t: None for t in BUILTIN_INPUTS if t not in ("articles", "annotations")}
     for table in BUILTIN_INPUTS:
         if given.get(param_of.get(table, table)) is not None:
             tables[table] = given[param_of.get(table, table)]

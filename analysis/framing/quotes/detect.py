@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from os import PathLike
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -34,7 +35,8 @@ from analysis.framing.quotes.lexicon import (
     Lexicon,
     default_lexicon,
 )
-from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType
+from analysis.framing.quotes.people import People, read_people
+from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType, default_terms, with_parties
 from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions
 from analysis.schema import ok_articles
 
@@ -318,7 +320,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         if content is None:
             continue
         subj = subject_of(f, k)
-        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, lex.surnames):
+        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, res.known.surnames):
             continue
         a, b = content
         cs, ce = f.start[a], f.end[b]
@@ -458,7 +460,7 @@ def _empty_quotes() -> pd.DataFrame:
 
 @stage(
     provides="quotes",
-    requires=("articles", "annotations", "mentions"),
+    requires=("articles", "annotations", "mentions", "people"),
     per_article=True,
     columns=QUOTE_COLUMNS,
 )
@@ -467,6 +469,7 @@ def quotes(
     *,
     annotations: Annotations,
     mentions: pd.DataFrame,
+    people: str | PathLike | pd.DataFrame | People | None = None,
 ) -> pd.DataFrame:
     """Find direct, partial and indirect quotations and attribute each to a speaker.
 
@@ -483,6 +486,10 @@ def quotes(
         Entity mentions with ``article_id, field, start_char, end_char, text,
         canonical`` (``kind`` and ``country`` used when present), as returned by
         ``analysis.entity_mentions``. Required.
+    people : str, path, DataFrame or People, optional
+        The corpus's own people table (:mod:`analysis.framing.quotes.people`; pass
+        ``resolve_people(source)`` to use a ``people.csv`` beside the corpus). Default none:
+        speakers are resolved from the article alone.
 
     Returns
     -------
@@ -492,7 +499,8 @@ def quotes(
         ``indirect``), ``quote`` (the quoted words, or the reported clause),
         ``speaker`` (surface phrase), ``speaker_canonical``,
         ``speaker_affiliation`` (the party, country or organisation the article ties
-        the speaker to, or ``unknown``; see :mod:`analysis.framing.quotes.sources`),
+        the speaker to, or ``unknown``; see :mod:`analysis.framing.quotes.sources`; the
+        people table's affiliation when the text gives none),
         ``verb`` (reporting verb or
         "according to" as written), ``start_char, end_char`` (the quote inside its
         marks, or the reported clause), ``verb_start_char, verb_end_char,
@@ -518,10 +526,12 @@ def quotes(
     by_field = article_mentions(mentions)
     texts = field_texts(rows)
     lex = default_lexicon()
+    known = read_people(people)
+    terms = with_parties(default_terms(), known.parties)
     out = []
     for _, fields in field_groups(toks, texts, by_field):
-        res = Resolver(fields, lex)
-        typer = ArticleSources(fields)
+        res = Resolver(fields, lex, known)
+        typer = ArticleSources(fields, terms)
         for f in fields:
             if not f.text:
                 continue
@@ -538,7 +548,9 @@ def quotes(
                         "quote": f.text[q.start : q.end].strip(),
                         "speaker": sp.surface if sp else None,
                         "speaker_canonical": sp.canonical if sp else None,
-                        "speaker_affiliation": st.affiliation or UNKNOWN,
+                        "speaker_affiliation": st.affiliation
+                        or (known.affiliation_of(sp.canonical) if sp and st.is_person else "")
+                        or UNKNOWN,
                         "verb": (
                             "according to"
                             if q.verb is not None and f.word[q.verb].lower() == "according"

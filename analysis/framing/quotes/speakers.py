@@ -1,4 +1,11 @@
-"""Resolve speaker phrases (names, pronouns, roles, institutions) to canonical speakers and affiliations."""
+"""Resolve speaker phrases (names, pronouns, roles, institutions) to canonical speakers and affiliations.
+
+Resolution is general: a surname reaches the full name the article introduced, a title or
+apposition ("Kremlin spokesman Dmitry Peskov", "Jane Roe, the city's mayor") gives a person
+roles that a later role phrase ("the spokesman said") can reach, and a country comes from the
+entity mentions (their ``country``, from the general alias table). A corpus's own
+``people.csv`` (:mod:`.people`) is consulted only for what the article does not say.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.framing.quotes.fields import Field, Mention, para_id
+from analysis.framing.quotes.coref import Coref, distinct_people
+from analysis.framing.quotes.fields import Field, Mention, para_id, surname
 from analysis.framing.quotes.lexicon import (
     INSTITUTION_NOUNS,
     NAME_DEPS,
@@ -17,6 +25,7 @@ from analysis.framing.quotes.lexicon import (
     WORD,
     Lexicon,
 )
+from analysis.framing.quotes.people import NO_PEOPLE, People
 
 # --------------------------------------------------------------------------- speakers
 
@@ -66,17 +75,28 @@ def article_mentions(mentions: pd.DataFrame) -> dict[tuple[str, str], list[Menti
 
 
 def _link_surnames(items: list[Mention]) -> None:
-    """Within one field, map a one-word person mention to the full name it abbreviates."""
-    full = {}
+    """Within one field, map a one-word person mention to the one full name that ends with it.
+
+    Namesakes (two people of the field whose full names end with the word: "Bill Clinton",
+    "Hillary Clinton") leave the word as written; the speaker resolver may tell them apart later.
+    """
+    full: dict[str, set[str]] = {}
     for m in items:
         words = m.canonical.split()
         if len(words) >= 2 and m.kind in ("person", ""):
-            full.setdefault(words[-1].lower(), m.canonical)
+            full.setdefault(surname(m.canonical), set()).add(m.canonical)
     for m in items:
         words = m.canonical.split()
         if len(words) == 1 and words[0].lower() in full:
-            m.canonical = full[words[0].lower()]
-            m.kind = "person"
+            people = distinct_people(full[words[0].lower()])
+            if len(people) == 1:
+                m.canonical = people[0]
+                m.kind = "person"
+
+
+def _is_person(m: Mention) -> bool:
+    """Tell whether a mention stands for one person (an untyped mention of two or more words counts)."""
+    return m.kind == "person" or (m.kind == "" and len(m.canonical.split()) >= 2)
 
 
 @dataclass
@@ -94,24 +114,42 @@ class Speaker:
 class Resolver:
     """Resolve speaker phrases in one article to canonical names and affiliations."""
 
-    def __init__(self, fields: list[Field], lex: Lexicon) -> None:
+    def __init__(self, fields: list[Field], lex: Lexicon, people: People = NO_PEOPLE) -> None:
         self.lex = lex
+        self.known = people
         self.fields = {f.name: f for f in fields}
+        # the article's own full names by surname: they win over the corpus's people table
+        by_surname: dict[str, set[str]] = {}
+        for f in fields:
+            for m in f.mentions:
+                words = m.canonical.split()
+                if len(words) >= 2 and m.kind in ("person", ""):
+                    by_surname.setdefault(surname(m.canonical), set()).add(m.canonical)
+        introduced = {w: distinct_people(names) for w, names in by_surname.items()}
         # people named in the article (body mentions first), with roles and affiliation seen locally
         self.people: dict[str, dict] = {}
         for f in fields:
             for m in f.mentions:
                 words = m.canonical.split()
-                if len(words) == 1 and words[0].lower() in self.lex.surnames and m.kind in ("person", ""):
-                    m.canonical = self.lex.surnames[words[0].lower()]
+                if len(words) == 1 and m.kind in ("person", ""):
+                    low = words[0].lower()
+                    if len(introduced.get(low, ())) == 1:
+                        m.canonical, m.kind = introduced[low][0], "person"
+                    elif low in introduced:
+                        m.kind = "person"  # namesakes of the article: the surname stays (Coref.name_at)
+                    elif low in people.surnames:
+                        m.canonical = people.surnames[low]
                 low = m.canonical.lower()
-                if m.kind == "person" or (m.kind == "" and len(low.split()) >= 2) or low in self.lex.roles:
+                if m.kind == "person" or (m.kind == "" and len(low.split()) >= 2) or low in people.roles:
                     info = self.people.setdefault(m.canonical, {"roles": set(), "aff": None, "pos": []})
                     info["pos"].append((f.name, m.start))
-                    info["roles"] |= set(self.lex.roles.get(m.canonical.lower(), ()))
+                    info["roles"] |= set(people.roles.get(low, ()))
                     info["roles"] |= self._local_roles(f, m)
+                    if info["aff"] is None and m.kind == "person" and m.country:
+                        info["aff"] = m.country  # "Russian President Vladimir Putin": the text's own cue
         for name, info in self.people.items():
-            info["aff"] = self.affiliation(name, "")
+            info["aff"] = info["aff"] or people.affiliation_of(name) or None
+        self.coref = Coref(fields, self._canonical, _is_person, lex.verbs)
 
     def _local_roles(self, f: Field, m: Mention) -> set[str]:
         """Role and nationality words before the name or in its appositive ("Kremlin spokesman X")."""
@@ -137,33 +175,36 @@ class Resolver:
 
     # ---------------------------------------------------------------- affiliation
     def affiliation(self, canonical: str | None, phrase: str, country: str | None = None) -> str:
-        """Return a speaker's affiliation: table name, surname, mention country, then phrase words."""
-        names = self.lex.names
-        if canonical:
-            low = canonical.lower()
-            if low in names:
-                return names[low]
-            full = self.lex.surnames.get(low.split()[-1]) if low.split() else None
-            if (
-                full
-                and full.lower() in names
-                and (len(low.split()) == 1 or low.split()[0] == full.lower().split()[0])
-            ):
-                return names[full.lower()]
+        """Return a speaker's affiliation: the mention's country, the article's cue, then the people table.
+
+        The corpus's people table is read for the name, then for the words of the phrase;
+        :data:`OTHER` when nothing says.
+        """
         if country:
-            known = set(names.values()) | set(self.lex.adjectives.values())
-            return country if country in known else OTHER
+            return country
+        if canonical:
+            seen = self.people.get(canonical, {}).get("aff")
+            if seen:
+                return seen
+            known = self.known.affiliation_of(canonical)
+            if known:
+                return known
         for word in WORD.findall(phrase):
-            low = word.lower()
-            low = re.sub(r"[’']s$", "", low)
-            if low in self.lex.adjectives:
-                return self.lex.adjectives[low]
-            if low in names:
-                return names[low]
-            full = self.lex.surnames.get(low)
-            if full and full.lower() in names:  # "Macron's office"
-                return names[full.lower()]
+            low = re.sub(r"[’']s$", "", word.lower())
+            hit = self.known.adjectives.get(low) or self.known.names.get(low)
+            if hit:
+                return hit
+            full = self.known.surnames.get(low)
+            if full and full.lower() in self.known.names:  # "Macron's office"
+                return self.known.names[full.lower()]
         return OTHER
+
+    def phrase_affiliation(self, f: Field, s: int, e: int, phrase: str) -> str:
+        """Return the country a speaker phrase names ("the French president": France), else the table's."""
+        for m in f.mentions:
+            if m.start < e and m.end > s and m.country and m.kind != "person":
+                return m.country
+        return self.affiliation(None, phrase)
 
     # ---------------------------------------------------------------- phrase -> speaker
     def phrase_span(self, f: Field, head: int) -> tuple[int, int]:
@@ -196,7 +237,7 @@ class Resolver:
         """Resolve the speaker phrase headed by token ``head`` and remember named speakers."""
         found = self._speaker(f, head, method)
         known = found.canonical and (
-            found.canonical in self.people or found.canonical.lower() in self.lex.roles
+            found.canonical in self.people or found.canonical.lower() in self.known.roles
         )
         if known and not found.method.startswith("pronoun"):
             f.__dict__.setdefault("speakers", []).append((found.start, found.canonical))
@@ -212,7 +253,7 @@ class Resolver:
         surface = f.text[s:e]
         low_head = f.word[head].lower()
         if low_head in PRONOUNS_PERSON and a == b:
-            person = self.last_person(f, s)
+            person = self.coref.pronoun(f, head)
             if person is not None:
                 return Speaker(
                     surface,
@@ -225,15 +266,21 @@ class Resolver:
             return Speaker(surface, None, OTHER, s, e, "pronoun-unresolved")
         mention = self._mention_for(f, s, e, f.start[head], f.end[head])
         if mention is not None:
-            canonical = self._canonical(mention.canonical)
+            canonical = self.coref.name_at(f, mention.start, mention.canonical)
             how = "role" if mention.via == "role" and method == "subject" else method
             return Speaker(
                 surface, canonical, self.affiliation(canonical, surface, mention.country), s, e, how
             )
         words = [f.lemma[k].lower() for k in range(a, b + 1)]
         head_lemma = f.lemma[head].lower()
+        if f.pos[head] in ("NOUN", "ADJ") and any(
+            f.lemma[k].lower() in ("the", "this") for k in range(a, head)
+        ):
+            person = self.coref.nominal(f, head, list(range(a, b + 1)))
+            if person is not None:
+                return Speaker(surface, person, self.affiliation(person, surface), s, e, "role")
         if head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary":
-            person = self.by_role(f, s, words, head_lemma, surface)
+            person = self.by_role(f, s, words, head_lemma, surface, end=e)
             if person is not None:
                 return Speaker(
                     surface,
@@ -255,21 +302,26 @@ class Resolver:
                     "institution",
                 )
         name = self._canonical(clean_name(re.sub(r"^(?:the|a|an)\s+", "", surface, flags=re.I)))
-        known = name in self.people or name.lower() in self.lex.names
+        known = name in self.people or name.lower() in self.known.names
         if f.pos[head] == "PROPN" or known:
             return Speaker(surface, name, self.affiliation(name, surface), s, e, method)
         return Speaker(surface, name or None, self.affiliation(None, surface), s, e, method + "-unresolved")
 
     def _canonical(self, name: str) -> str:
-        """Map a surname alone to a full name named in the article or in the table."""
+        """Map a surname alone to the article's one full name ending with it, else the people table.
+
+        A surname shared by namesakes of the article stays as written (see :meth:`Coref.name_at`).
+        """
         words = name.split()
         if len(words) == 1:
             low = words[0].lower()
-            for person in self.people:
-                if person.split()[-1].lower() == low and len(person.split()) > 1:
-                    return person
-            if low in self.lex.surnames:
-                return self.lex.surnames[low]
+            hits = set(distinct_people([p for p in self.people if len(p.split()) > 1 and surname(p) == low]))
+            if len(hits) == 1:
+                return hits.pop()
+            if hits:  # namesakes ("Bill Clinton", "Hillary Clinton"): see Coref.name_at
+                return name
+            if low in self.known.surnames:
+                return self.known.surnames[low]
         return name
 
     def _mention_for(self, f: Field, s: int, e: int, hs: int, he: int) -> Mention | None:
@@ -296,9 +348,17 @@ class Resolver:
                     best = (m.start, self._canonical(m.canonical))
         return best[1] if best else None
 
-    def by_role(self, f: Field, at: int, words: list[str], role: str, surface: str) -> str | None:
-        """Return the person of the article whose role best fits a role phrase, nearest first."""
-        aff = self.affiliation(None, surface)
+    def by_role(
+        self, f: Field, at: int, words: list[str], role: str, surface: str, end: int | None = None
+    ) -> str | None:
+        """Return the person of the article whose role best fits a role phrase, nearest first.
+
+        A person qualifies when the article (or the corpus's people table) gives them that role
+        and no other country than the phrase's; failing that, a verbless sentence right after the
+        phrase's sentence that opens with a person's name ("… a spokesman said. John Roe at his
+        daily briefing.") names the speaker.
+        """
+        aff = self.phrase_affiliation(f, at, end if end is not None else at, surface)
         roles = {w for w in words if w in ROLE_NOUNS} | {role}
         if "press" in words and "secretary" in words:
             roles.add("press secretary")
@@ -317,7 +377,27 @@ class Resolver:
             )
             if best is None or dist < best[0]:
                 best = (dist, name)
-        return best[1] if best else None
+        return best[1] if best else self._named_after(f, at)
+
+    def _named_after(self, f: Field, at: int) -> str | None:
+        """Return the person a verbless sentence right after the sentence at ``at`` opens with."""
+        i = f.at(at)
+        if i is None:
+            return None
+        j = i
+        while j < len(f.word) and f.sent[j] == f.sent[i]:
+            j += 1
+        if j >= len(f.word) or para_id(f, j) != para_id(f, i):
+            return None
+        k = j
+        while k < len(f.word) and f.sent[k] == f.sent[j]:
+            if f.pos[k] in ("VERB", "AUX"):
+                return None
+            k += 1
+        first = next((m for m in f.mentions if m.start >= f.start[j]), None)
+        if first is None or first.start != f.start[j] or first.kind != "person":
+            return None
+        return self._canonical(first.canonical)
 
     def by_institution(self, f: Field, at: int, head: str) -> Mention | None:
         """Return the organisation mention nearest ``at`` whose text contains ``head``."""
