@@ -250,11 +250,13 @@ class BlockVectors:
             w.data *= np.sqrt(self.word_weight)
         else:  # only stop words in the corpus
             w = sparse.csr_matrix((len(texts), 0))
-        g = normalize(self._tfidf(self._gram_counts(texts, grow=False), self._idf[1]), copy=False)
-        g.data *= np.sqrt(1.0 - self.word_weight)
+        g = self._tfidf(self._gram_counts(texts, grow=False), self._idf[1])
+        if g.shape[1]:  # no character grams at all (a block of empty or symbol-only sentences): rows stay zero
+            g = normalize(g, copy=False)
+            g.data *= np.sqrt(1.0 - self.word_weight)
         x = _hstack_rows(w, g)
         del w, g
-        return normalize(x, copy=False)
+        return normalize(x, copy=False) if x.shape[1] else x
 
 
 def _hstack_rows(a: csr_matrix, b: csr_matrix, *, rows_per_step: int = 8192) -> csr_matrix:
