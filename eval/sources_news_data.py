@@ -42,7 +42,8 @@ def documents() -> dict[tuple[str, str], str]:
     docs: dict[tuple[str, str], str] = {}
     for line in (EXTRACTION / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
-        docs[("extraction-dev", rec["id"])] = (EXTRACTION / "pages" / f"{rec['id']}.txt").read_text(encoding="utf-8")
+        page = EXTRACTION / "pages" / f"{rec['id']}.txt"
+        docs[("extraction-dev", rec["id"])] = page.read_text(encoding="utf-8")
     for line in (CONLL / "dev.jsonl").read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
         docs[("conll2003-dev", rec["doc_id"])] = rec["text"]
