@@ -127,7 +127,7 @@ def main() -> None:
     print(f"agreement A vs B over all frame decisions: {np.mean(a == b):.3f}")
     if args.write:
         write(t, f"{len(passages)} random PolNeAR passages ({n_a} articles, 44 per publisher), "
-                 "two independent AI coding passes + adjudication; alpha A-B")
+                 "two independent AI coding passes + adjudication")
         print(f"\nwrote the frame rows of {OUT.relative_to(ROOT)}")
 
 
@@ -140,9 +140,10 @@ def write(t: pd.DataFrame, data: str) -> None:
                                           ("recall", r.recall, r.recall_low, r.recall_high, r.positives),
                                           ("alpha", r.alpha, np.nan, np.nan, r.n_passages)):
             rows.append({"measure": "frame", "category": r.frame, "metric": metric, "figure": fig, "low": low,
-                         "high": high, "n": n, "data": f"{data} {r.alpha:.2f}; {r.positives} with the frame",
+                         "high": high, "n": n, "data": f"{data}; {r.positives} with the frame",
                          "status": r.status, "reference": "docs/framing.md"})
     table = pd.concat([table[table["measure"] != "frame"], pd.DataFrame(rows)], ignore_index=True)
+    table["n"] = table["n"].astype("Int64")
     table.to_csv(OUT, index=False, float_format="%.3f")
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from analysis import config
 from analysis.core import cache
 
 #: Bump when the token table layout or extraction changes (invalidates the cache).
-PIPELINE_VERSION = "2"
+#: 3: upper-case lines are true-cased before parsing (:mod:`analysis.annotate.truecase`).
+PIPELINE_VERSION = "3"
 #: Optional EntityRuler patterns (JSONL) added before ``ner``; their hash is part of the cache key.
 ENTITY_PATTERNS = config.DATA_DIR / "entity_patterns.jsonl"
 #: The component, added before the parser, that starts a sentence at every block of the text.

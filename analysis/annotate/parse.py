@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.annotate.model import load_model, model_fingerprint
+from analysis.annotate.truecase import truecase
 from analysis.core import cache
 from analysis.schema import ok_articles
 
@@ -48,11 +49,14 @@ def _strings(doc, hashes: np.ndarray) -> np.ndarray:
     return names[inverse.reshape(-1)]
 
 
-def _doc_tokens(doc, offset: int, token_offset: int, sentence_offset: int) -> pd.DataFrame:
+def _doc_tokens(
+    doc, offset: int, token_offset: int, sentence_offset: int, original: str | None = None
+) -> pd.DataFrame:
     """Return one row per token of ``doc`` (columns :data:`TOKEN_COLUMNS` without ``article_id, field``).
 
     All attributes come from one ``Doc.to_array`` call instead of Python access to each
-    ``Token`` (creating Token objects was a fifth of the parse time).
+    ``Token`` (creating Token objects was a fifth of the parse time). ``original``: the text
+    before true-casing (same length as ``doc.text``); token texts are taken from it.
     """
     n = len(doc)
     if n == 0:
@@ -64,13 +68,18 @@ def _doc_tokens(doc, offset: int, token_offset: int, sentence_offset: int) -> pd
     sentence_id = np.cumsum(starts == 1) - 1 + sentence_offset
     idx = col["IDX"].astype(np.int64)
     positions = np.arange(n, dtype=np.int64)
+    texts = _strings(doc, col["ORTH"])
+    if original is not None:  # the parse read a true-cased copy: keep the article's own characters
+        ends = idx + col["LENGTH"].astype(np.int64)
+        spans = zip(idx.tolist(), ends.tolist(), strict=True)
+        texts = np.array([original[a:b] for a, b in spans], dtype=object)
     return pd.DataFrame(
         {
             "sentence_id": sentence_id.astype(np.int64),
             "token_id": positions + token_offset,
             "start_char": idx + offset,
             "end_char": idx + col["LENGTH"].astype(np.int64) + offset,
-            "text": _strings(doc, col["ORTH"]),
+            "text": texts,
             "whitespace": col["SPACY"].astype(bool),
             "lemma": _strings(doc, col["LEMMA"]),
             "pos": _strings(doc, col["POS"]),
@@ -147,20 +156,19 @@ def _parse_missing(
     jobs = []
     for key, _, title, text in todo:
         parts = article_jobs(title, text)
-        jobs.extend(
-            (
-                (chunk, (key, field, offset, i == len(parts) - 1))
-                for i, (field, offset, chunk) in enumerate(parts)
-            )
-        )
+        for i, (field, offset, chunk) in enumerate(parts):
+            # upper-case lines in mixed case, offsets unchanged; a title takes its casing from the body
+            cased = truecase(chunk, text if field == "title" else "")
+            original = chunk if cased != chunk else None
+            jobs.append((cased, (key, field, offset, i == len(parts) - 1, original)))
     pending: dict[str, list[pd.DataFrame]] = {}
     counters: dict[tuple[str, str], tuple[int, int]] = {}
     done, started, total = 0, time.monotonic(), len(todo)
-    for doc, (key, field, offset, last) in nlp.pipe(
+    for doc, (key, field, offset, last, original) in nlp.pipe(
         jobs, as_tuples=True, batch_size=batch_size, n_process=n_process
     ):
         tok_off, sent_off = counters.get((key, field), (0, 0))
-        table = _doc_tokens(doc, offset, tok_off, sent_off)
+        table = _doc_tokens(doc, offset, tok_off, sent_off, original)
         table.insert(0, "field", field)
         if len(table):
             counters[(key, field)] = (

@@ -1,6 +1,7 @@
 """Attention over time: how often each outlet names the top entities and uses each frame, per period.
 
-The period (week, month or year) is chosen from the corpus's date span. A date is only
+The period (week, month, quarter or year) is chosen so that most outlet-period points
+rest on at least three articles (:func:`choose_period`). A date is only
 as precise as its ``date_precision`` says: an article dated to the month is placed in
 its month, never on a made-up day, so when the periods are weeks it cannot be placed and
 is left out (counted, with the undated articles, in ``attrs["left_out"]``).
@@ -13,32 +14,83 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-#: Date span (days) up to which periods are weeks; up to :data:`MONTHS_UP_TO_DAYS`, months; then years.
+#: Date span (days) up to which periods are weeks; up to :data:`MONTHS_UP_TO_DAYS`, months; then years
+#: (the fallback when no period gives most points enough articles).
 WEEKS_UP_TO_DAYS = 120
 MONTHS_UP_TO_DAYS = 366 * 4
+#: Periods tried, finest first.
+PERIODS = ("week", "month", "quarter", "year")
 #: Finest date precision each period needs (smaller = finer).
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
-PERIOD_NEEDS = {"week": 0, "month": 1, "year": 2}
-PERIOD_CODE = {"week": "W-SUN", "month": "M", "year": "Y"}
+PERIOD_NEEDS = {"week": 0, "month": 1, "quarter": 1, "year": 2}
+PERIOD_CODE = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
+#: A point (group, period) rests on at least this many articles to be read as a rate.
+MIN_POINT_ARTICLES = 3
+#: "Most points": the share of (group, period) points that must rest on ``MIN_POINT_ARTICLES``+ articles.
+MOST_POINTS = 0.75
+#: A line over time needs at least this many periods.
+MIN_PERIODS = 3
 
 
-def choose_period(dates: pd.Series) -> str:
-    """Return ``'week'``, ``'month'`` or ``'year'`` from the span of ``dates`` (NaT ignored).
+def _span_period(d: pd.Series) -> str:
+    span = (d.max() - d.min()).days
+    if span <= WEEKS_UP_TO_DAYS:
+        return "week"
+    return "month" if span <= MONTHS_UP_TO_DAYS else "year"
+
+
+def point_support(dates: pd.Series, groups: pd.Series | None, period: str) -> tuple[float, int]:
+    """Return (share of group-period points on ``MIN_POINT_ARTICLES``+ articles, number of periods)."""
+    d = pd.to_datetime(dates, errors="coerce")
+    g = pd.Series("all", index=d.index) if groups is None else groups.reindex(d.index).astype(str)
+    keep = d.notna()
+    if not keep.any():
+        return 0.0, 0
+    periods = d[keep].dt.to_period(PERIOD_CODE[period])
+    counts = pd.DataFrame({"g": g[keep].to_numpy(), "p": periods.astype(str).to_numpy()}).value_counts()
+    return float((counts >= MIN_POINT_ARTICLES).mean()), int(periods.nunique())
+
+
+def choose_period(dates: pd.Series, groups: pd.Series | None = None) -> str:
+    """Return the finest period in which most points rest on enough articles and a line has 3+ periods.
+
+    Tried finest first (:data:`PERIODS`): a period is chosen when at least three quarters
+    (:data:`MOST_POINTS`) of the (group, period) points with an article rest on
+    :data:`MIN_POINT_ARTICLES` or more articles and the dates cover :data:`MIN_PERIODS`
+    or more periods. When none does,
+    the finest period where most points have enough articles; when none has that
+    either, the period follows the date span (weeks up to 120 days, months up to four
+    years, else years).
+
+    Parameters
+    ----------
+    dates : pandas.Series
+        Article dates (NaT ignored).
+    groups : pandas.Series, optional
+        The group (outlet) of each article, aligned on ``dates``; default one group.
 
     Examples
     --------
-    >>> choose_period(pd.Series(pd.to_datetime(["2024-01-01", "2024-02-15"])))
+    >>> days = pd.Series(pd.date_range("2024-01-01", periods=60, freq="D"))
+    >>> choose_period(days)
     'week'
+    >>> choose_period(days, pd.Series(["a", "b", "c", "d", "e", "f"] * 10))
+    'month'
     >>> choose_period(pd.Series(pd.to_datetime(["2015-11-08", "2016-10-07"])))
     'month'
     """
     d = pd.to_datetime(dates, errors="coerce").dropna()
     if d.empty:
         return "month"
-    span = (d.max() - d.min()).days
-    if span <= WEEKS_UP_TO_DAYS:
-        return "week"
-    return "month" if span <= MONTHS_UP_TO_DAYS else "year"
+    support = {p: point_support(d, groups, p) for p in PERIODS}
+    for p in PERIODS:
+        share, n_periods = support[p]
+        if share >= MOST_POINTS and n_periods >= MIN_PERIODS:
+            return p
+    for p in PERIODS:
+        if support[p][0] >= MOST_POINTS:
+            return p
+    return _span_period(d)
 
 
 def placed_articles(articles: pd.DataFrame, *, period: str | None = None, by: str = "outlet") -> pd.DataFrame:
@@ -48,8 +100,8 @@ def placed_articles(articles: pd.DataFrame, *, period: str | None = None, by: st
     ----------
     articles : pandas.DataFrame
         Needs ``article_id``, ``date``; uses ``status``, ``date_precision``, ``n_words``, ``<by>``.
-    period : {'week', 'month', 'year'}, optional
-        Default from the date span (:func:`choose_period`) of the articles dated precisely enough.
+    period : {'week', 'month', 'quarter', 'year'}, optional
+        Default :func:`choose_period` of the articles dated precisely enough.
     by : str, default 'outlet'
         Grouping column carried along.
 
@@ -70,7 +122,9 @@ def placed_articles(articles: pd.DataFrame, *, period: str | None = None, by: st
     rank = precision.map(PRECISION_RANK).fillna(99)
     dated = dates.notna() & (rank < 99)
     if period is None:
-        period = choose_period(dates[dated & (rank == 0)] if (dated & (rank == 0)).any() else dates[dated])
+        exact = dated & (rank == 0)
+        chosen = dates[exact] if exact.any() else dates[dated]
+        period = choose_period(chosen, ok[by].astype(str) if by in ok.columns else None)
     if period not in PERIOD_NEEDS:
         raise ValueError(f"period must be one of {sorted(PERIOD_NEEDS)}; got {period!r}")
     placeable = dated & (rank <= PERIOD_NEEDS[period])
@@ -118,8 +172,8 @@ def attention(
         Canonical entities to follow (default the ``top`` most mentioned in placed articles).
     top : int, default 5
         How many entities to follow when ``entities`` is None.
-    period : {'week', 'month', 'year'}, optional
-        Default from the date span.
+    period : {'week', 'month', 'quarter', 'year'}, optional
+        Default :func:`choose_period`.
     by : str, default 'outlet'
         Grouping column.
 

@@ -26,10 +26,20 @@ is HTML-escaped before it reaches a report.
 
 from __future__ import annotations
 
+from analysis.core.compare import CompareOptions  # noqa: F401
+from analysis.report.attention import (  # noqa: F401
+    MIN_PERIOD_ARTICLES,
+    attention_drawable,
+    attention_figures,
+    attention_note,
+    attention_reason,
+    attention_table,
+)
 from analysis.report.build import (  # noqa: F401
     Job,
     available_notebooks,
     build_reports,
+    fragment_names,
     index_html,
     input_hash,
     most_mentioned_entities,
@@ -56,24 +66,16 @@ from analysis.report.display import (  # noqa: F401
     setup_style,
 )
 from analysis.report.findings import (  # noqa: F401
-    FEW_ARTICLES,
     MAX_FINDINGS,
     MAX_PER_FAMILY,
-    MIN_PERIOD_ARTICLES,
-    attention_drawable,
-    attention_figure,
-    attention_note,
-    attention_table,
-    corpus_shape,
-    few_articles_warning,
-    linked_names,
+    Findings,
+    compare_outlets,
+    family_note,
+    findings_html,
     measure_tables,
-    outlet_summary,
-    relink,
+    power_sentences,
     stands_out,
-    stands_out_html,
-    top_outlets,
-    top_people,
+    validation_table,
 )
 from analysis.report.framing import (  # noqa: F401
     MAX_UNKNOWN_SOURCES,
@@ -108,6 +110,7 @@ from analysis.report.measures import (  # noqa: F401
     top_entities_per_group,
     with_outlet,
 )
+from analysis.report.outlets import FEW_ARTICLES, corpus_shape, few_articles_warning, outlet_summary  # noqa: F401
 from analysis.report.overview import (  # noqa: F401
     article_table,
     cleaning_table,
@@ -153,12 +156,14 @@ from analysis.report.params import (  # noqa: F401
     validate_choice,
     validate_parameters,
 )
+from analysis.report.people import linked_names, relink, top_outlets, top_people  # noqa: F401
 from analysis.report.scale import (  # noqa: F401
     article_interval_figure,
     clean_vs_raw_figure,
     outlet_means,
     sentence_scores,
 )
+from analysis.report.validation import read_validation, validation_of  # noqa: F401
 
 __all__ = [
     "MAX_PER_FAMILY",
@@ -173,11 +178,20 @@ __all__ = [
     "top_people",
     "measure_tables",
     "stands_out",
-    "stands_out_html",
     "outlet_summary",
     "corpus_shape",
     "few_articles_warning",
-    "attention_figure",
+    "attention_figures",
+    "attention_reason",
+    "compare_outlets",
+    "findings_html",
+    "family_note",
+    "power_sentences",
+    "validation_table",
+    "validation_of",
+    "read_validation",
+    "Findings",
+    "CompareOptions",
     "attention_table",
     "attention_drawable",
     "attention_note",
@@ -266,6 +280,7 @@ __all__ = [
     "Job",
     "input_hash",
     "render_html",
+    "fragment_names",
     "most_mentioned_entities",
     "available_notebooks",
     "plan_jobs",

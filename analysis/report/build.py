@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -183,6 +184,40 @@ def _run_kernel(nb, cwd: Path) -> None:
         NotebookClient(nb, kernel_name="python3", resources=resources, config=settings).execute()
 
 
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", name) if w[:1].isupper()]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def fragment_names(names: Sequence[str]) -> set[str]:
+    """Return the names that get no entity page: abbreviations and fragments, not entities.
+
+    A name is a fragment when it has fewer than three letters, starts in lower case, is an
+    abbreviation with a full stop ("Calif.", "Ont.", "N.Y."), or is written in capitals
+    with at most three letters ("NY", "BC") unless the corpus also names something whose
+    capitalised words have those initials ("FBI" beside "Federal Bureau of Investigation").
+
+    Examples
+    --------
+    >>> names = ["Calif.", "N.Y.", "BC", "FBI", "Federal Bureau of Investigation", "Jo", "al", "Ann Lee"]
+    >>> sorted(fragment_names(names))
+    ['BC', 'Calif.', 'Jo', 'N.Y.', 'al']
+    """
+    initials = {_initials(n) for n in names} - {""}
+    out = set()
+    for name in names:
+        letters = re.sub(r"[^A-Za-z]", "", name)
+        short_caps = letters.isupper() and len(letters) <= 3 and " " not in name.strip()
+        if (
+            len(letters) < 3
+            or name[:1].islower()
+            or re.fullmatch(r"(?:[A-Z][a-z]{0,4}\.)+|(?:[A-Z]\.){2,}", name.strip()) is not None
+            or (short_caps and letters not in initials)
+        ):
+            out.add(name)
+    return out
+
+
 def most_mentioned_entities(
     articles: pd.DataFrame,
     n: int,
@@ -195,6 +230,7 @@ def most_mentioned_entities(
     An entity page compares outlets, so entities are ranked by the number of outlets that
     mention them (then by mentions, then by name), and an entity named by one outlet only
     gets no page when the corpus has two or more outlets (``min_outlets``, default 2 then).
+    Abbreviations and fragments (:func:`fragment_names`) get no page.
 
     Parameters
     ----------
@@ -237,6 +273,7 @@ def most_mentioned_entities(
     counts = m.groupby("canonical").agg(n_outlets=("outlet", "nunique"), n=("article_id", "size"))
     counts = counts.reset_index()
     counts = counts[counts["n_outlets"] >= floor]
+    counts = counts[~counts["canonical"].isin(fragment_names(m["canonical"].astype(str).unique().tolist()))]
     counts = counts.sort_values(["n_outlets", "n", "canonical"], ascending=[False, False, True])
     return counts["canonical"].head(n).astype(str).tolist()
 

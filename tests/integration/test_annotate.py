@@ -104,3 +104,15 @@ def test_sentences_never_cross_a_block_boundary(tmp_path):
     for row in sents.itertuples():
         assert text[row.start_char : row.end_char] == row.text
         assert row.start_char >= block_two or row.end_char <= block_two
+
+
+def test_upper_case_lines_are_read_true_cased_with_the_original_text_kept(tmp_path):
+    title = "KELMAR ASKS NATO FOR HELP"
+    text = "WARSAW 1996-08-30\nThe Polish leader Jan Kelmar asked NATO for help on Friday .\nTalks go on ."
+    arts = pd.DataFrame({"article_id": ["x"], "title": [title], "text": [text], "status": ["ok"]})
+    ann = analysis.annotate(arts, cache_dir=tmp_path, n_process=1)
+    for row in ann.tokens.itertuples():  # token texts are the article's, not the true-cased copy's
+        assert (title if row.field == "title" else text)[row.start_char : row.end_char] == row.text
+    ents = {(r.field, r.text): r.label for r in ann.entities.itertuples()}
+    assert ents.get(("text", "WARSAW")) == "GPE"  # read as "Warsaw 1996-08-30"
+    assert ents.get(("title", "NATO")) == "ORG"  # the body writes "NATO": kept in capitals

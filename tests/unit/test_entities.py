@@ -178,7 +178,7 @@ def test_user_alias_file_extends_and_overrides(tmp_path):
     )
     m = mentions_of("[The Kremlin|ORG] and [Ze|PERSON] spoke.", aliases=extra)
     assert dict(zip(m.text, m.canonical, strict=True)) == {
-        "The Kremlin": "Kremlin (building)",
+        "Kremlin": "Kremlin (building)",  # a name's leading "the" is not part of the mention
         "Ze": "Volodymyr Zelenskyy",
     }
     # the package table is untouched by the user's file

@@ -146,11 +146,22 @@ def test_most_mentioned_entities_reads_given_mentions_of_ok_articles():
     mentions = pd.DataFrame(
         {
             "article_id": ["id000", "id001", "id001", "id002", "id002", "id002"],
-            "canonical": ["A", "B", "B", "C", "C", "C"],
+            "canonical": ["Alma", "Berta", "Berta", "Carla", "Carla", "Carla"],
             "kind": ["person", "organisation", "organisation", "person", "person", "person"],
         }
     )
-    assert report.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == ["B", "A"]
+    assert report.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == ["Berta", "Alma"]
+
+
+def test_no_entity_pages_for_abbreviations_and_fragments():
+    articles = pd.DataFrame({"article_id": ["a1", "b1"], "outlet": ["A", "B"], "status": "ok", "text": "x"})
+    names = ["Calif.", "N.Y.", "BC", "al", "Jo", "FBI", "Federal Bureau of Investigation", "Ann Lee", "NATO"]
+    mentions = pd.DataFrame(
+        {"article_id": ["a1", "b1"] * len(names), "canonical": np.repeat(names, 2), "kind": "person"}
+    )
+    pages = report.most_mentioned_entities(articles, 20, mentions=mentions)
+    # an all-caps short name stays when the corpus spells out its initials; four capitals are a name
+    assert sorted(pages) == ["Ann Lee", "FBI", "Federal Bureau of Investigation", "NATO"]
 
 
 def test_entity_pages_go_to_entities_several_outlets_cover():

@@ -30,7 +30,7 @@ KIND_OF_LABEL: dict[str, str] = {
 #: Label given to a span whose kind was corrected by the alias table or a person match.
 LABEL_OF_KIND: dict[str, str] = {"person": "PERSON", "organisation": "ORG", "place": "GPE", "group": "NORP"}
 KINDS: tuple[str, ...] = ("person", "organisation", "place", "group")
-VIAS: tuple[str, ...] = ("ner", "ruler", "alias", "role")
+VIAS: tuple[str, ...] = ("ner", "ruler", "alias", "role", "context")
 
 # --------------------------------------------------------------------------- lexicons (general English)
 
@@ -130,3 +130,15 @@ ORG_DESIGNATORS = frozenset(
     "church club airlines airways times post news press journal tribune herald guardian network "
     "television radio palace house street square".split()
 )
+#: Last words that make a capitalised name an organisation ("Pirelli SpA", "Sheffield United",
+#: "Central Narcotics Bureau"). Not "city", "county" or "union": "Mexico City", "Orange County" and
+#: "Soviet Union" are places.
+ORG_HEADS = frozenset(
+    "inc ltd corp corporation co plc spa sa ag nv bv gmbh llc lp bhd pty company companies holdings group "
+    "party club fc afc united university college school institute academy ministry department court "
+    "tribunal bank council agency committee commission association federation authority exchange fund "
+    "board bureau office police army navy airlines airways trust foundation organisation organization "
+    "assembly parliament senate congress times journal".split()
+)
+#: Lower-case words that may end a name ("Ludwig van", "Abu Bakr al"): not cut off a span's end.
+SURNAME_PARTICLES = frozenset("de da di du van von der den la le al el bin ibn dos das del y".split())

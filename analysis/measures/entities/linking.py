@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.core.stage import stage
+from analysis.measures.entities.context import context_rules, split_spans
 from analysis.measures.entities.lexicon import (
     DETERMINERS,
     FEMALE_HONORIFICS,
@@ -202,6 +203,7 @@ def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
                 ):
                     corpus_known.add(w)
     for art in articles:
+        split_spans(art)  # "Stoke 2 Tranmere 1" is two names; "the Bank of Canada" -> "Bank of Canada"
         kept = []
         for span in art.spans:
             fld = art.fields[span.field]
@@ -223,6 +225,7 @@ def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
         art.spans = [  # names in photo credits ("(Reuters/John Smith)", "Photo: AP") are not mentions
             sp for sp in art.spans if not set(range(sp.start_tok, sp.end_tok)) <= credits[sp.field]
         ]
+        context_rules(art, table)  # results lines, datelines, acronyms, organisation heads, majority label
 
     def renamed(name: str) -> str:
         # an alias row for a person's full name renames them everywhere (users can pick spellings)
@@ -306,6 +309,13 @@ def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
             person = _resolve_person(words, full, corpus_full, gender) if words else None
             if span.label == "PERSON" and person is not None:
                 span.canonical, span.kind = person, "person"
+            elif span.evidence:  # the article's own evidence set the label (.context): keep it
+                kind = KIND_OF_LABEL[span.label]
+                if alias is not None and alias.kind == kind:
+                    span.canonical, span.country = alias.canonical, alias.country
+                else:
+                    span.canonical = strip_det(shown)
+                span.kind = kind
             elif alias is not None:
                 span.canonical, span.kind, span.country = alias.canonical, alias.kind, alias.country
                 span.via = "alias"

@@ -42,6 +42,7 @@ class Span:
     kind: str = ""
     country: str = ""
     trim_end: int = 0  # characters cut off the last token (a possessive glued to it: "Quennell‘s")
+    evidence: str = ""  # the article-level rule that set the label (:mod:`.context`); kept as is
 
 
 @dataclass
