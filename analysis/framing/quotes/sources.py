@@ -94,6 +94,8 @@ class Terms:
     longest: int
     #: One-word nouns that name a person by role (role, weak, generic and anonymous terms).
     people: frozenset[tuple[str, ...]] = frozenset()
+    #: First words of the terms of each kind (a word that starts no term is skipped quickly).
+    firsts: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def term_key(term: str) -> tuple[str, ...]:
@@ -127,9 +129,13 @@ def load_terms(types_path: str, affiliations_path: str) -> Terms:
     }
     longest = max([len(k) for d in by_kind.values() for k in d] + [len(k) for k in parties] + [1])
     people = frozenset(
-        k for kind in ("role", "weak", "generic", "anonymous") for k in by_kind[kind] if len(k) == 1
+        k
+        for kind in ("role", "weak", "generic", "anonymous")
+        for k in by_kind[kind]
+        if len(k) == 1 and k not in by_kind["org"]  # "magazine", "police": a body, not one person
     )
-    return Terms(by_kind, parties, longest, people)
+    firsts = {kind: frozenset(k[0] for k in d) for kind, d in by_kind.items()}
+    return Terms(by_kind, parties, longest, people, firsts)
 
 
 def default_terms() -> Terms:
@@ -320,8 +326,9 @@ class ArticleSources:
         low = [f.lemma[k].lower() if f.pos[k] == "NOUN" else f.word[k].lower() for f, k in words]
         raw = [f.word[k] for f, k in words]
         covered = 0
+        firsts = self.terms.firsts.get(kind, frozenset())
         for i in range(len(words)):
-            if i < covered:  # inside a longer term already found ("national team captain")
+            if i < covered or low[i] not in firsts:  # inside a longer term found ("national team captain")
                 continue
             for n in range(min(self.terms.longest, len(words) - i), 0, -1):
                 key = tuple(low[i : i + n])
