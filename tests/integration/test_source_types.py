@@ -148,3 +148,17 @@ def test_media_role(typed):
 def test_union_president_is_civil_society(typed):
     r = first(typed, "union")
     assert r["source_type"] == "civil_society"
+
+
+def test_a_corpus_table_overrides_the_packaged_terms(tmp_path, typed):
+    import analysis
+
+    text = {"harbour": "“The quay is closed,” said harbour master Ola Berg."}
+    arts = pd.DataFrame(
+        {"article_id": list(text), "outlet": "X", "title": "", "text": list(text.values()), "status": "ok"}
+    )
+    ann = analysis.annotate(arts, cache_dir=tmp_path / "cache")
+    default = first(analysis.quotes(arts, annotations=ann), "harbour")["source_type"]
+    (tmp_path / "source_types.csv").write_text("term,source_type,kind\nharbour master,government,role\n")
+    own = first(analysis.quotes(arts, annotations=ann, source_types=tmp_path), "harbour")["source_type"]
+    assert default != "government" and own == "government"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -34,7 +35,7 @@ from analysis.framing.quotes.lexicon import (
     Lexicon,
     default_lexicon,
 )
-from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType
+from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType, terms_for
 from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions, get_mentions
 from analysis.schema import ok_articles
 
@@ -468,6 +469,7 @@ def quotes(
     *,
     annotations: Annotations | None = None,
     mentions: pd.DataFrame | None = None,
+    source_types: str | Path | None = None,
 ) -> pd.DataFrame:
     """Find direct, partial and indirect quotations and attribute each to a speaker.
 
@@ -485,6 +487,10 @@ def quotes(
         canonical`` (``kind`` and ``country`` used when present), as returned by
         ``analysis.entity_mentions``; default: computed with it, or spaCy's raw
         entities with their surface text as canonical name when that module is absent.
+    source_types : str or path, optional
+        A corpus's own source-type table (``term, source_type, kind``), or the corpus folder
+        holding ``source_types.csv``; its rows override the packaged table
+        (:func:`analysis.framing.quotes.sources.terms_for`).
 
     Returns
     -------
@@ -502,8 +508,9 @@ def quotes(
         speaker was found: ``subject``, ``according-to``, ``pronoun``, ``role``,
         ``institution``, ``continuation``, ``none`` and ``…-unresolved``),
         ``balanced`` (False when a quotation mark was not closed), ``source_type``
-        (government, politician, security_justice, expert, business, civil_society,
-        citizen, media, anonymous, document, other, unknown), ``speaker_gender``
+        (government, politician, security_justice, expert, professional, business,
+        civil_society, citizen, sport, arts_celebrity, media, anonymous, document, other,
+        unknown), ``speaker_gender``
         (female, male, unknown; ``none`` when the speaker is not one person),
         ``speaker_is_person``.
     """
@@ -524,10 +531,11 @@ def quotes(
     by_field = article_mentions(mentions)
     texts = field_texts(rows)
     lex = default_lexicon()
+    terms = terms_for(source_types)
     out = []
     for _, fields in field_groups(toks, texts, by_field):
         res = Resolver(fields, lex)
-        typer = ArticleSources(fields)
+        typer = ArticleSources(fields, terms)
         for f in fields:
             if not f.text:
                 continue

@@ -108,9 +108,16 @@ def term_key(term: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4)
-def load_terms(types_path: str, affiliations_path: str) -> Terms:
-    """Read the term lists (cached per path)."""
+def load_terms(types_path: str, affiliations_path: str, override_path: str = "") -> Terms:
+    """Read the term lists (cached per path); rows of ``override_path`` (a corpus's own table) win."""
     table = pd.read_csv(types_path, dtype=str, keep_default_na=False)
+    if override_path:
+        own = pd.read_csv(override_path, dtype=str, keep_default_na=False)
+        missing = {"term", "source_type", "kind"} - set(own.columns)
+        if missing:
+            raise ValueError(f"{override_path}: source-type table needs columns {sorted(missing)}")
+        table = pd.concat([own[["term", "source_type", "kind"]], table], ignore_index=True)
+        types_path = f"{override_path} (over {types_path})"
     missing = {"term", "source_type", "kind"} - set(table.columns)
     if missing:
         raise ValueError(f"{types_path}: source-type table needs columns {sorted(missing)}")
@@ -141,6 +148,29 @@ def load_terms(types_path: str, affiliations_path: str) -> Terms:
 def default_terms() -> Terms:
     """Return the packaged term lists."""
     return load_terms(str(SOURCE_TYPES), str(SOURCE_AFFILIATIONS))
+
+
+#: A corpus's own source-type table, kept beside it: its rows override the packaged ones.
+CORPUS_SOURCE_TYPES_NAME = "source_types.csv"
+
+
+def terms_for(source_types: str | Path | None = None) -> Terms:
+    """Return the term lists with a corpus's own table over the packaged one (``None``: packaged only).
+
+    ``source_types`` is a ``term, source_type, kind`` CSV, or a corpus folder (or a file in it) holding
+    :data:`CORPUS_SOURCE_TYPES_NAME`; a folder without one gives the packaged table. Read once per path.
+    """
+    if source_types is None:
+        return default_terms()
+    path = Path(source_types)
+    if path.is_dir() or path.suffix.lower() != ".csv":
+        folder = path if path.is_dir() else path.parent
+        path = folder / CORPUS_SOURCE_TYPES_NAME
+        if not path.is_file():
+            return default_terms()
+    elif not path.is_file():
+        raise FileNotFoundError(f"{path}: source-type table not found")
+    return load_terms(str(SOURCE_TYPES), str(SOURCE_AFFILIATIONS), str(path))
 
 
 @functools.lru_cache(maxsize=1)
