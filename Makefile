@@ -51,7 +51,7 @@ test-notebooks: $(STAMP)
 	  $(PYTEST) --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks -q -p no:randomly; \
 	else echo "no notebooks yet"; fi
 
-## Regenerate every HTML report under reports/ (SOURCE=path OUT=dir TOP_ENTITIES=n TOP_OUTLETS=n ENGINE=pandas|dask CODEBOOK=file)
+## Regenerate every HTML report under reports/ (SOURCE=path OUT=dir TOP_ENTITIES=n TOP_OUTLETS=n ENGINE=pandas|serial|lanes|dask CODEBOOK=file)
 report: $(STAMP)
 	$(PY) -m analysis report $(SOURCE) $(if $(OUT),--out $(OUT)) --top-entities $(TOP_ENTITIES) --top-outlets $(TOP_OUTLETS) --engine $(ENGINE) $(if $(CODEBOOK),--codebook $(CODEBOOK))
 

@@ -74,6 +74,7 @@ _EXPORTS: dict[str, str] = {
     # report and convenience
     "build_reports": "analysis.report",
     "run": "analysis.pipeline",
+    "RunOptions": "analysis.pipeline",
     "tables_for": "analysis.pipeline",
 }
 

@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="outlet reports for the N outlets with the most ok articles (0: every outlet; default 10)",
     )
-    p.add_argument("--engine", choices=["pandas", "dask"], default="pandas")
+    p.add_argument("--engine", choices=config.ENGINES, default="pandas", help="see analysis.config.ENGINES")
     p.add_argument(
         "--codebook",
         default="",

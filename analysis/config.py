@@ -34,6 +34,12 @@ SPACY_BATCH_SIZE: int = 64
 #: (one per core; each holds a spaCy model, ~0.5 GB). Used only above ~100 articles per process.
 SPACY_N_PROCESS: int = int(os.environ.get("OUTLET_FRAMING_N_PROCESS", "0")) or min(2, os.cpu_count() or 1)
 
+#: The engines ``analysis.run(engine=...)``, ``build_reports`` and ``--engine`` accept
+#: (:mod:`analysis.pipeline.engines`): ``pandas`` (the default) computes uncached chunks here
+#: (``serial``) or, with 2+ processes and enough articles, in forked worker processes (``lanes``);
+#: ``dask`` runs one task per chunk on a ``dask.distributed`` cluster (the ``dask`` extra).
+ENGINES: tuple[str, ...] = ("pandas", "serial", "lanes", "dask")
+
 #: Articles per pipeline chunk (cache unit, Dask partition): ``$OUTLET_FRAMING_CHUNK_SIZE``, else 125.
 #: A lane's working memory grows with it (a chunk of up to twice this many articles: ~270 MB at 500
 #: articles); with 125 the parts of a 20,000-article cold build measured stay under 2 GB (docs/scale.md).

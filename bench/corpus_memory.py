@@ -223,7 +223,7 @@ def run_lazy(index: Path, cache_dir: Path) -> list[dict[str, Any]]:
     import functools
     import importlib
 
-    from analysis.pipeline.corpus_stages import run_corpus_stages
+    from analysis.pipeline.corpus_stages import CorpusRun, run_corpus_stages
     from analysis.pipeline.plan import current_function, plan
     from analysis.pipeline.store import LazyTables
     from analysis.pipeline.timing import Timer
@@ -254,11 +254,13 @@ def run_lazy(index: Path, cache_dir: Path) -> list[dict[str, Any]]:
             saved["articles"],
             tables,
             stage_list,
-            corpus_signature=f"tiles-{time.time()}",
-            chunk_keys=[{s.name: f"tile-{i}" for s in stage_list} for i in range(len(saved["sources"]))],
-            cache_dir=cache_dir,
-            n_process=1,
-            timer=timer,
+            CorpusRun(
+                corpus_signature=f"tiles-{time.time()}",
+                chunk_keys=[{s.name: f"tile-{i}" for s in stage_list} for i in range(len(saved["sources"]))],
+                cache_dir=cache_dir,
+                n_process=1,
+                timer=timer,
+            ),
         )
     finally:
         for (module, name), fn in originals.items():

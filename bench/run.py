@@ -90,7 +90,7 @@ def _phase_build(args) -> dict:
         "words": count_words(articles),
         "statuses": articles["status"].value_counts().to_dict(),
         "timings": result.timings.to_dict(orient="records"),
-        "info": {k: v for k, v in result.info.items() if k != "chunk_sizes"},
+        "info": {k: v for k, v in result.info.as_dict().items() if k != "chunk_sizes"},
         "tables": {name: len(t) for name, t in result.tables.items()},
     }
 

@@ -36,6 +36,7 @@ from analysis.measures.sentiment import (  # noqa: E402
     label_of,
     score_spans,
     sentence_vader,
+    shipped_model,
 )
 
 OWN_SET = newsmtsc.ROOT / "tests" / "data" / "target_sentiment_labels.csv"
@@ -87,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     if newsmtsc.TRAIN_FILE.exists():
         print(show(newsmtsc_scores(args.n_boot)))
+        meta = shipped_model().meta
+        for name, cell in meta.get("cross_collection_macro_f1", {}).items():
+            interval = f"[{cell['low']:.3f}, {cell['high']:.3f}]"
+            print(f"transfer recorded at training ({name.replace('_', ' ')}, test part left out): "
+                  f"macro-F1 {cell['macro_f1']:.3f} {interval}, n={cell['n']}")  # fmt: skip
     else:
         print(f"skipped NewsMTSC: {newsmtsc.TRAIN_FILE} not found")
         status = 2

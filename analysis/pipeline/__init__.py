@@ -9,13 +9,14 @@ stages on the per-article tables, which are read lazily from the cache.
 Modules, bottom up (each imports only those above it in this list):
 
 * :mod:`.timing` - wall time per stage, the timing table
+* :mod:`.options` - :class:`~.options.RunOptions`, how a run is computed
 * :mod:`.plan` - stage registry (:data:`~.plan.STAGE_MODULES`), plan, calling a stage
 * :mod:`.store` - stage cache read/write, :class:`~.store.LazyTables`
 * :mod:`.chunks` - content-defined chunks, cache keys, per-article stages on one chunk
 * :mod:`.source` - the loaded corpus, cached whole (:func:`~.source.load_articles`)
-* :mod:`.engines` - serial, lanes, Dask; corpus stages computed ahead
+* :mod:`.engines` - the engine interface; serial, lanes, Dask; corpus stages computed ahead
 * :mod:`.corpus_stages` - the corpus-level stages
-* :mod:`.run` - :func:`~.run.run`, :class:`~.run.RunResult`, :func:`~.run.tables_for`
+* :mod:`.run` - :func:`~.run.run`, :class:`~.run.RunResult`, :class:`~.run.RunInfo`, :func:`~.run.tables_for`
 
 ``analysis.pipeline.plan`` is the module; its function is ``analysis.pipeline.plan.plan``.
 """
@@ -23,8 +24,9 @@ Modules, bottom up (each imports only those above it in this list):
 from __future__ import annotations
 
 from analysis.pipeline.chunks import chunk_articles
+from analysis.pipeline.options import RunOptions
 from analysis.pipeline.plan import INTERNAL_PREFIX, STAGE_MODULES, PlannedStage, StageError
-from analysis.pipeline.run import RunResult, run, tables_for
+from analysis.pipeline.run import RunInfo, RunResult, run, tables_for
 from analysis.pipeline.source import load_articles
 from analysis.pipeline.store import LazyTables
 
@@ -33,6 +35,8 @@ __all__ = [
     "STAGE_MODULES",
     "LazyTables",
     "PlannedStage",
+    "RunInfo",
+    "RunOptions",
     "RunResult",
     "StageError",
     "chunk_articles",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -25,17 +26,39 @@ from analysis.pipeline.store import LazyTables, corpus_kind, read_stage, write_s
 from analysis.pipeline.timing import Timer
 
 
+@dataclass(frozen=True)
+class CorpusRun:
+    """Where the corpus stages of one run are keyed, cached and timed.
+
+    Attributes
+    ----------
+    corpus_signature : str
+        Key of the corpus (ids, metadata, texts): :func:`analysis.pipeline.chunks.corpus_signature`.
+    chunk_keys : sequence of Mapping[str, str]
+        Per chunk: per-article stage -> cache key (a corpus stage's key covers its inputs' keys).
+    cache_dir : path
+        Cache root.
+    n_process : int, optional
+        Processes of the run: with 2+ a slow stage may be computed ahead (:mod:`.engines.ahead`).
+    timer : Timer
+        Receives each stage's seconds.
+    ahead_pids : dict, optional
+        Filled with stage -> id of the forked process that computed it ahead.
+    """
+
+    corpus_signature: str
+    chunk_keys: Sequence[Mapping[str, str]]
+    cache_dir: Any
+    n_process: int | None
+    timer: Timer
+    ahead_pids: dict[str, int] | None = None
+
+
 def run_corpus_stages(
     articles: pd.DataFrame,
     tables: dict[str, pd.DataFrame] | LazyTables,
     stages: Sequence[PlannedStage],
-    *,
-    corpus_signature: str,
-    chunk_keys: list[dict[str, str]],
-    cache_dir,
-    n_process: int | None,
-    timer: Timer,
-    ahead_pids: dict[str, int] | None = None,
+    where: CorpusRun,
 ) -> dict[str, pd.DataFrame]:
     """Run the corpus stages of ``stages`` in order and return their tables.
 
@@ -44,6 +67,8 @@ def run_corpus_stages(
     (names starting with :data:`analysis.pipeline.plan.INTERNAL_PREFIX`) are removed from
     ``tables`` at the end.
     """
+    corpus_signature, chunk_keys, cache_dir = where.corpus_signature, where.chunk_keys, where.cache_dir
+    timer = where.timer
     owners = table_owners(stages)
     per_article = {t for t, s in owners.items() if any(p.name == s and p.per_article for p in stages)}
     inputs: ChainMap[str, Any] = ChainMap({"articles": articles, "cache_dir": cache_dir}, tables)
@@ -62,7 +87,7 @@ def run_corpus_stages(
         return cache.content_key(*parts)
 
     ahead = start_ahead(
-        corpus, inputs, key_of, per_article, cache_dir, n_articles=len(articles), n_process=n_process
+        corpus, inputs, key_of, per_article, cache_dir, n_articles=len(articles), n_process=where.n_process
     )
     try:
         for position, planned in enumerate(corpus):
@@ -86,8 +111,8 @@ def run_corpus_stages(
         ahead.close(abandon=True)
         raise
     ahead.close()
-    if ahead_pids is not None:
-        ahead_pids.update(ahead.pids)
+    if where.ahead_pids is not None:
+        where.ahead_pids.update(ahead.pids)
     drop_internal(tables)
     return out
 

@@ -2,7 +2,8 @@
 
 1. Load (:func:`analysis.pipeline.source.load_articles`, whole table cached).
 2. Plan (:func:`analysis.pipeline.plan.plan`), chunk, key every per-article stage of every chunk.
-3. Compute the uncached chunks with an engine: serial, lanes (forked workers) or Dask.
+3. Compute the uncached chunks with an engine (:mod:`analysis.pipeline.engines`): serial,
+   lanes (forked workers) or Dask, chosen by :attr:`RunOptions.engine`.
 4. Run the corpus stages on the per-article tables, read lazily from the cache.
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +21,65 @@ import pandas as pd
 from analysis import config
 from analysis.annotate import model_fingerprint
 from analysis.core import cache
-from analysis.core.parallel import release_memory
 from analysis.framing.codebook import codebook_digest, resolve_codebook
 from analysis.pipeline import corpus_stages
 from analysis.pipeline.chunks import chunk_articles, chunk_signature, corpus_signature, stage_keys
-from analysis.pipeline.engines.lanes import lane_count, run_lanes
-from analysis.pipeline.engines.serial import run_serial
-from analysis.pipeline.plan import PlannedStage, plan
+from analysis.pipeline.corpus_stages import CorpusRun
+from analysis.pipeline.engines import ChunkWork, get_engine
+from analysis.pipeline.options import RunOptions
+from analysis.pipeline.plan import plan
 from analysis.pipeline.source import load_articles
-from analysis.pipeline.store import LazyTables, chunk_sources, concat
 from analysis.pipeline.timing import Timer, count_words, timings_table
 
-ENGINES = ("pandas", "dask")
+
+@dataclass(frozen=True)
+class RunInfo:
+    """How a run went: what it planned, reused and computed.
+
+    Attributes
+    ----------
+    engine : str
+        The engine that computed the chunks: ``serial``, ``lanes`` or ``dask`` (``pandas``
+        picks serial or lanes).
+    stages : tuple of str
+        Stages in run order.
+    chunk_sizes : tuple of int
+        Articles per chunk.
+    chunks_cached : int
+        Chunks whose every per-article table came from the cache.
+    cache_writes : int
+        Cache entries written by the run, in every process.
+    workers : tuple of str
+        The processes that computed chunks, sorted: a Dask worker's address, else ``pid-N``
+        (empty when every chunk was cached).
+    corpus_ahead : Mapping[str, int]
+        Corpus stage -> id of the forked process that computed it while the other corpus
+        stages ran (empty when none did).
+    """
+
+    engine: str
+    stages: tuple[str, ...]
+    chunk_sizes: tuple[int, ...]
+    chunks_cached: int
+    cache_writes: int
+    workers: tuple[str, ...] = ()
+    corpus_ahead: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def n_chunks(self) -> int:
+        """Number of chunks."""
+        return len(self.chunk_sizes)
+
+    @property
+    def chunks_computed(self) -> int:
+        """Chunks computed by the engine (not wholly served from the cache)."""
+        return self.n_chunks - self.chunks_cached
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the fields (and ``n_chunks``, ``chunks_computed``) as plain JSON-ready values."""
+        out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
+        out["corpus_ahead"] = dict(self.corpus_ahead)
+        return {**out, "n_chunks": self.n_chunks, "chunks_computed": self.chunks_computed}
 
 
 @dataclass(frozen=True)
@@ -49,19 +97,17 @@ class RunResult:
     timings : pandas.DataFrame
         ``stage, kind, seconds, words, words_per_s``: wall time per stage
         summed over chunks (``annotate`` is the spaCy parse or cache read).
-    info : Mapping[str, Any]
-        ``engine``, ``stages`` (in run order), ``n_chunks``, ``chunk_sizes``,
-        ``cache_writes``, ``chunks_cached`` (chunks served wholly from the
-        cache), ``skipped`` (always empty: a stage that cannot run is an error),
-        ``workers`` (Dask: address per chunk), ``lanes`` and ``lane_pids``
-        (lanes), ``corpus_ahead`` (corpus stage -> id of the forked process that
-        computed it while the other corpus stages ran; empty when none did).
+    info : RunInfo
+        The engine, stages, chunks, what was reused and computed, by which processes.
+    options : RunOptions
+        The options the run was computed with.
     """
 
     articles: pd.DataFrame
     tables: Mapping[str, pd.DataFrame]
     timings: pd.DataFrame
-    info: Mapping[str, Any] = field(default_factory=dict)
+    info: RunInfo
+    options: RunOptions = field(default_factory=RunOptions)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name == "articles":
@@ -74,74 +120,6 @@ class RunResult:
     def keys(self) -> list[str]:
         """Return the table names, ``articles`` first."""
         return ["articles", *self.tables]
-
-
-def _per_article_tables(
-    engine: str,
-    chunks: list[pd.DataFrame],
-    keys: list[dict[str, str]],
-    stages: list[PlannedStage],
-    *,
-    include: list[str] | None,
-    root: Path,
-    options: Mapping[str, Any],
-    timer: Timer,
-    info: dict[str, Any],
-) -> LazyTables:
-    """Compute the uncached chunks with ``engine``; return the per-article tables (read lazily)."""
-    if engine == "dask":
-        from analysis.pipeline.engines.dask import run_chunks  # dask is an optional extra
-
-        parts, info["workers"], seconds = run_chunks(
-            chunks,
-            keys,
-            [s.name for s in stages],
-            include=include,
-            settings=options.get("settings"),
-            cache_dir=root,
-            scheduler=options["scheduler"],
-            n_workers=options["n_process"],
-            batch_size=options["batch_size"],
-            out_dir=options["out_dir"],
-            progress=options["progress"],
-        )
-        info["chunks_cached"] = int(seconds.pop("__cached__", 0))
-        timer.merge(seconds)
-        return LazyTables([], root, extra=concat(parts))
-    started = time.perf_counter()
-    sources = [chunk_sources(k, root) for k in keys]
-    timer.add("plan", time.perf_counter() - started)
-    info["chunks_cached"] = sum(1 for c in sources if c is not None)
-    todo = [i for i, hit in enumerate(sources) if hit is None]
-    info["lanes"] = lane_count(options["n_process"], [len(chunks[i]) for i in todo])
-    if info["lanes"] > 1:
-        release_memory()  # the lanes are forked from here: leave them no freed pages to copy
-        info["lane_cache_writes"], info["lane_pids"] = run_lanes(
-            [chunks[i] for i in todo],
-            [keys[i] for i in todo],
-            include=include,
-            settings=options.get("settings"),
-            cache_dir=root,
-            lanes=info["lanes"],
-            batch_size=options["batch_size"],
-            timer=timer,
-            progress=options["progress"],
-        )
-    elif todo:
-        token_options = {k: options[k] for k in ("n_process", "batch_size", "progress")}
-        run_serial(
-            [chunks[i] for i in todo],
-            [keys[i] for i in todo],
-            stages,
-            token_options={"cache_dir": root, **token_options},
-            timer=timer,
-            progress=options["progress"],
-        )
-    for i in todo:  # every output is in the cache now; the tables are read when needed
-        sources[i] = chunk_sources(keys[i], root)
-        if sources[i] is None:
-            raise RuntimeError(f"chunk {i + 1}: a stage output is missing from the cache after its run")
-    return LazyTables(sources, root)
 
 
 def corpus_folder(source_or_articles: Any) -> Any:
@@ -165,20 +143,23 @@ def corpus_folder(source_or_articles: Any) -> Any:
     return folders.pop() if len(folders) == 1 else None
 
 
-def run(
-    source_or_articles: Any,
-    *,
-    engine: str = "pandas",
-    chunk_size: int | None = None,
-    cache_dir: str | os.PathLike | None = None,
-    scheduler: Any = None,
-    n_process: int | None = None,
-    batch_size: int | None = None,
-    include: Iterable[str] | None = None,
-    out_dir: str | os.PathLike | None = None,
-    progress: bool = True,
-    codebook: str | os.PathLike | Mapping | None = None,
-) -> RunResult:
+def chunk_work(source_or_articles: Any, articles: pd.DataFrame, options: RunOptions, root: Path) -> ChunkWork:
+    """Plan the stages (with the run's codebook), chunk the ``ok`` articles and key every chunk's stages.
+
+    ``source_or_articles`` is where the corpus came from (for a ``codebook.yaml`` beside it);
+    ``articles`` the loaded corpus.
+    """
+    names = list(options.include) if options.include is not None else None
+    book = resolve_codebook(corpus_folder(source_or_articles), options.codebook)
+    settings = {"codebook": (book, codebook_digest(book))}
+    stages = plan(include=names, settings=settings)
+    fingerprint = model_fingerprint()
+    chunks = chunk_articles(articles, chunk_size=options.chunk_size or config.CHUNK_SIZE)
+    keys = [stage_keys(stages, chunk_signature(c, fingerprint)) for c in chunks]
+    return ChunkWork(chunks, keys, stages, settings, root)
+
+
+def run(source_or_articles: Any, options: RunOptions | None = None, /, **kw: Any) -> RunResult:
     """Load a corpus and compute every declared stage, chunk by chunk, reusing the on-disk cache.
 
     Parameters
@@ -186,111 +167,68 @@ def run(
     source_or_articles : path, list of paths or pandas.DataFrame
         Anything :func:`analysis.load_corpus` reads, or an already loaded
         corpus (a DataFrame with ``article_id``, ``text`` and ``status``).
-    engine : {"pandas", "dask"}, default "pandas"
-        ``pandas`` computes uncached chunks here or, with 2+ processes and enough
-        articles, in forked worker processes (lanes); ``dask`` runs one task per
-        chunk on a ``dask.distributed`` cluster (:mod:`analysis.pipeline.engines.dask`).
-    chunk_size : int, optional
-        Expected articles per chunk (Dask partition); default
-        :data:`analysis.config.CHUNK_SIZE` (125, or ``$OUTLET_FRAMING_CHUNK_SIZE``).
-        Memory grows with it; cached tables are reused only at the same chunk size.
-    cache_dir : path, optional
-        Cache root (default :data:`analysis.config.CACHE_DIR`).
-    scheduler : str or distributed.Client, optional
-        Dask only: a scheduler address (``"tcp://host:8786"``) or a Client;
-        default: a LocalCluster with ``n_process`` workers (2 if None).
-    n_process : int, optional
-        pandas engine: lanes and ``nlp.pipe`` processes (default
-        :data:`analysis.config.SPACY_N_PROCESS`); dask engine: local workers.
-    batch_size : int, optional
-        ``nlp.pipe`` batch size (default :data:`analysis.config.SPACY_BATCH_SIZE`).
-    include : iterable of str, optional
-        Stage names to compute (default every declared stage); the stages they read from
-        are computed too.
-    out_dir : path, optional
-        Dask only: where the partitioned Parquet output goes (default under the cache).
-    progress : bool, default True
-        Print one line per chunk to stderr.
-    codebook : path or mapping, optional
-        The frame codebook (:func:`analysis.framing.codebook.resolve_codebook`): default a
-        ``codebook.yaml`` beside a source folder or file, else the packaged general codebook.
-        Its content keys the ``frames`` and ``salience`` stages.
+    options : RunOptions, optional
+        How to compute (engine, chunk size, cache, processes, stages, codebook, ...); default
+        ``RunOptions()``.
+    **kw
+        Fields of :class:`~analysis.pipeline.options.RunOptions` (``engine="dask"``,
+        ``cache_dir=...``, ``include=["keyness"]``, ...), set on top of ``options``.
 
     Returns
     -------
     RunResult
-        ``articles``, ``tables``, ``timings`` and ``info``.
+        ``articles``, ``tables``, ``timings``, ``info`` and ``options``.
 
     Raises
     ------
+    ValueError
+        An engine not in :data:`analysis.config.ENGINES` (the message lists them).
+    TypeError
+        A keyword that is not a field of :class:`~analysis.pipeline.options.RunOptions`.
     analysis.pipeline.plan.StageError
         An unknown stage in ``include``, a declared input no stage provides, or a cycle.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be 'pandas' or 'dask', got {engine!r}")
+    options = replace(options or RunOptions(), **kw) if kw else (options or RunOptions())
+    engine = get_engine(options.engine)
     timer, writes_before = Timer(), cache.write_count()
-    root = cache.cache_dir(cache_dir).resolve()
+    root = cache.cache_dir(options.cache_dir).resolve()
     started = time.perf_counter()
     articles = load_articles(source_or_articles, root)
     timer.add("load", time.perf_counter() - started)
 
     started = time.perf_counter()
-    names = list(include) if include is not None else None
-    book = resolve_codebook(corpus_folder(source_or_articles), codebook)
-    settings = {"codebook": (book, codebook_digest(book))}
-    stages = plan(include=names, settings=settings)
-    fingerprint = model_fingerprint()
-    chunks = chunk_articles(articles, chunk_size=chunk_size or config.CHUNK_SIZE)
-    keys = [stage_keys(stages, chunk_signature(c, fingerprint)) for c in chunks]
+    work = chunk_work(source_or_articles, articles, options, root)
+    chunks, keys, stages = work.chunks, work.keys, work.stages
     timer.add("plan", time.perf_counter() - started)
-    info: dict[str, Any] = {
-        "engine": engine,
-        "n_chunks": len(chunks),
-        "chunk_sizes": [len(c) for c in chunks],
-        "stages": [s.name for s in stages],
-        "skipped": {},
-    }
-    options = {
-        "scheduler": scheduler,
-        "n_process": n_process,
-        "batch_size": batch_size,
-        "out_dir": out_dir,
-        "progress": progress,
-        "settings": settings,
-    }
-    tables = _per_article_tables(
-        engine, chunks, keys, stages, include=names, root=root, options=options, timer=timer, info=info
-    )
+    computed = engine.run(work, options)
+    timer.merge(computed.seconds)
+    tables = computed.tables
     ahead: dict[str, int] = {}
     tables.add(
         corpus_stages.run_corpus_stages(
             articles,
             tables,
             stages,
-            corpus_signature=corpus_signature(articles, keys),
-            chunk_keys=keys,
-            cache_dir=root,
-            n_process=n_process,
-            timer=timer,
-            ahead_pids=ahead,
+            CorpusRun(corpus_signature(articles, keys), keys, root, options.n_process, timer, ahead),
         )
     )
-    info["corpus_ahead"] = ahead
-    info["cache_writes"] = cache.write_count() - writes_before + info.pop("lane_cache_writes", 0)
+    info = RunInfo(
+        engine=computed.engine,
+        stages=tuple(s.name for s in stages),
+        chunk_sizes=tuple(len(c) for c in chunks),
+        chunks_cached=computed.chunks_cached,
+        cache_writes=cache.write_count() - writes_before + computed.cache_writes,
+        workers=computed.workers,
+        corpus_ahead=ahead,
+    )
     kinds = {s.name: ("article" if s.per_article else "corpus") for s in stages}
-    return RunResult(articles, tables, timings_table(timer, count_words(articles), kinds), info)
+    return RunResult(articles, tables, timings_table(timer, count_words(articles), kinds), info, options)
 
 
-def tables_for(
-    source_or_articles: Any,
-    *,
-    include: Iterable[str] | None = None,
-    cache_dir: str | os.PathLike | None = None,
-    **options: Any,
-) -> RunResult:
+def tables_for(source_or_articles: Any, options: RunOptions | None = None, /, **kw: Any) -> RunResult:
     """Return the pipeline's tables for a source: :func:`run` without progress output.
 
     With a warm cache this reads every table from the cache (no parse, no stage run), so a
     report or notebook can call it for the same source as often as it likes.
     """
-    return run(source_or_articles, include=include, cache_dir=cache_dir, progress=False, **options)
+    return run(source_or_articles, options, **{"progress": False, **kw})

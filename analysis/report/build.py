@@ -9,14 +9,16 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis import config
+from analysis.config import ENGINES
 from analysis.framing.codebook import resolve_codebook
+from analysis.pipeline.options import RunOptions
 from analysis.report.corpus_cache import load_corpus_cached
 from analysis.report.interactive import assets_href, write_assets
 from analysis.report.params import (
@@ -41,6 +43,71 @@ from analysis.report.params import (
 
 if TYPE_CHECKING:
     pass
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What :func:`build_reports` builds and how it computes the tables.
+
+    Attributes
+    ----------
+    out : str or path, optional
+        Output folder; default ``reports/`` for the seeds, else ``reports/<corpus name>/``.
+    top_entities : int, default 5
+        One entity report for each of the N most-mentioned canonical entities.
+    top_outlets : int, optional
+        Only the N outlets with the most ``ok`` articles get an outlet report (ties by name);
+        default all.
+    notebooks : tuple of str, optional
+        Only these notebook stems (default every notebook in ``notebooks/``).
+    workers : int, optional
+        Notebooks executed at once (each in its own kernel); default
+        ``$OUTLET_FRAMING_REPORT_WORKERS`` or 2 (one per core on the target machine).
+    run : RunOptions
+        The :func:`analysis.run` that computes and caches every table before the notebooks
+        run (they then read the tables from the cache): ``engine`` (``dask`` needs the dask
+        extra), ``n_process``, ``codebook`` (default ``codebook.yaml`` beside the corpus, else
+        the packaged general codebook), ...; default ``RunOptions(progress=False)``.
+    """
+
+    out: str | Path | None = None
+    top_entities: int = 5
+    top_outlets: int | None = None
+    notebooks: tuple[str, ...] | None = None
+    workers: int | None = None
+    run: RunOptions = field(default_factory=lambda: RunOptions(progress=False))
+
+
+def report_options(options: ReportOptions | None = None, **kw: Any) -> ReportOptions:
+    """Return ``options`` (default ``ReportOptions()``) with the keywords set on it.
+
+    A keyword is a field of :class:`ReportOptions` or of its ``run``
+    (:class:`~analysis.pipeline.options.RunOptions`: ``engine``, ``n_process``, ``codebook``, ...).
+
+    Raises
+    ------
+    ParameterError
+        For an engine not in :data:`analysis.config.ENGINES` (the message lists them).
+    TypeError
+        For a keyword that is neither.
+
+    Examples
+    --------
+    >>> report_options(top_entities=3, engine="dask").run.engine
+    'dask'
+    """
+    options = options or ReportOptions()
+    report_fields = {f.name for f in fields(ReportOptions)} - {"run"}
+    run_fields = {f.name for f in fields(RunOptions)}
+    unknown = set(kw) - report_fields - run_fields
+    if unknown:
+        raise TypeError(f"build_reports() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
+    if "engine" in kw:
+        validate_choice("engine", kw["engine"], ENGINES)
+    if kw.get("notebooks") is not None:
+        kw["notebooks"] = tuple(kw["notebooks"])
+    run = replace(options.run, **{k: v for k, v in kw.items() if k in run_fields})
+    return replace(options, run=run, **{k: v for k, v in kw.items() if k in report_fields})
 
 
 @dataclass
@@ -329,16 +396,11 @@ def plan_jobs(
 
 def build_reports(
     source: str | Path | None = None,
+    options: ReportOptions | None = None,
+    /,
     *,
-    out: str | Path | None = None,
-    top_entities: int = 5,
-    engine: str = "pandas",
-    top_outlets: int | None = None,
-    workers: int | None = None,
-    notebooks: Sequence[str] | None = None,
-    n_process: int | None = None,
-    codebook: str | Path | None = None,
     log: Callable[[str], None] = print,
+    **kw: Any,
 ) -> list[Path]:
     """Execute the notebooks on a corpus and render every HTML report plus ``index.html``.
 
@@ -346,32 +408,15 @@ def build_reports(
     ----------
     source : str, path or None
         Folder or CSV/JSONL/Parquet file; None or ``""`` means the seeds.
-    out : str or path, optional
-        Output folder; default ``reports/`` for the seeds, else ``reports/<corpus name>/``.
-    top_entities : int, default 5
-        One entity report for each of the N most-mentioned canonical entities.
-    engine : {"pandas", "dask"}, default "pandas"
-        Engine of the :func:`analysis.run` that computes and caches every
-        table before the notebooks run (they then read the tables from the
-        cache); ``dask`` needs the dask extra.
-    top_outlets : int, optional
-        Only the N outlets with the most ``ok`` articles get an outlet
-        report (ties by name); default all.
-    notebooks : sequence of str, optional
-        Only these notebook stems (default every notebook in ``notebooks/``).
-    workers : int, optional
-        Notebooks executed at once (each in its own kernel); default
-        ``$OUTLET_FRAMING_REPORT_WORKERS`` or 2 (one per core on the target machine).
-    n_process : int, optional
-        Worker processes of that :func:`analysis.run` (pandas engine: chunks
-        computed in parallel lanes; dask: local workers); default
-        :data:`analysis.config.SPACY_N_PROCESS` (``$OUTLET_FRAMING_N_PROCESS``,
-        else up to 2).
-    codebook : str or path, optional
-        The frame codebook; default ``codebook.yaml`` beside the corpus, else the packaged
-        general codebook (:func:`analysis.framing.codebook.resolve_codebook`).
+    options : ReportOptions, optional
+        What to build and how (output folder, top entities and outlets, notebooks, workers,
+        the run's engine, processes and codebook); default ``ReportOptions()``.
     log : callable, default print
         Receives one progress line per notebook.
+    **kw
+        Fields of :class:`ReportOptions` (``out=``, ``top_entities=``, ...) or of its
+        :class:`~analysis.pipeline.options.RunOptions` (``engine=``, ``n_process=``,
+        ``codebook=``), set on top of ``options``.
 
     Returns
     -------
@@ -385,9 +430,10 @@ def build_reports(
     ParameterError
         For an unknown engine.
     """
-    validate_choice("engine", engine, ["pandas", "dask"])
+    options = report_options(options, **kw)
+    codebook = options.run.codebook
     src = resolve_source(source)
-    dest = output_dir(src, out)
+    dest = output_dir(src, options.out)
     tables = dest / "tables"
     articles = load_corpus_cached(src)
     ok = ok_rows(articles)
@@ -399,18 +445,18 @@ def build_reports(
             f"`python -m analysis summary {src}` lists each article's status and error."
         )
     started = time.perf_counter()
-    result = _warm_cache(src, articles, engine, n_process=n_process, codebook=codebook)
+    result = _warm_cache(src, articles, options.run)
     log(f">> tables ready ({time.perf_counter() - started:.1f}s)")
-    entities = most_mentioned_entities(articles, top_entities, mentions=result["mentions"])
+    entities = most_mentioned_entities(articles, options.top_entities, mentions=result["mentions"])
     outlets = None
-    if top_outlets is not None:
+    if options.top_outlets is not None:
         counts = (
             ok.groupby("outlet")
             .size()
             .reset_index(name="n")
             .sort_values(["n", "outlet"], ascending=[False, True])
         )
-        outlets = counts["outlet"].astype(str).head(top_outlets).tolist()
+        outlets = counts["outlet"].astype(str).head(options.top_outlets).tolist()
     source_param = "" if src == config.SEEDS_DIR else str(src)
     jobs = plan_jobs(
         articles,
@@ -419,7 +465,7 @@ def build_reports(
         tables_dir=str(tables),
         entities=entities,
         outlets=outlets,
-        notebooks=notebooks,
+        notebooks=options.notebooks,
         codebook=str(codebook or ""),
     )
     built = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -451,7 +497,8 @@ def build_reports(
         )
         return job.html
 
-    workers = max(1, min(workers if workers is not None else config_workers(), len(jobs) or 1))
+    workers = options.workers if options.workers is not None else config_workers()
+    workers = max(1, min(workers, len(jobs) or 1))
     if workers == 1:
         written.extend(run(i, job) for i, job in enumerate(jobs, 1))
     else:
@@ -470,9 +517,7 @@ def build_reports(
     return sorted(set(written))
 
 
-def _warm_cache(
-    src: Path, articles: pd.DataFrame, engine: str, *, n_process: int | None = None, codebook=None
-):
+def _warm_cache(src: Path, articles: pd.DataFrame, options: RunOptions):
     """Compute (or read) every table once with :func:`analysis.run`, so each notebook's run is a cache read.
 
     The loaded ``articles`` are passed (not the path) so the cache keys are those the notebooks'
@@ -480,20 +525,14 @@ def _warm_cache(
     """
     from analysis.pipeline import run
 
-    if engine == "dask":
+    if options.engine == "dask":
         try:
             import dask.distributed  # noqa: F401
         except ImportError as exc:
             raise ReportError(
                 "engine='dask' needs the dask extra (pip install -e .[dask]); use engine='pandas'"
             ) from exc
-    return run(
-        articles,
-        engine=engine,
-        n_process=n_process,
-        progress=False,
-        codebook=resolve_codebook(src, codebook or None),
-    )
+    return run(articles, replace(options, codebook=resolve_codebook(src, options.codebook or None)))
 
 
 def index_html(

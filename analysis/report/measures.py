@@ -51,8 +51,6 @@ def interval_figure(
     *,
     label: str,
     value: str,
-    low: str,
-    high: str,
     color_by: str | None,
     title: str,
     xlabel: str,
@@ -61,12 +59,16 @@ def interval_figure(
 ):
     """Plot one point with its interval per row (rows in table order), coloured by ``color_by``.
 
+    The point is column ``value``, the interval columns ``<value>_low`` and ``<value>_high`` (the
+    table vocabulary of ``docs/architecture.md``).
+
     Returns
     -------
     matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
 
+    low, high = f"{value}_low", f"{value}_high"
     fig, ax = plt.subplots(figsize=(9, 0.42 * max(len(table), 3) + 1.6))
     colors = outlet_colors(table[color_by].astype(str)) if color_by else {}
     for y, row in enumerate(table.itertuples(index=False)):

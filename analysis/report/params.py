@@ -317,7 +317,7 @@ def validate_parameters(
     entities : iterable of str, optional
         Canonical entity names of the corpus.
     engine : str, optional
-        ``pandas`` or ``dask``.
+        One of :data:`analysis.config.ENGINES`.
 
     Raises
     ------
@@ -329,7 +329,7 @@ def validate_parameters(
     if entity is not None:
         validate_choice("entity", entity, list(entities) if entities is not None else [])
     if engine is not None:
-        validate_choice("engine", engine, ["pandas", "dask"])
+        validate_choice("engine", engine, config.ENGINES)
 
 
 def ok_rows(articles: pd.DataFrame) -> pd.DataFrame:

@@ -55,8 +55,6 @@ def article_interval_figure(
     table: pd.DataFrame,
     *,
     value: str,
-    low: str,
-    high: str,
     title: str,
     xlabel: str,
     max_articles: int = MAX_FIGURE_ARTICLES,
@@ -66,9 +64,10 @@ def article_interval_figure(
     Parameters
     ----------
     table : pandas.DataFrame
-        One row per article, in display order: ``outlet, article_id, <value>, <low>, <high>``.
-    value, low, high : str
-        The estimate and its interval per article.
+        One row per article, in display order: ``outlet, article_id, <value>, <value>_low,
+        <value>_high``.
+    value : str
+        The estimate per article (its interval: ``<value>_low``, ``<value>_high``).
     title, xlabel : str
         Figure title and x label of the per-article figure (the per-outlet one says what it averages).
     max_articles : int, default :data:`MAX_FIGURE_ARTICLES`
@@ -82,13 +81,13 @@ def article_interval_figure(
     if len(table) <= max_articles:
         labels = table["outlet"].astype(str) + " · " + table["article_id"].astype(str).str[:12]
         return interval_figure(
-            table.assign(label=labels), label="label", value=value, low=low, high=high, color_by="outlet",
+            table.assign(label=labels), label="label", value=value, color_by="outlet",
             title=title, xlabel=xlabel, ylabel="outlet · article",
         )  # fmt: skip
     means = outlet_means(table, [value])
     return interval_figure(
         means.assign(label=means["outlet"].astype(str) + " (" + means["articles"].map("{:,}".format) + ")"),
-        label="label", value=value, low=f"{value}_low", high=f"{value}_high", color_by="outlet",
+        label="label", value=value, color_by="outlet",
         title=f"Per-outlet mean over {len(table):,} articles (95% bootstrap over articles): {value}",
         xlabel=f"mean per article of: {xlabel}", ylabel="outlet (articles)",
     )  # fmt: skip

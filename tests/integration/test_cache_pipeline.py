@@ -41,12 +41,12 @@ def clean_run(tmp_path_factory):
 
 def test_second_run_is_served_from_the_cache(clean_run):
     root, first = clean_run
-    assert first.info["cache_writes"] > 0
-    assert first.info["n_chunks"] >= 2
+    assert first.info.cache_writes > 0
+    assert first.info.n_chunks >= 2
     before = _files(root)
     second = pipeline.run(config.SEEDS_DIR, cache_dir=root, chunk_size=2, progress=False)
-    assert second.info["cache_writes"] == 0
-    assert second.info["chunks_cached"] == second.info["n_chunks"]
+    assert second.info.cache_writes == 0
+    assert second.info.chunks_cached == second.info.n_chunks
     assert _files(root) == before  # nothing rewritten
     _assert_same_tables(first, second)
     assert {"sentences", "entities"} <= set(first.tables)
@@ -56,7 +56,7 @@ def test_second_run_is_served_from_the_cache(clean_run):
 def test_chunk_size_does_not_change_any_table(clean_run, tmp_path):
     _, small = clean_run
     big = pipeline.run(config.SEEDS_DIR, cache_dir=tmp_path, chunk_size=1000, progress=False)
-    assert big.info["n_chunks"] == 1
+    assert big.info.n_chunks == 1
     _assert_same_tables(small, big)
 
 
@@ -69,8 +69,8 @@ def test_adding_an_article_parses_only_that_article(clean_run, tmp_path, seed_ar
     tokens_after = _files(tmp_path, "tokens")
     assert len(tokens_after) == len(tokens_before) + 1
     assert all(tokens_after[p] == m for p, m in tokens_before.items())
-    assert grown.info["chunks_cached"] >= 1  # untouched chunks reused whole
-    assert grown.info["chunks_cached"] < grown.info["n_chunks"]
+    assert grown.info.chunks_cached >= 1  # untouched chunks reused whole
+    assert grown.info.chunks_cached < grown.info.n_chunks
     assert first["sentences"]["article_id"].nunique() == len(ok) - 1
     for name in full.tables:
         pd.testing.assert_frame_equal(grown[name], full[name], obj=name)
@@ -108,19 +108,19 @@ def test_editing_a_data_file_reruns_exactly_the_stages_that_read_it(tmp_path, mo
     try:
         first = pipeline.run(config.SEEDS_DIR, cache_dir=cache, chunk_size=2, progress=False)
         assert "fake_counts" in first.tables and first["fake_counts"]["n"].sum() > 0
-        n_chunks = first.info["n_chunks"]
+        n_chunks = first.info.n_chunks
         stage_files = {k: _files(cache, k) for k in ("tokens", "stage-sentences", "stage-entities")}
 
         (data / "unrelated.csv").write_text("y\n")  # nobody reads it: nothing recomputed
         code_digest.cache_clear()
         again = pipeline.run(config.SEEDS_DIR, cache_dir=cache, chunk_size=2, progress=False)
-        assert again.info["cache_writes"] == 0
+        assert again.info.cache_writes == 0
 
         (data / "fake_aliases.csv").write_text("the\n")  # read by fake_counts only
         code_digest.cache_clear()
         edited = pipeline.run(config.SEEDS_DIR, cache_dir=cache, chunk_size=2, progress=False)
         # one index + one table file per chunk for fake_counts, nothing else
-        assert edited.info["cache_writes"] == 2 * n_chunks
+        assert edited.info.cache_writes == 2 * n_chunks
         assert {k: _files(cache, k) for k in stage_files} == stage_files
         assert edited["fake_counts"]["n"].sum() < first["fake_counts"]["n"].sum()
         pd.testing.assert_frame_equal(edited["sentences"], first["sentences"])
@@ -148,7 +148,7 @@ def test_changing_the_model_fingerprint_reparses(tmp_path, monkeypatch):
         second = pipeline.run(seeds, cache_dir=cache, chunk_size=2, progress=False)
         tokens_after = _files(cache, "tokens")
         assert len(tokens_after) == 2 * len(tokens_before)  # every article parsed again under the new key
-        assert second.info["chunks_cached"] == 0
+        assert second.info.chunks_cached == 0
         assert len(second["sentences"]) == len(first["sentences"])
     finally:
         monkeypatch.undo()
@@ -180,6 +180,6 @@ def test_a_build_killed_after_k_writes_resumes_from_those_entries(clean_run, tmp
     assert not [p for p in cache.rglob("*") if p.is_file() and p.suffix not in {".parquet", ".pkl"}]
 
     resumed = pipeline.run(config.SEEDS_DIR, cache_dir=cache, chunk_size=2, progress=False)
-    assert resumed.info["cache_writes"] == total - k  # the k entries are reused, not rewritten
+    assert resumed.info.cache_writes == total - k  # the k entries are reused, not rewritten
     assert all(_files(cache)[p] == m for p, m in survivors.items())
     _assert_same_tables(resumed, clean)

@@ -40,22 +40,22 @@ def _check(client, source, tmp_path, chunk_size):
             out_dir=tmp_path / "out",
             progress=False,
         )
-    assert on_dask.info["n_chunks"] >= 2
-    assert on_dask.info["chunks_cached"] == 0
+    assert on_dask.info.n_chunks >= 2
+    assert on_dask.info.chunks_cached == 0
     # both workers ran annotation tasks: the addresses the tasks returned and the scheduler's task stream
-    assert len(set(on_dask.info["workers"])) == 2
-    assert set(on_dask.info["workers"]) == {
+    assert on_dask.info.engine == "dask" and len(on_dask.info.workers) == 2
+    assert set(on_dask.info.workers) == {
         e["worker"] for e in stream.data if "outlet-framing-partition" in str(e["key"])
     }
     # the partitioned Parquet output holds one file per partition per table
     for name in on_dask.tables:
         if name in {"sentences", "entities"}:
-            assert len(list((tmp_path / "out" / name).glob("part-*.parquet"))) == on_dask.info["n_chunks"]
+            assert len(list((tmp_path / "out" / name).glob("part-*.parquet"))) == on_dask.info.n_chunks
     # pandas engine on a cache holding only the tokens the workers parsed: stages recomputed locally
     pandas_cache = tmp_path / "pandas-cache"
     shutil.copytree(dask_cache / "tokens", pandas_cache / "tokens")
     on_pandas = pipeline.run(source, cache_dir=pandas_cache, chunk_size=chunk_size, progress=False)
-    assert on_pandas.info["chunks_cached"] == 0
+    assert on_pandas.info.chunks_cached == 0
     _assert_same(on_dask, on_pandas)
     return on_dask
 
@@ -70,7 +70,7 @@ def test_dask_equals_pandas_on_generated_articles(client, tmp_path):
 
     articles = generate(240, min_words=60, max_words=110)
     result = _check(client, articles, tmp_path, chunk_size=40)
-    assert result.info["n_chunks"] >= 3
+    assert result.info.n_chunks >= 3
     assert (result.articles["status"] == "ok").mean() >= 0.95
 
 

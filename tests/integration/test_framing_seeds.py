@@ -6,7 +6,7 @@ import pytest
 from conftest import seed_id
 
 from analysis import config
-from analysis.framing.claims import THRESHOLD, claim_matrix, claims, omissions, similarity
+from analysis.framing.claims import THRESHOLD, ClaimOptions, claim_matrix, claims, omissions, similarity
 from analysis.framing.coding import agreement, coding_sample
 from analysis.framing.frames import frame_evidence, frame_summary, frames, resolve_codebook
 from analysis.framing.keyness import keyness, top_terms
@@ -223,7 +223,9 @@ def test_hedged_sentences_are_flagged(seed_claims):
 
 def test_word_prefilter_changes_nothing_on_the_seeds(seed_articles, seed_annotations, seed_claims):
     """Scoring only pairs with a word cosine >= MIN_WORD_SIMILARITY links what comparing every pair links."""
-    everything = claims(seed_articles, annotations=seed_annotations, min_word_similarity=0.0)
+    everything = claims(
+        seed_articles, annotations=seed_annotations, options=ClaimOptions(min_word_similarity=0.0)
+    )
     pd.testing.assert_frame_equal(seed_claims, everything)
     assert seed_claims["n_articles"].max() >= 2  # some claim is shared across articles: not vacuous
 
@@ -235,7 +237,9 @@ def test_block_workers_give_the_same_claims(
     import analysis.framing.claims.scoring as module
 
     monkeypatch.setattr(module, "PARALLEL_MIN_SENTENCES", 0)
-    parallel = claims(seed_articles, stories=every_event, annotations=seed_annotations, n_process=2)
+    parallel = claims(
+        seed_articles, stories=every_event, annotations=seed_annotations, options=ClaimOptions(n_process=2)
+    )
     pd.testing.assert_frame_equal(seed_claims_every_event, parallel)
     assert (
         seed_claims_every_event.groupby("story").size() > 1
@@ -258,5 +262,7 @@ def test_blocks_over_the_memory_budget_are_scored_one_at_a_time_here(
         raise AssertionError("a block worker was started over the memory budget")
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
-    serial = claims(seed_articles, stories=every_event, annotations=seed_annotations, n_process=2)
+    serial = claims(
+        seed_articles, stories=every_event, annotations=seed_annotations, options=ClaimOptions(n_process=2)
+    )
     pd.testing.assert_frame_equal(seed_claims_every_event, serial)

@@ -29,24 +29,25 @@ def generated():
 def test_lanes_equal_the_serial_engine(generated, tmp_path):
     lanes_cache = tmp_path / "lanes"
     in_lanes = pipeline.run(generated, cache_dir=lanes_cache, n_process=2, chunk_size=40, progress=False)
-    assert in_lanes.info["lanes"] == 2
-    assert len(in_lanes.info["lane_pids"]) == 2  # both processes took chunks
-    assert in_lanes.info["chunks_cached"] == 0 and in_lanes.info["n_chunks"] >= 3
+    assert in_lanes.info.engine == "lanes"
+    assert len(in_lanes.info.workers) == 2  # both processes took chunks
+    assert f"pid-{os.getpid()}" not in in_lanes.info.workers
+    assert in_lanes.info.chunks_cached == 0 and in_lanes.info.n_chunks >= 3
     # every cache entry the lanes wrote is counted, and a second run reads them all
-    assert in_lanes.info["cache_writes"] > in_lanes.info["n_chunks"]
+    assert in_lanes.info.cache_writes > in_lanes.info.n_chunks
     again = pipeline.run(generated, cache_dir=lanes_cache, n_process=2, chunk_size=40, progress=False)
-    assert again.info["chunks_cached"] == again.info["n_chunks"]
+    assert again.info.chunks_cached == again.info.n_chunks
     # here, one chunk after another, from the tokens the lanes parsed
     serial_cache = tmp_path / "serial"
     shutil.copytree(lanes_cache / "tokens", serial_cache / "tokens")
     serial = pipeline.run(generated, cache_dir=serial_cache, n_process=1, chunk_size=40, progress=False)
-    assert serial.info["lanes"] == 1
+    assert serial.info.engine == "serial" and serial.info.workers == (f"pid-{os.getpid()}",)
     assert sorted(serial.tables) == sorted(in_lanes.tables)
     # per-article stages do not depend on an article's neighbours: other chunk sizes, same tables
     rechunked_cache = tmp_path / "rechunked"
     shutil.copytree(lanes_cache / "tokens", rechunked_cache / "tokens")
     rechunked = pipeline.run(generated, cache_dir=rechunked_cache, n_process=1, chunk_size=7, progress=False)
-    assert rechunked.info["n_chunks"] > in_lanes.info["n_chunks"]
+    assert rechunked.info.n_chunks > in_lanes.info.n_chunks
     for name in serial.tables:
         pd.testing.assert_frame_equal(serial[name], in_lanes[name], obj=name)
         pd.testing.assert_frame_equal(again[name], in_lanes[name], obj=name)
@@ -59,8 +60,8 @@ def test_lanes_are_replaced_after_their_chunk_quota(generated, tmp_path, monkeyp
     monkeypatch.setattr(lanes, "LANE_MAX_CHUNKS", 1)
     monkeypatch.setattr(lanes, "LANE_RECYCLE_FROM_CHUNKS", 2)
     waves = pipeline.run(generated, cache_dir=tmp_path / "b", n_process=2, chunk_size=40, progress=False)
-    assert waves.info["lanes"] == 2 and waves.info["n_chunks"] >= 4
-    assert len(waves.info["lane_pids"]) > 2  # fresh processes after each wave of two chunks
+    assert waves.info.engine == "lanes" and waves.info.n_chunks >= 4
+    assert len(waves.info.workers) > 2  # fresh processes after each wave of two chunks
     for name in base.tables:
         pd.testing.assert_frame_equal(waves[name], base[name], obj=name)
 
@@ -100,8 +101,8 @@ def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, m
     with monkeypatch.context() as patch:
         _claims_only_outside(patch, os.getpid(), refuse)
         ahead = pipeline.run(generated, cache_dir=ahead_cache, n_process=2, chunk_size=40, progress=False)
-    assert set(ahead.info["corpus_ahead"]) == {"stories", "claims"}  # the chain: claims reads stories
-    assert ahead.info["corpus_ahead"]["claims"] != os.getpid()  # it ran in another process
+    assert set(ahead.info.corpus_ahead) == {"stories", "claims"}  # the chain: claims reads stories
+    assert ahead.info.corpus_ahead["claims"] != os.getpid()  # it ran in another process
     assert len(list((ahead_cache / "corpus-claims").rglob("*.parquet"))) == 1  # one key, child and parent
     assert len(list((ahead_cache / "corpus-stories").rglob("*.parquet"))) == 1
     assert not ahead.timings.query("stage == 'claims'").empty
@@ -110,7 +111,7 @@ def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, m
     shutil.copytree(ahead_cache, here_cache, ignore=shutil.ignore_patterns("corpus-*"))
     monkeypatch.setattr(config, "CORPUS_OVERLAP_MAX_ARTICLES", 0)
     here = pipeline.run(generated, cache_dir=here_cache, n_process=2, chunk_size=40, progress=False)
-    assert here.info["corpus_ahead"] == {} and here.info["chunks_cached"] == here.info["n_chunks"]
+    assert here.info.corpus_ahead == {} and here.info.chunks_cached == here.info.n_chunks
     assert len(here["claims"]) > 0 and here["claims"]["n_articles"].max() > 1
     for name in ("claims", "omissions", "entity_frequencies", "keyness", "labels", "attribution"):
         pd.testing.assert_frame_equal(here[name], ahead[name], obj=name)
@@ -149,7 +150,7 @@ def test_a_stage_process_that_dies_is_computed_here(generated, tmp_path, monkeyp
     monkeypatch.setattr(claims_module, "claims", functools.wraps(real)(die_unless_parent))
     shutil.copytree(tmp_path / "a", tmp_path / "b", ignore=shutil.ignore_patterns("corpus-*"))
     again = pipeline.run(generated, cache_dir=tmp_path / "b", n_process=2, chunk_size=40, progress=False)
-    assert marker.exists() and again.info["corpus_ahead"] == {}  # the process died; claims came from here
+    assert marker.exists() and again.info.corpus_ahead == {}  # the process died; claims came from here
     pd.testing.assert_frame_equal(again["claims"], normal["claims"])
     pd.testing.assert_frame_equal(again["omissions"], normal["omissions"])
 
@@ -166,4 +167,4 @@ def test_claims_is_not_computed_ahead_beside_other_threads(generated, tmp_path):
     finally:
         stop.set()
         thread.join()
-    assert result.info["corpus_ahead"] == {} and len(result["claims"]) > 0
+    assert result.info.corpus_ahead == {} and len(result["claims"]) > 0

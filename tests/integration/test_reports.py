@@ -9,6 +9,8 @@ import pytest
 from report_builds import XSS_IMG, XSS_SCRIPT, html_files, seeds_again, seeds_full, xss_build
 
 from analysis import config, report
+from analysis.report import build as report_build
+from analysis.report import params as report_params
 
 pytestmark = pytest.mark.integration
 
@@ -25,14 +27,14 @@ def test_index_links_every_report_and_states_corpus(seeds, seed_articles):
     links = re.findall(r'<a href="([^"]+\.html)"', index)
     assert set(links) == {p.relative_to(seeds).as_posix() for p in html_files(seeds)} - {"index.html"}
     assert all((seeds / link).exists() for link in links)
-    for stem in report.available_notebooks():
-        if stem in report.CORPUS_NOTEBOOKS:
+    for stem in report_build.available_notebooks():
+        if stem in report_params.CORPUS_NOTEBOOKS:
             assert f"{stem}.html" in links
-    if report.OUTLET_NOTEBOOK in report.available_notebooks():
+    if report_params.OUTLET_NOTEBOOK in report_build.available_notebooks():
         outlets = seed_articles.loc[seed_articles["status"] == "ok", "outlet"].unique()
-        assert {f"outlets/{report.slugify(o)}.html" for o in outlets} <= set(links)
+        assert {f"outlets/{report_params.slugify(o)}.html" for o in outlets} <= set(links)
     assert f"{len(seed_articles):,} (" in index
-    assert report.input_hash(seed_articles) in index
+    assert report_build.input_hash(seed_articles) in index
     assert "spacy" in index and "pandas" in index
 
 
@@ -95,7 +97,7 @@ def test_two_builds_identical_but_for_build_time_line(seeds):
             continue  # lists fewer reports by design
         diff = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
         assert len(diff) <= 1, f"{page.name}: {diff[:3]}"
-        assert all(report.BUILD_TIME_CLASS in a for a, _ in diff)
+        assert all(report_params.BUILD_TIME_CLASS in a for a, _ in diff)
         compared += 1
     assert compared >= 1
 
@@ -124,26 +126,26 @@ def test_unknown_parameter_name_fails():
 def test_unknown_outlet_lists_valid_outlets(seed_articles):
     with pytest.raises(report.ParameterError, match=r"unknown outlet 'Gatee'.*'Gate'.*'ILKHA'"):
         report.validate_parameters(seed_articles, outlet="Gatee")
-    if report.OUTLET_NOTEBOOK in report.available_notebooks():
+    if report_params.OUTLET_NOTEBOOK in report_build.available_notebooks():
         with pytest.raises(Exception, match=r"unknown outlet 'Nowhere'"):
             report.build._execute(
-                config.NOTEBOOKS_DIR / f"{report.OUTLET_NOTEBOOK}.ipynb",
+                config.NOTEBOOKS_DIR / f"{report_params.OUTLET_NOTEBOOK}.ipynb",
                 {"outlet": "Nowhere"},
                 config.NOTEBOOKS_DIR,
             )
 
 
 def test_user_csv_goes_to_its_own_folder(tmp_path):
-    assert report.output_dir(tmp_path / "My Corpus.csv") == config.REPORTS_DIR / "my-corpus"
-    assert report.output_dir("") == config.REPORTS_DIR
+    assert report_params.output_dir(tmp_path / "My Corpus.csv") == config.REPORTS_DIR / "my-corpus"
+    assert report_params.output_dir("") == config.REPORTS_DIR
 
 
 def test_unknown_entity_lists_valid_entities():
-    if report.ENTITY_NOTEBOOK not in report.available_notebooks():
+    if report_params.ENTITY_NOTEBOOK not in report_build.available_notebooks():
         pytest.skip("entity notebook not shipped")
     with pytest.raises(Exception, match=r"unknown entity 'Nobody Atall'; valid values: .*'Vladimir Putin'"):
         report.build._execute(
-            config.NOTEBOOKS_DIR / f"{report.ENTITY_NOTEBOOK}.ipynb",
+            config.NOTEBOOKS_DIR / f"{report_params.ENTITY_NOTEBOOK}.ipynb",
             {"entity": "Nobody Atall"},
             config.NOTEBOOKS_DIR,
         )

@@ -255,3 +255,25 @@ def test_target_sentiment_on_messy_text_is_bounded_or_nan(before, target, after)
     if record.label:
         assert record.p_negative + record.p_neutral + record.p_positive == pytest.approx(1.0)
     assert math.isnan(analysis.target_sentiment(before.replace(target, ""), target + "zzq").sentiment)
+
+
+UNSEEN = [  # invented; the judging words are absent from the model's sparse vocabulary (asserted below)
+    ("The panel extolled Johnson for his integrity.", "positive", ("extol",)),
+    ("The panel vilified Johnson for his duplicity.", "negative", ("vilify", "duplicity")),
+    ("Critics lambasted Johnson as a charlatan.", "negative", ("lambaste", "charlatan")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "label", "words"), UNSEEN)
+def test_words_the_training_never_saw_are_judged_by_their_meaning(sentence, label, words):
+    vocabulary = S.shipped_model().index
+    assert not [w for w in words if any(w in name for name in vocabulary)]
+    record = analysis.target_sentiment(sentence, "Johnson")
+    assert record.label == label
+    assert (record.sentiment > 0.3) if label == "positive" else (record.sentiment < -0.3)
+
+
+def test_a_plain_schedule_sentence_is_neutral_and_probabilities_sum_to_one():
+    record = analysis.target_sentiment("Johnson will visit Ohio on Tuesday.", "Johnson")
+    assert record.label == "neutral"
+    assert math.isclose(record.p_negative + record.p_neutral + record.p_positive, 1.0, rel_tol=1e-9)

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from analysis.annotate import Annotations
-from analysis.framing.claims import THRESHOLD, claim_matrix, claims, omissions, similarity
+from analysis.framing.claims import THRESHOLD, ClaimOptions, claim_matrix, claims, omissions, similarity
 
 SENTENCES = {
     "a1": [
@@ -76,7 +76,9 @@ def test_threshold_is_the_documented_cut():
     para = similarity(SENTENCES["a1"][0], SENTENCES["a2"][0], context=context)
     other = similarity(SENTENCES["a3"][0], SENTENCES["a3"][1], context=context)
     assert para >= THRESHOLD > other
-    strict = claims(*corpus()[:1], annotations=corpus()[1], threshold=min(0.99, para + 0.05))
+    strict = claims(
+        *corpus()[:1], annotations=corpus()[1], options=ClaimOptions(threshold=min(0.99, para + 0.05))
+    )
     assert claim_of(strict, "a1", 0) != claim_of(strict, "a2", 0)
 
 
@@ -141,9 +143,9 @@ def test_matrix_and_omissions():
 def test_bad_options_and_empty_input():
     arts, ann = corpus()
     with pytest.raises(ValueError, match="thresholds"):
-        claims(arts, annotations=ann, threshold=0)
+        claims(arts, annotations=ann, options=ClaimOptions(threshold=0))
     with pytest.raises(ValueError, match="k must"):
-        claims(arts, annotations=ann, k=0)
+        claims(arts, annotations=ann, options=ClaimOptions(k=0))
     empty = claims(arts.assign(status="empty"), annotations=ann)
     assert empty.empty and "claim_id" in empty.columns
     assert omissions(arts, empty).empty

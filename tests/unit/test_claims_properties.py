@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.annotate import Annotations
-from analysis.framing.claims import claims, omissions
+from analysis.framing.claims import ClaimOptions, claims, omissions
 
 WORDS = [
     "Putin",
@@ -53,7 +53,7 @@ def build(arts):
 @given(st.lists(article, min_size=1, max_size=6), st.floats(0.05, 1.0), st.integers(1, 4))
 def test_every_sentence_gets_one_claim_within_one_story(arts, threshold, k):
     articles, ann = build(arts)
-    table = claims(articles, annotations=ann, threshold=threshold, k=k, min_words=1)
+    table = claims(articles, annotations=ann, options=ClaimOptions(threshold=threshold, k=k, min_words=1))
     assert not table.duplicated(["article_id", "field", "sentence_id"]).any()
     assert (table.groupby("claim_id")["story"].nunique() <= 1).all()
     assert (table["n_outlets"] >= 1).all() and (table["n_outlets"] <= table["n_sentences"]).all()

@@ -104,9 +104,11 @@ def _claims_corpus():
 
 def test_claims_from_sentences_and_hedges_equal_claims_from_annotations():
     arts, ann = _claims_corpus()
-    from_ann = C.claims(arts, annotations=ann, threshold=0.2)
+    from_ann = C.claims(arts, annotations=ann, options=C.ClaimOptions(threshold=0.2))
     hedges = C.hedged_sentences(arts, annotations=ann)
-    from_tables = C.claims(arts, sentences=ann.sentences, hedges=hedges, threshold=0.2)
+    from_tables = C.claims(
+        arts, sentences=ann.sentences, hedges=hedges, options=C.ClaimOptions(threshold=0.2)
+    )
     pd.testing.assert_frame_equal(from_ann, from_tables)
     assert from_tables["hedged"].sum() == 2  # "could" (tag MD) and "reportedly"
     assert set(hedges["article_id"]) == {"a1", "a4"}

@@ -3,6 +3,10 @@ import pandas as pd
 
 from analysis import report
 from analysis.core.compare import CompareOptions, detectable_difference, spread
+from analysis.report import attention as report_attention
+from analysis.report import display as report_display
+from analysis.report import findings as report_findings
+from analysis.report import validation as report_validation
 
 FAST = CompareOptions(n_boot=100)
 
@@ -68,7 +72,7 @@ def _frames(articles, sentences_per_article, p_sentence, frames=("economic",), s
 
 def test_a_real_difference_is_phrased_from_the_numbers():
     arts = _articles()
-    found = report.stands_out(_result(arts, 0.5), arts, options=FAST)
+    found = report_findings.stands_out(_result(arts, 0.5), arts, options=FAST)
     assert not found.empty
     top = found.iloc[0]
     assert top["outlet"] == "A" and top["measure"] == "tone" and top["q_value"] <= 0.05
@@ -81,7 +85,7 @@ def test_a_real_difference_is_phrased_from_the_numbers():
 
 def test_a_lower_share_is_worded_as_less_often_with_both_shares():
     arts = _articles(40)
-    found = report.stands_out(_result(arts, 0.0, official_effect=-0.28), arts, options=FAST)
+    found = report_findings.stands_out(_result(arts, 0.0, official_effect=-0.28), arts, options=FAST)
     row = found[found["measure"] == "official sources"].iloc[0]
     assert row["outlet"] == "A" and row["difference"] < 0
     s = row["sentence"]
@@ -92,7 +96,7 @@ def test_a_lower_share_is_worded_as_less_often_with_both_shares():
 
 def test_a_seeded_null_corpus_gives_no_finding():
     arts = _articles()
-    found = report.stands_out(_result(arts, 0.0), arts, options=FAST)
+    found = report_findings.stands_out(_result(arts, 0.0), arts, options=FAST)
     assert found.empty
 
 
@@ -133,7 +137,8 @@ def test_at_most_four_findings_from_one_measure():
     page = report.compare_outlets(result, arts, options=FAST)
     frame_rows = page.comparisons[page.comparisons["measure"].str.startswith("frame: ")]
     assert frame_rows[frame_rows["outlet"] == "A"]["significant"].sum() == 6  # six real differences...
-    assert page.hits["measure"].str.startswith("frame: ").sum() == report.MAX_PER_FAMILY  # ...four listed
+    listed = page.hits["measure"].str.startswith("frame: ").sum()
+    assert listed == report_findings.MAX_PER_FAMILY  # ...four listed
 
 
 def test_frames_compare_sentence_shares_so_length_alone_is_no_finding():
@@ -166,9 +171,11 @@ def test_a_frame_finding_shows_length_and_the_frames_precision_and_weak_frames_a
     assert {"frame: capacity_resources", "frame: economic"} <= set(hits.index)
     assert "of its sentences" in hits.loc["frame: economic", "sentence"]
     assert "Its articles average 900 words against 300 elsewhere" in hits.loc["frame: economic", "sentence"]
-    economic = report.validation_of("frame", "economic")["figures"].set_index("metric")
-    expected = (f"precision {economic.loc['precision', 'figure']:.2f} [{economic.loc['precision', 'low']:.2f}, "
-                f"{economic.loc['precision', 'high']:.2f}], recall {economic.loc['recall', 'figure']:.2f}")
+    economic = report_validation.validation_of("frame", "economic")["figures"].set_index("metric")
+    prec, rec = economic.loc["precision"], economic.loc["recall"]
+    interval = f"[{prec['low']:.2f}, {prec['high']:.2f}]"
+    expected = f"precision {prec['figure']:.2f} {interval}, recall {rec['figure']:.2f}"
+
     assert hits.loc["frame: economic", "validation"].startswith(expected)
     assert not hits.loc["frame: economic", "weak"]  # validated in the validation file
     assert hits.loc["frame: capacity_resources", "weak"]  # precision 0.20: exploratory
@@ -214,11 +221,11 @@ def _mentions(arts):
 def test_attention_is_never_an_empty_figure():
     arts = _articles(1)
     table = report.attention_table({"mentions": _mentions(arts)}, arts)
-    assert not report.attention_drawable(table)
+    assert not report_attention.attention_drawable(table)
     assert report.attention_figures(table, kind="entity") == []
     assert "not drawn" in report.attention_note(
         table
-    ).text and "a line would show chance" in report.attention_reason(table)
+    ).text and "a line would show chance" in report_attention.attention_reason(table)
 
 
 def test_attention_period_rests_on_three_articles_and_small_multiples_draw_every_outlet():
@@ -228,12 +235,12 @@ def test_attention_period_rests_on_three_articles_and_small_multiples_draw_every
     arts = _articles(26, outlets=tuple("ABCDEFGH"))
     table = report.attention_table({"mentions": _mentions(arts)}, arts)
     assert table.attrs["period"] == "month"
-    assert report.attention_drawable(table)
+    assert report_attention.attention_drawable(table)
     figs = report.attention_figures(table, kind="entity")
     assert len(figs) == 1
     axes = [ax for ax in figs[0].get_axes() if ax.get_visible()]
     assert len(axes) == 8 and all(ax.lines for ax in axes)  # one panel per outlet, each with data
     assert {ax.get_title() for ax in axes} == set("ABCDEFGH")
     for fig in figs:
-        report.check_labels(fig)
+        report_display.check_labels(fig)
         plt.close(fig)

@@ -9,6 +9,9 @@ import pytest
 from analysis import report
 from analysis.measures.sentiment import entity_sentiment_summary, label_of
 from analysis.measures.sentiment.entity import aggregate_articles, aggregate_corpus
+from analysis.report import build as report_build
+from analysis.report import params as report_params
+from analysis.report import scale as report_scale
 
 
 def _scored_mentions(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -66,7 +69,7 @@ def test_entity_sentiment_summary_ignores_other_articles_and_checks_by():
 
 def test_outlet_means_average_articles_with_an_interval():
     table = pd.DataFrame({"outlet": ["b", "a", "a", "a"], "x": [5.0, 1.0, 2.0, 6.0]})
-    out = report.outlet_means(table, ["x"])
+    out = report_scale.outlet_means(table, ["x"])
     assert out["outlet"].tolist() == ["a", "b"] and out["articles"].tolist() == [3, 1]
     assert out.loc[0, "x"] == pytest.approx(3.0)
     assert 1.0 <= out.loc[0, "x_low"] <= 3.0 <= out.loc[0, "x_high"] <= 6.0
@@ -130,9 +133,7 @@ def test_per_article_figures_become_per_outlet_above_the_cap():
         assert len(fig.axes[0].get_yticklabels()) == ticks
         plt.close(fig)
     scored = large.assign(compound=0.1, compound_low=0.0, compound_high=0.2)
-    fig = report.article_interval_figure(
-        scored, value="compound", low="compound_low", high="compound_high", title="t", xlabel="x"
-    )
+    fig = report.article_interval_figure(scored, value="compound", title="t", xlabel="x")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["Outlet 0 (17)", "Outlet 1 (17)", "Outlet 2 (16)"]
     plt.close(fig)
@@ -150,7 +151,8 @@ def test_most_mentioned_entities_reads_given_mentions_of_ok_articles():
             "kind": ["person", "organisation", "organisation", "person", "person", "person"],
         }
     )
-    assert report.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == ["Berta", "Alma"]
+    pages = report_build.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1)
+    assert pages == ["Berta", "Alma"]
 
 
 def test_no_entity_pages_for_abbreviations_and_fragments():
@@ -159,7 +161,7 @@ def test_no_entity_pages_for_abbreviations_and_fragments():
     mentions = pd.DataFrame(
         {"article_id": ["a1", "b1"] * len(names), "canonical": np.repeat(names, 2), "kind": "person"}
     )
-    pages = report.most_mentioned_entities(articles, 20, mentions=mentions)
+    pages = report_build.most_mentioned_entities(articles, 20, mentions=mentions)
     # an all-caps short name stays when the corpus spells out its initials; four capitals are a name
     assert sorted(pages) == ["Ann Lee", "FBI", "Federal Bureau of Investigation", "NATO"]
 
@@ -176,8 +178,8 @@ def test_entity_pages_go_to_entities_several_outlets_cover():
         }
     )
     # "Solo" has the most mentions but one outlet: no page; "Shared" (3 outlets) first
-    assert report.most_mentioned_entities(articles, 5, mentions=mentions) == ["Shared"]
-    assert report.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == [
+    assert report_build.most_mentioned_entities(articles, 5, mentions=mentions) == ["Shared"]
+    assert report_build.most_mentioned_entities(articles, 5, mentions=mentions, min_outlets=1) == [
         "Shared",
         "Solo",
         "Pair",
@@ -215,7 +217,7 @@ def test_co_mentions_counts_sentences_naming_both_entities():
 
 
 def test_cleaning_table_puts_the_biggest_losses_first_on_large_corpora():
-    n = report.MAX_FIGURE_ARTICLES + 5
+    n = report_params.MAX_FIGURE_ARTICLES + 5
     ids = [f"a{i:03d}" for i in range(n)]
     blocks = pd.DataFrame(
         {

@@ -6,6 +6,10 @@ import pandas as pd
 import pytest
 
 from analysis import report
+from analysis.report import context as report_context
+from analysis.report import display as report_display
+from analysis.report import overview as report_overview
+from analysis.report import params as report_params
 
 DECLARED = '# Declared parameters\nsource: str = ""  # corpus\noutlet: str = "Gate"  # x\n'
 
@@ -15,19 +19,19 @@ def test_misspelled_injected_parameter_fails_and_lists_declared():
     with pytest.raises(
         report.ParameterError, match=r"unknown parameter\(s\) 'outlett'; this notebook takes: outlet, source"
     ):
-        report.check_parameters(ns)
+        report_params.check_parameters(ns)
 
 
 def test_declared_injected_parameters_pass_and_types_are_checked():
     ns = {"In": ["", DECLARED, '# Parameters\noutlet = "ILKHA"\n'], "source": "", "outlet": "ILKHA"}
-    assert report.check_parameters(ns) == {"source": "", "outlet": "ILKHA"}
+    assert report_params.check_parameters(ns) == {"source": "", "outlet": "ILKHA"}
     ns["outlet"] = 3
     with pytest.raises(report.ParameterError, match="'outlet' must be str"):
-        report.check_parameters(ns)
+        report_params.check_parameters(ns)
 
 
 def test_no_history_means_no_check():
-    assert report.check_parameters({}) == {}
+    assert report_params.check_parameters({}) == {}
 
 
 def test_validate_choice_lists_valid_values_and_suggests_case():
@@ -35,7 +39,7 @@ def test_validate_choice_lists_valid_values_and_suggests_case():
         report.ParameterError,
         match=r"unknown outlet 'ilkha' \(did you mean 'ILKHA'\?\); valid values: 'Gate', 'ILKHA'",
     ):
-        report.validate_choice("outlet", "ilkha", ["ILKHA", "Gate"])
+        report_params.validate_choice("outlet", "ilkha", ["ILKHA", "Gate"])
 
 
 def test_validate_parameters_uses_ok_articles_only():
@@ -46,7 +50,7 @@ def test_validate_parameters_uses_ok_articles_only():
 
 
 def test_table_html_escapes_markup_and_writes_full_csv(tmp_path):
-    ctx = report.ReportContext("nb", tmp_path, pd.DataFrame(), {}, tmp_path / "tables")
+    ctx = report_context.ReportContext("nb", tmp_path, pd.DataFrame(), {}, tmp_path / "tables")
     frame = pd.DataFrame({"title": ["<script>alert(1)</script>", "b"], "score": [0.123456, 2.0]})
     shown = ctx.table(frame, "My Table", caption="T <b>", max_rows=1)
     markup = shown._repr_html_()
@@ -57,7 +61,9 @@ def test_table_html_escapes_markup_and_writes_full_csv(tmp_path):
 
 
 def test_details_escapes_everything():
-    block = report.details_html([("<b>caption</b>", '<img src=x onerror="alert(1)">')], summary="<i>s</i>")
+    block = report_display.details_html(
+        [("<b>caption</b>", '<img src=x onerror="alert(1)">')], summary="<i>s</i>"
+    )
     assert "<img" not in block.html and "<b>caption" not in block.html and "<i>" not in block.html
     assert "&lt;img src=x" in block.html
 
@@ -68,20 +74,20 @@ def test_figure_png_is_reproducible_and_unlabelled_figures_are_refused():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    report.setup_style()
+    report_display.setup_style()
     pngs = []
     for _ in range(2):
         fig, ax = plt.subplots()
         ax.plot([1, 2], [3, 4])
         ax.set_title("t")
         ax.set_xlabel("x (units)")
-        pngs.append(report.figure_png(fig))
+        pngs.append(report_display.figure_png(fig))
         plt.close(fig)
     assert pngs[0] == pngs[1] and pngs[0].startswith(b"\x89PNG")
     assert b"tIME" not in pngs[0]
     fig, ax = plt.subplots()
     with pytest.raises(ValueError, match="title"):
-        report.check_labels(fig)
+        report_display.check_labels(fig)
     plt.close(fig)
 
 
@@ -121,7 +127,7 @@ def test_event_tables_find_shared_events():
             "n_words": [10, 20, 30],
         }
     )
-    assert report.shared_events(articles) == ["e1"]
+    assert report_overview.shared_events(articles) == ["e1"]
     events = report.event_table(articles)
     assert events[["event", "first_date", "last_date", "outlets"]].values.tolist() == [
         ["e1", "2025-01-02", "2025-01-03", 2],

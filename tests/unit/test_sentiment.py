@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -589,7 +590,7 @@ def _model_scores(parse: dict, spans: list[list[int]], weights=None) -> list[S.T
     used = weights or S.shipped_model()
     out = []
     for span in spans:
-        p = used.predict_proba(features.target_features(s, span))
+        p = used.predict_proba(*features.target_inputs(s, span))
         out.append(S.TargetSentiment(S.label_of(0.0), *map(float, p), float(p[2] - p[0])))
     return out
 
@@ -628,7 +629,7 @@ def test_a_planted_change_in_a_feature_changes_the_output():
     planted_index = dict(base.index)
     planted_index["role:dobj|commend"] = len(base.coef)
     coef = np.vstack([base.coef, [[-5.0, 0.0, 5.0]]])
-    planted = S.TargetModel(base.version, base.classes, planted_index, coef, base.intercept, base.meta)
+    planted = dataclasses.replace(base, index=planted_index, coef=coef)
     (after,) = _model_scores(UN, [[3]], planted)
     assert "role:dobj|commend" in features.target_features(
         features.prepare(UN["text"], UN["ws"], UN["lemma"], UN["pos"], UN["dep"], UN["head"]), [3]
@@ -658,3 +659,93 @@ def test_feature_mapping_describes_role_reported_speech_and_lexicon():
     assert features.target_features(said, [0]).get("speaker") == 1.0
     jones = features.target_features(said, [2])
     assert jones.get("reported") == 1.0 and jones["lex_sel_neg"] > 0
+
+
+# --------------------------------------------------------------------------- word vectors, offline, cache key
+
+
+def test_model_and_word_vectors_load_without_network(monkeypatch):
+    import socket
+
+    from analysis.measures.sentiment import vectors
+
+    def refuse(*args, **kwargs):
+        raise OSError("network use in a test that must run offline")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    vectors.glove.cache_clear()
+    try:
+        loaded = S.read_model(model.MODEL_FILE)
+        table, words = vectors.glove()
+        assert isinstance(table, np.memmap) and table.shape == (len(words), vectors.DIM)
+        assert loaded.dense_coef is not None and loaded.dense_coef.shape == (features.N_DENSE, 3)
+        s = features.prepare(UN["text"], UN["ws"], UN["lemma"], UN["pos"], UN["dep"], UN["head"])
+        sparse_part, dense_part = features.target_inputs(s, [3])
+        assert dense_part.shape == (features.N_DENSE,) and dense_part.any()
+        p = loaded.predict_proba(sparse_part, dense_part)
+        assert np.isclose(p.sum(), 1.0) and not np.allclose(p, loaded.predict_proba(sparse_part))
+    finally:
+        vectors.glove.cache_clear()
+
+
+def test_word_vectors_place_related_words_together():
+    from analysis.measures.sentiment import vectors
+
+    ids = vectors.word_ids(["praised", "lauded", "condemned", "Denounced", "qqzzxxq"])
+    assert ids[-1] == -1 and (ids[:-1] >= 0).all()
+    table, _ = vectors.glove()
+    unit = np.asarray(table[ids[:-1]], dtype=float)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    sim = unit @ unit.T
+    assert sim[0, 1] > sim[0, 2] and sim[2, 3] > sim[1, 3]  # praise ~ laud, condemn ~ denounce
+    means = vectors.mean_vectors([ids[:2], np.array([], dtype=np.int64), ids[2:4]])
+    assert np.allclose(means[0], unit[:0].sum(axis=0) + np.asarray(table[ids[:2]], dtype=float).mean(axis=0))
+    assert not means[1].any() and means[2].any()
+    assert vectors.lookup(["Praised", "qqzzxxq"]) == {"praised": int(ids[0])}
+
+
+def test_the_model_version_and_its_files_key_the_entity_sentiment_stage(tmp_path):
+    import shutil
+
+    from analysis.core import digest
+    from analysis.measures.sentiment import entity
+
+    stage_module = "analysis.measures.sentiment.entity"
+    used = digest.dependencies(stage_module)
+    assert {"analysis.measures.sentiment.model", "analysis.measures.sentiment.vectors",
+            "analysis.measures.sentiment.features"} <= set(used)  # fmt: skip
+    assert S.MODEL_VERSION in entity.SCORING_VERSION
+    assert S.shipped_model().version == S.MODEL_VERSION
+    root = tmp_path / "analysis"
+    shutil.copytree(digest.PACKAGE_DIR, root, ignore=shutil.ignore_patterns("__pycache__"))
+    before = digest.module_digest(stage_module, root=root, data_dir=root / "data")
+    path = root / "measures" / "sentiment" / "model.py"
+    path.write_text(path.read_text().replace(S.MODEL_VERSION, S.MODEL_VERSION + "-retrained"))
+    assert digest.module_digest(stage_module, root=root, data_dir=root / "data") != before
+    path.write_text(path.read_text().replace(S.MODEL_VERSION + "-retrained", S.MODEL_VERSION))
+    assert digest.module_digest(stage_module, root=root, data_dir=root / "data") == before
+    weights = root / "data" / model.MODEL_FILE.name
+    weights.write_bytes(weights.read_bytes() + b"\0")  # the shipped weights file is keyed too
+    assert digest.module_digest(stage_module, root=root, data_dir=root / "data") != before
+
+
+def test_a_word_the_sparse_vocabulary_lacks_still_moves_the_score_by_its_meaning():
+    # "X extolled Norway" / "X vilified Norway": the verbs are rare in news; their vectors sit near
+    # praise / condemn words, so the dense part moves the score where the sparse part cannot
+    base = S.shipped_model()
+
+    def parse(verb: str, lemma: str) -> dict:
+        return {"text": ["The", "minister", verb, "Norway", "."], "ws": [True, True, True, False, False],
+                "lemma": ["the", "minister", lemma, "Norway", "."],
+                "pos": ["DET", "NOUN", "VERB", "PROPN", "PUNCT"],
+                "dep": ["det", "nsubj", "ROOT", "dobj", "punct"], "head": [1, 2, 2, 2, 2]}  # fmt: skip
+
+    scores = {}
+    for verb, lemma in (("extolled", "extol"), ("vilified", "vilify")):
+        assert not any(lemma in name.split(":")[-1].split("|") for name in base.index)
+        s = features.prepare(**{k: v for k, v in parse(verb, lemma).items()})
+        sparse_part, dense_part = features.target_inputs(s, [3])
+        assert not any(lemma in key for key in sparse_part if key in base.index)
+        scores[verb] = base.predict_proba(sparse_part, dense_part)
+    assert scores["extolled"][2] - scores["extolled"][0] > scores["vilified"][2] - scores["vilified"][0]

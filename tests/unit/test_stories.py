@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.annotate import Annotations
-from analysis.framing.claims import claims, omission_counts, omissions
+from analysis.framing.claims import ClaimOptions, claims, omission_counts, omissions
 from analysis.framing.stories import stories, story_summary
 
 # invented events (not from the seeds or any corpus); fillers give the corpus its background vocabulary
@@ -132,7 +132,7 @@ def test_omissions_only_within_comparable_stories_and_counts_agree_with_the_stor
             start += len(s) - 1
     cols = ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
     ann = Annotations(pd.DataFrame(), pd.DataFrame(sents, columns=cols), pd.DataFrame())
-    found = claims(arts, ann.sentences, None, table, annotations=ann, min_words=4)
+    found = claims(arts, ann.sentences, None, table, annotations=ann, options=ClaimOptions(min_words=4))
     left_out = omissions(arts, found, table)
     comparable = table[table["comparable"]]
     assert set(found["story"]) == set(comparable["story"]) and len(found)

@@ -30,7 +30,7 @@ Modules: :mod:`.vectors` (the TF-IDF views), :mod:`.pairs` (nearest sentences of
 :mod:`.grouping` (:func:`claims`), :mod:`.omissions` (:func:`omissions`, :func:`claim_matrix`).
 """
 
-from analysis.framing.claims.grouping import CLAIM_COLUMNS, COPY_THRESHOLD, THRESHOLD, claims
+from analysis.framing.claims.grouping import CLAIM_COLUMNS, COPY_THRESHOLD, THRESHOLD, ClaimOptions, claims
 from analysis.framing.claims.hedges import HEDGE_ADVERBS, HEDGE_COLUMNS, HEDGE_MODALS, hedged_sentences
 from analysis.framing.claims.omissions import OMISSION_COLUMNS, claim_matrix, omission_counts, omissions
 from analysis.framing.claims.pairs import MIN_WORD_SIMILARITY, linked_pairs
@@ -40,6 +40,6 @@ from analysis.framing.claims.vectors import sentence_vectors, similarity
 __all__ = [
     "BLOCK_BYTES_PER_CHAR", "CLAIM_COLUMNS", "COPY_THRESHOLD", "HEDGE_ADVERBS", "HEDGE_COLUMNS",
     "HEDGE_MODALS", "MIN_WORD_SIMILARITY", "OMISSION_COLUMNS", "PARALLEL_MIN_SENTENCES", "THRESHOLD",
-    "claim_matrix", "claims", "hedged_sentences", "linked_pairs", "omission_counts", "omissions",
-    "sentence_vectors", "similarity",
+    "ClaimOptions", "claim_matrix", "claims", "hedged_sentences", "linked_pairs", "omission_counts",
+    "omissions", "sentence_vectors", "similarity",
 ]  # fmt: skip

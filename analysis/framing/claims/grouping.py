@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,6 +32,62 @@ CLAIM_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class ClaimOptions:
+    """How :func:`claims` links sentences into claims.
+
+    Attributes
+    ----------
+    threshold : float, default :data:`THRESHOLD`
+        Similarity (0..1, see :func:`~analysis.framing.claims.vectors.similarity`) at or above
+        which two sentences are linked into one claim.
+    copy_threshold : float, default :data:`COPY_THRESHOLD`
+        Similarity at or above which sentences of different outlets are shared copy.
+    k : int, default 10
+        Nearest neighbours examined per sentence within its block.
+    min_words : int, default 6
+        Sentences with fewer words are not claims (headings, credits).
+    word_weight : float, default 0.5
+        Weight of word TF-IDF against character TF-IDF.
+    min_word_similarity : float, default :data:`MIN_WORD_SIMILARITY`
+        Word TF-IDF cosine two sentences need before they are compared at all (see
+        :func:`~analysis.framing.claims.pairs.linked_pairs`): a pair below it shares at most a
+        common content word, and could reach ``threshold`` only through near-identical
+        character n-grams. It keeps large event blocks from costing n x n comparisons; 0
+        compares every pair.
+    fields : tuple of str, default ("text",)
+        Fields whose sentences are compared. Headlines are left out by default: they
+        compress the story into headline-ese that shares few words with the body
+        sentence reporting the same fact, so they would mostly show up as false omissions.
+    n_process : int, optional
+        Processes that score story blocks in parallel (forked; the result is the same).
+        Default :data:`analysis.config.SPACY_N_PROCESS`, used only when the blocks hold at
+        least :data:`~analysis.framing.claims.scoring.PARALLEL_MIN_SENTENCES` sentences.
+
+    Raises
+    ------
+    ValueError
+        For a threshold outside (0, 1], ``k < 1`` or ``min_word_similarity`` outside [0, 1].
+    """
+
+    threshold: float = THRESHOLD
+    copy_threshold: float = COPY_THRESHOLD
+    k: int = 10
+    min_words: int = 6
+    word_weight: float = 0.5
+    min_word_similarity: float = MIN_WORD_SIMILARITY
+    fields: tuple[str, ...] = ("text",)
+    n_process: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0 or not 0.0 < self.copy_threshold <= 1.0:
+            raise ValueError(f"thresholds must be in (0, 1], got {self.threshold}, {self.copy_threshold}")
+        if not 0.0 <= self.min_word_similarity <= 1.0:
+            raise ValueError(f"min_word_similarity must be in [0, 1], got {self.min_word_similarity}")
+        if self.k < 1:
+            raise ValueError(f"k must be >= 1, got {self.k}")
+
+
 @stage(
     provides="claims",
     requires=("articles", "sentences", "_hedges", "stories"),
@@ -44,14 +101,7 @@ def claims(
     stories: pd.DataFrame | None = None,
     *,
     annotations: Annotations | None = None,
-    threshold: float = THRESHOLD,
-    copy_threshold: float = COPY_THRESHOLD,
-    k: int = 10,
-    min_words: int = 6,
-    word_weight: float = 0.5,
-    min_word_similarity: float = MIN_WORD_SIMILARITY,
-    fields: tuple[str, ...] = ("text",),
-    n_process: int | None = None,
+    options: ClaimOptions | None = None,
 ) -> pd.DataFrame:
     """Group sentences that report the same fact across the articles of one comparable story.
 
@@ -75,30 +125,8 @@ def claims(
     annotations : Annotations, optional
         Output of :func:`analysis.annotate.annotate`, used when ``sentences`` or
         ``hedges`` is None; computed (cached) when needed and None.
-    threshold : float, default :data:`THRESHOLD`
-        Similarity (0..1, see :func:`similarity`) at or above which two sentences are
-        linked into one claim.
-    copy_threshold : float, default :data:`COPY_THRESHOLD`
-        Similarity at or above which sentences of different outlets are shared copy.
-    k : int, default 10
-        Nearest neighbours examined per sentence within its block.
-    min_words : int, default 6
-        Sentences with fewer words are not claims (headings, credits).
-    word_weight : float, default 0.5
-        Weight of word TF-IDF against character TF-IDF.
-    min_word_similarity : float, default :data:`MIN_WORD_SIMILARITY`
-        Word TF-IDF cosine two sentences need before they are compared at all (see
-        :func:`linked_pairs`): a pair below it shares at most a common content word, and
-        could reach ``threshold`` only through near-identical character n-grams. It keeps
-        large event blocks from costing n x n comparisons; 0 compares every pair.
-    fields : tuple of str, default ("text",)
-        Fields whose sentences are compared. Headlines are left out by default: they
-        compress the story into headline-ese that shares few words with the body
-        sentence reporting the same fact, so they would mostly show up as false omissions.
-    n_process : int, optional
-        Processes that score story blocks in parallel (forked; the result is the same).
-        Default :data:`analysis.config.SPACY_N_PROCESS`, used only when the blocks hold at
-        least :data:`PARALLEL_MIN_SENTENCES` sentences.
+    options : ClaimOptions, optional
+        Thresholds, neighbours, the fields compared and processes; default ``ClaimOptions()``.
 
     Returns
     -------
@@ -114,17 +142,8 @@ def claims(
         reported fact; False when there is no token table). Sorted by story, claim_id,
         article, offset.
 
-    Raises
-    ------
-    ValueError
-        For a threshold outside (0, 1], ``k < 1`` or ``min_word_similarity`` outside [0, 1].
     """
-    if not 0.0 < threshold <= 1.0 or not 0.0 < copy_threshold <= 1.0:
-        raise ValueError(f"thresholds must be in (0, 1], got {threshold}, {copy_threshold}")
-    if not 0.0 <= min_word_similarity <= 1.0:
-        raise ValueError(f"min_word_similarity must be in [0, 1], got {min_word_similarity}")
-    if k < 1:
-        raise ValueError(f"k must be >= 1, got {k}")
+    opts = options or ClaimOptions()
     from scipy import sparse
     from scipy.sparse.csgraph import connected_components
 
@@ -138,9 +157,9 @@ def claims(
     sents = restrict(sentences, rows["article_id"])
     if sents.empty:
         return pd.DataFrame(columns=CLAIM_COLUMNS)
-    sents = sents[sents["field"].isin(fields)].copy()
+    sents = sents[sents["field"].isin(opts.fields)].copy()
     sents["article_id"] = sents["article_id"].astype(str)
-    sents = sents[sents["text"].astype(str).str.count(r"\w+") >= min_words]
+    sents = sents[sents["text"].astype(str).str.count(r"\w+") >= opts.min_words]
     if sents.empty:
         return pd.DataFrame(columns=CLAIM_COLUMNS)
     outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else rows["article_id"]
@@ -155,7 +174,7 @@ def claims(
     texts = sents["text"].astype(str).to_numpy()
     block_rows = list(sents.groupby("story", sort=True).indices.values())
     # pass 1: vocabularies and document frequencies over every block; pass 2: one block's vectors at a time
-    vectors = BlockVectors(word_weight=word_weight)
+    vectors = BlockVectors(word_weight=opts.word_weight)
     block_rows = sorted(block_rows, key=lambda ix: ix[0])  # the sentences' order, as one fit sees them
     numbers = [vectors.add(texts[idx].tolist()) for idx in block_rows]
     n = len(sents)
@@ -167,7 +186,8 @@ def claims(
     next_label = 0
     links = block_links(
         vectors, texts, block_rows, numbers,
-        threshold=threshold, k=k, min_word_similarity=min_word_similarity, n_process=n_process,
+        threshold=opts.threshold, k=opts.k, min_word_similarity=opts.min_word_similarity,
+        n_process=opts.n_process,
     )  # fmt: skip
     for idx, (a, b, sv) in zip(block_rows, links, strict=True):
         idx = np.asarray(idx)
@@ -180,7 +200,7 @@ def claims(
                 top = pd.Series(sv[other]).groupby(gi[other]).max()
                 pos = top.index.to_numpy()
                 best[pos] = np.where(np.isnan(best[pos]), top.to_numpy(), np.fmax(best[pos], top.to_numpy()))
-                shared = other & (outs[gi] != outs[gj]) & (sv >= copy_threshold - 1e-12)
+                shared = other & (outs[gi] != outs[gj]) & (sv >= opts.copy_threshold - 1e-12)
                 copy[gi[shared]] = True
                 copy[gj[shared]] = True
         graph = sparse.coo_matrix((np.ones(len(edges_i)), (edges_i, edges_j)), shape=(len(idx), len(idx)))

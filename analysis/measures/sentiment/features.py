@@ -22,14 +22,23 @@ The features (a sparse ``{name: value}`` mapping):
 * bags of lemmas: within 3 tokens of the target (``w:``), in the clause
   selection (``c:``), on the dependency path (``p:``) and in the sentence (``s:``).
 
+Besides this sparse mapping, :func:`target_inputs` gives a dense vector: the mean
+GloVe word vector (:mod:`analysis.measures.sentiment.vectors`) of each region in
+:data:`REGIONS` (the words just left and right of the target, its clause
+selection, its dependency path to the root, the rest of the sentence). Word
+vectors carry what the training sentences said about a word to its neighbours
+in meaning, so they help on words the training data never saw.
+
 Bump :data:`FEATURES_VERSION` when a feature changes (the model records the version
 it was trained with and refuses a mismatch).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from analysis.measures.sentiment.clause import (
     SUBJECT_DEPS,
@@ -41,8 +50,15 @@ from analysis.measures.sentiment.clause import (
     tree,
 )
 from analysis.measures.sentiment.lexicon import analyzer, negations
+from analysis.measures.sentiment.vectors import DIM, mean_vectors, word_ids
 
-FEATURES_VERSION = "2"
+FEATURES_VERSION = "3"
+#: Regions of the sentence whose mean word vector is a block of the dense features, in this order.
+REGIONS = ("left", "right", "clause", "path", "sentence")
+#: Content words each side of the target in the ``left`` / ``right`` regions.
+VECTOR_WINDOW = 5
+#: Length of the dense feature vector.
+N_DENSE = DIM * len(REGIONS)
 
 #: Lemmas of verbs that introduce reported speech or a stance (speaker is the subject).
 REPORTING_VERBS = frozenset(
@@ -69,6 +85,7 @@ class Sentence:
     children: list[list[int]]
     valence: list[float]
     negated: list[bool]
+    vector_ids: np.ndarray
 
 
 def prepare(
@@ -78,8 +95,15 @@ def prepare(
     pos: Sequence[str],
     dep: Sequence[str],
     head: Sequence[int],
+    *,
+    vocabulary: Mapping[str, int] | None = None,
 ) -> Sentence:
-    """Prepare a sentence's token lists (``head`` local to the sentence; out-of-range heads become roots)."""
+    """Prepare a sentence's token lists (``head`` local to the sentence; out-of-range heads become roots).
+
+    ``vocabulary`` maps lower-cased words to their word-vector rows
+    (:func:`analysis.measures.sentiment.vectors.lookup`, made once for many
+    sentences); without it the rows are looked up here.
+    """
     fixed, children = tree(head)
     texts = [str(t) for t in text]
     lemmas = [str(x).lower() for x in (lemma if lemma is not None else texts)]
@@ -93,8 +117,18 @@ def prepare(
             value = lexicon.get(lem, 0.0)
         valence.append(float(value))
         negated.append(low in neg or lem in neg)
+    if vocabulary is None:
+        ids = word_ids(texts)
+        if (ids < 0).any():
+            ids = np.where(ids < 0, word_ids(lemmas), ids)
+    else:
+        ids = np.fromiter(
+            (vocabulary.get(t.lower(), vocabulary.get(m, -1)) for t, m in zip(texts, lemmas, strict=True)),
+            dtype=np.int64,
+            count=len(texts),
+        )
     return Sentence(texts, [bool(w) for w in ws], lemmas, [str(p) for p in pos], [str(d) for d in dep],
-                    fixed, children, valence, negated)  # fmt: skip
+                    fixed, children, valence, negated, ids)  # fmt: skip
 
 
 def _masses(sentence: Sentence, indices, prefix: str, out: dict[str, float], weights=None) -> None:
@@ -130,11 +164,56 @@ def target_features(
     >>> f["role:nsubj|praise"], f["clause_vader"] > 0
     (1.0, True)
     """
+    return _analyse(sentence, span, window)[0]
+
+
+def target_inputs(
+    sentence: Sentence, span: Sequence[int], *, window: int = TARGET_WINDOW
+) -> tuple[dict[str, float], np.ndarray]:
+    """Return the sparse feature mapping and the dense vector (length :data:`N_DENSE`) of one target.
+
+    The dense vector concatenates the mean word vector of each region of
+    :data:`REGIONS` (zeros for an empty region or a word without a vector).
+
+    Examples
+    --------
+    >>> s = prepare(["Putin", "praised", "the", "deal", "."], [True, True, True, False, False],
+    ...             ["Putin", "praise", "the", "deal", "."], ["PROPN", "VERB", "DET", "NOUN", "PUNCT"],
+    ...             ["nsubj", "ROOT", "det", "dobj", "punct"], [1, 1, 3, 1, 1])
+    >>> f, v = target_inputs(s, [0])
+    >>> v.shape == (N_DENSE,), bool(v[:50].any()), bool(v[50:100].any())
+    (True, False, True)
+    """
+    features, groups = target_parts(sentence, span, window=window)
+    return features, mean_vectors(groups).ravel()
+
+
+def target_parts(
+    sentence: Sentence, span: Sequence[int], *, window: int = TARGET_WINDOW
+) -> tuple[dict[str, float], list[np.ndarray]]:
+    """Return the sparse feature mapping and, per region of :data:`REGIONS`, the vector rows of its words.
+
+    :func:`analysis.measures.sentiment.vectors.mean_vectors` turns the rows of
+    many targets into their dense vectors at once (what :func:`target_inputs`
+    does for one).
+    """
+    features, regions = _analyse(sentence, span, window)
+    ids = sentence.vector_ids
+    groups = []
+    for name in REGIONS:
+        members = regions.get(name)
+        rows = ids[np.asarray(members, dtype=np.int64)] if members else ids[:0]
+        groups.append(rows[rows >= 0])
+    return features, groups
+
+
+def _analyse(sentence: Sentence, span: Sequence[int], window: int) -> tuple[dict[str, float], dict]:
+    """Return the sparse features of a target and the token indices of its :data:`REGIONS`."""
     n = len(sentence.text)
     span_set = {i for i in span if 0 <= i < n}
     out: dict[str, float] = {"bias_feature": 1.0}
     if not span_set:
-        return out
+        return out, {}
     head, dep, pos, lemma, children = (
         sentence.head,
         sentence.dep,
@@ -239,7 +318,21 @@ def target_features(
     for i in to_root[1:]:
         if i not in span_set:
             out["p:" + lemma[i]] = 1.0
-    return out
+
+    # regions of the dense word-vector features (content words only)
+    def content(indices) -> list[int]:
+        return [i for i in indices if pos[i] in _CONTENT_POS and i not in span_set]
+
+    left = content(range(lo - 1, -1, -1))[:VECTOR_WINDOW]
+    right = content(range(hi + 1, n))[:VECTOR_WINDOW]
+    regions = {
+        "left": left,
+        "right": right,
+        "clause": content(selected),
+        "path": content(to_root[1:]),
+        "sentence": content(range(n)),
+    }
+    return out, regions
 
 
 #: Token-table columns the targeted methods read (``lemma`` used when present).

@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.sentiment.clause import TARGET_WINDOW, score_selection, select, tree
-from analysis.measures.sentiment.features import prepare, sentence_spans, target_features
+from analysis.measures.sentiment.features import N_DENSE, prepare, sentence_spans, target_parts
 from analysis.measures.sentiment.lexicon import CLASSES, label_of
 from analysis.measures.sentiment.model import TargetModel, shipped_model
+from analysis.measures.sentiment.vectors import lookup, mean_vectors
 
 Method = Literal["model", "vader"]
 METHODS = ("model", "vader")
@@ -92,26 +93,44 @@ def score_spans(
     score = np.full(n, np.nan)
     weights = (model or shipped_model()) if method == "model" else None
     prepared: dict[tuple, object] = {}  # repeated sentences (wire copy) are prepared once per call
-    memo: dict[tuple, tuple] = {}
+    memo: dict[tuple, int] = {}  # (sentence, span) -> position among the distinct targets
+    position = np.full(n, -1, dtype=np.int64)
+    vader: list[float] = []
+    sparse_rows: list[dict[str, float]] = []
+    groups: list[np.ndarray] = []
+    vocabulary = None
+    if method == "model" and not tokens.empty:
+        words = (
+            tokens["text"] if "lemma" not in tokens.columns else pd.concat([tokens["text"], tokens["lemma"]])
+        )
+        vocabulary = lookup(words)
     for row, sentence, span in sentence_spans(tokens, spans):
         key = (sentence, span)
-        hit = memo.get(key)
-        if hit is None:
+        k = memo.get(key)
+        if k is None:
+            k = memo[key] = len(memo)
             if method == "vader":
                 text, ws, lemma, pos, dep, head = sentence
                 fixed, children = tree(head)
                 selected = select(fixed, dep, pos, list(span), window, children)
-                hit = (None, score_selection(text, ws, selected, lemma))
+                vader.append(score_selection(text, ws, selected, lemma))
             else:
                 s = prepared.get(sentence)
                 if s is None:
-                    s = prepared[sentence] = prepare(*sentence)
-                p = weights.predict_proba(target_features(s, span, window=window))
-                hit = (p, float(p[2] - p[0]))
-            memo[key] = hit
-        if hit[0] is not None:
-            probs[row] = hit[0]
-        score[row] = hit[1]
+                    s = prepared[sentence] = prepare(*sentence, vocabulary=vocabulary)
+                features, regions = target_parts(s, span, window=window)
+                sparse_rows.append(features)
+                groups.extend(regions)
+        position[row] = k
+    hit = position >= 0
+    if hit.any():
+        if method == "vader":
+            score[hit] = np.asarray(vader)[position[hit]]
+        else:
+            dense = mean_vectors(groups).reshape(len(sparse_rows), N_DENSE)
+            distinct = weights.predict_proba_many(sparse_rows, dense)
+            probs[hit] = distinct[position[hit]]
+            score[hit] = probs[hit, 2] - probs[hit, 0]
     out = pd.DataFrame(probs, columns=["p_negative", "p_neutral", "p_positive"], index=spans.index)
     out["sentiment"] = score
     if method == "model":

@@ -33,8 +33,10 @@ import pandas as pd
 from analysis.annotate import iter_tokens, load_model
 from analysis.core import cache
 from analysis.pipeline.chunks import process_chunk
+from analysis.pipeline.engines.base import ChunkWork, EngineResult
+from analysis.pipeline.options import RunOptions
 from analysis.pipeline.plan import plan
-from analysis.pipeline.store import ArrowError, read_chunk
+from analysis.pipeline.store import ArrowError, LazyTables, concat, read_chunk
 from analysis.pipeline.timing import Timer
 
 try:  # the plugin base class exists only when distributed is installed
@@ -107,7 +109,7 @@ def run_partition(
     -------
     dict
         ``worker`` (address), ``cached`` (bool), ``tables`` (names written),
-        ``timings`` (stage -> seconds).
+        ``timings`` (stage -> seconds), ``writes`` (cache entries written).
     """
     try:
         from distributed import get_worker
@@ -116,7 +118,7 @@ def run_partition(
     except (ImportError, ValueError):
         worker = f"pid-{os.getpid()}"
     stages = plan(include=include, settings=settings)
-    timer = Timer()
+    timer, writes = Timer(), cache.write_count()
     tables = read_chunk(keys, cache_dir)
     cached = tables is not None
     if tables is None:
@@ -137,7 +139,13 @@ def run_partition(
             table.to_pickle(tmp)
             path = folder / f"part-{index:05d}.pkl"
         os.replace(tmp, path)
-    return {"worker": worker, "cached": cached, "tables": list(tables), "timings": timer.seconds}
+    return {
+        "worker": worker,
+        "cached": cached,
+        "tables": list(tables),
+        "timings": timer.seconds,
+        "writes": cache.write_count() - writes,
+    }
 
 
 def read_partitions(out_dir: str | os.PathLike, names: list[str], n: int) -> list[dict[str, pd.DataFrame]]:
@@ -155,79 +163,68 @@ def read_partitions(out_dir: str | os.PathLike, names: list[str], n: int) -> lis
     return parts
 
 
-def run_chunks(
-    chunks: list[pd.DataFrame],
-    keys: list[Mapping[str, str]],
-    stage_names: list[str],
-    *,
-    include: Iterable[str] | None,
-    cache_dir: str | os.PathLike,
-    settings: Mapping[str, Any] | None = None,
-    scheduler: Any = None,
-    n_workers: int | None = None,
-    batch_size: int | None = None,
-    out_dir: str | os.PathLike | None = None,
-    progress: bool = True,
-) -> tuple[list[dict[str, pd.DataFrame]], list[str], dict[str, float]]:
-    """Run every chunk as one Dask task and return (per-chunk tables, worker per chunk, summed timings).
+class DaskEngine:
+    """Run every chunk as one Dask task; the workers write Parquet partitions the client reads back in order.
 
-    Parameters
-    ----------
-    chunks : list of pandas.DataFrame
-        From :func:`analysis.pipeline.chunks.chunk_articles`.
-    keys : list of Mapping[str, str]
-        Per-chunk stage cache keys.
-    stage_names : list of str
-        Stages the client planned (workers plan the same from the same code).
-
-    Returns
-    -------
-    tuple
-        Per-chunk tables read back from ``out_dir``, the worker address that
-        computed each chunk, and stage -> seconds summed over workers.
+    ``options.scheduler`` names the cluster (default a LocalCluster of ``options.n_process``
+    workers, 2 if None); ``options.out_dir`` the partitioned output (default under the cache).
     """
-    if not chunks:
-        return [], [], {}
-    include = list(include) if include is not None else None
-    run_key = cache.content_key("dask-run", *[k.get("sentences", "") for k in keys], *stage_names)
-    out = Path(out_dir) if out_dir is not None else Path(cache_dir) / "dask-output" / run_key[:16]
-    out.mkdir(parents=True, exist_ok=True)
-    client, cluster = _client(scheduler, n_workers)
-    try:
-        client.register_plugin(SpacyModelPlugin())
-        futures = [
-            client.submit(
-                run_partition,
-                i,
-                chunk,
-                dict(k),
-                include=include,
-                settings=settings,
-                cache_dir=str(cache_dir),
-                out_dir=str(out),
-                batch_size=batch_size,
-                key=f"outlet-framing-partition-{run_key[:8]}-{i:05d}",
-                pure=False,
-            )
-            for i, (chunk, k) in enumerate(zip(chunks, keys, strict=True))
-        ]
-        results = client.gather(futures)
-    finally:
-        if cluster is not None:
-            client.close()
-            cluster.close()
-    timings: dict[str, float] = {}
-    names: list[str] = []
-    for result in results:
-        for stage, seconds in result["timings"].items():
-            timings[stage] = timings.get(stage, 0.0) + seconds
-        names.extend(n for n in result["tables"] if n not in names)
-    if progress:
-        print(
-            f"  dask: {len(chunks)} partitions on {len({r['worker'] for r in results})} workers",
-            file=sys.stderr,
-            flush=True,
+
+    name = "dask"
+
+    def run(self, work: ChunkWork, options: RunOptions) -> EngineResult:
+        """Compute every chunk of ``work`` on the cluster (see :class:`~.base.Engine`)."""
+        if not work.chunks:
+            return EngineResult(self.name, LazyTables([], work.root))
+        include = list(options.include) if options.include is not None else None
+        stage_names = [s.name for s in work.stages]
+        run_key = cache.content_key("dask-run", *[k.get("sentences", "") for k in work.keys], *stage_names)
+        out = (
+            Path(options.out_dir) if options.out_dir is not None else work.root / "dask-output" / run_key[:16]
         )
-    workers = [r["worker"] for r in results]
-    timings["__cached__"] = float(sum(r["cached"] for r in results))
-    return read_partitions(out, names, len(chunks)), workers, timings
+        out.mkdir(parents=True, exist_ok=True)
+        client, cluster = _client(options.scheduler, options.n_process)
+        try:
+            client.register_plugin(SpacyModelPlugin())
+            futures = [
+                client.submit(
+                    run_partition,
+                    i,
+                    chunk,
+                    dict(k),
+                    include=include,
+                    settings=work.settings,
+                    cache_dir=str(work.root),
+                    out_dir=str(out),
+                    batch_size=options.batch_size,
+                    key=f"outlet-framing-partition-{run_key[:8]}-{i:05d}",
+                    pure=False,
+                )
+                for i, (chunk, k) in enumerate(zip(work.chunks, work.keys, strict=True))
+            ]
+            results = client.gather(futures)
+        finally:
+            if cluster is not None:
+                client.close()
+                cluster.close()
+        timer = Timer()
+        names: list[str] = []
+        for result in results:
+            timer.merge(result["timings"])
+            names.extend(n for n in result["tables"] if n not in names)
+        workers = sorted({r["worker"] for r in results})
+        if options.progress:
+            print(
+                f"  dask: {len(work.chunks)} partitions on {len(workers)} workers",
+                file=sys.stderr,
+                flush=True,
+            )
+        parts = read_partitions(out, names, len(work.chunks))
+        return EngineResult(
+            self.name,
+            LazyTables([], work.root, extra=concat(parts)),
+            timer.seconds,
+            chunks_cached=sum(bool(r["cached"]) for r in results),
+            cache_writes=sum(r["writes"] for r in results),
+            workers=tuple(workers),
+        )

@@ -1,4 +1,4 @@
-"""The lanes engine: uncached chunks computed in forked worker processes, each parsing whole chunks.
+"""The lanes engine (uncached chunks computed in forked worker processes) and ``pandas`` (lanes or serial).
 
 Each lane loads the spaCy model once and takes the next chunk as soon as it is
 free, so the parse of one chunk overlaps with the per-article stages of another
@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -23,6 +22,9 @@ from analysis.annotate import MIN_ARTICLES_PER_PROCESS, iter_tokens, load_model
 from analysis.core import cache
 from analysis.core.parallel import fork_context, release_memory
 from analysis.pipeline.chunks import process_chunk
+from analysis.pipeline.engines.base import ChunkWork, LocalEngine
+from analysis.pipeline.engines.serial import SerialEngine
+from analysis.pipeline.options import RunOptions
 from analysis.pipeline.plan import plan
 from analysis.pipeline.timing import Timer
 
@@ -86,58 +88,87 @@ def lane_chunk(
     return timer.seconds, cache.write_count() - writes, os.getpid()
 
 
-def run_lanes(
-    chunks: list[pd.DataFrame],
-    keys: list[dict[str, str]],
-    *,
-    include: Iterable[str] | None,
-    settings: Mapping[str, Any] | None = None,
-    cache_dir: Path,
-    lanes: int,
-    batch_size: int | None,
-    timer: Timer,
-    progress: bool,
-) -> tuple[int, list[int]]:
-    """Compute uncached chunks in ``lanes`` worker processes; return (cache writes, lane process ids).
+class LanesEngine(LocalEngine):
+    """Compute the uncached chunks in forked worker processes ("lanes"), each parsing whole chunks.
 
     Chunks are handed out longest first (by characters), so the last ones are short and the
-    lanes finish together. Stage seconds are summed over lanes into ``timer``; the outputs
-    are in the cache.
+    lanes finish together. Stage seconds are summed over lanes; the outputs are in the cache.
+
+    Parameters
+    ----------
+    lanes : int, optional
+        Worker processes; default ``options.n_process`` (else
+        :data:`analysis.config.SPACY_N_PROCESS`), at most one per chunk to compute.
     """
-    names = list(include) if include is not None else None
-    writes = 0
-    pids: set[int] = set()
-    if progress:
-        total = sum(len(c) for c in chunks)
-        print(
-            f"analysing {len(chunks)} chunks ({total} articles) in {lanes} processes",
-            file=sys.stderr,
-            flush=True,
-        )
-    context = fork_context()
-    order = sorted(range(len(chunks)), key=lambda i: -sum(chunks[i]["text"].map(len)))
-    wave = lanes * max(1, LANE_MAX_CHUNKS) if len(chunks) > LANE_RECYCLE_FROM_CHUNKS else len(chunks)
-    done = 0
-    for start in range(0, len(order), wave):
-        with ProcessPoolExecutor(max_workers=lanes, mp_context=context, initializer=lane_init) as pool:
-            futures = {
-                pool.submit(lane_chunk, chunks[i], keys[i], names, str(cache_dir), batch_size, settings): i
-                for i in order[start : start + wave]
-            }
-            try:
-                for future in as_completed(futures):
-                    seconds, lane_writes, pid = future.result()
-                    timer.merge(seconds)
-                    writes += lane_writes
-                    pids.add(pid)
-                    done += 1
-                    if progress:
-                        size = len(chunks[futures[future]])
-                        print(
-                            f"  chunk {done}/{len(chunks)} done: {size} articles", file=sys.stderr, flush=True
-                        )
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-    return writes, sorted(pids)
+
+    name = "lanes"
+
+    def __init__(self, lanes: int | None = None) -> None:
+        self.lanes = lanes
+
+    def compute(
+        self, work: ChunkWork, todo: list[int], options: RunOptions, timer: Timer
+    ) -> tuple[int, list[str]]:
+        """Compute chunks ``todo`` in lanes (see :meth:`~.base.LocalEngine.compute`)."""
+        lanes = self.lanes or max(1, min(options.n_process or config.SPACY_N_PROCESS, len(todo)))
+        chunks = [work.chunks[i] for i in todo]
+        keys = [work.keys[i] for i in todo]
+        include = list(options.include) if options.include is not None else None
+        writes = 0
+        pids: set[int] = set()
+        if options.progress:
+            total = sum(len(c) for c in chunks)
+            print(
+                f"analysing {len(chunks)} chunks ({total} articles) in {lanes} processes",
+                file=sys.stderr,
+                flush=True,
+            )
+        release_memory()  # the lanes are forked from here: leave them no freed pages to copy
+        context = fork_context()
+        order = sorted(range(len(chunks)), key=lambda i: -sum(chunks[i]["text"].map(len)))
+        wave = lanes * max(1, LANE_MAX_CHUNKS) if len(chunks) > LANE_RECYCLE_FROM_CHUNKS else len(chunks)
+        done = 0
+        for start in range(0, len(order), wave):
+            with ProcessPoolExecutor(max_workers=lanes, mp_context=context, initializer=lane_init) as pool:
+                futures = {
+                    pool.submit(
+                        lane_chunk,
+                        chunks[i],
+                        keys[i],
+                        include,
+                        str(work.root),
+                        options.batch_size,
+                        work.settings,
+                    ): i
+                    for i in order[start : start + wave]
+                }
+                try:
+                    for future in as_completed(futures):
+                        seconds, lane_writes, pid = future.result()
+                        timer.merge(seconds)
+                        writes += lane_writes
+                        pids.add(pid)
+                        done += 1
+                        if options.progress:
+                            size = len(chunks[futures[future]])
+                            print(
+                                f"  chunk {done}/{len(chunks)} done: {size} articles",
+                                file=sys.stderr,
+                                flush=True,
+                            )
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
+        return writes, [f"pid-{pid}" for pid in sorted(pids)]
+
+
+class PandasEngine(LocalEngine):
+    """The default engine: :class:`LanesEngine` when :func:`lane_count` says lanes pay off, else serial."""
+
+    name = "pandas"
+
+    def choose(self, work: ChunkWork, todo: list[int], options: RunOptions) -> LocalEngine:
+        """Return lanes for 2+ processes and enough articles to compute, else :class:`SerialEngine`."""
+        lanes = lane_count(options.n_process, [len(work.chunks[i]) for i in todo])
+        return LanesEngine(lanes) if lanes > 1 else SerialEngine()

@@ -4,41 +4,46 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator
 
 import pandas as pd
 
 from analysis.annotate import iter_tokens
 from analysis.pipeline.chunks import process_chunk
-from analysis.pipeline.plan import PlannedStage
+from analysis.pipeline.engines.base import ChunkWork, LocalEngine, this_process
+from analysis.pipeline.options import RunOptions
 from analysis.pipeline.timing import Timer
 
 
-def run_serial(
-    chunks: list[pd.DataFrame],
-    keys: list[dict[str, str]],
-    stages: Sequence[PlannedStage],
-    *,
-    token_options: Mapping[str, Any],
-    timer: Timer,
-    progress: bool,
-) -> None:
-    """Compute chunks here, one after another, streaming one ``nlp.pipe`` over all of them.
+class SerialEngine(LocalEngine):
+    """Compute the uncached chunks here, one after another, streaming one ``nlp.pipe`` over all of them.
 
-    Outputs go to the cache only (:class:`analysis.pipeline.store.LazyTables` reads them back).
-    ``token_options`` are passed to :func:`analysis.annotate.iter_tokens` (``cache_dir``,
-    ``n_process``, ``batch_size``, ``progress``).
+    ``nlp.pipe`` itself may use ``options.n_process`` processes for the parse. Outputs go to the
+    cache only; the returned :class:`~analysis.pipeline.store.LazyTables` reads them back.
     """
-    stream: Iterator[pd.DataFrame] = iter_tokens(chunks, **token_options)
-    root = token_options["cache_dir"]
-    for i, chunk in enumerate(chunks):
-        t0 = time.perf_counter()
-        tokens = next(stream)
-        timer.add("annotate", time.perf_counter() - t0)
-        process_chunk(chunk, tokens, stages, keys[i], cache_dir=root, timer=timer)
-        del tokens
-        if progress:
-            print(f"  chunk {i + 1}/{len(chunks)}: {len(chunk)} articles", file=sys.stderr, flush=True)
-    for _ in stream:  # exhaust the stream: spaCy's worker processes exit before the corpus stages
-        pass
+
+    name = "serial"
+
+    def compute(
+        self, work: ChunkWork, todo: list[int], options: RunOptions, timer: Timer
+    ) -> tuple[int, tuple[str, ...]]:
+        """Compute chunks ``todo`` here (see :meth:`~.base.LocalEngine.compute`)."""
+        chunks = [work.chunks[i] for i in todo]
+        stream: Iterator[pd.DataFrame] = iter_tokens(
+            chunks,
+            cache_dir=work.root,
+            n_process=options.n_process,
+            batch_size=options.batch_size,
+            progress=options.progress,
+        )
+        for n, (i, chunk) in enumerate(zip(todo, chunks, strict=True)):
+            started = time.perf_counter()
+            tokens = next(stream)
+            timer.add("annotate", time.perf_counter() - started)
+            process_chunk(chunk, tokens, work.stages, work.keys[i], cache_dir=work.root, timer=timer)
+            del tokens
+            if options.progress:
+                print(f"  chunk {n + 1}/{len(chunks)}: {len(chunk)} articles", file=sys.stderr, flush=True)
+        for _ in stream:  # exhaust the stream: spaCy's worker processes exit before the corpus stages
+            pass
+        return 0, (this_process(),)
