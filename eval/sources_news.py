@@ -123,7 +123,14 @@ def pipeline(labels: pd.DataFrame, arts: pd.DataFrame, ann) -> None:
             continue
         best = cand.iloc[0]
         rows.append(
-            (r.doc_id, r.person_id, r.source_type, best["source_type"], best["source_id"], best["speaker"])
+            (
+                r.doc_id,
+                r.person_id,
+                r.source_type,
+                best["source_type"],
+                best["source_id"],
+                best["speaker_canonical"],
+            )
         )
     m = pd.DataFrame(rows, columns=["doc_id", "person_id", "gold_type", "pred_type", "source_id", "speaker"])
     found = m[m["pred_type"].notna()]
@@ -147,6 +154,8 @@ def pipeline(labels: pd.DataFrame, arts: pd.DataFrame, ann) -> None:
             tp += same_g and same_p
             fp += same_p and not same_g
             fn += same_g and not same_p
+    raw = sum(d["speaker"].nunique() for _, d in spoken.groupby("doc_id"))
+    print(f"without merging name variants (distinct speaker_canonical): {raw}")
     print(
         f"sources per document, summed: predicted {n_pred}, gold persons {n_gold} "
         f"(ratio {n_pred / max(n_gold, 1):.3f})"
