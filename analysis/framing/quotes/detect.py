@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,8 @@ from analysis.framing.quotes.lexicon import (
     Lexicon,
     default_lexicon,
 )
-from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType, terms_for
+from analysis.framing.quotes.people import People, read_people
+from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType, terms_for, with_parties
 from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions, get_mentions
 from analysis.schema import ok_articles
 
@@ -319,7 +321,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         if content is None:
             continue
         subj = subject_of(f, k)
-        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, lex.surnames):
+        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, res.known.surnames):
             continue
         a, b = content
         cs, ce = f.start[a], f.end[b]
@@ -460,7 +462,7 @@ def _empty_quotes() -> pd.DataFrame:
 @stage(
     provides="quotes",
     requires=("articles",),
-    keywords=("annotations", "mentions"),
+    keywords=("annotations", "mentions", "people"),
     per_article=True,
     columns=QUOTE_COLUMNS,
 )
@@ -470,6 +472,7 @@ def quotes(
     annotations: Annotations | None = None,
     mentions: pd.DataFrame | None = None,
     source_types: str | Path | None = None,
+    people: str | PathLike | pd.DataFrame | People | None = None,
 ) -> pd.DataFrame:
     """Find direct, partial and indirect quotations and attribute each to a speaker.
 
@@ -487,6 +490,10 @@ def quotes(
         canonical`` (``kind`` and ``country`` used when present), as returned by
         ``analysis.entity_mentions``; default: computed with it, or spaCy's raw
         entities with their surface text as canonical name when that module is absent.
+    people : str, path, DataFrame or People, optional
+        The corpus's own people table (:mod:`analysis.framing.quotes.people`; pass
+        ``resolve_people(source)`` to use a ``people.csv`` beside the corpus). Default none:
+        speakers are resolved from the article alone.
     source_types : str or path, optional
         A corpus's own source-type table (``term, source_type, kind``), or the corpus folder
         holding ``source_types.csv``; its rows override the packaged table
@@ -500,7 +507,8 @@ def quotes(
         ``indirect``), ``quote`` (the quoted words, or the reported clause),
         ``speaker`` (surface phrase), ``speaker_canonical``,
         ``speaker_affiliation`` (the party, country or organisation the article ties
-        the speaker to, or ``unknown``; see :mod:`analysis.framing.quotes.sources`),
+        the speaker to, or ``unknown``; see :mod:`analysis.framing.quotes.sources`; the
+        people table's affiliation when the text gives none),
         ``verb`` (reporting verb or
         "according to" as written), ``start_char, end_char`` (the quote inside its
         marks, or the reported clause), ``verb_start_char, verb_end_char,
@@ -531,10 +539,11 @@ def quotes(
     by_field = article_mentions(mentions)
     texts = field_texts(rows)
     lex = default_lexicon()
-    terms = terms_for(source_types)
+    known = read_people(people)
+    terms = with_parties(terms_for(source_types), known.parties)
     out = []
     for _, fields in field_groups(toks, texts, by_field):
-        res = Resolver(fields, lex)
+        res = Resolver(fields, lex, known)
         typer = ArticleSources(fields, terms)
         for f in fields:
             if not f.text:
@@ -552,7 +561,9 @@ def quotes(
                         "quote": f.text[q.start : q.end].strip(),
                         "speaker": sp.surface if sp else None,
                         "speaker_canonical": sp.canonical if sp else None,
-                        "speaker_affiliation": st.affiliation or UNKNOWN,
+                        "speaker_affiliation": st.affiliation
+                        or (known.affiliation_of(sp.canonical) if sp and st.is_person else "")
+                        or UNKNOWN,
                         "verb": (
                             "according to"
                             if q.verb is not None and f.word[q.verb].lower() == "according"
