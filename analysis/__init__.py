@@ -66,6 +66,7 @@ _EXPORTS: dict[str, str] = {
     "story_summary": "analysis.framing.stories",
     "salience": "analysis.framing.salience",
     "coding_sample": "analysis.framing.coding",
+    "CodingGuide": "analysis.framing.coding",
     "agreement": "analysis.framing.coding",
     "attention": "analysis.framing.attention",
     # comparison of groups (core)

@@ -34,6 +34,7 @@ from analysis.framing.codebook import (
     CORPUS_CODEBOOK_NAME,
     DEFAULT_CODEBOOK,
     FRAME_TYPES,
+    NOT_VALIDATED,
     CodebookError,
     codebook_digest,
     load_codebook,
@@ -58,13 +59,13 @@ NEGATORS = frozenset({"no", "not", "never", "without", "nor", "neither", "n't"})
 #: How many tokens before a hit are searched for a negator.
 NEGATION_WINDOW = 3
 FRAMES_COLUMNS: tuple[str, ...] = (
-    "article_id", "outlet", "frame", "frame_type", "label", "score", "n_indicators", "n_fired", "indicators",
-    "n_hits", "n_words", "hits_per_1000_words", "n_evidence_sentences", "evidence",
+    "article_id", "outlet", "frame", "frame_type", "label", "validity", "score", "n_indicators", "n_fired",
+    "indicators", "n_hits", "n_words", "hits_per_1000_words", "n_evidence_sentences", "evidence",
     "field", "sentence_id", "start_char", "end_char", "sentence", "codebook", "codebook_version",
 )  # fmt: skip
 FRAME_SUMMARY_COLUMNS: tuple[str, ...] = (
-    "frame", "frame_type", "label", "n_articles", "mean_score", "mean_score_low", "mean_score_high",
-    "share_with_frame", "mean_hits_per_1000_words", "corpus_share", "flag", "note",
+    "frame", "frame_type", "label", "validity", "n_articles", "mean_score", "mean_score_low",
+    "mean_score_high", "share_with_frame", "mean_hits_per_1000_words", "corpus_share", "flag", "note",
 )  # fmt: skip
 PREVALENCE_COLUMNS: tuple[str, ...] = (
     "frame", "label", "n_articles", "n_with_frame", "share_with_frame", "flag",
@@ -294,7 +295,8 @@ def frames(
     -------
     pandas.DataFrame
         One row per article and frame (zero scores included): ``article_id, outlet,
-        frame, frame_type, label``, ``score`` (indicator questions answered yes /
+        frame, frame_type, label``, ``validity`` (the codebook's mark: validated,
+        exploratory, too few to validate or not validated), ``score`` (indicator questions answered yes /
         indicators, 0..1), ``n_indicators, n_fired``, ``indicators`` (fired ids, ``;``
         separated), ``n_hits`` (rule matches), ``n_words`` (non-punctuation tokens in
         the fields), ``hits_per_1000_words`` (matches per 1,000 words), ``n_evidence_sentences``,
@@ -319,11 +321,11 @@ def frames(
     outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else pd.Series("", index=rows.index)
     grid = pd.DataFrame(
         [
-            (aid, out, frame, spec["type"], spec["label"], len(spec["indicators"]))
+            (aid, out, frame, spec["type"], spec["label"], spec["validity"], len(spec["indicators"]))
             for aid, out in zip(rows["article_id"], outlet, strict=True)
             for frame, spec in book.items()
         ],
-        columns=["article_id", "outlet", "frame", "frame_type", "label", "n_indicators"],
+        columns=["article_id", "outlet", "frame", "frame_type", "label", "validity", "n_indicators"],
     )
     keys = ["article_id", "frame"]
     if not ev.empty:
@@ -468,7 +470,8 @@ def frame_summary(
     Returns
     -------
     pandas.DataFrame
-        ``<by>, frame, frame_type, label, n_articles, mean_score, mean_score_low,
+        ``<by>, frame, frame_type, label, validity`` (from the frames table; "not validated"
+        when it has no such column), ``n_articles, mean_score, mean_score_low,
         mean_score_high`` (NaN with one article), ``share_with_frame`` (articles with
         score > 0), ``mean_hits_per_1000_words``, ``corpus_share`` and ``flag`` (the frame's
         share of all articles and its :func:`frame_prevalence` flag) and ``note``
@@ -497,6 +500,7 @@ def frame_summary(
                 "frame": frame,
                 "frame_type": g["frame_type"].iloc[0],
                 "label": g["label"].iloc[0],
+                "validity": g["validity"].iloc[0] if "validity" in g.columns else NOT_VALIDATED,
                 "n_articles": len(g),
                 "mean_score": float(scores.mean()),
                 "mean_score_low": low,

@@ -23,6 +23,7 @@ from analysis.measures.entities.names import (
     AliasTable,
     first_name_gender,
     is_common_word,
+    is_given_name,
     name_key,
     name_parts,
     resolve_aliases,
@@ -111,11 +112,15 @@ def _resolve_person(
             for full, canon in candidates
             if tuple(full.split()[-len(words) :]) == words or (len(rest) > 1 and name_parts(full)[0] == rest)
         }
-        if not hits and len(words) == 1:  # family name first: the given name is not a common word
+        if not hits and len(words) == 1:
+            # a given name alone ("Hillary" beside "Hillary Clinton" in the same article), or a family
+            # name first ("Xi" for "Xi Jinping", when the rest is not a common word: "Obama Says")
+            given = pool is article_full and is_given_name(words[0])
             hits = {
                 canon
                 for full, canon in pool.items()
-                if full.split()[0] == words[0] and not all(is_common_word(w) for w in full.split()[1:])
+                if full.split()[0] == words[0]
+                and (given or not all(is_common_word(w) for w in full.split()[1:]))
             }
         if gender:  # "Mr. Obama" is not Michelle Obama
             hits = {h for h in hits if first_name_gender(h) in (gender, "")}
@@ -332,6 +337,13 @@ def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
                 and any(words[0] in (k.split()[-1], k.split()[0]) for k in full)
             ):
                 span.canonical, span.kind, span.label = person, "person", "PERSON"
+            elif (
+                span.label != "PERSON"
+                and len(words) == 1
+                and alias is None
+                and sum(k.split()[-1] == words[0] for k in full) > 1
+            ):  # a surname of namesakes of the article ("Trump" beside Donald and Ivanka Trump): a person
+                span.canonical, span.kind, span.label = strip_det(shown), "person", "PERSON"
             elif span.label == "PERSON":
                 span.canonical, span.kind = strip_det(shown), "person"
             else:

@@ -182,6 +182,13 @@ def first_name_gender(name: str) -> str:
     return guess if guess in ("male", "female") else ""  # "mostly_female" Bernie is not sure enough
 
 
+def is_given_name(word: str) -> bool:
+    """Tell whether the first-name table knows ``word`` as a given name (of any gender, "Bernie" too)."""
+    if len(word) < 2 or not word[:1].isalpha():
+        return False
+    return _gender_detector().get_gender(word.strip(".").capitalize()) != "unknown"
+
+
 # --------------------------------------------------------------------------- alias table
 
 
