@@ -22,10 +22,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.core.stats import bootstrap_mean_ci
 from analysis.framing._evidence import (
-    get_annotations,
     norm_lemma,
     ok_articles,
     restrict,
@@ -160,11 +159,16 @@ def _negated(starts: np.ndarray, negator: np.ndarray, group: np.ndarray) -> np.n
     return out
 
 
+@stage(
+    provides="_frame_evidence",
+    requires=("articles", "annotations", "codebook"),
+    columns=FRAME_EVIDENCE_COLUMNS,
+)
 def frame_evidence(
     articles: pd.DataFrame,
     *,
     codebook: str | PathLike | Mapping | None = None,
-    annotations: Annotations | None = None,
+    annotations: Annotations,
     fields: tuple[str, ...] = ("title", "text"),
 ) -> pd.DataFrame:
     """List every rule hit of every frame indicator, with its sentence and matched span.
@@ -175,8 +179,9 @@ def frame_evidence(
         Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
     codebook : str, path, mapping, optional
         See :func:`load_codebook`; default the packaged codebook.
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.frame_evidence(articles)`` computes it when omitted).
     fields : tuple of str, default ("title", "text")
         Fields searched.
 
@@ -193,7 +198,7 @@ def frame_evidence(
     """
     book = load_codebook(codebook)
     rows = ok_articles(articles)
-    ann = get_annotations(rows, annotations)
+    ann = need(annotations, "annotations=", "frame_evidence")
     return _frame_evidence(rows, book, ann, fields)
 
 
@@ -265,15 +270,16 @@ def _frame_evidence(
 
 @stage(
     provides="frames",
-    requires=("articles",),
-    keywords=("annotations", "codebook"),
+    requires=("articles", "annotations", "codebook", "_frame_evidence"),
+    bind={"evidence": "_frame_evidence"},
     columns=FRAMES_COLUMNS,
 )
 def frames(
     articles: pd.DataFrame,
     *,
     codebook: str | PathLike | Mapping | None = None,
-    annotations: Annotations | None = None,
+    annotations: Annotations,
+    evidence: pd.DataFrame | None = None,
     fields: tuple[str, ...] = ("title", "text"),
 ) -> pd.DataFrame:
     """Score every frame of the codebook in every article, with the indicators and sentences behind it.
@@ -286,8 +292,12 @@ def frames(
     codebook : str, path, mapping, optional
         See :func:`read_codebook`; default the packaged general codebook (pass
         ``resolve_codebook(source)`` to use a corpus's own ``codebook.yaml``).
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.frames(articles)`` computes it when omitted).
+    evidence : pandas.DataFrame, optional
+        :func:`frame_evidence` of these articles with the same codebook (the pipeline
+        passes its ``_frame_evidence`` table); matched here when None.
     fields : tuple of str, default ("title", "text")
         Fields searched.
 
@@ -308,8 +318,12 @@ def frames(
     info = read_codebook(codebook)
     book = info["frames"]
     rows = ok_articles(articles)
-    ann = get_annotations(rows, annotations)
-    ev = _frame_evidence(rows, book, ann, fields)
+    ann = need(annotations, "annotations=", "frames")
+    if evidence is None:
+        ev = _frame_evidence(rows, book, ann, fields)
+    else:
+        ev = evidence[evidence["article_id"].isin(rows["article_id"]) & evidence["field"].isin(fields)]
+        ev = ev.reset_index(drop=True)
     toks = restrict(ann.tokens, rows["article_id"])
     if not toks.empty:
         words = toks[

@@ -7,11 +7,13 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
+from analysis.annotate import annotate
 from analysis.framing.codebook import resolve_codebook
+from analysis.pipeline import RunResult, run
 from analysis.report.corpus_cache import load_corpus_cached
 from analysis.report.display import (
     INTERACTIVE_MAX_ROWS,
@@ -32,9 +34,6 @@ from analysis.report.params import (
     slugify,
     validate_parameters,
 )
-
-if TYPE_CHECKING:
-    from analysis.pipeline import RunResult
 
 
 @dataclass
@@ -82,8 +81,6 @@ class ReportContext:
         ``docs/scale.md``; a warm cache makes this a Parquet read.
         """
         if self._result is None:
-            from analysis.pipeline import run
-
             book = resolve_codebook(self.source, self.params.get("codebook") or None)
             self._result = run(self.articles, progress=False, codebook=book)
         return self._result
@@ -107,8 +104,6 @@ class ReportContext:
     def annotations(self):
         """Return :func:`analysis.annotate` of the corpus (cached on disk and per context)."""
         if self._annotations is None:
-            from analysis.annotate import annotate
-
             self._annotations = annotate(self.articles)
         return self._annotations
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -28,10 +27,6 @@ from analysis.framing.quotes.lexicon import (
 )
 from analysis.framing.quotes.people import NO_PEOPLE, People
 
-if TYPE_CHECKING:  # pragma: no cover
-    from analysis.annotate import Annotations
-
-
 # --------------------------------------------------------------------------- speakers
 
 
@@ -39,33 +34,6 @@ def clean_name(value: str) -> str:
     """Strip spacing, edge punctuation and a possessive from a name."""
     value = re.sub(r"\s+", " ", value).strip(" ,.;:—–-\"“”‘’'")
     return re.sub(r"[’']s$", "", value).strip()
-
-
-def _fallback_mentions(entities: pd.DataFrame) -> pd.DataFrame:
-    """Mentions from raw spaCy entities when ``analysis.entities`` is unavailable (surface canonicals)."""
-    keep = entities[entities["label"].isin(["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"])]
-    kinds = {
-        "PERSON": "person",
-        "ORG": "organisation",
-        "GPE": "place",
-        "LOC": "place",
-        "FAC": "place",
-        "NORP": "group",
-    }
-    out = keep[["article_id", "field", "sentence_id", "start_char", "end_char", "text", "label"]].copy()
-    out["canonical"] = out["text"].map(lambda t: clean_name(re.sub(r"^(?:the|a|an)\s+", "", t, flags=re.I)))
-    out["kind"] = out["label"].map(kinds)
-    out["via"] = "ner"
-    return out
-
-
-def get_mentions(articles: pd.DataFrame, ann: Annotations) -> pd.DataFrame:
-    """Return entity mentions of ``articles`` (``analysis.entity_mentions``, or spaCy's entities)."""
-    try:
-        from analysis.measures.entities import entity_mentions
-    except ImportError:
-        return _fallback_mentions(ann.entities)
-    return entity_mentions(articles, annotations=ann)
 
 
 def article_mentions(mentions: pd.DataFrame) -> dict[tuple[str, str], list[Mention]]:

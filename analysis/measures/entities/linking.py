@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.measures.entities.context import context_rules, split_spans
 from analysis.measures.entities.lexicon import (
     DETERMINERS,
@@ -453,15 +453,14 @@ def _row(span: Span, fld: Field) -> dict:
 
 @stage(
     provides="mentions",
-    requires=("articles",),
-    keywords=("annotations",),
+    requires=("articles", "annotations"),
     per_article=True,
     columns=MENTION_COLUMNS,
 )
 def entity_mentions(
     articles: pd.DataFrame,
     *,
-    annotations: Annotations | None = None,
+    annotations: Annotations,
     aliases: AliasTable | str | Path | pd.DataFrame | Sequence[str | Path | pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Return one row per canonical entity mention in each article's title and body.
@@ -471,9 +470,9 @@ def entity_mentions(
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text``; ``title`` and ``status`` are used
         when present (only ``status == 'ok'`` rows are analysed).
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate` for these articles;
-        computed (from the cache) when omitted.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate` for these articles; required
+        (``analysis.entity_mentions(articles)`` computes it when omitted).
     aliases : path, DataFrame, list of them, or AliasTable, optional
         The user's own alias table(s), added to the package table
         ``analysis/data/aliases.csv`` (their rows win). An
@@ -496,10 +495,7 @@ def entity_mentions(
     rows = ok_articles(articles)
     if rows.empty:
         return _mentions_frame([])
-    if annotations is None:
-        from analysis.annotate import annotate
-
-        annotations = annotate(rows)
+    annotations = need(annotations, "annotations=", "entity_mentions")
     ids = set(rows["article_id"].astype(str))
     toks = annotations.tokens[annotations.tokens["article_id"].astype(str).isin(ids)]
     ents = annotations.entities[annotations.entities["article_id"].astype(str).isin(ids)]

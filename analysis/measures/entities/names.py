@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.clean.vocabulary import frequencies as word_frequencies
 from analysis.measures.entities.lexicon import (
     ALIAS_COLUMNS,
     ALIASES_PATH,
@@ -403,9 +404,7 @@ def zipf_frequency(word: str) -> float:
         from wordfreq import zipf_frequency
 
         return zipf_frequency(word, "en")
-    from analysis.clean.vocabulary import frequencies as _frequencies
-
-    freq = _frequencies().get(word)
+    freq = word_frequencies().get(word)
     if not freq:
         return 0.0
     freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
