@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.framing.codebook import NOT_VALIDATED
 from analysis.framing.frames import frame_prevalence
+from analysis.framing.quotes.sources import source_keys
 from analysis.report.display import HTMLBlock, details_html
 from analysis.report.overview import shared_events
 from analysis.report.params import MAX_EVIDENCE_ITEMS, OKABE_ITO, ok_rows
@@ -196,8 +197,6 @@ def source_count_sentence(quotes: pd.DataFrame) -> str:
     'Sources (once per article): 1 person, 0 organisations, 1 document; 0 quotes unattributed. \
 Quotes of people by gender: 100% women, 0% men, 0% unknown.'
     """
-    from analysis.framing.quotes.sources import source_keys
-
     keys = source_keys(quotes).assign(article_id=quotes["article_id"].astype(str).to_numpy())
     counted = keys[keys["source_kind"] != "unattributed"].drop_duplicates(["article_id", "source_id"])
     n = counted["source_kind"].value_counts()
