@@ -43,7 +43,10 @@ def main() -> None:
     n_art = arts.groupby("outlet").size()
     other = q["source_type"].isin(["other", "unknown"]).mean()
     print(f"articles={len(arts)} quotes={len(q)}; other+unknown type share {other:.3f}")
-    for level in ("source_type", "gender"):
+    kinds = bal[bal["source_by"] == "kind"].groupby("source")[["n_quotes", "n_sources"]].sum()
+    print("sources (once per article, a person's name variants merged), all outlets:")
+    print(kinds.to_string())
+    for level in ("kind", "source_type", "gender"):
         t = bal[bal["source_by"] == level]
         print(f"\n== share of quotes by {level} (95% bootstrap interval over articles)")
         cells = zip(t["share_quotes"], t["share_quotes_low"], t["share_quotes_high"], strict=True)

@@ -145,8 +145,16 @@ def measure_tables(
         if "speaker_gender" in q.columns:
             known = q[q["speaker_gender"].isin(["female", "male"])]
             t = known.assign(women=(known["speaker_gender"] == "female").astype(float))
+            person = (
+                q["speaker_is_person"].fillna(False).astype(bool)
+                if "speaker_is_person" in q
+                else q["speaker_gender"] != "none"
+            )
+            people = q.loc[person, "speaker_gender"]
+            unknown = float((~people.isin(["female", "male"])).mean()) if len(people) else 0.0
             out.append(("women quoted", t[["article_id", "outlet", "women"]], "women", {
-                "kind": "share", "phrase": "quotes women", "unit": "quotes of a person of known gender",
+                "kind": "share", "phrase": "quotes women",
+                "unit": f"quotes of a person of known gender (unknown for {unknown:.0%} of quotes of people)",
                 "power_phrase": "the share of quotes from women", "validation": ("speaker_gender", ""),
                 "section": "07_framing.html#Source-balance"}))  # fmt: skip
     frames = table_of(result, "frames")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.framing.codebook import NOT_VALIDATED
 from analysis.framing.frames import frame_prevalence
+from analysis.framing.quotes.sources import source_keys
 from analysis.report.display import HTMLBlock, details_html
 from analysis.report.overview import shared_events
 from analysis.report.params import MAX_EVIDENCE_ITEMS, OKABE_ITO, ok_rows
@@ -179,6 +180,47 @@ MAX_UNKNOWN_SOURCES = 0.5
 UNTYPED_SOURCES = ("unknown", "other")
 
 
+def source_count_sentence(quotes: pd.DataFrame) -> str:
+    """Say how many people, organisations and documents are quoted, and the gender split with unknowns.
+
+    A source is counted once per article it is quoted in, the variants of one person's name merged
+    (:func:`analysis.framing.quotes.sources.source_keys`).
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"article_id": ["a", "a", "a"], "speaker": ["Jane Roe", "Roe", "the report"],
+    ...                   "speaker_canonical": ["Jane Roe", "Roe", "the report"],
+    ...                   "source_type": ["expert", "expert", "document"],
+    ...                   "speaker_is_person": [True, True, False],
+    ...                   "speaker_gender": ["female", "female", "none"]})
+    >>> source_count_sentence(q)
+    'Sources (once per article): 1 person, 0 organisations, 1 document; 0 quotes unattributed. \
+Quotes of people by gender: 100% women, 0% men, 0% unknown.'
+    """
+    keys = source_keys(quotes).assign(article_id=quotes["article_id"].astype(str).to_numpy())
+    counted = keys[keys["source_kind"] != "unattributed"].drop_duplicates(["article_id", "source_id"])
+    n = counted["source_kind"].value_counts()
+
+    def many(k: int, one: str, more: str) -> str:
+        return f"{k:,} {one if k == 1 else more}"
+
+    text = (
+        "Sources (once per article): "
+        f"{many(int(n.get('person', 0)), 'person', 'people')}, "
+        f"{many(int(n.get('organisation', 0)), 'organisation', 'organisations')}, "
+        f"{many(int(n.get('document', 0)), 'document', 'documents')}; "
+        f"{int((keys['source_kind'] == 'unattributed').sum()):,} quotes unattributed."
+    )
+    if "speaker_gender" in quotes.columns:
+        people = quotes.loc[quotes["speaker_is_person"].fillna(False).astype(bool), "speaker_gender"]
+        if len(people):
+            share = people.fillna("unknown").value_counts(normalize=True)
+            women, men = float(share.get("female", 0.0)), float(share.get("male", 0.0))
+            unknown = 1 - women - men
+            text += f" Quotes of people by gender: {women:.0%} women, {men:.0%} men, {unknown:.0%} unknown."
+    return text
+
+
 def framing_notes(
     quotes: pd.DataFrame, frames_table: pd.DataFrame, stories_table: pd.DataFrame
 ) -> dict[str, HTMLBlock]:
@@ -218,6 +260,8 @@ def framing_notes(
         )
         untyped = float(types.isin(UNTYPED_SOURCES).mean())
         text = f"{len(quotes):,} quotes; {untyped:.0%} have a source of unknown or other type."
+        if {"speaker_canonical", "speaker_is_person"} <= set(quotes.columns):
+            text += " " + source_count_sentence(quotes)
         if untyped >= MAX_UNKNOWN_SOURCES:
             text += " Half or more of the sources are untyped: read the shares by type with care."
         notes["sources"] = block(text, untyped >= MAX_UNKNOWN_SOURCES)

@@ -24,6 +24,14 @@ TEXTS = {
     "She said that staff were leaving every month. She said that the clinic needed help.",
     "media": "“We stand by our reporting,” said Dana Fields, an editor at the Daily Ledger.",
     "union": "The union’s president, Carla Mendes, said that members would strike on Friday.",
+    "coach": "“We defended badly,” said Tom Harlow, the team’s head coach, after the defeat.",
+    "athlete": "Lena Brandt won the final set 6-4 to reach the semifinals of the tournament. Brandt served "
+    "twelve aces in the match and broke serve three times. “I felt strong today,” Brandt said.",
+    "actress": "“It was the hardest role of my life,” said the actress Mara Quinn.",
+    "surgeon": "“The ward is full every night,” said Omar Haddad, a surgeon at Riverside Hospital.",
+    "prosecutor": "“The evidence is clear,” U.S. Attorney Karen Bell said on Monday.",
+    "spokesman": "“No one was hurt in the fire,” a company spokesman said.",
+    "captain": "“We will be ready for them,” the national team captain said after training.",
 }
 
 
@@ -110,7 +118,26 @@ def test_unnamed_official_is_anonymous(typed):
 
 def test_pronouns_decide_gender_before_the_first_name(typed):
     r = first(typed, "pronoun")
-    assert (r["source_type"], r["speaker_gender"]) == ("citizen", "female")
+    assert (r["source_type"], r["speaker_gender"]) == ("professional", "female")
+
+
+def test_sports_roles_and_sports_context(typed):
+    assert first(typed, "coach")["source_type"] == "sport"
+    assert first(typed, "captain")["source_type"] == "sport"  # "national team captain", not an army captain
+    r = first(typed, "athlete")  # no role word: the sentences naming her are about a match
+    assert (r["source_type"], r["speaker_gender"]) == ("sport", "female")
+
+
+def test_arts_professional_and_prosecutor_roles(typed):
+    r = first(typed, "actress")
+    assert (r["source_type"], r["speaker_gender"]) == ("arts_celebrity", "female")  # the noun says it
+    assert first(typed, "surgeon")["source_type"] == "professional"
+    assert first(typed, "prosecutor")["source_type"] == "security_justice"  # "U.S. Attorney", not a lawyer
+
+
+def test_an_unnamed_spokesman_is_one_man_of_his_organisation(typed):
+    r = first(typed, "spokesman")
+    assert (r["source_type"], r["speaker_is_person"], r["speaker_gender"]) == ("business", True, "male")
 
 
 def test_media_role(typed):
@@ -121,3 +148,17 @@ def test_media_role(typed):
 def test_union_president_is_civil_society(typed):
     r = first(typed, "union")
     assert r["source_type"] == "civil_society"
+
+
+def test_a_corpus_table_overrides_the_packaged_terms(tmp_path, typed):
+    import analysis
+
+    text = {"harbour": "“The quay is closed,” said harbour master Ola Berg."}
+    arts = pd.DataFrame(
+        {"article_id": list(text), "outlet": "X", "title": "", "text": list(text.values()), "status": "ok"}
+    )
+    ann = analysis.annotate(arts, cache_dir=tmp_path / "cache")
+    default = first(analysis.quotes(arts, annotations=ann), "harbour")["source_type"]
+    (tmp_path / "source_types.csv").write_text("term,source_type,kind\nharbour master,government,role\n")
+    own = first(analysis.quotes(arts, annotations=ann, source_types=tmp_path), "harbour")["source_type"]
+    assert default != "government" and own == "government"

@@ -91,7 +91,8 @@ def test_a_lower_share_is_worded_as_less_often_with_both_shares():
     s = row["sentence"]
     assert s.startswith("A quotes government officials less often than the rest: in ")
     assert f"{row['mean']:.0%}" in s and f"{row['mean_rest']:.0%}" in s and "of its quotes" in s
-    assert row["validation"].startswith("accuracy 0.72 [0.63, 0.80] on 100 ")  # measurement error beside it
+    figure = report_validation.validation_of("source_type")["text"]
+    assert figure.startswith("accuracy 0.") and row["validation"].startswith(figure)  # measurement error
 
 
 def test_a_seeded_null_corpus_gives_no_finding():

@@ -14,7 +14,7 @@ from analysis import config
 from analysis.core.stage import stage
 from analysis.framing.quotes.fields import field_texts
 from analysis.framing.quotes.lexicon import OTHER, SENT_END, WORD, Lexicon, default_lexicon
-from analysis.framing.quotes.sources import UNKNOWN
+from analysis.framing.quotes.sources import UNKNOWN, source_keys
 from analysis.schema import ok_articles
 
 
@@ -49,6 +49,7 @@ def _inputs(articles: pd.DataFrame, quotes: pd.DataFrame, name: str) -> tuple[pd
 #: Levels of :func:`source_balance`, with the quotes column each one counts.
 BALANCE_LEVELS = {
     "speaker": "source",
+    "kind": "source_kind",
     "source_type": "source_type",
     "affiliation": "affiliation",
     "gender": "speaker_gender",
@@ -57,7 +58,7 @@ BALANCE_LEVELS = {
 BALANCE_COLUMNS: tuple[str, ...] = (
     "source_by", "source", "source_type", "affiliation", "gender", "n_quotes", "n_direct", "n_partial",
     "n_indirect", "quoted_words", "share_quotes", "share_quotes_low", "share_quotes_high", "share_words",
-    "n_articles",
+    "n_articles", "n_sources",
 )  # fmt: skip
 
 #: Columns of :func:`attribution`'s per-speaker summary after the grouping column.
@@ -103,7 +104,11 @@ def source_balance(
     ci: float = 0.95,
     seed: int = config.RANDOM_SEED,
 ) -> pd.DataFrame:
-    """Count quotations and quoted words per speaker, source type, affiliation and gender in each outlet.
+    """Count quotes, quoted words and sources per speaker, kind, type, affiliation and gender per outlet.
+
+    One source is one person: within an article the variants of a name ("Jane Roe", "Roe", "Ms. Roe",
+    "Roe's") count as one source (:func:`analysis.framing.quotes.sources.source_keys`); organisations
+    and documents are their own kinds, and a name found inside its own quotation is no source.
 
     Shares of quotes carry a percentile bootstrap interval over articles (an outlet's articles are
     resampled with replacement, so quotes of one article move together). "unknown" and "other" are
@@ -132,13 +137,15 @@ def source_balance(
     -------
     pandas.DataFrame
         One row per group × source attribute × value: ``<by>``, ``source_by`` (what the
-        row counts sources by: ``speaker``, ``source_type``, ``affiliation``, ``gender``),
-        ``source`` (the value: canonical speaker or "(unattributed)",
+        row counts sources by: ``speaker``, ``kind`` (person, organisation, document,
+        unattributed), ``source_type``, ``affiliation``, ``gender``),
+        ``source`` (the value: the speaker (a person's fullest name in the article) or "(unattributed)",
         a source type, an affiliation or "unknown", a gender), ``source_type, affiliation, gender``
         (of the speaker on speaker rows; the row's value elsewhere), ``n_quotes, n_direct,
         n_partial, n_indirect, quoted_words, share_quotes, share_quotes_low, share_quotes_high``
         (interval over articles; NaN on speaker rows and with fewer than two articles),
-        ``share_words, n_articles`` (articles of the group with a quote of this value), sorted by
+        ``share_words, n_articles`` (articles of the group with a quote of this value), ``n_sources``
+        (distinct sources, each counted once per article it is quoted in), sorted by
         group, ``source_by`` and descending quotes.
 
     Examples
@@ -164,7 +171,13 @@ def source_balance(
     if q.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
     q["article_id"] = q["article_id"].astype(str)
-    q["source"] = q["speaker_canonical"].fillna("(unattributed)")
+    keys = source_keys(q)
+    q["source_id"] = keys["source_id"].where(keys["source_id"] != "", None)
+    q["source_kind"] = keys["source_kind"]
+    # one person, one source: the variants of a name within an article count as the full name
+    q["source"] = keys["source_name"].where(keys["source_kind"] == "person", q["speaker_canonical"])
+    q["source"] = q["source"].where(keys["source_kind"] != "unattributed", None).fillna("(unattributed)")
+    q["source_key"] = (q["article_id"] + "\x00" + q["source_id"]).where(q["source_id"].notna())
     q["affiliation"] = q["speaker_affiliation"].fillna(UNKNOWN).replace({"": UNKNOWN})
     q["source_type"] = q["source_type"].fillna(UNKNOWN) if "source_type" in q.columns else UNKNOWN
     q["speaker_gender"] = q["speaker_gender"].fillna(UNKNOWN) if "speaker_gender" in q.columns else UNKNOWN
@@ -188,6 +201,7 @@ def source_balance(
                 n_indirect=("n_indirect", "sum"),
                 quoted_words=("words", "sum"),
                 n_articles=("article_id", "nunique"),
+                n_sources=("source_key", "nunique"),
             )
             .reset_index()
         )
@@ -195,8 +209,11 @@ def source_balance(
             g = g.sort_values([by, column, "n_quotes"], ascending=[True, True, False], kind="stable")
             agg = {
                 c: "sum"
-                for c in ("n_quotes", "n_direct", "n_partial", "n_indirect", "quoted_words", "n_articles")
-            }
+                for c in (
+                    "n_quotes", "n_direct", "n_partial", "n_indirect", "quoted_words", "n_articles",
+                    "n_sources",
+                )
+            }  # fmt: skip
             agg.update({c: "first" for c in ("source_type", "affiliation", "gender")})
             g = g.groupby([by, column], sort=True).agg(agg).reset_index()
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from os import PathLike
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -43,7 +44,7 @@ from analysis.framing.quotes.lexicon import (
     default_lexicon,
 )
 from analysis.framing.quotes.people import People, read_people
-from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType, default_terms, with_parties
+from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType, terms_for, with_parties
 from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions
 from analysis.schema import ok_articles
 
@@ -619,6 +620,7 @@ def quotes(
     *,
     annotations: Annotations,
     mentions: pd.DataFrame,
+    source_types: str | Path | None = None,
     people: str | PathLike | pd.DataFrame | People | None = None,
 ) -> pd.DataFrame:
     """Find direct, partial and indirect quotations and attribute each to a speaker.
@@ -640,6 +642,10 @@ def quotes(
         The corpus's own people table (:mod:`analysis.framing.quotes.people`; pass
         ``resolve_people(source)`` to use a ``people.csv`` beside the corpus). Default none:
         speakers are resolved from the article alone.
+    source_types : str or path, optional
+        A corpus's own source-type table (``term, source_type, kind``), or the corpus folder
+        holding ``source_types.csv``; its rows override the packaged table
+        (:func:`analysis.framing.quotes.sources.terms_for`).
 
     Returns
     -------
@@ -658,8 +664,9 @@ def quotes(
         speaker was found: ``subject``, ``according-to``, ``pronoun``, ``role``,
         ``institution``, ``continuation``, ``none`` and ``…-unresolved``),
         ``balanced`` (False when a quotation mark was not closed), ``source_type``
-        (government, politician, security_justice, expert, business, civil_society,
-        citizen, media, anonymous, document, other, unknown), ``speaker_gender``
+        (government, politician, security_justice, expert, professional, business,
+        civil_society, citizen, sport, arts_celebrity, media, anonymous, document, other,
+        unknown), ``speaker_gender``
         (female, male, unknown; ``none`` when the speaker is not one person),
         ``speaker_is_person``.
     """
@@ -677,7 +684,7 @@ def quotes(
     texts = field_texts(rows)
     lex = default_lexicon()
     known = read_people(people)
-    terms = with_parties(default_terms(), known.parties)
+    terms = with_parties(terms_for(source_types), known.parties)
     out = []
     for _, fields in field_groups(toks, texts, by_field):
         res = Resolver(fields, lex, known)

@@ -1,0 +1,99 @@
+"""One source = one person (merging name variants), kinds of source, and careful first-name gender."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.framing.quotes import source_balance
+from analysis.framing.quotes.sources import first_name_gender, source_keys
+from analysis.report.framing import source_count_sentence
+
+
+def _quotes(rows: list[tuple]) -> pd.DataFrame:
+    cols = ["article_id", "speaker", "speaker_canonical", "source_type", "speaker_is_person"]
+    cols.append("speaker_gender")
+    q = pd.DataFrame(rows, columns=cols)
+    q["kind"] = "direct"
+    q["quote"] = "a few quoted words"
+    q["speaker_affiliation"] = ""
+    return q
+
+
+def test_name_variants_of_one_person_are_one_source_within_an_article():
+    q = _quotes([
+        ("a", "Marta Vinter", "Marta Vinter", "expert", True, "female"),
+        ("a", "Vinter", "Vinter", "expert", True, "female"),
+        ("a", "Dr. Vinter", "Dr. Vinter", "expert", True, "female"),
+        ("a", "Vinter's", "Vinter's", "expert", True, "female"),
+        ("a", "harbour master Marta Vinter", "harbour master Marta Vinter", "expert", True, "female"),
+        ("b", "Vinter", "Vinter", "expert", True, "female"),
+    ])  # fmt: skip
+    keys = source_keys(q)
+    assert keys["source_id"].iloc[:5].nunique() == 1
+    assert keys["source_name"].iloc[0] == "Marta Vinter"
+    # another article: the surname alone stays its own source there
+    assert keys["source_id"].iloc[5] == "person:Vinter"
+
+
+def test_a_surname_shared_by_two_full_names_is_not_merged():
+    q = _quotes([
+        ("a", "Anna Kowal", "Anna Kowal", "sport", True, "female"),
+        ("a", "Piotr Kowal", "Piotr Kowal", "sport", True, "male"),
+        ("a", "Kowal", "Kowal", "sport", True, "unknown"),
+    ])  # fmt: skip
+    assert source_keys(q)["source_id"].nunique() == 3
+
+
+def test_organisations_documents_pronouns_and_quote_internal_names_are_kept_apart():
+    q = _quotes([
+        ("a", "the ministry", "the ministry", "government", False, "none"),
+        ("a", "The Ministry's", "Ministry", "government", False, "none"),
+        ("a", "the report", "the report", "document", False, "none"),
+        ("a", "he", "he", "unknown", False, "unknown"),
+        ("a", "Tom Ader", "Tom Ader", "citizen", True, "male"),
+    ])  # fmt: skip
+    q["start_char"] = [0, 50, 100, 150, 200]
+    q["end_char"] = [40, 90, 140, 190, 260]
+    q["speaker_start_char"] = [41, 91, 141, 191, 210]  # the last speaker sits inside its own quote
+    keys = source_keys(q)
+    kinds = ["organisation", "organisation", "document", "unattributed", "unattributed"]
+    assert keys["source_kind"].tolist() == kinds
+    assert keys["source_id"].iloc[0] == keys["source_id"].iloc[1] == "organisation:ministry"
+    assert keys["source_id"].iloc[3] == keys["source_id"].iloc[4] == ""
+
+
+def test_source_balance_counts_people_once_per_article_and_reports_kinds():
+    arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "X"]})
+    q = _quotes([
+        ("a", "Jon Sild", "Jon Sild", "politician", True, "male"),
+        ("a", "Sild", "Sild", "politician", True, "male"),
+        ("a", "the statement", "the statement", "document", False, "none"),
+        ("b", "Sild", "Sild", "politician", True, "male"),
+    ])  # fmt: skip
+    bal = source_balance(arts, q, n_boot=0)
+    kinds = bal[bal["source_by"] == "kind"].set_index("source")
+    assert kinds.loc["person", "n_quotes"] == 3 and kinds.loc["person", "n_sources"] == 2
+    assert kinds.loc["document", "n_sources"] == 1
+    speakers = bal[bal["source_by"] == "speaker"].set_index("source")
+    assert speakers.loc["Jon Sild", "n_quotes"] == 2  # "Sild" in article a counts for Jon Sild
+    assert "(unattributed)" not in speakers.index
+
+
+def test_source_count_sentence_gives_the_unknown_gender_share():
+    q = _quotes([
+        ("a", "Ines Pardo", "Ines Pardo", "expert", True, "female"),
+        ("a", "Lo Wen", "Lo Wen", "expert", True, "unknown"),
+        ("a", "the company", "the company", "business", False, "none"),
+    ])  # fmt: skip
+    text = source_count_sentence(q)
+    assert "2 people, 1 organisation, 0 documents" in text
+    assert "50% women, 0% men, 50% unknown" in text
+
+
+def test_first_names_only_when_the_table_is_sure():
+    assert first_name_gender("Kathleen Hall Jamieson") == "female"
+    assert first_name_gender("Robert Lanz") == "male"
+    assert first_name_gender("J. Lanz") == "unknown"  # an initial
+    assert first_name_gender("Lanz") == "unknown"  # a surname alone
+    assert first_name_gender("Dylan Nelson") == "unknown"  # "mostly_male" is not sure enough
+    assert first_name_gender("Xi Jinping") == "unknown"  # the table cannot judge it
