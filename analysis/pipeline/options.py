@@ -65,6 +65,10 @@ class RunOptions:
         The corpus's own people table (:mod:`analysis.framing.quotes.people`): default a
         ``people.csv`` beside a source folder or file, else none (speakers are resolved from
         each article alone). Its content keys the ``quotes`` stage.
+    source_types : path, optional
+        The corpus's own source-type table (``term, source_type, kind``): default a
+        ``source_types.csv`` beside a source folder or file, else the packaged table only.
+        Its content keys the ``quotes`` stage.
 
     Raises
     ------
@@ -88,6 +92,7 @@ class RunOptions:
     progress: bool = True
     codebook: str | os.PathLike | Mapping | None = None
     people: Any = None
+    source_types: str | os.PathLike | None = None
 
     def __post_init__(self) -> None:
         check_engine(self.engine)

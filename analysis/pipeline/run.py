@@ -22,6 +22,7 @@ from analysis.annotate import model_fingerprint
 from analysis.core import cache
 from analysis.framing.codebook import codebook_digest, resolve_codebook
 from analysis.framing.quotes.people import people_digest, resolve_people
+from analysis.framing.quotes.sources import resolve_source_types, source_types_digest
 from analysis.pipeline import corpus_stages
 from analysis.pipeline.chunks import chunk_articles, chunk_signature, corpus_signature, stage_keys
 from analysis.pipeline.corpus_stages import CorpusRun
@@ -131,7 +132,12 @@ def chunk_work(source_or_articles: Any, articles: pd.DataFrame, options: RunOpti
     names = list(options.include) if options.include is not None else None
     book = resolve_codebook(source_or_articles, options.codebook)
     who = resolve_people(source_or_articles, options.people)
-    settings = {"codebook": (book, codebook_digest(book)), "people": (who, people_digest(who))}
+    types = resolve_source_types(source_or_articles, options.source_types)
+    settings = {
+        "codebook": (book, codebook_digest(book)),
+        "people": (who, people_digest(who)),
+        "source_types": (types, source_types_digest(types)),
+    }
     stages = plan(include=names, settings=settings)
     fingerprint = model_fingerprint()
     chunks = chunk_articles(articles, chunk_size=options.chunk_size or config.CHUNK_SIZE)

@@ -73,3 +73,22 @@ def test_the_people_table_keys_only_the_quotes_stage(tmp_path):
     before = people_digest(table)
     table.write_text("name,affiliation,kind\nAnn Roe,Other Company,person\n")  # an edit recomputes quotes
     assert people_digest(table) not in (before, people_digest(None))
+
+
+def test_a_corpus_source_type_table_keys_only_the_quotes_stage(tmp_path):
+    from analysis.framing.quotes.sources import resolve_source_types, source_types_digest, terms_for
+
+    table = tmp_path / "source_types.csv"
+    table.write_text("term,source_type,kind\nharbour master,government,role\n")
+    assert resolve_source_types(tmp_path) == table and resolve_source_types(tmp_path / "a.txt") == table
+    assert resolve_source_types(tmp_path / "elsewhere" / "a.txt") is None
+    book = (DEFAULT_CODEBOOK, codebook_digest(DEFAULT_CODEBOOK))
+    none = {p.name: p for p in plan(settings={"codebook": book, "source_types": (None, "")})}
+    mine = (table, source_types_digest(table))
+    some = {p.name: p for p in plan(settings={"codebook": book, "source_types": mine})}
+    assert none["quotes"].digest != some["quotes"].digest
+    assert none["frames"].digest == some["frames"].digest
+    assert terms_for(table) != terms_for(None)  # the corpus's rows are read
+    before = source_types_digest(table)
+    table.write_text("term,source_type,kind\nharbour master,business,role\n")
+    assert source_types_digest(table) not in (before, "")

@@ -251,7 +251,7 @@ class BlockVectors:
         else:  # only stop words in the corpus
             w = sparse.csr_matrix((len(texts), 0))
         g = self._tfidf(self._gram_counts(texts, grow=False), self._idf[1])
-        if g.shape[1]:  # no character grams at all (a block of empty or symbol-only sentences): rows stay zero
+        if g.shape[1]:  # else no character grams at all (empty or symbol-only sentences): rows stay zero
             g = normalize(g, copy=False)
             g.data *= np.sqrt(1.0 - self.word_weight)
         x = _hstack_rows(w, g)

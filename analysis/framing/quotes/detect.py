@@ -611,7 +611,7 @@ def _empty_quotes() -> pd.DataFrame:
 
 @stage(
     provides="quotes",
-    requires=("articles", "annotations", "mentions", "people"),
+    requires=("articles", "annotations", "mentions", "people", "source_types"),
     per_article=True,
     columns=QUOTE_COLUMNS,
 )

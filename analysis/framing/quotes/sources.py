@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -42,6 +43,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.corpus.files import corpus_file
 from analysis.framing.quotes.fields import Field, Mention, surname
 
 #: Editable term list: ``term, source_type, kind`` (kind role/generic/org/document/group/anonymous).
@@ -210,6 +212,28 @@ def terms_for(source_types: str | Path | None = None) -> Terms:
     elif not path.is_file():
         raise FileNotFoundError(f"{path}: source-type table not found")
     return load_terms(str(SOURCE_TYPES), str(PARTIES), str(path))
+
+
+def resolve_source_types(source: object, source_types: str | Path | None = None) -> Path | None:
+    """Choose a corpus's source-type table: explicit, else ``source_types.csv`` beside it, else None.
+
+    Examples
+    --------
+    >>> resolve_source_types(None) is None
+    True
+    """
+    found = corpus_file(source, CORPUS_SOURCE_TYPES_NAME, source_types)
+    return None if found is None else Path(found)
+
+
+def source_types_digest(source_types: str | Path | None = None) -> str:
+    """Return the content digest of a corpus's source-type table ("" for none); it keys ``quotes``."""
+    if source_types is None:
+        return ""
+    path = Path(source_types)
+    if path.is_dir() or path.suffix.lower() != ".csv":
+        path = (path if path.is_dir() else path.parent) / CORPUS_SOURCE_TYPES_NAME
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
 @functools.lru_cache(maxsize=1)
