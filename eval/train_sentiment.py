@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         "cross_collection_macro_f1": transfer,
     }
     save_model(args.out, version=version, features=names, coef=sparse_coef, intercept=intercept, meta=meta,
-               dense_coef=dense_coef, dense_scale=scale or 1.0)  # fmt: skip
+               dense=None if dense_coef is None else (dense_coef, scale or 1.0))  # fmt: skip
     if args.out.resolve() == MODEL_FILE.resolve():
         set_model_version(version)
     t_end = time.perf_counter()

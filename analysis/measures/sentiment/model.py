@@ -87,9 +87,13 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def save_model(path: Path, *, version: str, features: list[str], coef: np.ndarray, intercept: np.ndarray,
-               classes: tuple[str, ...] = CLASSES, meta: dict | None = None,
-               dense_coef: np.ndarray | None = None, dense_scale: float = 1.0) -> None:  # fmt: skip
-    """Write a model file (gzip'd JSON, coefficients rounded to 6 significant digits, deterministic bytes)."""
+               meta: dict | None = None, dense: tuple[np.ndarray, float] | None = None) -> None:  # fmt: skip
+    """Write a model file (gzip'd JSON, coefficients rounded to 6 significant digits, deterministic bytes).
+
+    ``dense`` is ``(coefficients of the dense features, their scale)``, or None for a sparse-only model;
+    the classes are :data:`CLASSES`.
+    """
+    classes = CLASSES
     payload = {
         "version": version,
         "features_version": FEATURES_VERSION,
@@ -99,7 +103,8 @@ def save_model(path: Path, *, version: str, features: list[str], coef: np.ndarra
         "intercept": [float(f"{x:.6g}") for x in intercept],
         "meta": meta or {},
     }
-    if dense_coef is not None:
+    if dense is not None:
+        dense_coef, dense_scale = dense
         payload["dense"] = {
             "scale": float(dense_scale),
             "coef": [[float(f"{x:.6g}") for x in row] for row in np.asarray(dense_coef).T],
