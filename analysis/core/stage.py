@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Names the pipeline itself supplies to any stage (not provided by a stage).
-BUILTIN_INPUTS: tuple[str, ...] = ("articles", "annotations", "cache_dir", "codebook")
+BUILTIN_INPUTS: tuple[str, ...] = ("articles", "annotations", "cache_dir", "codebook", "people")
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
+from analysis.corpus.files import corpus_file
 
 #: The codebook shipped with the package: 17 general news frames.
 DEFAULT_CODEBOOK = config.DATA_DIR / "frames.yaml"
 #: File name of a corpus's own codebook, looked up beside the corpus (like ``metadata.csv``).
-CORPUS_CODEBOOK_NAME = "codebook.yaml"
+CORPUS_CODEBOOK_NAME = config.CORPUS_FILE_NAMES[1]
 FRAME_TYPES = ("generic", "story")
 
 
@@ -51,8 +52,9 @@ def resolve_codebook(source: Any, codebook: str | PathLike | Mapping | None = No
     Parameters
     ----------
     source : str, path, DataFrame or None
-        What the corpus was loaded from (a folder, or a file whose folder is searched);
-        anything else (a DataFrame, None) has no folder.
+        What the corpus was loaded from (a folder, a file whose folder is searched, or a
+        loaded table whose articles come from one folder): the rule of
+        :func:`analysis.corpus.files.corpus_file`.
     codebook : str, path, mapping, optional
         An explicit codebook: wins over everything.
 
@@ -67,16 +69,7 @@ def resolve_codebook(source: Any, codebook: str | PathLike | Mapping | None = No
     >>> resolve_codebook(None) == DEFAULT_CODEBOOK
     True
     """
-    if codebook is not None:
-        return codebook if isinstance(codebook, Mapping) else Path(codebook)
-    if isinstance(source, (str, PathLike)):
-        folder = Path(source)
-        if not folder.is_dir():
-            folder = folder.parent
-        candidate = folder / CORPUS_CODEBOOK_NAME
-        if candidate.is_file():
-            return candidate
-    return DEFAULT_CODEBOOK
+    return corpus_file(source, CORPUS_CODEBOOK_NAME, codebook, DEFAULT_CODEBOOK)
 
 
 def _read_yaml(path: Path) -> Any:

@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.framing.codebook import load_codebook
+from analysis.framing.quotes.people import read_people
+from analysis.framing.quotes.sources import TYPE_HELP, TYPES
 
 CODING_TEXT_COLUMNS = ("sentence", "quote", "text")
 CODING_KEY_COLUMNS = ("article_id", "field", "sentence_id", "start_char", "end_char")
@@ -25,7 +29,7 @@ AGREEMENT_COLUMNS: tuple[str, ...] = (
     "code", "comparison", "raters", "n_raters", "n_units", "n_values", "alpha", "percent_agreement", "note",
 )  # fmt: skip
 #: Default code columns of a quote sample (what a coder checks against the automatic quote table).
-QUOTE_CODES = ("kind", "speaker_canonical", "speaker_affiliation")
+QUOTE_CODES = ("kind", "speaker_canonical", "speaker_affiliation", "source_type")
 #: Code values read as yes (1) / no (0); anything else is kept as a category.
 YES = frozenset({"1", "yes", "y", "true", "t", "x"})
 NO = frozenset({"0", "no", "n", "false", "f"})
@@ -36,17 +40,45 @@ QUOTE_HELP = {
     "reporter's sentence) or indirect (reported speech without quotation marks).",
     "speaker_canonical": "Write the full name of the person or institution who said it (a named "
     "spokesperson, a ministry), even when the sentence names them only by role or pronoun.",
-    "speaker_affiliation": "Write Russia, France, Ukraine, United States, EU or other.",
+    "speaker_affiliation": "Write the party, country or organisation the article itself ties the speaker "
+    "to (a party named beside the name, the government, company or group they speak for), as the "
+    "article names it; leave the cell empty when the article ties them to none.",
 }
 
 
-def _default_codes() -> list[str]:
-    from analysis.framing.frames import load_codebook
+def quote_help(people: Any = None) -> dict[str, str]:
+    """Return the coders' instructions for the quote codes, from the source taxonomy and the people table.
 
-    return list(load_codebook())
+    Parameters
+    ----------
+    people : path, DataFrame or People, optional
+        The run's people table (:mod:`analysis.framing.quotes.people`): its affiliations are
+        listed as the values to prefer for ``speaker_affiliation``.
+
+    Returns
+    -------
+    dict
+        ``{code: instruction}`` for ``kind``, ``speaker_canonical``, ``speaker_affiliation``
+        and ``source_type`` (one line per type of :data:`analysis.framing.quotes.sources.TYPES`).
+    """
+    out = dict(QUOTE_HELP)
+    known = read_people(people)
+    values = sorted(
+        {a for a in (*known.names.values(), *known.adjectives.values(), *known.parties.values()) if a}
+    )
+    if values:
+        out["speaker_affiliation"] += (
+            " This corpus's people table uses these names; write one of them when it applies: "
+            + ", ".join(values) + "."
+        )
+    types = "; ".join(f"{t} ({TYPE_HELP.get(t, '')})" for t in TYPES)
+    out["source_type"] = f"Write one of: {types}."
+    return out
 
 
-def _instructions(codes: Sequence[str], text_column: str, questions: Mapping[str, list[str]]) -> str:
+def _instructions(
+    codes: Sequence[str], text_column: str, questions: Mapping[str, list[str]], helps: Mapping[str, str]
+) -> str:
     lines = [
         "Instructions for coders",
         "=======================",
@@ -69,8 +101,8 @@ def _instructions(codes: Sequence[str], text_column: str, questions: Mapping[str
         lines.append(f"- {code}")
         for q in questions.get(name, []):
             lines.append(f"    * {q}")
-        if name in QUOTE_HELP:
-            lines.append(f"    * {QUOTE_HELP[name]}")
+        if name in helps:
+            lines.append(f"    * {helps[name]}")
     lines.append("")
     lines.append("A frame is present (1) when the unit answers yes to at least one of its questions.")
     return "\n".join(lines) + "\n"
@@ -86,6 +118,8 @@ def coding_sample(
     codes: Sequence[str] | None = None,
     articles: pd.DataFrame | None = None,
     text_column: str | None = None,
+    codebook: str | PathLike | Mapping | None = None,
+    people: Any = None,
 ) -> pd.DataFrame:
     """Draw a stratified random sample of sentences or quotes for human coders (and write it as CSV).
 
@@ -107,14 +141,22 @@ def coding_sample(
         ``<stem>.instructions.txt``.
     codes : sequence of str, optional
         Names of the code columns (``code_`` is prefixed when missing); default one per
-        frame of the packaged codebook, or for a quotes table ``kind,
-        speaker_canonical, speaker_affiliation`` (those present). The automatic values
-        are never exported: coders code blind.
+        frame of the run's codebook, or for a quotes table ``kind, speaker_canonical,
+        speaker_affiliation, source_type`` (those present). The automatic values are
+        never exported: coders code blind.
     articles : pandas.DataFrame, optional
         Supplies missing strata columns (e.g. ``outlet``) by ``article_id``.
     text_column : str, optional
         Column holding the unit's text; default the first of ``sentence``, ``quote``,
         ``text``.
+    codebook : str, path or mapping, optional
+        The run's frame codebook (pass ``resolve_codebook(source)`` for a corpus's own
+        ``codebook.yaml``); default the packaged general codebook. Its frames are the default
+        codes of a sentence sample and its indicator questions the coders' instructions.
+    people : path, DataFrame or People, optional
+        The run's people table (``resolve_people(source)``): its affiliations are the values
+        the instructions offer for ``speaker_affiliation``; the source types come from the
+        package's source taxonomy.
 
     Returns
     -------
@@ -153,7 +195,7 @@ def coding_sample(
         if text_column == "quote":
             codes = [c for c in QUOTE_CODES if c in units.columns] or list(QUOTE_CODES[:1])
         else:
-            codes = _default_codes()
+            codes = list(load_codebook(codebook))
     code_cols = [c if c.startswith("code_") else f"code_{c}" for c in codes]
     rng = np.random.default_rng(seed)
     order = [c for c in (*strata, "article_id", "field", "start_char") if c in units.columns]
@@ -175,18 +217,13 @@ def coding_sample(
     for c in [*code_cols, "coder", "notes"]:
         out[c] = ""
     if path is not None:
-        from analysis.framing.frames import load_codebook
-
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         out.to_csv(target, index=False, encoding="utf-8")
-        try:
-            book = load_codebook()
-            questions = {f: [i["question"] for i in spec["indicators"]] for f, spec in book.items()}
-        except ValueError:
-            questions = {}
+        book = load_codebook(codebook)
+        questions = {f: [i["question"] for i in spec["indicators"]] for f, spec in book.items()}
         target.with_name(target.stem + ".instructions.txt").write_text(
-            _instructions(code_cols, text_column, questions), encoding="utf-8"
+            _instructions(code_cols, text_column, questions, quote_help(people)), encoding="utf-8"
         )
     return out
 

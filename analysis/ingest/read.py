@@ -166,7 +166,7 @@ def expand_paths(source: Source) -> list[Path]:
                 for p in path.iterdir()
                 if p.is_file()
                 and is_article_file(p)
-                and p.name != "metadata.csv"
+                and p.name not in config.CORPUS_FILE_NAMES
                 and not p.name.startswith(".")
             )
             if not found:

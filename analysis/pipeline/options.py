@@ -61,6 +61,10 @@ class RunOptions:
     codebook : path or mapping, optional
         The frame codebook (:func:`analysis.framing.codebook.resolve_codebook`): default a
         ``codebook.yaml`` beside a source folder or file, else the packaged general codebook.
+    people : path or DataFrame, optional
+        The corpus's own people table (:mod:`analysis.framing.quotes.people`): default a
+        ``people.csv`` beside a source folder or file, else none (speakers are resolved from
+        each article alone). Its content keys the ``quotes`` stage.
 
     Raises
     ------
@@ -83,6 +87,7 @@ class RunOptions:
     out_dir: str | os.PathLike | None = None
     progress: bool = True
     codebook: str | os.PathLike | Mapping | None = None
+    people: Any = None
 
     def __post_init__(self) -> None:
         check_engine(self.engine)

@@ -238,9 +238,10 @@ def plan(
     modules : iterable of str, optional
         The stage modules (default :data:`STAGE_MODULES`, read when called).
     settings : mapping, optional
-        Run settings a stage may declare as a keyword input (``codebook``), each as
-        ``(value, digest)``: the value is passed to the stages that declare it and the
-        digest joins their cache key (so a changed codebook recomputes ``frames``).
+        Run settings a stage may declare as a keyword input (``codebook``, ``people``), each
+        as ``(value, digest)``: the value is passed to the stages that declare it and the
+        digest joins their cache key (so a changed codebook recomputes ``frames``, a changed
+        people table ``quotes``).
 
     Returns
     -------

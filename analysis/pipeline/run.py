@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -22,6 +21,7 @@ from analysis import config
 from analysis.annotate import model_fingerprint
 from analysis.core import cache
 from analysis.framing.codebook import codebook_digest, resolve_codebook
+from analysis.framing.quotes.people import people_digest, resolve_people
 from analysis.pipeline import corpus_stages
 from analysis.pipeline.chunks import chunk_articles, chunk_signature, corpus_signature, stage_keys
 from analysis.pipeline.corpus_stages import CorpusRun
@@ -122,27 +122,6 @@ class RunResult:
         return ["articles", *self.tables]
 
 
-def corpus_folder(source_or_articles: Any) -> Any:
-    """Return where a corpus came from, for files kept beside it (``codebook.yaml``).
-
-    A path is returned as it is; a loaded table gives the one folder every article's
-    ``source_path`` lies in (None when there is none or several).
-
-    Examples
-    --------
-    >>> corpus_folder(pd.DataFrame({"source_path": ["/c/a.txt", "/c/b.txt"]}))
-    '/c'
-    >>> corpus_folder(pd.DataFrame({"article_id": ["a"]})) is None
-    True
-    """
-    if not isinstance(source_or_articles, pd.DataFrame):
-        return source_or_articles
-    if "source_path" not in source_or_articles.columns:
-        return None
-    folders = {os.path.dirname(str(p)) for p in source_or_articles["source_path"].dropna()}
-    return folders.pop() if len(folders) == 1 else None
-
-
 def chunk_work(source_or_articles: Any, articles: pd.DataFrame, options: RunOptions, root: Path) -> ChunkWork:
     """Plan the stages (with the run's codebook), chunk the ``ok`` articles and key every chunk's stages.
 
@@ -150,8 +129,9 @@ def chunk_work(source_or_articles: Any, articles: pd.DataFrame, options: RunOpti
     ``articles`` the loaded corpus.
     """
     names = list(options.include) if options.include is not None else None
-    book = resolve_codebook(corpus_folder(source_or_articles), options.codebook)
-    settings = {"codebook": (book, codebook_digest(book))}
+    book = resolve_codebook(source_or_articles, options.codebook)
+    who = resolve_people(source_or_articles, options.people)
+    settings = {"codebook": (book, codebook_digest(book)), "people": (who, people_digest(who))}
     stages = plan(include=names, settings=settings)
     fingerprint = model_fingerprint()
     chunks = chunk_articles(articles, chunk_size=options.chunk_size or config.CHUNK_SIZE)

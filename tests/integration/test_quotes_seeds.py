@@ -89,6 +89,22 @@ def test_003_on_deglued_text_names_peskov_after_the_quote(seed_articles):
     assert row["speaker_affiliation"] == "Russia"
 
 
+def test_the_seeds_people_file_adds_only_what_003_leaves_unsaid(seed_quotes, seed_articles, seed_annotations):
+    """Every seed fact above holds without ``seeds/people.csv``; the file adds the story's knowledge."""
+    import analysis
+    from analysis.framing.quotes import resolve_people
+
+    general = rows_with(seed_quotes, "003", "issues of bilateral relations")
+    assert general["speaker_canonical"].tolist() == ["Dmitry Peskov"]
+    assert general["speaker_affiliation"].tolist() == ["unknown"]  # 003 never ties "Peskov said" to a country
+    people = resolve_people(seed_articles)
+    assert people is not None and people.name == "people.csv"
+    q = analysis.quotes(seed_articles, annotations=seed_annotations, people=people)
+    assert rows_with(q, "003", "issues of bilateral relations")["speaker_affiliation"].tolist() == ["Russia"]
+    same = ["article_id", "kind", "start_char", "speaker_canonical", "source_type"]
+    pd.testing.assert_frame_equal(q[same], seed_quotes[same])  # who speaks: from the text alone
+
+
 def test_004_unconditional_ceasefire_is_zelenskyys(seed_quotes):
     row = rows_with(seed_quotes, "004", "unconditional ceasefire")
     partial = row[row["kind"] == "partial"]

@@ -152,3 +152,38 @@ def test_quote_sample_defaults_to_quote_codes_and_matches_auto_by_offsets(tmp_pa
     table = agreement(coded, auto=quotes).set_index(["code", "comparison"])
     assert table.loc[("code_kind", "c vs auto"), "alpha"] == pytest.approx(1.0)
     assert table.loc[("code_speaker_canonical", "c vs auto"), "percent_agreement"] == pytest.approx(0.5)
+
+
+def test_coding_sheets_take_their_instructions_from_the_runs_codebook_and_taxonomy(tmp_path):
+    book = {
+        "name": "match reports",
+        "frames": {
+            "rivalry": {
+                "type": "story",
+                "indicators": [{"id": "r1", "question": "Does the unit set two clubs against each other?",
+                                "any": ["derby"]}],
+            }
+        },
+    }  # fmt: skip
+    sample = coding_sample(SENTS, n=2, articles=ARTICLES, codebook=book, path=tmp_path / "s.csv")
+    assert [c for c in sample.columns if c.startswith("code_")] == ["code_rivalry"]  # the run's frames
+    assert "set two clubs against each other" in (tmp_path / "s.instructions.txt").read_text()
+    quotes = pd.DataFrame(
+        {
+            "article_id": ["a0", "a1"],
+            "start_char": [0, 5],
+            "end_char": [4, 8],
+            "quote": ["q1", "q2"],
+            "kind": ["direct", "direct"],
+            "speaker_affiliation": ["Rovers FC", "unknown"],
+            "source_type": ["other", "other"],
+        }
+    )
+    coding_sample(quotes, n=2, articles=ARTICLES, path=tmp_path / "q.csv")
+    text = (tmp_path / "q.instructions.txt").read_text()
+    # no story's countries are imposed on a corpus: the affiliation is what its own articles say
+    assert "Russia" not in text and "France" not in text
+    assert "code_source_type" in text and "civil_society (" in text  # the source taxonomy, every type
+    people = pd.DataFrame({"name": ["Ann Roe"], "affiliation": ["Rovers FC"], "kind": ["person"]})
+    coding_sample(quotes, n=2, articles=ARTICLES, path=tmp_path / "p.csv", people=people)
+    assert "write one of them when it applies: Rovers FC." in (tmp_path / "p.instructions.txt").read_text()

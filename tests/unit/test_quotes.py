@@ -178,8 +178,8 @@ def test_wire_style_direct_quote_with_speaker_and_affiliation():
     assert row["kind"] == "direct"
     assert row["quote"] == "We are ready,"
     assert row["speaker"] == "Peskov"
-    # a surname alone is completed from the editable affiliations table
-    assert row["speaker_canonical"] == "Dmitry Peskov"
+    # the package knows no person: a surname the article never completes stays as written
+    assert row["speaker_canonical"] == "Peskov"
     # nothing in this text ties him to a country: affiliation comes from the text, not a list of people
     assert row["speaker_affiliation"] == "unknown"
     assert row["source_type"] == "other" and row["speaker_is_person"]
@@ -352,8 +352,49 @@ def test_verb_lemma(surface, lemma):
 def test_tables_are_editable_data():
     terms = Q.reporting_terms()
     assert {"neutral", "emphatic", "distancing", "hedge"} <= set(terms["class"])
-    aff = Q.affiliations()
-    assert set(aff["affiliation"]) <= {"Russia", "France", "Ukraine", "United States", "EU", "other"}
+
+
+NAMESAKE = "Coach Ivan Peskov smiled. “We are ready,” Peskov said."
+NAMESAKE_TOKENS = [
+    ("Coach", "coach", "PROPN", "NNP", "compound", 2),
+    ("Ivan", "Ivan", "PROPN", "NNP", "compound", 2),
+    ("Peskov", "Peskov", "PROPN", "NNP", "nsubj", 3),
+    ("smiled", "smile", "VERB", "VBD", "ROOT", 3),
+    (".", ".", "PUNCT", ".", "punct", 3),
+] + [(w, lem, p, t, d, h + 5) for w, lem, p, t, d, h in WIRE_TOKENS]
+
+
+def test_a_corpus_people_table_completes_what_the_article_leaves_out(tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("name,affiliation,kind,roles\nDmitry Peskov,Russia,person,spokesman\n")
+    m = mentions_of(WIRE, [("Peskov", "Peskov", "person")])
+    toks = parse(WIRE, WIRE_TOKENS)
+    row = quotes(article(WIRE), annotations=ann_of(toks), mentions=m, people=people).iloc[0]
+    # the corpus's own table completes the surname and gives the affiliation the text does not
+    assert (row["speaker_canonical"], row["speaker_affiliation"]) == ("Dmitry Peskov", "Russia")
+    # the article's own introduction wins over the table (a namesake of the table's person)
+    toks = parse(NAMESAKE, NAMESAKE_TOKENS, sentence_breaks=(5,))
+    first = mentions_of(NAMESAKE, [("Ivan Peskov", "Ivan Peskov", "person")])
+    second = mentions_of(NAMESAKE.replace("Ivan Peskov", "Ivan ......"), [("Peskov", "Peskov", "person")])
+    m = pd.concat([first, second], ignore_index=True)
+    row = quotes(article(NAMESAKE), annotations=ann_of(toks), mentions=m, people=people).iloc[0]
+    assert row["speaker_canonical"] == "Ivan Peskov"
+    assert row["speaker_affiliation"] != "Russia"
+
+
+def test_a_people_table_is_checked(tmp_path):
+    from analysis.framing.quotes.people import read_people
+
+    bad = tmp_path / "people.csv"
+    bad.write_text("name,affiliation,kind\nX,Y,planet\n", encoding="utf-8")
+    with pytest.raises(Q.PeopleError, match="unknown kind"):
+        read_people(bad)
+    with pytest.raises(Q.PeopleError, match="not found"):
+        read_people(tmp_path / "none.csv")
+    with pytest.raises(Q.PeopleError, match="needs columns"):
+        read_people(pd.DataFrame({"name": ["X"]}))
+    same = pd.DataFrame({"name": ["B", "A"], "affiliation": ["y", "x"], "kind": ["place", "place"]})
+    assert read_people(same).digest == read_people(same.iloc[::-1]).digest != read_people(None).digest
 
 
 @pytest.mark.parametrize(("derived", "fields"), [(True, ["text"]), (False, ["text", "title"])])

@@ -13,7 +13,8 @@ Three public functions:
 * :func:`attribution` classifies the reporting verbs (neutral, emphatic,
   distancing), "without evidence"-style qualifiers and hedges per speaker.
 
-Modules: :mod:`.lexicon` (word lists and editable tables), :mod:`.fields`
+Modules: :mod:`.lexicon` (word lists and editable tables), :mod:`.people` (a corpus's own
+``people.csv``, read when it lies beside the corpus or is passed), :mod:`.fields`
 (token lists of one field, quotation marks, paragraphs), :mod:`.speakers`
 (speaker resolution), :mod:`.detect` (direct/partial/indirect speech and the
 ``quotes`` table), :mod:`.aggregate` (source balance and attribution).
@@ -23,23 +24,31 @@ from analysis.framing.quotes.aggregate import attribution, source_balance
 from analysis.framing.quotes.detect import quotes
 from analysis.framing.quotes.fields import field_texts
 from analysis.framing.quotes.lexicon import (
-    AFFILIATIONS,
     OTHER,
     QUOTE_COLUMNS,
     REPORTING_TERMS,
-    affiliations,
     reporting_terms,
+)
+from analysis.framing.quotes.people import (
+    CORPUS_PEOPLE_NAME,
+    People,
+    PeopleError,
+    read_people,
+    resolve_people,
 )
 
 __all__ = [
-    "AFFILIATIONS",
+    "CORPUS_PEOPLE_NAME",
     "OTHER",
     "QUOTE_COLUMNS",
     "REPORTING_TERMS",
-    "affiliations",
+    "People",
+    "PeopleError",
     "attribution",
     "field_texts",
     "quotes",
+    "read_people",
     "reporting_terms",
+    "resolve_people",
     "source_balance",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from os import PathLike
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -34,7 +35,8 @@ from analysis.framing.quotes.lexicon import (
     Lexicon,
     default_lexicon,
 )
-from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType
+from analysis.framing.quotes.people import People, read_people
+from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType, default_terms, with_parties
 from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions, get_mentions
 from analysis.schema import ok_articles
 
@@ -318,7 +320,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         if content is None:
             continue
         subj = subject_of(f, k)
-        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, lex.surnames):
+        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, res.known.surnames):
             continue
         a, b = content
         cs, ce = f.start[a], f.end[b]
@@ -459,7 +461,7 @@ def _empty_quotes() -> pd.DataFrame:
 @stage(
     provides="quotes",
     requires=("articles",),
-    keywords=("annotations", "mentions"),
+    keywords=("annotations", "mentions", "people"),
     per_article=True,
     columns=QUOTE_COLUMNS,
 )
@@ -468,6 +470,7 @@ def quotes(
     *,
     annotations: Annotations | None = None,
     mentions: pd.DataFrame | None = None,
+    people: str | PathLike | pd.DataFrame | People | None = None,
 ) -> pd.DataFrame:
     """Find direct, partial and indirect quotations and attribute each to a speaker.
 
@@ -485,6 +488,10 @@ def quotes(
         canonical`` (``kind`` and ``country`` used when present), as returned by
         ``analysis.entity_mentions``; default: computed with it, or spaCy's raw
         entities with their surface text as canonical name when that module is absent.
+    people : str, path, DataFrame or People, optional
+        The corpus's own people table (:mod:`analysis.framing.quotes.people`; pass
+        ``resolve_people(source)`` to use a ``people.csv`` beside the corpus). Default none:
+        speakers are resolved from the article alone.
 
     Returns
     -------
@@ -494,7 +501,8 @@ def quotes(
         ``indirect``), ``quote`` (the quoted words, or the reported clause),
         ``speaker`` (surface phrase), ``speaker_canonical``,
         ``speaker_affiliation`` (the party, country or organisation the article ties
-        the speaker to, or ``unknown``; see :mod:`analysis.framing.quotes.sources`),
+        the speaker to, or ``unknown``; see :mod:`analysis.framing.quotes.sources`; the
+        people table's affiliation when the text gives none),
         ``verb`` (reporting verb or
         "according to" as written), ``start_char, end_char`` (the quote inside its
         marks, or the reported clause), ``verb_start_char, verb_end_char,
@@ -524,10 +532,12 @@ def quotes(
     by_field = article_mentions(mentions)
     texts = field_texts(rows)
     lex = default_lexicon()
+    known = read_people(people)
+    terms = with_parties(default_terms(), known.parties)
     out = []
     for _, fields in field_groups(toks, texts, by_field):
-        res = Resolver(fields, lex)
-        typer = ArticleSources(fields)
+        res = Resolver(fields, lex, known)
+        typer = ArticleSources(fields, terms)
         for f in fields:
             if not f.text:
                 continue
@@ -544,7 +554,9 @@ def quotes(
                         "quote": f.text[q.start : q.end].strip(),
                         "speaker": sp.surface if sp else None,
                         "speaker_canonical": sp.canonical if sp else None,
-                        "speaker_affiliation": st.affiliation or UNKNOWN,
+                        "speaker_affiliation": st.affiliation
+                        or (known.affiliation_of(sp.canonical) if sp and st.is_person else "")
+                        or UNKNOWN,
                         "verb": (
                             "according to"
                             if q.verb is not None and f.word[q.verb].lower() == "according"

@@ -29,6 +29,22 @@ class Mention:
     via: str = ""
 
 
+#: Name suffixes that are not a surname ("Joseph R. Biden Jr." is Biden).
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def surname(name: str) -> str:
+    """Return the lower-case surname of a name: its last word, generational suffixes aside.
+
+    >>> surname("Joseph R. Biden Jr."), surname("Jane Roe"), surname("Roe")
+    ('biden', 'roe', 'roe')
+    """
+    words = [w.strip(",") for w in name.split()]
+    while len(words) > 1 and words[-1].lower() in NAME_SUFFIXES:
+        words.pop()
+    return words[-1].lower() if words else ""
+
+
 @dataclass
 class Field:
     """Tokens of one article field as plain lists (fast to walk), plus mentions."""

@@ -1,8 +1,8 @@
 """Word lists of quote detection: reporting verbs, hedges, qualifiers, role and institution nouns.
 
-The editable tables live in package data: ``analysis/data/reporting_verbs.csv``
-(term, type verb/hedge/qualifier, class) and ``analysis/data/affiliations.csv``
-(name, affiliation, kind person/institution/place/adjective, roles).
+The editable table lives in package data: ``analysis/data/reporting_verbs.csv``
+(term, type verb/hedge/qualifier, class). Nothing here names a person: what one
+story knows about its people lives beside its corpus (:mod:`.people`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from analysis import config
 
 #: Editable table of reporting verbs, hedges and qualifiers.
 REPORTING_TERMS = config.DATA_DIR / "reporting_verbs.csv"
-#: Editable table of speakers, institutions, places and adjectives -> affiliation.
-AFFILIATIONS = config.DATA_DIR / "affiliations.csv"
-#: Affiliation given when nothing in the table or the speaker phrase says otherwise.
+#: Affiliation given when nothing in the text (or the corpus's people table) says otherwise.
 OTHER = "other"
 
 QUOTE_COLUMNS: tuple[str, ...] = (
@@ -104,52 +102,19 @@ def reporting_terms(path: str | Path | None = None) -> pd.DataFrame:
     return _reporting_table(str(path or REPORTING_TERMS)).copy()
 
 
-@functools.lru_cache(maxsize=4)
-def _affiliation_table(path: str) -> pd.DataFrame:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = {"name", "affiliation", "kind"} - set(table.columns)
-    if missing:
-        raise ValueError(f"{path}: affiliations table needs columns {sorted(missing)}")
-    if "roles" not in table.columns:
-        table["roles"] = ""
-    return table
-
-
-def affiliations(path: str | Path | None = None) -> pd.DataFrame:
-    """Return the editable table mapping speakers, institutions, places and adjectives to an affiliation.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        A CSV with columns ``name, affiliation, kind`` (and optional ``roles``,
-        ``|``-separated); default :data:`AFFILIATIONS`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``name, affiliation, kind, roles``.
-    """
-    return _affiliation_table(str(path or AFFILIATIONS)).copy()
-
-
 @dataclass(frozen=True)
 class Lexicon:
-    """Word lists read from the two editable tables."""
+    """Word lists read from the editable reporting-terms table."""
 
     verbs: dict[str, str]
     hedges: tuple[str, ...]
     qualifiers: tuple[str, ...]
-    names: dict[str, str]  # lower-case name -> affiliation (person/institution/place)
-    surnames: dict[str, str]  # lower-case last word of a person name -> full name
-    adjectives: dict[str, str]
-    roles: dict[str, frozenset[str]]  # lower-case full name -> roles
 
 
 @functools.lru_cache(maxsize=4)
-def load_lexicon(terms_path: str, affiliations_path: str) -> Lexicon:
-    """Build the lexicon from the reporting-terms and affiliations tables (cached per path)."""
+def load_lexicon(terms_path: str) -> Lexicon:
+    """Build the lexicon from the reporting-terms table (cached per path)."""
     terms = _reporting_table(terms_path)
-    aff = _affiliation_table(affiliations_path)
     verbs = dict(
         zip(
             terms.loc[terms["type"] == "verb", "term"],
@@ -159,25 +124,9 @@ def load_lexicon(terms_path: str, affiliations_path: str) -> Lexicon:
     )
     hedges = tuple(terms.loc[terms["type"] == "hedge", "term"])
     qualifiers = tuple(sorted(terms.loc[terms["type"] == "qualifier", "term"], key=len, reverse=True))
-    named = aff[aff["kind"] != "adjective"]
-    names = {n.lower(): a for n, a in zip(named["name"], named["affiliation"], strict=True)}
-    people = aff[aff["kind"] == "person"]
-    surnames = {n.split()[-1].lower(): n for n in people["name"]}
-    adjectives = {
-        n.lower(): a
-        for n, a in zip(
-            aff.loc[aff["kind"] == "adjective", "name"],
-            aff.loc[aff["kind"] == "adjective", "affiliation"],
-            strict=True,
-        )
-    }
-    roles = {
-        n.lower(): frozenset(r.strip().lower() for r in str(rs).split("|") if r.strip())
-        for n, rs in zip(people["name"], people["roles"], strict=True)
-    }
-    return Lexicon(verbs, hedges, qualifiers, names, surnames, adjectives, roles)
+    return Lexicon(verbs, hedges, qualifiers)
 
 
 def default_lexicon() -> Lexicon:
-    """Return the lexicon of the packaged tables."""
-    return load_lexicon(str(REPORTING_TERMS), str(AFFILIATIONS))
+    """Return the lexicon of the packaged table."""
+    return load_lexicon(str(REPORTING_TERMS))

@@ -14,8 +14,11 @@ Everything comes from the text of the article the quote is in, never from a list
   document, by a ``group`` noun (voters, analysts) is that group's type; an unnamed individual ("a
   State Department official", "sources") is ``anonymous``. An organisation named as speaker is typed
   by its own words ("the Associated Press": media).
-* **Affiliation**: a party named in the description (:data:`SOURCE_AFFILIATIONS`: "Democratic Rep.",
-  "(R-Wis.)", "GOP strategist"), else the organisation or country of an entity mention inside it
+* **Affiliation**: a party named in the description: a "<Name> Party" written out ("of the
+  Conservative Party"), a party word of the general table :data:`PARTIES` ("Democratic Rep.",
+  "(R-Wis.)", "GOP strategist", "Labour MP", "X, a Democrat"; capitalised as names are), or one of
+  the corpus's own party words (``kind`` party in its ``people.csv``); else the organisation or
+  country of an entity mention inside it
   ("Boeing's chief financial officer": Boeing; "British Prime Minister": United Kingdom; "Kremlin":
   Russia, through the entity table's ``country``); for an official with no country in the
   description, the country the article names most (at least twice).
@@ -31,24 +34,43 @@ import bisect
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import config
-from analysis.framing.quotes.fields import Field, Mention
+from analysis.framing.quotes.fields import Field, Mention, surname
 
 #: Editable term list: ``term, source_type, kind`` (kind role/generic/org/document/group/anonymous).
 SOURCE_TYPES = config.DATA_DIR / "source_types.csv"
-#: Editable party list: ``term, affiliation, source_type`` ("gop" -> Republican Party, politician).
-SOURCE_AFFILIATIONS = config.DATA_DIR / "source_affiliations.csv"
+#: Editable general list of party words: ``term, affiliation, source_type, case`` ("gop" -> Republican
+#: Party, politician). ``case``: ``capital`` (the word must be capitalised in the text), ``inner``
+#: (capitalised and not the first word of its sentence: "Conservative", "Liberal"), ``any``.
+PARTIES = config.DATA_DIR / "parties.csv"
+PARTY_CASES = ("any", "capital", "inner")
 
 #: The source types, in the order tables and charts show them.
 TYPES = (
     "government", "politician", "security_justice", "expert", "business", "civil_society",
     "citizen", "media", "anonymous", "document", "other", "unknown",
 )  # fmt: skip
+#: What each source type covers, in words a human coder can apply (coding sheets quote it).
+TYPE_HELP: dict[str, str] = {
+    "government": "a state or government and its officials (ministers, spokespeople, civil servants)",
+    "politician": "politicians, candidates, parties and their campaigns",
+    "security_justice": "police, military, intelligence, prosecutors and courts",
+    "expert": "academics, researchers, analysts and other experts",
+    "business": "companies, executives and business groups",
+    "civil_society": "NGOs, unions, advocates, religious and community groups",
+    "citizen": "ordinary people, voters, witnesses, poll respondents",
+    "media": "journalists, news organisations and other media",
+    "anonymous": "an unnamed individual (\"a senior official\", \"sources\")",
+    "document": "a statement, report, poll or other document",
+    "other": "a named person the article gives no role",
+    "unknown": "nothing to go on (no speaker, an unresolved pronoun)",
+}
 UNKNOWN = "unknown"
 GENDERS = ("female", "male", "unknown", "none")
 TYPE_COLUMNS: tuple[str, ...] = ("source_type", "speaker_affiliation", "speaker_gender", "speaker_is_person")
@@ -76,7 +98,7 @@ class Terms:
     """The two term lists, as lookups (lower case; multi-word terms as tuples of words)."""
 
     by_kind: dict[str, dict[tuple[str, ...], str]]
-    parties: dict[tuple[str, ...], tuple[str, str]]
+    parties: dict[tuple[str, ...], tuple[str, str, str]]  # words -> (party, source type, case)
     longest: int
 
 
@@ -105,9 +127,16 @@ def load_terms(types_path: str, affiliations_path: str) -> Terms:
             raise ValueError(f"{types_path}: unknown kind {kind!r} for {term!r}; use {list(_KINDS)}")
         by_kind[kind].setdefault(term_key(term), typ)
     aff = pd.read_csv(affiliations_path, dtype=str, keep_default_na=False)
+    missing = {"term", "affiliation", "source_type"} - set(aff.columns)
+    if missing:
+        raise ValueError(f"{affiliations_path}: party table needs columns {sorted(missing)}")
+    cases = aff["case"] if "case" in aff.columns else pd.Series("capital", index=aff.index)
+    bad = set(cases) - set(PARTY_CASES)
+    if bad:
+        raise ValueError(f"{affiliations_path}: unknown case {sorted(bad)}; use {list(PARTY_CASES)}")
     parties = {
-        term_key(t): (a, s)
-        for t, a, s in zip(aff["term"], aff["affiliation"], aff["source_type"], strict=True)
+        term_key(t): (a, s, c)
+        for t, a, s, c in zip(aff["term"], aff["affiliation"], aff["source_type"], cases, strict=True)
     }
     longest = max([len(k) for d in by_kind.values() for k in d] + [len(k) for k in parties] + [1])
     return Terms(by_kind, parties, longest)
@@ -115,7 +144,16 @@ def load_terms(types_path: str, affiliations_path: str) -> Terms:
 
 def default_terms() -> Terms:
     """Return the packaged term lists."""
-    return load_terms(str(SOURCE_TYPES), str(SOURCE_AFFILIATIONS))
+    return load_terms(str(SOURCE_TYPES), str(PARTIES))
+
+
+def with_parties(terms: Terms, parties: dict[str, str]) -> Terms:
+    """Add a corpus's own party words (``word -> party``, capitalised in the text) to the term lists."""
+    if not parties:
+        return terms
+    extra = {term_key(w): (p, "politician", "capital") for w, p in parties.items()}
+    longest = max([terms.longest, *[len(k) for k in extra]])
+    return Terms(terms.by_kind, {**terms.parties, **extra}, longest)
 
 
 @functools.lru_cache(maxsize=1)
@@ -280,7 +318,7 @@ class ArticleSources:
         if not found and len(canonical.split()) == 1:  # a surname alone: the full names that end with it
             low = canonical.lower()
             for name, items in self.by_name.items():
-                if name.split()[-1].lower() == low:
+                if surname(name) == low:
                     found = found + items
         return [(f, m) for f, m in found if m.kind in ("person", "")]
 
@@ -316,6 +354,7 @@ class ArticleSources:
         return out
 
     def _party(self, words: list[tuple[Field, int]], texts: list[str]) -> str:
+        """Return the party the description words name ("" when none): a tag, "<Name> Party", a party word."""
         for text in texts:
             tag = _PARTY_TAG.search(text)
             if tag:
@@ -324,9 +363,12 @@ class ArticleSources:
                     return self.terms.parties[key][0]
         low = [f.word[k].lower() for f, k in words]
         for i in range(len(low)):
+            named = _named_party(words, i)
+            if named:
+                return named
             for n in range(min(4, len(low) - i), 0, -1):
                 hit = self.terms.parties.get(tuple(low[i : i + n]))
-                if hit:
+                if hit and _party_case(words[i], hit[2], self.terms.by_kind["role"]):
                     return hit[0]
         return ""
 
@@ -400,7 +442,7 @@ class ArticleSources:
                 if (low,) in table:
                     types[table[(low,)]] += 1
                 hit = self.terms.parties.get((w.lower(),))
-                if hit:
+                if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]):
                     parties[hit[0]] += 1
         return _majority(types, least=3), _majority(parties, least=2)
 
@@ -489,6 +531,11 @@ class ArticleSources:
                 typ, why = ctx, "context of the sentences naming the person"
         if typ == UNKNOWN and (named or is_person):
             typ, why = "other", "named person without a role in the article"
+        if named:  # a person is not their own affiliation (a surname the tagger took for an organisation)
+            own_name = {named.lower(), surname(named)}
+            desc.mentions = [
+                m for m in desc.mentions if m.kind == "person" or m.canonical.lower() not in own_name
+            ]
         aff = self._affiliation(desc, typ) or party
         plural = f.tag[head] in ("NNS", "NNPS") or head_lemma in ("percent", "majority", "most", "half")
         singular_person = not plural and f.pos[head] != "PROPN" and typ in ("anonymous", "citizen")
@@ -603,6 +650,58 @@ class ArticleSources:
         return ""
 
 
+def _party_case(token: tuple[Field, int], case: str, roles: Iterable[tuple[str, ...]] = ()) -> bool:
+    """Tell whether a party word is written as a party name ("Democrat", not "democratic process").
+
+    ``inner`` words ("Conservative", "Liberal") count only inside a sentence of ordinary case and
+    alone: not first in the sentence, not in a run of capitalised words ("Senate Conservatives
+    Fund", a headline's "List of Conservatives Rebuking") unless the next word is a role ("Labour MP").
+    """
+    f, k = token
+    if case == "any":
+        return True
+    if not f.word[k][:1].isupper():
+        return False
+    if case == "capital":
+        return True
+    if k == 0 or f.sent[k - 1] != f.sent[k] or f.word[k - 1][:1].isupper():
+        return False
+    nxt = f.word[k + 1] if k + 1 < len(f.word) and f.sent[k + 1] == f.sent[k] else ""
+    return not (nxt[:1].isupper() and (nxt.lower(),) not in roles)
+
+
+#: Words that may join the capitalised words of a party's name ("Alternative for Germany party").
+_NAME_JOINERS = frozenset({"for", "of", "and", "&"})
+
+
+def _named_party(words: list[tuple[Field, int]], i: int) -> str:
+    """Return "<Name> Party" when capitalised words from ``words[i]`` run up to the word "party"."""
+    f, k = words[i]
+    word = f.word[k]
+    if word.lower() == "party" or not word[:1].isupper() or f.pos[k] not in ("PROPN", "ADJ", "NOUN"):
+        return ""
+    if f.pos[k] != "PROPN" and (k == 0 or f.sent[k - 1] != f.sent[k]):
+        return ""  # "Senior Conservative Party figure": a capital that only opens the sentence
+    j, names = i, []
+    while j < len(words) and len(names) < 5:
+        g, m = words[j]
+        if g is not f or m != k + (j - i):
+            return ""  # the description's words are not contiguous here
+        w = g.word[m]
+        if w.lower() == "party":
+            break
+        if not (w[:1].isupper() or (w.lower() in _NAME_JOINERS and names)):
+            return ""
+        names.append(w)
+        j += 1
+    if j >= len(words) or not names or names[-1].lower() in _NAME_JOINERS:
+        return ""
+    g, m = words[j]
+    if g.word[m].lower() != "party":
+        return ""
+    return " ".join(names) + " Party"
+
+
 def _majority(counts: Counter[str], least: int = 2) -> str:
     top = counts.most_common(2)
     if not top or top[0][1] < least or (len(top) > 1 and top[1][1] >= top[0][1]):
@@ -620,5 +719,5 @@ def type_speakers(
 
 def check_terms(path: str | Path) -> pd.DataFrame:
     """Return an editable term list after checking it (for users editing their own copy)."""
-    load_terms(str(path), str(SOURCE_AFFILIATIONS))
+    load_terms(str(path), str(PARTIES))
     return pd.read_csv(path, dtype=str, keep_default_na=False)

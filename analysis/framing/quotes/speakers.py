@@ -1,4 +1,11 @@
-"""Resolve speaker phrases (names, pronouns, roles, institutions) to canonical speakers and affiliations."""
+"""Resolve speaker phrases (names, pronouns, roles, institutions) to canonical speakers and affiliations.
+
+Resolution is general: a surname reaches the full name the article introduced, a title or
+apposition ("Kremlin spokesman Dmitry Peskov", "Jane Roe, the city's mayor") gives a person
+roles that a later role phrase ("the spokesman said") can reach, and a country comes from the
+entity mentions (their ``country``, from the general alias table). A corpus's own
+``people.csv`` (:mod:`.people`) is consulted only for what the article does not say.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.framing.quotes.fields import Field, Mention, para_id
+from analysis.framing.quotes.fields import Field, Mention, para_id, surname
 from analysis.framing.quotes.lexicon import (
     INSTITUTION_NOUNS,
     NAME_DEPS,
@@ -18,6 +25,7 @@ from analysis.framing.quotes.lexicon import (
     WORD,
     Lexicon,
 )
+from analysis.framing.quotes.people import NO_PEOPLE, People
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -103,7 +111,7 @@ def _link_surnames(items: list[Mention]) -> None:
     for m in items:
         words = m.canonical.split()
         if len(words) >= 2 and m.kind in ("person", ""):
-            full.setdefault(words[-1].lower(), m.canonical)
+            full.setdefault(surname(m.canonical), m.canonical)
     for m in items:
         words = m.canonical.split()
         if len(words) == 1 and words[0].lower() in full:
@@ -126,24 +134,38 @@ class Speaker:
 class Resolver:
     """Resolve speaker phrases in one article to canonical names and affiliations."""
 
-    def __init__(self, fields: list[Field], lex: Lexicon) -> None:
+    def __init__(self, fields: list[Field], lex: Lexicon, people: People = NO_PEOPLE) -> None:
         self.lex = lex
+        self.known = people
         self.fields = {f.name: f for f in fields}
+        # the article's own full names by surname: they win over the corpus's people table
+        introduced: dict[str, str] = {}
+        for f in fields:
+            for m in f.mentions:
+                words = m.canonical.split()
+                if len(words) >= 2 and m.kind in ("person", ""):
+                    introduced.setdefault(surname(m.canonical), m.canonical)
         # people named in the article (body mentions first), with roles and affiliation seen locally
         self.people: dict[str, dict] = {}
         for f in fields:
             for m in f.mentions:
                 words = m.canonical.split()
-                if len(words) == 1 and words[0].lower() in self.lex.surnames and m.kind in ("person", ""):
-                    m.canonical = self.lex.surnames[words[0].lower()]
+                if len(words) == 1 and m.kind in ("person", ""):
+                    low = words[0].lower()
+                    if low in introduced:
+                        m.canonical, m.kind = introduced[low], "person"
+                    elif low in people.surnames:
+                        m.canonical = people.surnames[low]
                 low = m.canonical.lower()
-                if m.kind == "person" or (m.kind == "" and len(low.split()) >= 2) or low in self.lex.roles:
+                if m.kind == "person" or (m.kind == "" and len(low.split()) >= 2) or low in people.roles:
                     info = self.people.setdefault(m.canonical, {"roles": set(), "aff": None, "pos": []})
                     info["pos"].append((f.name, m.start))
-                    info["roles"] |= set(self.lex.roles.get(m.canonical.lower(), ()))
+                    info["roles"] |= set(people.roles.get(low, ()))
                     info["roles"] |= self._local_roles(f, m)
+                    if info["aff"] is None and m.kind == "person" and m.country:
+                        info["aff"] = m.country  # "Russian President Vladimir Putin": the text's own cue
         for name, info in self.people.items():
-            info["aff"] = self.affiliation(name, "")
+            info["aff"] = info["aff"] or people.affiliation_of(name) or None
 
     def _local_roles(self, f: Field, m: Mention) -> set[str]:
         """Role and nationality words before the name or in its appositive ("Kremlin spokesman X")."""
@@ -169,33 +191,36 @@ class Resolver:
 
     # ---------------------------------------------------------------- affiliation
     def affiliation(self, canonical: str | None, phrase: str, country: str | None = None) -> str:
-        """Return a speaker's affiliation: table name, surname, mention country, then phrase words."""
-        names = self.lex.names
-        if canonical:
-            low = canonical.lower()
-            if low in names:
-                return names[low]
-            full = self.lex.surnames.get(low.split()[-1]) if low.split() else None
-            if (
-                full
-                and full.lower() in names
-                and (len(low.split()) == 1 or low.split()[0] == full.lower().split()[0])
-            ):
-                return names[full.lower()]
+        """Return a speaker's affiliation: the mention's country, the article's cue, then the people table.
+
+        The corpus's people table is read for the name, then for the words of the phrase;
+        :data:`OTHER` when nothing says.
+        """
         if country:
-            known = set(names.values()) | set(self.lex.adjectives.values())
-            return country if country in known else OTHER
+            return country
+        if canonical:
+            seen = self.people.get(canonical, {}).get("aff")
+            if seen:
+                return seen
+            known = self.known.affiliation_of(canonical)
+            if known:
+                return known
         for word in WORD.findall(phrase):
-            low = word.lower()
-            low = re.sub(r"[’']s$", "", low)
-            if low in self.lex.adjectives:
-                return self.lex.adjectives[low]
-            if low in names:
-                return names[low]
-            full = self.lex.surnames.get(low)
-            if full and full.lower() in names:  # "Macron's office"
-                return names[full.lower()]
+            low = re.sub(r"[’']s$", "", word.lower())
+            hit = self.known.adjectives.get(low) or self.known.names.get(low)
+            if hit:
+                return hit
+            full = self.known.surnames.get(low)
+            if full and full.lower() in self.known.names:  # "Macron's office"
+                return self.known.names[full.lower()]
         return OTHER
+
+    def phrase_affiliation(self, f: Field, s: int, e: int, phrase: str) -> str:
+        """Return the country a speaker phrase names ("the French president": France), else the table's."""
+        for m in f.mentions:
+            if m.start < e and m.end > s and m.country and m.kind != "person":
+                return m.country
+        return self.affiliation(None, phrase)
 
     # ---------------------------------------------------------------- phrase -> speaker
     def phrase_span(self, f: Field, head: int) -> tuple[int, int]:
@@ -228,7 +253,7 @@ class Resolver:
         """Resolve the speaker phrase headed by token ``head`` and remember named speakers."""
         found = self._speaker(f, head, method)
         known = found.canonical and (
-            found.canonical in self.people or found.canonical.lower() in self.lex.roles
+            found.canonical in self.people or found.canonical.lower() in self.known.roles
         )
         if known and not found.method.startswith("pronoun"):
             f.__dict__.setdefault("speakers", []).append((found.start, found.canonical))
@@ -265,7 +290,7 @@ class Resolver:
         words = [f.lemma[k].lower() for k in range(a, b + 1)]
         head_lemma = f.lemma[head].lower()
         if head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary":
-            person = self.by_role(f, s, words, head_lemma, surface)
+            person = self.by_role(f, s, words, head_lemma, surface, end=e)
             if person is not None:
                 return Speaker(
                     surface,
@@ -287,21 +312,21 @@ class Resolver:
                     "institution",
                 )
         name = self._canonical(clean_name(re.sub(r"^(?:the|a|an)\s+", "", surface, flags=re.I)))
-        known = name in self.people or name.lower() in self.lex.names
+        known = name in self.people or name.lower() in self.known.names
         if f.pos[head] == "PROPN" or known:
             return Speaker(surface, name, self.affiliation(name, surface), s, e, method)
         return Speaker(surface, name or None, self.affiliation(None, surface), s, e, method + "-unresolved")
 
     def _canonical(self, name: str) -> str:
-        """Map a surname alone to a full name named in the article or in the table."""
+        """Map a surname alone to a full name named in the article, else in the corpus's people table."""
         words = name.split()
         if len(words) == 1:
             low = words[0].lower()
             for person in self.people:
-                if person.split()[-1].lower() == low and len(person.split()) > 1:
+                if len(person.split()) > 1 and surname(person) == low:
                     return person
-            if low in self.lex.surnames:
-                return self.lex.surnames[low]
+            if low in self.known.surnames:
+                return self.known.surnames[low]
         return name
 
     def _mention_for(self, f: Field, s: int, e: int, hs: int, he: int) -> Mention | None:
@@ -328,9 +353,17 @@ class Resolver:
                     best = (m.start, self._canonical(m.canonical))
         return best[1] if best else None
 
-    def by_role(self, f: Field, at: int, words: list[str], role: str, surface: str) -> str | None:
-        """Return the person of the article whose role best fits a role phrase, nearest first."""
-        aff = self.affiliation(None, surface)
+    def by_role(
+        self, f: Field, at: int, words: list[str], role: str, surface: str, end: int | None = None
+    ) -> str | None:
+        """Return the person of the article whose role best fits a role phrase, nearest first.
+
+        A person qualifies when the article (or the corpus's people table) gives them that role
+        and no other country than the phrase's; failing that, a verbless sentence right after the
+        phrase's sentence that opens with a person's name ("… a spokesman said. John Roe at his
+        daily briefing.") names the speaker.
+        """
+        aff = self.phrase_affiliation(f, at, end if end is not None else at, surface)
         roles = {w for w in words if w in ROLE_NOUNS} | {role}
         if "press" in words and "secretary" in words:
             roles.add("press secretary")
@@ -349,7 +382,27 @@ class Resolver:
             )
             if best is None or dist < best[0]:
                 best = (dist, name)
-        return best[1] if best else None
+        return best[1] if best else self._named_after(f, at)
+
+    def _named_after(self, f: Field, at: int) -> str | None:
+        """Return the person a verbless sentence right after the sentence at ``at`` opens with."""
+        i = f.at(at)
+        if i is None:
+            return None
+        j = i
+        while j < len(f.word) and f.sent[j] == f.sent[i]:
+            j += 1
+        if j >= len(f.word) or para_id(f, j) != para_id(f, i):
+            return None
+        k = j
+        while k < len(f.word) and f.sent[k] == f.sent[j]:
+            if f.pos[k] in ("VERB", "AUX"):
+                return None
+            k += 1
+        first = next((m for m in f.mentions if m.start >= f.start[j]), None)
+        if first is None or first.start != f.start[j] or first.kind != "person":
+            return None
+        return self._canonical(first.canonical)
 
     def by_institution(self, f: Field, at: int, head: str) -> Mention | None:
         """Return the organisation mention nearest ``at`` whose text contains ``head``."""
