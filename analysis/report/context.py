@@ -43,6 +43,11 @@ if TYPE_CHECKING:
 #: Unset (a notebook opened in Jupyter), every :func:`start` reads them afresh.
 BUILD_SESSION_ENV = "OUTLET_FRAMING_REPORT_SESSION"
 
+#: Largest corpus (articles, every status) whose pipeline tables a build kernel keeps from page to page;
+#: above it each page reads them again (two kernels each holding every table, plus a page's copies,
+#: would cost more memory than the reads cost time).
+SESSION_MAX_ARTICLES = 5_000
+
 #: What this kernel has read in its build session: {(session, kind, source, ...): value}.
 _SESSION: dict[tuple, Any] = {}
 
@@ -126,7 +131,7 @@ class ReportContext:
             from analysis.pipeline import run
 
             book = resolve_codebook(self.source, self.params.get("codebook") or None)
-            if not os.environ.get(BUILD_SESSION_ENV):
+            if not os.environ.get(BUILD_SESSION_ENV) or len(self.articles) > SESSION_MAX_ARTICLES:
                 self._result = run(self.articles, progress=False, codebook=book)
             else:  # read once per build kernel; each page gets its own copies (a page may edit them)
                 shared = _session_value(
