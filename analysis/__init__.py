@@ -10,11 +10,20 @@ Each layer imports only from the layers below it (``tests/unit/test_import_rules
 Every public function takes a DataFrame (at least ``article_id`` and
 ``text``) and returns a new one. Names are imported lazily, so
 ``import analysis`` is cheap and does not load spaCy.
+
+The stage functions themselves are pure functions of their declared inputs
+(``analysis.framing.quotes.quotes`` needs the token table and the mentions).
+Here they are the convenience: ``analysis.quotes(df)`` computes the inputs it
+needs and was not given by running the plan up to ``quotes`` on ``df``, and
+parses ``df`` only if a stage reads the token table
+(:func:`analysis.pipeline.direct.call_stage`), then calls the stage.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 __version__ = "0.1.0"
@@ -52,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "label_occurrences": "analysis.framing.labels",
     "keyness": "analysis.framing.keyness",
     "frames": "analysis.framing.frames",
+    "frame_evidence": "analysis.framing.frames",
     "frame_summary": "analysis.framing.frames",
     "frame_prevalence": "analysis.framing.frames",
     "resolve_codebook": "analysis.framing.frames",
@@ -66,6 +76,7 @@ _EXPORTS: dict[str, str] = {
     "story_summary": "analysis.framing.stories",
     "salience": "analysis.framing.salience",
     "coding_sample": "analysis.framing.coding",
+    "CodingGuide": "analysis.framing.coding",
     "agreement": "analysis.framing.coding",
     "attention": "analysis.framing.attention",
     # comparison of groups (core)
@@ -76,6 +87,13 @@ _EXPORTS: dict[str, str] = {
     "run": "analysis.pipeline",
     "RunOptions": "analysis.pipeline",
     "tables_for": "analysis.pipeline",
+}
+
+#: Exported functions that are not stages but read tables a stage provides: their inputs, as ``@stage``
+#: would declare them (computed by the plan when not given).
+_INPUTS: dict[str, tuple[str, ...]] = {
+    "kwic": ("articles", "mentions"),
+    "sentence_sentiment": ("articles", "annotations"),
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -92,8 +110,21 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'analysis' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
+    if getattr(value, "__stage__", None) is not None or name in _INPUTS:
+        value = _computing_inputs(value, _INPUTS.get(name))
     globals()[name] = value
     return value
+
+
+def _computing_inputs(fn: Callable[..., Any], requires: tuple[str, ...] | None) -> Callable[..., Any]:
+    """Return ``fn`` computing the declared inputs it is not given (see the module notes)."""
+    from analysis.pipeline.direct import call_stage
+
+    @functools.wraps(fn)
+    def computing(*args: Any, **kwargs: Any) -> Any:
+        return call_stage(fn, args, kwargs, requires=requires)
+
+    return computing
 
 
 def __dir__() -> list[str]:

@@ -65,6 +65,19 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stages(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from analysis.pipeline.plan import replace_docs_block, stage_table
+
+    if args.write:
+        path = Path(args.write)
+        path.write_text(replace_docs_block(path.read_text("utf-8"), stage_table(markdown=True)), "utf-8")
+        return 0
+    sys.stdout.write(stage_table(markdown=args.markdown))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
@@ -98,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_report)
     p = sub.add_parser("refresh-notebooks", help="re-execute the notebooks in place on the seeds (for nbval)")
     p.set_defaults(func=_refresh)
+    p = sub.add_parser("stages", help="the plan: each stage, per article or corpus, inputs, outputs, columns")
+    p.add_argument("--markdown", action="store_true", help="as the Markdown table of docs/architecture.md")
+    p.add_argument(
+        "--write", metavar="FILE", help="replace the table between the stages markers of FILE (the docs)"
+    )
+    p.set_defaults(func=_stages)
     args = parser.parse_args(argv)
     from analysis.ingest import CorpusError
     from analysis.report import ParameterError, ReportError

@@ -220,51 +220,47 @@ def write_tiles(tables: dict[str, pd.DataFrame], cache_dir: Path, *, chunk: int 
 
 def run_lazy(index: Path, cache_dir: Path) -> list[dict[str, Any]]:
     """Run the corpus stages exactly as ``analysis.run`` does, on per-article tables left in the cache."""
-    import functools
-    import importlib
+    import dataclasses
 
     from analysis.pipeline.corpus_stages import CorpusRun, run_corpus_stages
-    from analysis.pipeline.plan import current_function, plan
+    from analysis.pipeline.plan import plan
     from analysis.pipeline.store import LazyTables
     from analysis.pipeline.timing import Timer
 
     saved = pd.read_pickle(index)
     tables = LazyTables(saved["sources"], cache_dir)
-    stage_list = plan()
     peak, peaks = _Peak(), {}
-    originals = {}
-    for planned in stage_list:  # the run calls each stage's function as its module holds it
-        if planned.per_article:
-            continue
-        module, fn = importlib.import_module(planned.stage.module), current_function(planned.stage)
 
-        def measured(*args, _fn=fn, _name=planned.name, **kwargs):
+    def measured(planned):
+        """The planned stage, its function wrapped to record the stage's peak memory."""
+        if planned.per_article:
+            return planned
+        fn = planned.stage.fn
+
+        def run_measured(**kwargs):
             peak.reset()
             try:
-                return _fn(*args, **kwargs)
+                return fn(**kwargs)
             finally:
-                peaks[_name] = peak.peak
+                peaks[planned.name] = peak.peak
 
-        originals[(module, fn.__name__)] = fn
-        setattr(module, fn.__name__, functools.wraps(fn)(measured))
+        return dataclasses.replace(planned, stage=dataclasses.replace(planned.stage, fn=run_measured))
+
+    stage_list = [measured(planned) for planned in plan()]
     timer = Timer()
     started = time.perf_counter()
-    try:
-        out = run_corpus_stages(
-            saved["articles"],
-            tables,
-            stage_list,
-            CorpusRun(
-                corpus_signature=f"tiles-{time.time()}",
-                chunk_keys=[{s.name: f"tile-{i}" for s in stage_list} for i in range(len(saved["sources"]))],
-                cache_dir=cache_dir,
-                n_process=1,
-                timer=timer,
-            ),
-        )
-    finally:
-        for (module, name), fn in originals.items():
-            setattr(module, name, fn)
+    out = run_corpus_stages(
+        saved["articles"],
+        tables,
+        stage_list,
+        CorpusRun(
+            corpus_signature=f"tiles-{time.time()}",
+            chunk_keys=[{s.name: f"tile-{i}" for s in stage_list} for i in range(len(saved["sources"]))],
+            cache_dir=cache_dir,
+            n_process=1,
+            timer=timer,
+        ),
+    )
     peak.stop()
     rows = [
         {"stage": k, "seconds": round(v, 2), "peak_gb": round(peaks.get(k, 0) / 1e9, 3)}

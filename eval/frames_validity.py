@@ -6,7 +6,9 @@ before the rules were written, ``post`` labelled after they froze), runs the cod
 the articles (texts read from ``<repo>/../shared/corpora/polnear/articles`` and
 ``seeds/``), and counts a frame as predicted for a passage when one of its rule hits lies
 inside the passage. Prints per-frame n, precision and recall with 95% Wilson intervals
-for the post-freeze part and for all passages, then the share of polnear train articles
+for the post-freeze part and for all passages (one coder; most passages drawn by cue words
+that are also rule words, so recall is flattered: the headline figures are those of the
+random, twice-coded sample of ``eval/frames_validity_random.py``), then the share of polnear train articles
 in which each frame fires, per publisher, with the flag of frames that fire in more than
 80% or fewer than 5% of the articles.
 
@@ -176,10 +178,14 @@ def main() -> None:
         if not mask.any():
             print(f"\n(no '{part}' passages)")
             continue
-        title = {"post": "labelled after the rules froze (final figures)",
+        n_cue = int(labels.loc[mask, "draw"].astype(str).str.startswith("cue").sum())
+        title = {"post": f"labelled after the rules froze ({n_cue} of them cue-drawn; one coder)",
                  "pre": "labelled before the rules were written (used for tuning)",
                  "all": "all passages"}[part]  # fmt: skip
         show(validity_table(labels[mask], pred[mask], frame_names), f"Validity, {title}: {mask.sum()} passages")
+        if part == "post":
+            print("\n(cue-drawn passages flatter recall: the headline figures are those of a random sample, "
+                  "eval/frames_validity_random.py)")
     if not args.no_prevalence:
         prevalence(args.codebook)
 

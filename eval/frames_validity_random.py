@@ -11,8 +11,10 @@ Prints, per frame: positives (gold), Krippendorff's alpha between A and B (nomin
 recall of the codebook's rules against the gold with 95% intervals from a bootstrap over articles
 (one passage per article, so this equals resampling passages), and against each coder alone;
 frames with fewer than 10 gold positives are "too few to validate"; frames with alpha < .67 or
-precision < .6 are "exploratory". ``--write`` replaces the frame rows of the package's validation
-table (``analysis/data/validation.csv``, which the reports show beside findings) with these figures.
+precision < .6 are "exploratory"; the script says whether the codebook's ``validity:`` marks
+(``analysis/data/frames.yaml``) still agree with these statuses. ``--write`` replaces the frame
+rows of the package's validation table (``analysis/data/validation.csv``, which the reports show
+beside findings) with these figures.
 
     python eval/frames_validity_random.py
     python eval/frames_validity_random.py --write
@@ -118,13 +120,23 @@ def main() -> None:
     print(f"codebook: {info['name']} version {info['version']}; {len(passages)} random passages from "
           f"{n_a} PolNeAR articles ({passages['split'].value_counts().to_dict()}), two coders + adjudication\n")
     show(t)
-    tp = (t["precision"] * t["predicted"]).sum()
-    print(f"\nmicro-averaged against the gold: precision {tp / t['predicted'].sum():.2f}, "
-          f"recall {tp / t['positives'].sum():.2f}; macro F1 over frames with >= {MIN_POSITIVES} positives "
+    gold_all = passages[frames].to_numpy(int)
+    pred_all = pred.loc[passages.index, frames].to_numpy(int)
+    micro_p, micro_r = prf(gold_all.ravel(), pred_all.ravel())
+    (mp_lo, mp_hi), (mr_lo, mr_hi) = boot(gold_all.ravel(), pred_all.ravel(),
+                                          np.repeat(passages["article_id"].to_numpy(), len(frames)))
+    print(f"\nmicro-averaged against the gold ({gold_all.size:,} passage x frame decisions, 95% intervals over "
+          f"articles): precision {micro_p:.2f} [{mp_lo:.2f}, {mp_hi:.2f}], recall {micro_r:.2f} "
+          f"[{mr_lo:.2f}, {mr_hi:.2f}]; macro F1 over frames with >= {MIN_POSITIVES} positives "
           f"{(2 * t.precision * t.recall / (t.precision + t.recall))[t.positives >= MIN_POSITIVES].mean():.2f}")
     a = labels[labels.coder == "A"].set_index("pid").sort_index()[frames].to_numpy().ravel()
     b = labels[labels.coder == "B"].set_index("pid").sort_index()[frames].to_numpy().ravel()
     print(f"agreement A vs B over all frame decisions: {np.mean(a == b):.3f}")
+    marks = {f: info["frames"][f]["validity"] for f in frames}
+    differ = [f"{r.frame} (codebook: {marks[r.frame]}, measured: {r.status})" for r in t.itertuples()
+              if marks[r.frame] != r.status]
+    print("codebook validity marks (analysis/data/frames.yaml): "
+          + ("agree with the statuses above" if not differ else "UPDATE " + "; ".join(differ)))
     if args.write:
         write(t, f"{len(passages)} random PolNeAR passages ({n_a} articles, 44 per publisher), "
                  "two independent AI coding passes + adjudication")

@@ -15,6 +15,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("POLNEAR_DIR", REPO.parent / "shared" / "corpora" / "polnear"))
 LABELS = REPO / "tests" / "data" / "source_types_polnear.csv"
+PRONOUN_SOURCES = REPO / "tests" / "data" / "pronoun_sources_polnear.csv"
 
 
 def available() -> bool:
@@ -53,3 +54,9 @@ def attributions(split: str | None = None) -> pd.DataFrame:
 def labels() -> pd.DataFrame:
     """Return the hand-typed sources (``tests/data/source_types_polnear.csv``)."""
     return pd.read_csv(LABELS, dtype={"affiliation": str}, keep_default_na=False)
+
+
+def pronoun_sources(split: str | None = None) -> pd.DataFrame:
+    """Return the hand-resolved pronoun sources (``tests/data/pronoun_sources_polnear.csv``)."""
+    table = pd.read_csv(PRONOUN_SOURCES, dtype={"article_id": str}, keep_default_na=False)
+    return table if split is None else table[table["split"] == split].reset_index(drop=True)

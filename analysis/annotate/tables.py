@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.annotate.parse import FIELDS, column_dtype, text_of, tokens
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 
 SENTENCE_COLUMNS: tuple[str, ...] = ("article_id", "field", "sentence_id", "start_char", "end_char", "text")
 ENTITY_COLUMNS: tuple[str, ...] = (
@@ -174,35 +174,36 @@ def annotate(articles: pd.DataFrame, **options) -> Annotations:
 
 @stage(
     provides="sentences",
-    requires=("articles",),
-    keywords=("annotations",),
+    requires=("articles", "annotations"),
     per_article=True,
     columns=SENTENCE_COLUMNS,
 )
-def sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None, **options) -> pd.DataFrame:
+def sentences(articles: pd.DataFrame, *, annotations: Annotations) -> pd.DataFrame:
     """Return one row per sentence of the title and body.
 
     Columns: ``article_id, field, sentence_id, start_char, end_char, text``.
 
     ``start_char``/``end_char`` are offsets into the article's ``title`` or
     ``text`` (per ``field``); sentence boundaries come from spaCy's parser.
+    ``annotations`` (:func:`annotate` of ``articles``) is required;
+    ``analysis.sentences(articles)`` computes it.
     """
-    ann = annotations or annotate(articles, **options)
-    return ann.sentences
+    return need(annotations, "annotations=", "sentences").sentences
 
 
 @stage(
     provides="entities",
-    requires=("articles",),
-    keywords=("annotations",),
+    requires=("articles", "annotations"),
     per_article=True,
     columns=ENTITY_COLUMNS,
 )
-def entities(articles: pd.DataFrame, *, annotations: Annotations | None = None, **options) -> pd.DataFrame:
+def entities(articles: pd.DataFrame, *, annotations: Annotations) -> pd.DataFrame:
     """Return spaCy's raw entity spans of the title and body (columns :data:`ENTITY_COLUMNS`).
 
     ``start_char``/``end_char`` are offsets into the ``field``; ``start_token``
-    and ``end_token`` (exclusive) index the token table.
+    and ``end_token`` (exclusive) index the token table. ``annotations``
+    (:func:`annotate` of ``articles``) is required.
     """
-    ann = annotations or annotate(articles, **options)
-    return ann.entities
+    if annotations is None:
+        raise ValueError("entities() needs annotations=: pass analysis.annotate(articles)")
+    return annotations.entities

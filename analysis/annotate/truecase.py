@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-
 #: A line with no lower-case ASCII letter and two capitals in a row: the cheap test run on every text.
 _CAPS_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2}[^a-z\n]*$", re.MULTILINE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from analysis.core import rowstore
+
 # --------------------------------------------------------------------------- vocabulary
 
 #: A word is "known" (may be split off as the left part) when its Zipf frequency
@@ -43,8 +45,6 @@ def frequencies() -> dict[str, float]:
     :data:`analysis.core.rowstore.MODEL_DIR` (one per wordfreq and Python version) loads in a few ms.
     """
     from importlib.metadata import version
-
-    from analysis.core import rowstore
 
     def unpack() -> dict[str, float]:
         import wordfreq

@@ -1,25 +1,33 @@
-"""Declared pipeline stages: what each stage requires and what it provides.
+"""Declared pipeline stages: the tables each stage reads, the tables it provides and their columns.
 
 A stage module decorates its public function with :func:`stage`; the pipeline
 collects the declarations (:func:`registered`) and builds its plan from them,
-as spaCy builds a pipeline from ``Language.factory(requires=..., assigns=...)``.
-Nothing is bound by parameter name: the pipeline passes the tables named in
-``requires`` positionally, in order, and those in ``keywords`` by keyword. A
-keyword entry ``"param=table"`` passes table ``table`` as ``param=`` (e.g.
-``"term_counts=_terms"``); a plain ``"table"`` passes it under its own name.
+as spaCy builds a pipeline from factories checked against their signatures.
+
+Inputs are bound by name. Every table in ``requires`` is passed by keyword to the
+parameter named as the table, a leading underscore aside (table ``_hedges`` to
+parameter ``hedges``), unless ``bind`` maps a parameter to it explicitly
+(``bind={"frames": "_frame_evidence"}``). The declaration is checked against the
+function's signature when the stage is declared: an input without a parameter, or
+a required parameter without an input, raises :class:`StageDeclarationError`
+naming the stage and the parameter. ``columns`` declares the columns of the
+tables a stage provides; :func:`check_columns` checks a produced table against it.
 
 Example
 -------
 >>> import pandas as pd
->>> @stage(provides="word_counts", requires=("articles",), registry={})
+>>> @stage(provides="word_counts", requires=("articles",), columns=("article_id", "n"), registry={})
 ... def word_counts(articles: pd.DataFrame) -> pd.DataFrame:
 ...     return articles.assign(n=articles["text"].str.split().str.len())[["article_id", "n"]]
->>> word_counts.__stage__.provides
-('word_counts',)
+>>> word_counts.__stage__.parameters
+(('articles', 'articles'),)
+>>> word_counts.__stage__.columns
+{'word_counts': ('article_id', 'n')}
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -28,6 +36,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Names the pipeline itself supplies to any stage (not provided by a stage).
 BUILTIN_INPUTS: tuple[str, ...] = ("articles", "annotations", "cache_dir", "codebook", "people")
+
+
+class StageDeclarationError(ValueError):
+    """A ``@stage`` declaration that does not match its function, or a table that lacks declared columns."""
+
+
+def parameter_for(table: str) -> str:
+    """Return the parameter a table is passed to by default: its name without one leading underscore.
+
+    Examples
+    --------
+    >>> parameter_for("_hedges"), parameter_for("mentions")
+    ('hedges', 'mentions')
+    """
+    return table[1:] if table.startswith("_") else table
 
 
 @dataclass(frozen=True)
@@ -39,12 +62,9 @@ class Stage:
     name : str
         The stage's name (its first provided table).
     fn : Callable
-        The function, called as ``fn(*[inputs[r] for r in requires], **{k: inputs[k] for k in keywords})``.
+        The function, called by keyword only: ``fn(**{param: inputs[table] for param, table in parameters})``.
     requires : tuple of str
-        Tables passed positionally, in order (``articles`` is the corpus table).
-    keywords : tuple of str
-        Inputs passed by keyword: ``"name"`` (table ``name`` as ``name=``) or
-        ``"param=table"`` (table ``table`` as ``param=``), e.g. ``annotations``.
+        Input tables (``articles`` is the corpus table; see :data:`BUILTIN_INPUTS`).
     provides : tuple of str
         Tables the function returns: one DataFrame, or a mapping with these keys.
     per_article : bool
@@ -52,19 +72,21 @@ class Stage:
         (it then runs chunk by chunk); False for corpus-level stages.
     module : str
         Module that declared the stage (its code, and the package code it imports, key its cache).
-    columns : Mapping of str to tuple of str
-        The declared columns of each provided table, in order (with the default ``by``,
-        the grouping column is named after it, e.g. ``outlet``); see :meth:`columns_of`.
+    bind : Mapping[str, str]
+        Parameter -> input table, for the inputs not passed to the parameter named as the table.
+    columns : Mapping[str, tuple of str]
+        The declared columns of each provided table, in order (with the default ``by``, the
+        grouping column is named after it, e.g. ``outlet``); see :meth:`columns_of`. Given
+        as a tuple, they belong to a one-table stage's table.
     """
 
     name: str
     fn: Callable[..., Any]
     requires: tuple[str, ...]
-    keywords: tuple[str, ...] = ()
     provides: tuple[str, ...] = ()
     per_article: bool = True
     module: str = ""
-    options: dict[str, Any] = field(default_factory=dict)
+    bind: Mapping[str, str] = field(default_factory=dict)
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -89,24 +111,116 @@ class Stage:
         return self.columns[table]
 
     @property
-    def keyword_inputs(self) -> tuple[tuple[str, str], ...]:
-        """Return ``(parameter, table)`` for each keyword input.
+    def inputs(self) -> tuple[str, ...]:
+        """Return every input table name (``requires``)."""
+        return self.requires
+
+    @property
+    def parameters(self) -> tuple[tuple[str, str], ...]:
+        """Return ``(parameter, table)`` for each input, in ``requires`` order.
 
         Examples
         --------
-        >>> Stage("k", len, ("articles",), keywords=("annotations", "term_counts=_terms")).keyword_inputs
-        (('annotations', 'annotations'), ('term_counts', '_terms'))
+        >>> Stage("k", len, ("articles", "_terms"), bind={"term_counts": "_terms"}).parameters
+        (('articles', 'articles'), ('term_counts', '_terms'))
+        >>> Stage("c", len, ("articles", "_hedges")).parameters
+        (('articles', 'articles'), ('hedges', '_hedges'))
         """
-        pairs = []
-        for entry in self.keywords:
-            param, _, table = entry.partition("=")
-            pairs.append((param.strip(), (table or param).strip()))
-        return tuple(pairs)
+        param_of = {table: param for param, table in self.bind.items()}
+        return tuple((param_of.get(table, parameter_for(table)), table) for table in self.requires)
 
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """Return every input table name, positional then keyword."""
-        return self.requires + tuple(table for _, table in self.keyword_inputs)
+
+def check_signature(declared: Stage) -> None:
+    """Check that ``declared.fn`` takes every declared input by keyword and needs nothing else.
+
+    Raises
+    ------
+    StageDeclarationError
+        When ``bind`` names a table not in ``requires`` or binds two tables to one parameter;
+        when an input has no parameter of its name (a ``**kwargs`` catch-all does not count);
+        when a parameter without a default is not a declared input.
+    """
+    where = f"stage {declared.name!r} ({declared.module}.{getattr(declared.fn, '__qualname__', declared.fn)})"
+    for param, table in declared.bind.items():
+        if table not in declared.requires:
+            raise StageDeclarationError(
+                f"{where}: bind maps parameter {param!r} to table {table!r}, which is not in requires"
+            )
+    params = inspect.signature(declared.fn).parameters
+    bound: set[str] = set()
+    keyword_kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    for param, table in declared.parameters:
+        if param in bound:
+            raise StageDeclarationError(f"{where}: two inputs are bound to parameter {param!r}")
+        bound.add(param)
+        if param not in params or params[param].kind not in keyword_kinds:
+            via = "" if param == table else f" (table {table!r})"
+            raise StageDeclarationError(
+                f"{where}: declared input {param!r}{via} has no parameter {param!r}; name the parameter "
+                f"after the table or map it with bind={{'<parameter>': {table!r}}}"
+            )
+    for p in params.values():
+        if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            continue
+        if p.default is inspect.Parameter.empty and p.name not in bound:
+            raise StageDeclarationError(
+                f"{where}: parameter {p.name!r} is required but is not a declared input; add it to "
+                "requires (or bind) or give it a default"
+            )
+
+
+def need(value: Any, what: str, function: str) -> Any:
+    """Return ``value``, an input a stage function needs; raise a clear error when it is None.
+
+    Stage functions never compute their inputs (they do not parse the text): the facade
+    ``analysis.<function>(articles)`` does (:mod:`analysis.pipeline.direct`).
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is None, naming the function, ``what`` it needs and the facade call.
+
+    Examples
+    --------
+    >>> need(None, "annotations=", "quotes")
+    Traceback (most recent call last):
+    ...
+    ValueError: quotes() needs annotations=: pass it, or call analysis.quotes(articles, ...) to compute it
+    """
+    if value is None:
+        raise ValueError(
+            f"{function}() needs {what}: pass it, or call analysis.{function}(articles, ...) to compute it"
+        )
+    return value
+
+
+def check_columns(declared: Stage, table: str, frame: Any) -> None:
+    """Check that a table the stage produced has the columns it declares (extra columns are allowed).
+
+    Raises
+    ------
+    StageDeclarationError
+        Naming the stage, the table and the missing columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = Stage("t", len, ("articles",), columns={"t": ("a", "b")})
+    >>> check_columns(s, "t", pd.DataFrame(columns=["a", "b", "c"]))
+    >>> check_columns(s, "t", pd.DataFrame(columns=["a"]))
+    Traceback (most recent call last):
+    ...
+    analysis.core.stage.StageDeclarationError: stage 't' produced table 't' without its declared columns ['b']
+    """
+    wanted = declared.columns.get(table)
+    if not wanted:
+        return
+    have = set(getattr(frame, "columns", ()))
+    missing = [c for c in wanted if c not in have]
+    if missing:
+        raise StageDeclarationError(
+            f"stage {declared.name!r} produced table {table!r} without its declared columns {missing}"
+        )
 
 
 def _column_mapping(
@@ -131,25 +245,27 @@ def stage(
     *,
     provides: str | tuple[str, ...],
     requires: tuple[str, ...] = ("articles",),
-    keywords: tuple[str, ...] = (),
+    bind: Mapping[str, str] | None = None,
     per_article: bool = True,
     columns: Mapping[str, Sequence[str]] | Sequence[str] = (),
     registry: dict[str, Stage] | None = None,
 ) -> Callable[[F], F]:
-    """Declare the decorated function as a pipeline stage and return it unchanged.
+    """Declare the decorated function as a pipeline stage, checked against its signature; return it unchanged.
 
     Parameters
     ----------
     provides : str or tuple of str
         Table name(s) the function returns; the first is the stage's name.
     requires : tuple of str, default ('articles',)
-        Tables passed positionally, in this order.
-    keywords : tuple of str, default ()
-        Inputs passed by keyword: ``"name"``, or ``"param=table"`` to pass table ``table`` as ``param=``.
+        Input tables, each passed by keyword to the parameter named as the table (a
+        leading underscore aside).
+    bind : Mapping[str, str], optional
+        ``{parameter: table}`` for an input whose parameter has another name.
     per_article : bool, default True
         Whether the stage runs per chunk of articles (else once on the corpus).
-    columns : tuple of str or mapping of str to tuple of str, default ()
-        The output columns, in order: a tuple for a one-table stage, else ``{table: columns}``.
+    columns : tuple of str or Mapping[str, tuple of str], default ()
+        The output columns, in order: a tuple for a one-table stage, else ``{table: columns}``;
+        every table the stage produces is checked against them (:func:`check_columns`).
     registry : dict, optional
         Where to record the declaration (default: the package registry).
 
@@ -160,8 +276,11 @@ def stage(
 
     Raises
     ------
+    StageDeclarationError
+        When the declaration does not match the function's signature (see :func:`check_signature`).
     ValueError
-        When another function already declared a stage of the same name.
+        When another function already declared a stage of the same name, or the columns are
+        declared for a table the stage does not provide.
     """
     names = (provides,) if isinstance(provides, str) else tuple(provides)
     target = _REGISTRY if registry is None else registry
@@ -171,12 +290,13 @@ def stage(
             name=names[0],
             fn=fn,
             requires=tuple(requires),
-            keywords=tuple(keywords),
             provides=names,
             per_article=per_article,
             module=fn.__module__,
-            columns=columns,
+            bind=dict(bind or {}),
+            columns=columns,  # type: ignore[arg-type]  # normalised by Stage
         )
+        check_signature(declared)
         old = target.get(declared.name)
         if old is not None and (old.module, old.fn.__qualname__) != (declared.module, fn.__qualname__):
             raise ValueError(

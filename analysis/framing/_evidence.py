@@ -1,16 +1,11 @@
-"""Shared helpers of the framing modules: ``ok`` rows, annotations and sentence evidence (private)."""
+"""Shared helpers of the framing modules: ``ok`` rows and sentence evidence (private)."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from analysis import schema
-
-if TYPE_CHECKING:  # pragma: no cover
-    from analysis.annotate import Annotations
 
 #: Columns that locate a piece of evidence in an article.
 EVIDENCE_COLUMNS: tuple[str, ...] = (
@@ -31,15 +26,6 @@ def ok_articles(articles: pd.DataFrame, *, need: tuple[str, ...] = ("article_id"
     rows = schema.ok_articles(articles, need=need).copy()
     rows["article_id"] = rows["article_id"].astype(str)
     return rows
-
-
-def get_annotations(articles: pd.DataFrame, annotations: Annotations | None) -> Annotations:
-    """Return ``annotations`` or the (cached) spaCy annotations of ``articles``."""
-    if annotations is not None:
-        return annotations
-    from analysis.annotate import annotate
-
-    return annotate(articles)
 
 
 def restrict(table: pd.DataFrame, ids: pd.Series | list[str]) -> pd.DataFrame:

@@ -23,6 +23,13 @@ DEFAULT_CODEBOOK = config.DATA_DIR / "frames.yaml"
 #: File name of a corpus's own codebook, looked up beside the corpus (like ``metadata.csv``).
 CORPUS_CODEBOOK_NAME = config.CORPUS_FILE_NAMES[1]
 FRAME_TYPES = ("generic", "story")
+#: How a frame's rules were validated (a frame's optional ``validity`` field): ``validated``
+#: (Krippendorff's alpha of the human coding >= .67 and precision >= .6, with at least 10
+#: positives), ``exploratory`` (alpha or precision below that), ``too few to validate`` (fewer
+#: than 10 positives in the validation sample) or ``not validated`` (the default: no gold labels).
+VALIDITY_STATUSES = ("validated", "exploratory", "too few to validate", "not validated")
+#: The ``validity`` of a frame whose codebook entry has none.
+NOT_VALIDATED = "not validated"
 
 
 class CodebookError(ValueError):
@@ -150,9 +157,10 @@ def load_codebook(codebook: str | PathLike | Mapping | None = None) -> dict[str,
     Returns
     -------
     dict
-        ``{frame: {"type", "label", "description", "indicators": [{"id", "question",
-        "any": [entry...], "with": [entry...]}]}}`` where an entry is a tuple of
-        ``(word, pos or None)``.
+        ``{frame: {"type", "label", "description", "validity", "indicators": [{"id",
+        "question", "any": [entry...], "with": [entry...]}]}}`` where an entry is a tuple of
+        ``(word, pos or None)`` and ``validity`` is one of :data:`VALIDITY_STATUSES`
+        (:data:`NOT_VALIDATED` when the codebook does not say).
 
     Raises
     ------
@@ -177,6 +185,9 @@ def _parse_codebook(data: Any, source: str) -> dict[str, dict]:
         ftype = spec.get("type", "story")
         if ftype not in FRAME_TYPES:
             raise CodebookError(f"{where}: type must be one of {FRAME_TYPES}, got {ftype!r}")
+        validity = spec.get("validity", NOT_VALIDATED)
+        if validity not in VALIDITY_STATUSES:
+            raise CodebookError(f"{where}: validity must be one of {VALIDITY_STATUSES}, got {validity!r}")
         indicators = spec.get("indicators")
         if not isinstance(indicators, list) or not indicators:
             raise CodebookError(f"{where}: needs a non-empty list of indicators")
@@ -205,6 +216,7 @@ def _parse_codebook(data: Any, source: str) -> dict[str, dict]:
             "type": ftype,
             "label": str(spec.get("label", name)),
             "description": str(spec.get("description", "")),
+            "validity": validity,
             "indicators": parsed,
         }
     return out

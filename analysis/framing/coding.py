@@ -11,6 +11,7 @@ each coder against the automatic codes, and all coders plus the automatic codes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,32 @@ def _instructions(
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class CodingGuide:
+    """What a coding sheet's codes and instructions come from.
+
+    Attributes
+    ----------
+    codebook : str, path or mapping, optional
+        The run's frame codebook (``resolve_codebook(source)`` for a corpus's own
+        ``codebook.yaml``); default the packaged general codebook. Its frames are the default
+        codes of a sentence sample and its indicator questions the coders' instructions.
+    people : path, DataFrame or People, optional
+        The run's people table (``resolve_people(source)``): its affiliations are the values
+        the instructions offer for ``speaker_affiliation``; the source types come from the
+        package's source taxonomy.
+    codes : sequence of str, optional
+        Names of the code columns (``code_`` is prefixed when missing); default one per
+        frame of the run's codebook, or for a quotes table ``kind, speaker_canonical,
+        speaker_affiliation, source_type`` (those present). The automatic values are
+        never exported: coders code blind.
+    """
+
+    codebook: str | PathLike | Mapping | None = None
+    people: Any = None
+    codes: Sequence[str] | None = None
+
+
 def coding_sample(
     table: pd.DataFrame,
     *,
@@ -115,11 +142,9 @@ def coding_sample(
     strata: Sequence[str] = ("outlet",),
     seed: int = config.RANDOM_SEED,
     path: str | PathLike | None = None,
-    codes: Sequence[str] | None = None,
     articles: pd.DataFrame | None = None,
     text_column: str | None = None,
-    codebook: str | PathLike | Mapping | None = None,
-    people: Any = None,
+    guide: CodingGuide | None = None,
 ) -> pd.DataFrame:
     """Draw a stratified random sample of sentences or quotes for human coders (and write it as CSV).
 
@@ -139,24 +164,14 @@ def coding_sample(
     path : str or path, optional
         Where to write the CSV (UTF-8); the instructions go beside it as
         ``<stem>.instructions.txt``.
-    codes : sequence of str, optional
-        Names of the code columns (``code_`` is prefixed when missing); default one per
-        frame of the run's codebook, or for a quotes table ``kind, speaker_canonical,
-        speaker_affiliation, source_type`` (those present). The automatic values are
-        never exported: coders code blind.
     articles : pandas.DataFrame, optional
         Supplies missing strata columns (e.g. ``outlet``) by ``article_id``.
     text_column : str, optional
         Column holding the unit's text; default the first of ``sentence``, ``quote``,
         ``text``.
-    codebook : str, path or mapping, optional
-        The run's frame codebook (pass ``resolve_codebook(source)`` for a corpus's own
-        ``codebook.yaml``); default the packaged general codebook. Its frames are the default
-        codes of a sentence sample and its indicator questions the coders' instructions.
-    people : path, DataFrame or People, optional
-        The run's people table (``resolve_people(source)``): its affiliations are the values
-        the instructions offer for ``speaker_affiliation``; the source types come from the
-        package's source taxonomy.
+    guide : CodingGuide, optional
+        The codes, the run's codebook and people table, which the coders' instructions come
+        from (default: one code per frame of the packaged general codebook, no people table).
 
     Returns
     -------
@@ -171,6 +186,7 @@ def coding_sample(
     ValueError
         When ``n < 1`` or a needed column is missing.
     """
+    guide = guide or CodingGuide()
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
     if "article_id" not in table.columns:
@@ -191,11 +207,12 @@ def coding_sample(
         missing = [c for c in strata if c not in units.columns]
     if missing:
         raise ValueError(f"strata columns {missing} are not in the table (pass articles= to join them)")
+    codes = guide.codes
     if codes is None:
         if text_column == "quote":
             codes = [c for c in QUOTE_CODES if c in units.columns] or list(QUOTE_CODES[:1])
         else:
-            codes = list(load_codebook(codebook))
+            codes = list(load_codebook(guide.codebook))
     code_cols = [c if c.startswith("code_") else f"code_{c}" for c in codes]
     rng = np.random.default_rng(seed)
     order = [c for c in (*strata, "article_id", "field", "start_char") if c in units.columns]
@@ -220,10 +237,10 @@ def coding_sample(
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         out.to_csv(target, index=False, encoding="utf-8")
-        book = load_codebook(codebook)
+        book = load_codebook(guide.codebook)
         questions = {f: [i["question"] for i in spec["indicators"]] for f, spec in book.items()}
         target.with_name(target.stem + ".instructions.txt").write_text(
-            _instructions(code_cols, text_column, questions, quote_help(people)), encoding="utf-8"
+            _instructions(code_cols, text_column, questions, quote_help(guide.people)), encoding="utf-8"
         )
     return out
 

@@ -22,10 +22,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.core.stats import bootstrap_mean_ci
 from analysis.framing._evidence import (
-    get_annotations,
     norm_lemma,
     ok_articles,
     restrict,
@@ -34,6 +33,7 @@ from analysis.framing.codebook import (
     CORPUS_CODEBOOK_NAME,
     DEFAULT_CODEBOOK,
     FRAME_TYPES,
+    NOT_VALIDATED,
     CodebookError,
     codebook_digest,
     load_codebook,
@@ -58,13 +58,13 @@ NEGATORS = frozenset({"no", "not", "never", "without", "nor", "neither", "n't"})
 #: How many tokens before a hit are searched for a negator.
 NEGATION_WINDOW = 3
 FRAMES_COLUMNS: tuple[str, ...] = (
-    "article_id", "outlet", "frame", "frame_type", "label", "score", "n_indicators", "n_fired", "indicators",
-    "n_hits", "n_words", "hits_per_1000_words", "n_evidence_sentences", "evidence",
+    "article_id", "outlet", "frame", "frame_type", "label", "validity", "score", "n_indicators", "n_fired",
+    "indicators", "n_hits", "n_words", "hits_per_1000_words", "n_evidence_sentences", "evidence",
     "field", "sentence_id", "start_char", "end_char", "sentence", "codebook", "codebook_version",
 )  # fmt: skip
 FRAME_SUMMARY_COLUMNS: tuple[str, ...] = (
-    "frame", "frame_type", "label", "n_articles", "mean_score", "mean_score_low", "mean_score_high",
-    "share_with_frame", "mean_hits_per_1000_words", "corpus_share", "flag", "note",
+    "frame", "frame_type", "label", "validity", "n_articles", "mean_score", "mean_score_low",
+    "mean_score_high", "share_with_frame", "mean_hits_per_1000_words", "corpus_share", "flag", "note",
 )  # fmt: skip
 PREVALENCE_COLUMNS: tuple[str, ...] = (
     "frame", "label", "n_articles", "n_with_frame", "share_with_frame", "flag",
@@ -159,11 +159,16 @@ def _negated(starts: np.ndarray, negator: np.ndarray, group: np.ndarray) -> np.n
     return out
 
 
+@stage(
+    provides="_frame_evidence",
+    requires=("articles", "annotations", "codebook"),
+    columns=FRAME_EVIDENCE_COLUMNS,
+)
 def frame_evidence(
     articles: pd.DataFrame,
     *,
     codebook: str | PathLike | Mapping | None = None,
-    annotations: Annotations | None = None,
+    annotations: Annotations,
     fields: tuple[str, ...] = ("title", "text"),
 ) -> pd.DataFrame:
     """List every rule hit of every frame indicator, with its sentence and matched span.
@@ -174,8 +179,9 @@ def frame_evidence(
         Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
     codebook : str, path, mapping, optional
         See :func:`load_codebook`; default the packaged codebook.
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.frame_evidence(articles)`` computes it when omitted).
     fields : tuple of str, default ("title", "text")
         Fields searched.
 
@@ -192,7 +198,7 @@ def frame_evidence(
     """
     book = load_codebook(codebook)
     rows = ok_articles(articles)
-    ann = get_annotations(rows, annotations)
+    ann = need(annotations, "annotations=", "frame_evidence")
     return _frame_evidence(rows, book, ann, fields)
 
 
@@ -264,15 +270,16 @@ def _frame_evidence(
 
 @stage(
     provides="frames",
-    requires=("articles",),
-    keywords=("annotations", "codebook"),
+    requires=("articles", "annotations", "codebook", "_frame_evidence"),
+    bind={"evidence": "_frame_evidence"},
     columns=FRAMES_COLUMNS,
 )
 def frames(
     articles: pd.DataFrame,
     *,
     codebook: str | PathLike | Mapping | None = None,
-    annotations: Annotations | None = None,
+    annotations: Annotations,
+    evidence: pd.DataFrame | None = None,
     fields: tuple[str, ...] = ("title", "text"),
 ) -> pd.DataFrame:
     """Score every frame of the codebook in every article, with the indicators and sentences behind it.
@@ -285,8 +292,12 @@ def frames(
     codebook : str, path, mapping, optional
         See :func:`read_codebook`; default the packaged general codebook (pass
         ``resolve_codebook(source)`` to use a corpus's own ``codebook.yaml``).
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.frames(articles)`` computes it when omitted).
+    evidence : pandas.DataFrame, optional
+        :func:`frame_evidence` of these articles with the same codebook (the pipeline
+        passes its ``_frame_evidence`` table); matched here when None.
     fields : tuple of str, default ("title", "text")
         Fields searched.
 
@@ -294,7 +305,8 @@ def frames(
     -------
     pandas.DataFrame
         One row per article and frame (zero scores included): ``article_id, outlet,
-        frame, frame_type, label``, ``score`` (indicator questions answered yes /
+        frame, frame_type, label``, ``validity`` (the codebook's mark: validated,
+        exploratory, too few to validate or not validated), ``score`` (indicator questions answered yes /
         indicators, 0..1), ``n_indicators, n_fired``, ``indicators`` (fired ids, ``;``
         separated), ``n_hits`` (rule matches), ``n_words`` (non-punctuation tokens in
         the fields), ``hits_per_1000_words`` (matches per 1,000 words), ``n_evidence_sentences``,
@@ -306,8 +318,12 @@ def frames(
     info = read_codebook(codebook)
     book = info["frames"]
     rows = ok_articles(articles)
-    ann = get_annotations(rows, annotations)
-    ev = _frame_evidence(rows, book, ann, fields)
+    ann = need(annotations, "annotations=", "frames")
+    if evidence is None:
+        ev = _frame_evidence(rows, book, ann, fields)
+    else:
+        ev = evidence[evidence["article_id"].isin(rows["article_id"]) & evidence["field"].isin(fields)]
+        ev = ev.reset_index(drop=True)
     toks = restrict(ann.tokens, rows["article_id"])
     if not toks.empty:
         words = toks[
@@ -319,11 +335,11 @@ def frames(
     outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else pd.Series("", index=rows.index)
     grid = pd.DataFrame(
         [
-            (aid, out, frame, spec["type"], spec["label"], len(spec["indicators"]))
+            (aid, out, frame, spec["type"], spec["label"], spec["validity"], len(spec["indicators"]))
             for aid, out in zip(rows["article_id"], outlet, strict=True)
             for frame, spec in book.items()
         ],
-        columns=["article_id", "outlet", "frame", "frame_type", "label", "n_indicators"],
+        columns=["article_id", "outlet", "frame", "frame_type", "label", "validity", "n_indicators"],
     )
     keys = ["article_id", "frame"]
     if not ev.empty:
@@ -468,7 +484,8 @@ def frame_summary(
     Returns
     -------
     pandas.DataFrame
-        ``<by>, frame, frame_type, label, n_articles, mean_score, mean_score_low,
+        ``<by>, frame, frame_type, label, validity`` (from the frames table; "not validated"
+        when it has no such column), ``n_articles, mean_score, mean_score_low,
         mean_score_high`` (NaN with one article), ``share_with_frame`` (articles with
         score > 0), ``mean_hits_per_1000_words``, ``corpus_share`` and ``flag`` (the frame's
         share of all articles and its :func:`frame_prevalence` flag) and ``note``
@@ -497,6 +514,7 @@ def frame_summary(
                 "frame": frame,
                 "frame_type": g["frame_type"].iloc[0],
                 "label": g["label"].iloc[0],
+                "validity": g["validity"].iloc[0] if "validity" in g.columns else NOT_VALIDATED,
                 "n_articles": len(g),
                 "mean_score": float(scores.mean()),
                 "mean_score_low": low,

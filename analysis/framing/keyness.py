@@ -27,10 +27,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.framing._evidence import (
     NON_CONTENT_POS,
-    get_annotations,
     norm_lemma,
     ok_articles,
     restrict,
@@ -217,11 +216,11 @@ TERM_COUNT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-@stage(provides="_terms", requires=("articles",), keywords=("annotations",), columns=TERM_COUNT_COLUMNS)
+@stage(provides="_terms", requires=("articles", "annotations"), columns=TERM_COUNT_COLUMNS)
 def term_counts(
     articles: pd.DataFrame,
     *,
-    annotations: Annotations | None = None,
+    annotations: Annotations,
 ) -> pd.DataFrame:
     """Count each article's content lemmas per field: the per-article input of :func:`keyness`.
 
@@ -233,8 +232,9 @@ def term_counts(
     ----------
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.term_counts(articles)`` computes it when omitted).
 
     Returns
     -------
@@ -247,7 +247,7 @@ def term_counts(
         article, field, term.
     """
     rows = ok_articles(articles)
-    ann = get_annotations(rows, annotations)
+    ann = need(annotations, "annotations=", "term_counts")
     toks = restrict(ann.tokens, rows["article_id"])
     if toks.empty:
         return pd.DataFrame(
@@ -314,6 +314,7 @@ def _units_from_counts(
 @stage(
     provides="keyness",
     requires=("articles", "_terms", "sentences"),
+    bind={"term_counts": "_terms"},
     per_article=False,
     columns=("outlet", *KEYNESS_COLUMNS),
 )
@@ -352,8 +353,8 @@ def keyness(
         one) too. Off by default: keyness then shows each outlet's words, not whom it
         covers (the entity tables do that). The output's ``entities`` column says which.
     annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None and
-        the two tables above are not given.
+        Output of :func:`analysis.annotate.annotate`; needed when the two
+        tables above are not given (``analysis.keyness(articles)`` computes them).
     alpha0 : float, optional
         Total weight of the informative Dirichlet prior; ``alpha_w = alpha0 * y_w / N``.
         Default ``N`` (the prior pseudo-counts equal the corpus counts).
@@ -385,7 +386,7 @@ def keyness(
     if term_counts is not None and unit == "lemma":
         units = _units_from_counts(term_counts, rows["article_id"], fields, entities)
     else:
-        ann = get_annotations(rows, annotations)
+        ann = need(annotations, "annotations= (or term_counts= with unit='lemma')", "keyness")
         if sentences is None:
             sentences = ann.sentences
         toks = restrict(ann.tokens, rows["article_id"])
@@ -436,7 +437,7 @@ def keyness(
     counts = np.bincount(pair, weights=n_of, minlength=len(g_uni) * n_terms).reshape(len(g_uni), n_terms)
     prior = scale * total.to_numpy(dtype=float) / n_total
     if sentences is None:
-        sentences = get_annotations(rows, annotations).sentences
+        sentences = need(annotations, "sentences=", "keyness").sentences
     # first use of each (group, term): the smallest (article_id, field, sentence_id)
     order = np.lexsort((sid, f_codes, a_codes))
     pairs_sorted = pair[order]

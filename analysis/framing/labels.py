@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.framing.quotes import field_texts
 from analysis.schema import ok_articles
 
@@ -163,8 +163,7 @@ def _empty_occurrences() -> pd.DataFrame:
 
 @stage(
     provides="_label_spans",
-    requires=("articles", "mentions"),
-    keywords=("annotations", "quotes"),
+    requires=("articles", "mentions", "annotations", "quotes"),
     per_article=True,
     columns=LABEL_SPAN_COLUMNS,
 )
@@ -172,8 +171,8 @@ def label_occurrences(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
     *,
-    annotations: Annotations | None = None,
-    quotes: pd.DataFrame | None = None,
+    annotations: Annotations,
+    quotes: pd.DataFrame,
 ) -> pd.DataFrame:
     """List every label occurrence of every entity, article by article (the per-article input of labels).
 
@@ -183,10 +182,11 @@ def label_occurrences(
         Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
     mentions : pandas.DataFrame
         Entity mentions (see :func:`labels`).
-    annotations : Annotations, optional
-        spaCy tables of ``articles``; default ``analysis.annotate(articles)``.
-    quotes : pandas.DataFrame, optional
-        Output of :func:`analysis.quotes`; default computed from ``articles`` and ``mentions``.
+    annotations : Annotations
+        spaCy tables of ``articles`` (:func:`analysis.annotate`). Required.
+    quotes : pandas.DataFrame
+        Output of :func:`analysis.quotes` for these articles. Required
+        (``analysis.label_occurrences(articles)`` computes both).
 
     Returns
     -------
@@ -197,19 +197,14 @@ def label_occurrences(
         ``seq`` (order within the article field). Duplicates and empty labels removed;
         sorted by article, field, ``seq``.
     """
-    from analysis.annotate import annotate
-
-    need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
-    if need:
-        raise ValueError(f"mentions need columns {sorted(need)}; got {list(mentions.columns)}")
+    lacking = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
+    if lacking:
+        raise ValueError(f"mentions need columns {sorted(lacking)}; got {list(mentions.columns)}")
     rows = ok_articles(articles)
     if rows.empty or mentions.empty:
         return _empty_occurrences()
-    ann = annotations if annotations is not None else annotate(rows)
-    if quotes is None:
-        from analysis.framing.quotes import quotes as find_quotes
-
-        quotes = find_quotes(rows, annotations=ann, mentions=mentions)
+    ann = need(annotations, "annotations=", "label_occurrences")
+    quotes = need(quotes, "quotes=", "label_occurrences")
     texts = field_texts(rows)
     ok_ids = set(rows["article_id"].astype(str))
     ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
@@ -311,13 +306,13 @@ def labels(
         start_char, end_char, text, canonical`` (``kind`` and ``via`` used when
         present; ``via == 'role'`` marks role phrases such as "his Russian counterpart").
     annotations : Annotations, optional
-        spaCy tables of ``articles``; default ``analysis.annotate(articles)``.
+        spaCy tables of ``articles``; with ``quotes``, needed when ``label_spans`` is None.
     quotes : pandas.DataFrame, optional
-        Output of :func:`analysis.quotes`, to count the labels used for
-        speakers; default: computed from ``articles`` and ``mentions``.
+        Output of :func:`analysis.quotes`, to count the labels used for speakers.
     label_spans : pandas.DataFrame, optional
         Output of :func:`label_occurrences` for these articles (the pipeline
-        computes it chunk by chunk); used instead of ``annotations`` and ``quotes``.
+        computes it chunk by chunk); used instead of ``annotations`` and ``quotes``
+        (``analysis.labels(articles)`` computes it).
     by : str, default "outlet"
         Column of ``articles`` to group by.
 
@@ -334,15 +329,18 @@ def labels(
         evidence: ``article_id, field, start_char, end_char``. Sorted by group,
         canonical, descending ``count``.
     """
-    need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
-    if need:
-        raise ValueError(f"mentions need columns {sorted(need)}; got {list(mentions.columns)}")
+    lacking = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
+    if lacking:
+        raise ValueError(f"mentions need columns {sorted(lacking)}; got {list(mentions.columns)}")
     rows = ok_articles(articles)
     cols = [by, *LABEL_COLUMNS]
     if rows.empty or mentions.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
     if label_spans is None:
-        label_spans = label_occurrences(rows, mentions, annotations=annotations, quotes=quotes)
+        what = "label_spans= (or annotations= and quotes=)"
+        label_spans = label_occurrences(
+            rows, mentions, annotations=need(annotations, what, "labels"), quotes=need(quotes, what, "labels")
+        )
     group_of = (
         dict(zip(rows["article_id"].astype(str), rows[by], strict=True))
         if by in rows.columns

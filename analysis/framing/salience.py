@@ -9,19 +9,11 @@ headline's length without surrounding whitespace.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from os import PathLike
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-from analysis.core.stage import stage
-from analysis.framing._evidence import get_annotations, ok_articles
-from analysis.framing.frames import frame_evidence
-
-if TYPE_CHECKING:  # pragma: no cover
-    from analysis.annotate import Annotations
+from analysis.core.stage import need, stage
+from analysis.framing._evidence import ok_articles
 
 POSITIONS = ("headline", "lead", "body")
 SALIENCE_COLUMNS: tuple[str, ...] = (
@@ -92,17 +84,15 @@ def _spans_from_frames(frames: pd.DataFrame) -> pd.DataFrame:
 
 @stage(
     provides="salience",
-    requires=("articles", "mentions"),
-    keywords=("annotations", "codebook"),
+    requires=("articles", "mentions", "_frame_evidence"),
+    bind={"frames": "_frame_evidence"},
     columns=SALIENCE_COLUMNS,
 )
 def salience(
     articles: pd.DataFrame,
-    mentions: pd.DataFrame | None = None,
+    mentions: pd.DataFrame,
     *,
-    frames: pd.DataFrame | None = None,
-    annotations: Annotations | None = None,
-    codebook: str | PathLike | Mapping | None = None,
+    frames: pd.DataFrame,
     lead_sentences: int = 2,
 ) -> pd.DataFrame:
     """Locate where each entity and frame first appears in each article and how much headline it takes.
@@ -112,19 +102,14 @@ def salience(
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text``; ``title``, ``outlet`` and ``status`` are used
         when present (only ``status == 'ok'`` rows).
-    mentions : pandas.DataFrame, optional
+    mentions : pandas.DataFrame
         Entity mentions with ``article_id, field, sentence_id, start_char, end_char,
-        text, canonical, kind`` (the :func:`analysis.entity_mentions` contract); computed
-        with it when None.
-    frames : pandas.DataFrame, optional
+        text, canonical, kind`` (the :func:`analysis.entity_mentions` contract). Required
+        (``analysis.salience(articles)`` computes it, and the frame rule hits).
+    frames : pandas.DataFrame
         Frame rule hits from :func:`analysis.framing.frames.frame_evidence` (needs
-        ``article_id, field, sentence_id, frame, match_start, match_end``); computed with
-        ``codebook`` when None.
-    annotations : Annotations, optional
-        Passed on when mentions or frames are computed here.
-    codebook : str, path, mapping, optional
-        Codebook of the frame items when ``frames`` is None (default the packaged one;
-        see :func:`analysis.framing.frames.resolve_codebook`).
+        ``article_id, field, sentence_id, frame, match_start, match_end``; the pipeline
+        passes its ``_frame_evidence`` table). Required.
     lead_sentences : int, default 2
         Sentences of the body that form the lead.
 
@@ -144,19 +129,8 @@ def salience(
     rows = ok_articles(articles)
     ids = set(rows["article_id"])
     parts = []
-    if mentions is None or frames is None:
-        ann = get_annotations(rows, annotations)
-    if mentions is None:
-        try:
-            from analysis.measures.entities import entity_mentions
-        except ImportError as exc:  # pragma: no cover - depends on the entities module being installed
-            raise ImportError("analysis.entities is not available; pass mentions= explicitly") from exc
-        try:
-            mentions = entity_mentions(rows, annotations=ann)
-        except TypeError:  # an entity_mentions without the annotations keyword
-            mentions = entity_mentions(rows)
-    if frames is None:
-        frames = frame_evidence(rows, codebook=codebook, annotations=ann)
+    mentions = need(mentions, "mentions=", "salience")
+    frames = need(frames, "frames= (the frame_evidence table)", "salience")
     if len(mentions):
         parts.append(_spans_from_mentions(mentions))
     if len(frames):

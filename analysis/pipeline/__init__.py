@@ -17,6 +17,8 @@ Modules, bottom up (each imports only those above it in this list):
 * :mod:`.engines` - the engine interface; serial, lanes, Dask; corpus stages computed ahead
 * :mod:`.corpus_stages` - the corpus-level stages
 * :mod:`.run` - :func:`~.run.run`, :class:`~.run.RunResult`, :class:`~.run.RunInfo`, :func:`~.run.tables_for`
+* :mod:`.direct` - one stage called on a DataFrame, the inputs it needs computed by the plan
+  (what ``analysis.<stage>(df)`` runs)
 
 ``analysis.pipeline.plan`` is the module; its function is ``analysis.pipeline.plan.plan``.
 """

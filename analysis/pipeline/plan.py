@@ -7,7 +7,8 @@ declares their stages) and keeps the declarations made by those modules.
 stages) and checks them: an unknown stage in ``include``, an input that no
 stage provides, a per-article stage that needs a corpus table, a corpus stage
 that asks for the token table, or a cycle raises :class:`StageError` naming
-the stage. Nothing is skipped silently and nothing is bound by parameter name.
+the stage. Nothing is skipped silently; :func:`call` passes each input by keyword to the
+parameter its declaration binds it to.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pandas as pd
 
 from analysis.core.cache import content_key
 from analysis.core.digest import code_digest
-from analysis.core.stage import BUILTIN_INPUTS, Stage, registered
+from analysis.core.stage import BUILTIN_INPUTS, Stage, check_columns, parameter_for, registered
 
 #: Modules whose ``@stage`` declarations make up the pipeline, in data-flow order (ties in the plan's
 #: order follow this list, then the order of the functions in their module).
@@ -70,7 +71,7 @@ class PlannedStage:
 
     @property
     def inputs(self) -> tuple[str, ...]:
-        """Input table names, positional then keyword."""
+        """Input table names."""
         return self.stage.inputs
 
     def run(self, inputs: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
@@ -99,7 +100,7 @@ def collect(modules: Iterable[str] | None = None) -> dict[str, Stage]:
     }
 
 
-def _provider(stages: Mapping[str, Stage]) -> dict[str, str]:
+def providers(stages: Mapping[str, Stage]) -> dict[str, str]:
     """Map every table to the stage that provides it."""
     out: dict[str, str] = {}
     for declared in stages.values():
@@ -151,7 +152,7 @@ def order_stages(
     ...
     analysis.pipeline.plan.StageError: stage 'b' requires table 'a', which no declared stage provides
     """
-    provider = _provider(stages)
+    provider = providers(stages)
     module_rank = {m: i for i, m in enumerate(modules)}
 
     def rank(s: Stage) -> tuple:
@@ -296,24 +297,19 @@ def tables_of(stage: Stage, value: Any) -> dict[str, pd.DataFrame]:
     return {(k if k in provides else f"{stage.name}_{k}"): v for k, v in items if isinstance(v, pd.DataFrame)}
 
 
-def current_function(stage: Stage) -> Callable[..., Any]:
-    """Return the stage's function as its module holds it now (a test may have replaced it)."""
-    module = importlib.import_module(stage.module)
-    fn = getattr(module, stage.fn.__name__, None)
-    return fn if callable(fn) else stage.fn
-
-
 def call(stage: Stage, inputs: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    """Call a stage on its declared inputs and return its tables by name.
+    """Call a stage on its declared inputs, by keyword only, and return its tables by name.
 
-    ``requires`` are passed positionally in order, ``keywords`` by keyword; an input
-    that is a callable producing the value (``annotations``, built only when asked for)
-    is called first.
+    Each input table is passed to its parameter (:attr:`analysis.core.stage.Stage.parameters`);
+    an input that is a callable producing the value (``annotations``, built only when asked
+    for) is called first. Every returned table is checked against its declared columns.
 
     Raises
     ------
     StageError
         When an input is not in ``inputs`` (names the stage and the table).
+    analysis.core.stage.StageDeclarationError
+        When a returned table lacks a declared column.
     """
 
     def value(table: str) -> Any:
@@ -323,6 +319,79 @@ def call(stage: Stage, inputs: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
             raise StageError(f"stage {stage.name!r} needs table {table!r}, which this run lacks") from None
         return got() if table == "annotations" and callable(got) else got
 
-    args = [value(t) for t in stage.requires]
-    kwargs = {param: value(t) for param, t in stage.keyword_inputs}
-    return tables_of(stage, current_function(stage)(*args, **kwargs))
+    tables = tables_of(stage, stage.fn(**{param: value(table) for param, table in stage.parameters}))
+    for name, frame in tables.items():
+        check_columns(stage, name, frame)
+    return tables
+
+
+def describe(stages: Iterable[Stage | PlannedStage]) -> list[dict[str, str]]:
+    """Return one row per stage: ``stage, runs`` (per article / corpus), ``inputs, outputs, columns``.
+
+    An input passed to a parameter of another name shows it (``_terms (term_counts=)``);
+    ``columns`` lists the declared columns (``table: ...`` per table for a stage providing
+    several; empty when none are declared).
+
+    Examples
+    --------
+    >>> s = Stage("k", len, ("articles", "_t"), bind={"terms": "_t"}, per_article=False,
+    ...           columns={"k": ("a", "b")})
+    >>> describe([s])[0]
+    {'stage': 'k', 'runs': 'corpus', 'inputs': 'articles, _t (terms=)', 'outputs': 'k', 'columns': 'a, b'}
+    """
+    rows = []
+    for item in stages:
+        s = item.stage if isinstance(item, PlannedStage) else item
+        inputs = [t if p == parameter_for(t) else f"{t} ({p}=)" for p, t in s.parameters]
+        columns = [
+            ", ".join(c) if len(s.provides) == 1 else f"{t}: {', '.join(c)}" for t, c in s.columns.items()
+        ]
+        rows.append(
+            {
+                "stage": s.name,
+                "runs": "per article" if s.per_article else "corpus",
+                "inputs": ", ".join(inputs),
+                "outputs": ", ".join(s.provides),
+                "columns": "; ".join(columns),
+            }
+        )
+    return rows
+
+
+def stage_table(stages: Iterable[Stage | PlannedStage] | None = None, *, markdown: bool = False) -> str:
+    """Return the plan as a table: one line per stage in run order (default: every declared stage).
+
+    ``markdown=True`` gives the Markdown table kept in ``docs/architecture.md`` between
+    :data:`DOCS_BEGIN` and :data:`DOCS_END` (``python -m analysis stages --markdown``).
+    """
+    rows = describe(plan() if stages is None else stages)
+    heads = ("stage", "runs", "inputs", "outputs", "columns")
+    if markdown:
+        lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+        for row in rows:
+            cells = [f"`{row[h]}`" if row[h] and h in ("stage", "outputs") else row[h] for h in heads]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        return "\n".join(lines) + "\n"
+    widths = {h: max(len(h), *(len(r[h]) for r in rows)) for h in heads[:-1]}
+    lines = ["  ".join(h.ljust(widths[h]) for h in heads[:-1]) + "  columns"]
+    for row in rows:
+        lines.append("  ".join(row[h].ljust(widths[h]) for h in heads[:-1]) + "  " + row["columns"])
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+#: The markers around the generated stage table in ``docs/architecture.md``.
+DOCS_BEGIN, DOCS_END = "<!-- stages:begin -->", "<!-- stages:end -->"
+
+
+def replace_docs_block(text: str, table: str) -> str:
+    """Return ``text`` with the part between :data:`DOCS_BEGIN` and :data:`DOCS_END` replaced by ``table``.
+
+    Raises
+    ------
+    ValueError
+        When the markers are missing or out of order.
+    """
+    start, end = text.find(DOCS_BEGIN), text.find(DOCS_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the text has no {DOCS_BEGIN} ... {DOCS_END} block")
+    return text[: start + len(DOCS_BEGIN)] + "\n" + table + text[end:]

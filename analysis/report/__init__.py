@@ -56,7 +56,9 @@ from analysis.report.framing import (
     codebook_line,
     evidence_blocks,
     frame_matrix,
+    frame_validity,
     framing_notes,
+    mark_frames,
     share_bar_figure,
 )
 from analysis.report.measures import (
@@ -145,10 +147,12 @@ __all__ = [
     "findings_html",
     "first_mentions",
     "frame_matrix",
+    "frame_validity",
     "framing_notes",
     "heatmap_figure",
     "interval_figure",
     "linked_names",
+    "mark_frames",
     "metadata_note",
     "namings",
     "outlet_or_rest",

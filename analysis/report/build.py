@@ -18,7 +18,9 @@ import pandas as pd
 
 from analysis import config
 from analysis.config import ENGINES
+from analysis.core.cache import content_key
 from analysis.framing.codebook import resolve_codebook
+from analysis.pipeline import run as run_pipeline
 from analysis.pipeline.options import RunOptions
 from analysis.report.corpus_cache import load_corpus_cached
 from analysis.report.interactive import assets_href, write_assets
@@ -139,8 +141,6 @@ def _versions() -> dict[str, str]:
 
 def input_hash(articles: pd.DataFrame) -> str:
     """Return a SHA-1 over every article's id and raw text (order-independent)."""
-    from analysis.core.cache import content_key
-
     raw = articles["raw_text"] if "raw_text" in articles.columns else articles["text"]
     pairs = sorted(zip(articles["article_id"].astype(str), raw.fillna("").astype(str), strict=True))
     return content_key(*(f"{a}\0{t}" for a, t in pairs))
@@ -390,7 +390,7 @@ def most_mentioned_entities(
     articles: pd.DataFrame,
     n: int,
     *,
-    mentions: pd.DataFrame | None = None,
+    mentions: pd.DataFrame,
     min_outlets: int | None = None,
 ) -> list[str]:
     """Return the ``n`` people and organisations covered by the most outlets, then most mentioned.
@@ -406,9 +406,8 @@ def most_mentioned_entities(
         The corpus (only ``ok`` rows count; ``outlet`` is used when present).
     n : int
         How many.
-    mentions : pandas.DataFrame, optional
-        :func:`analysis.entity_mentions` of the corpus (e.g. ``analysis.run(...)["mentions"]``);
-        computed when omitted.
+    mentions : pandas.DataFrame
+        :func:`analysis.entity_mentions` of the corpus (e.g. ``analysis.run(...)["mentions"]``).
     min_outlets : int, optional
         Fewest outlets an entity needs (default 2 when the corpus has 2+ outlets, else 1).
 
@@ -419,12 +418,6 @@ def most_mentioned_entities(
     if n <= 0:
         return []
     ok = ok_rows(articles)
-    if mentions is None:
-        try:
-            from analysis.measures.entities import entity_mentions
-        except ImportError:
-            return []
-        mentions = entity_mentions(ok)
     ids = set(ok["article_id"].astype(str))
     mentions = mentions[mentions["article_id"].astype(str).isin(ids)]
     mentions = mentions[mentions["kind"].isin(ENTITY_REPORT_KINDS)]
@@ -666,8 +659,6 @@ def _warm_cache(src: Path, articles: pd.DataFrame, options: RunOptions):
     The loaded ``articles`` are passed (not the path) so the cache keys are those the notebooks'
     :attr:`ReportContext.result` computes from the same table.
     """
-    from analysis.pipeline import run
-
     if options.engine == "dask":
         try:
             import dask.distributed  # noqa: F401
@@ -675,7 +666,7 @@ def _warm_cache(src: Path, articles: pd.DataFrame, options: RunOptions):
             raise ReportError(
                 "engine='dask' needs the dask extra (pip install -e .[dask]); use engine='pandas'"
             ) from exc
-    return run(articles, replace(options, codebook=resolve_codebook(src, options.codebook or None)))
+    return run_pipeline(articles, replace(options, codebook=resolve_codebook(src, options.codebook or None)))
 
 
 def index_html(

@@ -6,13 +6,15 @@ import base64
 import html
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
+from analysis.annotate import annotate
 from analysis.framing.codebook import resolve_codebook
+from analysis.pipeline import RunResult, run
 from analysis.report.corpus_cache import load_corpus_cached
 from analysis.report.display import (
     INTERACTIVE_MAX_ROWS,
@@ -33,9 +35,6 @@ from analysis.report.params import (
     slugify,
     validate_parameters,
 )
-
-if TYPE_CHECKING:
-    from analysis.pipeline import RunResult
 
 #: Environment variable a report build sets in its kernels (:class:`analysis.report.build.WarmKernel`):
 #: during one build neither the corpus nor the cache changes, so a kernel that runs several pages
@@ -126,10 +125,6 @@ class ReportContext:
         ``docs/scale.md``; a warm cache makes this a Parquet read.
         """
         if self._result is None:
-            from dataclasses import replace
-
-            from analysis.pipeline import run
-
             book = resolve_codebook(self.source, self.params.get("codebook") or None)
             if not os.environ.get(BUILD_SESSION_ENV) or len(self.articles) > SESSION_MAX_ARTICLES:
                 self._result = run(self.articles, progress=False, codebook=book)
@@ -160,8 +155,6 @@ class ReportContext:
     def annotations(self):
         """Return :func:`analysis.annotate` of the corpus (cached on disk and per context)."""
         if self._annotations is None:
-            from analysis.annotate import annotate
-
             self._annotations = annotate(self.articles)
         return self._annotations
 

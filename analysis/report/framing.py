@@ -8,17 +8,55 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from analysis.framing.codebook import NOT_VALIDATED
 from analysis.framing.frames import frame_prevalence
 from analysis.report.display import HTMLBlock, details_html
 from analysis.report.overview import shared_events
 from analysis.report.params import MAX_EVIDENCE_ITEMS, OKABE_ITO, ok_rows
+from analysis.report.validation import frame_micro, frame_validity_table, read_validation
 
 if TYPE_CHECKING:
     pass
 
 
+#: The codebook mark under which a frame's label is shown plainly; any other is written beside it.
+VALIDATED = "validated"
+
+
+def marked_label(label: str, validity: Any) -> str:
+    """Return a frame's label with its validity beside it unless it is validated.
+
+    Examples
+    --------
+    >>> marked_label("Economic", "validated"), marked_label("Quality of life", "exploratory")
+    ('Economic', 'Quality of life (exploratory)')
+    """
+    if pd.isna(validity) or str(validity) == VALIDATED:
+        return str(label)
+    return f"{label} ({validity})"
+
+
+def mark_frames(summary: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of a frame table whose ``label`` says when a frame is not validated.
+
+    A frame marked ``exploratory``, ``too few to validate`` or ``not validated`` in its
+    codebook (the table's ``validity`` column) reads e.g. "Quality of life (exploratory)", so
+    every table and figure that lists frames by label carries the mark. A table without
+    ``validity`` is returned unchanged.
+    """
+    if "validity" not in summary.columns or "label" not in summary.columns:
+        return summary.copy()
+    labels = [marked_label(lab, v) for lab, v in zip(summary["label"], summary["validity"], strict=True)]
+    return summary.assign(label=labels)
+
+
 def frame_matrix(summary: pd.DataFrame, *, value: str = "mean_score") -> pd.DataFrame:
-    """Pivot a frame summary (``group, label, <value>``) into a frame x group matrix."""
+    """Pivot a frame summary (``group, label, <value>``) into a frame x group matrix.
+
+    Frames that are not validated (``validity`` column, see :func:`mark_frames`) carry their
+    mark beside the label.
+    """
+    summary = mark_frames(summary)
     matrix = summary.pivot_table(index="label", columns=summary.columns[0], values=value, aggfunc="first")
     matrix.columns.name = None
     matrix.index.name = "frame"
@@ -224,3 +262,53 @@ def codebook_line(frames_table: pd.DataFrame) -> HTMLBlock:
     pairs = frames_table[["codebook", "codebook_version"]].drop_duplicates().astype(str)
     text = "Codebook: " + "; ".join(f"{n} (version {v})" for n, v in pairs.itertuples(index=False))
     return HTMLBlock(f'<p class="of-note">{html.escape(text)}</p>', text)
+
+
+def frame_validity(frames_table: pd.DataFrame) -> tuple[pd.DataFrame, HTMLBlock]:
+    """Return the validity of the run's frames (a table) and one line on how it was measured.
+
+    Parameters
+    ----------
+    frames_table : pandas.DataFrame
+        The run's ``frames`` table (``frame, label, validity``).
+
+    Returns
+    -------
+    (pandas.DataFrame, HTMLBlock)
+        :func:`analysis.report.validation.frame_validity_table` for these frames (labels marked
+        as in :func:`mark_frames`), and a note: the validation data, the micro-averaged
+        precision and recall, the marked frames, and what a mark means.
+    """
+    if frames_table.empty:
+        empty = frame_validity_table(frames_table.head(0).reindex(columns=["frame", "label", "validity"]))
+        return empty, HTMLBlock('<p class="of-note">No frame was scored.</p>', "No frame was scored.")
+    table = frame_validity_table(frames_table)
+    table = mark_frames(table.assign(validity=table["status"])).drop(columns="validity")
+    measured = table.dropna(subset=["precision"])
+    parts = []
+    if len(measured):
+        rows = read_validation()
+        data = rows.loc[(rows["measure"] == "frame") & rows["category"].isin(measured["frame"]), "data"]
+        where = str(data.iloc[0]).split(";")[0] if len(data) else "the validation sample"
+        micro_p, micro_r = frame_micro(measured)
+        parts.append(
+            f"Frame rules checked on {where}: micro-averaged precision {micro_p:.2f}, recall {micro_r:.2f} "
+            f"over {len(measured)} frame{'s' if len(measured) != 1 else ''}."
+        )
+        parts.append(
+            "The two codings were independent passes by AI sessions that saw neither the rules nor each "
+            "other's codes: their agreement probably overstates what two human coders would reach."
+        )
+    labels = frames_table.drop_duplicates("frame").set_index("frame")["label"]
+    weak = table.loc[table["status"] != VALIDATED]
+    for status, group in weak.groupby("status", sort=False):
+        names = ", ".join(str(labels.get(f, f)) for f in group["frame"])
+        why = " (no coded sample, e.g. a corpus's own story frames)" if status == NOT_VALIDATED else ""
+        parts.append(f"{status.capitalize()}{why}: {names}.")
+    parts.append(
+        "A frame is validated with at least 10 coded positives, agreement between the two codings "
+        "(Krippendorff's alpha) of at least .67 and precision of at least .6; every other frame is marked "
+        "beside its label: read its shares as exploratory."
+    )
+    text = " ".join(parts)
+    return table, HTMLBlock(f'<p class="of-note">{html.escape(text)}</p>', text)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.measures.entities import CORPUS_ROWS
+from analysis.measures.readability import INDICES
 from analysis.report.display import outlet_colors
 from analysis.report.overview import shared_events
 from analysis.report.params import OKABE_ITO, ok_rows
@@ -233,8 +234,6 @@ def readability_by_outlet(
         ``outlet, articles`` then per index ``<index>`` (mean over reliable articles, empty if none) and
         ``<index>_n`` (articles it rests on).
     """
-    from analysis.measures.readability import INDICES
-
     t = with_outlet(table[table["version"] == version], articles)
     out = t.groupby("outlet").size().rename("articles").to_frame()
     for name in INDICES:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from analysis.core.stats import bootstrap_mean_ci
+from analysis.measures.sentiment import sentence_vader
 from analysis.report.measures import interval_figure, paired_bar_figure
 from analysis.report.params import MAX_FIGURE_ARTICLES
 
@@ -38,8 +40,6 @@ def outlet_means(table: pd.DataFrame, columns: Sequence[str], *, by: str = "outl
     >>> outlet_means(t, ["x"])[["outlet", "articles", "x"]].values.tolist()
     [['a', 2, 2.0], ['b', 1, 5.0]]
     """
-    from analysis.core.stats import bootstrap_mean_ci
-
     rows = []
     for name, part in table.groupby(by, sort=True):
         row: dict[str, Any] = {by: name, "articles": len(part)}
@@ -150,8 +150,6 @@ def sentence_scores(sentences: pd.DataFrame, *, field_name: str | None = "text")
     pandas.DataFrame
         ``article_id, field, sentence_id, text, compound``.
     """
-    from analysis.measures.sentiment import sentence_vader
-
     rows = sentences if field_name is None else sentences[sentences["field"] == field_name]
     rows = rows.sort_values(["article_id", "field", "sentence_id"], kind="stable").reset_index(drop=True)
     compound = [sentence_vader(t) for t in rows["text"].astype(str)]

@@ -80,7 +80,7 @@ FAKE_STAGE = '''
 from analysis import config
 from analysis.core.stage import stage
 
-@stage(provides="fake_counts", requires=("articles",), keywords=("annotations",), per_article=True)
+@stage(provides="fake_counts", requires=("articles", "annotations"), per_article=True)
 def fake_counts(articles, *, annotations):
     """Count tokens whose lower-cased text is listed in the package data file fake_aliases.csv."""
     import pandas as pd

@@ -174,7 +174,11 @@ def test_salience_on_seeds(seed_articles, seed_annotations):
     import analysis
 
     mentions = analysis.entity_mentions(seed_articles, annotations=seed_annotations)
-    table = salience(seed_articles, mentions, annotations=seed_annotations, codebook=SEED_BOOK)
+    evidence = frame_evidence(seed_articles, annotations=seed_annotations, codebook=SEED_BOOK)
+    table = salience(seed_articles, mentions, frames=evidence)
+    # the facade computes the rule hits from the annotations and codebook given
+    facade = analysis.salience(seed_articles, mentions, annotations=seed_annotations, codebook=SEED_BOOK)
+    pd.testing.assert_frame_equal(facade, table)
     by = table.set_index(["article_id", "item"])
     putin = by.loc[(seed_id("002"), "Vladimir Putin")]
     assert putin["first_position"] == "headline" and putin["share_headline"] > 0

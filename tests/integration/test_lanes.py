@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 
@@ -10,6 +11,7 @@ import pytest
 
 from analysis import pipeline
 from analysis.core import parallel
+from analysis.core import stage as stage_module
 from analysis.pipeline.engines import lanes
 
 
@@ -17,6 +19,12 @@ from analysis.pipeline.engines import lanes
 def fork_allowed(monkeypatch):
     """Let claims run ahead although earlier tests (a Dask cluster) may have left threads in this process."""
     monkeypatch.setattr(parallel, "other_threads", lambda: False)
+
+
+def _replace_stage_function(monkeypatch, name, fn):
+    """Make the pipeline's plan call ``fn`` for stage ``name`` (its declaration otherwise unchanged)."""
+    declared = stage_module.registered()[name]
+    monkeypatch.setitem(stage_module._REGISTRY, name, dataclasses.replace(declared, fn=fn))
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +96,7 @@ def _claims_only_outside(monkeypatch, parent: int, inside):
             return inside(real, *args, **kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(claims_module, "claims", guarded)
+    _replace_stage_function(monkeypatch, "claims", guarded)
 
 
 def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, monkeypatch, fork_allowed):
@@ -147,7 +155,7 @@ def test_a_stage_process_that_dies_is_computed_here(generated, tmp_path, monkeyp
 
     import functools
 
-    monkeypatch.setattr(claims_module, "claims", functools.wraps(real)(die_unless_parent))
+    _replace_stage_function(monkeypatch, "claims", functools.wraps(real)(die_unless_parent))
     shutil.copytree(tmp_path / "a", tmp_path / "b", ignore=shutil.ignore_patterns("corpus-*"))
     again = pipeline.run(generated, cache_dir=tmp_path / "b", n_process=2, chunk_size=40, progress=False)
     assert marker.exists() and again.info.corpus_ahead == {}  # the process died; claims came from here

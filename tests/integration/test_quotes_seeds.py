@@ -159,9 +159,7 @@ def test_source_balance_per_outlet(seed_quotes, seed_articles):
 
 def test_labels_titles_and_speakers(seed_articles, seed_annotations, seed_quotes):
     import analysis
-    from analysis.framing.quotes.speakers import get_mentions
-
-    mentions = get_mentions(seed_articles, seed_annotations)
+    mentions = analysis.entity_mentions(seed_articles, annotations=seed_annotations)
     lab = analysis.labels(seed_articles, mentions, annotations=seed_annotations, quotes=seed_quotes)
     ilkha = lab[lab["outlet"] == "ILKHA"]
     putin = ilkha[ilkha["canonical"].str.contains("Putin")]

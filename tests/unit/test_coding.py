@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.framing.coding import agreement, coding_sample
+from analysis.framing.coding import CodingGuide, agreement, coding_sample
 
 SENTS = pd.DataFrame(
     {
@@ -17,20 +17,23 @@ SENTS = pd.DataFrame(
 ARTICLES = pd.DataFrame({"article_id": ["a0", "a1", "a2"], "outlet": ["X", "Y", "Y"]})
 
 
+TWO = CodingGuide(codes=("conflict", "morality"))
+
 def test_stratified_sample_is_seeded_and_has_empty_codes(tmp_path):
     path = tmp_path / "sample.csv"
     s = coding_sample(
-        SENTS, n=4, articles=ARTICLES, codes=["conflict", "code_morality"], path=path, seed=7
+        SENTS, n=4, articles=ARTICLES, guide=CodingGuide(codes=("conflict", "code_morality")), path=path,
+        seed=7,
     )
     assert s["outlet"].value_counts().to_dict() == {"X": 4, "Y": 4}
     assert list(s.columns[-4:]) == ["code_conflict", "code_morality", "coder", "notes"]
     assert (s[["code_conflict", "code_morality", "coder", "notes"]] == "").all().all()
     assert s["coding_id"].is_unique and s["coding_id"].iloc[0] == "U0001"
     pd.testing.assert_frame_equal(
-        s, coding_sample(SENTS, n=4, articles=ARTICLES, codes=["conflict", "morality"], seed=7)
+        s, coding_sample(SENTS, n=4, articles=ARTICLES, guide=TWO, seed=7)
     )
     assert not s.equals(
-        coding_sample(SENTS, n=4, articles=ARTICLES, codes=["conflict", "morality"], seed=8)
+        coding_sample(SENTS, n=4, articles=ARTICLES, guide=TWO, seed=8)
     )
     back = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert list(back["coding_id"]) == list(s["coding_id"])
@@ -41,10 +44,10 @@ def test_stratified_sample_is_seeded_and_has_empty_codes(tmp_path):
 
 
 def test_small_stratum_is_taken_whole_and_errors():
-    s = coding_sample(SENTS.head(4), n=10, articles=ARTICLES, codes=["x"])
+    s = coding_sample(SENTS.head(4), n=10, articles=ARTICLES, guide=CodingGuide(codes=["x"]))
     assert len(s) == 4
     with pytest.raises(ValueError, match="strata"):
-        coding_sample(SENTS, n=2, codes=["x"])
+        coding_sample(SENTS, n=2, guide=CodingGuide(codes=["x"]))
     with pytest.raises(ValueError, match="n must"):
         coding_sample(SENTS, n=0, articles=ARTICLES)
 
@@ -57,7 +60,7 @@ def coded(sample, coder, values):
 
 
 def test_alpha_between_coders_and_against_auto(tmp_path):
-    sample = coding_sample(SENTS, n=5, articles=ARTICLES, codes=["conflict"])
+    sample = coding_sample(SENTS, n=5, articles=ARTICLES, guide=CodingGuide(codes=["conflict"]))
     v = np.array([1, 0, 1, 1, 0, 0, 1, 0, 1, 0])
     ann = coded(sample, "ann", [str(x) for x in v])
     bob = coded(
@@ -80,7 +83,7 @@ def test_alpha_between_coders_and_against_auto(tmp_path):
 
 
 def test_missing_codes_and_auto_from_frame_evidence():
-    sample = coding_sample(SENTS, n=5, articles=ARTICLES, codes=["conflict"])
+    sample = coding_sample(SENTS, n=5, articles=ARTICLES, guide=CodingGuide(codes=["conflict"]))
     v = ["1", "", "0", "1", "0", "1", "0", "0", "1", "1"]
     ann = coded(sample, "ann", v)
     hits = sample[[x == "1" for x in v]][["article_id", "field", "sentence_id"]].assign(frame="conflict")
@@ -90,7 +93,7 @@ def test_missing_codes_and_auto_from_frame_evidence():
 
 
 def test_undefined_alpha_is_reported_not_raised():
-    sample = coding_sample(SENTS, n=3, articles=ARTICLES, codes=["conflict"])
+    sample = coding_sample(SENTS, n=3, articles=ARTICLES, guide=CodingGuide(codes=["conflict"]))
     table = agreement([coded(sample, "a", "1"), coded(sample, "b", "1")])
     assert np.isnan(table["alpha"].iloc[0]) and "undefined" in table["note"].iloc[0]
     assert table["percent_agreement"].iloc[0] == 1.0
@@ -113,7 +116,7 @@ def test_quote_sample_with_category_codes_against_automatic_kinds():
             "kind": ["direct", "indirect", "partial", "direct", "direct", "indirect"],
         }
     )
-    sample = coding_sample(quotes, n=3, articles=ARTICLES, codes=["kind"])
+    sample = coding_sample(quotes, n=3, articles=ARTICLES, guide=CodingGuide(codes=["kind"]))
     assert "quote" in sample.columns and "code_kind" in sample.columns
     auto = sample[["coding_id"]].assign(
         kind=sample["quote"].map(dict(zip(quotes["quote"], quotes["kind"], strict=True)))
@@ -165,7 +168,8 @@ def test_coding_sheets_take_their_instructions_from_the_runs_codebook_and_taxono
             }
         },
     }  # fmt: skip
-    sample = coding_sample(SENTS, n=2, articles=ARTICLES, codebook=book, path=tmp_path / "s.csv")
+    guide = CodingGuide(codebook=book)
+    sample = coding_sample(SENTS, n=2, articles=ARTICLES, guide=guide, path=tmp_path / "s.csv")
     assert [c for c in sample.columns if c.startswith("code_")] == ["code_rivalry"]  # the run's frames
     assert "set two clubs against each other" in (tmp_path / "s.instructions.txt").read_text()
     quotes = pd.DataFrame(
@@ -185,5 +189,5 @@ def test_coding_sheets_take_their_instructions_from_the_runs_codebook_and_taxono
     assert "Russia" not in text and "France" not in text
     assert "code_source_type" in text and "civil_society (" in text  # the source taxonomy, every type
     people = pd.DataFrame({"name": ["Ann Roe"], "affiliation": ["Rovers FC"], "kind": ["person"]})
-    coding_sample(quotes, n=2, articles=ARTICLES, path=tmp_path / "p.csv", people=people)
+    coding_sample(quotes, n=2, articles=ARTICLES, path=tmp_path / "p.csv", guide=CodingGuide(people=people))
     assert "write one of them when it applies: Rovers FC." in (tmp_path / "p.instructions.txt").read_text()

@@ -510,7 +510,9 @@ def test_entity_mentions_empty_and_bad_input():
     _, ann = _annotations({"a": "[Vladimir Putin|PERSON] spoke."})
     none = E.entity_mentions(pd.DataFrame({"article_id": ["z"], "text": [""]}), annotations=ann)
     assert none.empty and tuple(none.columns) == E.MENTION_COLUMNS
-    all_bad = E.entity_mentions(pd.DataFrame({"article_id": ["a"], "text": ["x"], "status": ["empty"]}))
+    all_bad = E.entity_mentions(
+        pd.DataFrame({"article_id": ["a"], "text": ["x"], "status": ["empty"]}), annotations=ann
+    )
     assert all_bad.empty
     with pytest.raises(ValueError, match="articles need columns"):
         E.entity_mentions(pd.DataFrame({"id": [1]}), annotations=ann)
@@ -648,4 +650,5 @@ def test_entity_stages_are_declared():
     assert E.entity_mentions.__stage__.per_article
     freq = E.entity_frequencies.__stage__
     assert freq.requires == ("articles", "mentions", "sentences") and not freq.per_article
-    assert sentences.__stage__.keywords == ("annotations",) and entities.__stage__.name == "entities"
+    assert sentences.__stage__.requires == ("articles", "annotations")
+    assert entities.__stage__.name == "entities"

@@ -246,6 +246,54 @@ def test_frames_output_names_the_codebook(tmp_path, setup):
     assert set(table["codebook"]) == {"My story"} and set(table["codebook_version"]) == {"3"}
 
 
+def test_the_default_codebooks_validity_marks_agree_with_the_validation_table():
+    from analysis.report.validation import read_validation
+
+    marks = {f: spec["validity"] for f, spec in read_codebook()["frames"].items()}
+    table = read_validation()
+    statuses = table[table["measure"] == "frame"].groupby("category")["status"].agg(set)
+    assert set(statuses.index) == set(marks)  # every default frame has validation rows, and only those
+    for frame, status in statuses.items():
+        assert status == {marks[frame]}, (frame, marks[frame], status)
+    # the marks are not all the same: some frames are weak, and the reports show which
+    assert {"validated", "exploratory"} <= set(marks.values())
+
+
+def test_a_codebook_without_validity_marks_its_frames_not_validated_and_a_bad_mark_is_an_error(tmp_path):
+    text = "name: t\nframes:\n  f:\n    indicators:\n      - id: i\n        any: [x]\n"
+    (tmp_path / "plain.yaml").write_text(text)
+    assert read_codebook(tmp_path / "plain.yaml")["frames"]["f"]["validity"] == "not validated"
+    # extends: the general frames keep their marks, the corpus's own frame has none
+    (tmp_path / "ext.yaml").write_text("extends: default\n" + text)
+    book = read_codebook(tmp_path / "ext.yaml")["frames"]
+    assert book["f"]["validity"] == "not validated"
+    general = read_codebook()["frames"]
+    assert all(book[f]["validity"] == general[f]["validity"] for f in general)
+    (tmp_path / "bad.yaml").write_text(text.replace("  f:\n", "  f:\n    validity: great\n"))
+    with pytest.raises(CodebookError, match="frame 'f': validity must be one of"):
+        read_codebook(tmp_path / "bad.yaml")
+    # a changed mark changes the digest (the frames table carries it, so its cache must follow)
+    (tmp_path / "marked.yaml").write_text(text.replace("  f:\n", "  f:\n    validity: exploratory\n"))
+    assert codebook_digest(tmp_path / "marked.yaml") != codebook_digest(tmp_path / "plain.yaml")
+
+
+def test_frames_and_their_summary_carry_each_frames_validity(tmp_path, setup):
+    arts, ann = setup
+    path = tmp_path / "book.yaml"
+    path.write_text(
+        "name: s\nframes:\n  calm:\n    validity: exploratory\n    indicators:\n      - id: stall\n"
+        "        any: [stall]\n  other:\n    indicators:\n      - id: x\n        any: [x]\n"
+    )
+    table = frames(arts, codebook=path, annotations=ann)
+    assert dict(zip(table["frame"], table["validity"], strict=True)) == {"calm": "exploratory",
+                                                                          "other": "not validated"}
+    summary = frame_summary(table, n_boot=50)
+    assert dict(zip(summary["frame"], summary["validity"], strict=True)) == {"calm": "exploratory",
+                                                                            "other": "not validated"}
+    # a frames table made without the column still summarises
+    assert set(frame_summary(table.drop(columns="validity"), n_boot=50)["validity"]) == {"not validated"}
+
+
 def test_prevalence_flags_frames_that_fire_almost_everywhere_or_almost_nowhere():
     n = 40
     table = pd.DataFrame(

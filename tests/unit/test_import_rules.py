@@ -4,7 +4,10 @@ Every module's imports are read with :mod:`ast` (:mod:`analysis.core.digest`), a
 depth (imports inside functions count; those under ``if TYPE_CHECKING:`` never run and
 are left out of the cycle check). Each module's layer comes from its path
 (:data:`LAYERS`, see ``docs/architecture.md``); a module may import its own layer
-(without a cycle) and the layers below it.
+(without a cycle) and the layers below it. Package modules are imported at module level
+only: an import of a package module inside a function is allowed in the command line and
+the lazy facade (:data:`INNER_IMPORTS_ALLOWED`), nowhere else (third-party imports inside
+functions, for heavy optional dependencies, are not package imports).
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ LAYERS: dict[str, int] = {
 }
 
 
+#: Modules that may import package modules inside functions: the command line and the lazy facade.
+INNER_IMPORTS_ALLOWED: frozenset[str] = frozenset({"analysis", "analysis.__main__"})
+
+
 def layer_of(module: str, layers: dict[str, int] = LAYERS) -> int | None:
     """Return the layer of a module by its longest matching prefix (None: unmapped).
 
@@ -61,12 +68,16 @@ def violations(edges: Iterable[digest.ImportEdge], layer: Callable[[str], int | 
 
     Rules: every module has a layer; no module imports a higher layer; no ``_name`` is imported
     from another module; a private module (``pkg/_x.py``) is imported only inside its package;
-    the graph of run-time imports (``TYPE_CHECKING`` left out) has no cycle.
+    a package module is imported at module level (or under ``TYPE_CHECKING``), except in
+    :data:`INNER_IMPORTS_ALLOWED`; the graph of run-time imports (``TYPE_CHECKING`` left out)
+    has no cycle.
     """
     edges = list(edges)
     out: list[str] = []
     for e in edges:
         where = f"{e.source}:{e.line}"
+        if not e.toplevel and not e.type_checking and e.source not in INNER_IMPORTS_ALLOWED:
+            out.append(f"{where}: imports {e.target} inside a function (import it at module level)")
         low, high = layer(e.source), layer(e.target)
         if low is None or high is None:
             out.append(f"{where}: no layer for {e.source if low is None else e.target}")
@@ -164,6 +175,12 @@ def test_a_planted_cycle_upward_import_and_private_import_are_caught():
     assert violations(inside, layer_of) == []
     typing_only = [*clean, _edge("analysis.framing.b", "analysis.framing.a", type_checking=True)]
     assert violations(typing_only, layer_of) == []
+    inner = digest.ImportEdge("analysis.framing.a", "analysis.annotate", "annotate", 7, False)
+    assert violations([inner], layer_of) == [
+        "analysis.framing.a:7: imports analysis.annotate inside a function (import it at module level)"
+    ]
+    facade = digest.ImportEdge("analysis", "analysis.pipeline.direct", "call_stage", 7, False)
+    assert violations([facade], layer_of) == []
     assert "no layer" in violations([_edge("analysis.newthing", "analysis.config")], layer_of)[0]
 
 
@@ -180,4 +197,6 @@ def test_a_planted_cycle_in_a_package_on_disk_is_found(tmp_path):
     (pkg / "config.py").write_text("import os\n")
     found = violations(package_edges(pkg), layer_of)
     assert "analysis.core.low:2: upward import of analysis.pipeline (layer 9) from layer 2" in found
+    inside = "analysis.core.low:2: imports analysis.pipeline inside a function (import it at module level)"
+    assert inside in found
     assert "import cycle: analysis.core.low -> analysis.pipeline -> analysis.core.low" in found

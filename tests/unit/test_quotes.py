@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import analysis
 from analysis.annotate import Annotations
 from analysis.framing import quotes as Q
 from analysis.framing.quotes import attribution, quotes, source_balance
@@ -224,7 +225,7 @@ def test_rows_not_ok_are_skipped_and_input_not_mutated():
 
 def test_missing_columns_raise_clear_errors():
     with pytest.raises(ValueError, match="article_id"):
-        quotes(pd.DataFrame({"text": ["x"]}))
+        analysis.quotes(pd.DataFrame({"text": ["x"]}))
     toks = parse(WIRE, WIRE_TOKENS)
     with pytest.raises(ValueError, match="canonical"):
         quotes(article(WIRE), annotations=ann_of(toks), mentions=pd.DataFrame({"article_id": ["a1"]}))

@@ -136,3 +136,72 @@ def test_event_tables_find_shared_events():
     assert report.within_event_overview(articles)["article_id"].tolist() == ["1", "2"]
     outlets = report.outlet_table(articles)
     assert outlets.values.tolist() == [["A", "agency", 2, 40, 2], ["B", "unknown", 1, 20, 1]]
+
+
+def _frames_table(marks: dict[str, str | None]) -> pd.DataFrame:
+    """A frames table of two outlets (one article each) with the given frame -> validity marks."""
+    rows = [
+        {"article_id": f"a{i}", "outlet": outlet, "frame": frame, "frame_type": "generic",
+         "label": frame.title(), "validity": mark, "score": 0.5, "hits_per_1000_words": 1.0}
+        for i, outlet in enumerate(("O1", "O2"))
+        for frame, mark in marks.items()
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_frame_lists_carry_the_mark_of_every_frame_that_is_not_validated():
+    from analysis.framing.frames import frame_summary
+
+    marks = {"economic": "validated", "quality_of_life": "exploratory", "story": "not validated"}
+    summary = frame_summary(_frames_table(marks), n_boot=20)
+    assert list(report.frame_matrix(summary).index) == [
+        "Economic", "Quality_Of_Life (exploratory)", "Story (not validated)"]  # fmt: skip
+    marked = report.mark_frames(summary)
+    assert set(marked["label"]) == {"Economic", "Quality_Of_Life (exploratory)", "Story (not validated)"}
+    assert set(summary["label"]) == {"Economic", "Quality_Of_Life", "Story"}  # the input is left alone
+    # a table without the codebook's marks is shown as it is
+    plain = report.frame_matrix(summary.drop(columns="validity"))
+    assert list(plain.index) == ["Economic", "Quality_Of_Life", "Story"]
+
+
+def test_frame_validity_reads_the_validation_table_and_says_what_it_rests_on():
+    from analysis.report.validation import frame_micro, frame_validity_table, read_validation
+
+    rows = read_validation()
+    rows = rows[rows["measure"] == "frame"]
+    table, note = report.frame_validity(
+        _frames_table({"economic": "validated", "capacity_resources": "exploratory", "story": None})
+    )
+    table = table.set_index("frame")
+    economic = rows[rows["category"] == "economic"].set_index("metric")
+    assert table.loc["economic", "precision"] == economic.loc["precision", "figure"]
+    assert table.loc["economic", "recall_low"] == economic.loc["recall", "low"]
+    assert table.loc["economic", "positives"] == economic.loc["recall", "n"]
+    assert table.loc["economic", "alpha"] == economic.loc["alpha", "figure"]
+    assert table.loc["capacity_resources", "label"] == "Capacity_Resources (exploratory)"
+    assert table.loc["story", "status"] == "not validated" and pd.isna(table.loc["story", "precision"])
+    assert "308 random PolNeAR passages" in note.text and "AI sessions" in note.text
+    assert "Exploratory: Capacity_Resources." in note.text and "Not validated" in note.text
+    # micro precision and recall pool the frames' decisions: the two frames' true positives over their totals
+    both = frame_validity_table(_frames_table({"economic": "validated", "legality": "validated"}))
+    tp = (both["precision"] * both["predicted"]).round().sum()
+    assert frame_micro(both) == pytest.approx((tp / both["predicted"].sum(), tp / both["positives"].sum()))
+    assert f"precision {frame_micro(both)[0]:.2f}" in report.frame_validity(
+        _frames_table({"economic": "validated", "legality": "validated"}))[1].text  # fmt: skip
+    # a corpus's own frame with a general frame's name does not borrow the general frame's figures
+    own = frame_validity_table(_frames_table({"economic": "not validated"}))
+    assert own["status"].tolist() == ["not validated"] and own["precision"].isna().all()
+
+
+def test_frame_validity_of_the_default_codebook_gives_the_random_sample_figures():
+    from analysis.report.validation import frame_micro, frame_validity_table
+
+    table = frame_validity_table()
+    assert len(table) == 17 and table["positives"].notna().all() and table["alpha"].notna().all()
+    assert (table["precision_low"] <= table["precision"]).all()
+    assert (table["precision"] <= table["precision_high"]).all()
+    weak = table[(table["alpha"] < 0.667) | (table["precision"] < 0.6) | (table["positives"] < 10)]
+    # the statuses follow the rule
+    assert set(table.loc[table["status"] != "validated", "frame"]) == set(weak["frame"])
+    micro_p, micro_r = frame_micro(table)
+    assert 0 < micro_r < micro_p < 1

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import analysis
 from analysis.annotate import ENTITY_COLUMNS, TOKEN_COLUMNS, Annotations
 from analysis.measures import sentiment as S
 from analysis.measures.sentiment import clause, features, model, targets
@@ -405,7 +406,7 @@ def test_non_ok_and_empty_articles_give_no_rows(corpus, tmp_path):
     assert S.sentiment(empty, annotations=none, cache_dir=tmp_path).empty
     assert S.sentiment(empty, level="sentence", annotations=none, cache_dir=tmp_path).empty
     nothing_ok = articles.assign(status="non_english")
-    assert S.sentiment(nothing_ok, cache_dir=tmp_path).empty  # never reaches spaCy
+    assert analysis.sentiment(nothing_ok, cache_dir=tmp_path).empty  # the facade never parses: no ok row
 
 
 def test_bad_input_gives_clear_errors(corpus):

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis.core.stage import stage
-from analysis.framing._evidence import get_annotations, ok_articles, restrict
+from analysis.core.stage import need, stage
+from analysis.framing._evidence import ok_articles, restrict
 from analysis.framing.claims.hedges import flag_hedged, hedge_keys
 from analysis.framing.claims.pairs import MIN_WORD_SIMILARITY
 from analysis.framing.claims.scoring import block_links
@@ -124,7 +124,7 @@ def claims(
         comparable``); computed from ``articles`` (text only) when None.
     annotations : Annotations, optional
         Output of :func:`analysis.annotate.annotate`, used when ``sentences`` or
-        ``hedges`` is None; computed (cached) when needed and None.
+        ``hedges`` is None (``analysis.claims(articles)`` computes the tables it needs).
     options : ClaimOptions, optional
         Thresholds, neighbours, the fields compared and processes; default ``ClaimOptions()``.
 
@@ -151,7 +151,7 @@ def claims(
     story_of = comparable_stories(rows, stories)
     rows = rows[rows["article_id"].isin(story_of.index)]
     if sentences is None or hedges is None:
-        ann = get_annotations(rows, annotations)
+        ann = need(annotations, "annotations= (or sentences= and hedges=)", "claims")
         sentences = ann.sentences if sentences is None else sentences
         hedges = hedge_keys(restrict(ann.tokens, rows["article_id"])) if hedges is None else hedges
     sents = restrict(sentences, rows["article_id"])

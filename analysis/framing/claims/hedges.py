@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis.core.stage import stage
-from analysis.framing._evidence import get_annotations, ok_articles, restrict
+from analysis.core.stage import need, stage
+from analysis.framing._evidence import ok_articles, restrict
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.annotate import Annotations
@@ -24,12 +24,11 @@ HEDGE_COLUMNS: tuple[str, ...] = ("article_id", "field", "sentence_id")
 
 @stage(
     provides="_hedges",
-    requires=("articles",),
-    keywords=("annotations",),
+    requires=("articles", "annotations"),
     per_article=True,
     columns=HEDGE_COLUMNS,
 )
-def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None = None) -> pd.DataFrame:
+def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations) -> pd.DataFrame:
     """List the sentences that carry a hedging modal or adverb: the per-article input of :func:`claims`.
 
     A sentence is hedged when one of its tokens has a lemma in
@@ -40,8 +39,9 @@ def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None 
     ----------
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text`` (``title``, ``status`` used when present).
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed (cached) when None.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.hedged_sentences(articles)`` computes it when omitted).
 
     Returns
     -------
@@ -49,7 +49,7 @@ def hedged_sentences(articles: pd.DataFrame, *, annotations: Annotations | None 
         ``article_id, field, sentence_id``, one row per hedged sentence, sorted.
     """
     rows = ok_articles(articles)
-    ann = get_annotations(rows, annotations)
+    ann = need(annotations, "annotations=", "hedged_sentences")
     return hedge_keys(restrict(ann.tokens, rows["article_id"]))
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.framing.quotes.fields import (
     Field,
     Span,
@@ -37,7 +37,7 @@ from analysis.framing.quotes.lexicon import (
 )
 from analysis.framing.quotes.people import People, read_people
 from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType, default_terms, with_parties
-from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions, get_mentions
+from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions
 from analysis.schema import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -460,16 +460,15 @@ def _empty_quotes() -> pd.DataFrame:
 
 @stage(
     provides="quotes",
-    requires=("articles",),
-    keywords=("annotations", "mentions", "people"),
+    requires=("articles", "annotations", "mentions", "people"),
     per_article=True,
     columns=QUOTE_COLUMNS,
 )
 def quotes(
     articles: pd.DataFrame,
     *,
-    annotations: Annotations | None = None,
-    mentions: pd.DataFrame | None = None,
+    annotations: Annotations,
+    mentions: pd.DataFrame,
     people: str | PathLike | pd.DataFrame | People | None = None,
 ) -> pd.DataFrame:
     """Find direct, partial and indirect quotations and attribute each to a speaker.
@@ -480,14 +479,13 @@ def quotes(
         Needs ``article_id`` and ``text``; ``title`` and ``status`` are used when
         present (only ``status == 'ok'`` rows are analysed; a title with
         ``title_derived`` True is a copy of the first sentence and is skipped).
-    annotations : Annotations, optional
-        The spaCy tables of ``articles``; default ``analysis.annotate(articles)``
-        (a cache hit after the first call). Only ``tokens`` is read.
-    mentions : pandas.DataFrame, optional
+    annotations : Annotations
+        The spaCy tables of ``articles`` (:func:`analysis.annotate`). Only ``tokens``
+        is read. Required (``analysis.quotes(articles)`` computes it and the mentions).
+    mentions : pandas.DataFrame
         Entity mentions with ``article_id, field, start_char, end_char, text,
         canonical`` (``kind`` and ``country`` used when present), as returned by
-        ``analysis.entity_mentions``; default: computed with it, or spaCy's raw
-        entities with their surface text as canonical name when that module is absent.
+        ``analysis.entity_mentions``. Required.
     people : str, path, DataFrame or People, optional
         The corpus's own people table (:mod:`analysis.framing.quotes.people`; pass
         ``resolve_people(source)`` to use a ``people.csv`` beside the corpus). Default none:
@@ -515,20 +513,16 @@ def quotes(
         (female, male, unknown; ``none`` when the speaker is not one person),
         ``speaker_is_person``.
     """
-    from analysis.annotate import annotate
-
     rows = ok_articles(articles)
     if rows.empty:
         return _empty_quotes()
-    ann = annotations if annotations is not None else annotate(rows)
+    ann = need(annotations, "annotations=", "quotes")
+    mentions = need(mentions, "mentions=", "quotes")
     toks = ann.tokens
     toks = toks[toks["article_id"].isin(set(rows["article_id"].astype(str)))]
-    if mentions is None:
-        mentions = get_mentions(rows, ann)
-    else:
-        need = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
-        if need:
-            raise ValueError(f"mentions need columns {sorted(need)}; got {list(mentions.columns)}")
+    lacking = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
+    if lacking:
+        raise ValueError(f"mentions need columns {sorted(lacking)}; got {list(mentions.columns)}")
     by_field = article_mentions(mentions)
     texts = field_texts(rows)
     lex = default_lexicon()

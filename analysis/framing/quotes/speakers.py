@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.framing.quotes.coref import Coref, distinct_people
 from analysis.framing.quotes.fields import Field, Mention, para_id, surname
 from analysis.framing.quotes.lexicon import (
     INSTITUTION_NOUNS,
@@ -27,10 +27,6 @@ from analysis.framing.quotes.lexicon import (
 )
 from analysis.framing.quotes.people import NO_PEOPLE, People
 
-if TYPE_CHECKING:  # pragma: no cover
-    from analysis.annotate import Annotations
-
-
 # --------------------------------------------------------------------------- speakers
 
 
@@ -38,33 +34,6 @@ def clean_name(value: str) -> str:
     """Strip spacing, edge punctuation and a possessive from a name."""
     value = re.sub(r"\s+", " ", value).strip(" ,.;:—–-\"“”‘’'")
     return re.sub(r"[’']s$", "", value).strip()
-
-
-def _fallback_mentions(entities: pd.DataFrame) -> pd.DataFrame:
-    """Mentions from raw spaCy entities when ``analysis.entities`` is unavailable (surface canonicals)."""
-    keep = entities[entities["label"].isin(["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"])]
-    kinds = {
-        "PERSON": "person",
-        "ORG": "organisation",
-        "GPE": "place",
-        "LOC": "place",
-        "FAC": "place",
-        "NORP": "group",
-    }
-    out = keep[["article_id", "field", "sentence_id", "start_char", "end_char", "text", "label"]].copy()
-    out["canonical"] = out["text"].map(lambda t: clean_name(re.sub(r"^(?:the|a|an)\s+", "", t, flags=re.I)))
-    out["kind"] = out["label"].map(kinds)
-    out["via"] = "ner"
-    return out
-
-
-def get_mentions(articles: pd.DataFrame, ann: Annotations) -> pd.DataFrame:
-    """Return entity mentions of ``articles`` (``analysis.entity_mentions``, or spaCy's entities)."""
-    try:
-        from analysis.measures.entities import entity_mentions
-    except ImportError:
-        return _fallback_mentions(ann.entities)
-    return entity_mentions(articles, annotations=ann)
 
 
 def article_mentions(mentions: pd.DataFrame) -> dict[tuple[str, str], list[Mention]]:
@@ -106,17 +75,28 @@ def article_mentions(mentions: pd.DataFrame) -> dict[tuple[str, str], list[Menti
 
 
 def _link_surnames(items: list[Mention]) -> None:
-    """Within one field, map a one-word person mention to the full name it abbreviates."""
-    full = {}
+    """Within one field, map a one-word person mention to the one full name that ends with it.
+
+    Namesakes (two people of the field whose full names end with the word: "Bill Clinton",
+    "Hillary Clinton") leave the word as written; the speaker resolver may tell them apart later.
+    """
+    full: dict[str, set[str]] = {}
     for m in items:
         words = m.canonical.split()
         if len(words) >= 2 and m.kind in ("person", ""):
-            full.setdefault(surname(m.canonical), m.canonical)
+            full.setdefault(surname(m.canonical), set()).add(m.canonical)
     for m in items:
         words = m.canonical.split()
         if len(words) == 1 and words[0].lower() in full:
-            m.canonical = full[words[0].lower()]
-            m.kind = "person"
+            people = distinct_people(full[words[0].lower()])
+            if len(people) == 1:
+                m.canonical = people[0]
+                m.kind = "person"
+
+
+def _is_person(m: Mention) -> bool:
+    """Tell whether a mention stands for one person (an untyped mention of two or more words counts)."""
+    return m.kind == "person" or (m.kind == "" and len(m.canonical.split()) >= 2)
 
 
 @dataclass
@@ -139,12 +119,13 @@ class Resolver:
         self.known = people
         self.fields = {f.name: f for f in fields}
         # the article's own full names by surname: they win over the corpus's people table
-        introduced: dict[str, str] = {}
+        by_surname: dict[str, set[str]] = {}
         for f in fields:
             for m in f.mentions:
                 words = m.canonical.split()
                 if len(words) >= 2 and m.kind in ("person", ""):
-                    introduced.setdefault(surname(m.canonical), m.canonical)
+                    by_surname.setdefault(surname(m.canonical), set()).add(m.canonical)
+        introduced = {w: distinct_people(names) for w, names in by_surname.items()}
         # people named in the article (body mentions first), with roles and affiliation seen locally
         self.people: dict[str, dict] = {}
         for f in fields:
@@ -152,8 +133,10 @@ class Resolver:
                 words = m.canonical.split()
                 if len(words) == 1 and m.kind in ("person", ""):
                     low = words[0].lower()
-                    if low in introduced:
-                        m.canonical, m.kind = introduced[low], "person"
+                    if len(introduced.get(low, ())) == 1:
+                        m.canonical, m.kind = introduced[low][0], "person"
+                    elif low in introduced:
+                        m.kind = "person"  # namesakes of the article: the surname stays (Coref.name_at)
                     elif low in people.surnames:
                         m.canonical = people.surnames[low]
                 low = m.canonical.lower()
@@ -166,6 +149,7 @@ class Resolver:
                         info["aff"] = m.country  # "Russian President Vladimir Putin": the text's own cue
         for name, info in self.people.items():
             info["aff"] = info["aff"] or people.affiliation_of(name) or None
+        self.coref = Coref(fields, self._canonical, _is_person, lex.verbs)
 
     def _local_roles(self, f: Field, m: Mention) -> set[str]:
         """Role and nationality words before the name or in its appositive ("Kremlin spokesman X")."""
@@ -269,7 +253,7 @@ class Resolver:
         surface = f.text[s:e]
         low_head = f.word[head].lower()
         if low_head in PRONOUNS_PERSON and a == b:
-            person = self.last_person(f, s)
+            person = self.coref.pronoun(f, head)
             if person is not None:
                 return Speaker(
                     surface,
@@ -282,13 +266,19 @@ class Resolver:
             return Speaker(surface, None, OTHER, s, e, "pronoun-unresolved")
         mention = self._mention_for(f, s, e, f.start[head], f.end[head])
         if mention is not None:
-            canonical = self._canonical(mention.canonical)
+            canonical = self.coref.name_at(f, mention.start, mention.canonical)
             how = "role" if mention.via == "role" and method == "subject" else method
             return Speaker(
                 surface, canonical, self.affiliation(canonical, surface, mention.country), s, e, how
             )
         words = [f.lemma[k].lower() for k in range(a, b + 1)]
         head_lemma = f.lemma[head].lower()
+        if f.pos[head] in ("NOUN", "ADJ") and any(
+            f.lemma[k].lower() in ("the", "this") for k in range(a, head)
+        ):
+            person = self.coref.nominal(f, head, list(range(a, b + 1)))
+            if person is not None:
+                return Speaker(surface, person, self.affiliation(person, surface), s, e, "role")
         if head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary":
             person = self.by_role(f, s, words, head_lemma, surface, end=e)
             if person is not None:
@@ -318,13 +308,18 @@ class Resolver:
         return Speaker(surface, name or None, self.affiliation(None, surface), s, e, method + "-unresolved")
 
     def _canonical(self, name: str) -> str:
-        """Map a surname alone to a full name named in the article, else in the corpus's people table."""
+        """Map a surname alone to the article's one full name ending with it, else the people table.
+
+        A surname shared by namesakes of the article stays as written (see :meth:`Coref.name_at`).
+        """
         words = name.split()
         if len(words) == 1:
             low = words[0].lower()
-            for person in self.people:
-                if len(person.split()) > 1 and surname(person) == low:
-                    return person
+            hits = set(distinct_people([p for p in self.people if len(p.split()) > 1 and surname(p) == low]))
+            if len(hits) == 1:
+                return hits.pop()
+            if hits:  # namesakes ("Bill Clinton", "Hillary Clinton"): see Coref.name_at
+                return name
             if low in self.known.surnames:
                 return self.known.surnames[low]
         return name

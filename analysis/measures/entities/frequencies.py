@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.measures.entities.crosslink import link_across_articles
 from analysis.schema import ok_articles
 
@@ -86,7 +86,8 @@ def entity_frequencies(
     sentences : pandas.DataFrame, optional
         The sentence table (``article_id``, one row per sentence), e.g. the
         pipeline's per-article ``sentences`` table; used instead of
-        ``annotations``. When both are omitted the (cached) annotations are computed.
+        ``annotations``. One of the two is needed (``analysis.entity_frequencies(articles)``
+        computes the tables it needs).
     by : str, default "outlet"
         Any article column (``outlet``, ``event``, ...).
     annotations : Annotations, optional
@@ -133,11 +134,7 @@ def entity_frequencies(
         raise ValueError(f"by={by!r} would name the grouping column like an output column; rename it")
     rows = rows.assign(article_id=rows["article_id"].astype(str))
     if sentences is None:
-        if annotations is None:
-            from analysis.annotate import annotate
-
-            annotations = annotate(rows)
-        sentences = annotations.sentences
+        sentences = need(annotations, "sentences= or annotations=", "entity_frequencies").sentences
     sents = sentences
     n_sent = sents.groupby(sents["article_id"].astype(str)).size()
     art = pd.DataFrame(

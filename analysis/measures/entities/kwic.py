@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.entities.lexicon import KWIC_COLUMNS
-from analysis.measures.entities.linking import entity_mentions
 from analysis.measures.entities.names import fold
 from analysis.schema import ok_articles
 
@@ -27,7 +26,7 @@ def kwic(
     term_or_entity: str,
     *,
     window: int = 8,
-    mentions: pd.DataFrame | None = None,
+    mentions: pd.DataFrame,
 ) -> pd.DataFrame:
     """Return keyword-in-context lines for a canonical entity or a surface term.
 
@@ -44,8 +43,9 @@ def kwic(
         A canonical name ("Vladimir Putin") or any surface string ("Kremlin").
     window : int, default 8
         Words of context either side.
-    mentions : pandas.DataFrame, optional
-        Output of :func:`entity_mentions`; computed (cached) when omitted.
+    mentions : pandas.DataFrame
+        Output of :func:`entity_mentions`; required (``analysis.kwic(articles, term)``
+        computes it when omitted).
 
     Returns
     -------
@@ -65,8 +65,6 @@ def kwic(
                 texts[(aid, fld)] = (
                     "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
                 )
-    if mentions is None:
-        mentions = entity_mentions(rows)
     target = fold(term_or_entity)
     hits = mentions[mentions["canonical"].map(fold) == target] if len(mentions) else mentions
     out = []

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.measures.entities.context import context_rules, split_spans
 from analysis.measures.entities.lexicon import (
     DETERMINERS,
@@ -23,6 +23,7 @@ from analysis.measures.entities.names import (
     AliasTable,
     first_name_gender,
     is_common_word,
+    is_given_name,
     name_key,
     name_parts,
     resolve_aliases,
@@ -111,11 +112,15 @@ def _resolve_person(
             for full, canon in candidates
             if tuple(full.split()[-len(words) :]) == words or (len(rest) > 1 and name_parts(full)[0] == rest)
         }
-        if not hits and len(words) == 1:  # family name first: the given name is not a common word
+        if not hits and len(words) == 1:
+            # a given name alone ("Hillary" beside "Hillary Clinton" in the same article), or a family
+            # name first ("Xi" for "Xi Jinping", when the rest is not a common word: "Obama Says")
+            given = pool is article_full and is_given_name(words[0])
             hits = {
                 canon
                 for full, canon in pool.items()
-                if full.split()[0] == words[0] and not all(is_common_word(w) for w in full.split()[1:])
+                if full.split()[0] == words[0]
+                and (given or not all(is_common_word(w) for w in full.split()[1:]))
             }
         if gender:  # "Mr. Obama" is not Michelle Obama
             hits = {h for h in hits if first_name_gender(h) in (gender, "")}
@@ -332,6 +337,13 @@ def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
                 and any(words[0] in (k.split()[-1], k.split()[0]) for k in full)
             ):
                 span.canonical, span.kind, span.label = person, "person", "PERSON"
+            elif (
+                span.label != "PERSON"
+                and len(words) == 1
+                and alias is None
+                and sum(k.split()[-1] == words[0] for k in full) > 1
+            ):  # a surname of namesakes of the article ("Trump" beside Donald and Ivanka Trump): a person
+                span.canonical, span.kind, span.label = strip_det(shown), "person", "PERSON"
             elif span.label == "PERSON":
                 span.canonical, span.kind = strip_det(shown), "person"
             else:
@@ -441,15 +453,14 @@ def _row(span: Span, fld: Field) -> dict:
 
 @stage(
     provides="mentions",
-    requires=("articles",),
-    keywords=("annotations",),
+    requires=("articles", "annotations"),
     per_article=True,
     columns=MENTION_COLUMNS,
 )
 def entity_mentions(
     articles: pd.DataFrame,
     *,
-    annotations: Annotations | None = None,
+    annotations: Annotations,
     aliases: AliasTable | str | Path | pd.DataFrame | Sequence[str | Path | pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Return one row per canonical entity mention in each article's title and body.
@@ -459,9 +470,9 @@ def entity_mentions(
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text``; ``title`` and ``status`` are used
         when present (only ``status == 'ok'`` rows are analysed).
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate` for these articles;
-        computed (from the cache) when omitted.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate` for these articles; required
+        (``analysis.entity_mentions(articles)`` computes it when omitted).
     aliases : path, DataFrame, list of them, or AliasTable, optional
         The user's own alias table(s), added to the package table
         ``analysis/data/aliases.csv`` (their rows win). An
@@ -484,10 +495,7 @@ def entity_mentions(
     rows = ok_articles(articles)
     if rows.empty:
         return _mentions_frame([])
-    if annotations is None:
-        from analysis.annotate import annotate
-
-        annotations = annotate(rows)
+    annotations = need(annotations, "annotations=", "entity_mentions")
     ids = set(rows["article_id"].astype(str))
     toks = annotations.tokens[annotations.tokens["article_id"].astype(str).isin(ids)]
     ents = annotations.entities[annotations.entities["article_id"].astype(str).isin(ids)]

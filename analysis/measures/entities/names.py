@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.clean.vocabulary import frequencies as word_frequencies
 from analysis.measures.entities.lexicon import (
     ALIAS_COLUMNS,
     ALIASES_PATH,
@@ -180,6 +181,13 @@ def first_name_gender(name: str) -> str:
         return ""
     guess = _gender_detector().get_gender(word.strip(".").capitalize())
     return guess if guess in ("male", "female") else ""  # "mostly_female" Bernie is not sure enough
+
+
+def is_given_name(word: str) -> bool:
+    """Tell whether the first-name table knows ``word`` as a given name (of any gender, "Bernie" too)."""
+    if len(word) < 2 or not word[:1].isalpha():
+        return False
+    return _gender_detector().get_gender(word.strip(".").capitalize()) != "unknown"
 
 
 # --------------------------------------------------------------------------- alias table
@@ -396,9 +404,7 @@ def zipf_frequency(word: str) -> float:
         from wordfreq import zipf_frequency
 
         return zipf_frequency(word, "en")
-    from analysis.clean.vocabulary import frequencies as _frequencies
-
-    freq = _frequencies().get(word)
+    freq = word_frequencies().get(word)
     if not freq:
         return 0.0
     freq = round(freq, math.floor(-math.log(freq, 10)) + 3)

@@ -18,12 +18,12 @@ import pandas as pd
 
 from analysis import config
 from analysis.annotate import Annotations
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.core.stats import bootstrap_grouped_mean_ci, bootstrap_mean_ci_by
 from analysis.measures.sentiment.clause import TARGET_WINDOW
 from analysis.measures.sentiment.features import FEATURES_VERSION
 from analysis.measures.sentiment.model import MODEL_VERSION
-from analysis.measures.sentiment.sentences import annotations_for, empty
+from analysis.measures.sentiment.sentences import empty
 from analysis.measures.sentiment.targets import RECORD_COLUMNS, Method, check_method, score_spans
 from analysis.schema import ok_articles
 
@@ -42,8 +42,7 @@ CORPUS_ENTITY_SENTIMENT_COLUMNS: tuple[str, ...] = (
 
 @stage(
     provides="entity_sentiment",
-    requires=("articles", "mentions"),
-    keywords=("annotations", "cache_dir"),
+    requires=("articles", "mentions", "annotations", "cache_dir"),
     columns=ENTITY_SENTIMENT_COLUMNS,
 )
 def entity_sentiment(
@@ -51,7 +50,7 @@ def entity_sentiment(
     mentions: pd.DataFrame,
     *,
     level: Literal["article", "mention", "corpus"] = "article",
-    annotations: Annotations | None = None,
+    annotations: Annotations,
     by: str | None = None,
     method: Method = "model",
     window: int = TARGET_WINDOW,
@@ -78,8 +77,9 @@ def entity_sentiment(
         ``"article"``: per article x canonical entity;
         ``"corpus"``: per canonical entity (and ``by`` value), interval
         bootstrapped over articles, not mentions.
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed when omitted.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.entity_sentiment(articles)`` computes it when omitted).
     by : str, optional
         Article column to group by at corpus level (e.g. ``"outlet"``).
     method : {"model", "vader"}, default "model"
@@ -124,7 +124,7 @@ def entity_sentiment(
             **{c: pd.Series(dtype=object if c == "label" else float) for c in RECORD_COLUMNS}
         )
     else:
-        ann = annotations_for(rows, annotations, cache_dir)
+        ann = need(annotations, "annotations=", "entity_sentiment")
         record = score_spans(ann.tokens, kept, method=method, window=window)
         scored = pd.concat([kept.drop(columns=list(RECORD_COLUMNS), errors="ignore"), record], axis=1)
     order = [c for c in ("article_id", "field", "start_char", "end_char") if c in scored.columns]

@@ -19,7 +19,7 @@ import pandas as pd
 from analysis import config
 from analysis.annotate import Annotations
 from analysis.core import cache
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.core.stats import bootstrap_mean_ci_by
 from analysis.measures.sentiment.lexicon import labels, score_texts, vader_version
 from analysis.schema import ok_articles
@@ -39,16 +39,6 @@ SENTIMENT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def annotations_for(rows: pd.DataFrame, annotations: Annotations | None, cache_dir) -> Annotations:
-    """Return ``annotations``, or annotate ``rows`` (a cache hit after the first run) when it is None."""
-    if annotations is not None:
-        return annotations
-    from analysis.annotate import annotate
-
-    options = {} if cache_dir is None else {"cache_dir": cache_dir}
-    return annotate(rows, **options)
-
-
 def empty(columns: Sequence[str]) -> pd.DataFrame:
     """Return an empty frame with these (object) columns."""
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
@@ -65,7 +55,7 @@ def _word_counts(tokens: pd.DataFrame) -> pd.Series:
 def sentence_sentiment(
     articles: pd.DataFrame,
     *,
-    annotations: Annotations | None = None,
+    annotations: Annotations,
     cache_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Score every sentence of the title and body with VADER (cached per article).
@@ -75,9 +65,9 @@ def sentence_sentiment(
     articles : pandas.DataFrame
         Needs ``article_id`` and ``text``; ``title`` and ``status`` used when
         present (only ``status == 'ok'`` rows are scored).
-    annotations : Annotations, optional
+    annotations : Annotations
         Output of :func:`analysis.annotate.annotate` for these articles;
-        computed (a cache hit after the first run) when omitted.
+        required (``analysis.sentence_sentiment(articles)`` computes it when omitted).
     cache_dir : str or Path, optional
         Cache root for annotations and sentence scores; default
         :data:`analysis.config.CACHE_DIR`.
@@ -94,7 +84,7 @@ def sentence_sentiment(
     rows = ok_articles(articles)
     if rows.empty:
         return empty(SENTENCE_SENTIMENT_COLUMNS)
-    ann = annotations_for(rows, annotations, cache_dir)
+    ann = need(annotations, "annotations=", "sentence_sentiment")
     ids = set(rows["article_id"].astype(str))
     sents = ann.sentences[ann.sentences["article_id"].astype(str).isin(ids)]
     if sents.empty:
@@ -196,15 +186,14 @@ def article_sentiment(
 
 @stage(
     provides="sentiment",
-    requires=("articles",),
-    keywords=("annotations", "cache_dir"),
+    requires=("articles", "annotations", "cache_dir"),
     columns=SENTIMENT_COLUMNS,
 )
 def sentiment(
     articles: pd.DataFrame,
     *,
     level: Literal["article", "sentence"] = "article",
-    annotations: Annotations | None = None,
+    annotations: Annotations,
     include_title: bool = False,
     cache_dir: str | Path | None = None,
 ) -> pd.DataFrame:
@@ -219,8 +208,9 @@ def sentiment(
     level : {"article", "sentence"}, default "article"
         ``"sentence"`` returns :func:`sentence_sentiment`'s table,
         ``"article"`` returns :func:`article_sentiment`'s.
-    annotations : Annotations, optional
-        Output of :func:`analysis.annotate.annotate`; computed when omitted.
+    annotations : Annotations
+        Output of :func:`analysis.annotate.annotate`; required
+        (``analysis.sentiment(articles)`` computes it when omitted).
     include_title : bool, default False
         At article level, also aggregate the title's sentences.
     cache_dir : str or Path, optional

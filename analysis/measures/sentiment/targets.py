@@ -23,6 +23,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from analysis.annotate import load_model
 from analysis.measures.sentiment.clause import TARGET_WINDOW, score_selection, select, tree
 from analysis.measures.sentiment.features import N_DENSE, prepare, sentence_spans, target_parts
 from analysis.measures.sentiment.lexicon import CLASSES, label_of
@@ -181,8 +182,6 @@ def doc_table(doc) -> pd.DataFrame:
 @functools.lru_cache(maxsize=256)
 def parse_passage(text: str) -> pd.DataFrame:
     """Parse a short passage with the project's spaCy model into a token table (memoised)."""
-    from analysis.annotate import load_model
-
     return doc_table(load_model()(text))
 
 

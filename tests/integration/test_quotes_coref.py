@@ -1,0 +1,111 @@
+"""Speakers reached through pronouns, role phrases and shared surnames (invented text, spaCy parse).
+
+Each test states one rule of :mod:`analysis.framing.quotes.coref`; the texts are invented.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import analysis
+
+pytestmark = pytest.mark.integration
+
+
+def speakers(text: str) -> list[tuple[str, str | None, str]]:
+    """Return (quote, speaker_canonical, method) of the direct quotes of one invented article."""
+    arts = pd.DataFrame([{"article_id": "c1", "title": "", "text": text, "status": "ok", "outlet": "X"}])
+    q = analysis.quotes(arts)
+    q = q[q["kind"].isin(["direct", "partial"])]
+    return [(r.quote, r.speaker_canonical, r.method) for r in q.itertuples(index=False)]
+
+
+def speaker_of(text: str, words: str) -> str | None:
+    """Return the canonical speaker of the quote that contains ``words``."""
+    hits = [s for q, s, _ in speakers(text) if words in q]
+    assert len(hits) == 1, speakers(text)
+    return hits[0]
+
+
+def test_pronoun_agrees_in_gender_with_its_antecedent():
+    text = (
+        "Margaret Holloway met Richard Tanner at the port on Monday to discuss the new ferry line.\n\n"
+        '"We have waited ten years for this," she said.\n\n'
+        '"The money is there," he said.'
+    )
+    assert speaker_of(text, "waited ten years") == "Margaret Holloway"
+    assert speaker_of(text, "money is there") == "Richard Tanner"
+
+
+def test_gender_from_the_articles_own_pronouns_when_the_first_name_is_unknown():
+    # "Quill" and "Oren" are not in the first-name table; "his" and "her" beside each name tell.
+    text = (
+        "Quill Marsden opened her bakery on Main Street in 2010. Oren Vasko sold his farm last year.\n\n"
+        "The two met at the market on Saturday.\n\n"
+        '"Bread is a small miracle," she said.'
+    )
+    assert speaker_of(text, "small miracle") == "Quill Marsden"
+
+
+def test_subject_is_preferred_over_a_nearer_object():
+    text = (
+        "Alan Whitcombe criticised Peter Larkin during the council meeting on Tuesday.\n\n"
+        '"That plan will bankrupt the town," he said.'
+    )
+    assert speaker_of(text, "bankrupt the town") == "Alan Whitcombe"
+
+
+def test_role_noun_introduced_by_apposition():
+    text = (
+        "Joanna Pembridge, the city's mayor, opened the new bridge on Friday with Tom Ashby, a local "
+        "builder.\n\n"
+        "Residents lined both banks of the river to watch the ceremony.\n\n"
+        '"This bridge joins two halves of one town," the mayor said.'
+    )
+    assert speaker_of(text, "two halves") == "Joanna Pembridge"
+
+
+def test_age_phrase_reaches_the_person_introduced_with_that_age():
+    text = (
+        "Daniel Ferrand, 34, won the marathon on Sunday, ahead of Luis Okafor, 29.\n\n"
+        "The race started in heavy rain.\n\n"
+        '"My legs are gone," the 34-year-old said after the race.'
+    )
+    assert speaker_of(text, "legs are gone") == "Daniel Ferrand"
+    assert speaker_of(text.replace("the 34-year-old", "the 29-year-old"), "legs are gone") == "Luis Okafor"
+
+
+def test_namesakes_are_kept_apart_and_told_apart_by_gender():
+    text = (
+        "Helen Marlow and her husband, Victor Marlow, own the last cinema in the valley.\n\n"
+        '"We will not sell," Mr. Marlow said.\n\n'
+        '"People still come on Fridays," Mrs. Marlow said.'
+    )
+    assert speaker_of(text, "not sell") == "Victor Marlow"
+    assert speaker_of(text, "still come") == "Helen Marlow"
+
+
+def test_bare_surname_of_namesakes_stays_as_written_in_the_entity_table():
+    text = (
+        "Helen Walker and Victor Walker own the last cinema in the valley. The building was bought by "
+        "Walker in 1990.\n\nVisitors are greeted at the door by Helen, who knows every name."
+    )
+    arts = pd.DataFrame([{"article_id": "c2", "title": "", "text": text, "status": "ok", "outlet": "X"}])
+    m = analysis.entity_mentions(arts)
+    people = m[m["kind"] == "person"]
+    by_text = dict(zip(people["text"], people["canonical"], strict=False))
+    assert by_text.get("Walker") == "Walker"  # two people share it: not merged into either
+    assert by_text.get("Helen") == "Helen Walker"  # a given name alone beside the full name
+
+
+def test_single_token_name_is_linked_to_the_one_full_name_of_the_article():
+    text = (
+        "Dorothea Baker, a retired teacher, has run the library for twenty years. Dorothea says the "
+        "books are older than the town hall, and Baker keeps a list of every reader."
+    )
+    arts = pd.DataFrame([{"article_id": "c3", "title": "", "text": text, "status": "ok", "outlet": "X"}])
+    m = analysis.entity_mentions(arts)
+    people = m[m["kind"] == "person"]
+    assert set(people["canonical"]) == {"Dorothea Baker"}
+    assert len(people) == 3
