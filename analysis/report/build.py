@@ -22,6 +22,7 @@ from analysis.core.cache import content_key
 from analysis.framing.codebook import resolve_codebook
 from analysis.pipeline import run as run_pipeline
 from analysis.pipeline.options import RunOptions
+from analysis.report.context import BUILD_SESSION_ENV
 from analysis.report.corpus_cache import load_corpus_cached
 from analysis.report.interactive import assets_href, write_assets
 from analysis.report.params import (
@@ -310,8 +311,6 @@ class WarmKernel:
     def _start(self):
         from nbclient import NotebookClient
         from nbformat import v4
-
-        from analysis.report.context import BUILD_SESSION_ENV
 
         settings, self._sockets = _socket_settings()
         client = NotebookClient(
