@@ -20,18 +20,25 @@ from analysis.framing.quotes.fields import (
     quote_spans,
 )
 from analysis.framing.quotes.lexicon import (
+    AS_CUES,
     CLIMB_DEPS,
     DOBJ_SPEECH,
+    DOCUMENT_NOUNS,
     GROUP_NOUNS,
     INSTITUTION_NOUNS,
     NEEDS_CLAUSE,
+    NOT_CUES,
+    NOUN_CUES,
+    OBJECT_CUES,
     PREP_SPEECH,
     PRONOUNS_PERSON,
     QUOTE_COLUMNS,
     ROLE_NOUNS,
     SENT_END,
+    SPEAKER_NOUNS,
     SUBJECT_DEPS,
     WORD,
+    XCOMP_CUES,
     Lexicon,
     default_lexicon,
 )
@@ -60,6 +67,25 @@ def is_reporting(f: Field, i: int, lex: Lexicon) -> bool:
     if lemma == "quote":
         return any(f.dep[c] in ("nsubjpass", "auxpass") for c in f.kids(i))
     return True
+
+
+def is_cue(f: Field, i: int, lex: Lexicon) -> bool:
+    """Tell whether token ``i`` is a verb attributing a belief, intention or stance.
+
+    The lexicon's ``cue`` rows, verbs of :data:`AS_CUES` and :data:`PREP_SPEECH`,
+    and any other verb with a clausal complement after it (*X hinted that …*)
+    except the verbs of :data:`NOT_CUES`.
+    """
+    if f.pos[i] == "ADJ":  # "were optimistic that …", "is convinced that …"
+        return f.dep[i] == "acomp" and any(f.dep[c] == "ccomp" and c > i for c in f.kids(i))
+    if f.pos[i] == "NOUN":  # "his call to ban …", "the campaign's claim that …"
+        return f.lemma[i].lower() in NOUN_CUES and _noun_content(f, i) is not None
+    if f.pos[i] != "VERB":
+        return False
+    lemma = f.lemma[i].lower()
+    if lemma in lex.cues or lemma in AS_CUES or lemma in PREP_SPEECH:
+        return True
+    return lemma not in NOT_CUES and any(f.dep[c] == "ccomp" and c > i for c in f.kids(i))
 
 
 def _according(f: Field, i: int) -> int | None:
@@ -297,10 +323,13 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             last_attr = (s.outer_end, speaker)
     # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
     verbs = lex.verbs
-    candidates = [
+    heads = {f.parent(c) for c, d in enumerate(f.dep) if d == "ccomp"}  # verbs with a clausal complement
+    listed = verbs.keys() | lex.cues.keys() | AS_CUES | PREP_SPEECH.keys() | NOUN_CUES
+    candidates = sorted(
         k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
-        if lem.lower() in verbs or w.lower() == "according"
-    ]  # fmt: skip
+        if (lem.lower() in listed or k in heads or w.lower() == "according")
+        and (lem.lower() in verbs or w.lower() == "according" or is_cue(f, k, lex))
+    )  # fmt: skip
     for k in candidates:
         if in_quote[k] or k in direct_verbs:
             continue
@@ -312,14 +341,18 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             if q is not None:
                 found.append(q)
             continue
-        if not is_reporting(f, k, lex) or f.lemma[k].lower() == "quote":
+        if not (is_reporting(f, k, lex) or is_cue(f, k, lex)) or f.lemma[k].lower() == "quote":
             continue
         if _denied(f, k):
             continue
-        content = _content_of(f, k)
+        if f.pos[k] == "NOUN":
+            content = _noun_content(f, k)
+            subj = next((c for c in f.kids(k) if f.dep[c] == "poss"), None)
+        else:
+            content = _content_of(f, k, lex.cues.get(f.lemma[k].lower(), ""))
+            subj = subject_of(f, f.parent(k) if f.pos[k] == "ADJ" else k)
         if content is None:
             continue
-        subj = subject_of(f, k)
         if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, res.known.surnames):
             continue
         a, b = content
@@ -329,7 +362,53 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             continue
         speaker = res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
-    return found
+    return _combine(f, found)
+
+
+def _combine(f: Field, found: list[_Quote]) -> list[_Quote]:
+    """Make one attribution of each reported event.
+
+    An indirect attribution whose cue lies inside the content of another
+    (*Trump said he wants …*) is part of that one and is not repeated. A
+    reported clause holding a partial quotation (*X said that it was "a robust
+    and lasting peace"*) is one ``partial`` row (the mixed attribution: the
+    quoted words, with the clause's speaker when the quotation had none). A
+    quotation interrupted by its attribution and continued in the same
+    paragraph (*"…," X said. "…"*) is one row spanning both parts.
+    """
+    text = f.text
+    found = [
+        q for q in found
+        if q.kind != "indirect" or q.verb is None
+        or not any(p is not q and p.start <= f.start[q.verb] < p.end for p in found)
+    ]  # fmt: skip
+    hosts = [q for q in found if q.kind == "indirect"]
+    out: list[_Quote] = []
+    for q in found:
+        if q.kind == "partial" and q.speaker is None:
+            host = next((h for h in hosts if h.start <= q.start and q.end <= h.end + 2), None)
+            if host is not None:  # quoted words in a reported clause: the clause's speaker
+                q.speaker, q.method = host.speaker, host.method
+        out.append(q)
+    out.sort(key=lambda q: q.start)
+    merged: list[_Quote] = []
+    for q in out:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and q.method == "continuation"
+            and q.kind in ("direct", "partial")
+            and prev.kind in ("direct", "partial")
+            and prev.speaker is q.speaker
+            and 0 <= q.start - prev.end <= 150
+            and "\n" not in text[prev.end : q.start]
+            and len(SENT_END.findall(text, prev.end, q.start)) <= 1
+        ):
+            prev.end = max(prev.end, q.end)
+            prev.balanced = prev.balanced and q.balanced
+            continue
+        merged.append(q)
+    return merged
 
 
 def _denied(f: Field, v: int) -> bool:
@@ -340,6 +419,8 @@ def _denied(f: Field, v: int) -> bool:
     """
     if any(f.dep[c] == "neg" for c in f.kids(v)):
         return True
+    if f.lemma[v].lower() in HEARSAY and v + 1 < len(f.word) and f.word[v + 1].lower() == "to":
+        return True  # "the tax said to be illegal", "is believed to be": nobody is said to say it
     if (
         f.tag[v] == "VBN"
         and f.dep[v] in ("advcl", "acl")
@@ -350,17 +431,28 @@ def _denied(f: Field, v: int) -> bool:
     return f.dep[v] == "xcomp" and p is not None and f.lemma[p].lower() in ("refuse", "decline", "fail")
 
 
+#: Verbs that report hearsay when an infinitive follows ("said to be", "believed to have").
+HEARSAY = frozenset("say report believe think know rumor rumour reckon consider".split())
+
+
 def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
     """Check that a reported-speech subject can speak: a name, a pronoun, a role or an institution."""
     lemma = f.lemma[i].lower()
     if f.pos[i] == "PRON":
-        return lemma in PRONOUNS_PERSON or lemma in ("they", "it")
+        return lemma in PRONOUNS_PERSON or lemma in (
+            "they", "it", "i", "we", "you", "some", "many", "most", "none", "others", "both", "all", "one",
+            "everyone", "everybody", "nobody", "someone", "somebody",
+        )
     if f.pos[i] == "PROPN" or f.ent[i] in ("PERSON", "ORG", "GPE", "NORP"):
         return True
+    if f.pos[i] == "NUM" or lemma in ("percent", "one", "another", "all", "half", "both", "few", "several"):
+        return True  # "47 percent said …", "another says …": poll shares and counted people
     word = f.word[i].lower()
-    if {lemma, word} & (ROLE_NOUNS | INSTITUTION_NOUNS | GROUP_NOUNS):
+    if {lemma, word} & (ROLE_NOUNS | INSTITUTION_NOUNS | GROUP_NOUNS | DOCUMENT_NOUNS | SPEAKER_NOUNS):
         return True
     if any(m.start <= f.start[i] < m.end for m in f.mentions):
+        return True
+    if f.pos[i] == "NOUN":
         return True
     word = f.word[i]
     if word[:1].isupper() and f.pos[i] == "NOUN":  # a name the tagger missed ("Zelenskyy said")
@@ -378,11 +470,32 @@ def _dominates(f: Field, v: int, toks: list[int]) -> bool:
     return any(t in under for t in toks)
 
 
-def _content_of(f: Field, v: int) -> tuple[int, int] | None:
-    """Token range of what a reporting verb reports: its clausal complement or, for some verbs, its object."""
+def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
+    """Token range of what a reporting verb reports: its clausal complement or, for some verbs, its object.
+
+    ``cue`` is the class of an attribution cue (``belief``, ``intention``,
+    ``stance``; empty for reporting verbs): an infinitive complement is the
+    content of intentions ("vowed to repeal …"), the object and what follows it
+    the content of stances ("criticized the pope as …").
+    """
     lemma = f.lemma[v].lower()
     kids = f.kids(v)
     picked = [c for c in kids if f.dep[c] in ("ccomp",)]
+    if not picked and lemma in XCOMP_CUES:
+        picked = [c for c in kids if f.dep[c] == "xcomp" and c > v]
+    if not picked and lemma in AS_CUES:  # "sees the deal as a betrayal"
+        objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
+        as_ = [c for c in kids if f.dep[c] == "prep" and f.word[c].lower() == "as" and objs and c > objs[0]]
+        picked = objs + as_ if as_ else []
+    if not picked and (lemma in OBJECT_CUES or cue == "stance"):
+        objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
+        if objs:
+            follow = ("as", "for", "of", "over")
+            picked = objs + [
+                c for c in kids
+                if c > objs[0] and (f.dep[c] in ("oprd", "xcomp", "ccomp")
+                                    or f.dep[c] == "prep" and f.word[c].lower() in follow)
+            ]  # fmt: skip
     if not picked and lemma in DOBJ_SPEECH:
         picked = [c for c in kids if f.dep[c] == "dobj"]
     if not picked and lemma in PREP_SPEECH:
@@ -393,17 +506,21 @@ def _content_of(f: Field, v: int) -> tuple[int, int] | None:
         picked = _that_clause(f, v)
     excluded: set[int] = set()
     parent = f.parent(v)
-    if not picked and parent is not None and f.dep[v] in ("parataxis", "ccomp") and parent < v:
-        # "Talks were useful, said Peskov": the verb is parenthetical to the clause before it
-        if (
-            v > 0
-            and f.word[v - 1] == ","
-            or (v > 1 and f.word[v - 2] == "," and f.dep[v - 1] in SUBJECT_DEPS)
-        ):
+    if not picked and parent is not None and f.dep[v] in ("parataxis", "ccomp"):
+        # "Talks were useful, said Peskov", "The risk, the experts said, is …": the verb is parenthetical
+        subj = [c for c in f.kids(v) if f.dep[c] in SUBJECT_DEPS and c < v]
+        first = f.subtree(subj[0])[0] if subj else v
+        if first > 0 and f.word[first - 1] == ",":
             picked, excluded = [parent], set(f.subtree(v))
+            if parent < v:  # the reported clause ends where the attribution starts
+                excluded |= {t for t in f.subtree(parent) if t > v}
     if not picked:
         return None
     para = para_id(f, v)
+    for c in picked:  # "said the party was not in a crisis, and urged …": a second predicate of the speaker
+        for d in f.kids(c):
+            if d > c and _own_predicate(f, d):
+                excluded |= set(f.subtree(d))
     toks = sorted(t for c in picked for t in f.subtree(c) if para_id(f, t) == para and t not in excluded)
     if not toks:
         return None
@@ -415,6 +532,39 @@ def _content_of(f: Field, v: int) -> tuple[int, int] | None:
     if b - a < 1:
         return None
     return a, b
+
+
+def _noun_content(f: Field, n: int) -> tuple[int, int] | None:
+    """Token range of the "that"-clause or "to"-infinitive of a cue noun with a possessor."""
+    if not any(f.dep[c] == "poss" for c in f.kids(n)):
+        return None
+    for c in f.kids(n):
+        if c > n and f.dep[c] in ("acl", "ccomp") and f.pos[c] in ("VERB", "AUX"):
+            marks = {f.word[d].lower() for d in f.kids(c) if f.dep[d] in ("mark", "aux")}
+            own_subject = any(f.dep[d] in SUBJECT_DEPS for d in f.kids(c))
+            if "that" in marks or "to" in marks and not own_subject:
+                toks = f.subtree(c)
+                a, b = toks[0], toks[-1]
+                while a < b and f.word[a].lower() in ("that", "to"):
+                    a += 1
+                while b > a and f.pos[b] in ("PUNCT", "SPACE"):
+                    b -= 1
+                return (a, b) if b > a else None
+    return None
+
+
+def _own_predicate(f: Field, d: int) -> bool:
+    """Tell whether ``d``, a dependent after a reported clause, is a new predicate of the speaker.
+
+    A coordinated verb without its own subject (*…, and urged that …*) or a
+    participle clause (*…, describing the team as …*) continues the sentence's
+    subject, not the reported clause.
+    """
+    if f.pos[d] != "VERB" or any(f.dep[c] in SUBJECT_DEPS for c in f.kids(d)):
+        return False
+    if f.dep[d] == "conj":
+        return True
+    return f.dep[d] == "advcl" and f.tag[d] == "VBG" and d > 0 and f.word[d - 1] == ","
 
 
 def _that_clause(f: Field, v: int) -> list[int]:

@@ -7,6 +7,7 @@ story knows about its people lives beside its corpus (:mod:`.people`).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -61,10 +62,62 @@ NEEDS_CLAUSE = frozenset(
     """maintain add note report post answer observe recall predict suggest indicate express
     voice""".split()
 )
+#: Verbs whose reported content can be an infinitive complement ("vowed to repeal", "wants to build").
+XCOMP_CUES = frozenset(
+    """promise vow pledge threaten urge ask agree offer hope expect decide plan want intend aim seek prefer
+    refuse decline wish hesitate""".split()
+)
+#: Verbs whose object plus its complements is the attributed content ("criticized the pope as …").
+OBJECT_CUES = frozenset(
+    """accuse blast slam dismiss condemn denounce criticize criticise praise hail call label brand describe
+    urge warn show find reveal""".split()
+)
+#: Verbs with a clausal complement that attribute nothing ("made sure that", "it seems that").
+NOT_CUES = frozenset(
+    """be have do get go come make let help seem appear mean ensure matter happen need require cause keep
+    leave become remain turn prove take give put use look sound feel try start begin stop continue
+    include allow expect win try""".split()
+)
+#: Nouns that attribute a view to their possessor ("his call to ban …", "the campaign's claim that …").
+NOUN_CUES = frozenset(
+    """claim claims call assertion argument belief view statement warning promise pledge suggestion
+    accusation allegation insistence demand criticism proposal plan decision hope fear concern
+    contention charge vow threat insinuation prediction admission denial assurance conviction
+    position suspicion recommendation request complaint""".split()
+)
+#: Verbs whose object "as" something is a view ("sees the deal as a betrayal").
+AS_CUES = frozenset("see view regard portray paint cast characterize characterise treat".split())
+#: Nouns of documents and studies that can be the source of an attribution ("a new poll shows that …").
+DOCUMENT_NOUNS = frozenset(
+    """poll polls survey surveys study studies analysis review data report reports memo letter email emails
+    records documents document filing research figures numbers statistics results ad ads video book article
+    tweet post website statement statements release complaint lawsuit indictment ruling transcript""".split()
+)
+#: Common nouns for people who can hold or voice a view ("the candidate believes", "voters want").
+SPEAKER_NOUNS = frozenset(
+    """candidate candidates nominee nominees businessman businesswoman voter voters supporter supporters
+    opponent opponents campaign campaigns aide aides ally allies adviser advisers advisor advisors donor
+    donors member members delegate delegates activist activists advocate advocates economist economists
+    scientist scientists historian historians expert pollster pollsters strategist strategists consultant
+    consultants lawyer lawyers attorney attorneys republicans democrats conservatives liberals progressives
+    americans citizens americans wife husband father mother son daughter friend friends man woman men women
+    team group groups party organization administration caucus majority minority most many some others
+    everyone nobody anyone someone person writer author editor reporter reporters columnist host critic
+    chairman chairwoman""".split()
+)
 PREP_SPEECH = {
     "warn": ("of", "about", "against"),
     "caution": ("against", "about"),
     "complain": ("about", "of"),
+    "ask": ("about", "for"),
+    "call": ("for",),
+    "talk": ("about",),
+    "speak": ("about", "of", "out"),
+    "point": ("to",),
+    "apologize": ("for",),
+    "apologise": ("for",),
+    "vote": ("for", "against"),
+    "agree": ("with", "on"),
 }
 OPEN_CLOSE = {"“": "”", "‘": "’", "«": "»", "„": "“"}
 OPENERS = '“"«„'
@@ -96,8 +149,11 @@ def reporting_terms(path: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``term`` (lower case; verbs as lemmas), ``type`` (``verb``, ``hedge``,
-        ``qualifier``), ``class`` (``neutral``, ``emphatic``, ``distancing``, ``hedge``).
+        ``term`` (lower case; verbs as lemmas), ``type`` (``verb``: reporting
+        verbs that introduce quotations and reported speech; ``cue``: verbs that
+        attribute a belief, an intention or a stance outside quotations; ``hedge``,
+        ``qualifier``), ``class`` (``neutral``, ``emphatic``, ``distancing`` for
+        verbs; ``belief``, ``intention``, ``stance`` for cues; ``hedge``).
     """
     return _reporting_table(str(path or REPORTING_TERMS)).copy()
 
@@ -109,6 +165,7 @@ class Lexicon:
     verbs: dict[str, str]
     hedges: tuple[str, ...]
     qualifiers: tuple[str, ...]
+    cues: dict[str, str] = dataclasses.field(default_factory=dict)  # attribution cue lemma -> class
 
 
 @functools.lru_cache(maxsize=4)
@@ -124,7 +181,9 @@ def load_lexicon(terms_path: str) -> Lexicon:
     )
     hedges = tuple(terms.loc[terms["type"] == "hedge", "term"])
     qualifiers = tuple(sorted(terms.loc[terms["type"] == "qualifier", "term"], key=len, reverse=True))
-    return Lexicon(verbs, hedges, qualifiers)
+    is_cue = terms["type"] == "cue"
+    cues = dict(zip(terms.loc[is_cue, "term"], terms.loc[is_cue, "class"], strict=True))
+    return Lexicon(verbs, hedges, qualifiers, cues)
 
 
 def default_lexicon() -> Lexicon:

@@ -273,13 +273,14 @@ class Resolver:
             )
         words = [f.lemma[k].lower() for k in range(a, b + 1)]
         head_lemma = f.lemma[head].lower()
+        plural = f.tag[head] in ("NNS", "NNPS")  # "the two leaders" are not one person of that role
         if f.pos[head] in ("NOUN", "ADJ") and any(
             f.lemma[k].lower() in ("the", "this") for k in range(a, head)
         ):
             person = self.coref.nominal(f, head, list(range(a, b + 1)))
             if person is not None:
                 return Speaker(surface, person, self.affiliation(person, surface), s, e, "role")
-        if head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary":
+        if not plural and (head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary"):
             person = self.by_role(f, s, words, head_lemma, surface, end=e)
             if person is not None:
                 return Speaker(
