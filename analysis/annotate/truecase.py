@@ -20,8 +20,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from wordfreq import zipf_frequency
-
 #: A line with no lower-case ASCII letter and two capitals in a row: the cheap test run on every text.
 _CAPS_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2}[^a-z\n]*$", re.MULTILINE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -109,6 +107,8 @@ def truecase(text: str, context: str = "") -> str:
             elif len(word) == 1 and not first:
                 form = "upper"  # initials and "U.S."
             else:
+                from wordfreq import zipf_frequency  # ~0.5 s to import: only when a caps line needs it
+
                 key = word.lower()
                 common = key in FUNCTION_WORDS or zipf_frequency(key, "en") >= COMMON_ZIPF
                 form = "lower" if common else "title"

@@ -96,7 +96,8 @@ def run_corpus_stages(
             ahead.wait(planned.name, timer)  # a stage computed ahead is then read from the cache
             started = time.perf_counter()
             result = read_stage(kind, key, cache_dir)
-            if result is None:
+            computed = result is None
+            if computed:
                 result = write_stage(kind, key, planned.run(inputs), cache_dir)
             timer.add(planned.name, time.perf_counter() - started)
             out.update(result)
@@ -106,7 +107,8 @@ def run_corpus_stages(
                 later = set().union(*(set(s.inputs) for s in corpus[position + 1 :]))
                 for name in set(planned.inputs) - later:
                     tables.release(name)
-            release_memory()  # the next stage starts from what the tables hold, not this one's freed heap
+            if computed:  # the next stage starts from what the tables hold, not this one's freed heap
+                release_memory()
     except BaseException:
         ahead.close(abandon=True)
         raise

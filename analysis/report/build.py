@@ -7,6 +7,7 @@ import html
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -21,6 +22,7 @@ from analysis.core.cache import content_key
 from analysis.framing.codebook import resolve_codebook
 from analysis.pipeline import run as run_pipeline
 from analysis.pipeline.options import RunOptions
+from analysis.report.context import BUILD_SESSION_ENV
 from analysis.report.corpus_cache import load_corpus_cached
 from analysis.report.interactive import assets_href, write_assets
 from analysis.report.params import (
@@ -45,6 +47,8 @@ from analysis.report.params import (
 
 if TYPE_CHECKING:
     pass
+
+_EXPORTERS = threading.local()
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,14 @@ def input_hash(articles: pd.DataFrame) -> str:
 
 
 def _html_exporter():
+    """Return this thread's HTML exporter (made once per thread: loading its templates takes a while)."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        exporter = _EXPORTERS.exporter = _new_html_exporter()
+    return exporter
+
+
+def _new_html_exporter():
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -207,48 +219,136 @@ def render_html(
     return body
 
 
-def _execute(notebook: Path, params: dict[str, Any], cwd: Path):
+def _execute(notebook: Path, params: dict[str, Any], cwd: Path, kernel: WarmKernel | None = None):
     """Inject ``params`` with papermill (its ``injected-parameters`` cell) and run the notebook with nbclient.
 
     papermill's own ``execute_notebook`` wraps the same nbclient engine but
     costs about twice as long per notebook here (kernel start and shutdown),
-    so the parameterisation step is papermill's and execution is nbclient's.
+    so the parameterisation step is papermill's and execution is nbclient's:
+    in ``kernel`` (a :class:`WarmKernel`, reused from page to page) when given, else in a
+    fresh kernel.
     """
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
     nb = parameterize_notebook(load_notebook_node(str(notebook)), params, kernel_name="python3")
-    _run_kernel(nb, cwd)
+    if kernel is None:
+        _run_kernel(nb, cwd)
+    else:
+        kernel.execute(nb)
     _strip_volatile(nb)
     return nb
 
 
-def _run_kernel(nb, cwd: Path) -> None:
-    """Execute ``nb`` in a fresh ``python3`` kernel started in ``cwd``, talking over local sockets.
+def _socket_settings():
+    """Return nbclient settings for a kernel on Unix sockets in a new private folder, or (None, None).
 
     The kernel and this process talk over Unix domain sockets in a private temporary folder
     (ZeroMQ ``ipc`` transport) rather than loopback TCP ports: nothing listens on the network,
     and ipykernel does not warn, once per notebook, that its TCP traffic is unencrypted.
     The folder is made in ``/tmp`` (a socket path may not exceed ~107 bytes, and ``$TMPDIR``
-    can be long); where that is not possible, or not POSIX, the default TCP transport is used.
+    can be long); where that is not possible, or not POSIX, the default TCP transport is used
+    (``(None, None)``). Returns ``(settings, folder)``; the caller removes the folder.
     """
     import tempfile
 
+    base = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
+    if os.name != "posix" or base is None:
+        return None, None
+    from traitlets.config import Config
+
+    sockets = tempfile.TemporaryDirectory(prefix="of-kernel-", dir=base)
+    settings = Config()
+    settings.KernelManager.transport = "ipc"
+    settings.KernelManager.ip = str(Path(sockets.name) / "k")  # sockets k-<n>: ~35 bytes in all
+    return settings, sockets
+
+
+def _run_kernel(nb, cwd: Path) -> None:
+    """Execute ``nb`` in a fresh ``python3`` kernel started in ``cwd``, talking over local sockets."""
     from nbclient import NotebookClient
 
     resources = {"metadata": {"path": str(cwd)}}
-    base = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
-    if os.name != "posix" or base is None:
-        NotebookClient(nb, kernel_name="python3", resources=resources).execute()
-        return
-    from traitlets.config import Config
-
-    with tempfile.TemporaryDirectory(prefix="of-kernel-", dir=base) as sockets:
-        settings = Config()
-        settings.KernelManager.transport = "ipc"
-        settings.KernelManager.ip = str(Path(sockets) / "k")  # sockets k-<n>: ~35 bytes in all
+    settings, sockets = _socket_settings()
+    try:
         # the client creates (and so shuts down) its own kernel manager with these settings
         NotebookClient(nb, kernel_name="python3", resources=resources, config=settings).execute()
+    finally:
+        if sockets is not None:
+            sockets.cleanup()
+
+
+#: Run first in a reused kernel for each page: no figure left open, an empty namespace and a new
+#: input history (``In``, which :func:`analysis.report.params.check_parameters` reads), as a new
+#: kernel has; imported modules stay imported, which is what reusing the kernel saves.
+RESET_CELL = (
+    "import sys as _of_sys\n"
+    "if 'matplotlib.pyplot' in _of_sys.modules:\n"
+    "    _of_sys.modules['matplotlib.pyplot'].close('all')\n"
+    "get_ipython().reset(new_session=True)"
+)
+
+
+class WarmKernel:
+    """One ``python3`` kernel, started in ``cwd``, that executes notebooks one after another.
+
+    A report build gives each of its workers one such kernel: the kernel start, the package
+    import and (through :data:`analysis.report.context.BUILD_SESSION_ENV`, set in the
+    kernel's environment) the corpus and the pipeline's tables are paid once per worker
+    rather than once per page. Before each notebook :data:`RESET_CELL` empties the namespace
+    and closes open figures, so every page starts as in a new kernel (the pages are the
+    same as fresh kernels give, ``tests/integration/test_reports.py``). After a failed
+    notebook the kernel is replaced by a new one on the next call. Use from one thread
+    only; :meth:`close` shuts the kernel down.
+    """
+
+    def __init__(self, cwd: Path, session: str) -> None:
+        self._cwd = cwd
+        self._session = session
+        self._client = None
+        self._sockets = None
+
+    def _start(self):
+        from nbclient import NotebookClient
+        from nbformat import v4
+
+        settings, self._sockets = _socket_settings()
+        client = NotebookClient(
+            v4.new_notebook(), kernel_name="python3", resources={"metadata": {"path": str(self._cwd)}},
+            config=settings,
+        )  # fmt: skip
+        client.km = client.create_kernel_manager()
+        client.owns_km = False  # execute() leaves the kernel running; close() shuts it down
+        client.start_new_kernel(env={**os.environ, BUILD_SESSION_ENV: self._session})
+        client.start_new_kernel_client()
+        self._client = client
+        return client
+
+    def execute(self, nb) -> None:
+        """Execute ``nb`` in place (its outputs filled in), after :data:`RESET_CELL`."""
+        from nbformat import v4
+
+        client = self._client or self._start()
+        nb.cells.insert(0, v4.new_code_cell(RESET_CELL))
+        try:
+            client.nb = nb
+            client.execute()
+        except BaseException:
+            self.close()  # a kernel that failed a page (or died) is not reused
+            raise
+        finally:
+            nb.cells.pop(0)
+
+    def close(self) -> None:
+        """Shut the kernel down (a later :meth:`execute` starts a new one)."""
+        client, self._client = self._client, None
+        try:
+            if client is not None and client.km is not None:
+                client._cleanup_kernel()
+        finally:
+            if self._sockets is not None:
+                self._sockets.cleanup()
+                self._sockets = None
 
 
 def _initials(name: str) -> str:
@@ -464,14 +564,18 @@ def build_reports(
     built = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     written: list[Path] = write_assets(dest)
 
-    def run(number: int, job: Job) -> Path:
+    session = f"{os.getpid()}-{time.time_ns()}"  # this build: its kernels may keep what they read
+
+    def run(number: int, job: Job, kernel: WarmKernel) -> Path:
         t0 = time.perf_counter()
         label = job.notebook + "".join(
             f" {k}={v!r}" for k, v in job.params.items() if k in ("outlet", "entity")
         )
         log(f"[{number}/{len(jobs)}] {label} ...")
         try:
-            nb = _execute(config.NOTEBOOKS_DIR / f"{job.notebook}.ipynb", job.params, config.NOTEBOOKS_DIR)
+            nb = _execute(
+                config.NOTEBOOKS_DIR / f"{job.notebook}.ipynb", job.params, config.NOTEBOOKS_DIR, kernel
+            )
         except Exception as exc:
             raise ReportError(f"notebook {job.notebook} ({label}) failed: {error_summary(exc)}") from exc
         depth = len(job.html.relative_to(dest).parts) - 1
@@ -492,13 +596,7 @@ def build_reports(
 
     workers = options.workers if options.workers is not None else config_workers()
     workers = max(1, min(workers, len(jobs) or 1))
-    if workers == 1:
-        written.extend(run(i, job) for i, job in enumerate(jobs, 1))
-    else:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            written.extend(pool.map(run, range(1, len(jobs) + 1), jobs))
+    written.extend(_run_pages(run, jobs, workers, session))
     index = dest / "index.html"
     index.write_text(
         index_html(articles, jobs, dest, built=built, source=src, entities=entities), encoding="utf-8"
@@ -508,6 +606,50 @@ def build_reports(
         written.extend(sorted(tables.glob("*.csv")))
     log(f">> {len(jobs)} reports + index in {dest} ({time.perf_counter() - started:.1f}s)")
     return sorted(set(written))
+
+
+def _run_pages(run: Callable[[int, Job, WarmKernel], Path], jobs: Sequence[Job], workers: int, session: str):
+    """Run ``run(number, job, kernel)`` for every job on ``workers`` threads, each with its own kernel.
+
+    Each thread takes the next job from a shared queue (so a slow page does not hold up the others)
+    and runs it in its :class:`WarmKernel`; rendering runs in the thread too, overlapping the other
+    kernels' work. After a failure no new page starts; the failure of the earliest page is raised.
+    Returns the paths in job order.
+    """
+    import queue
+
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for item in enumerate(jobs, 1):
+        todo.put(item)
+    done: dict[int, Path] = {}
+    failed: dict[int, BaseException] = {}
+
+    def worker() -> None:
+        kernel = WarmKernel(config.NOTEBOOKS_DIR, session)
+        try:
+            while not failed:
+                try:
+                    number, job = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    done[number] = run(number, job, kernel)
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+                    failed[number] = exc
+        finally:
+            kernel.close()
+
+    if workers == 1:
+        worker()
+    else:
+        threads = [threading.Thread(target=worker, name=f"report-{i}", daemon=True) for i in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    if failed:
+        raise failed[min(failed)]
+    return [done[i] for i in sorted(done)]
 
 
 def _warm_cache(src: Path, articles: pd.DataFrame, options: RunOptions):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,49 @@ from analysis.report.params import (
     slugify,
     validate_parameters,
 )
+
+#: Environment variable a report build sets in its kernels (:class:`analysis.report.build.WarmKernel`):
+#: during one build neither the corpus nor the cache changes, so a kernel that runs several pages
+#: loads the corpus and reads the pipeline's tables once and gives each page its own copy.
+#: Unset (a notebook opened in Jupyter), every :func:`start` reads them afresh.
+BUILD_SESSION_ENV = "OUTLET_FRAMING_REPORT_SESSION"
+
+#: Largest corpus (articles, every status) whose pipeline tables a build kernel keeps from page to page;
+#: above it each page reads them again (two kernels each holding every table, plus a page's copies,
+#: would cost more memory than the reads cost time).
+SESSION_MAX_ARTICLES = 5_000
+
+#: What this kernel has read in its build session: {(session, kind, source, ...): value}.
+_SESSION: dict[tuple, Any] = {}
+
+
+def _session_value(key: tuple, make: Any) -> Any:
+    """Return ``make()``, kept for the rest of the build session when one is set (else not kept)."""
+    session = os.environ.get(BUILD_SESSION_ENV, "")
+    if not session:
+        return make()
+    for old in [k for k in _SESSION if k[0] != session]:  # another build's: stale
+        del _SESSION[old]
+    key = (session, *key)
+    if key not in _SESSION:
+        _SESSION[key] = make()
+    return _SESSION[key]
+
+
+class _Copies(Mapping[str, pd.DataFrame]):
+    """A read-only view of a mapping of tables that hands out a copy of each table it is asked for."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
+        self._tables = tables
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._tables[name].copy()
+
+    def __iter__(self):
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
 
 
 @dataclass
@@ -82,7 +126,14 @@ class ReportContext:
         """
         if self._result is None:
             book = resolve_codebook(self.source, self.params.get("codebook") or None)
-            self._result = run(self.articles, progress=False, codebook=book)
+            if not os.environ.get(BUILD_SESSION_ENV) or len(self.articles) > SESSION_MAX_ARTICLES:
+                self._result = run(self.articles, progress=False, codebook=book)
+            else:  # read once per build kernel; each page gets its own copies (a page may edit them)
+                shared = _session_value(
+                    ("result", str(self.source), str(book)),
+                    lambda: run(self.articles, progress=False, codebook=book),
+                )
+                self._result = replace(shared, articles=self.articles, tables=_Copies(shared.tables))
         return self._result
 
     @property
@@ -235,7 +286,7 @@ def start(name: str, namespace: Mapping[str, Any], **params: Any) -> ReportConte
     source = resolve_source(params.get("source"))
     tables = params.get("tables_dir") or ""
     tables_dir = Path(tables) if tables else output_dir(source) / "tables"
-    articles = load_corpus_cached(source)
+    articles = _session_value(("articles", str(source)), lambda: load_corpus_cached(source)).copy()
     validate_parameters(articles, outlet=params.get("outlet"), engine=params.get("engine"))
     suffix = "".join(f"-{slugify(params[k])}" for k in ("outlet", "entity") if params.get(k))
     setup_style()

@@ -169,3 +169,37 @@ def test_corpus_without_analysable_text_is_a_clear_error(tmp_path):
     )
     with pytest.raises(report.ReportError, match="no article has analysable text.*1 no_text"):
         report.build_reports(export, out=tmp_path / "out")
+
+
+def test_a_reused_kernel_gives_the_pages_a_new_kernel_gives(tmp_path):
+    """A build runs its pages one after another in one kernel per worker: each page must come out as
+    in a kernel of its own (namespace, input history and figures reset; tables read once, copied)."""
+    if not {report_params.OUTLET_NOTEBOOK, report_params.ENTITY_NOTEBOOK} <= set(
+        report_build.available_notebooks()
+    ):
+        pytest.skip("outlet or entity notebook not shipped")
+    cwd = config.NOTEBOOKS_DIR
+    outlet = cwd / f"{report_params.OUTLET_NOTEBOOK}.ipynb"
+    entity = cwd / f"{report_params.ENTITY_NOTEBOOK}.ipynb"
+    params = {"tables_dir": str(tmp_path / "tables")}
+
+    def page(nb) -> str:
+        return report_build.render_html(nb, title="t", built="b")
+
+    kernel = report_build.WarmKernel(cwd, "test-session")
+    try:
+        # an outlet page leaves an `outlet` parameter behind; the entity page takes no such parameter
+        reused = [
+            page(report_build._execute(outlet, {**params, "outlet": "Gate"}, cwd, kernel)),
+            page(report_build._execute(entity, {**params, "entity": "Vladimir Putin"}, cwd, kernel)),
+            page(report_build._execute(outlet, {**params, "outlet": "ILKHA"}, cwd, kernel)),
+        ]
+    finally:
+        kernel.close()
+    fresh = [
+        page(report_build._execute(outlet, {**params, "outlet": "Gate"}, cwd)),
+        page(report_build._execute(entity, {**params, "entity": "Vladimir Putin"}, cwd)),
+        page(report_build._execute(outlet, {**params, "outlet": "ILKHA"}, cwd)),
+    ]
+    assert reused[0] != reused[2]  # two different outlets: the comparison below can fail
+    assert reused == fresh
