@@ -231,7 +231,8 @@ def compare_outlets(
     ``options.min_articles`` articles (and ``options.min_observations`` observations)
     against the rest of the corpus. The family is every tested comparison on the page:
     the permutation budget is set so a p-value can reach ``alpha / family size``, and the
-    Benjamini–Hochberg correction runs over all of them. Findings (``q <= alpha``) are
+    Benjamini–Hochberg correction runs over all of them. Findings (``q <= alpha`` and a bootstrap
+    interval of the difference that excludes zero) are
     ranked by effect size (the difference over the per-article spread of the measure,
     :func:`analysis.core.compare.spread`), at most :data:`MAX_PER_FAMILY` per measure.
 
@@ -269,7 +270,9 @@ def compare_outlets(
     comp["validation"] = comp["measure"].map(lambda x: checked[x]["text"])
     comp["weak"] = comp["measure"].map(lambda x: checked[x]["weak"])
     lengths = _lengths(articles)
-    hits = comp[comp["significant"]].sort_values(["effect", "q_value"], ascending=[False, True])
+    # a finding passes the test and its bootstrap interval of the difference excludes zero (both agree)
+    agree = (comp["difference_low"] > 0) | (comp["difference_high"] < 0)
+    hits = comp[comp["significant"] & agree].sort_values(["effect", "q_value"], ascending=[False, True])
     # no one measure fills the page: at most MAX_PER_FAMILY findings from each (all frames count as one)
     kind = hits["measure"].where(~hits["measure"].str.startswith("frame: "), "frame")
     hits = hits[hits.groupby(kind).cumcount() < MAX_PER_FAMILY].head(max_items)

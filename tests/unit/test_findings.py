@@ -81,6 +81,8 @@ def test_a_real_difference_is_phrased_from_the_numbers():
     assert f"{top['mean_rest']:+.2f}" in top["sentence"]
     assert top["section"].startswith("03_sentiment.html")
     assert top["validation"].startswith("no gold on news")  # tone: a general lexicon, said so
+    # every listed finding's bootstrap interval of the difference excludes zero (test and interval agree)
+    assert ((found["difference_low"] > 0) | (found["difference_high"] < 0)).all()
 
 
 def test_a_lower_share_is_worded_as_less_often_with_both_shares():
