@@ -339,6 +339,10 @@ def test_attribution_classes_qualifiers_and_hedges():
     assert summary.loc["Vladimir Putin", "n_distancing"] == 1
     assert summary.loc["Vladimir Putin", "evidence"] == f"a1:text:{s1}-{s1 + 27}"
     assert summary.loc["Critics", "n_frame_hedged"] == 1
+    # a speaker left as a bare pronoun is no one: counted as unattributed, never as a speaker "I"
+    mine = q.assign(speaker_canonical=["I", "Critics"])
+    speakers = set(attribution(arts, mine)["speaker_canonical"])
+    assert "I" not in speakers and {"(unattributed)", "Critics"} <= speakers
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from analysis import config
 from analysis.core.stage import stage
 from analysis.framing.quotes.fields import field_texts
 from analysis.framing.quotes.lexicon import OTHER, SENT_END, WORD, Lexicon, default_lexicon
-from analysis.framing.quotes.sources import UNKNOWN, source_keys
+from analysis.framing.quotes.sources import UNKNOWN, is_bare_pronoun, source_keys
 from analysis.schema import ok_articles
 
 
@@ -413,7 +413,9 @@ def attribution(
     summary_cols = [by, *ATTRIBUTION_COLUMNS]
     if events.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in summary_cols})
-    events["speaker_canonical"] = events["speaker_canonical"].fillna("(unattributed)")
+    # a speaker left as a bare pronoun ("I" of a columnist, an unresolved "they") is no one to count
+    bare = events["speaker_canonical"].map(is_bare_pronoun)
+    events["speaker_canonical"] = events["speaker_canonical"].mask(bare).fillna("(unattributed)")
     events["speaker_affiliation"] = events["speaker_affiliation"].fillna(OTHER)
     keys = [by, "speaker_canonical", "speaker_affiliation"]
     ev = events[events[by].notna()]  # groupby drops rows without a group

@@ -881,6 +881,17 @@ _TITLE_WORDS = frozenset(
 )
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _PRONOUNS = _MALE | _FEMALE | _SELF | {"they", "them", "it", "its", "who", "one", "themselves"}
+
+
+def is_bare_pronoun(name: object) -> bool:
+    """Return whether a speaker name is only a pronoun ("I", "we", "they"): no person to count.
+
+    Examples
+    --------
+    >>> is_bare_pronoun("I"), is_bare_pronoun("Ann Roe"), is_bare_pronoun(None)
+    (True, False, False)
+    """
+    return isinstance(name, str) and name.strip().lower() in _PRONOUNS
 #: Kinds of source counted by :func:`source_keys` (and by ``source_balance``'s ``kind`` level).
 SOURCE_KINDS = ("person", "organisation", "document", "unattributed")
 
