@@ -195,22 +195,26 @@ def with_parties(terms: Terms, parties: dict[str, str]) -> Terms:
 CORPUS_SOURCE_TYPES_NAME = "source_types.csv"
 
 
+def _source_types_file(source_types: str | Path) -> Path | None:
+    """Return the table ``source_types`` names: a CSV itself, or the one in a corpus folder (else None)."""
+    path = Path(source_types)
+    if path.is_dir() or path.suffix.lower() != ".csv":
+        path = (path if path.is_dir() else path.parent) / CORPUS_SOURCE_TYPES_NAME
+        return path if path.is_file() else None
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: source-type table not found")
+    return path
+
+
 def terms_for(source_types: str | Path | None = None) -> Terms:
     """Return the term lists with a corpus's own table over the packaged one (``None``: packaged only).
 
     ``source_types`` is a ``term, source_type, kind`` CSV, or a corpus folder (or a file in it) holding
     :data:`CORPUS_SOURCE_TYPES_NAME`; a folder without one gives the packaged table. Read once per path.
     """
-    if source_types is None:
+    path = None if source_types is None else _source_types_file(source_types)
+    if path is None:
         return default_terms()
-    path = Path(source_types)
-    if path.is_dir() or path.suffix.lower() != ".csv":
-        folder = path if path.is_dir() else path.parent
-        path = folder / CORPUS_SOURCE_TYPES_NAME
-        if not path.is_file():
-            return default_terms()
-    elif not path.is_file():
-        raise FileNotFoundError(f"{path}: source-type table not found")
     return load_terms(str(SOURCE_TYPES), str(PARTIES), str(path))
 
 
@@ -228,12 +232,8 @@ def resolve_source_types(source: object, source_types: str | Path | None = None)
 
 def source_types_digest(source_types: str | Path | None = None) -> str:
     """Return the content digest of a corpus's source-type table ("" for none); it keys ``quotes``."""
-    if source_types is None:
-        return ""
-    path = Path(source_types)
-    if path.is_dir() or path.suffix.lower() != ".csv":
-        path = (path if path.is_dir() else path.parent) / CORPUS_SOURCE_TYPES_NAME
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    path = None if source_types is None else _source_types_file(source_types)
+    return "" if path is None else hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
