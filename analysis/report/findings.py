@@ -286,7 +286,7 @@ def compare_outlets(
         "unit": untested["measure"].map(lambda x: described[x]["unit"]),
     }).reset_index(drop=True)  # fmt: skip
     power = _power(comp, family, described, hit_measures=set(hits["measure"]), options=options)
-    return Findings(comp, hits, power, too_few, options.family_size, options.permutations_for(m), options)
+    return Findings(comp, hits, power, too_few, m, options.permutations_for(max(1, m)), options)
 
 
 def stands_out(
@@ -443,7 +443,14 @@ def findings_html(findings: Findings, *, empty_reason: str = "") -> HTMLBlock:
     """
     parts, text = [], []
     hits = findings.hits
-    if hits.empty:
+    if hits.empty and findings.family_size == 0 and not empty_reason:
+        reason = (
+            f"No outlet has the {findings.options.min_articles} articles a comparison needs, so none was "
+            "tested: this page can say neither that the outlets differ nor that they do not."
+        )
+        parts.append(f"<p><em>{html.escape(reason)}</em></p>")
+        text.append(reason)
+    elif hits.empty:
         reason = empty_reason or (
             "No outlet differs from the rest of the corpus beyond chance on these measures, "
             "at the resolution this corpus allows:"

@@ -217,6 +217,15 @@ def test_shape_and_warnings():
     assert "single article" in single.text
 
 
+def test_a_page_with_no_testable_outlet_claims_nothing_either_way():
+    arts = _articles(3)  # every outlet below min_articles (5)
+    page = report.compare_outlets(_result(arts, 0.5), arts, options=FAST)
+    assert page.family_size == 0 and page.hits.empty
+    text = report.findings_html(page).text
+    assert "so none was tested" in text and "No outlet differs" not in text
+    assert report_findings.family_note(page) == "No comparison could be tested."
+
+
 def _mentions(arts):
     return pd.DataFrame({"article_id": arts["article_id"], "canonical": "Ann Lee", "kind": "person"})
 
