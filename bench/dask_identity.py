@@ -37,8 +37,12 @@ def main(argv=None) -> int:
         with distributed.Client(cluster) as client:
             started = time.perf_counter()
             on_dask = pipeline.run(
-                args.source, engine="dask", scheduler=client, cache_dir=tmp / "dask-cache",
-                out_dir=tmp / "out", progress=True,
+                args.source,
+                engine="dask",
+                scheduler=client,
+                cache_dir=tmp / "dask-cache",
+                out_dir=tmp / "out",
+                progress=True,
             )
             dask_seconds = time.perf_counter() - started
         cluster.close()
@@ -46,8 +50,10 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         on_pandas = pipeline.run(args.source, cache_dir=tmp / "pandas-cache", progress=True)
         pandas_seconds = time.perf_counter() - started
-        print(f"dask: {on_dask.info.n_chunks} chunks on {len(on_dask.info.workers)} workers, "
-              f"{dask_seconds:.0f} s; pandas (tokens reused): {pandas_seconds:.0f} s")
+        print(
+            f"dask: {on_dask.info.n_chunks} chunks on {len(on_dask.info.workers)} workers, "
+            f"{dask_seconds:.0f} s; pandas (tokens reused): {pandas_seconds:.0f} s"
+        )
         failures = 0
         names = sorted(set(on_dask.tables) | set(on_pandas.tables))
         for name in names:
