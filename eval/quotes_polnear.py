@@ -142,9 +142,24 @@ def error_category(p, g, kinds_in) -> str:
         return "gold-cue-slip"  # the annotated source span is the cue
     kinds = kinds_in(g)
     if not g["person"] and "person" not in kinds and not g["pronoun"]:
-        if low in RELATIVES or low.split()[0] in ("it", "they", "their", "we", "we've", "we’ve", "i", "his", "her"):
+        if low in RELATIVES or low.split()[0] in (
+            "it",
+            "they",
+            "their",
+            "we",
+            "we've",
+            "we’ve",
+            "i",
+            "his",
+            "her",
+        ):
             return "gold-other-pronoun"
-        if kinds or any(w[:1].isupper() for w in src.split()[1:]) or src[:1].isupper() and len(src.split()) == 1:
+        if (
+            kinds
+            or any(w[:1].isupper() for w in src.split()[1:])
+            or src[:1].isupper()
+            and len(src.split()) == 1
+        ):
             return "gold-organisation"
         return "gold-nominal"  # "the statement", "the crowd", "a top aide", "the Florida senator"
     if p["canonical"] is None:
@@ -214,10 +229,14 @@ def evaluate(split: str, show: int = 0, errors: str | None = None) -> None:
 
     kinds_by_art: dict[str, list[tuple[int, int, str]]] = {}
     for r in mentions.itertuples(index=False):
-        kinds_by_art.setdefault(str(r.article_id), []).append((int(r.start_char), int(r.end_char), str(r.kind)))
+        kinds_by_art.setdefault(str(r.article_id), []).append(
+            (int(r.start_char), int(r.end_char), str(r.kind))
+        )
 
     def kinds_in(g) -> set[str]:
-        return {k for s, e, k in kinds_by_art.get(g["article_id"], []) if overlap([(s, e)], g["source_spans"]) > 0}
+        return {
+            k for s, e, k in kinds_by_art.get(g["article_id"], []) if overlap([(s, e)], g["source_spans"]) > 0
+        }
 
     def people_in(g) -> set[str]:
         return people_by_art.get(g["article_id"], set())
@@ -265,13 +284,17 @@ def evaluate(split: str, show: int = 0, errors: str | None = None) -> None:
             cats = collections.Counter()
             with open(errors, "w", newline="", encoding="utf-8") as fh:
                 w = csv.writer(fh, delimiter="\t")
-                w.writerow(["category", "article_id", "start", "method", "pred", "canonical", "gold", "person"])
+                w.writerow(
+                    ["category", "article_id", "start", "method", "pred", "canonical", "gold", "person"]
+                )
                 for i, j in bad:
                     p, g = ps[i], gs[j]
                     cat = error_category(p, g, kinds_in)
                     cats[cat] += 1
                     t = texts[p["article_id"]]
-                    s_text = t[p["speaker_start"] : p["speaker_end"]] if p["speaker_start"] is not None else ""
+                    s_text = (
+                        t[p["speaker_start"] : p["speaker_end"]] if p["speaker_start"] is not None else ""
+                    )
                     w.writerow([cat, p["article_id"], p["start"], p["method"], s_text, p["canonical"],
                                 g["source_text"], g["person"] or ""])  # fmt: skip
             print("wrong direct speakers by category:", "; ".join(f"{k} {v}" for k, v in cats.most_common()))
