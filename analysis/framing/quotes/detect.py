@@ -256,9 +256,16 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         left_toks = [k for k in f.tokens_in(left, s.outer_start) if not in_quote[k]][::-1]
         verb = speaker_tok = None
         method = "subject"
+        adjacent = (
+            _adjacent_attribution(f, s, in_quote, lex)
+            if kind == "direct" and re.search(r"[,?!—–-]\W*$", content)
+            else None
+        )
+        if adjacent is not None:
+            verb, speaker_tok = adjacent  # “…,” she continued / “…?” Rubio said / “…,” said the senator
         order = (right_toks + left_toks) if kind == "direct" else (left_toks + right_toks)
         quote_toks = [k for k in f.tokens_in(s.start, s.end)]
-        for k in order:
+        for k in order if adjacent is None else ():
             acc = _according(f, k)
             if acc is not None:
                 verb, speaker_tok, method = k, acc, "according-to"
@@ -364,6 +371,88 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         speaker = res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
     return _combine(f, found)
+
+
+#: Tokens of a speaker phrase next to its verb ("the Florida senator", "Rep. Jim McDermott (D-Wash.)").
+_NP_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM"})
+
+
+def _np_run(f: Field, toks: list[int], i: int) -> tuple[int, int | None]:
+    """Walk a plain noun phrase from ``toks[i]``; return (index after it, its last noun or name).
+
+    Determiners, adjectives, names, nouns, numbers, hyphens and possessives ("Bush's campaign")
+    continue it; a parenthesis ("(D-Wash.)") is skipped; a comma or any other word ends it.
+    """
+    head = None
+    n = i
+    while n < len(toks) and n - i < 10:
+        k = toks[n]
+        if f.word[k] == "(":
+            close = next((j for j in range(n, min(len(toks), n + 8)) if f.word[toks[j]] == ")"), None)
+            if close is None:
+                break
+            n = close + 1
+            continue
+        if f.pos[k] in _NP_POS or f.word[k] in ("-", "–") or f.tag[k] == "POS":
+            if f.pos[k] in ("PROPN", "NOUN"):
+                head = k
+            n += 1
+            continue
+        break
+    return n, head
+
+
+def _adjacent_attribution(f: Field, s: Span, in_quote: list[bool], lex: Lexicon) -> tuple[int, int] | None:
+    """Find the short attribution clause right after a quotation closed by a comma, ? or !.
+
+    ``“…,” she continued.``, ``“…?” Rubio said.``, ``“…,” said the senator.``: a speaker phrase and
+    a verb, in either order, fill the clause that follows the closing mark. The verb after a
+    subject may be any verb (*fumed*, *surmised*, *shot back*); an inverted verb must be a
+    reporting verb. Found from the word order, so that a parse that attaches the name elsewhere
+    ("… said David Brock, a confidant who heads the Correct the Record PAC") does not lose it.
+    Returns ``(verb, speaker head)`` token indices, or None.
+    """
+    toks = []
+    for k in f.tokens_in(s.outer_end, min(len(f.text), s.outer_end + 300)):
+        if in_quote[k] or f.pos[k] == "SPACE" or f.word[k] in ("“", '"', "”", "«", "»"):
+            break
+        toks.append(k)
+    if not toks or f.pos[toks[0]] == "PUNCT":
+        return None
+    first = toks[0]
+    if is_reporting(f, first, lex) and len(toks) > 1:  # “…,” said the senator
+        if f.pos[toks[1]] == "PRON":
+            return (first, toks[1]) if f.lemma[toks[1]].lower() in PRONOUNS_PERSON else None
+        end, head = _np_run(f, toks, 1)
+        return (first, _parsed_head(f, first, toks[1:end], head)) if head is not None else None
+    # subject then verb: a pronoun, a name, or a noun phrase ("the Florida senator")
+    if f.pos[first] == "PRON":
+        if f.lemma[first].lower() not in PRONOUNS_PERSON and f.word[first].lower() not in ("i", "they", "we"):
+            return None
+        head, n = first, 1
+    else:
+        n, head = _np_run(f, toks, 0)
+        if head is None:
+            return None
+    if n >= len(toks):
+        return None
+    verb = toks[n]
+    if f.pos[verb] not in ("VERB", "AUX") or f.tag[verb] not in ("VBD", "VBZ", "VBP"):
+        return None
+    if f.pos[verb] == "AUX" and n + 1 < len(toks) and f.pos[toks[n + 1]] == "VERB":
+        n, verb = n + 1, toks[n + 1]  # "he has said"
+    if not is_reporting(f, verb, lex):
+        rest = toks[n + 1 :]  # any verb must close its clause soon ("she continued.", "Trump shot back.")
+        stop = next((i for i, k in enumerate(rest) if f.word[k] in (".", ",", ";", "!", "?")), len(rest))
+        if stop > 4 or any(f.dep[k] in ("dobj", "ccomp") for k in rest[:stop]):
+            return None
+    return verb, _parsed_head(f, verb, toks[:n], head)
+
+
+def _parsed_head(f: Field, verb: int, phrase: list[int], head: int) -> int:
+    """Prefer the verb's parsed subject when it lies in the phrase ("the 34-year-old"), else ``head``."""
+    subj = next((c for c in f.kids(verb) if f.dep[c] in SUBJECT_DEPS and c in phrase), None)
+    return subj if subj is not None else head
 
 
 def _combine(f: Field, found: list[_Quote]) -> list[_Quote]:
