@@ -256,9 +256,10 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         left_toks = [k for k in f.tokens_in(left, s.outer_start) if not in_quote[k]][::-1]
         verb = speaker_tok = None
         method = "subject"
+        introduced = before.rstrip().endswith((",", ":")) and any(f.pos[k] == "VERB" for k in left_toks)
         adjacent = (
-            _adjacent_attribution(f, s, in_quote, lex)
-            if kind == "direct" and re.search(r"[,?!—–-]\W*$", content)
+            _adjacent_attribution(f, s, in_quote, lex, loose=bool(re.search(r"[,?!—–-]\W*$", content)))
+            if kind == "direct" and not introduced  # not “X told reporters, “…”
             else None
         )
         if adjacent is not None:
@@ -402,7 +403,9 @@ def _np_run(f: Field, toks: list[int], i: int) -> tuple[int, int | None]:
     return n, head
 
 
-def _adjacent_attribution(f: Field, s: Span, in_quote: list[bool], lex: Lexicon) -> tuple[int, int] | None:
+def _adjacent_attribution(
+    f: Field, s: Span, in_quote: list[bool], lex: Lexicon, loose: bool = True
+) -> tuple[int, int] | None:
     """Find the short attribution clause right after a quotation closed by a comma, ? or !.
 
     ``“…,” she continued.``, ``“…?” Rubio said.``, ``“…,” said the senator.``: a speaker phrase and
@@ -410,6 +413,10 @@ def _adjacent_attribution(f: Field, s: Span, in_quote: list[bool], lex: Lexicon)
     subject may be any verb (*fumed*, *surmised*, *shot back*); an inverted verb must be a
     reporting verb. Found from the word order, so that a parse that attaches the name elsewhere
     ("… said David Brock, a confidant who heads the Correct the Record PAC") does not lose it.
+    A speaker phrase with an appositive ("Brent Bozell III, founder of the Media Research Center,
+    tells …") reaches its reporting verb within the same sentence. After a quotation not closed by
+    a comma, ? or ! (``loose`` False: “… end.” or no punctuation) only a reporting verb that ends
+    the clause counts (“… end.” Rubio said.).
     Returns ``(verb, speaker head)`` token indices, or None.
     """
     toks = []
@@ -420,6 +427,13 @@ def _adjacent_attribution(f: Field, s: Span, in_quote: list[bool], lex: Lexicon)
     if not toks or f.pos[toks[0]] == "PUNCT":
         return None
     first = toks[0]
+    if not loose:
+        found = _adjacent_attribution(f, s, in_quote, lex)
+        if found is None or not is_reporting(f, found[0], lex):
+            return None
+        after = [k for k in toks if k > found[0] and k > found[1]]
+        stop = next((i for i, k in enumerate(after) if f.word[k] in (".", "!", "?", ";")), len(after))
+        return found if stop <= 3 and not any(f.word[k] == "," for k in after[:stop]) else None
     if is_reporting(f, first, lex) and len(toks) > 1:  # “…,” said the senator
         if f.pos[toks[1]] == "PRON":
             return (first, toks[1]) if f.lemma[toks[1]].lower() in PRONOUNS_PERSON else None
@@ -433,6 +447,18 @@ def _adjacent_attribution(f: Field, s: Span, in_quote: list[bool], lex: Lexicon)
     else:
         n, head = _np_run(f, toks, 0)
         if head is None:
+            return None
+        if n < len(toks) and f.pos[toks[n]] not in ("VERB", "AUX"):
+            # an appositive or a relative clause: the sentence's next reporting verb, if soon
+            for j in range(n, min(len(toks), n + 25)):
+                k = toks[j]
+                if f.word[k] in (".", "!", "?", ";", ":"):
+                    return None
+                if is_reporting(f, k, lex) and f.tag[k] in ("VBD", "VBZ", "VBP"):
+                    subj = next((c for c in f.kids(k) if f.dep[c] in SUBJECT_DEPS), None)
+                    if subj is not None and toks[n] < subj < k and f.word[subj - 1] == ",":
+                        return k, subj  # “…,” the dawn of the movement, Bozell says
+                    return k, _parsed_head(f, k, toks[:n], head)
             return None
     if n >= len(toks):
         return None
