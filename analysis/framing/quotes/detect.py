@@ -297,6 +297,11 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             named = colon and colon[0] > 0 and f.pos[colon[0] - 1] == "PROPN" and not in_quote[colon[0] - 1]
             if named and not any(is_reporting(f, k, lex) for k in left_toks):
                 speaker_tok, method = colon[0] - 1, "colon"
+            elif colon and colon[0] > 0:
+                # "X delivered a snappy retort:", "X released the following statement:": its subject
+                subj = _clause_subject(f, colon[0] - 1)
+                if subj is not None and not in_quote[subj] and _person_like(f, subj):
+                    speaker_tok, method = subj, "colon"
         if speaker_tok is not None:
             speaker = res.speaker(f, speaker_tok, method)
             if kind == "direct" and verb is not None:
@@ -318,6 +323,15 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 continue  # an embedded quoted phrase nobody is said to have spoken: a term, not a quote
             else:
                 speaker, method = None, "none"
+            if speaker is not None and kind == "partial":
+                # X groused that CNN “doesn’t treat me properly”: the reporting verb the quotation depends on
+                v = _governing_cue(f, quote_toks, in_quote, lex)
+                subj = subject_of(f, v) if v is not None else None
+                known = res.known.surnames
+                if subj is not None and not in_quote[subj] and _plausible_speaker(f, subj, known):
+                    other = res.speaker(f, subj, "subject")
+                    if other.canonical != speaker.canonical:  # the same speaker stays one continued quotation
+                        verb, speaker, method = v, other, "subject"
         q = _Quote(
             kind,
             s.start,
@@ -372,6 +386,36 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         speaker = res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
     return _combine(f, found)
+
+
+def _clause_subject(f: Field, k: int) -> int | None:
+    """Return the subject of the main verb of the sentence holding token ``k`` (any verb)."""
+    root = k
+    while f.parent(root) is not None and f.parent(root) != root and f.sent[f.parent(root)] == f.sent[k]:
+        root = f.parent(root)
+    if f.pos[root] not in ("VERB", "AUX"):
+        return None
+    return subject_of(f, root)
+
+
+def _person_like(f: Field, i: int) -> bool:
+    """Tell whether a token can head a phrase naming one speaker: a name, he/she or a role noun."""
+    low = f.lemma[i].lower()
+    return f.pos[i] == "PROPN" or low in PRONOUNS_PERSON or low in ROLE_NOUNS or f.ent[i] == "PERSON"
+
+
+def _governing_cue(f: Field, quote_toks: list[int], in_quote: list[bool], lex: Lexicon) -> int | None:
+    """Return the nearest reporting or cue verb outside the quotation that the quoted words depend on."""
+    if not quote_toks:
+        return None
+    cur = f.parent(quote_toks[0])
+    seen = set()
+    while cur is not None and cur not in seen and f.sent[cur] == f.sent[quote_toks[0]]:
+        seen.add(cur)
+        if not in_quote[cur] and (is_reporting(f, cur, lex) or is_cue(f, cur, lex)) and f.pos[cur] == "VERB":
+            return None if _denied(f, cur) else cur
+        cur = f.parent(cur)
+    return None
 
 
 #: Tokens of a speaker phrase next to its verb ("the Florida senator", "Rep. Jim McDermott (D-Wash.)").
