@@ -234,6 +234,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
     found: list[_Quote] = []
     direct_verbs: set[int] = set()
     last_attr: tuple[int, Speaker] | None = None
+    events = _speech_events(f, in_quote, lex)
     for s in spans:
         pa, _ = _paragraph_of(paras, s.outer_start)
         _, pb = _paragraph_of(paras, max(s.outer_end - 1, s.outer_start))
@@ -319,6 +320,20 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 continue  # a scare-quoted term, not a quotation
             elif last_attr is not None and s.outer_start - last_attr[0] < 700:
                 speaker, method = last_attr[1], "continuation"
+                # another person reported in between ("Carter said that …" ¶ “…”) speaks now
+                used = {q.verb for q in found}
+                last = f.at(last_attr[0] - 1)
+                between = [
+                    (k, subj)
+                    for pos, k, subj in events
+                    if last_attr[0] <= pos < s.outer_start
+                    and k not in used
+                    and (last is None or f.sent[k] != f.sent[last])  # not the previous attribution's own
+                ]
+                if between:
+                    other = res.speaker(f, between[-1][1], "subject")
+                    if other.canonical and other.canonical != speaker.canonical:
+                        speaker, verb = other, between[-1][0]
             elif kind == "partial":
                 continue  # an embedded quoted phrase nobody is said to have spoken: a term, not a quote
             else:
@@ -386,6 +401,20 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         speaker = res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
     return _combine(f, found)
+
+
+def _speech_events(f: Field, in_quote: list[bool], lex: Lexicon) -> list[tuple[int, int, int]]:
+    """Return ``(char, verb, subject)`` of reporting or cue verbs outside quotes, subject one person."""
+    out = []
+    for k in range(len(f.word)):
+        if in_quote[k] or f.pos[k] != "VERB" or not (is_reporting(f, k, lex) or is_cue(f, k, lex)):
+            continue
+        if _denied(f, k):
+            continue
+        subj = subject_of(f, k)
+        if subj is not None and not in_quote[subj] and _person_like(f, subj):
+            out.append((f.start[k], k, subj))
+    return out
 
 
 def _clause_subject(f: Field, k: int) -> int | None:
