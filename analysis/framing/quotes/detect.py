@@ -283,6 +283,8 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 subj = subject_of(f, k)
                 if subj is not None and not in_quote[subj]:
                     verb, speaker_tok = k, subj
+                    if kind == "partial":  # Israel said Clinton called on them to be “…”: Israel reports it
+                        verb, speaker_tok = _outer_report(f, k, subj, in_quote, lex)
                     break
         speaker: Speaker | None = None
         if speaker_tok is None and re.match(r"\s*[—–-]", text[s.outer_end : s.outer_end + 3]):
@@ -415,6 +417,29 @@ def _speech_events(f: Field, in_quote: list[bool], lex: Lexicon) -> list[tuple[i
         if subj is not None and not in_quote[subj] and _person_like(f, subj):
             out.append((f.start[k], k, subj))
     return out
+
+
+def _outer_report(f: Field, v: int, subj: int, in_quote: list[bool], lex: Lexicon) -> tuple[int, int]:
+    """Return the outermost reporting verb of the sentence whose report holds verb ``v``, with its subject.
+
+    "Rep. Steve Israel said Clinton called on members to be “closely coordinated”": the quoted
+    words come through Israel's report, so Israel is their source. Only a verb whose clausal
+    complement holds ``v`` (through clauses without a subject of their own) and whose subject
+    names one speaker counts.
+    """
+    best = (v, subj)
+    cur, child = f.parent(v), v
+    while cur is not None and f.sent[cur] == f.sent[v]:
+        if f.dep[child] not in ("ccomp", "xcomp", "conj", "advcl"):
+            break
+        if f.dep[child] in ("conj", "advcl") and any(f.dep[c] in SUBJECT_DEPS for c in f.kids(child)):
+            break  # "Rubio suggested …, while Cruz said …": a report of its own
+        if not in_quote[cur] and f.pos[cur] == "VERB" and is_reporting(f, cur, lex) and not _denied(f, cur):
+            s2 = subject_of(f, cur)
+            if s2 is not None and not in_quote[s2] and _person_like(f, s2):
+                best = (cur, s2)
+        cur, child = f.parent(cur), cur
+    return best
 
 
 def _clause_subject(f: Field, k: int) -> int | None:
