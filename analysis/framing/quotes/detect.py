@@ -340,6 +340,16 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 continue  # an embedded quoted phrase nobody is said to have spoken: a term, not a quote
             else:
                 speaker, method = None, "none"
+                # "The DNC issued a statement apologizing." ¶ “On behalf of …”: the one just reported
+                prev_end = max((q.end for q in found), default=0)
+                near = [
+                    (k, subj)
+                    for pos, k, subj in events
+                    if max(prev_end, s.outer_start - 400) <= pos < s.outer_start
+                ]
+                if near:
+                    verb, method = near[-1][0], "continuation"
+                    speaker = res.speaker(f, near[-1][1], "subject")
             if speaker is not None and kind == "partial":
                 # X groused that CNN “doesn’t treat me properly”: the reporting verb the quotation depends on
                 v = _governing_cue(f, quote_toks, in_quote, lex)
