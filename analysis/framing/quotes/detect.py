@@ -281,6 +281,8 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 ):
                     continue
                 subj = subject_of(f, k)
+                if subj is None:
+                    subj = _name_before(f, k)  # "…, her adviser, Jake Sullivan, said:" parsed without subject
                 if subj is not None and not in_quote[subj]:
                     verb, speaker_tok = k, subj
                     if kind == "partial":  # Israel said Clinton called on them to be “…”: Israel reports it
@@ -452,6 +454,18 @@ def _outer_report(f: Field, v: int, subj: int, in_quote: list[bool], lex: Lexico
     return best
 
 
+def _name_before(f: Field, v: int) -> int | None:
+    """Return the name right before a subjectless main reporting verb ("…, Jake Sullivan, said"), if any."""
+    if f.dep[v] != "ROOT" or f.tag[v] not in ("VBD", "VBZ", "VBP"):
+        return None
+    j = v - 1
+    if j >= 0 and f.word[j] == ",":
+        j -= 1
+    if j >= 0 and f.sent[j] == f.sent[v] and f.pos[j] == "PROPN" and f.ent[j] == "PERSON":
+        return j
+    return None
+
+
 def _clause_subject(f: Field, k: int) -> int | None:
     """Return the subject of the main verb of the sentence holding token ``k`` (any verb)."""
     root = k
@@ -562,7 +576,10 @@ def _adjacent_attribution(
                 k = toks[j]
                 if f.word[k] in (".", "!", "?", ";", ":"):
                     return None
-                if is_reporting(f, k, lex) and f.tag[k] in ("VBD", "VBZ", "VBP"):
+                finite = f.tag[k] in ("VBD", "VBZ", "VBP") or (  # ", Donald Trump, tweeted" parsed VBN
+                    f.tag[k] == "VBN" and f.word[k - 1] == "," and f.word[min(k + 1, len(f.word) - 1)] != "by"
+                )
+                if is_reporting(f, k, lex) and finite:
                     subj = next((c for c in f.kids(k) if f.dep[c] in SUBJECT_DEPS), None)
                     if subj is not None and toks[n] < subj < k and f.word[subj - 1] == ",":
                         return k, subj  # “…,” the dawn of the movement, Bozell says
