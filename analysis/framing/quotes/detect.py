@@ -260,7 +260,8 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         introduced = before.rstrip().endswith((",", ":")) and any(f.pos[k] == "VERB" for k in left_toks)
         adjacent = (
             _adjacent_attribution(f, s, in_quote, lex, loose=bool(re.search(r"[,?!—–-]\W*$", content)))
-            if kind == "direct" and not introduced  # not “X told reporters, “…”
+            if not introduced  # not “X told reporters, “…”
+            and (kind == "direct" or re.search(r"[?!]\W*$", content))  # “…?” asked X after a clause
             else None
         )
         if adjacent is not None:
