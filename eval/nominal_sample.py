@@ -122,7 +122,7 @@ def main() -> None:
     if args.check:
         have = pd.read_csv(FILE)[["split", "article_id", "source_start", "source_end"]]
         key = ["split", "article_id", "source_start", "source_end"]
-        a = s.sort_values(key).reset_index(drop=True)
+        a = s[key].sort_values(key).reset_index(drop=True)
         b = have.sort_values(key).reset_index(drop=True)
         print("sample matches the committed file" if a.equals(b) else "MISMATCH")
         return
