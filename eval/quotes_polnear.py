@@ -21,6 +21,14 @@ her*) names nobody: when it is one of the hand-resolved pronoun sources
 (``tests/data/pronoun_sources_polnear.csv``), the speaker is right only when its canonical name is
 that person (:func:`same_person`); a pronoun source outside that sample is left out of the speaker
 figures (counted apart as "unresolved pronoun gold").
+A gold source that is a role or group phrase ("the Florida senator", "the campaign") names nobody
+either. The hand-resolved ones (``tests/data/nominal_sources_polnear.csv``: every such source of a
+direct quote in these articles, by the rule of ``eval/nominal_sample.py``) give a second figure,
+"speaker | matched, nominal resolved": there a phrase resolved to a person is right only when the
+predicted canonical name is that person (:func:`same_person`), while ``GROUP`` and ``UNCLEAR`` phrases
+and every other gold source are scored as above. The first figure, "speaker | matched", scores role
+phrases by the span-and-name rule (a predicted speaker span on the phrase is right whoever it resolves
+to). "nominal person gold | matched" gives both rules on the resolved role phrases alone.
 Intervals: 95% Wilson intervals (quotes of an article are not independent, so they are somewhat
 narrow).
 """
@@ -134,6 +142,13 @@ def speaker_ok(p, g, mentions_in, people_in=None) -> bool:
     return canon.split()[-1].lower() in g["source_text"].lower()
 
 
+def speaker_ok_resolved(p, g, mentions_in, people_in=None) -> bool:
+    """Like :func:`speaker_ok`, but a role phrase resolved to a person needs that person's name."""
+    if g.get("nominal_person"):
+        return same_person(p["canonical"], g["nominal_person"], people_in(g) if people_in else set())
+    return speaker_ok(p, g, mentions_in, people_in)
+
+
 def error_category(p, g, kinds_in) -> str:
     """Name the kind of a wrong speaker (for the error listing): what the gold or the prediction is."""
     src = g["source_text"].strip()
@@ -170,6 +185,15 @@ def error_category(p, g, kinds_in) -> str:
 def evaluate(split: str, show: int = 0, errors: str | None = None) -> None:
     """Print the figures for one split."""
     resolved = P.pronoun_sources(split)
+    nominal = P.nominal_sources(split)
+    nominal = nominal[~nominal["referent"].isin(["GROUP", "UNCLEAR"])]
+    nominal_persons = {
+        (a, s, e): name
+        for a, s, e, name in zip(
+            nominal["article_id"], nominal["source_start"], nominal["source_end"], nominal["referent"],
+            strict=True,
+        )
+    }  # fmt: skip
     if split == "train":
         ids = sorted(set(P.labels()["doc_id"]) | set(resolved["article_id"]))
         arts = P.articles(ids=ids)
@@ -213,6 +237,7 @@ def evaluate(split: str, show: int = 0, errors: str | None = None) -> None:
             "pronoun": (r.source_text or "").strip().lower() in PRONOUNS,
             "text": texts[r.article_id],
             "person": persons.get((r.article_id, r.source_start, r.source_end)),
+            "nominal_person": nominal_persons.get((r.article_id, r.source_start, r.source_end)),
         }
         for r in gold_t.itertuples(index=False)
     ]
@@ -245,7 +270,7 @@ def evaluate(split: str, show: int = 0, errors: str | None = None) -> None:
         return bool(g["source_spans"]) and (not g["pronoun"] or bool(g["person"]))
 
     print(f"split={split}  articles={len(arts)}  gold attributions={len(gold)}  predicted quotes={len(pred)}")
-    print(f"{'set':8} {'measure':22} {'k':>5} {'n':>5} {'value':>6}  95% interval")
+    print(f"{'set':8} {'measure':37} {'k':>5} {'n':>5} {'value':>6}  95% interval")
     for name, pi, gi in (
         ("all", range(len(pred)), range(len(gold))),
         (
@@ -262,18 +287,25 @@ def evaluate(split: str, show: int = 0, errors: str | None = None) -> None:
         pron = [(i, j) for i, j in with_source if gs[j]["person"]]
         pron_ok = [(i, j) for i, j in spk if gs[j]["person"]]
         n_unres = sum(1 for i, j in pairs if gs[j]["pronoun"] and not gs[j]["person"])
+        spk_r = [(i, j) for i, j in with_source if speaker_ok_resolved(ps[i], gs[j], mentions_in, people_in)]
+        nom = [(i, j) for i, j in with_source if gs[j]["nominal_person"]]
+        nom_ok = [(i, j) for i, j in spk if gs[j]["nominal_person"]]
+        nom_ok_r = [(i, j) for i, j in spk_r if gs[j]["nominal_person"]]
         rows = [
             ("quote precision", len(pairs), len(ps)),
             ("quote recall", len(pairs), len(gs)),
             ("speaker | matched", len(spk), len(with_source)),
+            ("speaker | matched, nominal resolved", len(spk_r), len(with_source)),
             ("speaker precision", len(spk), len(ps)),
             ("speaker recall", len(spk), n_gold_src),
             ("pronoun gold | matched", len(pron_ok), len(pron)),
+            ("nominal person gold | matched", len(nom_ok), len(nom)),
+            ("  the same, nominal resolved", len(nom_ok_r), len(nom)),
         ]
         for label, k, n in rows:
             lo, hi = wilson(k, n)
             print(
-                f"{name:8} {label:22} {k:5d} {n:5d} {k / n if n else float('nan'):6.3f}  [{lo:.3f}, {hi:.3f}]"
+                f"{name:8} {label:37} {k:5d} {n:5d} {k / n if n else float('nan'):6.3f}  [{lo:.3f}, {hi:.3f}]"
             )
         print(f"{name:8} unresolved pronoun gold left out of the speaker figures: {n_unres}")
         if errors and name == "direct":
