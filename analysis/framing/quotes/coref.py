@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from analysis.framing.quotes.fields import Field, para_id, quote_spans
+from analysis.framing.quotes.lexicon import ROLE_NOUNS
 from analysis.measures.entities.names import first_name_gender
 
 #: Pronouns resolved here, with the gender they need.
@@ -67,6 +68,49 @@ _TITLE_WORDS = {
     "lt": "lieutenant", "col": "colonel", "capt": "captain", "sgt": "sergeant", "atty": "attorney",
     "supt": "superintendent", "dr": "doctor", "prof": "professor", "amb": "ambassador",
 }  # fmt: skip
+#: US state abbreviations (AP style, postal) as the state name: "(R-Fla.)" describes "the Florida senator".
+_STATES = {
+    "ala": "alabama", "al": "alabama", "ariz": "arizona", "az": "arizona", "ark": "arkansas",
+    "calif": "california", "ca": "california", "colo": "colorado", "co": "colorado", "conn": "connecticut",
+    "ct": "connecticut", "del": "delaware", "fla": "florida", "fl": "florida", "ga": "georgia",
+    "ill": "illinois", "il": "illinois", "ind": "indiana", "kan": "kansas", "ks": "kansas",
+    "ky": "kentucky", "la": "louisiana", "md": "maryland", "mass": "massachusetts", "ma": "massachusetts",
+    "mich": "michigan", "mi": "michigan", "minn": "minnesota", "mn": "minnesota",
+    "mo": "missouri", "mont": "montana", "neb": "nebraska", "nev": "nevada", "nv": "nevada",
+    "n.h": "new hampshire", "nh": "new hampshire", "n.j": "new jersey", "nj": "new jersey",
+    "n.m": "new mexico", "nm": "new mexico", "n.y": "new york", "ny": "new york", "n.c": "north carolina",
+    "nc": "north carolina", "n.d": "north dakota", "okla": "oklahoma", "ok": "oklahoma", "ore": "oregon",
+    "pa": "pennsylvania", "r.i": "rhode island", "s.c": "south carolina", "sc": "south carolina",
+    "s.d": "south dakota", "tenn": "tennessee", "tn": "tennessee", "tex": "texas", "tx": "texas",
+    "vt": "vermont", "va": "virginia", "wash": "washington", "wa": "washington", "w.va": "west virginia",
+    "wis": "wisconsin", "wi": "wisconsin", "wyo": "wyoming", "wy": "wyoming",
+}  # fmt: skip
+#: Party words and the letters of "(R-Fla.)" as one party name.
+_PARTIES = {
+    "r": "republican", "gop": "republican", "republican": "republican", "republicans": "republican",
+    "d": "democrat", "democrat": "democrat", "democratic": "democrat", "democrats": "democrat",
+    "i": "independent", "independent": "independent",
+}  # fmt: skip
+#: Words of a title that make it another office ("vice president" is not "the president").
+_LESSER = frozenset({"vice", "deputy", "assistant", "lieutenant", "associate", "under"})
+#: Person nouns beyond the role lexicons that a description may use ("the retired neurosurgeon").
+_MORE_PERSON_NOUNS = frozenset(
+    """surgeon neurosurgeon tycoon magnate star comedian entrepreneur heir heiress moderator operative
+    businessperson personality celebrity novelist poet musician rapper filmmaker director producer
+    model dancer chef designer architect engineer banker trader financier philanthropist
+    lawmaker legislator congressman front-runner frontrunner hopeful""".split()
+)
+#: Head nouns that another description of the same person may use instead.
+_HEAD_ALIASES = {
+    "neurosurgeon": "doctor", "surgeon": "doctor", "physician": "doctor", "frontrunner": "front-runner",
+    "businesswoman": "businessman", "legislator": "lawmaker", "congresswoman": "representative",
+    "congressman": "representative",
+}  # fmt: skip
+#: Modifiers that need not have been said of the person ("the longtime senator"); they count when they were.
+_SOFT_MODS = frozenset({"former", "top", "senior", "new", "longtime", "retired", "veteran", "presumptive"})
+#: Offices whose lesser forms are other offices (vice president, deputy director, assistant secretary).
+_OFFICES = frozenset({"president", "director", "secretary", "governor", "chairman", "chair", "minister"})
+_PARTY_NAMES = frozenset({"republican", "democrat", "independent"})
 _SUBJ = ("nsubj", "nsubjpass")
 _TITLE_POS = ("NOUN", "PROPN", "ADJ", "PUNCT")
 
@@ -100,6 +144,11 @@ def _norm(f: Field, i: int) -> str:
     w = f.word[i].lower().rstrip(".")
     if w in _TITLE_WORDS:
         return _TITLE_WORDS[w]
+    if f.pos[i] != "PRON":
+        if w in _PARTIES and (len(w) > 1 or f.word[i].isupper()):
+            return _PARTIES[w]
+        if w in _STATES and f.word[i][:1].isupper() and (f.word[i].endswith(".") or f.word[i].isupper()):
+            return _STATES[w].split()[-1]  # "N.Y." -> "york", as a word of "the New York senator"
     age = _AGE.match(w)
     if age:
         return age.group(1)
@@ -351,21 +400,44 @@ class Coref:
                             words |= {_norm(f, x) for x in f.subtree(c) if f.pos[x] in _TITLE_POS}
         return out
 
+    def person_noun(self, f: Field, head: int) -> bool:
+        """Tell whether the token at ``head`` names a person by what they are ("senator", "34-year-old")."""
+        low = f.lemma[head].lower()
+        return (
+            low in PERSON_NOUNS
+            or low in _MORE_PERSON_NOUNS
+            or low in GENDERED_NOUNS
+            or low in ROLE_NOUNS
+            or bool(_AGE.match(f.word[head].lower()))
+        )
+
+    def described_as(self, word: str) -> bool:
+        """Tell whether the article describes anyone with ``word`` (a normalised head noun)."""
+        return any(word in have or _HEAD_ALIASES.get(word) in have for have in self.descriptors().values())
+
     def nominal(self, f: Field, head: int, words: list[int]) -> str | None:
         """Return the person a definite role phrase ("the senator", "the 34-year-old") refers to, or None.
 
-        Only people the article described with the phrase's head noun (or age) are candidates; among them
-        the gender must agree with a gendered noun, and the nearest, most salient one before the phrase wins.
+        Only people the article described with the phrase's head noun (or age) are candidates, and only
+        when the head names a person (not "the campaign", "the ad"). A candidate must agree with a
+        gendered noun, with a state or party the phrase names ("the Florida senator": "Sen. Jane Roe
+        (R-Fla.)"), and hold the same office ("the president" is not a "vice president"); among those
+        the nearest, most often named person before the phrase wins, and a modifier the article also
+        gave the person ("the former governor") counts for them.
         """
+        if not self.person_noun(f, head):
+            return None
         described = self.descriptors()
         head_word = _norm(f, head)
+        alias = _HEAD_ALIASES.get(head_word)
         phrase = f.text[f.start[min(words)] : f.end[max(words)]].lower()
         age = _AGE_IN.search(phrase)
         if age:
             mods: set[str] = set()
         else:
             mods = {_norm(f, x) for x in words if x != head and f.pos[x] in ("NOUN", "PROPN", "ADJ")}
-            mods -= {"the", "former", "current", "then"}
+            mods -= {"the", "current", "then"}
+        hard = mods - _SOFT_MODS
         gender = GENDERED_NOUNS.get(f.lemma[head].lower(), "")
         genders = self.genders()
         st = self._state(f)
@@ -381,12 +453,18 @@ class Coref:
             if age:
                 if age.group(1) not in have:
                     continue
-            elif head_word not in have:
+            elif head_word not in have and (alias is None or alias not in have):
                 continue
             if gender and genders.get(person, gender) != gender:
                 continue
-            if mods and not (mods & have) and mods - {"top", "senior", "new"}:
+            if hard and not (hard & have):
                 continue  # "the Vermont senator" is not the Texas senator
+            if (have & _LESSER) and not (mods & _LESSER) and head_word in _OFFICES:
+                continue  # "the president" is not the vice president
+            parties = {w for w in have if w in _PARTY_NAMES}
+            wanted = {w for w in mods if w in _PARTY_NAMES}
+            if wanted and parties and not (wanted & parties):
+                continue  # "the Republican nominee" is not the Democratic one
             score = -self.W_SENT * (f.sent[head] - r.sent) + self.W_COUNT * math.log(count[person])
             score += 2.0 * len(mods & have)
             if best is None or score > best[0]:

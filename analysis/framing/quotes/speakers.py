@@ -274,13 +274,19 @@ class Resolver:
         words = [f.lemma[k].lower() for k in range(a, b + 1)]
         head_lemma = f.lemma[head].lower()
         plural = f.tag[head] in ("NNS", "NNPS")  # "the two leaders" are not one person of that role
+        described = False  # the article describes someone with the head noun: the role rule may not guess
         if f.pos[head] in ("NOUN", "ADJ") and any(
             f.lemma[k].lower() in ("the", "this") for k in range(a, head)
         ):
             person = self.coref.nominal(f, head, list(range(a, b + 1)))
             if person is not None:
                 return Speaker(surface, person, self.affiliation(person, surface), s, e, "role")
-        if not plural and (head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary"):
+            described = not plural and self.coref.person_noun(f, head) and self.coref.described_as(head_lemma)
+        if (
+            not plural
+            and not described
+            and (head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary")
+        ):
             person = self.by_role(f, s, words, head_lemma, surface, end=e)
             if person is not None:
                 return Speaker(
