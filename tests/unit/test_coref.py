@@ -142,3 +142,69 @@ def test_namesakes_are_kept_apart_unless_the_text_tells():
 
 def test_distinct_people_drops_a_longer_variant_of_the_same_name():
     assert distinct_people({"CLEVELAND - Jane Roe", "Jane Roe", "John Roe"}) == ["Jane Roe", "John Roe"]
+
+
+# "Sen. Ada Pell (D-Ore.) spoke. Sen. Boyd Crane (R-Fla.) left."
+PELL = [("Sen.", "PROPN", "compound", 2), ("Ada", "PROPN", "compound", 2), ("Pell", "PROPN", "nsubj", 8),
+        ("(", "PUNCT", "punct", 2), ("D", "PROPN", "compound", 6), ("-", "PUNCT", "punct", 6),
+        ("Ore.", "PROPN", "appos", 2), (")", "PUNCT", "punct", 2), ("spoke", "VERB", "ROOT", 8),
+        (".", "PUNCT", "punct", 8)]  # fmt: skip
+CRANE = [("Sen.", "PROPN", "compound", 2), ("Boyd", "PROPN", "compound", 2), ("Crane", "PROPN", "nsubj", 8),
+         ("(", "PUNCT", "punct", 2), ("R", "PROPN", "compound", 6), ("-", "PUNCT", "punct", 6),
+         ("Fla.", "PROPN", "appos", 2), (")", "PUNCT", "punct", 2), ("left", "VERB", "ROOT", 8),
+         (".", "PUNCT", "punct", 8)]  # fmt: skip
+SENATORS = {"Ada Pell": "Ada Pell", "Boyd Crane": "Boyd Crane"}
+
+
+def the(*words: tuple[str, str]) -> list[Row]:
+    """ "the <modifiers> <head> said." with the last word the head."""
+    n = len(words) + 1
+    rows: list[Row] = [("the", "DET", "det", n - 1)]
+    rows += [(w, pos, "amod" if pos == "ADJ" else "compound", n - 1) for w, pos in words[:-1]]
+    rows += [(words[-1][0], words[-1][1], "nsubj", n), ("said", "VERB", "ROOT", n), (".", "PUNCT", "punct", n)]
+    return rows
+
+
+def nominal_of(f: Field, head: str) -> str | None:
+    k = max(i for i, w in enumerate(f.word) if w == head)
+    a = max(i for i in range(k) if f.word[i] == "the")
+    return coref(f).nominal(f, k, list(range(a, k + 1)))
+
+
+def test_role_phrase_state_and_party_come_from_the_abbreviations_after_the_name():
+    # "(D-Ore.)" makes Ada Pell "the Oregon senator" and "the Democratic senator", though Boyd Crane is nearer
+    f = field([PELL, CRANE, the(("Oregon", "PROPN"), ("senator", "NOUN"))], SENATORS)
+    assert nominal_of(f, "senator") == "Ada Pell"
+    f = field([PELL, CRANE, the(("Democratic", "ADJ"), ("senator", "NOUN"))], SENATORS)
+    assert nominal_of(f, "senator") == "Ada Pell"
+    f = field([PELL, CRANE, the(("Florida", "PROPN"), ("senator", "NOUN"))], SENATORS)
+    assert nominal_of(f, "senator") == "Boyd Crane"
+    f = field([PELL, CRANE, the(("senator", "NOUN"),)], SENATORS)
+    assert nominal_of(f, "senator") == "Boyd Crane"  # no modifier: the most recent senator
+    f = field([PELL, CRANE, the(("Ohio", "PROPN"), ("senator", "NOUN"))], SENATORS)
+    assert nominal_of(f, "senator") is None  # neither is from Ohio: no guess
+
+
+def test_role_phrase_needs_the_same_office_and_a_person_noun():
+    vice = [("Vice", "PROPN", "compound", 2), ("President", "PROPN", "compound", 3),
+            ("Cal", "PROPN", "compound", 3), ("Dorn", "PROPN", "nsubj", 4), ("spoke", "VERB", "ROOT", 4),
+            (".", "PUNCT", "punct", 4)]  # fmt: skip
+    f = field([vice, the(("president", "NOUN"),)], {"Cal Dorn": "Cal Dorn"})
+    assert nominal_of(f, "president") is None  # a vice president is not "the president"
+    f = field([vice, the(("vice", "ADJ"), ("president", "NOUN"))], {"Cal Dorn": "Cal Dorn"})
+    assert nominal_of(f, "president") == "Cal Dorn"
+    # "Jane Roe, head of the campaign, spoke. The campaign said.": a campaign is not a person
+    head = [("Jane", "PROPN", "compound", 1), ("Roe", "PROPN", "nsubj", 9), (",", "PUNCT", "punct", 1),
+            ("head", "NOUN", "appos", 1), ("of", "ADP", "prep", 3), ("the", "DET", "det", 6),
+            ("campaign", "NOUN", "pobj", 4), (",", "PUNCT", "punct", 1), ("then", "ADV", "advmod", 9),
+            ("spoke", "VERB", "ROOT", 9), (".", "PUNCT", "punct", 9)]  # fmt: skip
+    f = field([head, the(("campaign", "NOUN"),)], {"Jane Roe": "Jane Roe"})
+    assert nominal_of(f, "campaign") is None
+
+
+def test_role_phrase_head_may_be_another_word_for_the_title():
+    # "Dr. Ida Wren spoke. The retired surgeon said.": a surgeon is a doctor
+    wren = [("Dr.", "PROPN", "compound", 2), ("Ida", "PROPN", "compound", 2), ("Wren", "PROPN", "nsubj", 3),
+            ("spoke", "VERB", "ROOT", 3), (".", "PUNCT", "punct", 3)]  # fmt: skip
+    f = field([wren, the(("retired", "ADJ"), ("surgeon", "NOUN"))], {"Ida Wren": "Ida Wren"})
+    assert nominal_of(f, "surgeon") == "Ida Wren"
