@@ -157,11 +157,12 @@ SENATORS = {"Ada Pell": "Ada Pell", "Boyd Crane": "Boyd Crane"}
 
 
 def the(*words: tuple[str, str]) -> list[Row]:
-    """ "the <modifiers> <head> said." with the last word the head."""
+    """Rows of "the <modifiers> <head> said." (the last word is the head)."""
     n = len(words) + 1
     rows: list[Row] = [("the", "DET", "det", n - 1)]
     rows += [(w, pos, "amod" if pos == "ADJ" else "compound", n - 1) for w, pos in words[:-1]]
-    rows += [(words[-1][0], words[-1][1], "nsubj", n), ("said", "VERB", "ROOT", n), (".", "PUNCT", "punct", n)]
+    rows.append((words[-1][0], words[-1][1], "nsubj", n))
+    rows += [("said", "VERB", "ROOT", n), (".", "PUNCT", "punct", n)]
     return rows
 
 
@@ -179,7 +180,7 @@ def test_role_phrase_state_and_party_come_from_the_abbreviations_after_the_name(
     assert nominal_of(f, "senator") == "Ada Pell"
     f = field([PELL, CRANE, the(("Florida", "PROPN"), ("senator", "NOUN"))], SENATORS)
     assert nominal_of(f, "senator") == "Boyd Crane"
-    f = field([PELL, CRANE, the(("senator", "NOUN"),)], SENATORS)
+    f = field([PELL, CRANE, the(("senator", "NOUN"))], SENATORS)
     assert nominal_of(f, "senator") == "Boyd Crane"  # no modifier: the most recent senator
     f = field([PELL, CRANE, the(("Ohio", "PROPN"), ("senator", "NOUN"))], SENATORS)
     assert nominal_of(f, "senator") is None  # neither is from Ohio: no guess
@@ -189,7 +190,7 @@ def test_role_phrase_needs_the_same_office_and_a_person_noun():
     vice = [("Vice", "PROPN", "compound", 2), ("President", "PROPN", "compound", 3),
             ("Cal", "PROPN", "compound", 3), ("Dorn", "PROPN", "nsubj", 4), ("spoke", "VERB", "ROOT", 4),
             (".", "PUNCT", "punct", 4)]  # fmt: skip
-    f = field([vice, the(("president", "NOUN"),)], {"Cal Dorn": "Cal Dorn"})
+    f = field([vice, the(("president", "NOUN"))], {"Cal Dorn": "Cal Dorn"})
     assert nominal_of(f, "president") is None  # a vice president is not "the president"
     f = field([vice, the(("vice", "ADJ"), ("president", "NOUN"))], {"Cal Dorn": "Cal Dorn"})
     assert nominal_of(f, "president") == "Cal Dorn"
@@ -198,7 +199,7 @@ def test_role_phrase_needs_the_same_office_and_a_person_noun():
             ("head", "NOUN", "appos", 1), ("of", "ADP", "prep", 3), ("the", "DET", "det", 6),
             ("campaign", "NOUN", "pobj", 4), (",", "PUNCT", "punct", 1), ("then", "ADV", "advmod", 9),
             ("spoke", "VERB", "ROOT", 9), (".", "PUNCT", "punct", 9)]  # fmt: skip
-    f = field([head, the(("campaign", "NOUN"),)], {"Jane Roe": "Jane Roe"})
+    f = field([head, the(("campaign", "NOUN"))], {"Jane Roe": "Jane Roe"})
     assert nominal_of(f, "campaign") is None
 
 
