@@ -425,13 +425,13 @@ class Coref:
         the nearest, most often named person before the phrase wins, and a modifier the article also
         gave the person ("the former governor") counts for them.
         """
-        if not self.person_noun(f, head):
+        phrase = f.text[f.start[min(words)] : f.end[max(words)]].lower()
+        age = _AGE_IN.search(phrase)
+        if not age and not self.person_noun(f, head):
             return None
         described = self.descriptors()
         head_word = _norm(f, head)
         alias = _HEAD_ALIASES.get(head_word)
-        phrase = f.text[f.start[min(words)] : f.end[max(words)]].lower()
-        age = _AGE_IN.search(phrase)
         if age:
             mods: set[str] = set()
         else:
