@@ -109,3 +109,28 @@ def test_single_token_name_is_linked_to_the_one_full_name_of_the_article():
     people = m[m["kind"] == "person"]
     assert set(people["canonical"]) == {"Dorothea Baker"}
     assert len(people) == 3
+
+
+def test_role_phrase_uses_the_state_and_party_the_article_gave():
+    text = (
+        "Sen. Adela Pennock (D-Ore.) and Sen. Boyd Cranfield (R-Fla.) met on Tuesday to discuss the "
+        "fishing bill.\n\n"
+        "The talks lasted four hours.\n\n"
+        '"We are further apart than ever," the Oregon senator said.\n\n'
+        '"There is still time," the Republican senator said.'
+    )
+    assert speaker_of(text, "further apart") == "Adela Pennock"
+    assert speaker_of(text, "still time") == "Boyd Cranfield"
+
+
+def test_role_phrase_of_no_described_person_is_not_guessed():
+    text = (
+        "Tom Ashby opened the new bridge on Friday with Joanna Pembridge, the city's mayor.\n\n"
+        "Residents lined both banks of the river to watch the ceremony.\n\n"
+        '"It is far too narrow for the buses," an official said.\n\n'
+        '"The bridge will pay for itself," the campaign said.\n\n'
+        '"Nobody asked us," the Texas mayor said.'
+    )
+    assert speaker_of(text, "far too narrow") not in ("Tom Ashby", "Joanna Pembridge")  # someone new
+    assert speaker_of(text, "pay for itself") not in ("Tom Ashby", "Joanna Pembridge")
+    assert speaker_of(text, "Nobody asked") not in ("Tom Ashby", "Joanna Pembridge")  # not from Texas

@@ -99,6 +99,10 @@ def _is_person(m: Mention) -> bool:
     return m.kind == "person" or (m.kind == "" and len(m.canonical.split()) >= 2)
 
 
+#: Determiners that bring in someone not named before ("a spokesman", "one aide", "another official").
+INDEFINITES = frozenset({"a", "an", "one", "another"})
+
+
 @dataclass
 class Speaker:
     """A resolved speaker: surface phrase, canonical name, affiliation, offsets, method."""
@@ -287,7 +291,10 @@ class Resolver:
             and not described
             and (head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary")
         ):
-            person = self.by_role(f, s, words, head_lemma, surface, end=e)
+            if f.lemma[a].lower() in INDEFINITES:  # "a senior official": someone new, unless named next
+                person = self._named_after(f, s)
+            else:
+                person = self.by_role(f, s, words, head_lemma, surface, end=e)
             if person is not None:
                 return Speaker(
                     surface,
