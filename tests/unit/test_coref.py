@@ -209,3 +209,12 @@ def test_role_phrase_head_may_be_another_word_for_the_title():
             ("spoke", "VERB", "ROOT", 3), (".", "PUNCT", "punct", 3)]  # fmt: skip
     f = field([wren, the(("retired", "ADJ"), ("surgeon", "NOUN"))], {"Ida Wren": "Ida Wren"})
     assert nominal_of(f, "surgeon") == "Ida Wren"
+
+
+def test_abbreviated_title_split_off_by_the_parser_still_describes_the_name():
+    # "Pres. Orla Venn spoke.": the parser ends a sentence after "Pres."
+    pres = [("Pres", "PROPN", "ROOT", 0), (".", "PUNCT", "punct", 0)]
+    venn = [("Orla", "PROPN", "compound", 1), ("Venn", "PROPN", "nsubj", 2), ("spoke", "VERB", "ROOT", 2),
+            (".", "PUNCT", "punct", 2)]  # fmt: skip
+    f = field([pres, venn, the(("president", "NOUN"))], {"Orla Venn": "Orla Venn"})
+    assert nominal_of(f, "president") == "Orla Venn"

@@ -381,6 +381,10 @@ class Coref:
                 if k is None or last is None:
                     continue
                 words = out.setdefault(person, set())
+                if k >= 2 and f.word[k - 1] == "." and f.sent[k - 1] != f.sent[k]:
+                    title = f.word[k - 2].lower()  # "Pres. Obama" parsed as two sentences
+                    if title in _TITLE_WORDS:
+                        words.add(_TITLE_WORDS[title])
                 j = k - 1  # a title run before the name: "Vermont Sen.", "Labor Secretary"
                 while j >= 0 and k - j <= 5 and f.sent[j] == f.sent[k] and f.pos[j] in _TITLE_POS:
                     if f.pos[j] == "PUNCT" and f.word[j] not in (".", "-"):
