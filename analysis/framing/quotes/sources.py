@@ -469,6 +469,13 @@ class ArticleSources:
         for i in range(len(low)):
             named = _named_party(words, i)
             if named:
+                # "Top Republican Party donor": the party word of the table names it, not the capitals
+                names = named.lower().split()[:-1]
+                for j in range(len(names)):
+                    for n in range(min(4, len(names) - j), 0, -1):
+                        hit = self.terms.parties.get(tuple(names[j : j + n]))
+                        if hit:
+                            return hit[0]
                 return named
             for n in range(min(4, len(low) - i), 0, -1):
                 hit = self.terms.parties.get(tuple(low[i : i + n]))
@@ -548,6 +555,7 @@ class ArticleSources:
                 hit = self.terms.parties.get((w.lower(),))
                 if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]):
                     parties[hit[0]] += 1
+                    types[hit[1]] += 1  # a party named beside the person is a political context
         return _majority(types, least=3), _majority(parties, least=2)
 
     @property
@@ -661,9 +669,9 @@ class ArticleSources:
             typ, why = "citizen", "a count of people (poll share)"
         party = ""
         ambiguous = why.startswith("role '") and why[6:-1] in _SPORT_AMBIGUOUS
-        if named and (typ == UNKNOWN or why.endswith("(weak)") or typ == "politician" or ambiguous):
+        if named and (typ == UNKNOWN or why.endswith("weak)") or typ == "politician" or ambiguous):
             ctx, party = self.context_type(named)
-            if ctx and typ in (UNKNOWN,) or ctx and why.endswith("(weak)"):
+            if ctx and typ in (UNKNOWN,) or ctx and why.endswith("weak)"):
                 typ, why = ctx, "context of the sentences naming the person"
             elif ambiguous and (ctx or self.article_type) == "sport":
                 typ, why = "sport", f"{why} in sport context"
@@ -724,6 +732,20 @@ class ArticleSources:
             ]
             dets = {f.word[c].lower() for c in f.kids(head) if f.dep[c] in ("det", "nummod", "amod")}
             mods = [m for m in own.mentions if m.kind in ("organisation", "place", "group")]
+            if anon or group or (head_lemma,) in self.terms.by_kind["generic"]:
+                # "the senator's advisers", "the coach's assistant": the people of a role they work for
+                owner = self._possessor_role(f, head)
+                if owner:
+                    return owner[1], f"'{head_word}' of a '{owner[0]}'"
+            own_orgs = [t for _, t, _ in self._matches(own.tokens, "org")] + [
+                t
+                for m in own.mentions
+                if m.kind == "organisation" and m in f.mentions
+                for _, t, _ in self._matches([(f, k) for k in f.tokens_in(m.start, m.end)], "org")
+            ]
+            if anon and dets & _INDEFINITE and own_orgs:
+                # an unnamed individual with a stated role: "a State Department official"
+                return own_orgs[0], f"unnamed '{head_word}' of {own_orgs[0]} org"
             if anon and (
                 dets & _INDEFINITE or f.tag[head] in ("NNS",) and not mods and not orgs and not party
             ):
@@ -779,6 +801,17 @@ class ArticleSources:
             return "other", "organisation"
         return UNKNOWN, "no cue"
 
+    def _possessor_role(self, f: Field, head: int) -> tuple[str, str] | None:
+        """Return (term, type) of a role noun possessing ``head`` ("the senator's advisers"), else None."""
+        for c in f.kids(head):
+            if f.dep[c] != "poss" or f.pos[c] != "NOUN":
+                continue
+            key = (f.lemma[c].lower(),)
+            typ = self.terms.by_kind["role"].get(key)
+            if typ:
+                return key[0], typ
+        return None
+
     def _affiliation(self, desc: _Words, typ: str) -> str:
         party = self._party(desc.tokens, desc.text)
         if party and typ in ("politician", "citizen", "anonymous", "other", UNKNOWN):
@@ -787,14 +820,16 @@ class ArticleSources:
         orgs = [m.canonical for m in desc.mentions if m.kind == "organisation" and not m.country]
         if typ in ("government", "security_justice") and countries:
             return countries[0]
+        if typ == "government" and not orgs and self.home:
+            return self.home  # an office holder's country, not their party ("Vice President Biden")
         if orgs and typ in ("business", "media", "expert", "civil_society", "document", "other", "anonymous",
                             "security_justice", "government"):  # fmt: skip
             return orgs[0]
         if party:
             return party
-        if countries:
+        if countries and typ != "citizen":  # a citizen's nationality is no affiliation
             return countries[0]
-        if typ in ("government", "security_justice"):
+        if typ == "government":
             return self.home
         return ""
 
