@@ -550,8 +550,9 @@ class ArticleSources:
             for i in rows:
                 w = f.word[i]
                 low = f.lemma[i].lower() if f.pos[i] in ("NOUN", "VERB") else w.lower()
-                if (low,) in table:
-                    types[table[(low,)]] += 1
+                t = table.get((low,)) or table.get((w.lower(),))  # "running", "donors" as written too
+                if t:
+                    types[t] += 1
                 hit = self.terms.parties.get((w.lower(),))
                 if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]):
                     parties[hit[0]] += 1
