@@ -104,6 +104,8 @@ _PARTY_TAG = re.compile(r"\(\s*([RDI])\s*[-–]\s*[A-Z][\w.\s-]{0,20}\)")
 _FORMER = frozenset({"former", "ex", "then", "onetime", "one-time", "erstwhile", "retired", "late"})
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several"})
 _SELF = frozenset({"i", "we", "me", "us", "my", "our", "you", "your"})
+#: Nouns for the people of a race, besides the roles and context words ("GOP rivals", "Democratic field").
+_RIVALS = frozenset({"rival", "field", "hopeful", "contest", "opponent", "challenger", "establishment"})
 #: Role words that name a sports role in a sports article ("Texas manager Johnny Oates").
 _SPORT_AMBIGUOUS = frozenset(
     {"manager", "captain", "owner", "chairman", "president", "director", "general manager"}
@@ -289,6 +291,7 @@ class ArticleSources:
         self.terms = terms or default_terms()
         self._people = self.terms.people
         self._article_type: str | None = None
+        self._article_party: str | None = None
         self._by_name: dict[str, list[tuple[Field, Mention]]] | None = None
         self._home: str | None = None
         self._votes: dict[str, Counter[str]] | None = None
@@ -555,9 +558,41 @@ class ArticleSources:
                     types[t] += 1
                 hit = self.terms.parties.get((w.lower(),))
                 if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]):
-                    parties[hit[0]] += 1
+                    parties[hit[0]] += 2 if self._electoral(f, i) else 1
                     types[hit[1]] += 1  # a party named beside the person is a political context
         return _majority(types, least=3), _majority(parties, least=2)
+
+    def _electoral(self, f: Field, k: int) -> bool:
+        """Whether party word ``k`` modifies a race or its people ("the Democratic primary", "GOP rivals")."""
+        p = f.parent(k)
+        if p is None or f.dep[k] not in ("amod", "compound", "nmod") or f.pos[p] not in ("NOUN", "PROPN"):
+            return False
+        key = (f.lemma[p].lower(),)
+        return (
+            self.terms.by_kind["context"].get(key) == "politician"
+            or self.terms.by_kind["role"].get(key) == "politician"
+            or key[0] in _RIVALS
+        )
+
+    @property
+    def article_party(self) -> str:
+        """The party whose race the article is about: party words modifying a race or its people
+        ("the Democratic primary", "GOP candidates"), at least three and more than twice any other."""
+        if self._article_party is None:
+            counts: Counter[str] = Counter()
+            for f in self.fields:
+                for i, w in enumerate(f.word):
+                    hit = self.terms.parties.get((w.lower(),))
+                    if (
+                        hit
+                        and _party_case((f, i), hit[2], self.terms.by_kind["role"])
+                        and self._electoral(f, i)
+                    ):
+                        counts[hit[0]] += 1
+            top = counts.most_common(2)
+            ok = top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > 2 * top[1][1])
+            self._article_party = top[0][0] if ok else ""
+        return self._article_party
 
     @property
     def article_type(self) -> str:
@@ -686,6 +721,8 @@ class ArticleSources:
                 m for m in desc.mentions if m.kind == "person" or m.canonical.lower() not in own_name
             ]
         aff = self._affiliation(desc, typ) or party
+        if not aff and typ == "politician":
+            aff = self.article_party  # a race the article is about ("the Republican primary")
         plural = f.tag[head] in ("NNS", "NNPS") or head_lemma in ("percent", "majority", "most", "half")
         human = (head_lemma,) in self._people or (head_word,) in self._people
         singular_person = not plural and f.pos[head] != "PROPN" and (typ in ("anonymous", "citizen") or human)
