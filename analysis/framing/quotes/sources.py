@@ -403,11 +403,11 @@ class ArticleSources:
         if not canonical:
             return []
         found = self.by_name.get(canonical, [])
-        if not found and len(canonical.split()) == 1:  # a surname alone: the full names that end with it
+        if not found and len(canonical.split()) == 1:  # a surname alone: the full name that ends with it
             low = canonical.lower()
-            for name, items in self.by_name.items():
-                if surname(name) == low:
-                    found = found + items
+            names = [name for name in self.by_name if surname(name) == low]
+            if len(names) == 1:  # "Clinton" with both Bill and Hillary Clinton named: neither one's roles
+                found = self.by_name[names[0]]
         return [(f, m) for f, m in found if m.kind in ("person", "")]
 
     # ---------------------------------------------------------------- matching
@@ -858,6 +858,9 @@ class ArticleSources:
         orgs = [m.canonical for m in desc.mentions if m.kind == "organisation" and not m.country]
         if typ in ("government", "security_justice") and countries:
             return countries[0]
+        places = [m.canonical for m in desc.mentions if m.kind == "place"]
+        if typ in ("government", "security_justice") and places:
+            return places[0]  # "officials in Minnesota": a state or city without a country
         if typ == "government" and not orgs and self.home:
             return self.home  # an office holder's country, not their party ("Vice President Biden")
         if orgs and typ in ("business", "media", "expert", "civil_society", "document", "other", "anonymous",
