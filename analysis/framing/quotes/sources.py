@@ -291,6 +291,7 @@ class ArticleSources:
         self.terms = terms or default_terms()
         self._people = self.terms.people
         self._article_type: str | None = None
+        self._person_types: dict[str, str] = {}
         self._article_party: str | None = None
         self._by_name: dict[str, list[tuple[Field, Mention]]] | None = None
         self._home: str | None = None
@@ -576,8 +577,11 @@ class ArticleSources:
 
     @property
     def article_party(self) -> str:
-        """The party whose race the article is about: party words modifying a race or its people
-        ("the Democratic primary", "GOP candidates"), at least three and more than twice any other."""
+        """The party whose race the article is about.
+
+        Party words modifying a race or its people ("the Democratic primary", "GOP candidates"): at least
+        three, and more than twice any other party.
+        """
         if self._article_party is None:
             counts: Counter[str] = Counter()
             for f in self.fields:
@@ -721,6 +725,9 @@ class ArticleSources:
                 m for m in desc.mentions if m.kind == "person" or m.canonical.lower() not in own_name
             ]
         aff = self._affiliation(desc, typ) or party
+        if not aff and typ == "politician" and " of " in why and why.endswith("(politician)"):
+            boss = self._boss_type(f, head, own, named)
+            aff = self.person_party(boss[0]) if boss else ""
         if not aff and typ == "politician":
             aff = self.article_party  # a race the article is about ("the Republican primary")
         plural = f.tag[head] in ("NNS", "NNPS") or head_lemma in ("percent", "majority", "most", "half")
@@ -818,6 +825,9 @@ class ArticleSources:
                 ], f"'{(generic or [('', '', 0)])[0][0] or head_word}' of {org_types[0]} org"
             if party:
                 return "politician", "party"
+            boss = self._boss_type(f, head, own, named)
+            if boss:  # "Clinton spokesman Brian Fallon", "a senior Sanders adviser": the person they work for
+                return boss[1], f"'{(generic or [('', '', 0)])[0][0] or head_word}' of {boss[0]} ({boss[1]})"
             if generic and any(
                 m.kind == "organisation" and not m.country for m in own.mentions + desc.mentions
             ):
@@ -839,6 +849,40 @@ class ArticleSources:
             return "other", "organisation"
         return UNKNOWN, "no cue"
 
+    def _boss_type(self, f: Field, head: int, own: _Words, named: str | None) -> tuple[str, str] | None:
+        """Return (person, type) of another person named in the speaker phrase, typed by their roles."""
+        for m in own.mentions:
+            if m.kind != "person" or m.canonical == named or m.start <= f.start[head] < m.end:
+                continue
+            typ = self.person_type(m.canonical)
+            if typ:
+                return m.canonical, typ
+        return None
+
+    def person_type(self, canonical: str) -> str:
+        """Return the type a person's own roles in the article give ("" when none).
+
+        Current roles before former ones; without a role, the context of the sentences naming them.
+        """
+        if canonical not in self._person_types:
+            self._person_types[canonical] = ""  # no cycles through descriptions naming each other
+            desc = self._person_description(canonical)
+            roles = self._matches(desc.tokens, "role")
+            now = [r for r in roles if not any(
+                desc.tokens[x][0].word[desc.tokens[x][1]].lower().strip("-") in _FORMER
+                for x in range(max(0, r[2] - 2), r[2])
+            )]  # fmt: skip
+            counts = Counter(t for _, t, _ in now or roles)
+            self._person_types[canonical] = (
+                counts.most_common(1)[0][0] if counts else self.context_type(canonical)[0]
+            )
+        return self._person_types[canonical]
+
+    def person_party(self, canonical: str) -> str:
+        """Return a person's party: named in their descriptions, else from the sentences naming them."""
+        desc = self._person_description(canonical)
+        return self._party(desc.tokens, desc.text) or self.context_type(canonical)[1]
+
     def _possessor_role(self, f: Field, head: int) -> tuple[str, str] | None:
         """Return (term, type) of a role noun possessing ``head`` ("the senator's advisers"), else None."""
         for c in f.kids(head):
@@ -855,7 +899,11 @@ class ArticleSources:
         if party and typ in ("politician", "citizen", "anonymous", "other", UNKNOWN):
             return party
         countries = [m.country for m in desc.mentions if m.country]
-        orgs = [m.canonical for m in desc.mentions if m.kind == "organisation" and not m.country]
+        orgs = [
+            m.canonical
+            for m in desc.mentions
+            if m.kind == "organisation" and not m.country and term_key(m.text) not in self.terms.parties
+        ]  # "GOP pollster": the party, not an organisation named "GOP"
         if typ in ("government", "security_justice") and countries:
             return countries[0]
         places = [m.canonical for m in desc.mentions if m.kind == "place"]
