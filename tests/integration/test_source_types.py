@@ -32,6 +32,18 @@ TEXTS = {
     "prosecutor": "“The evidence is clear,” U.S. Attorney Karen Bell said on Monday.",
     "spokesman": "“No one was hurt in the fire,” a company spokesman said.",
     "captain": "“We will be ready for them,” the national team captain said after training.",
+    "pollster": "“The numbers are moving,” said Ruth Dale, a Republican pollster.",
+    "staff": "Sen. Ada Quill spoke in Des Moines on Monday. “We expect a long night,” the senator's "
+    "advisers said.",
+    "stated_role": "“The review is routine,” a State Department official said.",
+    "boss": "Democratic presidential candidate Nora Fenn spoke in Iowa on Monday. “She will win,” "
+    "Fenn spokesman Carl Ives said.",
+    "former": "Vera Holt, the former secretary of state, held a rally for her campaign before the "
+    "caucus, and her campaign said the primary race was close. “We are ahead,” Holt said.",
+    "race": "The Democratic primary has two Democratic candidates left after the Democratic debate. "
+    "“I am staying in,” said Tom Greer, one of the candidates.",
+    "officeholder": "Vice President Dan Pell of the United States met Democratic donors in the United "
+    "States capital. “The treaty holds,” Pell said.",
 }
 
 
@@ -162,3 +174,36 @@ def test_a_corpus_table_overrides_the_packaged_terms(tmp_path, typed):
     (tmp_path / "source_types.csv").write_text("term,source_type,kind\nharbour master,government,role\n")
     own = first(analysis.quotes(arts, annotations=ann, source_types=tmp_path), "harbour")["source_type"]
     assert default != "government" and own == "government"
+
+
+def test_pollster_is_an_expert_with_a_party(typed):
+    r = first(typed, "pollster")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("expert", "Republican Party")
+
+
+def test_the_staff_of_a_role_take_its_type(typed):
+    assert first(typed, "staff")["source_type"] == "politician"  # "the senator's advisers", not anonymous
+
+
+def test_an_unnamed_individual_with_a_stated_role_takes_its_type(typed):
+    r = first(typed, "stated_role")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("government", "United States")
+
+
+def test_a_spokesman_of_a_person_takes_that_persons_type_and_party(typed):
+    r = first(typed, "boss")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Democratic Party")
+
+
+def test_a_former_office_yields_to_the_campaign_around_the_person(typed):
+    assert first(typed, "former")["source_type"] == "politician"
+
+
+def test_a_politician_without_a_party_takes_the_party_of_the_race(typed):
+    r = first(typed, "race")
+    assert r["speaker_affiliation"] == "Democratic Party"
+
+
+def test_an_office_holder_is_affiliated_to_the_country_not_the_party(typed):
+    r = first(typed, "officeholder")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("government", "United States")
