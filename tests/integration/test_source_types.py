@@ -42,6 +42,7 @@ TEXTS = {
     "caucus, and her campaign said the primary race was close. “We are ahead,” Holt said.",
     "race": "The Democratic primary has two Democratic candidates left after the Democratic debate. "
     "“I am staying in,” said Tom Greer, one of the candidates.",
+    "beside": "Lena Ward, standing beside Sen. Roy Dunn at the fair, said the prices were too high.",
     "officeholder": "Vice President Dan Pell of the United States met Democratic donors in the United "
     "States capital. “The treaty holds,” Pell said.",
 }
@@ -207,3 +208,9 @@ def test_a_politician_without_a_party_takes_the_party_of_the_race(typed):
 def test_an_office_holder_is_affiliated_to_the_country_not_the_party(typed):
     r = first(typed, "officeholder")
     assert (r["source_type"], r["speaker_affiliation"]) == ("government", "United States")
+
+
+def test_another_persons_title_in_the_description_is_not_the_speakers(typed):
+    r = first(typed, "beside")
+    assert r["speaker"].startswith("Lena Ward")
+    assert r["source_type"] != "politician"  # "Sen." belongs to Roy Dunn

@@ -344,11 +344,12 @@ class ArticleSources:
         if f.dep[head] == "appos" and p is not None and f.pos[p] in ("NOUN", "PROPN"):
             stack.append(p)  # "Boeing's chief financial officer, Brian West": the name is the appositive
             seen.add(p)
+        others = self._other_people(f, head)
         while stack:
             k = stack.pop()
             for c in f.kids(k):
-                if c in seen or f.sent[c] != sent or abs(c - head) > limit:
-                    continue
+                if c in seen or f.sent[c] != sent or abs(c - head) > limit or c in others:
+                    continue  # another person's name and its roles ("President Obama's press secretary")
                 if (
                     k == head
                     and f.pos[head] == "PROPN"
@@ -373,6 +374,15 @@ class ArticleSources:
         # a party tag right after the name: "Sen. Roy Blunt (R-Mo.)"
         out.text.append(f.text[f.start[lo] : min(len(f.text), f.end[hi] + 20)])
         out.mentions.extend(self._mentions_in(f, f.start[lo], f.end[hi]))
+
+    def _other_people(self, f: Field, head: int) -> set[int]:
+        """Tokens of the person mentions near ``head`` that do not contain it."""
+        a, b = f.start[head], f.end[head]
+        out: set[int] = set()
+        for m in self._mentions_in(f, a - 300, b + 300):
+            if m.kind == "person" and not (m.start <= a < m.end):
+                out.update(f.tokens_in(m.start, m.end))
+        return out
 
     def _mentions_in(self, f: Field, a: int, b: int) -> list[Mention]:
         """Mentions of ``f`` overlapping characters ``[a, b)`` (mentions are sorted by start)."""
