@@ -43,6 +43,10 @@ TEXTS = {
     "race": "The Democratic primary has two Democratic candidates left after the Democratic debate. "
     "“I am staying in,” said Tom Greer, one of the candidates.",
     "beside": "Lena Ward, standing beside Sen. Roy Dunn at the fair, said the prices were too high.",
+    "manager": "Republican presidential candidate Ted Marsh spoke in Iowa on Monday. “We will win,” said "
+    "Jeff Roe, Marsh's campaign manager.",
+    "press": "Democratic presidential candidate Nora Fenn spoke in Ohio on Monday. “No comment,” said "
+    "Fenn's press secretary, Carl Ives.",
     "officeholder": "Vice President Dan Pell of the United States met Democratic donors in the United "
     "States capital. “The treaty holds,” Pell said.",
 }
@@ -214,3 +218,10 @@ def test_another_persons_title_in_the_description_is_not_the_speakers(typed):
     r = first(typed, "beside")
     assert r["speaker"].startswith("Lena Ward")
     assert r["source_type"] != "politician"  # "Sen." belongs to Roy Dunn
+
+
+def test_campaign_staff_take_the_party_of_the_person_they_serve(typed):
+    r = first(typed, "manager")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Republican Party")
+    r = first(typed, "press")  # a candidate's press secretary, not a government one
+    assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Democratic Party")

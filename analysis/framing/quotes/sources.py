@@ -345,9 +345,12 @@ class ArticleSources:
             stack.append(p)  # "Boeing's chief financial officer, Brian West": the name is the appositive
             seen.add(p)
         others = self._other_people(f, head)
+        tied: list[int] = []
         while stack:
             k = stack.pop()
             for c in f.kids(k):
+                if c in others and f.dep[c] in ("poss", "compound"):
+                    tied.append(c)  # the person served ("Fenn's press secretary"), not their roles
                 if c in seen or f.sent[c] != sent or abs(c - head) > limit or c in others:
                     continue  # another person's name and its roles ("President Obama's press secretary")
                 if (
@@ -374,6 +377,9 @@ class ArticleSources:
         # a party tag right after the name: "Sen. Roy Blunt (R-Mo.)"
         out.text.append(f.text[f.start[lo] : min(len(f.text), f.end[hi] + 20)])
         out.mentions.extend(self._mentions_in(f, f.start[lo], f.end[hi]))
+        for c in tied:
+            near = self._mentions_in(f, f.start[c], f.end[c])
+            out.mentions.extend(m for m in near if m not in out.mentions)
 
     def _other_people(self, f: Field, head: int) -> set[int]:
         """Tokens of the person mentions near ``head`` that do not contain it."""
@@ -735,7 +741,7 @@ class ArticleSources:
                 m for m in desc.mentions if m.kind == "person" or m.canonical.lower() not in own_name
             ]
         aff = self._affiliation(desc, typ) or party
-        if not aff and typ == "politician" and " of " in why and why.endswith("(politician)"):
+        if not aff and typ == "politician":  # "Cruz's campaign manager": the party of the person served
             boss = self._boss_type(f, head, own, named)
             aff = self.person_party(boss[0]) if boss else ""
         if not aff and typ == "politician":
@@ -862,12 +868,32 @@ class ArticleSources:
     def _boss_type(self, f: Field, head: int, own: _Words, named: str | None) -> tuple[str, str] | None:
         """Return (person, type) of another person named in the speaker phrase, typed by their roles."""
         for m in own.mentions:
-            if m.kind != "person" or m.canonical == named or m.start <= f.start[head] < m.end:
+            if m.canonical == named or m.start <= f.start[head] < m.end:
                 continue
-            typ = self.person_type(m.canonical)
+            who = m.canonical if m.kind == "person" else self._surname_person(m.text)
+            if not who or who == named:
+                continue
+            typ = self.person_type(who)
             if typ:
-                return m.canonical, typ
+                return who, typ
+        mine = [m for m in own.mentions if m.start <= f.start[head] < m.end]
+        for g, k in own.tokens:  # a surname the tagger missed ("Cruz communications director")
+            if g is not f or f.pos[k] != "PROPN" or any(m.start <= f.start[k] < m.end for m in mine):
+                continue
+            who = self._surname_person(f.word[k])
+            if who and who != named and self.person_type(who):
+                return who, self.person_type(who)
         return None
+
+    def _surname_person(self, text: str) -> str:
+        """Return the one person of the article whose surname ``text`` is ("" when none or several)."""
+        low = _POSSESSIVE.sub("", text.strip()).lower()
+        names = [
+            n
+            for n, ms in self.by_name.items()
+            if surname(n) == low and any(m.kind == "person" for _, m in ms)
+        ]
+        return names[0] if len(names) == 1 and len(names[0].split()) > 1 else ""
 
     def person_type(self, canonical: str) -> str:
         """Return the type a person's own roles in the article give ("" when none).
