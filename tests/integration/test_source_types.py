@@ -47,6 +47,8 @@ TEXTS = {
     "Jeff Roe, Marsh's campaign manager.",
     "press": "Democratic presidential candidate Nora Fenn spoke in Ohio on Monday. “No comment,” said "
     "Fenn's press secretary, Carl Ives.",
+    "introduced": "A spokesman for the city police confirmed the arrests on Sunday. The suspects were "
+    "held overnight. “They will appear in court on Monday,” the spokesman said.",
     "officeholder": "Vice President Dan Pell of the United States met Democratic donors in the United "
     "States capital. “The treaty holds,” Pell said.",
 }
@@ -225,3 +227,8 @@ def test_campaign_staff_take_the_party_of_the_person_they_serve(typed):
     assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Republican Party")
     r = first(typed, "press")  # a candidate's press secretary, not a government one
     assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Democratic Party")
+
+
+def test_the_role_noun_refers_back_to_the_one_introduced_with_an_organisation(typed):
+    rows = typed[(typed["article_id"] == "introduced") & (typed["speaker"] == "the spokesman")]
+    assert len(rows) and rows.iloc[0]["source_type"] == "security_justice"  # not the default government

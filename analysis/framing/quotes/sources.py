@@ -844,6 +844,9 @@ class ArticleSources:
             boss = self._boss_type(f, head, own, named)
             if boss:  # "Clinton spokesman Brian Fallon", "a senior Sanders adviser": the person they work for
                 return boss[1], f"'{(generic or [('', '', 0)])[0][0] or head_word}' of {boss[0]} ({boss[1]})"
+            before = self._introduced(f, head) if not named else ""
+            if before:  # "the spokesman" after "a spokesman for the police"
+                return before, f"'{head_word}' introduced earlier with a {before} organisation"
             if generic and any(
                 m.kind == "organisation" and not m.country for m in own.mentions + desc.mentions
             ):
@@ -864,6 +867,29 @@ class ArticleSources:
         if not named and any(m.kind == "organisation" for m in own.mentions):
             return "other", "organisation"
         return UNKNOWN, "no cue"
+
+    def _introduced(self, f: Field, head: int) -> str:
+        """Return the organisation type of the nearest earlier phrase with the same role noun, or "".
+
+        "A spokesman for the police said ... the spokesman added": a role noun with a definite article
+        refers back to the one the article introduced.
+        """
+        if not any(f.word[c].lower() == "the" for c in f.kids(head) if f.dep[c] == "det"):
+            return ""
+        lemma = f.lemma[head].lower()
+        for k in range(head - 1, -1, -1):
+            if f.lemma[k].lower() != lemma or f.pos[k] != "NOUN":
+                continue
+            out = _Words()
+            self._describe(f, k, out, limit=25)
+            types = [t for _, t, _ in self._matches(out.tokens, "org")]
+            for m in out.mentions:
+                if m.kind == "organisation":
+                    words = [(f, j) for j in f.tokens_in(m.start, m.end)]
+                    types.extend(t for _, t, _ in self._matches(words, "org"))
+            if types:
+                return types[0]
+        return ""
 
     def _boss_type(self, f: Field, head: int, own: _Words, named: str | None) -> tuple[str, str] | None:
         """Return (person, type) of another person named in the speaker phrase, typed by their roles."""
