@@ -775,11 +775,13 @@ class ArticleSources:
         generic = self._matches(desc.tokens, "generic")
         orgs = self._matches(desc.tokens, "org")
         party = self._party(desc.tokens, desc.text)
-        org_types = [t for _, t, _ in orgs]
+        org_types = []
         for m in desc.mentions:  # an organisation named in the description ("Boeing's", "the FBI")
             if m.kind == "organisation":
                 words = [(f, k) for k in f.tokens_in(m.start, m.end)] if m in f.mentions else []
                 org_types.extend(t for _, t, _ in self._matches(words, "org"))
+        # a named organisation before the words of a title ("Research Director ... at Amnesty International")
+        org_types += [t for _, t, _ in orgs]
         # the phrase's own head noun decides first ("a Clinton delegate": politician)
         own_roles = [r for r in roles if (f, head) in desc.tokens[r[2] : r[2] + len(r[0].split())]] + weak
         if own_roles:
