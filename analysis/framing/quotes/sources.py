@@ -473,9 +473,11 @@ class ArticleSources:
     def _in_name(self, f: Field, k: int) -> bool:
         """Whether token ``k`` is a later word of a person's name (not its first word)."""
         return any(
-            m.kind in ("person", "") and m.start < f.start[k] < m.end
+            m.kind in ("person", "")
+            and m.start <= f.start[k] < m.end
+            and (m.start < f.start[k] or surname(m.canonical) == f.word[k].lower() != m.canonical.lower())
             for m in self._mentions_in(f, f.start[k], f.end[k])
-        )
+        )  # "Doctor said", for Ken Doctor: his surname
 
     def _party(self, words: list[tuple[Field, int]], texts: list[str]) -> str:
         """Return the party the description words name ("" when none): a tag, "<Name> Party", a party word."""
