@@ -723,6 +723,8 @@ class ArticleSources:
             kinds = {m.kind for m in own.mentions if m.start < end and m.end > start}
             if "group" in kinds:
                 typ, why = "citizen", "group named (NORP)"
+        if typ == UNKNOWN and head_word == "one" and any(f.word[c].lower() == "of" for c in f.kids(head)):
+            typ, why = "anonymous", "one unnamed member of a group ('one of the initiators')"
         if typ == UNKNOWN and f.pos[head] == "NUM":
             typ, why = "citizen", "a count of people (poll share)"
         party = ""
