@@ -12,12 +12,16 @@ Everything comes from the text of the article the quote is in, never from a list
   tied to ("Kremlin spokesman": government; "campaign spokeswoman": politician); ``org`` words type
   that organisation; a speaker phrase headed by a ``document`` noun (statement, report, poll) is a
   document, by a ``group`` noun (voters, analysts) is that group's type; an unnamed individual ("a
-  State Department official", "sources") is ``anonymous``. An organisation named as speaker is typed
-  by its own words ("the Associated Press": media).
+  senior official", "sources") is ``anonymous`` unless tied to a typed organisation ("a State
+  Department official": government). Staff take the type of whom they serve ("the senator's advisers",
+  "Clinton spokesman Brian Fallon"). An organisation named as speaker is typed by its own words ("the
+  Associated Press": media).
 * **Affiliation**: a party named in the description: a "<Name> Party" written out ("of the
   Conservative Party"), a party word of the general table :data:`PARTIES` ("Democratic Rep.",
   "(R-Wis.)", "GOP strategist", "Labour MP", "X, a Democrat"; capitalised as names are), or one of
-  the corpus's own party words (``kind`` party in its ``people.csv``); else the organisation or
+  the corpus's own party words (``kind`` party in its ``people.csv``); for a politician without one,
+  the party of the sentences naming them, of the person they serve, or of the race the article is
+  about; for an official, the country (or state) before the party; else the organisation or
   country of an entity mention inside it
   ("Boeing's chief financial officer": Boeing; "British Prime Minister": United Kingdom; "Kremlin":
   Russia, through the entity table's ``country``); for an official with no country in the
