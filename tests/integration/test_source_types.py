@@ -49,6 +49,8 @@ TEXTS = {
     "Fenn's press secretary, Carl Ives.",
     "introduced": "A spokesman for the city police confirmed the arrests on Sunday. The suspects were "
     "held overnight. “They will appear in court on Monday,” the spokesman said.",
+    "title": "President Ana Ruiz spoke at a campaign rally before the primary. “The campaign is "
+    "going well,” Ruiz said at the rally, as candidates and voters left the debate for the caucus.",
     "officeholder": "Vice President Dan Pell of the United States met Democratic donors in the United "
     "States capital. “The treaty holds,” Pell said.",
 }
@@ -232,3 +234,7 @@ def test_campaign_staff_take_the_party_of_the_person_they_serve(typed):
 def test_the_role_noun_refers_back_to_the_one_introduced_with_an_organisation(typed):
     rows = typed[(typed["article_id"] == "introduced") & (typed["speaker"] == "the spokesman")]
     assert len(rows) and rows.iloc[0]["source_type"] == "security_justice"  # not the default government
+
+
+def test_a_title_introducing_a_person_is_an_office_whatever_the_campaign_around(typed):
+    assert first(typed, "title")["source_type"] == "government"  # "President Ana Ruiz", not a candidate

@@ -110,6 +110,8 @@ _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several"})
 _SELF = frozenset({"i", "we", "me", "us", "my", "our", "you", "your"})
 #: Nouns for the people of a race, besides the roles and context words ("GOP rivals", "Democratic field").
 _RIVALS = frozenset({"rival", "field", "hopeful", "contest", "opponent", "challenger", "establishment"})
+#: Generic roles that, written as a title before a name with no organisation, are an office of state.
+_OFFICES = frozenset({"president", "vice president", "secretary", "premier", "chancellor"})
 #: Role words that name a sports role in a sports article ("Texas manager Johnny Oates").
 _SPORT_AMBIGUOUS = frozenset(
     {"manager", "captain", "owner", "chairman", "president", "director", "general manager"}
@@ -296,6 +298,10 @@ class ArticleSources:
         self._people = self.terms.people
         self._article_type: str | None = None
         self._person_types: dict[str, str] = {}
+        self._party_memo: dict[tuple[int, int, int, int], str] = {}  # within one type_span call
+        self._party_firsts = frozenset(k[0] for k in self.terms.parties)
+        self._sentences_by_person: dict[int, dict[str, set[int]]] = {}
+        self._people_by_sentence: dict[tuple[int, int], list[tuple[int, int, range]]] = {}
         self._article_party: str | None = None
         self._by_name: dict[str, list[tuple[Field, Mention]]] | None = None
         self._home: str | None = None
@@ -387,12 +393,19 @@ class ArticleSources:
 
     def _other_people(self, f: Field, head: int) -> set[int]:
         """Tokens of the person mentions near ``head`` that do not contain it."""
-        a, b = f.start[head], f.end[head]
-        out: set[int] = set()
-        for m in self._mentions_in(f, a - 300, b + 300):
-            if m.kind == "person" and not (m.start <= a < m.end):
-                out.update(f.tokens_in(m.start, m.end))
-        return out
+        key = (id(f), f.sent[head])
+        people = self._people_by_sentence.get(key)
+        if people is None:
+            lo = bisect.bisect_left(f.sent, f.sent[head])
+            hi = bisect.bisect_right(f.sent, f.sent[head]) - 1
+            people = [
+                (m.start, m.end, f.tokens_in(m.start, m.end))
+                for m in self._mentions_in(f, f.start[lo], f.end[hi])
+                if m.kind == "person"
+            ]
+            self._people_by_sentence[key] = people
+        a = f.start[head]
+        return {k for s, e, toks in people if not (s <= a < e) for k in toks}
 
     def _mentions_in(self, f: Field, a: int, b: int) -> list[Mention]:
         """Mentions of ``f`` overlapping characters ``[a, b)`` (mentions are sorted by start)."""
@@ -485,6 +498,12 @@ class ArticleSources:
 
     def _party(self, words: list[tuple[Field, int]], texts: list[str]) -> str:
         """Return the party the description words name ("" when none): a tag, "<Name> Party", a party word."""
+        key = (id(words), len(words), id(texts), len(texts))
+        if key not in self._party_memo:
+            self._party_memo[key] = self._find_party(words, texts)
+        return self._party_memo[key]
+
+    def _find_party(self, words: list[tuple[Field, int]], texts: list[str]) -> str:
         for text in texts:
             tag = _PARTY_TAG.search(text)
             if tag:
@@ -492,8 +511,10 @@ class ArticleSources:
                 if key in self.terms.parties:
                     return self.terms.parties[key][0]
         low = [f.word[k].lower() for f, k in words]
+        has_party = "party" in low
+        firsts = self._party_firsts
         for i in range(len(low)):
-            named = _named_party(words, i)
+            named = _named_party(words, i) if has_party else ""
             if named:
                 # "Top Republican Party donor": the party word of the table names it, not the capitals
                 names = named.lower().split()[:-1]
@@ -503,6 +524,8 @@ class ArticleSources:
                         if hit:
                             return hit[0]
                 return named
+            if low[i] not in firsts:
+                continue
             for n in range(min(4, len(low) - i), 0, -1):
                 hit = self.terms.parties.get(tuple(low[i : i + n]))
                 if hit and _party_case(words[i], hit[2], self.terms.by_kind["role"]):
@@ -559,17 +582,24 @@ class ArticleSources:
             self._contexts[canonical] = self._context_type(canonical)
         return self._contexts[canonical]
 
+    def _person_sentences(self, f: Field) -> dict[str, set[int]]:
+        """Sentences of ``f`` naming each person (by canonical name), computed once per field."""
+        got = self._sentences_by_person.get(id(f))
+        if got is None:
+            got = {}
+            for m in f.mentions:
+                k = f.at(m.start)
+                if k is not None and m.kind == "person":
+                    got.setdefault(m.canonical, set()).add(f.sent[k])
+            self._sentences_by_person[id(f)] = got
+        return got
+
     def _context_type(self, canonical: str) -> tuple[str, str]:
         table = self.terms.by_kind["context"]
         types: Counter[str] = Counter()
         parties: Counter[str] = Counter()
         for f in self.fields:
-            sents: dict[int, set[str]] = {}
-            for m in f.mentions:
-                k = f.at(m.start)
-                if k is not None and m.kind == "person":
-                    sents.setdefault(f.sent[k], set()).add(m.canonical)
-            mine = sorted(s for s, names in sents.items() if canonical in names)
+            mine = sorted(self._person_sentences(f).get(canonical, ()))
             rows = [
                 i for s in mine for i in range(bisect.bisect_left(f.sent, s), bisect.bisect_right(f.sent, s))
             ]
@@ -582,7 +612,6 @@ class ArticleSources:
                 hit = self.terms.parties.get((w.lower(),))
                 if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]):
                     parties[hit[0]] += 2 if self._electoral(f, i) else 1
-                    types[hit[1]] += 1  # a party named beside the person is a political context
         return _majority(types, least=3), _majority(parties, least=2)
 
     def _electoral(self, f: Field, k: int) -> bool:
@@ -679,6 +708,7 @@ class ArticleSources:
         ``canonical`` is the resolved speaker (a person named elsewhere in the article
         when the phrase is a pronoun or a surname).
         """
+        self._party_memo.clear()
         head = self._head(f, start, end)
         if head is None:
             return SourceType(UNKNOWN, "", "none", False, "no tokens")
@@ -732,7 +762,7 @@ class ArticleSources:
         if typ == UNKNOWN and f.pos[head] == "NUM":
             typ, why = "citizen", "a count of people (poll share)"
         party = ""
-        ambiguous = why.startswith("role '") and why[6:-1] in _SPORT_AMBIGUOUS
+        ambiguous = why.split("'")[0] in ("role ", "title ") and why.split("'")[1] in _SPORT_AMBIGUOUS
         if named and (typ == UNKNOWN or why.endswith("weak)") or typ == "politician" or ambiguous):
             ctx, party = self.context_type(named)
             if ctx and typ in (UNKNOWN,) or ctx and why.endswith("weak)"):
@@ -862,6 +892,9 @@ class ArticleSources:
             ):
                 return "business", f"generic role '{generic[0][0]}' of an organisation without type (weak)"
             if generic:
+                title = next((g for g in generic if g[0] in _OFFICES and self._title(desc.tokens, g)), None)
+                if title:  # "President Obama", "Secretary Kerry": an office held, not a context guess
+                    return title[1], f"title '{title[0]}'"
                 return generic[0][1], f"generic role '{generic[0][0]}' (weak)"
         # 2. an organisation speaking ("the Associated Press", "the Clinton campaign")
         if org_types:
@@ -954,6 +987,25 @@ class ArticleSources:
         """Return a person's party: named in their descriptions, else from the sentences naming them."""
         desc = self._person_description(canonical)
         return self._party(desc.tokens, desc.text) or self.context_type(canonical)[1]
+
+    def _title(self, words: list[tuple[Field, int]], match: tuple[str, str, int]) -> bool:
+        """Whether a generic role is a capitalised title introducing a person ("President Obama")."""
+        i, n = match[2], len(term_key(match[0]))
+        f, first = words[i]
+        g, last = words[i + n - 1]
+        if g is not f or not f.word[first][:1].isupper() or last + 1 >= len(f.word):
+            return False
+        if i > 0 and words[i - 1][0] is f and f.word[words[i - 1][1]].lower().strip("-") in _FORMER:
+            return False
+        if first > 0 and f.pos[first - 1] == "PROPN" and not any(
+            m.kind == "place" for m in self._mentions_in(f, f.start[first - 1], f.end[first - 1])
+        ):
+            return False  # "AFT President Randi Weingarten": the title of a body, not of a state
+        nxt = f.start[last + 1]
+        for m in self._mentions_in(f, nxt, nxt + 1):
+            if m.kind == "person" and m.start == nxt:  # the title introduces the person (first mention)
+                return all(g is not f or o.start >= nxt for g, o in self.by_name.get(m.canonical, []))
+        return False
 
     def _possessor_role(self, f: Field, head: int) -> tuple[str, str] | None:
         """Return (term, type) of a role noun possessing ``head`` ("the senator's advisers"), else None."""
