@@ -73,7 +73,7 @@ TYPE_HELP: dict[str, str] = {
     "civil_society": "NGOs, unions, advocates, religious and community groups",
     "citizen": "ordinary people, voters, witnesses, poll respondents",
     "media": "journalists, news organisations and other media",
-    "anonymous": "an unnamed individual (\"a senior official\", \"sources\")",
+    "anonymous": 'an unnamed individual ("a senior official", "sources")',
     "document": "a statement, report, poll or other document",
     "other": "a named person the article gives no role",
     "unknown": "nothing to go on (no speaker, an unresolved pronoun)",
@@ -610,9 +610,25 @@ class ArticleSources:
                 if t:
                     types[t] += 1
                 hit = self.terms.parties.get((w.lower(),))
-                if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]):
+                if (
+                    hit
+                    and _party_case((f, i), hit[2], self.terms.by_kind["role"])
+                    and not self._introduces_other(f, i, canonical)
+                ):
                     parties[hit[0]] += 2 if self._electoral(f, i) else 1
         return _majority(types, least=3), _majority(parties, least=2)
+
+    def _introduces_other(self, f: Field, k: int, canonical: str) -> bool:
+        """Whether word ``k`` opens the title run of another person ("Democratic nominee Hillary Clinton")."""
+        j = k + 1
+        while j < len(f.word) and j - k <= 4 and f.sent[j] == f.sent[k]:
+            for m in self._mentions_in(f, f.start[j], f.end[j]):
+                if m.start == f.start[j] and m.kind == "person":
+                    return m.canonical != canonical
+            if f.pos[j] not in ("PROPN", "NOUN", "ADJ"):
+                return False
+            j += 1
+        return False
 
     def _electoral(self, f: Field, k: int) -> bool:
         """Whether party word ``k`` modifies a race or its people ("the Democratic primary", "GOP rivals")."""
@@ -778,12 +794,15 @@ class ArticleSources:
             desc.mentions = [
                 m for m in desc.mentions if m.kind == "person" or m.canonical.lower() not in own_name
             ]
-        aff = self._affiliation(desc, typ) or party
-        if not aff and typ == "politician":  # "Cruz's campaign manager": the party of the person served
-            boss = self._boss_type(f, head, own, named)
-            aff = self.person_party(boss[0]) if boss else ""
-        if not aff and typ == "politician":
-            aff = self.article_party  # a race the article is about ("the Republican primary")
+        if typ == "politician":  # a party first: the description's, the sentences', the person served's
+            aff = self._party(desc.tokens, desc.text) or party
+            if not aff:  # "Cruz's campaign manager"
+                boss = self._boss_type(f, head, own, named)
+                aff = self.person_party(boss[0]) if boss else ""
+            # a race the article is about ("the Republican primary"), else a country
+            aff = aff or self.article_party or next((m.country for m in desc.mentions if m.country), "")
+        else:
+            aff = self._affiliation(desc, typ) or party
         plural = f.tag[head] in ("NNS", "NNPS") or head_lemma in ("percent", "majority", "most", "half")
         human = (head_lemma,) in self._people or (head_word,) in self._people
         singular_person = not plural and f.pos[head] != "PROPN" and (typ in ("anonymous", "citizen") or human)
@@ -819,7 +838,9 @@ class ArticleSources:
                 words = [(f, k) for k in f.tokens_in(m.start, m.end)] if m in f.mentions else []
                 org_types.extend(t for _, t, _ in self._matches(words, "org"))
         # a named organisation before the words of a title ("Research Director ... at Amnesty International")
-        org_types += [t for _, t, _ in orgs]
+        for _term, t, at in orgs:  # an organisation word inside a role is that role ("press secretary")
+            inside = [r for r in roles + generic if r[2] <= at < r[2] + len(r[0].split())]
+            org_types.append(inside[0][1] if inside else t)
         # the phrase's own head noun decides first ("a Clinton delegate": politician)
         own_roles = [r for r in roles if (f, head) in desc.tokens[r[2] : r[2] + len(r[0].split())]] + weak
         if own_roles:
@@ -997,8 +1018,10 @@ class ArticleSources:
             return False
         if i > 0 and words[i - 1][0] is f and f.word[words[i - 1][1]].lower().strip("-") in _FORMER:
             return False
-        if first > 0 and f.pos[first - 1] == "PROPN" and not any(
-            m.kind == "place" for m in self._mentions_in(f, f.start[first - 1], f.end[first - 1])
+        if (
+            first > 0
+            and f.pos[first - 1] == "PROPN"
+            and not any(m.kind == "place" for m in self._mentions_in(f, f.start[first - 1], f.end[first - 1]))
         ):
             return False  # "AFT President Randi Weingarten": the title of a body, not of a state
         nxt = f.start[last + 1]
@@ -1140,6 +1163,8 @@ def is_bare_pronoun(name: object) -> bool:
     (True, False, False)
     """
     return isinstance(name, str) and name.strip().lower() in _PRONOUNS
+
+
 #: Kinds of source counted by :func:`source_keys` (and by ``source_balance``'s ``kind`` level).
 SOURCE_KINDS = ("person", "organisation", "document", "unattributed")
 
