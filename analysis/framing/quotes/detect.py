@@ -21,7 +21,10 @@ from analysis.framing.quotes.fields import (
     quote_spans,
 )
 from analysis.framing.quotes.lexicon import (
+    ADJ_PREPS,
+    AGENT_NOUNS,
     AS_CUES,
+    ATTITUDE_ADJ,
     CLIMB_DEPS,
     DOBJ_SPEECH,
     DOCUMENT_NOUNS,
@@ -30,7 +33,9 @@ from analysis.framing.quotes.lexicon import (
     NEEDS_CLAUSE,
     NOT_CUES,
     NOUN_CUES,
+    NOUN_PREPS,
     OBJECT_CUES,
+    OBJECT_XCOMP,
     PREP_SPEECH,
     PRONOUNS_PERSON,
     QUOTE_COLUMNS,
@@ -77,9 +82,12 @@ def is_cue(f: Field, i: int, lex: Lexicon) -> bool:
     and any other verb with a clausal complement after it (*X hinted that …*)
     except the verbs of :data:`NOT_CUES`.
     """
-    if f.pos[i] == "ADJ":  # "were optimistic that …", "is convinced that …"
-        return f.dep[i] == "acomp" and any(f.dep[c] == "ccomp" and c > i for c in f.kids(i))
-    if f.pos[i] == "NOUN":  # "his call to ban …", "the campaign's claim that …"
+    if f.pos[i] == "ADJ" or f.pos[i] == "VERB" and f.dep[i] == "acomp":
+        # "were optimistic that …", "is convinced that …", "is eager to …", "was critical of …"
+        return f.dep[i] == "acomp" and _adj_content(f, i) is not None
+    if f.pos[i] == "NOUN":  # "his call to ban …", "the campaign's claim that …", "a critic of …"
+        if f.lemma[i].lower() in AGENT_NOUNS:
+            return _agent_content(f, i) is not None
         return f.lemma[i].lower() in NOUN_CUES and _noun_content(f, i) is not None
     if f.pos[i] != "VERB":
         return False
@@ -154,6 +162,9 @@ def _raw_subject(f: Field, v: int) -> int | None:
                 for d in f.kids(c):
                     if f.dep[d] == "pobj":
                         return d
+        if f.dep[cur] == "acl" and f.tag[cur] == "VBG":
+            p = f.parent(cur)  # "super PACs backing Mr. Cruz", "a memo saying that …": the noun modified
+            return p if p is not None and f.pos[p] in ("NOUN", "PROPN", "PRON") else None
         if f.dep[cur] in CLIMB_DEPS:
             cur = f.parent(cur)
             if cur is not None and f.pos[cur] not in ("VERB", "AUX", "ADP"):
@@ -325,7 +336,9 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
     # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
     verbs = lex.verbs
     heads = {f.parent(c) for c, d in enumerate(f.dep) if d == "ccomp"}  # verbs with a clausal complement
-    listed = verbs.keys() | lex.cues.keys() | AS_CUES | PREP_SPEECH.keys() | NOUN_CUES
+    listed = (
+        verbs.keys() | lex.cues.keys() | AS_CUES | PREP_SPEECH.keys() | NOUN_CUES | ATTITUDE_ADJ | AGENT_NOUNS
+    )
     candidates = sorted(
         k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
         if (lem.lower() in listed or k in heads or w.lower() == "according")
@@ -346,9 +359,15 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             continue
         if _denied(f, k):
             continue
-        if f.pos[k] == "NOUN":
+        if f.pos[k] == "NOUN" and f.lemma[k].lower() in AGENT_NOUNS:
+            content = _agent_content(f, k)
+            subj = subject_of(f, f.parent(k)) if f.parent(k) is not None else None
+        elif f.pos[k] == "NOUN":
             content = _noun_content(f, k)
             subj = next((c for c in f.kids(k) if f.dep[c] == "poss"), None)
+        elif f.dep[k] == "acomp":
+            content = _adj_content(f, k)
+            subj = subject_of(f, f.parent(k)) if f.parent(k) is not None else None
         else:
             content = _content_of(f, k, lex.cues.get(f.lemma[k].lower(), ""))
             subj = subject_of(f, f.parent(k) if f.pos[k] == "ADJ" else k)
@@ -442,7 +461,7 @@ def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
     if f.pos[i] == "PRON":
         return lemma in PRONOUNS_PERSON or lemma in (
             "they", "it", "i", "we", "you", "some", "many", "most", "none", "others", "both", "all", "one",
-            "everyone", "everybody", "nobody", "someone", "somebody",
+            "everyone", "everybody", "nobody", "someone", "somebody", "those", "these",
         )
     if f.pos[i] == "PROPN" or f.ent[i] in ("PERSON", "ORG", "GPE", "NORP"):
         return True
@@ -484,12 +503,18 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
     picked = [c for c in kids if f.dep[c] in ("ccomp",)]
     if not picked and lemma in XCOMP_CUES:
         picked = [c for c in kids if f.dep[c] == "xcomp" and c > v]
+    if not picked and lemma in OBJECT_XCOMP:  # "told Bush to quiet down"
+        objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
+        xcomp = [c for c in kids if f.dep[c] == "xcomp" and objs and c > objs[0]]
+        picked = objs + xcomp if xcomp else []
     if not picked and lemma in AS_CUES:  # "sees the deal as a betrayal"
         objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
         as_ = [c for c in kids if f.dep[c] == "prep" and f.word[c].lower() == "as" and objs and c > objs[0]]
         picked = objs + as_ if as_ else []
     if not picked and (lemma in OBJECT_CUES or cue == "stance"):
-        objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
+        objs = [c for c in kids if f.dep[c] == "dobj" and c > v] or [
+            c for c in kids if f.dep[c] == "dobj" and f.tag[c] in ("WDT", "WP")
+        ]  # "a plan which Trump denounced": the relative pronoun stands for what is judged
         if objs:
             follow = ("as", "for", "of", "over")
             picked = objs + [
@@ -501,6 +526,12 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
         picked = [c for c in kids if f.dep[c] == "dobj"]
     if not picked and lemma in PREP_SPEECH:
         picked = [c for c in kids if f.dep[c] == "prep" and f.word[c].lower() in PREP_SPEECH[lemma]]
+        if not picked:  # "called for the party to unite": the parser makes "for" the mark of a clause
+            picked = [
+                c for c in kids
+                if f.dep[c] == "advcl" and c > v
+                and any(f.dep[d] == "mark" and f.word[d].lower() in PREP_SPEECH[lemma] for d in f.kids(c))
+            ]  # fmt: skip
     if not picked and lemma in ("say", "tell", "claim", "warn", "state", "insist", "assert", "allege"):
         picked = [c for c in kids if f.dep[c] == "parataxis"]
     if not picked:
@@ -530,9 +561,15 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
         a += 1
     while b > a and f.pos[b] in ("PUNCT", "SPACE"):
         b -= 1
-    if b - a < 1:
-        return None
+    if b - a < 1 and not (a == b and f.pos[a] in ("PROPN", "NOUN", "PRON") and _is_object(f, a, v)):
+        return None  # one word is content only as the object of the cue ("endorsed Trump")
     return a, b
+
+
+def _is_object(f: Field, t: int, v: int) -> bool:
+    """Tell whether token ``t`` is the direct or prepositional object of cue ``v``."""
+    p = f.parent(t)
+    return p == v and f.dep[t] == "dobj" or f.dep[t] == "pobj" and p is not None and f.parent(p) == v
 
 
 def _noun_content(f: Field, n: int) -> tuple[int, int] | None:
@@ -551,6 +588,64 @@ def _noun_content(f: Field, n: int) -> tuple[int, int] | None:
                 while b > a and f.pos[b] in ("PUNCT", "SPACE"):
                     b -= 1
                 return (a, b) if b > a else None
+    for c in f.kids(n):  # "her criticism of Trump", "his positions on immigration": the object of the view
+        if c > n and f.dep[c] == "prep" and f.word[c].lower() in NOUN_PREPS:
+            objs = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
+            if objs:
+                toks = f.subtree(objs[0])
+                a, b = toks[0], toks[-1]
+                while b > a and f.pos[b] in ("PUNCT", "SPACE"):
+                    b -= 1
+                return a, b
+    return None
+
+
+def _span_of(f: Field, heads: list[int]) -> tuple[int, int] | None:
+    """Token range of the subtrees of ``heads`` without a leading "that"/"to" or trailing punctuation."""
+    toks = sorted(t for h in heads for t in f.subtree(h))
+    a, b = toks[0], toks[-1]
+    while a < b and (
+        f.pos[a] in ("PUNCT", "SPACE") or f.word[a].lower() in ("that", "to") and f.dep[a] in ("mark", "aux")
+    ):
+        a += 1
+    while b > a and f.pos[b] in ("PUNCT", "SPACE"):
+        b -= 1
+    return a, b
+
+
+def _adj_content(f: Field, j: int) -> tuple[int, int] | None:
+    """Token range of what a predicate adjective of attitude is about.
+
+    A "that"-clause of any predicate adjective (*were optimistic that …*); for the
+    adjectives of :data:`ATTITUDE_ADJ` also an infinitive (*is eager to …*) or the
+    object of a preposition (*was critical of …*, *are tired of …*).
+    """
+    kids = [c for c in f.kids(j) if c > j]
+    clause = [c for c in kids if f.dep[c] == "ccomp"]
+    if clause:
+        return _span_of(f, clause[:1])
+    if f.lemma[j].lower() not in ATTITUDE_ADJ and f.word[j].lower() not in ATTITUDE_ADJ:
+        return None
+    xcomp = [c for c in kids if f.dep[c] == "xcomp"]
+    if xcomp:
+        return _span_of(f, xcomp[:1])
+    for c in kids:
+        if f.dep[c] == "prep" and f.word[c].lower() in ADJ_PREPS:
+            objs = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
+            if objs:
+                return _span_of(f, objs[:1])
+    return None
+
+
+def _agent_content(f: Field, n: int) -> tuple[int, int] | None:
+    """Token range of what a stance agent noun predicated of someone supports ("is a critic of …")."""
+    if f.dep[n] not in ("attr", "appos"):
+        return None
+    for c in f.kids(n):
+        if c > n and f.dep[c] == "prep" and f.word[c].lower() in ("of", "for"):
+            objs = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
+            if objs:
+                return _span_of(f, objs[:1])
     return None
 
 
