@@ -30,6 +30,8 @@ from analysis.framing.quotes.lexicon import (
     DOCUMENT_NOUNS,
     GROUP_NOUNS,
     INSTITUTION_NOUNS,
+    LIGHT_VERBS,
+    MAKE_CLEAR,
     NEEDS_CLAUSE,
     NOT_CUES,
     NOUN_CUES,
@@ -94,6 +96,8 @@ def is_cue(f: Field, i: int, lex: Lexicon) -> bool:
     lemma = f.lemma[i].lower()
     if lemma in lex.cues or lemma in AS_CUES or lemma in PREP_SPEECH:
         return True
+    if lemma in LIGHT_VERBS:
+        return _light_content(f, i) is not None
     return lemma not in NOT_CUES and any(f.dep[c] == "ccomp" and c > i for c in f.kids(i))
 
 
@@ -338,6 +342,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
     heads = {f.parent(c) for c, d in enumerate(f.dep) if d == "ccomp"}  # verbs with a clausal complement
     listed = (
         verbs.keys() | lex.cues.keys() | AS_CUES | PREP_SPEECH.keys() | NOUN_CUES | ATTITUDE_ADJ | AGENT_NOUNS
+        | LIGHT_VERBS.keys()
     )
     candidates = sorted(
         k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
@@ -500,6 +505,9 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
     """
     lemma = f.lemma[v].lower()
     kids = f.kids(v)
+    light = _light_content(f, v) if lemma in LIGHT_VERBS else None
+    if light is not None:
+        return light
     picked = [c for c in kids if f.dep[c] in ("ccomp",)]
     if not picked and lemma in XCOMP_CUES:
         picked = [c for c in kids if f.dep[c] == "xcomp" and c > v]
@@ -511,6 +519,11 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
         objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
         as_ = [c for c in kids if f.dep[c] == "prep" and f.word[c].lower() == "as" and objs and c > objs[0]]
         picked = objs + as_ if as_ else []
+    if not picked and (lemma in OBJECT_CUES or cue == "stance") and any(f.dep[c] == "agent" for c in kids):
+        # "Cruz was endorsed by the governor": the passive subject is what the agent judges
+        picked = [c for c in kids if f.dep[c] == "nsubjpass"]
+        if picked and f.tag[picked[0]] in ("WDT", "WP"):
+            picked = []
     if not picked and (lemma in OBJECT_CUES or cue == "stance"):
         objs = [c for c in kids if f.dep[c] == "dobj" and c > v] or [
             c for c in kids if f.dep[c] == "dobj" and f.tag[c] in ("WDT", "WP")
@@ -567,9 +580,12 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
 
 
 def _is_object(f: Field, t: int, v: int) -> bool:
-    """Tell whether token ``t`` is the direct or prepositional object of cue ``v``."""
+    """Tell whether token ``t`` is the object (direct, prepositional, or passive subject) of cue ``v``."""
     p = f.parent(t)
-    return p == v and f.dep[t] == "dobj" or f.dep[t] == "pobj" and p is not None and f.parent(p) == v
+    return (
+        p == v and f.dep[t] in ("dobj", "nsubjpass")
+        or f.dep[t] == "pobj" and p is not None and f.parent(p) == v
+    )  # fmt: skip
 
 
 def _noun_content(f: Field, n: int) -> tuple[int, int] | None:
@@ -611,6 +627,32 @@ def _span_of(f: Field, heads: list[int]) -> tuple[int, int] | None:
     while b > a and f.pos[b] in ("PUNCT", "SPACE"):
         b -= 1
     return a, b
+
+
+def _light_content(f: Field, v: int) -> tuple[int, int] | None:
+    """Content of a light verb with a stance noun ("took issue with …", "made it clear that …")."""
+    lemma = f.lemma[v].lower()
+    kids = [c for c in f.kids(v) if c > v]
+    if lemma == "make":  # "made it clear that …"
+        for c in kids:
+            if f.dep[c] in ("ccomp", "oprd") and f.word[c].lower() in MAKE_CLEAR:
+                clause = [
+                    d for d in f.kids(c)
+                    if f.dep[d] in ("advcl", "ccomp") and any(f.word[e].lower() == "that" for e in f.kids(d))
+                ]  # fmt: skip
+                if clause:
+                    return _span_of(f, clause[:1])
+    objs = [c for c in kids if f.dep[c] == "dobj" and f.lemma[c].lower() in LIGHT_VERBS[lemma]]
+    if not objs:
+        return None
+    for c in [d for d in kids if d > objs[0]] + [d for d in f.kids(objs[0]) if d > objs[0]]:
+        if f.dep[c] == "prep" and f.word[c].lower() in ADJ_PREPS:
+            pobj = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
+            if pobj:
+                return _span_of(f, pobj[:1])
+        if f.dep[c] in ("acl", "ccomp") and any(f.word[e].lower() == "that" for e in f.kids(c)):
+            return _span_of(f, [c])
+    return None
 
 
 def _adj_content(f: Field, j: int) -> tuple[int, int] | None:

@@ -240,6 +240,10 @@ def field_texts(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
     return out
 
 
+#: Lemmatizer slips of the parser that hide a cue: wrong lemma -> (lemma, the word's beginning).
+#: spaCy's English lemmatizer turns "hopes", "hoped" and "hoping" into "hop".
+LEMMA_SLIPS = {"hop": ("hope", "hope")}
+
 _LIST_COLUMNS = (
     "token_id", "start_char", "end_char", "text", "lemma", "pos", "tag", "dep", "head",
     "sentence_id", "ent_type",
@@ -252,6 +256,11 @@ def field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tu
         return
     toks = toks.sort_values(["article_id", "field", "token_id"], kind="stable")
     cols = {c: toks[c].tolist() for c in _LIST_COLUMNS}
+    lemma = cols["lemma"]
+    for k in [k for k, lem in enumerate(lemma) if lem in LEMMA_SLIPS]:
+        right, prefix = LEMMA_SLIPS[lemma[k]]
+        if cols["text"][k].lower().startswith(prefix):
+            lemma[k] = right
     aids = toks["article_id"].astype(str).tolist()
     flds = toks["field"].astype(str).tolist()
     n = len(aids)

@@ -55,7 +55,7 @@ NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "case", "flat", "nmod"
 CLIMB_DEPS = frozenset({"conj", "advcl", "xcomp", "pcomp", "ccomp", "prep", "acl"})
 DOBJ_SPEECH = frozenset(
     """acknowledge announce confirm deny emphasize emphasise express reiterate stress underline
-    underscore propose voice demand""".split()
+    underscore propose voice demand recall say repeat""".split()
 )
 #: Verbs that report speech only with a clausal complement ("maintained that …", not "maintaining peace").
 NEEDS_CLAUSE = frozenset(
@@ -66,7 +66,7 @@ NEEDS_CLAUSE = frozenset(
 XCOMP_CUES = frozenset(
     """promise vow pledge threaten urge ask agree offer hope expect decide plan want intend aim seek prefer
     refuse decline wish hesitate propose suggest recommend consider favor favour support oppose
-    like love hate""".split()
+    like love hate report recall admit deny acknowledge mention""".split()
 )
 #: Verbs whose person object and infinitive are the content ("told Bush to quiet down").
 OBJECT_XCOMP = frozenset(
@@ -112,6 +112,19 @@ AGENT_NOUNS = frozenset(
     """supporter advocate defender critic opponent champion fan proponent backer admirer foe
     detractor skeptic sceptic booster endorser""".split()
 )
+#: Light verbs whose object noun makes a stance or a statement, and the object nouns that do
+#: ("made the case for …", "took issue with …", "took aim at …"); the content follows a preposition.
+LIGHT_VERBS = {
+    "make": frozenset(
+        "case argument point claim comment comments remark remarks pitch plea appeal promise pledge vow "
+        "accusation accusations prediction threat joke jokes reference references apology".split()
+    ),
+    "take": frozenset("issue aim credit swipe swipes shot shots stand position stance line jab jabs dig".split()),
+    "raise": frozenset("concern concerns question questions doubt doubts alarm objection objections".split()),
+    "have": frozenset("doubt doubts concern concerns confidence faith".split()),
+}
+#: Adjectives of "make it clear that …".
+MAKE_CLEAR = frozenset("clear plain known obvious".split())
 #: Prepositions after a cue noun whose object is what the view is about ("his attacks on Clinton").
 NOUN_PREPS = frozenset("of on about for to against toward towards over".split())
 #: Verbs whose object "as" something is a view ("sees the deal as a betrayal").
