@@ -368,7 +368,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             content = _agent_content(f, k)
             subj = subject_of(f, f.parent(k)) if f.parent(k) is not None else None
         elif f.pos[k] == "NOUN":
-            content = _noun_content(f, k)
+            content = _noun_content(f, k) if f.lemma[k].lower() in NOUN_CUES else None
             subj = next((c for c in f.kids(k) if f.dep[c] == "poss"), None)
         elif f.dep[k] == "acomp":
             content = _adj_content(f, k)
@@ -378,14 +378,17 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             subj = subject_of(f, f.parent(k) if f.pos[k] == "ADJ" else k)
         if content is None:
             continue
-        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, res.known.surnames):
+        if subj is None or in_quote[subj]:
+            continue
+        possessor = f.pos[k] == "NOUN" and f.dep[subj] == "poss" and f.word[subj].lower() in POSSESSIVES
+        if not (possessor or _plausible_speaker(f, subj, res.known.surnames)):
             continue
         a, b = content
         cs, ce = f.start[a], f.end[b]
         covered = sum(max(0, min(ce, sp.end) - max(cs, sp.start)) for sp in spans)
         if covered > 0.85 * (ce - cs):
             continue
-        speaker = res.speaker(f, subj, "subject")
+        speaker = _possessor(f, subj, res) if possessor else res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
     return _combine(f, found)
 
@@ -456,8 +459,20 @@ def _denied(f: Field, v: int) -> bool:
     return f.dep[v] == "xcomp" and p is not None and f.lemma[p].lower() in ("refuse", "decline", "fail")
 
 
+#: Possessive pronouns that can hold a view ("his suggestion that …", "their criticism of …").
+POSSESSIVES = frozenset("his her their its my our your".split())
+
+
 #: Verbs that report hearsay when an infinitive follows ("said to be", "believed to have").
 HEARSAY = frozenset("say report believe think know rumor rumour reckon consider".split())
+
+
+def _possessor(f: Field, k: int, res: Resolver) -> Speaker:
+    """Return the speaker of a possessive pronoun ("his suggestion that …"): the person it refers to."""
+    person = res.coref.pronoun(f, k)
+    if person is None:
+        return Speaker(f.word[k], None, UNKNOWN, f.start[k], f.end[k], "pronoun-unresolved")
+    return Speaker(f.word[k], person, res.affiliation(person, ""), f.start[k], f.end[k], "pronoun")
 
 
 def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:

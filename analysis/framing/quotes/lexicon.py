@@ -119,7 +119,9 @@ LIGHT_VERBS = {
         "case argument point claim comment comments remark remarks pitch plea appeal promise pledge vow "
         "accusation accusations prediction threat joke jokes reference references apology".split()
     ),
-    "take": frozenset("issue aim credit swipe swipes shot shots stand position stance line jab jabs dig".split()),
+    "take": frozenset(
+        "issue aim credit swipe swipes shot shots stand position stance line jab jabs dig".split()
+    ),
     "raise": frozenset("concern concerns question questions doubt doubts alarm objection objections".split()),
     "have": frozenset("doubt doubts concern concerns confidence faith".split()),
 }
