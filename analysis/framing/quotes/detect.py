@@ -574,6 +574,11 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
             picked, excluded = [parent], set(f.subtree(v))
             if parent < v:  # the reported clause ends where the attribution starts
                 excluded |= {t for t in f.subtree(parent) if t > v}
+    if not picked and parent is not None and f.dep[v] == "advcl" and _as_clause(f, v):
+        # "As X noted, the plan failed", "…, as critics point out": the main clause is what was said
+        picked, excluded = [parent], set(f.subtree(v))
+        if parent < v:
+            excluded |= {t for t in f.subtree(parent) if t > v}
     if not picked:
         return None
     para = para_id(f, v)
@@ -642,6 +647,16 @@ def _span_of(f: Field, heads: list[int]) -> tuple[int, int] | None:
     while b > a and f.pos[b] in ("PUNCT", "SPACE"):
         b -= 1
     return a, b
+
+
+def _as_clause(f: Field, v: int) -> bool:
+    """Tell whether ``v`` heads a parenthetical "as X said" clause with nothing reported inside it."""
+    kids = f.kids(v)
+    if not any(f.dep[c] == "mark" and f.word[c].lower() == "as" for c in kids):
+        return False
+    if any(f.dep[c] in ("dobj", "ccomp", "xcomp", "prep", "nsubjpass") and c > v for c in kids):
+        return False
+    return any(f.dep[c] in SUBJECT_DEPS for c in kids)
 
 
 def _light_content(f: Field, v: int) -> tuple[int, int] | None:
