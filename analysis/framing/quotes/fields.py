@@ -94,13 +94,7 @@ class Field:
 
     def at(self, char: int) -> int | None:
         """Index of the first token that ends after ``char``."""
-        lo, hi = 0, len(self.start)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.end[mid] <= char:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = bisect.bisect_right(self.end, char)  # token ends are sorted
         return lo if lo < len(self.start) else None
 
     def tokens_in(self, a: int, b: int) -> range:
