@@ -153,6 +153,11 @@ def _raw_subject(f: Field, v: int) -> int | None:
     while cur is not None and cur not in seen:
         seen.add(cur)
         kids = f.kids(cur)
+        for c in kids:  # a passive's agent speaks ("was endorsed by the council"), not its subject
+            if f.dep[c] == "agent":
+                for d in f.kids(c):
+                    if f.dep[d] == "pobj":
+                        return d
         subjects = [
             c
             for c in kids
@@ -161,11 +166,6 @@ def _raw_subject(f: Field, v: int) -> int | None:
         if subjects:  # two subjects is a parser slip ("news agency TASS reported"): prefer the name nearest
             names = [c for c in subjects if f.pos[c] == "PROPN"] or subjects
             return min(names, key=lambda c: abs(c - cur))
-        for c in kids:
-            if f.dep[c] == "agent":
-                for d in f.kids(c):
-                    if f.dep[d] == "pobj":
-                        return d
         if f.dep[cur] == "acl" and f.tag[cur] == "VBG":
             p = f.parent(cur)  # "super PACs backing Mr. Cruz", "a memo saying that …": the noun modified
             return p if p is not None and f.pos[p] in ("NOUN", "PROPN", "PRON") else None
