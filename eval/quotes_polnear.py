@@ -134,7 +134,40 @@ def speaker_ok(p, g, mentions_in, people_in=None) -> bool:
     return canon.split()[-1].lower() in g["source_text"].lower()
 
 
-def evaluate(split: str, show: int = 0) -> None:
+def error_category(p, g, kinds_in) -> str:
+    """Name the kind of a wrong speaker (for the error listing): what the gold or the prediction is."""
+    src = g["source_text"].strip()
+    low = src.lower()
+    if low.split()[:1] in (["said"], ["says"], ["told"]):
+        return "gold-cue-slip"  # the annotated source span is the cue
+    kinds = kinds_in(g)
+    if not g["person"] and "person" not in kinds and not g["pronoun"]:
+        if low in RELATIVES or low.split()[0] in (
+            "it",
+            "they",
+            "their",
+            "we",
+            "we've",
+            "we’ve",
+            "i",
+            "his",
+            "her",
+        ):
+            return "gold-other-pronoun"
+        if (
+            kinds
+            or any(w[:1].isupper() for w in src.split()[1:])
+            or src[:1].isupper()
+            and len(src.split()) == 1
+        ):
+            return "gold-organisation"
+        return "gold-nominal"  # "the statement", "the crowd", "a top aide", "the Florida senator"
+    if p["canonical"] is None:
+        return "pred-none"
+    return "pred-" + str(p["method"]).split("-")[0]
+
+
+def evaluate(split: str, show: int = 0, errors: str | None = None) -> None:
     """Print the figures for one split."""
     resolved = P.pronoun_sources(split)
     if split == "train":
@@ -159,6 +192,7 @@ def evaluate(split: str, show: int = 0) -> None:
             "speaker_end": None if r.speaker_end_char is None or str(r.speaker_end_char) == "<NA>"
             else int(r.speaker_end_char),
             "canonical": r.speaker_canonical if isinstance(r.speaker_canonical, str) else None,
+            "method": r.method,
         }
         for r in q.itertuples(index=False)
     ]  # fmt: skip
@@ -192,6 +226,17 @@ def evaluate(split: str, show: int = 0) -> None:
     people_by_art: dict[str, set[str]] = {}
     for r in mentions[mentions["kind"] == "person"].itertuples(index=False):
         people_by_art.setdefault(str(r.article_id), set()).add(r.canonical)
+
+    kinds_by_art: dict[str, list[tuple[int, int, str]]] = {}
+    for r in mentions.itertuples(index=False):
+        kinds_by_art.setdefault(str(r.article_id), []).append(
+            (int(r.start_char), int(r.end_char), str(r.kind))
+        )
+
+    def kinds_in(g) -> set[str]:
+        return {
+            k for s, e, k in kinds_by_art.get(g["article_id"], []) if overlap([(s, e)], g["source_spans"]) > 0
+        }
 
     def people_in(g) -> set[str]:
         return people_by_art.get(g["article_id"], set())
@@ -231,6 +276,28 @@ def evaluate(split: str, show: int = 0) -> None:
                 f"{name:8} {label:22} {k:5d} {n:5d} {k / n if n else float('nan'):6.3f}  [{lo:.3f}, {hi:.3f}]"
             )
         print(f"{name:8} unresolved pronoun gold left out of the speaker figures: {n_unres}")
+        if errors and name == "direct":
+            import collections
+            import csv
+
+            bad = [(i, j) for i, j in with_source if (i, j) not in set(spk)]
+            cats = collections.Counter()
+            with open(errors, "w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh, delimiter="\t")
+                w.writerow(
+                    ["category", "article_id", "start", "method", "pred", "canonical", "gold", "person"]
+                )
+                for i, j in bad:
+                    p, g = ps[i], gs[j]
+                    cat = error_category(p, g, kinds_in)
+                    cats[cat] += 1
+                    t = texts[p["article_id"]]
+                    s_text = (
+                        t[p["speaker_start"] : p["speaker_end"]] if p["speaker_start"] is not None else ""
+                    )
+                    w.writerow([cat, p["article_id"], p["start"], p["method"], s_text, p["canonical"],
+                                g["source_text"], g["person"] or ""])  # fmt: skip
+            print("wrong direct speakers by category:", "; ".join(f"{k} {v}" for k, v in cats.most_common()))
         if show and name == "direct":
             bad = [(i, j) for i, j in with_source if (i, j) not in set(spk)][:show]
             for i, j in bad:
@@ -254,11 +321,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="train", choices=["train", "dev"])
     ap.add_argument("--show", type=int, default=0, help="print N wrongly attributed direct quotes")
+    ap.add_argument("--errors", help="write the wrongly attributed direct quotes, by category, to this TSV")
     args = ap.parse_args()
     if not P.available():
         print(f"PolNeAR not found at {P.CORPUS}; skipped")
         return
-    evaluate(args.split, args.show)
+    evaluate(args.split, args.show, args.errors)
 
 
 if __name__ == "__main__":
