@@ -21,16 +21,23 @@ from analysis.framing.quotes.fields import (
     quote_spans,
 )
 from analysis.framing.quotes.lexicon import (
+    ADJ_PREPS,
+    AGENT_NOUNS,
     AS_CUES,
+    ATTITUDE_ADJ,
     CLIMB_DEPS,
     DOBJ_SPEECH,
     DOCUMENT_NOUNS,
     GROUP_NOUNS,
     INSTITUTION_NOUNS,
+    LIGHT_VERBS,
+    MAKE_CLEAR,
     NEEDS_CLAUSE,
     NOT_CUES,
     NOUN_CUES,
+    NOUN_PREPS,
     OBJECT_CUES,
+    OBJECT_XCOMP,
     PREP_SPEECH,
     PRONOUNS_PERSON,
     QUOTE_COLUMNS,
@@ -77,15 +84,20 @@ def is_cue(f: Field, i: int, lex: Lexicon) -> bool:
     and any other verb with a clausal complement after it (*X hinted that …*)
     except the verbs of :data:`NOT_CUES`.
     """
-    if f.pos[i] == "ADJ":  # "were optimistic that …", "is convinced that …"
-        return f.dep[i] == "acomp" and any(f.dep[c] == "ccomp" and c > i for c in f.kids(i))
-    if f.pos[i] == "NOUN":  # "his call to ban …", "the campaign's claim that …"
+    if f.pos[i] == "ADJ" or f.pos[i] == "VERB" and f.dep[i] == "acomp":
+        # "were optimistic that …", "is convinced that …", "is eager to …", "was critical of …"
+        return f.dep[i] == "acomp" and _adj_content(f, i) is not None
+    if f.pos[i] == "NOUN":  # "his call to ban …", "the campaign's claim that …", "a critic of …"
+        if f.lemma[i].lower() in AGENT_NOUNS:
+            return _agent_content(f, i) is not None
         return f.lemma[i].lower() in NOUN_CUES and _noun_content(f, i) is not None
     if f.pos[i] != "VERB":
         return False
     lemma = f.lemma[i].lower()
     if lemma in lex.cues or lemma in AS_CUES or lemma in PREP_SPEECH:
         return True
+    if lemma in LIGHT_VERBS:
+        return _light_content(f, i) is not None
     return lemma not in NOT_CUES and any(f.dep[c] == "ccomp" and c > i for c in f.kids(i))
 
 
@@ -141,6 +153,11 @@ def _raw_subject(f: Field, v: int) -> int | None:
     while cur is not None and cur not in seen:
         seen.add(cur)
         kids = f.kids(cur)
+        for c in kids:  # a passive's agent speaks ("was endorsed by the council"), not its subject
+            if f.dep[c] == "agent":
+                for d in f.kids(c):
+                    if f.dep[d] == "pobj":
+                        return d
         subjects = [
             c
             for c in kids
@@ -149,11 +166,9 @@ def _raw_subject(f: Field, v: int) -> int | None:
         if subjects:  # two subjects is a parser slip ("news agency TASS reported"): prefer the name nearest
             names = [c for c in subjects if f.pos[c] == "PROPN"] or subjects
             return min(names, key=lambda c: abs(c - cur))
-        for c in kids:
-            if f.dep[c] == "agent":
-                for d in f.kids(c):
-                    if f.dep[d] == "pobj":
-                        return d
+        if f.dep[cur] == "acl" and f.tag[cur] == "VBG":
+            p = f.parent(cur)  # "super PACs backing Mr. Cruz", "a memo saying that …": the noun modified
+            return p if p is not None and f.pos[p] in ("NOUN", "PROPN", "PRON") else None
         if f.dep[cur] in CLIMB_DEPS:
             cur = f.parent(cur)
             if cur is not None and f.pos[cur] not in ("VERB", "AUX", "ADP"):
@@ -377,7 +392,10 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
     # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
     verbs = lex.verbs
     heads = {f.parent(c) for c, d in enumerate(f.dep) if d == "ccomp"}  # verbs with a clausal complement
-    listed = verbs.keys() | lex.cues.keys() | AS_CUES | PREP_SPEECH.keys() | NOUN_CUES
+    listed = (
+        verbs.keys() | lex.cues.keys() | AS_CUES | PREP_SPEECH.keys() | NOUN_CUES | ATTITUDE_ADJ | AGENT_NOUNS
+        | LIGHT_VERBS.keys()
+    )
     candidates = sorted(
         k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
         if (lem.lower() in listed or k in heads or w.lower() == "according")
@@ -398,22 +416,31 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             continue
         if _denied(f, k):
             continue
-        if f.pos[k] == "NOUN":
-            content = _noun_content(f, k)
+        if f.pos[k] == "NOUN" and f.lemma[k].lower() in AGENT_NOUNS:
+            content = _agent_content(f, k)
+            subj = subject_of(f, f.parent(k)) if f.parent(k) is not None else None
+        elif f.pos[k] == "NOUN":
+            content = _noun_content(f, k) if f.lemma[k].lower() in NOUN_CUES else None
             subj = next((c for c in f.kids(k) if f.dep[c] == "poss"), None)
+        elif f.dep[k] == "acomp":
+            content = _adj_content(f, k)
+            subj = subject_of(f, f.parent(k)) if f.parent(k) is not None else None
         else:
             content = _content_of(f, k, lex.cues.get(f.lemma[k].lower(), ""))
             subj = subject_of(f, f.parent(k) if f.pos[k] == "ADJ" else k)
         if content is None:
             continue
-        if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, res.known.surnames):
+        if subj is None or in_quote[subj]:
+            continue
+        possessor = f.pos[k] == "NOUN" and f.dep[subj] == "poss" and f.word[subj].lower() in POSSESSIVES
+        if not (possessor or _plausible_speaker(f, subj, res.known.surnames)):
             continue
         a, b = content
         cs, ce = f.start[a], f.end[b]
         covered = sum(max(0, min(ce, sp.end) - max(cs, sp.start)) for sp in spans)
         if covered > 0.85 * (ce - cs):
             continue
-        speaker = res.speaker(f, subj, "subject")
+        speaker = _possessor(f, subj, res) if possessor else res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
     return _combine(f, found)
 
@@ -673,8 +700,20 @@ def _denied(f: Field, v: int) -> bool:
     return f.dep[v] == "xcomp" and p is not None and f.lemma[p].lower() in ("refuse", "decline", "fail")
 
 
+#: Possessive pronouns that can hold a view ("his suggestion that …", "their criticism of …").
+POSSESSIVES = frozenset("his her their its my our your".split())
+
+
 #: Verbs that report hearsay when an infinitive follows ("said to be", "believed to have").
 HEARSAY = frozenset("say report believe think know rumor rumour reckon consider".split())
+
+
+def _possessor(f: Field, k: int, res: Resolver) -> Speaker:
+    """Return the speaker of a possessive pronoun ("his suggestion that …"): the person it refers to."""
+    person = res.coref.pronoun(f, k)
+    if person is None:
+        return Speaker(f.word[k], None, UNKNOWN, f.start[k], f.end[k], "pronoun-unresolved")
+    return Speaker(f.word[k], person, res.affiliation(person, ""), f.start[k], f.end[k], "pronoun")
 
 
 def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
@@ -683,7 +722,7 @@ def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
     if f.pos[i] == "PRON":
         return lemma in PRONOUNS_PERSON or lemma in (
             "they", "it", "i", "we", "you", "some", "many", "most", "none", "others", "both", "all", "one",
-            "everyone", "everybody", "nobody", "someone", "somebody",
+            "everyone", "everybody", "nobody", "someone", "somebody", "those", "these",
         )
     if f.pos[i] == "PROPN" or f.ent[i] in ("PERSON", "ORG", "GPE", "NORP"):
         return True
@@ -722,15 +761,29 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
     """
     lemma = f.lemma[v].lower()
     kids = f.kids(v)
+    light = _light_content(f, v) if lemma in LIGHT_VERBS else None
+    if light is not None:
+        return light
     picked = [c for c in kids if f.dep[c] in ("ccomp",)]
     if not picked and lemma in XCOMP_CUES:
         picked = [c for c in kids if f.dep[c] == "xcomp" and c > v]
+    if not picked and lemma in OBJECT_XCOMP:  # "told Bush to quiet down"
+        objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
+        xcomp = [c for c in kids if f.dep[c] == "xcomp" and objs and c > objs[0]]
+        picked = objs + xcomp if xcomp else []
     if not picked and lemma in AS_CUES:  # "sees the deal as a betrayal"
         objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
         as_ = [c for c in kids if f.dep[c] == "prep" and f.word[c].lower() == "as" and objs and c > objs[0]]
         picked = objs + as_ if as_ else []
+    if not picked and (lemma in OBJECT_CUES or cue == "stance") and any(f.dep[c] == "agent" for c in kids):
+        # "Cruz was endorsed by the governor": the passive subject is what the agent judges
+        picked = [c for c in kids if f.dep[c] == "nsubjpass"]
+        if picked and f.tag[picked[0]] in ("WDT", "WP"):
+            picked = []
     if not picked and (lemma in OBJECT_CUES or cue == "stance"):
-        objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
+        objs = [c for c in kids if f.dep[c] == "dobj" and c > v] or [
+            c for c in kids if f.dep[c] == "dobj" and f.tag[c] in ("WDT", "WP")
+        ]  # "a plan which Trump denounced": the relative pronoun stands for what is judged
         if objs:
             follow = ("as", "for", "of", "over")
             picked = objs + [
@@ -742,6 +795,12 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
         picked = [c for c in kids if f.dep[c] == "dobj"]
     if not picked and lemma in PREP_SPEECH:
         picked = [c for c in kids if f.dep[c] == "prep" and f.word[c].lower() in PREP_SPEECH[lemma]]
+        if not picked:  # "called for the party to unite": the parser makes "for" the mark of a clause
+            picked = [
+                c for c in kids
+                if f.dep[c] == "advcl" and c > v
+                and any(f.dep[d] == "mark" and f.word[d].lower() in PREP_SPEECH[lemma] for d in f.kids(c))
+            ]  # fmt: skip
     if not picked and lemma in ("say", "tell", "claim", "warn", "state", "insist", "assert", "allege"):
         picked = [c for c in kids if f.dep[c] == "parataxis"]
     if not picked:
@@ -756,6 +815,11 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
             picked, excluded = [parent], set(f.subtree(v))
             if parent < v:  # the reported clause ends where the attribution starts
                 excluded |= {t for t in f.subtree(parent) if t > v}
+    if not picked and parent is not None and f.dep[v] == "advcl" and _as_clause(f, v):
+        # "As X noted, the plan failed", "…, as critics point out": the main clause is what was said
+        picked, excluded = [parent], set(f.subtree(v))
+        if parent < v:
+            excluded |= {t for t in f.subtree(parent) if t > v}
     if not picked:
         return None
     para = para_id(f, v)
@@ -771,9 +835,18 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
         a += 1
     while b > a and f.pos[b] in ("PUNCT", "SPACE"):
         b -= 1
-    if b - a < 1:
-        return None
+    if b - a < 1 and not (a == b and f.pos[a] in ("PROPN", "NOUN", "PRON") and _is_object(f, a, v)):
+        return None  # one word is content only as the object of the cue ("endorsed Trump")
     return a, b
+
+
+def _is_object(f: Field, t: int, v: int) -> bool:
+    """Tell whether token ``t`` is the object (direct, prepositional, or passive subject) of cue ``v``."""
+    p = f.parent(t)
+    return (
+        p == v and f.dep[t] in ("dobj", "nsubjpass")
+        or f.dep[t] == "pobj" and p is not None and f.parent(p) == v
+    )  # fmt: skip
 
 
 def _noun_content(f: Field, n: int) -> tuple[int, int] | None:
@@ -792,6 +865,100 @@ def _noun_content(f: Field, n: int) -> tuple[int, int] | None:
                 while b > a and f.pos[b] in ("PUNCT", "SPACE"):
                     b -= 1
                 return (a, b) if b > a else None
+    for c in f.kids(n):  # "her criticism of Trump", "his positions on immigration": the object of the view
+        if c > n and f.dep[c] == "prep" and f.word[c].lower() in NOUN_PREPS:
+            objs = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
+            if objs:
+                toks = f.subtree(objs[0])
+                a, b = toks[0], toks[-1]
+                while b > a and f.pos[b] in ("PUNCT", "SPACE"):
+                    b -= 1
+                return a, b
+    return None
+
+
+def _span_of(f: Field, heads: list[int]) -> tuple[int, int] | None:
+    """Token range of the subtrees of ``heads`` without a leading "that"/"to" or trailing punctuation."""
+    toks = sorted(t for h in heads for t in f.subtree(h))
+    a, b = toks[0], toks[-1]
+    while a < b and (
+        f.pos[a] in ("PUNCT", "SPACE") or f.word[a].lower() in ("that", "to") and f.dep[a] in ("mark", "aux")
+    ):
+        a += 1
+    while b > a and f.pos[b] in ("PUNCT", "SPACE"):
+        b -= 1
+    return a, b
+
+
+def _as_clause(f: Field, v: int) -> bool:
+    """Tell whether ``v`` heads a parenthetical "as X said" clause with nothing reported inside it."""
+    kids = f.kids(v)
+    if not any(f.dep[c] == "mark" and f.word[c].lower() == "as" for c in kids):
+        return False
+    if any(f.dep[c] in ("dobj", "ccomp", "xcomp", "prep", "nsubjpass") and c > v for c in kids):
+        return False
+    return any(f.dep[c] in SUBJECT_DEPS for c in kids)
+
+
+def _light_content(f: Field, v: int) -> tuple[int, int] | None:
+    """Content of a light verb with a stance noun ("took issue with …", "made it clear that …")."""
+    lemma = f.lemma[v].lower()
+    kids = [c for c in f.kids(v) if c > v]
+    if lemma == "make":  # "made it clear that …"
+        for c in kids:
+            if f.dep[c] in ("ccomp", "oprd") and f.word[c].lower() in MAKE_CLEAR:
+                clause = [
+                    d for d in f.kids(c)
+                    if f.dep[d] in ("advcl", "ccomp") and any(f.word[e].lower() == "that" for e in f.kids(d))
+                ]  # fmt: skip
+                if clause:
+                    return _span_of(f, clause[:1])
+    objs = [c for c in kids if f.dep[c] == "dobj" and f.lemma[c].lower() in LIGHT_VERBS[lemma]]
+    if not objs:
+        return None
+    for c in [d for d in kids if d > objs[0]] + [d for d in f.kids(objs[0]) if d > objs[0]]:
+        if f.dep[c] == "prep" and f.word[c].lower() in ADJ_PREPS:
+            pobj = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
+            if pobj:
+                return _span_of(f, pobj[:1])
+        if f.dep[c] in ("acl", "ccomp") and any(f.word[e].lower() == "that" for e in f.kids(c)):
+            return _span_of(f, [c])
+    return None
+
+
+def _adj_content(f: Field, j: int) -> tuple[int, int] | None:
+    """Token range of what a predicate adjective of attitude is about.
+
+    A "that"-clause of any predicate adjective (*were optimistic that …*); for the
+    adjectives of :data:`ATTITUDE_ADJ` also an infinitive (*is eager to …*) or the
+    object of a preposition (*was critical of …*, *are tired of …*).
+    """
+    kids = [c for c in f.kids(j) if c > j]
+    clause = [c for c in kids if f.dep[c] == "ccomp"]
+    if clause:
+        return _span_of(f, clause[:1])
+    if f.lemma[j].lower() not in ATTITUDE_ADJ and f.word[j].lower() not in ATTITUDE_ADJ:
+        return None
+    xcomp = [c for c in kids if f.dep[c] == "xcomp"]
+    if xcomp:
+        return _span_of(f, xcomp[:1])
+    for c in kids:
+        if f.dep[c] == "prep" and f.word[c].lower() in ADJ_PREPS:
+            objs = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
+            if objs:
+                return _span_of(f, objs[:1])
+    return None
+
+
+def _agent_content(f: Field, n: int) -> tuple[int, int] | None:
+    """Token range of what a stance agent noun predicated of someone supports ("is a critic of …")."""
+    if f.dep[n] not in ("attr", "appos"):
+        return None
+    for c in f.kids(n):
+        if c > n and f.dep[c] == "prep" and f.word[c].lower() in ("of", "for"):
+            objs = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
+            if objs:
+                return _span_of(f, objs[:1])
     return None
 
 
