@@ -42,6 +42,31 @@ POSITIVE = [
      "most voters distrust the council", "poll"),
     ("Tom Baker's claim that the vote was rigged angered his rivals.", "indirect", "claim",
      "the vote was rigged", "Tom Baker"),
+    # a one-word object, "called for X to", prepositional stances, cue nouns with "of/on"
+    ("Governor Ann Wu endorsed Sara Cole last week.", "indirect", "endorsed", "Sara Cole", "Ann Wu"),
+    ("Sara Cole is calling for the council to cut the bus fares.", "indirect", "calling",
+     "the council to cut", "Sara Cole"),
+    ("Tom Baker was referring to the new stadium.", "indirect", "referring", "the new stadium", "Tom Baker"),
+    ("Residents cheered Tom Baker's attacks on the council.", "indirect", "attacks", "the council",
+     "Tom Baker"),
+    ("Sara Cole arrived late. Her suggestion that the vote be delayed was rejected.", "indirect",
+     "suggestion", "the vote be delayed", "Her"),
+    # modifiers, light verbs, passives, attitude adjectives, "as X said"
+    ("A group of unions backing Sara Cole spent heavily on the race.", "indirect", "backing", "Sara Cole",
+     "unions"),
+    ("Tom Baker told the mayor to resign.", "indirect", "told", "the mayor to resign", "Tom Baker"),
+    ("Sara Cole took issue with the ruling.", "indirect", "took", "the ruling", "Sara Cole"),
+    ("Tom Baker made the case for a higher minimum wage.", "indirect", "made", "a higher minimum wage",
+     "Tom Baker"),
+    ("The plan was rejected by the city council on Monday.", "indirect", "rejected", "The plan",
+     "city council"),
+    ("Sara Cole is eager to leave the race.", "indirect", "eager", "leave the race", "Sara Cole"),
+    ("Tom Baker was critical of the new budget.", "indirect", "critical", "the new budget", "Tom Baker"),
+    ("Tom Baker is a vocal critic of the stadium deal.", "indirect", "critic", "the stadium deal",
+     "Tom Baker"),
+    ("As the mayor noted, the bridge was never funded.", "indirect", "noted", "the bridge was never funded",
+     "mayor"),
+    ("Sara Cole hopes to win the seat.", "indirect", "hopes", "win the seat", "Sara Cole"),
 ]  # fmt: skip
 
 #: (text, cue as written that must not be an attribution)
@@ -51,6 +76,8 @@ NEGATIVE = [
     ("Sara Cole did not say that the plan had failed.", "say"),
     ("“I think we will win the seat,” Sara Cole said on Monday.", "think"),
     ("The company made sure that the workers were paid.", "made"),
+    ("Sara Cole won Ohio and her home state of Texas.", "state"),
+    ("The council made a decision on the budget.", "made"),
 ]
 
 

@@ -32,6 +32,27 @@ TEXTS = {
     "prosecutor": "“The evidence is clear,” U.S. Attorney Karen Bell said on Monday.",
     "spokesman": "“No one was hurt in the fire,” a company spokesman said.",
     "captain": "“We will be ready for them,” the national team captain said after training.",
+    "pollster": "“The numbers are moving,” said Ruth Dale, a Republican pollster.",
+    "staff": "Sen. Ada Quill spoke in Des Moines on Monday. “We expect a long night,” the senator's "
+    "advisers said.",
+    "stated_role": "“The review is routine,” a State Department official said.",
+    "boss": "Democratic presidential candidate Nora Fenn spoke in Iowa on Monday. “She will win,” "
+    "Fenn spokesman Carl Ives said.",
+    "former": "Vera Holt, the former secretary of state, held a rally for her campaign before the "
+    "caucus, and her campaign said the primary race was close. “We are ahead,” Holt said.",
+    "race": "The Democratic primary has two Democratic candidates left after the Democratic debate. "
+    "“I am staying in,” said Tom Greer, one of the candidates.",
+    "beside": "Lena Ward, standing beside Sen. Roy Dunn at the fair, said the prices were too high.",
+    "manager": "Republican presidential candidate Ted Marsh spoke in Iowa on Monday. “We will win,” said "
+    "Jeff Roe, Marsh's campaign manager.",
+    "press": "Democratic presidential candidate Nora Fenn spoke in Ohio on Monday. “No comment,” said "
+    "Fenn's press secretary, Carl Ives.",
+    "introduced": "A spokesman for the city police confirmed the arrests on Sunday. The suspects were "
+    "held overnight. “They will appear in court on Monday,” the spokesman said.",
+    "title": "President Ana Ruiz spoke at a campaign rally before the primary. “The campaign is "
+    "going well,” Ruiz said at the rally, as candidates and voters left the debate for the caucus.",
+    "officeholder": "Vice President Dan Pell of the United States met Democratic donors in the United "
+    "States capital. “The treaty holds,” Pell said.",
 }
 
 
@@ -162,3 +183,58 @@ def test_a_corpus_table_overrides_the_packaged_terms(tmp_path, typed):
     (tmp_path / "source_types.csv").write_text("term,source_type,kind\nharbour master,government,role\n")
     own = first(analysis.quotes(arts, annotations=ann, source_types=tmp_path), "harbour")["source_type"]
     assert default != "government" and own == "government"
+
+
+def test_pollster_is_an_expert_with_a_party(typed):
+    r = first(typed, "pollster")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("expert", "Republican Party")
+
+
+def test_the_staff_of_a_role_take_its_type(typed):
+    assert first(typed, "staff")["source_type"] == "politician"  # "the senator's advisers", not anonymous
+
+
+def test_an_unnamed_individual_with_a_stated_role_takes_its_type(typed):
+    r = first(typed, "stated_role")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("government", "United States")
+
+
+def test_a_spokesman_of_a_person_takes_that_persons_type_and_party(typed):
+    r = first(typed, "boss")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Democratic Party")
+
+
+def test_a_former_office_yields_to_the_campaign_around_the_person(typed):
+    assert first(typed, "former")["source_type"] == "politician"
+
+
+def test_a_politician_without_a_party_takes_the_party_of_the_race(typed):
+    r = first(typed, "race")
+    assert r["speaker_affiliation"] == "Democratic Party"
+
+
+def test_an_office_holder_is_affiliated_to_the_country_not_the_party(typed):
+    r = first(typed, "officeholder")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("government", "United States")
+
+
+def test_another_persons_title_in_the_description_is_not_the_speakers(typed):
+    r = first(typed, "beside")
+    assert r["speaker"].startswith("Lena Ward")
+    assert r["source_type"] != "politician"  # "Sen." belongs to Roy Dunn
+
+
+def test_campaign_staff_take_the_party_of_the_person_they_serve(typed):
+    r = first(typed, "manager")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Republican Party")
+    r = first(typed, "press")  # a candidate's press secretary, not a government one
+    assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Democratic Party")
+
+
+def test_the_role_noun_refers_back_to_the_one_introduced_with_an_organisation(typed):
+    rows = typed[(typed["article_id"] == "introduced") & (typed["speaker"] == "the spokesman")]
+    assert len(rows) and rows.iloc[0]["source_type"] == "security_justice"  # not the default government
+
+
+def test_a_title_introducing_a_person_is_an_office_whatever_the_campaign_around(typed):
+    assert first(typed, "title")["source_type"] == "government"  # "President Ana Ruiz", not a candidate

@@ -94,13 +94,7 @@ class Field:
 
     def at(self, char: int) -> int | None:
         """Index of the first token that ends after ``char``."""
-        lo, hi = 0, len(self.start)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.end[mid] <= char:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = bisect.bisect_right(self.end, char)  # token ends are sorted
         return lo if lo < len(self.start) else None
 
     def tokens_in(self, a: int, b: int) -> range:
@@ -240,6 +234,10 @@ def field_texts(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
     return out
 
 
+#: Lemmatizer slips of the parser that hide a cue: wrong lemma -> (lemma, the word's beginning).
+#: spaCy's English lemmatizer turns "hopes", "hoped" and "hoping" into "hop".
+LEMMA_SLIPS = {"hop": ("hope", "hope")}
+
 _LIST_COLUMNS = (
     "token_id", "start_char", "end_char", "text", "lemma", "pos", "tag", "dep", "head",
     "sentence_id", "ent_type",
@@ -252,6 +250,11 @@ def field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tu
         return
     toks = toks.sort_values(["article_id", "field", "token_id"], kind="stable")
     cols = {c: toks[c].tolist() for c in _LIST_COLUMNS}
+    lemma = cols["lemma"]
+    for k in [k for k, lem in enumerate(lemma) if lem in LEMMA_SLIPS]:
+        right, prefix = LEMMA_SLIPS[lemma[k]]
+        if cols["text"][k].lower().startswith(prefix):
+            lemma[k] = right
     aids = toks["article_id"].astype(str).tolist()
     flds = toks["field"].astype(str).tolist()
     n = len(aids)

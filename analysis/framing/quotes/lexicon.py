@@ -55,7 +55,7 @@ NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "case", "flat", "nmod"
 CLIMB_DEPS = frozenset({"conj", "advcl", "xcomp", "pcomp", "ccomp", "prep", "acl"})
 DOBJ_SPEECH = frozenset(
     """acknowledge announce confirm deny emphasize emphasise express reiterate stress underline
-    underscore propose voice demand""".split()
+    underscore propose voice demand recall say repeat""".split()
 )
 #: Verbs that report speech only with a clausal complement ("maintained that …", not "maintaining peace").
 NEEDS_CLAUSE = frozenset(
@@ -65,12 +65,18 @@ NEEDS_CLAUSE = frozenset(
 #: Verbs whose reported content can be an infinitive complement ("vowed to repeal", "wants to build").
 XCOMP_CUES = frozenset(
     """promise vow pledge threaten urge ask agree offer hope expect decide plan want intend aim seek prefer
-    refuse decline wish hesitate""".split()
+    refuse decline wish hesitate propose suggest recommend consider favor favour support oppose
+    like love hate report recall admit deny acknowledge mention""".split()
+)
+#: Verbs whose person object and infinitive are the content ("told Bush to quiet down").
+OBJECT_XCOMP = frozenset(
+    """tell ask order advise encourage invite instruct challenge beg implore press push persuade convince
+    remind dare""".split()
 )
 #: Verbs whose object plus its complements is the attributed content ("criticized the pope as …").
 OBJECT_CUES = frozenset(
     """accuse blast slam dismiss condemn denounce criticize criticise praise hail call label brand describe
-    urge warn show find reveal""".split()
+    urge warn show find reveal offer fear doubt want prefer""".split()
 )
 #: Verbs with a clausal complement that attribute nothing ("made sure that", "it seems that").
 NOT_CUES = frozenset(
@@ -83,8 +89,46 @@ NOUN_CUES = frozenset(
     """claim claims call assertion argument belief view statement warning promise pledge suggestion
     accusation allegation insistence demand criticism proposal plan decision hope fear concern
     contention charge vow threat insinuation prediction admission denial assurance conviction
-    position suspicion recommendation request complaint""".split()
+    position suspicion recommendation request complaint comment remark attack view opinion stance
+    support opposition praise endorsement response reply answer defense defence objection doubt
+    skepticism scepticism attitude thought feeling criticism take""".split()
 )
+#: Predicate adjectives of attitude whose complement is the attributed content ("is eager to …",
+#: "was critical of …", "are tired of …").
+ATTITUDE_ADJ = frozenset(
+    """eager willing unwilling reluctant ready determined keen happy unhappy hesitant afraid anxious
+    confident sure certain unsure uncertain optimistic pessimistic skeptical sceptical worried concerned
+    critical supportive opposed proud angry upset frustrated disappointed pleased satisfied dissatisfied
+    furious nervous excited enthusiastic open committed convinced aware appreciative tired weary fond
+    impressed unimpressed delighted enamored enamoured sympathetic passionate interested uninterested
+    ambivalent adamant insistent outspoken vocal right wrong correct quick grateful thankful wary
+    suspicious fearful hopeful alarmed troubled dismissive scornful contemptuous mad bent
+    comfortable uncomfortable glad sorry""".split()
+)
+#: Prepositions that introduce the content of an attitude adjective.
+ADJ_PREPS = frozenset("of about with by at on to toward towards over in for against".split())
+#: Agent nouns of a stance: "is a vocal supporter of …", "a longtime critic of …".
+AGENT_NOUNS = frozenset(
+    """supporter advocate defender critic opponent champion fan proponent backer admirer foe
+    detractor skeptic sceptic booster endorser""".split()
+)
+#: Light verbs whose object noun makes a stance or a statement, and the object nouns that do
+#: ("made the case for …", "took issue with …", "took aim at …"); the content follows a preposition.
+LIGHT_VERBS = {
+    "make": frozenset(
+        "case argument point claim comment comments remark remarks pitch plea appeal promise pledge vow "
+        "accusation accusations prediction threat joke jokes reference references apology".split()
+    ),
+    "take": frozenset(
+        "issue aim credit swipe swipes shot shots stand position stance line jab jabs dig".split()
+    ),
+    "raise": frozenset("concern concerns question questions doubt doubts alarm objection objections".split()),
+    "have": frozenset("doubt doubts concern concerns confidence faith".split()),
+}
+#: Adjectives of "make it clear that …".
+MAKE_CLEAR = frozenset("clear plain known obvious".split())
+#: Prepositions after a cue noun whose object is what the view is about ("his attacks on Clinton").
+NOUN_PREPS = frozenset("of on about for to against toward towards over".split())
 #: Verbs whose object "as" something is a view ("sees the deal as a betrayal").
 AS_CUES = frozenset("see view regard portray paint cast characterize characterise treat".split())
 #: Nouns of documents and studies that can be the source of an attribution ("a new poll shows that …").
@@ -118,6 +162,40 @@ PREP_SPEECH = {
     "apologise": ("for",),
     "vote": ("for", "against"),
     "agree": ("with", "on"),
+    # stances and intentions whose object follows a preposition ("pushed for a ban", "referring to Curiel")
+    "refer": ("to",),
+    "joke": ("about",),
+    "push": ("for",),
+    "press": ("for",),
+    "hope": ("for",),
+    "worry": ("about",),
+    "argue": ("for", "against"),
+    "advocate": ("for",),
+    "campaign": ("for", "against"),
+    "lobby": ("for", "against"),
+    "comment": ("on",),
+    "testify": ("about", "on"),
+    "brag": ("about",),
+    "boast": ("about", "of"),
+    "rail": ("against",),
+    "insist": ("on",),
+    "reflect": ("on",),
+    "elaborate": ("on",),
+    "care": ("about",),
+    "dream": ("of", "about"),
+    "object": ("to",),
+    "side": ("with",),
+    "appeal": ("to", "for"),
+    "plead": ("for",),
+    "pray": ("for",),
+    "criticize": ("for",),
+    "criticise": ("for",),
+    "blame": ("for",),
+    "praise": ("for",),
+    "thank": ("for",),
+    "credit": ("with", "for"),
+    "accuse": ("of",),
+    "demand": ("of",),
 }
 OPEN_CLOSE = {"“": "”", "‘": "’", "«": "»", "„": "“"}
 OPENERS = '“"«„'

@@ -12,12 +12,16 @@ Everything comes from the text of the article the quote is in, never from a list
   tied to ("Kremlin spokesman": government; "campaign spokeswoman": politician); ``org`` words type
   that organisation; a speaker phrase headed by a ``document`` noun (statement, report, poll) is a
   document, by a ``group`` noun (voters, analysts) is that group's type; an unnamed individual ("a
-  State Department official", "sources") is ``anonymous``. An organisation named as speaker is typed
-  by its own words ("the Associated Press": media).
+  senior official", "sources") is ``anonymous`` unless tied to a typed organisation ("a State
+  Department official": government). Staff take the type of whom they serve ("the senator's advisers",
+  "Clinton spokesman Brian Fallon"). An organisation named as speaker is typed by its own words ("the
+  Associated Press": media).
 * **Affiliation**: a party named in the description: a "<Name> Party" written out ("of the
   Conservative Party"), a party word of the general table :data:`PARTIES` ("Democratic Rep.",
   "(R-Wis.)", "GOP strategist", "Labour MP", "X, a Democrat"; capitalised as names are), or one of
-  the corpus's own party words (``kind`` party in its ``people.csv``); else the organisation or
+  the corpus's own party words (``kind`` party in its ``people.csv``); for a politician without one,
+  the party of the sentences naming them, of the person they serve, or of the race the article is
+  about; for an official, the country (or state) before the party; else the organisation or
   country of an entity mention inside it
   ("Boeing's chief financial officer": Boeing; "British Prime Minister": United Kingdom; "Kremlin":
   Russia, through the entity table's ``country``); for an official with no country in the
@@ -70,7 +74,7 @@ TYPE_HELP: dict[str, str] = {
     "civil_society": "NGOs, unions, advocates, religious and community groups",
     "citizen": "ordinary people, voters, witnesses, poll respondents",
     "media": "journalists, news organisations and other media",
-    "anonymous": "an unnamed individual (\"a senior official\", \"sources\")",
+    "anonymous": 'an unnamed individual ("a senior official", "sources")',
     "document": "a statement, report, poll or other document",
     "other": "a named person the article gives no role",
     "unknown": "nothing to go on (no speaker, an unresolved pronoun)",
@@ -105,6 +109,10 @@ _PARTY_TAG = re.compile(r"\(\s*([RDI])\s*[-–]\s*[A-Z][\w.\s-]{0,20}\)")
 _FORMER = frozenset({"former", "ex", "then", "onetime", "one-time", "erstwhile", "retired", "late"})
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several"})
 _SELF = frozenset({"i", "we", "me", "us", "my", "our", "you", "your"})
+#: Nouns for the people of a race, besides the roles and context words ("GOP rivals", "Democratic field").
+_RIVALS = frozenset({"rival", "field", "hopeful", "contest", "opponent", "challenger", "establishment"})
+#: Generic roles that, written as a title before a name with no organisation, are an office of state.
+_OFFICES = frozenset({"president", "vice president", "secretary", "premier", "chancellor"})
 #: Role words that name a sports role in a sports article ("Texas manager Johnny Oates").
 _SPORT_AMBIGUOUS = frozenset(
     {"manager", "captain", "owner", "chairman", "president", "director", "general manager"}
@@ -279,6 +287,12 @@ class ArticleSources:
         self.terms = terms or default_terms()
         self._people = self.terms.people
         self._article_type: str | None = None
+        self._person_types: dict[str, str] = {}
+        self._party_memo: dict[tuple[int, int, int, int], str] = {}  # within one type_span call
+        self._party_firsts = frozenset(k[0] for k in self.terms.parties)
+        self._sentences_by_person: dict[int, dict[str, set[int]]] = {}
+        self._people_by_sentence: dict[tuple[int, int], list[tuple[int, int, range]]] = {}
+        self._article_party: str | None = None
         self._by_name: dict[str, list[tuple[Field, Mention]]] | None = None
         self._home: str | None = None
         self._votes: dict[str, Counter[str]] | None = None
@@ -330,11 +344,15 @@ class ArticleSources:
         if f.dep[head] == "appos" and p is not None and f.pos[p] in ("NOUN", "PROPN"):
             stack.append(p)  # "Boeing's chief financial officer, Brian West": the name is the appositive
             seen.add(p)
+        others = self._other_people(f, head)
+        tied: list[int] = []
         while stack:
             k = stack.pop()
             for c in f.kids(k):
-                if c in seen or f.sent[c] != sent or abs(c - head) > limit:
-                    continue
+                if c in others and f.dep[c] in ("poss", "compound"):
+                    tied.append(c)  # the person served ("Fenn's press secretary"), not their roles
+                if c in seen or f.sent[c] != sent or abs(c - head) > limit or c in others:
+                    continue  # another person's name and its roles ("President Obama's press secretary")
                 if (
                     k == head
                     and f.pos[head] == "PROPN"
@@ -359,6 +377,25 @@ class ArticleSources:
         # a party tag right after the name: "Sen. Roy Blunt (R-Mo.)"
         out.text.append(f.text[f.start[lo] : min(len(f.text), f.end[hi] + 20)])
         out.mentions.extend(self._mentions_in(f, f.start[lo], f.end[hi]))
+        for c in tied:
+            near = self._mentions_in(f, f.start[c], f.end[c])
+            out.mentions.extend(m for m in near if m not in out.mentions)
+
+    def _other_people(self, f: Field, head: int) -> set[int]:
+        """Tokens of the person mentions near ``head`` that do not contain it."""
+        key = (id(f), f.sent[head])
+        people = self._people_by_sentence.get(key)
+        if people is None:
+            lo = bisect.bisect_left(f.sent, f.sent[head])
+            hi = bisect.bisect_right(f.sent, f.sent[head]) - 1
+            people = [
+                (m.start, m.end, f.tokens_in(m.start, m.end))
+                for m in self._mentions_in(f, f.start[lo], f.end[hi])
+                if m.kind == "person"
+            ]
+            self._people_by_sentence[key] = people
+        a = f.start[head]
+        return {k for s, e, toks in people if not (s <= a < e) for k in toks}
 
     def _mentions_in(self, f: Field, a: int, b: int) -> list[Mention]:
         """Mentions of ``f`` overlapping characters ``[a, b)`` (mentions are sorted by start)."""
@@ -390,11 +427,11 @@ class ArticleSources:
         if not canonical:
             return []
         found = self.by_name.get(canonical, [])
-        if not found and len(canonical.split()) == 1:  # a surname alone: the full names that end with it
+        if not found and len(canonical.split()) == 1:  # a surname alone: the full name that ends with it
             low = canonical.lower()
-            for name, items in self.by_name.items():
-                if surname(name) == low:
-                    found = found + items
+            names = [name for name in self.by_name if surname(name) == low]
+            if len(names) == 1:  # "Clinton" with both Bill and Hillary Clinton named: neither one's roles
+                found = self.by_name[names[0]]
         return [(f, m) for f, m in found if m.kind in ("person", "")]
 
     # ---------------------------------------------------------------- matching
@@ -443,12 +480,20 @@ class ArticleSources:
     def _in_name(self, f: Field, k: int) -> bool:
         """Whether token ``k`` is a later word of a person's name (not its first word)."""
         return any(
-            m.kind in ("person", "") and m.start < f.start[k] < m.end
+            m.kind in ("person", "")
+            and m.start <= f.start[k] < m.end
+            and (m.start < f.start[k] or surname(m.canonical) == f.word[k].lower() != m.canonical.lower())
             for m in self._mentions_in(f, f.start[k], f.end[k])
-        )
+        )  # "Doctor said", for Ken Doctor: his surname
 
     def _party(self, words: list[tuple[Field, int]], texts: list[str]) -> str:
         """Return the party the description words name ("" when none): a tag, "<Name> Party", a party word."""
+        key = (id(words), len(words), id(texts), len(texts))
+        if key not in self._party_memo:
+            self._party_memo[key] = self._find_party(words, texts)
+        return self._party_memo[key]
+
+    def _find_party(self, words: list[tuple[Field, int]], texts: list[str]) -> str:
         for text in texts:
             tag = _PARTY_TAG.search(text)
             if tag:
@@ -456,10 +501,21 @@ class ArticleSources:
                 if key in self.terms.parties:
                     return self.terms.parties[key][0]
         low = [f.word[k].lower() for f, k in words]
+        has_party = "party" in low
+        firsts = self._party_firsts
         for i in range(len(low)):
-            named = _named_party(words, i)
+            named = _named_party(words, i) if has_party else ""
             if named:
+                # "Top Republican Party donor": the party word of the table names it, not the capitals
+                names = named.lower().split()[:-1]
+                for j in range(len(names)):
+                    for n in range(min(4, len(names) - j), 0, -1):
+                        hit = self.terms.parties.get(tuple(names[j : j + n]))
+                        if hit:
+                            return hit[0]
                 return named
+            if low[i] not in firsts:
+                continue
             for n in range(min(4, len(low) - i), 0, -1):
                 hit = self.terms.parties.get(tuple(low[i : i + n]))
                 if hit and _party_case(words[i], hit[2], self.terms.by_kind["role"]):
@@ -516,29 +572,88 @@ class ArticleSources:
             self._contexts[canonical] = self._context_type(canonical)
         return self._contexts[canonical]
 
+    def _person_sentences(self, f: Field) -> dict[str, set[int]]:
+        """Sentences of ``f`` naming each person (by canonical name), computed once per field."""
+        got = self._sentences_by_person.get(id(f))
+        if got is None:
+            got = {}
+            for m in f.mentions:
+                k = f.at(m.start)
+                if k is not None and m.kind == "person":
+                    got.setdefault(m.canonical, set()).add(f.sent[k])
+            self._sentences_by_person[id(f)] = got
+        return got
+
     def _context_type(self, canonical: str) -> tuple[str, str]:
         table = self.terms.by_kind["context"]
         types: Counter[str] = Counter()
         parties: Counter[str] = Counter()
         for f in self.fields:
-            sents: dict[int, set[str]] = {}
-            for m in f.mentions:
-                k = f.at(m.start)
-                if k is not None and m.kind == "person":
-                    sents.setdefault(f.sent[k], set()).add(m.canonical)
-            mine = sorted(s for s, names in sents.items() if canonical in names)
+            mine = sorted(self._person_sentences(f).get(canonical, ()))
             rows = [
                 i for s in mine for i in range(bisect.bisect_left(f.sent, s), bisect.bisect_right(f.sent, s))
             ]
             for i in rows:
                 w = f.word[i]
                 low = f.lemma[i].lower() if f.pos[i] in ("NOUN", "VERB") else w.lower()
-                if (low,) in table:
-                    types[table[(low,)]] += 1
+                t = table.get((low,)) or table.get((w.lower(),))  # "running", "donors" as written too
+                if t:
+                    types[t] += 1
                 hit = self.terms.parties.get((w.lower(),))
-                if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]):
-                    parties[hit[0]] += 1
+                if (
+                    hit
+                    and _party_case((f, i), hit[2], self.terms.by_kind["role"])
+                    and not self._introduces_other(f, i, canonical)
+                ):
+                    parties[hit[0]] += 2 if self._electoral(f, i) else 1
         return _majority(types, least=3), _majority(parties, least=2)
+
+    def _introduces_other(self, f: Field, k: int, canonical: str) -> bool:
+        """Whether word ``k`` opens the title run of another person ("Democratic nominee Hillary Clinton")."""
+        j = k + 1
+        while j < len(f.word) and j - k <= 4 and f.sent[j] == f.sent[k]:
+            for m in self._mentions_in(f, f.start[j], f.end[j]):
+                if m.start == f.start[j] and m.kind == "person":
+                    return m.canonical != canonical
+            if f.pos[j] not in ("PROPN", "NOUN", "ADJ"):
+                return False
+            j += 1
+        return False
+
+    def _electoral(self, f: Field, k: int) -> bool:
+        """Whether party word ``k`` modifies a race or its people ("the Democratic primary", "GOP rivals")."""
+        p = f.parent(k)
+        if p is None or f.dep[k] not in ("amod", "compound", "nmod") or f.pos[p] not in ("NOUN", "PROPN"):
+            return False
+        key = (f.lemma[p].lower(),)
+        return (
+            self.terms.by_kind["context"].get(key) == "politician"
+            or self.terms.by_kind["role"].get(key) == "politician"
+            or key[0] in _RIVALS
+        )
+
+    @property
+    def article_party(self) -> str:
+        """The party whose race the article is about.
+
+        Party words modifying a race or its people ("the Democratic primary", "GOP candidates"): at least
+        three, and more than twice any other party.
+        """
+        if self._article_party is None:
+            counts: Counter[str] = Counter()
+            for f in self.fields:
+                for i, w in enumerate(f.word):
+                    hit = self.terms.parties.get((w.lower(),))
+                    if (
+                        hit
+                        and _party_case((f, i), hit[2], self.terms.by_kind["role"])
+                        and self._electoral(f, i)
+                    ):
+                        counts[hit[0]] += 1
+            top = counts.most_common(2)
+            ok = top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > 2 * top[1][1])
+            self._article_party = top[0][0] if ok else ""
+        return self._article_party
 
     @property
     def article_type(self) -> str:
@@ -599,6 +714,7 @@ class ArticleSources:
         ``canonical`` is the resolved speaker (a person named elsewhere in the article
         when the phrase is a pronoun or a surname).
         """
+        self._party_memo.clear()
         head = self._head(f, start, end)
         if head is None:
             return SourceType(UNKNOWN, "", "none", False, "no tokens")
@@ -647,13 +763,15 @@ class ArticleSources:
             kinds = {m.kind for m in own.mentions if m.start < end and m.end > start}
             if "group" in kinds:
                 typ, why = "citizen", "group named (NORP)"
+        if typ == UNKNOWN and head_word == "one" and any(f.word[c].lower() == "of" for c in f.kids(head)):
+            typ, why = "anonymous", "one unnamed member of a group ('one of the initiators')"
         if typ == UNKNOWN and f.pos[head] == "NUM":
             typ, why = "citizen", "a count of people (poll share)"
         party = ""
-        ambiguous = why.startswith("role '") and why[6:-1] in _SPORT_AMBIGUOUS
-        if named and (typ == UNKNOWN or why.endswith("(weak)") or typ == "politician" or ambiguous):
+        ambiguous = why.split("'")[0] in ("role ", "title ") and why.split("'")[1] in _SPORT_AMBIGUOUS
+        if named and (typ == UNKNOWN or why.endswith("weak)") or typ == "politician" or ambiguous):
             ctx, party = self.context_type(named)
-            if ctx and typ in (UNKNOWN,) or ctx and why.endswith("(weak)"):
+            if ctx and typ in (UNKNOWN,) or ctx and why.endswith("weak)"):
                 typ, why = ctx, "context of the sentences naming the person"
             elif ambiguous and (ctx or self.article_type) == "sport":
                 typ, why = "sport", f"{why} in sport context"
@@ -666,7 +784,15 @@ class ArticleSources:
             desc.mentions = [
                 m for m in desc.mentions if m.kind == "person" or m.canonical.lower() not in own_name
             ]
-        aff = self._affiliation(desc, typ) or party
+        if typ == "politician":  # a party first: the description's, the sentences', the person served's
+            aff = self._party(desc.tokens, desc.text) or party
+            if not aff:  # "Cruz's campaign manager"
+                boss = self._boss_type(f, head, own, named)
+                aff = self.person_party(boss[0]) if boss else ""
+            # a race the article is about ("the Republican primary"), else a country
+            aff = aff or self.article_party or next((m.country for m in desc.mentions if m.country), "")
+        else:
+            aff = self._affiliation(desc, typ) or party
         plural = f.tag[head] in ("NNS", "NNPS") or head_lemma in ("percent", "majority", "most", "half")
         human = (head_lemma,) in self._people or (head_word,) in self._people
         singular_person = not plural and f.pos[head] != "PROPN" and (typ in ("anonymous", "citizen") or human)
@@ -696,11 +822,15 @@ class ArticleSources:
         generic = self._matches(desc.tokens, "generic")
         orgs = self._matches(desc.tokens, "org")
         party = self._party(desc.tokens, desc.text)
-        org_types = [t for _, t, _ in orgs]
+        org_types = []
         for m in desc.mentions:  # an organisation named in the description ("Boeing's", "the FBI")
             if m.kind == "organisation":
                 words = [(f, k) for k in f.tokens_in(m.start, m.end)] if m in f.mentions else []
                 org_types.extend(t for _, t, _ in self._matches(words, "org"))
+        # a named organisation before the words of a title ("Research Director ... at Amnesty International")
+        for _term, t, at in orgs:  # an organisation word inside a role is that role ("press secretary")
+            inside = [r for r in roles + generic if r[2] <= at < r[2] + len(r[0].split())]
+            org_types.append(inside[0][1] if inside else t)
         # the phrase's own head noun decides first ("a Clinton delegate": politician)
         own_roles = [r for r in roles if (f, head) in desc.tokens[r[2] : r[2] + len(r[0].split())]] + weak
         if own_roles:
@@ -714,6 +844,20 @@ class ArticleSources:
             ]
             dets = {f.word[c].lower() for c in f.kids(head) if f.dep[c] in ("det", "nummod", "amod")}
             mods = [m for m in own.mentions if m.kind in ("organisation", "place", "group")]
+            if anon or group or (head_lemma,) in self.terms.by_kind["generic"]:
+                # "the senator's advisers", "the coach's assistant": the people of a role they work for
+                owner = self._possessor_role(f, head)
+                if owner:
+                    return owner[1], f"'{head_word}' of a '{owner[0]}'"
+            own_orgs = [t for _, t, _ in self._matches(own.tokens, "org")] + [
+                t
+                for m in own.mentions
+                if m.kind == "organisation" and m in f.mentions
+                for _, t, _ in self._matches([(f, k) for k in f.tokens_in(m.start, m.end)], "org")
+            ]
+            if anon and dets & _INDEFINITE and own_orgs:
+                # an unnamed individual with a stated role: "a State Department official"
+                return own_orgs[0], f"unnamed '{head_word}' of {own_orgs[0]} org"
             if anon and (
                 dets & _INDEFINITE or f.tag[head] in ("NNS",) and not mods and not orgs and not party
             ):
@@ -748,11 +892,20 @@ class ArticleSources:
                 ], f"'{(generic or [('', '', 0)])[0][0] or head_word}' of {org_types[0]} org"
             if party:
                 return "politician", "party"
+            boss = self._boss_type(f, head, own, named)
+            if boss:  # "Clinton spokesman Brian Fallon", "a senior Sanders adviser": the person they work for
+                return boss[1], f"'{(generic or [('', '', 0)])[0][0] or head_word}' of {boss[0]} ({boss[1]})"
+            before = self._introduced(f, head) if not named else ""
+            if before:  # "the spokesman" after "a spokesman for the police"
+                return before, f"'{head_word}' introduced earlier with a {before} organisation"
             if generic and any(
                 m.kind == "organisation" and not m.country for m in own.mentions + desc.mentions
             ):
                 return "business", f"generic role '{generic[0][0]}' of an organisation without type (weak)"
             if generic:
+                title = next((g for g in generic if g[0] in _OFFICES and self._title(desc.tokens, g)), None)
+                if title:  # "President Obama", "Secretary Kerry": an office held, not a context guess
+                    return title[1], f"title '{title[0]}'"
                 return generic[0][1], f"generic role '{generic[0][0]}' (weak)"
         # 2. an organisation speaking ("the Associated Press", "the Clinton campaign")
         if org_types:
@@ -769,22 +922,140 @@ class ArticleSources:
             return "other", "organisation"
         return UNKNOWN, "no cue"
 
+    def _introduced(self, f: Field, head: int) -> str:
+        """Return the organisation type of the nearest earlier phrase with the same role noun, or "".
+
+        "A spokesman for the police said ... the spokesman added": a role noun with a definite article
+        refers back to the one the article introduced.
+        """
+        if not any(f.word[c].lower() == "the" for c in f.kids(head) if f.dep[c] == "det"):
+            return ""
+        lemma = f.lemma[head].lower()
+        for k in range(head - 1, -1, -1):
+            if f.lemma[k].lower() != lemma or f.pos[k] != "NOUN":
+                continue
+            out = _Words()
+            self._describe(f, k, out, limit=25)
+            types = [t for _, t, _ in self._matches(out.tokens, "org")]
+            for m in out.mentions:
+                if m.kind == "organisation":
+                    words = [(f, j) for j in f.tokens_in(m.start, m.end)]
+                    types.extend(t for _, t, _ in self._matches(words, "org"))
+            if types:
+                return types[0]
+        return ""
+
+    def _boss_type(self, f: Field, head: int, own: _Words, named: str | None) -> tuple[str, str] | None:
+        """Return (person, type) of another person named in the speaker phrase, typed by their roles."""
+        for m in own.mentions:
+            if m.canonical == named or m.start <= f.start[head] < m.end:
+                continue
+            who = m.canonical if m.kind == "person" else self._surname_person(m.text)
+            if not who or who == named:
+                continue
+            typ = self.person_type(who)
+            if typ:
+                return who, typ
+        mine = [m for m in own.mentions if m.start <= f.start[head] < m.end]
+        for g, k in own.tokens:  # a surname the tagger missed ("Cruz communications director")
+            if g is not f or f.pos[k] != "PROPN" or any(m.start <= f.start[k] < m.end for m in mine):
+                continue
+            who = self._surname_person(f.word[k])
+            if who and who != named and self.person_type(who):
+                return who, self.person_type(who)
+        return None
+
+    def _surname_person(self, text: str) -> str:
+        """Return the one person of the article whose surname ``text`` is ("" when none or several)."""
+        low = _POSSESSIVE.sub("", text.strip()).lower()
+        names = [
+            n
+            for n, ms in self.by_name.items()
+            if surname(n) == low and any(m.kind == "person" for _, m in ms)
+        ]
+        return names[0] if len(names) == 1 and len(names[0].split()) > 1 else ""
+
+    def person_type(self, canonical: str) -> str:
+        """Return the type a person's own roles in the article give ("" when none).
+
+        Current roles before former ones; without a role, the context of the sentences naming them.
+        """
+        if canonical not in self._person_types:
+            self._person_types[canonical] = ""  # no cycles through descriptions naming each other
+            desc = self._person_description(canonical)
+            roles = self._matches(desc.tokens, "role")
+            now = [r for r in roles if not any(
+                desc.tokens[x][0].word[desc.tokens[x][1]].lower().strip("-") in _FORMER
+                for x in range(max(0, r[2] - 2), r[2])
+            )]  # fmt: skip
+            counts = Counter(t for _, t, _ in now or roles)
+            self._person_types[canonical] = (
+                counts.most_common(1)[0][0] if counts else self.context_type(canonical)[0]
+            )
+        return self._person_types[canonical]
+
+    def person_party(self, canonical: str) -> str:
+        """Return a person's party: named in their descriptions, else from the sentences naming them."""
+        desc = self._person_description(canonical)
+        return self._party(desc.tokens, desc.text) or self.context_type(canonical)[1]
+
+    def _title(self, words: list[tuple[Field, int]], match: tuple[str, str, int]) -> bool:
+        """Whether a generic role is a capitalised title introducing a person ("President Obama")."""
+        i, n = match[2], len(term_key(match[0]))
+        f, first = words[i]
+        g, last = words[i + n - 1]
+        if g is not f or not f.word[first][:1].isupper() or last + 1 >= len(f.word):
+            return False
+        if i > 0 and words[i - 1][0] is f and f.word[words[i - 1][1]].lower().strip("-") in _FORMER:
+            return False
+        if (
+            first > 0
+            and f.pos[first - 1] == "PROPN"
+            and not any(m.kind == "place" for m in self._mentions_in(f, f.start[first - 1], f.end[first - 1]))
+        ):
+            return False  # "AFT President Randi Weingarten": the title of a body, not of a state
+        nxt = f.start[last + 1]
+        for m in self._mentions_in(f, nxt, nxt + 1):
+            if m.kind == "person" and m.start == nxt:  # the title introduces the person (first mention)
+                return all(g is not f or o.start >= nxt for g, o in self.by_name.get(m.canonical, []))
+        return False
+
+    def _possessor_role(self, f: Field, head: int) -> tuple[str, str] | None:
+        """Return (term, type) of a role noun possessing ``head`` ("the senator's advisers"), else None."""
+        for c in f.kids(head):
+            if f.dep[c] != "poss" or f.pos[c] != "NOUN":
+                continue
+            key = (f.lemma[c].lower(),)
+            typ = self.terms.by_kind["role"].get(key)
+            if typ:
+                return key[0], typ
+        return None
+
     def _affiliation(self, desc: _Words, typ: str) -> str:
         party = self._party(desc.tokens, desc.text)
         if party and typ in ("politician", "citizen", "anonymous", "other", UNKNOWN):
             return party
         countries = [m.country for m in desc.mentions if m.country]
-        orgs = [m.canonical for m in desc.mentions if m.kind == "organisation" and not m.country]
+        orgs = [
+            m.canonical
+            for m in desc.mentions
+            if m.kind == "organisation" and not m.country and term_key(m.text) not in self.terms.parties
+        ]  # "GOP pollster": the party, not an organisation named "GOP"
         if typ in ("government", "security_justice") and countries:
             return countries[0]
+        places = [m.canonical for m in desc.mentions if m.kind == "place"]
+        if typ in ("government", "security_justice") and places:
+            return places[0]  # "officials in Minnesota": a state or city without a country
+        if typ == "government" and not orgs and self.home:
+            return self.home  # an office holder's country, not their party ("Vice President Biden")
         if orgs and typ in ("business", "media", "expert", "civil_society", "document", "other", "anonymous",
                             "security_justice", "government"):  # fmt: skip
             return orgs[0]
         if party:
             return party
-        if countries:
+        if countries and typ != "citizen":  # a citizen's nationality is no affiliation
             return countries[0]
-        if typ in ("government", "security_justice"):
+        if typ == "government":
             return self.home
         return ""
 
@@ -882,6 +1153,8 @@ def is_bare_pronoun(name: object) -> bool:
     (True, False, False)
     """
     return isinstance(name, str) and name.strip().lower() in _PRONOUNS
+
+
 #: Kinds of source counted by :func:`source_keys` (and by ``source_balance``'s ``kind`` level).
 SOURCE_KINDS = ("person", "organisation", "document", "unattributed")
 
