@@ -7,6 +7,9 @@
 * :class:`ForkedJobs` (from :func:`start_forked`) runs named jobs ahead in forked processes
   while the caller goes on; :meth:`ForkedJobs.wait` collects one.
 * :func:`release_memory` hands freed heap back to the operating system.
+* :func:`preload` declares a loader of large read-only data (word vectors, name lists,
+  dictionaries); :func:`load_shared` runs every declared loader, so a parent that calls it
+  before forking workers gives them the data to share instead of each loading its own copy.
 
 Analysis functions never fork themselves: they call :func:`fork_map`, or the pipeline does.
 """
@@ -19,6 +22,29 @@ import sys
 import threading
 from collections.abc import Callable
 from typing import Any
+
+#: Loaders declared with :func:`preload`, in declaration order.
+_PRELOADS: list[Callable[[], Any]] = []
+
+
+def preload(loader: Callable[[], Any]) -> Callable[[], Any]:
+    """Declare ``loader`` (memoised, no arguments) as large read-only data to load before forking.
+
+    Use it on a ``functools.lru_cache``'d loader; :func:`load_shared` calls every declared one.
+    """
+    _PRELOADS.append(loader)
+    return loader
+
+
+def load_shared() -> int:
+    """Run every :func:`preload` loader (each is memoised); return how many ran.
+
+    A process that forks workers calls this first: the workers inherit the loaded data
+    (pages shared copy-on-write) rather than each reading and holding its own copy.
+    """
+    for loader in _PRELOADS:
+        loader()
+    return len(_PRELOADS)
 
 
 def release_memory() -> None:

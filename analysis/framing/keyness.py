@@ -22,7 +22,8 @@ write; ``entities=True`` counts them too.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -311,6 +312,37 @@ def _units_from_counts(
     )
 
 
+@dataclass(frozen=True)
+class KeynessOptions:
+    """What :func:`keyness` counts and how it scores.
+
+    Attributes
+    ----------
+    by : str
+        Column of the articles that defines the groups (``outlet``, ``event``, ...).
+    unit : {"lemma", "noun_phrase"}
+        Count lower-cased content lemmas or noun phrases (see :func:`noun_phrases`).
+    entities : bool
+        Count names (tokens of named entities and proper nouns; noun phrases headed by
+        one) too. Off by default: keyness then shows each outlet's words, not whom it
+        covers (the entity tables do that). The output's ``entities`` column says which.
+    alpha0 : float, optional
+        Total weight of the informative Dirichlet prior; ``alpha_w = alpha0 * y_w / N``.
+        Default ``N`` (the prior pseudo-counts equal the corpus counts).
+    min_count : int
+        Drop terms seen fewer times than this in the whole corpus.
+    fields : tuple of str
+        Which fields' tokens to count.
+    """
+
+    by: str = "outlet"
+    unit: Literal["lemma", "noun_phrase"] = "lemma"
+    entities: bool = False
+    alpha0: float | None = None
+    min_count: int = 1
+    fields: tuple[str, ...] = ("title", "text")
+
+
 @stage(
     provides="keyness",
     requires=("articles", "_terms", "sentences"),
@@ -323,13 +355,9 @@ def keyness(
     term_counts: pd.DataFrame | None = None,
     sentences: pd.DataFrame | None = None,
     *,
-    by: str = "outlet",
-    unit: Literal["lemma", "noun_phrase"] = "lemma",
-    entities: bool = False,
     annotations: Annotations | None = None,
-    alpha0: float | None = None,
-    min_count: int = 1,
-    fields: tuple[str, ...] = ("title", "text"),
+    options: KeynessOptions | None = None,
+    **kw: Any,
 ) -> pd.DataFrame:
     """Score how distinctive each term is of each group against the rest of the corpus.
 
@@ -338,30 +366,20 @@ def keyness(
     articles : pandas.DataFrame
         Needs ``article_id``, ``text`` and the grouping column ``by``; ``title`` and
         ``status`` are used when present (only ``status == 'ok'`` rows count).
-    by : str, default "outlet"
-        Column of ``articles`` that defines the groups (``outlet``, ``event``, ...).
     term_counts : pandas.DataFrame, optional
         Output of :func:`term_counts` for these articles (``unit="lemma"`` only): used
         instead of the token table, with identical results.
     sentences : pandas.DataFrame, optional
         Sentence table (``article_id, field, sentence_id, start_char, end_char, text``)
         for the evidence columns; default the annotations' sentences.
-    unit : {"lemma", "noun_phrase"}, default "lemma"
-        Count lower-cased content lemmas or noun phrases (see :func:`noun_phrases`).
-    entities : bool, default False
-        Count names (tokens of named entities and proper nouns; noun phrases headed by
-        one) too. Off by default: keyness then shows each outlet's words, not whom it
-        covers (the entity tables do that). The output's ``entities`` column says which.
     annotations : Annotations, optional
         Output of :func:`analysis.annotate.annotate`; needed when the two
         tables above are not given (``analysis.keyness(articles)`` computes them).
-    alpha0 : float, optional
-        Total weight of the informative Dirichlet prior; ``alpha_w = alpha0 * y_w / N``.
-        Default ``N`` (the prior pseudo-counts equal the corpus counts).
-    min_count : int, default 1
-        Drop terms seen fewer times than this in the whole corpus.
-    fields : tuple of str, default ("title", "text")
-        Which fields' tokens to count.
+    options : KeynessOptions, optional
+        Grouping, unit and prior (default ``KeynessOptions()``: lemmas by outlet).
+    **kw
+        Fields of :class:`KeynessOptions` set on top of ``options`` (``by="event"``,
+        ``unit="noun_phrase"``, ``entities=True``...).
 
     Returns
     -------
@@ -379,7 +397,12 @@ def keyness(
     ------
     ValueError
         When ``by`` is not a column, ``unit`` is unknown, or fewer than two groups have text.
+    TypeError
+        A keyword that is not a field of :class:`KeynessOptions`.
     """
+    options = replace(options or KeynessOptions(), **kw)
+    by, unit, entities = options.by, options.unit, options.entities
+    alpha0, min_count, fields = options.alpha0, options.min_count, options.fields
     if unit not in ("lemma", "noun_phrase"):
         raise ValueError(f"unit must be 'lemma' or 'noun_phrase', got {unit!r}")
     rows = ok_articles(articles, need=("article_id", "text", by))

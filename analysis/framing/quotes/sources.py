@@ -49,6 +49,7 @@ import pandas as pd
 from analysis import config
 from analysis.corpus.files import corpus_file
 from analysis.framing.quotes.fields import Field, Mention, surname
+from analysis.measures.entities.names import gender_detector
 
 #: Editable term list: ``term, source_type, kind`` (kind role/generic/org/document/group/anonymous).
 SOURCE_TYPES = config.DATA_DIR / "source_types.csv"
@@ -244,15 +245,6 @@ def source_types_digest(source_types: str | Path | None = None) -> str:
     return "" if path is None else hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@functools.lru_cache(maxsize=1)
-def _gender_detector():  # noqa: ANN202 - optional dependency
-    try:
-        import gender_guesser.detector as gg
-    except ImportError:  # pragma: no cover - pinned dependency
-        return None
-    return gg.Detector(case_sensitive=False)
-
-
 def first_name_gender(name: str) -> str:
     """Return ``male``, ``female`` or ``unknown`` for the first word of a full name (gender-guesser).
 
@@ -262,9 +254,7 @@ def first_name_gender(name: str) -> str:
     words = [w for w in name.split() if w.lower().rstrip(".") not in _HONORIFIC]
     if len(words) < 2 or not re.fullmatch(r"[^\W\d_][^\W\d_'’-]+", words[0]):
         return UNKNOWN  # one word, or an initial ("J. Smith", "J.R. Smith")
-    det = _gender_detector()
-    if det is None:  # pragma: no cover
-        return UNKNOWN
+    det = gender_detector()
     # only the table's clear answers: "mostly_male", "mostly_female" and "andy" (androgynous) stay unknown
     return {"male": "male", "female": "female"}.get(det.get_gender(words[0]), UNKNOWN)
 

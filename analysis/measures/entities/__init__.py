@@ -52,7 +52,12 @@ across articles, one kind per entity: the corpus-level step of :func:`entity_fre
 """
 
 from analysis.measures.entities.crosslink import link_across_articles
-from analysis.measures.entities.frequencies import CORPUS_ROWS, FREQUENCY_COLUMNS, entity_frequencies
+from analysis.measures.entities.frequencies import (
+    CORPUS_ROWS,
+    FREQUENCY_COLUMNS,
+    FrequencyOptions,
+    entity_frequencies,
+)
 from analysis.measures.entities.kwic import canonical_names, kwic
 from analysis.measures.entities.lexicon import (
     ALIAS_COLUMNS,
@@ -72,7 +77,7 @@ from analysis.measures.entities.roles import Role, parse_role
 __all__ = [
     "ALIASES_PATH", "ALIAS_COLUMNS", "CORPUS_ROWS", "FREQUENCY_COLUMNS", "KINDS", "KIND_OF_LABEL",
     "KWIC_COLUMNS", "LABEL_OF_KIND", "MENTION_COLUMNS", "PATTERNS_PATH", "VIAS", "Alias", "AliasTable",
-    "Role", "canonical_names", "entity_frequencies", "entity_mentions", "fold", "kwic",
+    "FrequencyOptions", "Role", "canonical_names", "entity_frequencies", "entity_mentions", "fold", "kwic",
     "link_across_articles", "load_aliases",
     "mentions_from_tables", "name_key", "parse_role", "ruler_patterns",
 ]  # fmt: skip

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,30 @@ def _quantiles(draws: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]
     return low, high
 
 
+@dataclass(frozen=True)
+class FrequencyOptions:
+    """How :func:`entity_frequencies` groups, links and bootstraps.
+
+    Attributes
+    ----------
+    by : str
+        Any article column (``outlet``, ``event``, ...).
+    n_boot : int
+        Bootstrap resamples (articles drawn with replacement within a group).
+    ci : float
+        Interval coverage.
+    link : bool
+        First link people across articles and give each entity one kind
+        (:func:`~analysis.measures.entities.crosslink.link_across_articles`,
+        searching the ``by`` group first, then the corpus).
+    """
+
+    by: str = "outlet"
+    n_boot: int = config.N_BOOTSTRAP
+    ci: float = 0.95
+    link: bool = True
+
+
 @stage(
     provides="entity_frequencies",
     requires=("articles", "mentions", "sentences"),
@@ -66,12 +91,9 @@ def entity_frequencies(
     mentions: pd.DataFrame,
     sentences: pd.DataFrame | None = None,
     *,
-    by: str = "outlet",
     annotations: Annotations | None = None,
-    n_boot: int = config.N_BOOTSTRAP,
-    ci: float = 0.95,
-    link: bool = True,
-    level: float | None = None,
+    options: FrequencyOptions | None = None,
+    **kw: Any,
 ) -> pd.DataFrame:
     """Count canonical entities per group and for the corpus, with bootstrap intervals over articles.
 
@@ -88,20 +110,13 @@ def entity_frequencies(
         pipeline's per-article ``sentences`` table; used instead of
         ``annotations``. One of the two is needed (``analysis.entity_frequencies(articles)``
         computes the tables it needs).
-    by : str, default "outlet"
-        Any article column (``outlet``, ``event``, ...).
     annotations : Annotations, optional
         For the number of sentences per article (its ``sentences`` table).
-    n_boot : int, default :data:`analysis.config.N_BOOTSTRAP`
-        Bootstrap resamples (articles drawn with replacement within a group).
-    ci : float, default 0.95
-        Interval coverage.
-    link : bool, default True
-        First link people across articles and give each entity one kind
-        (:func:`~analysis.measures.entities.crosslink.link_across_articles`,
-        searching the ``by`` group first, then the corpus).
-    level : float, optional
-        Deprecated name of ``ci``.
+    options : FrequencyOptions, optional
+        Grouping, linking and intervals (default ``FrequencyOptions()``: by outlet).
+    **kw
+        Fields of :class:`FrequencyOptions` set on top of ``options`` (``by="event"``,
+        ``n_boot=200``...); ``level`` is the deprecated name of ``ci``.
 
     Returns
     -------
@@ -115,6 +130,11 @@ def entity_frequencies(
         (their share of the group's articles), and the group's totals
         ``n_articles_total``, ``n_words_total``, ``n_sentences_total``. Sorted by group (the corpus
         rows last), count (descending) and name.
+
+    Raises
+    ------
+    TypeError
+        A keyword that is not a field of :class:`FrequencyOptions`.
     """
     if "canonical" in articles.columns and "canonical" not in mentions.columns:
         warnings.warn(
@@ -123,10 +143,13 @@ def entity_frequencies(
             stacklevel=2,
         )
         articles, mentions = mentions, articles
-    if level is not None:
+    if kw.get("level") is not None:
         warnings.warn("entity_frequencies(level=) is deprecated: use ci=", DeprecationWarning, stacklevel=2)
-        ci = level
-    level = ci
+        kw["ci"] = kw["level"]
+    kw.pop("level", None)
+    options = replace(options or FrequencyOptions(), **kw)
+    by, n_boot, link = options.by, options.n_boot, options.link
+    level = options.ci
     rows = ok_articles(articles)
     if by not in rows.columns:
         raise ValueError(f"by={by!r} is not an article column; choose one of {list(rows.columns)}")

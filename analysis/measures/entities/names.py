@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean.vocabulary import frequencies as word_frequencies
+from analysis.core.parallel import preload
 from analysis.measures.entities.lexicon import (
     ALIAS_COLUMNS,
     ALIASES_PATH,
@@ -166,8 +167,10 @@ def variant_groups(names: dict[str, int]) -> dict[str, str]:
     return out
 
 
+@preload
 @functools.lru_cache(maxsize=1)
-def _gender_detector():
+def gender_detector():  # noqa: ANN201 - third-party type
+    """Return the (shared, read-only) gender-guesser ``Detector`` (case-insensitive), loaded once."""
     import gender_guesser.detector
 
     return gender_guesser.detector.Detector(case_sensitive=False)
@@ -179,7 +182,7 @@ def first_name_gender(name: str) -> str:
     word = name.split()[0] if name.split() else ""
     if len(word) < 2 or not word[:1].isalpha():
         return ""
-    guess = _gender_detector().get_gender(word.strip(".").capitalize())
+    guess = gender_detector().get_gender(word.strip(".").capitalize())
     return guess if guess in ("male", "female") else ""  # "mostly_female" Bernie is not sure enough
 
 
@@ -187,7 +190,7 @@ def is_given_name(word: str) -> bool:
     """Tell whether the first-name table knows ``word`` as a given name (of any gender, "Bernie" too)."""
     if len(word) < 2 or not word[:1].isalpha():
         return False
-    return _gender_detector().get_gender(word.strip(".").capitalize()) != "unknown"
+    return gender_detector().get_gender(word.strip(".").capitalize()) != "unknown"
 
 
 # --------------------------------------------------------------------------- alias table

@@ -16,6 +16,7 @@ from analysis.measures.sentiment.clause import TARGET_WINDOW, score_selection, s
 from analysis.measures.sentiment.entity import (
     CORPUS_ENTITY_SENTIMENT_COLUMNS,
     ENTITY_SENTIMENT_COLUMNS,
+    EntitySentimentOptions,
     entity_sentiment,
     entity_sentiment_summary,
 )
@@ -38,7 +39,8 @@ from analysis.measures.sentiment.sentences import (
 from analysis.measures.sentiment.targets import RECORD_COLUMNS, TargetSentiment, score_spans, target_sentiment
 
 __all__ = [
-    "CORPUS_ENTITY_SENTIMENT_COLUMNS", "ENTITY_SENTIMENT_COLUMNS", "MODEL_VERSION", "NEGATIVE_THRESHOLD",
+    "CORPUS_ENTITY_SENTIMENT_COLUMNS", "ENTITY_SENTIMENT_COLUMNS", "EntitySentimentOptions", "MODEL_VERSION",
+    "NEGATIVE_THRESHOLD",
     "POSITIVE_THRESHOLD", "RECORD_COLUMNS", "SENTENCE_SENTIMENT_COLUMNS", "SENTIMENT_COLUMNS",
     "TARGET_WINDOW", "TargetModel",
     "TargetSentiment", "article_sentiment", "classification_scores", "entity_sentiment",

@@ -10,8 +10,9 @@ corpus or to outlets without re-scoring.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,33 @@ CORPUS_ENTITY_SENTIMENT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class EntitySentimentOptions:
+    """What :func:`entity_sentiment` returns and how it scores.
+
+    Attributes
+    ----------
+    level : {"article", "mention", "corpus"}
+        ``"mention"``: one row per mention with its record; ``"article"``: per article x
+        canonical entity; ``"corpus"``: per canonical entity (and ``by`` value), interval
+        bootstrapped over articles, not mentions.
+    by : str, optional
+        Article column to group by at corpus level (e.g. ``"outlet"``).
+    method : {"model", "vader"}
+        The trained target-sentiment model or clause-VADER (see :func:`analysis.target_sentiment`).
+    window : int
+        Tokens each side of the target in the clause selection.
+    n_boot : int, optional
+        Bootstrap resamples; default :data:`analysis.config.N_BOOTSTRAP`.
+    """
+
+    level: Literal["article", "mention", "corpus"] = "article"
+    by: str | None = None
+    method: Method = "model"
+    window: int = TARGET_WINDOW
+    n_boot: int | None = None
+
+
 @stage(
     provides="entity_sentiment",
     requires=("articles", "mentions", "annotations", "cache_dir"),
@@ -49,13 +77,10 @@ def entity_sentiment(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
     *,
-    level: Literal["article", "mention", "corpus"] = "article",
     annotations: Annotations,
-    by: str | None = None,
-    method: Method = "model",
-    window: int = TARGET_WINDOW,
-    n_boot: int | None = None,
     cache_dir: str | Path | None = None,
+    options: EntitySentimentOptions | None = None,
+    **kw: Any,
 ) -> pd.DataFrame:
     """Score the sentiment toward every entity mention and aggregate per article and entity.
 
@@ -72,25 +97,16 @@ def entity_sentiment(
     mentions : pandas.DataFrame
         Output of :func:`analysis.entity_mentions`: needs ``article_id, field,
         start_char, end_char, canonical``; other columns are kept.
-    level : {"article", "mention", "corpus"}, default "article"
-        ``"mention"``: one row per mention with its record;
-        ``"article"``: per article x canonical entity;
-        ``"corpus"``: per canonical entity (and ``by`` value), interval
-        bootstrapped over articles, not mentions.
     annotations : Annotations
         Output of :func:`analysis.annotate.annotate`; required
         (``analysis.entity_sentiment(articles)`` computes it when omitted).
-    by : str, optional
-        Article column to group by at corpus level (e.g. ``"outlet"``).
-    method : {"model", "vader"}, default "model"
-        The trained target-sentiment model or clause-VADER (see
-        :func:`analysis.target_sentiment`).
-    window : int, default :data:`TARGET_WINDOW`
-        Tokens each side of the target in the clause selection.
-    n_boot : int, optional
-        Bootstrap resamples; default :data:`analysis.config.N_BOOTSTRAP`.
     cache_dir : str or Path, optional
         Cache root for the annotations.
+    options : EntitySentimentOptions, optional
+        Level, grouping and scoring (default ``EntitySentimentOptions()``).
+    **kw
+        Fields of :class:`EntitySentimentOptions` set on top of ``options``
+        (``level="corpus", by="outlet"``, ``method="vader"``...).
 
     Returns
     -------
@@ -106,7 +122,15 @@ def entity_sentiment(
         Corpus level: ``[by,] canonical, n_articles, n_mentions, n_scored,
         sentiment, sentiment_low, sentiment_high`` (bootstrap over articles),
         ``share_negative, share_positive``. Sorted by the grouping columns.
+
+    Raises
+    ------
+    TypeError
+        A keyword that is not a field of :class:`EntitySentimentOptions`.
     """
+    options = replace(options or EntitySentimentOptions(), **kw)
+    level, by, method, window = options.level, options.by, options.method, options.window
+    n_boot = options.n_boot
     if level not in ("article", "mention", "corpus"):
         raise ValueError(f"level must be 'article', 'mention' or 'corpus', got {level!r}")
     check_method(method)

@@ -68,8 +68,10 @@ REPORTING_VERBS = frozenset(
 )
 #: Words that hedge what follows (the model learns their weight).
 HEDGES = frozenset("allegedly reportedly apparently purportedly may might could possibly perhaps".split())
-_CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN", "INTJ", "AUX"})
-_LEMMA_SKIP_POS = frozenset({"PUNCT", "SPACE", "DET", "NUM", "SYM", "X"})
+#: Coarse POS of content words (the ``s:`` bag and the word-vector regions).
+CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN", "INTJ", "AUX"})
+#: Coarse POS left out of the lemma bags.
+LEMMA_SKIP_POS = frozenset({"PUNCT", "SPACE", "DET", "NUM", "SYM", "X"})
 
 
 @dataclass
@@ -208,12 +210,67 @@ def target_parts(
 
 
 def _analyse(sentence: Sentence, span: Sequence[int], window: int) -> tuple[dict[str, float], dict]:
-    """Return the sparse features of a target and the token indices of its :data:`REGIONS`."""
+    """Return the sparse features of a target and the token indices of its :data:`REGIONS`.
+
+    The reference implementation, one target at a time: :func:`tree_part` (what needs the
+    dependency tree) plus :func:`linear_part` (what depends only on token positions, which
+    :func:`analysis.measures.sentiment.batch.linear_parts` computes for many targets at once).
+    """
     n = len(sentence.text)
     span_set = {i for i in span if 0 <= i < n}
-    out: dict[str, float] = {"bias_feature": 1.0}
     if not span_set:
-        return out, {}
+        return {"bias_feature": 1.0}, {}
+    out, regions = tree_part(sentence, span_set, window)
+    linear, linear_regions = linear_part(sentence, span_set)
+    out.update(linear)
+    regions.update(linear_regions)
+    return out, {name: regions[name] for name in REGIONS}
+
+
+def linear_part(sentence: Sentence, span_set: set[int]) -> tuple[dict[str, float], dict[str, list[int]]]:
+    """Return the features that depend only on token positions, and the ``left/right/sentence`` regions.
+
+    ``lex_all`` and the distance-weighted ``lex_win`` masses, the ``w:`` (within 3 tokens) and
+    ``s:`` (sentence) lemma bags, and the content words left and right of the target and in
+    the rest of the sentence (``span_set``: the target's local token indices, not empty).
+    """
+    n = len(sentence.text)
+    pos, lemma = sentence.pos, sentence.lemma
+    out: dict[str, float] = {}
+    others = [i for i in range(n) if i not in span_set]
+    lo, hi = min(span_set), max(span_set)
+    distance = [min(abs(i - lo), abs(i - hi)) for i in others]
+    _masses(sentence, others, "lex_all", out)
+    _masses(sentence, others, "lex_win", out, [1.0 / (1.0 + d / 3.0) for d in distance])
+    for i, d in zip(others, distance, strict=True):
+        if pos[i] in LEMMA_SKIP_POS:
+            continue
+        if d <= 3:
+            out["w:" + lemma[i]] = 1.0
+        if pos[i] in CONTENT_POS:
+            out["s:" + lemma[i]] = 0.5
+
+    def content(indices) -> list[int]:
+        return [i for i in indices if pos[i] in CONTENT_POS and i not in span_set]
+
+    regions = {
+        "left": content(range(lo - 1, -1, -1))[:VECTOR_WINDOW],
+        "right": content(range(hi + 1, n))[:VECTOR_WINDOW],
+        "sentence": content(range(n)),
+    }
+    return out, regions
+
+
+def tree_part(sentence: Sentence, span_set: set[int], window: int) -> tuple[dict[str, float], dict]:
+    """Return the features that need the dependency tree, and the ``clause/path`` regions.
+
+    Role, governor, clause head, reported speech, the clause-VADER selection and its
+    score, negation and hedges, the lexicon masses of the selection, outside the clause,
+    in the target's own modifiers, on the path to the root and of the governor, and the
+    ``c:`` / ``p:`` lemma bags (``span_set``: the target's local token indices, not empty).
+    """
+    n = len(sentence.text)
+    out: dict[str, float] = {"bias_feature": 1.0}
     head, dep, pos, lemma, children = (
         sentence.head,
         sentence.dep,
@@ -290,30 +347,18 @@ def _analyse(sentence: Sentence, span: Sequence[int], window: int) -> tuple[dict
     # lexicon masses in regions
     clause_set = set(subtree(clause_head, children))
     own = [i for i in subtree(th, children) if i not in span_set]
-    others = [i for i in range(n) if i not in span_set]
-    lo, hi = min(span_set), max(span_set)
-    distance = [min(abs(i - lo), abs(i - hi)) for i in others]
-    _masses(sentence, others, "lex_all", out)
     _masses(sentence, selected, "lex_sel", out)
-    _masses(sentence, [i for i in others if i not in clause_set], "lex_out", out)
+    _masses(sentence, [i for i in range(n) if i not in span_set and i not in clause_set], "lex_out", out)
     _masses(sentence, own, "lex_own", out)
     _masses(sentence, [i for i in to_root[1:] if i not in span_set], "lex_path", out)
-    _masses(sentence, others, "lex_win", out, [1.0 / (1.0 + d / 3.0) for d in distance])
     if head[th] != th:
         v = sentence.valence[head[th]]
         if v:
             out["lex_gov"] = v / 4.0
 
     # bags of lemmas
-    for i, d in zip(others, distance, strict=True):
-        if pos[i] in _LEMMA_SKIP_POS:
-            continue
-        if d <= 3:
-            out["w:" + lemma[i]] = 1.0
-        if pos[i] in _CONTENT_POS:
-            out["s:" + lemma[i]] = 0.5
     for i in selected:
-        if pos[i] not in _LEMMA_SKIP_POS:
+        if pos[i] not in LEMMA_SKIP_POS:
             out["c:" + lemma[i]] = 1.0
     for i in to_root[1:]:
         if i not in span_set:
@@ -321,18 +366,9 @@ def _analyse(sentence: Sentence, span: Sequence[int], window: int) -> tuple[dict
 
     # regions of the dense word-vector features (content words only)
     def content(indices) -> list[int]:
-        return [i for i in indices if pos[i] in _CONTENT_POS and i not in span_set]
+        return [i for i in indices if pos[i] in CONTENT_POS and i not in span_set]
 
-    left = content(range(lo - 1, -1, -1))[:VECTOR_WINDOW]
-    right = content(range(hi + 1, n))[:VECTOR_WINDOW]
-    regions = {
-        "left": left,
-        "right": right,
-        "clause": content(selected),
-        "path": content(to_root[1:]),
-        "sentence": content(range(n)),
-    }
-    return out, regions
+    return out, {"clause": content(selected), "path": content(to_root[1:])}
 
 
 #: Token-table columns the targeted methods read (``lemma`` used when present).

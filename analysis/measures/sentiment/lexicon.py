@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.core.parallel import preload
+
 #: Compound at or above this is a positive sentence / mention (VADER's convention).
 POSITIVE_THRESHOLD = 0.05
 #: Compound at or below this is a negative sentence / mention (VADER's convention).
@@ -22,6 +24,7 @@ POLARITY_CACHE_SIZE = 1 << 16
 CLASSES = ("negative", "neutral", "positive")
 
 
+@preload
 @functools.lru_cache(maxsize=1)
 def analyzer():
     """Return the (shared, read-only) VADER ``SentimentIntensityAnalyzer``."""

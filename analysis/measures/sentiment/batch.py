@@ -1,0 +1,443 @@
+"""The target-sentiment model's inputs for every span of a chunk at once, in arrays.
+
+:func:`model_inputs` gives the same feature matrix and dense vectors as
+calling :func:`analysis.measures.sentiment.features.target_parts` span by span
+(the reference, which training uses), computed per chunk:
+
+* the token table is read once into arrays (lexicon valence, negation,
+  word-vector rows, content-word flags and the model's column of each token's
+  ``w:`` / ``s:`` lemma feature, each looked up once per distinct word);
+* the features that depend only on token positions (:func:`~.features.linear_part`:
+  ``lex_all`` and the distance-weighted ``lex_win`` masses, the ``w:`` and
+  ``s:`` lemma bags, the ``left`` / ``right`` / ``sentence`` word-vector
+  regions) are computed for every (span, token of its sentence) pair with
+  numpy, without a Python loop over spans;
+* only what walks the dependency tree (:func:`~.features.tree_part`) runs per
+  span in Python;
+* the sparse features become one (spans x model features) matrix in
+  coordinate form, and the class scores one product.
+
+``tests/unit/test_sentiment_batch.py`` checks the matrix against the
+reference on a small input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.measures.sentiment.clause import TARGET_WINDOW
+from analysis.measures.sentiment.features import (
+    CONTENT_POS,
+    LEMMA_SKIP_POS,
+    REGIONS,
+    TOKEN_NEEDS,
+    VECTOR_WINDOW,
+    Sentence,
+    tree,
+    tree_part,
+)
+from analysis.measures.sentiment.lexicon import analyzer, negations
+from analysis.measures.sentiment.model import TargetModel, softmax
+from analysis.measures.sentiment.vectors import DIM, lookup, mean_vectors_flat
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where each found span sits in the sorted token arrays (one entry per span with a token)."""
+
+    row: np.ndarray  # position of the span in the spans table
+    start: np.ndarray  # index of its sentence's first token
+    length: np.ndarray  # tokens in its sentence
+    lo: np.ndarray  # first and last token of the span, local to the sentence
+    hi: np.ndarray
+
+
+def _lower(values: np.ndarray) -> np.ndarray:
+    return pd.Series(values, dtype=object).astype(str).str.lower().to_numpy(dtype=object)
+
+
+def locate(toks: pd.DataFrame, spans: pd.DataFrame) -> Located:
+    """Find each span's sentence and token range in ``toks`` (sorted by article, field, token).
+
+    The same tokens as :func:`analysis.measures.sentiment.features.sentence_spans`: those
+    overlapping ``[start_char, end_char)``, within the sentence of the first of them.
+    """
+    groups = toks.groupby([toks["article_id"].astype(str), toks["field"]], sort=False).indices
+    rows_by_key: dict[tuple[str, str], list[int]] = {}
+    for row, key in enumerate(zip(spans["article_id"].astype(str), spans["field"], strict=True)):
+        rows_by_key.setdefault(key, []).append(row)
+    starts = spans["start_char"].to_numpy()
+    ends = spans["end_char"].to_numpy()
+    t_start_all = toks["start_char"].to_numpy()
+    t_end_all = toks["end_char"].to_numpy()
+    sid_all = toks["sentence_id"].to_numpy()
+    out: list[tuple[int, int, int, int, int]] = []
+    for key, row_list in rows_by_key.items():
+        rows = np.asarray(row_list, dtype=np.int64)
+        positions = groups.get(key)
+        if positions is None:
+            continue
+        t_start, t_end, sids = t_start_all[positions], t_end_all[positions], sid_all[positions]
+        change = np.flatnonzero(sids[1:] != sids[:-1]) + 1
+        bounds = np.concatenate([[0], change, [len(positions)]])
+        sentence_of = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+        ordered = (
+            bool(np.all(t_start[1:] >= t_start[:-1]) and np.all(t_end[1:] >= t_end[:-1]))
+            and not pd.isna(starts[rows]).any()
+            and not pd.isna(ends[rows]).any()
+        )
+        if ordered:
+            first = np.searchsorted(t_end, starts[rows], side="right")
+            after = np.searchsorted(t_start, ends[rows], side="left")
+        for k, row in enumerate(rows):
+            if ordered:
+                a, b = int(first[k]), int(after[k])
+                if b <= a:
+                    continue
+                hit_first, hit_last = a, b - 1
+            else:
+                hit = np.nonzero((t_start < ends[row]) & (t_end > starts[row]))[0]
+                if hit.size == 0:
+                    continue
+                hit_first, hit_last = int(hit[0]), int(hit[-1])
+            s = sentence_of[hit_first]
+            if not ordered and (sentence_of[hit] != s).any():
+                hit_last = int(hit[sentence_of[hit] == s][-1])
+            lo_s, hi_s = int(bounds[s]), int(bounds[s + 1])
+            last = min(hit_last, hi_s - 1)
+            out.append((int(row), int(positions[lo_s]), hi_s - lo_s, hit_first - lo_s, last - lo_s))
+    if not out:
+        empty = np.zeros(0, dtype=np.int64)
+        return Located(empty, empty, empty, empty, empty)
+    arr = np.asarray(out, dtype=np.int64)
+    # the positions of one article-field are consecutive, so its sentences are too
+    return Located(arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4])
+
+
+@dataclass(frozen=True)
+class TokenArrays:
+    """The chunk's token table as arrays, every per-word lookup done once per distinct word."""
+
+    text: np.ndarray
+    ws: np.ndarray
+    lemma: np.ndarray  # lower case (the text when the table has no lemma)
+    pos: np.ndarray
+    dep: np.ndarray
+    head: np.ndarray  # local to the sentence is computed per sentence from this and token_id
+    token_id: np.ndarray
+    valence: np.ndarray
+    negated: np.ndarray
+    vector_id: np.ndarray
+    content: np.ndarray  # pos in the content-word classes
+    col_w: np.ndarray  # model column of "w:<lemma>" (-1: not a model feature or a skipped POS)
+    col_s: np.ndarray  # model column of "s:<lemma>" (-1: not a model feature or not a content word)
+
+
+def token_arrays(toks: pd.DataFrame, columns: Mapping[str, int]) -> TokenArrays:
+    """Read the sorted token table into :class:`TokenArrays` (``columns``: the model's feature columns)."""
+    text = toks["text"].astype(str).to_numpy(dtype=object)
+    low = _lower(text)
+    lemma = _lower(toks["lemma"].to_numpy()) if "lemma" in toks.columns else low
+    pos = toks["pos"].astype(str).to_numpy(dtype=object)
+    lexicon, neg = analyzer().lexicon, negations()
+    low_codes, low_words = pd.factorize(low)
+    lemma_codes, lemma_words = pd.factorize(lemma)
+    low_words, lemma_words = low_words.tolist(), lemma_words.tolist()
+    nan = float("nan")
+    # a word missing from the lexicon falls back to its lemma (as features.prepare does)
+    valence = np.asarray([lexicon.get(w, nan) for w in low_words], dtype=float)[low_codes]
+    valence = np.where(
+        np.isnan(valence),
+        np.asarray([lexicon.get(w, 0.0) for w in lemma_words], dtype=float)[lemma_codes],
+        valence,
+    )
+    negated = (
+        np.asarray([w in neg for w in low_words], dtype=bool)[low_codes]
+        | np.asarray([w in neg for w in lemma_words], dtype=bool)[lemma_codes]
+    )
+    vocabulary = lookup(low_words + lemma_words)
+    vector_id = np.asarray([vocabulary.get(w, -1) for w in low_words], dtype=np.int64)[low_codes]
+    vector_id = np.where(
+        vector_id < 0,
+        np.asarray([vocabulary.get(w, -1) for w in lemma_words], dtype=np.int64)[lemma_codes],
+        vector_id,
+    )
+    pos_s = pd.Series(pos, dtype=object)
+    content = pos_s.isin(CONTENT_POS).to_numpy()
+    skip = pos_s.isin(LEMMA_SKIP_POS).to_numpy()
+    col_w = np.asarray([columns.get("w:" + w, -1) for w in lemma_words], dtype=np.int64)[lemma_codes]
+    col_s = np.asarray([columns.get("s:" + w, -1) for w in lemma_words], dtype=np.int64)[lemma_codes]
+    col_w[skip] = -1
+    col_s[~content] = -1
+    return TokenArrays(
+        text=text,
+        ws=toks["whitespace"].to_numpy(dtype=bool),
+        lemma=lemma,
+        pos=pos,
+        dep=toks["dep"].astype(str).to_numpy(dtype=object),
+        head=toks["head"].to_numpy(dtype=np.int64),
+        token_id=toks["token_id"].to_numpy(dtype=np.int64),
+        valence=valence,
+        negated=negated,
+        vector_id=vector_id,
+        content=content,
+        col_w=col_w,
+        col_s=col_s,
+    )
+
+
+def sentence_at(arrays: TokenArrays, start: int, length: int) -> Sentence:
+    """Return the :class:`~.features.Sentence` of tokens ``start:start + length`` (heads made local)."""
+    sl = slice(start, start + length)
+    head = (arrays.head[sl] - arrays.token_id[start]).tolist()
+    fixed, children = tree(head)
+    vector_ids = arrays.vector_id[sl]
+    return Sentence(arrays.text[sl].tolist(), arrays.ws[sl].tolist(), arrays.lemma[sl].tolist(),
+                    arrays.pos[sl].tolist(), arrays.dep[sl].tolist(), fixed, children,
+                    arrays.valence[sl].tolist(), arrays.negated[sl].tolist(), vector_ids)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Every (span, token of its sentence outside the span) pair, as flat arrays."""
+
+    span: np.ndarray  # which span (0..n_spans-1)
+    token: np.ndarray  # global token index
+    local: np.ndarray  # token index local to the sentence
+    distance: np.ndarray  # tokens to the nearer end of the span
+
+
+def pairs(located: Located) -> Pairs:
+    """Expand each located span to the tokens of its sentence outside it."""
+    n = located.length
+    span = np.repeat(np.arange(len(n)), n)
+    offsets = np.cumsum(n) - n
+    local = np.arange(int(n.sum())) - np.repeat(offsets, n)
+    lo, hi = located.lo[span], located.hi[span]
+    outside = (local < lo) | (local > hi)
+    span, local, lo, hi = span[outside], local[outside], lo[outside], hi[outside]
+    distance = np.where(local < lo, lo - local, local - hi)
+    return Pairs(span, located.start[span] + local, local, distance)
+
+
+def _mass(values: np.ndarray, span: np.ndarray, n_spans: int) -> tuple[np.ndarray, np.ndarray]:
+    positive = np.bincount(span, weights=np.where(values > 0, values, 0.0), minlength=n_spans)
+    negative = -np.bincount(span, weights=np.where(values < 0, values, 0.0), minlength=n_spans)
+    return positive / 4.0, negative / 4.0
+
+
+def linear_parts(
+    arrays: TokenArrays, located: Located, columns: Mapping[str, int]
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Compute :func:`~.features.linear_part` for every located span at once.
+
+    Returns
+    -------
+    sparse : tuple of arrays
+        ``(span, column, value)`` triplets of the model features (each pair once).
+    regions : dict
+        For ``left``, ``right`` and ``sentence``: ``(span, vector row)`` of the words in the region.
+    """
+    n_spans = len(located.row)
+    p = pairs(located)
+    value = arrays.valence[p.token]
+    weight = 1.0 / (1.0 + p.distance / 3.0)
+    rows, cols, vals = [], [], []
+    for prefix, values in (("lex_all", value), ("lex_win", value * weight)):
+        for suffix, mass in zip(("_pos", "_neg"), _mass(values, p.span, n_spans), strict=True):
+            j = columns.get(prefix + suffix)
+            if j is None:
+                continue
+            hit = np.flatnonzero(mass)
+            rows.append(hit)
+            cols.append(np.full(hit.size, j, dtype=np.int64))
+            vals.append(mass[hit])
+    for col, value_of, keep in (
+        (arrays.col_w[p.token], 1.0, p.distance <= 3),
+        (arrays.col_s[p.token], 0.5, np.ones(len(p.span), dtype=bool)),
+    ):
+        keep = keep & (col >= 0)
+        both = np.unique(np.stack([p.span[keep], col[keep]]), axis=1)
+        rows.append(both[0])
+        cols.append(both[1])
+        vals.append(np.full(both.shape[1], value_of))
+    sparse = (
+        np.concatenate(rows).astype(np.int64),
+        np.concatenate(cols).astype(np.int64),
+        np.concatenate(vals).astype(float),
+    )
+    # word-vector regions: content words outside the span (VECTOR_WINDOW nearest on each side)
+    content = arrays.content[p.token]
+    before = np.cumsum(arrays.content) - arrays.content  # content tokens before each token (global)
+    lo_g = located.start[p.span] + located.lo[p.span]
+    hi_g = located.start[p.span] + located.hi[p.span]
+    # content words strictly between the token and the span
+    left = content & (p.local < located.lo[p.span]) & (before[lo_g] - before[p.token] - 1 < VECTOR_WINDOW)
+    right = (
+        content
+        & (p.local > located.hi[p.span])
+        & (before[p.token] - before[hi_g] - arrays.content[hi_g] < VECTOR_WINDOW)
+    )
+    vid = arrays.vector_id[p.token]
+    regions = {}
+    for name, mask in (("left", left), ("right", right), ("sentence", content)):
+        mask = mask & (vid >= 0)
+        regions[name] = (p.span[mask], vid[mask])
+    return sparse, regions
+
+
+def model_inputs(
+    tokens: pd.DataFrame,
+    spans: pd.DataFrame,
+    model: TargetModel,
+    *,
+    window: int = TARGET_WINDOW,
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """Return the positions of the spans found, their sparse features and their dense vectors.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        Token table with :data:`~.features.TOKEN_NEEDS` (``lemma`` used when present).
+    spans : pandas.DataFrame
+        ``article_id, field, start_char, end_char``.
+    model : TargetModel
+        Its feature columns (``model.index``): features it does not know are left out.
+    window : int, default :data:`TARGET_WINDOW`
+        Tokens each side of the target in the clause selection.
+
+    Returns
+    -------
+    rows : numpy.ndarray
+        Position in ``spans`` of each span that overlaps a token (the matrix rows, in order).
+    sparse : tuple of numpy.ndarray
+        ``(row, column, value)`` of the sparse features in the model's columns (each once).
+    dense : numpy.ndarray
+        ``(len(rows), N_DENSE)`` mean word vectors of the :data:`~.features.REGIONS`.
+    """
+    missing = set(TOKEN_NEEDS) - set(tokens.columns)
+    if missing:
+        raise ValueError(f"tokens need columns {sorted(missing)}")
+    missing = {"article_id", "field", "start_char", "end_char"} - set(spans.columns)
+    if missing:
+        raise ValueError(f"spans need columns {sorted(missing)}")
+    columns = model.index
+    empty = np.zeros(0, dtype=np.int64)
+    if spans.empty or tokens.empty:
+        return empty, (empty, empty, np.zeros(0)), np.zeros((0, DIM * len(REGIONS)))
+    toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable").reset_index(drop=True)
+    located = locate(toks, spans)
+    n_spans = len(located.row)
+    if n_spans == 0:
+        return empty, (empty, empty, np.zeros(0)), np.zeros((0, DIM * len(REGIONS)))
+    arrays = token_arrays(toks, columns)
+    sparse, regions = linear_parts(arrays, located, columns)
+    # what walks the tree: per distinct (sentence, span) in Python, a sentence prepared once for all
+    # its spans (news repeats sentences: wire copy)
+    distinct, first, sentences = _distinct_targets(arrays, located)
+    tree_rows: list[int] = []
+    tree_cols: list[int] = []
+    tree_vals: list[float] = []
+    region_of: list[int] = []  # 0: clause, 1: path
+    region_target: list[int] = []
+    region_ids: list[int] = []
+    los, his = located.lo.tolist(), located.hi.tolist()
+    for d, k in enumerate(first.tolist()):
+        sentence = sentences[d]
+        features, parts = tree_part(sentence, set(range(los[k], his[k] + 1)), window)
+        for name, value in features.items():
+            j = columns.get(name)
+            if j is not None:
+                tree_rows.append(d)
+                tree_cols.append(j)
+                tree_vals.append(value)
+        ids = sentence.vector_ids
+        for r, members in enumerate((parts["clause"], parts["path"])):
+            for i in members:
+                v = int(ids[i])
+                if v >= 0:
+                    region_of.append(r)
+                    region_target.append(d)
+                    region_ids.append(v)
+    # every span takes the tree features and regions of its distinct target
+    t_rows, t_pick = _expand(np.asarray(tree_rows, dtype=np.int64), distinct)
+    rows, cols, vals = (
+        [sparse[0], t_rows],
+        [sparse[1], np.asarray(tree_cols, dtype=np.int64)[t_pick]],
+        [sparse[2], np.asarray(tree_vals, dtype=float)[t_pick]],
+    )
+    r_rows, r_pick = _expand(np.asarray(region_target, dtype=np.int64), distinct)
+    region_of_a = np.asarray(region_of, dtype=np.int64)[r_pick]
+    region_ids_a = np.asarray(region_ids, dtype=np.int64)[r_pick]
+    regions["clause"] = (r_rows[region_of_a == 0], region_ids_a[region_of_a == 0])
+    regions["path"] = (r_rows[region_of_a == 1], region_ids_a[region_of_a == 1])
+    # one gather of word vectors for every region of every span
+    group = np.concatenate([regions[name][0] + r * n_spans for r, name in enumerate(REGIONS)])
+    members = np.concatenate([regions[name][1] for name in REGIONS])
+    means = mean_vectors_flat(group, members, n_spans * len(REGIONS))
+    dense = means.reshape(len(REGIONS), n_spans, DIM).transpose(1, 0, 2).reshape(n_spans, -1)
+    return located.row, (np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)), dense
+
+
+def _distinct_targets(arrays: TokenArrays, located: Located) -> tuple[np.ndarray, np.ndarray, list[Sentence]]:
+    """Return the distinct (sentence content, span) targets of the located spans.
+
+    Returns each span's distinct target, the first span of each distinct target and each
+    distinct target's prepared sentence (one object per distinct sentence).
+    """
+    by_start: dict[int, int] = {}
+    by_content: dict[tuple, int] = {}
+    prepared: list[Sentence] = []
+    sentence_of = np.empty(len(located.row), dtype=np.int64)
+    for k, (start, length) in enumerate(zip(located.start.tolist(), located.length.tolist(), strict=True)):
+        s = by_start.get(start)
+        if s is None:
+            sl = slice(start, start + length)
+            content = (
+                tuple(arrays.text[sl].tolist()), tuple(arrays.ws[sl].tolist()),
+                tuple(arrays.lemma[sl].tolist()), tuple(arrays.pos[sl].tolist()),
+                tuple(arrays.dep[sl].tolist()), tuple((arrays.head[sl] - arrays.token_id[start]).tolist()),
+            )  # fmt: skip
+            s = by_content.get(content)
+            if s is None:
+                s = by_content[content] = len(prepared)
+                prepared.append(sentence_at(arrays, start, length))
+            by_start[start] = s
+        sentence_of[k] = s
+    keys = np.stack([sentence_of, located.lo, located.hi], axis=1)
+    _, first, distinct = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    distinct = distinct.reshape(-1)
+    sentences = [prepared[s] for s in sentence_of[first].tolist()]
+    return distinct, first, sentences
+
+
+def _expand(owner: np.ndarray, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Give every span the entries of its distinct target.
+
+    ``owner[e]`` is the distinct target of entry ``e`` and ``distinct[k]`` that of span ``k``.
+    Returns, for the expanded entries, the span and the entry each one copies.
+    """
+    order = np.argsort(owner, kind="stable")
+    counts = np.bincount(owner, minlength=int(distinct.max()) + 1 if len(distinct) else 0)
+    offsets = np.cumsum(counts) - counts
+    per_span = counts[distinct]
+    span = np.repeat(np.arange(len(distinct)), per_span)
+    within = np.arange(int(per_span.sum())) - np.repeat(np.cumsum(per_span) - per_span, per_span)
+    return span, order[offsets[distinct][span] + within]
+
+
+def predict(model: TargetModel, n: int, sparse: tuple[np.ndarray, np.ndarray, np.ndarray],
+            dense: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Return the (n, 3) class probabilities of ``n`` rows of sparse triplets and dense vectors."""
+    rows, cols, vals = sparse
+    contribution = vals[:, None] * model.coef[cols]
+    z = np.tile(model.intercept, (n, 1))
+    for c in range(z.shape[1]):
+        z[:, c] += np.bincount(rows, weights=contribution[:, c], minlength=n)
+    if model.dense_coef is not None and n:
+        z += model.dense_scale * (np.asarray(dense, dtype=float).reshape(n, -1) @ model.dense_coef)
+    return softmax(z)
