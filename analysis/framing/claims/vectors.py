@@ -233,6 +233,27 @@ class BlockVectors:
             self.n_word_terms, self.n_gram_terms = len(self.word_ids), len(self.gram_ids)
             self.word_ids, self.gram_ids = _Sealed(), _Sealed()
 
+    def frozen(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, csr_matrix]:
+        """Fix the IDF (:meth:`ensure_idf`) and return what :class:`FrozenVectors` needs to go on.
+
+        Returns the word terms, word IDF, character n-grams and their IDF (in column order), and
+        every sentence's word counts (rows in the order the blocks were added). Call it after the
+        last :meth:`add` and before :meth:`block`, while the term dictionaries are still held.
+        """
+        from scipy import sparse
+
+        if self._idf is not None:
+            raise RuntimeError("BlockVectors.frozen() needs the term dictionaries: call it before block()")
+        words = np.asarray(list(self.word_ids), dtype=object)
+        grams = np.asarray(list(self.gram_ids), dtype=object)
+        self.ensure_idf()
+        blocks = [
+            sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, self.n_word_terms))
+            for indptr, indices, data in self._stored
+        ]
+        counts = sparse.vstack(blocks).tocsr() if blocks else sparse.csr_matrix((0, self.n_word_terms))
+        return words, self._idf[0], grams, self._idf[1], counts
+
     def block(self, number: int, texts: list[str]) -> csr_matrix:
         """Return the unit-norm vectors of block ``number``'s sentences (recorded by :meth:`add`)."""
         from scipy import sparse
@@ -308,3 +329,106 @@ def _add_df(df: np.ndarray, counts: csr_matrix, size: int) -> np.ndarray:
     if len(df) < size:
         df = np.concatenate([df, np.zeros(size - len(df), dtype=np.int64)])
     return df + np.bincount(counts.indices, minlength=size)
+
+
+class FrozenVectors:
+    """Sentence vectors under vocabularies and IDF fixed by an earlier :class:`BlockVectors` fit.
+
+    The update of the claims index (:func:`analysis.framing.claims.grouping.update_claims`) uses
+    them for sentences the fit never saw: their terms outside the fitted vocabularies are
+    ignored, every other weight is the fit's, so the vectors of fitted sentences are the fit's.
+
+    Parameters
+    ----------
+    word_terms, gram_terms : numpy.ndarray
+        The word and character n-gram vocabularies, in column order.
+    word_idf, gram_idf : numpy.ndarray
+        Their IDF.
+    word_weight : float
+        Weight of the word view (see :func:`sentence_vectors`).
+    """
+
+    def __init__(
+        self,
+        word_terms: np.ndarray,
+        word_idf: np.ndarray,
+        gram_terms: np.ndarray,
+        gram_idf: np.ndarray,
+        *,
+        word_weight: float,
+    ) -> None:
+        word, char = _vectorizers()
+        self._word_analyze = word.build_analyzer()
+        self._char = char
+        self.word_index = pd.Index(word_terms)
+        self.gram_index = pd.Index(gram_terms)
+        self.word_idf, self.gram_idf = word_idf, gram_idf
+        self.word_weight = word_weight
+        self._grams: dict[str, np.ndarray] = {}  # word -> its known character n-gram ids (with repeats)
+
+    @property
+    def n_word_terms(self) -> int:
+        """Columns of the word view."""
+        return len(self.word_index)
+
+    def word_counts(self, texts: list[str]) -> csr_matrix:
+        """Return the sentences' counts of the known word features (one row per text)."""
+        from scipy import sparse
+
+        feats = [self._word_analyze(t) for t in texts]
+        lengths = np.fromiter((len(f) for f in feats), dtype=np.int64, count=len(feats))
+        flat = [x for f in feats for x in f]
+        ids = self.word_index.get_indexer(flat) if flat else np.zeros(0, dtype=np.int64)
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        known = ids >= 0
+        m = sparse.csr_matrix(
+            (np.ones(int(known.sum())), (rows[known], ids[known])), shape=(len(texts), self.n_word_terms)
+        )
+        m.sum_duplicates()
+        return m
+
+    def gram_counts(self, texts: list[str]) -> csr_matrix:
+        """Return the sentences' counts of the known character n-grams (as :class:`BlockVectors` counts)."""
+        from scipy import sparse
+
+        words = [t.lower().split() for t in texts]
+        todo = list(dict.fromkeys(w for ws in words for w in ws if w not in self._grams))
+        if todo:
+            grams = [self._char._char_wb_ngrams(w) for w in todo]
+            flat = [g for gs in grams for g in gs]
+            ids = self.gram_index.get_indexer(flat) if flat else np.zeros(0, dtype=np.int64)
+            ends = np.cumsum([len(g) for g in grams])
+            for w, part in zip(todo, np.split(ids, ends[:-1]) if len(todo) > 1 else [ids], strict=True):
+                self._grams[w] = part[part >= 0]
+        none = np.zeros(0, dtype=np.int64)
+        per_text = [np.concatenate([self._grams[w] for w in ws]) if ws else none for ws in words]
+        lengths = np.fromiter((len(g) for g in per_text), dtype=np.int64, count=len(per_text))
+        m = sparse.csr_matrix(
+            (
+                np.ones(int(lengths.sum())),
+                (np.repeat(np.arange(len(texts)), lengths), np.concatenate(per_text) if per_text else []),
+            ),
+            shape=(len(texts), len(self.gram_index)),
+        )
+        m.sum_duplicates()
+        return m
+
+    def word_view(self, counts: csr_matrix) -> csr_matrix:
+        """Return the unit-norm word TF-IDF rows of word ``counts`` (the candidates' cosine)."""
+        return BlockVectors._tfidf(sparse_float(counts), self.word_idf)
+
+    def vectors(self, counts: csr_matrix, texts: list[str]) -> csr_matrix:
+        """Return the unit-norm sentence vectors of ``texts`` (``counts``: their :meth:`word_counts`)."""
+        from sklearn.preprocessing import normalize
+
+        w = self.word_view(counts)
+        w.data *= np.sqrt(self.word_weight)
+        g = BlockVectors._tfidf(self.gram_counts(texts), self.gram_idf)
+        g.data *= np.sqrt(1.0 - self.word_weight)
+        x = _hstack_rows(w, g)
+        return normalize(x, copy=False) if x.shape[1] else x
+
+
+def sparse_float(counts: csr_matrix) -> csr_matrix:
+    """Return a float64 copy of a count matrix (TF-IDF is computed in place on it)."""
+    return counts.astype(np.float64, copy=True)
