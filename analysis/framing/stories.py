@@ -28,8 +28,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from analysis import config
 from analysis.core.stage import Incremental, stage
 from analysis.framing._evidence import ok_articles
+from analysis.framing._features import l2_rows, sublinear_tfidf, word_analyzer
 
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix
@@ -230,8 +232,7 @@ def build_stories(
     p = params or StoryParams()
     c = _prepare(articles)
     ids = c.rows["article_id"].tolist()
-    vec = Vectorizers.fit(c.texts, ids, mentions, entity_weight=p.entity_weight, max_df=p.max_df)
-    x = vec.transform(c.texts, ids, mentions)
+    vec, x = Vectorizers.fit(c.texts, ids, mentions, entity_weight=p.entity_weight, max_df=p.max_df)
     label = np.full(len(c.rows), -1, dtype=np.int64)
     todo = np.flatnonzero(c.event.isna().to_numpy())
     links = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
@@ -266,8 +267,6 @@ def update_stories(
     where they were not (or the reverse); or the articles added since the last full build would
     exceed :data:`analysis.config.INCREMENTAL_REBUILD_SHARE` of those it was built on.
     """
-    from analysis import config
-
     p = index.params
     c = _prepare(articles)
     ids = c.rows["article_id"].tolist()
@@ -466,23 +465,28 @@ def article_vectors(
     names (kinds :data:`ENTITY_KINDS`) under the same document-frequency limits. The
     returned terms name the word view's columns, which come first.
     """
-    vec = Vectorizers.fit(texts, article_ids, mentions, entity_weight=entity_weight, max_df=max_df)
-    return vec.transform(texts, article_ids, mentions), vec.terms
+    vec, x = Vectorizers.fit(texts, article_ids, mentions, entity_weight=entity_weight, max_df=max_df)
+    return x, vec.terms
+
+
+#: Token pattern of the stories' word view: words of at least two letters (no digits).
+WORD_PATTERN = r"(?u)\b[^\W\d_][^\W\d_'’]+\b"
 
 
 @dataclass
 class Vectorizers:
     """The word and entity TF-IDF views of :func:`article_vectors`, fitted once and then frozen.
 
-    :meth:`transform` of the texts the views were fitted on gives exactly the fitted
-    vectors; of other texts, their vectors under the same vocabularies and IDF (terms the
-    fit never kept are ignored).
+    :meth:`fit` fits them with scikit-learn and returns the fitted corpus's vectors;
+    :meth:`transform` gives other texts' vectors under the same vocabularies and IDF (terms
+    the fit never kept are ignored), without importing scikit-learn.
     """
 
-    word: Any  # fitted TfidfVectorizer, or None when no term passed the limits
-    terms: np.ndarray
+    terms: np.ndarray  # the word view's columns
+    word_idf: np.ndarray
+    stop_words: frozenset
     entity_names: pd.Index | None  # the entity view's columns; None without mentions
-    entity_idf: Any  # fitted TfidfTransformer, or None (no entity columns)
+    entity_idf: np.ndarray
     entity_weight: float
 
     @property
@@ -499,56 +503,78 @@ class Vectorizers:
         *,
         entity_weight: float = ENTITY_WEIGHT,
         max_df: float = MAX_DF,
-    ) -> Vectorizers:
-        """Fit both views on the corpus (document-frequency limits from its size)."""
+    ) -> tuple[Vectorizers, csr_matrix]:
+        """Fit both views on the corpus (document-frequency limits from its size): them and its vectors."""
+        from scipy import sparse
         from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+        from sklearn.preprocessing import normalize
 
         n = len(texts)
         limits = {"min_df": 2 if n > 2 else 1, "max_df": max_df if n * max_df >= 2 else 1.0}
         word = TfidfVectorizer(
             lowercase=True, stop_words="english", ngram_range=(1, 2), sublinear_tf=True,
-            token_pattern=r"(?u)\b[^\W\d_][^\W\d_'’]+\b", **limits,
+            token_pattern=WORD_PATTERN, **limits,
         )  # fmt: skip
         try:
-            word.fit(texts)
-            terms = word.get_feature_names_out()
-            word.stop_words_ = None  # the terms cut by the limits: not needed to transform, and large
+            w = word.fit_transform(texts)
+            terms, word_idf = word.get_feature_names_out(), word.idf_
         except ValueError:  # nothing left after the limits
-            word, terms = None, np.zeros(0, dtype=object)
-        names = idf = None
+            w, terms, word_idf = sparse.csr_matrix((n, 0)), np.zeros(0, dtype=object), np.zeros(0)
+
+        def unit(m: csr_matrix) -> csr_matrix:
+            return normalize(m) if m.shape[1] else sparse.csr_matrix(m.shape)
+
+        parts = [unit(sparse.csr_matrix(w)) * np.sqrt(1.0 - entity_weight if mentions is not None else 1.0)]
+        names, entity_idf = None, np.zeros(0)
         if mentions is not None and entity_weight > 0:
             counts, uniques = _entity_counts(mentions, article_ids, None)
             df = np.bincount(counts.indices, minlength=len(uniques))
             high = limits["max_df"] * n if limits["max_df"] < 1.0 else n
             kept = np.flatnonzero((df >= limits["min_df"]) & (df <= high))
             names = pd.Index(np.asarray(uniques, dtype=object)[kept])
-            if len(names):
-                idf = TfidfTransformer(sublinear_tf=True).fit(counts[:, kept])
+            e = sparse.csr_matrix((n, 0))
+            if len(kept):
+                idf = TfidfTransformer(sublinear_tf=True)
+                e = idf.fit_transform(counts[:, kept])
+                entity_idf = idf.idf_
+            parts.append(unit(e) * np.sqrt(entity_weight))
         elif mentions is not None:
             names = pd.Index([], dtype=object)
-        return cls(word, np.asarray(terms, dtype=object), names, idf, entity_weight)
+        stops = frozenset(word.get_stop_words() or ())
+        terms = np.asarray(terms, dtype=object)
+        vec = cls(terms, np.asarray(word_idf), stops, names, entity_idf, entity_weight)
+        return vec, unit(sparse.hstack(parts).tocsr())
 
     def transform(
         self, texts: list[str], article_ids: list[str], mentions: pd.DataFrame | None
     ) -> csr_matrix:
         """Return the unit-norm vectors of ``texts`` (articles ``article_ids``, their ``mentions``)."""
         from scipy import sparse
-        from sklearn.preprocessing import normalize
 
         n = len(texts)
-        w = self.word.transform(texts) if self.word is not None else sparse.csr_matrix((n, 0))
-
-        def unit(m: csr_matrix) -> csr_matrix:
-            return normalize(m) if m.shape[1] else sparse.csr_matrix(m.shape)
-
-        parts = [unit(sparse.csr_matrix(w)) * np.sqrt(1.0 - self.entity_weight if self.has_entities else 1.0)]
-        if self.has_entities and self.entity_weight > 0:
-            if self.entity_idf is None or mentions is None:
-                e = sparse.csr_matrix((n, len(self.entity_names)))
-            else:
-                e = self.entity_idf.transform(_entity_counts(mentions, article_ids, self.entity_names)[0])
-            parts.append(unit(e) * np.sqrt(self.entity_weight))
-        return unit(sparse.hstack(parts).tocsr())
+        entities = len(self.entity_names) if self.has_entities and self.entity_weight > 0 else 0
+        if n == 0:
+            return sparse.csr_matrix((0, len(self.terms) + entities))
+        analyse = word_analyzer(WORD_PATTERN, self.stop_words)
+        feats = [analyse(t) for t in texts]
+        flat = [f for fs in feats for f in fs]
+        cols = pd.Index(self.terms).get_indexer(flat) if flat else np.zeros(0, dtype=np.int64)
+        rows = np.repeat(np.arange(n), [len(fs) for fs in feats])
+        known = cols >= 0
+        counts = sparse.csr_matrix(
+            (np.ones(int(known.sum())), (rows[known], cols[known])), shape=(n, len(self.terms))
+        )
+        w = sublinear_tfidf(counts, self.word_idf)
+        w.data *= np.sqrt(1.0 - self.entity_weight if self.has_entities else 1.0)
+        parts = [w]
+        if entities:
+            e = sparse.csr_matrix((n, entities))
+            if len(self.entity_idf) and mentions is not None:
+                counts = _entity_counts(mentions, article_ids, self.entity_names)[0]
+                e = sublinear_tfidf(counts, self.entity_idf)
+            e.data *= np.sqrt(self.entity_weight)
+            parts.append(e)
+        return l2_rows(sparse.hstack(parts).tocsr().astype(np.float64))
 
 
 def _entity_counts(

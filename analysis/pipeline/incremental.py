@@ -15,12 +15,14 @@ Every index records how it was made (:data:`MODE_FIELD`: ``build`` or
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from analysis.core import cache
+from analysis.core.stage import check_columns
 from analysis.pipeline.plan import PlannedStage, tables_of
 from analysis.pipeline.store import corpus_kind, write_stage
 
@@ -77,10 +79,6 @@ def _call(
     planned: PlannedStage, fn: Callable[..., Any], inputs: Mapping[str, Any], *index: Any
 ) -> tuple[dict[str, pd.DataFrame], Any] | None:
     """Call ``build`` or ``update`` with the stage's inputs (and settings); None when it declines."""
-    from collections import ChainMap
-
-    from analysis.core.stage import check_columns
-
     merged = ChainMap(dict(planned.settings), inputs) if planned.settings else inputs
     stage = planned.stage
     got = fn(*index, **{param: merged[table] for param, table in stage.parameters})

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from analysis import config
 from analysis.core.stage import Incremental, need, stage
 from analysis.framing._evidence import ok_articles, restrict
 from analysis.framing.claims.hedges import flag_hedged, hedge_keys
-from analysis.framing.claims.pairs import MIN_WORD_SIMILARITY, _top_per_row
+from analysis.framing.claims.pairs import MIN_WORD_SIMILARITY, top_per_row
 from analysis.framing.claims.scoring import block_links
 from analysis.framing.claims.vectors import BlockVectors, FrozenVectors
 from analysis.framing.stories import stories as find_stories
@@ -178,8 +179,12 @@ class ClaimIndex:
         Per indexed sentence, its counts of the frozen word vocabulary.
     pairs : tuple of numpy.ndarray
         ``(a, b, similarity)``: every sentence's linked neighbours, as rows of ``keys``.
-    n_built, n_added : int
-        Sentences at the last full build, and new sentences added by updates since.
+    n_built : int
+        Sentences at the last full build.
+    stop_words : frozenset
+        The word view's stop words.
+    n_added : int
+        New sentences added by updates since the last full build.
     mode : str
         ``build`` or ``update``: how this index was made.
     computed : int
@@ -196,6 +201,7 @@ class ClaimIndex:
     word_counts: Any
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray]
     n_built: int
+    stop_words: frozenset = frozenset()
     n_added: int = 0
     mode: str = "build"
     computed: int = 0
@@ -282,7 +288,7 @@ def build_claims(
     pairs = (_cat(ga, np.int64), _cat(gb, np.int64), _cat([sv for _, _, sv in links], np.float64))
     built = ClaimIndex(
         _plain(opts), *frozen[:4], _sentence_keys(sents), sents["story"].astype(str).to_numpy(), frozen[4],
-        pairs, n_built=len(sents), computed=len(sents),
+        pairs, n_built=len(sents), stop_words=frozen[5], computed=len(sents),
     )  # fmt: skip
     return table, built
 
@@ -310,8 +316,6 @@ def update_claims(
     added since the last full build would exceed :data:`analysis.config.INCREMENTAL_REBUILD_SHARE`
     of those it was built on.
     """
-    from analysis import config
-
     opts = options or ClaimOptions()
     if _plain(opts) != index.options or index.n_built == 0:
         return None
@@ -331,8 +335,9 @@ def update_claims(
     story = sents["story"].astype(str).to_numpy()
     block_rows = sorted(sents.groupby("story", sort=True).indices.values(), key=lambda ix: ix[0])
     frozen = FrozenVectors(
-        index.word_terms, index.word_idf, index.gram_terms, index.gram_idf, word_weight=opts.word_weight
-    )
+        index.word_terms, index.word_idf, index.gram_terms, index.gram_idf,
+        word_weight=opts.word_weight, stop_words=index.stop_words,
+    )  # fmt: skip
     counts = _word_counts(index, frozen, old_pos, texts)
     indexed_per_story = pd.Series(index.stories).value_counts()
     here_of_old = np.full(len(index.keys), -1, dtype=np.int64)
@@ -368,7 +373,8 @@ def update_claims(
     pairs = (_cat(ga, np.int64), _cat(gb, np.int64), _cat([sv for _, _, sv in links], np.float64))
     updated = ClaimIndex(
         index.options, index.word_terms, index.word_idf, index.gram_terms, index.gram_idf, keys, story,
-        counts, pairs, n_built=index.n_built, n_added=added, mode="update", computed=computed,
+        counts, pairs, n_built=index.n_built, stop_words=index.stop_words, n_added=added, mode="update",
+        computed=computed,
     )  # fmt: skip
     return table, updated
 
@@ -405,13 +411,13 @@ def new_links(
     f, other, v = f[ok], other[ok], v[ok]
     is_new = np.zeros(n, dtype=bool)
     is_new[new_rows] = True
-    fa, fb, _ = _top_per_row(f, other, v, max(max_candidates, opts.k))  # a new sentence's candidates
+    fa, fb, _ = top_per_row(f, other, v, max(max_candidates, opts.k))  # a new sentence's candidates
     back = ~is_new[other]  # old sentence -> new sentence: every candidate (no cap)
     ca = np.concatenate([fa, other[back]])
     cb = np.concatenate([fb, f[back]])
     needed = np.unique(np.concatenate([ca, cb]))
     if not len(needed):
-        return _top_per_row(*kept, opts.k)
+        return top_per_row(*kept, opts.k)
     x = frozen.vectors(counts[needed], texts[needed].tolist())
     at = np.searchsorted(needed, ca), np.searchsorted(needed, cb)
     sims = np.asarray(x[at[0]].multiply(x[at[1]]).sum(axis=1)).ravel()
@@ -419,7 +425,7 @@ def new_links(
     a = np.concatenate([kept[0], ca[good]])
     b = np.concatenate([kept[1], cb[good]])
     s = np.concatenate([kept[2], sims[good]])
-    return _top_per_row(a, b, s, opts.k)
+    return top_per_row(a, b, s, opts.k)
 
 
 def _word_counts(index: ClaimIndex, frozen: FrozenVectors, old_pos: np.ndarray, texts: np.ndarray) -> Any:

@@ -7,9 +7,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.framing._features import char_wb_ngrams, l2_rows, sublinear_tfidf, word_analyzer
+
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+
+#: Token pattern of the claims' word view.
+WORD_PATTERN = r"(?u)\b\w\w+\b"
 
 
 def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
@@ -20,7 +26,7 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
         stop_words="english",
         ngram_range=(1, 2),
         sublinear_tf=True,
-        token_pattern=r"(?u)\b\w\w+\b",
+        token_pattern=WORD_PATTERN,
     )
     char = TfidfVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     return word, char
@@ -233,12 +239,13 @@ class BlockVectors:
             self.n_word_terms, self.n_gram_terms = len(self.word_ids), len(self.gram_ids)
             self.word_ids, self.gram_ids = _Sealed(), _Sealed()
 
-    def frozen(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, csr_matrix]:
+    def frozen(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, csr_matrix, frozenset]:
         """Fix the IDF (:meth:`ensure_idf`) and return what :class:`FrozenVectors` needs to go on.
 
-        Returns the word terms, word IDF, character n-grams and their IDF (in column order), and
-        every sentence's word counts (rows in the order the blocks were added). Call it after the
-        last :meth:`add` and before :meth:`block`, while the term dictionaries are still held.
+        Returns the word terms, word IDF, character n-grams and their IDF (in column order),
+        every sentence's word counts (rows in the order the blocks were added) and the stop
+        words. Call it after the last :meth:`add` and before :meth:`block`, while the term
+        dictionaries are still held.
         """
         from scipy import sparse
 
@@ -252,7 +259,8 @@ class BlockVectors:
             for indptr, indices, data in self._stored
         ]
         counts = sparse.vstack(blocks).tocsr() if blocks else sparse.csr_matrix((0, self.n_word_terms))
-        return words, self._idf[0], grams, self._idf[1], counts
+        stops = frozenset(_vectorizers()[0].get_stop_words() or ())
+        return words, self._idf[0], grams, self._idf[1], counts, stops
 
     def block(self, number: int, texts: list[str]) -> csr_matrix:
         """Return the unit-norm vectors of block ``number``'s sentences (recorded by :meth:`add`)."""
@@ -346,6 +354,10 @@ class FrozenVectors:
         Their IDF.
     word_weight : float
         Weight of the word view (see :func:`sentence_vectors`).
+    stop_words : frozenset
+        The word view's stop words (scikit-learn's English list, recorded by the fit).
+
+    Nothing here imports scikit-learn (:mod:`analysis.framing._features`).
     """
 
     def __init__(
@@ -356,10 +368,10 @@ class FrozenVectors:
         gram_idf: np.ndarray,
         *,
         word_weight: float,
+        stop_words: frozenset,
     ) -> None:
-        word, char = _vectorizers()
-        self._word_analyze = word.build_analyzer()
-        self._char = char
+
+        self._word_analyze = word_analyzer(WORD_PATTERN, stop_words)
         self.word_index = pd.Index(word_terms)
         self.gram_index = pd.Index(gram_terms)
         self.word_idf, self.gram_idf = word_idf, gram_idf
@@ -391,10 +403,11 @@ class FrozenVectors:
         """Return the sentences' counts of the known character n-grams (as :class:`BlockVectors` counts)."""
         from scipy import sparse
 
+
         words = [t.lower().split() for t in texts]
         todo = list(dict.fromkeys(w for ws in words for w in ws if w not in self._grams))
         if todo:
-            grams = [self._char._char_wb_ngrams(w) for w in todo]
+            grams = [char_wb_ngrams(w) for w in todo]
             flat = [g for gs in grams for g in gs]
             ids = self.gram_index.get_indexer(flat) if flat else np.zeros(0, dtype=np.int64)
             ends = np.cumsum([len(g) for g in grams])
@@ -415,20 +428,12 @@ class FrozenVectors:
 
     def word_view(self, counts: csr_matrix) -> csr_matrix:
         """Return the unit-norm word TF-IDF rows of word ``counts`` (the candidates' cosine)."""
-        return BlockVectors._tfidf(sparse_float(counts), self.word_idf)
+        return sublinear_tfidf(counts, self.word_idf)
 
     def vectors(self, counts: csr_matrix, texts: list[str]) -> csr_matrix:
         """Return the unit-norm sentence vectors of ``texts`` (``counts``: their :meth:`word_counts`)."""
-        from sklearn.preprocessing import normalize
-
         w = self.word_view(counts)
         w.data *= np.sqrt(self.word_weight)
-        g = BlockVectors._tfidf(self.gram_counts(texts), self.gram_idf)
+        g = sublinear_tfidf(self.gram_counts(texts), self.gram_idf)
         g.data *= np.sqrt(1.0 - self.word_weight)
-        x = _hstack_rows(w, g)
-        return normalize(x, copy=False) if x.shape[1] else x
-
-
-def sparse_float(counts: csr_matrix) -> csr_matrix:
-    """Return a float64 copy of a count matrix (TF-IDF is computed in place on it)."""
-    return counts.astype(np.float64, copy=True)
+        return l2_rows(_hstack_rows(w, g))
