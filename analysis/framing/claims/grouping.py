@@ -168,8 +168,8 @@ class ClaimIndex:
     ----------
     options : ClaimOptions
         The options it was built with (``n_process`` aside).
-    word_terms, word_idf, gram_terms, gram_idf : numpy.ndarray
-        The vocabularies and IDF of the last full build (frozen until the next).
+    word_terms, word_idf, gram_terms, gram_idf : pyarrow.Array, numpy.ndarray
+        The vocabularies (Arrow string arrays) and IDF of the last full build (frozen until the next).
     keys : numpy.ndarray
         Per indexed sentence (the claims' rows, in order), a hash of its article, field, offsets,
         text and outlet.
@@ -192,9 +192,9 @@ class ClaimIndex:
     """
 
     options: ClaimOptions
-    word_terms: np.ndarray
+    word_terms: Any
     word_idf: np.ndarray
-    gram_terms: np.ndarray
+    gram_terms: Any
     gram_idf: np.ndarray
     keys: np.ndarray
     stories: np.ndarray

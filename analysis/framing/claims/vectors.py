@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -239,7 +239,7 @@ class BlockVectors:
             self.n_word_terms, self.n_gram_terms = len(self.word_ids), len(self.gram_ids)
             self.word_ids, self.gram_ids = _Sealed(), _Sealed()
 
-    def frozen(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, csr_matrix, frozenset]:
+    def frozen(self) -> tuple[Any, np.ndarray, Any, np.ndarray, csr_matrix, frozenset]:
         """Fix the IDF (:meth:`ensure_idf`) and return what :class:`FrozenVectors` needs to go on.
 
         Returns the word terms, word IDF, character n-grams and their IDF (in column order),
@@ -251,8 +251,11 @@ class BlockVectors:
 
         if self._idf is not None:
             raise RuntimeError("BlockVectors.frozen() needs the term dictionaries: call it before block()")
-        words = np.asarray(list(self.word_ids), dtype=object)
-        grams = np.asarray(list(self.gram_ids), dtype=object)
+        import pyarrow as pa
+
+        # the terms in one Arrow buffer each: the dictionaries' strings are freed when pass 2 seals them
+        words = pa.array(list(self.word_ids), type=pa.large_string())
+        grams = pa.array(list(self.gram_ids), type=pa.large_string())
         self.ensure_idf()
         blocks = [
             sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, self.n_word_terms))
@@ -286,6 +289,13 @@ class BlockVectors:
         x = _hstack_rows(w, g)
         del w, g
         return normalize(x, copy=False) if x.shape[1] else x
+
+
+def _strings(terms) -> np.ndarray:
+    """Return terms (an Arrow array or a sequence) as a NumPy array of Python strings."""
+    if hasattr(terms, "to_numpy"):
+        return terms.to_numpy(zero_copy_only=False)
+    return np.asarray(terms, dtype=object)
 
 
 def _hstack_rows(a: csr_matrix, b: csr_matrix, *, rows_per_step: int = 8192) -> csr_matrix:
@@ -348,8 +358,8 @@ class FrozenVectors:
 
     Parameters
     ----------
-    word_terms, gram_terms : numpy.ndarray
-        The word and character n-gram vocabularies, in column order.
+    word_terms, gram_terms : array-like of str
+        The word and character n-gram vocabularies, in column order (an Arrow array or a list).
     word_idf, gram_idf : numpy.ndarray
         Their IDF.
     word_weight : float
@@ -372,8 +382,8 @@ class FrozenVectors:
     ) -> None:
 
         self._word_analyze = word_analyzer(WORD_PATTERN, stop_words)
-        self.word_index = pd.Index(word_terms)
-        self.gram_index = pd.Index(gram_terms)
+        self.word_index = pd.Index(_strings(word_terms))
+        self.gram_index = pd.Index(_strings(gram_terms))
         self.word_idf, self.gram_idf = word_idf, gram_idf
         self.word_weight = word_weight
         self._grams: dict[str, np.ndarray] = {}  # word -> its known character n-gram ids (with repeats)
