@@ -66,6 +66,27 @@ def _counting(monkeypatch):
     return seen
 
 
+def _with_copies(corpus: pd.DataFrame, stories: pd.DataFrame) -> pd.DataFrame:
+    """Return ``corpus`` plus two new articles that join two comparable stories with new sentences.
+
+    Each is the first half of one member's paragraphs and the second half of another's (from
+    another outlet, so that the loader does not take it for a near copy of either).
+    """
+    covered = stories[stories["comparable"]]
+    text_of = corpus.set_index("article_id")["text"]
+    rows = []
+    for _, members in covered.groupby("story")["article_id"]:
+        if len(members) < 2 or len(rows) == 2:
+            continue
+        a, b = text_of[members.iloc[0]].split("\n\n"), text_of[members.iloc[1]].split("\n\n")
+        row = corpus[corpus["article_id"] == members.iloc[0]].iloc[0].copy()
+        row["article_id"], row["outlet"] = f"{members.iloc[0]}-rewrite", "Rewrite Desk"
+        row["text"] = "\n\n".join(a[: len(a) // 2] + b[len(b) // 2 :])
+        rows.append(row)
+    assert len(rows) == 2
+    return pd.concat([corpus, pd.DataFrame(rows)], ignore_index=True)
+
+
 def _rebuilt(root, tmp_path, corpus):
     """Run ``corpus`` on a copy of ``root`` without corpus-stage entries or indexes (a full rebuild)."""
     fresh = tmp_path / "fresh"
@@ -78,7 +99,7 @@ def test_a_few_new_articles_are_compared_with_the_index_only(generated, base_cac
     assert _index("stories", root)["mode"] == "build" and _index("claims", root)["mode"] == "build"
     cache = tmp_path / "grown"
     shutil.copytree(root, cache)
-    grown = generated.iloc[: N_BASE + 2]  # 1%
+    grown = _with_copies(generated.iloc[:N_BASE], base["stories"])  # +1%: two rewrites of covered stories
     new_ids = set(grown["article_id"].iloc[N_BASE:])
     seen = _counting(monkeypatch)
     result = pipeline.run(grown, cache_dir=cache, chunk_size=40, n_process=1, progress=False)
@@ -120,7 +141,10 @@ def test_more_new_articles_than_the_rebuild_share_rebuild_in_full(
     seen = _counting(monkeypatch)
     result = pipeline.run(grown, cache_dir=cache, chunk_size=40, n_process=1, progress=False)
     assert _index("stories", cache)["mode"] == "build" and _index("claims", cache)["mode"] == "build"
-    assert seen["story_texts"] == len(grown) and seen["claim_fits"] > 0
+    # refitted on every article and sentence: nothing vectorised under the old statistics
+    assert _index("stories", cache)["computed"] == len(grown) and seen["story_texts"] == 0
+    assert seen["claim_fits"] == _index("claims", cache)["computed"] == len(result["claims"])
+    assert seen["claim_texts"] == 0
     full = _rebuilt(cache, tmp_path, grown)
     for name in ("stories", "claims", "omissions"):
         pd.testing.assert_frame_equal(result[name], full[name], obj=name)
