@@ -25,7 +25,8 @@ def _sentences(arts: pd.DataFrame) -> pd.DataFrame:
         for i, m in enumerate(re.finditer(r"[^.!?\n]+[.!?]?", text)):
             if m.group().strip():
                 rows.append([aid, "text", i, m.start(), m.end(), m.group().strip()])
-    return pd.DataFrame(rows, columns=["article_id", "field", "sentence_id", "start_char", "end_char", "text"])
+    columns = ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 NO_HEDGES = pd.DataFrame({"article_id": [], "field": [], "sentence_id": pd.Series([], dtype="int64")})
