@@ -20,7 +20,9 @@ members; a singleton alone) differs between the update and the full rebuild; sha
 whose story name changed from A's build to the update (ids kept for old articles). *claims*: pairs
 of sentences in one claim, in either table but not both, over the pairs in either
 (``pairs_differ``); share of sentences whose claim (as a set of sentences) differs. Also how each
-stage was computed (``build`` or ``update``, from the index the pipeline kept).
+stage was computed (``build`` or ``update``, from the index the pipeline kept). For scale, the same
+figures between A's own build and the full rebuild of U restricted to A's articles (``refit_vs_a``):
+how much refitting on a slightly larger corpus moves A's results by itself.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ def _partition_key(table: pd.DataFrame, member: str, group: str, key_cols: list[
     out = pd.Series([frozenset([k]) for k in keys], index=table.index, dtype=object)
     out[grouped] = table.loc[grouped, group].map(sets)
     return pd.Series(out.to_numpy(), index=table[member].to_numpy())
+
+
+def _restricted(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a stories table whose stories left with one article are singletons (no story)."""
+    sizes = table.groupby("story")["article_id"].transform("size")
+    return table.assign(story=table["story"].where(sizes >= 2))
 
 
 def story_differences(updated: pd.DataFrame, full: pd.DataFrame) -> float:
@@ -107,6 +115,8 @@ def measure(n: int, adds: list[float], work: Path) -> dict:
     for share, k in zip(adds, extra, strict=True):
         frame_u = frame.iloc[: n + k].reset_index(drop=True)
         inc, full = work / f"cache-inc-{k}", work / f"cache-full-{k}"
+        for folder in (inc, full):  # a rerun in the same work folder starts these over
+            shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(base, inc)
         updated = pipeline.run(frame_u, cache_dir=inc, progress=False)
         shutil.copytree(inc, full, ignore=shutil.ignore_patterns("corpus-*", "index-*"))
@@ -114,6 +124,9 @@ def measure(n: int, adds: list[float], work: Path) -> dict:
         row = {"share": share, "added": k, "modes": _modes(inc), "modes_full": _modes(full)}
         row["claims"] = claim_differences(updated["claims"], rebuilt["claims"])
         row["event_stories_differ"] = story_differences(updated["stories"], rebuilt["stories"])
+        # for scale: how much a full rebuild of U itself changes A's claims against A's own build
+        on_a = rebuilt["claims"][rebuilt["claims"]["article_id"].isin(frame_a["article_id"])]
+        row["claims_refit_vs_a"] = claim_differences(result_a["claims"], on_a)
         # content stories: the same articles clustered by content (no metadata event)
         plain_a, plain_u = frame_a.drop(columns=["event"]), frame_u.drop(columns=["event"])
         plain_a, plain_u = plain_a.assign(status="ok"), plain_u.assign(status="ok")
@@ -121,6 +134,7 @@ def measure(n: int, adds: list[float], work: Path) -> dict:
         table_a, index = build_stories(plain_a, mentions[mentions["article_id"].isin(plain_a["article_id"])])
         got = update_stories(index, plain_u, mentions)
         cold = stories(plain_u, mentions)
+        cold_on_a = cold[cold["article_id"].isin(plain_a["article_id"])]
         if got is None:
             row["content_stories"] = {"mode": "rebuild (rule fired)"}
         else:
@@ -134,6 +148,7 @@ def measure(n: int, adds: list[float], work: Path) -> dict:
                 "old_articles_renamed": float(
                     (kept.loc[was, "story_a"] != kept.loc[was, "story_u"]).mean() if was.any() else 0.0
                 ),
+                "refit_vs_a_differ": story_differences(table_a, _restricted(cold_on_a)),
                 "stories_updated": int(upd["story"].nunique()),
                 "stories_full": int(cold["story"].nunique()),
             }
