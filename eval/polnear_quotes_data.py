@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("POLNEAR_DIR", REPO.parent / "shared" / "corpora" / "polnear"))
 LABELS = REPO / "tests" / "data" / "source_types_polnear.csv"
 PRONOUN_SOURCES = REPO / "tests" / "data" / "pronoun_sources_polnear.csv"
+NOMINAL_SOURCES = REPO / "tests" / "data" / "nominal_sources_polnear.csv"
 
 
 def available() -> bool:
@@ -59,4 +60,13 @@ def labels() -> pd.DataFrame:
 def pronoun_sources(split: str | None = None) -> pd.DataFrame:
     """Return the hand-resolved pronoun sources (``tests/data/pronoun_sources_polnear.csv``)."""
     table = pd.read_csv(PRONOUN_SOURCES, dtype={"article_id": str}, keep_default_na=False)
+    return table if split is None else table[table["split"] == split].reset_index(drop=True)
+
+
+def nominal_sources(split: str | None = None) -> pd.DataFrame:
+    """Return the hand-resolved role-phrase sources (``tests/data/nominal_sources_polnear.csv``).
+
+    ``referent`` is a person's name, ``GROUP`` or ``UNCLEAR``.
+    """
+    table = pd.read_csv(NOMINAL_SOURCES, dtype={"article_id": str}, keep_default_na=False)
     return table if split is None else table[table["split"] == split].reset_index(drop=True)

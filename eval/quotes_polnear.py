@@ -21,6 +21,14 @@ her*) names nobody: when it is one of the hand-resolved pronoun sources
 (``tests/data/pronoun_sources_polnear.csv``), the speaker is right only when its canonical name is
 that person (:func:`same_person`); a pronoun source outside that sample is left out of the speaker
 figures (counted apart as "unresolved pronoun gold").
+A gold source that is a role or group phrase ("the Florida senator", "the campaign") names nobody
+either. The hand-resolved ones (``tests/data/nominal_sources_polnear.csv``: every such source of a
+direct quote in these articles, by the rule of ``eval/nominal_sample.py``) give a second figure,
+"speaker | matched, nominal resolved": there a phrase resolved to a person is right only when the
+predicted canonical name is that person (:func:`same_person`), while ``GROUP`` and ``UNCLEAR`` phrases
+and every other gold source are scored as above. The first figure, "speaker | matched", scores role
+phrases by the span-and-name rule (a predicted speaker span on the phrase is right whoever it resolves
+to). "nominal person gold | matched" gives both rules on the resolved role phrases alone.
 Intervals: 95% Wilson intervals (quotes of an article are not independent, so they are somewhat
 narrow).
 """
@@ -134,9 +142,58 @@ def speaker_ok(p, g, mentions_in, people_in=None) -> bool:
     return canon.split()[-1].lower() in g["source_text"].lower()
 
 
-def evaluate(split: str, show: int = 0) -> None:
+def speaker_ok_resolved(p, g, mentions_in, people_in=None) -> bool:
+    """Like :func:`speaker_ok`, but a role phrase resolved to a person needs that person's name."""
+    if g.get("nominal_person"):
+        return same_person(p["canonical"], g["nominal_person"], people_in(g) if people_in else set())
+    return speaker_ok(p, g, mentions_in, people_in)
+
+
+def error_category(p, g, kinds_in) -> str:
+    """Name the kind of a wrong speaker (for the error listing): what the gold or the prediction is."""
+    src = g["source_text"].strip()
+    low = src.lower()
+    if low.split()[:1] in (["said"], ["says"], ["told"]):
+        return "gold-cue-slip"  # the annotated source span is the cue
+    kinds = kinds_in(g)
+    if not g["person"] and "person" not in kinds and not g["pronoun"]:
+        if low in RELATIVES or low.split()[0] in (
+            "it",
+            "they",
+            "their",
+            "we",
+            "we've",
+            "we’ve",
+            "i",
+            "his",
+            "her",
+        ):
+            return "gold-other-pronoun"
+        if (
+            kinds
+            or any(w[:1].isupper() for w in src.split()[1:])
+            or src[:1].isupper()
+            and len(src.split()) == 1
+        ):
+            return "gold-organisation"
+        return "gold-nominal"  # "the statement", "the crowd", "a top aide", "the Florida senator"
+    if p["canonical"] is None:
+        return "pred-none"
+    return "pred-" + str(p["method"]).split("-")[0]
+
+
+def evaluate(split: str, show: int = 0, errors: str | None = None) -> None:
     """Print the figures for one split."""
     resolved = P.pronoun_sources(split)
+    nominal = P.nominal_sources(split)
+    nominal = nominal[~nominal["referent"].isin(["GROUP", "UNCLEAR"])]
+    nominal_persons = {
+        (a, s, e): name
+        for a, s, e, name in zip(
+            nominal["article_id"], nominal["source_start"], nominal["source_end"], nominal["referent"],
+            strict=True,
+        )
+    }  # fmt: skip
     if split == "train":
         ids = sorted(set(P.labels()["doc_id"]) | set(resolved["article_id"]))
         arts = P.articles(ids=ids)
@@ -159,6 +216,7 @@ def evaluate(split: str, show: int = 0) -> None:
             "speaker_end": None if r.speaker_end_char is None or str(r.speaker_end_char) == "<NA>"
             else int(r.speaker_end_char),
             "canonical": r.speaker_canonical if isinstance(r.speaker_canonical, str) else None,
+            "method": r.method,
         }
         for r in q.itertuples(index=False)
     ]  # fmt: skip
@@ -179,6 +237,7 @@ def evaluate(split: str, show: int = 0) -> None:
             "pronoun": (r.source_text or "").strip().lower() in PRONOUNS,
             "text": texts[r.article_id],
             "person": persons.get((r.article_id, r.source_start, r.source_end)),
+            "nominal_person": nominal_persons.get((r.article_id, r.source_start, r.source_end)),
         }
         for r in gold_t.itertuples(index=False)
     ]
@@ -193,6 +252,17 @@ def evaluate(split: str, show: int = 0) -> None:
     for r in mentions[mentions["kind"] == "person"].itertuples(index=False):
         people_by_art.setdefault(str(r.article_id), set()).add(r.canonical)
 
+    kinds_by_art: dict[str, list[tuple[int, int, str]]] = {}
+    for r in mentions.itertuples(index=False):
+        kinds_by_art.setdefault(str(r.article_id), []).append(
+            (int(r.start_char), int(r.end_char), str(r.kind))
+        )
+
+    def kinds_in(g) -> set[str]:
+        return {
+            k for s, e, k in kinds_by_art.get(g["article_id"], []) if overlap([(s, e)], g["source_spans"]) > 0
+        }
+
     def people_in(g) -> set[str]:
         return people_by_art.get(g["article_id"], set())
 
@@ -200,7 +270,7 @@ def evaluate(split: str, show: int = 0) -> None:
         return bool(g["source_spans"]) and (not g["pronoun"] or bool(g["person"]))
 
     print(f"split={split}  articles={len(arts)}  gold attributions={len(gold)}  predicted quotes={len(pred)}")
-    print(f"{'set':8} {'measure':22} {'k':>5} {'n':>5} {'value':>6}  95% interval")
+    print(f"{'set':8} {'measure':37} {'k':>5} {'n':>5} {'value':>6}  95% interval")
     for name, pi, gi in (
         ("all", range(len(pred)), range(len(gold))),
         (
@@ -217,20 +287,49 @@ def evaluate(split: str, show: int = 0) -> None:
         pron = [(i, j) for i, j in with_source if gs[j]["person"]]
         pron_ok = [(i, j) for i, j in spk if gs[j]["person"]]
         n_unres = sum(1 for i, j in pairs if gs[j]["pronoun"] and not gs[j]["person"])
+        spk_r = [(i, j) for i, j in with_source if speaker_ok_resolved(ps[i], gs[j], mentions_in, people_in)]
+        nom = [(i, j) for i, j in with_source if gs[j]["nominal_person"]]
+        nom_ok = [(i, j) for i, j in spk if gs[j]["nominal_person"]]
+        nom_ok_r = [(i, j) for i, j in spk_r if gs[j]["nominal_person"]]
         rows = [
             ("quote precision", len(pairs), len(ps)),
             ("quote recall", len(pairs), len(gs)),
             ("speaker | matched", len(spk), len(with_source)),
+            ("speaker | matched, nominal resolved", len(spk_r), len(with_source)),
             ("speaker precision", len(spk), len(ps)),
             ("speaker recall", len(spk), n_gold_src),
             ("pronoun gold | matched", len(pron_ok), len(pron)),
+            ("nominal person gold | matched", len(nom_ok), len(nom)),
+            ("  the same, nominal resolved", len(nom_ok_r), len(nom)),
         ]
         for label, k, n in rows:
             lo, hi = wilson(k, n)
             print(
-                f"{name:8} {label:22} {k:5d} {n:5d} {k / n if n else float('nan'):6.3f}  [{lo:.3f}, {hi:.3f}]"
+                f"{name:8} {label:37} {k:5d} {n:5d} {k / n if n else float('nan'):6.3f}  [{lo:.3f}, {hi:.3f}]"
             )
         print(f"{name:8} unresolved pronoun gold left out of the speaker figures: {n_unres}")
+        if errors and name == "direct":
+            import collections
+            import csv
+
+            bad = [(i, j) for i, j in with_source if (i, j) not in set(spk)]
+            cats = collections.Counter()
+            with open(errors, "w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh, delimiter="\t")
+                w.writerow(
+                    ["category", "article_id", "start", "method", "pred", "canonical", "gold", "person"]
+                )
+                for i, j in bad:
+                    p, g = ps[i], gs[j]
+                    cat = error_category(p, g, kinds_in)
+                    cats[cat] += 1
+                    t = texts[p["article_id"]]
+                    s_text = (
+                        t[p["speaker_start"] : p["speaker_end"]] if p["speaker_start"] is not None else ""
+                    )
+                    w.writerow([cat, p["article_id"], p["start"], p["method"], s_text, p["canonical"],
+                                g["source_text"], g["person"] or ""])  # fmt: skip
+            print("wrong direct speakers by category:", "; ".join(f"{k} {v}" for k, v in cats.most_common()))
         if show and name == "direct":
             bad = [(i, j) for i, j in with_source if (i, j) not in set(spk)][:show]
             for i, j in bad:
@@ -254,11 +353,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="train", choices=["train", "dev"])
     ap.add_argument("--show", type=int, default=0, help="print N wrongly attributed direct quotes")
+    ap.add_argument("--errors", help="write the wrongly attributed direct quotes, by category, to this TSV")
     args = ap.parse_args()
     if not P.available():
         print(f"PolNeAR not found at {P.CORPUS}; skipped")
         return
-    evaluate(args.split, args.show)
+    evaluate(args.split, args.show, args.errors)
 
 
 if __name__ == "__main__":

@@ -419,15 +419,39 @@ class Coref:
             if w.lower() in PRONOUN_GENDER and f.pos[i] == "PRON" and not in_quote(f.start[i]):
                 events.append((f.start[i], i, None))
         events.sort(key=lambda x: (x[0], x[2] is None))
+        at_token: dict[int, str] = {}  # head token of a person mention or resolved pronoun -> person
         for pos, k, person in events:
             if person is None:
                 gender = PRONOUN_GENDER[f.word[k].lower()]
-                person = self._best(st.refs, f, k, gender, genders)
+                person = self._reporter(f, k, gender, genders, at_token) or self._best(
+                    st.refs, f, k, gender, genders
+                )
                 st.pronouns[k] = person
                 if person is None:
                     continue
             st.refs.append(_Ref(pos, f.sent[k], para_id(f, k), person, self._weight(f, k)))
+            at_token[self._clause_head(f, k)] = person
         return st
+
+    def _reporter(
+        self, f: Field, k: int, gender: str, genders: dict[str, str], at_token: dict[int, str]
+    ) -> str | None:
+        """Return X for the subject pronoun of a clause X reports ("Levin said he has spoken …").
+
+        The pronoun is the subject of the complement clause of a reporting verb whose subject is a
+        person of the article who may have the pronoun's gender.
+        """
+        v = f.parent(k)
+        if f.dep[k] not in _SUBJ or v is None or f.dep[v] != "ccomp":
+            return None
+        u = f.parent(v)
+        if u is None or f.lemma[u].lower() not in self.reporting:
+            return None
+        subj = next((c for c in f.kids(u) if f.dep[c] in _SUBJ), None)
+        person = at_token.get(subj) if subj is not None else None
+        if person is None or genders.get(person, gender) != gender:
+            return None
+        return person
 
     def _clause_head(self, f: Field, k: int) -> int:
         """Return the top token of the name a mention token belongs to (compound/flat chain climbed)."""

@@ -234,6 +234,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
     found: list[_Quote] = []
     direct_verbs: set[int] = set()
     last_attr: tuple[int, Speaker] | None = None
+    events = _speech_events(f, in_quote, lex)
     for s in spans:
         pa, _ = _paragraph_of(paras, s.outer_start)
         _, pb = _paragraph_of(paras, max(s.outer_end - 1, s.outer_start))
@@ -256,9 +257,18 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         left_toks = [k for k in f.tokens_in(left, s.outer_start) if not in_quote[k]][::-1]
         verb = speaker_tok = None
         method = "subject"
+        introduced = before.rstrip().endswith((",", ":")) and any(f.pos[k] == "VERB" for k in left_toks)
+        adjacent = (
+            _adjacent_attribution(f, s, in_quote, lex, loose=bool(re.search(r"[,?!—–-]\W*$", content)))
+            if not introduced  # not “X told reporters, “…”
+            and (kind == "direct" or re.search(r"[?!]\W*$", content))  # “…?” asked X after a clause
+            else None
+        )
+        if adjacent is not None:
+            verb, speaker_tok = adjacent  # “…,” she continued / “…?” Rubio said / “…,” said the senator
         order = (right_toks + left_toks) if kind == "direct" else (left_toks + right_toks)
         quote_toks = [k for k in f.tokens_in(s.start, s.end)]
-        for k in order:
+        for k in order if adjacent is None else ():
             acc = _according(f, k)
             if acc is not None:
                 verb, speaker_tok, method = k, acc, "according-to"
@@ -272,8 +282,12 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 ):
                     continue
                 subj = subject_of(f, k)
+                if subj is None:
+                    subj = _name_before(f, k)  # "…, her adviser, Jake Sullivan, said:" parsed without subject
                 if subj is not None and not in_quote[subj]:
                     verb, speaker_tok = k, subj
+                    if kind == "partial":  # Israel said Clinton called on them to be “…”: Israel reports it
+                        verb, speaker_tok = _outer_report(f, k, subj, in_quote, lex)
                     break
         speaker: Speaker | None = None
         if speaker_tok is None and re.match(r"\s*[—–-]", text[s.outer_end : s.outer_end + 3]):
@@ -289,6 +303,11 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             named = colon and colon[0] > 0 and f.pos[colon[0] - 1] == "PROPN" and not in_quote[colon[0] - 1]
             if named and not any(is_reporting(f, k, lex) for k in left_toks):
                 speaker_tok, method = colon[0] - 1, "colon"
+            elif colon and colon[0] > 0:
+                # "X delivered a snappy retort:", "X released the following statement:": its subject
+                subj = _clause_subject(f, colon[0] - 1)
+                if subj is not None and not in_quote[subj] and _person_like(f, subj):
+                    speaker_tok, method = subj, "colon"
         if speaker_tok is not None:
             speaker = res.speaker(f, speaker_tok, method)
             if kind == "direct" and verb is not None:
@@ -306,10 +325,43 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 continue  # a scare-quoted term, not a quotation
             elif last_attr is not None and s.outer_start - last_attr[0] < 700:
                 speaker, method = last_attr[1], "continuation"
+                # another person reported in between ("Carter said that …" ¶ “…”) speaks now
+                used = {q.verb for q in found}
+                last = f.at(last_attr[0] - 1)
+                between = [
+                    (k, subj)
+                    for pos, k, subj in events
+                    if last_attr[0] <= pos < s.outer_start
+                    and k not in used
+                    and (last is None or f.sent[k] != f.sent[last])  # not the previous attribution's own
+                ]
+                if between:
+                    other = res.speaker(f, between[-1][1], "subject")
+                    if other.canonical and other.canonical != speaker.canonical:
+                        speaker, verb = other, between[-1][0]
             elif kind == "partial":
                 continue  # an embedded quoted phrase nobody is said to have spoken: a term, not a quote
             else:
                 speaker, method = None, "none"
+                # "The DNC issued a statement apologizing." ¶ “On behalf of …”: the one just reported
+                prev_end = max((q.end for q in found), default=0)
+                near = [
+                    (k, subj)
+                    for pos, k, subj in events
+                    if max(prev_end, s.outer_start - 400) <= pos < s.outer_start
+                ]
+                if near:
+                    verb, method = near[-1][0], "continuation"
+                    speaker = res.speaker(f, near[-1][1], "subject")
+            if speaker is not None and kind == "partial":
+                # X groused that CNN “doesn’t treat me properly”: the reporting verb the quotation depends on
+                v = _governing_cue(f, quote_toks, in_quote, lex)
+                subj = subject_of(f, v) if v is not None else None
+                known = res.known.surnames
+                if subj is not None and not in_quote[subj] and _plausible_speaker(f, subj, known):
+                    other = res.speaker(f, subj, "subject")
+                    if other.canonical != speaker.canonical:  # the same speaker stays one continued quotation
+                        verb, speaker, method = v, other, "subject"
         q = _Quote(
             kind,
             s.start,
@@ -364,6 +416,195 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         speaker = res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
     return _combine(f, found)
+
+
+def _speech_events(f: Field, in_quote: list[bool], lex: Lexicon) -> list[tuple[int, int, int]]:
+    """Return ``(char, verb, subject)`` of reporting or cue verbs outside quotes, subject one person."""
+    out = []
+    for k in range(len(f.word)):
+        if in_quote[k] or f.pos[k] != "VERB" or not (is_reporting(f, k, lex) or is_cue(f, k, lex)):
+            continue
+        if _denied(f, k):
+            continue
+        subj = subject_of(f, k)
+        if subj is not None and not in_quote[subj] and _person_like(f, subj):
+            out.append((f.start[k], k, subj))
+    return out
+
+
+def _outer_report(f: Field, v: int, subj: int, in_quote: list[bool], lex: Lexicon) -> tuple[int, int]:
+    """Return the outermost reporting verb of the sentence whose report holds verb ``v``, with its subject.
+
+    "Rep. Steve Israel said Clinton called on members to be “closely coordinated”": the quoted
+    words come through Israel's report, so Israel is their source. Only a verb whose clausal
+    complement holds ``v`` (through clauses without a subject of their own) and whose subject
+    names one speaker counts.
+    """
+    best = (v, subj)
+    cur, child = f.parent(v), v
+    while cur is not None and f.sent[cur] == f.sent[v]:
+        if f.dep[child] not in ("ccomp", "xcomp", "conj", "advcl"):
+            break
+        if f.dep[child] in ("conj", "advcl") and any(f.dep[c] in SUBJECT_DEPS for c in f.kids(child)):
+            break  # "Rubio suggested …, while Cruz said …": a report of its own
+        if not in_quote[cur] and f.pos[cur] == "VERB" and is_reporting(f, cur, lex) and not _denied(f, cur):
+            s2 = subject_of(f, cur)
+            if s2 is not None and not in_quote[s2] and _person_like(f, s2):
+                best = (cur, s2)
+        cur, child = f.parent(cur), cur
+    return best
+
+
+def _name_before(f: Field, v: int) -> int | None:
+    """Return the name right before a subjectless main reporting verb ("…, Jake Sullivan, said"), if any."""
+    if f.dep[v] != "ROOT" or f.tag[v] not in ("VBD", "VBZ", "VBP"):
+        return None
+    j = v - 1
+    if j >= 0 and f.word[j] == ",":
+        j -= 1
+    if j >= 0 and f.sent[j] == f.sent[v] and f.pos[j] == "PROPN" and f.ent[j] == "PERSON":
+        return j
+    return None
+
+
+def _clause_subject(f: Field, k: int) -> int | None:
+    """Return the subject of the main verb of the sentence holding token ``k`` (any verb)."""
+    root = k
+    while f.parent(root) is not None and f.parent(root) != root and f.sent[f.parent(root)] == f.sent[k]:
+        root = f.parent(root)
+    if f.pos[root] not in ("VERB", "AUX"):
+        return None
+    return subject_of(f, root)
+
+
+def _person_like(f: Field, i: int) -> bool:
+    """Tell whether a token can head a phrase naming one speaker: a name, he/she or a role noun."""
+    low = f.lemma[i].lower()
+    return f.pos[i] == "PROPN" or low in PRONOUNS_PERSON or low in ROLE_NOUNS or f.ent[i] == "PERSON"
+
+
+def _governing_cue(f: Field, quote_toks: list[int], in_quote: list[bool], lex: Lexicon) -> int | None:
+    """Return the nearest reporting or cue verb outside the quotation that the quoted words depend on."""
+    if not quote_toks:
+        return None
+    cur = f.parent(quote_toks[0])
+    seen = set()
+    while cur is not None and cur not in seen and f.sent[cur] == f.sent[quote_toks[0]]:
+        seen.add(cur)
+        if not in_quote[cur] and (is_reporting(f, cur, lex) or is_cue(f, cur, lex)) and f.pos[cur] == "VERB":
+            return None if _denied(f, cur) else cur
+        cur = f.parent(cur)
+    return None
+
+
+#: Tokens of a speaker phrase next to its verb ("the Florida senator", "Rep. Jim McDermott (D-Wash.)").
+_NP_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM"})
+
+
+def _np_run(f: Field, toks: list[int], i: int) -> tuple[int, int | None]:
+    """Walk a plain noun phrase from ``toks[i]``; return (index after it, its last noun or name).
+
+    Determiners, adjectives, names, nouns, numbers, hyphens and possessives ("Bush's campaign")
+    continue it; a parenthesis ("(D-Wash.)") is skipped; a comma or any other word ends it.
+    """
+    head = None
+    n = i
+    while n < len(toks) and n - i < 10:
+        k = toks[n]
+        if f.word[k] == "(":
+            close = next((j for j in range(n, min(len(toks), n + 8)) if f.word[toks[j]] == ")"), None)
+            if close is None:
+                break
+            n = close + 1
+            continue
+        if f.pos[k] in _NP_POS or f.word[k] in ("-", "–") or f.tag[k] == "POS":
+            if f.pos[k] in ("PROPN", "NOUN"):
+                head = k
+            n += 1
+            continue
+        break
+    return n, head
+
+
+def _adjacent_attribution(
+    f: Field, s: Span, in_quote: list[bool], lex: Lexicon, loose: bool = True
+) -> tuple[int, int] | None:
+    """Find the short attribution clause right after a quotation closed by a comma, ? or !.
+
+    ``“…,” she continued.``, ``“…?” Rubio said.``, ``“…,” said the senator.``: a speaker phrase and
+    a verb, in either order, fill the clause that follows the closing mark. The verb after a
+    subject may be any verb (*fumed*, *surmised*, *shot back*); an inverted verb must be a
+    reporting verb. Found from the word order, so that a parse that attaches the name elsewhere
+    ("… said David Brock, a confidant who heads the Correct the Record PAC") does not lose it.
+    A speaker phrase with an appositive ("Brent Bozell III, founder of the Media Research Center,
+    tells …") reaches its reporting verb within the same sentence. After a quotation not closed by
+    a comma, ? or ! (``loose`` False: “… end.” or no punctuation) only a reporting verb that ends
+    the clause counts (“… end.” Rubio said.).
+    Returns ``(verb, speaker head)`` token indices, or None.
+    """
+    toks = []
+    for k in f.tokens_in(s.outer_end, min(len(f.text), s.outer_end + 300)):
+        if in_quote[k] or f.pos[k] == "SPACE" or f.word[k] in ("“", '"', "”", "«", "»"):
+            break
+        toks.append(k)
+    if not toks or f.pos[toks[0]] == "PUNCT":
+        return None
+    first = toks[0]
+    if not loose:
+        found = _adjacent_attribution(f, s, in_quote, lex)
+        if found is None or not is_reporting(f, found[0], lex):
+            return None
+        after = [k for k in toks if k > found[0] and k > found[1]]
+        stop = next((i for i, k in enumerate(after) if f.word[k] in (".", "!", "?", ";")), len(after))
+        return found if stop <= 3 and not any(f.word[k] == "," for k in after[:stop]) else None
+    if is_reporting(f, first, lex) and len(toks) > 1:  # “…,” said the senator
+        if f.pos[toks[1]] == "PRON":
+            return (first, toks[1]) if f.lemma[toks[1]].lower() in PRONOUNS_PERSON else None
+        end, head = _np_run(f, toks, 1)
+        return (first, _parsed_head(f, first, toks[1:end], head)) if head is not None else None
+    # subject then verb: a pronoun, a name, or a noun phrase ("the Florida senator")
+    if f.pos[first] == "PRON":
+        if f.lemma[first].lower() not in PRONOUNS_PERSON and f.word[first].lower() not in ("i", "they", "we"):
+            return None
+        head, n = first, 1
+    else:
+        n, head = _np_run(f, toks, 0)
+        if head is None:
+            return None
+        if n < len(toks) and f.pos[toks[n]] not in ("VERB", "AUX"):
+            # an appositive or a relative clause: the sentence's next reporting verb, if soon
+            for j in range(n, min(len(toks), n + 25)):
+                k = toks[j]
+                if f.word[k] in (".", "!", "?", ";", ":"):
+                    return None
+                finite = f.tag[k] in ("VBD", "VBZ", "VBP") or (  # ", Donald Trump, tweeted" parsed VBN
+                    f.tag[k] == "VBN" and f.word[k - 1] == "," and f.word[min(k + 1, len(f.word) - 1)] != "by"
+                )
+                if is_reporting(f, k, lex) and finite:
+                    subj = next((c for c in f.kids(k) if f.dep[c] in SUBJECT_DEPS), None)
+                    if subj is not None and toks[n] < subj < k and f.word[subj - 1] == ",":
+                        return k, subj  # “…,” the dawn of the movement, Bozell says
+                    return k, _parsed_head(f, k, toks[:n], head)
+            return None
+    if n >= len(toks):
+        return None
+    verb = toks[n]
+    if f.pos[verb] not in ("VERB", "AUX") or f.tag[verb] not in ("VBD", "VBZ", "VBP"):
+        return None
+    if f.pos[verb] == "AUX" and n + 1 < len(toks) and f.pos[toks[n + 1]] == "VERB":
+        n, verb = n + 1, toks[n + 1]  # "he has said"
+    if not is_reporting(f, verb, lex):
+        rest = toks[n + 1 :]  # any verb must close its clause soon ("she continued.", "Trump shot back.")
+        stop = next((i for i, k in enumerate(rest) if f.word[k] in (".", ",", ";", "!", "?")), len(rest))
+        if stop > 4 or any(f.dep[k] in ("dobj", "ccomp") for k in rest[:stop]):
+            return None
+    return verb, _parsed_head(f, verb, toks[:n], head)
+
+
+def _parsed_head(f: Field, verb: int, phrase: list[int], head: int) -> int:
+    """Prefer the verb's parsed subject when it lies in the phrase ("the 34-year-old"), else ``head``."""
+    subj = next((c for c in f.kids(verb) if f.dep[c] in SUBJECT_DEPS and c in phrase), None)
+    return subj if subj is not None else head
 
 
 def _combine(f: Field, found: list[_Quote]) -> list[_Quote]:
