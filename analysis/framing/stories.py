@@ -306,7 +306,7 @@ def update_stories(
         a_all, b_all, s_all = todo[a], todo[b], s
         old_label = np.full(len(ids), -1, dtype=np.int64)
         old_label[old_pos] = index.labels
-        label[todo] = _renumber(_update_parts(x[todo], a, b, s, days, dated, fresh, old_label[todo], p))
+        label[todo] = _renumber(_update_parts(x[todo], (a, b, s), days, dated, fresh, old_label[todo], p))
     names = {}
     old_story = index.stories
     if len(old_story):
@@ -710,16 +710,17 @@ def _cut_parts(
     x: csr_matrix, parts: list[np.ndarray], days: np.ndarray, dated: np.ndarray, p: StoryParams
 ) -> np.ndarray:
     """Cut each part (row indices) by average linkage at ``p.min_similarity``; return a cluster per row."""
-    from scipy.cluster.hierarchy import fcluster, linkage
-
     labels = np.full(x.shape[0], -1, dtype=np.int64)
     next_label = 0
     for idx in parts:
-        next_label = _cut_one(x, idx, days, dated, p, labels, next_label, fcluster, linkage)
+        next_label = _cut_one(x, idx, days, dated, p, labels, next_label)
     return labels
 
 
-def _cut_one(x, idx, days, dated, p, labels, next_label, fcluster, linkage) -> int:
+def _cut_one(x, idx, days, dated, p, labels, next_label) -> int:
+    """Cut one part (rows ``idx``) into ``labels`` from ``next_label`` on; return the next free label."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     if len(idx) < 3:
         labels[idx] = next_label
         return next_label + 1
@@ -735,9 +736,7 @@ def _cut_one(x, idx, days, dated, p, labels, next_label, fcluster, linkage) -> i
 
 def _update_parts(
     x: csr_matrix,
-    a: np.ndarray,
-    b: np.ndarray,
-    s: np.ndarray,
+    links: tuple[np.ndarray, np.ndarray, np.ndarray],
     days: np.ndarray,
     dated: np.ndarray,
     fresh: np.ndarray,
@@ -746,13 +745,14 @@ def _update_parts(
 ) -> np.ndarray:
     """Return a cluster per row: groups without a ``fresh`` row keep ``old_label``, the others are cut again.
 
-    A linked group (connected component of the links) that holds no new row is exactly a group of
-    the indexed run, whose links are unchanged: its clusters are the old ones.
+    A linked group (connected component of the ``links``, ``(a, b, similarity)``) that holds no
+    new row is exactly a group of the indexed run, whose links are unchanged: its clusters are the
+    old ones.
     """
     from scipy import sparse
-    from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.sparse.csgraph import connected_components
 
+    a, b, s = links
     n = x.shape[0]
     graph = sparse.coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
     _, comp = connected_components(graph, directed=False)
@@ -767,7 +767,7 @@ def _update_parts(
         inside = touched[comp[a]]
         la, lb = np.searchsorted(redo, a[inside]), np.searchsorted(redo, b[inside])
         for part in _components(len(redo), la, lb, s[inside], p.min_similarity, p.max_component):
-            next_label = _cut_one(x, redo[part], days, dated, p, labels, next_label, fcluster, linkage)
+            next_label = _cut_one(x, redo[part], days, dated, p, labels, next_label)
     return labels
 
 
