@@ -56,6 +56,10 @@ CORPUS_OVERLAP_MAX_ARTICLES: int = 5000
 #: (``$OUTLET_FRAMING_CLAIMS_MEMORY_MB``, default 768 MB). Blocks whose estimate does not fit
 #: together are scored one at a time (an event of 2,500 articles needs ~600 MB).
 CLAIMS_PARALLEL_MEMORY: int = int(os.environ.get("OUTLET_FRAMING_CLAIMS_MEMORY_MB", "768")) * 2**20
+#: An incremental corpus stage (``stories``, ``claims``) is rebuilt in full, not updated with the new
+#: articles, once the articles (``claims``: sentences) added since its last full build exceed this
+#: share of those it was built on (``$OUTLET_FRAMING_REBUILD_SHARE``, default 0.10; docs/scale.md).
+INCREMENTAL_REBUILD_SHARE: float = float(os.environ.get("OUTLET_FRAMING_REBUILD_SHARE", "0.10"))
 
 #: Seed of every bootstrap, so tables and notebooks are reproducible.
 RANDOM_SEED: int = 20260223

@@ -44,13 +44,24 @@ def _line_hashes(raw: object) -> set[str]:
     return {line_hash(line) for line in raw.split("\n") if any(c.isalnum() for c in line)}
 
 
-def furniture_table(raw: pd.DataFrame) -> pd.Series:
+def line_hashes(raw: pd.DataFrame) -> list[set[str]]:
+    """Return per article the hashes (:func:`line_hash`) of its non-blank lines (``raw_text`` or ``text``)."""
+    column = "raw_text" if "raw_text" in raw.columns else "text"
+    if column not in raw.columns:
+        return [set() for _ in range(len(raw))]
+    return [_line_hashes(t) for t in raw[column]]
+
+
+def furniture_table(raw: pd.DataFrame, hashes: list[set[str]] | None = None) -> pd.Series:
     """Return, per article, the sorted tuple of its lines' hashes that are its outlet's furniture.
 
     Parameters
     ----------
     raw : pandas.DataFrame
         ``raw_text`` (else ``text``) and ``outlet``; articles without an outlet have none.
+    hashes : list of set of str, optional
+        :func:`line_hashes` of ``raw`` when already known (the loader caches them per text, so
+        a run with new articles hashes only their lines); computed when None.
 
     Returns
     -------
@@ -62,7 +73,8 @@ def furniture_table(raw: pd.DataFrame) -> pd.Series:
     if "outlet" not in raw.columns or column not in raw.columns:
         return empty
     outlets = raw["outlet"].where(raw["outlet"].notna(), "").astype(str).str.strip()
-    hashes = [_line_hashes(t) for t in raw[column]]
+    if hashes is None:
+        hashes = line_hashes(raw)
     out = empty.copy()
     positions = pd.Series(range(len(raw)), index=raw.index)
     for outlet, members in positions.groupby(outlets.to_numpy()):

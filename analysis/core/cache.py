@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -104,6 +106,28 @@ def read_pickle(kind: str, key: str, root: str | os.PathLike | None = None) -> p
         return None
     try:
         return pd.read_pickle(path)
+    except Exception:  # a corrupt entry is a miss, never a crash
+        return None
+
+
+def write_object(kind: str, key: str, value: Any, root: str | os.PathLike | None = None) -> Path:
+    """Write any picklable value (an incremental stage's index) as one entry, atomically."""
+
+    def dump(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    return _atomic(entry_path(kind, key, root, suffix=".pkl"), key, dump)
+
+
+def read_object(kind: str, key: str, root: str | os.PathLike | None = None) -> Any:
+    """Read a value written by :func:`write_object`, or None when missing or unreadable."""
+    path = entry_path(kind, key, root, suffix=".pkl")
+    if not path.exists():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
     except Exception:  # a corrupt entry is a miss, never a crash
         return None
 

@@ -40,6 +40,28 @@ BUILTIN_INPUTS: tuple[str, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Incremental:
+    """How a corpus stage updates its previous result with new articles instead of recomputing it.
+
+    Both functions take the stage's inputs by the same keywords as the stage function and
+    stay pure: the pipeline (:mod:`analysis.pipeline.incremental`) keeps the index between
+    runs in its cache.
+
+    Attributes
+    ----------
+    build : Callable
+        ``build(**inputs) -> (value, index)``: the stage function's value (the same tables)
+        plus an index of what it computed (vectors, links, frozen corpus statistics).
+    update : Callable
+        ``update(index, **inputs) -> (value, index)`` for the inputs plus some new articles, or
+        None when the index cannot serve them (the stage's rebuild rule: then ``build`` runs).
+    """
+
+    build: Callable[..., Any]
+    update: Callable[..., Any]
+
+
 class StageDeclarationError(ValueError):
     """A ``@stage`` declaration that does not match its function, or a table that lacks declared columns."""
 
@@ -80,6 +102,8 @@ class Stage:
         The declared columns of each provided table, in order (with the default ``by``, the
         grouping column is named after it, e.g. ``outlet``); see :meth:`columns_of`. Given
         as a tuple, they belong to a one-table stage's table.
+    incremental : Incremental, optional
+        A corpus stage's update with new articles (:class:`Incremental`); None: always recomputed.
     """
 
     name: str
@@ -90,6 +114,7 @@ class Stage:
     module: str = ""
     bind: Mapping[str, str] = field(default_factory=dict)
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    incremental: Incremental | None = None
 
     def __post_init__(self) -> None:
         if not self.provides:  # a stage provides at least the table named after it
@@ -251,6 +276,7 @@ def stage(
     per_article: bool = True,
     columns: Mapping[str, Sequence[str]] | Sequence[str] = (),
     registry: dict[str, Stage] | None = None,
+    incremental: Incremental | None = None,
 ) -> Callable[[F], F]:
     """Declare the decorated function as a pipeline stage, checked against its signature; return it unchanged.
 
@@ -270,6 +296,8 @@ def stage(
         every table the stage produces is checked against them (:func:`check_columns`).
     registry : dict, optional
         Where to record the declaration (default: the package registry).
+    incremental : Incremental, optional
+        For a corpus stage: how it updates its previous result with new articles.
 
     Returns
     -------
@@ -297,6 +325,7 @@ def stage(
             module=fn.__module__,
             bind=dict(bind or {}),
             columns=columns,  # type: ignore[arg-type]  # normalised by Stage
+            incremental=incremental,
         )
         check_signature(declared)
         old = target.get(declared.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.metadata import version
 from os import PathLike
@@ -14,6 +15,7 @@ import pandas as pd
 from analysis import config
 from analysis.clean import clean_articles
 from analysis.clean.articles import extracted_texts
+from analysis.clean.furniture import line_hashes
 from analysis.clean.outlet import signature_lookup
 from analysis.clean.patterns import families
 from analysis.clean.titles import given_titles
@@ -175,6 +177,40 @@ def store_version() -> str:
     """Hash the loader's code (:func:`loader_code_digest`) and the libraries that shape its rows."""
     libraries = [(name, version(name)) for name in ("datasketch", "wordfreq", "langid", "numpy")]
     return cache.content_key(LOAD_CACHE_VERSION, loader_code_digest(), langid_digest(), libraries)[:20]
+
+
+def cached_line_hashes(
+    raw: pd.DataFrame, cache_dir: str | PathLike
+) -> tuple[list[set[str]], Callable[[], None]]:
+    """Return :func:`analysis.clean.furniture.line_hashes` of ``raw``, hashing only texts the cache lacks.
+
+    The hashes are stored per raw text (``load-lines``), so the furniture pass of a run with new
+    articles reads the others' hashes instead of normalising and hashing every line again. The
+    second value stores the new hashes: the loader calls it after its per-article rows are
+    stored (so a load killed after its first cache write resumes without cleaning again).
+    """
+    column = "raw_text" if "raw_text" in raw.columns else "text"
+    if column not in raw.columns:
+        return line_hashes(raw), lambda: None
+    keys = [cache.content_key("lines", t) if isinstance(t, str) else "" for t in raw[column]]
+    store = RowStore(cache_dir, "load-lines", store_version())
+    found = store.get(sorted(set(keys)))
+    known = dict(zip(found.index, found["hashes"], strict=True)) if len(found) else {}
+    todo = [i for i, k in enumerate(keys) if k not in known]
+    rows: dict[str, str] = {}
+    if todo:
+        fresh = line_hashes(raw.iloc[todo])
+        rows = {keys[i]: " ".join(sorted(h)) for i, h in zip(todo, fresh, strict=True)}
+        known.update(rows)
+
+    def save() -> None:
+        if rows:
+            try:
+                store.put(pd.DataFrame({"key": list(rows), "hashes": list(rows.values())}))
+            except (OSError, ValueError, TypeError):  # a full disk: simply not cached
+                pass
+
+    return [set(known[k].split()) for k in keys], save
 
 
 def cached_features(raw: pd.DataFrame, furniture: pd.Series, cache_dir: str | PathLike) -> pd.DataFrame:

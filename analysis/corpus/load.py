@@ -12,7 +12,12 @@ import pandas as pd
 from analysis.clean import clean_articles
 from analysis.clean.furniture import furniture_table
 from analysis.corpus.dedupe import mark_duplicates
-from analysis.corpus.features import FEATURE_COLUMNS, cached_features, features_in_processes
+from analysis.corpus.features import (
+    FEATURE_COLUMNS,
+    cached_features,
+    cached_line_hashes,
+    features_in_processes,
+)
 from analysis.corpus.language import apply_languages
 from analysis.ingest.metadata import MetadataJoinWarning, apply_metadata, read_metadata
 from analysis.ingest.read import Source, read_articles
@@ -93,9 +98,13 @@ def load_corpus(
     articles = clean_articles(raw[~cleanable]) if (~cleanable).any() else raw.iloc[:0].copy()
     if cleanable.any():
         # site furniture: a cheap first pass over every article's lines, grouped by outlet
-        furniture = furniture_table(raw[cleanable])
+        hashes, save_hashes = None, None
+        if cache_dir is not None:  # each text's line hashes are cached: only new texts are hashed
+            hashes, save_hashes = cached_line_hashes(raw[cleanable], cache_dir)
+        furniture = furniture_table(raw[cleanable], hashes)
         if cache_dir is not None:
             features = cached_features(raw[cleanable], furniture, cache_dir)
+            save_hashes()
         else:
             features = features_in_processes(
                 raw[cleanable], furniture, language=detect_language, hashes=dedupe

@@ -21,8 +21,9 @@ from analysis.core import cache
 from analysis.core.parallel import release_memory
 from analysis.pipeline.chunks import table_owners
 from analysis.pipeline.engines.ahead import start_ahead
+from analysis.pipeline.incremental import compute_stage
 from analysis.pipeline.plan import INTERNAL_PREFIX, PlannedStage
-from analysis.pipeline.store import LazyTables, corpus_kind, read_stage, write_stage
+from analysis.pipeline.store import LazyTables, corpus_kind, read_stage
 from analysis.pipeline.timing import Timer
 
 
@@ -98,7 +99,7 @@ def run_corpus_stages(
             result = read_stage(kind, key, cache_dir)
             computed = result is None
             if computed:
-                result = write_stage(kind, key, planned.run(inputs), cache_dir)
+                result = compute_stage(planned, inputs, key, cache_dir)
             timer.add(planned.name, time.perf_counter() - started)
             out.update(result)
             inputs.maps[0].update(result)

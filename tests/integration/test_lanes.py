@@ -22,9 +22,12 @@ def fork_allowed(monkeypatch):
 
 
 def _replace_stage_function(monkeypatch, name, fn):
-    """Make the pipeline's plan call ``fn`` for stage ``name`` (its declaration otherwise unchanged)."""
+    """Make the pipeline's plan call ``fn`` for stage ``name`` (its declaration otherwise unchanged).
+
+    Its incremental update is dropped, so every computation of the stage goes through ``fn``.
+    """
     declared = stage_module.registered()[name]
-    monkeypatch.setitem(stage_module._REGISTRY, name, dataclasses.replace(declared, fn=fn))
+    monkeypatch.setitem(stage_module._REGISTRY, name, dataclasses.replace(declared, fn=fn, incremental=None))
 
 
 @pytest.fixture(scope="module")

@@ -309,3 +309,25 @@ def test_a_killed_load_resumes_without_recleaning(tmp_path, count_cleaned, monke
     got = load_corpus(corpus, cache_dir=tmp_path)
     assert count_cleaned == []
     pd.testing.assert_frame_equal(got, load_corpus(corpus))
+
+
+def test_the_furniture_pass_hashes_only_new_texts_and_gives_the_uncached_table(tmp_path, monkeypatch):
+    from test_clean_page import PROMO, _outlet_corpus
+
+    corpus = _outlet_corpus()
+    hashed: list[list[str]] = []
+    original = features.line_hashes
+
+    def spy(raw):
+        hashed.append(sorted(raw["article_id"]))
+        return original(raw)
+
+    monkeypatch.setattr(features, "line_hashes", spy)
+    first = corpus.iloc[:3]  # the outlet's furniture needs four articles: none yet
+    load_corpus(first, cache_dir=tmp_path)
+    assert hashed == [sorted(first["article_id"])]
+    hashed.clear()
+    got = load_corpus(corpus, cache_dir=tmp_path)  # now the outlet has five articles: furniture found
+    assert hashed == [sorted(set(corpus["article_id"]) - set(first["article_id"]))]
+    pd.testing.assert_frame_equal(got, load_corpus(corpus))
+    assert not got["text"].str.contains(PROMO, regex=False).any()  # the furniture is dropped

@@ -115,17 +115,17 @@ def linked_pairs(
             ok = v >= lo
             # a slice holds every candidate of its rows, so each row's k best are final here:
             # only those are kept (k per row, not up to max_candidates), and sorted once at the end
-            a, b, sv = _top_per_row(rows[local[ok]], mine.indices[ok].astype(np.int64), v[ok], k)
+            a, b, sv = top_per_row(rows[local[ok]], mine.indices[ok].astype(np.int64), v[ok], k)
             got_a.append(a)
             got_b.append(b)
             got_s.append(sv)
     if not got_a:
         return empty
     a, b, s = np.concatenate(got_a), np.concatenate(got_b), np.concatenate(got_s)
-    return _top_per_row(a, b, s, k)
+    return top_per_row(a, b, s, k)
 
 
-def _top_per_row(
+def top_per_row(
     a: np.ndarray, b: np.ndarray, v: np.ndarray, most: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Keep each row ``a``'s ``most`` pairs of highest ``v`` (ties: lower ``b``), by row then rank."""
@@ -160,7 +160,7 @@ def _word_candidates(words: csr_matrix, *, floor: float, most: int, rows_per_ste
         a, b, v = p.row.astype(np.int64) + r0, p.col.astype(np.int64), p.data
         del p
         ok = (a != b) & (v >= floor - 1e-12)
-        a, b, _ = _top_per_row(a[ok], b[ok], v[ok], most)  # sorted by row: rows fill in order
+        a, b, _ = top_per_row(a[ok], b[ok], v[ok], most)  # sorted by row: rows fill in order
         columns[filled : filled + len(b)] = b
         filled += len(b)
         per_row[1:] += np.bincount(a, minlength=n)

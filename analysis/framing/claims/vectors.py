@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from analysis.framing._features import char_wb_ngrams, l2_rows, sublinear_tfidf, word_analyzer
+
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+
+#: Token pattern of the claims' word view.
+WORD_PATTERN = r"(?u)\b\w\w+\b"
 
 
 def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
@@ -20,7 +26,7 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
         stop_words="english",
         ngram_range=(1, 2),
         sublinear_tf=True,
-        token_pattern=r"(?u)\b\w\w+\b",
+        token_pattern=WORD_PATTERN,
     )
     char = TfidfVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     return word, char
@@ -233,6 +239,32 @@ class BlockVectors:
             self.n_word_terms, self.n_gram_terms = len(self.word_ids), len(self.gram_ids)
             self.word_ids, self.gram_ids = _Sealed(), _Sealed()
 
+    def frozen(self) -> tuple[Any, np.ndarray, Any, np.ndarray, csr_matrix, frozenset]:
+        """Fix the IDF (:meth:`ensure_idf`) and return what :class:`FrozenVectors` needs to go on.
+
+        Returns the word terms, word IDF, character n-grams and their IDF (in column order),
+        every sentence's word counts (rows in the order the blocks were added) and the stop
+        words. Call it after the last :meth:`add` and before :meth:`block`, while the term
+        dictionaries are still held.
+        """
+        from scipy import sparse
+
+        if self._idf is not None:
+            raise RuntimeError("BlockVectors.frozen() needs the term dictionaries: call it before block()")
+        import pyarrow as pa
+
+        # the terms in one Arrow buffer each: the dictionaries' strings are freed when pass 2 seals them
+        words = pa.array(list(self.word_ids), type=pa.large_string())
+        grams = pa.array(list(self.gram_ids), type=pa.large_string())
+        self.ensure_idf()
+        blocks = [
+            sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, self.n_word_terms))
+            for indptr, indices, data in self._stored
+        ]
+        counts = sparse.vstack(blocks).tocsr() if blocks else sparse.csr_matrix((0, self.n_word_terms))
+        stops = frozenset(_vectorizers()[0].get_stop_words() or ())
+        return words, self._idf[0], grams, self._idf[1], counts, stops
+
     def block(self, number: int, texts: list[str]) -> csr_matrix:
         """Return the unit-norm vectors of block ``number``'s sentences (recorded by :meth:`add`)."""
         from scipy import sparse
@@ -257,6 +289,13 @@ class BlockVectors:
         x = _hstack_rows(w, g)
         del w, g
         return normalize(x, copy=False) if x.shape[1] else x
+
+
+def _strings(terms) -> np.ndarray:
+    """Return terms (an Arrow array or a sequence) as a NumPy array of Python strings."""
+    if hasattr(terms, "to_numpy"):
+        return terms.to_numpy(zero_copy_only=False)
+    return np.asarray(terms, dtype=object)
 
 
 def _hstack_rows(a: csr_matrix, b: csr_matrix, *, rows_per_step: int = 8192) -> csr_matrix:
@@ -308,3 +347,103 @@ def _add_df(df: np.ndarray, counts: csr_matrix, size: int) -> np.ndarray:
     if len(df) < size:
         df = np.concatenate([df, np.zeros(size - len(df), dtype=np.int64)])
     return df + np.bincount(counts.indices, minlength=size)
+
+
+class FrozenVectors:
+    """Sentence vectors under vocabularies and IDF fixed by an earlier :class:`BlockVectors` fit.
+
+    The update of the claims index (:func:`analysis.framing.claims.grouping.update_claims`) uses
+    them for sentences the fit never saw: their terms outside the fitted vocabularies are
+    ignored, every other weight is the fit's, so the vectors of fitted sentences are the fit's.
+
+    Parameters
+    ----------
+    word_terms, gram_terms : array-like of str
+        The word and character n-gram vocabularies, in column order (an Arrow array or a list).
+    word_idf, gram_idf : numpy.ndarray
+        Their IDF.
+    word_weight : float
+        Weight of the word view (see :func:`sentence_vectors`).
+    stop_words : frozenset
+        The word view's stop words (scikit-learn's English list, recorded by the fit).
+
+    Nothing here imports scikit-learn (:mod:`analysis.framing._features`).
+    """
+
+    def __init__(
+        self,
+        word_terms: np.ndarray,
+        word_idf: np.ndarray,
+        gram_terms: np.ndarray,
+        gram_idf: np.ndarray,
+        *,
+        word_weight: float,
+        stop_words: frozenset,
+    ) -> None:
+
+        self._word_analyze = word_analyzer(WORD_PATTERN, stop_words)
+        self.word_index = pd.Index(_strings(word_terms))
+        self.gram_index = pd.Index(_strings(gram_terms))
+        self.word_idf, self.gram_idf = word_idf, gram_idf
+        self.word_weight = word_weight
+        self._grams: dict[str, np.ndarray] = {}  # word -> its known character n-gram ids (with repeats)
+
+    @property
+    def n_word_terms(self) -> int:
+        """Columns of the word view."""
+        return len(self.word_index)
+
+    def word_counts(self, texts: list[str]) -> csr_matrix:
+        """Return the sentences' counts of the known word features (one row per text)."""
+        from scipy import sparse
+
+        feats = [self._word_analyze(t) for t in texts]
+        lengths = np.fromiter((len(f) for f in feats), dtype=np.int64, count=len(feats))
+        flat = [x for f in feats for x in f]
+        ids = self.word_index.get_indexer(flat) if flat else np.zeros(0, dtype=np.int64)
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        known = ids >= 0
+        m = sparse.csr_matrix(
+            (np.ones(int(known.sum())), (rows[known], ids[known])), shape=(len(texts), self.n_word_terms)
+        )
+        m.sum_duplicates()
+        return m
+
+    def gram_counts(self, texts: list[str]) -> csr_matrix:
+        """Return the sentences' counts of the known character n-grams (as :class:`BlockVectors` counts)."""
+        from scipy import sparse
+
+
+        words = [t.lower().split() for t in texts]
+        todo = list(dict.fromkeys(w for ws in words for w in ws if w not in self._grams))
+        if todo:
+            grams = [char_wb_ngrams(w) for w in todo]
+            flat = [g for gs in grams for g in gs]
+            ids = self.gram_index.get_indexer(flat) if flat else np.zeros(0, dtype=np.int64)
+            ends = np.cumsum([len(g) for g in grams])
+            for w, part in zip(todo, np.split(ids, ends[:-1]) if len(todo) > 1 else [ids], strict=True):
+                self._grams[w] = part[part >= 0]
+        none = np.zeros(0, dtype=np.int64)
+        per_text = [np.concatenate([self._grams[w] for w in ws]) if ws else none for ws in words]
+        lengths = np.fromiter((len(g) for g in per_text), dtype=np.int64, count=len(per_text))
+        m = sparse.csr_matrix(
+            (
+                np.ones(int(lengths.sum())),
+                (np.repeat(np.arange(len(texts)), lengths), np.concatenate(per_text) if per_text else []),
+            ),
+            shape=(len(texts), len(self.gram_index)),
+        )
+        m.sum_duplicates()
+        return m
+
+    def word_view(self, counts: csr_matrix) -> csr_matrix:
+        """Return the unit-norm word TF-IDF rows of word ``counts`` (the candidates' cosine)."""
+        return sublinear_tfidf(counts, self.word_idf)
+
+    def vectors(self, counts: csr_matrix, texts: list[str]) -> csr_matrix:
+        """Return the unit-norm sentence vectors of ``texts`` (``counts``: their :meth:`word_counts`)."""
+        w = self.word_view(counts)
+        w.data *= np.sqrt(self.word_weight)
+        g = sublinear_tfidf(self.gram_counts(texts), self.gram_idf)
+        g.data *= np.sqrt(1.0 - self.word_weight)
+        return l2_rows(_hstack_rows(w, g))

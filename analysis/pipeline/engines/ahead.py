@@ -20,8 +20,9 @@ from typing import Any
 from analysis import config
 from analysis.core import cache
 from analysis.core.parallel import ForkedJobs, can_fork, job_state, start_forked
+from analysis.pipeline.incremental import compute_stage
 from analysis.pipeline.plan import PlannedStage
-from analysis.pipeline.store import corpus_kind, write_stage
+from analysis.pipeline.store import corpus_kind
 from analysis.pipeline.timing import Timer
 
 #: Corpus stages computed ahead, in order, in one forked process (claims, the slowest, reads stories).
@@ -46,9 +47,7 @@ def stage_ahead(name: str) -> tuple[dict[str, float], int, int]:
     made: dict[str, Any] = {}
     for planned, key in job["chain"]:
         started = time.perf_counter()
-        result = write_stage(
-            corpus_kind(planned.name), key, planned.run(ChainMap(made, job["inputs"])), job["root"]
-        )
+        result = compute_stage(planned, ChainMap(made, job["inputs"]), key, job["root"])
         made.update(result)
         seconds[planned.name] = time.perf_counter() - started
     return seconds, cache.write_count() - writes, os.getpid()
