@@ -159,10 +159,11 @@ def test_changing_the_model_fingerprint_reparses(tmp_path, monkeypatch):
 def test_a_build_killed_after_k_writes_resumes_from_those_entries(clean_run, tmp_path):
     clean_root, clean = clean_run
     total = len(_files(clean_root))
-    # k lands right after a complete entry: the load rows (1), the corpus table (2), a token table (3),
-    # the first stage's table (4) and its index (5). A kill between a stage's table and its index
-    # rewrites that table on resume (same content), which this exact count would flag.
-    k = 5
+    # k lands right after a complete entry: the load rows (1), the texts' line hashes (2), the corpus
+    # table (3), a token table (4), the first stage's table (5) and its index (6). A kill between a
+    # stage's table and its index rewrites that table on resume (same content), which this exact count
+    # would flag.
+    k = 6
     assert total > k
     cache = tmp_path / "cache"
     script = textwrap.dedent(
