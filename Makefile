@@ -77,7 +77,7 @@ evaluate: $(STAMP)
 	@test -d $(SHARED)/corpora || { echo "!! $(SHARED)/corpora not found"; exit 1; }
 	@set -e; for script in "extraction_text" "extraction_html --load" "sentiment_test" "sources_polnear --part test" \
 	  "quotes_polnear --split dev" "frames_validity_random" "frames_validity" "stories_polnear --entities" "entities_polnear" "ner_conll --half untuned" \
-	  "sources_news --part test --pipeline" "single_names_polnear"; do \
+	  "sources_news --part test --pipeline" "source_balance_polnear --split dev" "single_names_polnear"; do \
 	  set -- $$script; name=$$1; shift; echo "== eval/$$name.py $$*"; PYTHONPATH=. $(PY) eval/$$name.py "$$@"; done
 
 ## Open JupyterLab on notebooks/
