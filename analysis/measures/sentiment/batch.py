@@ -37,6 +37,7 @@ from analysis.measures.sentiment.features import (
     TOKEN_NEEDS,
     VECTOR_WINDOW,
     Sentence,
+    overlapping_tokens,
     tree,
     tree_part,
 )
@@ -85,31 +86,14 @@ def locate(toks: pd.DataFrame, spans: pd.DataFrame) -> Located:
         change = np.flatnonzero(sids[1:] != sids[:-1]) + 1
         bounds = np.concatenate([[0], change, [len(positions)]])
         sentence_of = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
-        ordered = (
-            bool(np.all(t_start[1:] >= t_start[:-1]) and np.all(t_end[1:] >= t_end[:-1]))
-            and not pd.isna(starts[rows]).any()
-            and not pd.isna(ends[rows]).any()
-        )
-        if ordered:
-            first = np.searchsorted(t_end, starts[rows], side="right")
-            after = np.searchsorted(t_start, ends[rows], side="left")
-        for k, row in enumerate(rows):
-            if ordered:
-                a, b = int(first[k]), int(after[k])
-                if b <= a:
-                    continue
-                hit_first, hit_last = a, b - 1
-            else:
-                hit = np.nonzero((t_start < ends[row]) & (t_end > starts[row]))[0]
-                if hit.size == 0:
-                    continue
-                hit_first, hit_last = int(hit[0]), int(hit[-1])
+        for row, hit in zip(rows, overlapping_tokens(t_start, t_end, starts[rows], ends[rows]), strict=True):
+            if hit.size == 0:
+                continue
+            hit_first = int(hit[0])
             s = sentence_of[hit_first]
-            if not ordered and (sentence_of[hit] != s).any():
-                hit_last = int(hit[sentence_of[hit] == s][-1])
+            hit_last = int(hit[sentence_of[hit] == s][-1])
             lo_s, hi_s = int(bounds[s]), int(bounds[s + 1])
-            last = min(hit_last, hi_s - 1)
-            out.append((int(row), int(positions[lo_s]), hi_s - lo_s, hit_first - lo_s, last - lo_s))
+            out.append((int(row), int(positions[lo_s]), hi_s - lo_s, hit_first - lo_s, hit_last - lo_s))
     if not out:
         empty = np.zeros(0, dtype=np.int64)
         return Located(empty, empty, empty, empty, empty)

@@ -376,6 +376,30 @@ TOKEN_NEEDS = ("article_id", "field", "sentence_id", "token_id", "start_char", "
                "whitespace", "dep", "head", "pos")  # fmt: skip
 
 
+def overlapping_tokens(t_start, t_end, starts, ends):
+    """Yield, per span ``[starts[i], ends[i])``, the indices of the tokens overlapping it, in order.
+
+    ``t_start``/``t_end`` are one text's token offsets. With offsets in reading order (always, for a
+    parse) and finite span offsets, each span's tokens are the slice between two binary searches;
+    otherwise every token is tested.
+    """
+    import pandas as pd
+
+    ordered = (
+        bool(np.all(t_start[1:] >= t_start[:-1]) and np.all(t_end[1:] >= t_end[:-1]))
+        and not pd.isna(starts).any()
+        and not pd.isna(ends).any()
+    )
+    if ordered:
+        first = np.searchsorted(t_end, starts, side="right")
+        after = np.searchsorted(t_start, ends, side="left")
+        for a, b in zip(first, after, strict=True):
+            yield np.arange(a, max(a, b))
+    else:
+        for start, end in zip(starts, ends, strict=True):
+            yield np.nonzero((t_start < end) & (t_end > start))[0]
+
+
 def sentence_spans(tokens, spans):
     """Yield ``(row, sentence, span)`` for every span found in the token table.
 
@@ -387,7 +411,6 @@ def sentence_spans(tokens, spans):
     not yielded. ``row`` is the position in ``spans``.
     """
     import numpy as np
-    import pandas as pd
 
     missing = set(TOKEN_NEEDS) - set(tokens.columns)
     if missing:
@@ -416,21 +439,8 @@ def sentence_spans(tokens, spans):
         t_end = columns["end_char"][positions]
         sids = columns["sentence_id"][positions]
         memo: dict[int, tuple] = {}
-        # with offsets in reading order (always, for a parse) and finite span offsets, the tokens
-        # overlapping each span are the slice between two binary searches
-        ordered = (
-            bool(np.all(t_start[1:] >= t_start[:-1]) and np.all(t_end[1:] >= t_end[:-1]))
-            and not pd.isna(starts[rows]).any()
-            and not pd.isna(ends[rows]).any()
-        )
-        if ordered:
-            first_hit = np.searchsorted(t_end, starts[rows], side="right")
-            after_hit = np.searchsorted(t_start, ends[rows], side="left")
-        for n_row, row in enumerate(rows):
-            if ordered:
-                hit = np.arange(first_hit[n_row], max(first_hit[n_row], after_hit[n_row]))
-            else:
-                hit = np.nonzero((t_start < ends[row]) & (t_end > starts[row]))[0]
+        hits = overlapping_tokens(t_start, t_end, starts[rows], ends[rows])
+        for row, hit in zip(rows, hits, strict=True):
             if hit.size == 0:
                 continue
             sid = int(sids[hit[0]])
