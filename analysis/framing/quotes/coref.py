@@ -474,13 +474,12 @@ class Coref:
             score += 2.0 * len(mods & have)
             if best is None or score > best[0]:
                 best = (score, person)
-        if best is None and not age and f.tag[head] not in ("NNS", "NNPS") and not self.described_as(head_word):
-            return self._protagonist(f, head, mods, gender, count, last)
+        plural = f.tag[head] in ("NNS", "NNPS")
+        if best is None and not age and not plural and not self.described_as(head_word):
+            return self._protagonist(mods, gender, count)
         return best[1] if best else None
 
-    def _protagonist(
-        self, f: Field, head: int, mods: set[str], gender: str, count: Counter[str], last: dict[str, _Ref]
-    ) -> str | None:
+    def _protagonist(self, mods: set[str], gender: str, count: Counter[str]) -> str | None:
         """Return the article's main person for a role phrase the article used for nobody, when they fit.
 
         "the billionaire businessman", "the retired neurosurgeon": a definite description that no
@@ -500,7 +499,7 @@ class Coref:
         have = self.descriptors().get(person, set())
         parties = {w for w in have if w in _PARTY_NAMES}
         wanted = {w for w in mods if w in _PARTY_NAMES}
-        if wanted and not (wanted & parties):
+        if wanted and parties and not (wanted & parties):
             return None
         return person
 

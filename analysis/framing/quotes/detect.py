@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.core.stage import need, stage
-from analysis.framing.quotes.coref import MORE_PERSON_NOUNS, GENDERED_NOUNS, PERSON_NOUNS
+from analysis.framing.quotes.coref import GENDERED_NOUNS, MORE_PERSON_NOUNS, PERSON_NOUNS
 from analysis.framing.quotes.fields import (
     Field,
     Span,
@@ -35,9 +35,9 @@ from analysis.framing.quotes.lexicon import (
     LIGHT_VERBS,
     MAKE_CLEAR,
     NEEDS_CLAUSE,
+    NOT_AGENTS,
     NOT_CUES,
     NOUN_CUES,
-    NOT_AGENTS,
     NOUN_PREPS,
     OBJECT_CUES,
     OBJECT_XCOMP,
@@ -379,7 +379,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                     speaker_tok, method = subj, "colon"
         if speaker_tok is not None and not can_be_source(f, speaker_tok):
             speaker, method = None, "none"  # "the notion that …", "a campaign shakeup": a thing is no source
-        elif speaker_tok is not None and f.dep[speaker_tok] == "poss" and f.word[speaker_tok].lower() in POSSESSIVES:
+        elif speaker_tok is not None and _possessive(f, speaker_tok):
             speaker = _possessor(f, speaker_tok, res)  # "His assumption … was that “…”"
         elif speaker_tok is not None:
             speaker = res.speaker(f, speaker_tok, method)
@@ -490,7 +490,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             continue
         if subj is None or in_quote[subj]:
             continue
-        possessor = f.dep[subj] == "poss" and f.word[subj].lower() in POSSESSIVES
+        possessor = _possessive(f, subj)
         plausible = possessor or _plausible_speaker(f, subj, res.known.surnames)
         # "This sequence shows that …", "talks aimed to …": the attribution stays, with no source
         inanimate = not plausible and f.pos[subj] == "NOUN"
@@ -626,7 +626,8 @@ def can_be_source(f: Field, i: int) -> bool:
         return True
     if re.match(r"^\d{1,3}-year-olds?$", word):
         return True
-    return f.pos[i] == "NOUN" and lemma.endswith(_AGENT_ENDINGS) and len(lemma) > 4 and lemma not in NOT_AGENTS
+    agent = lemma.endswith(_AGENT_ENDINGS) and len(lemma) > 4 and lemma not in NOT_AGENTS
+    return f.pos[i] == "NOUN" and agent
 
 
 def _governing_cue(f: Field, quote_toks: list[int], in_quote: list[bool], lex: Lexicon) -> int | None:
@@ -825,6 +826,11 @@ POSSESSIVES = frozenset("his her their its my our your".split())
 
 #: Verbs that report hearsay when an infinitive follows ("said to be", "believed to have").
 HEARSAY = frozenset("say report believe think know rumor rumour reckon consider".split())
+
+
+def _possessive(f: Field, k: int) -> bool:
+    """Tell whether token ``k`` is a possessive pronoun modifying a noun ("his suggestion")."""
+    return f.dep[k] == "poss" and f.word[k].lower() in POSSESSIVES
 
 
 def _possessor(f: Field, k: int, res: Resolver) -> Speaker:

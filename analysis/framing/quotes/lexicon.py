@@ -158,7 +158,9 @@ UTTERANCE_NOUNS = frozenset(
     book article op-ed editorial website""".split()
 )
 #: Nouns of a share of a group: the group speaks ("the share of Republicans saying …").
-SHARE_NOUNS = frozenset("share percent percentage proportion portion majority minority plurality half number".split())
+SHARE_NOUNS = frozenset(
+    "share percent percentage proportion portion majority minority plurality half number".split()
+)
 #: Verbs that put out a text: their subject is the author ("X issued a statement saying …").
 PUBLISH_VERBS = frozenset(
     """issue release send put publish post blast write sign file air run launch unveil circulate
