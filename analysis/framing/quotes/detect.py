@@ -598,6 +598,9 @@ def source_nouns() -> frozenset[str]:
 #: Words that count people ("another says", "some argue").
 _COUNTED = frozenset("another one some many most others both all few several half each".split())
 
+#: An age phrase ending at a token: "34-year-old", "the 34-year-olds".
+_AGED = re.compile(r"\d{1,3}-year-olds?$")
+
 #: Endings of agent nouns ("pianist", "physician", "volunteer", "employee", "backer", "forecaster"): people.
 _AGENT_ENDINGS = ("ist", "ian", "eer", "ee", "er", "or")
 
@@ -616,18 +619,17 @@ def can_be_source(f: Field, i: int) -> bool:
         return True  # "Another notes …", "some say …"
     if f.word[i][:1].isupper() and f.pos[i] == "NOUN" and i > 0 and f.sent[i - 1] == f.sent[i]:
         return True  # a name the tagger missed ("D’Souza replied")
-    if any(m.start <= f.start[i] < m.end for m in f.mentions):
-        return True
-    if f.pos[i] not in ("NOUN", "ADJ", "X"):
-        return False
-    lemma, word = f.lemma[i].lower(), f.word[i].lower()
-    nouns = source_nouns()
-    if lemma in nouns or word in nouns or word.rstrip("s") in nouns:
-        return True
-    if re.match(r"^\d{1,3}-year-olds?$", word):
-        return True
-    agent = lemma.endswith(_AGENT_ENDINGS) and len(lemma) > 4 and lemma not in NOT_AGENTS
-    return f.pos[i] == "NOUN" and agent
+    if f.pos[i] in ("NOUN", "ADJ", "X"):
+        lemma, word = f.lemma[i].lower(), f.word[i].lower()
+        nouns = source_nouns()
+        if lemma in nouns or word in nouns or word.rstrip("s") in nouns:
+            return True
+        if _AGED.search(f.text, max(0, f.start[i] - 12), f.end[i]):
+            return True  # "the 34-year-old" (one token or five)
+        agent = lemma.endswith(_AGENT_ENDINGS) and len(lemma) > 4 and lemma not in NOT_AGENTS
+        if f.pos[i] == "NOUN" and agent:
+            return True
+    return any(m.start <= f.start[i] < m.end for m in f.mentions)  # a word of a named entity
 
 
 def _governing_cue(f: Field, quote_toks: list[int], in_quote: list[bool], lex: Lexicon) -> int | None:
