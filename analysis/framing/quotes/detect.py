@@ -745,9 +745,18 @@ def _adjacent_attribution(
     if not is_reporting(f, verb, lex):
         rest = toks[n + 1 :]  # any verb must close its clause soon ("she continued.", "Trump shot back.")
         stop = next((i for i, k in enumerate(rest) if f.word[k] in (".", ",", ";", "!", "?")), len(rest))
-        if stop > 4 or any(f.dep[k] in ("dobj", "ccomp") for k in rest[:stop]):
-            return None
+        if stop > 4 or any(
+            f.dep[k] == "ccomp" or f.dep[k] == "dobj" and not _addressee(f, k) for k in rest[:stop]
+        ):
+            return None  # “…,” Trump assured Jones: a person addressed is no content
     return verb, _parsed_head(f, verb, toks[:n], head)
+
+
+def _addressee(f: Field, k: int) -> bool:
+    """Tell whether the object ``k`` is a person spoken to ("assured Jones", "reminded her")."""
+    return f.ent[k] == "PERSON" or f.lemma[k].lower() in ("him", "her", "them", "me", "us", "you") or (
+        f.word[k].lower() in ("him", "her", "them", "me", "us", "you")
+    )
 
 
 def _parsed_head(f: Field, verb: int, phrase: list[int], head: int) -> int:
