@@ -561,7 +561,12 @@ def _name_before(f: Field, v: int) -> int | None:
 def _clause_subject(f: Field, k: int) -> int | None:
     """Return the subject of the main verb of the sentence holding token ``k`` (any verb)."""
     root = k
-    while f.parent(root) is not None and f.parent(root) != root and f.sent[f.parent(root)] == f.sent[k]:
+    while (
+        f.parent(root) is not None
+        and f.parent(root) != root
+        and f.sent[f.parent(root)] == f.sent[k]
+        and f.parent(root) <= k + 1  # not into the quotation after the colon
+    ):
         root = f.parent(root)
     if f.pos[root] not in ("VERB", "AUX"):
         return None
@@ -706,7 +711,11 @@ def _adjacent_attribution(
         after = [k for k in toks if k > found[0] and k > found[1]]
         stop = next((i for i, k in enumerate(after) if f.word[k] in (".", "!", "?", ";")), len(after))
         return found if stop <= 3 and not any(f.word[k] == "," for k in after[:stop]) else None
-    if is_reporting(f, first, lex) and len(toks) > 1:  # “…,” said the senator
+    inverted = len(toks) > 1 and (
+        is_reporting(f, first, lex)
+        or f.pos[first] == "VERB" and f.tag[first] in ("VBD", "VBZ") and f.ent[toks[1]] == "PERSON"
+    )  # “…,” agrees Jane Roe
+    if inverted:  # “…,” said the senator
         if f.pos[toks[1]] == "PRON":
             return (first, toks[1]) if f.lemma[toks[1]].lower() in PRONOUNS_PERSON else None
         end, head = _np_run(f, toks, 1)
