@@ -507,6 +507,18 @@ class ArticleSources:
             self._descriptions[key] = out
         return self._descriptions[key]
 
+    @staticmethod
+    def _reports(f: Field, head: int) -> bool:
+        """Whether ``head`` is the subject of "report" with no object.
+
+        "as BuzzFeed reported", "X reported that ...": a news outlet; a company reporting its earnings has
+        an object ("Boeing reported a loss").
+        """
+        p = f.parent(head)
+        if p is None or f.dep[head] != "nsubj" or f.lemma[p].lower() != "report" or f.pos[p] != "VERB":
+            return False
+        return not any(f.dep[c] in ("dobj", "obj") for c in f.kids(p))
+
     def _collective_of(self, f: Field, head: int) -> int | None:
         """Return the noun a collective head is "of" ("a family of super PACs": PACs), else None."""
         if f.lemma[head].lower() not in _COLLECTIVE or f.pos[head] != "NOUN":
@@ -901,7 +913,9 @@ class ArticleSources:
             )
         # the speaker phrase headed by a document noun is not a person
         if (
-            f.pos[head] != "PROPN"
+            (
+                f.pos[head] != "PROPN" or head_lemma in ("poll", "survey")
+            )  # "the Rock the Vote Millennial Poll"
             and (head_lemma,) in self.terms.by_kind["document"]
             and not person_in_phrase
         ):
@@ -928,6 +942,14 @@ class ArticleSources:
             kinds = {m.kind for m in own.mentions if m.start < end and m.end > start}
             if "group" in kinds:
                 typ, why = "citizen", "group named (NORP)"
+        if (
+            typ in ("other", UNKNOWN)
+            and not named
+            and f.pos[head] == "PROPN"
+            and not person_in_phrase
+            and self._reports(f, head)
+        ):
+            typ, why = "media", "a name that reports (a news outlet)"
         if typ == UNKNOWN and head_word == "one" and any(f.word[c].lower() == "of" for c in f.kids(head)):
             typ, why = "anonymous", "one unnamed member of a group ('one of the initiators')"
         if typ == UNKNOWN and f.pos[head] == "NUM":
@@ -949,10 +971,11 @@ class ArticleSources:
             desc.mentions = [
                 m for m in desc.mentions if m.kind == "person" or m.canonical.lower() not in own_name
             ]
+        org_only_speaker = not named and any(m.kind == "organisation" for m in own.mentions)
         if typ == "politician":  # a party first: the description's, the sentences', the person served's
             aff = self._party(desc.tokens, desc.text) or party
             if not aff:  # "Cruz's campaign manager"
-                boss = self._boss_type(f, head, own, named)
+                boss = self._boss_type(f, head, own, named, desc.bosses)
                 aff = self.person_party(boss[0]) if boss else ""
             # a race the article is about ("the Republican primary"), else a country
             aff = (
@@ -960,6 +983,7 @@ class ArticleSources:
                 or self.article_party
                 or next((m.country for m in desc.mentions if m.country), "")
                 or self.party_words
+                or (self.home if org_only_speaker else "")  # "Congress": the country's legislature
             )
         else:
             aff = self._affiliation(desc, typ) or party
@@ -987,9 +1011,10 @@ class ArticleSources:
         head_lemma = f.lemma[head].lower()
         head_word = f.word[head].lower()
         # 1. roles and titles in the descriptions ("Sen.", "professor", "chief executive")
-        roles = _without_titles(self._matches(desc.tokens, "role"))
+        roles = self._matches(desc.tokens, "role")
         weak = [r for r in self._matches(own.tokens, "weak") if own.tokens[r[2]] == (f, head)]
         generic = self._matches(desc.tokens, "generic")
+        roles = _without_titles(roles, bool(generic))
         orgs = self._matches(desc.tokens, "org")
         party = self._party(desc.tokens, desc.text)
         org_types = []
@@ -1004,6 +1029,10 @@ class ArticleSources:
         # the phrase's own head noun decides first ("a Clinton delegate": politician)
         own_roles = [r for r in roles if (f, head) in desc.tokens[r[2] : r[2] + len(r[0].split())]] + weak
         if own_roles:
+            if own_roles[0] in weak and any(f.dep[c] == "poss" for c in f.kids(head)):
+                boss = self._boss_type(f, head, own, named)
+                if boss:  # "Hillary Clinton's right-hand woman": the person she works for
+                    return boss[1], f"'{head_word}' of {boss[0]} ({boss[1]})"
             return own_roles[0][1], f"role '{own_roles[0][0]}'"
         if not named and f.pos[head] != "PROPN":
             group = self.terms.by_kind["group"].get((head_lemma,)) or self.terms.by_kind["group"].get(
@@ -1254,7 +1283,8 @@ class ArticleSources:
         if typ == "government" and not orgs and self.home:
             return self.home  # an office holder's country, not their party ("Vice President Biden")
         if orgs and typ in ("business", "media", "expert", "civil_society", "document", "other", "anonymous",
-                            "security_justice", "government"):  # fmt: skip
+                            "security_justice", "government", "professional", "sport",
+                            "arts_celebrity"):  # fmt: skip
             return orgs[0]
         if party:
             return party
@@ -1317,10 +1347,13 @@ def _named_party(words: list[tuple[Field, int]], i: int) -> str:
     return " ".join(names) + " Party"
 
 
-def _without_titles(roles: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
-    """Drop honorific titles ("Dr.") when the description gives another role ("GOP candidate Dr. Carson")."""
+def _without_titles(roles: list[tuple[str, str, int]], generic: bool = False) -> list[tuple[str, str, int]]:
+    """Drop honorific titles ("Dr.") when the description gives another role ("GOP candidate Dr. Carson").
+
+    With ``generic``, a generic role ("Dr. Babar, a spokesman for the center") is that other role.
+    """
     rest = [r for r in roles if r[0] not in _TITLE_ROLES]
-    return rest or roles
+    return rest if rest or generic else roles
 
 
 def _majority(counts: Counter[str], least: int = 2) -> str:
