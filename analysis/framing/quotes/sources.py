@@ -468,18 +468,32 @@ class ArticleSources:
                 mh = self._head(g, m.start, m.end)
                 if mh is not None:
                     self._describe(g, mh, out, limit=25)
-                    p = g.parent(mh)  # "the Trump campaign", "Sanders's supporters"
-                    if p is not None and g.dep[mh] in ("poss", "compound") and g.pos[p] == "NOUN":
-                        mark = _CANDIDACY.get(g.lemma[p].lower())
-                        if mark:
-                            out.marks.append(mark)
                     p = g.parent(mh)  # "Roe is the CEO of DH": the complement of "be" describes the subject
                     if p is not None and g.dep[mh] == "nsubj" and g.lemma[p].lower() == "be":
                         for c in g.kids(p):
                             if g.dep[c] == "attr" and g.pos[c] == "NOUN":
                                 self._describe(g, c, out, limit=25)
+            if out.tokens:
+                out.marks.extend(self._candidacy_marks(canonical))
             self._descriptions[key] = out
         return self._descriptions[key]
+
+    def _candidacy_marks(self, canonical: str) -> list[str]:
+        """Types the person's surname gives where it modifies a candidacy noun ("the Trump campaign").
+
+        Read from the words, not the mentions: the tagger often leaves "Marsh" in "the Marsh campaign"
+        without a label.
+        """
+        name = canonical.split()[-1]
+        marks = []
+        for g in self.fields:
+            for i, w in enumerate(g.word):
+                if w != name or g.dep[i] not in ("poss", "compound"):
+                    continue
+                p = g.parent(i)
+                if p is not None and g.pos[p] == "NOUN" and g.lemma[p].lower() in _CANDIDACY:
+                    marks.append(_CANDIDACY[g.lemma[p].lower()])
+        return marks
 
     def _org_description(self, canonical: str) -> _Words:
         """Return the words before and in apposition to every mention of an organisation.
@@ -930,7 +944,8 @@ class ArticleSources:
                 None,
             )
             person = self._org_description(org.canonical) if org else person
-        desc.tokens.extend(person.tokens)
+        seen = {(id(g), k) for g, k in desc.tokens}  # the phrase is also one of the person's mentions
+        desc.tokens.extend(t for t in person.tokens if (id(t[0]), t[1]) not in seen)
         desc.mentions.extend(person.mentions)
         desc.text.extend(person.text)
         desc.bosses.extend(m for m in person.bosses if m not in desc.bosses)
@@ -940,8 +955,11 @@ class ArticleSources:
         typ, why = self._type(f, head, own, desc, named)
         if typ == UNKNOWN and not named and f.pos[head] == "PROPN":
             kinds = {m.kind for m in own.mentions if m.start < end and m.end > start}
+            group = self.terms.by_kind["group"].get((head_word,))
             if "group" in kinds:
                 typ, why = "citizen", "group named (NORP)"
+            elif group and f.tag[head] in ("NNPS", "NNS"):  # "Latinos" the tagger left without a label
+                typ, why = group, f"group '{head_word}'"
         if (
             typ in ("other", UNKNOWN)
             and not named
@@ -1057,6 +1075,10 @@ class ArticleSources:
             if anon and dets & _INDEFINITE and own_orgs:
                 # an unnamed individual with a stated role: "a State Department official"
                 return own_orgs[0], f"unnamed '{head_word}' of {own_orgs[0]} org"
+            state = self.terms.by_kind["generic"].get((head_lemma,)) == "government"
+            if anon and state and any(m.country for m in mods if m.start < f.start[head]):
+                # "a Mexican official", "a U.S. official": an official of a state
+                return "government", f"unnamed '{head_word}' of a country"
             if anon and (
                 dets & _INDEFINITE or f.tag[head] in ("NNS",) and not mods and not orgs and not party
             ):
