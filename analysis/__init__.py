@@ -56,6 +56,8 @@ _EXPORTS: dict[str, str] = {
     # framing
     "quotes": "analysis.framing.quotes",
     "source_balance": "analysis.framing.quotes",
+    "sources": "analysis.framing.quotes",
+    "corpus_typed": "analysis.framing.quotes",
     "attribution": "analysis.framing.quotes",
     "labels": "analysis.framing.labels",
     "label_occurrences": "analysis.framing.labels",

@@ -29,6 +29,7 @@ from analysis.core.compare import (
     detectable_difference,
     spread,
 )
+from analysis.framing.quotes.corpus import corpus_typed, sources
 from analysis.report.display import HTMLBlock
 from analysis.report.params import ok_rows
 from analysis.report.people import relink, table_of, with_outlet
@@ -135,6 +136,9 @@ def measure_tables(
                     "section": "03_sentiment.html#The-same-entity-seen-by-different-outlets"}))  # fmt: skip
     quotes = table_of(result, "quotes")
     if quotes is not None and not quotes.empty:
+        # the corpus pass, as source_balance applies it (the run's sources table, else the quotes')
+        known = table_of(result, "sources")
+        quotes = corpus_typed(quotes, known if known is not None else sources(None, quotes))
         q = with_outlet(quotes, ok)
         if "source_type" in q.columns:
             t = q.assign(official=q["source_type"].isin(OFFICIAL_TYPES).astype(float))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.framing.codebook import NOT_VALIDATED
 from analysis.framing.frames import frame_prevalence
+from analysis.framing.quotes.corpus import corpus_typed, sources
 from analysis.framing.quotes.sources import GENDERS, TYPES, source_keys
 from analysis.report.display import HTMLBlock, details_html
 from analysis.report.overview import shared_events
@@ -290,7 +291,8 @@ def framing_notes(
     Parameters
     ----------
     quotes : pandas.DataFrame
-        The run's ``quotes`` table (``source_type`` used when present).
+        The run's ``quotes`` table (``source_type`` used when present), typed with the corpus pass
+        as ``source_balance`` types it (:func:`analysis.framing.quotes.corpus.corpus_typed`).
     frames_table : pandas.DataFrame
         The run's ``frames`` table.
     stories_table : pandas.DataFrame
@@ -314,6 +316,7 @@ def framing_notes(
             "No quotes were found: source balance is not meaningful for this corpus.", True
         )
     else:
+        quotes = corpus_typed(quotes, sources(None, quotes))
         types = (
             quotes["source_type"]
             if "source_type" in quotes.columns

@@ -10,6 +10,8 @@ Three public functions:
   :func:`analysis.annotate.annotate` (never re-parsing) and nearby context.
 * :func:`source_balance` counts quotes and quoted words per speaker and per
   affiliation within each outlet (or other grouping column).
+* :func:`sources` types each person of the corpus from the articles that describe them, and
+  :func:`corpus_typed` fills the quotes whose own article typed the speaker only weakly.
 * :func:`attribution` classifies the reporting verbs (neutral, emphatic,
   distancing), "without evidence"-style qualifiers and hedges per speaker.
 
@@ -17,10 +19,12 @@ Modules: :mod:`.lexicon` (word lists and editable tables), :mod:`.people` (a cor
 ``people.csv``, read when it lies beside the corpus or is passed), :mod:`.fields`
 (token lists of one field, quotation marks, paragraphs), :mod:`.speakers`
 (speaker resolution), :mod:`.detect` (direct/partial/indirect speech and the
-``quotes`` table), :mod:`.aggregate` (source balance and attribution).
+``quotes`` table), :mod:`.corpus` (corpus-level source typing), :mod:`.aggregate` (source
+balance and attribution).
 """
 
 from analysis.framing.quotes.aggregate import attribution, source_balance
+from analysis.framing.quotes.corpus import corpus_typed, sources
 from analysis.framing.quotes.detect import quotes
 from analysis.framing.quotes.fields import field_texts
 from analysis.framing.quotes.lexicon import (
@@ -45,10 +49,12 @@ __all__ = [
     "People",
     "PeopleError",
     "attribution",
+    "corpus_typed",
     "field_texts",
     "quotes",
     "read_people",
     "reporting_terms",
     "resolve_people",
     "source_balance",
+    "sources",
 ]

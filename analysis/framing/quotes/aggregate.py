@@ -12,6 +12,8 @@ import pandas as pd
 
 from analysis import config
 from analysis.core.stage import stage
+from analysis.framing.quotes.corpus import corpus_typed
+from analysis.framing.quotes.corpus import sources as corpus_sources
 from analysis.framing.quotes.fields import field_texts
 from analysis.framing.quotes.lexicon import OTHER, SENT_END, WORD, Lexicon, default_lexicon
 from analysis.framing.quotes.sources import UNKNOWN, is_bare_pronoun, source_keys
@@ -91,7 +93,7 @@ def _bootstrap_shares(
 
 @stage(
     provides="source_balance",
-    requires=("articles", "quotes"),
+    requires=("articles", "quotes", "sources"),
     per_article=False,
     columns=("outlet", *BALANCE_COLUMNS),
 )
@@ -99,6 +101,7 @@ def source_balance(
     articles: pd.DataFrame,
     quotes: pd.DataFrame,
     *,
+    sources: pd.DataFrame | None = None,
     by: str = "outlet",
     n_boot: int = config.N_BOOTSTRAP,
     ci: float = 0.95,
@@ -124,6 +127,12 @@ def source_balance(
     quotes : pandas.DataFrame
         Output of :func:`quotes` (``article_id, kind, quote, speaker_canonical,
         speaker_affiliation``; ``source_type, speaker_gender, speaker_is_person`` when present).
+    sources : pandas.DataFrame, optional
+        The corpus's :func:`analysis.framing.quotes.corpus.sources` table (the pipeline passes it):
+        speakers their own article typed only weakly take the type, affiliation and gender the
+        articles describing them give (:func:`~analysis.framing.quotes.corpus.corpus_typed`).
+        Default: computed from ``quotes`` (the corpus is the quotes given); an empty table keeps
+        each quote as its article typed it.
     by : str, default "outlet"
         Column of ``articles`` to group by; the output column has the same name.
     n_boot : int, default :data:`analysis.config.N_BOOTSTRAP`
@@ -164,6 +173,7 @@ def source_balance(
     """
     articles, quotes = _inputs(articles, quotes, "source_balance")
     _check_quotes(quotes)
+    quotes = corpus_typed(quotes, corpus_sources(articles, quotes) if sources is None else sources)
     groups = _group_map(articles, by)
     q = quotes.assign(**{by: quotes["article_id"].astype(str).map(groups)})
     q = q[q[by].notna()].copy()

@@ -63,6 +63,7 @@ from analysis.framing.quotes.sources import (
     ArticleSources,
     SourceType,
     default_terms,
+    evidence_strength,
     terms_for,
     with_parties,
 )
@@ -1279,6 +1280,7 @@ def quotes(
                         "method": q.method,
                         "balanced": q.balanced,
                         "source_type": st.source_type,
+                        "type_evidence": evidence_strength(st),
                         "speaker_gender": st.gender,
                         "speaker_is_person": st.is_person,
                     }

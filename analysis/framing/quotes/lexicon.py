@@ -26,7 +26,7 @@ QUOTE_COLUMNS: tuple[str, ...] = (
     "article_id", "field", "sentence_id", "kind", "quote", "speaker", "speaker_canonical",
     "speaker_affiliation", "verb", "start_char", "end_char", "verb_start_char", "verb_end_char",
     "speaker_start_char", "speaker_end_char", "method", "balanced",
-    "source_type", "speaker_gender", "speaker_is_person",
+    "source_type", "type_evidence", "speaker_gender", "speaker_is_person",
 )  # fmt: skip
 
 #: Nouns that name a role; a speaker phrase headed by one is resolved to a named person nearby.

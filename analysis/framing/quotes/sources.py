@@ -285,6 +285,47 @@ class SourceType:
     evidence: str = ""
 
 
+#: How a speaker's type was decided (the quotes table's ``type_evidence``): ``role`` (a role, title,
+#: organisation, party or document word of the article's description of the speaker), ``context``
+#: (the sentences naming the person, no role of their own), ``weak`` (a weak cue, the article's
+#: subject, a named person with no role, an organisation without a type word), ``none`` (nothing:
+#: no speaker, an unresolved pronoun), ``corpus`` (filled by the corpus pass from the articles that
+#: describe the person: :mod:`analysis.framing.quotes.corpus`).
+TYPE_EVIDENCE: tuple[str, ...] = ("role", "context", "weak", "none", "corpus")
+
+_NO_EVIDENCE = ("no tokens", "no speaker", "pronoun", "unresolved first/second person", "no cue")
+_WEAK_EVIDENCE = (
+    "the article's subject (no role for the person)",
+    "named person without a role in the article",
+    "organisation",
+    "a name that reports (a news outlet)",
+)
+
+
+def evidence_strength(typed: SourceType) -> str:
+    """Return how strongly the article itself typed a speaker: one of :data:`TYPE_EVIDENCE` but ``corpus``.
+
+    Examples
+    --------
+    >>> evidence_strength(SourceType("politician", "", "male", True, "role 'senator'"))
+    'role'
+    >>> evidence_strength(SourceType("citizen", "", "male", True, "appositive 'neighbor' (weak)"))
+    'weak'
+    >>> evidence_strength(SourceType("other", "", "male", True, "named person without a role in the article"))
+    'weak'
+    >>> evidence_strength(SourceType("unknown", "", "none", False, "pronoun"))
+    'none'
+    """
+    why = typed.evidence
+    if why in _NO_EVIDENCE or typed.source_type == UNKNOWN and not why.endswith("weak)"):
+        return "none"
+    if why in _WEAK_EVIDENCE or why.endswith("weak)") or typed.source_type == "other":
+        return "weak"
+    if why.startswith("context of the sentences") or why.endswith("in sport context"):
+        return "context"
+    return "role"
+
+
 @dataclass
 class _Words:
     """Description words of a speaker, with where they come from."""
