@@ -39,6 +39,7 @@ def main() -> None:
     ann = analysis.annotate(arts)
     mentions = analysis.entity_mentions(arts, annotations=ann)
     q = analysis.quotes(arts, annotations=ann, mentions=mentions)
+    q = analysis.corpus_typed(q, analysis.sources(arts, q))  # the corpus pass, as source_balance applies it
     bal = analysis.source_balance(arts, q)
     n_art = arts.groupby("outlet").size()
     other = q["source_type"].isin(["other", "unknown"]).mean()

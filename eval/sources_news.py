@@ -8,8 +8,8 @@ Data: ``tests/data/sources_news.csv`` (see its ``.md``): 311 quotes with a speak
 * **Typing of the gold speaker span** (as ``eval/sources_polnear.py`` does): the labelled mention is
   resolved and typed as the quotes stage types a speaker phrase; accuracy of ``source_type`` and of
   gender with 95% Wilson intervals, the share of quotes typed ``other``/``unknown``.
-* ``--pipeline``: the quotes stage on the whole documents; gold quotes matched to predicted ones by
-  overlap; on matched quotes with a speaker, type accuracy, the share other/unknown, and the source
+* ``--pipeline``: the quotes stage on the whole documents (then the corpus pass over them); gold
+  quotes matched to predicted ones by overlap; on matched quotes with a speaker, type accuracy, the share other/unknown, and the source
   count per document: predicted distinct sources (after merging variants of one person) against the
   gold number of persons, and pairwise precision/recall of "same source" over quote pairs.
 """
@@ -110,6 +110,7 @@ def report_spans(df: pd.DataFrame, part: str) -> None:
 def pipeline(labels: pd.DataFrame, arts: pd.DataFrame, ann) -> None:
     """Run the quotes stage and score matched quotes, source counts and same-source pairs."""
     q = analysis.quotes(arts, annotations=ann)
+    q = analysis.corpus_typed(q, analysis.sources(arts, q))  # the corpus pass, as a run applies it
     q = q[(q["field"] == "text") & (q["kind"] != "indirect")].copy()
     keys = source_keys(q)
     q["source_id"], q["source_kind"] = keys["source_id"].to_numpy(), keys["source_kind"].to_numpy()
