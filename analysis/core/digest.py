@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import config
-from analysis.core import cache
+from analysis.core import cache, rowstore
 
 #: The package whose modules the graph covers.
 PACKAGE = "analysis"
@@ -342,9 +342,7 @@ def digests_file() -> Path:
     It lives beside the unpacked models (:data:`analysis.core.rowstore.MODEL_DIR`), one per
     package folder.
     """
-    from analysis.core.rowstore import MODEL_DIR
-
-    return MODEL_DIR / f"code-digests-{cache.content_key(str(PACKAGE_DIR))[:12]}.json"
+    return rowstore.MODEL_DIR / f"code-digests-{cache.content_key(str(PACKAGE_DIR))[:12]}.json"
 
 
 def _stored_digests(path: Path, stamp: str) -> dict[str, str]:
