@@ -1,6 +1,8 @@
 """Accuracy of source typing (type, affiliation, gender) on the hand-typed PolNeAR sources.
 
-Usage: ``python eval/sources_polnear.py [--part test|tune|all] [--show]``
+Usage: ``python eval/sources_polnear.py [--part test|tune|tune2|tunes|all] [--show]``
+
+``tunes`` is ``tune`` and ``tune2`` together (the rows rules may be tuned on).
 
 Each labelled source span (``tests/data/source_types_polnear.csv``) is resolved and typed as the
 quotes stage types a speaker phrase; accuracy per field with a 95% Wilson interval. Affiliation is
@@ -82,14 +84,16 @@ def report(df, part: str) -> None:
 def main() -> None:
     """Run the evaluation."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("--part", default="test", choices=["test", "tune", "all"])
+    ap.add_argument("--part", default="test", choices=["test", "tune", "tune2", "tunes", "all"])
     ap.add_argument("--show", action="store_true", help="print the rows typed wrongly")
     args = ap.parse_args()
     if not P.available():
         print(f"PolNeAR not found at {P.CORPUS}; skipped")
         return
     labels = P.labels()
-    if args.part != "all":
+    if args.part == "tunes":
+        labels = labels[labels["part"].isin(["tune", "tune2"])]
+    elif args.part != "all":
         labels = labels[labels["part"] == args.part]
     df = predict(labels)
     report(df, args.part)

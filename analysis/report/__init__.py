@@ -60,6 +60,7 @@ from analysis.report.framing import (
     framing_notes,
     mark_frames,
     share_bar_figure,
+    source_categories,
 )
 from analysis.report.measures import (
     clean_vs_raw,
@@ -165,6 +166,7 @@ __all__ = [
     "sample_sizes",
     "sentence_scores",
     "share_bar_figure",
+    "source_categories",
     "start",
     "timeline_figure",
     "top_entities_per_group",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis.framing.codebook import NOT_VALIDATED
 from analysis.framing.frames import frame_prevalence
-from analysis.framing.quotes.sources import source_keys
+from analysis.framing.quotes.sources import GENDERS, TYPES, source_keys
 from analysis.report.display import HTMLBlock, details_html
 from analysis.report.overview import shared_events
 from analysis.report.params import MAX_EVIDENCE_ITEMS, OKABE_ITO, ok_rows
@@ -131,10 +131,67 @@ def evidence_blocks(
     return blocks
 
 
+def source_categories(source_by: str) -> tuple[str, ...] | None:
+    """Return the fixed category order of a ``source_balance`` dimension, ``None`` when it is open.
+
+    A fixed order gives a category the same colour in every report, whichever categories a corpus has.
+
+    Examples
+    --------
+    >>> source_categories("gender")
+    ('female', 'male', 'unknown', 'none')
+    >>> source_categories("affiliation") is None
+    True
+    """
+    return {"source_type": SOURCE_TYPE_ORDER, "gender": GENDERS}.get(source_by)
+
+
+def category_colours(categories: Sequence[str]) -> dict[str, str]:
+    """Give each category a colour by its place in ``categories``; untyped ones get fixed greys.
+
+    Up to 8 typed categories take the Okabe-Ito palette, more take matplotlib's ``tab20`` (its ten
+    strong hues first). "other" and "unknown" (and "none") are greys whatever else is present.
+
+    Examples
+    --------
+    >>> c = category_colours(("female", "male", "unknown"))
+    >>> c["female"], c["unknown"]
+    ('#E69F00', '#9e9e9e')
+    >>> category_colours(("male", "unknown"))["male"] == c["female"]
+    True
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    typed = [c for c in categories if str(c) not in UNTYPED_SOURCES + ("none",)]
+    if len(typed) <= len(OKABE_ITO):
+        palette = list(OKABE_ITO)
+    else:
+        tab20 = colormaps["tab20"]
+        palette = [to_hex(tab20(i)) for i in (*range(0, 20, 2), *range(1, 20, 2))]
+    if len(typed) > len(palette):
+        raise ValueError(f"{len(typed)} categories are too many to tell apart; group them first")
+    colours = {str(c): palette[i] for i, c in enumerate(typed)}
+    colours.update(UNTYPED_COLOURS)
+    return colours
+
+
 def share_bar_figure(
-    table: pd.DataFrame, *, row: str, stack: str, value: str, title: str, xlabel: str, ylabel: str
+    table: pd.DataFrame,
+    *,
+    row: str,
+    stack: str,
+    value: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    categories: Sequence[str] | None = None,
 ):
     """Draw a 100%-stacked horizontal bar per ``row`` value, split by ``stack`` (e.g. quotes by affiliation).
+
+    ``categories`` fixes the order and colour of the ``stack`` values (see :func:`source_categories`),
+    so a category keeps its colour from report to report; values not in it follow, in the order of
+    the table. Without it the categories are taken in the table's order.
 
     Returns
     -------
@@ -144,23 +201,23 @@ def share_bar_figure(
 
     wide = table.pivot_table(index=row, columns=stack, values=value, aggfunc="sum").fillna(0.0)
     wide = wide.div(wide.sum(axis=1).where(lambda s: s > 0, 1.0), axis=0)
+    present = [str(c) for c in wide.columns]
+    wide.columns = present
+    order = [str(c) for c in categories] if categories is not None else []
+    order += [c for c in present if c not in order]
+    colours = category_colours(order)
     # categories that say nothing about the source go last, in greys
-    untyped = [c for c in wide.columns if str(c) in UNTYPED_SOURCES]
-    wide = wide[[c for c in wide.columns if c not in untyped] + untyped]
-    typed = len(wide.columns) - len(untyped)
-    palette = list(OKABE_ITO) if typed <= len(OKABE_ITO) else [plt.get_cmap("tab20")(i) for i in range(20)]
-    if typed > len(palette):
-        raise ValueError(f"share_bar_figure: {typed} categories are too many to tell apart; group them first")
-    greys = ["#9e9e9e", "#cfcfcf"]
+    untyped = [c for c in UNTYPED_COLOURS if c in present]
+    wide = wide[[c for c in order if c in present and c not in untyped] + untyped]
     fig, ax = plt.subplots(figsize=(9, 0.5 * max(len(wide), 3) + 1.8))
     left = pd.Series(0.0, index=wide.index)
-    for i, column in enumerate(wide.columns):
+    for column in wide.columns:
         ax.barh(
             [str(x) for x in wide.index],
             wide[column],
             left=left,
-            label=str(column),
-            color=palette[i] if i < typed else greys[(i - typed) % 2],
+            label=column,
+            color=colours[column],
             edgecolor="white",
             linewidth=0.5,
         )
@@ -178,6 +235,10 @@ def share_bar_figure(
 MAX_UNKNOWN_SOURCES = 0.5
 #: Source types that say nothing about who the source is.
 UNTYPED_SOURCES = ("unknown", "other")
+#: Fixed greys of the categories that say nothing about the source.
+UNTYPED_COLOURS: dict[str, str] = {"other": "#6e6e6e", "unknown": "#9e9e9e", "none": "#cfcfcf"}
+#: Source types in the typology's order, the untyped ones last.
+SOURCE_TYPE_ORDER: tuple[str, ...] = (*(t for t in TYPES if t not in UNTYPED_SOURCES), "other", "unknown")
 
 
 def source_count_sentence(quotes: pd.DataFrame) -> str:

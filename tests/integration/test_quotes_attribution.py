@@ -73,3 +73,36 @@ def test_pronoun_subject_of_a_reported_clause_is_the_reporter():
         '"It is time to rest," he said.'
     )
     assert speaker_of(text, "time to rest") == "Sander Marsden"
+
+
+def attributions(text: str) -> list[tuple[str, str | None, str | None]]:
+    """Return (quote, speaker phrase, speaker_canonical) of every attribution of one invented article."""
+    arts = pd.DataFrame([{"article_id": "a1", "title": "", "text": text, "status": "ok", "outlet": "X"}])
+    q = analysis.quotes(arts)
+    return [(r.quote, r.speaker, r.speaker_canonical) for r in q.itertuples(index=False)]
+
+
+def test_a_thing_is_no_source():
+    # sources are people, organisations and documents: a thing or an event keeps the attribution, no source
+    text = (
+        INTRO
+        + "The talks aimed to end the strike before the holidays.\n\n"
+        + "This sequence shows that the council had lost control of the budget.\n\n"
+        + "A new report by the council warned that the bridge needed repairs."
+    )
+    found = attributions(text)
+    speakers = {s.lower() for _, s, _ in found if isinstance(s, str)}
+    assert not any("talks" in s or "sequence" in s for s in speakers), found
+    assert any("lost control" in q and s is None for q, s, _ in found), found  # kept, with no source
+    assert any("needed repairs" in q and s and "report" in s for q, s, _ in found), found  # a document is one
+
+
+def test_the_author_of_a_text_and_the_owner_of_a_view_speak():
+    text = (
+        INTRO
+        + "Whitfield issued a statement saying that the roads would be repaired by March.\n\n"
+        + "Grady's letter argued that the council should sell the old depot."
+    )
+    found = {q: c for q, _, c in attributions(text)}
+    assert next(c for q, c in found.items() if "repaired by March" in q) == "Dana Whitfield"
+    assert next(c for q, c in found.items() if "old depot" in q) == "Paul Grady"

@@ -53,6 +53,24 @@ TEXTS = {
     "going well,” Ruiz said at the rally, as candidates and voters left the debate for the caucus.",
     "officeholder": "Vice President Dan Pell of the United States met Democratic donors in the United "
     "States capital. “The treaty holds,” Pell said.",
+    "dr_title": "GOP presidential candidate Dr. Ben Wade spoke in Iowa on Monday. “We will win,” Dr. Wade "
+    "said.",
+    "spokesman_for": "Nora Fenn, the Democratic presidential candidate, spoke in Iowa on Monday. Carl Ives, "
+    "a spokesman for Ms. Fenn, said the crowd was large. “She will win,” Mr. Ives said.",
+    "candidacy": "The Marsh campaign bought new ads on Monday, and Marsh supporters filled the hall. "
+    "“We will win,” said Tom Marsh, a real estate mogul.",
+    "private": "“I cannot pay the rent any more,” said Melissa Rowe, 32, of Denver, who works in retail.",
+    "kin": "Anna Schiff, then the girlfriend of his best friend, remembered the dinner well. “He barely "
+    "ate,” Ms. Schiff said.",
+    "org_premod": "The conservative legal group Civic Watch sued the agency on Monday. “The records were "
+    "hidden for years,” Civic Watch said.",
+    "collective": "“We will spend more on digital ads,” a family of super PACs supporting Sen. Ted Marsh "
+    "said.",
+    "party_noise": "Republicans asked prosecutors to investigate Jane Doyle on Monday. Republicans said "
+    "Doyle had misled them, and Republicans want hearings. Doyle won the Democratic primary in May. "
+    "“I told the truth,” said Doyle, the candidate.",
+    "state_official": "“We are alarmed by this rhetoric,” said a Mexican official who was not authorized "
+    "to speak publicly.",
 }
 
 
@@ -238,3 +256,46 @@ def test_the_role_noun_refers_back_to_the_one_introduced_with_an_organisation(ty
 
 def test_a_title_introducing_a_person_is_an_office_whatever_the_campaign_around(typed):
     assert first(typed, "title")["source_type"] == "government"  # "President Ana Ruiz", not a candidate
+
+
+def test_an_honorific_doctor_yields_to_the_role_the_article_gives(typed):
+    assert first(typed, "dr_title")["source_type"] == "politician"  # "GOP candidate Dr. Ben Wade"
+
+
+def test_a_spokesman_for_a_person_takes_that_persons_type_and_party(typed):
+    r = first(typed, "spokesman_for")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Democratic Party")
+
+
+def test_the_name_of_a_campaign_makes_its_person_a_candidate_over_a_business_epithet(typed):
+    assert first(typed, "candidacy")["source_type"] == "politician"  # "the Marsh campaign" x2, "mogul" x1
+
+
+def test_an_age_and_hometown_without_a_role_make_an_ordinary_person(typed):
+    assert first(typed, "private")["source_type"] == "citizen"
+
+
+def test_a_kin_noun_in_apposition_makes_an_ordinary_person(typed):
+    assert first(typed, "kin")["source_type"] == "citizen"
+
+
+def test_an_organisation_is_typed_by_the_words_before_its_other_mentions(typed):
+    r = first(typed, "org_premod")
+    assert r["source_type"] == "civil_society"  # "legal group", not the adjective "conservative"
+
+
+def test_a_collective_speaks_for_the_people_it_is_of(typed):
+    r = first(typed, "collective")
+    assert (r["source_type"], r["speaker_is_person"]) == ("politician", False)
+
+
+def test_other_actors_party_nouns_do_not_give_a_politician_their_party(typed):
+    q = typed[(typed["article_id"] == "party_noise") & (typed["speaker_canonical"] == "Jane Doyle")]
+    assert len(q), "Doyle's quote not attributed"
+    r = q.iloc[0]
+    assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Democratic Party")
+
+
+def test_an_unnamed_official_of_a_nationality_is_government_of_that_country(typed):
+    r = first(typed, "state_official")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("government", "Mexico")

@@ -6,7 +6,12 @@ import pandas as pd
 
 from analysis.framing.quotes import source_balance
 from analysis.framing.quotes.sources import first_name_gender, source_keys
-from analysis.report.framing import source_count_sentence
+from analysis.report.framing import (
+    category_colours,
+    share_bar_figure,
+    source_categories,
+    source_count_sentence,
+)
 
 
 def _quotes(rows: list[tuple]) -> pd.DataFrame:
@@ -97,3 +102,40 @@ def test_first_names_only_when_the_table_is_sure():
     assert first_name_gender("Lanz") == "unknown"  # a surname alone
     assert first_name_gender("Dylan Nelson") == "unknown"  # "mostly_male" is not sure enough
     assert first_name_gender("Xi Jinping") == "unknown"  # the table cannot judge it
+
+
+def _bar_colours(table, categories):
+    """Map each legend label of a share bar chart to the colour its bars were drawn in."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.colors import to_hex
+
+    fig = share_bar_figure(table, row="outlet", stack="source", value="n_quotes", title="t", xlabel="x",
+                           ylabel="y", categories=categories)
+    ax = fig.axes[0]
+    colours = {c.get_label(): to_hex(c.patches[0].get_facecolor()) for c in ax.containers}
+    order = [c.get_label() for c in ax.containers]
+    matplotlib.pyplot.close(fig)
+    return colours, order
+
+
+def test_a_source_category_keeps_its_colour_whichever_categories_a_corpus_has():
+    genders = source_categories("gender")
+    one = pd.DataFrame({"outlet": ["A", "A", "B"], "source": ["male", "unknown", "male"],
+                        "n_quotes": [3, 1, 2]})
+    two = pd.DataFrame({"outlet": ["A", "A", "B", "B"], "source": ["female", "male", "unknown", "other"],
+                        "n_quotes": [1, 3, 1, 1]})
+    c1, order1 = _bar_colours(one, genders)
+    c2, order2 = _bar_colours(two, genders)
+    assert c1["male"] == c2["male"] and c1["unknown"] == c2["unknown"]
+    assert c2["female"] != c2["male"] and c2["other"] != c2["unknown"]
+    assert order2[-2:] == ["other", "unknown"]  # untyped last, whatever the table's order
+    types = source_categories("source_type")
+    a = pd.DataFrame({"outlet": ["A"] * 3, "source": ["politician", "expert", "unknown"],
+                      "n_quotes": [5, 2, 1]})
+    b = pd.DataFrame({"outlet": ["A"] * 2, "source": ["sport", "expert"], "n_quotes": [5, 2]})
+    ca, _ = _bar_colours(a, types)
+    cb, _ = _bar_colours(b, types)
+    assert ca["expert"] == cb["expert"]
+    assert len({category_colours(types)[t] for t in types}) == len(types)  # every type its own colour

@@ -94,7 +94,7 @@ _PARTIES = {
 #: Words of a title that make it another office ("vice president" is not "the president").
 _LESSER = frozenset({"vice", "deputy", "assistant", "lieutenant", "associate", "under"})
 #: Person nouns beyond the role lexicons that a description may use ("the retired neurosurgeon").
-_MORE_PERSON_NOUNS = frozenset(
+MORE_PERSON_NOUNS = frozenset(
     """surgeon neurosurgeon tycoon magnate star comedian entrepreneur heir heiress moderator operative
     businessperson personality celebrity novelist poet musician rapper filmmaker director producer
     model dancer chef designer architect engineer banker trader financier philanthropist
@@ -111,6 +111,7 @@ _SOFT_MODS = frozenset({"former", "top", "senior", "new", "longtime", "retired",
 #: Offices whose lesser forms are other offices (vice president, deputy director, assistant secretary).
 _OFFICES = frozenset({"president", "director", "secretary", "governor", "chairman", "chair", "minister"})
 _PARTY_NAMES = frozenset({"republican", "democrat", "independent"})
+_STATE_NAMES = frozenset(w for name in _STATES.values() for w in name.split())
 _SUBJ = ("nsubj", "nsubjpass")
 _TITLE_POS = ("NOUN", "PROPN", "ADJ", "PUNCT")
 
@@ -409,7 +410,7 @@ class Coref:
         low = f.lemma[head].lower()
         return (
             low in PERSON_NOUNS
-            or low in _MORE_PERSON_NOUNS
+            or low in MORE_PERSON_NOUNS
             or low in GENDERED_NOUNS
             or low in ROLE_NOUNS
             or bool(_AGE.match(f.word[head].lower()))
@@ -473,7 +474,34 @@ class Coref:
             score += 2.0 * len(mods & have)
             if best is None or score > best[0]:
                 best = (score, person)
+        plural = f.tag[head] in ("NNS", "NNPS")
+        if best is None and not age and not plural and not self.described_as(head_word):
+            return self._protagonist(mods, gender, count)
         return best[1] if best else None
+
+    def _protagonist(self, mods: set[str], gender: str, count: Counter[str]) -> str | None:
+        """Return the article's main person for a role phrase the article used for nobody, when they fit.
+
+        "the billionaire businessman", "the retired neurosurgeon": a definite description that no
+        name of the article was given refers to the person the text is about: the one named most often
+        before the phrase (and at least twice), when no one else is named as often, when their gender
+        agrees with a gendered noun, and when the phrase names no state and no other party than theirs.
+        """
+        if not count or mods & _STATE_NAMES:
+            return None
+        ranked = count.most_common(2)
+        person, n = ranked[0]
+        if n < 2 or (len(ranked) > 1 and ranked[1][1] == n):
+            return None
+        genders = self.genders()
+        if gender and genders.get(person, gender) != gender:
+            return None
+        have = self.descriptors().get(person, set())
+        parties = {w for w in have if w in _PARTY_NAMES}
+        wanted = {w for w in mods if w in _PARTY_NAMES}
+        if wanted and parties and not (wanted & parties):
+            return None
+        return person
 
     # ---------------------------------------------------------------- the walk
     def _state(self, f: Field) -> _FieldState:

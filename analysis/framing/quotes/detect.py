@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from os import PathLike
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis.core.stage import need, stage
+from analysis.framing.quotes.coref import GENDERED_NOUNS, MORE_PERSON_NOUNS, PERSON_NOUNS
 from analysis.framing.quotes.fields import (
     Field,
     Span,
@@ -33,6 +35,7 @@ from analysis.framing.quotes.lexicon import (
     LIGHT_VERBS,
     MAKE_CLEAR,
     NEEDS_CLAUSE,
+    NOT_AGENTS,
     NOT_CUES,
     NOUN_CUES,
     NOUN_PREPS,
@@ -40,18 +43,29 @@ from analysis.framing.quotes.lexicon import (
     OBJECT_XCOMP,
     PREP_SPEECH,
     PRONOUNS_PERSON,
+    PUBLISH_VERBS,
     QUOTE_COLUMNS,
     ROLE_NOUNS,
     SENT_END,
+    SHARE_NOUNS,
     SPEAKER_NOUNS,
     SUBJECT_DEPS,
+    UTTERANCE_NOUNS,
+    VOICE_NOUNS,
     WORD,
     XCOMP_CUES,
     Lexicon,
     default_lexicon,
 )
 from analysis.framing.quotes.people import People, read_people
-from analysis.framing.quotes.sources import UNKNOWN, ArticleSources, SourceType, terms_for, with_parties
+from analysis.framing.quotes.sources import (
+    UNKNOWN,
+    ArticleSources,
+    SourceType,
+    default_terms,
+    terms_for,
+    with_parties,
+)
 from analysis.framing.quotes.speakers import Resolver, Speaker, article_mentions
 from analysis.schema import ok_articles
 
@@ -144,7 +158,47 @@ def subject_of(f: Field, v: int) -> int | None:
         while k + 1 < v and f.pos[k + 1] == "PROPN":
             k += 1
         return k
-    return subj
+    return voice_of(f, subj)
+
+
+def voice_of(f: Field, i: int, depth: int = 0) -> int:
+    """Return who speaks through the subject token ``i``: the author of a text, the group of a share.
+
+    ``his assumption was that …``, ``Trump's speech argued …``: the possessor of an utterance
+    noun; ``X issued a statement saying …``, ``a fundraising email sent out by X warned …``: the
+    one who put the text out; ``the share of Republicans saying …``: the group. Otherwise ``i``.
+    """
+    if f.pos[i] != "NOUN" or depth > 2:
+        return i
+    lemma = f.lemma[i].lower()
+    kids = f.kids(i)
+    if lemma in SHARE_NOUNS:
+        for c in kids:
+            if f.dep[c] == "prep" and f.word[c].lower() == "of":
+                obj = next((d for d in f.kids(c) if f.dep[d] == "pobj"), None)
+                if obj is not None and can_be_source(f, obj) and f.pos[obj] != "NUM":
+                    return obj
+        return i
+    if lemma not in UTTERANCE_NOUNS and can_be_source(f, i):
+        return i
+    poss = next((c for c in kids if f.dep[c] == "poss"), None)
+    if poss is not None and (f.pos[poss] in ("PROPN", "PRON") or f.ent[poss] in ("PERSON", "ORG")):
+        return poss
+    if lemma not in UTTERANCE_NOUNS and lemma not in DOCUMENT_NOUNS:
+        return i
+    for c in kids:  # "an email sent out by X"
+        if f.dep[c] == "acl" and f.tag[c] == "VBN":
+            for d in f.kids(c):
+                if f.dep[d] == "agent":
+                    obj = next((e for e in f.kids(d) if f.dep[e] == "pobj"), None)
+                    if obj is not None and can_be_source(f, obj):
+                        return voice_of(f, obj, depth + 1)
+    v = f.parent(i)
+    if f.dep[i] == "dobj" and v is not None and f.lemma[v].lower() in PUBLISH_VERBS:
+        author = _raw_subject(f, v)
+        if author is not None and author != i and can_be_source(f, author):
+            return voice_of(f, author, depth + 1)
+    return i
 
 
 def _raw_subject(f: Field, v: int) -> int | None:
@@ -323,7 +377,11 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 subj = _clause_subject(f, colon[0] - 1)
                 if subj is not None and not in_quote[subj] and _person_like(f, subj):
                     speaker_tok, method = subj, "colon"
-        if speaker_tok is not None:
+        if speaker_tok is not None and not can_be_source(f, speaker_tok):
+            speaker, method = None, "none"  # "the notion that …", "a campaign shakeup": a thing is no source
+        elif speaker_tok is not None and _possessive(f, speaker_tok):
+            speaker = _possessor(f, speaker_tok, res)  # "His assumption … was that “…”"
+        elif speaker_tok is not None:
             speaker = res.speaker(f, speaker_tok, method)
             if kind == "direct" and verb is not None:
                 direct_verbs.add(verb)
@@ -432,13 +490,19 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             continue
         if subj is None or in_quote[subj]:
             continue
-        possessor = f.pos[k] == "NOUN" and f.dep[subj] == "poss" and f.word[subj].lower() in POSSESSIVES
-        if not (possessor or _plausible_speaker(f, subj, res.known.surnames)):
+        possessor = _possessive(f, subj)
+        plausible = possessor or _plausible_speaker(f, subj, res.known.surnames)
+        # "This sequence shows that …", "talks aimed to …": the attribution stays, with no source
+        inanimate = not plausible and f.pos[subj] == "NOUN"
+        if not (plausible or inanimate):
             continue
         a, b = content
         cs, ce = f.start[a], f.end[b]
         covered = sum(max(0, min(ce, sp.end) - max(cs, sp.start)) for sp in spans)
         if covered > 0.85 * (ce - cs):
+            continue
+        if inanimate:
+            found.append(_Quote("indirect", cs, ce, k, None, "none"))
             continue
         speaker = _possessor(f, subj, res) if possessor else res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
@@ -497,7 +561,12 @@ def _name_before(f: Field, v: int) -> int | None:
 def _clause_subject(f: Field, k: int) -> int | None:
     """Return the subject of the main verb of the sentence holding token ``k`` (any verb)."""
     root = k
-    while f.parent(root) is not None and f.parent(root) != root and f.sent[f.parent(root)] == f.sent[k]:
+    while (
+        f.parent(root) is not None
+        and f.parent(root) != root
+        and f.sent[f.parent(root)] == f.sent[k]
+        and f.parent(root) <= k + 1  # not into the quotation after the colon
+    ):
         root = f.parent(root)
     if f.pos[root] not in ("VERB", "AUX"):
         return None
@@ -508,6 +577,64 @@ def _person_like(f: Field, i: int) -> bool:
     """Tell whether a token can head a phrase naming one speaker: a name, he/she or a role noun."""
     low = f.lemma[i].lower()
     return f.pos[i] == "PROPN" or low in PRONOUNS_PERSON or low in ROLE_NOUNS or f.ent[i] == "PERSON"
+
+
+@functools.lru_cache(maxsize=1)
+def source_nouns() -> frozenset[str]:
+    """Return the common nouns that can head a source: people, groups, organisations and documents.
+
+    The quote lexicons (roles, institutions, groups of people, documents, speaker nouns), the
+    person nouns of :mod:`~analysis.framing.quotes.coref` and the one-word terms of the packaged
+    source-type table (roles, groups, organisations, documents).
+    """
+    terms = default_terms()
+    table = {
+        k[0]
+        for kind in ("role", "weak", "generic", "anonymous", "group", "org", "document")
+        for k in terms.by_kind.get(kind, {})
+        if len(k) == 1
+    }
+    return frozenset(
+        table | ROLE_NOUNS | INSTITUTION_NOUNS | GROUP_NOUNS | DOCUMENT_NOUNS | SPEAKER_NOUNS | VOICE_NOUNS
+        | PERSON_NOUNS | MORE_PERSON_NOUNS | set(GENDERED_NOUNS)
+    )  # fmt: skip
+
+
+#: Words that count people ("another says", "some argue").
+_COUNTED = frozenset("another one some many most others both all few several half each".split())
+
+#: An age phrase ending at a token: "34-year-old", "the 34-year-olds".
+_AGED = re.compile(r"\d{1,3}-year-olds?$")
+
+#: Endings of agent nouns ("pianist", "physician", "volunteer", "employee", "backer", "forecaster"): people.
+_AGENT_ENDINGS = ("ist", "ian", "eer", "ee", "er", "or")
+
+
+def can_be_source(f: Field, i: int) -> bool:
+    """Tell whether token ``i`` can head a source: a person, group, organisation or document.
+
+    Names, entities and pronouns can; a common noun can when it names people, a body or a
+    document (:func:`source_nouns`, agent-noun endings, an age: "the 34-year-old"), not a thing
+    or an event ("This sequence", "talks", "the notion", "a campaign shakeup"). Other words
+    (a preposition, an adjective the parser made a subject) cannot.
+    """
+    if f.pos[i] in ("PROPN", "PRON", "NUM") or f.ent[i] in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    if f.lemma[i].lower() in _COUNTED:
+        return True  # "Another notes …", "some say …"
+    if f.word[i][:1].isupper() and f.pos[i] == "NOUN" and i > 0 and f.sent[i - 1] == f.sent[i]:
+        return True  # a name the tagger missed ("D’Souza replied")
+    if f.pos[i] in ("NOUN", "ADJ", "X"):
+        lemma, word = f.lemma[i].lower(), f.word[i].lower()
+        nouns = source_nouns()
+        if lemma in nouns or word in nouns or word.rstrip("s") in nouns:
+            return True
+        if _AGED.search(f.text, max(0, f.start[i] - 12), f.end[i]):
+            return True  # "the 34-year-old" (one token or five)
+        agent = lemma.endswith(_AGENT_ENDINGS) and len(lemma) > 4 and lemma not in NOT_AGENTS
+        if f.pos[i] == "NOUN" and agent:
+            return True
+    return any(m.start <= f.start[i] < m.end for m in f.mentions)  # a word of a named entity
 
 
 def _governing_cue(f: Field, quote_toks: list[int], in_quote: list[bool], lex: Lexicon) -> int | None:
@@ -584,7 +711,11 @@ def _adjacent_attribution(
         after = [k for k in toks if k > found[0] and k > found[1]]
         stop = next((i for i, k in enumerate(after) if f.word[k] in (".", "!", "?", ";")), len(after))
         return found if stop <= 3 and not any(f.word[k] == "," for k in after[:stop]) else None
-    if is_reporting(f, first, lex) and len(toks) > 1:  # “…,” said the senator
+    inverted = len(toks) > 1 and (
+        is_reporting(f, first, lex)
+        or f.pos[first] == "VERB" and f.tag[first] in ("VBD", "VBZ") and f.ent[toks[1]] == "PERSON"
+    )  # “…,” agrees Jane Roe
+    if inverted:  # “…,” said the senator
         if f.pos[toks[1]] == "PRON":
             return (first, toks[1]) if f.lemma[toks[1]].lower() in PRONOUNS_PERSON else None
         end, head = _np_run(f, toks, 1)
@@ -623,9 +754,18 @@ def _adjacent_attribution(
     if not is_reporting(f, verb, lex):
         rest = toks[n + 1 :]  # any verb must close its clause soon ("she continued.", "Trump shot back.")
         stop = next((i for i, k in enumerate(rest) if f.word[k] in (".", ",", ";", "!", "?")), len(rest))
-        if stop > 4 or any(f.dep[k] in ("dobj", "ccomp") for k in rest[:stop]):
-            return None
+        if stop > 4 or any(
+            f.dep[k] == "ccomp" or f.dep[k] == "dobj" and not _addressee(f, k) for k in rest[:stop]
+        ):
+            return None  # “…,” Trump assured Jones: a person addressed is no content
     return verb, _parsed_head(f, verb, toks[:n], head)
+
+
+def _addressee(f: Field, k: int) -> bool:
+    """Tell whether the object ``k`` is a person spoken to ("assured Jones", "reminded her")."""
+    return f.ent[k] == "PERSON" or f.lemma[k].lower() in ("him", "her", "them", "me", "us", "you") or (
+        f.word[k].lower() in ("him", "her", "them", "me", "us", "you")
+    )
 
 
 def _parsed_head(f: Field, verb: int, phrase: list[int], head: int) -> int:
@@ -708,6 +848,11 @@ POSSESSIVES = frozenset("his her their its my our your".split())
 HEARSAY = frozenset("say report believe think know rumor rumour reckon consider".split())
 
 
+def _possessive(f: Field, k: int) -> bool:
+    """Tell whether token ``k`` is a possessive pronoun modifying a noun ("his suggestion")."""
+    return f.dep[k] == "poss" and f.word[k].lower() in POSSESSIVES
+
+
 def _possessor(f: Field, k: int, res: Resolver) -> Speaker:
     """Return the speaker of a possessive pronoun ("his suggestion that …"): the person it refers to."""
     person = res.coref.pronoun(f, k)
@@ -733,7 +878,7 @@ def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
         return True
     if any(m.start <= f.start[i] < m.end for m in f.mentions):
         return True
-    if f.pos[i] == "NOUN":
+    if f.pos[i] == "NOUN" and can_be_source(f, i):
         return True
     word = f.word[i]
     if word[:1].isupper() and f.pos[i] == "NOUN":  # a name the tagger missed ("Zelenskyy said")

@@ -137,6 +137,41 @@ DOCUMENT_NOUNS = frozenset(
     records documents document filing research figures numbers statistics results ad ads video book article
     tweet post website statement statements release complaint lawsuit indictment ruling transcript""".split()
 )
+#: Nouns of what someone said or wrote, and of bodies and collectives, that can be a source
+#: ("his speech argued that …", "the panel found …", "the community fears …").
+VOICE_NOUNS = frozenset(
+    """speech speeches remarks remark comment comments story stories opinion opinions interview testimony
+    message messages editorial op-ed address announcement response letter column piece essay tweet tweets
+    post posts affidavit disclosure disclosures publication database timeline platform manifesto
+    pledge proposal plan campaign panel board jury community class nation state states country countries
+    side sides base leadership public electorate crowd audience establishment elite elites world
+    movement coalition union industry team party network outlet press opposition constituency circle
+    guy guys dozens hundreds thousands millions child children kid kids family petition account""".split()
+)
+#: Nouns of what someone said, wrote or thinks: their possessor speaks ("his assumption was that …",
+#: "Trump's speech argued …").
+UTTERANCE_NOUNS = frozenset(
+    """speech speeches remarks remark comment comments opinion opinions interview testimony message messages
+    address announcement response letter column essay tweet tweets post posts statement statements memo
+    email emails video ad ads assumption argument view views position claim claims belief hope fear
+    promise pledge proposal plan suggestion prediction warning criticism complaint answer reply account
+    book article op-ed editorial website""".split()
+)
+#: Nouns of a share of a group: the group speaks ("the share of Republicans saying …").
+SHARE_NOUNS = frozenset(
+    "share percent percentage proportion portion majority minority plurality half number".split()
+)
+#: Verbs that put out a text: their subject is the author ("X issued a statement saying …").
+PUBLISH_VERBS = frozenset(
+    """issue release send put publish post blast write sign file air run launch unveil circulate
+    distribute deliver read give tweet""".split()
+)
+#: Nouns ending like agent nouns that name things ("number", "paper", "border"): not people.
+NOT_AGENTS = frozenset(
+    """number paper order border power water matter center centre corner letter chapter quarter
+    register member minister monitor error factor sector mirror motor other answer banner charter
+    cancer manner character computer weather layer wonder offer pressure measure figure lawyer""".split()
+)
 #: Common nouns for people who can hold or voice a view ("the candidate believes", "voters want").
 SPEAKER_NOUNS = frozenset(
     """candidate candidates nominee nominees businessman businesswoman voter voters supporter supporters

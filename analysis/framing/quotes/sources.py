@@ -48,7 +48,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.corpus.files import corpus_file
-from analysis.framing.quotes.fields import Field, Mention, surname
+from analysis.framing.quotes.fields import Field, Mention, quote_spans, surname
 from analysis.measures.entities.names import gender_detector
 
 #: Editable term list: ``term, source_type, kind`` (kind role/generic/org/document/group/anonymous).
@@ -114,6 +114,21 @@ _RIVALS = frozenset({"rival", "field", "hopeful", "contest", "opponent", "challe
 #: Generic roles that, written as a title before a name with no organisation, are an office of state.
 _OFFICES = frozenset({"president", "vice president", "secretary", "premier", "chancellor"})
 #: Role words that name a sports role in a sports article ("Texas manager Johnny Oates").
+_TITLE_ROLES = frozenset({"dr.", "dr"})
+#: Nouns a person's name modifies that make them a candidate ("the Trump campaign", "Sanders supporters").
+_CANDIDACY = {
+    **dict.fromkeys(
+        """campaign candidacy supporter voter rally delegate nomination surrogate backer bid
+        mate ticket""".split(),
+        "politician",
+    ),
+    "administration": "government",
+}
+#: Heads of a phrase that speak for the people they are "of" ("a family of super PACs", "a panel of").
+_COLLECTIVE = frozenset(
+    """family group panel coalition number handful couple pair trio host slew bunch majority minority
+    lot dozens scores hundreds thousands millions""".split()
+)
 _SPORT_AMBIGUOUS = frozenset(
     {"manager", "captain", "owner", "chairman", "president", "director", "general manager"}
 )
@@ -277,6 +292,14 @@ class _Words:
     tokens: list[tuple[Field, int]] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    #: other people the speaker works for ("Fenn's press secretary", "a spokesman for Mrs. Clinton")
+    bosses: list[Mention] = field(default_factory=list)
+    #: head nouns of the name's appositives ("Khan, the Gold Star parents")
+    appos: list[tuple[Field, int]] = field(default_factory=list)
+    #: types the name's own use gives ("the Trump campaign": politician), counted like roles
+    marks: list[str] = field(default_factory=list)
+    #: an ordinary person's marks without a role: an age ("Jane Roe, 32,"), a hometown ("of Sodus")
+    private: list[str] = field(default_factory=list)
 
 
 class ArticleSources:
@@ -300,6 +323,8 @@ class ArticleSources:
         self._descriptions: dict[str, _Words] = {}
         self._contexts: dict[str, tuple[str, str]] = {}
         self._starts: dict[int, list[int]] = {}
+        self._quotes: dict[int, list[tuple[int, int]]] = {}
+        self._party_words: str | None = None
 
     @property
     def by_name(self) -> dict[str, list[tuple[Field, Mention]]]:
@@ -346,11 +371,18 @@ class ArticleSources:
             seen.add(p)
         others = self._other_people(f, head)
         tied: list[int] = []
+        if f.pos[head] == "PROPN":
+            self._private_marks(f, head, out)
         while stack:
             k = stack.pop()
             for c in f.kids(k):
                 if c in others and f.dep[c] in ("poss", "compound"):
                     tied.append(c)  # the person served ("Fenn's press secretary"), not their roles
+                if f.dep[c] == "prep" and f.word[c].lower() in ("for", "to") and k != head:
+                    # "a spokesman for Mrs. Clinton", "an adviser to Mr. Trump": the person served
+                    tied.extend(o for o in f.kids(c) if o in others and f.dep[o] == "pobj")
+                if k == head and f.dep[c] == "appos" and f.sent[c] == sent:
+                    out.appos.append((f, c))
                 if c in seen or f.sent[c] != sent or abs(c - head) > limit or c in others:
                     continue  # another person's name and its roles ("President Obama's press secretary")
                 if (
@@ -380,6 +412,27 @@ class ArticleSources:
         for c in tied:
             near = self._mentions_in(f, f.start[c], f.end[c])
             out.mentions.extend(m for m in near if m not in out.mentions)
+            out.bosses.extend(m for m in near if m.kind == "person" and m not in out.bosses)
+
+    def _private_marks(self, f: Field, head: int, out: _Words) -> None:
+        """Note an age ("Jane Roe, 32,") or a hometown ("Scott Hawkins of Cheyenne") after a name."""
+        for c in f.kids(head):
+            w = f.word[c]
+            if (
+                f.pos[c] == "NUM"
+                and w.isdigit()
+                and 14 <= int(w) <= 110
+                and f.dep[c] in ("appos", "npadvmod", "amod", "nummod")
+                and c > head
+            ):
+                out.private.append("age")
+            elif f.dep[c] == "prep" and w.lower() == "of" and c == head + 1:
+                for o in f.kids(c):
+                    if f.dep[o] == "pobj" and any(
+                        m.kind == "place" and m.start <= f.start[o] < m.end
+                        for m in self._mentions_in(f, f.start[o], f.end[o])
+                    ):
+                        out.private.append("hometown")
 
     def _other_people(self, f: Field, head: int) -> set[int]:
         """Tokens of the person mentions near ``head`` that do not contain it."""
@@ -420,8 +473,76 @@ class ArticleSources:
                         for c in g.kids(p):
                             if g.dep[c] == "attr" and g.pos[c] == "NOUN":
                                 self._describe(g, c, out, limit=25)
+            if out.tokens:
+                out.marks.extend(self._candidacy_marks(canonical))
             self._descriptions[key] = out
         return self._descriptions[key]
+
+    def _candidacy_marks(self, canonical: str) -> list[str]:
+        """Types the person's surname gives where it modifies a candidacy noun ("the Trump campaign").
+
+        Read from the words, not the mentions: the tagger often leaves "Marsh" in "the Marsh campaign"
+        without a label.
+        """
+        name = canonical.split()[-1]
+        marks = []
+        for g in self.fields:
+            for i, w in enumerate(g.word):
+                if w != name or g.dep[i] not in ("poss", "compound"):
+                    continue
+                p = g.parent(i)
+                if p is not None and g.pos[p] == "NOUN" and g.lemma[p].lower() in _CANDIDACY:
+                    marks.append(_CANDIDACY[g.lemma[p].lower()])
+        return marks
+
+    def _org_description(self, canonical: str) -> _Words:
+        """Return the words before and in apposition to every mention of an organisation.
+
+        "the conservative legal group Judicial Watch", "Judicial Watch, a watchdog group": the type words
+        of its other mentions; nothing else of their sentences.
+        """
+        key = "\0org:" + canonical
+        if key not in self._descriptions:
+            out = _Words()
+            for g, m in self.by_name.get(canonical, []):
+                mh = self._head(g, m.start, m.end) if m.kind == "organisation" else None
+                if mh is None:
+                    continue
+                first = next(iter(g.tokens_in(m.start, m.end)))
+                j = first - 1
+                while j >= 0 and first - j <= 4 and g.sent[j] == g.sent[mh] and g.pos[j] in ("NOUN", "ADJ"):
+                    out.tokens.insert(0, (g, j))  # the premodifier run: "the conservative legal group"
+                    j -= 1
+                for c in g.kids(mh):
+                    if g.dep[c] == "appos" and g.pos[c] == "NOUN":
+                        out.tokens.extend(
+                            (g, k) for k in range(max(first, c - 3), c + 1) if g.sent[k] == g.sent[c]
+                        )
+            self._descriptions[key] = out
+        return self._descriptions[key]
+
+    @staticmethod
+    def _reports(f: Field, head: int) -> bool:
+        """Whether ``head`` is the subject of "report" with no object.
+
+        "as BuzzFeed reported", "X reported that ...": a news outlet; a company reporting its earnings has
+        an object ("Boeing reported a loss").
+        """
+        p = f.parent(head)
+        if p is None or f.dep[head] != "nsubj" or f.lemma[p].lower() != "report" or f.pos[p] != "VERB":
+            return False
+        return not any(f.dep[c] in ("dobj", "obj") for c in f.kids(p))
+
+    def _collective_of(self, f: Field, head: int) -> int | None:
+        """Return the noun a collective head is "of" ("a family of super PACs": PACs), else None."""
+        if f.lemma[head].lower() not in _COLLECTIVE or f.pos[head] != "NOUN":
+            return None
+        for c in f.kids(head):
+            if f.dep[c] == "prep" and f.word[c].lower() == "of":
+                for o in f.kids(c):
+                    if f.dep[o] == "pobj" and f.pos[o] in ("NOUN", "PROPN"):
+                        return o
+        return None
 
     def _person_mentions(self, canonical: str | None) -> list[tuple[Field, Mention]]:
         if not canonical:
@@ -472,6 +593,16 @@ class ArticleSources:
                         and (f.lemma[p].lower(),) not in people
                     ):
                         break
+                    if (
+                        kind == "org"
+                        and n == 1
+                        and f.dep[k] in ("amod", "compound")
+                        and p is not None
+                        and f.pos[p] == "NOUN"
+                        and (f.lemma[p].lower(),) in table
+                        and not raw[i][:1].isupper()
+                    ):
+                        break  # "the conservative legal group": the group decides, not its adjective
                     out.append((" ".join(key), table[key], i))
                     covered = i + n
                     break
@@ -604,9 +735,23 @@ class ArticleSources:
                     hit
                     and _party_case((f, i), hit[2], self.terms.by_kind["role"])
                     and not self._introduces_other(f, i, canonical)
+                    and not self._quoted(f, i)  # the person's own words name other parties
                 ):
-                    parties[hit[0]] += 2 if self._electoral(f, i) else 1
-        return _majority(types, least=3), _majority(parties, least=2)
+                    parties[hit[0]] += 4 if self._electoral(f, i) else 1 if self._party_noun(f, i) else 2
+        return _majority(types, least=3), _majority(parties, least=3)
+
+    def _quoted(self, f: Field, k: int) -> bool:
+        """Whether token ``k`` is inside quotation marks."""
+        spans = self._quotes.get(id(f))
+        if spans is None:
+            spans = self._quotes[id(f)] = [(q.start, q.end) for q in quote_spans(f.text)]
+        a = f.start[k]
+        return any(s <= a < e for s, e in spans)
+
+    @staticmethod
+    def _party_noun(f: Field, k: int) -> bool:
+        """Whether party word ``k`` stands for party members as a noun of its own ("Republicans ask ...")."""
+        return f.pos[k] in ("NOUN", "PROPN") and f.dep[k] not in ("amod", "compound", "poss")
 
     def _introduces_other(self, f: Field, k: int, canonical: str) -> bool:
         """Whether word ``k`` opens the title run of another person ("Democratic nominee Hillary Clinton")."""
@@ -654,6 +799,29 @@ class ArticleSources:
             ok = top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > 2 * top[1][1])
             self._article_party = top[0][0] if ok else ""
         return self._article_party
+
+    @property
+    def party_words(self) -> str:
+        """The party the article's own words name most, outside quotations.
+
+        At least three uses and more than twice any other party; the last guess for a politician
+        whose party nothing nearer gives.
+        """
+        if self._party_words is None:
+            counts: Counter[str] = Counter()
+            for f in self.fields:
+                for i, w in enumerate(f.word):
+                    hit = self.terms.parties.get((w.lower(),))
+                    if (
+                        hit
+                        and _party_case((f, i), hit[2], self.terms.by_kind["role"])
+                        and not self._quoted(f, i)
+                    ):
+                        counts[hit[0]] += 1
+            top = counts.most_common(2)
+            ok = top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > 2 * top[1][1])
+            self._party_words = top[0][0] if ok else ""
+        return self._party_words
 
     @property
     def article_type(self) -> str:
@@ -718,6 +886,15 @@ class ArticleSources:
         head = self._head(f, start, end)
         if head is None:
             return SourceType(UNKNOWN, "", "none", False, "no tokens")
+        of = self._collective_of(f, head)
+        if of is not None:  # "a family of super PACs", "a panel of reporters": the people they are of
+            t = self.type_span(f, f.start[of], f.end[of])
+            aff = t.affiliation
+            if not aff:  # "a panel of reporters led by MSNBC's Chris Matthews"
+                whole = _Words()
+                self._describe(f, head, whole)
+                aff = self._affiliation(whole, t.source_type)
+            return SourceType(t.source_type, aff, "none", False, f"{t.evidence} (a group of them)")
         own = _Words()
         self._describe(f, head, own)
         # tokens of the phrase itself always count (the parse may hang them elsewhere)
@@ -731,6 +908,10 @@ class ArticleSources:
         if canonical and canonical.lower() == f.text[start:end].strip().lower() and f.pos[head] == "PRON":
             canonical = None  # an unresolved pronoun comes back as itself
         known = bool(canonical) and any(m.kind in ("person", "") for _, m in self._person_mentions(canonical))
+        if canonical and not known and f.pos[head] == "PROPN" and len(canonical.split()) == 1:
+            who = self._surname_person(canonical)  # "Unruh" tagged an organisation, "Kendal Unruh" a person
+            if who:
+                canonical, known = who, True
         named = (
             canonical
             if canonical and (person_in_phrase or (f.pos[head] in ("PRON", "PROPN") and known))
@@ -746,23 +927,47 @@ class ArticleSources:
             )
         # the speaker phrase headed by a document noun is not a person
         if (
-            f.pos[head] != "PROPN"
+            (
+                f.pos[head] != "PROPN" or head_lemma in ("poll", "survey")
+            )  # "the Rock the Vote Millennial Poll"
             and (head_lemma,) in self.terms.by_kind["document"]
             and not person_in_phrase
         ):
             return SourceType("document", self._affiliation(own, "document"), "none", False, "document")
         # every description of the person: this phrase and the article's other mentions of them
-        desc = _Words(list(own.tokens), list(own.mentions), list(own.text))
+        desc = _Words(list(own.tokens), list(own.mentions), list(own.text), list(own.bosses))
         is_person = bool(named) or f.pos[head] == "PROPN" and any(m.kind == "person" for m in own.mentions)
         person = self._person_description(named)
-        desc.tokens.extend(person.tokens)
+        if not named and f.pos[head] == "PROPN":  # an organisation's other mentions ("the legal group X")
+            org = next(
+                (m for m in own.mentions if m.kind == "organisation" and m.start <= f.start[head] < m.end),
+                None,
+            )
+            person = self._org_description(org.canonical) if org else person
+        seen = {(id(g), k) for g, k in desc.tokens}  # the phrase is also one of the person's mentions
+        desc.tokens.extend(t for t in person.tokens if (id(t[0]), t[1]) not in seen)
         desc.mentions.extend(person.mentions)
         desc.text.extend(person.text)
+        desc.bosses.extend(m for m in person.bosses if m not in desc.bosses)
+        desc.appos.extend(own.appos + person.appos)
+        desc.marks.extend(person.marks)
+        desc.private.extend(own.private + person.private)
         typ, why = self._type(f, head, own, desc, named)
         if typ == UNKNOWN and not named and f.pos[head] == "PROPN":
             kinds = {m.kind for m in own.mentions if m.start < end and m.end > start}
+            group = self.terms.by_kind["group"].get((head_word,))
             if "group" in kinds:
                 typ, why = "citizen", "group named (NORP)"
+            elif group and f.tag[head] in ("NNPS", "NNS"):  # "Latinos" the tagger left without a label
+                typ, why = group, f"group '{head_word}'"
+        if (
+            typ in ("other", UNKNOWN)
+            and not named
+            and f.pos[head] == "PROPN"
+            and not person_in_phrase
+            and self._reports(f, head)
+        ):
+            typ, why = "media", "a name that reports (a news outlet)"
         if typ == UNKNOWN and head_word == "one" and any(f.word[c].lower() == "of" for c in f.kids(head)):
             typ, why = "anonymous", "one unnamed member of a group ('one of the initiators')"
         if typ == UNKNOWN and f.pos[head] == "NUM":
@@ -784,13 +989,20 @@ class ArticleSources:
             desc.mentions = [
                 m for m in desc.mentions if m.kind == "person" or m.canonical.lower() not in own_name
             ]
+        org_only_speaker = not named and any(m.kind == "organisation" for m in own.mentions)
         if typ == "politician":  # a party first: the description's, the sentences', the person served's
             aff = self._party(desc.tokens, desc.text) or party
             if not aff:  # "Cruz's campaign manager"
-                boss = self._boss_type(f, head, own, named)
+                boss = self._boss_type(f, head, own, named, desc.bosses)
                 aff = self.person_party(boss[0]) if boss else ""
             # a race the article is about ("the Republican primary"), else a country
-            aff = aff or self.article_party or next((m.country for m in desc.mentions if m.country), "")
+            aff = (
+                aff
+                or self.article_party
+                or next((m.country for m in desc.mentions if m.country), "")
+                or self.party_words
+                or (self.home if org_only_speaker else "")  # "Congress": the country's legislature
+            )
         else:
             aff = self._affiliation(desc, typ) or party
         plural = f.tag[head] in ("NNS", "NNPS") or head_lemma in ("percent", "majority", "most", "half")
@@ -820,6 +1032,7 @@ class ArticleSources:
         roles = self._matches(desc.tokens, "role")
         weak = [r for r in self._matches(own.tokens, "weak") if own.tokens[r[2]] == (f, head)]
         generic = self._matches(desc.tokens, "generic")
+        roles = _without_titles(roles, bool(generic))
         orgs = self._matches(desc.tokens, "org")
         party = self._party(desc.tokens, desc.text)
         org_types = []
@@ -834,6 +1047,10 @@ class ArticleSources:
         # the phrase's own head noun decides first ("a Clinton delegate": politician)
         own_roles = [r for r in roles if (f, head) in desc.tokens[r[2] : r[2] + len(r[0].split())]] + weak
         if own_roles:
+            if own_roles[0] in weak and any(f.dep[c] == "poss" for c in f.kids(head)):
+                boss = self._boss_type(f, head, own, named)
+                if boss:  # "Hillary Clinton's right-hand woman": the person she works for
+                    return boss[1], f"'{head_word}' of {boss[0]} ({boss[1]})"
             return own_roles[0][1], f"role '{own_roles[0][0]}'"
         if not named and f.pos[head] != "PROPN":
             group = self.terms.by_kind["group"].get((head_lemma,)) or self.terms.by_kind["group"].get(
@@ -858,6 +1075,10 @@ class ArticleSources:
             if anon and dets & _INDEFINITE and own_orgs:
                 # an unnamed individual with a stated role: "a State Department official"
                 return own_orgs[0], f"unnamed '{head_word}' of {own_orgs[0]} org"
+            state = self.terms.by_kind["generic"].get((head_lemma,)) == "government"
+            if anon and state and any(m.country for m in mods if m.start < f.start[head]):
+                # "a Mexican official", "a U.S. official": an official of a state
+                return "government", f"unnamed '{head_word}' of a country"
             if anon and (
                 dets & _INDEFINITE or f.tag[head] in ("NNS",) and not mods and not orgs and not party
             ):
@@ -882,9 +1103,18 @@ class ArticleSources:
 
             now = [r for r in roles if not former(r)]
             counts = Counter(t for _, t, _ in now or roles)
-            best = max(counts.values())
-            pick = next(r for r in now or roles if counts[r[1]] == best)
+            marks = Counter(desc.marks) if now else Counter()
+            both = counts + marks
+            best = max(both.values())
+            if max(counts.values()) < best and not any(both[t] == best for t in counts):
+                top = marks.most_common(1)[0][0]  # "mogul" once, "the Trump campaign" twice
+                return top, f"candidacy words ({best}) over the role '{now[0][0]}'"
+            best = max(both[t] for t in counts)
+            pick = next(r for r in now or roles if both[r[1]] == best)
             return pick[1], f"role '{pick[0]}'" + ("" if now else " (former: weak)")
+        if desc.marks and not generic:
+            top = Counter(desc.marks).most_common(1)[0][0]
+            return top, f"the name used for a candidacy or an administration ({top})"
         if generic or (f.pos[head] != "PROPN" and (head_lemma,) in self.terms.by_kind["anonymous"]):
             if org_types:
                 return org_types[
@@ -892,21 +1122,33 @@ class ArticleSources:
                 ], f"'{(generic or [('', '', 0)])[0][0] or head_word}' of {org_types[0]} org"
             if party:
                 return "politician", "party"
-            boss = self._boss_type(f, head, own, named)
+            boss = self._boss_type(f, head, own, named, desc.bosses)
             if boss:  # "Clinton spokesman Brian Fallon", "a senior Sanders adviser": the person they work for
                 return boss[1], f"'{(generic or [('', '', 0)])[0][0] or head_word}' of {boss[0]} ({boss[1]})"
             before = self._introduced(f, head) if not named else ""
             if before:  # "the spokesman" after "a spokesman for the police"
                 return before, f"'{head_word}' introduced earlier with a {before} organisation"
-            if generic and any(
-                m.kind == "organisation" and not m.country for m in own.mentions + desc.mentions
+            if (
+                generic
+                and generic[0][0] not in ("member", "board member")
+                and any(m.kind == "organisation" and not m.country for m in own.mentions + desc.mentions)
             ):
                 return "business", f"generic role '{generic[0][0]}' of an organisation without type (weak)"
             if generic:
-                title = next((g for g in generic if g[0] in _OFFICES and self._title(desc.tokens, g)), None)
+                title = next(
+                    (g for g in generic if g[0] in _OFFICES and self._title(desc.tokens, g, named)), None
+                )
                 if title:  # "President Obama", "Secretary Kerry": an office held, not a context guess
                     return title[1], f"title '{title[0]}'"
                 return generic[0][1], f"generic role '{generic[0][0]}' (weak)"
+        if named:
+            for g, k in desc.appos:  # "Khan, the Gold Star parents"; "Schifano, then the girlfriend of"
+                low = (g.lemma[k].lower(),)
+                t = self.terms.by_kind["weak"].get(low) or self.terms.by_kind["group"].get(low)
+                if t == "citizen":
+                    return t, f"appositive '{g.word[k]}' (weak)"
+            if desc.private and not org_types and not party:
+                return "citizen", f"no role, an ordinary person's {desc.private[0]} (weak)"
         # 2. an organisation speaking ("the Associated Press", "the Clinton campaign")
         if org_types:
             return org_types[0], f"organisation word '{org_types[0]}'"
@@ -945,9 +1187,15 @@ class ArticleSources:
                 return types[0]
         return ""
 
-    def _boss_type(self, f: Field, head: int, own: _Words, named: str | None) -> tuple[str, str] | None:
-        """Return (person, type) of another person named in the speaker phrase, typed by their roles."""
-        for m in own.mentions:
+    def _boss_type(
+        self, f: Field, head: int, own: _Words, named: str | None, bosses: list[Mention] = ()
+    ) -> tuple[str, str] | None:
+        """Return (person, type) of another person named in the speaker phrase, typed by their roles.
+
+        ``bosses`` are the people the speaker's other descriptions tie them to ("a spokesman for Mrs.
+        Clinton").
+        """
+        for m in [*own.mentions, *bosses]:
             if m.canonical == named or m.start <= f.start[head] < m.end:
                 continue
             who = m.canonical if m.kind == "person" else self._surname_person(m.text)
@@ -983,7 +1231,7 @@ class ArticleSources:
         if canonical not in self._person_types:
             self._person_types[canonical] = ""  # no cycles through descriptions naming each other
             desc = self._person_description(canonical)
-            roles = self._matches(desc.tokens, "role")
+            roles = _without_titles(self._matches(desc.tokens, "role"))
             now = [r for r in roles if not any(
                 desc.tokens[x][0].word[desc.tokens[x][1]].lower().strip("-") in _FORMER
                 for x in range(max(0, r[2] - 2), r[2])
@@ -999,8 +1247,12 @@ class ArticleSources:
         desc = self._person_description(canonical)
         return self._party(desc.tokens, desc.text) or self.context_type(canonical)[1]
 
-    def _title(self, words: list[tuple[Field, int]], match: tuple[str, str, int]) -> bool:
-        """Whether a generic role is a capitalised title introducing a person ("President Obama")."""
+    def _title(self, words: list[tuple[Field, int]], match: tuple[str, str, int], named: str | None) -> bool:
+        """Whether a generic role is a capitalised title introducing the person ("President Obama").
+
+        The title introduces them when it stands before their first mention in the article, or before
+        their full name (a headline may name them first).
+        """
         i, n = match[2], len(term_key(match[0]))
         f, first = words[i]
         g, last = words[i + n - 1]
@@ -1017,7 +1269,11 @@ class ArticleSources:
         nxt = f.start[last + 1]
         for m in self._mentions_in(f, nxt, nxt + 1):
             if m.kind == "person" and m.start == nxt:  # the title introduces the person (first mention)
-                return all(g is not f or o.start >= nxt for g, o in self.by_name.get(m.canonical, []))
+                if named and m.canonical != named:
+                    return False  # "President Obama's first budget director": another person's title
+                return len(m.text.split()) > 1 or all(
+                    g is not f or o.start >= nxt for g, o in self.by_name.get(m.canonical, [])
+                )
         return False
 
     def _possessor_role(self, f: Field, head: int) -> tuple[str, str] | None:
@@ -1049,7 +1305,8 @@ class ArticleSources:
         if typ == "government" and not orgs and self.home:
             return self.home  # an office holder's country, not their party ("Vice President Biden")
         if orgs and typ in ("business", "media", "expert", "civil_society", "document", "other", "anonymous",
-                            "security_justice", "government"):  # fmt: skip
+                            "security_justice", "government", "professional", "sport",
+                            "arts_celebrity"):  # fmt: skip
             return orgs[0]
         if party:
             return party
@@ -1110,6 +1367,15 @@ def _named_party(words: list[tuple[Field, int]], i: int) -> str:
     if g.word[m].lower() != "party":
         return ""
     return " ".join(names) + " Party"
+
+
+def _without_titles(roles: list[tuple[str, str, int]], generic: bool = False) -> list[tuple[str, str, int]]:
+    """Drop honorific titles ("Dr.") when the description gives another role ("GOP candidate Dr. Carson").
+
+    With ``generic``, a generic role ("Dr. Babar, a spokesman for the center") is that other role.
+    """
+    rest = [r for r in roles if r[0] not in _TITLE_ROLES]
+    return rest if rest or generic else roles
 
 
 def _majority(counts: Counter[str], least: int = 2) -> str:
