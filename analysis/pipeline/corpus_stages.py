@@ -9,6 +9,7 @@ and the keys of the tables it declares as inputs.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
@@ -87,33 +88,48 @@ def run_corpus_stages(
                 parts.append((table, made[table]))
         return cache.content_key(*parts)
 
-    ahead = start_ahead(
-        corpus, inputs, key_of, per_article, cache_dir, n_articles=len(articles), n_process=where.n_process
-    )
+    # The objects alive now (the parser, loaded models, the plan) outlive the corpus stages: frozen, the
+    # collections after each stage walk only what the stages allocate (the forked claims process too).
+    freezing = gc.get_freeze_count() == 0  # a caller's own frozen objects are left as they are
+    if freezing:
+        gc.freeze()
     try:
-        for position, planned in enumerate(corpus):
-            key = key_of(planned)
-            kind = corpus_kind(planned.name)
-            ahead.wait(planned.name, timer)  # a stage computed ahead is then read from the cache
-            started = time.perf_counter()
-            result = read_stage(kind, key, cache_dir)
-            computed = result is None
-            if computed:
-                result = compute_stage(planned, inputs, key, cache_dir)
-            timer.add(planned.name, time.perf_counter() - started)
-            out.update(result)
-            inputs.maps[0].update(result)
-            produced.update(dict.fromkeys(result, key))
-            if isinstance(tables, LazyTables):  # forget per-article inputs no later corpus stage reads
-                later = set().union(*(set(s.inputs) for s in corpus[position + 1 :]))
-                for name in set(planned.inputs) - later:
-                    tables.release(name)
-            if computed:  # the next stage starts from what the tables hold, not this one's freed heap
-                release_memory()
-    except BaseException:
-        ahead.close(abandon=True)
-        raise
-    ahead.close()
+        ahead = start_ahead(
+            corpus,
+            inputs,
+            key_of,
+            per_article,
+            cache_dir,
+            n_articles=len(articles),
+            n_process=where.n_process,
+        )
+        try:
+            for position, planned in enumerate(corpus):
+                key = key_of(planned)
+                kind = corpus_kind(planned.name)
+                ahead.wait(planned.name, timer)  # a stage computed ahead is then read from the cache
+                started = time.perf_counter()
+                result = read_stage(kind, key, cache_dir)
+                computed = result is None
+                if computed:
+                    result = compute_stage(planned, inputs, key, cache_dir)
+                timer.add(planned.name, time.perf_counter() - started)
+                out.update(result)
+                inputs.maps[0].update(result)
+                produced.update(dict.fromkeys(result, key))
+                if isinstance(tables, LazyTables):  # forget per-article inputs no later corpus stage reads
+                    later = set().union(*(set(s.inputs) for s in corpus[position + 1 :]))
+                    for name in set(planned.inputs) - later:
+                        tables.release(name)
+                if computed:  # the next stage starts from what the tables hold, not this one's freed heap
+                    release_memory()
+        except BaseException:
+            ahead.close(abandon=True)
+            raise
+        ahead.close()
+    finally:
+        if freezing:
+            gc.unfreeze()
     if where.ahead_pids is not None:
         where.ahead_pids.update(ahead.pids)
     drop_internal(tables)

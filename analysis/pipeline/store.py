@@ -8,7 +8,9 @@ Every write goes through :mod:`analysis.core.cache` (content keys, atomic).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import pandas as pd
 
@@ -102,11 +104,40 @@ def read_chunk(keys: Mapping[str, str], cache_dir) -> dict[str, pd.DataFrame] | 
     return out
 
 
+#: Cache kind of the chunk manifests: one JSON file per chunk listing what its stages' index entries list.
+MANIFEST_KIND = "stage-manifest"
+
+
+def manifest_path(keys: Mapping[str, str], cache_dir) -> Path:
+    """Return where the manifest of a chunk with these stage keys lives (keyed by all of them)."""
+    key = cache.content_key("manifest", sorted(keys.items()))
+    return cache.entry_path(MANIFEST_KIND, key, cache_dir, suffix=".json")
+
+
+def _read_manifest(path: Path) -> dict[str, Source] | None:
+    try:
+        rows = json.loads(path.read_text("utf-8"))
+        return {str(t): (str(k), str(s), str(f)) for t, k, s, f in rows}
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _exists(source: Source, cache_dir) -> bool:
+    kind, sub, fmt = source
+    return cache.entry_path(kind, sub, cache_dir, suffix=suffix(fmt)).exists()
+
+
 def chunk_sources(keys: Mapping[str, str], cache_dir) -> dict[str, Source] | None:
     """Return ``table -> (kind, key, format)`` of a chunk's cached outputs (None if one is missing).
 
-    Reads only the small index entries and checks that every table file exists.
+    Reads the chunk's manifest (one small JSON file listing every table of every stage, written
+    the first time all of them were found), else the stages' small index entries (one Parquet
+    file per stage); either way checks that every table file exists.
     """
+    path = manifest_path(keys, cache_dir)
+    listed = _read_manifest(path)
+    if listed is not None and all(_exists(source, cache_dir) for source in listed.values()):
+        return listed
     out: dict[str, Source] = {}
     for name, key in keys.items():
         kind = chunk_kind(name)
@@ -117,6 +148,8 @@ def chunk_sources(keys: Mapping[str, str], cache_dir) -> dict[str, Source] | Non
             if not cache.entry_path(f"{kind}-tables", sub, cache_dir, suffix=suffix(fmt)).exists():
                 return None
             out[table] = (f"{kind}-tables", sub, fmt)
+    rows = [[table, *source] for table, source in out.items()]
+    cache.write_atomic(path, lambda tmp: Path(tmp).write_text(json.dumps(rows), "utf-8"))
     return out
 
 

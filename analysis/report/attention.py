@@ -136,12 +136,51 @@ def _draw(ax, points: pd.DataFrame, color: str, label: str | None) -> None:
                facecolors="white", edgecolors=color)  # fmt: skip
 
 
-def _dates(ax) -> None:
-    import matplotlib.dates as mdates
+_TICKERS: dict[str, type] = {}
 
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+
+def _date_tickers() -> tuple[type, type]:
+    """Return the memoising date locator and formatter classes (made once; matplotlib loads lazily).
+
+    Small multiples share their x axis, and matplotlib lays out each panel's labels against
+    every sibling's ticks, so one figure asks the same locator for the same ticks, and the
+    formatter for the same labels, hundreds of times. These subclasses remember the answer
+    for the last view interval (locator) and tick values (formatter); the ticks, labels and
+    so the PNG are the same as :class:`matplotlib.dates.AutoDateLocator` and
+    :class:`matplotlib.dates.ConciseDateFormatter` give.
+    """
+    if not _TICKERS:
+        import matplotlib.dates as mdates
+
+        class _Locator(mdates.AutoDateLocator):
+            _memo: tuple = (None, None)
+
+            def __call__(self):
+                key = tuple(self.axis.get_view_interval()) if self.axis is not None else None
+                if key is None or self._memo[0] != key:
+                    self._memo = (key, super().__call__())
+                return self._memo[1].copy() if hasattr(self._memo[1], "copy") else list(self._memo[1])
+
+        class _Formatter(mdates.ConciseDateFormatter):
+            _memo: tuple = (None, None, "")
+
+            def format_ticks(self, values):
+                key = tuple(np.asarray(values, dtype=float).tolist())
+                if self._memo[0] != key:
+                    labels = super().format_ticks(values)
+                    self._memo = (key, labels, self.get_offset())
+                self._offset_string = self._memo[2]
+                return list(self._memo[1])
+
+        _TICKERS.update(locator=_Locator, formatter=_Formatter)
+    return _TICKERS["locator"], _TICKERS["formatter"]
+
+
+def _dates(ax) -> None:
+    locator_class, formatter_class = _date_tickers()
+    locator = locator_class(minticks=3, maxticks=6)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(formatter_class(locator))
     ax.tick_params(axis="x", labelsize=8)
 
 

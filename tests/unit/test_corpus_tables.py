@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from test_keyness import make_annotations, w
 from test_quotes import ann_of, article, mentions_of, parse
@@ -21,7 +22,7 @@ from analysis.framing.claims.vectors import BlockVectors
 from analysis.framing.keyness import keyness, term_counts
 from analysis.framing.labels import label_occurrences, labels
 from analysis.framing.quotes import attribution
-from analysis.framing.quotes.aggregate import _counts
+from analysis.framing.quotes.aggregate import _counts, attribution_events
 from analysis.measures import entities as E
 
 # --------------------------------------------------------------------------- keyness
@@ -261,6 +262,15 @@ def test_attribution_summary_equals_the_per_group_loop():
     reference = _reference_summary(attribution(arts, quotes, detail=True))
     pd.testing.assert_frame_equal(summary, reference, check_dtype=False)
     assert summary["hedges"].str.contains("×2").any()
+    # the pipeline's path: events computed article by article (one chunk each), through Arrow, then grouped
+    per_chunk = []
+    for aid in arts["article_id"]:
+        ev = attribution_events(arts[arts["article_id"] == aid], quotes[quotes["article_id"] == aid])
+        per_chunk.append(pa.Table.from_pandas(ev, preserve_index=False).to_pandas())
+    events = pd.concat(per_chunk, ignore_index=True)
+    pd.testing.assert_frame_equal(attribution(arts, events=events), summary)
+    by_event = attribution(arts.assign(event=["e1", "e1", "e2"]), events=events, by="event")
+    assert set(by_event["event"]) == {"e1", "e2"}
 
 
 # --------------------------------------------------------------------------- entity frequencies

@@ -70,3 +70,31 @@ def test_imports_are_parsed_not_matched_by_text():
         ("analysis.core.cache", None, True),
         ("analysis.core.stats", "bootstrap_mean_ci", False),
     ]
+
+
+def test_package_digests_are_kept_on_disk_under_the_stamp_of_the_code_and_data(tmp_path, monkeypatch):
+    import shutil
+
+    from analysis import config
+    from analysis.core import rowstore
+
+    data = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR, data)
+    monkeypatch.setattr(config, "DATA_DIR", data)
+    monkeypatch.setattr(rowstore, "MODEL_DIR", tmp_path / "models")
+    module = "analysis.framing.labels"
+    digest.code_digest.cache_clear()
+    try:
+        got = digest.code_digest(module)
+        assert got == digest.module_digest(module)  # the stored value is the computed one
+        stored = digest.digests_file()
+        assert stored.parent == tmp_path / "models" and module in stored.read_text()
+        parsed: list[str] = []
+        monkeypatch.setattr(digest, "module_digest", lambda m, **kw: parsed.append(m) or "recomputed")
+        digest.code_digest.cache_clear()
+        assert digest.code_digest(module) == got and parsed == []  # read back, nothing parsed
+        (data / "aliases.csv").write_text((data / "aliases.csv").read_text() + "\n")  # any data edit
+        digest.code_digest.cache_clear()
+        assert digest.code_digest(module) == "recomputed" and parsed == [module]  # new stamp: computed
+    finally:
+        digest.code_digest.cache_clear()

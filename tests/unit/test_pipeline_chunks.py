@@ -44,3 +44,32 @@ def test_chunking_is_deterministic_and_rejects_bad_size():
     assert chunk_articles(_articles(0), chunk_size=5) == []
     with pytest.raises(ValueError, match="chunk_size"):
         chunk_articles(_articles(3), chunk_size=0)
+
+
+
+def test_appending_articles_changes_only_a_small_piece_of_the_open_tail():
+    from analysis.pipeline.chunks import TAIL_SPLIT, _boundary_hash
+
+    size = 40
+
+    def ends(frame):  # per article: whether the full rule (content hash) ends a chunk after it
+        rows = zip(frame["article_id"], frame["title"], frame["text"], strict=True)
+        return [_boundary_hash(a, t, x) % size == 0 for a, t, x in rows]
+
+    base = _articles(1000)
+    before = chunk_articles(base, chunk_size=size)
+    old = {tuple(c["article_id"]) for c in before}
+    tail = len(base) - (max(i for i, e in enumerate(ends(base)) if e) + 1)  # articles after the last end
+    assert tail > 2 * (size // TAIL_SPLIT)  # an open tail of several pieces (else the test says nothing)
+    checked = 0
+    for start in range(10_000, 10_100, 5):  # 20 different batches of 5 appended articles
+        new = _articles(5, start=start)
+        if any(ends(new)):
+            continue  # an appended article ends a full chunk: the tail becomes one chunk again
+        after = chunk_articles(pd.concat([base, new], ignore_index=True), chunk_size=size)
+        changed = [c for c in after if tuple(c["article_id"]) not in old]
+        again = sum(len(c) for c in changed) - len(new)  # old articles computed again
+        assert again < size // TAIL_SPLIT * 3  # the tail's last piece, not the whole tail
+        assert again < tail
+        checked += 1
+    assert checked >= 10

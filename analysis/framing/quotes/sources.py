@@ -1548,17 +1548,17 @@ def source_keys(quotes: pd.DataFrame) -> pd.DataFrame:
         else:
             kinds.append("document" if typ == "document" else "organisation")
             keys.append(re.sub(r"^(the|a|an)\s+", "", _POSSESSIVE.sub("", low)))
-    out = pd.DataFrame(
-        {"article_id": quotes["article_id"].astype(str).to_numpy(), "kind": kinds, "key": keys}
-    )
+    by_article: dict[str, list[int]] = {}
+    for i, article in enumerate(quotes["article_id"].astype(str)):
+        by_article.setdefault(article, []).append(i)
     ids, names = [""] * n, [""] * n
-    for _, rows in out.groupby("article_id", sort=False):
-        people = rows[rows["kind"] == "person"]
-        full = {k for k in people["key"] if len(k.split()) > 1}
+    for rows in by_article.values():
         by_last: dict[str, set[str]] = {}
-        for k in full:
-            by_last.setdefault(k.split()[-1].lower(), set()).add(k)
-        for i, kind, key in zip(rows.index, rows["kind"], rows["key"], strict=True):
+        for i in rows:
+            if kinds[i] == "person" and len(keys[i].split()) > 1:
+                by_last.setdefault(keys[i].split()[-1].lower(), set()).add(keys[i])
+        for i in rows:
+            kind, key = kinds[i], keys[i]
             if kind == "unattributed":
                 continue
             if kind == "person" and len(key.split()) == 1 and len(by_last.get(key.lower(), ())) == 1:
