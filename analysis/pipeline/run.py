@@ -198,7 +198,8 @@ def run(source_or_articles: Any, options: RunOptions | None = None, /, **kw: Any
     timer.add("plan", time.perf_counter() - started)
     computed = engine.run(work, options)
     timer.merge(computed.seconds)
-    if any(preloaded):  # the corpus stages that follow need no parser
+    parsed_here = computed.engine == "serial" and computed.chunks_cached < len(chunks)
+    if any(preloaded) and not parsed_here:  # loaded for lanes (or unused): the corpus stages need no parser
         load_model.cache_clear()
         release_memory()
     tables = computed.tables

@@ -218,3 +218,27 @@ def test_the_lanes_import_and_load_nothing_the_parent_did_not_preload(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[] (1, 1)"
+
+
+def test_a_file_source_preloads_during_its_load_and_drops_the_model_after_the_lanes(
+    generated, tmp_path, fork_allowed
+):
+    """A cold run from a file: the parent preloads while the forked loader runs; tables as a serial run's."""
+    from analysis.annotate import load_model
+
+    source = tmp_path / "corpus.jsonl"
+    generated.drop(columns=[c for c in ("status",) if c in generated.columns]).to_json(
+        source, orient="records", lines=True, force_ascii=False
+    )
+    load_model.cache_clear()
+    cold = pipeline.run(source, cache_dir=tmp_path / "lanes", n_process=2, chunk_size=40, progress=False)
+    timings = cold.timings.set_index("stage")["seconds"]
+    assert cold.info.engine == "lanes" and timings["preload"] > 0
+    assert load_model.cache_info().currsize == 0  # the corpus stages ran without the parser
+    serial_cache = tmp_path / "serial"
+    shutil.copytree(tmp_path / "lanes" / "tokens", serial_cache / "tokens")
+    serial = pipeline.run(source, cache_dir=serial_cache, n_process=1, chunk_size=40, progress=False)
+    assert "preload" not in set(serial.timings["stage"]) and serial.info.engine == "serial"
+    pd.testing.assert_frame_equal(serial.articles, cold.articles)
+    for name in serial.tables:
+        pd.testing.assert_frame_equal(serial[name], cold[name], obj=name)
