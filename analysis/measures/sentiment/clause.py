@@ -121,10 +121,8 @@ def select(
     span_set = {i for i in span if 0 <= i < len(head)}
     if not span_set:
         return []
-    target_head, path, clause_head = clause_path(head, dep, pos, span_set, children)
-    return select_on_path(
-        head, dep, pos, span_set, window, children, path, clause_head, subtree(target_head, children)
-    )
+    walk = clause_path(head, dep, pos, span_set, children)
+    return select_on_path(head, dep, pos, span_set, window, children, walk, subtree(walk[0], children))
 
 
 def clause_path(
@@ -159,14 +157,14 @@ def select_on_path(
     span_set: set[int],
     window: int,
     children: list[list[int]],
-    path: list[int],
-    clause_head: int,
+    walk: tuple[int, list[int], int],
     target_subtree: list[int],
 ) -> list[int]:
-    """Walk the clause of :func:`clause_path`'s ``path`` and ``clause_head`` and return the selection.
+    """Walk the clause found by :func:`clause_path` (``walk``: its result) and return the selection.
 
     ``target_subtree``: ``subtree(target_head, children)`` (the target's modifiers always stay).
     """
+    _, path, clause_head = walk
 
     def has_subject(i: int) -> bool:
         return any(dep[c] in SUBJECT_DEPS for c in children[i])

@@ -323,7 +323,7 @@ def tree_part(sentence: Sentence, span_set: set[int], window: int) -> tuple[dict
 
     # clause-VADER and the sentence
     th_subtree = subtree(th, children)
-    selected = select_on_path(head, dep, pos, span_set, window, children, path, clause_head, th_subtree)
+    selected = select_on_path(head, dep, pos, span_set, window, children, (th, path, clause_head), th_subtree)
     clause_score = score_selection(sentence.text, sentence.ws, selected, sentence.lemma)
     out["clause_vader"] = clause_score
     negated = any(sentence.negated[i] for i in selected) or any(
