@@ -52,6 +52,11 @@ CHUNK_SIZE: int = int(os.environ.get("OUTLET_FRAMING_CHUNK_SIZE", "0")) or 125
 #: other corpus stages run here (both cores busy; the same tables). Above it they run one after
 #: another, so two stages' working sets are never held at once (the memory bound at 20,000 articles).
 CORPUS_OVERLAP_MAX_ARTICLES: int = 5000
+#: Up to this many bytes of source files, ``analysis.run`` with the ``pandas`` or ``lanes`` engine
+#: and 2+ processes loads the spaCy model and the shared read-only data while the forked loader
+#: runs (both cores busy). Above it they are loaded after it, so the loader's and the model's
+#: memory are never held at once (the memory bound at 20,000 articles, ~60 MB of source).
+PRELOAD_DURING_LOAD_MAX_BYTES: int = 32_000_000
 #: Working memory that ``claims`` may spend on event blocks scored at the same time, in bytes
 #: (``$OUTLET_FRAMING_CLAIMS_MEMORY_MB``, default 768 MB). Blocks whose estimate does not fit
 #: together are scored one at a time (an event of 2,500 articles needs ~600 MB).

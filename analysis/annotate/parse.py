@@ -50,17 +50,25 @@ def _strings(doc, hashes: np.ndarray) -> np.ndarray:
 
 
 def _doc_tokens(
-    doc, offset: int, token_offset: int, sentence_offset: int, original: str | None = None
+    doc,
+    offset: int,
+    token_offset: int,
+    sentence_offset: int,
+    original: str | None = None,
+    field: str | None = None,
 ) -> pd.DataFrame:
     """Return one row per token of ``doc`` (columns :data:`TOKEN_COLUMNS` without ``article_id, field``).
 
     All attributes come from one ``Doc.to_array`` call instead of Python access to each
     ``Token`` (creating Token objects was a fifth of the parse time). ``original``: the text
     before true-casing (same length as ``doc.text``); token texts are taken from it.
+    ``field``: when given, a first column ``field`` holding it (built with the others: inserting
+    a column afterwards copies the frame).
     """
     n = len(doc)
+    head = {} if field is None else {"field": np.full(n, field, dtype=object)}
     if n == 0:
-        return pd.DataFrame(columns=TOKEN_COLUMNS[2:])
+        return pd.DataFrame(columns=[*head, *TOKEN_COLUMNS[2:]])
     arr = doc.to_array(list(_ARRAY_ATTRS))
     col = {name: arr[:, i] for i, name in enumerate(_ARRAY_ATTRS)}
     starts = col["SENT_START"].view(np.int64).copy()
@@ -75,6 +83,7 @@ def _doc_tokens(
         texts = np.array([original[a:b] for a, b in spans], dtype=object)
     return pd.DataFrame(
         {
+            **head,
             "sentence_id": sentence_id.astype(np.int64),
             "token_id": positions + token_offset,
             "start_char": idx + offset,
@@ -168,8 +177,7 @@ def _parse_missing(
         jobs, as_tuples=True, batch_size=batch_size, n_process=n_process
     ):
         tok_off, sent_off = counters.get((key, field), (0, 0))
-        table = _doc_tokens(doc, offset, tok_off, sent_off, original)
-        table.insert(0, "field", field)
+        table = _doc_tokens(doc, offset, tok_off, sent_off, original, field)
         if len(table):
             counters[(key, field)] = (
                 int(table["token_id"].iloc[-1]) + 1,

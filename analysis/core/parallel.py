@@ -166,21 +166,29 @@ def can_fork() -> bool:
     )
 
 
-def in_forked_process(fn: Callable[..., Any], *args: Any) -> Any:
+def in_forked_process(fn: Callable[..., Any], *args: Any, meanwhile: Callable[[], Any] | None = None) -> Any:
     """Return ``fn(*args)`` computed in a forked process (its exception is raised here).
 
     A process that dies without an answer (killed, out of memory) gives None, so the
-    caller can do the work itself.
+    caller can do the work itself. ``meanwhile`` is called here, after the fork, while
+    the process computes (the other core's work); its exception is raised after the
+    process has finished.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(fn, *args)
         try:
-            return pool.submit(fn, *args).result()
-        except BrokenProcessPool:
-            return None
+            if meanwhile is not None:
+                meanwhile()
+        finally:
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                result = None
+        return result
 
 
 #: State of the jobs started by :func:`start_forked`: set before the fork, inherited, never pickled.

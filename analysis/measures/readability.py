@@ -107,6 +107,18 @@ def text_syllables(text: str) -> int:
     return sum(_lookup_syllables(w) for w in list_words(text, lowercase=True))
 
 
+@preload
+@functools.lru_cache(maxsize=1)
+def textstat_ready() -> bool:
+    """Import textstat, build its hyphenator and easy-word list (~0.3 s a process) before forking workers."""
+    import textstat  # noqa: F401 - imported for its side effect: the workers inherit it
+    from textstat.backend.utils import get_lang_easy_words, get_pyphen
+
+    get_pyphen(LANG)
+    get_lang_easy_words(LANG)
+    return True
+
+
 @functools.lru_cache(maxsize=WORD_CACHE_SIZE)
 def is_difficult_word(word: str, syllable_threshold: int) -> bool:
     """Return textstat 0.7.8's ``is_difficult_word``: not on the easy-word list, enough syllables."""

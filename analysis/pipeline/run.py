@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 
 from analysis import config
-from analysis.annotate import model_fingerprint
+from analysis.annotate import load_model, model_fingerprint
 from analysis.core import cache
+from analysis.core.parallel import release_memory
 from analysis.framing.codebook import codebook_digest, resolve_codebook
 from analysis.framing.quotes.people import people_digest, resolve_people
 from analysis.framing.quotes.sources import resolve_source_types, source_types_digest
@@ -27,9 +28,10 @@ from analysis.pipeline import corpus_stages
 from analysis.pipeline.chunks import chunk_articles, chunk_signature, corpus_signature, stage_keys
 from analysis.pipeline.corpus_stages import CorpusRun
 from analysis.pipeline.engines import ChunkWork, get_engine
+from analysis.pipeline.engines.lanes import preload_lanes, preload_pays_off
 from analysis.pipeline.options import RunOptions
 from analysis.pipeline.plan import plan
-from analysis.pipeline.source import load_articles
+from analysis.pipeline.source import load_articles, source_bytes
 from analysis.pipeline.timing import Timer, count_words, timings_table
 
 
@@ -178,8 +180,16 @@ def run(source_or_articles: Any, options: RunOptions | None = None, /, **kw: Any
     engine = get_engine(options.engine)
     timer, writes_before = Timer(), cache.write_count()
     root = cache.cache_dir(options.cache_dir).resolve()
+    preloaded: list[bool] = []
+
+    def preload() -> None:  # the second core's work while a forked loader loads the corpus
+        began = time.perf_counter()
+        preloaded.append(preload_lanes())
+        timer.add("preload", time.perf_counter() - began)
+
     started = time.perf_counter()
-    articles = load_articles(source_or_articles, root)
+    early = preload_pays_off(options, source_bytes(source_or_articles))
+    articles = load_articles(source_or_articles, root, meanwhile=preload if early else None)
     timer.add("load", time.perf_counter() - started)
 
     started = time.perf_counter()
@@ -188,6 +198,10 @@ def run(source_or_articles: Any, options: RunOptions | None = None, /, **kw: Any
     timer.add("plan", time.perf_counter() - started)
     computed = engine.run(work, options)
     timer.merge(computed.seconds)
+    parsed_here = computed.engine == "serial" and computed.chunks_cached < len(chunks)
+    if any(preloaded) and not parsed_here:  # loaded for lanes (or unused): the corpus stages need no parser
+        load_model.cache_clear()
+        release_memory()
     tables = computed.tables
     ahead: dict[str, int] = {}
     tables.add(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,19 @@ def source_digest(source: Any) -> str | None:
     return cache.content_key([(str(p), hashlib.sha1(p.read_bytes()).hexdigest()) for p in paths])
 
 
-def load_articles(source_or_articles: Any, cache_dir=None) -> pd.DataFrame:
+def source_bytes(source: Any) -> int | None:
+    """Return the total size of the files a source names, or None for a table or an unreadable source."""
+    if isinstance(source, pd.DataFrame):
+        return None
+    try:
+        return sum(p.stat().st_size for p in expand_paths(source))
+    except Exception:  # noqa: BLE001 - the load reports a bad source; here it only means "unknown"
+        return None
+
+
+def load_articles(
+    source_or_articles: Any, cache_dir=None, *, meanwhile: Callable[[], Any] | None = None
+) -> pd.DataFrame:
     """Return the loaded corpus of a source, reusing the cache at two levels.
 
     A DataFrame that already has ``status`` is returned as it is. Otherwise the whole
@@ -58,6 +71,9 @@ def load_articles(source_or_articles: Any, cache_dir=None) -> pd.DataFrame:
         Anything :func:`analysis.load_corpus` reads, or a loaded corpus.
     cache_dir : path, optional
         Cache root (default :data:`analysis.config.CACHE_DIR`).
+    meanwhile : callable, optional
+        Called in this process while a forked loader runs (work for the other core, e.g.
+        loading the spaCy model); not called when the table is cached or loaded here.
 
     Returns
     -------
@@ -78,7 +94,7 @@ def load_articles(source_or_articles: Any, cache_dir=None) -> pd.DataFrame:
     if hit is not None:
         return hit
     if can_fork() and not isinstance(source_or_articles, pd.DataFrame):  # paths: nothing to pickle
-        writes = in_forked_process(load_and_store, source_or_articles, str(root), key)
+        writes = in_forked_process(load_and_store, source_or_articles, str(root), key, meanwhile=meanwhile)
         if writes is not None:
             cache.add_writes(writes)
             hit = cache.read(CORPUS_KIND, key, root)

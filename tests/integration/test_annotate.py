@@ -116,3 +116,30 @@ def test_upper_case_lines_are_read_true_cased_with_the_original_text_kept(tmp_pa
     ents = {(r.field, r.text): r.label for r in ann.entities.itertuples()}
     assert ents.get(("text", "WARSAW")) == "GPE"  # read as "Warsaw 1996-08-30"
     assert ents.get(("title", "NATO")) == "ORG"  # the body writes "NATO": kept in capitals
+
+
+def test_doc_tokens_equal_a_table_built_token_by_token():
+    """The array-built token table (with its ``field`` column) equals one read from each ``Token``."""
+    nlp = ann_mod.load_model()
+    text = "Lagarde told reporters in Frankfurt on Monday that rates would stay high.\n\nThe euro rose 0.3%."
+    doc = nlp(text)
+    got = parse_mod._doc_tokens(doc, 7, 3, 2, field="text")
+    iob = {"B": "B", "I": "I", "O": "O", "": ""}
+    rows = []
+    sentence = 2
+    for t in doc:
+        if t.i > 0 and t.is_sent_start:
+            sentence += 1
+        rows.append({
+            "field": "text", "sentence_id": sentence, "token_id": t.i + 3, "start_char": t.idx + 7,
+            "end_char": t.idx + len(t.text) + 7, "text": t.text, "whitespace": bool(t.whitespace_),
+            "lemma": t.lemma_, "pos": t.pos_, "tag": t.tag_, "dep": t.dep_, "head": t.head.i + 3,
+            "ent_iob": iob[t.ent_iob_], "ent_type": t.ent_type_, "is_stop": t.is_stop,
+            "is_punct": t.is_punct, "like_num": t.like_num,
+        })  # fmt: skip
+    want = pd.DataFrame(rows)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert list(got.columns) == ["field", *ann_mod.TOKEN_COLUMNS[2:]]
+    assert got["field"].dtype == object and got["token_id"].dtype == "int64"
+    without = parse_mod._doc_tokens(doc, 7, 3, 2)
+    pd.testing.assert_frame_equal(got.drop(columns="field"), without)

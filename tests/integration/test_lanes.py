@@ -179,3 +179,66 @@ def test_claims_is_not_computed_ahead_beside_other_threads(generated, tmp_path):
         stop.set()
         thread.join()
     assert result.info.corpus_ahead == {} and len(result["claims"]) > 0
+
+
+def test_the_lanes_import_and_load_nothing_the_parent_did_not_preload(tmp_path):
+    """After ``preload_lanes`` (what the parent runs before forking), the stages import no new package.
+
+    (A package's own small submodules may still be imported.) Run in a fresh interpreter: this
+    test process may have imported anything already.
+    """
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from analysis import config
+        from analysis.pipeline.chunks import process_chunk
+        from analysis.pipeline.engines.lanes import preload_lanes
+        from analysis.pipeline.options import RunOptions
+        from analysis.pipeline.run import chunk_work
+        from analysis.pipeline.source import load_articles
+        from analysis.annotate import iter_tokens
+        from analysis.clean.vocabulary import frequencies
+        from analysis.measures.readability import cmudict_entries
+
+        root = {str(tmp_path)!r}
+        articles = load_articles(config.SEEDS_DIR, root)
+        work = chunk_work(config.SEEDS_DIR, articles, RunOptions(), root)
+        (tokens,) = iter_tokens(work.chunks[:1], cache_dir=root, n_process=1, progress=False)
+        preload_lanes()
+        before = {{m.split(".")[0] for m in sys.modules}}
+        loaded = frequencies.cache_info().currsize, cmudict_entries.cache_info().currsize
+        process_chunk(work.chunks[0], tokens, work.stages, work.keys[0], cache_dir=root)
+        print(sorted({{m.split(".")[0] for m in sys.modules}} - before), loaded)
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[] (1, 1)"
+
+
+def test_a_file_source_preloads_during_its_load_and_drops_the_model_after_the_lanes(
+    generated, tmp_path, fork_allowed
+):
+    """A cold run from a file: the parent preloads while the forked loader runs; tables as a serial run's."""
+    from analysis.annotate import load_model
+
+    source = tmp_path / "corpus.jsonl"
+    generated.drop(columns=[c for c in ("status",) if c in generated.columns]).to_json(
+        source, orient="records", lines=True, force_ascii=False
+    )
+    load_model.cache_clear()
+    cold = pipeline.run(source, cache_dir=tmp_path / "lanes", n_process=2, chunk_size=40, progress=False)
+    timings = cold.timings.set_index("stage")["seconds"]
+    assert cold.info.engine == "lanes" and timings["preload"] > 0
+    assert load_model.cache_info().currsize == 0  # the corpus stages ran without the parser
+    serial_cache = tmp_path / "serial"
+    shutil.copytree(tmp_path / "lanes" / "tokens", serial_cache / "tokens")
+    serial = pipeline.run(source, cache_dir=serial_cache, n_process=1, chunk_size=40, progress=False)
+    assert "preload" not in set(serial.timings["stage"]) and serial.info.engine == "serial"
+    pd.testing.assert_frame_equal(serial.articles, cold.articles)
+    for name in serial.tables:
+        pd.testing.assert_frame_equal(serial[name], cold[name], obj=name)

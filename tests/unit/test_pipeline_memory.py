@@ -190,3 +190,55 @@ def test_corpus_stages_run_with_the_earlier_heap_frozen_and_unfreeze_it_after(tm
     assert got["n_rows"]["n"].tolist() == [2]
     assert seen and seen[0] > before  # the objects alive before the stage were frozen
     assert gc.get_freeze_count() == before  # and are back with the collector afterwards
+
+
+@linux_only
+def test_meanwhile_runs_here_while_the_forked_load_runs(tmp_path, monkeypatch):
+    src = tmp_path / "corpus"
+    _write_corpus(src)
+    monkeypatch.delenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", raising=False)
+    calls = []
+    table = source.load_articles(src, tmp_path / "cache", meanwhile=lambda: calls.append(os.getpid()))
+    assert calls == [os.getpid()] and len(table) == 6
+    # a cached table: no loader, so nothing runs meanwhile
+    again = source.load_articles(src, tmp_path / "cache", meanwhile=lambda: calls.append("again"))
+    assert calls == [os.getpid()]
+    pd.testing.assert_frame_equal(table, again)
+
+
+def _slow_write(path: str) -> int:
+    import time
+
+    time.sleep(0.3)
+    with open(path, "w") as fh:
+        fh.write("x")
+    return 7
+
+
+@linux_only
+def test_an_error_meanwhile_is_raised_after_the_forked_call_finished(tmp_path):
+    done = tmp_path / "done"
+
+    def fail() -> None:
+        raise KeyError("meanwhile")
+
+    assert memory.in_forked_process(_slow_write, str(done), meanwhile=lambda: None) == 7
+    done.unlink()
+    with pytest.raises(KeyError, match="meanwhile"):
+        memory.in_forked_process(_slow_write, str(done), meanwhile=fail)
+    assert done.exists()  # the forked call was waited for
+
+
+def test_preload_during_load_only_for_forking_engines_and_small_sources(monkeypatch):
+    from analysis import config
+    from analysis.pipeline.engines.lanes import preload_pays_off
+    from analysis.pipeline.options import RunOptions
+
+    limit = config.PRELOAD_DURING_LOAD_MAX_BYTES
+    forking = memory.fork_context().get_start_method() == "fork"
+    assert preload_pays_off(RunOptions(n_process=2), 1000) is forking
+    assert preload_pays_off(RunOptions(n_process=2, engine="lanes"), limit) is forking
+    assert not preload_pays_off(RunOptions(n_process=2), limit + 1)
+    assert not preload_pays_off(RunOptions(n_process=2), None)  # a table: no forked loader
+    assert not preload_pays_off(RunOptions(n_process=1), 1000)
+    assert not preload_pays_off(RunOptions(n_process=2, engine="serial"), 1000)

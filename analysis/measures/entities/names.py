@@ -382,6 +382,8 @@ def ruler_patterns() -> frozenset[tuple[str, ...]]:
 # --------------------------------------------------------------------------- common words
 
 
+#: The frequency list :func:`zipf_frequency` reads is loaded before workers fork (they share it).
+preload(word_frequencies)
 #: Zipf frequency (wordfreq, English) from which a word counts as common.
 COMMON_WORD_ZIPF = 3.5
 

@@ -121,14 +121,23 @@ def select(
     span_set = {i for i in span if 0 <= i < len(head)}
     if not span_set:
         return []
+    walk = clause_path(head, dep, pos, span_set, children)
+    return select_on_path(head, dep, pos, span_set, window, children, walk, subtree(walk[0], children))
 
-    def has_subject(i: int) -> bool:
-        return any(dep[c] in SUBJECT_DEPS for c in children[i])
+
+def clause_path(
+    head: Sequence[int], dep: Sequence[str], pos: Sequence[str], span_set: set[int], children: list[list[int]]
+) -> tuple[int, list[int], int]:
+    """Return the target's head token, the path from it up to its clause head, and the clause head.
+
+    The target's head is its first token whose head lies outside the span (or a root); the
+    clause head is the first verbal token, root or token with a subject above it (``span_set``:
+    local indices in the sentence, not empty).
+    """
 
     def is_clause(i: int) -> bool:
-        return pos[i] in VERBAL_POS or head[i] == i or has_subject(i)
+        return pos[i] in VERBAL_POS or head[i] == i or any(dep[c] in SUBJECT_DEPS for c in children[i])
 
-    # head of the target span: the token whose head lies outside the span
     outside = [i for i in sorted(span_set) if head[i] not in span_set or head[i] == i]
     target_head = outside[0] if outside else min(span_set)
     path = [target_head]
@@ -138,24 +147,48 @@ def select(
         if node in path:  # malformed tree: stop
             break
         path.append(node)
-    clause_head = node
+    return target_head, path, node
+
+
+def select_on_path(
+    head: Sequence[int],
+    dep: Sequence[str],
+    pos: Sequence[str],
+    span_set: set[int],
+    window: int,
+    children: list[list[int]],
+    walk: tuple[int, list[int], int],
+    target_subtree: list[int],
+) -> list[int]:
+    """Walk the clause found by :func:`clause_path` (``walk``: its result) and return the selection.
+
+    ``target_subtree``: ``subtree(target_head, children)`` (the target's modifiers always stay).
+    """
+    _, path, clause_head = walk
+
+    def has_subject(i: int) -> bool:
+        return any(dep[c] in SUBJECT_DEPS for c in children[i])
+
+    def is_clause(i: int) -> bool:
+        return pos[i] in VERBAL_POS or head[i] == i or has_subject(i)
+
     path_set = set(path)
     # is the target (or the noun phrase holding it) the subject of the clause?
-    below = path[-2] if len(path) > 1 else target_head
+    below = path[-2] if len(path) > 1 else path[0]
     target_is_subject = dep[below] in SUBJECT_DEPS or dep[below] == "agent"
-    keep_always = set(subtree(target_head, children))
+    keep_always = set(target_subtree)
 
     selected: list[int] = []
     stack = [clause_head]
     while stack:
         node = stack.pop()
+        d = dep[node]
         if node not in keep_always and node not in path_set:
-            d = dep[node]
             if d in _NOUN_CLAUSE_DEPS:
                 continue
             if d in _SIDE_CLAUSE_DEPS and is_clause(node) and (has_subject(node) or not target_is_subject):
                 continue
-        if dep[node] not in _SKIP_DEPS and pos[node] != "PUNCT" and node not in span_set:
+        if d not in _SKIP_DEPS and pos[node] != "PUNCT" and node not in span_set:
             selected.append(node)
         stack.extend(children[node])
     lo, hi = min(span_set) - window, max(span_set) + window

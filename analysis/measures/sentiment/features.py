@@ -44,8 +44,9 @@ from analysis.measures.sentiment.clause import (
     SUBJECT_DEPS,
     TARGET_WINDOW,
     VERBAL_POS,
+    clause_path,
     score_selection,
-    select,
+    select_on_path,
     subtree,
     tree,
 )
@@ -279,20 +280,9 @@ def tree_part(sentence: Sentence, span_set: set[int], window: int) -> tuple[dict
         sentence.children,
     )
 
-    def is_clause(i: int) -> bool:
-        return pos[i] in VERBAL_POS or head[i] == i or any(dep[c] in SUBJECT_DEPS for c in children[i])
-
-    outside = [i for i in sorted(span_set) if head[i] not in span_set or head[i] == i]
-    th = outside[0] if outside else min(span_set)
     # path to the clause head (as the clause-VADER selection walks it) and on to the root
-    path = [th]
-    node = th
-    while head[node] != node and not (node != th and is_clause(node)):
-        node = head[node]
-        if node in path:
-            break
-        path.append(node)
-    clause_head = node
+    th, path, clause_head = clause_path(head, dep, pos, span_set, children)
+    node = clause_head
     below = path[-2] if len(path) > 1 else th
     to_root = list(path)
     while head[node] != node and len(to_root) < n:
@@ -332,7 +322,8 @@ def tree_part(sentence: Sentence, span_set: set[int], window: int) -> tuple[dict
             break
 
     # clause-VADER and the sentence
-    selected = select(head, dep, pos, sorted(span_set), window, children)
+    th_subtree = subtree(th, children)
+    selected = select_on_path(head, dep, pos, span_set, window, children, (th, path, clause_head), th_subtree)
     clause_score = score_selection(sentence.text, sentence.ws, selected, sentence.lemma)
     out["clause_vader"] = clause_score
     negated = any(sentence.negated[i] for i in selected) or any(
@@ -346,7 +337,7 @@ def tree_part(sentence: Sentence, span_set: set[int], window: int) -> tuple[dict
 
     # lexicon masses in regions
     clause_set = set(subtree(clause_head, children))
-    own = [i for i in subtree(th, children) if i not in span_set]
+    own = [i for i in th_subtree if i not in span_set]
     _masses(sentence, selected, "lex_sel", out)
     _masses(sentence, [i for i in range(n) if i not in span_set and i not in clause_set], "lex_out", out)
     _masses(sentence, own, "lex_own", out)

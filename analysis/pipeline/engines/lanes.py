@@ -29,7 +29,7 @@ from analysis.pipeline.chunks import process_chunk
 from analysis.pipeline.engines.base import ChunkWork, LocalEngine
 from analysis.pipeline.engines.serial import SerialEngine
 from analysis.pipeline.options import RunOptions
-from analysis.pipeline.plan import plan
+from analysis.pipeline.plan import collect, plan
 from analysis.pipeline.timing import Timer
 
 #: Chunks each lane process computes before the lanes are replaced by fresh ones, in jobs of more
@@ -61,6 +61,36 @@ def lane_count(n_process: int | None, todo_sizes: list[int]) -> int:
     if processes < 2 or len(todo_sizes) < 2:
         return 1
     return max(1, min(processes, len(todo_sizes), sum(todo_sizes) // MIN_ARTICLES_PER_PROCESS))
+
+
+def preload_pays_off(options: RunOptions, source_size: int | None) -> bool:
+    """Tell whether a run should load the lanes' model and shared data while its corpus loads.
+
+    True for the ``pandas`` and ``lanes`` engines with 2+ processes, when forking is the start
+    method and the source is at most :data:`analysis.config.PRELOAD_DURING_LOAD_MAX_BYTES`.
+    The lanes (and the serial engine, for a small job) need both; loading them is then work
+    for the second core while the first one loads the corpus.
+    """
+    processes = options.n_process or config.SPACY_N_PROCESS
+    return (
+        options.engine in ("pandas", "lanes")
+        and processes >= 2
+        and source_size is not None
+        and source_size <= config.PRELOAD_DURING_LOAD_MAX_BYTES
+        and fork_context().get_start_method() == "fork"
+    )
+
+
+def preload_lanes() -> bool:
+    """Load the spaCy model and every :func:`~analysis.core.parallel.preload` loader here.
+
+    Returns whether the model was loaded by this call (so the caller may drop it afterwards).
+    """
+    loaded = load_model.cache_info().currsize == 0
+    load_model()
+    collect()  # the stage modules declare the loaders when imported
+    load_shared()
+    return loaded
 
 
 def lane_init() -> None:
