@@ -202,7 +202,7 @@ def test_the_lanes_import_and_load_nothing_the_parent_did_not_preload(tmp_path):
         from analysis.pipeline.source import load_articles
         from analysis.annotate import iter_tokens
         from analysis.clean.vocabulary import frequencies
-        from analysis.measures.readability import cmudict_entries
+        from analysis.measures.readability import cmudict_syllables
 
         root = {str(tmp_path)!r}
         articles = load_articles(config.SEEDS_DIR, root)
@@ -210,7 +210,7 @@ def test_the_lanes_import_and_load_nothing_the_parent_did_not_preload(tmp_path):
         (tokens,) = iter_tokens(work.chunks[:1], cache_dir=root, n_process=1, progress=False)
         preload_lanes()
         before = {{m.split(".")[0] for m in sys.modules}}
-        loaded = frequencies.cache_info().currsize, cmudict_entries.cache_info().currsize
+        loaded = frequencies.cache_info().currsize, cmudict_syllables.cache_info().currsize
         process_chunk(work.chunks[0], tokens, work.stages, work.keys[0], cache_dir=root)
         print(sorted({{m.split(".")[0] for m in sys.modules}} - before), loaded)
         """
