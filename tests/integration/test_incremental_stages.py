@@ -16,7 +16,7 @@ import pytest
 from analysis import config, pipeline
 from analysis.framing.claims import vectors as claim_vectors
 from analysis.framing.stories import Vectorizers
-from analysis.pipeline import corpus_stages, incremental
+from analysis.pipeline import incremental
 from analysis.pipeline.plan import plan
 
 N_BASE = 200
@@ -43,13 +43,8 @@ def _index(name: str, root):
 
 
 def _counting(monkeypatch):
-    """Count the texts whose vectors the stories and claims code computes (in this process).
-
-    The corpus stages are then computed here, not in forked processes (whose calls this
-    process would not see).
-    """
+    """Count the texts whose vectors the stories and claims code computes (in this process)."""
     seen = {"story_texts": 0, "claim_fits": 0, "claim_texts": 0}
-    monkeypatch.setattr(corpus_stages, "can_fork", lambda: False)
     transform, add = Vectorizers.transform, claim_vectors.BlockVectors.add
     word_counts = claim_vectors.FrozenVectors.word_counts
 
