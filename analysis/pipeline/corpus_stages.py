@@ -18,12 +18,12 @@ from typing import Any
 import pandas as pd
 
 from analysis.core import cache
-from analysis.core.parallel import can_fork, job_state, release_memory, start_forked
+from analysis.core.parallel import release_memory
 from analysis.pipeline.chunks import table_owners
 from analysis.pipeline.engines.ahead import start_ahead
 from analysis.pipeline.incremental import compute_stage
 from analysis.pipeline.plan import INTERNAL_PREFIX, PlannedStage
-from analysis.pipeline.store import LazyTables, Source, corpus_kind, read_stage, stage_sources
+from analysis.pipeline.store import LazyTables, corpus_kind, read_stage, stage_sources
 from analysis.pipeline.timing import Timer
 
 
@@ -63,28 +63,23 @@ def run_corpus_stages(
 ) -> Mapping[str, pd.DataFrame]:
     """Run the corpus stages of ``stages`` in order and return their tables.
 
-    ``tables`` holds the per-article tables. With a :class:`LazyTables` (read from the cache
-    when asked for) the returned mapping is a :class:`LazyTables` too, whose corpus tables
-    stay in the cache until asked for; a stage that is not cached is then computed in a
-    forked process (:func:`compute_forked`, when :func:`~analysis.core.parallel.can_fork`),
-    so this process reads none of its inputs. A stage computed here runs beside its own
-    inputs only (:func:`release_unread`). Internal tables (names starting with
+    ``tables`` holds the per-article tables. A :class:`LazyTables` reads each from the cache
+    when a stage asks for it; after each stage this forgets every table the next stage does
+    not read (a later stage reads it again), and a corpus table no later stage reads leaves
+    memory too: the returned mapping is then a :class:`LazyTables` that reads it back from
+    the cache when asked for. So a stage runs beside its own inputs only, not beside the
+    tables of the stages before and after it. Internal tables (names starting with
     :data:`analysis.pipeline.plan.INTERNAL_PREFIX`) are removed from ``tables`` at the end.
     """
     corpus_signature, chunk_keys, cache_dir = where.corpus_signature, where.chunk_keys, where.cache_dir
     timer = where.timer
     owners = table_owners(stages)
     per_article = {t for t, s in owners.items() if any(p.name == s and p.per_article for p in stages)}
-    stored = LazyTables([], cache_dir) if isinstance(tables, LazyTables) else None  # outputs in the cache
-    layers = [
-        {"articles": articles, "cache_dir": cache_dir},
-        *([stored] if stored is not None else []),
-        tables,
-    ]
-    inputs: ChainMap[str, Any] = ChainMap(*layers)
+    inputs: ChainMap[str, Any] = ChainMap({"articles": articles, "cache_dir": cache_dir}, tables)
     produced: dict[str, str] = {}  # corpus table -> key of the stage that made it
     corpus = [s for s in stages if not s.per_article]
     out: dict[str, pd.DataFrame] = {}
+    stored = LazyTables([], cache_dir) if isinstance(tables, LazyTables) else None  # outputs in the cache
 
     def key_of(planned: PlannedStage, extra: Mapping[str, str] | None = None) -> str:
         made = {**produced, **(extra or {})}  # corpus tables -> key of the stage that made them
@@ -105,24 +100,14 @@ def run_corpus_stages(
             kind = corpus_kind(planned.name)
             ahead.wait(planned.name, timer)  # a stage computed ahead is then read from the cache
             started = time.perf_counter()
-            refs, computed = None, False
-            if stored is not None:  # cached, or computed in a forked process: held by reference
-                refs = stage_sources(kind, key, cache_dir)
-                if refs is None and can_fork():
-                    refs, computed = compute_forked(planned, inputs, key, cache_dir), True
-            if refs is not None:
-                for name, source in refs.items():
-                    stored.add_stored(name, source)  # type: ignore[union-attr]
-                produced.update(dict.fromkeys(refs, key))
-            else:
-                result = read_stage(kind, key, cache_dir)
-                computed = result is None
-                if computed:
-                    result = compute_stage(planned, inputs, key, cache_dir)
-                out.update(result)
-                inputs.maps[0].update(result)
-                produced.update(dict.fromkeys(result, key))
+            result = read_stage(kind, key, cache_dir)
+            computed = result is None
+            if computed:
+                result = compute_stage(planned, inputs, key, cache_dir)
             timer.add(planned.name, time.perf_counter() - started)
+            out.update(result)
+            inputs.maps[0].update(result)
+            produced.update(dict.fromkeys(result, key))
             if stored is not None:
                 release_unread(
                     tables, corpus[position + 1 :], out=out, held=inputs.maps[0], produced=produced,
@@ -167,9 +152,6 @@ def release_unread(
         if name not in following:
             tables.release(name)
     still = set().union(*(set(s.inputs) for s in later))
-    for name in stored.held():
-        if name not in still:
-            stored.release(name)
     for name in [n for n in out if n not in still]:
         sources = stage_sources(corpus_kind(owners[name]), produced[name], cache_dir)
         if sources is None or name not in sources:  # not in the cache: keep it here
@@ -177,41 +159,6 @@ def release_unread(
         stored.add_stored(name, sources[name])
         del out[name]
         held.pop(name, None)
-
-
-#: Name of the forked job that computes one corpus stage (:func:`compute_forked`).
-STAGE_JOB = "corpus-stage"
-
-
-def compute_forked(
-    planned: PlannedStage, inputs: Mapping[str, Any], key: str, cache_dir
-) -> dict[str, Source] | None:
-    """Compute a corpus stage in a forked process that writes its tables to the cache; return where they are.
-
-    The process reads the stage's inputs itself (``inputs`` is inherited, not pickled) and
-    takes its working set and freed heap with it when it ends, so this process never holds
-    them. Its error is raised here; a process that dies (killed, out of memory) gives None
-    and the caller computes the stage itself. Call only when :func:`can_fork`.
-    """
-    job = {"planned": planned, "inputs": inputs, "key": key, "root": cache_dir}
-    jobs = start_forked(_stage_job, {STAGE_JOB: job})
-    try:
-        done, writes = jobs.wait(STAGE_JOB)
-    except BaseException:
-        jobs.close(abandon=True)
-        raise
-    jobs.close()
-    if not done:
-        return None
-    cache.add_writes(writes)
-    return stage_sources(corpus_kind(planned.name), key, cache_dir)
-
-
-def _stage_job(name: str) -> int:
-    """Compute the corpus stage of job ``name`` into the cache (in the forked process); return the writes."""
-    job, writes = job_state(name), cache.write_count()
-    compute_stage(job["planned"], job["inputs"], job["key"], job["root"])
-    return cache.write_count() - writes
 
 
 def drop_internal(tables: dict[str, pd.DataFrame] | LazyTables | Mapping[str, pd.DataFrame]) -> None:

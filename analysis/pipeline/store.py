@@ -123,18 +123,15 @@ def chunk_sources(keys: Mapping[str, str], cache_dir) -> dict[str, Source] | Non
 def stage_sources(kind: str, key: str, cache_dir) -> dict[str, Source] | None:
     """Return ``table -> (kind, key, format)`` of one stage output written by :func:`write_stage`.
 
-    Reads only the index entry and checks that every table's entry exists (None when one is
-    missing); :class:`LazyTables` reads the tables.
+    Reads only the index entry (None when it is missing); :class:`LazyTables` reads the tables.
     """
     index = cache.read(kind, key, cache_dir)
     if index is None:
         return None
-    out: dict[str, Source] = {}
-    for name, sub, fmt in zip(index["table"], index["key"], index["format"], strict=True):
-        if not cache.entry_path(f"{kind}-tables", sub, cache_dir, suffix=suffix(fmt)).exists():
-            return None
-        out[name] = (f"{kind}-tables", sub, fmt)
-    return out
+    return {
+        name: (f"{kind}-tables", sub, fmt)
+        for name, sub, fmt in zip(index["table"], index["key"], index["format"], strict=True)
+    }
 
 
 def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:

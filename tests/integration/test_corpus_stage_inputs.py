@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pandas as pd
@@ -66,20 +65,19 @@ def test_corpus_tables_equal_the_token_table_path(seeds_run, seed_articles, seed
 
 
 def test_each_corpus_stage_runs_beside_its_own_inputs_only(tmp_path, monkeypatch):
-    """In this process: per-article tables the next stage does not read and unread corpus tables go."""
+    """Per-article tables the next stage does not read and corpus tables no later one reads leave memory."""
     real = corpus_stages.compute_stage
     corpus = [s for s in plan() if not s.per_article]
     seen: dict[str, tuple[set[str], set[str]]] = {}
 
     def recording(planned, inputs, key, cache_dir):
-        made, stored, tables = inputs.maps
+        made, tables = inputs.maps[0], inputs.maps[1]
         held = {n for n, v in made.items() if isinstance(v, pd.DataFrame) and n != "articles"}
-        seen[planned.name] = (set(tables.held()), held | set(stored.held()))
+        seen[planned.name] = (set(tables.held()), held)
         return real(planned, inputs, key, cache_dir)
 
     monkeypatch.setattr(corpus_stages, "compute_stage", recording)
-    monkeypatch.setattr(corpus_stages, "can_fork", lambda: False)  # every corpus stage computed here
-    monkeypatch.setattr(config, "CORPUS_OVERLAP_MAX_ARTICLES", 0)
+    monkeypatch.setattr(config, "CORPUS_OVERLAP_MAX_ARTICLES", 0)  # every corpus stage computed here
     result = pipeline.run(config.SEEDS_DIR, cache_dir=tmp_path, chunk_size=2, progress=False)
     assert list(seen) == [s.name for s in corpus]
     for position, planned in enumerate(corpus):
@@ -96,38 +94,3 @@ def test_each_corpus_stage_runs_beside_its_own_inputs_only(tmp_path, monkeypatch
     for planned in corpus:
         for name in planned.stage.provides:
             pd.testing.assert_frame_equal(result[name], warm[name], obj=name)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork: Linux")
-def test_corpus_stages_run_in_forked_processes_and_this_one_reads_no_table(tmp_path, monkeypatch):
-    """Above the claims-ahead limit each computed corpus stage runs in its own forked process."""
-    from analysis.core import cache
-
-    log = tmp_path / "reads"
-    real_read, real_compute = cache.read, corpus_stages.compute_stage
-
-    def read(kind, *args, **kwargs):  # inherited by the forked processes: each appends its own pid
-        if kind.endswith("-tables"):
-            with open(log, "a") as f:
-                f.write(f"{os.getpid()} {kind}\n")
-        return real_read(kind, *args, **kwargs)
-
-    def compute(planned, *args):
-        with open(log, "a") as f:
-            f.write(f"{os.getpid()} computed-{planned.name}\n")
-        return real_compute(planned, *args)
-
-    monkeypatch.setattr(cache, "read", read)
-    monkeypatch.setattr(corpus_stages, "compute_stage", compute)
-    monkeypatch.setattr(config, "CORPUS_OVERLAP_MAX_ARTICLES", 0)
-    monkeypatch.delenv("OUTLET_FRAMING_FAIL_AFTER_WRITES", raising=False)
-    result = pipeline.run(config.SEEDS_DIR, cache_dir=tmp_path / "c", chunk_size=2, progress=False)
-    rows = [line.split() for line in log.read_text().splitlines()]
-    computed = {k.removeprefix("computed-"): int(pid) for pid, k in rows if k.startswith("computed-")}
-    corpus = [s.name for s in plan() if not s.per_article]
-    assert sorted(computed) == sorted(corpus)
-    assert os.getpid() not in computed.values() and len(set(computed.values())) == len(corpus)
-    here = {kind for pid, kind in rows if int(pid) == os.getpid() and kind.startswith(("stage-", "corpus-"))}
-    assert not here  # this process read no per-article or corpus table during the run
-    assert result.tables.held() == [] and result.info.cache_writes > 0
-    assert len(result["claims"]) > 0 and set(corpus) <= set(result.tables)
