@@ -3,7 +3,8 @@
 ``python -m bench.corpus_phase --corpus bench/results/corpus-20000.jsonl --cache bench/results/cache-20000``
 
 Takes a cache that a cold build wrote (e.g. ``python -m bench.run --n 20000 --phases cold --work
-DIR``), deletes its corpus-stage entries (``corpus-*`` folders: they are recomputed; per-article
+DIR``), deletes its corpus-stage entries (``corpus-*`` folders, and the ``index-*`` folders so that
+``stories`` and ``claims`` are built in full, not updated: they are recomputed; per-article
 tables and tokens stay), runs ``analysis.run`` on the same corpus (so only the corpus stages are
 computed, exactly as a cold build computes them) and prints, per stage, its wall time and the peak
 PSS of this process and every process it forks, sampled every 0.25 s. Unlike
@@ -32,8 +33,9 @@ def measure(
     from analysis.pipeline import corpus_stages
     from bench.run import _tree_memory
 
-    for folder in glob.glob(str(Path(cache_dir) / "corpus-*")):
-        shutil.rmtree(folder)
+    for pattern in ("corpus-*", "index-*"):
+        for folder in glob.glob(str(Path(cache_dir) / pattern)):
+            shutil.rmtree(folder)
     me = psutil.Process()
     samples: list[tuple[float, int]] = []
     stop = threading.Event()
@@ -78,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", required=True, help="the corpus the cache was built from")
     parser.add_argument(
-        "--cache", required=True, help="cache folder of that cold build (its corpus-* entries are deleted)"
+        "--cache",
+        required=True,
+        help="cache folder of a cold build (its corpus-* and index-* entries are deleted)",
     )
     parser.add_argument(
         "--chunk-size", type=int, default=None, help="chunk size of that build (bench: N/16, at most 250)"

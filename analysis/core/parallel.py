@@ -47,6 +47,21 @@ def load_shared() -> int:
     return len(_PRELOADS)
 
 
+def unloaded_shared() -> list[Callable[[], Any]]:
+    """Return the :func:`preload` loaders whose data this process has not loaded (yet)."""
+    return [f for f in _PRELOADS if hasattr(f, "cache_info") and f.cache_info().currsize == 0]
+
+
+def forget_shared(loaders: list[Callable[[], Any]]) -> None:
+    """Drop what ``loaders`` (:func:`preload` loaders) hold in this process; the next call loads again.
+
+    A process that loaded the data only to fork workers calls this when they are gone, so
+    the work that follows in it (the corpus stages) does not carry the data.
+    """
+    for loader in loaders:
+        loader.cache_clear()  # type: ignore[attr-defined]
+
+
 def release_memory() -> None:
     """Collect garbage and hand the freed heap pages back to the operating system.
 

@@ -24,7 +24,7 @@ from analysis.pipeline.chunks import table_owners
 from analysis.pipeline.engines.ahead import start_ahead
 from analysis.pipeline.incremental import compute_stage
 from analysis.pipeline.plan import INTERNAL_PREFIX, PlannedStage
-from analysis.pipeline.store import LazyTables, corpus_kind, read_stage
+from analysis.pipeline.store import LazyTables, corpus_kind, read_stage, stage_sources
 from analysis.pipeline.timing import Timer
 
 
@@ -61,13 +61,16 @@ def run_corpus_stages(
     tables: dict[str, pd.DataFrame] | LazyTables,
     stages: Sequence[PlannedStage],
     where: CorpusRun,
-) -> dict[str, pd.DataFrame]:
+) -> Mapping[str, pd.DataFrame]:
     """Run the corpus stages of ``stages`` in order and return their tables.
 
-    ``tables`` holds the per-article tables (a :class:`LazyTables` reads each from the cache
-    when a stage asks for it, and forgets it when no later stage reads it). Internal tables
-    (names starting with :data:`analysis.pipeline.plan.INTERNAL_PREFIX`) are removed from
-    ``tables`` at the end.
+    ``tables`` holds the per-article tables. A :class:`LazyTables` reads each from the cache
+    when a stage asks for it; after each stage this forgets every table the next stage does
+    not read (a later stage reads it again), and a corpus table no later stage reads leaves
+    memory too: the returned mapping is then a :class:`LazyTables` that reads it back from
+    the cache when asked for. So a stage runs beside its own inputs only, not beside the
+    tables of the stages before and after it. Internal tables (names starting with
+    :data:`analysis.pipeline.plan.INTERNAL_PREFIX`) are removed from ``tables`` at the end.
     """
     corpus_signature, chunk_keys, cache_dir = where.corpus_signature, where.chunk_keys, where.cache_dir
     timer = where.timer
@@ -77,6 +80,7 @@ def run_corpus_stages(
     produced: dict[str, str] = {}  # corpus table -> key of the stage that made it
     corpus = [s for s in stages if not s.per_article]
     out: dict[str, pd.DataFrame] = {}
+    stored = LazyTables([], cache_dir) if isinstance(tables, LazyTables) else None  # outputs in the cache
 
     def key_of(planned: PlannedStage, extra: Mapping[str, str] | None = None) -> str:
         made = {**produced, **(extra or {})}  # corpus tables -> key of the stage that made them
@@ -117,10 +121,11 @@ def run_corpus_stages(
                 out.update(result)
                 inputs.maps[0].update(result)
                 produced.update(dict.fromkeys(result, key))
-                if isinstance(tables, LazyTables):  # forget per-article inputs no later corpus stage reads
-                    later = set().union(*(set(s.inputs) for s in corpus[position + 1 :]))
-                    for name in set(planned.inputs) - later:
-                        tables.release(name)
+                if stored is not None:
+                    release_unread(
+                        tables, corpus[position + 1 :], out=out, held=inputs.maps[0], produced=produced,
+                        owners=owners, stored=stored, cache_dir=cache_dir,
+                    )  # fmt: skip
                 if computed:  # the next stage starts from what the tables hold, not this one's freed heap
                     release_memory()
         except BaseException:
@@ -133,7 +138,43 @@ def run_corpus_stages(
     if where.ahead_pids is not None:
         where.ahead_pids.update(ahead.pids)
     drop_internal(tables)
-    return out
+    if stored is None:
+        return out
+    stored.add(out)
+    return stored
+
+
+def release_unread(
+    tables: LazyTables,
+    later: Sequence[PlannedStage],
+    *,
+    out: dict[str, pd.DataFrame],
+    held: dict[str, Any],
+    produced: Mapping[str, str],
+    owners: Mapping[str, str],
+    stored: LazyTables,
+    cache_dir: Any,
+) -> None:
+    """Forget the tables the stages still to run do not need now.
+
+    A per-article table the next stage (``later[0]``) does not read is forgotten (a later
+    stage reads it from the cache again). A corpus table in ``out`` that no stage of
+    ``later`` reads moves to ``stored`` as a reference to its cache entry and leaves
+    ``held`` (the stages' inputs computed so far). ``produced`` maps a corpus table to the
+    key of the stage that made it, ``owners`` a table to its stage.
+    """
+    following = set(later[0].inputs) if later else set()
+    for name in tables.held():
+        if name not in following:
+            tables.release(name)
+    still = set().union(*(set(s.inputs) for s in later))
+    for name in [n for n in out if n not in still]:
+        sources = stage_sources(corpus_kind(owners[name]), produced[name], cache_dir)
+        if sources is None or name not in sources:  # not in the cache: keep it here
+            continue
+        stored.add_stored(name, sources[name])
+        del out[name]
+        held.pop(name, None)
 
 
 def drop_internal(tables: dict[str, pd.DataFrame] | LazyTables | Mapping[str, pd.DataFrame]) -> None:

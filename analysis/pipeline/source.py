@@ -92,15 +92,33 @@ def load_articles(
     key = cache.content_key(digest, code_digest(LOADER_MODULE))
     hit = cache.read(CORPUS_KIND, key, root)
     if hit is not None:
-        return hit
+        return share_text(hit)
     if can_fork() and not isinstance(source_or_articles, pd.DataFrame):  # paths: nothing to pickle
         writes = in_forked_process(load_and_store, source_or_articles, str(root), key, meanwhile=meanwhile)
         if writes is not None:
             cache.add_writes(writes)
             hit = cache.read(CORPUS_KIND, key, root)
             if hit is not None:
-                return hit
-    return load_and_store(source_or_articles, root, key, keep=True)
+                return share_text(hit)
+    return share_text(load_and_store(source_or_articles, root, key, keep=True))
+
+
+def share_text(articles: pd.DataFrame) -> pd.DataFrame:
+    """Hold one string, not two, where an article's ``raw_text`` equals its ``text``; return the table.
+
+    A table read from Parquet gets a separate copy of each; for most articles (those the
+    cleaning left unchanged) the two are equal, and the run holds the table throughout.
+    The values do not change.
+    """
+    if not {"text", "raw_text"} <= set(articles.columns) or articles["raw_text"].dtype != object:
+        return articles
+    text, raw = articles["text"].to_numpy(dtype=object), articles["raw_text"].to_numpy(dtype=object)
+    same = [i for i, (t, r) in enumerate(zip(text, raw, strict=True)) if isinstance(t, str) and t == r]
+    if same:
+        raw = raw.copy()
+        raw[same] = text[same]
+        articles["raw_text"] = raw
+    return articles
 
 
 def load_and_store(source: Any, cache_dir, key: str, *, keep: bool = False) -> Any:

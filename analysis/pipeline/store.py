@@ -153,6 +153,20 @@ def chunk_sources(keys: Mapping[str, str], cache_dir) -> dict[str, Source] | Non
     return out
 
 
+def stage_sources(kind: str, key: str, cache_dir) -> dict[str, Source] | None:
+    """Return ``table -> (kind, key, format)`` of one stage output written by :func:`write_stage`.
+
+    Reads only the index entry (None when it is missing); :class:`LazyTables` reads the tables.
+    """
+    index = cache.read(kind, key, cache_dir)
+    if index is None:
+        return None
+    return {
+        name: (f"{kind}-tables", sub, fmt)
+        for name, sub, fmt in zip(index["table"], index["key"], index["format"], strict=True)
+    }
+
+
 def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate chunk tables in order (an empty chunk's column types say nothing, so it is left out)."""
     nonempty = [f for f in frames if len(f)]
@@ -174,7 +188,9 @@ class LazyTables(Mapping[str, pd.DataFrame]):
     concatenates them in chunk order (then keeps the result); :meth:`release`
     forgets a table again. So a run holds in memory only the tables someone
     asks for — the corpus stages their inputs, one stage at a time; the caller
-    what it reads — instead of every per-article table of the corpus.
+    what it reads — instead of every per-article table of the corpus. Corpus
+    tables already in the cache are held the same way (:meth:`add_stored`):
+    read on first access, forgotten by :meth:`release`.
     """
 
     def __init__(
@@ -190,12 +206,21 @@ class LazyTables(Mapping[str, pd.DataFrame]):
             self._names.extend(n for n in chunk if n not in self._names)
         self._memo: dict[str, pd.DataFrame] = {}
         self._extra: dict[str, pd.DataFrame] = dict(extra or {})
+        self._stored: dict[str, Source] = {}  # whole tables in one cache entry each (corpus tables)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name in self._extra:
             return self._extra[name]
         if name in self._memo:
             return self._memo[name]
+        if name in self._stored:
+            kind, key, fmt = self._stored[name]
+            read = cache.read_pickle if fmt == "pickle" else cache.read
+            table = read(kind, key, self._root)
+            if table is None:
+                raise RuntimeError(f"cache entry of table {name!r} vanished during the run ({kind}/{key})")
+            self._memo[name] = table
+            return table
         if name not in self._names:
             raise KeyError(name)
         if name in CATEGORICAL_TABLES:
@@ -259,22 +284,42 @@ class LazyTables(Mapping[str, pd.DataFrame]):
         return frame
 
     def __iter__(self):
-        yield from (n for n in self._names if n not in self._extra)
+        yield from (n for n in self._names if n not in self._extra and n not in self._stored)
+        yield from (n for n in self._stored if n not in self._extra)
         yield from self._extra
 
     def __len__(self) -> int:
-        return len(set(self._names) | set(self._extra))
+        return len(set(self._names) | set(self._stored) | set(self._extra))
 
     def __contains__(self, name: object) -> bool:
-        return name in self._extra or name in self._names
+        return name in self._extra or name in self._stored or name in self._names
+
+    def held(self) -> list[str]:
+        """Return the names of the tables read from the cache and held in memory now."""
+        return list(self._memo)
 
     def release(self, name: str) -> None:
-        """Forget a per-article table read from the cache (it is read again when asked for)."""
+        """Forget a table read from the cache (it is read again when asked for)."""
         self._memo.pop(name, None)
 
     def add(self, tables: Mapping[str, pd.DataFrame]) -> None:
-        """Hold tables computed in memory (corpus-level outputs)."""
+        """Hold tables: computed in memory (corpus-level outputs), or another LazyTables' stored ones.
+
+        The stored tables of a :class:`LazyTables` (:meth:`add_stored`) are added as cache
+        entries, not read.
+        """
+        if isinstance(tables, LazyTables):
+            for name, source in tables._stored.items():
+                self.add_stored(name, source)
+            self._extra.update(tables._extra)
+            return
         self._extra.update(tables)
+
+    def add_stored(self, name: str, source: Source) -> None:
+        """Hold a whole table in the cache (``(kind, key, format)``) by reference: read when asked for."""
+        self._extra.pop(name, None)
+        self._memo.pop(name, None)
+        self._stored[name] = source
 
     def drop(self, names: Iterable[str]) -> None:
         """Remove tables from the mapping (internal inputs of the corpus stages)."""
@@ -283,3 +328,4 @@ class LazyTables(Mapping[str, pd.DataFrame]):
         for name in gone:
             self._memo.pop(name, None)
             self._extra.pop(name, None)
+            self._stored.pop(name, None)

@@ -62,3 +62,35 @@ def test_corpus_tables_equal_the_token_table_path(seeds_run, seed_articles, seed
         check_dtype=False,
     )
     pd.testing.assert_frame_equal(r["claims"], analysis.claims(arts, annotations=ann), check_dtype=False)
+
+
+def test_each_corpus_stage_runs_beside_its_own_inputs_only(tmp_path, monkeypatch):
+    """Per-article tables the next stage does not read and corpus tables no later one reads leave memory."""
+    real = corpus_stages.compute_stage
+    corpus = [s for s in plan() if not s.per_article]
+    seen: dict[str, tuple[set[str], set[str]]] = {}
+
+    def recording(planned, inputs, key, cache_dir):
+        made, tables = inputs.maps[0], inputs.maps[1]
+        held = {n for n, v in made.items() if isinstance(v, pd.DataFrame) and n != "articles"}
+        seen[planned.name] = (set(tables.held()), held)
+        return real(planned, inputs, key, cache_dir)
+
+    monkeypatch.setattr(corpus_stages, "compute_stage", recording)
+    monkeypatch.setattr(config, "CORPUS_OVERLAP_MAX_ARTICLES", 0)  # every corpus stage computed here
+    result = pipeline.run(config.SEEDS_DIR, cache_dir=tmp_path, chunk_size=2, progress=False)
+    assert list(seen) == [s.name for s in corpus]
+    for position, planned in enumerate(corpus):
+        per_article, corpus_tables = seen[planned.name]
+        assert per_article <= set(planned.inputs), planned.name  # kept only for the stage that reads it
+        still = set().union(*(set(s.inputs) for s in corpus[position:]))
+        assert corpus_tables <= still, planned.name
+    # what the old rule kept (read by a later stage, not by the next): mentions through keyness and claims
+    assert "mentions" not in seen["claims"][0] and "sentences" not in seen["stories"][0]
+    assert seen["stories"][1] == set() and seen["omissions"][1] == {"stories", "claims"}
+    # the run's corpus tables stay in the cache until asked for, then equal a warm run's
+    assert result.tables.held() == []
+    warm = pipeline.run(config.SEEDS_DIR, cache_dir=tmp_path, chunk_size=2, progress=False)
+    for planned in corpus:
+        for name in planned.stage.provides:
+            pd.testing.assert_frame_equal(result[name], warm[name], obj=name)

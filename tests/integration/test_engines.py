@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from analysis import config, pipeline
-from analysis.core import cache
+from analysis.core import cache, parallel
 from analysis.pipeline import RunOptions
 from analysis.pipeline.engines import get_engine
+from analysis.pipeline.engines import lanes as lanes_engine
 from analysis.pipeline.run import chunk_work
 from analysis.pipeline.source import load_articles
 
@@ -67,15 +68,22 @@ def test_every_engine_gives_the_serial_tables_on_the_seeds(name, seeds_work, tmp
     assert again.chunks_cached == len(work.chunks)
 
 
-def test_a_run_through_each_local_engine_gives_the_same_corpus_tables(tmp_path):
+def test_a_run_through_each_local_engine_gives_the_same_corpus_tables(tmp_path, monkeypatch):
     serial = pipeline.run(
         config.SEEDS_DIR, engine="serial", cache_dir=tmp_path / "s", chunk_size=2, progress=False
     )
     shutil.copytree(tmp_path / "s" / "tokens", tmp_path / "l" / "tokens")
+    shared = list(parallel._PRELOADS)
+    parallel.forget_shared(shared)  # as in a fresh process: the lanes' parent loads them for the lanes
+    loaded = []
+    real = lanes_engine.load_shared
+    still_unloaded = lambda: (real(), loaded.extend(parallel.unloaded_shared()))  # noqa: E731
+    monkeypatch.setattr(lanes_engine, "load_shared", still_unloaded)
     lanes = pipeline.run(
         config.SEEDS_DIR,
         RunOptions(engine="lanes", cache_dir=tmp_path / "l", chunk_size=2, n_process=2, progress=False),
     )
+    assert shared and loaded == [] and parallel.unloaded_shared() == shared  # loaded, then dropped
     assert (serial.info.engine, lanes.info.engine) == ("serial", "lanes")
     assert lanes.options.engine == "lanes" and lanes.info.chunks_computed == lanes.info.n_chunks
     assert sorted(serial.tables) == sorted(lanes.tables)

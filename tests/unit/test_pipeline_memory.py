@@ -242,3 +242,49 @@ def test_preload_during_load_only_for_forking_engines_and_small_sources(monkeypa
     assert not preload_pays_off(RunOptions(n_process=2), None)  # a table: no forked loader
     assert not preload_pays_off(RunOptions(n_process=1), 1000)
     assert not preload_pays_off(RunOptions(n_process=2, engine="serial"), 1000)
+
+
+def test_lazy_tables_hold_a_stored_table_by_reference_until_asked_for(tmp_path, monkeypatch):
+    from analysis.core import cache
+    from analysis.pipeline import store
+
+    table = _terms(["a1", "a2"], ["talk", "paris"])
+    store.write_stage("corpus-keyness", "k" * 40, {"keyness": table}, tmp_path)
+    sources = store.stage_sources("corpus-keyness", "k" * 40, tmp_path)
+    assert sources is not None and store.stage_sources("corpus-keyness", "x" * 40, tmp_path) is None
+    reads = []
+    real = cache.read
+    monkeypatch.setattr(cache, "read", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    stored = pipeline.LazyTables([], tmp_path)
+    stored.add_stored("keyness", sources["keyness"])
+    tables = pipeline.LazyTables([], tmp_path, extra={"labels": table})
+    tables.add(stored)  # merged as a reference: nothing is read
+    assert reads == [] and set(tables) == {"keyness", "labels"} and tables.held() == []
+    pd.testing.assert_frame_equal(tables["keyness"], table)
+    assert reads == ["corpus-keyness-tables"] and tables.held() == ["keyness"]
+    tables.release("keyness")
+    assert tables.held() == [] and "keyness" in tables
+    pd.testing.assert_frame_equal(tables["keyness"], table)  # read again
+    tables.drop(["keyness"])
+    assert "keyness" not in tables and len(tables) == 1
+
+
+def test_forget_shared_drops_what_a_preload_loader_holds(monkeypatch):
+    import functools
+
+    calls = []
+
+    @functools.lru_cache(maxsize=1)
+    def loader():
+        calls.append(1)
+        return [0] * 10
+
+    monkeypatch.setattr(memory, "_PRELOADS", [])
+    memory.preload(loader)
+    assert memory.unloaded_shared() == [loader]
+    memory.load_shared()
+    assert memory.unloaded_shared() == [] and calls == [1]
+    memory.forget_shared([loader])
+    assert memory.unloaded_shared() == [loader]
+    loader()
+    assert calls == [1, 1]  # loaded again on the next call

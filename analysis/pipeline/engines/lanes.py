@@ -3,10 +3,11 @@
 The parent loads the spaCy model and the stages' large read-only data
 (:func:`analysis.core.parallel.load_shared`: word vectors, name lists,
 dictionaries) once, then forks the lanes, which share those pages instead of
-each loading its own copy. Each lane takes the next chunk as soon as it is
-free, so the parse of one chunk overlaps with the per-article stages of another
-and both cores stay busy. In long jobs the lanes are replaced by fresh ones
-every :data:`LANE_MAX_CHUNKS` chunks each, because a lane's memory creeps up.
+each loading its own copy (what it loaded only for them it drops when they are
+done). Each lane takes the next chunk as soon as it is free, so the parse of one
+chunk overlaps with the per-article stages of another and both cores stay busy.
+In long jobs the lanes are replaced by fresh ones every :data:`LANE_MAX_CHUNKS`
+chunks each, because a lane's memory creeps up.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pandas as pd
 from analysis import config
 from analysis.annotate import MIN_ARTICLES_PER_PROCESS, iter_tokens, load_model
 from analysis.core import cache
-from analysis.core.parallel import fork_context, load_shared, release_memory
+from analysis.core.parallel import forget_shared, fork_context, load_shared, release_memory, unloaded_shared
 from analysis.pipeline.chunks import process_chunk
 from analysis.pipeline.engines.base import ChunkWork, LocalEngine
 from analysis.pipeline.engines.serial import SerialEngine
@@ -160,6 +161,7 @@ class LanesEngine(LocalEngine):
         context = fork_context()
         forking = context.get_start_method() == "fork"
         loaded_here = forking and load_model.cache_info().currsize == 0
+        shared_here = unloaded_shared() if forking else []
         if forking:  # loaded once here, shared by every lane (and every set of lanes) instead of copied
             started = time.perf_counter()
             load_model()
@@ -208,8 +210,10 @@ class LanesEngine(LocalEngine):
         finally:
             if forking:
                 gc.unfreeze()
-        if loaded_here:  # the corpus stages that follow need no parser
-            load_model.cache_clear()
+        if loaded_here or shared_here:  # the corpus stages that follow need no parser, no shared data
+            if loaded_here:
+                load_model.cache_clear()
+            forget_shared(shared_here)
             release_memory()
         return writes, [f"pid-{pid}" for pid in sorted(pids)]
 
