@@ -40,7 +40,7 @@ import functools
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -826,20 +826,20 @@ class ArticleSources:
         three, and more than twice any other party.
         """
         if self._article_party is None:
-            counts: Counter[str] = Counter()
-            for f in self.fields:
-                for i, w in enumerate(f.word):
-                    hit = self.terms.parties.get((w.lower(),))
-                    if (
-                        hit
-                        and _party_case((f, i), hit[2], self.terms.by_kind["role"])
-                        and self._electoral(f, i)
-                    ):
-                        counts[hit[0]] += 1
-            top = counts.most_common(2)
-            ok = top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > 2 * top[1][1])
-            self._article_party = top[0][0] if ok else ""
+            self._article_party = self._dominant_party(self._electoral)
         return self._article_party
+
+    def _dominant_party(self, keep: Callable[[Field, int], bool]) -> str:
+        """Return the party of at least three party words ``keep(field, i)`` accepts, twice any other's."""
+        counts: Counter[str] = Counter()
+        for f in self.fields:
+            for i, w in enumerate(f.word):
+                hit = self.terms.parties.get((w.lower(),))
+                if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]) and keep(f, i):
+                    counts[hit[0]] += 1
+        top = counts.most_common(2)
+        ok = top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > 2 * top[1][1])
+        return top[0][0] if ok else ""
 
     @property
     def party_words(self) -> str:
@@ -849,19 +849,7 @@ class ArticleSources:
         whose party nothing nearer gives.
         """
         if self._party_words is None:
-            counts: Counter[str] = Counter()
-            for f in self.fields:
-                for i, w in enumerate(f.word):
-                    hit = self.terms.parties.get((w.lower(),))
-                    if (
-                        hit
-                        and _party_case((f, i), hit[2], self.terms.by_kind["role"])
-                        and not self._quoted(f, i)
-                    ):
-                        counts[hit[0]] += 1
-            top = counts.most_common(2)
-            ok = top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > 2 * top[1][1])
-            self._party_words = top[0][0] if ok else ""
+            self._party_words = self._dominant_party(lambda f, i: not self._quoted(f, i))
         return self._party_words
 
     @property
