@@ -150,8 +150,8 @@ def source_categories(source_by: str) -> tuple[str, ...] | None:
 def category_colours(categories: Sequence[str]) -> dict[str, str]:
     """Give each category a colour by its place in ``categories``; untyped ones get fixed greys.
 
-    Up to 8 typed categories take the Okabe-Ito palette, more take matplotlib's ``tab20`` (its ten
-    strong hues first). "other" and "unknown" (and "none") are greys whatever else is present.
+    Up to 8 typed categories take the Okabe-Ito palette, more take matplotlib's ``tab20`` without its
+    greys (its strong hues first). "other" and "unknown" (and "none") are greys whatever else is present.
 
     Examples
     --------
@@ -169,7 +169,8 @@ def category_colours(categories: Sequence[str]) -> dict[str, str]:
         palette = list(OKABE_ITO)
     else:
         tab20 = colormaps["tab20"]
-        palette = [to_hex(tab20(i)) for i in (*range(0, 20, 2), *range(1, 20, 2))]
+        # its strong hues first, then the light ones; never its greys (14, 15: the untyped categories' colour)
+        palette = [to_hex(tab20(i)) for i in (*range(0, 20, 2), *range(1, 20, 2)) if i not in (14, 15)]
     if len(typed) > len(palette):
         raise ValueError(f"{len(typed)} categories are too many to tell apart; group them first")
     colours = {str(c): palette[i] for i, c in enumerate(typed)}

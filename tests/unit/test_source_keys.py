@@ -138,4 +138,8 @@ def test_a_source_category_keeps_its_colour_whichever_categories_a_corpus_has():
     ca, _ = _bar_colours(a, types)
     cb, _ = _bar_colours(b, types)
     assert ca["expert"] == cb["expert"]
-    assert len({category_colours(types)[t] for t in types}) == len(types)  # every type its own colour
+    colours = category_colours(types)
+    assert len({colours[t] for t in types}) == len(types)  # every type its own colour
+    greys = {colours["other"], colours["unknown"]}
+    typed = [c for t, c in colours.items() if t not in ("other", "unknown", "none")]
+    assert all(len({c[1:3], c[3:5], c[5:7]}) > 1 for c in typed) and not greys & set(typed)  # no typed grey
