@@ -25,8 +25,10 @@ through canonicalisation); spans they add have ``via='context'``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 
 from analysis.measures.entities.lexicon import ORG_DESIGNATORS, ORG_HEADS, SURNAME_PARTICLES
 from analysis.measures.entities.names import AliasTable, first_name_gender, fold, is_common_word, name_key
@@ -132,15 +134,15 @@ def _lines(fld: Field) -> list[list[int]]:
     return [line for line in lines if line]
 
 
-def _name_runs(fld: Field, line: list[int]) -> list[tuple[int, int]]:
+def _name_runs(fld: Field, line: list[int], limit: int | None = None) -> list[tuple[int, int]]:
     """Return the runs of capitalised tokens in a line (position in ``line``, end exclusive).
 
     A run may hold "of"/"and"/"&" between capitalised words ("Queen of South") and a
-    hyphen inside a word ("Mercedes-Benz").
+    hyphen inside a word ("Mercedes-Benz"). ``limit``: return only the first runs, this many.
     """
     runs = []
     i = 0
-    while i < len(line):
+    while i < len(line) and (limit is None or len(runs) < limit):
         if not _capitalised(fld.texts[line[i]]):
             i += 1
             continue
@@ -186,22 +188,35 @@ def results_names(fld: Field) -> list[tuple[int, int]]:
     """
     out = []
     for line in _lines(fld):
-        runs = _name_runs(fld, line)
+        if not _capitalised(fld.texts[line[0]]):  # no name opens the line
+            continue
+        runs = _name_runs(fld, line, limit=2)
         if not runs or runs[0][0] != 0:
             continue
         first_end = runs[0][1]
-        rest = _chunks(fld, line[first_end:])
-        if len(rest) >= 3 and all(is_number(w) or not any(c.isalnum() for c in w) for w in rest):
-            if sum(is_number(w) for w in rest) >= 3:
+        # the rest of the line is read only until a word that is neither a number nor punctuation
+        rest, numbers, only_numbers = 0, 0, True
+        for w in _iter_chunks(fld, line[first_end:]):
+            if not (is_number(w) or not any(c.isalnum() for c in w)):
+                only_numbers = False
+                break
+            rest += 1
+            numbers += is_number(w)
+        if rest >= 3 and only_numbers:
+            if numbers >= 3:
                 out.append((line[0], line[first_end - 1] + 1))
             continue
         if len(runs) >= 2:
             second = runs[1]
             between = _chunks(fld, line[first_end : second[0]])
-            after = _chunks(fld, line[second[1] :])
-            score = len(between) == 1 and is_number(between[0]) and bool(after) and is_number(after[0])
+            after = _iter_chunks(fld, line[second[1] :])
+            opening = next(after, None)
+            score = len(between) == 1 and is_number(between[0]) and opening is not None and is_number(opening)
             fixture = between in (["v"], ["vs"], ["vs."], ["V"])
-            fixture = fixture and all(not any(c.isalnum() for c in w) or is_number(w) for w in after)
+            fixture = fixture and all(
+                not any(c.isalnum() for c in w) or is_number(w)
+                for w in ([] if opening is None else itertools.chain([opening], after))
+            )
             if score or fixture:
                 out.append((line[0], line[first_end - 1] + 1))
                 out.append((line[second[0]], line[second[1] - 1] + 1))
@@ -210,13 +225,21 @@ def results_names(fld: Field) -> list[tuple[int, int]]:
 
 def _chunks(fld: Field, tokens: list[int]) -> list[str]:
     """Join tokens written without a space between them ("1996", "-", "08" -> "1996-08")."""
-    out: list[str] = []
+    return list(_iter_chunks(fld, tokens))
+
+
+def _iter_chunks(fld: Field, tokens: list[int]) -> Iterator[str]:
+    """Yield :func:`_chunks` one at a time (a caller may stop early)."""
+    current = None
     for i, k in enumerate(tokens):
         if i and fld.ends[tokens[i - 1]] == fld.starts[k]:
-            out[-1] += fld.texts[k]
+            current += fld.texts[k]
         else:
-            out.append(fld.texts[k])
-    return out
+            if current is not None:
+                yield current
+            current = fld.texts[k]
+    if current is not None:
+        yield current
 
 
 def dateline_places(fld: Field) -> list[tuple[int, int]]:

@@ -245,10 +245,12 @@ def linear_parts(
         (arrays.col_s[p.token], 0.5, np.ones(len(p.span), dtype=bool)),
     ):
         keep = keep & (col >= 0)
-        both = np.unique(np.stack([p.span[keep], col[keep]]), axis=1)
-        rows.append(both[0])
-        cols.append(both[1])
-        vals.append(np.full(both.shape[1], value_of))
+        # each (span, column) pair once, in (span, column) order: one key per pair sorts as the pair does
+        width = max(len(columns), int(col.max(initial=0)) + 1)
+        both = np.unique(p.span[keep].astype(np.int64) * width + col[keep])
+        rows.append(both // width)
+        cols.append(both % width)
+        vals.append(np.full(both.size, value_of))
     sparse = (
         np.concatenate(rows).astype(np.int64),
         np.concatenate(cols).astype(np.int64),
@@ -392,8 +394,10 @@ def _distinct_targets(arrays: TokenArrays, located: Located) -> tuple[np.ndarray
                 prepared.append(sentence_at(arrays, start, length))
             by_start[start] = s
         sentence_of[k] = s
-    keys = np.stack([sentence_of, located.lo, located.hi], axis=1)
-    _, first, distinct = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    # one int64 key per (sentence, lo, hi), ordered as the triples are (lo <= hi < the longest sentence)
+    width = int(located.length.max()) + 1
+    keys = (sentence_of * width + located.lo) * width + located.hi
+    _, first, distinct = np.unique(keys, return_index=True, return_inverse=True)
     distinct = distinct.reshape(-1)
     sentences = [prepared[s] for s in sentence_of[first].tolist()]
     return distinct, first, sentences
