@@ -230,16 +230,24 @@ def label_occurrences(
             sp_by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical))
     occ = []
     wanted = set(by_field) | set(sp_by_field)
-    field_keys = zip(toks_all["article_id"].astype(str), toks_all["field"], strict=True)
-    toks_all = toks_all[[k in wanted for k in field_keys]]
+    field_keys = pd.MultiIndex.from_arrays([toks_all["article_id"].astype(str), toks_all["field"]])
+    toks_all = toks_all[field_keys.isin(list(wanted))] if wanted else toks_all.iloc[:0]
     toks_all = toks_all.sort_values(["article_id", "field", "token_id"], kind="stable")
     lists = {c: toks_all[c].tolist() for c in _TOKEN_FIELDS}
-    keys = list(zip(toks_all["article_id"].tolist(), toks_all["field"].tolist(), strict=True))
-    bounds = [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]]
-    for lo, hi in zip([0, *bounds], [*bounds, len(keys)], strict=True):
+    aids, flds = toks_all["article_id"].to_numpy(), toks_all["field"].to_numpy()
+    bounds = (np.flatnonzero((aids[1:] != aids[:-1]) | (flds[1:] != flds[:-1])) + 1).tolist()
+    normalised: dict[str, str] = {}  # names repeat: each label text normalised once
+
+    def label_of(raw: str) -> str:
+        got = normalised.get(raw)
+        if got is None:
+            got = normalised[raw] = normalise_label(raw)
+        return got
+
+    for lo, hi in zip([0, *bounds], [*bounds, len(aids)], strict=True):
         if lo >= hi:
             continue
-        aid, fld = keys[lo]
+        aid, fld = aids[lo], flds[lo]
         text = texts.get((str(aid), str(fld)), "")
         tok = _Tokens(cols={c: v[lo:hi] for c, v in lists.items()})
         spans = []
@@ -263,10 +271,10 @@ def label_occurrences(
                     if ss < e and se > s and (sc == canonical or (parts and parts[-1] in sp_words[j])):
                         is_speaker = True
                         used.add(j)
-            occ.append((str(aid), fld, canonical, kind, normalise_label(text[s:e]), form, s, e, is_speaker))
+            occ.append((str(aid), fld, canonical, kind, label_of(text[s:e]), form, s, e, is_speaker))
         for j, (ss, se, sc) in enumerate(sp_spans):
             if j not in used and text[ss:se].strip().lower() not in ("he", "she", "they", "it"):
-                occ.append((str(aid), fld, sc, None, normalise_label(text[ss:se]), "speaker", ss, se, True))
+                occ.append((str(aid), fld, sc, None, label_of(text[ss:se]), "speaker", ss, se, True))
     if not occ:
         return _empty_occurrences()
     table = pd.DataFrame(occ, columns=LABEL_SPAN_COLUMNS[:-1])

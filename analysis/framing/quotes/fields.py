@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,8 +34,11 @@ class Mention:
 NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
+@functools.lru_cache(maxsize=65536)
 def surname(name: str) -> str:
     """Return the lower-case surname of a name: its last word, generational suffixes aside.
+
+    Memoised: the source typing compares every speaker's surname with every name of its article.
 
     >>> surname("Joseph R. Biden Jr."), surname("Jane Roe"), surname("Roe")
     ('biden', 'roe', 'roe')

@@ -603,7 +603,7 @@ class ArticleSources:
         A role word that only modifies a common noun which is no role ("executive council") does not count.
         """
         table = self.terms.by_kind[kind]
-        people = self.terms.by_kind["role"].keys() | self.terms.by_kind["generic"].keys()
+        roles, generic = self.terms.by_kind["role"], self.terms.by_kind["generic"]
         out = []
         low = [f.lemma[k].lower() if f.pos[k] == "NOUN" else f.word[k].lower() for f, k in words]
         raw = [f.word[k] for f, k in words]
@@ -631,7 +631,8 @@ class ArticleSources:
                         and f.dep[k] in ("amod", "compound")
                         and p is not None
                         and f.pos[p] == "NOUN"
-                        and (f.lemma[p].lower(),) not in people
+                        and (f.lemma[p].lower(),) not in roles
+                        and (f.lemma[p].lower(),) not in generic
                     ):
                         break
                     if (

@@ -38,7 +38,6 @@ from analysis.measures.sentiment.features import (
     VECTOR_WINDOW,
     Sentence,
     overlapping_tokens,
-    tree,
     tree_part,
 )
 from analysis.measures.sentiment.lexicon import analyzer, negations
@@ -177,8 +176,13 @@ def token_arrays(toks: pd.DataFrame, columns: Mapping[str, int]) -> TokenArrays:
 def sentence_at(arrays: TokenArrays, start: int, length: int) -> Sentence:
     """Return the :class:`~.features.Sentence` of tokens ``start:start + length`` (heads made local)."""
     sl = slice(start, start + length)
-    head = (arrays.head[sl] - arrays.token_id[start]).tolist()
-    fixed, children = tree(head)
+    head = arrays.head[sl] - arrays.token_id[start]
+    # clause.tree's heads (a head outside the sentence makes a root), computed on the array
+    fixed = np.where((head >= 0) & (head < length), head, np.arange(length)).tolist()
+    children: list[list[int]] = [[] for _ in range(length)]
+    for i, h in enumerate(fixed):
+        if h != i:
+            children[h].append(i)
     vector_ids = arrays.vector_id[sl]
     return Sentence(arrays.text[sl].tolist(), arrays.ws[sl].tolist(), arrays.lemma[sl].tolist(),
                     arrays.pos[sl].tolist(), arrays.dep[sl].tolist(), fixed, children,
