@@ -199,6 +199,7 @@ class Coref:
     MAX_SENTS = 12  # references further back are not counted
     W_SENT = 1.0  # role phrases: cost per sentence back
     W_COUNT = 0.6  # role phrases: bonus per log-count of references
+    WINDOW = 2  # role phrases used for nobody: sentences back where their referent may be
 
     def __init__(self, fields: list[Field], canonical, is_person, reporting=()) -> None:
         self.fields = fields
@@ -476,7 +477,37 @@ class Coref:
                 best = (score, person)
         plural = f.tag[head] in ("NNS", "NNPS")
         if best is None and not age and not plural and not self.described_as(head_word):
-            return self._protagonist(mods, gender, count)
+            return self._salient(f, head, refs, mods, gender) or self._protagonist(mods, gender, count)
+        return best[1] if best else None
+
+    def _salient(self, f: Field, head: int, refs: list[_Ref], mods: set[str], gender: str) -> str | None:
+        """Return the person a role phrase the article used for nobody refers to, as a pronoun would.
+
+        "Jane Roe said on Monday … The retired teacher added": the most salient person of the phrase's
+        sentence and the :attr:`WINDOW` sentences before it (subjects and speakers weigh most, nearer
+        references more), who agrees with a gendered noun and has every state and party the phrase
+        names among the words the article described them with.
+        """
+        sent, para = f.sent[head], para_id(f, head)
+        wanted = {w for w in mods if w in _PARTY_NAMES or w in _STATE_NAMES}
+        described = self.descriptors()
+        genders = self.genders()
+        score: dict[str, float] = {}
+        for r in refs:
+            d = sent - r.sent
+            if d > self.WINDOW:
+                continue
+            score[r.person] = score.get(r.person, 0.0) + r.weight * self.DECAY**d * self.PARA_DECAY ** (
+                para - r.para
+            )
+        best: tuple[float, str] | None = None
+        for person, value in score.items():
+            if gender and genders.get(person, gender) != gender:
+                continue
+            if wanted and not wanted <= described.get(person, set()):
+                continue
+            if best is None or value > best[0]:
+                best = (value, person)
         return best[1] if best else None
 
     def _protagonist(self, mods: set[str], gender: str, count: Counter[str]) -> str | None:
