@@ -189,7 +189,7 @@ def half_of(article_id: str) -> str:
 
 
 def evaluate(split: str, show: int = 0, errors: str | None = None, half: str | None = None) -> None:
-    """Print the figures for one split (``half``: only the train articles of that half, see :func:`half_of`)."""
+    """Print the figures for one split (``half``: only the train articles of that half, :func:`half_of`)."""
     resolved = P.pronoun_sources(split)
     nominal = P.nominal_sources(split)
     nominal = nominal[~nominal["referent"].isin(["GROUP", "UNCLEAR"])]
@@ -362,7 +362,7 @@ def main() -> None:
     ap.add_argument("--split", default="train", choices=["train", "dev"])
     ap.add_argument("--show", type=int, default=0, help="print N wrongly attributed direct quotes")
     ap.add_argument(
-        "--half", choices=["a", "b"], help="train only: score one half of the articles (tune on a, check on b)"
+        "--half", choices=["a", "b"], help="train only: score one half of the articles (tune a, check b)"
     )
     ap.add_argument("--errors", help="write the wrongly attributed direct quotes, by category, to this TSV")
     args = ap.parse_args()
