@@ -219,8 +219,22 @@ class Coref:
     def _people(self, f: Field):
         """Yield (start, end, full name) of the person mentions of ``f`` in text order."""
         for m in f.mentions:
-            if self.is_person(m):
+            if self.is_person(m) or self._apposed_person(f, m):
                 yield m.start, m.end, self.name_at(f, m.start, m.canonical)
+
+    def _apposed_person(self, f: Field, m) -> bool:
+        """Tell whether a name tagged as an organisation is a person by its apposition.
+
+        "Jane Roe, a local journalist, said": an appositive headed by a person noun makes the name a
+        person whatever the entity tagger said.
+        """
+        if m.kind != "organisation" or len(m.canonical.split()) < 2:
+            return False
+        last = f.at(max(m.start, m.end - 1))
+        if last is None:
+            return False
+        kids = f.kids(last)
+        return any(f.dep[c] == "appos" and f.pos[c] == "NOUN" and self.person_noun(f, c) for c in kids)
 
     def namesakes(self) -> dict[str, list[str]]:
         """Return lower-case surname -> the article's full names ending with it, where there are several."""
