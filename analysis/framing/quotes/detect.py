@@ -715,6 +715,8 @@ def _adjacent_attribution(
     """
     toks = []
     for k in f.tokens_in(s.outer_end, min(len(f.text), s.outer_end + 300)):
+        if f.pos[k] == "SPACE" and not f.word[k].strip(" \u00a0\u2009\u202f"):
+            continue  # a non-breaking or thin space inside the clause ("Sen.\u00a0Roe said")
         if in_quote[k] or f.pos[k] == "SPACE" or f.word[k] in ("“", '"', "”", "«", "»"):
             break
         toks.append(k)
