@@ -111,7 +111,10 @@ _SOFT_MODS = frozenset({"former", "top", "senior", "new", "longtime", "retired",
 #: Offices whose lesser forms are other offices (vice president, deputy director, assistant secretary).
 _OFFICES = frozenset({"president", "director", "secretary", "governor", "chairman", "chair", "minister"})
 _PARTY_NAMES = frozenset({"republican", "democrat", "independent"})
-_STATE_NAMES = frozenset(w for name in _STATES.values() for w in name.split())
+#: Words of US state names (the states AP style never abbreviates too: "the Ohio senator").
+_STATE_NAMES = frozenset(w for name in _STATES.values() for w in name.split()) | frozenset(
+    "alaska hawaii idaho iowa maine ohio utah".split()
+)
 _SUBJ = ("nsubj", "nsubjpass")
 _TITLE_POS = ("NOUN", "PROPN", "ADJ", "PUNCT")
 
