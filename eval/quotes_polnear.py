@@ -1,9 +1,10 @@
 """Precision and recall of quotes and their speakers against the PolNeAR attributions.
 
-Usage: ``python eval/quotes_polnear.py --split train|dev [--show N]``
+Usage: ``python eval/quotes_polnear.py --split train|dev [--half a|b] [--show N] [--errors FILE]``
 
 * ``train``: the train articles of the hand-typed source sample and of the hand-resolved pronoun
-  sample (the tuning set).
+  sample (the tuning set); ``--half a|b`` keeps one half of them by a stable hash of the article id
+  (tune on one, check on the other that a rule generalises).
 * ``dev``: all 84 dev articles (the final figure; run once).
 
 Matching. A predicted quote matches a gold attribution when their contents overlap by at least half
@@ -364,7 +365,9 @@ def main() -> None:
     ap.add_argument(
         "--half", choices=["a", "b"], help="train only: score one half of the articles (tune a, check b)"
     )
-    ap.add_argument("--errors", help="write the wrongly attributed direct quotes, by category, to this TSV")
+    ap.add_argument(
+        "--errors", help="write the wrongly attributed direct quotes (stricter rule), by category, to this TSV"
+    )
     args = ap.parse_args()
     if not P.available():
         print(f"PolNeAR not found at {P.CORPUS}; skipped")
