@@ -92,7 +92,9 @@ class _Peak:
 def source_tables(corpus: str | None, token_cache: str | None, n_source: int) -> dict[str, pd.DataFrame]:
     """Return ``articles`` and every per-article table (internal ones included) of the source corpus."""
     import analysis
-    from analysis.pipeline.plan import INTERNAL_PREFIX, call, plan
+    from analysis.pipeline.options import RunOptions
+    from analysis.pipeline.plan import INTERNAL_PREFIX, plan
+    from analysis.pipeline.run import run_settings
 
     work = Path(tempfile.mkdtemp(prefix="corpus-memory-"))
     try:
@@ -103,7 +105,8 @@ def source_tables(corpus: str | None, token_cache: str | None, n_source: int) ->
         cache = work / "cache"
         if token_cache and (Path(token_cache) / "tokens").is_dir():
             shutil.copytree(Path(token_cache) / "tokens", cache / "tokens")
-        article_stages = [s for s in plan() if s.per_article]
+        settings = run_settings(corpus, RunOptions())
+        article_stages = [s for s in plan(settings=settings) if s.per_article]
         include = [s.name for s in article_stages]
         result = analysis.run(corpus, cache_dir=cache, include=include, progress=False)
         tables = {"articles": result.articles, **result.tables}
@@ -113,7 +116,7 @@ def source_tables(corpus: str | None, token_cache: str | None, n_source: int) ->
         for planned in article_stages:
             if planned.name.startswith(INTERNAL_PREFIX):
                 context = {**tables, "articles": ok, "annotations": ann, "cache_dir": cache}
-                tables.update(call(planned.stage, context))
+                tables.update(planned.run(context))
         return tables
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -157,13 +160,21 @@ def tile(tables: dict[str, pd.DataFrame], n: int, *, outlets: int) -> dict[str, 
     return {name: pd.concat(p, ignore_index=True) for name, p in parts.items() if p}
 
 
+def _default_settings() -> dict[str, tuple[Any, str]]:
+    """The packaged codebook, people and source-type settings, as a run without corpus files uses."""
+    from analysis.pipeline.options import RunOptions
+    from analysis.pipeline.run import run_settings
+
+    return run_settings(None, RunOptions())
+
+
 def run_corpus_stages(tables: dict[str, pd.DataFrame], peak: _Peak) -> list[dict[str, Any]]:
     """Run every corpus stage as ``analysis.run`` binds it; return seconds and RSS per stage."""
-    from analysis.pipeline.plan import call, plan
+    from analysis.pipeline.plan import plan
 
     context: dict[str, Any] = {"articles": tables["articles"], **tables, "cache_dir": None}
     rows = []
-    for planned in plan():
+    for planned in plan(settings=_default_settings()):
         if planned.per_article:
             continue
         assert "annotations" not in planned.inputs, f"{planned.name} was given the corpus token table"
@@ -171,7 +182,7 @@ def run_corpus_stages(tables: dict[str, pd.DataFrame], peak: _Peak) -> list[dict
         before = peak.now()
         peak.reset()
         started = time.perf_counter()
-        out = call(stage, context)
+        out = planned.run(context)
         seconds = time.perf_counter() - started
         context.update(out)
         rows.append(
@@ -246,7 +257,7 @@ def run_lazy(index: Path, cache_dir: Path) -> list[dict[str, Any]]:
 
         return dataclasses.replace(planned, stage=dataclasses.replace(planned.stage, fn=run_measured))
 
-    stage_list = [measured(planned) for planned in plan()]
+    stage_list = [measured(planned) for planned in plan(settings=_default_settings())]
     timer = Timer()
     started = time.perf_counter()
     out = run_corpus_stages(

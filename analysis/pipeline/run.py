@@ -125,6 +125,22 @@ class RunResult:
         return ["articles", *self.tables]
 
 
+def run_settings(source_or_articles: Any, options: RunOptions) -> dict[str, tuple[Any, str]]:
+    """Return the run settings stages may declare (codebook, people, source types) as ``(value, digest)``.
+
+    Each comes from ``options`` when set, else from a file beside the corpus, else the
+    packaged default (see :func:`analysis.pipeline.plan.plan`).
+    """
+    book = resolve_codebook(source_or_articles, options.codebook)
+    who = resolve_people(source_or_articles, options.people)
+    types = resolve_source_types(source_or_articles, options.source_types)
+    return {
+        "codebook": (book, codebook_digest(book)),
+        "people": (who, people_digest(who)),
+        "source_types": (types, source_types_digest(types)),
+    }
+
+
 def chunk_work(source_or_articles: Any, articles: pd.DataFrame, options: RunOptions, root: Path) -> ChunkWork:
     """Plan the stages (with the run's codebook), chunk the ``ok`` articles and key every chunk's stages.
 
@@ -132,14 +148,7 @@ def chunk_work(source_or_articles: Any, articles: pd.DataFrame, options: RunOpti
     ``articles`` the loaded corpus.
     """
     names = list(options.include) if options.include is not None else None
-    book = resolve_codebook(source_or_articles, options.codebook)
-    who = resolve_people(source_or_articles, options.people)
-    types = resolve_source_types(source_or_articles, options.source_types)
-    settings = {
-        "codebook": (book, codebook_digest(book)),
-        "people": (who, people_digest(who)),
-        "source_types": (types, source_types_digest(types)),
-    }
+    settings = run_settings(source_or_articles, options)
     stages = plan(include=names, settings=settings)
     fingerprint = model_fingerprint()
     chunks = chunk_articles(articles, chunk_size=options.chunk_size or config.CHUNK_SIZE)

@@ -218,3 +218,47 @@ def test_abbreviated_title_split_off_by_the_parser_still_describes_the_name():
             (".", "PUNCT", "punct", 2)]  # fmt: skip
     f = field([pres, venn, the(("president", "NOUN"))], {"Orla Venn": "Orla Venn"})
     assert nominal_of(f, "president") == "Orla Venn"
+
+
+def _subject(first: str, last: str, verb: str) -> list[Row]:
+    """Rows of "<first> <last> <verb>." (the name is the verb's subject)."""
+    return [(first, "PROPN", "compound", 1), (last, "PROPN", "nsubj", 2), (verb, "VERB", "ROOT", 2),
+            (".", "PUNCT", "punct", 2)]  # fmt: skip
+
+
+RAIN = [("Rain", "NOUN", "nsubj", 1), ("fell", "VERB", "ROOT", 1), (".", "PUNCT", "punct", 1)]
+ADA_OREN = {"Ada Pell": "Ada Pell", "Oren Vasko": "Oren Vasko"}
+
+
+def test_role_phrase_used_for_nobody_goes_to_the_salient_recent_person():
+    # "Ada Pell spoke. Ada Pell left. Oren Vasko arrived. The retired teacher said.": nobody was called a
+    # teacher; as a pronoun would, the phrase takes the subject of the sentence before it, not the person
+    # named most often
+    ada = [_subject("Ada", "Pell", "spoke"), _subject("Ada", "Pell", "left")]
+    before = [*ada, _subject("Oren", "Vasko", "came")]
+    f = field([*before, the(("retired", "ADJ"), ("teacher", "NOUN"))], ADA_OREN)
+    assert nominal_of(f, "teacher") == "Oren Vasko"
+    # a gendered noun skips the nearer person of the other gender ("Oren" is male, "Ada" female)
+    f = field([*before, the(("actress", "NOUN"))], ADA_OREN)
+    assert nominal_of(f, "actress") == "Ada Pell"
+    # a state the phrase names must be one the article gave the person: no guess
+    f = field([*before, the(("Ohio", "PROPN"), ("teacher", "NOUN"))], ADA_OREN)
+    assert nominal_of(f, "teacher") is None
+    # beyond two sentences back, the main person (named most often before the phrase) is taken
+    f = field([*before, RAIN, RAIN, RAIN, the(("teacher", "NOUN"))], ADA_OREN)
+    assert nominal_of(f, "teacher") == "Ada Pell"
+
+
+def test_a_name_tagged_as_an_organisation_is_a_person_by_its_apposition():
+    # "Mira Holt, a local journalist, arrived. She spoke.": the tagger called the name an organisation
+    holt = [("Mira", "PROPN", "compound", 1), ("Holt", "PROPN", "nsubj", 7), (",", "PUNCT", "punct", 1),
+            ("a", "DET", "det", 5), ("local", "ADJ", "amod", 5), ("journalist", "NOUN", "appos", 1),
+            (",", "PUNCT", "punct", 1), ("arrived", "VERB", "ROOT", 7),
+            (".", "PUNCT", "punct", 7)]  # fmt: skip
+    f = field([holt, spoke("She")], {})
+    f.mentions.append(Mention(0, len("Mira Holt"), "Mira Holt", "Mira Holt", "organisation"))
+    assert pronoun_at(f, "She") == "Mira Holt"
+    holt[5] = ("newspaper", "NOUN", "appos", 1)  # "Mira Holt, a local newspaper,": an organisation indeed
+    f = field([holt, spoke("She")], {})
+    f.mentions.append(Mention(0, len("Mira Holt"), "Mira Holt", "Mira Holt", "organisation"))
+    assert pronoun_at(f, "She") is None

@@ -410,3 +410,73 @@ def test_derived_title_is_not_counted_twice(derived, fields):
     m = mentions_of(WIRE, [("Peskov", "Peskov", "person")])
     q = quotes(arts, annotations=ann_of(both), mentions=m)
     assert sorted(q["field"]) == fields
+
+
+# ----------------------------------------------------------------------------- "it" speaks for a body or text
+
+IT_SAID = 'Orbis Company issued a statement on Monday.\n\n"We regret the delay," it said.'
+IT_SAID_TOKENS = [
+    ("Orbis", "Orbis", "PROPN", "NNP", "compound", 1), ("Company", "Company", "PROPN", "NNP", "nsubj", 2),
+    ("issued", "issue", "VERB", "VBD", "ROOT", 2), ("a", "a", "DET", "DT", "det", 4),
+    ("statement", "statement", "NOUN", "NN", "dobj", 2), ("on", "on", "ADP", "IN", "prep", 2),
+    ("Monday", "Monday", "PROPN", "NNP", "pobj", 5), (".", ".", "PUNCT", ".", "punct", 2),
+    ('"', '"', "PUNCT", "``", "punct", 10), ("We", "we", "PRON", "PRP", "nsubj", 10),
+    ("regret", "regret", "VERB", "VBP", "ccomp", 16), ("the", "the", "DET", "DT", "det", 12),
+    ("delay", "delay", "NOUN", "NN", "dobj", 10), (",", ",", "PUNCT", ",", "punct", 16),
+    ('"', '"', "PUNCT", "''", "punct", 16), ("it", "it", "PRON", "PRP", "nsubj", 16),
+    ("said", "say", "VERB", "VBD", "ROOT", 16), (".", ".", "PUNCT", ".", "punct", 16),
+]  # fmt: skip
+
+
+def _it_quotes(text: str, rows, mentions) -> pd.DataFrame:
+    toks = parse(text, rows, sentence_breaks={8})
+    q = quotes(article(text), annotations=ann_of(toks), mentions=mentions_of(text, mentions))
+    return q[q["kind"] == "direct"]
+
+
+def test_it_said_speaks_for_the_organisation_or_text_before_it():
+    q = _it_quotes(IT_SAID, IT_SAID_TOKENS, [("Orbis Company", "Orbis Company", "organisation")])
+    (row,) = q.to_dict("records")
+    assert row["quote"] == "We regret the delay,"
+    assert (row["speaker"], row["speaker_canonical"], row["method"]) == ("it", "Orbis Company", "pronoun")
+    # "The letter arrived … “…,” it read": a text speaks, and "read" reports its words
+    text = IT_SAID.replace("Orbis Company issued a statement on Monday", "The letter arrived on Monday")
+    text = text.replace("it said", "it read")
+    rows = [("The", "the", "DET", "DT", "det", 1), ("letter", "letter", "NOUN", "NN", "nsubj", 2),
+            ("arrived", "arrive", "VERB", "VBD", "ROOT", 2), ("on", "on", "ADP", "IN", "prep", 2),
+            ("Monday", "Monday", "PROPN", "NNP", "pobj", 3),
+            (".", ".", "PUNCT", ".", "punct", 2)]  # fmt: skip
+    rows += [(w, lem, p, t, d, h - 2) for w, lem, p, t, d, h in IT_SAID_TOKENS[8:]]
+    rows = [("read", "read", *r[2:]) if r[0] == "said" else r for r in rows]
+    q = _it_quotes(text, rows, [])
+    (row,) = q.to_dict("records")
+    assert (row["speaker"], row["speaker_canonical"], row["method"]) == ("it", "letter", "pronoun")
+
+
+def test_it_of_a_verb_that_is_no_speech_is_no_speaker():
+    # '"We regret the delay," it seems.': "it" is not the speaker (the statement just reported may be)
+    text = IT_SAID.replace("it said", "it seems")
+    rows = [("seems", "seem", *r[2:]) if r[0] == "said" else r for r in IT_SAID_TOKENS]
+    q = _it_quotes(text, rows, [("Orbis Company", "Orbis Company", "organisation")])
+    (row,) = q.to_dict("records")
+    assert row["speaker"] != "it" and row["method"] != "pronoun"
+
+
+def test_a_non_breaking_space_does_not_end_the_attribution_after_a_quotation():
+    from analysis.framing.quotes.detect import _adjacent_attribution
+    from analysis.framing.quotes.fields import field_groups, field_texts
+    from analysis.framing.quotes.speakers import article_mentions
+
+    text = '"We will win," Sen.\u00a0Pell said.'
+    rows = [('"', '"', "PUNCT", "``", "punct", 3), ("We", "we", "PRON", "PRP", "nsubj", 3),
+            ("will", "will", "AUX", "MD", "aux", 3), ("win", "win", "VERB", "VB", "ccomp", 9),
+            (",", ",", "PUNCT", ",", "punct", 9), ('"', '"', "PUNCT", "''", "punct", 9),
+            ("Sen.", "Sen.", "PROPN", "NNP", "compound", 8), ("\u00a0", "\u00a0", "SPACE", "_SP", "dep", 6),
+            ("Pell", "Pell", "PROPN", "NNP", "nsubj", 9), ("said", "say", "VERB", "VBD", "ROOT", 9),
+            (".", ".", "PUNCT", ".", "punct", 9)]  # fmt: skip
+    toks = parse(text, rows)
+    by_field = article_mentions(mentions_of(text, [("Pell", "Ada Pell", "person")]))
+    ((_, (f,)),) = list(field_groups(toks, field_texts(article(text)), by_field))
+    (span,) = quote_spans(text)
+    in_quote = [span.start <= s < span.end for s in f.start]
+    assert _adjacent_attribution(f, span, in_quote, default_lexicon()) == (9, 8)  # (said, Pell)

@@ -111,7 +111,10 @@ _SOFT_MODS = frozenset({"former", "top", "senior", "new", "longtime", "retired",
 #: Offices whose lesser forms are other offices (vice president, deputy director, assistant secretary).
 _OFFICES = frozenset({"president", "director", "secretary", "governor", "chairman", "chair", "minister"})
 _PARTY_NAMES = frozenset({"republican", "democrat", "independent"})
-_STATE_NAMES = frozenset(w for name in _STATES.values() for w in name.split())
+#: Words of US state names (the states AP style never abbreviates too: "the Ohio senator").
+_STATE_NAMES = frozenset(w for name in _STATES.values() for w in name.split()) | frozenset(
+    "alaska hawaii idaho iowa maine ohio utah".split()
+)
 _SUBJ = ("nsubj", "nsubjpass")
 _TITLE_POS = ("NOUN", "PROPN", "ADJ", "PUNCT")
 
@@ -199,6 +202,7 @@ class Coref:
     MAX_SENTS = 12  # references further back are not counted
     W_SENT = 1.0  # role phrases: cost per sentence back
     W_COUNT = 0.6  # role phrases: bonus per log-count of references
+    WINDOW = 2  # role phrases used for nobody: sentences back where their referent may be
 
     def __init__(self, fields: list[Field], canonical, is_person, reporting=()) -> None:
         self.fields = fields
@@ -218,8 +222,22 @@ class Coref:
     def _people(self, f: Field):
         """Yield (start, end, full name) of the person mentions of ``f`` in text order."""
         for m in f.mentions:
-            if self.is_person(m):
+            if self.is_person(m) or self._apposed_person(f, m):
                 yield m.start, m.end, self.name_at(f, m.start, m.canonical)
+
+    def _apposed_person(self, f: Field, m) -> bool:
+        """Tell whether a name tagged as an organisation is a person by its apposition.
+
+        "Jane Roe, a local journalist, said": an appositive headed by a person noun makes the name a
+        person whatever the entity tagger said.
+        """
+        if m.kind != "organisation" or len(m.canonical.split()) < 2:
+            return False
+        last = f.at(max(m.start, m.end - 1))
+        if last is None:
+            return False
+        kids = f.kids(last)
+        return any(f.dep[c] == "appos" and f.pos[c] == "NOUN" and self.person_noun(f, c) for c in kids)
 
     def namesakes(self) -> dict[str, list[str]]:
         """Return lower-case surname -> the article's full names ending with it, where there are several."""
@@ -476,7 +494,37 @@ class Coref:
                 best = (score, person)
         plural = f.tag[head] in ("NNS", "NNPS")
         if best is None and not age and not plural and not self.described_as(head_word):
-            return self._protagonist(mods, gender, count)
+            return self._salient(f, head, refs, mods, gender) or self._protagonist(mods, gender, count)
+        return best[1] if best else None
+
+    def _salient(self, f: Field, head: int, refs: list[_Ref], mods: set[str], gender: str) -> str | None:
+        """Return the person a role phrase the article used for nobody refers to, as a pronoun would.
+
+        "Jane Roe said on Monday … The retired teacher added": the most salient person of the phrase's
+        sentence and the :attr:`WINDOW` sentences before it (subjects and speakers weigh most, nearer
+        references more), who agrees with a gendered noun and has every state and party the phrase
+        names among the words the article described them with.
+        """
+        sent, para = f.sent[head], para_id(f, head)
+        wanted = {w for w in mods if w in _PARTY_NAMES or w in _STATE_NAMES}
+        described = self.descriptors()
+        genders = self.genders()
+        score: dict[str, float] = {}
+        for r in refs:
+            d = sent - r.sent
+            if d > self.WINDOW:
+                continue
+            score[r.person] = score.get(r.person, 0.0) + r.weight * self.DECAY**d * self.PARA_DECAY ** (
+                para - r.para
+            )
+        best: tuple[float, str] | None = None
+        for person, value in score.items():
+            if gender and genders.get(person, gender) != gender:
+                continue
+            if wanted and not wanted <= described.get(person, set()):
+                continue
+            if best is None or value > best[0]:
+                best = (value, person)
         return best[1] if best else None
 
     def _protagonist(self, mods: set[str], gender: str, count: Counter[str]) -> str | None:

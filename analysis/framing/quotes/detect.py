@@ -32,6 +32,7 @@ from analysis.framing.quotes.lexicon import (
     DOCUMENT_NOUNS,
     GROUP_NOUNS,
     INSTITUTION_NOUNS,
+    IT_VERBS,
     LIGHT_VERBS,
     MAKE_CLEAR,
     NEEDS_CLAUSE,
@@ -216,7 +217,8 @@ def _raw_subject(f: Field, v: int) -> int | None:
         subjects = [
             c
             for c in kids
-            if f.dep[c] in SUBJECT_DEPS and f.lemma[c].lower() not in ("it", "there", "this", "what")
+            if f.dep[c] in SUBJECT_DEPS
+            and (f.lemma[c].lower() not in ("it", "there", "this", "what") or _it_speaks(f, c, cur))
         ]
         if subjects:  # two subjects is a parser slip ("news agency TASS reported"): prefer the name nearest
             names = [c for c in subjects if f.pos[c] == "PROPN"] or subjects
@@ -231,6 +233,20 @@ def _raw_subject(f: Field, v: int) -> int | None:
         else:
             return None
     return None
+
+
+def _it_speaks(f: Field, c: int, v: int) -> bool:
+    """Tell whether "it" at ``c`` is the active subject of a verb of speech or text ``v`` ("It said …").
+
+    Not an expletive ("it is said that …", "it seems") and not a quoted "it".
+    """
+    return (
+        f.word[c].lower() == "it"
+        and f.dep[c] == "nsubj"
+        and c < v
+        and f.lemma[v].lower() in IT_VERBS
+        and f.pos[v] == "VERB"
+    )
 
 
 # --------------------------------------------------------------------------- extraction
@@ -699,6 +715,8 @@ def _adjacent_attribution(
     """
     toks = []
     for k in f.tokens_in(s.outer_end, min(len(f.text), s.outer_end + 300)):
+        if f.pos[k] == "SPACE" and not f.word[k].strip(" \u00a0\u2009\u202f"):
+            continue  # a non-breaking or thin space inside the clause ("Sen.\u00a0Roe said")
         if in_quote[k] or f.pos[k] == "SPACE" or f.word[k] in ("“", '"', "”", "«", "»"):
             break
         toks.append(k)

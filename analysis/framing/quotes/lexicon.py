@@ -50,6 +50,16 @@ GROUP_NOUNS = frozenset(
     newspaper agency""".split()
 )
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+#: Verbs of speech and text whose subject "it" is a body or a text of the article ("It said …", "it read").
+IT_VERBS = frozenset("say add read state write note declare warn tell argue claim conclude find".split())
+#: Nouns of bodies and texts that "it" may stand for as a source ("the company … It added").
+IT_NOUNS = frozenset(
+    """company firm group organization organisation campaign committee party agency department ministry
+    office government administration council commission court board union association network newspaper
+    paper magazine station website site email letter statement report study survey poll memo release ad
+    video document book article editorial post tweet message note filing complaint lawsuit ruling
+    passage""".split()
+)
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 NAME_DEPS = frozenset({"compound", "amod", "det", "poss", "case", "flat", "nmod", "nummod", "punct"})
 CLIMB_DEPS = frozenset({"conj", "advcl", "xcomp", "pcomp", "ccomp", "prep", "acl"})

@@ -18,6 +18,7 @@ from analysis.framing.quotes.coref import Coref, distinct_people
 from analysis.framing.quotes.fields import Field, Mention, para_id, surname
 from analysis.framing.quotes.lexicon import (
     INSTITUTION_NOUNS,
+    IT_NOUNS,
     NAME_DEPS,
     OTHER,
     PRONOUNS_PERSON,
@@ -268,6 +269,13 @@ class Resolver:
                     "pronoun",
                 )
             return Speaker(surface, None, OTHER, s, e, "pronoun-unresolved")
+        if low_head == "it" and a == b:  # "The company … It added": the body or text it stands for
+            ante = self.it_antecedent(f, head)
+            if ante is not None:
+                found = self._speaker(f, ante, method)
+                if found.canonical:
+                    return Speaker(surface, found.canonical, found.affiliation, s, e, "pronoun")
+            return Speaker(surface, None, OTHER, s, e, "pronoun-unresolved")
         mention = self._mention_for(f, s, e, f.start[head], f.end[head])
         if mention is not None:
             canonical = self.coref.name_at(f, mention.start, mention.canonical)
@@ -320,6 +328,31 @@ class Resolver:
         if f.pos[head] == "PROPN" or known:
             return Speaker(surface, name, self.affiliation(name, surface), s, e, method)
         return Speaker(surface, name or None, self.affiliation(None, surface), s, e, method + "-unresolved")
+
+    def it_antecedent(self, f: Field, k: int) -> int | None:
+        """Return the token that "it" at ``k`` stands for as a source, or None.
+
+        The nearest organisation or text (a name the entity tagger calls an organisation, or a noun
+        of :data:`IT_NOUNS`: "the company", "the letter") before ``k`` in its sentence and the two
+        sentences before it, outside quotations; a subject wins over a nearer word of another role.
+        """
+        quoted = f.__dict__.get("quoted", [])
+        orgs = [m for m in f.mentions if m.kind not in ("person", "place", "group", "")]
+        best: int | None = None
+        j = k - 1
+        while j >= 0 and f.sent[j] >= f.sent[k] - 2:
+            pos = f.start[j]
+            if f.pos[j] in ("NOUN", "PROPN") and f.tag[j] not in ("NNS", "NNPS") and not any(
+                a <= pos < b for a, b in quoted
+            ):
+                org = any(m.start <= pos < m.end for m in orgs)
+                if org or f.lemma[j].lower() in IT_NOUNS:
+                    if f.dep[j] in ("nsubj", "nsubjpass"):
+                        return j
+                    if best is None:
+                        best = j
+            j -= 1
+        return best
 
     def _canonical(self, name: str) -> str:
         """Map a surname alone to the article's one full name ending with it, else the people table.
