@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -85,6 +86,12 @@ class _NamePool(dict):
         return self._by_last.get(word, [])
 
 
+@functools.lru_cache(maxsize=65536)
+def _words(name: str) -> tuple[str, ...]:
+    """Return the words of a full name (memoised: every mention compares them with the article's names)."""
+    return tuple(name.split())
+
+
 def _resolve_person(
     words: tuple[str, ...], article_full: dict[str, str], corpus_full: dict[str, str], gender: str = ""
 ) -> str | None:
@@ -110,7 +117,7 @@ def _resolve_person(
         hits = {
             canon
             for full, canon in candidates
-            if tuple(full.split()[-len(words) :]) == words or (len(rest) > 1 and name_parts(full)[0] == rest)
+            if _words(full)[-len(words) :] == words or (len(rest) > 1 and name_parts(full)[0] == rest)
         }
         if not hits and len(words) == 1:
             # a given name alone ("Hillary" beside "Hillary Clinton" in the same article), or a family
@@ -119,8 +126,8 @@ def _resolve_person(
             hits = {
                 canon
                 for full, canon in pool.items()
-                if full.split()[0] == words[0]
-                and (given or not all(is_common_word(w) for w in full.split()[1:]))
+                if _words(full)[0] == words[0]
+                and (given or not all(is_common_word(w) for w in _words(full)[1:]))
             }
         if gender:  # "Mr. Obama" is not Michelle Obama
             hits = {h for h in hits if first_name_gender(h) in (gender, "")}

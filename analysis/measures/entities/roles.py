@@ -87,6 +87,19 @@ def _institution_title(alias: Alias) -> str:
     return "leader"
 
 
+def _may_open_role(word: str, aliases: AliasTable) -> bool:
+    """Tell whether a role phrase can go on at ``word`` (a place, institution, modifier, changer or title)."""
+    return (
+        word in ROLE_MODIFIERS
+        or word in ROLE_CHANGERS
+        or word.rstrip("-") in ROLE_CHANGERS
+        or word in TITLE_FIRST
+        or word[:-1] in TITLE_FIRST
+        or word[:-3] + "man" in TITLE_FIRST
+        or aliases.starts_here(word)
+    )
+
+
 def parse_role(
     words: Sequence[str], start: int, aliases: AliasTable, *, allow_det: bool = True
 ) -> Role | None:
@@ -122,6 +135,8 @@ def parse_role(
         return None
     if allow_det and i < len(words) and words[i] in DETERMINERS:
         i += 1
+    if i < len(words) and not _may_open_role(words[i], aliases):
+        return None  # what the loop and match_title_at below would conclude, without the calls
     country, institution, changer = "", "", ""
     while i < len(words):
         hit = _match_alias_at(words, i, aliases, PLACEISH)
