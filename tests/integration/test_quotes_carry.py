@@ -65,3 +65,11 @@ def test_a_crowd_that_chants_or_shouts_speaks_its_words():
         '"No bridge, no peace, no new taxes!" the protesters chanted outside the hall for an hour.',
     ):
         assert speaker_of(base + clause, "No bridge") == "protesters"
+
+
+def test_an_attribution_closing_the_sentence_covers_its_first_quotation():
+    text = (
+        '"We will finish the bridge by June," Mayor Alice Brandt said on Tuesday.\n\n'
+        '"All the Bridges We Never Built" was to be a "cautionary tale," said Tom Okafor, the author of the book.'
+    )
+    assert speaker_of(text, "Bridges We Never Built") == "Tom Okafor"

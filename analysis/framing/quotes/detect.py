@@ -470,6 +470,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         found.append(q)
         if speaker is not None and speaker.canonical:
             last_attr = (s.outer_end, speaker)
+    _attributed_later(f, found)
     # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
     verbs = lex.verbs
     heads = {f.parent(c) for c, d in enumerate(f.dep) if d == "ccomp"}  # verbs with a clausal complement
@@ -530,6 +531,29 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         speaker = _possessor(f, subj, res) if possessor else res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
     return _combine(f, found)
+
+
+def _attributed_later(f: Field, found: list[_Quote]) -> None:
+    """Give a quotation without its own attribution the speaker named after the next one of its sentence.
+
+    "“All that Glitters” was to be a “cautionary tale,” said Susan Crawford": the attribution that
+    closes the sentence covers every quotation in it, so the first one does not take the speaker
+    of an earlier paragraph. Only a quotation whose words do not end a sentence, followed in the
+    same paragraph and sentence by a quotation attributed after its closing mark, is changed.
+    """
+    text = f.text
+    quoted = [q for q in found if q.kind in ("direct", "partial")]
+    for a, b in zip(quoted, quoted[1:], strict=False):
+        if a.method not in ("continuation", "none") or b.speaker is None or b.verb is None:
+            continue
+        if b.method in ("continuation", "none") or f.start[b.verb] < b.end:
+            continue
+        gap = text[a.end : b.start]
+        if re.search(r"[.!?]\W*$", text[a.start : a.end]) or "\n" in gap or len(gap) > 200:
+            continue
+        if SENT_END.search(gap):
+            continue
+        a.speaker, a.verb = b.speaker, b.verb
 
 
 def _speech_events(f: Field, in_quote: list[bool], lex: Lexicon) -> list[tuple[int, int, int]]:
