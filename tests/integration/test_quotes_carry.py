@@ -70,6 +70,6 @@ def test_a_crowd_that_chants_or_shouts_speaks_its_words():
 def test_an_attribution_closing_the_sentence_covers_its_first_quotation():
     text = (
         '"We will finish the bridge by June," Mayor Alice Brandt said on Tuesday.\n\n'
-        '"All the Bridges We Never Built" was to be a "cautionary tale," said Tom Okafor, the author of the book.'
+        '"All the Bridges We Never Built" was to be a "cautionary tale," said Tom Okafor, its author.'
     )
     assert speaker_of(text, "Bridges We Never Built") == "Tom Okafor"
