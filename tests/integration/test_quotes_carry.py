@@ -73,3 +73,11 @@ def test_an_attribution_closing_the_sentence_covers_its_first_quotation():
         '"All the Bridges We Never Built" was to be a "cautionary tale," said Tom Okafor, its author.'
     )
     assert speaker_of(text, "Bridges We Never Built") == "Tom Okafor"
+
+
+def test_a_speaker_phrase_with_a_modifier_and_a_verb_of_thought_after_the_quotation():
+    text = (
+        '"We will finish the bridge by June," Mayor Alice Brandt said on Tuesday.\n\n'
+        '"Will she run for the governor\'s office next year?" a council member in the room wondered.'
+    )
+    assert speaker_of(text, "run for the governor") == "council member"

@@ -847,7 +847,7 @@ def _adjacent_attribution(
                 finite = f.tag[k] in ("VBD", "VBZ", "VBP") or (  # ", Donald Trump, tweeted" parsed VBN
                     f.tag[k] == "VBN" and f.word[k - 1] == "," and f.word[min(k + 1, len(f.word) - 1)] != "by"
                 )
-                if is_reporting(f, k, lex) and finite:
+                if (is_reporting(f, k, lex) or f.pos[k] == "VERB" and is_cue(f, k, lex)) and finite:
                     subj = next((c for c in f.kids(k) if f.dep[c] in SUBJECT_DEPS), None)
                     if subj is not None and toks[n] < subj < k and f.word[subj - 1] == ",":
                         return k, subj  # “…,” the dawn of the movement, Bozell says
