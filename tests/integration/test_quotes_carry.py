@@ -81,3 +81,11 @@ def test_a_speaker_phrase_with_a_modifier_and_a_verb_of_thought_after_the_quotat
         '"Will she run for the governor\'s office next year?" a council member in the room wondered.'
     )
     assert speaker_of(text, "run for the governor") == "council member"
+
+
+def test_the_owner_of_an_utterance_noun_speaks_the_quotation_inside_it():
+    text = (
+        '"We will finish the bridge by June," Mayor Alice Brandt said on Tuesday.\n\n'
+        'Voters still remember Tom Okafor\'s "no new taxes, not one cent" promise from last year.'
+    )
+    assert speaker_of(text, "not one cent") == "Tom Okafor"

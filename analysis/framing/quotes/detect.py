@@ -444,12 +444,14 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 if near:
                     verb, method = near[-1][0], "continuation"
                     speaker = res.speaker(f, near[-1][1], "subject")
+            owner = own is not None and f.pos[own[0]] == "NOUN"  # the possessor of an utterance noun
             if speaker is not None and own is not None:
                 # Skelly called Braynard “a real smart guy”: the sentence's own subject, not the last speaker
-                other = res.speaker(f, own[1], "subject")
+                tok = own[1]
+                other = _possessor(f, tok, res) if _possessive(f, tok) else res.speaker(f, tok, "subject")
                 if other.canonical and other.canonical != speaker.canonical:
                     verb, speaker, method = own[0], other, "subject"
-            if speaker is not None and kind == "partial":
+            if speaker is not None and kind == "partial" and not owner:
                 # X groused that CNN “doesn’t treat me properly”: the reporting verb the quotation depends on
                 v = _governing_cue(f, quote_toks, in_quote, lex)
                 subj = subject_of(f, v) if v is not None else None
@@ -694,7 +696,9 @@ def _own_subject(
     guy”". That subject must be outside the quotation and able to speak (a name, a pronoun, a role,
     an organisation); a thing as subject ("The wall would be “beautiful”") gives None. A clause
     inside someone's report belongs to the reporter ("Gorka said that Clinton faced a “slam-dunk”
-    indictment": Gorka): the outermost reporting verb above it with a person as subject wins.
+    indictment": Gorka): the outermost reporting verb above it with a person as subject wins. An
+    utterance noun on the way with a possessor gives the possessor ("Obama's “if you like your plan”
+    promise", "her claim that she “never sent” …").
     """
     inside = set(quote_toks)
     heads = [k for k in quote_toks if f.parent(k) is None or f.parent(k) not in inside or f.parent(k) == k]
@@ -704,6 +708,11 @@ def _own_subject(
     seen: set[int] = set()
     while cur is not None and cur not in seen and f.sent[cur] == f.sent[heads[0]] and cur not in inside:
         seen.add(cur)
+        if f.pos[cur] == "NOUN" and f.lemma[cur].lower() in UTTERANCE_NOUNS:
+            near = [*f.kids(cur), *(c for k in heads for c in f.kids(k))]  # "X's “no new taxes” promise"
+            poss = next((c for c in near if f.dep[c] == "poss" and not in_quote[c]), None)
+            if poss is not None and (f.pos[poss] in ("PROPN", "PRON") or f.ent[poss] in ("PERSON", "ORG")):
+                return cur, poss  # Obama's “if you like your plan …” promise: the promise's owner
         if f.pos[cur] in ("VERB", "AUX") and _raw_subject(f, cur) is not None:
             subj = subject_of(f, cur)
             if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, surnames):
