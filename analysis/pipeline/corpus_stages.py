@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.core import cache
 from analysis.core.parallel import release_memory
 from analysis.pipeline.chunks import table_owners
-from analysis.pipeline.engines.ahead import start_ahead
+from analysis.pipeline.engines.ahead import ahead_last, start_ahead
 from analysis.pipeline.incremental import compute_stage
 from analysis.pipeline.plan import INTERNAL_PREFIX, PlannedStage
 from analysis.pipeline.store import LazyTables, corpus_kind, read_stage, stage_sources
@@ -107,6 +107,7 @@ def run_corpus_stages(
             n_articles=len(articles),
             n_process=where.n_process,
         )
+        corpus = ahead_last(corpus, ahead.members)  # this process works while the chain runs
         try:
             for position, planned in enumerate(corpus):
                 key = key_of(planned)

@@ -84,6 +84,24 @@ class Ahead:
         self.jobs.close(abandon=abandon)
 
 
+def ahead_last(corpus_stages: Sequence[PlannedStage], members: set[str]) -> list[PlannedStage]:
+    """Return the corpus stages with the chain computed ahead, and every stage that reads it, last.
+
+    The stages that do not read the chain's tables (directly or through another stage) keep
+    their order and come first, so this process computes them while the forked chain runs
+    instead of waiting for it at the chain's turn. A stage depends only on its inputs, so the
+    order changes no table, only when each is computed.
+    """
+    waiting = set(members)
+    tables: set[str] = set()  # tables of the chain and of the stages that read them
+    for planned in corpus_stages:
+        if planned.name in waiting or set(planned.inputs) & tables:
+            waiting.add(planned.name)
+            tables.update(planned.stage.provides)
+    first = [p for p in corpus_stages if p.name not in waiting]
+    return first + [p for p in corpus_stages if p.name in waiting]
+
+
 def start_ahead(
     corpus_stages: Sequence[PlannedStage],
     inputs: Mapping[str, Any],
