@@ -105,6 +105,24 @@ def test_the_seeds_people_file_adds_only_what_003_leaves_unsaid(seed_quotes, see
     pd.testing.assert_frame_equal(q[same], seed_quotes[same])  # who speaks: from the text alone
 
 
+def test_004_trump_is_tied_to_no_country_by_the_text(seed_quotes, seed_articles, seed_annotations):
+    """004 is about Ukraine, Russia and the US: the story's countries are not the president's."""
+    import analysis
+    from analysis.framing.quotes import resolve_people
+
+    trump = seed_quotes[seed_quotes["speaker_canonical"] == "Donald Trump"]
+    assert len(trump) and set(trump["source_type"]) == {"government"}
+    assert set(trump["speaker_affiliation"]) == {"unknown"}
+    q = analysis.quotes(seed_articles, annotations=seed_annotations, people=resolve_people(seed_articles))
+    assert set(q.loc[q["speaker_canonical"] == "Donald Trump", "speaker_affiliation"]) == {"United States"}
+
+
+def test_002_eu_leaders_are_the_unions_government(seed_quotes):
+    eu = seed_quotes[seed_quotes["speaker_canonical"] == "EU leaders"]
+    assert len(eu) == 1
+    assert (eu.iloc[0]["source_type"], eu.iloc[0]["speaker_affiliation"]) == ("government", "European Union")
+
+
 def test_004_unconditional_ceasefire_is_zelenskyys(seed_quotes):
     row = rows_with(seed_quotes, "004", "unconditional ceasefire")
     partial = row[row["kind"] == "partial"]

@@ -71,6 +71,14 @@ TEXTS = {
     "“I told the truth,” said Doyle, the candidate.",
     "state_official": "“We are alarmed by this rhetoric,” said a Mexican official who was not authorized "
     "to speak publicly.",
+    "two_countries": "Ukraine and Russia met in Geneva. Ukraine asked for a truce, Russia refused it, and "
+    "Ukraine asked again. Russia and Ukraine will meet next week. “Both sides are close,” President Dan "
+    "Pell said.",
+    "one_country": "The United States and the American people are tired of the shutdown. The United States "
+    "needs a budget, and the U.S. economy is slowing. “We will sign it,” President Dan Pell said.",
+    "union_leaders": "“The summit failed,” EU leaders said on Friday.",
+    "state_leaders": "“We will not sign the treaty,” Russian leaders said on Friday.",
+    "party_leaders": "“We will block the bill,” Republican leaders said on Friday.",
 }
 
 
@@ -88,6 +96,12 @@ def typed(tmp_path_factory):
 def first(q: pd.DataFrame, article: str) -> dict:
     rows = q[(q["article_id"] == article) & q["speaker"].notna()]
     assert len(rows), f"no attributed quote in {article!r}"
+    return rows.iloc[0].to_dict()
+
+
+def spoken_by(q: pd.DataFrame, article: str, canonical: str) -> dict:
+    rows = q[(q["article_id"] == article) & (q["speaker_canonical"] == canonical)]
+    assert len(rows), f"no quote of {canonical!r} in {article!r}"
     return rows.iloc[0].to_dict()
 
 
@@ -299,3 +313,26 @@ def test_other_actors_party_nouns_do_not_give_a_politician_their_party(typed):
 def test_an_unnamed_official_of_a_nationality_is_government_of_that_country(typed):
     r = first(typed, "state_official")
     assert (r["source_type"], r["speaker_affiliation"]) == ("government", "Mexico")
+
+
+def test_a_story_about_several_countries_gives_an_untied_office_holder_none_of_them(typed):
+    r = spoken_by(typed, "two_countries", "Dan Pell")  # Ukraine 4 times, Russia 3: neither is the story's
+    assert (r["source_type"], r["speaker_affiliation"]) == ("government", "unknown")
+
+
+def test_a_story_about_one_country_gives_an_untied_office_holder_that_country(typed):
+    r = spoken_by(typed, "one_country", "Dan Pell")  # the United States 4 times, no other country
+    assert (r["source_type"], r["speaker_affiliation"]) == ("government", "United States")
+
+
+def test_leaders_of_a_union_of_states_are_its_government(typed):
+    r = first(typed, "union_leaders")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("government", "European Union")
+    assert not r["speaker_is_person"]
+
+
+def test_leaders_of_a_nationality_are_its_government_and_party_leaders_politicians(typed):
+    r = first(typed, "state_leaders")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("government", "Russia")
+    r = first(typed, "party_leaders")
+    assert (r["source_type"], r["speaker_affiliation"]) == ("politician", "Republican Party")

@@ -20,7 +20,9 @@ article of the corpus often describes the same person ("Jane Roe, the mayor"). T
   last word of corpus people who all agree (on the type; affiliation and gender are filled only when
   they agree too). The filled row's ``type_evidence`` becomes ``corpus``. An article's own role is
   never overwritten: a person quoted as an expert in one story and as a politician in another keeps
-  both. A missing gender (``unknown``) of a person is filled the same way.
+  both, but a row its article typed and tied to nothing (affiliation ``unknown``) takes the person's
+  affiliation when its type is the corpus's ("President Obama" in a story about several countries).
+  A missing gender (``unknown``) of a person is filled the same way.
 
 ``source_balance`` and the report's speaker tables read the quotes through :func:`corpus_typed`
 (the pipeline passes the ``sources`` table), so both show the same types.
@@ -219,7 +221,8 @@ def corpus_typed(quotes: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
     take its ``source_type``, its affiliation (when it has one) and ``speaker_is_person``, and its
     gender when the row's is ``unknown`` or the row was not a person; their ``type_evidence``
     becomes ``corpus``. A person's ``unknown`` gender is filled in any row. Rows typed by the
-    article's own role keep their type. Without ``sources`` (or without ``type_evidence``) the
+    article's own role keep their type; their ``unknown`` affiliation takes the table's when the row's
+    type is the table's. Without ``sources`` (or without ``type_evidence``) the
     table is returned unchanged.
 
     Examples
@@ -263,6 +266,11 @@ def corpus_typed(quotes: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataF
         out.loc[fill, "speaker_is_person"] = typing.loc[fill, "p"].astype(bool)
     if "speaker_affiliation" in out.columns:
         aff = fill & (typing["a"] != UNKNOWN)
+        # a row its article typed but tied to nothing ("President Obama" in a story about several
+        # countries) takes the affiliation the describing articles give the same type
+        none = out["speaker_affiliation"].fillna(UNKNOWN).isin([UNKNOWN, ""])
+        same = out["source_type"] == typing["t"]
+        aff |= hit & none & same & typing["a"].notna() & (typing["a"] != UNKNOWN)
         out.loc[aff, "speaker_affiliation"] = typing.loc[aff, "a"]
     if "speaker_gender" in out.columns:
         person = typing["p"].astype(bool) & (was_person | fill)

@@ -25,7 +25,8 @@ Everything comes from the text of the article the quote is in, never from a list
   country of an entity mention inside it
   ("Boeing's chief financial officer": Boeing; "British Prime Minister": United Kingdom; "Kremlin":
   Russia, through the entity table's ``country``); for an official with no country in the
-  description, the country the article names most (at least twice).
+  description, the one country the article is about (named at least three times and more than twice
+  any other, as the article's party); a story about several countries gives none.
 * **Gender** of one person: "Mr."/"Mrs."/"Ms." and the pronouns he/she that refer back to the person
   in the same article (nearest preceding person, same or previous sentence) first, then the first
   name through ``gender-guesser``, else ``unknown``; ``none`` when the speaker is not one person
@@ -379,7 +380,13 @@ class ArticleSources:
 
     @property
     def home(self) -> str:
-        """The country the article names most (at least twice, strictly more than any other), or ""."""
+        """The one country the article is about, or "": the guess for an office holder tied to none.
+
+        The country its place and nationality mentions name most, at least three times and more
+        than twice any other (the rule of the article's party, :func:`_dominant`). A story about
+        several countries (talks between Russia and Ukraine, a visit abroad) has none: a person the
+        text ties to no country is not given the country the story is about.
+        """
         if self._home is None:
             countries: Counter[str] = Counter(
                 m.country
@@ -387,9 +394,7 @@ class ArticleSources:
                 for m in f.mentions
                 if m.country and m.kind in ("place", "group")
             )
-            top = countries.most_common(2)
-            ok = top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1])
-            self._home = top[0][0] if ok else ""
+            self._home = _dominant(countries)
         return self._home
 
     # ---------------------------------------------------------------- description
@@ -837,9 +842,7 @@ class ArticleSources:
                 hit = self.terms.parties.get((w.lower(),))
                 if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]) and keep(f, i):
                     counts[hit[0]] += 1
-        top = counts.most_common(2)
-        ok = top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > 2 * top[1][1])
-        return top[0][0] if ok else ""
+        return _dominant(counts)
 
     @property
     def party_words(self) -> str:
@@ -1114,6 +1117,14 @@ class ArticleSources:
                 return "anonymous", f"unnamed '{head_word}'"
             if anon and generic and not (orgs or mods or party):
                 return "anonymous", f"unnamed '{head_word}'"
+            led = self.terms.by_kind["generic"].get((head_lemma,))
+            if group and led and not anon and not party:
+                # the plural of a generic role ("EU leaders", "business leaders") is of the body its own
+                # phrase names, as the singular is; of a state ("Russian leaders"), its government
+                if own_orgs:
+                    return own_orgs[0], f"'{head_word}' of {own_orgs[0]} org"
+                if led == "government" and any(m.country for m in mods if m.start < f.start[head]):
+                    return "government", f"'{head_word}' of a country"
             if group and not anon:
                 if group == "citizen" and party and head_lemma in ("voter", "voters", "percent"):
                     return "citizen", f"group '{head_word}'"
@@ -1405,6 +1416,22 @@ def _without_titles(roles: list[tuple[str, str, int]], generic: bool = False) ->
     """
     rest = [r for r in roles if r[0] not in _TITLE_ROLES]
     return rest if rest or generic else roles
+
+
+def _dominant(counts: Counter[str]) -> str:
+    """Return the value counted at least three times and more than twice any other, else "".
+
+    The rule for what an article as a whole is about (its party, its country): a value that only
+    leads the others is a subject among several, not the article's.
+
+    Examples
+    --------
+    >>> _dominant(Counter({"Ukraine": 8, "Russia": 7})), _dominant(Counter({"United States": 7, "Japan": 3}))
+    ('', 'United States')
+    """
+    top = counts.most_common(2)
+    ok = top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > 2 * top[1][1])
+    return str(top[0][0]) if ok else ""
 
 
 def _majority(counts: Counter[str], least: int = 2) -> str:
