@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.core import cache
 from analysis.core.parallel import release_memory
 from analysis.pipeline.chunks import table_owners
-from analysis.pipeline.engines.ahead import start_ahead
+from analysis.pipeline.engines.ahead import ahead_last, start_ahead
 from analysis.pipeline.incremental import compute_stage
 from analysis.pipeline.plan import INTERNAL_PREFIX, PlannedStage
 from analysis.pipeline.store import LazyTables, corpus_kind, read_stage, stage_sources
@@ -107,6 +107,7 @@ def run_corpus_stages(
             n_articles=len(articles),
             n_process=where.n_process,
         )
+        corpus = corpus_order(corpus, ahead.members, per_article)
         try:
             for position, planned in enumerate(corpus):
                 key = key_of(planned)
@@ -142,6 +143,41 @@ def run_corpus_stages(
         return out
     stored.add(out)
     return stored
+
+
+def corpus_order(
+    corpus: Sequence[PlannedStage], chain: set[str], per_article: set[str]
+) -> list[PlannedStage]:
+    """Return the order to run the corpus stages in: the chain computed ahead last, shared inputs adjacent.
+
+    The stages computed ahead in a forked process (``chain``) and the stages that read them
+    come last (:func:`~analysis.pipeline.engines.ahead.ahead_last`), so this process works
+    while the chain runs. Within each part, the next stage is the ready one (its corpus-table
+    inputs made) that reads the most per-article tables the previous stage read, the plan's
+    order breaking ties: a per-article table is released as soon as the next stage does not
+    read it (:func:`release_unread`), so stages that share an input run one after the other and
+    it is read from the cache once rather than once per stage. A stage depends only on its
+    inputs, so the order changes no table.
+    """
+    first, last = ahead_last(corpus, chain)
+    return _by_shared_inputs(first, per_article) + _by_shared_inputs(last, per_article)
+
+
+def _by_shared_inputs(stages: Sequence[PlannedStage], per_article: set[str]) -> list[PlannedStage]:
+    """Order ``stages`` greedily so that each reads the most per-article tables its predecessor read."""
+    left = list(stages)
+    provided = {t for p in left for t in p.stage.provides}
+    made: set[str] = set()
+    previous: set[str] = set()
+    out: list[PlannedStage] = []
+    while left:
+        ready = [p for p in left if not (set(p.inputs) & provided) - made]
+        best = max(ready or left, key=lambda p: len(set(p.inputs) & previous & per_article))
+        out.append(best)
+        left.remove(best)
+        made.update(best.stage.provides)
+        previous = set(best.inputs)
+    return out
 
 
 def release_unread(

@@ -79,6 +79,8 @@ def test_each_corpus_stage_runs_beside_its_own_inputs_only(tmp_path, monkeypatch
     monkeypatch.setattr(corpus_stages, "compute_stage", recording)
     monkeypatch.setattr(config, "CORPUS_OVERLAP_MAX_ARTICLES", 0)  # every corpus stage computed here
     result = pipeline.run(config.SEEDS_DIR, cache_dir=tmp_path, chunk_size=2, progress=False)
+    per_article_tables = {t for s in plan() if s.per_article for t in s.stage.provides}
+    corpus = corpus_stages.corpus_order(corpus, set(), per_article_tables)  # the order they run in
     assert list(seen) == [s.name for s in corpus]
     for position, planned in enumerate(corpus):
         per_article, corpus_tables = seen[planned.name]

@@ -160,3 +160,24 @@ def test_a_changed_old_article_rebuilds_in_full(generated, base_cache, tmp_path)
     assert _index("stories", cache)["mode"] == "build"
     full = _rebuilt(cache, tmp_path, edited)
     pd.testing.assert_frame_equal(result["stories"], full["stories"], obj="stories")
+
+
+def test_a_subset_of_an_earlier_corpus_gives_its_own_build(generated, base_cache, tmp_path):
+    """A + B run in a cache, then A alone: A's tables are those of A on an empty cache.
+
+    B is under the rebuild share, so only the rule "the index's corpus must be an ancestor of
+    this one" makes ``stories`` and ``claims`` rebuild rather than keep A + B's statistics.
+    """
+    root, base = base_cache
+    cache = tmp_path / "history"
+    shutil.copytree(root, cache, ignore=shutil.ignore_patterns("corpus-*", "index-*"))
+    bigger = generated.iloc[: N_BASE + int(config.INCREMENTAL_REBUILD_SHARE * N_BASE) - 2]
+    first = pipeline.run(bigger, cache_dir=cache, chunk_size=40, n_process=1, progress=False)
+    assert _index("claims", cache)["mode"] == "build"
+    removed = set(bigger["article_id"].iloc[N_BASE:])
+    assert first["claims"]["article_id"].isin(removed).any()  # B had claim sentences
+    subset = generated.iloc[:N_BASE]
+    result = pipeline.run(subset, cache_dir=cache, chunk_size=40, n_process=1, progress=False)
+    for name in ("stories", "claims", "omissions"):
+        pd.testing.assert_frame_equal(result[name], base[name], obj=name)
+    assert _index("stories", cache)["mode"] == "build" and _index("claims", cache)["mode"] == "build"

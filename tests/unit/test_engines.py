@@ -54,3 +54,20 @@ def test_options_are_one_frozen_object_built_from_keywords():
     assert built.run.engine == "serial" and built.run.n_process == 1 and built.run.progress is False
     with pytest.raises(TypeError, match="colour"):
         report_options(colour="red")
+
+
+def test_the_pandas_engine_forks_lanes_for_a_few_new_articles_only_when_the_model_is_loaded(monkeypatch):
+    import pandas as pd
+
+    from analysis.pipeline.engines import lanes
+    from analysis.pipeline.engines.base import ChunkWork
+
+    chunks = [pd.DataFrame({"article_id": [f"a{i}" for i in range(n)]}) for n in (20, 11)]
+    work = ChunkWork(chunks, [{}, {}], [], {}, None)
+    options = RunOptions(n_process=2)
+    monkeypatch.setattr(lanes, "preloaded_for_lanes", lambda: False)
+    assert get_engine("pandas").choose(work, [0, 1], options).name == "serial"  # a model load per lane
+    monkeypatch.setattr(lanes, "preloaded_for_lanes", lambda: True)
+    chosen = get_engine("pandas").choose(work, [0, 1], options)
+    assert chosen.name == "lanes" and chosen.lanes == 2  # only a fork per lane
+    assert get_engine("pandas").choose(work, [0], options).name == "serial"  # one chunk: nothing to share

@@ -88,3 +88,28 @@ def test_a_claims_update_scores_only_new_sentences(corpus):
     assert new_rows.sum() > 0 and updated.computed == new_rows.sum()
     assert set(got["article_id"]) <= set(grown["article_id"])
     assert len(got) == len(claims(grown, sents, NO_HEDGES, stories(grown)))
+
+
+def test_a_claims_index_of_a_bigger_corpus_is_not_used_for_a_subset(corpus):
+    """A+B built, then A alone: A's claims are A's own build, whatever index the cache holds."""
+    whole = corpus.iloc[:88]
+    _, index = build_claims(whole, _sentences(whole), NO_HEDGES, stories(whole))
+    for part in (corpus.iloc[:86], corpus.iloc[2:88]):  # the last or the first articles removed
+        sents, st = _sentences(part), stories(part)
+        assert set(claims(whole, _sentences(whole), NO_HEDGES, stories(whole))["article_id"]) - set(
+            part["article_id"]
+        )  # the removed articles had claim sentences
+        assert update_claims(index, part, sents, NO_HEDGES, st) is None
+
+
+def test_a_claims_update_keeps_an_article_that_left_the_comparable_stories(corpus):
+    sents, st = _sentences(corpus), stories(corpus)
+    _, index = build_claims(corpus, sents, NO_HEDGES, st)
+    gone = st.loc[st["comparable"], "article_id"].iloc[0]
+    fewer = st.assign(comparable=st["comparable"] & (st["article_id"] != gone))
+    got = update_claims(index, corpus, sents, NO_HEDGES, fewer)  # unchanged articles, one left its story
+    assert got is not None and gone not in set(got[0]["article_id"]) and got[1].n_added > 0
+    edited = sents.copy()
+    row = edited.index[edited["article_id"] == gone][0]
+    edited.loc[row, "text"] = "An entirely different sentence stands here now in its place today."
+    assert update_claims(index, corpus, edited, NO_HEDGES, fewer) is None  # changed, not just left

@@ -480,3 +480,25 @@ def test_a_non_breaking_space_does_not_end_the_attribution_after_a_quotation():
     (span,) = quote_spans(text)
     in_quote = [span.start <= s < span.end for s in f.start]
     assert _adjacent_attribution(f, span, in_quote, default_lexicon()) == (9, 8)  # (said, Pell)
+
+
+def test_a_capitalised_word_after_an_inverted_verb_is_a_name_whatever_its_tag():
+    # '"It is valuable," said Skelly, …' parsed with "Skelly" an adverb: the name is still the speaker
+    from analysis.framing.quotes.detect import _adjacent_attribution
+    from analysis.framing.quotes.fields import field_groups, field_texts
+    from analysis.framing.quotes.speakers import article_mentions
+
+    text = '"It is valuable," said Skelly, explaining the plan.'
+    rows = [('"', '"', "PUNCT", "``", "punct", 2), ("It", "it", "PRON", "PRP", "nsubj", 2),
+            ("is", "be", "AUX", "VBZ", "ccomp", 6), ("valuable", "valuable", "ADJ", "JJ", "acomp", 2),
+            (",", ",", "PUNCT", ",", "punct", 6), ('"', '"', "PUNCT", "''", "punct", 6),
+            ("said", "say", "VERB", "VBD", "ROOT", 6), ("Skelly", "Skelly", "ADV", "RB", "advmod", 6),
+            (",", ",", "PUNCT", ",", "punct", 6), ("explaining", "explain", "VERB", "VBG", "advcl", 6),
+            ("the", "the", "DET", "DT", "det", 11), ("plan", "plan", "NOUN", "NN", "dobj", 9),
+            (".", ".", "PUNCT", ".", "punct", 6)]  # fmt: skip
+    toks = parse(text, rows)
+    by_field = article_mentions(mentions_of(text, [("Skelly", "Bill Skelly", "person")]))
+    ((_, (f,)),) = list(field_groups(toks, field_texts(article(text)), by_field))
+    (span,) = quote_spans(text)
+    in_quote = [span.start <= s < span.end for s in f.start]
+    assert _adjacent_attribution(f, span, in_quote, default_lexicon()) == (6, 7)  # (said, Skelly)

@@ -226,23 +226,43 @@ def _claim_sentences(
         ann = need(annotations, "annotations= (or sentences= and hedges=)", "claims")
         sentences = ann.sentences if sentences is None else sentences
         hedges = hedge_keys(restrict(ann.tokens, rows["article_id"])) if hedges is None else hedges
-    sents = restrict(sentences, rows["article_id"])
+    sents = _eligible(sentences, rows, opts)
     if sents.empty:
         return None
-    sents = sents[sents["field"].isin(opts.fields)].copy()
-    sents["article_id"] = sents["article_id"].astype(str)
-    sents = sents[sents["text"].astype(str).str.count(r"\w+") >= opts.min_words]
-    if sents.empty:
-        return None
-    outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else rows["article_id"]
-    outlet_of = dict(zip(rows["article_id"], outlet, strict=True))
     sents = sents.assign(
-        outlet=sents["article_id"].map(outlet_of),
         story=sents["article_id"].map(story_of),
         _field_order=sents["field"].map({"title": 0, "text": 1}).fillna(2),
     )
     sents = sents.sort_values(["story", "article_id", "_field_order", "start_char"], kind="stable")
     return sents.reset_index(drop=True), hedges
+
+
+def _eligible(sentences: pd.DataFrame, rows: pd.DataFrame, opts: ClaimOptions) -> pd.DataFrame:
+    """Return the sentences of ``rows``' articles that can be claims (field, length), with their outlet."""
+    sents = restrict(sentences, rows["article_id"])
+    sents = sents[sents["field"].isin(opts.fields)].copy()
+    sents["article_id"] = sents["article_id"].astype(str)
+    sents = sents[sents["text"].astype(str).str.count(r"\w+") >= opts.min_words]
+    outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else rows["article_id"]
+    return sents.assign(outlet=sents["article_id"].map(dict(zip(rows["article_id"], outlet, strict=True))))
+
+
+def _left_stories(
+    missing: np.ndarray,
+    articles: pd.DataFrame,
+    sentences: pd.DataFrame,
+    stories: pd.DataFrame | None,
+    opts: ClaimOptions,
+) -> bool:
+    """Return whether the ``missing`` sentence keys all belong to articles that only left the stories.
+
+    That is: each is an unchanged sentence of an article still in the corpus but no longer in a
+    comparable story (so the corpus only grew).
+    """
+    rows = ok_articles(articles)
+    rows = rows[~rows["article_id"].isin(comparable_stories(rows, stories).index)]
+    outside = _eligible(sentences, rows, opts)
+    return bool(len(outside)) and bool(np.isin(missing, _sentence_keys(outside)).all())
 
 
 def _sentence_keys(sents: pd.DataFrame) -> np.ndarray:
@@ -312,8 +332,11 @@ def update_claims(
     scored again in full; a story without a new sentence keeps its links. The claims are then
     formed from all links as :func:`claims` forms them.
 
-    Returns None (rebuild in full) when the options differ from the index's or the sentences
-    added since the last full build would exceed :data:`analysis.config.INCREMENTAL_REBUILD_SHARE`
+    Returns None (rebuild in full) when the options differ from the index's; when an indexed
+    sentence is gone or changed, unless its article is still here, unchanged, outside every
+    comparable story (so the table never keeps statistics of a corpus this one did not grow
+    from: a subset of an earlier corpus is built in full); or when the sentences added and
+    dropped since the last full build would exceed :data:`analysis.config.INCREMENTAL_REBUILD_SHARE`
     of those it was built on.
     """
     opts = options or ClaimOptions()
@@ -328,7 +351,10 @@ def update_claims(
         return None
     old_pos = pd.Index(index.keys).get_indexer(keys)
     fresh = old_pos < 0
-    added = index.n_added + int(fresh.sum())
+    missing = index.keys[pd.Index(keys).get_indexer(index.keys) < 0]
+    if len(missing) and not _left_stories(missing, articles, sentences, stories, opts):
+        return None  # an indexed sentence is gone or changed: this corpus did not grow from the index's
+    added = index.n_added + int(fresh.sum()) + len(missing)
     if added > config.INCREMENTAL_REBUILD_SHARE * index.n_built:
         return None
     texts = sents["text"].astype(str).to_numpy()

@@ -249,18 +249,18 @@ def source_balance(
         g["source_by"] = level
         g["share_quotes"] = g["n_quotes"] / g.groupby(by)["n_quotes"].transform("sum")
         g["share_words"] = (g["quoted_words"] / g.groupby(by)["quoted_words"].transform("sum")).fillna(0.0)
-        g["share_quotes_low"] = np.nan
-        g["share_quotes_high"] = np.nan
+        low, high = np.full(len(g), np.nan), np.full(len(g), np.nan)
         if level != "speaker":
+            group, source = g[by].to_numpy(), g["source"].astype(str).to_numpy()
             for name, rows in sub.groupby(by, sort=False):
                 bounds = _bootstrap_shares(
                     rows["article_id"].to_numpy(), rows[column].astype(str).to_numpy(), n_boot, ci, seed,
                     weights_for,
                 )
-                at = g[by] == name
-                values = g.loc[at, "source"].astype(str)
-                g.loc[at, "share_quotes_low"] = [bounds[v][0] for v in values]
-                g.loc[at, "share_quotes_high"] = [bounds[v][1] for v in values]
+                at = np.flatnonzero(group == name)
+                low[at] = [bounds[v][0] for v in source[at]]
+                high[at] = [bounds[v][1] for v in source[at]]
+        g["share_quotes_low"], g["share_quotes_high"] = low, high
         parts.append(g)
     out = pd.concat(parts, ignore_index=True)[cols]
     order = {lvl: i for i, lvl in enumerate(BALANCE_LEVELS)}

@@ -409,6 +409,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 and not SENT_END.search(text, last_attr[0], s.outer_start)
                 and "\n" not in text[last_attr[0] : s.outer_start]
             )
+            own = _own_subject(f, quote_toks, in_quote, lex, res.known.surnames) if before.strip() else None
             if same_sentence:
                 speaker, method = last_attr[1], "continuation"
             elif n_words < 4 and not (kind == "direct" and re.search(r"[.!?,]\s*$", content)):
@@ -443,7 +444,14 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 if near:
                     verb, method = near[-1][0], "continuation"
                     speaker = res.speaker(f, near[-1][1], "subject")
-            if speaker is not None and kind == "partial":
+            owner = own is not None and f.pos[own[0]] == "NOUN"  # the possessor of an utterance noun
+            if speaker is not None and own is not None:
+                # Skelly called Braynard “a real smart guy”: the sentence's own subject, not the last speaker
+                tok = own[1]
+                other = _possessor(f, tok, res) if _possessive(f, tok) else res.speaker(f, tok, "subject")
+                if other.canonical and other.canonical != speaker.canonical:
+                    verb, speaker, method = own[0], other, "subject"
+            if speaker is not None and kind == "partial" and not owner:
                 # X groused that CNN “doesn’t treat me properly”: the reporting verb the quotation depends on
                 v = _governing_cue(f, quote_toks, in_quote, lex)
                 subj = subject_of(f, v) if v is not None else None
@@ -464,6 +472,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         found.append(q)
         if speaker is not None and speaker.canonical:
             last_attr = (s.outer_end, speaker)
+    _attributed_later(f, found)
     # indirect speech: only "according" and reporting-verb lemmas can start one (the two tests below)
     verbs = lex.verbs
     heads = {f.parent(c) for c, d in enumerate(f.dep) if d == "ccomp"}  # verbs with a clausal complement
@@ -524,6 +533,29 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         speaker = _possessor(f, subj, res) if possessor else res.speaker(f, subj, "subject")
         found.append(_Quote("indirect", cs, ce, k, speaker, speaker.method))
     return _combine(f, found)
+
+
+def _attributed_later(f: Field, found: list[_Quote]) -> None:
+    """Give a quotation without its own attribution the speaker named after the next one of its sentence.
+
+    "“All that Glitters” was to be a “cautionary tale,” said Susan Crawford": the attribution that
+    closes the sentence covers every quotation in it, so the first one does not take the speaker
+    of an earlier paragraph. Only a quotation whose words do not end a sentence, followed in the
+    same paragraph and sentence by a quotation attributed after its closing mark, is changed.
+    """
+    text = f.text
+    quoted = [q for q in found if q.kind in ("direct", "partial")]
+    for a, b in zip(quoted, quoted[1:], strict=False):
+        if a.method not in ("continuation", "none") or b.speaker is None or b.verb is None:
+            continue
+        if b.method in ("continuation", "none") or f.start[b.verb] < b.end:
+            continue
+        gap = text[a.end : b.start]
+        if re.search(r"[.!?]\W*$", text[a.start : a.end]) or "\n" in gap or len(gap) > 200:
+            continue
+        if SENT_END.search(gap):
+            continue
+        a.speaker, a.verb = b.speaker, b.verb
 
 
 def _speech_events(f: Field, in_quote: list[bool], lex: Lexicon) -> list[tuple[int, int, int]]:
@@ -654,6 +686,55 @@ def can_be_source(f: Field, i: int) -> bool:
     return any(m.start <= f.start[i] < m.end for m in f.mentions)  # a word of a named entity
 
 
+def _own_subject(
+    f: Field, quote_toks: list[int], in_quote: list[bool], lex: Lexicon, surnames: dict[str, str]
+) -> tuple[int, int] | None:
+    """Return ``(verb, subject)`` of the clause a quotation inside a sentence belongs to, if one can speak.
+
+    From the quotation's head, climb to the first verb outside it that has a subject: "She signed
+    an agreement barring her from publishing a “diary …”", "Skelly called Braynard “a real smart
+    guy”". That subject must be outside the quotation and able to speak (a name, a pronoun, a role,
+    an organisation); a thing as subject ("The wall would be “beautiful”") gives None. A clause
+    inside someone's report belongs to the reporter ("Gorka said that Clinton faced a “slam-dunk”
+    indictment": Gorka): the outermost reporting verb above it with a person as subject wins. An
+    utterance noun on the way with a possessor gives the possessor ("Obama's “if you like your plan”
+    promise", "her claim that she “never sent” …").
+    """
+    inside = set(quote_toks)
+    heads = [k for k in quote_toks if f.parent(k) is None or f.parent(k) not in inside or f.parent(k) == k]
+    if not heads:
+        return None
+    cur = f.parent(heads[0])
+    seen: set[int] = set()
+    while cur is not None and cur not in seen and f.sent[cur] == f.sent[heads[0]] and cur not in inside:
+        seen.add(cur)
+        if f.pos[cur] == "NOUN" and f.lemma[cur].lower() in UTTERANCE_NOUNS:
+            near = [*f.kids(cur), *(c for k in heads for c in f.kids(k))]  # "X's “no new taxes” promise"
+            poss = next((c for c in near if f.dep[c] == "poss" and not in_quote[c]), None)
+            if poss is not None and (f.pos[poss] in ("PROPN", "PRON") or f.ent[poss] in ("PERSON", "ORG")):
+                return cur, poss  # Obama's “if you like your plan …” promise: the promise's owner
+        if f.pos[cur] in ("VERB", "AUX") and _raw_subject(f, cur) is not None:
+            subj = subject_of(f, cur)
+            if subj is None or in_quote[subj] or not _plausible_speaker(f, subj, surnames):
+                return None
+            if not can_be_source(f, subj):
+                return None
+            best = (cur, subj)
+            up, seen = f.parent(cur), {cur}
+            while up is not None and up not in seen and f.sent[up] == f.sent[cur]:
+                seen.add(up)
+                report = f.pos[up] == "VERB" and is_reporting(f, up, lex)
+                if report and not in_quote[up] and not _denied(f, up):
+                    s2 = subject_of(f, up)
+                    if s2 is not None and not in_quote[s2] and _person_like(f, s2):
+                        best = (up, s2)
+                up = f.parent(up)
+            return best
+        nxt = f.parent(cur)
+        cur = None if nxt == cur else nxt
+    return None
+
+
 def _governing_cue(f: Field, quote_toks: list[int], in_quote: list[bool], lex: Lexicon) -> int | None:
     """Return the nearest reporting or cue verb outside the quotation that the quoted words depend on."""
     if not quote_toks:
@@ -672,6 +753,24 @@ def _governing_cue(f: Field, quote_toks: list[int], in_quote: list[bool], lex: L
 _NP_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM"})
 
 
+def _mistagged_name(f: Field, k: int) -> bool:
+    """Tell whether token ``k`` is a capitalised word inside a sentence that the tagger took for no noun.
+
+    "“…,” said Skelly, explaining …" can be parsed with *Skelly* an adverb; a title-case word
+    right after a verb or a name, inside its sentence, is a name there.
+    """
+    w = f.word[k]
+    return (
+        f.pos[k] in ("ADV", "VERB", "ADP", "X", "INTJ")
+        and w[:1].isupper()
+        and w[1:].islower()
+        and w.isalpha()
+        and k > 0
+        and f.sent[k - 1] == f.sent[k]
+        and f.pos[k - 1] in ("VERB", "PROPN")  # "said Skelly", "Bill Skelly"
+    )
+
+
 def _np_run(f: Field, toks: list[int], i: int) -> tuple[int, int | None]:
     """Walk a plain noun phrase from ``toks[i]``; return (index after it, its last noun or name).
 
@@ -688,8 +787,8 @@ def _np_run(f: Field, toks: list[int], i: int) -> tuple[int, int | None]:
                 break
             n = close + 1
             continue
-        if f.pos[k] in _NP_POS or f.word[k] in ("-", "–") or f.tag[k] == "POS":
-            if f.pos[k] in ("PROPN", "NOUN"):
+        if f.pos[k] in _NP_POS or f.word[k] in ("-", "–") or f.tag[k] == "POS" or _mistagged_name(f, k):
+            if f.pos[k] in ("PROPN", "NOUN") or _mistagged_name(f, k):
                 head = k
             n += 1
             continue
@@ -757,7 +856,7 @@ def _adjacent_attribution(
                 finite = f.tag[k] in ("VBD", "VBZ", "VBP") or (  # ", Donald Trump, tweeted" parsed VBN
                     f.tag[k] == "VBN" and f.word[k - 1] == "," and f.word[min(k + 1, len(f.word) - 1)] != "by"
                 )
-                if is_reporting(f, k, lex) and finite:
+                if (is_reporting(f, k, lex) or f.pos[k] == "VERB" and is_cue(f, k, lex)) and finite:
                     subj = next((c for c in f.kids(k) if f.dep[c] in SUBJECT_DEPS), None)
                     if subj is not None and toks[n] < subj < k and f.word[subj - 1] == ",":
                         return k, subj  # “…,” the dawn of the movement, Bozell says

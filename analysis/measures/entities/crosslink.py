@@ -51,16 +51,25 @@ def _honorific_gender(text: str, start: int) -> str:
     return "male" if m.group(1).lower() in MALE_HONORIFICS else "female"
 
 
-def _candidates(word: str, full_names: set[str]) -> set[str]:
-    """Full names that end with ``word`` (surname), else that begin with it (family name first)."""
-    ends = {f for f in full_names if name_key(f).split()[-1:] == [word]}
-    if ends:
-        return ends
-    return {  # family name first ("Xi" for "Xi Jinping"); "Obama Says" is a headline, not a name
-        f
-        for f in full_names
-        if name_key(f).split()[:1] == [word] and not all(is_common_word(w) for w in name_key(f).split()[1:])
-    }
+class _NamePool:
+    """A pool of full names (with their mention counts) indexed by surname and by first word."""
+
+    def __init__(self, counts: Counter) -> None:
+        self.counts = counts
+        self.by_last: dict[str, set[str]] = defaultdict(set)
+        self.by_first: dict[str, set[str]] = defaultdict(set)
+        for name in counts:
+            words = name_key(name).split()
+            if not words:
+                continue
+            self.by_last[words[-1]].add(name)
+            # family name first ("Xi" for "Xi Jinping"); "Obama Says" is a headline, not a name
+            if not all(is_common_word(w) for w in words[1:]):
+                self.by_first[words[0]].add(name)
+
+    def candidates(self, word: str) -> set[str]:
+        """Full names that end with ``word`` (surname), else that begin with it (family name first)."""
+        return set(self.by_last.get(word) or self.by_first.get(word) or ())
 
 
 def link_across_articles(
@@ -133,6 +142,13 @@ def link_across_articles(
     starts = out["start_char"].to_numpy() if "start_char" in out.columns else [0] * len(out)
     fields = out["field"].astype(str).to_numpy() if "field" in out.columns else ["text"] * len(out)
     memo: dict[tuple[str, str, str, str], str] = {}
+    pools: dict[tuple[str, str], _NamePool] = {}
+
+    def pool(level: str, name: str, counts: Counter) -> _NamePool:
+        if (level, name) not in pools:
+            pools[level, name] = _NamePool(counts)
+        return pools[level, name]
+
     for i, (c, p, g, a) in enumerate(zip(canon, person, groups, ids, strict=True)):
         words = name_key(c).split()
         if not p or len(words) != 1 or table.lookup(c) is not None:
@@ -144,9 +160,9 @@ def link_across_articles(
                 _link_short(
                     words[0],
                     gender,
-                    full_by_article.get(a, Counter()),
-                    full_by_group.get(g, Counter()),
-                    corpus_full,
+                    pool("article", a, full_by_article.get(a, Counter())),
+                    pool("group", g, full_by_group.get(g, Counter())),
+                    pool("corpus", "", corpus_full),
                 )
                 or c
             )
@@ -164,7 +180,7 @@ def link_across_articles(
 DOMINANCE = 10
 
 
-def _link_short(word: str, gender: str, here: Counter, group: Counter, corpus: Counter) -> str | None:
+def _link_short(word: str, gender: str, here: _NamePool, group: _NamePool, corpus: _NamePool) -> str | None:
     """Return the full name a short name stands for: the one in its article, else group, else corpus.
 
     Candidates whose first name has the other gender than an honorific gives
@@ -172,8 +188,8 @@ def _link_short(word: str, gender: str, here: Counter, group: Counter, corpus: C
     candidates leave the name unresolved; in a group or the corpus a candidate
     with :data:`DOMINANCE` times the mentions of the others wins.
     """
-    for level, pool in enumerate((here, group, corpus)):
-        hits = _candidates(word, set(pool))
+    for level, names in enumerate((here, group, corpus)):
+        hits, pool = names.candidates(word), names.counts
         if gender and hits:
             hits = {h for h in hits if first_name_gender(h) in (gender, "")}
             if not hits and level > 0:  # the group's namesakes all have the other gender: do not guess wider

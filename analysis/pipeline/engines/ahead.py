@@ -84,6 +84,26 @@ class Ahead:
         self.jobs.close(abandon=abandon)
 
 
+def ahead_last(
+    corpus_stages: Sequence[PlannedStage], members: set[str]
+) -> tuple[list[PlannedStage], list[PlannedStage]]:
+    """Split the corpus stages into those to run first and the chain computed ahead with its readers.
+
+    The stages that do not read the chain's tables (directly or through another stage) come
+    first, so this process computes them while the forked chain runs instead of waiting for it
+    at the chain's turn. Both parts keep the plan's order. A stage depends only on its inputs,
+    so the order changes no table, only when each is computed.
+    """
+    waiting = set(members)
+    tables: set[str] = set()  # tables of the chain and of the stages that read them
+    for planned in corpus_stages:
+        if planned.name in waiting or set(planned.inputs) & tables:
+            waiting.add(planned.name)
+            tables.update(planned.stage.provides)
+    first = [p for p in corpus_stages if p.name not in waiting]
+    return first, [p for p in corpus_stages if p.name in waiting]
+
+
 def start_ahead(
     corpus_stages: Sequence[PlannedStage],
     inputs: Mapping[str, Any],

@@ -40,14 +40,20 @@ from analysis.pipeline.timing import Timer
 LANE_MAX_CHUNKS = 2
 #: Jobs of up to this many chunks run in one set of lanes (the 2,000-article bench: 16 chunks).
 LANE_RECYCLE_FROM_CHUNKS = 40
+#: Articles per lane that repay forking one when the model and shared data are already loaded here
+#: (a fork and a cache write per chunk, against parsing and analysing ~10 articles: ~1 s).
+MIN_ARTICLES_PER_PRELOADED_LANE = 10
 
 
-def lane_count(n_process: int | None, todo_sizes: list[int]) -> int:
+def lane_count(n_process: int | None, todo_sizes: list[int], *, preloaded: bool = False) -> int:
     """Return how many worker processes ("lanes") to run uncached chunks in: 1 means this process.
 
     Lanes pay off only when there are at least two chunks to compute and enough
     articles per lane to repay starting a process and loading the model there
-    (the same threshold as spaCy's own ``n_process``).
+    (the same threshold as spaCy's own ``n_process``). When this process already
+    holds the model and the shared data and lanes are forked (``preloaded``), a
+    lane costs only a fork, so :data:`MIN_ARTICLES_PER_PRELOADED_LANE` articles
+    per lane repay it (an incremental run's few new articles then use both cores).
 
     Examples
     --------
@@ -57,11 +63,23 @@ def lane_count(n_process: int | None, todo_sizes: list[int]) -> int:
     1
     >>> lane_count(1, [250, 250])
     1
+    >>> lane_count(2, [20, 11]), lane_count(2, [20, 11], preloaded=True)
+    (1, 2)
     """
     processes = n_process or config.SPACY_N_PROCESS
     if processes < 2 or len(todo_sizes) < 2:
         return 1
-    return max(1, min(processes, len(todo_sizes), sum(todo_sizes) // MIN_ARTICLES_PER_PROCESS))
+    per_lane = MIN_ARTICLES_PER_PRELOADED_LANE if preloaded else MIN_ARTICLES_PER_PROCESS
+    return max(1, min(processes, len(todo_sizes), sum(todo_sizes) // per_lane))
+
+
+def preloaded_for_lanes() -> bool:
+    """Tell whether lanes forked now would find the model and every shared loader already loaded here."""
+    return (
+        fork_context().get_start_method() == "fork"
+        and load_model.cache_info().currsize > 0
+        and not unloaded_shared()
+    )
 
 
 def preload_pays_off(options: RunOptions, source_size: int | None) -> bool:
@@ -225,5 +243,6 @@ class PandasEngine(LocalEngine):
 
     def choose(self, work: ChunkWork, todo: list[int], options: RunOptions) -> LocalEngine:
         """Return lanes for 2+ processes and enough articles to compute, else :class:`SerialEngine`."""
-        lanes = lane_count(options.n_process, [len(work.chunks[i]) for i in todo])
+        sizes = [len(work.chunks[i]) for i in todo]
+        lanes = lane_count(options.n_process, sizes, preloaded=len(sizes) > 1 and preloaded_for_lanes())
         return LanesEngine(lanes) if lanes > 1 else SerialEngine()
