@@ -462,11 +462,21 @@ def test_it_of_a_verb_that_is_no_speech_is_no_speaker():
     assert row["speaker"] != "it" and row["method"] != "pronoun"
 
 
-def test_a_non_breaking_space_does_not_end_the_attribution_after_a_quotation():
+def _adjacent(text, rows, name, canonical):
+    """Return (verb, speaker) token ids of the attribution after the one quotation of a hand-parsed text."""
     from analysis.framing.quotes.detect import _adjacent_attribution
     from analysis.framing.quotes.fields import field_groups, field_texts
     from analysis.framing.quotes.speakers import article_mentions
 
+    toks = parse(text, rows)
+    by_field = article_mentions(mentions_of(text, [(name, canonical, "person")]))
+    ((_, (f,)),) = list(field_groups(toks, field_texts(article(text)), by_field))
+    (span,) = quote_spans(text)
+    in_quote = [span.start <= s < span.end for s in f.start]
+    return _adjacent_attribution(f, span, in_quote, default_lexicon())
+
+
+def test_a_non_breaking_space_does_not_end_the_attribution_after_a_quotation():
     text = '"We will win," Sen.\u00a0Pell said.'
     rows = [('"', '"', "PUNCT", "``", "punct", 3), ("We", "we", "PRON", "PRP", "nsubj", 3),
             ("will", "will", "AUX", "MD", "aux", 3), ("win", "win", "VERB", "VB", "ccomp", 9),
@@ -474,20 +484,11 @@ def test_a_non_breaking_space_does_not_end_the_attribution_after_a_quotation():
             ("Sen.", "Sen.", "PROPN", "NNP", "compound", 8), ("\u00a0", "\u00a0", "SPACE", "_SP", "dep", 6),
             ("Pell", "Pell", "PROPN", "NNP", "nsubj", 9), ("said", "say", "VERB", "VBD", "ROOT", 9),
             (".", ".", "PUNCT", ".", "punct", 9)]  # fmt: skip
-    toks = parse(text, rows)
-    by_field = article_mentions(mentions_of(text, [("Pell", "Ada Pell", "person")]))
-    ((_, (f,)),) = list(field_groups(toks, field_texts(article(text)), by_field))
-    (span,) = quote_spans(text)
-    in_quote = [span.start <= s < span.end for s in f.start]
-    assert _adjacent_attribution(f, span, in_quote, default_lexicon()) == (9, 8)  # (said, Pell)
+    assert _adjacent(text, rows, "Pell", "Ada Pell") == (9, 8)  # (said, Pell)
 
 
 def test_a_capitalised_word_after_an_inverted_verb_is_a_name_whatever_its_tag():
     # '"It is valuable," said Skelly, …' parsed with "Skelly" an adverb: the name is still the speaker
-    from analysis.framing.quotes.detect import _adjacent_attribution
-    from analysis.framing.quotes.fields import field_groups, field_texts
-    from analysis.framing.quotes.speakers import article_mentions
-
     text = '"It is valuable," said Skelly, explaining the plan.'
     rows = [('"', '"', "PUNCT", "``", "punct", 2), ("It", "it", "PRON", "PRP", "nsubj", 2),
             ("is", "be", "AUX", "VBZ", "ccomp", 6), ("valuable", "valuable", "ADJ", "JJ", "acomp", 2),
@@ -496,9 +497,4 @@ def test_a_capitalised_word_after_an_inverted_verb_is_a_name_whatever_its_tag():
             (",", ",", "PUNCT", ",", "punct", 6), ("explaining", "explain", "VERB", "VBG", "advcl", 6),
             ("the", "the", "DET", "DT", "det", 11), ("plan", "plan", "NOUN", "NN", "dobj", 9),
             (".", ".", "PUNCT", ".", "punct", 6)]  # fmt: skip
-    toks = parse(text, rows)
-    by_field = article_mentions(mentions_of(text, [("Skelly", "Bill Skelly", "person")]))
-    ((_, (f,)),) = list(field_groups(toks, field_texts(article(text)), by_field))
-    (span,) = quote_spans(text)
-    in_quote = [span.start <= s < span.end for s in f.start]
-    assert _adjacent_attribution(f, span, in_quote, default_lexicon()) == (6, 7)  # (said, Skelly)
+    assert _adjacent(text, rows, "Skelly", "Bill Skelly") == (6, 7)  # (said, Skelly)

@@ -505,18 +505,10 @@ class Coref:
         references more), who agrees with a gendered noun and has every state and party the phrase
         names among the words the article described them with.
         """
-        sent, para = f.sent[head], para_id(f, head)
         wanted = {w for w in mods if w in _PARTY_NAMES or w in _STATE_NAMES}
         described = self.descriptors()
         genders = self.genders()
-        score: dict[str, float] = {}
-        for r in refs:
-            d = sent - r.sent
-            if d > self.WINDOW:
-                continue
-            score[r.person] = score.get(r.person, 0.0) + r.weight * self.DECAY**d * self.PARA_DECAY ** (
-                para - r.para
-            )
+        score, _ = self._salience(refs, f, head, self.WINDOW)
         best: tuple[float, str] | None = None
         for person, value in score.items():
             if gender and genders.get(person, gender) != gender:
@@ -648,23 +640,34 @@ class Coref:
     def _reports(self, f: Field, v: int | None) -> bool:
         return v is not None and f.lemma[v].lower() in self.reporting
 
-    def _best(self, refs: list[_Ref], f: Field, k: int, gender: str, genders: dict[str, str]) -> str | None:
-        """Return the most salient person among ``refs`` who agrees with a pronoun of ``gender`` at ``k``.
+    def _salience(
+        self, refs: list[_Ref], f: Field, k: int, window: int
+    ) -> tuple[dict[str, float], dict[str, int]]:
+        """Return each person's salience at token ``k`` and the position of their last reference.
 
-        A reference's salience halves with each sentence and again with each paragraph between it and
-        the pronoun; a person's salience is the sum over their references.
+        A reference up to ``window`` sentences back counts its weight, halved with each sentence
+        and again with each paragraph between it and ``k``; a person's salience is the sum.
         """
         sent, para = f.sent[k], para_id(f, k)
         score: dict[str, float] = {}
         last: dict[str, int] = {}
         for r in refs:
             d = sent - r.sent
-            if d > self.MAX_SENTS:
+            if d > window:
                 continue
             score[r.person] = score.get(r.person, 0.0) + r.weight * self.DECAY**d * self.PARA_DECAY ** (
                 para - r.para
             )
             last[r.person] = r.pos
+        return score, last
+
+    def _best(self, refs: list[_Ref], f: Field, k: int, gender: str, genders: dict[str, str]) -> str | None:
+        """Return the most salient person among ``refs`` who agrees with a pronoun of ``gender`` at ``k``.
+
+        A reference's salience halves with each sentence and again with each paragraph between it and
+        the pronoun; a person's salience is the sum over their references.
+        """
+        score, last = self._salience(refs, f, k, self.MAX_SENTS)
         namesakes = self.namesakes()
         for person in list(score):
             shared = namesakes.get(person.lower()) if " " not in person else None
