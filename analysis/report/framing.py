@@ -284,8 +284,50 @@ Quotes of people by gender: 100% women, 0% men, 0% unknown.'
     return text
 
 
+def outlet_sample_sentence(articles: pd.DataFrame, min_articles: int | None = None) -> tuple[str, bool]:
+    """Say how many outlets have too few articles for their per-outlet shares to describe the outlet.
+
+    An outlet with fewer than ``min_articles`` usable articles (default
+    :class:`analysis.core.compare.CompareOptions`' ``min_articles``, the findings page's threshold
+    for testing an outlet) is drawn and tabled like the others, but its shares and scores are those
+    of a handful of articles. Returns the sentence and whether it is a warning (most outlets are thin).
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"outlet": ["A"] * 6 + ["B", "C"], "status": "ok"})
+    >>> text, warn = outlet_sample_sentence(arts)
+    >>> text.split(":")[0], warn
+    ('2 of 3 outlets have fewer than 5 articles (B, C)', True)
+    >>> outlet_sample_sentence(arts, min_articles=1)
+    ('Every outlet has at least 1 article (fewest: 1).', False)
+    """
+    from analysis.core.compare import CompareOptions
+
+    least = CompareOptions().min_articles if min_articles is None else int(min_articles)
+    ok = ok_rows(articles)
+    outlets = ok["outlet"].astype(str) if "outlet" in ok.columns else pd.Series(dtype=str)
+    counts = outlets.value_counts()
+    thin = counts[counts < least]
+    if counts.empty:
+        return "No outlet is named in this corpus, so nothing is compared per outlet.", True
+    if thin.empty:
+        unit = "article" if least == 1 else "articles"
+        return f"Every outlet has at least {least} {unit} (fewest: {int(counts.min())}).", False
+    names = sorted(thin.index)
+    shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    return (
+        f"{len(thin)} of {len(counts)} outlets have fewer than {least} articles ({shown}): their shares "
+        f"and scores below describe those few articles, not the outlet; the findings page tests only "
+        f"outlets with at least {least}.",
+        2 * len(thin) > len(counts),
+    )
+
+
 def framing_notes(
-    quotes: pd.DataFrame, frames_table: pd.DataFrame, stories_table: pd.DataFrame
+    quotes: pd.DataFrame,
+    frames_table: pd.DataFrame,
+    stories_table: pd.DataFrame,
+    articles: pd.DataFrame | None = None,
 ) -> dict[str, HTMLBlock]:
     """Return one visible line per framing section saying whether it means something for this corpus.
 
@@ -298,13 +340,17 @@ def framing_notes(
         The run's ``frames`` table.
     stories_table : pandas.DataFrame
         The run's ``stories`` table (``story, comparable``).
+    articles : pandas.DataFrame, optional
+        The loaded corpus; when given, ``outlets`` says how many outlets are too thin to describe
+        (:func:`outlet_sample_sentence`).
 
     Returns
     -------
     dict of str to HTMLBlock
-        ``sources``, ``frames``, ``omissions``: a warning when the section is not meaningful
-        (most sources untyped; frames firing in nearly every or almost no article; no story
-        shared by two outlets), else a short note of what it rests on.
+        ``sources``, ``frames``, ``omissions`` (and ``outlets``): a warning when the section is not
+        meaningful (most sources untyped; frames firing in nearly every or almost no article; no
+        story shared by two outlets; most outlets with too few articles), else a short note of
+        what it rests on.
     """
     def block(text: str, warn: bool) -> HTMLBlock:
         cls = "of-warning" if warn else "of-note"
@@ -312,6 +358,8 @@ def framing_notes(
         return HTMLBlock(f'<p class="{cls}">{inner}</p>', text)
 
     notes: dict[str, HTMLBlock] = {}
+    if articles is not None:
+        notes["outlets"] = block(*outlet_sample_sentence(articles))
     if quotes.empty:
         notes["sources"] = block(
             "No quotes were found: source balance is not meaningful for this corpus.", True
