@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from analysis.core.compare import CompareOptions
 from analysis.framing.codebook import NOT_VALIDATED
 from analysis.framing.frames import frame_prevalence
 from analysis.framing.quotes.corpus import corpus_typed, sources
@@ -301,8 +302,6 @@ def outlet_sample_sentence(articles: pd.DataFrame, min_articles: int | None = No
     >>> outlet_sample_sentence(arts, min_articles=1)
     ('Every outlet has at least 1 article (fewest: 1).', False)
     """
-    from analysis.core.compare import CompareOptions
-
     least = CompareOptions().min_articles if min_articles is None else int(min_articles)
     ok = ok_rows(articles)
     outlets = ok["outlet"].astype(str) if "outlet" in ok.columns else pd.Series(dtype=str)
