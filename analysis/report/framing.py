@@ -212,7 +212,14 @@ def share_bar_figure(
     # categories that say nothing about the source go last, in greys
     untyped = [c for c in UNTYPED_COLOURS if c in present]
     wide = wide[[c for c in order if c in present and c not in untyped] + untyped]
-    fig, ax = plt.subplots(figsize=(9, 0.5 * max(len(wide), 3) + 1.8))
+    ncol = min(len(wide.columns), 5)
+    legend_rows = -(-len(wide.columns) // max(ncol, 1))
+    # margins in inches, not shares of the height: a tall figure (many outlets) keeps its title and
+    # legend beside the bars instead of inches away from them
+    top, bottom = 0.45, 0.7 + 0.25 * legend_rows
+    height = 0.4 * max(len(wide), 3) + top + bottom
+    fig, ax = plt.subplots(figsize=(9, height))
+    fig.subplots_adjust(top=1 - top / height, bottom=bottom / height)
     left = pd.Series(0.0, index=wide.index)
     for column in wide.columns:
         ax.barh(
@@ -226,11 +233,11 @@ def share_bar_figure(
         )
         left = left + wide[column]
     ax.set_xlim(0, 1)
-    ax.invert_yaxis()
+    ax.set_ylim(len(wide) - 0.4, -0.6)  # first row on top; a fixed half-bar pad, not 5% of the rows
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(len(wide.columns), 5), frameon=False)
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.02), ncol=ncol, frameon=False)
     return fig
 
 

@@ -143,3 +143,21 @@ def test_a_source_category_keeps_its_colour_whichever_categories_a_corpus_has():
     greys = {colours["other"], colours["unknown"]}
     typed = [c for t, c in colours.items() if t not in ("other", "unknown", "none")]
     assert all(len({c[1:3], c[3:5], c[5:7]}) > 1 for c in typed) and not greys & set(typed)  # no typed grey
+
+
+def test_a_tall_share_bar_chart_keeps_its_title_and_legend_beside_the_bars():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    outlets = [f"Outlet {i}" for i in range(70)]
+    table = pd.DataFrame({"outlet": outlets * 2, "source": ["male"] * 70 + ["female"] * 70, "n_quotes": 1})
+    for rows in (table[table["outlet"].isin(outlets[:3])], table):
+        fig = share_bar_figure(rows, row="outlet", stack="source", value="n_quotes", title="t", xlabel="x",
+                               ylabel="y", categories=source_categories("gender"))
+        height = fig.get_size_inches()[1]
+        box = fig.axes[0].get_position()
+        assert (1 - box.y1) * height < 0.5  # the title's margin, in inches, whatever the number of rows
+        assert box.y0 * height < 1.2 and len(fig.legends) == 1  # the x label and legend right below
+        n = rows["outlet"].nunique()
+        assert fig.axes[0].get_ylim() == (n - 0.4, -0.6)  # first outlet on top, half a bar of padding
+        matplotlib.pyplot.close(fig)
