@@ -126,8 +126,8 @@ def _ends(longer: tuple[str, ...], short: tuple[str, ...]) -> bool:
 
 def _quoted(f: Field) -> list[tuple[int, int]]:
     """Return the quoted stretches of a field (as quote detection found them, else from its marks)."""
-    if "quoted" in f.__dict__:
-        return f.__dict__["quoted"]
+    if f.quoted is not None:
+        return f.quoted
     if "_coref_quoted" not in f.__dict__:
         f.__dict__["_coref_quoted"] = [(s.outer_start, s.outer_end) for s in quote_spans(f.text)]
     return f.__dict__["_coref_quoted"]

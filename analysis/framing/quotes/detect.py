@@ -311,7 +311,7 @@ def _cut_unbalanced(f: Field, s: Span, lex: Lexicon) -> Span:
 def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
     text = f.text
     spans = [_cut_unbalanced(f, s, lex) if not s.balanced else s for s in quote_spans(text)]
-    f.__dict__["quoted"] = [(s.outer_start, s.outer_end) for s in spans]
+    f.quoted = [(s.outer_start, s.outer_end) for s in spans]
     paras = paragraph_bounds(text)
     in_quote = [False] * len(f.ids)
     for s in spans:
@@ -720,9 +720,9 @@ def _own_subject(
             if not can_be_source(f, subj):
                 return None
             best = (cur, subj)
-            up, seen = f.parent(cur), {cur}
-            while up is not None and up not in seen and f.sent[up] == f.sent[cur]:
-                seen.add(up)
+            up, climbed = f.parent(cur), {cur}
+            while up is not None and up not in climbed and f.sent[up] == f.sent[cur]:
+                climbed.add(up)
                 report = f.pos[up] == "VERB" and is_reporting(f, up, lex)
                 if report and not in_quote[up] and not _denied(f, up):
                     s2 = subject_of(f, up)
@@ -787,8 +787,9 @@ def _np_run(f: Field, toks: list[int], i: int) -> tuple[int, int | None]:
                 break
             n = close + 1
             continue
-        if f.pos[k] in _NP_POS or f.word[k] in ("-", "–") or f.tag[k] == "POS" or _mistagged_name(f, k):
-            if f.pos[k] in ("PROPN", "NOUN") or _mistagged_name(f, k):
+        name = _mistagged_name(f, k)
+        if f.pos[k] in _NP_POS or f.word[k] in ("-", "–") or f.tag[k] == "POS" or name:
+            if f.pos[k] in ("PROPN", "NOUN") or name:
                 head = k
             n += 1
             continue

@@ -70,6 +70,8 @@ class Field:
     mentions: list[Mention]
     children: dict[int, list[int]] = field(default_factory=dict)
     index: dict[int, int] = field(default_factory=dict)
+    #: ``(start, end)`` characters of each quotation with its marks; None until the quote detection sets it
+    quoted: list[tuple[int, int]] | None = None
 
     def __post_init__(self) -> None:
         self.index = {tid: i for i, tid in enumerate(self.ids)}
@@ -77,6 +79,10 @@ class Field:
             j = self.index.get(h)
             if j is not None and j != i:
                 self.children.setdefault(j, []).append(i)
+
+    def in_quotation(self, pos: int) -> bool:
+        """Tell whether character ``pos`` lies inside one of the field's quotations (:attr:`quoted`)."""
+        return any(a <= pos < b for a, b in self.quoted or ())
 
     def kids(self, i: int) -> list[int]:
         """Return the children of token ``i``."""

@@ -336,15 +336,12 @@ class Resolver:
         of :data:`IT_NOUNS`: "the company", "the letter") before ``k`` in its sentence and the two
         sentences before it, outside quotations; a subject wins over a nearer word of another role.
         """
-        quoted = f.__dict__.get("quoted", [])
         orgs = [m for m in f.mentions if m.kind not in ("person", "place", "group", "")]
         best: int | None = None
         j = k - 1
         while j >= 0 and f.sent[j] >= f.sent[k] - 2:
             pos = f.start[j]
-            if f.pos[j] in ("NOUN", "PROPN") and f.tag[j] not in ("NNS", "NNPS") and not any(
-                a <= pos < b for a, b in quoted
-            ):
+            if f.pos[j] in ("NOUN", "PROPN") and f.tag[j] not in ("NNS", "NNPS") and not f.in_quotation(pos):
                 org = any(m.start <= pos < m.end for m in orgs)
                 if org or f.lemma[j].lower() in IT_NOUNS:
                     if f.dep[j] in ("nsubj", "nsubjpass"):
@@ -383,13 +380,12 @@ class Resolver:
     def last_person(self, f: Field, before: int) -> str | None:
         """Return the last person named (or quoted) before ``before``, outside quotations."""
         best: tuple[int, str] | None = None
-        quoted = f.__dict__.get("quoted", [])
         for pos, name in f.__dict__.get("speakers", []):
             if pos < before and (best is None or pos > best[0]):
                 best = (pos, name)
         for m in f.mentions:
             if m.end <= before and (m.kind == "person" or m.canonical in self.people):
-                if any(a <= m.start < b for a, b in quoted):
+                if f.in_quotation(m.start):
                     continue  # a name inside someone's quotation is not the antecedent
                 if best is None or m.start > best[0]:
                     best = (m.start, self._canonical(m.canonical))
