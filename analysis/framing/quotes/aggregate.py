@@ -436,12 +436,12 @@ def _attribution_part(articles: pd.DataFrame, events: pd.DataFrame, *, by: str =
         item=ev.loc[flagged, "article_id"].astype(str) + ":" + ev.loc[flagged, "field"].astype(str) + ":"
         + ev.loc[flagged, "start_char"].astype(str) + "-" + ev.loc[flagged, "end_char"].astype(str)
     )  # fmt: skip
-    return {
-        "counts": counts,
+    return {  # plain frames (a pickled MultiIndex is slow to read back and to concatenate)
+        "counts": counts.reset_index(),
         "verbs": _item_counts(verbs, keys),
         "hedges": _item_counts(hedges, keys),
         "qualifiers": _item_counts(_split_items(ev, keys, "qualifiers"), keys),
-        "evidence": ref.groupby(keys, sort=False)["item"].agg(";".join) if len(ref) else None,
+        "evidence": _join_by(ref.set_index(keys)["item"]).rename("item").reset_index() if len(ref) else None,
     }
 
 
@@ -452,26 +452,24 @@ def _attribution_combine(parts: list, articles: pd.DataFrame, *, by: str = "outl
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in summary_cols})
     keys = [by, "speaker_canonical", "speaker_affiliation"]
-    if len(parts) == 1:
-        out = parts[0]["counts"].copy()
-    else:
-        out = pd.concat([p["counts"] for p in parts]).groupby(level=keys, sort=True).sum()
+    out = pd.concat([p["counts"] for p in parts], ignore_index=True).groupby(keys, sort=True).sum()
     index = out.index
 
-    def summed(name: str) -> pd.Series:
+    def joined(name: str) -> np.ndarray:
         got = [p[name] for p in parts if len(p[name])]
-        if len(got) <= 1:
-            return got[0] if got else parts[0][name]
-        return pd.concat(got).groupby(level=[*keys, "item"], sort=True).sum()
+        if not got:
+            return np.full(len(index), "", dtype=object)
+        counts = pd.concat(got, ignore_index=True).groupby([*keys, "item"], sort=True)["n"].sum()
+        return _joined_counts(counts, keys).reindex(index).fillna("").to_numpy()
 
-    out["verbs"] = _joined_counts(summed("verbs"), keys).reindex(index).fillna("").to_numpy()
-    out["hedges"] = _joined_counts(summed("hedges"), keys).reindex(index).fillna("").to_numpy()
-    out["qualifiers"] = _joined_counts(summed("qualifiers"), keys).reindex(index).fillna("").to_numpy()
+    out["verbs"], out["hedges"], out["qualifiers"] = joined("verbs"), joined("hedges"), joined("qualifiers")
     out["share_distancing"] = (out["n_distancing"] / out["n_attributions"]).astype(float)
     evidence = [p["evidence"] for p in parts if p["evidence"] is not None]
-    if len(evidence) > 1:  # each part's flagged attributions in table order, the parts in corpus order
-        evidence = [pd.concat(evidence).groupby(level=keys, sort=False).agg(";".join)]
-    out["evidence"] = evidence[0].reindex(index).fillna("").to_numpy() if evidence else ""
+    if evidence:  # each part's flagged attributions in table order, the parts in corpus order
+        joined_refs = _join_by(pd.concat(evidence, ignore_index=True).set_index(keys)["item"])
+        out["evidence"] = joined_refs.reindex(index).fillna("").to_numpy()
+    else:
+        out["evidence"] = ""
     out = out.reset_index()
     for c in ("n_neutral", "n_emphatic", "n_distancing", "n_qualified", "n_content_hedged", "n_frame_hedged"):
         out[c] = out[c].astype("int64")
@@ -561,11 +559,11 @@ def _split_items(frame: pd.DataFrame, keys: list[str], column: str) -> pd.DataFr
     return frame.loc[items.index, keys].assign(item=items.to_numpy()).reset_index(drop=True)
 
 
-def _item_counts(long: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """Return the occurrences of each item per group (index: ``keys`` and ``item``; empty: no rows)."""
+def _item_counts(long: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Return the occurrences of each item per group: ``keys``, ``item`` and ``n`` (no rows: empty)."""
     if long.empty:
-        return pd.Series(dtype="int64")
-    return long.groupby([*keys, "item"], sort=True).size()
+        return pd.DataFrame(columns=[*keys, "item", "n"])
+    return long.groupby([*keys, "item"], sort=True).size().rename("n").reset_index()
 
 
 def _joined_counts(counts: pd.Series, keys: list[str]) -> pd.Series:
@@ -577,7 +575,24 @@ def _joined_counts(counts: pd.Series, keys: list[str]) -> pd.Series:
         [*keys, "n", "item"], ascending=[True] * len(keys) + [False, True], kind="stable"
     )
     counts["text"] = counts["item"].astype(str) + "×" + counts["n"].astype(str)
-    return counts.groupby(keys, sort=False)["text"].agg(";".join)
+    return _join_by(counts.set_index(keys)["text"])
+
+
+def _join_by(items: pd.Series) -> pd.Series:
+    """Join the strings of each index value with ``;``, in row order; groups in order of first appearance.
+
+    What ``items.groupby(level=..., sort=False).agg(";".join)`` gives, without a Python call per group.
+
+    Examples
+    --------
+    >>> _join_by(pd.Series(["a", "b", "c"], index=["x", "y", "x"])).to_dict()
+    {'x': 'a;c', 'y': 'b'}
+    """
+    codes, groups = items.index.factorize()
+    joined: list[list[str]] = [[] for _ in range(len(groups))]
+    for code, item in zip(codes.tolist(), items.tolist(), strict=True):
+        joined[code].append(item)
+    return pd.Series([";".join(j) for j in joined], index=groups.set_names(items.index.names), dtype=object)
 
 
 def _counts(items: Iterable[str]) -> str:
