@@ -59,7 +59,6 @@ from analysis.report.framing import (
     frame_validity,
     framing_notes,
     mark_frames,
-    pool_small_rows,
     share_bar_figure,
     source_categories,
 )
@@ -166,7 +165,6 @@ __all__ = [
     "relink",
     "sample_sizes",
     "sentence_scores",
-    "pool_small_rows",
     "share_bar_figure",
     "source_categories",
     "start",
