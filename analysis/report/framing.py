@@ -220,15 +220,14 @@ def share_bar_figure(
     xlabel: str,
     ylabel: str,
     categories: Sequence[str] | None = None,
-    max_bars: int | None = MAX_SHARE_BARS,
 ):
     """Draw a 100%-stacked horizontal bar per ``row`` value, split by ``stack`` (e.g. quotes by affiliation).
 
     ``categories`` fixes the order and colour of the ``stack`` values (see :func:`source_categories`),
     so a category keeps its colour from report to report; values not in it follow, in the order of
-    the table. Without it the categories are taken in the table's order. Past ``max_bars`` rows,
-    the rows with the smallest totals of ``value`` (a count) are pooled into one bar
-    (:func:`pool_small_rows`); None draws every row.
+    the table. Without it the categories are taken in the table's order. Past
+    :data:`MAX_SHARE_BARS` rows, the rows with the smallest totals of ``value`` (a count) are
+    pooled into one bar (:func:`pool_small_rows`).
 
     Returns
     -------
@@ -237,7 +236,7 @@ def share_bar_figure(
     import matplotlib.pyplot as plt
 
     wide = table.pivot_table(index=row, columns=stack, values=value, aggfunc="sum").fillna(0.0)
-    wide = pool_small_rows(wide, max_bars)
+    wide = pool_small_rows(wide)
     wide = wide.div(wide.sum(axis=1).where(lambda s: s > 0, 1.0), axis=0)
     present = [str(c) for c in wide.columns]
     wide.columns = present

@@ -183,7 +183,3 @@ def test_past_the_most_bars_the_smallest_outlets_are_pooled_into_one_bar():
     bars = {c.get_label(): c.patches[-1].get_width() for c in fig.axes[0].containers}
     assert abs(bars["female"] - women) < 1e-9
     matplotlib.pyplot.close(fig)
-    every = share_bar_figure(table, row="outlet", stack="source", value="n_quotes", title="t", xlabel="x",
-                             ylabel="y", max_bars=None)
-    assert len(every.axes[0].get_yticklabels()) == 70
-    matplotlib.pyplot.close(every)
