@@ -145,7 +145,7 @@ def distinct_people(names) -> list[str]:
 
 def _norm(f: Field, i: int) -> str:
     """Return a descriptor word: lower-case lemma, abbreviated titles expanded, ages as their number."""
-    w = f.word[i].lower().rstrip(".")
+    w = f.low[i].rstrip(".")
     if w in _TITLE_WORDS:
         return _TITLE_WORDS[w]
     if f.pos[i] != "PRON":
@@ -156,7 +156,7 @@ def _norm(f: Field, i: int) -> str:
     age = _AGE.match(w)
     if age:
         return age.group(1)
-    return w if f.pos[i] in ("PROPN", "NUM") else f.lemma[i].lower()
+    return w if f.pos[i] in ("PROPN", "NUM") else f.lem[i]
 
 
 @dataclass
@@ -336,8 +336,8 @@ class Coref:
                 for g in self._name_cues(f, s, e):
                     votes.setdefault(person, Counter())[g] += 4
             quoted = _quoted(f)
-            for i, w in enumerate(f.word):
-                g = PRONOUN_GENDER.get(w.lower())
+            for i, low in enumerate(f.low):
+                g = PRONOUN_GENDER.get(low)
                 if g is None or f.pos[i] != "PRON" or any(a <= f.start[i] < b for a, b in quoted):
                     continue
                 s = f.sent[i]
@@ -371,17 +371,17 @@ class Coref:
         j = k - 1
         if j >= 0 and f.word[j] == ".":
             j -= 1
-        if j >= 0 and f.word[j].lower().rstrip(".") in HONORIFIC_GENDER:
-            out.append(HONORIFIC_GENDER[f.word[j].lower().rstrip(".")])
+        if j >= 0 and f.low[j].rstrip(".") in HONORIFIC_GENDER:
+            out.append(HONORIFIC_GENDER[f.low[j].rstrip(".")])
         for j in range(max(0, k - 3), k):
-            g = GENDERED_NOUNS.get(f.lemma[j].lower())
+            g = GENDERED_NOUNS.get(f.lem[j])
             if g and f.pos[j] == "NOUN":
                 out.append(g)
         last = f.at(max(s, e - 1))
         if last is not None:
             for c in f.kids(last):
                 if f.dep[c] == "appos":
-                    g = GENDERED_NOUNS.get(f.lemma[c].lower())
+                    g = GENDERED_NOUNS.get(f.lem[c])
                     if g:
                         out.append(g)
         return out
@@ -401,7 +401,7 @@ class Coref:
                     continue
                 words = out.setdefault(person, set())
                 if k >= 2 and f.word[k - 1] == "." and f.sent[k - 1] != f.sent[k]:
-                    title = f.word[k - 2].lower()  # "Pres. Obama" parsed as two sentences
+                    title = f.low[k - 2]  # "Pres. Obama" parsed as two sentences
                     if title in _TITLE_WORDS:
                         words.add(_TITLE_WORDS[title])
                 j = k - 1  # a title run before the name: "Vermont Sen.", "Labor Secretary"
@@ -417,7 +417,7 @@ class Coref:
                                 words.add(_norm(f, x))
                 head = self._clause_head(f, last)
                 p = f.parent(head)
-                if p is not None and f.dep[head] in _SUBJ and f.lemma[p].lower() == "be":
+                if p is not None and f.dep[head] in _SUBJ and f.lem[p] == "be":
                     for c in f.kids(p):  # "Roe is the mayor"
                         if f.dep[c] == "attr":
                             words |= {_norm(f, x) for x in f.subtree(c) if f.pos[x] in _TITLE_POS}
@@ -425,13 +425,13 @@ class Coref:
 
     def person_noun(self, f: Field, head: int) -> bool:
         """Tell whether the token at ``head`` names a person by what they are ("senator", "34-year-old")."""
-        low = f.lemma[head].lower()
+        low = f.lem[head]
         return (
             low in PERSON_NOUNS
             or low in MORE_PERSON_NOUNS
             or low in GENDERED_NOUNS
             or low in ROLE_NOUNS
-            or bool(_AGE.match(f.word[head].lower()))
+            or bool(_AGE.match(f.low[head]))
         )
 
     def described_as(self, word: str) -> bool:
@@ -461,7 +461,7 @@ class Coref:
             mods = {_norm(f, x) for x in words if x != head and f.pos[x] in ("NOUN", "PROPN", "ADJ")}
             mods -= {"the", "current", "then"}
         hard = mods - _SOFT_MODS
-        gender = GENDERED_NOUNS.get(f.lemma[head].lower(), "")
+        gender = GENDERED_NOUNS.get(f.lem[head], "")
         genders = self.genders()
         st = self._state(f)
         refs = [r for r in st.refs if r.pos < f.start[head]]
@@ -565,14 +565,14 @@ class Coref:
             k = f.at(max(s, e - 1))
             if k is not None and not in_quote(s):
                 events.append((s, k, person))
-        for i, w in enumerate(f.word):
-            if w.lower() in PRONOUN_GENDER and f.pos[i] == "PRON" and not in_quote(f.start[i]):
+        for i, low in enumerate(f.low):
+            if low in PRONOUN_GENDER and f.pos[i] == "PRON" and not in_quote(f.start[i]):
                 events.append((f.start[i], i, None))
         events.sort(key=lambda x: (x[0], x[2] is None))
         at_token: dict[int, str] = {}  # head token of a person mention or resolved pronoun -> person
         for pos, k, person in events:
             if person is None:
-                gender = PRONOUN_GENDER[f.word[k].lower()]
+                gender = PRONOUN_GENDER[f.low[k]]
                 person = self._reporter(f, k, gender, genders, at_token) or self._best(
                     st.refs, f, k, gender, genders
                 )
@@ -595,7 +595,7 @@ class Coref:
         if f.dep[k] not in _SUBJ or v is None or f.dep[v] != "ccomp":
             return None
         u = f.parent(v)
-        if u is None or f.lemma[u].lower() not in self.reporting:
+        if u is None or f.lem[u] not in self.reporting:
             return None
         subj = next((c for c in f.kids(u) if f.dep[c] in _SUBJ), None)
         person = at_token.get(subj) if subj is not None else None
@@ -626,19 +626,19 @@ class Coref:
             w += self.MAIN
         if dep in _SUBJ:
             w += self.SUBJECT
-            if p is not None and f.lemma[p].lower() in self.reporting:
+            if p is not None and f.lem[p] in self.reporting:
                 w += self.SPEAKER
         elif dep == "pobj" and p is not None and f.dep[p] == "agent":
             w += self.SPEAKER if self._reports(f, f.parent(p)) else 0.0
         elif dep in ("poss", "compound") or dep == "pobj":
             w += self.OBLIQUE
         for c in f.kids(head):  # "X, who said …"
-            if f.dep[c] == "relcl" and f.lemma[c].lower() in self.reporting:
+            if f.dep[c] == "relcl" and f.lem[c] in self.reporting:
                 w += self.SPEAKER
         return w
 
     def _reports(self, f: Field, v: int | None) -> bool:
-        return v is not None and f.lemma[v].lower() in self.reporting
+        return v is not None and f.lem[v] in self.reporting
 
     def _salience(
         self, refs: list[_Ref], f: Field, k: int, window: int
@@ -695,7 +695,7 @@ class Coref:
         st = self._state(f)
         if k in st.pronouns:
             return st.pronouns[k]
-        gender = PRONOUN_GENDER.get(f.word[k].lower())
+        gender = PRONOUN_GENDER.get(f.low[k])
         if gender is None:
             return None
         refs = [r for r in st.refs if r.pos < f.start[k]]

@@ -83,7 +83,7 @@ NO_SPEAKER = SourceType(UNKNOWN, "", "none", False, "no speaker")
 
 def is_reporting(f: Field, i: int, lex: Lexicon) -> bool:
     """Tell whether token ``i`` is a reporting verb (or noun) of the lexicon."""
-    lemma = f.lemma[i].lower()
+    lemma = f.lem[i]
     if lemma not in lex.verbs or lemma == "according to":
         return False
     if f.pos[i] not in ("VERB", "AUX") and not (f.pos[i] == "NOUN" and f.dep[i] in ("ROOT", "conj")):
@@ -104,12 +104,12 @@ def is_cue(f: Field, i: int, lex: Lexicon) -> bool:
         # "were optimistic that …", "is convinced that …", "is eager to …", "was critical of …"
         return f.dep[i] == "acomp" and _adj_content(f, i) is not None
     if f.pos[i] == "NOUN":  # "his call to ban …", "the campaign's claim that …", "a critic of …"
-        if f.lemma[i].lower() in AGENT_NOUNS:
+        if f.lem[i] in AGENT_NOUNS:
             return _agent_content(f, i) is not None
-        return f.lemma[i].lower() in NOUN_CUES and _noun_content(f, i) is not None
+        return f.lem[i] in NOUN_CUES and _noun_content(f, i) is not None
     if f.pos[i] != "VERB":
         return False
-    lemma = f.lemma[i].lower()
+    lemma = f.lem[i]
     if lemma in lex.cues or lemma in AS_CUES or lemma in PREP_SPEECH:
         return True
     if lemma in LIGHT_VERBS:
@@ -119,14 +119,14 @@ def is_cue(f: Field, i: int, lex: Lexicon) -> bool:
 
 def _according(f: Field, i: int) -> int | None:
     """Return the pobj of "according to X" when token ``i`` is "according"."""
-    if f.word[i].lower() != "according":
+    if f.low[i] != "according":
         return None
     for c in f.kids(i):
-        if f.word[c].lower() == "to":
+        if f.low[c] == "to":
             for d in f.kids(c):
                 if f.dep[d] == "pobj":
                     return d
-    if i + 2 < len(f.word) and f.word[i + 1].lower() == "to":
+    if i + 2 < len(f.word) and f.low[i + 1] == "to":
         k = i + 2
         while k + 1 < len(f.word) and f.dep[k] in ("det", "compound", "amod", "poss", "case"):
             k += 1
@@ -144,7 +144,7 @@ def subject_of(f: Field, v: int) -> int | None:
     subj = _raw_subject(f, v)
     if subj is None:
         return None
-    if f.lemma[subj].lower() in ("who", "that", "which"):
+    if f.lem[subj] in ("who", "that", "which"):
         cur = subj
         while cur is not None and f.dep[cur] != "relcl":
             cur = f.parent(cur)
@@ -172,11 +172,11 @@ def voice_of(f: Field, i: int, depth: int = 0) -> int:
     """
     if f.pos[i] != "NOUN" or depth > 2:
         return i
-    lemma = f.lemma[i].lower()
+    lemma = f.lem[i]
     kids = f.kids(i)
     if lemma in SHARE_NOUNS:
         for c in kids:
-            if f.dep[c] == "prep" and f.word[c].lower() == "of":
+            if f.dep[c] == "prep" and f.low[c] == "of":
                 obj = next((d for d in f.kids(c) if f.dep[d] == "pobj"), None)
                 if obj is not None and can_be_source(f, obj) and f.pos[obj] != "NUM":
                     return obj
@@ -196,7 +196,7 @@ def voice_of(f: Field, i: int, depth: int = 0) -> int:
                     if obj is not None and can_be_source(f, obj):
                         return voice_of(f, obj, depth + 1)
     v = f.parent(i)
-    if f.dep[i] == "dobj" and v is not None and f.lemma[v].lower() in PUBLISH_VERBS:
+    if f.dep[i] == "dobj" and v is not None and f.lem[v] in PUBLISH_VERBS:
         author = _raw_subject(f, v)
         if author is not None and author != i and can_be_source(f, author):
             return voice_of(f, author, depth + 1)
@@ -218,7 +218,7 @@ def _raw_subject(f: Field, v: int) -> int | None:
             c
             for c in kids
             if f.dep[c] in SUBJECT_DEPS
-            and (f.lemma[c].lower() not in ("it", "there", "this", "what") or _it_speaks(f, c, cur))
+            and (f.lem[c] not in ("it", "there", "this", "what") or _it_speaks(f, c, cur))
         ]
         if subjects:  # two subjects is a parser slip ("news agency TASS reported"): prefer the name nearest
             names = [c for c in subjects if f.pos[c] == "PROPN"] or subjects
@@ -241,10 +241,10 @@ def _it_speaks(f: Field, c: int, v: int) -> bool:
     Not an expletive ("it is said that …", "it seems") and not a quoted "it".
     """
     return (
-        f.word[c].lower() == "it"
+        f.low[c] == "it"
         and f.dep[c] == "nsubj"
         and c < v
-        and f.lemma[v].lower() in IT_VERBS
+        and f.lem[v] in IT_VERBS
         and f.pos[v] == "VERB"
     )
 
@@ -363,7 +363,7 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
                 if kind == "partial" and (
                     (not _dominates(f, k, quote_toks) and len(WORD.findall(content)) < 3)
                     or (
-                        f.lemma[k].lower() in NEEDS_CLAUSE and not any(f.dep[c] == "ccomp" for c in f.kids(k))
+                        f.lem[k] in NEEDS_CLAUSE and not any(f.dep[c] == "ccomp" for c in f.kids(k))
                     )
                 ):
                     continue
@@ -481,9 +481,9 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
         | LIGHT_VERBS.keys()
     )
     candidates = sorted(
-        k for k, (w, lem) in enumerate(zip(f.word, f.lemma, strict=True))
-        if (lem.lower() in listed or k in heads or w.lower() == "according")
-        and (lem.lower() in verbs or w.lower() == "according" or is_cue(f, k, lex))
+        k for k, (w, lem) in enumerate(zip(f.low, f.lem, strict=True))
+        if (lem in listed or k in heads or w == "according")
+        and (lem in verbs or w == "according" or is_cue(f, k, lex))
     )  # fmt: skip
     for k in candidates:
         if in_quote[k] or k in direct_verbs:
@@ -496,21 +496,21 @@ def _extract_field(f: Field, res: Resolver, lex: Lexicon) -> list[_Quote]:
             if q is not None:
                 found.append(q)
             continue
-        if not (is_reporting(f, k, lex) or is_cue(f, k, lex)) or f.lemma[k].lower() == "quote":
+        if not (is_reporting(f, k, lex) or is_cue(f, k, lex)) or f.lem[k] == "quote":
             continue
         if _denied(f, k):
             continue
-        if f.pos[k] == "NOUN" and f.lemma[k].lower() in AGENT_NOUNS:
+        if f.pos[k] == "NOUN" and f.lem[k] in AGENT_NOUNS:
             content = _agent_content(f, k)
             subj = subject_of(f, f.parent(k)) if f.parent(k) is not None else None
         elif f.pos[k] == "NOUN":
-            content = _noun_content(f, k) if f.lemma[k].lower() in NOUN_CUES else None
+            content = _noun_content(f, k) if f.lem[k] in NOUN_CUES else None
             subj = next((c for c in f.kids(k) if f.dep[c] == "poss"), None)
         elif f.dep[k] == "acomp":
             content = _adj_content(f, k)
             subj = subject_of(f, f.parent(k)) if f.parent(k) is not None else None
         else:
-            content = _content_of(f, k, lex.cues.get(f.lemma[k].lower(), ""))
+            content = _content_of(f, k, lex.cues.get(f.lem[k], ""))
             subj = subject_of(f, f.parent(k) if f.pos[k] == "ADJ" else k)
         if content is None:
             continue
@@ -624,7 +624,7 @@ def _clause_subject(f: Field, k: int) -> int | None:
 
 def _person_like(f: Field, i: int) -> bool:
     """Tell whether a token can head a phrase naming one speaker: a name, he/she or a role noun."""
-    low = f.lemma[i].lower()
+    low = f.lem[i]
     return f.pos[i] == "PROPN" or low in PRONOUNS_PERSON or low in ROLE_NOUNS or f.ent[i] == "PERSON"
 
 
@@ -669,12 +669,12 @@ def can_be_source(f: Field, i: int) -> bool:
     """
     if f.pos[i] in ("PROPN", "PRON", "NUM") or f.ent[i] in ("PERSON", "ORG", "GPE", "NORP"):
         return True
-    if f.lemma[i].lower() in _COUNTED:
+    if f.lem[i] in _COUNTED:
         return True  # "Another notes …", "some say …"
     if f.word[i][:1].isupper() and f.pos[i] == "NOUN" and i > 0 and f.sent[i - 1] == f.sent[i]:
         return True  # a name the tagger missed ("D’Souza replied")
     if f.pos[i] in ("NOUN", "ADJ", "X"):
-        lemma, word = f.lemma[i].lower(), f.word[i].lower()
+        lemma, word = f.lem[i], f.low[i]
         nouns = source_nouns()
         if lemma in nouns or word in nouns or word.rstrip("s") in nouns:
             return True
@@ -708,7 +708,7 @@ def _own_subject(
     seen: set[int] = set()
     while cur is not None and cur not in seen and f.sent[cur] == f.sent[heads[0]] and cur not in inside:
         seen.add(cur)
-        if f.pos[cur] == "NOUN" and f.lemma[cur].lower() in UTTERANCE_NOUNS:
+        if f.pos[cur] == "NOUN" and f.lem[cur] in UTTERANCE_NOUNS:
             near = [*f.kids(cur), *(c for k in heads for c in f.kids(k))]  # "X's “no new taxes” promise"
             poss = next((c for c in near if f.dep[c] == "poss" and not in_quote[c]), None)
             if poss is not None and (f.pos[poss] in ("PROPN", "PRON") or f.ent[poss] in ("PERSON", "ORG")):
@@ -841,7 +841,7 @@ def _adjacent_attribution(
         return (first, _parsed_head(f, first, toks[1:end], head)) if head is not None else None
     # subject then verb: a pronoun, a name, or a noun phrase ("the Florida senator")
     if f.pos[first] == "PRON":
-        if f.lemma[first].lower() not in PRONOUNS_PERSON and f.word[first].lower() not in ("i", "they", "we"):
+        if f.lem[first] not in PRONOUNS_PERSON and f.low[first] not in ("i", "they", "we"):
             return None
         head, n = first, 1
     else:
@@ -882,8 +882,8 @@ def _adjacent_attribution(
 
 def _addressee(f: Field, k: int) -> bool:
     """Tell whether the object ``k`` is a person spoken to ("assured Jones", "reminded her")."""
-    return f.ent[k] == "PERSON" or f.lemma[k].lower() in ("him", "her", "them", "me", "us", "you") or (
-        f.word[k].lower() in ("him", "her", "them", "me", "us", "you")
+    return f.ent[k] == "PERSON" or f.lem[k] in ("him", "her", "them", "me", "us", "you") or (
+        f.low[k] in ("him", "her", "them", "me", "us", "you")
     )
 
 
@@ -947,7 +947,7 @@ def _denied(f: Field, v: int) -> bool:
     """
     if any(f.dep[c] == "neg" for c in f.kids(v)):
         return True
-    if f.lemma[v].lower() in HEARSAY and v + 1 < len(f.word) and f.word[v + 1].lower() == "to":
+    if f.lem[v] in HEARSAY and v + 1 < len(f.word) and f.low[v + 1] == "to":
         return True  # "the tax said to be illegal", "is believed to be": nobody is said to say it
     if (
         f.tag[v] == "VBN"
@@ -956,7 +956,7 @@ def _denied(f: Field, v: int) -> bool:
     ):
         return True
     p = f.parent(v)
-    return f.dep[v] == "xcomp" and p is not None and f.lemma[p].lower() in ("refuse", "decline", "fail")
+    return f.dep[v] == "xcomp" and p is not None and f.lem[p] in ("refuse", "decline", "fail")
 
 
 #: Possessive pronouns that can hold a view ("his suggestion that …", "their criticism of …").
@@ -969,7 +969,7 @@ HEARSAY = frozenset("say report believe think know rumor rumour reckon consider"
 
 def _possessive(f: Field, k: int) -> bool:
     """Tell whether token ``k`` is a possessive pronoun modifying a noun ("his suggestion")."""
-    return f.dep[k] == "poss" and f.word[k].lower() in POSSESSIVES
+    return f.dep[k] == "poss" and f.low[k] in POSSESSIVES
 
 
 def _possessor(f: Field, k: int, res: Resolver) -> Speaker:
@@ -982,7 +982,7 @@ def _possessor(f: Field, k: int, res: Resolver) -> Speaker:
 
 def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
     """Check that a reported-speech subject can speak: a name, a pronoun, a role or an institution."""
-    lemma = f.lemma[i].lower()
+    lemma = f.lem[i]
     if f.pos[i] == "PRON":
         return lemma in PRONOUNS_PERSON or lemma in (
             "they", "it", "i", "we", "you", "some", "many", "most", "none", "others", "both", "all", "one",
@@ -992,7 +992,7 @@ def _plausible_speaker(f: Field, i: int, surnames: dict[str, str]) -> bool:
         return True
     if f.pos[i] == "NUM" or lemma in ("percent", "one", "another", "all", "half", "both", "few", "several"):
         return True  # "47 percent said …", "another says …": poll shares and counted people
-    word = f.word[i].lower()
+    word = f.low[i]
     if {lemma, word} & (ROLE_NOUNS | INSTITUTION_NOUNS | GROUP_NOUNS | DOCUMENT_NOUNS | SPEAKER_NOUNS):
         return True
     if any(m.start <= f.start[i] < m.end for m in f.mentions):
@@ -1023,7 +1023,7 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
     content of intentions ("vowed to repeal …"), the object and what follows it
     the content of stances ("criticized the pope as …").
     """
-    lemma = f.lemma[v].lower()
+    lemma = f.lem[v]
     kids = f.kids(v)
     light = _light_content(f, v) if lemma in LIGHT_VERBS else None
     if light is not None:
@@ -1037,7 +1037,7 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
         picked = objs + xcomp if xcomp else []
     if not picked and lemma in AS_CUES:  # "sees the deal as a betrayal"
         objs = [c for c in kids if f.dep[c] == "dobj" and c > v]
-        as_ = [c for c in kids if f.dep[c] == "prep" and f.word[c].lower() == "as" and objs and c > objs[0]]
+        as_ = [c for c in kids if f.dep[c] == "prep" and f.low[c] == "as" and objs and c > objs[0]]
         picked = objs + as_ if as_ else []
     if not picked and (lemma in OBJECT_CUES or cue == "stance") and any(f.dep[c] == "agent" for c in kids):
         # "Cruz was endorsed by the governor": the passive subject is what the agent judges
@@ -1053,17 +1053,17 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
             picked = objs + [
                 c for c in kids
                 if c > objs[0] and (f.dep[c] in ("oprd", "xcomp", "ccomp")
-                                    or f.dep[c] == "prep" and f.word[c].lower() in follow)
+                                    or f.dep[c] == "prep" and f.low[c] in follow)
             ]  # fmt: skip
     if not picked and lemma in DOBJ_SPEECH:
         picked = [c for c in kids if f.dep[c] == "dobj"]
     if not picked and lemma in PREP_SPEECH:
-        picked = [c for c in kids if f.dep[c] == "prep" and f.word[c].lower() in PREP_SPEECH[lemma]]
+        picked = [c for c in kids if f.dep[c] == "prep" and f.low[c] in PREP_SPEECH[lemma]]
         if not picked:  # "called for the party to unite": the parser makes "for" the mark of a clause
             picked = [
                 c for c in kids
                 if f.dep[c] == "advcl" and c > v
-                and any(f.dep[d] == "mark" and f.word[d].lower() in PREP_SPEECH[lemma] for d in f.kids(c))
+                and any(f.dep[d] == "mark" and f.low[d] in PREP_SPEECH[lemma] for d in f.kids(c))
             ]  # fmt: skip
     if not picked and lemma in ("say", "tell", "claim", "warn", "state", "insist", "assert", "allege"):
         picked = [c for c in kids if f.dep[c] == "parataxis"]
@@ -1095,7 +1095,7 @@ def _content_of(f: Field, v: int, cue: str = "") -> tuple[int, int] | None:
     if not toks:
         return None
     a, b = toks[0], toks[-1]
-    while a < b and (f.pos[a] in ("PUNCT", "SPACE") or f.word[a].lower() == "that" and f.dep[a] == "mark"):
+    while a < b and (f.pos[a] in ("PUNCT", "SPACE") or f.low[a] == "that" and f.dep[a] == "mark"):
         a += 1
     while b > a and f.pos[b] in ("PUNCT", "SPACE"):
         b -= 1
@@ -1119,18 +1119,18 @@ def _noun_content(f: Field, n: int) -> tuple[int, int] | None:
         return None
     for c in f.kids(n):
         if c > n and f.dep[c] in ("acl", "ccomp") and f.pos[c] in ("VERB", "AUX"):
-            marks = {f.word[d].lower() for d in f.kids(c) if f.dep[d] in ("mark", "aux")}
+            marks = {f.low[d] for d in f.kids(c) if f.dep[d] in ("mark", "aux")}
             own_subject = any(f.dep[d] in SUBJECT_DEPS for d in f.kids(c))
             if "that" in marks or "to" in marks and not own_subject:
                 toks = f.subtree(c)
                 a, b = toks[0], toks[-1]
-                while a < b and f.word[a].lower() in ("that", "to"):
+                while a < b and f.low[a] in ("that", "to"):
                     a += 1
                 while b > a and f.pos[b] in ("PUNCT", "SPACE"):
                     b -= 1
                 return (a, b) if b > a else None
     for c in f.kids(n):  # "her criticism of Trump", "his positions on immigration": the object of the view
-        if c > n and f.dep[c] == "prep" and f.word[c].lower() in NOUN_PREPS:
+        if c > n and f.dep[c] == "prep" and f.low[c] in NOUN_PREPS:
             objs = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
             if objs:
                 toks = f.subtree(objs[0])
@@ -1146,7 +1146,7 @@ def _span_of(f: Field, heads: list[int]) -> tuple[int, int] | None:
     toks = sorted(t for h in heads for t in f.subtree(h))
     a, b = toks[0], toks[-1]
     while a < b and (
-        f.pos[a] in ("PUNCT", "SPACE") or f.word[a].lower() in ("that", "to") and f.dep[a] in ("mark", "aux")
+        f.pos[a] in ("PUNCT", "SPACE") or f.low[a] in ("that", "to") and f.dep[a] in ("mark", "aux")
     ):
         a += 1
     while b > a and f.pos[b] in ("PUNCT", "SPACE"):
@@ -1157,7 +1157,7 @@ def _span_of(f: Field, heads: list[int]) -> tuple[int, int] | None:
 def _as_clause(f: Field, v: int) -> bool:
     """Tell whether ``v`` heads a parenthetical "as X said" clause with nothing reported inside it."""
     kids = f.kids(v)
-    if not any(f.dep[c] == "mark" and f.word[c].lower() == "as" for c in kids):
+    if not any(f.dep[c] == "mark" and f.low[c] == "as" for c in kids):
         return False
     if any(f.dep[c] in ("dobj", "ccomp", "xcomp", "prep", "nsubjpass") and c > v for c in kids):
         return False
@@ -1166,26 +1166,26 @@ def _as_clause(f: Field, v: int) -> bool:
 
 def _light_content(f: Field, v: int) -> tuple[int, int] | None:
     """Content of a light verb with a stance noun ("took issue with …", "made it clear that …")."""
-    lemma = f.lemma[v].lower()
+    lemma = f.lem[v]
     kids = [c for c in f.kids(v) if c > v]
     if lemma == "make":  # "made it clear that …"
         for c in kids:
-            if f.dep[c] in ("ccomp", "oprd") and f.word[c].lower() in MAKE_CLEAR:
+            if f.dep[c] in ("ccomp", "oprd") and f.low[c] in MAKE_CLEAR:
                 clause = [
                     d for d in f.kids(c)
-                    if f.dep[d] in ("advcl", "ccomp") and any(f.word[e].lower() == "that" for e in f.kids(d))
+                    if f.dep[d] in ("advcl", "ccomp") and any(f.low[e] == "that" for e in f.kids(d))
                 ]  # fmt: skip
                 if clause:
                     return _span_of(f, clause[:1])
-    objs = [c for c in kids if f.dep[c] == "dobj" and f.lemma[c].lower() in LIGHT_VERBS[lemma]]
+    objs = [c for c in kids if f.dep[c] == "dobj" and f.lem[c] in LIGHT_VERBS[lemma]]
     if not objs:
         return None
     for c in [d for d in kids if d > objs[0]] + [d for d in f.kids(objs[0]) if d > objs[0]]:
-        if f.dep[c] == "prep" and f.word[c].lower() in ADJ_PREPS:
+        if f.dep[c] == "prep" and f.low[c] in ADJ_PREPS:
             pobj = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
             if pobj:
                 return _span_of(f, pobj[:1])
-        if f.dep[c] in ("acl", "ccomp") and any(f.word[e].lower() == "that" for e in f.kids(c)):
+        if f.dep[c] in ("acl", "ccomp") and any(f.low[e] == "that" for e in f.kids(c)):
             return _span_of(f, [c])
     return None
 
@@ -1201,13 +1201,13 @@ def _adj_content(f: Field, j: int) -> tuple[int, int] | None:
     clause = [c for c in kids if f.dep[c] == "ccomp"]
     if clause:
         return _span_of(f, clause[:1])
-    if f.lemma[j].lower() not in ATTITUDE_ADJ and f.word[j].lower() not in ATTITUDE_ADJ:
+    if f.lem[j] not in ATTITUDE_ADJ and f.low[j] not in ATTITUDE_ADJ:
         return None
     xcomp = [c for c in kids if f.dep[c] == "xcomp"]
     if xcomp:
         return _span_of(f, xcomp[:1])
     for c in kids:
-        if f.dep[c] == "prep" and f.word[c].lower() in ADJ_PREPS:
+        if f.dep[c] == "prep" and f.low[c] in ADJ_PREPS:
             objs = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
             if objs:
                 return _span_of(f, objs[:1])
@@ -1219,7 +1219,7 @@ def _agent_content(f: Field, n: int) -> tuple[int, int] | None:
     if f.dep[n] not in ("attr", "appos"):
         return None
     for c in f.kids(n):
-        if c > n and f.dep[c] == "prep" and f.word[c].lower() in ("of", "for"):
+        if c > n and f.dep[c] == "prep" and f.low[c] in ("of", "for"):
             objs = [d for d in f.kids(c) if f.dep[d] in ("pobj", "pcomp")]
             if objs:
                 return _span_of(f, objs[:1])
@@ -1248,7 +1248,7 @@ def _that_clause(f: Field, v: int) -> list[int]:
         for k in frontier:
             for c in f.kids(k):
                 if f.dep[c] in ("acl", "ccomp", "advcl", "relcl") and any(
-                    f.dep[d] == "mark" and f.word[d].lower() == "that" for d in f.kids(c)
+                    f.dep[d] == "mark" and f.low[d] == "that" for d in f.kids(c)
                 ):
                     return [c]
                 nxt.append(c)
@@ -1382,7 +1382,7 @@ def quotes(
                         or UNKNOWN,
                         "verb": (
                             "according to"
-                            if q.verb is not None and f.word[q.verb].lower() == "according"
+                            if q.verb is not None and f.low[q.verb] == "according"
                             else f.word[q.verb]
                             if q.verb is not None
                             else None
@@ -1390,7 +1390,7 @@ def quotes(
                         "start_char": q.start,
                         "end_char": q.end,
                         "verb_start_char": f.start[q.verb] if q.verb is not None else None,
-                        "verb_end_char": (f.end[q.verb] + (3 if f.word[q.verb].lower() == "according" else 0))
+                        "verb_end_char": (f.end[q.verb] + (3 if f.low[q.verb] == "according" else 0))
                         if q.verb is not None
                         else None,
                         "speaker_start_char": sp.start if sp else None,

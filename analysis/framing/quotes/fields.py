@@ -72,8 +72,15 @@ class Field:
     index: dict[int, int] = field(default_factory=dict)
     #: ``(start, end)`` characters of each quotation with its marks; None until the quote detection sets it
     quoted: list[tuple[int, int]] | None = None
+    #: ``word`` and ``lemma`` lower-cased (computed here when not given)
+    low: list[str] = field(default_factory=list)
+    lem: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if len(self.low) != len(self.word):
+            self.low = [w.lower() for w in self.word]
+        if len(self.lem) != len(self.lemma):
+            self.lem = [w.lower() for w in self.lemma]
         self.index = {tid: i for i, tid in enumerate(self.ids)}
         for i, h in enumerate(self.head):
             j = self.index.get(h)
@@ -150,6 +157,10 @@ def _is_apostrophe(text: str, i: int) -> bool:
     return before.isalnum() and after.isalnum()
 
 
+#: Every character that opens or closes a double-mark quotation (openers and :data:`OPEN_CLOSE`'s closers).
+_DOUBLE_MARKS = re.compile('[“«„"”»]')
+
+
 def quote_spans(text: str) -> list[Span]:
     """Find quoted spans in ``text``: paired marks, multi-paragraph quotes and unbalanced marks.
 
@@ -170,7 +181,8 @@ def quote_spans(text: str) -> list[Span]:
         carry = None
         open_at: int | None = None
         close_char = ""
-        for i in range(a, b):
+        for mark in _DOUBLE_MARKS.finditer(text, a, b):  # no other character opens or closes a quote
+            i = mark.start()
             ch = text[i]
             if open_at is None:
                 if ch in "“«„" or (ch == '"' and (i == a or not text[i - 1].isalnum())):
@@ -265,6 +277,8 @@ def field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tu
         right, prefix = LEMMA_SLIPS[lemma[k]]
         if cols["text"][k].lower().startswith(prefix):
             lemma[k] = right
+    low = [w.lower() for w in cols["text"]]  # once per chunk, not in every rule that compares words
+    lem = [w.lower() for w in lemma]
     aids = toks["article_id"].astype(str).tolist()
     flds = toks["field"].astype(str).tolist()
     n = len(aids)
@@ -276,7 +290,7 @@ def field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tu
         key = (aids[start], flds[start])
         current.append(
             Field(key[0], key[1], texts.get(key, ""), *(cols[c][start:i] for c in _LIST_COLUMNS),
-                   by_field.get(key, []))
+                  by_field.get(key, []), low=low[start:i], lem=lem[start:i])
         )  # fmt: skip
         if i == n or aids[i] != aids[start]:
             yield aids[start], current

@@ -367,6 +367,7 @@ class ArticleSources:
         self._starts: dict[int, list[int]] = {}
         self._quotes: dict[int, list[tuple[int, int]]] = {}
         self._party_words: str | None = None
+        self._typed: dict[tuple[str, int, int, str | None], SourceType] = {}
 
     @property
     def by_name(self) -> dict[str, list[tuple[Field, Mention]]]:
@@ -424,7 +425,7 @@ class ArticleSources:
             for c in f.kids(k):
                 if c in others and f.dep[c] in ("poss", "compound"):
                     tied.append(c)  # the person served ("Fenn's press secretary"), not their roles
-                if f.dep[c] == "prep" and f.word[c].lower() in ("for", "to") and k != head:
+                if f.dep[c] == "prep" and f.low[c] in ("for", "to") and k != head:
                     # "a spokesman for Mrs. Clinton", "an adviser to Mr. Trump": the person served
                     tied.extend(o for o in f.kids(c) if o in others and f.dep[o] == "pobj")
                 if k == head and f.dep[c] == "appos" and f.sent[c] == sent:
@@ -435,7 +436,7 @@ class ArticleSources:
                     k == head
                     and f.pos[head] == "PROPN"
                     and f.dep[c] == "prep"
-                    and f.word[c].lower() not in ("of", "from")
+                    and f.low[c] not in ("of", "from")
                 ):
                     continue  # "Trump on Twitter": a place of speaking, not a description
                 if f.dep[c] in _DESC_DEPS or (f.dep[c] in ("conj", "cc") and k != head) or f.dep[c] == "det":
@@ -515,7 +516,7 @@ class ArticleSources:
                 if mh is not None:
                     self._describe(g, mh, out, limit=25)
                     p = g.parent(mh)  # "Roe is the CEO of DH": the complement of "be" describes the subject
-                    if p is not None and g.dep[mh] == "nsubj" and g.lemma[p].lower() == "be":
+                    if p is not None and g.dep[mh] == "nsubj" and g.lem[p] == "be":
                         for c in g.kids(p):
                             if g.dep[c] == "attr" and g.pos[c] == "NOUN":
                                 self._describe(g, c, out, limit=25)
@@ -537,8 +538,8 @@ class ArticleSources:
                 if w != name or g.dep[i] not in ("poss", "compound"):
                     continue
                 p = g.parent(i)
-                if p is not None and g.pos[p] == "NOUN" and g.lemma[p].lower() in _CANDIDACY:
-                    marks.append(_CANDIDACY[g.lemma[p].lower()])
+                if p is not None and g.pos[p] == "NOUN" and g.lem[p] in _CANDIDACY:
+                    marks.append(_CANDIDACY[g.lem[p]])
         return marks
 
     def _org_description(self, canonical: str) -> _Words:
@@ -575,16 +576,16 @@ class ArticleSources:
         an object ("Boeing reported a loss").
         """
         p = f.parent(head)
-        if p is None or f.dep[head] != "nsubj" or f.lemma[p].lower() != "report" or f.pos[p] != "VERB":
+        if p is None or f.dep[head] != "nsubj" or f.lem[p] != "report" or f.pos[p] != "VERB":
             return False
         return not any(f.dep[c] in ("dobj", "obj") for c in f.kids(p))
 
     def _collective_of(self, f: Field, head: int) -> int | None:
         """Return the noun a collective head is "of" ("a family of super PACs": PACs), else None."""
-        if f.lemma[head].lower() not in _COLLECTIVE or f.pos[head] != "NOUN":
+        if f.lem[head] not in _COLLECTIVE or f.pos[head] != "NOUN":
             return None
         for c in f.kids(head):
-            if f.dep[c] == "prep" and f.word[c].lower() == "of":
+            if f.dep[c] == "prep" and f.low[c] == "of":
                 for o in f.kids(c):
                     if f.dep[o] == "pobj" and f.pos[o] in ("NOUN", "PROPN"):
                         return o
@@ -610,7 +611,7 @@ class ArticleSources:
         table = self.terms.by_kind[kind]
         roles, generic = self.terms.by_kind["role"], self.terms.by_kind["generic"]
         out = []
-        low = [f.lemma[k].lower() if f.pos[k] == "NOUN" else f.word[k].lower() for f, k in words]
+        low = [f.lem[k] if f.pos[k] == "NOUN" else f.low[k] for f, k in words]
         raw = [f.word[k] for f, k in words]
         covered = 0
         firsts = self.terms.firsts.get(kind, frozenset())
@@ -636,8 +637,8 @@ class ArticleSources:
                         and f.dep[k] in ("amod", "compound")
                         and p is not None
                         and f.pos[p] == "NOUN"
-                        and (f.lemma[p].lower(),) not in roles
-                        and (f.lemma[p].lower(),) not in generic
+                        and (f.lem[p],) not in roles
+                        and (f.lem[p],) not in generic
                     ):
                         break
                     if (
@@ -646,7 +647,7 @@ class ArticleSources:
                         and f.dep[k] in ("amod", "compound")
                         and p is not None
                         and f.pos[p] == "NOUN"
-                        and (f.lemma[p].lower(),) in table
+                        and (f.lem[p],) in table
                         and not raw[i][:1].isupper()
                     ):
                         break  # "the conservative legal group": the group decides, not its adjective
@@ -660,7 +661,7 @@ class ArticleSources:
         return any(
             m.kind in ("person", "")
             and m.start <= f.start[k] < m.end
-            and (m.start < f.start[k] or surname(m.canonical) == f.word[k].lower() != m.canonical.lower())
+            and (m.start < f.start[k] or surname(m.canonical) == f.low[k] != m.canonical.lower())
             for m in self._mentions_in(f, f.start[k], f.end[k])
         )  # "Doctor said", for Ken Doctor: his surname
 
@@ -678,7 +679,7 @@ class ArticleSources:
                 key = (tag.group(1).lower() + "-",)
                 if key in self.terms.parties:
                     return self.terms.parties[key][0]
-        low = [f.word[k].lower() for f, k in words]
+        low = [f.low[k] for f, k in words]
         has_party = "party" in low
         firsts = self._party_firsts
         for i in range(len(low)):
@@ -724,8 +725,7 @@ class ArticleSources:
                 if k is not None:
                     by_sent.setdefault(f.sent[k], []).append((m.start, m.canonical))
             chain: tuple[int, str, str] | None = None  # (sentence, pronoun, person) of the last resolved one
-            for i, w in enumerate(f.word):
-                low = w.lower()
+            for i, low in enumerate(f.low):
                 if low not in ("he", "she") or f.dep[i] not in ("nsubj", "nsubjpass"):
                     continue
                 s = f.sent[i]
@@ -772,12 +772,12 @@ class ArticleSources:
                 i for s in mine for i in range(bisect.bisect_left(f.sent, s), bisect.bisect_right(f.sent, s))
             ]
             for i in rows:
-                w = f.word[i]
-                low = f.lemma[i].lower() if f.pos[i] in ("NOUN", "VERB") else w.lower()
-                t = table.get((low,)) or table.get((w.lower(),))  # "running", "donors" as written too
+                word = f.low[i]
+                low = f.lem[i] if f.pos[i] in ("NOUN", "VERB") else word
+                t = table.get((low,)) or table.get((word,))  # "running", "donors" as written too
                 if t:
                     types[t] += 1
-                hit = self.terms.parties.get((w.lower(),))
+                hit = self.terms.parties.get((word,))
                 if (
                     hit
                     and _party_case((f, i), hit[2], self.terms.by_kind["role"])
@@ -817,7 +817,7 @@ class ArticleSources:
         p = f.parent(k)
         if p is None or f.dep[k] not in ("amod", "compound", "nmod") or f.pos[p] not in ("NOUN", "PROPN"):
             return False
-        key = (f.lemma[p].lower(),)
+        key = (f.lem[p],)
         return (
             self.terms.by_kind["context"].get(key) == "politician"
             or self.terms.by_kind["role"].get(key) == "politician"
@@ -839,8 +839,8 @@ class ArticleSources:
         """Return the party of at least three party words ``keep(field, i)`` accepts, twice any other's."""
         counts: Counter[str] = Counter()
         for f in self.fields:
-            for i, w in enumerate(f.word):
-                hit = self.terms.parties.get((w.lower(),))
+            for i, low in enumerate(f.low):
+                hit = self.terms.parties.get((low,))
                 if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]) and keep(f, i):
                     counts[hit[0]] += 1
         return _dominant(counts)
@@ -863,8 +863,8 @@ class ArticleSources:
             table = self.terms.by_kind["context"]
             counts: Counter[str] = Counter()
             for f in self.fields:
-                for i, w in enumerate(f.word):
-                    low = f.lemma[i].lower() if f.pos[i] in ("NOUN", "VERB") else w.lower()
+                for i, w in enumerate(f.low):
+                    low = f.lem[i] if f.pos[i] in ("NOUN", "VERB") else w
                     t = table.get((low,))
                     if t:
                         counts[t] += 1
@@ -895,7 +895,7 @@ class ArticleSources:
             if p is not None and g.dep[mh] == "appos":
                 near.append(p)
             for k in near:
-                w = g.word[k].lower()
+                w = g.low[k]
                 if w in _FEMALE_NOUNS:
                     total["female"] += 2
                 elif w in _MALE_NOUNS:
@@ -913,8 +913,16 @@ class ArticleSources:
         """Type the speaker whose phrase spans characters ``[start, end)`` of field ``f``.
 
         ``canonical`` is the resolved speaker (a person named elsewhere in the article
-        when the phrase is a pronoun or a surname).
+        when the phrase is a pronoun or a surname). A phrase is typed once per article
+        (one speaker often has several quotations); the result must not be modified.
         """
+        key = (f.name, start, end, canonical)
+        found = self._typed.get(key)
+        if found is None:
+            found = self._typed[key] = self._type_span(f, start, end, canonical)
+        return found
+
+    def _type_span(self, f: Field, start: int, end: int, canonical: str | None) -> SourceType:
         self._party_memo.clear()
         head = self._head(f, start, end)
         if head is None:
@@ -936,7 +944,7 @@ class ArticleSources:
         own.tokens.sort(key=lambda t: t[1])
         own.text.append(f.text[start : min(len(f.text), end + 20)])
         own.mentions.extend(m for m in f.mentions if m.start < end and m.end > start)
-        head_word, head_lemma = f.word[head].lower(), f.lemma[head].lower()
+        head_word, head_lemma = f.low[head], f.lem[head]
         person_in_phrase = [m for m in own.mentions if m.kind == "person" and m.start < end and m.end > start]
         if canonical and canonical.lower() == f.text[start:end].strip().lower() and f.pos[head] == "PRON":
             canonical = None  # an unresolved pronoun comes back as itself
@@ -1001,7 +1009,7 @@ class ArticleSources:
             and self._reports(f, head)
         ):
             typ, why = "media", "a name that reports (a news outlet)"
-        if typ == UNKNOWN and head_word == "one" and any(f.word[c].lower() == "of" for c in f.kids(head)):
+        if typ == UNKNOWN and head_word == "one" and any(f.low[c] == "of" for c in f.kids(head)):
             typ, why = "anonymous", "one unnamed member of a group ('one of the initiators')"
         if typ == UNKNOWN and f.pos[head] == "NUM":
             typ, why = "citizen", "a count of people (poll share)"
@@ -1051,7 +1059,7 @@ class ArticleSources:
             person = False
         gender = self.gender(named) if named else (UNKNOWN if person else "none")
         if person and not named:
-            words = {f.word[k].lower() for _, k in own.tokens}
+            words = {f.low[k] for _, k in own.tokens}
             if words & (_FEMALE_NOUNS | {"she"}):
                 gender = "female"
             elif words & _MALE_NOUNS:
@@ -1059,8 +1067,8 @@ class ArticleSources:
         return SourceType(typ, aff, gender, person, why)
 
     def _type(self, f: Field, head: int, own: _Words, desc: _Words, named: str | None) -> tuple[str, str]:
-        head_lemma = f.lemma[head].lower()
-        head_word = f.word[head].lower()
+        head_lemma = f.lem[head]
+        head_word = f.low[head]
         # 1. roles and titles in the descriptions ("Sen.", "professor", "chief executive")
         roles = self._matches(desc.tokens, "role")
         weak = [r for r in self._matches(own.tokens, "weak") if own.tokens[r[2]] == (f, head)]
@@ -1092,7 +1100,7 @@ class ArticleSources:
             anon = (head_lemma,) in self.terms.by_kind["anonymous"] or (head_word,) in self.terms.by_kind[
                 "anonymous"
             ]
-            dets = {f.word[c].lower() for c in f.kids(head) if f.dep[c] in ("det", "nummod", "amod")}
+            dets = {f.low[c] for c in f.kids(head) if f.dep[c] in ("det", "nummod", "amod")}
             mods = [m for m in own.mentions if m.kind in ("organisation", "place", "group")]
             if anon or group or (head_lemma,) in self.terms.by_kind["generic"]:
                 # "the senator's advisers", "the coach's assistant": the people of a role they work for
@@ -1184,7 +1192,7 @@ class ArticleSources:
                 return generic[0][1], f"generic role '{generic[0][0]}' (weak)"
         if named:
             for g, k in desc.appos:  # "Khan, the Gold Star parents"; "Schifano, then the girlfriend of"
-                low = (g.lemma[k].lower(),)
+                low = (g.lem[k],)
                 t = self.terms.by_kind["weak"].get(low) or self.terms.by_kind["group"].get(low)
                 if t == "citizen":
                     return t, f"appositive '{g.word[k]}' (weak)"
@@ -1211,11 +1219,11 @@ class ArticleSources:
         "A spokesman for the police said ... the spokesman added": a role noun with a definite article
         refers back to the one the article introduced.
         """
-        if not any(f.word[c].lower() == "the" for c in f.kids(head) if f.dep[c] == "det"):
+        if not any(f.low[c] == "the" for c in f.kids(head) if f.dep[c] == "det"):
             return ""
-        lemma = f.lemma[head].lower()
+        lemma = f.lem[head]
         for k in range(head - 1, -1, -1):
-            if f.lemma[k].lower() != lemma or f.pos[k] != "NOUN":
+            if f.lem[k] != lemma or f.pos[k] != "NOUN":
                 continue
             out = _Words()
             self._describe(f, k, out, limit=25)
@@ -1322,7 +1330,7 @@ class ArticleSources:
         for c in f.kids(head):
             if f.dep[c] != "poss" or f.pos[c] != "NOUN":
                 continue
-            key = (f.lemma[c].lower(),)
+            key = (f.lem[c],)
             typ = self.terms.by_kind["role"].get(key)
             if typ:
                 return key[0], typ
@@ -1405,7 +1413,7 @@ def _named_party(words: list[tuple[Field, int]], i: int) -> str:
     if j >= len(words) or not names or names[-1].lower() in _NAME_JOINERS:
         return ""
     g, m = words[j]
-    if g.word[m].lower() != "party":
+    if g.low[m] != "party":
         return ""
     return " ".join(names) + " Party"
 

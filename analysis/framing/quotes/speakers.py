@@ -169,13 +169,13 @@ class Resolver:
             and f.pos[j] in ("NOUN", "PROPN", "ADJ", "PUNCT")
             and f.text[f.end[j] : f.start[j + 1]] in (" ", "")
         ):
-            words.add(f.lemma[j].lower())
+            words.add(f.lem[j])
             j -= 1
         last = f.tokens_in(m.start, m.end)
         for k in last:
             for c in f.kids(k):
                 if f.dep[c] == "appos":
-                    words |= {f.lemma[x].lower() for x in f.subtree(c)}
+                    words |= {f.lem[x] for x in f.subtree(c)}
         return words & (ROLE_NOUNS | {"press"})
 
     # ---------------------------------------------------------------- affiliation
@@ -227,7 +227,7 @@ class Resolver:
                 ):
                     keep.append(c)
                     stack.append(c)
-                elif f.dep[c] == "prep" and f.word[c].lower() == "of" and f.lemma[head].lower() in ROLE_NOUNS:
+                elif f.dep[c] == "prep" and f.low[c] == "of" and f.lem[head] in ROLE_NOUNS:
                     keep.extend(f.subtree(c))  # "the head of the Kremlin"
         para = para_id(f, head)
         keep = [k for k in keep if para_id(f, k) == para]
@@ -256,7 +256,7 @@ class Resolver:
         a, b = self.phrase_span(f, head)
         s, e = f.start[a], f.end[b]
         surface = f.text[s:e]
-        low_head = f.word[head].lower()
+        low_head = f.low[head]
         if low_head in PRONOUNS_PERSON and a == b:
             person = self.coref.pronoun(f, head)
             if person is not None:
@@ -283,12 +283,12 @@ class Resolver:
             return Speaker(
                 surface, canonical, self.affiliation(canonical, surface, mention.country), s, e, how
             )
-        words = [f.lemma[k].lower() for k in range(a, b + 1)]
-        head_lemma = f.lemma[head].lower()
+        words = [f.lem[k] for k in range(a, b + 1)]
+        head_lemma = f.lem[head]
         plural = f.tag[head] in ("NNS", "NNPS")  # "the two leaders" are not one person of that role
         described = False  # the article describes someone with the head noun: the role rule may not guess
         if f.pos[head] in ("NOUN", "ADJ") and any(
-            f.lemma[k].lower() in ("the", "this") for k in range(a, head)
+            f.lem[k] in ("the", "this") for k in range(a, head)
         ):
             person = self.coref.nominal(f, head, list(range(a, b + 1)))
             if person is not None:
@@ -299,7 +299,7 @@ class Resolver:
             and not described
             and (head_lemma in ROLE_NOUNS or "press" in words and head_lemma == "secretary")
         ):
-            if f.lemma[a].lower() in INDEFINITES:  # "a senior official": someone new, unless named next
+            if f.lem[a] in INDEFINITES:  # "a senior official": someone new, unless named next
                 person = self._named_after(f, s)
             else:
                 person = self.by_role(f, s, words, head_lemma, surface, end=e)
@@ -343,7 +343,7 @@ class Resolver:
             pos = f.start[j]
             if f.pos[j] in ("NOUN", "PROPN") and f.tag[j] not in ("NNS", "NNPS") and not f.in_quotation(pos):
                 org = any(m.start <= pos < m.end for m in orgs)
-                if org or f.lemma[j].lower() in IT_NOUNS:
+                if org or f.lem[j] in IT_NOUNS:
                     if f.dep[j] in ("nsubj", "nsubjpass"):
                         return j
                     if best is None:

@@ -56,10 +56,6 @@ class Located:
     hi: np.ndarray
 
 
-def _lower(values: np.ndarray) -> np.ndarray:
-    return pd.Series(values, dtype=object).astype(str).str.lower().to_numpy(dtype=object)
-
-
 def locate(toks: pd.DataFrame, spans: pd.DataFrame) -> Located:
     """Find each span's sentence and token range in ``toks`` (sorted by article, field, token).
 
@@ -118,18 +114,24 @@ class TokenArrays:
     content: np.ndarray  # pos in the content-word classes
     col_w: np.ndarray  # model column of "w:<lemma>" (-1: not a model feature or a skipped POS)
     col_s: np.ndarray  # model column of "s:<lemma>" (-1: not a model feature or not a content word)
+    code: np.ndarray  # one integer per distinct (text, whitespace, lemma, pos, dep) of a token
+    vader: np.ndarray  # the form clause-VADER reads (:func:`~.clause.vader_words`)
 
 
 def token_arrays(toks: pd.DataFrame, columns: Mapping[str, int]) -> TokenArrays:
     """Read the sorted token table into :class:`TokenArrays` (``columns``: the model's feature columns)."""
     text = toks["text"].astype(str).to_numpy(dtype=object)
-    low = _lower(text)
-    lemma = _lower(toks["lemma"].to_numpy()) if "lemma" in toks.columns else low
+    # each distinct word lower-cased once (two spellings may give one lower-case word: lookups allow it)
+    text_codes, text_words = pd.factorize(text)
+    low_codes, low_words = text_codes, [w.lower() for w in text_words.tolist()]
+    if "lemma" in toks.columns:
+        lemma_codes, lemma_words = pd.factorize(toks["lemma"].astype(str).to_numpy(dtype=object))
+        lemma_words = [w.lower() for w in lemma_words.tolist()]
+    else:
+        lemma_codes, lemma_words = low_codes, low_words
+    lemma = np.asarray(lemma_words, dtype=object)[lemma_codes]
     pos = toks["pos"].astype(str).to_numpy(dtype=object)
     lexicon, neg = analyzer().lexicon, negations()
-    low_codes, low_words = pd.factorize(low)
-    lemma_codes, lemma_words = pd.factorize(lemma)
-    low_words, lemma_words = low_words.tolist(), lemma_words.tolist()
     nan = float("nan")
     # a word missing from the lexicon falls back to its lemma (as features.prepare does)
     valence = np.asarray([lexicon.get(w, nan) for w in low_words], dtype=float)[low_codes]
@@ -156,12 +158,18 @@ def token_arrays(toks: pd.DataFrame, columns: Mapping[str, int]) -> TokenArrays:
     col_s = np.asarray([columns.get("s:" + w, -1) for w in lemma_words], dtype=np.int64)[lemma_codes]
     col_w[skip] = -1
     col_s[~content] = -1
+    ws = toks["whitespace"].to_numpy(dtype=bool)
+    # clause.vader_words on every token: the lemma when only it is in VADER's lexicon
+    lemma_form = ~np.asarray([w in lexicon for w in low_words], dtype=bool)[low_codes] & np.asarray(
+        [w.lower() in lexicon for w in lemma_words], dtype=bool
+    )[lemma_codes]
+    dep = toks["dep"].astype(str).to_numpy(dtype=object)
     return TokenArrays(
         text=text,
-        ws=toks["whitespace"].to_numpy(dtype=bool),
+        ws=ws,
         lemma=lemma,
         pos=pos,
-        dep=toks["dep"].astype(str).to_numpy(dtype=object),
+        dep=dep,
         head=toks["head"].to_numpy(dtype=np.int64),
         token_id=toks["token_id"].to_numpy(dtype=np.int64),
         valence=valence,
@@ -170,7 +178,23 @@ def token_arrays(toks: pd.DataFrame, columns: Mapping[str, int]) -> TokenArrays:
         content=content,
         col_w=col_w,
         col_s=col_s,
+        code=_joint_codes([text_codes, ws, lemma_codes, pos, dep]),
+        vader=np.where(lemma_form, lemma, text),
     )
+
+
+def _joint_codes(columns: list[np.ndarray]) -> np.ndarray:
+    """Return one integer per row, equal for two rows exactly when every column is equal in them.
+
+    >>> _joint_codes([np.array(["a", "b", "a"], dtype=object), np.array([True, True, True])]).tolist()
+    [0, 1, 0]
+    """
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        values, distinct = pd.factorize(column)
+        # refactorised after every column, so the combined values stay below rows x distinct values
+        code = pd.factorize(code * len(distinct) + values)[0].astype(np.int64)
+    return code
 
 
 def sentence_at(arrays: TokenArrays, start: int, length: int) -> Sentence:
@@ -186,7 +210,8 @@ def sentence_at(arrays: TokenArrays, start: int, length: int) -> Sentence:
     vector_ids = arrays.vector_id[sl]
     return Sentence(arrays.text[sl].tolist(), arrays.ws[sl].tolist(), arrays.lemma[sl].tolist(),
                     arrays.pos[sl].tolist(), arrays.dep[sl].tolist(), fixed, children,
-                    arrays.valence[sl].tolist(), arrays.negated[sl].tolist(), vector_ids)  # fmt: skip
+                    arrays.valence[sl].tolist(), arrays.negated[sl].tolist(), vector_ids,
+                    arrays.vader[sl].tolist())  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -329,40 +354,41 @@ def model_inputs(
     # what walks the tree: per distinct (sentence, span) in Python, a sentence prepared once for all
     # its spans (news repeats sentences: wire copy)
     distinct, first, sentences = _distinct_targets(arrays, located)
-    tree_rows: list[int] = []
-    tree_cols: list[int] = []
-    tree_vals: list[float] = []
-    region_of: list[int] = []  # 0: clause, 1: path
-    region_target: list[int] = []
-    region_ids: list[int] = []
-    los, his = located.lo.tolist(), located.hi.tolist()
+    names: list[str] = []  # the tree features of every distinct target, in order
+    values: list[float] = []
+    n_features: list[int] = []
+    members: list[int] = []  # token index of every word of the clause, then the path, region of each target
+    n_members: list[int] = []
+    los, his, starts = located.lo.tolist(), located.hi.tolist(), located.start.tolist()
     for d, k in enumerate(first.tolist()):
-        sentence = sentences[d]
-        features, parts = tree_part(sentence, set(range(los[k], his[k] + 1)), window)
-        for name, value in features.items():
-            j = columns.get(name)
-            if j is not None:
-                tree_rows.append(d)
-                tree_cols.append(j)
-                tree_vals.append(value)
-        ids = sentence.vector_ids
-        for r, members in enumerate((parts["clause"], parts["path"])):
-            for i in members:
-                v = int(ids[i])
-                if v >= 0:
-                    region_of.append(r)
-                    region_target.append(d)
-                    region_ids.append(v)
+        features, parts = tree_part(sentences[d], set(range(los[k], his[k] + 1)), window)
+        names.extend(features)
+        values.extend(features.values())
+        n_features.append(len(features))
+        start = starts[k]  # a sentence of the same content as the one prepared: the same vector rows
+        for part in (parts["clause"], parts["path"]):
+            members.extend([start + i for i in part])
+            n_members.append(len(part))
+    # the model's column of each feature (looked up once per distinct name; -1: not a model feature)
+    codes, distinct_names = pd.factorize(np.asarray(names, dtype=object))
+    column_of = np.asarray([columns.get(name, -1) for name in distinct_names.tolist()], dtype=np.int64)
+    feature_cols = column_of[codes]
+    known = feature_cols >= 0
+    tree_rows = np.repeat(np.arange(len(n_features), dtype=np.int64), n_features)[known]
     # every span takes the tree features and regions of its distinct target
-    t_rows, t_pick = _expand(np.asarray(tree_rows, dtype=np.int64), distinct)
+    t_rows, t_pick = _expand(tree_rows, distinct)
     rows, cols, vals = (
         [sparse[0], t_rows],
-        [sparse[1], np.asarray(tree_cols, dtype=np.int64)[t_pick]],
-        [sparse[2], np.asarray(tree_vals, dtype=float)[t_pick]],
+        [sparse[1], feature_cols[known][t_pick]],
+        [sparse[2], np.asarray(values, dtype=float)[known][t_pick]],
     )
-    r_rows, r_pick = _expand(np.asarray(region_target, dtype=np.int64), distinct)
-    region_of_a = np.asarray(region_of, dtype=np.int64)[r_pick]
-    region_ids_a = np.asarray(region_ids, dtype=np.int64)[r_pick]
+    vector_rows = arrays.vector_id[np.asarray(members, dtype=np.int64)]
+    with_vector = vector_rows >= 0
+    region_target = np.repeat(np.arange(len(n_features), dtype=np.int64).repeat(2), n_members)[with_vector]
+    region_of = np.repeat(np.tile(np.arange(2, dtype=np.int64), len(n_features)), n_members)[with_vector]
+    r_rows, r_pick = _expand(region_target, distinct)
+    region_of_a = region_of[r_pick]
+    region_ids_a = vector_rows[with_vector][r_pick]
     regions["clause"] = (r_rows[region_of_a == 0], region_ids_a[region_of_a == 0])
     regions["path"] = (r_rows[region_of_a == 1], region_ids_a[region_of_a == 1])
     # one gather of word vectors for every region of every span
@@ -380,18 +406,15 @@ def _distinct_targets(arrays: TokenArrays, located: Located) -> tuple[np.ndarray
     distinct target's prepared sentence (one object per distinct sentence).
     """
     by_start: dict[int, int] = {}
-    by_content: dict[tuple, int] = {}
+    by_content: dict[tuple[bytes, bytes], int] = {}
     prepared: list[Sentence] = []
     sentence_of = np.empty(len(located.row), dtype=np.int64)
     for k, (start, length) in enumerate(zip(located.start.tolist(), located.length.tolist(), strict=True)):
         s = by_start.get(start)
         if s is None:
             sl = slice(start, start + length)
-            content = (
-                tuple(arrays.text[sl].tolist()), tuple(arrays.ws[sl].tolist()),
-                tuple(arrays.lemma[sl].tolist()), tuple(arrays.pos[sl].tolist()),
-                tuple(arrays.dep[sl].tolist()), tuple((arrays.head[sl] - arrays.token_id[start]).tolist()),
-            )  # fmt: skip
+            # the tokens' words, tags and heads (local to the sentence), compared as bytes
+            content = (arrays.code[sl].tobytes(), (arrays.head[sl] - arrays.token_id[start]).tobytes())
             s = by_content.get(content)
             if s is None:
                 s = by_content[content] = len(prepared)

@@ -212,6 +212,43 @@ def _join(
     return "".join(parts)
 
 
+def vader_words(texts: Sequence[str], lemmas: Sequence[str]) -> list[str]:
+    """Return the form of each token that :func:`score_selection` gives VADER.
+
+    The word, or its lemma when only the lemma is in VADER's lexicon (computed once for a
+    sentence that many targets share, then joined by :func:`score_words`).
+
+    >>> vader_words(["She", "embraced", "it"], ["she", "embrace", "it"])
+    ['She', 'embrace', 'it']
+    """
+    lexicon = analyzer().lexicon
+    return [
+        str(lemma) if word.lower() not in lexicon and str(lemma).lower() in lexicon else word
+        for word, lemma in zip(texts, lemmas, strict=True)
+    ]
+
+
+def score_words(words: Sequence[str], spaces: Sequence[bool], selected: Sequence[int]) -> float:
+    """Do :func:`score_selection` on the forms :func:`vader_words` gave (``words``).
+
+    >>> score_words(["praised", "the", "deal"], [True, True, False], [0, 1, 2]) > 0
+    True
+    """
+    if not selected:
+        return 0.0
+    parts: list[str] = []
+    previous = None
+    for i in selected:
+        if previous is not None:
+            parts.append(" " if (spaces[previous] or i != previous + 1) else "")
+        parts.append(words[i])
+        previous = i
+    text = "".join(parts)
+    if not has_valence(text):
+        return 0.0
+    return float(polarity(text)[3])
+
+
 def score_selection(
     texts: Sequence[str],
     spaces: Sequence[bool],

@@ -36,7 +36,7 @@ it was trained with and refuses a mismatch).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -45,10 +45,11 @@ from analysis.measures.sentiment.clause import (
     TARGET_WINDOW,
     VERBAL_POS,
     clause_path,
-    score_selection,
+    score_words,
     select_on_path,
     subtree,
     tree,
+    vader_words,
 )
 from analysis.measures.sentiment.lexicon import analyzer, negations
 from analysis.measures.sentiment.vectors import DIM, mean_vectors, word_ids
@@ -89,6 +90,25 @@ class Sentence:
     valence: list[float]
     negated: list[bool]
     vector_ids: np.ndarray
+    #: :func:`analysis.measures.sentiment.clause.vader_words` of the sentence (None: not computed yet)
+    vader: list[str] | None = None
+    #: the tokens outside each clause, computed once for all the sentence's targets (:meth:`outside`)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def vader_words(self) -> list[str]:
+        """Return :func:`analysis.measures.sentiment.clause.vader_words` of the sentence (computed once)."""
+        if self.vader is None:
+            self.vader = vader_words(self.text, self.lemma)
+        return self.vader
+
+    def outside(self, node: int) -> list[int]:
+        """Return the tokens outside the subtree of ``node``, in order (computed once per node)."""
+        key = ("outside", node)
+        found = self.memo.get(key)
+        if found is None:
+            inside = set(subtree(node, self.children))
+            found = self.memo[key] = [i for i in range(len(self.text)) if i not in inside]
+        return found
 
 
 def prepare(
@@ -324,7 +344,7 @@ def tree_part(sentence: Sentence, span_set: set[int], window: int) -> tuple[dict
     # clause-VADER and the sentence
     th_subtree = subtree(th, children)
     selected = select_on_path(head, dep, pos, span_set, window, children, (th, path, clause_head), th_subtree)
-    clause_score = score_selection(sentence.text, sentence.ws, selected, sentence.lemma)
+    clause_score = score_words(sentence.vader_words(), sentence.ws, selected)
     out["clause_vader"] = clause_score
     negated = any(sentence.negated[i] for i in selected) or any(
         dep[c] == "neg" for c in children[clause_head]
@@ -336,10 +356,9 @@ def tree_part(sentence: Sentence, span_set: set[int], window: int) -> tuple[dict
         out["hedged"] = 1.0
 
     # lexicon masses in regions
-    clause_set = set(subtree(clause_head, children))
     own = [i for i in th_subtree if i not in span_set]
     _masses(sentence, selected, "lex_sel", out)
-    _masses(sentence, [i for i in range(n) if i not in span_set and i not in clause_set], "lex_out", out)
+    _masses(sentence, [i for i in sentence.outside(clause_head) if i not in span_set], "lex_out", out)
     _masses(sentence, own, "lex_own", out)
     _masses(sentence, [i for i in to_root[1:] if i not in span_set], "lex_path", out)
     if head[th] != th:

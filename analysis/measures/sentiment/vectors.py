@@ -163,8 +163,13 @@ def mean_vectors_flat(group: np.ndarray, rows: np.ndarray, n_groups: int) -> np.
     out = np.zeros((n_groups, DIM), dtype=np.float64)
     if len(rows) == 0:
         return out
-    distinct, inverse = np.unique(np.asarray(rows, dtype=np.int64), return_inverse=True)
+    rows = np.asarray(rows, dtype=np.int64)
     vectors, _ = glove()
+    # np.unique(rows, return_inverse=True) by marking the rows present: no sort of every member
+    present = np.zeros(len(vectors), dtype=bool)
+    present[rows] = True
+    distinct = np.flatnonzero(present)
+    inverse = (np.cumsum(present) - 1)[rows]
     # (groups x distinct words) counts times the distinct words' vectors: no row per member is copied
     counts = csr_matrix(
         (np.ones(len(inverse)), (np.asarray(group, dtype=np.int64), inverse.reshape(-1))),
