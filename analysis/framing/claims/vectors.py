@@ -410,30 +410,40 @@ class FrozenVectors:
         return m
 
     def gram_counts(self, texts: list[str]) -> csr_matrix:
-        """Return the sentences' counts of the known character n-grams (as :class:`BlockVectors` counts)."""
+        """Return the sentences' counts of the known character n-grams (as :class:`BlockVectors` counts).
+
+        Each distinct word's n-grams are looked up once (and kept for later calls); the counts
+        are then one product of a text-by-word and a word-by-n-gram matrix (exact integers).
+        """
         from scipy import sparse
 
-
         words = [t.lower().split() for t in texts]
-        todo = list(dict.fromkeys(w for ws in words for w in ws if w not in self._grams))
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+        flat = np.asarray([w for ws in words for w in ws], dtype=object)
+        codes, uniques = pd.factorize(flat) if len(flat) else (np.zeros(0, dtype=np.int64), [])
+        todo = [w for w in uniques if w not in self._grams]
         if todo:
             grams = [char_wb_ngrams(w) for w in todo]
-            flat = [g for gs in grams for g in gs]
-            ids = self.gram_index.get_indexer(flat) if flat else np.zeros(0, dtype=np.int64)
+            ids = self.gram_index.get_indexer([g for gs in grams for g in gs])
             ends = np.cumsum([len(g) for g in grams])
-            for w, part in zip(todo, np.split(ids, ends[:-1]) if len(todo) > 1 else [ids], strict=True):
+            for w, part in zip(todo, np.split(ids, ends[:-1]), strict=True):
                 self._grams[w] = part[part >= 0]
-        none = np.zeros(0, dtype=np.int64)
-        per_text = [np.concatenate([self._grams[w] for w in ws]) if ws else none for ws in words]
-        lengths = np.fromiter((len(g) for g in per_text), dtype=np.int64, count=len(per_text))
-        m = sparse.csr_matrix(
+        per_word = [self._grams[w] for w in uniques]
+        glen = np.fromiter((len(g) for g in per_word), dtype=np.int64, count=len(per_word))
+        word_gram = sparse.csr_matrix(
             (
-                np.ones(int(lengths.sum())),
-                (np.repeat(np.arange(len(texts)), lengths), np.concatenate(per_text) if per_text else []),
+                np.ones(int(glen.sum())),
+                (np.repeat(np.arange(len(per_word)), glen), np.concatenate(per_word) if per_word else []),
             ),
-            shape=(len(texts), len(self.gram_index)),
+            shape=(len(per_word), len(self.gram_index)),
         )
+        text_word = sparse.csr_matrix(
+            (np.ones(len(codes)), (np.repeat(np.arange(len(texts)), lengths), codes)),
+            shape=(len(texts), len(per_word)),
+        )
+        m = (text_word @ word_gram).tocsr()
         m.sum_duplicates()
+        m.sort_indices()
         return m
 
     def word_view(self, counts: csr_matrix) -> csr_matrix:
