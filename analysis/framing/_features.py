@@ -44,7 +44,10 @@ def word_analyzer(
         tokens = [w for w in find(text.lower()) if w not in stops]
         out = list(tokens) if low == 1 else []
         for n in range(max(low, 2), min(high + 1, len(tokens) + 1)):
-            out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            if n == 2:  # word pairs (the views' only n-grams): one concatenation each
+                out.extend([a + " " + b for a, b in zip(tokens[:-1], tokens[1:], strict=True)])
+            else:
+                out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
         return out
 
     return analyse

@@ -27,12 +27,13 @@ def _texts() -> list[str]:
     return texts
 
 
+@pytest.mark.parametrize("ngrams", [(1, 2), (1, 3), (2, 3)])
 @pytest.mark.parametrize("pattern", [r"(?u)\b\w\w+\b", r"(?u)\b[^\W\d_][^\W\d_'’]+\b"])
-def test_word_analyzer_gives_sklearns_features(pattern):
+def test_word_analyzer_gives_sklearns_features(pattern, ngrams):
     vec = sklearn_text.TfidfVectorizer(
-        lowercase=True, stop_words="english", ngram_range=(1, 2), token_pattern=pattern
+        lowercase=True, stop_words="english", ngram_range=ngrams, token_pattern=pattern
     )
-    ours = word_analyzer(pattern, sklearn_text.ENGLISH_STOP_WORDS)
+    ours = word_analyzer(pattern, sklearn_text.ENGLISH_STOP_WORDS, ngrams)
     theirs = vec.build_analyzer()
     texts = _texts()
     assert len(texts) > 20
