@@ -118,3 +118,38 @@ def test_l2_rows_are_sklearns_normalize_bit_for_bit():
         x.data[lo:hi] = x.data[lo:hi][::-1]
     x.has_sorted_indices = False
     _same_bits(l2_rows(x.copy()), normalize(x))
+
+
+def test_stories_and_claims_build_and_update_without_importing_sklearn(tmp_path):
+    """The forked process that computes stories and claims ahead never pays scikit-learn's import."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from bench.corpus import generate  # it finds its prose through scikit-learn: not in the child
+
+    generate(40, min_words=60, max_words=110).assign(status="ok").to_pickle(tmp_path / "arts.pkl")
+    code = textwrap.dedent(
+        f"""
+        import re, sys
+        import pandas as pd
+        from analysis.framing.stories import build_stories, update_stories
+        from analysis.framing.claims.grouping import build_claims, update_claims
+
+        arts = pd.read_pickle({str(tmp_path / "arts.pkl")!r})
+        found = [(a, re.finditer(r"[^.]+[.]?", t)) for a, t in zip(arts["article_id"], arts["text"])]
+        rows = [[a, "text", i, m.start(), m.end(), m.group()] for a, ms in found for i, m in enumerate(ms)]
+        columns = ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+        sents = pd.DataFrame(rows, columns=columns)
+        hedges = pd.DataFrame({{"article_id": [], "field": [], "sentence_id": pd.Series([], dtype="int64")}})
+        for table in (arts.drop(columns=["event"]),):  # stories clustered by content
+            st, index = build_stories(table.iloc[:38])
+            grown = update_stories(index, table)[0]
+            got, claims_index = build_claims(table.iloc[:38], sents, hedges, st)
+            assert len(got) and update_claims(claims_index, table, sents, hedges, grown) is not None
+        print(sorted(m for m in sys.modules if m.split(".")[0] == "sklearn" or m.startswith("scipy.stats")))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
