@@ -4,7 +4,8 @@
 
 Takes a cache that a cold build wrote (e.g. ``python -m bench.run --n 20000 --phases cold --work
 DIR``), deletes its corpus-stage entries (``corpus-*`` folders, and the ``index-*`` folders so that
-``stories`` and ``claims`` are built in full, not updated: they are recomputed; per-article
+``stories`` and ``claims`` are built in full, not updated, and the ``part-*`` folders so that
+``labels``, ``keyness`` and ``attribution`` compute every chunk's part: they are recomputed; per-article
 tables and tokens stay), runs ``analysis.run`` on the same corpus (so only the corpus stages are
 computed, exactly as a cold build computes them) and prints, per stage, its wall time and the peak
 PSS of this process and every process it forks, sampled every 0.25 s. Unlike
@@ -33,7 +34,7 @@ def measure(
     from analysis.pipeline import corpus_stages
     from bench.run import _tree_memory
 
-    for pattern in ("corpus-*", "index-*"):
+    for pattern in ("corpus-*", "index-*", "part-*"):
         for folder in glob.glob(str(Path(cache_dir) / pattern)):
             shutil.rmtree(folder)
     me = psutil.Process()
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache",
         required=True,
-        help="cache folder of a cold build (its corpus-* and index-* entries are deleted)",
+        help="cache folder of a cold build (its corpus-*, index-* and part-* entries are deleted)",
     )
     parser.add_argument(
         "--chunk-size", type=int, default=None, help="chunk size of that build (bench: N/16, at most 250)"

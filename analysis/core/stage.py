@@ -62,6 +62,31 @@ class Incremental:
     update: Callable[..., Any]
 
 
+@dataclass(frozen=True)
+class Partial:
+    """How a corpus stage is computed from per-chunk parts, so an unchanged chunk's part is reused.
+
+    The pipeline (:mod:`analysis.pipeline.partials`) caches each chunk's part under the keys of
+    the chunk's per-article inputs, so a run with a few new articles computes the parts of the
+    changed chunks only and combines them with the cached ones; ``combine`` must give exactly the
+    tables the stage function gives on the whole corpus.
+
+    Attributes
+    ----------
+    part : Callable
+        ``part(**inputs) -> object`` (picklable) for one chunk: ``articles`` are the chunk's articles
+        and every per-article input table holds the chunk's rows only, passed by the stage's own
+        parameter names.
+    combine : Callable
+        ``combine(parts, **inputs) -> value``: the stage function's value from the parts of every
+        chunk in corpus order; ``inputs`` are the stage's other inputs (``articles``, the whole
+        corpus, and any corpus table), by the same parameter names.
+    """
+
+    part: Callable[..., Any]
+    combine: Callable[..., Any]
+
+
 class StageDeclarationError(ValueError):
     """A ``@stage`` declaration that does not match its function, or a table that lacks declared columns."""
 
@@ -104,6 +129,8 @@ class Stage:
         as a tuple, they belong to a one-table stage's table.
     incremental : Incremental, optional
         A corpus stage's update with new articles (:class:`Incremental`); None: always recomputed.
+    partial : Partial, optional
+        A corpus stage computed from cached per-chunk parts (:class:`Partial`).
     """
 
     name: str
@@ -115,6 +142,7 @@ class Stage:
     bind: Mapping[str, str] = field(default_factory=dict)
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     incremental: Incremental | None = None
+    partial: Partial | None = None
 
     def __post_init__(self) -> None:
         if not self.provides:  # a stage provides at least the table named after it
@@ -277,6 +305,7 @@ def stage(
     columns: Mapping[str, Sequence[str]] | Sequence[str] = (),
     registry: dict[str, Stage] | None = None,
     incremental: Incremental | None = None,
+    partial: Partial | None = None,
 ) -> Callable[[F], F]:
     """Declare the decorated function as a pipeline stage, checked against its signature; return it unchanged.
 
@@ -298,6 +327,8 @@ def stage(
         Where to record the declaration (default: the package registry).
     incremental : Incremental, optional
         For a corpus stage: how it updates its previous result with new articles.
+    partial : Partial, optional
+        For a corpus stage: how it is computed from per-chunk parts (:class:`Partial`).
 
     Returns
     -------
@@ -326,6 +357,7 @@ def stage(
             bind=dict(bind or {}),
             columns=columns,  # type: ignore[arg-type]  # normalised by Stage
             incremental=incremental,
+            partial=partial,
         )
         check_signature(declared)
         old = target.get(declared.name)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from analysis.core.stage import need, stage
+from analysis.core.stage import Partial, need, stage
 from analysis.framing._evidence import (
     NON_CONTENT_POS,
     norm_lemma,
@@ -343,11 +343,195 @@ class KeynessOptions:
     fields: tuple[str, ...] = ("title", "text")
 
 
+def _summary(units: pd.DataFrame, rows: pd.DataFrame, sentences: pd.DataFrame, by: str) -> dict | None:
+    """Sum the keyness units of some articles: what :func:`_keyness_combine` needs of them.
+
+    ``units`` are in the token table's order (``_order``); ``rows`` the articles with their
+    group column ``by``. Returns None when no unit has a group, else a dict of ``terms`` (in
+    order of first use), ``term_n`` (their counts), ``groups`` (the groups seen), ``pairs`` (one
+    row per group and term: ``group, term, count, n_articles`` and the first use, the smallest
+    ``article_id, field, sentence_id``) and ``sentences`` (the sentences of those first uses).
+    """
+    group_of = dict(zip(rows["article_id"], rows[by].astype(str), strict=True))
+    units = units.assign(group=units["article_id"].map(group_of))
+    if units["group"].isna().any():
+        units = units[units["group"].notna()]
+    if units.empty:
+        return None
+    # integer codes: articles, fields and groups in sorted order, terms in order of first use
+    t_codes, t_uni = pd.factorize(units["term"].to_numpy())
+    first_use = pd.Series(units["_order"].to_numpy()).groupby(t_codes).min().to_numpy()
+    perm = np.argsort(first_use, kind="stable")  # term codes by first use
+    renumber = np.empty(len(perm), dtype=np.int64)
+    renumber[perm] = np.arange(len(perm))
+    t_codes, t_uni = renumber[t_codes], np.asarray(t_uni, dtype=object)[perm]
+    n_of = units["n"].to_numpy(dtype=np.int64)
+    n_terms = len(t_uni)
+    g_codes, g_uni = pd.factorize(units["group"].to_numpy(), sort=True)
+    a_codes, a_uni = pd.factorize(units["article_id"].to_numpy(), sort=True)
+    f_codes, f_uni = pd.factorize(units["field"].to_numpy(), sort=True)
+    sid = units["sentence_id"].to_numpy(dtype=np.int64)
+    pair = g_codes.astype(np.int64) * n_terms + t_codes
+    # first use of each (group, term): the smallest (article_id, field, sentence_id)
+    order = np.lexsort((sid, f_codes, a_codes))
+    uniq_pairs, first_at = np.unique(pair[order], return_index=True)
+    first_row = order[first_at]
+    width = max(len(a_uni), 1)
+    art_pairs = np.unique(pair * width + a_codes)
+    pairs = pd.DataFrame(
+        {
+            "group": g_uni[uniq_pairs // n_terms],
+            "term": t_uni[uniq_pairs % n_terms],
+            "count": np.bincount(pair, weights=n_of, minlength=len(g_uni) * n_terms)[uniq_pairs],
+            "n_articles": np.bincount(art_pairs // width, minlength=len(g_uni) * n_terms)[uniq_pairs],
+            "article_id": a_uni[a_codes[first_row]],
+            "field": f_uni[f_codes[first_row]],
+            "sentence_id": sid[first_row],
+        }
+    )
+    used = pairs[["article_id", "field", "sentence_id"]].drop_duplicates()
+    found = sentences.assign(article_id=sentences["article_id"].astype(str))[
+        ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+    ].drop_duplicates(["article_id", "field", "sentence_id"])
+    return {
+        "terms": t_uni,
+        "term_n": np.bincount(t_codes, weights=n_of, minlength=n_terms).astype(np.int64),
+        "groups": list(g_uni),
+        "pairs": pairs,
+        "sentences": found.merge(used, on=["article_id", "field", "sentence_id"]),
+    }
+
+
+def _keyness_part(
+    articles: pd.DataFrame,
+    term_counts: pd.DataFrame,
+    sentences: pd.DataFrame,
+    *,
+    options: KeynessOptions | None = None,
+) -> dict | None:
+    """Return the :func:`_summary` of one chunk's ``_terms`` (a per-chunk part of :func:`keyness`)."""
+    options = options or KeynessOptions()
+    rows = ok_articles(articles, need=("article_id", "text", options.by))
+    units = _units_from_counts(term_counts, rows["article_id"], options.fields, options.entities)
+    return _summary(units, rows, sentences, options.by)
+
+
+def _keyness_combine(
+    parts: list, articles: pd.DataFrame | None = None, *, options: KeynessOptions | None = None
+) -> pd.DataFrame:
+    """Score the terms of the :func:`_summary` of every part of the corpus, in corpus order."""
+    options = options or KeynessOptions()
+    by, unit, entities = options.by, options.unit, options.entities
+    alpha0, min_count = options.alpha0, options.min_count
+    parts = [p for p in parts if p is not None]
+    groups = {g for p in parts for g in p["groups"]}
+    if len(groups) < 2:
+        raise ValueError(
+            f"keyness compares each group with the rest: it needs at least two groups in {by!r} "
+            f"with text (got {len(groups)})"
+        )
+    # the corpus's terms in order of first use: a part's terms come after those of the parts before it
+    t_codes, t_uni = pd.factorize(np.concatenate([p["terms"] for p in parts]))
+    # like units["term"].value_counts() on one row per token: terms in order of first use, then
+    # sorted by count (value_counts' own sort), so the prior sums in the same order
+    total = pd.Series(
+        np.bincount(
+            t_codes, weights=np.concatenate([p["term_n"] for p in parts]), minlength=len(t_uni)
+        ).astype(np.int64),
+        index=pd.Index(np.asarray(t_uni, dtype=object), name="term"),
+        name="count",
+    )
+    total = total.sort_values(ascending=False)
+    total = total[total >= min_count]
+    pairs = pd.concat([p["pairs"] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0]["pairs"]
+    t_col = pd.Index(total.index).get_indexer(pairs["term"].to_numpy())
+    keep = t_col >= 0
+    pairs, t_col = pairs[keep], t_col[keep]
+    g_codes, g_uni = pd.factorize(pairs["group"].to_numpy(), sort=True)
+    n_terms = len(total)
+    n_total = float(total.sum())
+    scale = n_total if alpha0 is None else float(alpha0)
+    pair = g_codes.astype(np.int64) * n_terms + t_col
+    counts = np.bincount(
+        pair, weights=pairs["count"].to_numpy(dtype=float), minlength=len(g_uni) * n_terms
+    ).reshape(len(g_uni), n_terms)
+    prior = scale * total.to_numpy(dtype=float) / n_total
+    # each part's first use of a (group, term) is the smallest (article_id, field, sentence_id) of its
+    # articles; the corpus's is the smallest of those (an article is in one part)
+    firsts = pairs.assign(_pair=pair).sort_values(
+        ["_pair", "article_id", "field", "sentence_id"], kind="stable"
+    )
+    n_articles = firsts.groupby("_pair", sort=True)["n_articles"].sum()
+    firsts = firsts.drop_duplicates("_pair")
+    uniq_pairs = firsts["_pair"].to_numpy()
+    first = pd.DataFrame(
+        {
+            "article_id": firsts["article_id"].to_numpy(),
+            "field": firsts["field"].to_numpy(),
+            "sentence_id": firsts["sentence_id"].to_numpy(dtype=np.int64),
+            "n_articles": n_articles.to_numpy(dtype=np.int64),
+        },
+        index=pd.MultiIndex.from_arrays(
+            [g_uni[uniq_pairs // n_terms], total.index.to_numpy()[uniq_pairs % n_terms]],
+            names=["group", "term"],
+        ),
+    )
+    sentences = (
+        pd.concat([p["sentences"] for p in parts], ignore_index=True)
+        if len(parts) > 1
+        else parts[0]["sentences"]
+    )
+    counts = pd.DataFrame(counts, index=pd.Index(g_uni), columns=total.index)
+    out = []
+    for group in sorted(counts.index):
+        y_i = counts.loc[group].to_numpy(dtype=float)
+        y_j = total.to_numpy(dtype=float) - y_i
+        delta, variance, z = log_odds_dirichlet(y_i, y_j, prior)
+        n_i, n_j = y_i.sum(), y_j.sum()
+        table = pd.DataFrame(
+            {
+                "group": group,
+                "term": total.index.to_numpy(),
+                "unit": unit,
+                "entities": bool(entities),
+                "count": y_i.astype(int),
+                "count_rest": y_j.astype(int),
+                "n_terms_total": int(n_i),
+                "n_terms_total_rest": int(n_j),
+                "per_1000_terms": 1000 * y_i / n_i if n_i else 0.0,
+                "per_1000_terms_rest": 1000 * y_j / n_j if n_j else 0.0,
+                "prior": prior,
+                "log_odds": delta,
+                "variance": variance,
+                "z": z,
+            }
+        )
+        table = table[table["count"] > 0].sort_values(["z", "term"], ascending=[False, True], kind="stable")
+        table["rank"] = np.arange(1, len(table) + 1)
+        out.append(table)
+    result = pd.concat(out, ignore_index=True)
+    ev = first.reindex(pd.MultiIndex.from_arrays([result["group"], result["term"]])).reset_index(drop=True)
+    result = pd.concat([result, ev], axis=1)
+    result["n_articles"] = result["n_articles"].astype(int)
+    found = result[["article_id", "field", "sentence_id"]].merge(
+        sentences.assign(article_id=sentences["article_id"].astype(str))[
+            ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
+        ].drop_duplicates(["article_id", "field", "sentence_id"]),
+        on=["article_id", "field", "sentence_id"],
+        how="left",
+    )
+    result["start_char"] = found["start_char"].to_numpy()
+    result["end_char"] = found["end_char"].to_numpy()
+    result["sentence"] = found["text"].to_numpy()
+    return result.rename(columns={"group": by})[[by, *KEYNESS_COLUMNS]].reset_index(drop=True)
+
+
 @stage(
     provides="keyness",
     requires=("articles", "_terms", "sentences"),
     bind={"term_counts": "_terms"},
     per_article=False,
+    partial=Partial(part=_keyness_part, combine=_keyness_combine),
     columns=("outlet", *KEYNESS_COLUMNS),
 )
 def keyness(
@@ -402,7 +586,7 @@ def keyness(
     """
     options = replace(options or KeynessOptions(), **kw)
     by, unit, entities = options.by, options.unit, options.entities
-    alpha0, min_count, fields = options.alpha0, options.min_count, options.fields
+    fields = options.fields
     if unit not in ("lemma", "noun_phrase"):
         raise ValueError(f"unit must be 'lemma' or 'noun_phrase', got {unit!r}")
     rows = ok_articles(articles, need=("article_id", "text", by))
@@ -418,111 +602,9 @@ def keyness(
         if not entities:
             units = units[~units["entity"].astype(bool).to_numpy()]
         units = units.assign(n=1, _order=np.arange(len(units), dtype=np.int64))
-    group_of = dict(zip(rows["article_id"], rows[by].astype(str), strict=True))
-    units["group"] = units["article_id"].map(group_of)
-    if units["group"].isna().any():
-        units = units[units["group"].notna()]
-    if units.empty or units["group"].nunique() < 2:
-        raise ValueError(
-            f"keyness compares each group with the rest: it needs at least two groups in {by!r} "
-            f"with text (got {units['group'].nunique() if not units.empty else 0})"
-        )
-    # integer codes: articles, fields and groups in sorted order, terms in order of first use
-    t_codes, t_uni = pd.factorize(units["term"].to_numpy())
-    first_use = pd.Series(units["_order"].to_numpy()).groupby(t_codes).min().to_numpy()
-    perm = np.argsort(first_use, kind="stable")  # term codes by first use
-    renumber = np.empty(len(perm), dtype=np.int64)
-    renumber[perm] = np.arange(len(perm))
-    t_codes, t_uni = renumber[t_codes], np.asarray(t_uni, dtype=object)[perm]
-    n_of = units["n"].to_numpy(dtype=np.int64)
-    # like units["term"].value_counts() on one row per token: terms in order of first use, then
-    # sorted by count (value_counts' own sort), so the prior sums in the same order
-    total = pd.Series(
-        np.bincount(t_codes, weights=n_of, minlength=len(t_uni)).astype(np.int64),
-        index=pd.Index(t_uni, name="term"),
-        name="count",
-    )
-    total = total.sort_values(ascending=False)
-    total = total[total >= min_count]
-    column = np.full(len(t_uni), -1, dtype=np.int64)  # term code -> column in total's order
-    column[pd.Index(t_uni).get_indexer(total.index)] = np.arange(len(total))
-    keep = column[t_codes] >= 0
-    t_col, n_of = column[t_codes[keep]], n_of[keep]
-    g_codes, g_uni = pd.factorize(units["group"].to_numpy()[keep], sort=True)
-    a_codes, a_uni = pd.factorize(units["article_id"].to_numpy()[keep], sort=True)
-    f_codes, f_uni = pd.factorize(units["field"].to_numpy()[keep], sort=True)
-    sid = units["sentence_id"].to_numpy(dtype=np.int64)[keep]
-    del units
-    n_terms = len(total)
-    n_total = float(total.sum())
-    scale = n_total if alpha0 is None else float(alpha0)
-    pair = g_codes.astype(np.int64) * n_terms + t_col
-    counts = np.bincount(pair, weights=n_of, minlength=len(g_uni) * n_terms).reshape(len(g_uni), n_terms)
-    prior = scale * total.to_numpy(dtype=float) / n_total
     if sentences is None:
         sentences = need(annotations, "sentences=", "keyness").sentences
-    # first use of each (group, term): the smallest (article_id, field, sentence_id)
-    order = np.lexsort((sid, f_codes, a_codes))
-    pairs_sorted = pair[order]
-    uniq_pairs, first_at = np.unique(pairs_sorted, return_index=True)
-    first_row = order[first_at]
-    art_pairs = np.unique(pair * max(len(a_uni), 1) + a_codes)
-    n_articles = np.bincount(art_pairs // max(len(a_uni), 1), minlength=len(g_uni) * n_terms)
-    first = pd.DataFrame(
-        {
-            "article_id": a_uni[a_codes[first_row]],
-            "field": f_uni[f_codes[first_row]],
-            "sentence_id": sid[first_row],
-            "n_articles": n_articles[uniq_pairs],
-        },
-        index=pd.MultiIndex.from_arrays(
-            [g_uni[uniq_pairs // n_terms], total.index.to_numpy()[uniq_pairs % n_terms]],
-            names=["group", "term"],
-        ),
-    )
-    counts = pd.DataFrame(counts, index=pd.Index(g_uni), columns=total.index)
-    out = []
-    for group in sorted(counts.index):
-        y_i = counts.loc[group].to_numpy(dtype=float)
-        y_j = total.to_numpy(dtype=float) - y_i
-        delta, variance, z = log_odds_dirichlet(y_i, y_j, prior)
-        n_i, n_j = y_i.sum(), y_j.sum()
-        table = pd.DataFrame(
-            {
-                "group": group,
-                "term": total.index.to_numpy(),
-                "unit": unit,
-                "entities": bool(entities),
-                "count": y_i.astype(int),
-                "count_rest": y_j.astype(int),
-                "n_terms_total": int(n_i),
-                "n_terms_total_rest": int(n_j),
-                "per_1000_terms": 1000 * y_i / n_i if n_i else 0.0,
-                "per_1000_terms_rest": 1000 * y_j / n_j if n_j else 0.0,
-                "prior": prior,
-                "log_odds": delta,
-                "variance": variance,
-                "z": z,
-            }
-        )
-        table = table[table["count"] > 0].sort_values(["z", "term"], ascending=[False, True], kind="stable")
-        table["rank"] = np.arange(1, len(table) + 1)
-        out.append(table)
-    result = pd.concat(out, ignore_index=True)
-    ev = first.reindex(pd.MultiIndex.from_arrays([result["group"], result["term"]])).reset_index(drop=True)
-    result = pd.concat([result, ev], axis=1)
-    result["n_articles"] = result["n_articles"].astype(int)
-    found = result[["article_id", "field", "sentence_id"]].merge(
-        sentences.assign(article_id=sentences["article_id"].astype(str))[
-            ["article_id", "field", "sentence_id", "start_char", "end_char", "text"]
-        ].drop_duplicates(["article_id", "field", "sentence_id"]),
-        on=["article_id", "field", "sentence_id"],
-        how="left",
-    )
-    result["start_char"] = found["start_char"].to_numpy()
-    result["end_char"] = found["end_char"].to_numpy()
-    result["sentence"] = found["text"].to_numpy()
-    return result.rename(columns={"group": by})[[by, *KEYNESS_COLUMNS]].reset_index(drop=True)
+    return _keyness_combine([_summary(units, rows, sentences, by)], options=options)
 
 
 def top_terms(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis.core.stage import need, stage
+from analysis.core.stage import Partial, need, stage
 from analysis.framing.quotes import field_texts
 from analysis.schema import ok_articles
 
@@ -287,10 +287,101 @@ def label_occurrences(
     return table[list(LABEL_SPAN_COLUMNS)].reset_index(drop=True)
 
 
+#: The order of a group's occurrences: by article, field and start, then emission order.
+_OCCURRENCE_ORDER = ["article_id", "field", "start_char", "seq"]
+
+
+def _firsts(table: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """Return each group's first row in :data:`_OCCURRENCE_ORDER`: ``keys``, the order and ``columns``."""
+    first = table.sort_values([*keys, *_OCCURRENCE_ORDER], kind="stable").drop_duplicates(keys)
+    return first[[*keys, *dict.fromkeys([*_OCCURRENCE_ORDER, *columns])]].reset_index(drop=True)
+
+
+def _labels_part(
+    articles: pd.DataFrame, mentions: pd.DataFrame, label_spans: pd.DataFrame, *, by: str = "outlet"
+) -> dict | None:
+    """Count some articles' label occurrences per group, entity and label: :func:`_labels_combine` adds them.
+
+    Returns None without ok articles, else a dict: ``mentions`` (whether there were any),
+    ``kinds`` (each entity's kind in its first mention), and, when there are occurrences,
+    ``counts`` (per group, canonical and label: ``count, n_as_speaker, n_articles`` and the first
+    occurrence with its ``form``), ``known`` (the first occurrence that has a kind, with it) and
+    ``speakers`` (the first speaker phrase without a kind, typed later by the corpus's ``kinds``).
+    """
+    rows = ok_articles(articles)
+    if rows.empty:
+        return None
+    group_of = (
+        dict(zip(rows["article_id"].astype(str), rows[by], strict=True))
+        if by in rows.columns
+        else dict.fromkeys(rows["article_id"].astype(str), "all")
+    )
+    ok_ids = set(group_of)
+    ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
+    part: dict = {
+        "mentions": not mentions.empty,
+        "kinds": (
+            ments.drop_duplicates("canonical").set_index("canonical")["kind"]
+            if "kind" in ments.columns
+            else None
+        ),
+        "counts": None,
+    }
+    table = label_spans[label_spans["article_id"].astype(str).isin(ok_ids)]
+    if table.empty:
+        return part
+    table = table.assign(article_id=table["article_id"].astype(str), sp=table["sp"].astype(bool))
+    table[by] = table["article_id"].map(group_of)
+    keys = [by, "canonical", "label"]
+    counts = table.groupby(keys, sort=False).agg(
+        count=("label", "size"), n_as_speaker=("sp", "sum"), n_articles=("article_id", "nunique")
+    )
+    firsts = _firsts(table, keys, ["form", "end_char"]).set_index(keys)
+    part["counts"] = counts.join(firsts).reset_index()
+    speaker = table["kind"].isna() & (table["form"] == "speaker")
+    part["known"] = _firsts(table[table["kind"].notna()], keys, ["kind"])
+    part["speakers"] = _firsts(table[speaker], keys, [])
+    return part
+
+
+def _labels_combine(parts: list, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """Return :func:`labels`' table from the :func:`_labels_part` of every part of the corpus, in order."""
+    cols = [by, *LABEL_COLUMNS]
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    parts = [p for p in parts if p is not None]
+    if not parts or not any(p["mentions"] for p in parts):
+        return empty
+    counted = [p for p in parts if p["counts"] is not None]
+    if not counted:
+        return empty
+    keys = [by, "canonical", "label"]
+    every = (
+        pd.concat([p["counts"] for p in counted], ignore_index=True)
+        if len(counted) > 1
+        else counted[0]["counts"]
+    )
+    sums = every.groupby(keys, sort=False)[["count", "n_as_speaker", "n_articles"]].sum()
+    out = _firsts(every, keys, ["form", "end_char"]).set_index(keys).join(sums).reset_index()
+    # an entity's kind: that of its first mention in the corpus (the first part that mentions it)
+    kinds = [p["kinds"] for p in parts if p["kinds"] is not None]
+    kind_of = pd.concat(kinds) if kinds else pd.Series(dtype=object)
+    kind_of = kind_of[~kind_of.index.duplicated()].to_dict()
+    speakers = pd.concat([p["speakers"] for p in counted], ignore_index=True)
+    speakers["kind"] = speakers["canonical"].map(kind_of).fillna("")
+    typed = pd.concat([p["known"] for p in counted] + [speakers], ignore_index=True)
+    first_kind = _firsts(typed, keys, ["kind"]).set_index(keys)["kind"]
+    out["kind"] = first_kind.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy()
+    for c in ("count", "n_as_speaker", "n_articles"):
+        out[c] = out[c].astype("int64")
+    out = out.sort_values([by, "canonical", "count", "label"], ascending=[True, True, False, True])
+    return out[cols].reset_index(drop=True)
+
+
 @stage(
     provides="labels",
     requires=("articles", "mentions", "_label_spans"),
     per_article=False,
+    partial=Partial(part=_labels_part, combine=_labels_combine),
     columns=("outlet", *LABEL_COLUMNS),
 )
 def labels(
@@ -349,48 +440,4 @@ def labels(
         label_spans = label_occurrences(
             rows, mentions, annotations=need(annotations, what, "labels"), quotes=need(quotes, what, "labels")
         )
-    group_of = (
-        dict(zip(rows["article_id"].astype(str), rows[by], strict=True))
-        if by in rows.columns
-        else dict.fromkeys(rows["article_id"].astype(str), "all")
-    )
-    ok_ids = set(group_of)
-    ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
-    kind_of = (
-        ments.drop_duplicates("canonical").set_index("canonical")["kind"].to_dict()
-        if "kind" in ments.columns
-        else {}
-    )
-    table = label_spans[label_spans["article_id"].astype(str).isin(ok_ids)]
-    if table.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-    # the order one pass over the corpus's token table gives: by article and field, then emission order
-    table = table.assign(article_id=table["article_id"].astype(str)).sort_values(
-        ["article_id", "field", "seq"], kind="stable"
-    )
-    speaker = table["kind"].isna() & (table["form"] == "speaker")
-    table = table.assign(
-        kind=table["kind"].where(~speaker, table["canonical"].map(kind_of).fillna("")),
-        sp=table["sp"].astype(bool),
-    ).drop(columns="seq")
-    table = table.reset_index(drop=True)
-    table[by] = table["article_id"].map(group_of)
-    table = table.sort_values(["article_id", "field", "start_char"])
-    out = (
-        table.groupby([by, "canonical", "label"], sort=False)
-        .agg(
-            kind=("kind", "first"),
-            form=("form", "first"),
-            count=("label", "size"),
-            n_as_speaker=("sp", "sum"),
-            n_articles=("article_id", "nunique"),
-            article_id=("article_id", "first"),
-            field=("field", "first"),
-            start_char=("start_char", "first"),
-            end_char=("end_char", "first"),
-        )
-        .reset_index()
-    )
-    out["n_as_speaker"] = out["n_as_speaker"].astype("int64")
-    out = out.sort_values([by, "canonical", "count", "label"], ascending=[True, True, False, True])
-    return out[cols].reset_index(drop=True)
+    return _labels_combine([_labels_part(rows, mentions, label_spans, by=by)], rows, by=by)

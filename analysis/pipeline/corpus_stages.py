@@ -23,6 +23,7 @@ from analysis.core.parallel import release_memory
 from analysis.pipeline.chunks import table_owners
 from analysis.pipeline.engines.ahead import ahead_last, start_ahead
 from analysis.pipeline.incremental import compute_stage
+from analysis.pipeline.partials import Chunked
 from analysis.pipeline.plan import INTERNAL_PREFIX, PlannedStage
 from analysis.pipeline.store import LazyTables, corpus_kind, read_stage, stage_sources
 from analysis.pipeline.timing import Timer
@@ -46,6 +47,9 @@ class CorpusRun:
         Receives each stage's seconds.
     ahead_pids : dict, optional
         Filled with stage -> id of the forked process that computed it ahead.
+    chunks : sequence of pandas.DataFrame, optional
+        Each chunk's articles (as ``chunk_keys``): stages declared with per-chunk parts are then
+        combined from them (:mod:`analysis.pipeline.partials`).
     """
 
     corpus_signature: str
@@ -54,6 +58,7 @@ class CorpusRun:
     n_process: int | None
     timer: Timer
     ahead_pids: dict[str, int] | None = None
+    chunks: Sequence[pd.DataFrame] | None = None
 
 
 def run_corpus_stages(
@@ -81,6 +86,11 @@ def run_corpus_stages(
     corpus = [s for s in stages if not s.per_article]
     out: dict[str, pd.DataFrame] = {}
     stored = LazyTables([], cache_dir) if isinstance(tables, LazyTables) else None  # outputs in the cache
+    chunked = (
+        Chunked(where.chunks, chunk_keys, tables, owners, frozenset(per_article))
+        if where.chunks is not None and isinstance(tables, LazyTables)
+        else None
+    )
 
     def key_of(planned: PlannedStage, extra: Mapping[str, str] | None = None) -> str:
         made = {**produced, **(extra or {})}  # corpus tables -> key of the stage that made them
@@ -117,7 +127,7 @@ def run_corpus_stages(
                 result = read_stage(kind, key, cache_dir)
                 computed = result is None
                 if computed:
-                    result = compute_stage(planned, inputs, key, cache_dir)
+                    result = compute_stage(planned, inputs, key, cache_dir, chunked)
                 timer.add(planned.name, time.perf_counter() - started)
                 out.update(result)
                 inputs.maps[0].update(result)

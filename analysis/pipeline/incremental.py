@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis.core import cache
 from analysis.core.stage import check_columns
+from analysis.pipeline.partials import Chunked, compute_from_parts
 from analysis.pipeline.plan import PlannedStage, tables_of
 from analysis.pipeline.store import corpus_kind, write_stage
 
@@ -51,16 +52,20 @@ def latest_index(planned: PlannedStage, cache_dir) -> Any:
 
 
 def compute_stage(
-    planned: PlannedStage, inputs: Mapping[str, Any], key: str, cache_dir
+    planned: PlannedStage, inputs: Mapping[str, Any], key: str, cache_dir, chunked: Chunked | None = None
 ) -> dict[str, pd.DataFrame]:
     """Compute a corpus stage whose key missed the cache, write its tables and return them (normalised).
 
     A stage with an :class:`~analysis.core.stage.Incremental` declaration updates its latest
-    index when that index can serve the inputs, else builds a new one.
+    index when that index can serve the inputs, else builds a new one. A stage with a
+    :class:`~analysis.core.stage.Partial` declaration is combined from per-chunk parts when
+    ``chunked`` (the run's chunks) can serve it (:mod:`analysis.pipeline.partials`).
     """
     kind = corpus_kind(planned.name)
     plan = planned.stage.incremental
     if plan is None:
+        if chunked is not None and chunked.serves(planned, inputs["articles"]):
+            return write_stage(kind, key, compute_from_parts(planned, inputs, chunked, cache_dir), cache_dir)
         return write_stage(kind, key, planned.run(inputs), cache_dir)
     got = None
     previous = latest_index(planned, cache_dir)

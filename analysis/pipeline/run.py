@@ -218,7 +218,7 @@ def run(source_or_articles: Any, options: RunOptions | None = None, /, **kw: Any
             articles,
             tables,
             stages,
-            CorpusRun(corpus_signature(articles, keys), keys, root, options.n_process, timer, ahead),
+            CorpusRun(corpus_signature(articles, keys), keys, root, options.n_process, timer, ahead, chunks),
         )
     )
     info = RunInfo(

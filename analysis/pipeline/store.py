@@ -241,6 +241,23 @@ class LazyTables(Mapping[str, pd.DataFrame]):
         self._memo[name] = concat_frames(frames)
         return self._memo[name]
 
+    @property
+    def n_chunks(self) -> int:
+        """Return the number of chunks whose tables this mapping reads."""
+        return len(self._sources)
+
+    def chunk_table(self, name: str, chunk: int) -> pd.DataFrame | None:
+        """Read one chunk's part of a per-article table from the cache (not kept); None when it has none."""
+        source = self._sources[chunk].get(name)
+        if source is None:
+            return None
+        kind, key, fmt = source
+        read = cache.read_pickle if fmt == "pickle" else cache.read
+        table = read(kind, key, self._root)
+        if table is None:
+            raise RuntimeError(f"cache entry of table {name!r} vanished during the run ({kind}/{key})")
+        return table
+
     def _read_categorical(self, name: str) -> pd.DataFrame | None:
         """Read ``name`` of every chunk through Arrow, its string columns as categories (None: not possible).
 

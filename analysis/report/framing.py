@@ -179,6 +179,37 @@ def category_colours(categories: Sequence[str]) -> dict[str, str]:
     return colours
 
 
+#: Bars a share bar chart draws at most: past it, the rows with the smallest totals are pooled into one.
+MAX_SHARE_BARS = 30
+
+
+def pool_small_rows(wide: pd.DataFrame, max_rows: int | None = MAX_SHARE_BARS) -> pd.DataFrame:
+    """Return ``wide`` (rows x categories of counts) with at most ``max_rows`` rows, the smallest pooled.
+
+    The ``max_rows - 1`` rows with the largest totals keep their place; the others are summed into
+    one last row, "N others (pooled)", so its shares are those of their counts together. A corpus of
+    seventy one-page outlets draws thirty bars, not seventy bars that each describe one article.
+
+    Examples
+    --------
+    >>> wide = pd.DataFrame({"a": [5, 1, 1, 0], "b": [5, 1, 0, 2]}, index=["W", "X", "Y", "Z"])
+    >>> pool_small_rows(wide, max_rows=3)
+                       a  b
+    W                  5  5
+    X                  1  1
+    2 others (pooled)  1  2
+    >>> len(pool_small_rows(wide, max_rows=None))
+    4
+    """
+    if max_rows is None or len(wide) <= max(int(max_rows), 2):
+        return wide
+    keep = int(max_rows) - 1
+    order = wide.sum(axis=1).sort_values(ascending=False, kind="stable").index
+    kept, rest = list(order[:keep]), list(order[keep:])
+    pooled = wide.loc[rest].sum().to_frame(f"{len(rest)} others (pooled)").T
+    return pd.concat([wide.loc[[r for r in wide.index if r in set(kept)]], pooled])
+
+
 def share_bar_figure(
     table: pd.DataFrame,
     *,
@@ -194,7 +225,9 @@ def share_bar_figure(
 
     ``categories`` fixes the order and colour of the ``stack`` values (see :func:`source_categories`),
     so a category keeps its colour from report to report; values not in it follow, in the order of
-    the table. Without it the categories are taken in the table's order.
+    the table. Without it the categories are taken in the table's order. Past
+    :data:`MAX_SHARE_BARS` rows, the rows with the smallest totals of ``value`` (a count) are
+    pooled into one bar (:func:`pool_small_rows`).
 
     Returns
     -------
@@ -203,6 +236,7 @@ def share_bar_figure(
     import matplotlib.pyplot as plt
 
     wide = table.pivot_table(index=row, columns=stack, values=value, aggfunc="sum").fillna(0.0)
+    wide = pool_small_rows(wide)
     wide = wide.div(wide.sum(axis=1).where(lambda s: s > 0, 1.0), axis=0)
     present = [str(c) for c in wide.columns]
     wide.columns = present

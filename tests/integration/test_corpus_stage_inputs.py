@@ -70,11 +70,11 @@ def test_each_corpus_stage_runs_beside_its_own_inputs_only(tmp_path, monkeypatch
     corpus = [s for s in plan() if not s.per_article]
     seen: dict[str, tuple[set[str], set[str]]] = {}
 
-    def recording(planned, inputs, key, cache_dir):
+    def recording(planned, inputs, key, cache_dir, chunked=None):
         made, tables = inputs.maps[0], inputs.maps[1]
         held = {n for n, v in made.items() if isinstance(v, pd.DataFrame) and n != "articles"}
         seen[planned.name] = (set(tables.held()), held)
-        return real(planned, inputs, key, cache_dir)
+        return real(planned, inputs, key, cache_dir, chunked)
 
     monkeypatch.setattr(corpus_stages, "compute_stage", recording)
     monkeypatch.setattr(config, "CORPUS_OVERLAP_MAX_ARTICLES", 0)  # every corpus stage computed here

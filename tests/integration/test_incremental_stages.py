@@ -9,6 +9,7 @@ a build from an empty corpus-stage cache.
 from __future__ import annotations
 
 import shutil
+from collections import ChainMap
 
 import pandas as pd
 import pytest
@@ -18,6 +19,7 @@ from analysis.framing.claims import vectors as claim_vectors
 from analysis.framing.stories import Vectorizers
 from analysis.pipeline import incremental
 from analysis.pipeline.plan import plan
+from analysis.pipeline.store import normalise
 
 N_BASE = 200
 
@@ -88,9 +90,9 @@ def _with_copies(corpus: pd.DataFrame, stories: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rebuilt(root, tmp_path, corpus):
-    """Run ``corpus`` on a copy of ``root`` without corpus-stage entries or indexes (a full rebuild)."""
+    """Run ``corpus`` on a copy of ``root`` without corpus-stage tables, parts or indexes (full rebuild)."""
     fresh = tmp_path / "fresh"
-    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("corpus-*", "index-*"))
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("corpus-*", "index-*", "part-*"))
     return pipeline.run(corpus, cache_dir=fresh, chunk_size=40, n_process=1, progress=False)
 
 
@@ -127,8 +129,50 @@ def test_a_few_new_articles_are_compared_with_the_index_only(generated, base_cac
     assert unchanged.mean() >= 0.95  # old articles keep their story ids
     # the other tables are the full rebuild's: only stories and claims use frozen statistics
     full = _rebuilt(cache, tmp_path, grown)
-    for name in ("keyness", "entity_frequencies", "sentences"):
+    for name in ("keyness", "entity_frequencies", "sentences", *_PARTIAL_STAGES):
         pd.testing.assert_frame_equal(result[name], full[name], obj=name)
+
+
+#: The corpus stages combined from per-chunk parts (``partial=``).
+_PARTIAL_STAGES = tuple(p.name for p in plan() if p.stage.partial is not None)
+
+
+def test_stages_from_per_chunk_parts_give_the_whole_corpus_tables(generated, base_cache, tmp_path):
+    """Each stage declared with ``partial=``: new articles reuse the old chunks' parts, and the
+    combined parts give exactly the stage function's tables on the whole corpus."""
+    from analysis.pipeline.chunks import table_owners
+    from analysis.pipeline.options import RunOptions
+    from analysis.pipeline.partials import Chunked, compute_from_parts, part_kind
+    from analysis.pipeline.run import chunk_work
+    from analysis.pipeline.store import LazyTables, chunk_sources
+
+    assert "attribution" in _PARTIAL_STAGES
+    root, _ = base_cache
+    cache = tmp_path / "parts"
+    shutil.copytree(root, cache)
+    before = {n: set((cache / part_kind(n)).iterdir()) for n in _PARTIAL_STAGES}
+    grown = generated.iloc[: N_BASE + 3]
+    result = pipeline.run(grown, cache_dir=cache, chunk_size=40, n_process=1, progress=False)
+    articles = result.articles
+    work = chunk_work(grown, articles, RunOptions(cache_dir=cache, chunk_size=40), cache)
+    assert len(work.chunks) >= 4
+    for name in _PARTIAL_STAGES:  # one new part: the chunk the new articles landed in
+        assert len(set((cache / part_kind(name)).iterdir()) - before[name]) == 1, name
+    sources = [chunk_sources(k, cache) for k in work.keys]
+    owners = table_owners(work.stages)
+    per_article_stages = {p.name for p in work.stages if p.per_article}
+    per_article = frozenset(t for t, owner in owners.items() if owner in per_article_stages)
+    for planned in (p for p in work.stages if p.name in _PARTIAL_STAGES):
+        held = LazyTables(sources, cache)
+        inputs = ChainMap({"articles": articles, "cache_dir": cache}, result.tables, held)
+        whole = planned.run(inputs)
+        chunked = Chunked(work.chunks, work.keys, LazyTables(sources, cache), owners, per_article)
+        assert chunked.serves(planned, articles)
+        parts = compute_from_parts(planned, inputs, chunked, tmp_path / "empty")  # every part computed
+        for table, frame in whole.items():
+            assert len(frame) > 0, table
+            pd.testing.assert_frame_equal(parts[table], frame, obj=table)
+            pd.testing.assert_frame_equal(result[table], normalise(frame), obj=table)
 
 
 def test_more_new_articles_than_the_rebuild_share_rebuild_in_full(

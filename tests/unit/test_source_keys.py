@@ -7,6 +7,7 @@ import pandas as pd
 from analysis.framing.quotes import source_balance
 from analysis.framing.quotes.sources import first_name_gender, source_keys
 from analysis.report.framing import (
+    MAX_SHARE_BARS,
     category_colours,
     share_bar_figure,
     source_categories,
@@ -158,6 +159,27 @@ def test_a_tall_share_bar_chart_keeps_its_title_and_legend_beside_the_bars():
         box = fig.axes[0].get_position()
         assert (1 - box.y1) * height < 0.5  # the title's margin, in inches, whatever the number of rows
         assert box.y0 * height < 1.2 and len(fig.legends) == 1  # the x label and legend right below
-        n = rows["outlet"].nunique()
+        n = min(rows["outlet"].nunique(), MAX_SHARE_BARS)
         assert fig.axes[0].get_ylim() == (n - 0.4, -0.6)  # first outlet on top, half a bar of padding
         matplotlib.pyplot.close(fig)
+
+
+def test_past_the_most_bars_the_smallest_outlets_are_pooled_into_one_bar():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    outlets = [f"Outlet {i}" for i in range(70)]
+    quotes = [100 - i for i in range(70)]  # Outlet 0 has the most quotes
+    table = pd.DataFrame({"outlet": outlets * 2, "source": ["male"] * 70 + ["female"] * 70,
+                          "n_quotes": [q - 1 for q in quotes] + [1] * 70})
+    fig = share_bar_figure(table, row="outlet", stack="source", value="n_quotes", title="t", xlabel="x",
+                           ylabel="y", categories=source_categories("gender"))
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == MAX_SHARE_BARS and labels[0] == "Outlet 0"
+    assert labels[-1] == f"{70 - MAX_SHARE_BARS + 1} others (pooled)"
+    assert f"Outlet {MAX_SHARE_BARS - 2}" in labels and f"Outlet {MAX_SHARE_BARS - 1}" not in labels
+    pooled = range(MAX_SHARE_BARS - 1, 70)
+    women = len(pooled) / sum(quotes[i] for i in pooled)  # one woman's quote per pooled outlet
+    bars = {c.get_label(): c.patches[-1].get_width() for c in fig.axes[0].containers}
+    assert abs(bars["female"] - women) < 1e-9
+    matplotlib.pyplot.close(fig)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.core.stage import need, stage
+from analysis.core.stage import Partial, need, stage
 from analysis.framing.quotes.corpus import corpus_typed
 from analysis.framing.quotes.corpus import sources as corpus_sources
 from analysis.framing.quotes.fields import field_texts
@@ -387,11 +387,106 @@ def attribution_events(articles: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataF
     return pd.DataFrame(rows, columns=list(ATTRIBUTION_EVENT_COLUMNS))
 
 
+#: Per-attribution flags :func:`attribution` sums per group and speaker (column -> summed flag).
+_ATTRIBUTION_SUMS = {
+    "n_neutral": "_neutral", "n_emphatic": "_emphatic", "n_distancing": "_distancing",
+    "n_qualified": "_qualified", "n_content_hedged": "_content", "n_frame_hedged": "_frame",
+}  # fmt: skip
+
+
+def _attribution_part(articles: pd.DataFrame, events: pd.DataFrame, *, by: str = "outlet") -> dict | None:
+    """Return the per-speaker counts of some articles' attributions: :func:`attribution` sums these.
+
+    A dict of ``counts`` (the sums per group, speaker and affiliation), ``verbs``, ``hedges`` and
+    ``qualifiers`` (occurrences per key and item) and ``evidence`` (the flagged attributions,
+    ``;``-joined in table order per key); None when no attribution has a group.
+    """
+    groups = _group_map(articles, by)
+    if events is None or events.empty:
+        return None
+    events = events.copy()
+    events.insert(1, by, [groups.get(str(a)) for a in events["article_id"]])
+    # a speaker left as a bare pronoun ("I" of a columnist, an unresolved "they") is no one to count
+    bare = events["speaker_canonical"].map(is_bare_pronoun)
+    events["speaker_canonical"] = events["speaker_canonical"].mask(bare).fillna("(unattributed)")
+    events["speaker_affiliation"] = events["speaker_affiliation"].fillna(OTHER)
+    keys = [by, "speaker_canonical", "speaker_affiliation"]
+    ev = events[events[by].notna()]  # groupby drops rows without a group
+    if ev.empty:
+        return None
+    cls = ev["verb_class"]
+    flagged = (cls != "neutral") & (cls != "none") | (ev["qualifiers"] != "") | (ev["content_hedges"] != "")
+    flagged |= ev["frame_hedges"] != ""
+    ev = ev.assign(
+        _neutral=(cls == "neutral").astype(int),
+        _emphatic=(cls == "emphatic").astype(int),
+        _distancing=(cls == "distancing").astype(int),
+        _qualified=(ev["qualifiers"] != "").astype(int),
+        _content=(ev["content_hedges"] != "").astype(int),
+        _frame=(ev["frame_hedges"] != "").astype(int),
+    )
+    counts = ev.groupby(keys, sort=True).agg(
+        n_attributions=("verb_class", "size"), **{c: (flag, "sum") for c, flag in _ATTRIBUTION_SUMS.items()}
+    )
+    verbs = ev.loc[ev["verb_lemma"].notna(), [*keys, "verb_lemma"]].rename(columns={"verb_lemma": "item"})
+    hedges = pd.concat(
+        [_split_items(ev, keys, "content_hedges"), _split_items(ev, keys, "frame_hedges")], ignore_index=True
+    )
+    ref = ev.loc[flagged, keys].assign(
+        item=ev.loc[flagged, "article_id"].astype(str) + ":" + ev.loc[flagged, "field"].astype(str) + ":"
+        + ev.loc[flagged, "start_char"].astype(str) + "-" + ev.loc[flagged, "end_char"].astype(str)
+    )  # fmt: skip
+    return {  # plain frames (a pickled MultiIndex is slow to read back and to concatenate)
+        "counts": counts.reset_index(),
+        "verbs": _item_counts(verbs, keys),
+        "hedges": _item_counts(hedges, keys),
+        "qualifiers": _item_counts(_split_items(ev, keys, "qualifiers"), keys),
+        "evidence": _join_by(ref.set_index(keys)["item"]).rename("item").reset_index() if len(ref) else None,
+    }
+
+
+def _attribution_combine(parts: list, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """Return :func:`attribution`'s summary from the :func:`_attribution_part` of every part of the corpus."""
+    summary_cols = [by, *ATTRIBUTION_COLUMNS]
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in summary_cols})
+    keys = [by, "speaker_canonical", "speaker_affiliation"]
+    out = pd.concat([p["counts"] for p in parts], ignore_index=True).groupby(keys, sort=True).sum()
+    index = out.index
+
+    def joined(name: str) -> np.ndarray:
+        got = [p[name] for p in parts if len(p[name])]
+        if not got:
+            return np.full(len(index), "", dtype=object)
+        counts = pd.concat(got, ignore_index=True).groupby([*keys, "item"], sort=True)["n"].sum()
+        return _joined_counts(counts, keys).reindex(index).fillna("").to_numpy()
+
+    out["verbs"], out["hedges"], out["qualifiers"] = joined("verbs"), joined("hedges"), joined("qualifiers")
+    out["share_distancing"] = (out["n_distancing"] / out["n_attributions"]).astype(float)
+    evidence = [p["evidence"] for p in parts if p["evidence"] is not None]
+    if evidence:  # each part's flagged attributions in table order, the parts in corpus order
+        joined_refs = _join_by(pd.concat(evidence, ignore_index=True).set_index(keys)["item"])
+        out["evidence"] = joined_refs.reindex(index).fillna("").to_numpy()
+    else:
+        out["evidence"] = ""
+    out = out.reset_index()
+    for c in ("n_neutral", "n_emphatic", "n_distancing", "n_qualified", "n_content_hedged", "n_frame_hedged"):
+        out[c] = out[c].astype("int64")
+    out["n_attributions"] = out["n_attributions"].astype("int64")
+    return (
+        out[summary_cols]
+        .sort_values([by, "n_attributions", "speaker_canonical"], ascending=[True, False, True])
+        .reset_index(drop=True)
+    )
+
+
 @stage(
     provides="attribution",
     requires=("articles", "_attribution_events"),
     per_article=False,
     bind={"events": "_attribution_events"},
+    partial=Partial(part=_attribution_part, combine=_attribution_combine),
     columns=("outlet", *ATTRIBUTION_COLUMNS),
 )
 def attribution(
@@ -449,68 +544,12 @@ def attribution(
     if events is None:
         articles, quotes = _inputs(articles, need(quotes, "quotes", "attribution"), "attribution")
         events = attribution_events(articles, quotes)
-    groups = _group_map(articles, by)
-    events = events.copy()
-    events.insert(1, by, [groups.get(str(a)) for a in events["article_id"]])
     if detail:
+        groups = _group_map(articles, by)
+        events = events.copy()
+        events.insert(1, by, [groups.get(str(a)) for a in events["article_id"]])
         return events.sort_values(["article_id", "field", "start_char"]).reset_index(drop=True)
-    summary_cols = [by, *ATTRIBUTION_COLUMNS]
-    if events.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in summary_cols})
-    # a speaker left as a bare pronoun ("I" of a columnist, an unresolved "they") is no one to count
-    bare = events["speaker_canonical"].map(is_bare_pronoun)
-    events["speaker_canonical"] = events["speaker_canonical"].mask(bare).fillna("(unattributed)")
-    events["speaker_affiliation"] = events["speaker_affiliation"].fillna(OTHER)
-    keys = [by, "speaker_canonical", "speaker_affiliation"]
-    ev = events[events[by].notna()]  # groupby drops rows without a group
-    if ev.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in summary_cols})
-    cls = ev["verb_class"]
-    flagged = (cls != "neutral") & (cls != "none") | (ev["qualifiers"] != "") | (ev["content_hedges"] != "")
-    flagged |= ev["frame_hedges"] != ""
-    ev = ev.assign(
-        _neutral=(cls == "neutral").astype(int),
-        _emphatic=(cls == "emphatic").astype(int),
-        _distancing=(cls == "distancing").astype(int),
-        _qualified=(ev["qualifiers"] != "").astype(int),
-        _content=(ev["content_hedges"] != "").astype(int),
-        _frame=(ev["frame_hedges"] != "").astype(int),
-    )
-    out = ev.groupby(keys, sort=True).agg(
-        n_attributions=("verb_class", "size"),
-        n_neutral=("_neutral", "sum"),
-        n_emphatic=("_emphatic", "sum"),
-        n_distancing=("_distancing", "sum"),
-        n_qualified=("_qualified", "sum"),
-        n_content_hedged=("_content", "sum"),
-        n_frame_hedged=("_frame", "sum"),
-    )
-    index = out.index
-    verbs = ev.loc[ev["verb_lemma"].notna(), [*keys, "verb_lemma"]].rename(columns={"verb_lemma": "item"})
-    hedges = pd.concat(
-        [_split_items(ev, keys, "content_hedges"), _split_items(ev, keys, "frame_hedges")], ignore_index=True
-    )
-    out["verbs"] = _counts_by(verbs, keys).reindex(index).fillna("").to_numpy()
-    out["hedges"] = _counts_by(hedges, keys).reindex(index).fillna("").to_numpy()
-    out["qualifiers"] = (
-        _counts_by(_split_items(ev, keys, "qualifiers"), keys).reindex(index).fillna("").to_numpy()
-    )
-    out["share_distancing"] = (out["n_distancing"] / out["n_attributions"]).astype(float)
-    ref = ev.loc[flagged, keys].assign(
-        item=ev.loc[flagged, "article_id"].astype(str) + ":" + ev.loc[flagged, "field"].astype(str) + ":"
-        + ev.loc[flagged, "start_char"].astype(str) + "-" + ev.loc[flagged, "end_char"].astype(str)
-    )  # fmt: skip
-    joined = ref.groupby(keys, sort=False)["item"].agg(";".join) if len(ref) else pd.Series(dtype=object)
-    out["evidence"] = joined.reindex(index).fillna("").to_numpy() if len(ref) else ""
-    out = out.reset_index()
-    for c in ("n_neutral", "n_emphatic", "n_distancing", "n_qualified", "n_content_hedged", "n_frame_hedged"):
-        out[c] = out[c].astype("int64")
-    out["n_attributions"] = out["n_attributions"].astype("int64")
-    return (
-        out[summary_cols]
-        .sort_values([by, "n_attributions", "speaker_canonical"], ascending=[True, False, True])
-        .reset_index(drop=True)
-    )
+    return _attribution_combine([_attribution_part(articles, events, by=by)], articles, by=by)
 
 
 def _split_items(frame: pd.DataFrame, keys: list[str], column: str) -> pd.DataFrame:
@@ -520,16 +559,40 @@ def _split_items(frame: pd.DataFrame, keys: list[str], column: str) -> pd.DataFr
     return frame.loc[items.index, keys].assign(item=items.to_numpy()).reset_index(drop=True)
 
 
-def _counts_by(long: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """Return ``item×count;...`` per group (most frequent first, ties alphabetical), as :func:`_counts`."""
+def _item_counts(long: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Return the occurrences of each item per group: ``keys``, ``item`` and ``n`` (no rows: empty)."""
     if long.empty:
+        return pd.DataFrame(columns=[*keys, "item", "n"])
+    return long.groupby([*keys, "item"], sort=True).size().rename("n").reset_index()
+
+
+def _joined_counts(counts: pd.Series, keys: list[str]) -> pd.Series:
+    """Return ``item×count;...`` per group (most frequent first, ties alphabetical), as :func:`_counts`."""
+    if counts.empty:
         return pd.Series(dtype=object, index=pd.MultiIndex.from_tuples([], names=keys))
-    counts = long.groupby([*keys, "item"], sort=True).size().rename("n").reset_index()
+    counts = counts.rename("n").reset_index()
     counts = counts.sort_values(
         [*keys, "n", "item"], ascending=[True] * len(keys) + [False, True], kind="stable"
     )
     counts["text"] = counts["item"].astype(str) + "×" + counts["n"].astype(str)
-    return counts.groupby(keys, sort=False)["text"].agg(";".join)
+    return _join_by(counts.set_index(keys)["text"])
+
+
+def _join_by(items: pd.Series) -> pd.Series:
+    """Join the strings of each index value with ``;``, in row order; groups in order of first appearance.
+
+    What ``items.groupby(level=..., sort=False).agg(";".join)`` gives, without a Python call per group.
+
+    Examples
+    --------
+    >>> _join_by(pd.Series(["a", "b", "c"], index=["x", "y", "x"])).to_dict()
+    {'x': 'a;c', 'y': 'b'}
+    """
+    codes, groups = items.index.factorize()
+    joined: list[list[str]] = [[] for _ in range(len(groups))]
+    for code, item in zip(codes.tolist(), items.tolist(), strict=True):
+        joined[code].append(item)
+    return pd.Series([";".join(j) for j in joined], index=groups.set_names(items.index.names), dtype=object)
 
 
 def _counts(items: Iterable[str]) -> str:
