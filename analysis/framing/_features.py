@@ -1,18 +1,25 @@
 """Text features and TF-IDF arithmetic of scikit-learn's vectorisers, without importing scikit-learn.
 
-The incremental updates of ``stories`` and ``claims`` vectorise a few new articles under
-vocabularies and IDF fitted earlier by scikit-learn; importing scikit-learn costs 1-3 s per process,
-more than the update itself. These functions give the same features as the vectorisers the fits
-use (``tests/unit/test_features.py`` compares them with scikit-learn's analysers).
+``stories`` and ``claims`` fit and apply TF-IDF views of their texts; importing scikit-learn
+costs 1-3 s per process (it imports SciPy's statistics), more than an incremental update and
+about a third of a full ``stories`` build. These functions give exactly the features, counts
+and floating-point values of the scikit-learn vectorisers they replace: the same terms in the
+same column and storage order, the same operations in the same order
+(``tests/unit/test_features.py`` compares them with scikit-learn bit for bit).
 """
 
 from __future__ import annotations
 
+import ast
+import functools
+import importlib.util
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
     from scipy import sparse
@@ -37,10 +44,38 @@ def word_analyzer(
         tokens = [w for w in find(text.lower()) if w not in stops]
         out = list(tokens) if low == 1 else []
         for n in range(max(low, 2), min(high + 1, len(tokens) + 1)):
-            out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            if n == 2:  # word pairs (the views' only n-grams): one concatenation each
+                out.extend([a + " " + b for a, b in zip(tokens[:-1], tokens[1:], strict=True)])
+            else:
+                out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
         return out
 
     return analyse
+
+
+@functools.cache
+def english_stop_words() -> frozenset[str]:
+    """Return scikit-learn's English stop words (``stop_words="english"``) without importing scikit-learn.
+
+    The list is read from scikit-learn's own module file (a literal); where that file cannot be
+    read as one, scikit-learn is imported for it.
+    """
+    spec = importlib.util.find_spec("sklearn")
+    try:
+        folder = Path(next(iter(spec.submodule_search_locations)))  # type: ignore[union-attr, arg-type]
+        tree = ast.parse((folder / "feature_extraction" / "_stop_words.py").read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [
+                "ENGLISH_STOP_WORDS"
+            ]:
+                call = node.value
+                if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "frozenset":
+                    return frozenset(ast.literal_eval(call.args[0]))
+    except (AttributeError, OSError, StopIteration, SyntaxError, TypeError, ValueError):
+        pass
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # the file moved: ask scikit-learn
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def char_wb_ngrams(word: str, low: int = 3, high: int = 5) -> list[str]:
@@ -70,6 +105,79 @@ def l2_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
     norms[norms == 0] = 1.0
     x.data /= np.repeat(norms, lengths)
     return x
+
+
+def fit_counts(
+    features: Sequence[list[str]], *, min_df: int | float = 1, max_df: int | float = 1.0
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Return ``CountVectorizer(min_df, max_df).fit_transform`` of analysed texts, and its terms.
+
+    ``features`` holds each text's analysed features (e.g. :func:`word_analyzer`'s). The terms
+    (columns) are those in at least ``min_df`` and at most ``max_df`` texts (an int: texts, a
+    float: share of the texts), in alphabetical order. Each row stores its entries in the order
+    scikit-learn leaves them, that of the terms' first use in the texts (not sorted by column),
+    with float64 counts: every floating-point sum over a row then runs in scikit-learn's order.
+
+    Raises
+    ------
+    ValueError
+        As scikit-learn: when no text has a feature, when ``max_df`` corresponds to fewer texts
+        than ``min_df``, or when no term is left within the limits.
+    """
+    from scipy import sparse
+
+    n = len(features)
+    lengths = np.fromiter((len(f) for f in features), dtype=np.int64, count=n)
+    flat = np.asarray([x for f in features for x in f], dtype=object)
+    if not len(flat):
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    codes, uniques = pd.factorize(flat)  # numbered in order of first use, as scikit-learn's vocabulary
+    rows = np.repeat(np.arange(n), lengths)
+    first = sparse.csr_matrix((np.ones(len(codes)), (rows, codes)), shape=(n, len(uniques)))
+    first.sum_duplicates()  # each row by first use of its terms, counts summed
+    df = np.bincount(first.indices, minlength=len(uniques))
+    high = max_df if isinstance(max_df, int) else max_df * n
+    low = min_df if isinstance(min_df, int) else min_df * n
+    if high < low:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    kept = np.flatnonzero((df <= high) & (df >= low))
+    if not len(kept):
+        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    names = np.asarray(uniques, dtype=object)[kept]
+    rank = np.empty(len(kept), dtype=np.int64)
+    rank[np.argsort(names, kind="stable")] = np.arange(len(kept))  # alphabetical column of each term
+    column = np.full(len(uniques), -1, dtype=np.int64)
+    column[kept] = rank
+    keep = column[first.indices] >= 0
+    per_row = np.bincount(np.repeat(np.arange(n), np.diff(first.indptr))[keep], minlength=n)
+    indptr = np.concatenate([[0], np.cumsum(per_row)])
+    counts = sparse.csr_matrix(
+        (first.data[keep], column[first.indices[keep]], indptr),
+        shape=(n, len(kept)),
+    )
+    return counts, np.sort(names, kind="stable")
+
+
+def fit_idf(counts: sparse.csr_matrix) -> np.ndarray:
+    """Return the smoothed IDF of ``TfidfTransformer.fit(counts)`` (float64)."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    df += 1.0
+    idf = np.full_like(df, fill_value=counts.shape[0] + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    return idf
+
+
+def tfidf_in_place(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Return ``TfidfTransformer(sublinear_tf=True).transform(counts, copy=False)``: unit rows, in place.
+
+    Unlike :func:`sublinear_tfidf`, the entries keep their storage order (a fit's order).
+    """
+    np.log(counts.data, counts.data)
+    counts.data += 1.0
+    counts.data *= idf[counts.indices]
+    return l2_rows(counts)
 
 
 def sublinear_tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:

@@ -31,7 +31,15 @@ import pandas as pd
 from analysis import config
 from analysis.core.stage import Incremental, stage
 from analysis.framing._evidence import ok_articles
-from analysis.framing._features import l2_rows, sublinear_tfidf, word_analyzer
+from analysis.framing._features import (
+    english_stop_words,
+    fit_counts,
+    fit_idf,
+    l2_rows,
+    sublinear_tfidf,
+    tfidf_in_place,
+    word_analyzer,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix
@@ -504,25 +512,26 @@ class Vectorizers:
         entity_weight: float = ENTITY_WEIGHT,
         max_df: float = MAX_DF,
     ) -> tuple[Vectorizers, csr_matrix]:
-        """Fit both views on the corpus (document-frequency limits from its size): them and its vectors."""
+        """Fit both views on the corpus (document-frequency limits from its size): them and its vectors.
+
+        The arithmetic is scikit-learn's ``TfidfVectorizer`` and ``TfidfTransformer`` (sublinear
+        tf, smoothed IDF, unit rows), without importing scikit-learn (:mod:`._features`).
+        """
         from scipy import sparse
-        from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
-        from sklearn.preprocessing import normalize
 
         n = len(texts)
         limits = {"min_df": 2 if n > 2 else 1, "max_df": max_df if n * max_df >= 2 else 1.0}
-        word = TfidfVectorizer(
-            lowercase=True, stop_words="english", ngram_range=(1, 2), sublinear_tf=True,
-            token_pattern=WORD_PATTERN, **limits,
-        )  # fmt: skip
+        stops = english_stop_words()
+        analyse = word_analyzer(WORD_PATTERN, stops)
         try:
-            w = word.fit_transform(texts)
-            terms, word_idf = word.get_feature_names_out(), word.idf_
+            counts, terms = fit_counts([analyse(t) for t in texts], **limits)
+            word_idf = fit_idf(counts)
+            w = tfidf_in_place(counts, word_idf)
         except ValueError:  # nothing left after the limits
             w, terms, word_idf = sparse.csr_matrix((n, 0)), np.zeros(0, dtype=object), np.zeros(0)
 
         def unit(m: csr_matrix) -> csr_matrix:
-            return normalize(m) if m.shape[1] else sparse.csr_matrix(m.shape)
+            return l2_rows(m.copy()) if m.shape[1] else sparse.csr_matrix(m.shape)
 
         parts = [unit(sparse.csr_matrix(w)) * np.sqrt(1.0 - entity_weight if mentions is not None else 1.0)]
         names, entity_idf = None, np.zeros(0)
@@ -534,13 +543,12 @@ class Vectorizers:
             names = pd.Index(np.asarray(uniques, dtype=object)[kept])
             e = sparse.csr_matrix((n, 0))
             if len(kept):
-                idf = TfidfTransformer(sublinear_tf=True)
-                e = idf.fit_transform(counts[:, kept])
-                entity_idf = idf.idf_
+                picked = counts[:, kept]
+                entity_idf = fit_idf(picked)
+                e = tfidf_in_place(picked.astype(np.float64, copy=True), entity_idf)
             parts.append(unit(e) * np.sqrt(entity_weight))
         elif mentions is not None:
             names = pd.Index([], dtype=object)
-        stops = frozenset(word.get_stop_words() or ())
         terms = np.asarray(terms, dtype=object)
         vec = cls(terms, np.asarray(word_idf), stops, names, entity_idf, entity_weight)
         return vec, unit(sparse.hstack(parts).tocsr())

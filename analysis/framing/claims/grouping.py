@@ -445,8 +445,12 @@ def new_links(
     if not len(needed):
         return top_per_row(*kept, opts.k)
     x = frozen.vectors(counts[needed], texts[needed].tolist())
-    at = np.searchsorted(needed, ca), np.searchsorted(needed, cb)
-    sims = np.asarray(x[at[0]].multiply(x[at[1]]).sum(axis=1)).ravel()
+    # a pair found from both ends (a new sentence's candidate that also picks it back) is scored once:
+    # the products of the two rows, and so their sum, do not depend on which row comes first
+    lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
+    pair, back_to = np.unique(lo * n + hi, return_inverse=True)
+    at = np.searchsorted(needed, pair // n), np.searchsorted(needed, pair % n)
+    sims = np.asarray(x[at[0]].multiply(x[at[1]]).sum(axis=1)).ravel()[back_to]
     good = sims >= opts.threshold - 1e-12
     a = np.concatenate([kept[0], ca[good]])
     b = np.concatenate([kept[1], cb[good]])

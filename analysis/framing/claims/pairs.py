@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.framing._features import l2_rows
+
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix
 
@@ -144,9 +146,8 @@ def _word_candidates(words: csr_matrix, *, floor: float, most: int, rows_per_ste
     candidates kept, not with the pairs that share some word. Ties keep the lower row.
     """
     from scipy import sparse
-    from sklearn.preprocessing import normalize
 
-    words = normalize(sparse.csr_matrix(words))
+    words = l2_rows(sparse.csr_matrix(words, dtype=np.float64, copy=True))
     n = words.shape[0]
     words_t = words.T.tocsr()
     # the kept pairs go straight into arrays sized for the most a row can keep: small arrays kept

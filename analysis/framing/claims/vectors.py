@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from analysis.framing._features import char_wb_ngrams, l2_rows, sublinear_tfidf, word_analyzer
+from analysis.framing._features import (
+    char_wb_ngrams,
+    english_stop_words,
+    l2_rows,
+    sublinear_tfidf,
+    word_analyzer,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from scipy.sparse import csr_matrix
@@ -99,9 +105,8 @@ class BlockVectors:
     def __init__(self, *, word_weight: float) -> None:
         if not 0.0 <= word_weight <= 1.0:
             raise ValueError(f"word_weight must be in [0, 1], got {word_weight}")
-        word, char = _vectorizers()
-        self._word_analyze = word.build_analyzer()
-        self._char = char
+        # scikit-learn's analysers of :func:`_vectorizers`, without importing it (:mod:`.._features`)
+        self._word_analyze = word_analyzer(WORD_PATTERN, english_stop_words())
         self.word_weight = word_weight
         self.word_ids: dict[str, int] = {}
         self.gram_ids: dict[str, int] = {}
@@ -159,7 +164,7 @@ class BlockVectors:
         for w in uniques:  # distinct words of the block in order of first use: grams numbered as sklearn does
             got = self.word_of.get(w)
             if got is None:
-                grams = self._char._char_wb_ngrams(w)
+                grams = char_wb_ngrams(w)
                 ids = np.empty(len(grams), dtype=np.int64)
                 for i, g in enumerate(grams):
                     gid = self.gram_ids.get(g)
@@ -219,13 +224,11 @@ class BlockVectors:
 
     @staticmethod
     def _tfidf(counts: csr_matrix, idf: np.ndarray) -> csr_matrix:
-        from sklearn.preprocessing import normalize
-
         x = counts if counts.dtype == np.float64 else counts.astype(np.float64)  # float counts: in place
         np.log(x.data, x.data)  # sublinear tf
         x.data += 1.0
         x.data *= idf[x.indices]
-        return normalize(x, copy=False)
+        return l2_rows(x)
 
     def ensure_idf(self) -> None:
         """Fix the IDF from the document frequencies recorded so far (after the last :meth:`add`).
@@ -262,13 +265,12 @@ class BlockVectors:
             for indptr, indices, data in self._stored
         ]
         counts = sparse.vstack(blocks).tocsr() if blocks else sparse.csr_matrix((0, self.n_word_terms))
-        stops = frozenset(_vectorizers()[0].get_stop_words() or ())
+        stops = english_stop_words()
         return words, self._idf[0], grams, self._idf[1], counts, stops
 
     def block(self, number: int, texts: list[str]) -> csr_matrix:
         """Return the unit-norm vectors of block ``number``'s sentences (recorded by :meth:`add`)."""
         from scipy import sparse
-        from sklearn.preprocessing import normalize
 
         self.ensure_idf()
         # the arithmetic of normalize(hstack([normalize(w) * a, normalize(g) * b])), done in place (the
@@ -278,17 +280,17 @@ class BlockVectors:
             counts = sparse.csr_matrix(
                 (data.astype(np.float64), indices, indptr), shape=(len(texts), self.n_word_terms)
             )
-            w = normalize(self._tfidf(counts, self._idf[0]), copy=False)
+            w = l2_rows(self._tfidf(counts, self._idf[0]))
             w.data *= np.sqrt(self.word_weight)
         else:  # only stop words in the corpus
             w = sparse.csr_matrix((len(texts), 0))
         g = self._tfidf(self._gram_counts(texts, grow=False), self._idf[1])
         if g.shape[1]:  # else no character grams at all (empty or symbol-only sentences): rows stay zero
-            g = normalize(g, copy=False)
+            g = l2_rows(g)
             g.data *= np.sqrt(1.0 - self.word_weight)
         x = _hstack_rows(w, g)
         del w, g
-        return normalize(x, copy=False) if x.shape[1] else x
+        return l2_rows(x) if x.shape[1] else x
 
 
 def _strings(terms) -> np.ndarray:
@@ -410,30 +412,40 @@ class FrozenVectors:
         return m
 
     def gram_counts(self, texts: list[str]) -> csr_matrix:
-        """Return the sentences' counts of the known character n-grams (as :class:`BlockVectors` counts)."""
+        """Return the sentences' counts of the known character n-grams (as :class:`BlockVectors` counts).
+
+        Each distinct word's n-grams are looked up once (and kept for later calls); the counts
+        are then one product of a text-by-word and a word-by-n-gram matrix (exact integers).
+        """
         from scipy import sparse
 
-
         words = [t.lower().split() for t in texts]
-        todo = list(dict.fromkeys(w for ws in words for w in ws if w not in self._grams))
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+        flat = np.asarray([w for ws in words for w in ws], dtype=object)
+        codes, uniques = pd.factorize(flat) if len(flat) else (np.zeros(0, dtype=np.int64), [])
+        todo = [w for w in uniques if w not in self._grams]
         if todo:
             grams = [char_wb_ngrams(w) for w in todo]
-            flat = [g for gs in grams for g in gs]
-            ids = self.gram_index.get_indexer(flat) if flat else np.zeros(0, dtype=np.int64)
+            ids = self.gram_index.get_indexer([g for gs in grams for g in gs])
             ends = np.cumsum([len(g) for g in grams])
-            for w, part in zip(todo, np.split(ids, ends[:-1]) if len(todo) > 1 else [ids], strict=True):
+            for w, part in zip(todo, np.split(ids, ends[:-1]), strict=True):
                 self._grams[w] = part[part >= 0]
-        none = np.zeros(0, dtype=np.int64)
-        per_text = [np.concatenate([self._grams[w] for w in ws]) if ws else none for ws in words]
-        lengths = np.fromiter((len(g) for g in per_text), dtype=np.int64, count=len(per_text))
-        m = sparse.csr_matrix(
+        per_word = [self._grams[w] for w in uniques]
+        glen = np.fromiter((len(g) for g in per_word), dtype=np.int64, count=len(per_word))
+        word_gram = sparse.csr_matrix(
             (
-                np.ones(int(lengths.sum())),
-                (np.repeat(np.arange(len(texts)), lengths), np.concatenate(per_text) if per_text else []),
+                np.ones(int(glen.sum())),
+                (np.repeat(np.arange(len(per_word)), glen), np.concatenate(per_word) if per_word else []),
             ),
-            shape=(len(texts), len(self.gram_index)),
+            shape=(len(per_word), len(self.gram_index)),
         )
+        text_word = sparse.csr_matrix(
+            (np.ones(len(codes)), (np.repeat(np.arange(len(texts)), lengths), codes)),
+            shape=(len(texts), len(per_word)),
+        )
+        m = (text_word @ word_gram).tocsr()
         m.sum_duplicates()
+        m.sort_indices()
         return m
 
     def word_view(self, counts: csr_matrix) -> csr_matrix:
