@@ -205,9 +205,9 @@ def pool_small_rows(wide: pd.DataFrame, max_rows: int | None = MAX_SHARE_BARS) -
         return wide
     keep = int(max_rows) - 1
     order = wide.sum(axis=1).sort_values(ascending=False, kind="stable").index
-    kept, rest = list(order[:keep]), list(order[keep:])
+    kept, rest = set(order[:keep]), list(order[keep:])
     pooled = wide.loc[rest].sum().to_frame(f"{len(rest)} others (pooled)").T
-    return pd.concat([wide.loc[[r for r in wide.index if r in set(kept)]], pooled])
+    return pd.concat([wide.loc[[r for r in wide.index if r in kept]], pooled])
 
 
 def share_bar_figure(
