@@ -85,7 +85,7 @@ def _phase_build(args) -> dict:
         n_process=args.n_process,
         batch_size=args.batch_size,
         chunk_size=args.chunk_size,
-        progress=False,
+        progress=bool(os.environ.get("BENCH_PROGRESS")),  # set with --memory-trace, to place its samples
     )
     seconds = time.perf_counter() - started
     articles = result.articles
@@ -128,29 +128,48 @@ CEILING_AGAIN = "ceiling_again"
 # --------------------------------------------------------------------------- parent side
 
 
-def _tree_memory(proc) -> tuple[int, int]:
-    """Return (RSS, PSS) summed over a process and its children (PSS = RSS where the OS has no PSS).
+def _tree_memory(proc) -> tuple[int, int, list[tuple[int, int, int]]]:
+    """Return (RSS, PSS) summed over a process and its children, and each process's (pid, depth, PSS).
 
     Forked workers (spaCy's ``n_process``, the pipeline's lanes) share their
     parent's pages copy-on-write: summed RSS counts those pages once per
     process, summed PSS (proportional set size) splits them, so it is the
-    memory the tree really uses.
+    memory the tree really uses. PSS is RSS where the OS has no PSS. Depth
+    is 0 for ``proc``, 1 for its children (lanes, the forked chain), 2 for
+    theirs.
     """
     import psutil
 
     rss = pss = 0
+    each: list[tuple[int, int, int]] = []
     try:
         procs = [proc, *proc.children(recursive=True)]
     except psutil.Error:
-        return 0, 0
+        return 0, 0, each
     for p in procs:
         try:
             info = p.memory_full_info() if hasattr(psutil.Process, "memory_full_info") else p.memory_info()
-        except psutil.Error:
+            depth, up = 0, p
+            while up.pid != proc.pid and depth < 8:
+                up, depth = up.parent(), depth + 1
+        except (psutil.Error, AttributeError):
             continue
         rss += info.rss
         pss += getattr(info, "pss", info.rss)
-    return rss, pss
+        each.append((p.pid, depth, getattr(info, "pss", info.rss)))
+    return rss, pss, each
+
+
+def _peak_breakdown(each: list[tuple[int, int, int]]) -> str:
+    """Describe one memory sample by process: ``main 0.21 + 1:0.66 + 1:0.61`` (depth:GiB).
+
+    Examples
+    --------
+    >>> _peak_breakdown([(7, 0, 2**29), (8, 1, 2**30), (9, 2, 2**28)])
+    'main 0.50 + 1:1.00 + 2:0.25 GiB'
+    """
+    parts = [f"{'main' if d == 0 else d}{' ' if d == 0 else ':'}{v / 2**30:.2f}" for _, d, v in each]
+    return " + ".join(parts) + " GiB"
 
 
 def _run_phase(phase: str, corpus: Path, cache: Path, args) -> dict:
@@ -186,17 +205,26 @@ def _run_phase(phase: str, corpus: Path, cache: Path, args) -> dict:
         # analysis.config reads at import: set here, before the child imports anything)
         "OUTLET_FRAMING_CHUNK_SIZE": str(args.chunk_size),
         "OUTLET_FRAMING_CACHE": str(cache),
+        **({"BENCH_PROGRESS": "1"} if args.memory_trace else {}),
     }
     started = time.perf_counter()
     child = subprocess.Popen(cmd, cwd=ROOT, env=env)
     proc = psutil.Process(child.pid)
     peak = [0, 0]
+    at: dict = {}
     done = threading.Event()
+    trace = open(args.memory_trace, "a") if args.memory_trace else None  # noqa: SIM115 (closed below)
 
     def sample() -> None:
         while not done.is_set():
-            rss, pss = _tree_memory(proc)
+            rss, pss, each = _tree_memory(proc)
+            elapsed = time.perf_counter() - started
+            if pss > peak[1]:
+                at.update(peak_at_seconds=round(elapsed, 2), peak_by_process=_peak_breakdown(each))
             peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            if trace is not None:
+                row = (phase, f"{time.time():.2f}", f"{elapsed:.2f}", f"{pss / 2**30:.3f}")
+                trace.write("\t".join((*row, _peak_breakdown(each))) + "\n")
             done.wait(SAMPLE_SECONDS)
 
     thread = threading.Thread(target=sample, daemon=True)
@@ -204,12 +232,14 @@ def _run_phase(phase: str, corpus: Path, cache: Path, args) -> dict:
     code = child.wait()
     done.set()
     thread.join()
+    if trace is not None:
+        trace.close()
     wall = time.perf_counter() - started
     if code != 0:
         raise SystemExit(f"bench phase {phase!r} failed with exit code {code}")
     data = json.loads(out.read_text())
     out.unlink()
-    data.update(wall_seconds=wall, peak_rss_bytes=peak[0], peak_pss_bytes=peak[1])
+    data.update(wall_seconds=wall, peak_rss_bytes=peak[0], peak_pss_bytes=peak[1], **at)
     return data
 
 
@@ -411,6 +441,8 @@ def _say(phase: dict) -> None:
     if "seconds" in phase:
         rss, pss = phase["peak_rss_bytes"] / 2**30, phase["peak_pss_bytes"] / 2**30
         print(f"   {phase['seconds']:.1f} s, peak PSS {pss:.2f} GiB (RSS {rss:.2f} GiB)", flush=True)
+        if phase.get("peak_by_process"):
+            print(f"   peak at {phase['peak_at_seconds']:.0f} s: {phase['peak_by_process']}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -427,6 +459,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--work", default=None, help="work folder (default: bench/results/)")
     parser.add_argument("--no-report", action="store_true", help="skip the report generation phase")
+    parser.add_argument(
+        "--memory-trace",
+        default=None,
+        help="append every memory sample (phase, seconds, GiB, PSS by process) to this file",
+    )
     parser.add_argument(
         "--phases",
         default=",".join(ALL_PHASES),
