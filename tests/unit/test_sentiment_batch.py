@@ -101,3 +101,17 @@ def test_linear_part_of_a_small_sentence_by_hand():
     valence = {i: s.valence[i] for i in (1, 4)}
     assert np.isclose(out["lex_win_pos"], sum(valence[i] * weights[i] for i in (1, 4)) / 4)
     assert np.isclose(out["lex_all_pos"], sum(valence.values()) / 4) and "lex_all_neg" not in out
+
+
+def test_locate_at_once_equals_locating_field_by_field(tables):
+    tokens, spans = tables
+    toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable").reset_index(drop=True)
+    # spans of both articles interleaved, one of a field with no tokens, one before the text
+    mixed = pd.concat([spans.iloc[::-1], pd.DataFrame([
+        {"article_id": "a", "field": "title", "start_char": 0, "end_char": 5},
+        {"article_id": "b", "field": "text", "start_char": -5, "end_char": 2},
+    ])], ignore_index=True)  # fmt: skip
+    got, want = batch.locate(toks, mixed), batch._locate_by_field(toks, mixed)
+    assert len(want.row) >= 12
+    for name in ("row", "start", "length", "lo", "hi"):
+        assert getattr(got, name).tolist() == getattr(want, name).tolist(), name

@@ -49,9 +49,12 @@ def surname(name: str) -> str:
     return words[-1].lower() if words else ""
 
 
-@dataclass
+@dataclass(eq=False)
 class Field:
-    """Tokens of one article field as plain lists (fast to walk), plus mentions."""
+    """Tokens of one article field as plain lists (fast to walk), plus mentions.
+
+    Two fields are equal only when they are the same object (each (article, field) has one).
+    """
 
     article_id: str
     name: str
@@ -68,37 +71,46 @@ class Field:
     sent: list[int]
     ent: list[str]
     mentions: list[Mention]
-    children: dict[int, list[int]] = field(default_factory=dict)
-    index: dict[int, int] = field(default_factory=dict)
     #: ``(start, end)`` characters of each quotation with its marks; None until the quote detection sets it
     quoted: list[tuple[int, int]] | None = None
     #: ``word`` and ``lemma`` lower-cased (computed here when not given)
     low: list[str] = field(default_factory=list)
     lem: list[str] = field(default_factory=list)
+    #: index of each token's head (-1 at a root or where the head is no token of the field), and the
+    #: children of token ``i``, ``kid_list[kid_start[i]:kid_start[i + 1]]`` in text order (computed here
+    #: when not given; :func:`field_groups` gives them for a whole chunk at once)
+    parents: list[int] = field(default_factory=list)
+    kid_list: list[int] = field(default_factory=list)
+    kid_start: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if len(self.low) != len(self.word):
             self.low = [w.lower() for w in self.word]
         if len(self.lem) != len(self.lemma):
             self.lem = [w.lower() for w in self.lemma]
-        self.index = {tid: i for i, tid in enumerate(self.ids)}
-        for i, h in enumerate(self.head):
-            j = self.index.get(h)
-            if j is not None and j != i:
-                self.children.setdefault(j, []).append(i)
+        if len(self.parents) != len(self.ids):
+            index = {tid: i for i, tid in enumerate(self.ids)}
+            self.parents = [index.get(h, -1) for h in self.head]
+            self.parents = [-1 if j == i else j for i, j in enumerate(self.parents)]
+            children: list[list[int]] = [[] for _ in self.ids]
+            for i, j in enumerate(self.parents):
+                if j >= 0:
+                    children[j].append(i)
+            self.kid_list = [c for kids in children for c in kids]
+            self.kid_start = np.cumsum([0, *map(len, children)]).tolist()
 
     def in_quotation(self, pos: int) -> bool:
         """Tell whether character ``pos`` lies inside one of the field's quotations (:attr:`quoted`)."""
         return any(a <= pos < b for a, b in self.quoted or ())
 
     def kids(self, i: int) -> list[int]:
-        """Return the children of token ``i``."""
-        return self.children.get(i, [])
+        """Return the children of token ``i`` (a new list)."""
+        return self.kid_list[self.kid_start[i] : self.kid_start[i + 1]]
 
     def parent(self, i: int) -> int | None:
         """Return the head of token ``i`` (None at the root)."""
-        j = self.index.get(self.head[i])
-        return None if j is None or j == i else j
+        j = self.parents[i]
+        return None if j < 0 else j
 
     def subtree(self, i: int) -> list[int]:
         """Return token ``i`` and everything below it, in text order."""
@@ -284,15 +296,56 @@ def field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tu
     n = len(aids)
     a, f = np.array(aids, dtype=object), np.array(flds, dtype=object)
     ends = [*(np.flatnonzero((a[1:] != a[:-1]) | (f[1:] != f[:-1])) + 1).tolist(), n]  # run ends
+    tree = _chunk_tree(toks["token_id"].to_numpy(), toks["head"].to_numpy(), ends)
     start = 0
     current: list[Field] = []
     for i in ends:
         key = (aids[start], flds[start])
+        tree_part = {} if tree is None else {
+            "parents": tree[0][start:i], "kid_list": tree[1], "kid_start": tree[2][start : i + 1]
+        }  # fmt: skip
         current.append(
             Field(key[0], key[1], texts.get(key, ""), *(cols[c][start:i] for c in _LIST_COLUMNS),
-                  by_field.get(key, []), low=low[start:i], lem=lem[start:i])
+                  by_field.get(key, []), low=low[start:i], lem=lem[start:i], **tree_part)
         )  # fmt: skip
         if i == n or aids[i] != aids[start]:
             yield aids[start], current
             current = []
         start = i
+
+
+def _chunk_tree(ids: np.ndarray, head: np.ndarray, ends: list[int]) -> tuple[list, list, list] | None:
+    """Return :class:`Field`'s ``parents``, ``kid_list`` and ``kid_start`` for every field of a chunk at once.
+
+    ``ids`` and ``head`` are the token ids and head ids of the chunk's tokens, sorted by (article,
+    field, token id), and ``ends`` the end of each field's run. ``parents`` and ``kid_start`` are
+    for the whole chunk (a field takes its run's slice, ``kid_start`` one longer); ``kid_list``,
+    shared, holds each child's index within its field. The same as :class:`Field` computes for one
+    field: a head id is looked up among its field's token ids (the last token with that id). None
+    when the ids are not non-negative integers (each field then computes its own).
+
+    Examples
+    --------
+    >>> ids, head = np.array([0, 1, 2, 0, 1]), np.array([1, 1, 1, 0, 7])  # two fields: 3 and 2 tokens
+    >>> parents, kid_list, kid_start = _chunk_tree(ids, head, [3, 5])
+    >>> parents, [kid_list[kid_start[i] : kid_start[i + 1]] for i in range(5)]
+    ([1, -1, 1, -1, -1], [[], [0, 2], [], [], []])
+    """
+    if ids.dtype.kind not in "iu" or head.dtype.kind not in "iu" or not len(ids) or ids.min() < 0:
+        return None
+    n = len(ids)
+    bounds = np.asarray([0, *ends])
+    run = np.repeat(np.arange(len(ends)), np.diff(bounds))
+    run_start = bounds[:-1][run]
+    # one sorted key per token (runs follow one another, ids ascend within a run); heads clipped to their run
+    width = int(ids.max()) + 3
+    token_key = run * width + ids.astype(np.int64) + 1
+    head_key = run * width + np.clip(head.astype(np.int64) + 1, 0, width - 1)
+    at = np.searchsorted(token_key, head_key, side="right") - 1  # the last token with that id
+    found = (at >= run_start) & (token_key[np.maximum(at, 0)] == head_key) & (at != np.arange(n))
+    parents = np.where(found, at - run_start, -1)
+    child = np.flatnonzero(found)
+    order = np.argsort(at[child], kind="stable")  # by parent, then in text order
+    kid_list = (child - run_start[child])[order].tolist()
+    kid_start = np.concatenate([[0], np.cumsum(np.bincount(at[child], minlength=n))]).tolist()
+    return parents.tolist(), kid_list, kid_start

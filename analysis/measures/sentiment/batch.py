@@ -60,8 +60,88 @@ def locate(toks: pd.DataFrame, spans: pd.DataFrame) -> Located:
     """Find each span's sentence and token range in ``toks`` (sorted by article, field, token).
 
     The same tokens as :func:`analysis.measures.sentiment.features.sentence_spans`: those
-    overlapping ``[start_char, end_char)``, within the sentence of the first of them.
+    overlapping ``[start_char, end_char)``, within the sentence of the first of them. The
+    spans come out grouped by (article, field) in the order each pair first appears in
+    ``spans``, each group in table order.
+
+    With every field's token offsets in reading order (always, for a parse) and finite span
+    offsets, all spans are found at once by two binary searches over the whole table
+    (:func:`_locate_sorted`); otherwise field by field, testing every token.
     """
+    aids = toks["article_id"].astype(str).to_numpy(dtype=object)
+    flds = toks["field"].to_numpy(dtype=object)
+    n = len(toks)
+    # runs of one (article, field): the table is sorted, so each pair is one run
+    new_run = np.ones(n, dtype=bool)
+    if n:
+        new_run[1:] = (aids[1:] != aids[:-1]) | (flds[1:] != flds[:-1])
+    run_starts = np.flatnonzero(new_run)
+    run_of_key = {(aids[a], flds[a]): r for r, a in enumerate(run_starts.tolist())}
+    starts = spans["start_char"].to_numpy()
+    ends = spans["end_char"].to_numpy()
+    t_start = toks["start_char"].to_numpy()
+    t_end = toks["end_char"].to_numpy()
+    inside = ~new_run[1:]  # consecutive tokens of one run
+    ordered = (
+        len(run_of_key) == len(run_starts)
+        and bool(np.all(t_start[1:][inside] >= t_start[:-1][inside]))
+        and bool(np.all(t_end[1:][inside] >= t_end[:-1][inside]))
+        and not pd.isna(starts).any()
+        and not pd.isna(ends).any()
+    )
+    if not ordered:
+        return _locate_by_field(toks, spans)
+    keys = list(zip(spans["article_id"].astype(str), spans["field"], strict=True))
+    # spans grouped by (article, field) in order of first appearance, each group in table order
+    first_seen: dict[tuple[str, str], int] = {}
+    order = np.argsort([first_seen.setdefault(k, len(first_seen)) for k in keys], kind="stable")
+    run = np.asarray([run_of_key.get(k, -1) for k in keys], dtype=np.int64)[order]
+    found = run >= 0
+    return _locate_sorted(
+        t_start, t_end, toks["sentence_id"].to_numpy(), new_run, order[found], run[found],
+        starts[order[found]], ends[order[found]],
+    )  # fmt: skip
+
+
+def _locate_sorted(
+    t_start: np.ndarray,
+    t_end: np.ndarray,
+    sid: np.ndarray,
+    new_run: np.ndarray,
+    rows: np.ndarray,
+    run: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> Located:
+    """Do :func:`locate` for spans whose run (``run``: index of their (article, field) run) is known.
+
+    Each token's offsets are made one key ``run * width + offset + 1`` (sorted over the whole
+    table, since runs follow one another and offsets are in order within a run), and each span's
+    offsets the same key clipped to its run, so one ``searchsorted`` finds every span's tokens.
+    """
+    n = len(t_start)
+    run_of = np.cumsum(new_run) - 1
+    width = int(max(t_end.max(initial=0), t_start.max(initial=0))) + 3
+    base, token_base = run * width, run_of * width
+    first = np.searchsorted(token_base + t_end + 1, base + np.clip(starts + 1, 0, width - 1), side="right")
+    after = np.searchsorted(token_base + t_start + 1, base + np.clip(ends + 1, 0, width - 1), side="left")
+    hit = after > first
+    rows, first, after = rows[hit], first[hit], after[hit]
+    # sentences: runs of one sentence id within one (article, field)
+    new_sentence = new_run.copy()
+    new_sentence[1:] |= sid[1:] != sid[:-1]
+    sentence_starts = np.flatnonzero(new_sentence)
+    sentence_ends = np.append(sentence_starts[1:], n)
+    s = np.cumsum(new_sentence)[first] - 1
+    lo_s, hi_s = sentence_starts[s], sentence_ends[s]
+    last = np.minimum(after, hi_s) - 1
+    as_int = np.int64
+    return Located(rows.astype(as_int), lo_s.astype(as_int), (hi_s - lo_s).astype(as_int),
+                   (first - lo_s).astype(as_int), (last - lo_s).astype(as_int))  # fmt: skip
+
+
+def _locate_by_field(toks: pd.DataFrame, spans: pd.DataFrame) -> Located:
+    """Do :func:`locate` one (article, field) at a time (for token offsets out of reading order)."""
     groups = toks.groupby([toks["article_id"].astype(str), toks["field"]], sort=False).indices
     rows_by_key: dict[tuple[str, str], list[int]] = {}
     for row, key in enumerate(zip(spans["article_id"].astype(str), spans["field"], strict=True)):
