@@ -31,7 +31,7 @@ from analysis.measures.entities.names import (
     ruler_patterns,
     variant_groups,
 )
-from analysis.measures.entities.roles import TITLE_FIRST, Role, match_title_at, role_matches
+from analysis.measures.entities.roles import Role, match_title_at, role_matches, role_starts, title_starts
 from analysis.measures.entities.spans import (
     ArticleSpans,
     Field,
@@ -190,18 +190,30 @@ def mentions_from_tables(
     patterns = ruler_patterns()
 
     rows: list[dict] = []
+    opens: dict[str, bool] = {}  # per distinct word: may it open a role phrase / a title
+    titles: dict[str, bool] = {}
     for art in articles:  # each article on its own: names, roles and countries resolve within it
-        rows.extend(_article_rows(art, table, patterns))
+        rows.extend(_article_rows(art, table, patterns, opens, titles))
     return _mentions_frame(rows)
 
 
-def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
+def _article_rows(
+    art: ArticleSpans,
+    table: AliasTable,
+    patterns,
+    opens: dict[str, bool] | None = None,
+    titles: dict[str, bool] | None = None,
+) -> list[dict]:
     """Return the mention rows of one article, resolving names and roles from its own evidence only.
 
     A per-article stage must not depend on which other articles share its chunk
     (see docs/scale.md), so full names, role holders and countries come from
     the article itself and the alias table, never from neighbouring articles.
+    ``opens`` and ``titles`` keep per-word answers of :func:`.roles.role_starts` and
+    :func:`.roles.title_starts` across the articles of a chunk (the same answers for any word).
     """
+    opens = {} if opens is None else opens
+    titles = {} if titles is None else titles
     articles = [art]
     # pass 1: repair spans, strip titles, gather role evidence next to names
     corpus_known: set[tuple[str, ...]] = set()
@@ -366,9 +378,7 @@ def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
         # drop entity spans that sit inside a role title ("US Secretary of State" -> "State")
         role_cover: set[tuple[str, int]] = set()
         for fname, fld in art.fields.items():
-            for i, w in enumerate(fld.folded):
-                if not (w in TITLE_FIRST or w[:-1] in TITLE_FIRST or w[:-3] + "man" in TITLE_FIRST):
-                    continue  # match_title_at's first test, without the call
+            for i in title_starts(fld.folded, titles):  # the words where match_title_at may match
                 hit = match_title_at(fld.folded, i)
                 if hit is not None and hit[0] - i > 1:
                     role_cover.update((fname, k) for k in range(i, hit[0]))
@@ -381,15 +391,17 @@ def _article_rows(art: ArticleSpans, table: AliasTable, patterns) -> list[dict]:
             (s.field, k) for s in out_spans if s.kind == "person" for k in range(s.start_tok, s.end_tok)
         }
         for fname, fld in art.fields.items():
-            i = 0
-            while i < len(fld.folded):
+            i = 0  # the next word a phrase may start at
+            for k in role_starts(fld.folded, table, opens):  # elsewhere no role phrase starts
+                if k < i:
+                    continue
+                i = k
                 word = fld.folded[i]
                 starts_phrase = word in DETERMINERS or (
                     i == 0 or fld.sents[i - 1] != fld.sents[i] or not fld.texts[i - 1][-1:].isalpha()
                 )
                 role = fld.role_at(i, table) if starts_phrase else None
                 if role is None or role.plural or (fname, i) in used or (fname, role.end - 1) in used:
-                    i += 1
                     continue
                 if (
                     (fname, role.end) in person_tokens

@@ -100,6 +100,41 @@ def _may_open_role(word: str, aliases: AliasTable) -> bool:
     )
 
 
+def title_starts(words: Sequence[str], memo: dict[str, bool]) -> list[int]:
+    """Positions of ``words`` where :func:`match_title_at` may find a title (its first test passes).
+
+    ``memo`` keeps the test's answer per distinct word (one dict for many fields).
+
+    >>> title_starts(["the", "president", "said"], {})
+    [1]
+    """
+    out = []
+    for i, w in enumerate(words):
+        hit = memo.get(w)
+        if hit is None:
+            hit = memo[w] = w in TITLE_FIRST or w[:-1] in TITLE_FIRST or w[:-3] + "man" in TITLE_FIRST
+        if hit:
+            out.append(i)
+    return out
+
+
+def role_starts(words: Sequence[str], aliases: AliasTable, memo: dict[str, bool]) -> list[int]:
+    """Positions of ``words`` where :func:`parse_role` may find a role phrase; it finds none elsewhere.
+
+    A phrase opens with a word that may open a role (:func:`_may_open_role`), or with a
+    determiner right before one. ``memo`` keeps that test's answer per distinct word (one
+    dict for many fields of one alias table).
+    """
+    opens = []
+    for w in words:
+        hit = memo.get(w)
+        if hit is None:
+            hit = memo[w] = _may_open_role(w, aliases)
+        opens.append(hit)
+    n = len(words)
+    return [i for i in range(n) if opens[i] or (i + 1 < n and opens[i + 1] and words[i] in DETERMINERS)]
+
+
 def parse_role(
     words: Sequence[str], start: int, aliases: AliasTable, *, allow_det: bool = True
 ) -> Role | None:

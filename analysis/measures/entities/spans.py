@@ -292,6 +292,8 @@ GLUED_POSSESSIVE = re.compile(r"(?<=\w)['’‘ʼ]s?$")
 #: A credit in brackets: "(Reuters/John Smith)", "(AP Photo/Evan Vucci)", "(Photo: Jane Doe)".
 _CREDIT_BRACKETS = re.compile(r"\(([^()\n]{2,100})\)")
 _CREDIT_WORD = "(?:" + "|".join(CREDIT_WORDS) + ")"
+#: A credit word anywhere (without one and without a bracket, a field has no credit).
+_CREDIT_WORD_ANYWHERE = re.compile("(?i)" + _CREDIT_WORD)
 _CREDIT_LABEL = re.compile(r"(?i)\b" + _CREDIT_WORD + r"s?\s*(?::|by\b|credit\s*:)")
 _CREDIT_LINE = re.compile(
     r"(?im)(?:^|(?<=[.!?\]”\"])\s)[^\S\n]*" + _CREDIT_WORD + r"s?(?:\s+credit)?\s*(?::|by\b)[^\n]{1,100}$"
@@ -299,12 +301,18 @@ _CREDIT_LINE = re.compile(
 
 
 def field_text(fld: Field) -> str:
-    """Rebuild the field's text from its tokens (gaps between tokens are single spaces)."""
-    out, pos = [], fld.starts[0] if fld.starts else 0
-    for text, start in zip(fld.texts, fld.starts, strict=True):
-        out.append(" " * max(0, start - pos) + text)
-        pos = start + len(text)
-    return "".join(out)
+    """Rebuild the field's text from its tokens (each gap between tokens becomes as many spaces).
+
+    >>> field_text(Field(["Jo", "Ray", "."], [3, 6, 9], [5, 9, 10], [0] * 3, []))
+    'Jo Ray.'
+    """
+    starts, texts = fld.starts, fld.texts
+    if not texts:
+        return ""
+    ends = [start + len(text) for start, text in zip(starts, texts, strict=True)]
+    # the gap before each later token (" " * a negative gap, tokens overlapping, is "")
+    spaced = [" " * (b - a) + t for a, b, t in zip(ends[:-1], starts[1:], texts[1:], strict=True)]
+    return texts[0] + "".join(spaced)
 
 
 def credit_tokens(fld: Field) -> set[int]:
@@ -322,6 +330,9 @@ def credit_tokens(fld: Field) -> set[int]:
     [1, 2, 3, 4, 5, 6]
     """
     if not fld.texts:
+        return set()
+    joined = "".join(fld.texts)  # the field's characters without its gaps: both patterns need these
+    if "(" not in joined and not _CREDIT_WORD_ANYWHERE.search(joined):
         return set()
     text = field_text(fld)
     base = fld.starts[0]
