@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.core.stage import Partial, need, stage
 from analysis.framing.quotes import field_texts
+from analysis.framing.quotes.fields import ChunkTree, chunk_tree
 from analysis.schema import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,9 +52,20 @@ _TOKEN_FIELDS = ("token_id", "start_char", "end_char", "dep", "pos", "text", "se
 
 
 class _Tokens:
-    """Tokens of one article field as lists (token order), with a children index."""
+    """Tokens of one article field as lists (token order), with a children index.
 
-    def __init__(self, t: pd.DataFrame | None = None, *, cols: dict[str, list] | None = None) -> None:
+    ``tree`` and ``run``: the chunk's :class:`~analysis.framing.quotes.fields.ChunkTree` and this
+    field's run ``(a, b)`` in it (without them the tree is built here).
+    """
+
+    def __init__(
+        self,
+        t: pd.DataFrame | None = None,
+        *,
+        cols: dict[str, list] | None = None,
+        tree: ChunkTree | None = None,
+        run: tuple[int, int] = (0, 0),
+    ) -> None:
         if cols is None:
             t = t.sort_values("token_id")
             cols = {c: t[c].tolist() for c in _TOKEN_FIELDS}
@@ -64,12 +76,23 @@ class _Tokens:
         self.pos = cols["pos"]
         self.word = cols["text"]
         self.sent = cols["sentence_id"]
-        index = {tid: i for i, tid in enumerate(self.ids)}
-        self.head = [index.get(h, i) for i, h in enumerate(cols["head"])]
-        self.children: dict[int, list[int]] = {}
-        for i, h in enumerate(self.head):
-            if h != i:
-                self.children.setdefault(h, []).append(i)
+        if tree is None:
+            index = {tid: i for i, tid in enumerate(self.ids)}
+            self.head = [index.get(h, i) for i, h in enumerate(cols["head"])]
+            children: list[list[int]] = [[] for _ in self.ids]
+            for i, h in enumerate(self.head):
+                if h != i:
+                    children[h].append(i)
+            self._kids = [c for kids in children for c in kids]
+            self._kid_start = np.cumsum([0, *map(len, children)]).tolist()
+        else:
+            a, b = run
+            self.head = [i if p < 0 else p for i, p in enumerate(tree.parents[a:b])]  # a root heads itself
+            self._kids, self._kid_start = tree.kid_list, tree.kid_start[a : b + 1]
+
+    def kids(self, i: int) -> list[int]:
+        """Return the children of token ``i`` in text order (a new list)."""
+        return self._kids[self._kid_start[i] : self._kid_start[i + 1]]
 
     def covering(self, a: int, b: int) -> list[int]:
         i = bisect.bisect_right(self.end, a)
@@ -85,7 +108,7 @@ class _Tokens:
         while stack:
             k = stack.pop()
             out.append(k)
-            stack.extend(self.children.get(k, []))
+            stack.extend(self.kids(k))
         return sorted(out)
 
 
@@ -121,7 +144,7 @@ def _noun_phrase(tok: _Tokens, head: int) -> tuple[int, int] | None:
     keep, stack = [head], [head]
     while stack:
         k = stack.pop()
-        for c in tok.children.get(k, []):
+        for c in tok.kids(k):
             if tok.dep[c] in TITLE_DEPS or (
                 tok.dep[c] == "prep" and tok.word[c].lower() == "of" and k == head
             ):
@@ -141,7 +164,7 @@ def _appositives(tok: _Tokens, inside: list[int]) -> list[tuple[int, int]]:
     members = set(inside)
     out = []
     for k in inside:
-        for c in tok.children.get(k, []):
+        for c in tok.kids(k):
             if tok.dep[c] == "appos" and c not in members:
                 out.append(_noun_phrase(tok, c))
         parent = tok.head[k]
@@ -236,6 +259,9 @@ def label_occurrences(
     lists = {c: toks_all[c].tolist() for c in _TOKEN_FIELDS}
     aids, flds = toks_all["article_id"].to_numpy(), toks_all["field"].to_numpy()
     bounds = (np.flatnonzero((aids[1:] != aids[:-1]) | (flds[1:] != flds[:-1])) + 1).tolist()
+    ends = [*bounds, len(aids)]
+    ids, heads = toks_all["token_id"].to_numpy(), toks_all["head"].to_numpy()
+    tree = chunk_tree(ids, heads, ends) if len(aids) else None  # every field's tree at once
     normalised: dict[str, str] = {}  # names repeat: each label text normalised once
 
     def label_of(raw: str) -> str:
@@ -244,12 +270,12 @@ def label_occurrences(
             got = normalised[raw] = normalise_label(raw)
         return got
 
-    for lo, hi in zip([0, *bounds], [*bounds, len(aids)], strict=True):
+    for lo, hi in zip([0, *bounds], ends, strict=True):
         if lo >= hi:
             continue
         aid, fld = aids[lo], flds[lo]
         text = texts.get((str(aid), str(fld)), "")
-        tok = _Tokens(cols={c: v[lo:hi] for c, v in lists.items()})
+        tok = _Tokens(cols={c: v[lo:hi] for c, v in lists.items()}, tree=tree, run=(lo, hi))
         spans = []
         for s, e, canonical, kind, via in by_field.get((str(aid), fld), []):
             inside = tok.covering(s, e)

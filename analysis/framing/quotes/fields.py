@@ -296,13 +296,14 @@ def field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tu
     n = len(aids)
     a, f = np.array(aids, dtype=object), np.array(flds, dtype=object)
     ends = [*(np.flatnonzero((a[1:] != a[:-1]) | (f[1:] != f[:-1])) + 1).tolist(), n]  # run ends
-    tree = _chunk_tree(toks["token_id"].to_numpy(), toks["head"].to_numpy(), ends)
+    tree = chunk_tree(toks["token_id"].to_numpy(), toks["head"].to_numpy(), ends)
     start = 0
     current: list[Field] = []
     for i in ends:
         key = (aids[start], flds[start])
         tree_part = {} if tree is None else {
-            "parents": tree[0][start:i], "kid_list": tree[1], "kid_start": tree[2][start : i + 1]
+            "parents": tree.parents[start:i], "kid_list": tree.kid_list,
+            "kid_start": tree.kid_start[start : i + 1],
         }  # fmt: skip
         current.append(
             Field(key[0], key[1], texts.get(key, ""), *(cols[c][start:i] for c in _LIST_COLUMNS),
@@ -314,21 +315,34 @@ def field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tu
         start = i
 
 
-def _chunk_tree(ids: np.ndarray, head: np.ndarray, ends: list[int]) -> tuple[list, list, list] | None:
-    """Return :class:`Field`'s ``parents``, ``kid_list`` and ``kid_start`` for every field of a chunk at once.
+@dataclass(frozen=True)
+class ChunkTree:
+    """The dependency tree of every field of a chunk, as lists over the chunk's tokens.
+
+    ``parents[k]``: the index within its field of token ``k``'s head (-1 at a root or where the
+    head is no token of the field); the children of token ``k``, in text order, are
+    ``kid_list[kid_start[k] : kid_start[k + 1]]`` (indices within the field). A field of the
+    run ``a:b`` takes ``parents[a:b]`` and ``kid_start[a : b + 1]`` and shares ``kid_list``.
+    """
+
+    parents: list[int]
+    kid_list: list[int]
+    kid_start: list[int]
+
+
+def chunk_tree(ids: np.ndarray, head: np.ndarray, ends: list[int]) -> ChunkTree | None:
+    """Return the :class:`ChunkTree` of a chunk's token table, for every field at once.
 
     ``ids`` and ``head`` are the token ids and head ids of the chunk's tokens, sorted by (article,
-    field, token id), and ``ends`` the end of each field's run. ``parents`` and ``kid_start`` are
-    for the whole chunk (a field takes its run's slice, ``kid_start`` one longer); ``kid_list``,
-    shared, holds each child's index within its field. The same as :class:`Field` computes for one
-    field: a head id is looked up among its field's token ids (the last token with that id). None
-    when the ids are not non-negative integers (each field then computes its own).
+    field, token id), and ``ends`` the end of each field's run. The same as :class:`Field`
+    computes for one field: a head id is looked up among its field's token ids (the last token
+    with that id). None when the ids are not non-negative integers.
 
     Examples
     --------
     >>> ids, head = np.array([0, 1, 2, 0, 1]), np.array([1, 1, 1, 0, 7])  # two fields: 3 and 2 tokens
-    >>> parents, kid_list, kid_start = _chunk_tree(ids, head, [3, 5])
-    >>> parents, [kid_list[kid_start[i] : kid_start[i + 1]] for i in range(5)]
+    >>> tree = chunk_tree(ids, head, [3, 5])
+    >>> tree.parents, [tree.kid_list[tree.kid_start[i] : tree.kid_start[i + 1]] for i in range(5)]
     ([1, -1, 1, -1, -1], [[], [0, 2], [], [], []])
     """
     if ids.dtype.kind not in "iu" or head.dtype.kind not in "iu" or not len(ids) or ids.min() < 0:
@@ -348,4 +362,4 @@ def _chunk_tree(ids: np.ndarray, head: np.ndarray, ends: list[int]) -> tuple[lis
     order = np.argsort(at[child], kind="stable")  # by parent, then in text order
     kid_list = (child - run_start[child])[order].tolist()
     kid_start = np.concatenate([[0], np.cumsum(np.bincount(at[child], minlength=n))]).tolist()
-    return parents.tolist(), kid_list, kid_start
+    return ChunkTree(parents.tolist(), kid_list, kid_start)

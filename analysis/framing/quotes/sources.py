@@ -367,6 +367,8 @@ class ArticleSources:
         self._starts: dict[int, list[int]] = {}
         self._quotes: dict[int, list[tuple[int, int]]] = {}
         self._party_words: str | None = None
+        self._candidacy: dict[str, list[str]] | None = None  # word -> its candidacy marks (in text order)
+        self._party_hits: list[tuple[Field, int, tuple]] | None = None  # the article's party words
         self._typed: dict[tuple[str, int, int, str | None], SourceType] = {}
 
     @property
@@ -531,16 +533,16 @@ class ArticleSources:
         Read from the words, not the mentions: the tagger often leaves "Marsh" in "the Marsh campaign"
         without a label.
         """
-        name = canonical.split()[-1]
-        marks = []
-        for g in self.fields:
-            for i, w in enumerate(g.word):
-                if w != name or g.dep[i] not in ("poss", "compound"):
-                    continue
-                p = g.parent(i)
-                if p is not None and g.pos[p] == "NOUN" and g.lem[p] in _CANDIDACY:
-                    marks.append(_CANDIDACY[g.lem[p]])
-        return marks
+        if self._candidacy is None:  # every word's marks, found in one pass over the article
+            self._candidacy = {}
+            for g in self.fields:
+                for i, d in enumerate(g.dep):
+                    if d not in ("poss", "compound"):
+                        continue
+                    p = g.parent(i)
+                    if p is not None and g.pos[p] == "NOUN" and g.lem[p] in _CANDIDACY:
+                        self._candidacy.setdefault(g.word[i], []).append(_CANDIDACY[g.lem[p]])
+        return list(self._candidacy.get(canonical.split()[-1], ()))
 
     def _org_description(self, canonical: str) -> _Words:
         """Return the words before and in apposition to every mention of an organisation.
@@ -837,12 +839,18 @@ class ArticleSources:
 
     def _dominant_party(self, keep: Callable[[Field, int], bool]) -> str:
         """Return the party of at least three party words ``keep(field, i)`` accepts, twice any other's."""
+        if self._party_hits is None:  # found once for both callers
+            parties, roles = self.terms.parties, self.terms.by_kind["role"]
+            self._party_hits = [
+                (f, i, hit)
+                for f in self.fields
+                for i, low in enumerate(f.low)
+                if (hit := parties.get((low,))) and _party_case((f, i), hit[2], roles)
+            ]
         counts: Counter[str] = Counter()
-        for f in self.fields:
-            for i, low in enumerate(f.low):
-                hit = self.terms.parties.get((low,))
-                if hit and _party_case((f, i), hit[2], self.terms.by_kind["role"]) and keep(f, i):
-                    counts[hit[0]] += 1
+        for f, i, hit in self._party_hits:
+            if keep(f, i):
+                counts[hit[0]] += 1
         return _dominant(counts)
 
     @property
@@ -861,13 +869,17 @@ class ArticleSources:
         """The type the whole article's ``context`` terms point to (at least six hits, twice any other)."""
         if self._article_type is None:
             table = self.terms.by_kind["context"]
+            # each distinct form looked up once (in order of first use, as a type's count starts)
+            forms = Counter(
+                lem if pos in ("NOUN", "VERB") else w
+                for f in self.fields
+                for w, lem, pos in zip(f.low, f.lem, f.pos, strict=True)
+            )
             counts: Counter[str] = Counter()
-            for f in self.fields:
-                for i, w in enumerate(f.low):
-                    low = f.lem[i] if f.pos[i] in ("NOUN", "VERB") else w
-                    t = table.get((low,))
-                    if t:
-                        counts[t] += 1
+            for form, n in forms.items():
+                t = table.get((form,))
+                if t:
+                    counts[t] += n
             top = counts.most_common(2)
             ok = top and top[0][1] >= 6 and (len(top) == 1 or top[0][1] >= 2 * top[1][1])
             self._article_type = top[0][0] if ok else ""
