@@ -13,8 +13,9 @@ from __future__ import annotations
 import ast
 import functools
 import importlib.util
+import itertools
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,33 +109,60 @@ def l2_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def fit_counts(
-    features: Sequence[list[str]], *, min_df: int | float = 1, max_df: int | float = 1.0
+    features: Iterable[list[str]], *, min_df: int | float = 1, max_df: int | float = 1.0, batch: int = 256
 ) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Return ``CountVectorizer(min_df, max_df).fit_transform`` of analysed texts, and its terms.
 
-    ``features`` holds each text's analysed features (e.g. :func:`word_analyzer`'s). The terms
-    (columns) are those in at least ``min_df`` and at most ``max_df`` texts (an int: texts, a
-    float: share of the texts), in alphabetical order. Each row stores its entries in the order
-    scikit-learn leaves them, that of the terms' first use in the texts (not sorted by column),
-    with float64 counts: every floating-point sum over a row then runs in scikit-learn's order.
+    ``features`` holds each text's analysed features (e.g. :func:`word_analyzer`'s); it may be
+    a generator, and is read ``batch`` texts at a time, so only the vocabulary and the counts are
+    held, never every text's features at once (those of 20,000 articles take ~1 GB as strings).
+    The terms (columns) are those in at least ``min_df`` and at most ``max_df`` texts (an int:
+    texts, a float: share of the texts), in alphabetical order. Each row stores its entries in the
+    order scikit-learn leaves them, that of the terms' first use in the texts (not sorted by
+    column), with float64 counts: every floating-point sum over a row then runs in scikit-learn's
+    order.
 
     Raises
     ------
     ValueError
         As scikit-learn: when no text has a feature, when ``max_df`` corresponds to fewer texts
         than ``min_df``, or when no term is left within the limits.
+
+    Examples
+    --------
+    >>> counts, terms = fit_counts(iter([["b", "a", "b"], ["a"]]), batch=1)
+    >>> list(terms), counts.toarray().tolist()
+    (['a', 'b'], [[1.0, 2.0], [1.0, 0.0]])
     """
     from scipy import sparse
 
-    n = len(features)
-    lengths = np.fromiter((len(f) for f in features), dtype=np.int64, count=n)
-    flat = np.asarray([x for f in features for x in f], dtype=object)
-    if not len(flat):
+    vocabulary: dict[str, int] = {}  # term -> number, in order of first use (scikit-learn's vocabulary)
+    data, indices, row_sizes = [], [], []
+    stream = iter(features)
+    while group := list(itertools.islice(stream, batch)):
+        lengths = np.fromiter((len(f) for f in group), dtype=np.int64, count=len(group))
+        flat = np.asarray([x for f in group for x in f], dtype=object)
+        codes = np.zeros(0, dtype=np.int64)
+        if len(flat):
+            local, uniques = pd.factorize(flat)
+            numbered = (vocabulary.setdefault(u, len(vocabulary)) for u in uniques)  # new terms: next numbers
+            known = np.fromiter(numbered, dtype=np.int64, count=len(uniques))
+            codes = known[local]
+        rows = np.repeat(np.arange(len(group)), lengths)
+        part = sparse.csr_matrix((np.ones(len(codes)), (rows, codes)), shape=(len(group), len(vocabulary)))
+        part.sum_duplicates()  # each row by first use of its terms, counts summed
+        data.append(part.data)
+        indices.append(part.indices)
+        row_sizes.append(np.diff(part.indptr))
+    if not vocabulary:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-    codes, uniques = pd.factorize(flat)  # numbered in order of first use, as scikit-learn's vocabulary
-    rows = np.repeat(np.arange(n), lengths)
-    first = sparse.csr_matrix((np.ones(len(codes)), (rows, codes)), shape=(n, len(uniques)))
-    first.sum_duplicates()  # each row by first use of its terms, counts summed
+    sizes = np.concatenate(row_sizes)
+    n = len(sizes)
+    uniques = np.fromiter(vocabulary, dtype=object, count=len(vocabulary))
+    first = sparse.csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), np.concatenate([[0], np.cumsum(sizes)])),
+        shape=(n, len(uniques)),
+    )
     df = np.bincount(first.indices, minlength=len(uniques))
     high = max_df if isinstance(max_df, int) else max_df * n
     low = min_df if isinstance(min_df, int) else min_df * n

@@ -524,7 +524,7 @@ class Vectorizers:
         stops = english_stop_words()
         analyse = word_analyzer(WORD_PATTERN, stops)
         try:
-            counts, terms = fit_counts([analyse(t) for t in texts], **limits)
+            counts, terms = fit_counts((analyse(t) for t in texts), **limits)  # streamed: no list of all
             word_idf = fit_idf(counts)
             w = tfidf_in_place(counts, word_idf)
         except ValueError:  # nothing left after the limits

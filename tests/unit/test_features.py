@@ -76,10 +76,11 @@ def _same_bits(ours, theirs) -> None:
     assert np.array_equal(ours.data.view(np.int64), theirs.data.view(np.int64))
 
 
+@pytest.mark.parametrize("batch", [1, 7, 256])  # texts read at a time: the result must not depend on it
 @pytest.mark.parametrize(
     "limits", [{"min_df": 2, "max_df": 0.2}, {"min_df": 1, "max_df": 1.0}, {"min_df": 2, "max_df": 5}]
 )
-def test_fit_counts_and_tfidf_give_the_vectorizers_matrix_bit_for_bit(limits):
+def test_fit_counts_and_tfidf_give_the_vectorizers_matrix_bit_for_bit(limits, batch):
     texts = _texts()
     pattern = r"(?u)\b[^\W\d_][^\W\d_'’]+\b"
     vec = sklearn_text.TfidfVectorizer(
@@ -88,7 +89,7 @@ def test_fit_counts_and_tfidf_give_the_vectorizers_matrix_bit_for_bit(limits):
     )  # fmt: skip
     theirs = sparse.csr_matrix(vec.fit_transform(texts))
     analyse = word_analyzer(pattern, english_stop_words())
-    counts, terms = fit_counts([analyse(t) for t in texts], **limits)
+    counts, terms = fit_counts((analyse(t) for t in texts), batch=batch, **limits)
     assert list(terms) == list(vec.get_feature_names_out())
     idf = fit_idf(counts)
     assert np.array_equal(idf.view(np.int64), vec.idf_.view(np.int64))
