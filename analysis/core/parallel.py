@@ -6,7 +6,8 @@
 * :func:`fork_map` maps a function over items in forked workers (:func:`shared` state).
 * :class:`ForkedJobs` (from :func:`start_forked`) runs named jobs ahead in forked processes
   while the caller goes on; :meth:`ForkedJobs.wait` collects one.
-* :func:`release_memory` hands freed heap back to the operating system.
+* :func:`release_memory` hands freed heap back to the operating system; :func:`gc_paused`
+  keeps the automatic garbage collector out of a bulk load of long-lived objects.
 * :func:`preload` declares a loader of large read-only data (word vectors, name lists,
   dictionaries); :func:`load_shared` runs every declared loader, so a parent that calls it
   before forking workers gives them the data to share instead of each loading its own copy.
@@ -16,11 +17,13 @@ Analysis functions never fork themselves: they call :func:`fork_map`, or the pip
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 #: Loaders declared with :func:`preload`, in declaration order.
@@ -62,6 +65,28 @@ def forget_shared(loaders: list[Callable[[], Any]]) -> None:
         loader.cache_clear()  # type: ignore[attr-defined]
 
 
+#: Allocations between two automatic collections inside :func:`gc_paused` (none in practice).
+PAUSED_GC_THRESHOLD = 1 << 30
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the automatic garbage collector for a block that loads long-lived objects.
+
+    Loading a model or a large table allocates objects that all survive, so every automatic
+    collection during the load (full ones included, over everything the process holds) finds
+    nothing to free. The collector's thresholds are raised for the block (not ``gc.disable``:
+    libraries such as msgpack, which spaCy loads its model with, switch the collector back on),
+    then restored, and the objects allocated meanwhile are collected as usual: no garbage is kept.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(PAUSED_GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def release_memory() -> None:
     """Collect garbage and hand the freed heap pages back to the operating system.
 
@@ -69,8 +94,6 @@ def release_memory() -> None:
     share, then copy, those pages) and between a worker's chunks that keeps the peak
     down. ``malloc_trim`` exists only in glibc; elsewhere this only collects garbage.
     """
-    import gc
-
     gc.collect()
     arrow = sys.modules.get("pyarrow")
     if arrow is not None:  # Arrow's allocator keeps freed blocks of Parquet reads and writes too

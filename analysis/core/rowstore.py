@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -28,7 +29,10 @@ from analysis import config
 from analysis.core import cache
 from analysis.core.cache import write_atomic
 
-__all__ = ["MODEL_DIR", "RowStore", "stored_dict", "write_atomic"]
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+__all__ = ["MODEL_DIR", "RowStore", "stored_array", "stored_dict", "write_atomic"]
 
 #: Where unpacked third-party model data is kept (langid's model, datasketch's constants, wordfreq's
 #: English list), once per machine, so that no process pays for unpacking it again.
@@ -162,4 +166,28 @@ def stored_dict(name: str, build: Callable[[], dict]) -> dict:
         pass
     built = build()
     write_atomic(path, lambda tmp: Path(tmp).write_bytes(marshal.dumps(built)))
+    return built
+
+
+def stored_array(
+    name: str, build: Callable[[], np.ndarray], *, valid: Callable[[np.ndarray], bool]
+) -> np.ndarray:
+    """Return an array kept once per machine as a ``.npy`` file in :data:`MODEL_DIR`, building it if absent.
+
+    ``name`` should name everything the content depends on (library versions). A stored array
+    is returned only when ``valid(array)`` holds (the caller's check that it still fits its
+    data); otherwise, and when the file is missing or unreadable, the array is built and stored
+    again. A read-only location just builds in memory.
+    """
+    import numpy as np
+
+    path = MODEL_DIR / f"{name}.npy"
+    try:
+        stored = np.load(path, allow_pickle=False)
+        if valid(stored):
+            return stored
+    except (OSError, ValueError, EOFError):
+        pass
+    built = build()
+    write_atomic(path, lambda tmp: np.save(tmp, built, allow_pickle=False))
     return built

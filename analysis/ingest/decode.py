@@ -125,16 +125,20 @@ def _ftfy_unchanged(segment: str, shortcut: tuple[re.Pattern[str], re.Pattern[st
     bad, suspicious, width = shortcut
     if suspicious.search(segment) or not unicodedata.is_normalized("NFC", segment):
         return False
+    # A match needs a non-ASCII character and spans at most ``width`` characters, so it lies within
+    # ``width`` of one; windows that overlap or touch are searched as one range (one search per run
+    # of nearby non-ASCII characters, each character scanned once).
     end = len(segment)
-    checked = 0
+    lo = hi = 0  # the current range (empty at first)
     for m in _NON_ASCII.finditer(segment):
         i = m.start()
-        lo = max(i - width + 1, checked)
+        start = max(i - width + 1, 0)
+        if start > hi:  # this character's window starts after the current range: search that one first
+            if hi > lo and bad.search(segment, lo, hi):
+                return False
+            lo = start
         hi = min(i + width, end)
-        if lo < hi and bad.search(segment, lo, hi):
-            return False
-        checked = max(checked, i + 1)
-    return True
+    return not (hi > lo and bad.search(segment, lo, hi))
 
 
 def fix_text(text: str) -> str:

@@ -267,6 +267,25 @@ def test_the_ftfy_shortcut_gives_what_ftfy_gives(pieces):
     assert decode.fix_text(text) == ftfy.fix_text(text, **decode.FTFY_OPTIONS)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="ab .,", max_size=40), mojibake), max_size=40))
+def test_the_ftfy_shortcut_searches_nearby_characters_windows_as_one_range_without_missing_a_match(pieces):
+    import unicodedata
+
+    segment = "".join(pieces).replace("\n", " ")
+    shortcut = decode.ftfy_shortcut()
+    bad, suspicious, width = shortcut
+    # the definition: no badness match within ``width`` of any non-ASCII character
+    end = len(segment)
+    windows = [(max(i - width + 1, 0), min(i + width, end)) for i, c in enumerate(segment) if ord(c) > 127]
+    want = (
+        not suspicious.search(segment)
+        and unicodedata.is_normalized("NFC", segment)
+        and not any(bad.search(segment, lo, hi) for lo, hi in windows)
+    )
+    assert decode._ftfy_unchanged(segment, shortcut) == want
+
+
 def test_the_ftfy_shortcut_is_available_for_the_pinned_ftfy():
     assert decode.ftfy_shortcut() is not None
 

@@ -288,3 +288,29 @@ def test_forget_shared_drops_what_a_preload_loader_holds(monkeypatch):
     assert memory.unloaded_shared() == [loader]
     loader()
     assert calls == [1, 1]  # loaded again on the next call
+
+
+def test_gc_paused_stops_automatic_collections_even_if_a_library_enables_the_collector_and_restores_them():
+    import gc
+
+    from analysis.core.parallel import gc_paused
+
+    before = gc.get_threshold()
+    runs = []
+
+    def count(phase, info):
+        if phase == "start":
+            runs.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        with gc_paused():
+            gc.enable()  # what msgpack does while spaCy loads its model
+            held = [[i] for i in range(200_000)]  # far past the usual threshold: no collection
+            assert runs == []
+        assert gc.get_threshold() == before
+        more = [[i] for i in range(5 * before[0])]  # past the threshold again: collected as usual
+        assert runs
+    finally:
+        gc.callbacks.remove(count)
+    del held, more

@@ -498,3 +498,22 @@ def test_a_capitalised_word_after_an_inverted_verb_is_a_name_whatever_its_tag():
             ("the", "the", "DET", "DT", "det", 11), ("plan", "plan", "NOUN", "NN", "dobj", 9),
             (".", ".", "PUNCT", ".", "punct", 6)]  # fmt: skip
     assert _adjacent(text, rows, "Skelly", "Bill Skelly") == (6, 7)  # (said, Skelly)
+
+
+def test_source_balance_bootstrap_helpers_equal_numpy_unique_and_integer_weights():
+    import numpy as np
+
+    from analysis.framing.quotes import aggregate as agg
+
+    rng = np.random.default_rng(3)
+    words = np.array(["b", "a", "Ä", "a b", "", "10", "9", "zz"], dtype=object)
+    values = words[rng.integers(0, len(words), size=500)]
+    got, want = agg._sorted_codes(values), np.unique(values, return_inverse=True)
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+    with pytest.raises(TypeError):  # a missing value: numpy.unique's own answer (it cannot sort None)
+        agg._sorted_codes(np.array(["b", None, "a"], dtype=object))
+    ids = np.array([f"a{i % 37}" for i in range(400)], dtype=object)
+    for seed in (1, 2):
+        as_ints = agg._bootstrap_shares(ids, values[:400], 300, 0.95, seed)
+        as_floats = agg._bootstrap_shares(ids, values[:400], 300, 0.95, seed, agg._float_weights)
+        assert as_ints == as_floats

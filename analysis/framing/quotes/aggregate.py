@@ -77,6 +77,27 @@ def _resample_weights(n_articles: int, n_boot: int, seed: int) -> np.ndarray:
     return rng.multinomial(n_articles, np.full(n_articles, 1.0 / n_articles), size=n_boot)
 
 
+def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``np.unique(values, return_inverse=True)`` of strings, hashing instead of sorting every value.
+
+    Only the distinct values are sorted (the same order: Python's string comparison); a missing
+    value falls back to :func:`numpy.unique` itself.
+
+    >>> u, i = _sorted_codes(np.array(["b", "a", "b"], dtype=object))
+    >>> u.tolist(), i.tolist()
+    (['a', 'b'], [1, 0, 1])
+    """
+    codes, uniques = pd.factorize(values, sort=True)
+    if len(codes) and codes.min() < 0:
+        return np.unique(values, return_inverse=True)
+    return np.asarray(uniques, dtype=object), codes.astype(np.intp)
+
+
+def _float_weights(n_articles: int, n_boot: int, seed: int) -> np.ndarray:
+    """:func:`_resample_weights` as floats (whole numbers), converted once when memoised."""
+    return _resample_weights(n_articles, n_boot, seed).astype(np.float64)
+
+
 def _bootstrap_shares(
     article_ids: np.ndarray,
     values: np.ndarray,
@@ -88,10 +109,11 @@ def _bootstrap_shares(
     """Percentile intervals of each value's share of quotes, resampling articles with replacement.
 
     ``weights_for(n_articles, n_boot, seed)`` gives the resampling weights; the draws depend on
-    nothing else, so a caller may memoise it across groups of the same size.
+    nothing else, so a caller may memoise it across groups of the same size (as floats: the
+    products and sums below are then of whole numbers, exact in any order).
     """
-    arts, a_idx = np.unique(article_ids, return_inverse=True)
-    cats, c_idx = np.unique(values, return_inverse=True)
+    arts, a_idx = _sorted_codes(article_ids)
+    cats, c_idx = _sorted_codes(values)
     counts = np.zeros((len(arts), len(cats)))
     np.add.at(counts, (a_idx, c_idx), 1.0)
     if len(arts) < 2 or n_boot <= 0:
@@ -211,7 +233,7 @@ def source_balance(
     for kind in ("direct", "partial", "indirect"):
         q["n_" + kind] = (q["kind"] == kind).astype(int)
     # the draws depend only on (articles, resamples, seed): drawn once per outlet size, not per level
-    weights_for = functools.lru_cache(maxsize=None)(_resample_weights)
+    weights_for = functools.lru_cache(maxsize=None)(_float_weights)
     parts = []
     for level, column in BALANCE_LEVELS.items():
         sub = q if level != "gender" or person is None else q[person]

