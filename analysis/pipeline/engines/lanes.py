@@ -190,9 +190,7 @@ class LanesEngine(LocalEngine):
         shared_here = unloaded_shared() if forking else []
         if forking:  # loaded once here, shared by every lane (and every set of lanes) instead of copied
             started = time.perf_counter()
-            with gc_paused():
-                load_model()
-                load_shared()
+            preload_lanes()
             timer.add("preload", time.perf_counter() - started)
         release_memory()  # the lanes are forked from here: leave them no freed pages to copy
         if forking:
