@@ -112,8 +112,14 @@ def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, m
     with monkeypatch.context() as patch:
         _claims_only_outside(patch, os.getpid(), refuse)
         ahead = pipeline.run(generated, cache_dir=ahead_cache, n_process=2, chunk_size=40, progress=False)
-    assert set(ahead.info.corpus_ahead) == {"stories", "claims"}  # the chain: claims reads stories
+    from analysis.pipeline.engines.ahead import AHEAD_CHAINS
+
+    assert set(ahead.info.corpus_ahead) == {s for chain in AHEAD_CHAINS.values() for s in chain}
     assert ahead.info.corpus_ahead["claims"] != os.getpid()  # it ran in another process
+    assert ahead.info.corpus_ahead["stories"] == ahead.info.corpus_ahead["claims"]  # one chain, one process
+    # the counting chain (source_balance reads sources) ran in a third process
+    assert ahead.info.corpus_ahead["source_balance"] == ahead.info.corpus_ahead["entity_frequencies"]
+    assert ahead.info.corpus_ahead["source_balance"] not in (os.getpid(), ahead.info.corpus_ahead["claims"])
     assert len(list((ahead_cache / "corpus-claims").rglob("*.parquet"))) == 1  # one key, child and parent
     assert len(list((ahead_cache / "corpus-stories").rglob("*.parquet"))) == 1
     assert not ahead.timings.query("stage == 'claims'").empty
@@ -124,7 +130,8 @@ def test_claims_computed_ahead_equal_claims_computed_here(generated, tmp_path, m
     here = pipeline.run(generated, cache_dir=here_cache, n_process=2, chunk_size=40, progress=False)
     assert here.info.corpus_ahead == {} and here.info.chunks_cached == here.info.n_chunks
     assert len(here["claims"]) > 0 and here["claims"]["n_articles"].max() > 1
-    for name in ("claims", "omissions", "entity_frequencies", "keyness", "labels", "attribution"):
+    for name in ("claims", "omissions", "entity_frequencies", "keyness", "labels", "attribution", "sources",
+                 "source_balance", "stories"):  # fmt: skip
         pd.testing.assert_frame_equal(here[name], ahead[name], obj=name)
 
 
@@ -161,7 +168,7 @@ def test_a_stage_process_that_dies_is_computed_here(generated, tmp_path, monkeyp
     _replace_stage_function(monkeypatch, "claims", functools.wraps(real)(die_unless_parent))
     shutil.copytree(tmp_path / "a", tmp_path / "b", ignore=shutil.ignore_patterns("corpus-*"))
     again = pipeline.run(generated, cache_dir=tmp_path / "b", n_process=2, chunk_size=40, progress=False)
-    assert marker.exists() and again.info.corpus_ahead == {}  # the process died; claims came from here
+    assert marker.exists() and "claims" not in again.info.corpus_ahead  # the process died; claims came from here
     pd.testing.assert_frame_equal(again["claims"], normal["claims"])
     pd.testing.assert_frame_equal(again["omissions"], normal["omissions"])
 

@@ -1,12 +1,14 @@
-"""Corpus stages computed ahead: a slow corpus stage runs in a forked process while the others run here.
+"""Corpus stages computed ahead: the slow corpus stages run in forked processes while the others run here.
 
-:data:`AHEAD_STAGES` is a chain computed in order in one forked process (``stories`` then
-``claims``, which reads it). A chain stage qualifies when its inputs are per-article tables or
+Each chain of :data:`AHEAD_CHAINS` is computed in order in its own forked process (``stories``
+then ``claims``, which reads it; ``entity_frequencies``, ``sources`` and ``source_balance``,
+which reads ``sources``). A chain stage qualifies when its inputs are per-article tables or
 tables of the chain stages before it (so every key and input is known before any corpus stage
-has run), with
-2+ processes, up to :data:`analysis.config.CORPUS_OVERLAP_MAX_ARTICLES` articles,
-and when :func:`analysis.core.parallel.can_fork`. The forked process writes the
-stage's tables to the cache, where the stage's turn in the loop reads them.
+has run), with 2+ processes, up to :data:`analysis.config.CORPUS_OVERLAP_MAX_ARTICLES`
+articles, and when :func:`analysis.core.parallel.can_fork`. The forked process writes the
+stages' tables to the cache, where each stage's turn in the loop reads them. This process
+meanwhile computes the stages that read no chain's table, so the corpus stages of a small
+rebuild share both cores instead of running one after another here.
 """
 
 from __future__ import annotations
@@ -25,10 +27,15 @@ from analysis.pipeline.plan import PlannedStage
 from analysis.pipeline.store import corpus_kind
 from analysis.pipeline.timing import Timer
 
-#: Corpus stages computed ahead, in order, in one forked process (claims, the slowest, reads stories).
-AHEAD_STAGES = ("stories", "claims")
-#: Name of the forked job that computes the chain.
-AHEAD_JOB = "ahead"
+#: Forked job name -> the corpus stages it computes ahead, in order. ``claims``, the slowest, reads
+#: ``stories``; the counting stages with bootstrap intervals are the next slowest (``source_balance``
+#: reads ``sources``). The rest (``labels``, ``keyness``, ``attribution``, ``omissions``) run here.
+AHEAD_CHAINS: dict[str, tuple[str, ...]] = {
+    "ahead": ("stories", "claims"),
+    "ahead-counts": ("entity_frequencies", "sources", "source_balance"),
+}
+#: Every stage of :data:`AHEAD_CHAINS`.
+AHEAD_STAGES: tuple[str, ...] = tuple(name for chain in AHEAD_CHAINS.values() for name in chain)
 
 
 def may_fork_ahead(n_articles: int, n_process: int | None) -> bool:
@@ -56,10 +63,15 @@ def stage_ahead(name: str) -> tuple[dict[str, float], int, int]:
 class Ahead:
     """Corpus stages computing in forked processes; :meth:`wait` blocks until one has written its cache."""
 
-    def __init__(self, jobs: ForkedJobs | None = None, members: Sequence[str] = ()) -> None:
+    def __init__(self, jobs: ForkedJobs | None = None, members: Mapping[str, str] | None = None) -> None:
         self.jobs = jobs or ForkedJobs()
-        self.members = set(members)  # stages the forked chain computes
+        self.job_of = dict(members or {})  # stage -> the forked job computing it
         self.pids: dict[str, int] = {}  # stage -> process that computed it
+
+    @property
+    def members(self) -> set[str]:
+        """The stages still computing ahead (not yet waited for)."""
+        return set(self.job_of)
 
     def wait(self, name: str, timer: Timer) -> None:
         """Wait for stage ``name`` if it runs ahead; its own error is raised here.
@@ -67,10 +79,12 @@ class Ahead:
         If the process died (killed, out of memory), nothing is raised: the stage's turn in
         the loop finds no cache entry and computes it in this process.
         """
-        if name not in self.members:
+        job = self.job_of.get(name)
+        if job is None:
             return
-        self.members.clear()  # the first stage of the chain waits for all of it
-        done, result = self.jobs.wait(AHEAD_JOB)
+        for stage_name in [s for s, j in self.job_of.items() if j == job]:
+            del self.job_of[stage_name]  # the first stage of a chain waits for all of it
+        done, result = self.jobs.wait(job)
         if not done:
             return
         seconds, writes, pid = result
@@ -114,21 +128,40 @@ def start_ahead(
     n_articles: int,
     n_process: int | None,
 ) -> Ahead:
-    """Start the uncached :data:`AHEAD_STAGES` chain in a forked process (if :func:`may_fork_ahead`)."""
+    """Start each uncached chain of :data:`AHEAD_CHAINS` in a forked process (if :func:`may_fork_ahead`)."""
     if root is None or not may_fork_ahead(n_articles, n_process):
         return Ahead()
+    jobs: dict[str, dict[str, Any]] = {}
+    for job, names in AHEAD_CHAINS.items():
+        chain = _chain(corpus_stages, names, key_of, per_article_tables)
+        if chain and not all(cache.entry_path(corpus_kind(p.name), k, root).exists() for p, k in chain):
+            jobs[job] = {"chain": chain, "inputs": inputs, "root": root}
+    if not jobs:
+        return Ahead()
+    members = {p.name: job for job, state in jobs.items() for p, _ in state["chain"]}
+    return Ahead(start_forked(stage_ahead, jobs), members)
+
+
+def _chain(
+    corpus_stages: Sequence[PlannedStage],
+    names: Sequence[str],
+    key_of: Callable[..., str],
+    per_article_tables: set[str],
+) -> list[tuple[PlannedStage, str]]:
+    """Return the planned stages of ``names`` that can run ahead, in plan order, with their keys.
+
+    A stage qualifies when every table it reads is a per-article table or one of a chain stage
+    before it, so its key is known before any corpus stage has run here.
+    """
     chain: list[tuple[PlannedStage, str]] = []
     ready = set(per_article_tables)
     extra: dict[str, str] = {}
     for planned in corpus_stages:
         tables = set(planned.inputs) - {"articles", "cache_dir"}
-        if planned.name not in AHEAD_STAGES or not tables or not tables <= ready:
+        if planned.name not in names or not tables or not tables <= ready:
             continue
         key = key_of(planned, extra)
         chain.append((planned, key))
         ready.update(planned.stage.provides)
         extra.update(dict.fromkeys(planned.stage.provides, key))
-    if not chain or all(cache.entry_path(corpus_kind(p.name), k, root).exists() for p, k in chain):
-        return Ahead()
-    job = {"chain": chain, "inputs": inputs, "root": root}
-    return Ahead(start_forked(stage_ahead, {AHEAD_JOB: job}), [p.name for p, _ in chain])
+    return chain
