@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.core.cache import content_key
-from analysis.core.digest import code_digest
+from analysis.core.digest import code_digests
 from analysis.core.stage import BUILTIN_INPUTS, Stage, check_columns, parameter_for, registered
 
 #: Modules whose ``@stage`` declarations make up the pipeline, in data-flow order (ties in the plan's
@@ -257,9 +257,10 @@ def plan(
     ordered = order_stages(collect(modules), include=include, modules=modules)
     settings = dict(settings or {})
     out = []
+    digests = code_digests(s.module for s in ordered)
     for s in ordered:
         used = {name: settings[name] for name in s.inputs if name in settings}
-        digest = code_digest(s.module)
+        digest = digests[s.module]
         if used:
             digest = content_key(digest, sorted((name, d) for name, (_, d) in used.items()))
         out.append(PlannedStage(s, digest, {name: value for name, (value, _) in used.items()}))

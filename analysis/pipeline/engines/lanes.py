@@ -47,6 +47,10 @@ from analysis.pipeline.timing import Timer
 LANE_MAX_CHUNKS = 2
 #: Jobs of up to this many chunks run in one set of lanes (the 2,000-article bench: 16 chunks).
 LANE_RECYCLE_FROM_CHUNKS = 40
+#: Articles to compute from which the heap's freed pages are handed back before the lanes are forked.
+#: A full collection over the loaded model costs ~0.1 s; below this the lanes are short-lived and
+#: small (an incremental run's few new articles), so the few freed pages they could copy do not matter.
+RELEASE_BEFORE_FORK_MIN_ARTICLES = 200
 #: Articles per lane that repay forking one when the model and shared data are already loaded here
 #: (a fork and a cache write per chunk, against parsing and analysing ~10 articles: ~1 s).
 MIN_ARTICLES_PER_PRELOADED_LANE = 10
@@ -192,7 +196,8 @@ class LanesEngine(LocalEngine):
             started = time.perf_counter()
             preload_lanes()
             timer.add("preload", time.perf_counter() - started)
-        release_memory()  # the lanes are forked from here: leave them no freed pages to copy
+        if sum(len(c) for c in chunks) >= RELEASE_BEFORE_FORK_MIN_ARTICLES:
+            release_memory()  # the lanes are forked from here: leave them no freed pages to copy
         if forking:
             gc.freeze()  # the lanes' garbage collector then never touches (and so copies) the shared objects
         order = sorted(range(len(chunks)), key=lambda i: -sum(chunks[i]["text"].map(len)))
