@@ -48,9 +48,12 @@ ENGINES: tuple[str, ...] = ("pandas", "serial", "lanes", "dask")
 #: articles); with 125 the parts of a 20,000-article cold build measured stay under 2 GB (docs/scale.md).
 #: Cached per-article tables are reused only by runs with the same chunk size.
 CHUNK_SIZE: int = int(os.environ.get("OUTLET_FRAMING_CHUNK_SIZE", "0")) or 125
-#: Up to this many articles, ``analysis.run`` computes ``claims`` in a forked process while the
-#: other corpus stages run here (both cores busy; the same tables). Above it they run one after
-#: another, so two stages' working sets are never held at once (the memory bound at 20,000 articles).
+#: Up to this many articles, ``analysis.run`` computes the slow corpus stages (``stories`` and
+#: ``claims``; ``entity_frequencies``, ``sources`` and ``source_balance``) in two forked processes
+#: while the other corpus stages run here (both cores busy; the same tables), and leaves the parser it
+#: loaded for the lanes to the garbage collector instead of collecting it at once (~0.1 s). Above it
+#: they run one after another, so two stages' working sets are never held at once (the memory bound
+#: at 20,000 articles), and each stage starts from a collected, trimmed heap.
 CORPUS_OVERLAP_MAX_ARTICLES: int = 5000
 #: Up to this many bytes of source files, ``analysis.run`` with the ``pandas`` or ``lanes`` engine
 #: and 2+ processes loads the spaCy model and the shared read-only data while the forked loader

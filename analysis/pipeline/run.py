@@ -210,7 +210,8 @@ def run(source_or_articles: Any, options: RunOptions | None = None, /, **kw: Any
     parsed_here = computed.engine == "serial" and computed.chunks_cached < len(chunks)
     if any(preloaded) and not parsed_here:  # loaded for lanes (or unused): the corpus stages need no parser
         load_model.cache_clear()
-        release_memory()
+        if len(articles) > config.CORPUS_OVERLAP_MAX_ARTICLES:  # a large corpus: its stages need the room now
+            release_memory()
     tables = computed.tables
     ahead: dict[str, int] = {}
     tables.add(
