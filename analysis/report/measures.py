@@ -61,7 +61,9 @@ def interval_figure(
     """Plot one point with its interval per row (rows in table order), coloured by ``color_by``.
 
     The point is column ``value``, the interval columns ``<value>_low`` and ``<value>_high`` (the
-    table vocabulary of ``docs/architecture.md``).
+    table vocabulary of ``docs/architecture.md``). The intervals are over articles, so a row
+    without one (a single article) is drawn as a point only, and the x-axis label says how many
+    rows that is.
 
     Returns
     -------
@@ -82,6 +84,9 @@ def interval_figure(
     if zero_line:
         ax.axvline(0, color="grey", linewidth=1, linestyle="--")
     ax.set_title(title)
+    bare = int((table[low].isna() | table[high].isna()).sum())
+    if bare:
+        xlabel = f"{xlabel}\n({bare} of {len(table)} rows: a single article, so a point and no interval)"
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return fig

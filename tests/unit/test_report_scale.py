@@ -142,6 +142,27 @@ def test_per_article_figures_become_per_outlet_above_the_cap():
     plt.close(fig)
 
 
+def test_interval_figure_says_which_rows_have_no_interval():
+    """A row whose interval is missing (one article) is a point only, and the axis label says so."""
+    import matplotlib.pyplot as plt
+
+    table = pd.DataFrame(
+        {
+            "label": ["a", "b", "c"],
+            "v": [0.1, -0.2, 0.3],
+            "v_low": [0.0, np.nan, 0.1],
+            "v_high": [0.2, np.nan, 0.5],
+        }
+    )
+    kw = {"label": "label", "value": "v", "color_by": None, "title": "t", "xlabel": "x", "ylabel": "y"}
+    fig = report.interval_figure(table, **kw)
+    assert fig.axes[0].get_xlabel() == "x\n(1 of 3 rows: a single article, so a point and no interval)"
+    plt.close(fig)
+    full = report.interval_figure(table.dropna(), **kw)
+    assert full.axes[0].get_xlabel() == "x"
+    plt.close(full)
+
+
 def test_most_mentioned_entities_reads_given_mentions_of_ok_articles():
     articles = _articles(3).assign(status=["ok", "ok", "duplicate"])
     mentions = pd.DataFrame(
