@@ -40,6 +40,8 @@ _ARRAY_ATTRS = (
     "SENT_START", "IDX", "LENGTH", "ORTH", "SPACY", "LEMMA", "POS", "TAG", "DEP", "HEAD",
     "ENT_IOB", "ENT_TYPE", "IS_STOP", "IS_PUNCT", "LIKE_NUM",
 )  # fmt: skip
+#: The attributes among them that hold strings (``ORTH`` first: unused when the text was true-cased).
+_STRING_ATTRS = ("ORTH", "LEMMA", "POS", "TAG", "DEP", "ENT_TYPE")
 #: ``Token.ent_iob_`` of each ``ENT_IOB`` code.
 _IOB_NAMES = np.array(["", "I", "O", "B"], dtype=object)
 
@@ -79,11 +81,15 @@ def _doc_columns(
     idx = col["IDX"].astype(np.int64)
     ends = idx + col["LENGTH"].astype(np.int64)
     positions = np.arange(n, dtype=np.int64)
+    # the string columns in one look-up: a hash (or symbol id) names the same string in any column
+    named = _STRING_ATTRS if original is None else _STRING_ATTRS[1:]
+    strings = _strings(doc, arr[:, [_ARRAY_ATTRS.index(a) for a in named]].T).reshape(len(named), n)
+    lemma, pos, tag, dep, ent_type = strings[-5:]
     if original is not None:  # the parse read a true-cased copy: keep the article's own characters
         spans = zip(idx.tolist(), ends.tolist(), strict=True)
         texts = np.array([original[a:b] for a, b in spans], dtype=object)
     else:
-        texts = _strings(doc, col["ORTH"])
+        texts = strings[0]
     return {
         **head,
         "sentence_id": sentence_id.astype(np.int64),
@@ -92,13 +98,13 @@ def _doc_columns(
         "end_char": ends + offset,
         "text": texts,
         "whitespace": col["SPACY"].astype(bool),
-        "lemma": _strings(doc, col["LEMMA"]),
-        "pos": _strings(doc, col["POS"]),
-        "tag": _strings(doc, col["TAG"]),
-        "dep": _strings(doc, col["DEP"]),
+        "lemma": lemma,
+        "pos": pos,
+        "tag": tag,
+        "dep": dep,
         "head": positions + col["HEAD"].view(np.int64) + token_offset,  # HEAD is relative
         "ent_iob": _IOB_NAMES[col["ENT_IOB"].astype(np.int64)],
-        "ent_type": _strings(doc, col["ENT_TYPE"]),
+        "ent_type": ent_type,
         "is_stop": col["IS_STOP"].astype(bool),
         "is_punct": col["IS_PUNCT"].astype(bool),
         "like_num": col["LIKE_NUM"].astype(bool),
