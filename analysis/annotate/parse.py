@@ -26,6 +26,9 @@ FIELDS = ("title", "text")
 #: (each extra process loads its own model copy, ~10 s and ~0.9 GB on 2 cores).
 MIN_ARTICLES_PER_PROCESS = 100
 
+#: One article's (or one parsed part's) token columns, by name.
+Columns = dict[str, np.ndarray]
+
 TOKEN_COLUMNS: tuple[str, ...] = (
     "article_id", "field", "sentence_id", "token_id", "start_char", "end_char", "text", "whitespace",
     "lemma", "pos", "tag", "dep", "head", "ent_iob", "ent_type", "is_stop", "is_punct", "like_num",
@@ -37,6 +40,8 @@ _ARRAY_ATTRS = (
     "SENT_START", "IDX", "LENGTH", "ORTH", "SPACY", "LEMMA", "POS", "TAG", "DEP", "HEAD",
     "ENT_IOB", "ENT_TYPE", "IS_STOP", "IS_PUNCT", "LIKE_NUM",
 )  # fmt: skip
+#: The attributes among them that hold strings (``ORTH`` first: unused when the text was true-cased).
+_STRING_ATTRS = ("ORTH", "LEMMA", "POS", "TAG", "DEP", "ENT_TYPE")
 #: ``Token.ent_iob_`` of each ``ENT_IOB`` code.
 _IOB_NAMES = np.array(["", "I", "O", "B"], dtype=object)
 
@@ -49,6 +54,63 @@ def _strings(doc, hashes: np.ndarray) -> np.ndarray:
     return names[inverse.reshape(-1)]
 
 
+def _doc_columns(
+    doc,
+    offset: int,
+    token_offset: int,
+    sentence_offset: int,
+    original: str | None = None,
+    field: str | None = None,
+) -> dict[str, np.ndarray]:
+    """Return one row per token of ``doc`` as columns (:data:`TOKEN_COLUMNS` but ``article_id, field``).
+
+    All attributes come from one ``Doc.to_array`` call instead of Python access to each
+    ``Token`` (creating Token objects was a fifth of the parse time). ``original``: the text
+    before true-casing (same length as ``doc.text``); token texts are taken from it.
+    ``field``: when given, a first column ``field`` holding it.
+    """
+    n = len(doc)
+    head = {} if field is None else {"field": np.full(n, field, dtype=object)}
+    if n == 0:
+        return {**head, **{c: np.empty(0, dtype=column_dtype(c)) for c in TOKEN_COLUMNS[2:]}}
+    arr = doc.to_array(list(_ARRAY_ATTRS))
+    col = {name: arr[:, i] for i, name in enumerate(_ARRAY_ATTRS)}
+    starts = col["SENT_START"].view(np.int64).copy()
+    starts[0] = 1
+    sentence_id = np.cumsum(starts == 1) - 1 + sentence_offset
+    idx = col["IDX"].astype(np.int64)
+    ends = idx + col["LENGTH"].astype(np.int64)
+    positions = np.arange(n, dtype=np.int64)
+    # the string columns in one look-up: a hash (or symbol id) names the same string in any column
+    named = _STRING_ATTRS if original is None else _STRING_ATTRS[1:]
+    strings = _strings(doc, arr[:, [_ARRAY_ATTRS.index(a) for a in named]].T).reshape(len(named), n)
+    lemma, pos, tag, dep, ent_type = strings[-5:]
+    if original is not None:  # the parse read a true-cased copy: keep the article's own characters
+        spans = zip(idx.tolist(), ends.tolist(), strict=True)
+        texts = np.array([original[a:b] for a, b in spans], dtype=object)
+    else:
+        texts = strings[0]
+    return {
+        **head,
+        "sentence_id": sentence_id.astype(np.int64),
+        "token_id": positions + token_offset,
+        "start_char": idx + offset,
+        "end_char": ends + offset,
+        "text": texts,
+        "whitespace": col["SPACY"].astype(bool),
+        "lemma": lemma,
+        "pos": pos,
+        "tag": tag,
+        "dep": dep,
+        "head": positions + col["HEAD"].view(np.int64) + token_offset,  # HEAD is relative
+        "ent_iob": _IOB_NAMES[col["ENT_IOB"].astype(np.int64)],
+        "ent_type": ent_type,
+        "is_stop": col["IS_STOP"].astype(bool),
+        "is_punct": col["IS_PUNCT"].astype(bool),
+        "like_num": col["LIKE_NUM"].astype(bool),
+    }
+
+
 def _doc_tokens(
     doc,
     offset: int,
@@ -57,51 +119,8 @@ def _doc_tokens(
     original: str | None = None,
     field: str | None = None,
 ) -> pd.DataFrame:
-    """Return one row per token of ``doc`` (columns :data:`TOKEN_COLUMNS` without ``article_id, field``).
-
-    All attributes come from one ``Doc.to_array`` call instead of Python access to each
-    ``Token`` (creating Token objects was a fifth of the parse time). ``original``: the text
-    before true-casing (same length as ``doc.text``); token texts are taken from it.
-    ``field``: when given, a first column ``field`` holding it (built with the others: inserting
-    a column afterwards copies the frame).
-    """
-    n = len(doc)
-    head = {} if field is None else {"field": np.full(n, field, dtype=object)}
-    if n == 0:
-        return pd.DataFrame(columns=[*head, *TOKEN_COLUMNS[2:]])
-    arr = doc.to_array(list(_ARRAY_ATTRS))
-    col = {name: arr[:, i] for i, name in enumerate(_ARRAY_ATTRS)}
-    starts = col["SENT_START"].view(np.int64).copy()
-    starts[0] = 1
-    sentence_id = np.cumsum(starts == 1) - 1 + sentence_offset
-    idx = col["IDX"].astype(np.int64)
-    positions = np.arange(n, dtype=np.int64)
-    texts = _strings(doc, col["ORTH"])
-    if original is not None:  # the parse read a true-cased copy: keep the article's own characters
-        ends = idx + col["LENGTH"].astype(np.int64)
-        spans = zip(idx.tolist(), ends.tolist(), strict=True)
-        texts = np.array([original[a:b] for a, b in spans], dtype=object)
-    return pd.DataFrame(
-        {
-            **head,
-            "sentence_id": sentence_id.astype(np.int64),
-            "token_id": positions + token_offset,
-            "start_char": idx + offset,
-            "end_char": idx + col["LENGTH"].astype(np.int64) + offset,
-            "text": texts,
-            "whitespace": col["SPACY"].astype(bool),
-            "lemma": _strings(doc, col["LEMMA"]),
-            "pos": _strings(doc, col["POS"]),
-            "tag": _strings(doc, col["TAG"]),
-            "dep": _strings(doc, col["DEP"]),
-            "head": positions + col["HEAD"].view(np.int64) + token_offset,  # HEAD is relative
-            "ent_iob": _IOB_NAMES[col["ENT_IOB"].astype(np.int64)],
-            "ent_type": _strings(doc, col["ENT_TYPE"]),
-            "is_stop": col["IS_STOP"].astype(bool),
-            "is_punct": col["IS_PUNCT"].astype(bool),
-            "like_num": col["LIKE_NUM"].astype(bool),
-        }
-    )
+    """Return :func:`_doc_columns` as a table."""
+    return pd.DataFrame(_doc_columns(doc, offset, token_offset, sentence_offset, original, field))
 
 
 def _chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -160,8 +179,8 @@ def parsed_titles(rows: pd.DataFrame) -> pd.Series:
 
 def _parse_missing(
     todo: list[tuple[str, str, str, str]], nlp, *, n_process: int, batch_size: int, root, progress: bool
-) -> Iterator[tuple[str, pd.DataFrame]]:
-    """Parse (key, article_id, title, text) items; yield (key, token table) and write each to the cache."""
+) -> Iterator[tuple[str, Columns]]:
+    """Parse (key, article_id, title, text) items; yield (key, token columns) and write each to the cache."""
     jobs = []
     for key, _, title, text in todo:
         parts = article_jobs(title, text)
@@ -170,28 +189,71 @@ def _parse_missing(
             cased = truecase(chunk, text if field == "title" else "")
             original = chunk if cased != chunk else None
             jobs.append((cased, (key, field, offset, i == len(parts) - 1, original)))
-    pending: dict[str, list[pd.DataFrame]] = {}
+    pending: dict[str, list[Columns]] = {}
     counters: dict[tuple[str, str], tuple[int, int]] = {}
     done, started, total = 0, time.monotonic(), len(todo)
     for doc, (key, field, offset, last, original) in nlp.pipe(
         jobs, as_tuples=True, batch_size=batch_size, n_process=n_process
     ):
         tok_off, sent_off = counters.get((key, field), (0, 0))
-        table = _doc_tokens(doc, offset, tok_off, sent_off, original, field)
-        if len(table):
-            counters[(key, field)] = (
-                int(table["token_id"].iloc[-1]) + 1,
-                int(table["sentence_id"].iloc[-1]) + 1,
-            )
-        pending.setdefault(key, []).append(table)
+        part = _doc_columns(doc, offset, tok_off, sent_off, original, field)
+        if len(part["token_id"]):
+            counters[(key, field)] = (int(part["token_id"][-1]) + 1, int(part["sentence_id"][-1]) + 1)
+        pending.setdefault(key, []).append(part)
         if last:
-            tokens = pd.concat(pending.pop(key), ignore_index=True)
-            cache.write("tokens", key, tokens, root)
+            parts = pending.pop(key)
+            tokens = (
+                parts[0]
+                if len(parts) == 1
+                else {c: np.concatenate([p[c] for p in parts]) for c in _ENTRY_SCHEMA}
+            )
+            cache.write_columns("tokens", key, tokens, root)
             done += 1
             if progress and (done % 200 == 0 or done == total):
                 rate = done / max(time.monotonic() - started, 1e-9)
                 print(f"  annotated {done}/{total} articles ({rate:.1f}/s)", file=sys.stderr, flush=True)
             yield key, tokens
+
+
+def _entry_exists(key: str, root) -> bool:
+    """Tell whether the token entry of ``key`` is cached (in the current or the earlier Parquet layout)."""
+    return (
+        cache.entry_path("tokens", key, root, suffix=cache.COLUMNS_SUFFIX).exists()
+        or cache.entry_path("tokens", key, root).exists()
+    )
+
+
+def _read_entry(key: str, root) -> Columns | None:
+    """Read one article's cached token columns, or None when missing, unreadable or of another layout.
+
+    Entries are :func:`analysis.core.cache.write_columns` files. An entry an earlier version
+    wrote as Parquet under the same key (same model, pipes, ``PIPELINE_VERSION`` and text) holds
+    the same table and is read as well, so a new layout does not re-parse a corpus.
+    """
+    columns = cache.read_columns("tokens", key, root, schema=_ENTRY_SCHEMA)
+    if columns is not None or not cache.entry_path("tokens", key, root).exists():
+        return columns
+    table = cache.read("tokens", key, root)
+    if table is None or list(table.columns) != list(_ENTRY_SCHEMA):
+        return None
+    if any(table[c].dtype != np.dtype(t) for c, t in _ENTRY_SCHEMA.items()):
+        return None
+    return {c: table[c].to_numpy() for c in _ENTRY_SCHEMA}
+
+
+def _chunk_table(parts: list[tuple[str, Columns]]) -> pd.DataFrame:
+    """Build one chunk's token table (columns :data:`TOKEN_COLUMNS`) from (article id, token columns) pairs.
+
+    One concatenation per column and one ``DataFrame`` per chunk, not one per article.
+    """
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in TOKEN_COLUMNS})
+    ids = np.empty(len(parts), dtype=object)
+    ids[:] = [article_id for article_id, _ in parts]
+    data = {"article_id": np.repeat(ids, [len(columns["token_id"]) for _, columns in parts])}
+    for name in TOKEN_COLUMNS[1:]:
+        data[name] = np.concatenate([columns[name] for _, columns in parts])
+    return pd.DataFrame(data)
 
 
 def article_key(title: str, text: str, fingerprint: str) -> str:
@@ -215,7 +277,7 @@ def _plan(
             key = article_key(title, text, fingerprint)
             if not (title.strip() or text.strip()):
                 action = "empty"
-            elif key in scheduled or cache.entry_path("tokens", key, cache_dir).exists():
+            elif key in scheduled or _entry_exists(key, cache_dir):
                 action = "read"
             else:
                 action = "parse"
@@ -257,7 +319,7 @@ def iter_tokens(
     chunks = list(chunks)
     fingerprint = model_fingerprint()
     plans, todo = _plan(chunks, fingerprint, cache_dir)
-    parsed: Iterator[tuple[str, pd.DataFrame]] = iter(())
+    parsed: Iterator[tuple[str, Columns]] = iter(())
     if todo:
         n_articles = sum(len(p) for p in plans)
         show = progress if progress is not None else len(todo) > 100
@@ -279,8 +341,8 @@ def iter_tokens(
             progress=show,
         )
     for plan in plans:
-        seen: dict[str, pd.DataFrame] = {}
-        frames = []
+        seen: dict[str, Columns | None] = {}
+        parts: list[tuple[str, Columns]] = []
         for key, article_id, action in plan:
             if key in seen:
                 table = seen[key]
@@ -289,7 +351,7 @@ def iter_tokens(
                 if got != key:  # nlp.pipe keeps order; this would be a bug, not bad input
                     raise RuntimeError("token stream out of order")
             elif action == "read":
-                table = cache.read("tokens", key, cache_dir)
+                table = _read_entry(key, cache_dir)
                 if table is None:  # vanished or corrupt since planning: parse it now
                     title, text = _texts_for(plans, chunks, key)
                     _, table = next(
@@ -305,12 +367,9 @@ def iter_tokens(
             else:
                 table = None
             seen[key] = table
-            if table is not None and len(table):
-                frames.append(table.assign(article_id=article_id))
-        if not frames:
-            yield pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in TOKEN_COLUMNS})
-        else:
-            yield pd.concat(frames, ignore_index=True)[list(TOKEN_COLUMNS)]
+            if table is not None and len(table["token_id"]):
+                parts.append((article_id, table))
+        yield _chunk_table(parts)
     # every item has been taken: finish the nlp.pipe stream now so its worker processes exit
     for _ in parsed:
         pass
@@ -367,3 +426,7 @@ def column_dtype(column: str) -> str:
     if column in {"whitespace", "is_stop", "is_punct", "like_num"}:
         return "bool"
     return "object"
+
+
+#: The columns of one article's cached token entry and their dtypes: :data:`TOKEN_COLUMNS` but ``article_id``.
+_ENTRY_SCHEMA: dict[str, str] = {c: column_dtype(c) for c in TOKEN_COLUMNS[1:]}

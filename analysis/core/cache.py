@@ -5,7 +5,8 @@ entries (:func:`write`, :func:`write_pickle`), the segments of
 :class:`analysis.core.rowstore.RowStore` (written with :func:`write`) and
 derived model files (:func:`write_atomic`).
 
-A cache entry is one Parquet file named by a hash of everything its content
+A cache entry is one Parquet file (or, for the per-article token tables, one
+compressed column file: :func:`write_columns`) named by a hash of everything its content
 depends on (the text, the model name and version, the stage's settings). A
 changed input gives a new key, so stale entries are never read; they are only
 left behind (``make clean`` removes them). Writes go to a temporary file in
@@ -21,10 +22,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import struct
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
@@ -130,6 +134,73 @@ def read_object(kind: str, key: str, root: str | os.PathLike | None = None) -> A
             return pickle.load(fh)
     except Exception:  # a corrupt entry is a miss, never a crash
         return None
+
+
+#: First bytes of a column entry (:func:`write_columns`); a new layout gets a new number.
+COLUMNS_MAGIC = b"OFCOLS1\n"
+#: Suffix of column entries.
+COLUMNS_SUFFIX = ".cols"
+_COLUMNS_HEADER = struct.Struct("<8sQ")  # magic, size of the uncompressed pickle
+
+
+def write_columns(
+    kind: str, key: str, columns: Mapping[str, np.ndarray], root: str | os.PathLike | None = None
+) -> Path:
+    """Write named 1-D numpy arrays of equal length as one entry, atomically.
+
+    The layout: :data:`COLUMNS_MAGIC`, the uncompressed size, then an LZ4-compressed
+    pickle (protocol 5) of ``{name: array}``. For a small table of strings and numbers this
+    writes and reads several times faster than Parquet (whose encoding and Arrow conversion
+    dominate at a few hundred rows) and takes less space. Object columns are pickled element
+    by element, so identical string objects are stored once.
+    """
+    import pyarrow as pa
+
+    data = pickle.dumps({name: np.asarray(values) for name, values in columns.items()}, protocol=5)
+    packed = pa.compress(data, codec="lz4", asbytes=True)
+
+    def dump(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            fh.write(_COLUMNS_HEADER.pack(COLUMNS_MAGIC, len(data)))
+            fh.write(packed)
+
+    return _atomic(entry_path(kind, key, root, suffix=COLUMNS_SUFFIX), key, dump)
+
+
+def read_columns(
+    kind: str, key: str, root: str | os.PathLike | None = None, *, schema: Mapping[str, str]
+) -> dict[str, np.ndarray] | None:
+    """Read an entry written by :func:`write_columns`, or None when missing, unreadable or not ``schema``.
+
+    ``schema`` maps each column name to its numpy dtype (``"int64"``, ``"bool"``, ``"object"``):
+    an entry holding other columns, other dtypes, arrays that are not 1-D or of unequal length
+    is a miss (recomputed), never a wrong table.
+    """
+    import pyarrow as pa
+
+    path = entry_path(kind, key, root, suffix=COLUMNS_SUFFIX)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    try:
+        magic, size = _COLUMNS_HEADER.unpack_from(raw)
+        if magic != COLUMNS_MAGIC:
+            return None
+        data = pa.decompress(memoryview(raw)[_COLUMNS_HEADER.size :], size, codec="lz4", asbytes=True)
+        columns = pickle.loads(data)
+    except Exception:  # a corrupt entry is a miss, never a crash
+        return None
+    if not isinstance(columns, dict) or list(columns) != list(schema):
+        return None
+    lengths = set()
+    for name, dtype in schema.items():
+        values = columns[name]
+        if not isinstance(values, np.ndarray) or values.ndim != 1 or values.dtype != np.dtype(dtype):
+            return None
+        lengths.add(len(values))
+    return columns if len(lengths) <= 1 else None
 
 
 def replace_atomically(path: Path, dump, *, prefix: str, suffix: str = ".tmp") -> None:

@@ -143,3 +143,72 @@ def test_doc_tokens_equal_a_table_built_token_by_token():
     assert got["field"].dtype == object and got["token_id"].dtype == "int64"
     without = parse_mod._doc_tokens(doc, 7, 3, 2)
     pd.testing.assert_frame_equal(got.drop(columns="field"), without)
+
+
+def _spy_parses(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    real = parse_mod._parse_missing
+
+    def spy(todo, *args, **kwargs):
+        calls.append(len(todo))
+        yield from real(todo, *args, **kwargs)
+
+    monkeypatch.setattr(parse_mod, "_parse_missing", spy)
+    return calls
+
+
+_TWO = pd.DataFrame(
+    {
+        "article_id": ["a", "b"],
+        "title": ["Macron in Berlin", ""],
+        "text": ["Emmanuel Macron spoke in Berlin.\n\nHe left.", "Angela Merkel visited Paris on Monday."],
+    }
+)
+
+
+def test_a_damaged_token_entry_is_parsed_again(tmp_path, monkeypatch):
+    first = analysis.annotate(_TWO, cache_dir=tmp_path)
+    entries = sorted((tmp_path / "tokens").rglob(f"*{parse_mod.cache.COLUMNS_SUFFIX}"))
+    assert len(entries) == 2
+    entries[0].write_bytes(entries[0].read_bytes()[:40])
+    calls = _spy_parses(monkeypatch)
+    again = analysis.annotate(_TWO, cache_dir=tmp_path)
+    assert calls == [1]  # the damaged article only, then written back whole
+    pd.testing.assert_frame_equal(again.tokens, first.tokens)
+    assert analysis.annotate(_TWO, cache_dir=tmp_path).tokens.equals(first.tokens) and calls == [1]
+
+
+def test_token_entries_of_the_parquet_layout_are_read_and_checked(tmp_path, monkeypatch):
+    """An entry an earlier version wrote as Parquet under the same key is the same table: read, not parsed."""
+    first = analysis.annotate(_TWO, cache_dir=tmp_path)
+    for path in sorted((tmp_path / "tokens").rglob(f"*{parse_mod.cache.COLUMNS_SUFFIX}")):
+        key = path.stem
+        columns = parse_mod.cache.read_columns("tokens", key, tmp_path, schema=parse_mod._ENTRY_SCHEMA)
+        parse_mod.cache.write("tokens", key, pd.DataFrame(columns), tmp_path)
+        path.unlink()
+    calls = _spy_parses(monkeypatch)
+    legacy = analysis.annotate(_TWO, cache_dir=tmp_path)
+    assert calls == []
+    pd.testing.assert_frame_equal(legacy.tokens, first.tokens)
+    # a Parquet entry with other columns is a miss: parsed again, never misread
+    path = sorted((tmp_path / "tokens").rglob("*.parquet"))[0]
+    parse_mod.cache.write("tokens", path.stem, pd.read_parquet(path).drop(columns="lemma"), tmp_path)
+    again = analysis.annotate(_TWO, cache_dir=tmp_path)
+    assert calls == [1]
+    pd.testing.assert_frame_equal(again.tokens, first.tokens)
+
+
+def test_chunk_table_is_the_concatenation_of_the_articles_tables():
+    """One DataFrame per chunk from per-article columns equals concatenating per-article frames."""
+    nlp = ann_mod.load_model()
+    parts = []
+    texts = ["Lagarde spoke.", "The euro rose 0.3% in Frankfurt.\n\nIt fell.", "Lagarde spoke."]
+    for i, text in enumerate(texts):
+        parts.append((f"id{i}", parse_mod._doc_columns(nlp(text), 4, 0, 0, field="text")))
+    got = parse_mod._chunk_table(parts)
+    frames = [pd.DataFrame(cols).assign(article_id=aid) for aid, cols in parts]
+    want = pd.concat(frames, ignore_index=True)[list(ann_mod.TOKEN_COLUMNS)]
+    pd.testing.assert_frame_equal(got, want)
+    empty = parse_mod._chunk_table([])
+    assert list(empty.columns) == list(ann_mod.TOKEN_COLUMNS) and len(empty) == 0
+    assert empty["token_id"].dtype == "int64" and empty["is_stop"].dtype == bool

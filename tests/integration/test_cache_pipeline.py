@@ -14,17 +14,21 @@ import pytest
 
 from analysis import annotate as _annotate  # noqa: F401  (registers the lazy name)
 from analysis import config, pipeline
+from analysis.core.cache import COLUMNS_SUFFIX
 from analysis.core.digest import code_digest
 from analysis.pipeline import plan
 
 ROOT = Path(__file__).resolve().parents[2]
+
+#: Suffixes of complete cache entries (Parquet tables, pickles, token column files).
+ENTRY_SUFFIXES = {".parquet", ".pkl", COLUMNS_SUFFIX}
 
 
 def _files(root: Path, kind: str = "") -> dict[Path, int]:
     base = root / kind if kind else root
     if not base.exists():
         return {}
-    return {p: p.stat().st_mtime_ns for p in base.rglob("*") if p.suffix in {".parquet", ".pkl"}}
+    return {p: p.stat().st_mtime_ns for p in base.rglob("*") if p.suffix in ENTRY_SUFFIXES}
 
 
 def _assert_same_tables(a, b):
@@ -178,7 +182,7 @@ def test_a_build_killed_after_k_writes_resumes_from_those_entries(clean_run, tmp
     assert "InjectedFailure" in proc.stderr
     survivors = _files(cache)
     assert len(survivors) == k  # atomic writes: k complete entries, no partial files
-    assert not [p for p in cache.rglob("*") if p.is_file() and p.suffix not in {".parquet", ".pkl"}]
+    assert not [p for p in cache.rglob("*") if p.is_file() and p.suffix not in ENTRY_SUFFIXES]
 
     resumed = pipeline.run(config.SEEDS_DIR, cache_dir=cache, chunk_size=2, progress=False)
     assert resumed.info.cache_writes == total - k  # the k entries are reused, not rewritten
