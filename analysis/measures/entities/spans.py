@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
+from analysis.annotate.tables import column_list, field_runs, sorted_tokens
 from analysis.measures.entities.lexicon import (
     CREDIT_WORDS,
     DETERMINERS,
@@ -69,15 +69,14 @@ def field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], Field]:
     out: dict[tuple[str, str], Field] = {}
     if tokens.empty:
         return out
-    toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable")
-    aids = toks["article_id"].astype(str).to_numpy(dtype=object)
-    flds = toks["field"].astype(str).to_numpy(dtype=object)
-    bounds = [0, *(np.flatnonzero((aids[1:] != aids[:-1]) | (flds[1:] != flds[:-1])) + 1).tolist(), len(toks)]
-    texts = toks["text"].astype(str).tolist()
-    starts = toks["start_char"].astype("int64").tolist()
-    ends = toks["end_char"].astype("int64").tolist()
-    sents = toks["sentence_id"].astype("int64").tolist()
-    ids = toks["token_id"].astype("int64").tolist()
+    toks = sorted_tokens(tokens)  # the chunk's shared views (other stages read the same ones)
+    aids, flds, ends = field_runs(toks)
+    bounds = [0, *ends]
+    texts = column_list(toks, "text")
+    starts = column_list(toks, "start_char")
+    ends = column_list(toks, "end_char")
+    sents = column_list(toks, "sentence_id")
+    ids = column_list(toks, "token_id")
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # runs of one (article, field)
         key = (aids[a], flds[a])
         out[key] = Field(texts[a:b], starts[a:b], ends[a:b], sents[a:b], [fold(t) for t in texts[a:b]])
