@@ -264,12 +264,11 @@ def term_counts(
         )
     position = toks.groupby(toks["article_id"].astype(str), sort=False).cumcount().to_numpy()
     keep, codes, distinct = _counted_mask(toks)  # evaluated once per distinct lemma
-    kept = toks[keep]
     units = pd.DataFrame(
-        {
-            "article_id": kept["article_id"].astype(str).to_numpy(),
-            "field": kept["field"].to_numpy(),
-            "sentence_id": kept["sentence_id"].to_numpy(),
+        {  # column by column: no copy of the token table's other columns
+            "article_id": toks["article_id"].astype(str).to_numpy()[keep],
+            "field": toks["field"].to_numpy()[keep],
+            "sentence_id": toks["sentence_id"].to_numpy()[keep],
             "term": distinct.to_numpy()[codes[keep]],
             "entity": _name_mask(toks)[keep],
             "position": position[keep],
