@@ -84,12 +84,16 @@ def field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], Field]:
     return out
 
 
+#: Every role title and every word of one (what ``word == t or word in t.split()`` accepts).
+_TITLE_WORDS = frozenset(ROLE_TITLES) | frozenset(w for t in ROLE_TITLES for w in t.split())
+
+
 def _is_title_token(word: str, aliases: AliasTable) -> bool:
     if word in HONORIFICS or word in ROLE_MODIFIERS or word in ROLE_CHANGERS or word in DETERMINERS:
         return True
     if word in {"of", ",", "-"}:
         return True
-    if any(word == t or word in t.split() for t in ROLE_TITLES):
+    if word in _TITLE_WORDS:  # a role title or one of its words
         return True
     hit = aliases.entries.get(name_key(word))
     return hit is not None and hit.category in PLACEISH

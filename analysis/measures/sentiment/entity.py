@@ -171,10 +171,12 @@ def aggregate_articles(scored: pd.DataFrame, *, n_boot: int = config.N_BOOTSTRAP
     """Aggregate scored mentions (``article_id, canonical, label, sentiment``) per article x entity."""
     if scored.empty:
         return empty(ENTITY_SENTIMENT_COLUMNS)
-    keys = pd.MultiIndex.from_arrays([scored["article_id"].astype(str), scored["canonical"].astype(str)])
+    # (article, entity) tuples, as a MultiIndex's flat index gives them (without building one)
+    aids, names = scored["article_id"].astype(str).tolist(), scored["canonical"].astype(str).tolist()
+    pairs = zip(aids, names, strict=True)
+    flat = np.fromiter(pairs, dtype=object, count=len(scored))
     values = scored["sentiment"].to_numpy(dtype=float)
     labels = scored["label"].astype(str).to_numpy()
-    flat = keys.to_flat_index().to_numpy()  # (article, entity) tuples, made once
     ci = bootstrap_mean_ci_by(values, flat, n=n_boot)
     finite = np.isfinite(values)
     parts = pd.DataFrame(

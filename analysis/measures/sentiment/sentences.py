@@ -48,7 +48,10 @@ def _word_counts(tokens: pd.DataFrame) -> pd.Series:
     """Words per (article_id, field, sentence_id): tokens that are neither punctuation nor space."""
     if tokens.empty:
         return pd.Series(dtype="int64")
-    words = ~tokens["is_punct"].astype(bool) & (tokens["pos"] != "SPACE") & (tokens["text"].str.strip() != "")
+    # whether a token's text is more than whitespace, decided once per distinct text
+    codes, distinct = pd.factorize(tokens["text"], use_na_sentinel=False)
+    filled = np.asarray([t.strip() != "" if isinstance(t, str) else True for t in distinct], dtype=bool)
+    words = ~tokens["is_punct"].astype(bool) & (tokens["pos"] != "SPACE") & filled[codes]
     return words.groupby([tokens["article_id"], tokens["field"], tokens["sentence_id"]]).sum().astype("int64")
 
 
