@@ -177,7 +177,10 @@ def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.Data
     block, :func:`analysis.annotate.model.block_starts`).
     """
     if len(toks):
-        toks = toks[~toks["text"].astype(str).str.isspace().to_numpy()]
+        # whitespace tokens left out (each distinct text tested once); only the columns read are copied
+        codes, distinct = pd.factorize(toks["text"].astype(str))
+        space = np.asarray([t.isspace() for t in distinct], dtype=bool)[codes]
+        toks = toks.loc[~space, ["article_id", "field", "sentence_id", "start_char", "end_char"]]
     if toks.empty:
         return pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in SENTENCE_COLUMNS})
     keys = ["article_id", "field", "sentence_id"]
@@ -204,7 +207,10 @@ def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.Data
 
 def entities_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Derive spaCy's entity spans from the IOB columns of a token table (no parsing)."""
-    ents = toks[toks["ent_iob"].isin(["B", "I"])]
+    ents = toks.loc[
+        toks["ent_iob"].isin(["B", "I"]).to_numpy(),
+        ["article_id", "field", "sentence_id", "token_id", "start_char", "end_char", "ent_iob", "ent_type"],
+    ]  # only the columns read are copied
     if ents.empty:
         return pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in ENTITY_COLUMNS})
     new_span = (

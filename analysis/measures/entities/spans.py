@@ -56,6 +56,8 @@ class Field:
     folded: list[str]
     first_token: int = 0
     roles: dict[int, Role | None] = field(default_factory=dict)
+    #: what the context rules derive from the words once per field (its lines)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def role_at(self, start: int, aliases: AliasTable) -> Role | None:
         """Return :func:`parse_role` at ``start`` of the folded words (memoised: one table per call)."""
