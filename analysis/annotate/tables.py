@@ -146,7 +146,7 @@ def field_texts(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
     return out
 
 
-def _run_starts(table: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+def run_starts(table: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
     """Return the first row of each run of equal ``keys``, or None unless every key forms one run.
 
     When it returns, ``groupby(keys, sort=False)`` has exactly these groups in this order.
@@ -184,7 +184,7 @@ def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.Data
     if toks.empty:
         return pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in SENTENCE_COLUMNS})
     keys = ["article_id", "field", "sentence_id"]
-    starts = _run_starts(toks, keys)
+    starts = run_starts(toks, keys)
     if starts is not None:  # each sentence is one run of rows (as the parser writes them): no hashing
         grouped = _run_frame(toks, keys, starts)
         grouped["start_char"] = np.minimum.reduceat(toks["start_char"].to_numpy(), starts)
