@@ -13,7 +13,6 @@ captions, disclaimers and duplicated blocks distorted the numbers.
 from __future__ import annotations
 
 import functools
-from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -105,8 +104,7 @@ def text_syllables(text: str) -> int:
 
     if not text:
         return 0
-    # each distinct word looked up once, times its count (the same integer sum)
-    return sum(_lookup_syllables(w) * n for w, n in Counter(list_words(text, lowercase=True)).items())
+    return sum(_lookup_syllables(w) for w in list_words(text, lowercase=True))
 
 
 @preload
@@ -157,7 +155,7 @@ def indices(text: str) -> dict[str, float]:
     n_words = count_words(text)
     per_sentence = words_per_sentence(text)
     syllables = text_syllables(text) / n_words if n_words else 0.0
-    words = Counter(list_words(text))  # each distinct word tested once, weighted by its count
+    words = list_words(text)
     out: dict[str, float] = {}
     if per_sentence == 0 or syllables == 0:
         out["flesch_reading_ease"] = 0.0
@@ -170,14 +168,14 @@ def indices(text: str) -> dict[str, float]:
         )
         out["flesch_kincaid_grade"] = (0.39 * per_sentence) + (11.8 * syllables) - 15.59
     threshold = int(get_lang_cfg(LANG, "syllable_threshold"))
-    difficult = sum(n for w, n in words.items() if is_difficult_word(w, threshold))
+    difficult = sum(1 for w in words if is_difficult_word(w, threshold))
     out["gunning_fog"] = 0.4 * (per_sentence + 100 * difficult / n_words) if n_words else 0.0
     n_sentences = count_sentences(text)
-    poly = sum(n for w, n in words.items() if word_syllables(w) >= 3)
+    poly = sum(1 for w in words if word_syllables(w) >= 3)
     out["smog"] = (1.043 * (30 * (poly / n_sentences)) ** 0.5) + 3.1291 if n_sentences else 0.0
     out["coleman_liau"] = textstat.coleman_liau_index(text)
     if n_words:
-        hard = 100 * sum(n for w, n in words.items() if is_difficult_word(w, 0)) / n_words
+        hard = 100 * sum(1 for w in words if is_difficult_word(w, 0)) / n_words
         score = (0.1579 * hard) + (0.0496 * per_sentence)
         out["dale_chall"] = score + 3.6365 if hard > 5 else score
     else:

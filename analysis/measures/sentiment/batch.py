@@ -278,23 +278,8 @@ def _joint_codes(columns: list[np.ndarray]) -> np.ndarray:
     return code
 
 
-#: The :class:`TokenArrays` fields a :class:`~.features.Sentence` holds as lists, in its order.
-_SENTENCE_LISTS = ("text", "ws", "lemma", "pos", "dep", "valence", "negated", "vader")
-
-
-def sentence_lists(arrays: TokenArrays) -> dict[str, list]:
-    """Return the :data:`_SENTENCE_LISTS` columns of the chunk as lists (sliced per sentence)."""
-    return {name: getattr(arrays, name).tolist() for name in _SENTENCE_LISTS}
-
-
-def sentence_at(
-    arrays: TokenArrays, start: int, length: int, lists: dict[str, list] | None = None
-) -> Sentence:
-    """Return the :class:`~.features.Sentence` of tokens ``start:start + length`` (heads made local).
-
-    ``lists`` (:func:`sentence_lists`, made once for many sentences) gives the words and tags as
-    list slices; without it they are read from the arrays.
-    """
+def sentence_at(arrays: TokenArrays, start: int, length: int) -> Sentence:
+    """Return the :class:`~.features.Sentence` of tokens ``start:start + length`` (heads made local)."""
     sl = slice(start, start + length)
     head = arrays.head[sl] - arrays.token_id[start]
     # clause.tree's heads (a head outside the sentence makes a root), computed on the array
@@ -303,13 +288,11 @@ def sentence_at(
     for i, h in enumerate(fixed):
         if h != i:
             children[h].append(i)
-    if lists is None:
-        text, ws, lemma, pos, dep, valence, negated, vader = (
-            getattr(arrays, name)[sl].tolist() for name in _SENTENCE_LISTS
-        )
-    else:
-        text, ws, lemma, pos, dep, valence, negated, vader = (lists[name][sl] for name in _SENTENCE_LISTS)
-    return Sentence(text, ws, lemma, pos, dep, fixed, children, valence, negated, arrays.vector_id[sl], vader)
+    vector_ids = arrays.vector_id[sl]
+    return Sentence(arrays.text[sl].tolist(), arrays.ws[sl].tolist(), arrays.lemma[sl].tolist(),
+                    arrays.pos[sl].tolist(), arrays.dep[sl].tolist(), fixed, children,
+                    arrays.valence[sl].tolist(), arrays.negated[sl].tolist(), vector_ids,
+                    arrays.vader[sl].tolist())  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -506,7 +489,6 @@ def _distinct_targets(arrays: TokenArrays, located: Located) -> tuple[np.ndarray
     by_start: dict[int, int] = {}
     by_content: dict[tuple[bytes, bytes], int] = {}
     prepared: list[Sentence] = []
-    lists = sentence_lists(arrays)  # the chunk's columns as lists once, sliced per sentence
     sentence_of = np.empty(len(located.row), dtype=np.int64)
     for k, (start, length) in enumerate(zip(located.start.tolist(), located.length.tolist(), strict=True)):
         s = by_start.get(start)
@@ -517,7 +499,7 @@ def _distinct_targets(arrays: TokenArrays, located: Located) -> tuple[np.ndarray
             s = by_content.get(content)
             if s is None:
                 s = by_content[content] = len(prepared)
-                prepared.append(sentence_at(arrays, start, length, lists))
+                prepared.append(sentence_at(arrays, start, length))
             by_start[start] = s
         sentence_of[k] = s
     # one int64 key per (sentence, lo, hi), ordered as the triples are (lo <= hi < the longest sentence)
