@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from analysis.annotate.parse import FIELDS, column_dtype, text_of, tokens
 from analysis.core.stage import need, stage
+
+T = TypeVar("T")
+
+#: The order per-article stages read a token table in (a stable sort): by article, field and token.
+TOKEN_ORDER: tuple[str, ...] = ("article_id", "field", "token_id")
 
 SENTENCE_COLUMNS: tuple[str, ...] = ("article_id", "field", "sentence_id", "start_char", "end_char", "text")
 ENTITY_COLUMNS: tuple[str, ...] = (
@@ -41,6 +49,93 @@ class Annotations:
     entities: pd.DataFrame
 
 
+#: Views of live tables, by ``id`` of the table: (weak reference to it, {name: view}).
+_VIEWS: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
+
+
+def _forget(ref: weakref.ref, key: int) -> None:
+    entry = _VIEWS.get(key)
+    if entry is not None and entry[0] is ref:
+        del _VIEWS[key]
+
+
+def shared_view(table: pd.DataFrame, name: str, make: Callable[[], T]) -> T:
+    """Return ``make()``, computed once per table object and ``name`` while the table lives.
+
+    Several per-article stages read the same chunk's token table the same way (sorted, as
+    Python lists, lower-cased); each such view is computed by the first stage that asks and
+    shared by the others. A view is forgotten with its table. The table must not be changed
+    in place once a view of it is taken (token tables never are), and a caller must not
+    change the view it gets.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"text": ["A", "b"]})
+    >>> low = shared_view(t, "low", lambda: [w.lower() for w in t["text"]])
+    >>> low, shared_view(t, "low", list) is low
+    (['a', 'b'], True)
+    """
+    key = id(table)
+    entry = _VIEWS.get(key)
+    if entry is None or entry[0]() is not table:
+        entry = _VIEWS[key] = (weakref.ref(table, lambda ref, key=key: _forget(ref, key)), {})
+    views = entry[1]
+    if name not in views:
+        views[name] = make()
+    return views[name]
+
+
+def rows_where(table: pd.DataFrame, mask: Any) -> pd.DataFrame:
+    """Return ``table[mask]``, or ``table`` itself (no copy) when the mask keeps every row.
+
+    The caller must not change the result in place (it may be the caller's input).
+    """
+    keep = np.asarray(mask, dtype=bool)
+    return table if keep.all() else table[keep]
+
+
+def sorted_tokens(tokens: pd.DataFrame) -> pd.DataFrame:
+    """Return ``tokens`` sorted by :data:`TOKEN_ORDER` (stable; index kept), once per token table.
+
+    Filtering the sorted table gives the same rows in the same order as sorting the filtered one.
+    The result is shared: never change it in place.
+    """
+    return shared_view(tokens, "sorted", lambda: tokens.sort_values(list(TOKEN_ORDER), kind="stable"))
+
+
+def column_list(table: pd.DataFrame, column: str) -> list:
+    """Return ``table[column].tolist()``, once per table object (a shared list: never change it)."""
+    return shared_view(table, "list:" + column, lambda: table[column].tolist())
+
+
+def lower_list(table: pd.DataFrame, column: str) -> list[str]:
+    """Return the lower-cased strings of a column as a list, once per table (shared: never change it)."""
+    return shared_view(table, "lower:" + column, lambda: [w.lower() for w in column_list(table, column)])
+
+
+def field_runs(table: pd.DataFrame) -> tuple[list[str], list[str], list[int]]:
+    """Return the ``article_id`` and ``field`` strings of each row and the end of each run of one pair.
+
+    For a table sorted by :data:`TOKEN_ORDER` each (article, field) is one run; computed once per
+    table (shared lists: never change them).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"article_id": ["a", "a", "b"], "field": ["text", "text", "text"]})
+    >>> field_runs(t)[2]
+    [2, 3]
+    """
+
+    def make() -> tuple[list[str], list[str], list[int]]:
+        aids = table["article_id"].astype(str).tolist()
+        flds = table["field"].astype(str).tolist()
+        a, f = np.array(aids, dtype=object), np.array(flds, dtype=object)
+        ends = [*(np.flatnonzero((a[1:] != a[:-1]) | (f[1:] != f[:-1])) + 1).tolist(), len(aids)]
+        return aids, flds, ends if aids else []
+
+    return shared_view(table, "runs", make)
+
+
 def field_texts(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
     """Return ``{(article_id, field): text}`` for the title and body of each article."""
     out = {}
@@ -51,7 +146,7 @@ def field_texts(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
     return out
 
 
-def _run_starts(table: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+def run_starts(table: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
     """Return the first row of each run of equal ``keys``, or None unless every key forms one run.
 
     When it returns, ``groupby(keys, sort=False)`` has exactly these groups in this order.
@@ -82,11 +177,14 @@ def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.Data
     block, :func:`analysis.annotate.model.block_starts`).
     """
     if len(toks):
-        toks = toks[~toks["text"].astype(str).str.isspace().to_numpy()]
+        # whitespace tokens left out (each distinct text tested once); only the columns read are copied
+        codes, distinct = pd.factorize(toks["text"].astype(str))
+        space = np.asarray([t.isspace() for t in distinct], dtype=bool)[codes]
+        toks = toks.loc[~space, ["article_id", "field", "sentence_id", "start_char", "end_char"]]
     if toks.empty:
         return pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in SENTENCE_COLUMNS})
     keys = ["article_id", "field", "sentence_id"]
-    starts = _run_starts(toks, keys)
+    starts = run_starts(toks, keys)
     if starts is not None:  # each sentence is one run of rows (as the parser writes them): no hashing
         grouped = _run_frame(toks, keys, starts)
         grouped["start_char"] = np.minimum.reduceat(toks["start_char"].to_numpy(), starts)
@@ -109,7 +207,10 @@ def sentences_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.Data
 
 def entities_from_tokens(toks: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Derive spaCy's entity spans from the IOB columns of a token table (no parsing)."""
-    ents = toks[toks["ent_iob"].isin(["B", "I"])]
+    ents = toks.loc[
+        toks["ent_iob"].isin(["B", "I"]).to_numpy(),
+        ["article_id", "field", "sentence_id", "token_id", "start_char", "end_char", "ent_iob", "ent_type"],
+    ]  # only the columns read are copied
     if ents.empty:
         return pd.DataFrame({c: pd.Series(dtype=column_dtype(c)) for c in ENTITY_COLUMNS})
     new_span = (

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
+from analysis.annotate.tables import rows_where
 
 #: Columns that locate a piece of evidence in an article.
 EVIDENCE_COLUMNS: tuple[str, ...] = (
@@ -29,10 +30,10 @@ def ok_articles(articles: pd.DataFrame, *, need: tuple[str, ...] = ("article_id"
 
 
 def restrict(table: pd.DataFrame, ids: pd.Series | list[str]) -> pd.DataFrame:
-    """Keep the rows of ``table`` whose ``article_id`` is in ``ids``."""
+    """Keep the rows of ``table`` whose ``article_id`` is in ``ids`` (``table`` itself when all are kept)."""
     if table.empty:
         return table
-    return table[table["article_id"].astype(str).isin(set(map(str, ids)))]
+    return rows_where(table, table["article_id"].astype(str).isin(set(map(str, ids))))
 
 
 def norm_lemma(lemmas: pd.Series) -> pd.Series:

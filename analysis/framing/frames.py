@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.annotate.tables import sorted_tokens
 from analysis.core.stage import need, stage
 from analysis.core.stats import bootstrap_mean_ci
 from analysis.framing._evidence import (
@@ -80,23 +81,31 @@ __all__ = [
 # --------------------------------------------------------------------------- matching
 
 
-def _prepare_tokens(tokens: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    toks = tokens[tokens["pos"] != "SPACE"].sort_values(["article_id", "field", "token_id"], kind="stable")
-    toks = toks.reset_index(drop=True)
-    lemma = norm_lemma(toks["lemma"]).to_numpy()
-    lower = norm_lemma(toks["text"]).to_numpy()
+#: The token columns the matching reads (besides the ones :func:`_prepare_tokens` adds).
+_MATCH_COLUMNS = ("article_id", "field", "sentence_id", "start_char", "end_char", "pos", "dep")
+
+
+def _prepare_tokens(tokens: pd.DataFrame, fields: tuple[str, ...]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Return the tokens of ``fields`` but spaces, sorted by article, field and token, and the vocabulary.
+
+    The table holds :data:`_MATCH_COLUMNS` and the word codes and sentence groups the matching
+    reads; its rows are numbered from 0. The sorted token table is the chunk's shared one.
+    """
+    toks = sorted_tokens(tokens)
+    keep = np.flatnonzero((toks["field"].isin(fields) & (toks["pos"] != "SPACE")).to_numpy())
+    lemma = norm_lemma(pd.Series(toks["lemma"].to_numpy()[keep], dtype=object)).to_numpy()
+    lower = norm_lemma(pd.Series(toks["text"].to_numpy()[keep], dtype=object)).to_numpy()
     index = pd.Index(pd.unique(np.concatenate([lemma, lower])))
     vocab = {word: i for i, word in enumerate(index)}
-    return toks.assign(
-        _lemma=index.get_indexer(lemma),
-        _lower=index.get_indexer(lower),
-        _negator_lemma=pd.Series(lemma, index=toks.index).isin(NEGATORS),
-        _group=(
-            (toks["article_id"] != toks["article_id"].shift())
-            | (toks["field"] != toks["field"].shift())
-            | (toks["sentence_id"] != toks["sentence_id"].shift())
-        ).cumsum(),
-    ), vocab
+    out = pd.DataFrame({c: toks[c].to_numpy()[keep] for c in _MATCH_COLUMNS})
+    aid, fld, sid = (out[c].to_numpy() for c in ("article_id", "field", "sentence_id"))
+    new_group = np.ones(len(out), dtype=bool)
+    new_group[1:] = (aid[1:] != aid[:-1]) | (fld[1:] != fld[:-1]) | (sid[1:] != sid[:-1])
+    out["_lemma"] = index.get_indexer(lemma)
+    out["_lower"] = index.get_indexer(lower)
+    out["_negator_lemma"] = pd.Series(lemma, dtype=object).isin(NEGATORS).to_numpy()
+    out["_group"] = np.cumsum(new_group)
+    return out, vocab
 
 
 def _match(
@@ -208,7 +217,7 @@ def _frame_evidence(
     toks = restrict(ann.tokens, rows["article_id"])
     if toks.empty:
         return pd.DataFrame(columns=FRAME_EVIDENCE_COLUMNS)
-    toks, vocab = _prepare_tokens(toks[toks["field"].isin(fields)])
+    toks, vocab = _prepare_tokens(toks, fields)
     if toks.empty:
         return pd.DataFrame(columns=FRAME_EVIDENCE_COLUMNS)
     sent_group = toks["_group"].to_numpy()
@@ -326,9 +335,8 @@ def frames(
         ev = ev.reset_index(drop=True)
     toks = restrict(ann.tokens, rows["article_id"])
     if not toks.empty:
-        words = toks[
-            toks["field"].isin(fields) & ~toks["is_punct"].astype(bool) & (toks["pos"] != "SPACE")
-        ]
+        is_word = toks["field"].isin(fields) & ~toks["is_punct"].astype(bool) & (toks["pos"] != "SPACE")
+        words = toks.loc[is_word.to_numpy(), ["article_id"]]  # the one column counted: no copy of the rest
         n_words = words.groupby("article_id").size()
     else:
         n_words = pd.Series(dtype=int)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from analysis.annotate.tables import run_starts
 from analysis.core.stage import Partial, need, stage
 from analysis.framing._evidence import (
     NON_CONTENT_POS,
@@ -262,14 +263,19 @@ def term_counts(
                 "position": pd.Series(dtype="int64"),
             }
         )
-    position = toks.groupby(toks["article_id"].astype(str), sort=False).cumcount().to_numpy()
+    aid = toks["article_id"].astype(str).to_numpy()
+    starts = run_starts(pd.DataFrame({"article_id": aid}), ["article_id"])
+    if starts is not None:  # each article one run of rows (as the parser writes them): a row's place in it
+        lengths = np.diff(np.append(starts, len(aid)))
+        position = np.arange(len(aid)) - np.repeat(starts, lengths)
+    else:
+        position = toks.groupby(aid, sort=False).cumcount().to_numpy()
     keep, codes, distinct = _counted_mask(toks)  # evaluated once per distinct lemma
-    kept = toks[keep]
     units = pd.DataFrame(
-        {
-            "article_id": kept["article_id"].astype(str).to_numpy(),
-            "field": kept["field"].to_numpy(),
-            "sentence_id": kept["sentence_id"].to_numpy(),
+        {  # column by column: no copy of the token table's other columns
+            "article_id": aid[keep],
+            "field": toks["field"].to_numpy()[keep],
+            "sentence_id": toks["sentence_id"].to_numpy()[keep],
             "term": distinct.to_numpy()[codes[keep]],
             "entity": _name_mask(toks)[keep],
             "position": position[keep],

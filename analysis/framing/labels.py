@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.annotate.tables import column_list, field_runs, rows_where, sorted_tokens
 from analysis.core.stage import Partial, need, stage
 from analysis.framing.quotes import field_texts
-from analysis.framing.quotes.fields import ChunkTree, chunk_tree
+from analysis.framing.quotes.fields import ChunkTree, token_tree
 from analysis.schema import ok_articles
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -231,7 +232,7 @@ def label_occurrences(
     texts = field_texts(rows)
     ok_ids = set(rows["article_id"].astype(str))
     ments = mentions[mentions["article_id"].astype(str).isin(ok_ids)]
-    toks_all = ann.tokens[ann.tokens["article_id"].isin(ok_ids)]
+    toks_all = rows_where(ann.tokens, ann.tokens["article_id"].isin(ok_ids))
     need_q = {"article_id", "field", "speaker_start_char", "speaker_end_char", "speaker_canonical"}
     if not need_q <= set(quotes.columns):
         raise ValueError(f"quotes need columns {sorted(need_q - set(quotes.columns))} (from analysis.quotes)")
@@ -253,15 +254,13 @@ def label_occurrences(
             sp_by_field.setdefault((aid, fld), []).append((int(s), int(e), canonical))
     occ = []
     wanted = set(by_field) | set(sp_by_field)
-    field_keys = pd.MultiIndex.from_arrays([toks_all["article_id"].astype(str), toks_all["field"]])
-    toks_all = toks_all[field_keys.isin(list(wanted))] if wanted else toks_all.iloc[:0]
-    toks_all = toks_all.sort_values(["article_id", "field", "token_id"], kind="stable")
-    lists = {c: toks_all[c].tolist() for c in _TOKEN_FIELDS}
-    aids, flds = toks_all["article_id"].to_numpy(), toks_all["field"].to_numpy()
-    bounds = (np.flatnonzero((aids[1:] != aids[:-1]) | (flds[1:] != flds[:-1])) + 1).tolist()
-    ends = [*bounds, len(aids)]
-    ids, heads = toks_all["token_id"].to_numpy(), toks_all["head"].to_numpy()
-    tree = chunk_tree(ids, heads, ends) if len(aids) else None  # every field's tree at once
+    # the chunk's shared views of its token table (the quotes read the same ones); a field without
+    # mentions or speakers gives no occurrence, so its run is skipped rather than filtered out
+    toks_all = sorted_tokens(toks_all)
+    lists = {c: column_list(toks_all, c) for c in _TOKEN_FIELDS}
+    aids, flds, ends = field_runs(toks_all)
+    bounds = ends[:-1]
+    tree = token_tree(toks_all) if aids else None  # every field's tree at once
     normalised: dict[str, str] = {}  # names repeat: each label text normalised once
 
     def label_of(raw: str) -> str:
@@ -274,6 +273,8 @@ def label_occurrences(
         if lo >= hi:
             continue
         aid, fld = aids[lo], flds[lo]
+        if (aid, fld) not in wanted:
+            continue
         text = texts.get((str(aid), str(fld)), "")
         tok = _Tokens(cols={c: v[lo:hi] for c, v in lists.items()}, tree=tree, run=(lo, hi))
         spans = []

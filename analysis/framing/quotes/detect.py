@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.annotate.tables import rows_where
 from analysis.core.stage import need, stage
 from analysis.framing.quotes.coref import GENDERED_NOUNS, MORE_PERSON_NOUNS, PERSON_NOUNS
 from analysis.framing.quotes.fields import (
@@ -1348,7 +1349,7 @@ def quotes(
     ann = need(annotations, "annotations=", "quotes")
     mentions = need(mentions, "mentions=", "quotes")
     toks = ann.tokens
-    toks = toks[toks["article_id"].isin(set(rows["article_id"].astype(str)))]
+    toks = rows_where(toks, toks["article_id"].isin(set(rows["article_id"].astype(str))))
     lacking = {"article_id", "field", "start_char", "end_char", "text", "canonical"} - set(mentions.columns)
     if lacking:
         raise ValueError(f"mentions need columns {sorted(lacking)}; got {list(mentions.columns)}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.annotate.tables import column_list, field_runs, lower_list, shared_view, sorted_tokens
 from analysis.framing.quotes.lexicon import OPEN_CLOSE, OPENERS, WORD
 
 # --------------------------------------------------------------------------- per-field state
@@ -279,24 +280,30 @@ _LIST_COLUMNS = (
 
 
 def field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tuple[str, list[Field]]]:
-    """Yield (article_id, fields) from a token table sorted once, slicing plain lists (fast)."""
+    """Yield (article_id, fields) from a token table sorted once, slicing plain lists (fast).
+
+    The sorted table, its columns as lists, the lower-cased words and the dependency trees are
+    the chunk's shared views (:func:`analysis.annotate.tables.shared_view`): other stages reading
+    the same token table reuse them.
+    """
     if toks.empty:
         return
-    toks = toks.sort_values(["article_id", "field", "token_id"], kind="stable")
-    cols = {c: toks[c].tolist() for c in _LIST_COLUMNS}
-    lemma = cols["lemma"]
-    for k in [k for k, lem in enumerate(lemma) if lem in LEMMA_SLIPS]:
-        right, prefix = LEMMA_SLIPS[lemma[k]]
-        if cols["text"][k].lower().startswith(prefix):
-            lemma[k] = right
-    low = [w.lower() for w in cols["text"]]  # once per chunk, not in every rule that compares words
-    lem = [w.lower() for w in lemma]
-    aids = toks["article_id"].astype(str).tolist()
-    flds = toks["field"].astype(str).tolist()
+    toks = sorted_tokens(toks)
+    cols = {c: column_list(toks, c) for c in _LIST_COLUMNS}
+    low = lower_list(toks, "text")  # once per chunk, not in every rule that compares words
+    lem = lower_list(toks, "lemma")
+    slips = [k for k, lemma in enumerate(cols["lemma"]) if lemma in LEMMA_SLIPS]
+    if slips:  # corrected in copies: the shared lists stay as the parser wrote them
+        lemma, lem = list(cols["lemma"]), list(lem)
+        cols["lemma"] = lemma
+        for k in slips:
+            right, prefix = LEMMA_SLIPS[lemma[k]]
+            if cols["text"][k].lower().startswith(prefix):
+                lemma[k] = right
+                lem[k] = right.lower()
+    aids, flds, ends = field_runs(toks)
     n = len(aids)
-    a, f = np.array(aids, dtype=object), np.array(flds, dtype=object)
-    ends = [*(np.flatnonzero((a[1:] != a[:-1]) | (f[1:] != f[:-1])) + 1).tolist(), n]  # run ends
-    tree = chunk_tree(toks["token_id"].to_numpy(), toks["head"].to_numpy(), ends)
+    tree = token_tree(toks)
     start = 0
     current: list[Field] = []
     for i in ends:
@@ -313,6 +320,15 @@ def field_groups(toks: pd.DataFrame, texts: dict, by_field: dict) -> Iterable[tu
             yield aids[start], current
             current = []
         start = i
+
+
+def token_tree(toks: pd.DataFrame) -> ChunkTree | None:
+    """Return :func:`chunk_tree` of a token table sorted by article, field and token, once per table.
+
+    Shared by the stages that read one chunk's token table (never change it).
+    """
+    ids, heads = toks["token_id"].to_numpy(), toks["head"].to_numpy()
+    return shared_view(toks, "tree", lambda: chunk_tree(ids, heads, field_runs(toks)[2]))
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,14 @@ def _trim(fld: Field, s: int, e: int, label: str) -> tuple[int, int] | None:
 
 
 def _lines(fld: Field) -> list[list[int]]:
-    """Return the token indices of each line of a field (line-break tokens left out)."""
+    """Return the token indices of each line of a field (line-break tokens left out; once per field)."""
+    found = fld.memo.get("lines")
+    if found is None:
+        found = fld.memo["lines"] = _find_lines(fld)
+    return found
+
+
+def _find_lines(fld: Field) -> list[list[int]]:
     lines: list[list[int]] = [[]]
     for k, word in enumerate(fld.texts):
         if "\n" in word:

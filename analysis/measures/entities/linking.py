@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.annotate.tables import rows_where
 from analysis.core.stage import need, stage
 from analysis.measures.entities.context import context_rules, split_spans
 from analysis.measures.entities.lexicon import (
@@ -516,6 +517,6 @@ def entity_mentions(
         return _mentions_frame([])
     annotations = need(annotations, "annotations=", "entity_mentions")
     ids = set(rows["article_id"].astype(str))
-    toks = annotations.tokens[annotations.tokens["article_id"].astype(str).isin(ids)]
-    ents = annotations.entities[annotations.entities["article_id"].astype(str).isin(ids)]
+    toks = rows_where(annotations.tokens, annotations.tokens["article_id"].astype(str).isin(ids))
+    ents = rows_where(annotations.entities, annotations.entities["article_id"].astype(str).isin(ids))
     return mentions_from_tables(toks, ents, aliases=resolve_aliases(aliases))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
+from analysis.annotate.tables import column_list, field_runs, sorted_tokens
 from analysis.measures.entities.lexicon import (
     CREDIT_WORDS,
     DETERMINERS,
@@ -56,6 +56,8 @@ class Field:
     folded: list[str]
     first_token: int = 0
     roles: dict[int, Role | None] = field(default_factory=dict)
+    #: what the context rules derive from the words once per field (its lines)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def role_at(self, start: int, aliases: AliasTable) -> Role | None:
         """Return :func:`parse_role` at ``start`` of the folded words (memoised: one table per call)."""
@@ -69,15 +71,14 @@ def field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], Field]:
     out: dict[tuple[str, str], Field] = {}
     if tokens.empty:
         return out
-    toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable")
-    aids = toks["article_id"].astype(str).to_numpy(dtype=object)
-    flds = toks["field"].astype(str).to_numpy(dtype=object)
-    bounds = [0, *(np.flatnonzero((aids[1:] != aids[:-1]) | (flds[1:] != flds[:-1])) + 1).tolist(), len(toks)]
-    texts = toks["text"].astype(str).tolist()
-    starts = toks["start_char"].astype("int64").tolist()
-    ends = toks["end_char"].astype("int64").tolist()
-    sents = toks["sentence_id"].astype("int64").tolist()
-    ids = toks["token_id"].astype("int64").tolist()
+    toks = sorted_tokens(tokens)  # the chunk's shared views (other stages read the same ones)
+    aids, flds, ends = field_runs(toks)
+    bounds = [0, *ends]
+    texts = column_list(toks, "text")
+    starts = column_list(toks, "start_char")
+    ends = column_list(toks, "end_char")
+    sents = column_list(toks, "sentence_id")
+    ids = column_list(toks, "token_id")
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # runs of one (article, field)
         key = (aids[a], flds[a])
         out[key] = Field(texts[a:b], starts[a:b], ends[a:b], sents[a:b], [fold(t) for t in texts[a:b]])
@@ -85,12 +86,16 @@ def field_tables(tokens: pd.DataFrame) -> dict[tuple[str, str], Field]:
     return out
 
 
+#: Every role title and every word of one (what ``word == t or word in t.split()`` accepts).
+_TITLE_WORDS = frozenset(ROLE_TITLES) | frozenset(w for t in ROLE_TITLES for w in t.split())
+
+
 def _is_title_token(word: str, aliases: AliasTable) -> bool:
     if word in HONORIFICS or word in ROLE_MODIFIERS or word in ROLE_CHANGERS or word in DETERMINERS:
         return True
     if word in {"of", ",", "-"}:
         return True
-    if any(word == t or word in t.split() for t in ROLE_TITLES):
+    if word in _TITLE_WORDS:  # a role title or one of its words
         return True
     hit = aliases.entries.get(name_key(word))
     return hit is not None and hit.category in PLACEISH

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.annotate.tables import sorted_tokens
 from analysis.measures.sentiment.clause import TARGET_WINDOW
 from analysis.measures.sentiment.features import (
     CONTENT_POS,
@@ -424,7 +425,7 @@ def model_inputs(
     empty = np.zeros(0, dtype=np.int64)
     if spans.empty or tokens.empty:
         return empty, (empty, empty, np.zeros(0)), np.zeros((0, DIM * len(REGIONS)))
-    toks = tokens.sort_values(["article_id", "field", "token_id"], kind="stable").reset_index(drop=True)
+    toks = sorted_tokens(tokens)  # shared with the other stages reading this token table (read by position)
     located = locate(toks, spans)
     n_spans = len(located.row)
     if n_spans == 0:

@@ -171,10 +171,13 @@ def aggregate_articles(scored: pd.DataFrame, *, n_boot: int = config.N_BOOTSTRAP
     """Aggregate scored mentions (``article_id, canonical, label, sentiment``) per article x entity."""
     if scored.empty:
         return empty(ENTITY_SENTIMENT_COLUMNS)
-    keys = pd.MultiIndex.from_arrays([scored["article_id"].astype(str), scored["canonical"].astype(str)])
+    # (article, entity) tuples, as a MultiIndex's flat index gives them (without building one)
+    aids, names = scored["article_id"].astype(str).tolist(), scored["canonical"].astype(str).tolist()
+    pairs = zip(aids, names, strict=True)
+    flat = np.fromiter(pairs, dtype=object, count=len(scored))
     values = scored["sentiment"].to_numpy(dtype=float)
     labels = scored["label"].astype(str).to_numpy()
-    ci = bootstrap_mean_ci_by(values, keys.to_flat_index().to_numpy(), n=n_boot)
+    ci = bootstrap_mean_ci_by(values, flat, n=n_boot)
     finite = np.isfinite(values)
     parts = pd.DataFrame(
         {
@@ -183,7 +186,7 @@ def aggregate_articles(scored: pd.DataFrame, *, n_boot: int = config.N_BOOTSTRAP
             "positive": (finite & (labels == "positive")).astype(float),
         }
     )
-    sums = parts.groupby(keys.to_flat_index().to_numpy(), sort=True).sum()
+    sums = parts.groupby(flat, sort=True).sum()
     scored_n = ci["n"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         negative = np.where(scored_n > 0, sums["negative"].to_numpy() / scored_n, np.nan)

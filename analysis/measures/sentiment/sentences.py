@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.annotate import Annotations
+from analysis.annotate.tables import run_starts
 from analysis.core import cache
 from analysis.core.stage import need, stage
 from analysis.core.stats import bootstrap_mean_ci_by
@@ -48,8 +49,16 @@ def _word_counts(tokens: pd.DataFrame) -> pd.Series:
     """Words per (article_id, field, sentence_id): tokens that are neither punctuation nor space."""
     if tokens.empty:
         return pd.Series(dtype="int64")
-    words = ~tokens["is_punct"].astype(bool) & (tokens["pos"] != "SPACE") & (tokens["text"].str.strip() != "")
-    return words.groupby([tokens["article_id"], tokens["field"], tokens["sentence_id"]]).sum().astype("int64")
+    # whether a token's text is more than whitespace, decided once per distinct text
+    codes, distinct = pd.factorize(tokens["text"], use_na_sentinel=False)
+    filled = np.asarray([t.strip() != "" if isinstance(t, str) else True for t in distinct], dtype=bool)
+    words = ~tokens["is_punct"].astype(bool) & (tokens["pos"] != "SPACE") & filled[codes]
+    keys = ["article_id", "field", "sentence_id"]
+    starts = run_starts(tokens, keys)
+    if starts is not None:  # each sentence one run of rows (as the parser writes them): no hashing
+        sums = np.add.reduceat(words.to_numpy().astype(np.int64), starts)
+        return pd.Series(sums, index=pd.MultiIndex.from_frame(tokens[keys].iloc[starts]), dtype="int64")
+    return words.groupby([tokens[k] for k in keys]).sum().astype("int64")
 
 
 def sentence_sentiment(
