@@ -241,7 +241,10 @@ def source_balance(
     # one person, one source: the variants of a name within an article count as the full name
     q["source"] = keys["source_name"].where(keys["source_kind"] == "person", q["speaker_canonical"])
     q["source"] = q["source"].where(keys["source_kind"] != "unattributed", None).fillna("(unattributed)")
-    q["source_key"] = (q["article_id"] + "\x00" + q["source_id"]).where(q["source_id"].notna())
+    # distinct articles and sources are counted on integer codes (NaN: no source, not counted)
+    q["_article"] = pd.factorize(q["article_id"])[0]
+    source_key = pd.factorize(pd.MultiIndex.from_arrays([q["article_id"], q["source_id"]]))[0]
+    q["source_key"] = np.where(q["source_id"].notna().to_numpy(), source_key, np.nan)
     q["affiliation"] = q["speaker_affiliation"].fillna(UNKNOWN).replace({"": UNKNOWN})
     q["source_type"] = q["source_type"].fillna(UNKNOWN) if "source_type" in q.columns else UNKNOWN
     q["speaker_gender"] = q["speaker_gender"].fillna(UNKNOWN) if "speaker_gender" in q.columns else UNKNOWN
@@ -266,7 +269,7 @@ def source_balance(
                 n_partial=("n_partial", "sum"),
                 n_indirect=("n_indirect", "sum"),
                 quoted_words=("words", "sum"),
-                n_articles=("article_id", "nunique"),
+                n_articles=("_article", "nunique"),
                 n_sources=("source_key", "nunique"),
             )
             .reset_index()
