@@ -283,7 +283,8 @@ def update_stories(
     old_pos = pd.Index(ids).get_indexer(index.article_ids)
     if (old_pos < 0).any() or (np.diff(old_pos) <= 0).any():
         return None
-    if not np.array_equal(_fingerprints(c.rows, mentions).iloc[old_pos].to_numpy(), index.fingerprints):
+    fingerprints = _fingerprints(c.rows, mentions).to_numpy()  # hashes every text: computed once
+    if not np.array_equal(fingerprints[old_pos], index.fingerprints):
         return None
     is_new = np.ones(len(ids), dtype=bool)
     is_new[old_pos] = False
@@ -323,7 +324,7 @@ def update_stories(
         names = {m: (name, tops[name], m) for name, m in members.items()}
     table = _story_table(c, x, index.vectorizer.terms, label, p.n_terms, names, frozenset(index.article_ids))
     updated = StoryIndex(
-        p, index.vectorizer, ids, _fingerprints(c.rows, mentions).to_numpy(), x, (a_all, b_all, s_all), label,
+        p, index.vectorizer, ids, fingerprints, x, (a_all, b_all, s_all), label,
         table.loc[table["source"] == "content", ["article_id", "story", "top_terms"]].reset_index(drop=True),
         n_built=index.n_built, n_added=added, mode="update", computed=len(new),
     )  # fmt: skip

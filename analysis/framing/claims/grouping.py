@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -242,9 +244,27 @@ def _eligible(sentences: pd.DataFrame, rows: pd.DataFrame, opts: ClaimOptions) -
     sents = restrict(sentences, rows["article_id"])
     sents = sents[sents["field"].isin(opts.fields)].copy()
     sents["article_id"] = sents["article_id"].astype(str)
-    sents = sents[sents["text"].astype(str).str.count(r"\w+") >= opts.min_words]
+    sents = sents[_has_words(sents["text"].astype(str).to_numpy(dtype=object), opts.min_words)]
     outlet = rows["outlet"].astype(str) if "outlet" in rows.columns else rows["article_id"]
     return sents.assign(outlet=sents["article_id"].map(dict(zip(rows["article_id"], outlet, strict=True))))
+
+
+@functools.lru_cache(maxsize=8)
+def _words_pattern(n: int) -> re.Pattern[str]:
+    r"""Match ``n`` runs of word characters (``\w+``) apart: found when a text has at least ``n`` of them."""
+    return re.compile(r"(?<!\w)\w++" + r"\W++\w++" * (n - 1))
+
+
+def _has_words(texts: np.ndarray, n: int) -> np.ndarray:
+    r"""Return whether each text has at least ``n`` words (``\w+`` matches), stopping at the ``n``-th.
+
+    >>> _has_words(np.array(["one two, three", "one-two", ""], dtype=object), 3).tolist()
+    [True, False, False]
+    """
+    if n <= 0:
+        return np.ones(len(texts), dtype=bool)
+    search = _words_pattern(n).search
+    return np.fromiter((search(t) is not None for t in texts), dtype=bool, count=len(texts))
 
 
 def _left_stories(
@@ -536,17 +556,18 @@ def _assemble(
     sents["shared_copy"] = copy
     width = max(4, len(str(next_label)))
     sents["claim_id"] = ["C" + str(lab + 1).zfill(width) for lab in labels]
-    grp = sents.groupby("claim_id")
+    # grouped and sorted by the integer label: its claim id is zero-padded to one width (same order)
+    grp = sents.groupby("_label")
     sents["n_sentences"] = grp["article_id"].transform("size")
     sents["n_articles"] = grp["article_id"].transform("nunique")
     sents["n_outlets"] = grp["outlet"].transform("nunique")
-    pairs = sents[["claim_id", "outlet"]].drop_duplicates().sort_values(["claim_id", "outlet"])
-    sents["outlets"] = sents["claim_id"].map(pairs.groupby("claim_id")["outlet"].agg(";".join))
+    pairs = sents[["_label", "outlet"]].drop_duplicates().sort_values(["_label", "outlet"])
+    sents["outlets"] = sents["_label"].map(pairs.groupby("_label")["outlet"].agg(";".join))
     sents["shared_copy"] = sents["shared_copy"].astype(bool)
     sents["hedged"] = flag_hedged(sents, hedges)
     sents = sents.rename(columns={"text": "sentence"})
     sents = sents.sort_values(
-        ["story", "claim_id", "article_id", "_field_order", "start_char"], kind="stable"
+        ["story", "_label", "article_id", "_field_order", "start_char"], kind="stable"
     )
     return sents[list(CLAIM_COLUMNS)].reset_index(drop=True)
 

@@ -114,17 +114,32 @@ def _bootstrap_shares(
     """
     arts, a_idx = _sorted_codes(article_ids)
     cats, c_idx = _sorted_codes(values)
-    counts = np.zeros((len(arts), len(cats)))
-    np.add.at(counts, (a_idx, c_idx), 1.0)
     if len(arts) < 2 or n_boot <= 0:
         return {c: (float("nan"), float("nan")) for c in cats}
     weights = weights_for(len(arts), n_boot, seed)
-    sums = weights @ counts
+    from scipy import sparse
+
+    # quotes of each value per article, values x articles (sparse); the resampled sums are whole
+    # numbers, so this product is exact, as weights @ counts is (and needs no BLAS threads)
+    counts = sparse.csr_matrix(
+        (np.ones(len(a_idx)), (c_idx, a_idx)), shape=(len(cats), len(arts))
+    )
+    sums = np.asarray(counts @ np.ascontiguousarray(weights.T, dtype=np.float64)).T
     totals = sums.sum(axis=1, keepdims=True)
     shares = np.divide(sums, totals, out=np.zeros_like(sums), where=totals > 0)
     alpha = (1.0 - ci) / 2.0
     low, high = np.quantile(shares, [alpha, 1.0 - alpha], axis=0)
     return {c: (float(lo), float(hi)) for c, lo, hi in zip(cats, low, high, strict=True)}
+
+
+#: Quotes columns :func:`source_balance` reads (itself, :func:`corpus_typed` and :func:`source_keys`).
+_BALANCE_INPUTS = frozenset(
+    {
+        "article_id", "kind", "quote", "speaker", "speaker_canonical", "speaker_affiliation", "source_type",
+        "type_evidence", "method", "speaker_gender", "speaker_is_person", "start_char", "end_char",
+        "speaker_start_char",
+    }
+)  # fmt: skip
 
 
 @stage(
@@ -209,7 +224,10 @@ def source_balance(
     """
     articles, quotes = _inputs(articles, quotes, "source_balance")
     _check_quotes(quotes)
-    quotes = corpus_typed(quotes, corpus_sources(articles, quotes) if sources is None else sources)
+    if sources is None:
+        sources = corpus_sources(articles, quotes)
+    quotes = quotes[[c for c in quotes.columns if c in _BALANCE_INPUTS]]  # the copies below stay narrow
+    quotes = corpus_typed(quotes, sources)
     groups = _group_map(articles, by)
     q = quotes.assign(**{by: quotes["article_id"].astype(str).map(groups)})
     q = q[q[by].notna()].copy()
@@ -223,7 +241,10 @@ def source_balance(
     # one person, one source: the variants of a name within an article count as the full name
     q["source"] = keys["source_name"].where(keys["source_kind"] == "person", q["speaker_canonical"])
     q["source"] = q["source"].where(keys["source_kind"] != "unattributed", None).fillna("(unattributed)")
-    q["source_key"] = (q["article_id"] + "\x00" + q["source_id"]).where(q["source_id"].notna())
+    # distinct articles and sources are counted on integer codes (NaN: no source, not counted)
+    q["_article"] = pd.factorize(q["article_id"])[0]
+    source_key = pd.factorize(pd.MultiIndex.from_arrays([q["article_id"], q["source_id"]]))[0]
+    q["source_key"] = np.where(q["source_id"].notna().to_numpy(), source_key, np.nan)
     q["affiliation"] = q["speaker_affiliation"].fillna(UNKNOWN).replace({"": UNKNOWN})
     q["source_type"] = q["source_type"].fillna(UNKNOWN) if "source_type" in q.columns else UNKNOWN
     q["speaker_gender"] = q["speaker_gender"].fillna(UNKNOWN) if "speaker_gender" in q.columns else UNKNOWN
@@ -248,7 +269,7 @@ def source_balance(
                 n_partial=("n_partial", "sum"),
                 n_indirect=("n_indirect", "sum"),
                 quoted_words=("words", "sum"),
-                n_articles=("article_id", "nunique"),
+                n_articles=("_article", "nunique"),
                 n_sources=("source_key", "nunique"),
             )
             .reset_index()

@@ -119,6 +119,8 @@ def sources(articles: pd.DataFrame | None, quotes: pd.DataFrame) -> pd.DataFrame
     need = {"article_id", "speaker_canonical", "source_type", "type_evidence", "speaker_is_person"}
     if quotes is None or quotes.empty or need - set(quotes.columns):
         return _empty()
+    read = (*need, "speaker_affiliation", "speaker_gender", "method")
+    quotes = quotes[[c for c in quotes.columns if c in read]]  # the filtered copies below stay narrow
     if articles is not None and "article_id" in articles.columns:
         quotes = quotes[quotes["article_id"].astype(str).isin(set(articles["article_id"].astype(str)))]
     q = quotes[quotes["speaker_canonical"].notna() & ~_unresolved(quotes)]

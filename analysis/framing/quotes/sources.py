@@ -1520,6 +1520,19 @@ def _person_name(text: str) -> str:
     return " ".join(reversed(run))
 
 
+_ARTICLE = re.compile(r"^(the|a|an)\s+")
+
+
+def _source_key(nm: str, is_person: bool, document: bool) -> tuple[str, str]:
+    """Return the (kind, key) of one speaker name outside its quotation (see :func:`source_keys`)."""
+    low = nm.lower()
+    if not nm or low in _PRONOUNS:
+        return "unattributed", ""
+    if is_person:
+        return "person", _person_name(nm) or low
+    return "document" if document else "organisation", _ARTICLE.sub("", _POSSESSIVE.sub("", low))
+
+
 def source_keys(quotes: pd.DataFrame) -> pd.DataFrame:
     """Give every quote the source it counts for: one key per person, organisation or document.
 
@@ -1573,17 +1586,14 @@ def source_keys(quotes: pd.DataFrame) -> pd.DataFrame:
         inside = (s >= quotes["start_char"]) & (s < quotes["end_char"])
         inside = inside.fillna(False).astype(bool)
     kinds, keys = [], []
+    typed: dict[tuple[str, bool, bool], tuple[str, str]] = {}  # names repeat across quotes: typed once
     for nm, is_person, typ, ins in zip(name, person, stype, inside, strict=True):
-        low = nm.lower()
-        if not nm or ins or low in _PRONOUNS:
-            kinds.append("unattributed")
-            keys.append("")
-        elif is_person:
-            kinds.append("person")
-            keys.append(_person_name(nm) or low)
-        else:
-            kinds.append("document" if typ == "document" else "organisation")
-            keys.append(re.sub(r"^(the|a|an)\s+", "", _POSSESSIVE.sub("", low)))
+        at = (nm, bool(is_person), typ == "document")
+        got = ("unattributed", "") if ins else typed.get(at)
+        if got is None:
+            got = typed[at] = _source_key(*at)
+        kinds.append(got[0])
+        keys.append(got[1])
     by_article: dict[str, list[int]] = {}
     for i, article in enumerate(quotes["article_id"].astype(str)):
         by_article.setdefault(article, []).append(i)

@@ -27,6 +27,7 @@ import functools
 import re
 from collections import Counter, defaultdict
 
+import numpy as np
 import pandas as pd
 
 from analysis.measures.entities.lexicon import MALE_HONORIFICS
@@ -133,30 +134,29 @@ def link_across_articles(
             zip(articles["article_id"].astype(str), articles[by].fillna("").astype(str), strict=True)
         )
     groups = ids.map(group_of).fillna("").to_numpy()
+    ids = ids.to_numpy(dtype=object)
     canon = out["canonical"].astype(str).to_numpy(dtype=object)
     kinds = out["kind"].astype(str).to_numpy(dtype=object)
+    # names repeat across mentions: what depends on the name alone is computed once per distinct name
+    codes, names = pd.factorize(canon, use_na_sentinel=False)
+    n_words = np.array([len(name_key(c).split()) for c in names], dtype=np.int64)
     # majority kind of every canonical name (before linking): short names need it
     majority = _majority_kind(canon, kinds, table)
-    person = [majority.get(c) == "person" or k == "person" for c, k in zip(canon, kinds, strict=True)]
-    n_words: dict[str, int] = {}  # words of each distinct name's key (names repeat across mentions)
-
-    def words_in(name: str) -> int:
-        n = n_words.get(name)
-        if n is None:
-            n = n_words[name] = len(name_key(name).split())
-        return n
-
+    person = np.array([majority.get(c) == "person" for c in names], dtype=bool)[codes] | (kinds == "person")
     # 1. variants of full names
-    full_counts = Counter(c for c, p in zip(canon, person, strict=True) if p and words_in(c) >= 2)
-    variant = variant_groups(dict(full_counts))
-    canon = [variant.get(c, c) for c in canon]
+    full = person & (n_words[codes] >= 2)
+    variant = variant_groups(dict(Counter(canon[full])))
+    renamed = np.array([variant.get(c, c) for c in names], dtype=object)
+    canon = renamed[codes]
+    codes, names = pd.factorize(canon, use_na_sentinel=False)
+    n_words = np.array([len(name_key(c).split()) for c in names], dtype=np.int64)
     # 2. one-word person names left unresolved in their article
     full_by_group: dict[str, Counter] = defaultdict(Counter)
     full_by_article: dict[str, Counter] = defaultdict(Counter)
-    for c, p, g, a in zip(canon, person, groups, ids, strict=True):
-        if p and words_in(c) >= 2:
-            full_by_group[g][c] += 1
-            full_by_article[a][c] += 1
+    full = np.flatnonzero(person & (n_words[codes] >= 2))
+    for c, g, a in zip(canon[full], groups[full], ids[full], strict=True):
+        full_by_group[g][c] += 1
+        full_by_article[a][c] += 1
     corpus_full: Counter = Counter()
     for counter in full_by_group.values():
         corpus_full.update(counter)
@@ -171,9 +171,11 @@ def link_across_articles(
             pools[level, name] = _NamePool(counts)
         return pools[level, name]
 
-    for i, (c, p, g, a) in enumerate(zip(canon, person, groups, ids, strict=True)):
-        if not p or words_in(c) != 1 or table.lookup(c) is not None:
-            continue
+    short = np.array(
+        [n == 1 and table.lookup(c) is None for c, n in zip(names, n_words, strict=True)], dtype=bool
+    )
+    for i in np.flatnonzero(person & short[codes]):
+        c, g, a = canon[i], groups[i], ids[i]
         words = name_key(c).split()
         gender = _honorific_gender(texts.get((a, fields[i]), ""), int(starts[i]))
         key = (words[0], g, a, gender)
@@ -245,8 +247,16 @@ def _field_texts(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
 
 def _majority_kind(canon, kinds, table: AliasTable) -> dict[str, str]:
     """Return canonical -> its alias-table kind, else its most frequent kind (ties: seen first)."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for c, k in zip(canon, kinds, strict=True):
-        counts[c][k] += 1  # Counter keeps first-seen order for ties in most_common
+    canon_codes, names = pd.factorize(np.asarray(canon, dtype=object), use_na_sentinel=False)
+    kind_codes, kind_names = pd.factorize(np.asarray(kinds, dtype=object), use_na_sentinel=False)
+    if not len(names):
+        return {}
+    pair = canon_codes.astype(np.int64) * len(kind_names) + kind_codes
+    pairs, first, count = np.unique(pair, return_index=True, return_counts=True)
+    owner = pairs // len(kind_names)
+    # per name: its kind with most mentions, the first seen of those tied (as Counter.most_common)
+    order = np.lexsort((first, -count, owner))
+    lead = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+    kind_of = dict(zip(names[owner[lead]], kind_names[pairs[lead] % len(kind_names)], strict=True))
     alias_kind = {a.canonical: a.kind for a in table.entries.values()}
-    return {c: alias_kind.get(c) or counter.most_common(1)[0][0] for c, counter in counts.items()}
+    return {c: alias_kind.get(c) or kind_of[c] for c in names}

@@ -56,6 +56,20 @@ def _quantiles(draws: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]
     return low, high
 
 
+def _resampled_sum(values: np.ndarray, weights_t: np.ndarray) -> np.ndarray:
+    """Return ``values @ weights_t`` (articles' values summed per resample; weights are whole numbers).
+
+    Whole values give whole sums, exact in any order: then a sparse product, which needs no BLAS
+    threads (on a busy machine they spin); other values go through the dense product itself.
+    """
+    whole = bool(np.all(np.isfinite(values)) and np.all(values == np.floor(values)))
+    if not whole or float(np.abs(values).sum()) * max(len(values), 1) >= 2.0**52:
+        return values @ weights_t
+    from scipy import sparse
+
+    return np.asarray(sparse.csr_matrix(values[None, :]) @ weights_t).ravel()
+
+
 @dataclass(frozen=True)
 class FrequencyOptions:
     """How :func:`entity_frequencies` groups, links and bootstraps.
@@ -236,8 +250,8 @@ def entity_frequencies(
             flat = (block * k + np.arange(k)[:, None]).ravel()
             weights_t[:, first : first + k] = np.bincount(flat, minlength=n_ids * k).reshape(n_ids, k)
         del draws
-        bw = words @ weights_t
-        bn = nsent @ weights_t
+        bw = _resampled_sum(words, weights_t)
+        bn = _resampled_sum(nsent, weights_t)
         total_words, total_sents = words.sum(), nsent.sum()
         cnt = np.asarray(c.sum(axis=0)).ravel()
         s_sum = np.asarray(s.sum(axis=0)).ravel()
