@@ -168,7 +168,7 @@ def test_a_stage_process_that_dies_is_computed_here(generated, tmp_path, monkeyp
     _replace_stage_function(monkeypatch, "claims", functools.wraps(real)(die_unless_parent))
     shutil.copytree(tmp_path / "a", tmp_path / "b", ignore=shutil.ignore_patterns("corpus-*"))
     again = pipeline.run(generated, cache_dir=tmp_path / "b", n_process=2, chunk_size=40, progress=False)
-    assert marker.exists() and "claims" not in again.info.corpus_ahead  # the process died; claims came from here
+    assert marker.exists() and "claims" not in again.info.corpus_ahead  # it died: claims came from here
     pd.testing.assert_frame_equal(again["claims"], normal["claims"])
     pd.testing.assert_frame_equal(again["omissions"], normal["omissions"])
 
